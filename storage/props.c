@@ -1,0 +1,2 @@
+/* props.c: placeholder, replaced by its owner this session. */
+typedef int st_placeholder_props;

@@ -1,0 +1,86 @@
+/*
+ * testutil.h: the checks every mapidav test program uses, in Wine's style.
+ *
+ *   ok(hr == S_OK, "got %#lx\n", hr);
+ *
+ * A failed check prints file:line and the message and is counted; the program
+ * goes on, so one run shows every failure. test_done() prints the plain closing
+ * line ("N passed, N failed") and returns the exit code for main(). A test that
+ * cannot run here (for example the shared corpus is absent) calls test_skip(),
+ * which exits with 77, meson's code for "skipped".
+ *
+ * Header-only on purpose: each test program is one file plus this.
+ */
+#ifndef MAPIDAV_TESTUTIL_H
+#define MAPIDAV_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int test_passed_;
+static int test_failed_;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static inline int test_check_(int cond, const char *file, int line, const char *fmt, ...)
+{
+    if (cond) {
+        test_passed_++;
+        return 1;
+    }
+    test_failed_++;
+    fprintf(stderr, "%s:%d: Test failed: ", file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+    return 0;
+}
+
+/* ok(condition, printf-format, ...): the message should end with "\n". */
+#define ok(cond, ...) test_check_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+/* Stop the whole program now: for a failure that makes the rest meaningless. */
+#define test_fatal(...) \
+    do { \
+        test_check_(0, __FILE__, __LINE__, __VA_ARGS__); \
+        exit(test_done()); \
+    } while (0)
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2), noreturn))
+#endif
+static inline void test_skip(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("SKIP: ", stdout);
+    vprintf(fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    exit(77);
+}
+
+static inline int test_done(void)
+{
+    printf("%d passed, %d failed\n", test_passed_, test_failed_);
+    fflush(stdout);
+    return test_failed_ ? 1 : 0;
+}
+
+/* An environment variable a fixture must have set. Its absence is a failure,
+ * not a skip: meson always runs these tests through test/fixtures/serve.py. */
+static inline const char *test_env(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        fprintf(stderr, "%s is not set: run this test through test/fixtures/serve.py\n", name);
+        exit(1);
+    }
+    return v;
+}
+
+#endif /* MAPIDAV_TESTUTIL_H */
