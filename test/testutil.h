@@ -18,12 +18,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* mingw's printf attribute means Microsoft's rules; we build with C99 stdio. */
+#if defined(__MINGW32__)
+#define TEST_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#elif defined(__GNUC__)
+#define TEST_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TEST_PRINTF(f, a)
+#endif
+
 static int test_passed_;
 static int test_failed_;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
+TEST_PRINTF(4, 5)
 static inline int test_check_(int cond, const char *file, int line, const char *fmt, ...)
 {
     if (cond) {
@@ -50,8 +57,9 @@ static inline int test_check_(int cond, const char *file, int line, const char *
         exit(test_done()); \
     } while (0)
 
+TEST_PRINTF(1, 2)
 #if defined(__GNUC__)
-__attribute__((format(printf, 1, 2), noreturn))
+__attribute__((noreturn))
 #endif
 static inline void test_skip(const char *fmt, ...)
 {
