@@ -15,6 +15,11 @@
 #define MAPIDAV_TESTUTIL_H
 
 #include <stdarg.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <time.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -89,6 +94,18 @@ static inline const char *test_env(const char *name)
         exit(1);
     }
     return v;
+}
+
+/* Sleeps for ms milliseconds (Win32 Sleep, not nanosleep: that would pull
+ * libwinpthread into a Windows test). */
+static inline void test_sleep_ms(unsigned ms)
+{
+#ifdef _WIN32
+    Sleep(ms);
+#else
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+#endif
 }
 
 #endif /* MAPIDAV_TESTUTIL_H */

@@ -9,7 +9,6 @@
  */
 #include <dirent.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "davtest.h"
 
@@ -35,7 +34,7 @@ static struct mail_result send_mail(CURL *h, const char *url, const char *user,
            "Date: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
            "Message-ID: <%ld.%s@example.test>\r\n"
            "\r\n"
-           "Hello from the smoke test.\r\n", subject, (long)getpid(), auth ? auth : "none");
+           "Hello from the smoke test.\r\n", subject, (long)time(NULL), auth ? auth : "none");
     up = (struct dt_upload){ msg, strlen(msg), 0 };
     rcpt = curl_slist_append(rcpt, "<somebody@example.test>");
 
@@ -92,7 +91,6 @@ static char *read_file(const char *path)
 static char *find_mail(const char *maildir, const char *subject, int wait_ms)
 {
     char want[512], path[1024];
-    struct timespec pause = { 0, 50 * 1000 * 1000 };
 
     dt_fmt(want, "\r\nSubject: %s\r\n", subject);
     for (int waited = 0;; waited += 50) {
@@ -118,7 +116,7 @@ static char *find_mail(const char *maildir, const char *subject, int wait_ms)
             closedir(d);
         if (waited >= wait_ms)
             return NULL;
-        nanosleep(&pause, NULL);
+        test_sleep_ms(50);
     }
 }
 

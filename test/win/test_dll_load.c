@@ -44,9 +44,9 @@ int main(int argc, char **argv)
     if (!dll)
         test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
 
-    MSPROVIDERINIT *ms_init = (MSPROVIDERINIT *)(void *)GetProcAddress(dll, "MSProviderInit");
-    XPPROVIDERINIT *xp_init = (XPPROVIDERINIT *)(void *)GetProcAddress(dll, "XPProviderInit");
-    service_entry_fn service_entry = (service_entry_fn)(void *)GetProcAddress(dll, "MSGServiceEntry");
+    MSPROVIDERINIT *ms_init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
+    XPPROVIDERINIT *xp_init = (XPPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "XPProviderInit");
+    service_entry_fn service_entry = (service_entry_fn)(void (*)(void))GetProcAddress(dll, "MSGServiceEntry");
 
     ok(ms_init != NULL, "MSProviderInit not exported\n");
     ok(xp_init != NULL, "XPProviderInit not exported\n");
