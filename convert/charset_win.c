@@ -1,0 +1,2 @@
+/* charset_win.c: placeholder, replaced by its owner this session. */
+typedef int cv_placeholder_charset_win;
