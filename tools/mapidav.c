@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "davsync/davsync.h"
+#include "storage/error.h"
+#include "storage/log.h"
 #include "storage/storage.h"
 
 static void usage(FILE *to)
@@ -17,7 +19,10 @@ static void usage(FILE *to)
           "\n"
           "commands:\n"
           "  version    the mapidav version and the libraries it runs on\n"
-          "  help       this text\n", to);
+          "  help       this text\n"
+          "\n"
+          "environment:\n"
+          "  MAPIDAV_LOG  log levels per channel, e.g. davsync=trace,*=info (to standard error)\n", to);
 }
 
 static int cmd_version(void)
@@ -31,6 +36,12 @@ static int cmd_version(void)
 
 int main(int argc, char **argv)
 {
+    st_log_to_stderr(1);
+    if (st_log_configure_from_env() != 0) {
+        fprintf(stderr, "mapidav: %s\n", st_error_last());
+        return 2;
+    }
+    ST_LOG_INFO(ST_LOG_TOOLS, "mapidav %s", MAPIDAV_VERSION);
     if (argc < 2) {
         usage(stderr);
         return 2;
