@@ -1,0 +1,374 @@
+/*
+ * db.c: one SQLite connection as storage uses it: open with the pragmas
+ * (WAL, synchronous=FULL, foreign keys, busy timeout, auto_vacuum on new
+ * files), the ST_NOCASE collation, a per-connection statement cache,
+ * nested transactions (BEGIN IMMEDIATE outside, SAVEPOINTs inside) and the
+ * mapping of SQLite errors to ours with a message naming the file.
+ *
+ * Invariant: the connection and its statements are used by the thread that
+ * opened them only. Never: leave a transaction open after an error at depth
+ * 0 (SQLite may or may not have rolled back by itself after SQLITE_FULL or
+ * SQLITE_IOERR; we check sqlite3_get_autocommit and finish the job).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/log.h"
+#include "storage/os.h"
+#include "storage/storage_int.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+static int collate_nocase(void *ctx, int alen, const void *a, int blen, const void *b)
+{
+    (void)ctx;
+    return st_utf8_collate(a, (size_t)alen, b, (size_t)blen, FL_IGNORECASE);
+}
+
+static int trace_sql(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)ctx;
+    (void)x;
+    if (type == SQLITE_TRACE_STMT) {
+        char *sql = sqlite3_expanded_sql((sqlite3_stmt *)p);
+        if (sql) {
+            ST_LOG_TRACE(ST_LOG_SQL, "%s", sql);
+            sqlite3_free(sql);
+        }
+    }
+    return 0;
+}
+
+char *st_db__strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *r = malloc(n);
+    if (r)
+        memcpy(r, s, n);
+    else
+        st_error_set("out of memory");
+    return r;
+}
+
+char *st_db__col_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? st_db__strdup((const char *)t) : NULL;
+}
+
+int st_db__bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+int st_db__err(st_db *d, int rc, const char *what)
+{
+    const char *path = d->path ? d->path : "?";
+    const char *msg = d->db ? sqlite3_errmsg(d->db) : sqlite3_errstr(rc);
+    int code = ST_ERROR;
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+        code = ST_EFULL;
+        st_error_set("%s: %s: the disk is full (nothing was changed)", path, what);
+        break;
+    case SQLITE_READONLY:
+        code = ST_EREADONLY;
+        st_error_set("%s: %s: the file or its folder is read-only", path, what);
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        code = ST_EBUSY;
+        st_error_set("%s: %s: the database stayed locked by another writer", path, what);
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        code = ST_ECORRUPT;
+        st_error_set("%s: %s: the file is damaged or not a mapidav database (%s)", path,
+            what, msg);
+        break;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            code = ST_EEXISTS;
+            st_error_set("%s: %s: already exists", path, what);
+            break;
+        }
+        st_error_set("%s: %s: %s", path, what, msg);
+        break;
+    case SQLITE_NOMEM:
+        st_error_set("%s: %s: out of memory", path, what);
+        break;
+    default:
+        st_error_set("%s: %s: %s (%d)", path, what, msg, rc);
+        break;
+    }
+    ST_LOG_WARN(ST_LOG_STORAGE, "%s", st_error_last());
+    return code;
+}
+
+int st_db__exec(st_db *d, const char *sql)
+{
+    int rc = sqlite3_exec(d->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return st_db__err(d, sqlite3_extended_errcode(d->db), "executing SQL");
+    return 0;
+}
+
+int st_db__int(st_db *d, int64_t *out, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return st_db__err(d, rc, "preparing a query");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return 0;
+    }
+    if (rc == SQLITE_DONE) {
+        *out = 0;
+        sqlite3_finalize(st);
+        return 0;
+    }
+    rc = sqlite3_extended_errcode(d->db);
+    sqlite3_finalize(st);
+    return st_db__err(d, rc, "reading a value");
+}
+
+sqlite3_stmt *st_db__prep(st_db *d, const char *sql)
+{
+    for (int i = 0; i < d->n_cache; i++)
+        if (d->cache[i].sql == sql)
+            return d->cache[i].stmt;
+    for (int i = 0; i < d->n_cache; i++)
+        if (strcmp(d->cache[i].sql, sql) == 0)
+            return d->cache[i].stmt;
+    if (d->n_cache == ST_DB__CACHE) {
+        st_error_set("%s: statement cache full", d->path);
+        return NULL;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        st_db__err(d, sqlite3_extended_errcode(d->db), "preparing a statement");
+        return NULL;
+    }
+    d->cache[d->n_cache].sql = sql;
+    d->cache[d->n_cache].stmt = st;
+    d->n_cache++;
+    return st;
+}
+
+void st_db__done(sqlite3_stmt *st)
+{
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
+int st_db__step_done(st_db *d, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        st_db__done(st);
+        return 0;
+    }
+    rc = sqlite3_extended_errcode(d->db);
+    st_db__done(st);
+    return st_db__err(d, rc, what);
+}
+
+int st_db__begin(st_db *d)
+{
+    if (d->readonly) {
+        st_error_set("%s: opened read-only", d->path);
+        return ST_EREADONLY;
+    }
+    if (d->depth == 0) {
+        int rc = sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return st_db__err(d, sqlite3_extended_errcode(d->db), "starting a write");
+        d->failed = 0;
+        d->txn_start_ms = st_os_time_ms();
+    } else {
+        sqlite3_stmt *st = st_db__prep(d, "SAVEPOINT st_nested");
+        if (!st)
+            return ST_ERROR;
+        int code = st_db__step_done(d, st, "starting a savepoint");
+        if (code)
+            return code;
+    }
+    d->depth++;
+    return 0;
+}
+
+static void rollback_outer(st_db *d)
+{
+    if (!sqlite3_get_autocommit(d->db))
+        sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int st_db__commit(st_db *d)
+{
+    if (d->depth <= 0) {
+        st_error_set("%s: commit without a transaction", d->path);
+        return ST_ERROR;
+    }
+    d->depth--;
+    if (d->depth > 0) {
+        sqlite3_stmt *st = st_db__prep(d, "RELEASE st_nested");
+        int code = st ? st_db__step_done(d, st, "releasing a savepoint") : ST_ERROR;
+        if (code)
+            d->failed = 1;
+        return code;
+    }
+    if (d->failed) {
+        rollback_outer(d);
+        st_error_set("%s: the transaction was rolled back after an error", d->path);
+        return ST_ERROR;
+    }
+    int rc = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        int code = st_db__err(d, sqlite3_extended_errcode(d->db), "committing");
+        rollback_outer(d);
+        return code;
+    }
+    return 0;
+}
+
+void st_db__rollback(st_db *d)
+{
+    if (d->depth <= 0)
+        return;
+    d->depth--;
+    if (d->depth > 0) {
+        /* Undo this level only; the outer transaction goes on. */
+        if (sqlite3_exec(d->db, "ROLLBACK TO st_nested; RELEASE st_nested", NULL, NULL,
+                NULL) != SQLITE_OK)
+            d->failed = 1;
+        if (sqlite3_get_autocommit(d->db))
+            d->failed = 1;  /* SQLite rolled everything back itself */
+        return;
+    }
+    rollback_outer(d);
+}
+
+int st_db__open(st_db *d, const char *path, int create, int readonly, int max_version)
+{
+    memset(d, 0, sizeof *d);
+    d->path = st_db__strdup(path);
+    if (!d->path)
+        return ST_ERROR;
+    d->readonly = readonly;
+    int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (readonly)
+        oflags |= SQLITE_OPEN_READONLY;
+    else
+        oflags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &d->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        int code;
+        if ((rc & 0xff) == SQLITE_CANTOPEN && !create) {
+            st_error_set("%s: no such store file", path);
+            code = ST_ENOTFOUND;
+        } else {
+            code = st_db__err(d, rc, "opening");
+        }
+        st_db__close(d);
+        return code;
+    }
+    if (!readonly && sqlite3_db_readonly(d->db, "main") == 1) {
+        st_error_set("%s: the file is read-only (or on read-only media); open it read-only",
+            path);
+        st_db__close(d);
+        return ST_EREADONLY;
+    }
+    sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(d->db, 1);
+    rc = sqlite3_create_collation_v2(d->db, "ST_NOCASE", SQLITE_UTF8, NULL, collate_nocase,
+        NULL);
+    if (rc != SQLITE_OK) {
+        int code = st_db__err(d, rc, "registering the collation");
+        st_db__close(d);
+        return code;
+    }
+    if (st_log_enabled(ST_LOG_SQL, ST_LOG_LEVEL_TRACE))
+        sqlite3_trace_v2(d->db, SQLITE_TRACE_STMT, trace_sql, NULL);
+
+    /* A file from a newer mapidav is refused before anything is written to
+     * it (switching to WAL would already change its header). */
+    int64_t version = 0;
+    int code = st_db__int(d, &version, "PRAGMA user_version");
+    if (code)
+        goto fail;
+    if (version > max_version) {
+        st_error_set("%s: written by a newer version of mapidav (schema %lld, this one "
+            "knows up to %d); not opened, not changed", path, (long long)version, max_version);
+        code = ST_ENEWER;
+        goto fail;
+    }
+    int64_t pages = 0;
+    code = st_db__int(d, &pages, "PRAGMA page_count");
+    if (code)
+        goto fail;
+    if (pages == 0 && !readonly) {
+        /* A new file: auto_vacuum must be chosen before the first table. */
+        code = st_db__exec(d, "PRAGMA page_size=8192; PRAGMA auto_vacuum=INCREMENTAL");
+        if (code)
+            goto fail;
+    }
+    if (!readonly) {
+        /* WAL: readers never block the writer and a kill loses nothing
+         * committed. synchronous=FULL: a commit survives a power cut too
+         * (journal entries are the user's work); batches of 20 ms make the
+         * fsync per commit affordable. */
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(d->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        int wal = mode && strcmp(mode, "wal") == 0;
+        sqlite3_finalize(st);
+        if (!wal) {
+            code = st_db__err(d, sqlite3_extended_errcode(d->db), "switching to WAL");
+            if (code == ST_ERROR) {
+                st_error_set("%s: cannot use WAL journal mode (network share or read-only "
+                    "folder?)", path);
+            }
+            goto fail;
+        }
+        code = st_db__exec(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
+            "PRAGMA wal_autocheckpoint=2000");
+        if (code)
+            goto fail;
+    } else {
+        code = st_db__exec(d, "PRAGMA foreign_keys=ON; PRAGMA query_only=1");
+        if (code)
+            goto fail;
+    }
+    return 0;
+fail:
+    st_db__close(d);
+    return code;
+}
+
+void st_db__close(st_db *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < d->n_cache; i++)
+        sqlite3_finalize(d->cache[i].stmt);
+    d->n_cache = 0;
+    if (d->db) {
+        if (d->depth > 0 && !sqlite3_get_autocommit(d->db))
+            sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(d->db);
+    }
+    d->db = NULL;
+    free(d->path);
+    d->path = NULL;
+}

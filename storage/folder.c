@@ -1,0 +1,654 @@
+/*
+ * folder.c: the folder hierarchy: create, read, change, move/rename, delete
+ * (recursive), the counts kept incrementally, per-folder sync state and the
+ * receive-folder map.
+ *
+ * Invariant: content_count/unread_count/assoc_count/child_count equal what
+ * the rows say after every committed transaction: every change to a
+ * message's folder, associated flag or read flag goes through
+ * st_folder__adjust in the same transaction (st_store_check verifies).
+ * Never: delete a folder row while it has rows under it (foreign keys).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/props_tags.h"
+#include "storage/storage_int.h"
+
+/* Properties the store owns or keeps in columns; never in the blob. */
+static int folder_keep(uint32_t tag, void *ctx)
+{
+    (void)ctx;
+    switch (PROP_ID(tag)) {
+    case PROP_ID(PR_DISPLAY_NAME_W): case PROP_ID(PR_CONTAINER_CLASS_W):
+    case PROP_ID(PR_RECORD_KEY): case PROP_ID(PR_INSTANCE_KEY):
+    case PROP_ID(PR_SOURCE_KEY): case PROP_ID(PR_PARENT_SOURCE_KEY):
+    case PROP_ID(PR_CHANGE_KEY): case PROP_ID(PR_CONTENT_COUNT):
+    case PROP_ID(PR_CONTENT_UNREAD): case PROP_ID(PR_ASSOC_CONTENT_COUNT):
+    case PROP_ID(PR_FOLDER_CHILD_COUNT): case PROP_ID(PR_SUBFOLDERS):
+    case PROP_ID(PR_ENTRYID): case PROP_ID(PR_PARENT_ENTRYID):
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static const char *bag_str(const st_bag *b, uint32_t tag)
+{
+    const st_value *v = b ? st_bag_get(b, tag) : NULL;
+    return v ? v->v.str : NULL;
+}
+
+int st_folder__adjust(st_store *s, st_id fid, int d_content, int d_unread, int d_assoc,
+    int d_children)
+{
+    if (!fid || (!d_content && !d_unread && !d_assoc && !d_children))
+        return 0;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "UPDATE folders SET content_count = content_count + ?1,"
+        " unread_count = unread_count + ?2, assoc_count = assoc_count + ?3,"
+        " child_count = child_count + ?4 WHERE id = ?5");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int(st, 1, d_content);
+    sqlite3_bind_int(st, 2, d_unread);
+    sqlite3_bind_int(st, 3, d_assoc);
+    sqlite3_bind_int(st, 4, d_children);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)fid);
+    return st_db__step_done(&s->d, st, "updating folder counts");
+}
+
+static int folder_exists(st_store *s, st_id fid)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT 1 FROM folders WHERE id = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    int rc = sqlite3_step(st);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE) {
+        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
+        return ST_ENOTFOUND;
+    }
+    return st_db__err(&s->d, rc, "looking up a folder");
+}
+
+int st_folder_create(st_store *s, st_id *out, st_id parent, const st_bag *props, unsigned flags)
+{
+    *out = 0;
+    const char *name = bag_str(props, PR_DISPLAY_NAME_W);
+    if (!name || !*name) {
+        st_error_set("a folder needs a display name");
+        return ST_ERROR;
+    }
+    st_buf blob = { 0 };
+    if (st_propblob__encode(&blob, props, folder_keep, NULL))
+        return ST_ERROR;
+    int code = st_store__begin(s);
+    if (code)
+        goto done;
+    if (parent) {
+        code = folder_exists(s, parent);
+    } else {
+        st_id root;
+        code = st_folder_root(s, &root);
+        if (code == 0) {
+            st_error_set("%s: the store has a root folder already", s->d.path);
+            code = ST_EEXISTS;
+        } else if (code == ST_ENOTFOUND) {
+            code = 0;
+        }
+    }
+    st_id id = 0;
+    int64_t cn = 0;
+    if (!code)
+        code = st_store__alloc_id(s, &id);
+    if (!code)
+        code = st_store__alloc_cn(s, &cn);
+    if (!code) {
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "INSERT INTO folders(id, parent_id, name, container_class, change_num, props)"
+            " VALUES (?, ?, ?, ?, ?, ?)");
+        if (!st) {
+            code = ST_ERROR;
+        } else {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+            if (parent)
+                sqlite3_bind_int64(st, 2, (sqlite3_int64)parent);
+            sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+            st_db__bind_text(st, 4, bag_str(props, PR_CONTAINER_CLASS_W));
+            sqlite3_bind_int64(st, 5, cn);
+            sqlite3_bind_blob(st, 6, blob.data, (int)blob.len, SQLITE_TRANSIENT);
+            code = st_db__step_done(&s->d, st, "creating a folder");
+            if (code == ST_EEXISTS)
+                st_error_set("%s: a folder named \"%s\" exists there already", s->d.path, name);
+        }
+    }
+    if (!code)
+        code = st_folder__adjust(s, parent, 0, 0, 0, 1);
+    if (!code && parent)
+        code = st_journal__record(s, ST_JOP_CREATE, ST_JKIND_FOLDER, id, parent, 0, flags);
+    if (code) {
+        st_store__rollback(s);
+        goto done;
+    }
+    st_store__event(s, ST_EV_CREATED, ST_JKIND_FOLDER, id, parent, 0, 0, flags);
+    code = st_store__commit(s);
+    if (!code)
+        *out = id;
+done:
+    st_buf_free(&blob);
+    return code;
+}
+
+int st_folder_get(st_store *s, st_bag **out, st_id fid)
+{
+    *out = NULL;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT name, container_class, content_count, unread_count, assoc_count,"
+        " child_count, change_num, ifnull(parent_id, 0), props FROM folders WHERE id = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        st_db__done(st);
+        if (rc == SQLITE_DONE) {
+            st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
+            return ST_ENOTFOUND;
+        }
+        return st_db__err(&s->d, rc, "reading a folder");
+    }
+    st_bag *bag = st_bag_new();
+    int code = bag ? 0 : ST_ERROR;
+    if (!code && sqlite3_column_type(st, 8) != SQLITE_NULL)
+        code = st_propblob__decode(bag, sqlite3_column_blob(st, 8),
+            (size_t)sqlite3_column_bytes(st, 8));
+    if (code == ST_ECORRUPT)
+        st_error_set("%s: folder %llu: %s", s->d.path, (unsigned long long)fid,
+            st_error_last());
+    if (!code) {
+        uint8_t key[22], pkey[22], ck[22], ik[8];
+        st_store__xid(s, key, fid);
+        st_store__xid(s, ck, (uint64_t)sqlite3_column_int64(st, 6));
+        st_id parent = (st_id)sqlite3_column_int64(st, 7);
+        st_store__xid(s, pkey, parent);
+        for (int i = 0; i < 8; i++)
+            ik[i] = (uint8_t)(fid >> (8 * i));
+        int r = st_bag_set_str(bag, PR_DISPLAY_NAME_W, (const char *)sqlite3_column_text(st, 0));
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+            r |= st_bag_set_str(bag, PR_CONTAINER_CLASS_W,
+                (const char *)sqlite3_column_text(st, 1));
+        r |= st_bag_set_long(bag, PR_CONTENT_COUNT, sqlite3_column_int(st, 2));
+        r |= st_bag_set_long(bag, PR_CONTENT_UNREAD, sqlite3_column_int(st, 3));
+        r |= st_bag_set_long(bag, PR_ASSOC_CONTENT_COUNT, sqlite3_column_int(st, 4));
+        r |= st_bag_set_long(bag, PR_FOLDER_CHILD_COUNT, sqlite3_column_int(st, 5));
+        r |= st_bag_set_bool(bag, PR_SUBFOLDERS, sqlite3_column_int(st, 5) > 0);
+        r |= st_bag_set_bin(bag, PR_RECORD_KEY, key, 22);
+        r |= st_bag_set_bin(bag, PR_SOURCE_KEY, key, 22);
+        r |= st_bag_set_bin(bag, PR_CHANGE_KEY, ck, 22);
+        r |= st_bag_set_bin(bag, PR_INSTANCE_KEY, ik, 8);
+        if (parent)
+            r |= st_bag_set_bin(bag, PR_PARENT_SOURCE_KEY, pkey, 22);
+        if (r)
+            code = ST_ERROR;
+    }
+    st_db__done(st);
+    if (code) {
+        st_bag_free(bag);
+        return code;
+    }
+    *out = bag;
+    return 0;
+}
+
+int st_folder_set_props(st_store *s, st_id fid, const st_bag *set, const uint32_t *del,
+    size_t n_del, unsigned flags)
+{
+    st_bag *cur = NULL;
+    st_buf blob = { 0 };
+    int code = st_store__begin(s);
+    if (code)
+        return code;
+    code = st_folder_get(s, &cur, fid);
+    if (!code && set)
+        for (size_t i = 0; i < st_bag_count(set) && !code; i++)
+            if (st_bag_set(cur, st_bag_at(set, i)) < 0)
+                code = ST_ERROR;
+    for (size_t i = 0; !code && i < n_del; i++)
+        (void)st_bag_delete(cur, del[i]);
+    const char *name = code ? NULL : bag_str(cur, PR_DISPLAY_NAME_W);
+    if (!code && (!name || !*name)) {
+        st_error_set("a folder needs a display name");
+        code = ST_ERROR;
+    }
+    if (!code)
+        code = st_propblob__encode(&blob, cur, folder_keep, NULL);
+    int64_t cn = 0;
+    if (!code)
+        code = st_store__alloc_cn(s, &cn);
+    st_id parent = 0;
+    if (!code)
+        code = st_folder_parent(s, &parent, fid);
+    if (!code) {
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "UPDATE folders SET name = ?, container_class = ?, change_num = ?, props = ?"
+            " WHERE id = ?");
+        if (!st) {
+            code = ST_ERROR;
+        } else {
+            sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+            st_db__bind_text(st, 2, bag_str(cur, PR_CONTAINER_CLASS_W));
+            sqlite3_bind_int64(st, 3, cn);
+            sqlite3_bind_blob(st, 4, blob.data, (int)blob.len, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 5, (sqlite3_int64)fid);
+            code = st_db__step_done(&s->d, st, "changing a folder");
+        }
+    }
+    if (!code && parent)
+        code = st_journal__record(s, ST_JOP_MODIFY, ST_JKIND_FOLDER, fid, parent, 0, flags);
+    st_bag_free(cur);
+    st_buf_free(&blob);
+    if (code) {
+        st_store__rollback(s);
+        return code;
+    }
+    st_store__event(s, ST_EV_MODIFIED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
+    return st_store__commit(s);
+}
+
+int st_folder_parent(st_store *s, st_id *out, st_id fid)
+{
+    *out = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT ifnull(parent_id, 0) FROM folders WHERE id = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (st_id)sqlite3_column_int64(st, 0);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE) {
+        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
+        return ST_ENOTFOUND;
+    }
+    return st_db__err(&s->d, rc, "reading a folder");
+}
+
+int st_folder_root(st_store *s, st_id *out)
+{
+    *out = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id FROM folders WHERE parent_id IS NULL");
+    if (!st)
+        return ST_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (st_id)sqlite3_column_int64(st, 0);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE) {
+        st_error_set("%s: no root folder yet", s->d.path);
+        return ST_ENOTFOUND;
+    }
+    return st_db__err(&s->d, rc, "reading the root folder");
+}
+
+static int id_list(st_store *s, st_id **out, size_t *n, const char *sql, st_id arg, int arg2)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d, sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)arg);
+    if (arg2 >= 0)
+        sqlite3_bind_int(st, 2, arg2);
+    st_id *ids = NULL;
+    size_t cap = 0, cnt = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 16;
+            st_id *p = realloc(ids, cap * sizeof *p);
+            if (!p) {
+                free(ids);
+                st_db__done(st);
+                st_error_set("out of memory");
+                return ST_ERROR;
+            }
+            ids = p;
+        }
+        ids[cnt++] = (st_id)sqlite3_column_int64(st, 0);
+    }
+    st_db__done(st);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        return st_db__err(&s->d, rc, "listing");
+    }
+    *out = ids;
+    *n = cnt;
+    return 0;
+}
+
+int st_folder_children(st_store *s, st_id **out, size_t *n, st_id parent)
+{
+    return id_list(s, out, n, "SELECT id FROM folders WHERE parent_id = ? ORDER BY name",
+        parent, -1);
+}
+
+int st_message_list(st_store *s, st_id **out, size_t *n, st_id fid, int associated)
+{
+    return id_list(s, out, n,
+        "SELECT id FROM messages WHERE folder_id = ? AND assoc = ? ORDER BY id",
+        fid, associated ? 1 : 0);
+}
+
+int st_folder_find_by_name(st_store *s, st_id *out, st_id parent, const char *name)
+{
+    *out = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT id FROM folders WHERE ifnull(parent_id, 0) = ? AND name = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)parent);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (st_id)sqlite3_column_int64(st, 0);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return ST_ENOTFOUND;
+    return st_db__err(&s->d, rc, "finding a folder");
+}
+
+int st_folder_counts_get(st_store *s, st_folder_counts *out, st_id fid)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT content_count, unread_count, assoc_count, child_count FROM folders"
+        " WHERE id = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->content = (uint32_t)sqlite3_column_int64(st, 0);
+        out->unread = (uint32_t)sqlite3_column_int64(st, 1);
+        out->assoc = (uint32_t)sqlite3_column_int64(st, 2);
+        out->children = (uint32_t)sqlite3_column_int64(st, 3);
+    }
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE) {
+        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
+        return ST_ENOTFOUND;
+    }
+    return st_db__err(&s->d, rc, "reading folder counts");
+}
+
+int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_name,
+    unsigned flags)
+{
+    st_id old_parent = 0;
+    int code = st_store__begin(s);
+    if (code)
+        return code;
+    code = st_folder_parent(s, &old_parent, fid);
+    if (!code && !old_parent) {
+        st_error_set("%s: the root folder cannot move", s->d.path);
+        code = ST_ERROR;
+    }
+    if (!code)
+        code = folder_exists(s, new_parent);
+    if (!code) {
+        /* new_parent must not be fid or below it. */
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "WITH RECURSIVE up(id) AS (SELECT ?1 UNION ALL"
+            " SELECT f.parent_id FROM folders f JOIN up ON f.id = up.id"
+            " WHERE f.parent_id IS NOT NULL)"
+            " SELECT count(*) FROM up WHERE id = ?2");
+        if (!st) {
+            code = ST_ERROR;
+        } else {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)new_parent);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)fid);
+            int rc = sqlite3_step(st);
+            int64_t hits = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+            st_db__done(st);
+            if (hits < 0)
+                code = st_db__err(&s->d, rc, "checking a folder move");
+            else if (hits > 0) {
+                st_error_set("%s: a folder cannot move into itself or its subfolder",
+                    s->d.path);
+                code = ST_ERROR;
+            }
+        }
+    }
+    int64_t cn = 0;
+    if (!code)
+        code = st_store__alloc_cn(s, &cn);
+    if (!code) {
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "UPDATE folders SET parent_id = ?, name = ifnull(?, name), change_num = ?"
+            " WHERE id = ?");
+        if (!st) {
+            code = ST_ERROR;
+        } else {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)new_parent);
+            st_db__bind_text(st, 2, new_name);
+            sqlite3_bind_int64(st, 3, cn);
+            sqlite3_bind_int64(st, 4, (sqlite3_int64)fid);
+            code = st_db__step_done(&s->d, st, "moving a folder");
+        }
+    }
+    int moved = old_parent != new_parent;
+    if (!code && moved)
+        code = st_folder__adjust(s, old_parent, 0, 0, 0, -1);
+    if (!code && moved)
+        code = st_folder__adjust(s, new_parent, 0, 0, 0, 1);
+    if (!code)
+        code = st_journal__record(s, moved ? ST_JOP_MOVE : ST_JOP_RENAME, ST_JKIND_FOLDER,
+            fid, new_parent, old_parent, flags);
+    if (code) {
+        st_store__rollback(s);
+        return code;
+    }
+    st_store__event(s, moved ? ST_EV_MOVED : ST_EV_MODIFIED, ST_JKIND_FOLDER, fid, new_parent,
+        old_parent, 0, flags);
+    return st_store__commit(s);
+}
+
+/* Deletes fid and everything below it; the journal gets one entry for fid
+ * (the server deletes a collection with its members); pending entries of
+ * what was inside are dropped. */
+static int delete_tree(st_store *s, st_id fid)
+{
+    st_id *kids = NULL, *msgs = NULL;
+    size_t nk = 0, nm = 0;
+    int code = st_folder_children(s, &kids, &nk, fid);
+    for (size_t i = 0; !code && i < nk; i++)
+        code = delete_tree(s, kids[i]);
+    free(kids);
+    if (code)
+        return code;
+    code = id_list(s, &msgs, &nm, "SELECT id FROM messages WHERE folder_id = ?", fid, -1);
+    for (size_t i = 0; !code && i < nm; i++) {
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "DELETE FROM journal WHERE kind = 0 AND obj_id = ? AND state = 0");
+        if (!st)
+            code = ST_ERROR;
+        else {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)msgs[i]);
+            code = st_db__step_done(&s->d, st, "dropping journal entries");
+        }
+        if (!code)
+            code = st_message__delete_rows(s, msgs[i]);
+    }
+    free(msgs);
+    if (code)
+        return code;
+    sqlite3_stmt *st = st_db__prep(&s->d, "DELETE FROM folders WHERE id = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    return st_db__step_done(&s->d, st, "deleting a folder");
+}
+
+int st_folder_delete(st_store *s, st_id fid, unsigned flags)
+{
+    st_id parent = 0;
+    st_folder_counts c;
+    int code = st_store__begin(s);
+    if (code)
+        return code;
+    code = st_folder_parent(s, &parent, fid);
+    if (!code)
+        code = st_folder_counts_get(s, &c, fid);
+    if (!code && !(flags & ST_RECURSIVE) && (c.content || c.assoc || c.children)) {
+        st_error_set("%s: folder %llu is not empty", s->d.path, (unsigned long long)fid);
+        code = ST_ENOTEMPTY;
+    }
+    if (!code && !parent) {
+        st_error_set("%s: the root folder cannot be deleted", s->d.path);
+        code = ST_ERROR;
+    }
+    if (!code) {
+        /* Drop pending entries of subfolders: their collections go with fid. */
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM folders WHERE parent_id = ?1"
+            " UNION ALL SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id)"
+            " DELETE FROM journal WHERE kind = 1 AND state = 0 AND obj_id IN sub");
+        if (!st)
+            code = ST_ERROR;
+        else {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+            code = st_db__step_done(&s->d, st, "dropping journal entries");
+        }
+    }
+    if (!code)
+        code = delete_tree(s, fid);
+    if (!code)
+        code = st_folder__adjust(s, parent, 0, 0, 0, -1);
+    if (!code)
+        code = (flags & ST_FROM_SERVER) ? st_journal__forget(s, ST_JKIND_FOLDER, fid)
+            : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_FOLDER, fid, parent, 0, flags);
+    if (code) {
+        st_store__rollback(s);
+        return code;
+    }
+    st_store__event(s, ST_EV_DELETED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
+    return st_store__commit(s);
+}
+
+int st_folder_sync_set(st_store *s, st_id fid, const char *url, const char *token,
+    const char *ctag)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "UPDATE folders SET url = CASE WHEN ?1 IS NULL THEN url ELSE nullif(?1, '') END,"
+        " sync_token = CASE WHEN ?2 IS NULL THEN sync_token ELSE nullif(?2, '') END,"
+        " ctag = CASE WHEN ?3 IS NULL THEN ctag ELSE nullif(?3, '') END WHERE id = ?4");
+    if (!st)
+        return ST_ERROR;
+    st_db__bind_text(st, 1, url);
+    st_db__bind_text(st, 2, token);
+    st_db__bind_text(st, 3, ctag);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)fid);
+    int code = st_db__step_done(&s->d, st, "saving folder sync state");
+    if (!code && sqlite3_changes(s->d.db) == 0) {
+        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
+        code = ST_ENOTFOUND;
+    }
+    return code;
+}
+
+int st_folder_sync_get(st_store *s, st_id fid, char **url, char **token, char **ctag)
+{
+    if (url)
+        *url = NULL;
+    if (token)
+        *token = NULL;
+    if (ctag)
+        *ctag = NULL;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT url, sync_token, ctag FROM folders WHERE id = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (url)
+            *url = st_db__col_strdup(st, 0);
+        if (token)
+            *token = st_db__col_strdup(st, 1);
+        if (ctag)
+            *ctag = st_db__col_strdup(st, 2);
+    }
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE) {
+        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
+        return ST_ENOTFOUND;
+    }
+    return st_db__err(&s->d, rc, "reading folder sync state");
+}
+
+int st_folder_find_by_url(st_store *s, st_id *out, const char *url)
+{
+    *out = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id FROM folders WHERE url = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (st_id)sqlite3_column_int64(st, 0);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return ST_ENOTFOUND;
+    return st_db__err(&s->d, rc, "finding a folder by URL");
+}
+
+int st_receive_folder_set(st_store *s, const char *msg_class, st_id fid)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "INSERT OR REPLACE INTO receive_folders(msg_class, folder_id) VALUES (?, ?)");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, msg_class ? msg_class : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)fid);
+    return st_db__step_done(&s->d, st, "setting a receive folder");
+}
+
+int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class)
+{
+    *out = 0;
+    /* Longest prefix on '.' boundaries, case-insensitively ("" matches all). */
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT folder_id FROM receive_folders WHERE msg_class = ''"
+        " OR ?1 = msg_class"
+        " OR substr(?1, 1, length(msg_class) + 1) = msg_class || '.' COLLATE ST_NOCASE"
+        " ORDER BY length(msg_class) DESC LIMIT 1");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, msg_class ? msg_class : "", -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (st_id)sqlite3_column_int64(st, 0);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return ST_ENOTFOUND;
+    return st_db__err(&s->d, rc, "reading receive folders");
+}

@@ -1,0 +1,178 @@
+/*
+ * storage_int.h: what storage's own files share (never included outside
+ * storage/). The connection wrapper (st_db: one sqlite3 handle, its
+ * statement cache, transaction depth and pending events), the store and
+ * catalog structs, the property-blob codec and helpers of each concern.
+ *
+ * Invariant: an st_db and every sqlite3_stmt in its cache are used by one
+ * thread only (the one that opened it); nothing here crosses threads except
+ * through the bus in notify.c, which has its own mutex.
+ */
+#ifndef MAPIDAV_STORAGE_INT_H
+#define MAPIDAV_STORAGE_INT_H
+
+#include <sqlite3.h>
+
+#include "storage/storage.h"
+
+/* ---- db.c: the connection ---- */
+
+#define ST_DB__CACHE 64
+
+typedef struct st_db__stmt {
+    const char *sql;      /* key: the SQL text (static strings; compared by pointer, then text) */
+    sqlite3_stmt *stmt;   /* prepared once, reset after each use */
+} st_db__stmt;
+
+typedef struct st_db {
+    sqlite3 *db;          /* the connection (this thread only) */
+    char *path;           /* file path as opened, UTF-8 */
+    int readonly;         /* opened ST_OPEN_READONLY */
+    int depth;            /* nesting of st_db__begin; 0: no transaction */
+    int failed;           /* an inner level failed: the outermost commit rolls back */
+    uint64_t txn_start_ms;/* monotonic time of the outermost BEGIN */
+    st_db__stmt cache[ST_DB__CACHE]; /* prepared statements */
+    int n_cache;          /* entries used in cache */
+} st_db;
+
+/* Opens path with WAL, busy timeout, foreign keys and the ST_NOCASE
+ * collation. create: make the file if missing. A file whose user_version
+ * is above max_version is refused (ST_ENEWER) before anything is written. */
+int st_db__open(st_db *d, const char *path, int create, int readonly, int max_version);
+void st_db__close(st_db *d);
+/* Maps a SQLite result to our code and sets the message "<path>: what: errmsg". */
+int st_db__err(st_db *d, int rc, const char *what);
+/* Runs SQL without results (may hold several statements). */
+int st_db__exec(st_db *d, const char *sql);
+/* The cached, reset statement for sql (a string literal). NULL on error
+ * (message set). The caller resets it with st_db__done. */
+sqlite3_stmt *st_db__prep(st_db *d, const char *sql);
+void st_db__done(sqlite3_stmt *st);
+/* Steps a statement expected to finish (SQLITE_DONE): 0 or an error code. */
+int st_db__step_done(st_db *d, sqlite3_stmt *st, const char *what);
+/* BEGIN IMMEDIATE at depth 0, else just depth+1. */
+int st_db__begin(st_db *d);
+/* COMMIT at the outermost level (ROLLBACK if an inner level failed). */
+int st_db__commit(st_db *d);
+/* Marks failure; ROLLBACK at the outermost level. */
+void st_db__rollback(st_db *d);
+/* One integer from a query with no parameters (e.g. a PRAGMA). */
+int st_db__int(st_db *d, int64_t *out, const char *sql);
+/* Binds text or NULL. */
+int st_db__bind_text(sqlite3_stmt *st, int i, const char *s);
+char *st_db__strdup(const char *s);
+char *st_db__col_strdup(sqlite3_stmt *st, int i);
+
+/* ---- schema.c ---- */
+/* Brings the file to the current version (creating the schema when empty),
+ * or refuses a newer one (ST_ENEWER, untouched). kind: 0 catalog, 1 store. */
+#define ST_SCHEMA_CATALOG 0
+#define ST_SCHEMA_STORE 1
+int st_schema__prepare(st_db *d, int kind);
+/* For tests: creates the schema of an old version (1..current) in an
+ * empty file without migrating it. */
+int st_schema__create_version(st_db *d, int kind, int version);
+/* One migration step: brings a file from version N to N+1 inside the open
+ * transaction. steps[N-1] migrates N -> N+1. */
+typedef int (*st_schema_step)(st_db *d);
+/* The mechanism behind st_schema__prepare, with the steps given (tests use
+ * it to run a made-up v2). */
+int st_schema__migrate(st_db *d, int kind, int target, const st_schema_step *steps);
+
+/* ---- propblob.c: st_bag <-> bytes ----
+ * Format v1: "SB" 0x01 flags(1) count(varint) then per value: tag (4 bytes
+ * LE) and the value by type; then a CRC-32 (4 bytes LE) of everything
+ * before it. Every length is checked against the end: a damaged blob gives
+ * ST_ECORRUPT, never a read past the buffer. */
+typedef struct st_buf {
+    uint8_t *data;        /* owned */
+    size_t len;           /* bytes used */
+    size_t cap;           /* bytes allocated */
+} st_buf;
+void st_buf_free(st_buf *b);
+int st_buf_append(st_buf *b, const void *p, size_t len);
+/* Encodes the values of bag for which keep(tag) is 1 (keep NULL: all). */
+int st_propblob__encode(st_buf *out, const st_bag *bag, int (*keep)(uint32_t tag, void *ctx),
+    void *ctx);
+/* Adds the values of the blob to bag (replacing same ids). */
+int st_propblob__decode(st_bag *bag, const void *data, size_t len);
+uint32_t st_crc32(uint32_t crc, const void *data, size_t len);
+
+/* ---- notify.c: the in-process bus ---- */
+typedef struct st_bus st_bus;
+/* The bus of a file (key: its canonical path); reference counted. */
+st_bus *st_bus__get(const char *path);
+void st_bus__put(st_bus *bus);
+void st_bus__publish(st_bus *bus, const st_event *ev, size_t n, int64_t last_cn);
+int st_bus__listen(st_bus *bus, uint64_t *out_token, st_listener_fn fn, void *ctx);
+void st_bus__unlisten(st_bus *bus, uint64_t token);
+/* Highest change number a process-local commit published; raises it. */
+int64_t st_bus__seen_cn(st_bus *bus, int64_t cn);
+
+/* ---- the store ---- */
+struct st_store {
+    st_db d;              /* the connection */
+    st_guid guid;         /* the store's GUID (meta 'guid') */
+    uint8_t guid_bytes[16]; /* guid as wire bytes, prefix of the keys */
+    st_bus *bus;          /* shared with the process's other connections to the file */
+    st_event *ev;         /* events of the open transaction */
+    size_t n_ev, cap_ev;  /* used / allocated in ev */
+    int ev_oom;           /* an event could not be queued: publish EXTERNAL instead */
+    size_t ev_mark[16];   /* n_ev at each nesting level's begin (savepoints) */
+    int64_t last_cn;      /* highest change number allocated in this transaction */
+    int64_t data_version; /* last PRAGMA data_version seen by st_store_poll */
+    int fts_defer;        /* bulk import: new messages go to fts_queue whole */
+    int ctr_loaded;       /* next_id/next_cn below are valid (this transaction) */
+    int64_t next_id;      /* meta 'next_id', kept in memory during a transaction */
+    int64_t next_cn;      /* meta 'next_cn', likewise */
+};
+
+struct st_catalog {
+    st_db d;              /* the connection */
+    char *dir;            /* the folder holding catalog.sqlite, for store paths */
+};
+
+/* store.c helpers shared by folder.c, message.c, journal.c, stream.c */
+int st_store__begin(st_store *s);
+int st_store__commit(st_store *s);
+void st_store__rollback(st_store *s);
+/* Queue an event for after the commit. */
+void st_store__event(st_store *s, int type, int kind, st_id id, st_id folder,
+    st_id old_folder, int assoc, unsigned flags);
+/* Next object id / change number (meta counters). */
+int st_store__alloc_id(st_store *s, st_id *out);
+int st_store__alloc_cn(st_store *s, int64_t *out);
+/* 22-byte source/change key: store GUID + 48-bit counter (little-endian). */
+void st_store__xid(const st_store *s, uint8_t out[22], uint64_t counter);
+
+/* journal.c: record a local change (called inside the change's transaction;
+ * nothing when flags has ST_FROM_SERVER). */
+int st_journal__record(st_store *s, int op, int kind, st_id obj, st_id folder,
+    st_id old_folder, unsigned flags);
+
+/* Drops the pending entries of an object the server deleted. */
+int st_journal__forget(st_store *s, int kind, st_id obj);
+
+/* message.c: the top-level message of mid (itself, or the message holding
+ * the attachment that embeds it, recursively) and its folder. */
+int st_message__top(st_store *s, st_id *top, st_id *fid, st_id mid);
+/* A local change to mid's content (journal + event + change key). */
+int st_message__touch(st_store *s, st_id mid, unsigned flags);
+/* Deletes a message row and what hangs off it (cascade), adjusting counts. */
+int st_message__delete_rows(st_store *s, st_id mid);
+/* Recomputes the sizes of attachment attach_id (0: none), mid and up. */
+int st_message__refresh_sizes(st_store *s, st_id mid, int64_t attach_id);
+int st_folder__adjust(st_store *s, st_id fid, int d_content, int d_unread, int d_assoc,
+    int d_children);
+
+/* stream.c */
+int st_stream__drop_orphans(st_store *s);
+/* Copies the streams of (mid, attach) to (new_mid, new_attach). */
+int st_stream__copy(st_store *s, st_id mid, int64_t attach_id, st_id new_mid,
+    int64_t new_attach_id);
+
+#define ST_MSGFLAG_READ 0x1
+#define ST_MSGFLAG_HASATTACH 0x10
+#define ST_MSGFLAG_ASSOCIATED 0x40
+
+#endif /* MAPIDAV_STORAGE_INT_H */

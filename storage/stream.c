@@ -1,0 +1,527 @@
+/*
+ * stream.c: large property values (bodies, attachment data) as streams of
+ * 64 KB chunks in stream_chunks, so a 200 MB attachment is never in memory
+ * at once: a writer holds at most ST_STREAM_CHUNK * FLUSH_CHUNKS bytes, a
+ * reader one chunk.
+ *
+ * Why a chunk table and not incremental blob I/O (sqlite3_blob_*): blob
+ * I/O can only overwrite a blob whose size was fixed beforehand with
+ * zeroblob(), but IStream writes arrive with no size known; any write to the
+ * row (another column, another connection) invalidates an open blob handle;
+ * and one 200 MB value would have to be written in one transaction, holding
+ * the write lock for seconds. With chunks, each group is its own short
+ * transaction, a reader fetches only the chunk it needs, and seeking is an
+ * index lookup (stream_id, seq).
+ *
+ * Atomicity: a writer fills a new stream row in state 0 (invisible to
+ * readers and to st_message_get), one short transaction per flushed group,
+ * refreshing its `created` time as a heartbeat; st_stream_commit then, in
+ * one transaction, drops the old value (inline or stream), sets the new
+ * stream live, updates sizes and writes the journal entry. A crash or an
+ * abort leaves a state-0 row: st_store_open and st_store_compact drop those
+ * whose heartbeat is older than ORPHAN_MS. A reader whose stream is replaced
+ * while it reads gets an error at its next chunk, never mixed content.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/os.h"
+#include "storage/props_tags.h"
+#include "storage/storage_int.h"
+
+#define FLUSH_CHUNKS 16                       /* 1 MB per write transaction */
+#define ORPHAN_MS (15u * 60u * 1000u)         /* abandoned writer after 15 min */
+
+struct st_stream {
+    st_store *s;          /* owner handle */
+    int writer;           /* 1 writer, 0 reader */
+    st_id mid;            /* message */
+    int64_t attach_id;    /* attachment row or 0 */
+    uint32_t tag;         /* property */
+    int64_t sid;          /* stream row (0: reader of an inline value) */
+    uint64_t size;        /* writer: bytes so far; reader: total */
+    uint64_t pos;         /* reader: position */
+    uint8_t *buf;         /* writer: pending bytes; reader: current chunk or inline value */
+    size_t len;           /* bytes in buf */
+    int64_t buf_seq;      /* reader: chunk in buf (-1 none) */
+    int64_t next_seq;     /* writer: next chunk number */
+    int failed;           /* writer: a flush failed */
+};
+
+static int resolve_attach(st_store *s, int64_t *aid, st_id mid, uint32_t num)
+{
+    *aid = 0;
+    if (num == ST_NO_ATTACH) {
+        sqlite3_stmt *st = st_db__prep(&s->d, "SELECT 1 FROM messages WHERE id = ?");
+        if (!st)
+            return ST_ERROR;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
+        int rc = sqlite3_step(st);
+        st_db__done(st);
+        if (rc == SQLITE_ROW)
+            return 0;
+        st_error_set("%s: no message %llu", s->d.path, (unsigned long long)mid);
+        return rc == SQLITE_DONE ? ST_ENOTFOUND : ST_ERROR;
+    }
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT id FROM attachments WHERE message_id = ? AND num = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
+    sqlite3_bind_int64(st, 2, num);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *aid = sqlite3_column_int64(st, 0);
+    st_db__done(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    st_error_set("%s: message %llu has no attachment %u", s->d.path, (unsigned long long)mid,
+        (unsigned)num);
+    return rc == SQLITE_DONE ? ST_ENOTFOUND : ST_ERROR;
+}
+
+int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag)
+{
+    *out = NULL;
+    uint32_t t = PROP_TYPE(tag);
+    if (t != PT_BINARY && t != PT_UNICODE && t != PT_STRING8) {
+        st_error_set("streams hold binary or string properties only (0x%08X)", (unsigned)tag);
+        return ST_ERROR;
+    }
+    st_stream *w = calloc(1, sizeof *w);
+    uint8_t *buf = malloc((size_t)ST_STREAM_CHUNK * FLUSH_CHUNKS);
+    if (!w || !buf) {
+        free(w);
+        free(buf);
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    w->s = s;
+    w->writer = 1;
+    w->mid = mid;
+    w->tag = tag;
+    w->buf = buf;
+    int code = resolve_attach(s, &w->attach_id, mid, attach_num);
+    sqlite3_stmt *st = code ? NULL : st_db__prep(&s->d,
+        "INSERT INTO streams(message_id, attach_id, tag, size, state, created)"
+        " VALUES (?, ?, ?, 0, 0, ?)");
+    if (!code && !st)
+        code = ST_ERROR;
+    if (!code) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
+        if (w->attach_id)
+            sqlite3_bind_int64(st, 2, w->attach_id);
+        sqlite3_bind_int64(st, 3, tag);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)st_os_time_ms());
+        code = st_db__step_done(&s->d, st, "starting a stream");
+    }
+    if (code) {
+        free(buf);
+        free(w);
+        return code;
+    }
+    w->sid = sqlite3_last_insert_rowid(s->d.db);
+    *out = w;
+    return 0;
+}
+
+/* Writes the buffered bytes as chunks, in one short transaction. */
+static int flush(st_stream *w, int in_txn)
+{
+    st_store *s = w->s;
+    if (!w->len)
+        return 0;
+    int code = in_txn ? 0 : st_db__begin(&s->d);
+    if (code)
+        return code;
+    for (size_t off = 0; !code && off < w->len; off += ST_STREAM_CHUNK) {
+        size_t n = w->len - off < ST_STREAM_CHUNK ? w->len - off : ST_STREAM_CHUNK;
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "INSERT INTO stream_chunks(stream_id, seq, data) VALUES (?, ?, ?)");
+        if (!st) {
+            code = ST_ERROR;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, w->sid);
+        sqlite3_bind_int64(st, 2, w->next_seq);
+        sqlite3_bind_blob(st, 3, w->buf + off, (int)n, SQLITE_STATIC);
+        code = st_db__step_done(&s->d, st, "writing a stream");
+        if (!code)
+            w->next_seq++;
+    }
+    if (!code) {
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "UPDATE streams SET size = size + ?, created = ? WHERE id = ? AND state = 0");
+        if (!st)
+            code = ST_ERROR;
+        else {
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)w->len);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)st_os_time_ms());
+            sqlite3_bind_int64(st, 3, w->sid);
+            code = st_db__step_done(&s->d, st, "writing a stream");
+            if (!code && sqlite3_changes(s->d.db) != 1) {
+                st_error_set("%s: the stream was dropped while being written", s->d.path);
+                code = ST_ERROR;
+            }
+        }
+    }
+    if (!in_txn) {
+        if (code)
+            st_db__rollback(&s->d);
+        else
+            code = st_db__commit(&s->d);
+    }
+    if (code) {
+        w->failed = 1;   /* the group's chunks went with the rollback */
+        return code;
+    }
+    w->len = 0;
+    return 0;
+}
+
+int st_stream_write(st_stream *w, const void *buf, size_t len)
+{
+    if (!w->writer || w->failed) {
+        st_error_set("stream not writable");
+        return ST_ERROR;
+    }
+    const uint8_t *p = buf;
+    size_t cap = (size_t)ST_STREAM_CHUNK * FLUSH_CHUNKS;
+    while (len) {
+        size_t n = cap - w->len < len ? cap - w->len : len;
+        memcpy(w->buf + w->len, p, n);
+        w->len += n;
+        w->size += n;
+        p += n;
+        len -= n;
+        if (w->len == cap) {
+            int code = flush(w, 0);
+            if (code)
+                return code;
+        }
+    }
+    return 0;
+}
+
+int st_stream_commit(st_stream *w, unsigned flags)
+{
+    st_store *s = w->s;
+    int code = w->failed ? ST_ERROR : 0;
+    if (code)
+        st_error_set("%s: the stream failed earlier; nothing was changed", s->d.path);
+    if (!code)
+        code = st_store__begin(s);
+    if (code) {
+        st_stream_close(w);
+        return code;
+    }
+    code = flush(w, 1);
+    /* The old value: a live stream or an inline property of the same id. */
+    sqlite3_stmt *st = code ? NULL : st_db__prep(&s->d,
+        "DELETE FROM streams WHERE message_id = ?1 AND ifnull(attach_id, 0) = ?2"
+        " AND (tag >> 16) = ?3 AND state = 1");
+    if (!code && !st)
+        code = ST_ERROR;
+    if (!code) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)w->mid);
+        sqlite3_bind_int64(st, 2, w->attach_id);
+        sqlite3_bind_int64(st, 3, PROP_ID(w->tag));
+        code = st_db__step_done(&s->d, st, "replacing a stream");
+    }
+    if (!code) {
+        st = st_db__prep(&s->d, "UPDATE streams SET state = 1 WHERE id = ? AND state = 0");
+        if (!st)
+            code = ST_ERROR;
+        else {
+            sqlite3_bind_int64(st, 1, w->sid);
+            code = st_db__step_done(&s->d, st, "committing a stream");
+            if (!code && sqlite3_changes(s->d.db) != 1) {
+                st_error_set("%s: the stream was dropped while being written", s->d.path);
+                code = ST_ERROR;
+            }
+        }
+    }
+    if (!code) {
+        /* Remove an inline copy, update sizes, journal: through the
+         * ordinary property path, deleting the tag (the stream stays). */
+        uint32_t del = w->tag;
+        if (w->attach_id) {
+            sqlite3_stmt *q = st_db__prep(&s->d, "SELECT num FROM attachments WHERE id = ?");
+            uint32_t num = 0;
+            if (!q)
+                code = ST_ERROR;
+            else {
+                sqlite3_bind_int64(q, 1, w->attach_id);
+                if (sqlite3_step(q) == SQLITE_ROW)
+                    num = (uint32_t)sqlite3_column_int64(q, 0);
+                st_db__done(q);
+            }
+            /* Mark the stream as not ours to drop: state 1 rows of this id
+             * would be dropped by st_attach_set_props' del, so take it out
+             * of state 1 during the call. */
+            if (!code) {
+                st = st_db__prep(&s->d, "UPDATE streams SET state = 2 WHERE id = ?");
+                sqlite3_bind_int64(st, 1, w->sid);
+                code = st_db__step_done(&s->d, st, "committing a stream");
+            }
+            if (!code)
+                code = st_attach_set_props(s, w->mid, num, NULL, &del, 1, flags);
+        } else {
+            st = st_db__prep(&s->d, "UPDATE streams SET state = 2 WHERE id = ?");
+            sqlite3_bind_int64(st, 1, w->sid);
+            code = st_db__step_done(&s->d, st, "committing a stream");
+            if (!code)
+                code = st_message_set_props(s, w->mid, NULL, &del, 1, flags);
+        }
+        if (!code) {
+            st = st_db__prep(&s->d, "UPDATE streams SET state = 1 WHERE id = ?");
+            sqlite3_bind_int64(st, 1, w->sid);
+            code = st_db__step_done(&s->d, st, "committing a stream");
+        }
+    }
+    if (!code)   /* sizes again, now that the stream is live */
+        code = st_message__refresh_sizes(s, w->mid, w->attach_id);
+    if (code) {
+        st_store__rollback(s);
+        st_stream_close(w);
+        return code;
+    }
+    code = st_store__commit(s);
+    if (!code)
+        w->sid = 0;   /* live now: close must not drop it */
+    st_stream_close(w);
+    return code;
+}
+
+int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag)
+{
+    *out = NULL;
+    int64_t aid = 0;
+    int code = resolve_attach(s, &aid, mid, attach_num);
+    if (code)
+        return code;
+    st_stream *r = calloc(1, sizeof *r);
+    if (!r) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    r->s = s;
+    r->mid = mid;
+    r->attach_id = aid;
+    r->tag = tag;
+    r->buf_seq = -1;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT id, size FROM streams WHERE message_id = ? AND ifnull(attach_id, 0) = ?"
+        " AND (tag >> 16) = ? AND state = 1");
+    if (!st) {
+        free(r);
+        return ST_ERROR;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
+    sqlite3_bind_int64(st, 2, aid);
+    sqlite3_bind_int64(st, 3, PROP_ID(tag));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        r->sid = sqlite3_column_int64(st, 0);
+        r->size = (uint64_t)sqlite3_column_int64(st, 1);
+    }
+    st_db__done(st);
+    if (rc == SQLITE_ROW) {
+        *out = r;
+        return 0;
+    }
+    /* Not a stream: an inline value is read the same way. */
+    st_bag *bag = NULL;
+    code = attach_num == ST_NO_ATTACH ? st_message_get(s, &bag, mid)
+                                      : st_attach_get(s, &bag, mid, attach_num);
+    const st_value *v = code ? NULL : st_bag_get(bag, tag);
+    if (!code && !v) {
+        st_error_set("%s: message %llu has no property 0x%08X", s->d.path,
+            (unsigned long long)mid, (unsigned)tag);
+        code = ST_ENOTFOUND;
+    }
+    if (!code) {
+        const void *data = PROP_TYPE(v->tag) == PT_BINARY ? (const void *)v->v.bin.data
+                                                          : (const void *)v->v.str;
+        size_t len = PROP_TYPE(v->tag) == PT_BINARY ? v->v.bin.len : strlen(v->v.str);
+        r->buf = malloc(len ? len : 1);
+        if (!r->buf) {
+            st_error_set("out of memory");
+            code = ST_ERROR;
+        } else {
+            if (len)
+                memcpy(r->buf, data, len);
+            r->len = len;
+            r->size = len;
+        }
+    }
+    st_bag_free(bag);
+    if (code) {
+        free(r->buf);
+        free(r);
+        return code;
+    }
+    *out = r;
+    return 0;
+}
+
+static int load_chunk(st_stream *r, int64_t seq)
+{
+    st_store *s = r->s;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT data FROM stream_chunks WHERE stream_id = ? AND seq = ?");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, r->sid);
+    sqlite3_bind_int64(st, 2, seq);
+    int rc = sqlite3_step(st);
+    int code = 0;
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (n > ST_STREAM_CHUNK) {
+            st_error_set("%s: damaged stream chunk", s->d.path);
+            code = ST_ECORRUPT;
+        } else {
+            if (!r->buf && !(r->buf = malloc(ST_STREAM_CHUNK))) {
+                st_error_set("out of memory");
+                code = ST_ERROR;
+            } else {
+                if (n)
+                    memcpy(r->buf, sqlite3_column_blob(st, 0), n);
+                r->len = n;
+                r->buf_seq = seq;
+            }
+        }
+    } else if (rc == SQLITE_DONE) {
+        st_error_set("%s: the stream changed or was deleted while being read", s->d.path);
+        code = ST_ENOTFOUND;
+    } else {
+        code = st_db__err(&s->d, rc, "reading a stream");
+    }
+    st_db__done(st);
+    return code;
+}
+
+int st_stream_read(st_stream *r, void *buf, size_t len, size_t *got)
+{
+    *got = 0;
+    if (r->writer) {
+        st_error_set("stream not readable");
+        return ST_ERROR;
+    }
+    uint8_t *p = buf;
+    while (len && r->pos < r->size) {
+        size_t off;
+        if (!r->sid) {
+            off = (size_t)r->pos;
+        } else {
+            int64_t seq = (int64_t)(r->pos / ST_STREAM_CHUNK);
+            if (seq != r->buf_seq) {
+                int code = load_chunk(r, seq);
+                if (code)
+                    return code;
+            }
+            off = (size_t)(r->pos % ST_STREAM_CHUNK);
+        }
+        if (off >= r->len) {
+            st_error_set("%s: damaged stream (short chunk)", r->s->d.path);
+            return ST_ECORRUPT;
+        }
+        size_t n = r->len - off < len ? r->len - off : len;
+        memcpy(p, r->buf + off, n);
+        p += n;
+        len -= n;
+        r->pos += n;
+        *got += n;
+    }
+    return 0;
+}
+
+int st_stream_seek(st_stream *r, uint64_t pos)
+{
+    if (r->writer) {
+        st_error_set("a stream being written cannot seek");
+        return ST_ERROR;
+    }
+    r->pos = pos > r->size ? r->size : pos;
+    return 0;
+}
+
+uint64_t st_stream_size(const st_stream *r)
+{
+    return r->size;
+}
+
+void st_stream_close(st_stream *w)
+{
+    if (!w)
+        return;
+    if (w->writer && w->sid) {
+        /* Abort: drop the unfinished stream (its chunks cascade). */
+        sqlite3_stmt *st = st_db__prep(&w->s->d, "DELETE FROM streams WHERE id = ? AND state = 0");
+        if (st) {
+            sqlite3_bind_int64(st, 1, w->sid);
+            (void)st_db__step_done(&w->s->d, st, "dropping an unfinished stream");
+        }
+    }
+    free(w->buf);
+    free(w);
+}
+
+int st_stream__drop_orphans(st_store *s)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d, "DELETE FROM streams WHERE state = 0 AND created < ?");
+    if (!st)
+        return ST_ERROR;
+    int64_t now = (int64_t)st_os_time_ms();
+    sqlite3_bind_int64(st, 1, now - (int64_t)ORPHAN_MS);
+    return st_db__step_done(&s->d, st, "dropping unfinished streams");
+}
+
+int st_stream__copy(st_store *s, st_id mid, int64_t attach_id, st_id new_mid,
+    int64_t new_attach_id)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT id, tag, size FROM streams WHERE message_id = ? AND ifnull(attach_id, 0) = ?"
+        " AND state = 1");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
+    sqlite3_bind_int64(st, 2, attach_id);
+    int64_t rows[64][3];
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+        rows[n][0] = sqlite3_column_int64(st, 0);
+        rows[n][1] = sqlite3_column_int64(st, 1);
+        rows[n][2] = sqlite3_column_int64(st, 2);
+        n++;
+    }
+    st_db__done(st);
+    int code = 0;
+    for (int i = 0; !code && i < n; i++) {
+        st = st_db__prep(&s->d, "INSERT INTO streams(message_id, attach_id, tag, size, state,"
+            " created) VALUES (?, ?, ?, ?, 1, ?)");
+        if (!st)
+            return ST_ERROR;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)new_mid);
+        if (new_attach_id)
+            sqlite3_bind_int64(st, 2, new_attach_id);
+        sqlite3_bind_int64(st, 3, rows[i][1]);
+        sqlite3_bind_int64(st, 4, rows[i][2]);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)st_os_time_ms());
+        code = st_db__step_done(&s->d, st, "copying a stream");
+        if (code)
+            break;
+        int64_t sid = sqlite3_last_insert_rowid(s->d.db);
+        st = st_db__prep(&s->d, "INSERT INTO stream_chunks(stream_id, seq, data)"
+            " SELECT ?, seq, data FROM stream_chunks WHERE stream_id = ? ORDER BY seq");
+        if (!st)
+            return ST_ERROR;
+        sqlite3_bind_int64(st, 1, sid);
+        sqlite3_bind_int64(st, 2, rows[i][0]);
+        code = st_db__step_done(&s->d, st, "copying a stream");
+    }
+    return code;
+}

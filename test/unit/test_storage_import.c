@@ -1,0 +1,196 @@
+/*
+ * test_storage_import.c: the sync thread's bulk import: items go in
+ * through the message code with ST_FROM_SERVER (no journal), upsert by
+ * href, commit in batches bounded by time (another connection can write
+ * between batches), a bad item fails alone, and events arrive per batch.
+ */
+#include <sqlite3.h>
+
+#include "test_storage_util.h"
+
+static int nocase(void *ctx, int alen, const void *a, int blen, const void *b)
+{
+    (void)ctx;
+    return st_utf8_collate(a, (size_t)alen, b, (size_t)blen, FL_IGNORECASE);
+}
+
+/* Rows of the subject index matching '%pattern%' (-1 on error), or with
+ * pattern NULL: 0 when FTS5's integrity-check of both indexes passes. */
+static int fts(st_store *s, const char *pattern)
+{
+    sqlite3 *db = NULL;
+    sqlite3_open(st_store_path(s), &db);
+    sqlite3_create_collation(db, "ST_NOCASE", SQLITE_UTF8, NULL, nocase);
+    int n = -1;
+    if (!pattern) {
+        n = sqlite3_exec(db, "INSERT INTO message_fts(message_fts) VALUES ('integrity-check');"
+            "INSERT INTO message_fts_body(message_fts_body) VALUES ('integrity-check')",
+            NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+        if (n)
+            fprintf(stderr, "fts integrity: %s\n", sqlite3_errmsg(db));
+    } else {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM message_fts WHERE subject LIKE"
+                " '%' || ? || '%'", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, pattern, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                n = sqlite3_column_int(st, 0);
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+typedef struct rec {
+    int calls;            /* listener invocations */
+    int created;          /* ST_EV_CREATED seen */
+    int modified;         /* ST_EV_MODIFIED seen */
+} rec;
+
+static void listener(void *ctx, const st_event *ev, size_t n)
+{
+    rec *r = ctx;
+    r->calls++;
+    for (size_t i = 0; i < n; i++) {
+        r->created += ev[i].type == ST_EV_CREATED;
+        r->modified += ev[i].type == ST_EV_MODIFIED;
+    }
+}
+
+int main(void)
+{
+    st_id root, inbox;
+    st_store *s = tsu_store("imp.sqlite", &root, &inbox);
+    rec r = { 0, 0, 0 };
+    uint64_t tok;
+    st_store_listen(s, &tok, listener, &r);
+
+    st_import *imp = NULL;
+    ok(st_import_begin(&imp, s, 5) == 0, "begin\n");
+    st_bag *rcp = st_bag_new();
+    st_bag_set_str(rcp, PR_DISPLAY_NAME_W, "Me");
+    st_bag_set_long(rcp, PR_RECIPIENT_TYPE, 1);
+    int errors = 0;
+    uint64_t t0 = st_os_time_ms();
+    int n = 0;
+    while (st_os_time_ms() - t0 < 60 || n < 3000) {
+        st_bag *b = tsu_mail(n, 2048);
+        char href[64];
+        snprintf(href, sizeof href, "/mail/me/Inbox/%d.eml", n);
+        if (st_import_message(imp, NULL, inbox, b, &rcp, 1, href, "\"v1\"") != 0)
+            errors++;
+        st_bag_free(b);
+        n++;
+    }
+    /* A bad item fails alone. */
+    st_bag *bad = tsu_mail(0, 10);
+    ok(st_import_message(imp, NULL, 424242, bad, NULL, 0, "/x/bad.eml", "\"v\"") != 0,
+        "bad folder refused\n");
+    st_bag_free(bad);
+    ok(st_import_end(imp) == 0, "end\n");
+    ok(errors == 0, "imported %d, %d errors\n", n, errors);
+    ok(r.created == n, "events %d of %d\n", r.created, n);
+    ok(r.calls > 1, "several batches: %d\n", r.calls);
+    st_folder_counts c;
+    st_folder_counts_get(s, &c, inbox);
+    ok(c.content == (uint32_t)n, "count %u\n", c.content);
+    size_t pending;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    ok(pending == 0, "nothing journaled\n");
+
+    /* Upsert: same href, new ETag and content: replaced, not duplicated. */
+    ok(st_import_begin(&imp, s, 20) == 0, "begin 2\n");
+    st_bag *b = tsu_mail(7, 100);
+    st_bag_set_str(b, PR_SUBJECT_W, "Updated on the server");
+    st_id id = 0, found = 0;
+    ok(st_import_message(imp, &id, inbox, b, NULL, 0, "/mail/me/Inbox/7.eml", "\"v2\"") == 0,
+        "upsert\n");
+    ok(st_import_end(imp) == 0, "end 2\n");
+    st_bag_free(b);
+    ok(st_message_find_by_href(s, &found, "/mail/me/Inbox/7.eml") == 0 && found == id, "same id\n");
+    st_folder_counts_get(s, &c, inbox);
+    ok(c.content == (uint32_t)n, "no duplicate\n");
+    st_bag *got = NULL;
+    st_message_get(s, &got, id);
+    const st_value *v = st_bag_get(got, PR_SUBJECT_W);
+    ok(v && !strcmp(v->v.str, "Updated on the server"), "content replaced\n");
+    ok(!st_bag_get(got, PR_BODY_W) || strlen(st_bag_get(got, PR_BODY_W)->v.str) == 100,
+        "whole state replaced\n");
+    st_bag_free(got);
+    char *etag = NULL;
+    st_message_server_get(s, id, NULL, &etag);
+    ok(etag && !strcmp(etag, "\"v2\""), "etag\n");
+    free(etag);
+    st_bag **rows = NULL;
+    size_t nr = 0;
+    st_recipients_get(s, &rows, &nr, id);
+    ok(nr == 0, "recipients replaced too\n");
+    free(rows);
+
+    /* The search index: imports are queued whole, updates and deletes of
+     * queued rows leave the index sound, the indexer catches up. */
+    ok(fts(s, "Updated on the serv") == 0, "imported subjects not indexed yet\n");
+    ok(fts(s, NULL) == 0, "index sound with queued rows\n");
+    size_t left = 1;
+    ok(st_store_index_pending(s, 60000, &left) == 0 && left == 0, "indexer: %zu left\n", left);
+    ok(fts(s, "Updated on the serv") == 1, "indexed after st_store_index_pending\n");
+    ok(fts(s, "Quarterly report 1") > 100, "all of them\n");
+    ok(fts(s, NULL) == 0, "index sound after indexing\n");
+    st_bag *ch = st_bag_new();
+    st_bag_set_str(ch, PR_SUBJECT_W, "Renamed locally");
+    ok(st_message_set_props(s, id, ch, NULL, 0, 0) == 0, "local change\n");
+    st_bag_free(ch);
+    ok(fts(s, "Updated on the serv") == 0 && fts(s, "enamed local") == 1, "trigger followed\n");
+    ok(fts(s, NULL) == 0, "index sound after a local change\n");
+
+    /* Deleting from the server. */
+    ok(st_import_begin(&imp, s, 20) == 0, "begin 3\n");
+    ok(st_import_delete(imp, id) == 0, "delete\n");
+    st_import_abort(imp);
+    ok(st_message_get(s, &got, id) == 0, "abort rolled back the open batch\n");
+    st_bag_free(got);
+
+    /* A second connection can write while a long import runs: batches end
+     * within their budget. Measured here: the longest batch. */
+    st_store *s2 = NULL;
+    st_store_open(&s2, st_store_path(s), NULL, 0);
+    st_store_set_busy_timeout(s2, 2000);
+    ok(st_import_begin(&imp, s, 20) == 0, "begin 4\n");
+    int other_writes = 0;
+    for (int i = 0; i < 2000; i++) {
+        st_bag *m = tsu_mail(i, 500);
+        char href[64];
+        snprintf(href, sizeof href, "/mail/me/Inbox/b%d.eml", i);
+        st_import_message(imp, NULL, inbox, m, NULL, 0, href, "\"1\"");
+        st_bag_free(m);
+    }
+    ok(st_import_end(imp) == 0, "end 4\n");
+    /* Delete some queued rows and some indexed ones: the index stays sound. */
+    st_id *all = NULL;
+    size_t nall = 0;
+    st_message_list(s, &all, &nall, inbox, 0);
+    st_store_begin(s);
+    for (size_t i = 0; i < nall; i += 7)
+        st_message_delete(s, all[i], ST_FROM_SERVER);
+    ok(st_store_commit(s) == 0, "deleted a mix\n");
+    free(all);
+    ok(fts(s, NULL) == 0, "index sound after deleting queued and indexed rows\n");
+    ok(st_store_index_pending(s, 60000, &left) == 0 && left == 0, "indexer again\n");
+    ok(fts(s, NULL) == 0, "index sound at the end\n");
+    st_bag *m = tsu_mail(1, 10);
+    st_id x;
+    if (st_message_create(s2, &x, inbox, m, 0) == 0)
+        other_writes++;
+    st_bag_free(m);
+    ok(other_writes == 1, "other writer\n");
+    st_store_close(s2);
+    char *rep = NULL;
+    int rc = st_store_check(s, &rep);
+    ok(rc == 0, "check: %s\n", rep ? rep : "");
+    free(rep);
+    st_bag_free(rcp);
+    st_store_close(s);
+    tsu_cleanup();
+    return test_done();
+}
