@@ -1,0 +1,565 @@
+/*
+ * rtf_lzfu.c: compressed RTF ([MS-OXRTFCP]): PR_RTF_COMPRESSED to RTF and
+ * back, LZFu (with its CRC checked on read and written on compress) and the
+ * uncompressed MELA form.
+ *
+ * Invariant: the decoder's dictionary is the spec's: 4096 bytes, the 207-byte
+ * preset at 0, zeros after, the write offset at 207; a reference whose offset
+ * is the write offset ends the stream. The encoder sees the same dictionary as
+ * the linear text "preset + input" (position p lives at offset p % 4096), so
+ * any earlier position at distance 1..4095 is a valid match source, overlaps
+ * included.
+ *
+ * Never: trust COMPSIZE or RAWSIZE (the first is checked against the input,
+ * the second is only a hint; output is capped by the caller's limit), read
+ * past the input, or allocate more than 8 bytes of output per input byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/rtf.h"
+#include "storage/error.h"
+
+#define DICT_SIZE 4096u
+#define DICT_MASK (DICT_SIZE - 1)
+#define MAX_MATCH 17u
+#define MIN_MATCH 2u
+
+/* [MS-OXRTFCP] 2.1.2.1: the dictionary's initial content. */
+static const char preset[] =
+    "{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman "
+    "\\fswiss \\fmodern \\fscript \\fdecor MS Sans SerifSymbolArialTimes "
+    "New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
+    "\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx";
+#define PRESET_LEN (sizeof preset - 1)
+_Static_assert(sizeof preset - 1 == 207, "the preset dictionary is 207 bytes");
+
+/* CRC-32, polynomial 0xEDB88320, as [MS-OXRTFCP] 2.1.3.2 uses it. */
+static const uint32_t crc_table[256] = {
+    0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,
+    0xe963a535u, 0x9e6495a3u, 0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u,
+    0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u, 0x1db71064u, 0x6ab020f2u,
+    0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
+    0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u,
+    0xfa0f3d63u, 0x8d080df5u, 0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u,
+    0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu, 0x35b5a8fau, 0x42b2986cu,
+    0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
+    0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u,
+    0xcfba9599u, 0xb8bda50fu, 0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u,
+    0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du, 0x76dc4190u, 0x01db7106u,
+    0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
+    0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du,
+    0x91646c97u, 0xe6635c01u, 0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu,
+    0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u, 0x65b0d9c6u, 0x12b7e950u,
+    0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
+    0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u,
+    0xa4d1c46du, 0xd3d6f4fbu, 0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u,
+    0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u, 0x5005713cu, 0x270241aau,
+    0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
+    0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u,
+    0xb7bd5c3bu, 0xc0ba6cadu, 0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au,
+    0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u, 0xe3630b12u, 0x94643b84u,
+    0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
+    0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu,
+    0x196c3671u, 0x6e6b06e7u, 0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu,
+    0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u, 0xd6d6a3e8u, 0xa1d1937eu,
+    0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
+    0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u,
+    0x316e8eefu, 0x4669be79u, 0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u,
+    0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu, 0xc5ba3bbeu, 0xb2bd0b28u,
+    0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
+    0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu,
+    0x72076785u, 0x05005713u, 0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u,
+    0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u, 0x86d3d2d4u, 0xf1d4e242u,
+    0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
+    0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u,
+    0x616bffd3u, 0x166ccf45u, 0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u,
+    0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu, 0xaed16a4au, 0xd9d65adcu,
+    0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
+    0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u,
+    0x54de5729u, 0x23d967bfu, 0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u,
+    0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
+};
+
+uint32_t cv_rtf_crc(uint32_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+
+    for (size_t i = 0; i < len; i++)
+        crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+int cv_rtf_header_read(cv_rtf_header *out, const void *in, size_t len)
+{
+    const uint8_t *p = in;
+
+    memset(out, 0, sizeof *out);
+    if (!in || len < 16) {
+        st_error_set("compressed RTF: %zu bytes, shorter than its 16-byte header", len);
+        return CV_EPARSE;
+    }
+    out->comp_size = get_le32(p);
+    out->raw_size = get_le32(p + 4);
+    out->magic = get_le32(p + 8);
+    out->crc = get_le32(p + 12);
+    if (out->magic != CV_RTF_MAGIC_LZFU && out->magic != CV_RTF_MAGIC_MELA) {
+        st_error_set("compressed RTF: unknown type 0x%08x", (unsigned)out->magic);
+        return CV_EPARSE;
+    }
+    return 0;
+}
+
+/*
+ * The decoder writes into one buffer that starts with the dictionary's
+ * initial content laid out linearly: DICT_SIZE bytes (zeros, then the preset
+ * at the end), then the output. The dictionary slot a reference names then is
+ * always DICT_SIZE - 1 bytes back or less: the byte at distance
+ * d = (write offset - offset) mod 4096, so no dictionary is kept and copies
+ * are plain (overlapping ones byte by byte, as the format means them).
+ * Room for a whole run (8 references of 17 bytes) is made before each run.
+ */
+#define RUN_MAX (8 * MAX_MATCH)
+
+static int out_reserve(uint8_t **buf, size_t *cap, size_t used, size_t hard_cap)
+{
+    if (*cap - used >= RUN_MAX + 1)
+        return 0;
+    size_t ncap = *cap * 2;
+    if (ncap < used + RUN_MAX + 1)
+        ncap = used + RUN_MAX + 1;
+    if (ncap > hard_cap + RUN_MAX + 1)
+        ncap = hard_cap + RUN_MAX + 1;
+    if (ncap <= *cap || ncap - used < RUN_MAX + 1)
+        return CV_ELIMIT;
+    uint8_t *n = realloc(*buf, ncap);
+    if (!n)
+        return -1;
+    *buf = n;
+    *cap = ncap;
+    return 0;
+}
+
+static int lzfu_decode(uint8_t **out, size_t *out_len, const uint8_t *ip, size_t n,
+                       uint32_t raw_hint, size_t limit)
+{
+    const uint8_t *end = ip + n;
+    uint32_t wpos = PRESET_LEN;
+    /* Each input byte gives at most 8 output bytes (a control byte and 16
+     * reference bytes give 8 * 17 = 136), so that bounds the output too. */
+    size_t max_out = n > limit / 8 ? limit : n * 8;
+    size_t hard_cap = DICT_SIZE + max_out;
+    size_t cap = DICT_SIZE + (raw_hint < max_out ? raw_hint : max_out) + RUN_MAX + 1;
+    size_t o = DICT_SIZE;
+    uint8_t *buf;
+    int rc;
+
+    buf = malloc(cap);
+    if (!buf)
+        goto nomem;
+    memset(buf, 0, DICT_SIZE - PRESET_LEN);
+    memcpy(buf + DICT_SIZE - PRESET_LEN, preset, PRESET_LEN);
+    while (ip < end) {
+        unsigned ctrl = *ip++;
+        if ((rc = out_reserve(&buf, &cap, o, hard_cap)) != 0) {
+            if (rc == -1)
+                goto nomem;
+            goto toolarge;
+        }
+        for (unsigned bit = 0; bit < 8; bit++, ctrl >>= 1) {
+            if (ip >= end)
+                goto done;  /* content ended without an end reference */
+            if (!(ctrl & 1)) {
+                buf[o++] = *ip++;
+                wpos = (wpos + 1) & DICT_MASK;
+                continue;
+            }
+            if (end - ip < 2)
+                goto done;  /* half a reference: the content is cut */
+            uint32_t ref = (uint32_t)ip[0] << 8 | ip[1];
+            ip += 2;
+            uint32_t d = (wpos - (ref >> 4)) & DICT_MASK;
+            uint32_t len = (ref & 0xF) + MIN_MATCH;
+            if (d == 0)
+                goto done;  /* the end reference: its offset is the write offset */
+            const uint8_t *src = buf + o - d;
+            uint8_t *dst = buf + o;
+            if (d >= len) {
+                memcpy(dst, src, len);
+            } else {
+                for (uint32_t i = 0; i < len; i++)
+                    dst[i] = src[i];  /* overlapping: the bytes being written are read */
+            }
+            o += len;
+            wpos = (wpos + len) & DICT_MASK;
+        }
+    }
+done:
+    o -= DICT_SIZE;
+    if (o > limit)
+        goto toolarge;
+    memmove(buf, buf + DICT_SIZE, o);
+    buf[o] = 0;
+    *out = buf;
+    *out_len = o;
+    return 0;
+toolarge:
+    free(buf);
+    st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
+    return CV_ELIMIT;
+nomem:
+    free(buf);
+    st_error_set("compressed RTF: out of memory");
+    return -1;
+}
+
+int cv_rtf_decompress(uint8_t **out, size_t *out_len, const void *in, size_t len,
+                      size_t limit, unsigned flags)
+{
+    cv_rtf_header h;
+    const uint8_t *p = in;
+    size_t got = 0;
+    int rc;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (limit == 0)
+        limit = CV_RTF_LIMIT;
+    if ((rc = cv_rtf_header_read(&h, in, len)) != 0)
+        return rc;
+    if (h.magic == CV_RTF_MAGIC_MELA) {
+        /* Stored as is. COMPSIZE is RAWSIZE + 12 by the spec, but writers
+         * differ; RAWSIZE bytes, or what there is. */
+        size_t n = len - 16;
+        if (h.raw_size < n)
+            n = h.raw_size;
+        if (n > limit) {
+            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
+            return CV_ELIMIT;
+        }
+        uint8_t *buf = malloc(n + 1);
+        if (!buf) {
+            st_error_set("compressed RTF: out of memory");
+            return -1;
+        }
+        memcpy(buf, p + 16, n);
+        buf[n] = 0;
+        *out = buf;
+        if (out_len)
+            *out_len = n;
+        return 0;
+    }
+    if (h.comp_size < 12) {
+        st_error_set("compressed RTF: COMPSIZE %u is smaller than the header", (unsigned)h.comp_size);
+        return CV_EPARSE;
+    }
+    size_t content = (size_t)h.comp_size - 12;
+    if (content > len - 16) {
+        st_error_set("compressed RTF: cut: the header says %zu content bytes, %zu are there",
+                     content, len - 16);
+        return CV_EPARSE;
+    }
+    uint32_t crc = cv_rtf_crc(0, p + 16, content);
+    if (crc != h.crc && !(flags & CV_RTF_NO_CRC)) {
+        st_error_set("compressed RTF: CRC 0x%08x does not match the header's 0x%08x",
+                     (unsigned)crc, (unsigned)h.crc);
+        return CV_EPARSE;
+    }
+    rc = lzfu_decode(out, &got, p + 16, content, h.raw_size, limit);
+    if (rc == 0 && out_len)
+        *out_len = got;
+    return rc;
+}
+
+size_t cv_rtf__decompress_prefix(char *buf, size_t size, const void *in, size_t len)
+{
+    cv_rtf_header h;
+    const uint8_t *ip = in, *end;
+    uint8_t dict[DICT_SIZE];
+    uint32_t wpos = PRESET_LEN;
+    size_t o = 0;
+
+    if (size == 0 || cv_rtf_header_read(&h, in, len) != 0)
+        return 0;
+    if (h.magic == CV_RTF_MAGIC_MELA) {
+        size_t n = len - 16 < h.raw_size ? len - 16 : h.raw_size;
+        n = n < size ? n : size;
+        memcpy(buf, ip + 16, n);
+        return n;
+    }
+    if (h.comp_size < 12)
+        return 0;
+    end = ip + 16 + ((size_t)h.comp_size - 12 < len - 16 ? (size_t)h.comp_size - 12 : len - 16);
+    ip += 16;
+    memcpy(dict, preset, PRESET_LEN);
+    memset(dict + PRESET_LEN, 0, DICT_SIZE - PRESET_LEN);
+    while (ip < end && o < size) {
+        unsigned ctrl = *ip++;
+        for (unsigned bit = 0; bit < 8 && ip < end && o < size; bit++, ctrl >>= 1) {
+            if (!(ctrl & 1)) {
+                buf[o++] = (char)(dict[wpos] = *ip++);
+                wpos = (wpos + 1) & DICT_MASK;
+                continue;
+            }
+            if (end - ip < 2)
+                return o;
+            uint32_t ref = (uint32_t)ip[0] << 8 | ip[1];
+            ip += 2;
+            uint32_t off = ref >> 4, n = (ref & 0xF) + MIN_MATCH;
+            if (off == wpos)
+                return o;
+            for (uint32_t i = 0; i < n && o < size; i++) {
+                uint8_t c = dict[(off + i) & DICT_MASK];
+                buf[o++] = (char)c;
+                dict[wpos] = c;
+                wpos = (wpos + 1) & DICT_MASK;
+            }
+        }
+    }
+    return o;
+}
+
+/* ---- Compression ----
+ *
+ * Greedy: at each position the longest match (2..17 bytes) within the last
+ * 4095 positions, with equal lengths going to the lowest dictionary offset
+ * (what the spec's worked example does). Matches of 3 bytes and more are
+ * found through chains of positions hashed on 3 bytes (at most CHAIN3
+ * tried); only when there is none, a 2-byte match through a second set of
+ * chains (at most CHAIN2 tried). Chains keep only the last 4096 positions,
+ * which is all a reference can reach.
+ */
+
+#define CHAIN3 32
+#define CHAIN2 16
+
+typedef struct matcher {
+    const uint8_t *text;   /* preset + input: position p is text[p] */
+    size_t total;          /* its length */
+    uint32_t mask3;        /* hash table sizes - 1 */
+    uint32_t mask2;
+    int32_t *head3;        /* newest position per 3-byte hash, -1 none */
+    int32_t *head2;        /* newest position per 2-byte hash, -1 none */
+    int32_t prev3[DICT_SIZE]; /* the position before, same 3-byte hash */
+    int32_t prev2[DICT_SIZE]; /* the position before, same 2-byte hash */
+} matcher;
+
+static inline uint32_t hash3(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) * 2654435761u >> 8;
+}
+
+static inline uint32_t hash2(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 8 | p[1]) * 2654435761u >> 12;
+}
+
+/* text has two zero bytes after its end, so positions near it hash too
+ * (a candidate is always checked byte by byte within the input). */
+static inline void chain_insert(matcher *m, size_t pos)
+{
+    uint32_t h3 = hash3(m->text + pos) & m->mask3, h2 = hash2(m->text + pos) & m->mask2;
+
+    m->prev3[pos & DICT_MASK] = m->head3[h3];
+    m->head3[h3] = (int32_t)pos;
+    m->prev2[pos & DICT_MASK] = m->head2[h2];
+    m->head2[h2] = (int32_t)pos;
+}
+
+/* Walks one chain from cand; keeps the best (length, offset) in *len, *off. */
+static void chain_walk(const matcher *m, const int32_t *prev, int32_t cand, size_t pos,
+                       uint32_t maxlen, int tries, uint32_t *len, uint32_t *off)
+{
+    const uint8_t *t = m->text;
+
+    for (; cand >= 0 && tries > 0; tries--) {
+        size_t c = (size_t)cand;
+        if (pos - c > DICT_SIZE - 1)
+            break;  /* out of the window; older ones too */
+        if (t[c] == t[pos] && t[c + 1] == t[pos + 1]) {
+            uint32_t l = 2;
+            while (l < maxlen && t[c + l] == t[pos + l])
+                l++;
+            uint32_t o = (uint32_t)(c & DICT_MASK);
+            if (l > *len || (l == *len && o < *off)) {
+                *len = l;
+                *off = o;
+                if (l == MAX_MATCH)
+                    break;
+            }
+        }
+        cand = prev[c & DICT_MASK];
+    }
+}
+
+typedef struct encoder {
+    uint8_t *out;      /* output buffer, worst case sized */
+    size_t o;          /* bytes written */
+    size_t ctrl_at;    /* where the current run's control byte goes */
+    unsigned ctrl;     /* its bits so far */
+    unsigned nbits;    /* tokens in the current run */
+} encoder;
+
+static void enc_token_start(encoder *e)
+{
+    if (e->nbits == 0) {
+        e->ctrl_at = e->o++;
+        e->ctrl = 0;
+    }
+}
+
+static void enc_token_end(encoder *e)
+{
+    if (++e->nbits == 8) {
+        e->out[e->ctrl_at] = (uint8_t)e->ctrl;
+        e->nbits = 0;
+    }
+}
+
+static void enc_literal(encoder *e, uint8_t c)
+{
+    enc_token_start(e);
+    e->out[e->o++] = c;
+    enc_token_end(e);
+}
+
+static void enc_ref(encoder *e, uint32_t off, uint32_t len)
+{
+    uint32_t ref = (off & DICT_MASK) << 4 | ((len - MIN_MATCH) & 0xF);
+
+    enc_token_start(e);
+    e->ctrl |= 1u << e->nbits;
+    e->out[e->o++] = (uint8_t)(ref >> 8);
+    e->out[e->o++] = (uint8_t)ref;
+    enc_token_end(e);
+}
+
+int cv_rtf_compress(uint8_t **out, size_t *out_len, const void *rtf, size_t len,
+                    unsigned flags)
+{
+    const uint8_t *in = rtf;
+    uint8_t *buf = NULL, *text = NULL;
+    matcher *m = NULL;
+    size_t cap;
+    int rc = -1;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (len > CV_RTF_LIMIT) {
+        st_error_set("compressing RTF: %zu bytes is more than the limit of %zu", len,
+                     (size_t)CV_RTF_LIMIT);
+        return CV_ELIMIT;
+    }
+    if (!in)
+        len = 0;
+    if (flags & CV_RTF_STORE_UNCOMPRESSED) {
+        buf = malloc(16 + len + 1);
+        if (!buf)
+            goto nomem;
+        put_le32(buf, (uint32_t)(len + 12));
+        put_le32(buf + 4, (uint32_t)len);
+        put_le32(buf + 8, CV_RTF_MAGIC_MELA);
+        put_le32(buf + 12, 0);
+        if (len)
+            memcpy(buf + 16, in, len);
+        buf[16 + len] = 0;
+        *out = buf;
+        if (out_len)
+            *out_len = 16 + len;
+        return 0;
+    }
+
+    /* Worst case: every byte a literal, one control byte per 8 tokens, the
+     * end reference. */
+    cap = 16 + len + len / 8 + 8;
+    size_t total = PRESET_LEN + len;
+    /* Hash tables sized to the input: small bodies do not pay for big ones. */
+    uint32_t bits3 = 10, bits2 = 10;
+    while (bits3 < 15 && ((size_t)1 << bits3) < total)
+        bits3++;
+    while (bits2 < 13 && ((size_t)1 << bits2) < total)
+        bits2++;
+    buf = malloc(cap);
+    text = malloc(total + 2);
+    m = malloc(sizeof *m + (((size_t)1 << bits3) + ((size_t)1 << bits2)) * sizeof(int32_t));
+    if (!buf || !text || !m)
+        goto nomem;
+    memcpy(text, preset, PRESET_LEN);
+    if (len)
+        memcpy(text + PRESET_LEN, in, len);
+    text[total] = 0;
+    text[total + 1] = 0;
+    m->text = text;
+    m->total = total;
+    m->mask3 = (1u << bits3) - 1;
+    m->mask2 = (1u << bits2) - 1;
+    m->head3 = (int32_t *)(m + 1);
+    m->head2 = m->head3 + ((size_t)1 << bits3);
+    memset(m->head3, 0xFF, (((size_t)1 << bits3) + ((size_t)1 << bits2)) * sizeof(int32_t));
+
+    encoder e = { .out = buf, .o = 16 };
+    size_t pos = 0;
+    /* Index the preset: every position of it can start a match. */
+    for (; pos < PRESET_LEN; pos++)
+        chain_insert(m, pos);
+    pos = PRESET_LEN;
+    while (pos < total) {
+        uint32_t best_len = 0, best_off = 0;
+        size_t avail = total - pos;
+        uint32_t maxlen = avail < MAX_MATCH ? (uint32_t)avail : MAX_MATCH;
+        if (avail >= 3)
+            chain_walk(m, m->prev3, m->head3[hash3(text + pos) & m->mask3], pos, maxlen, CHAIN3,
+                       &best_len, &best_off);
+        if (best_len < 3 && avail >= 2)
+            chain_walk(m, m->prev2, m->head2[hash2(text + pos) & m->mask2], pos, maxlen, CHAIN2,
+                       &best_len, &best_off);
+        size_t step = 1;
+        if (best_len >= MIN_MATCH) {
+            enc_ref(&e, best_off, best_len);
+            step = best_len;
+        } else {
+            enc_literal(&e, text[pos]);
+        }
+        /* Index every position passed: the next search may start a match
+         * at any of them (at distance 1 too: references may overlap the
+         * bytes they produce). */
+        for (size_t k = 0; k < step; k++, pos++)
+            chain_insert(m, pos);
+    }
+    /* The end: a reference to the write offset. */
+    enc_ref(&e, (uint32_t)(total & DICT_MASK), MIN_MATCH);
+    if (e.nbits)
+        e.out[e.ctrl_at] = (uint8_t)e.ctrl;
+    put_le32(buf, (uint32_t)(e.o - 16 + 12));
+    put_le32(buf + 4, (uint32_t)len);
+    put_le32(buf + 8, CV_RTF_MAGIC_LZFU);
+    put_le32(buf + 12, cv_rtf_crc(0, buf + 16, e.o - 16));
+    *out = buf;
+    if (out_len)
+        *out_len = e.o;
+    buf = NULL;
+    rc = 0;
+    goto cleanup;
+nomem:
+    st_error_set("compressing RTF: out of memory");
+cleanup:
+    free(buf);
+    free(text);
+    free(m);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * text_rtf.c: plain text to RTF the way Outlook writes the RTF of a
+ * plain-text message: a \fromtext document, Arial 10pt, every line ending in
+ * \par and a CRLF, the rest of the text as is.
+ *
+ * Invariant: cv_rtf_to_text of the result gives the text back with its line
+ * ends as CRLF (invalid UTF-8 as U+FFFD); "body\r\n" becomes exactly the RTF
+ * Outlook stores for that body.
+ * Never: emit an unescaped brace or backslash, or a byte above 0x7F (all
+ * non-ASCII goes as \uN with a Windows-1252 or '?' fallback).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "convert/rtf.h"
+#include "storage/error.h"
+
+static const char header[] =
+    "{\\rtf1\\ansi\\ansicpg1252\\fromtext \\fbidis \\deff0{\\fonttbl\r\n"
+    "{\\f0\\fswiss Arial;}\r\n"
+    "{\\f1\\fmodern Courier New;}\r\n"
+    "{\\f2\\fnil\\fcharset2 Symbol;}\r\n"
+    "{\\f3\\fmodern\\fcharset0 Courier New;}}\r\n"
+    "{\\colortbl\\red0\\green0\\blue0;\\red0\\green0\\blue255;}\r\n"
+    "\\uc1\\pard\\plain\\deftab360 \\f0\\fs20 ";
+
+static void put_hex(cv_rtf__buf *o, uint8_t c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char e[4] = { '\\', '\'', hex[c >> 4], hex[c & 15] };
+
+    cv_rtf__put(o, e, 4);
+}
+
+static void put_unicode(cv_rtf__buf *o, uint32_t cp)
+{
+    char tmp[16];
+
+    if (cp > 0xFFFF) {
+        cp -= 0x10000;
+        put_unicode(o, 0xD800 + (cp >> 10));
+        put_unicode(o, 0xDC00 + (cp & 0x3FF));
+        return;
+    }
+    int n = snprintf(tmp, sizeof tmp, "\\u%d", cp > 32767 ? (int)cp - 65536 : (int)cp);
+    cv_rtf__put(o, tmp, (size_t)n);
+    uint8_t fb = cv_rtf__ucs_to_cp1252(cp);
+    if (fb >= 0x80)
+        put_hex(o, fb);
+    else
+        cv_rtf__putc(o, '?');
+}
+
+int cv_text_to_rtf(char **out, size_t *out_len, const char *text, size_t len)
+{
+    cv_rtf__buf o;
+    size_t i = 0;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!text)
+        len = 0;
+    cv_rtf__buf_init(&o, 0);
+    cv_rtf__puts(&o, header);
+    while (i < len && !o.err) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x20 && c < 0x80 && c != '\\' && c != '{' && c != '}') {
+            size_t j = i + 1;
+            while (j < len && (unsigned char)text[j] >= 0x20 && (unsigned char)text[j] < 0x80 &&
+                   text[j] != '\\' && text[j] != '{' && text[j] != '}')
+                j++;
+            cv_rtf__put(&o, text + i, j - i);
+            i = j;
+        } else if (c == '\\' || c == '{' || c == '}') {
+            cv_rtf__putc(&o, '\\');
+            cv_rtf__putc(&o, (char)c);
+            i++;
+        } else if (c == '\r' || c == '\n') {
+            i += (c == '\r' && i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
+            cv_rtf__puts(&o, "\\par\r\n");
+        } else if (c == '\t') {
+            cv_rtf__puts(&o, "\\tab ");
+            i++;
+        } else if (c < 0x20) {
+            put_hex(&o, c);
+            i++;
+        } else {
+            size_t used;
+            uint32_t cp = cv_rtf__utf8_next(text + i, len - i, &used);
+            put_unicode(&o, cp);
+            i += used;
+        }
+    }
+    cv_rtf__putc(&o, '}');
+    return cv_rtf__buf_finish(&o, out, out_len, "text to RTF");
+}
