@@ -1,9 +1,11 @@
 /*
- * mapidav.c: the command-line tool that drives the portable core headless.
- *
- * One sub-command per verb. For now: `version`. Account set-up, sync, status,
- * list, dump, check and rebuild come with the storage and sync issues.
- * The tool never prints a password or a token.
+ * mapidav.c: the command-line tool that drives the portable core headless:
+ * the dispatcher. Each command group lives in its own file (cmd_mime.c,
+ * cmd_rtf.c, cmd_tnef.c); `version` and `help` are here. Account set-up,
+ * sync, status, list, dump, check and rebuild come with the storage and
+ * sync issues.
+ * Invariant: exit 0 done, 1 bad input, 2 wrong usage. Never: print a
+ * password or a token.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,14 +14,20 @@
 #include "storage/error.h"
 #include "storage/log.h"
 #include "storage/storage.h"
+#include "tools/tool.h"
 
 static void usage(FILE *to)
 {
     fputs("usage: mapidav <command> [options]\n"
           "\n"
           "commands:\n"
-          "  version    the mapidav version and the libraries it runs on\n"
-          "  help       this text\n"
+          "  version                       the mapidav version and the libraries it runs on\n"
+          "  mime show [--data] FILE       an Internet message as Outlook holds it, as JSON\n"
+          "  mime build FILE.json [-o OUT] Internet mail from such JSON\n"
+          "  rtf decompress|compress IN OUT  compressed RTF (PR_RTF_COMPRESSED) and back\n"
+          "  tnef show [--data] FILE       a TNEF stream (winmail.dat) as JSON\n"
+          "  help                          this text\n"
+          "  ('-' as a file: standard input or output)\n"
           "\n"
           "environment:\n"
           "  MAPIDAV_LOG  log levels per channel, e.g. davsync=trace,*=info (to standard error)\n", to);
@@ -52,6 +60,12 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "mime"))
+        return cmd_mime(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "rtf"))
+        return cmd_rtf(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "tnef"))
+        return cmd_tnef(argc - 1, argv + 1);
     fprintf(stderr, "mapidav: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -1,0 +1,30 @@
+/*
+ * tool.h: what the files of the `mapidav` command-line tool share: the
+ * command groups (one cmd_*.c each) and the file helpers.
+ *
+ * Invariant: a command returns its exit code: 0 done, 1 bad input or a
+ * failed write (one line "mapidav: WHAT: WHY" on standard error), 2 wrong
+ * usage. Never: crash or abort on what a file holds; print a password.
+ */
+#ifndef MAPIDAV_TOOLS_TOOL_H
+#define MAPIDAV_TOOLS_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage/error.h"
+
+/* argv[0] is the group's name ("mime", "rtf", "tnef"). */
+int cmd_mime(int argc, char **argv);
+int cmd_rtf(int argc, char **argv);
+int cmd_tnef(int argc, char **argv);
+
+/* Reads all of path ("-": standard input) into *out (NUL after the last
+ * byte, not counted). 0, or 1 after printing "mapidav: PATH: why". */
+int tool_read_file(uint8_t **out, size_t *out_len, const char *path);
+/* Writes len bytes to path ("-" or NULL: standard output). 0 or 1 (printed). */
+int tool_write_file(const char *path, const void *data, size_t len);
+/* Prints "mapidav: fmt..." and a newline to standard error; returns 1. */
+int tool_fail(const char *fmt, ...) ST_PRINTF(1, 2);
+
+#endif /* MAPIDAV_TOOLS_TOOL_H */
