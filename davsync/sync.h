@@ -1,0 +1,125 @@
+/*
+ * sync.h: the mail sync engine, first slice: down-sync of a WebDAV mail
+ * tree (no sync-collection, no ctag: Apache mod_dav_fs is the reference)
+ * into the offline store, driven from one thread (the sync thread and its
+ * state machine come next and will call these same functions).
+ *
+ *   ds_sync_counts c;
+ *   ds_sync_once(&c, &(ds_sync_config){ .mail_url = ..., .store_path = ... });
+ *
+ * or, step by step: ds_sync_open, ds_sync_folders, ds_sync_folder_down for
+ * each folder (ds_sync_folder_list gives them Inbox first), ds_sync_close.
+ *
+ * Invariants: server data goes in with ST_FROM_SERVER only (never
+ * journaled); an item is stored with its ETag last, in one transaction with
+ * its attachments, so an interrupted sync resumes by construction (what is
+ * stored with the server's ETag is skipped, what is not is fetched again
+ * and upserted by href, never duplicated); a message or folder with a
+ * pending local change is never overwritten or deleted here (kept, logged;
+ * conflicts are the up-sync slice's business).
+ * Never: hold a whole large message in memory (bodies stream through the
+ * MIME parser; attachment bytes are spooled, see sync_down.c), follow an
+ * href outside the mail root, call COM.
+ */
+#ifndef MAPIDAV_DAVSYNC_SYNC_H
+#define MAPIDAV_DAVSYNC_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "davsync/http.h"
+#include "storage/storage.h"
+
+/* Special folders found by well-known names among the mail root's children. */
+typedef enum ds_folder_role {
+    DS_ROLE_NONE = 0,
+    DS_ROLE_INBOX,          /* "Inbox" */
+    DS_ROLE_SENT,           /* "Sent Items", "Sent", "Sent Messages" */
+    DS_ROLE_DRAFTS,         /* "Drafts" */
+    DS_ROLE_DELETED,        /* "Deleted Items", "Trash", "Deleted Messages" */
+    DS_ROLE_JUNK,           /* "Junk", "Junk E-Mail", "Junk Email", "Spam" */
+    DS_ROLE_COUNT
+} ds_folder_role;
+
+/* "inbox", "sent", "drafts", "deleted", "junk"; "" for DS_ROLE_NONE. */
+const char *ds_folder_role_name(ds_folder_role role);
+
+typedef struct ds_sync_counts {
+    uint64_t folders;           /* server collections seen (the root excluded) */
+    uint64_t folders_created;   /* local folders made for new collections */
+    uint64_t folders_deleted;   /* local folders removed (gone on the server) */
+    uint64_t folders_kept;      /* gone on the server, kept for pending local changes */
+    uint64_t items;             /* server messages listed */
+    uint64_t new_items;         /* fetched and created */
+    uint64_t changed;           /* fetched again (ETag changed) and replaced */
+    uint64_t flags;             /* read / flag state changed without a new ETag */
+    uint64_t deleted;           /* removed locally (gone on the server) */
+    uint64_t kept;              /* left alone: pending local change */
+    uint64_t failed;            /* fetch or store failed (fetched again next time) */
+    uint64_t gets;              /* GET requests sent */
+    uint64_t bytes;             /* bytes of message bodies received */
+} ds_sync_counts;
+
+typedef struct ds_sync_progress {
+    const char *phase;          /* "folders", "list", "fetch", "done" */
+    const char *folder;         /* folder's display name, or NULL */
+    uint64_t done;              /* items fetched in this folder so far */
+    uint64_t total;             /* items to fetch in this folder */
+    const ds_sync_counts *counts; /* running totals */
+} ds_sync_progress;
+
+/* Called on the syncing thread; keep it short. */
+typedef void (*ds_sync_progress_fn)(void *arg, const ds_sync_progress *p);
+
+typedef struct ds_sync_config {
+    const char *mail_url;       /* the account's mail root collection (required) */
+    const char *user;           /* NULL: no credentials */
+    const char *password;
+    const char *ca_file;        /* PEM bundle, or NULL: the system's */
+    int insecure_tls;           /* the account's explicit exception */
+    int max_connections;        /* parallel GETs; 0: 6 */
+    const char *store_path;     /* <guid>.sqlite; created when missing (required) */
+    const char *catalog_path;   /* catalog.sqlite or NULL; when given, special
+                                   folders are recorded there as settings
+                                   "store.{GUID}.folder.ROLE" = folder id (decimal).
+                                   Inbox is always the store's receive folder. */
+    unsigned budget_ms;         /* import batch length; 0: 50 */
+    ds_http *http;              /* a client to use (borrowed; the caller may
+                                   ds_http_abort it from another thread), or NULL:
+                                   one is made from the fields above */
+    ds_sync_progress_fn progress;
+    void *progress_arg;
+} ds_sync_config;
+
+typedef struct ds_sync ds_sync;
+
+/* Opens the store (creating it and its root / IPM subtree when missing) and
+ * the HTTP client. cfg's strings are copied. */
+int ds_sync_open(ds_sync **out, const ds_sync_config *cfg);
+void ds_sync_close(ds_sync *s);   /* NULL-safe */
+
+/* The server's collection tree -> the folder tree under the IPM subtree. */
+int ds_sync_folders(ds_sync *s, ds_sync_counts *c);
+
+/* Folders with a collection URL, Inbox first, then the tree in order.
+ * *out malloc'd (free()). */
+int ds_sync_folder_list(ds_sync *s, st_id **out, size_t *n);
+
+/* One folder: list, diff, fetch, store, delete. DS_ECANCELLED after
+ * ds_http_abort; what was stored before stays. */
+int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c);
+
+/* The folder holding role, 0 if none was found. */
+st_id ds_sync_role_folder(const ds_sync *s, ds_folder_role role);
+/* The IPM subtree ("Top of Information Store"). */
+st_id ds_sync_ipm_subtree(const ds_sync *s);
+/* The store handle (borrowed; the syncing thread's). */
+st_store *ds_sync_store(ds_sync *s);
+
+/* open + folders + every folder down (Inbox first) + close. *out (may be
+ * NULL) gets the counts, also on failure. Returns 0, or the first error
+ * (a failed folder does not stop the others, except DS_ECANCELLED and
+ * DS_EAUTH, which stop everything). */
+int ds_sync_once(ds_sync_counts *out, const ds_sync_config *cfg);
+
+#endif /* MAPIDAV_DAVSYNC_SYNC_H */

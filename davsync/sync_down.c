@@ -1,0 +1,867 @@
+/*
+ * sync_down.c: one mail folder down: PROPFIND Depth 1 of the collection
+ * (getetag, getcontentlength, getlastmodified, httpmail:read, the MAPI
+ * PR_FLAG_STATUS dead property, named as Exchange did: local name
+ * "x10900003" in the proptag namespace, since an XML name cannot start
+ * with a digit), diffed against the stored (href, ETag)
+ * map; new and changed messages fetched in parallel (a window of 2 x
+ * connections GETs in flight), each body streamed into a MIME parser as it
+ * arrives, stored with st_import_message; gone ones deleted; read and flag
+ * changes that kept the ETag (a PROPPATCH does not change it) applied.
+ *
+ * Memory: a GET body never sits in memory whole: it is fed to the parser
+ * chunk by chunk. The parser keeps the text bodies (bounded by its
+ * max_body) and hands attachment bytes to a cv_sink; storage streams need
+ * the message and attachment to exist first, which they do not while the
+ * message is being parsed, so the sink spools each attachment: in memory up
+ * to SPOOL_MEM_MAX, beyond that in a temporary file beside the store
+ * (<store>.spool-PID-N, removed at once). After the parse the message is
+ * stored and each big attachment copied into a storage stream in chunks.
+ *
+ * ETags: stored as the server gives them (weak ones too). A weak and a
+ * strong ETag with the same opaque value count as the same version (Apache
+ * hands out W/"x" for a second after a write, then "x" for the same file:
+ * PEERS.md pitfall 2), so that transition costs no download. A server
+ * without getetag (nginx, pitfall 7) gets a pseudo-ETag
+ * "mapidav-lm:LENGTH:LAST-MODIFIED", which is never sent as If-Match.
+ *
+ * Invariants: an item is stored in one transaction (props, recipients,
+ * attachments, ETag last): a kill leaves it either whole with its ETag or
+ * absent/old, so the next sync fetches it again and upserts it by href; a
+ * message with a pending local change is never overwritten or deleted here.
+ * Never: journal (ST_FROM_SERVER everywhere), trust a server byte (no
+ * assert), follow an href outside the folder's collection.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/mime.h"
+#include "davsync/href.h"
+#include "davsync/sync_int.h"
+#include "davsync/xml.h"
+#include "storage/log.h"
+#include "storage/os.h"
+#include "storage/props_tags.h"
+#include "storage/table.h"
+
+#define SPOOL_MEM_MAX ((size_t)256 * 1024)
+#define PSEUDO_ETAG "mapidav-lm:"
+
+/* ---- the server's listing ---------------------------------------------- */
+
+typedef struct sitem {
+    char *url;          /* normalised absolute URL: the href we store */
+    char *etag;         /* as given, or a pseudo-ETag, or NULL */
+    int64_t size;       /* getcontentlength, -1 */
+    int read;           /* httpmail:read: 1, 0, or -1 when not set */
+    int has_flag;       /* PR_FLAG_STATUS dead property present */
+    int32_t flag;       /* its value */
+} sitem;
+
+typedef struct slist {
+    const char *coll;   /* the folder's URL */
+    sitem *it;
+    size_t n, cap;
+} slist;
+
+static int parse_bool(const char *v)
+{
+    if (!v)
+        return -1;
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+        v++;
+    if (*v == '1' || *v == 't' || *v == 'T')
+        return 1;
+    if (*v == '0' || *v == 'f' || *v == 'F')
+        return 0;
+    return -1;
+}
+
+static int on_item(void *arg, const ds_ms_response *r)
+{
+    slist *l = arg;
+    if ((r->resourcetype & DS_RT_COLLECTION) || r->status || strcmp(r->url, l->coll) == 0)
+        return 0;
+    /* Direct members only. */
+    const char *rest = r->url + strlen(l->coll);
+    if (strncmp(r->url, l->coll, strlen(l->coll)) != 0 || !*rest || strchr(rest, '/'))
+        return 0;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        sitem *p = realloc(l->it, nc * sizeof *p);
+        if (!p) {
+            st_error_set("out of memory");
+            return ST_ERROR;
+        }
+        l->it = p;
+        l->cap = nc;
+    }
+    sitem *it = &l->it[l->n];
+    memset(it, 0, sizeof *it);
+    it->size = r->content_length;
+    it->url = strdup(r->url);
+    if (r->etag && *r->etag) {
+        it->etag = strdup(r->etag);
+    } else if (r->last_modified || r->content_length >= 0) {
+        size_t len = strlen(PSEUDO_ETAG) + 32 + (r->last_modified ? strlen(r->last_modified) : 0);
+        if ((it->etag = malloc(len)))
+            snprintf(it->etag, len, PSEUDO_ETAG "%lld:%s", (long long)r->content_length,
+                r->last_modified ? r->last_modified : "");
+    }
+    it->read = -1;
+    const ds_ms_prop *p = ds_ms_find(r, DS_NS_HTTPMAIL, "read");
+    if (p && (p->status == 200 || p->status == 0))
+        it->read = parse_bool(p->value);
+    p = ds_ms_find(r, DS_NS_MAPI_PROPTAG, "x10900003");
+    if (p && (p->status == 200 || p->status == 0) && p->value && *p->value) {
+        char *end = NULL;
+        long v = strtol(p->value, &end, 0);
+        if (end && end != p->value) {
+            it->has_flag = 1;
+            it->flag = (int32_t)v;
+        }
+    }
+    if (!it->url || ((r->etag || r->last_modified || r->content_length >= 0) && !it->etag)) {
+        free(it->url);
+        free(it->etag);
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    l->n++;
+    return 0;
+}
+
+static int cmp_sitem(const void *a, const void *b)
+{
+    return strcmp(((const sitem *)a)->url, ((const sitem *)b)->url);
+}
+
+static void slist_free(slist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->it[i].url);
+        free(l->it[i].etag);
+    }
+    free(l->it);
+}
+
+static int list_server(ds_sync *s, slist *l, const char *url)
+{
+    static const ds_xml_name props[] = {
+        { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "getetag" },
+        { DS_NS_DAV, "getcontentlength" }, { DS_NS_DAV, "getlastmodified" },
+        { DS_NS_HTTPMAIL, "read" }, { DS_NS_MAPI_PROPTAG, "x10900003" },
+    };
+    char *body = NULL;
+    ds_ms_parser *p = NULL;
+    ds_http_result res = { 0 };
+    l->coll = url;
+    int code = ds_xml_propfind(&body, props, sizeof props / sizeof props[0]);
+    ds_ms_config mc = { .request_url = url, .on_response = on_item, .arg = l };
+    if (!code)
+        code = ds_ms_parser_new(&p, &mc);
+    if (!code) {
+        ds_http_request rq = { .method = DS_HTTP_PROPFIND, .url = url, .depth = "1",
+            .body = body, .body_len = strlen(body), .write = ds_ms_http_sink, .write_arg = p };
+        code = ds_http_perform(s->http, &rq, &res);
+        if (code && res.error && *res.error)
+            st_error_set("PROPFIND %s: %s", url, res.error);
+        if (!code)
+            code = ds_ms_finish(p);
+        if (!code && res.status != 207) {
+            st_error_set("PROPFIND %s: status %ld, not a multistatus", url, res.status);
+            code = DS_EPROTO;
+        }
+        ds_http_result_clear(&res);
+    }
+    ds_ms_parser_free(p);
+    free(body);
+    if (!code && l->n)
+        qsort(l->it, l->n, sizeof *l->it, cmp_sitem);
+    return code;
+}
+
+/* ---- the store's side ---------------------------------------------------- */
+
+typedef struct litem {
+    st_id mid;
+    char *href;         /* NULL: made locally, not on the server yet */
+    char *etag;
+    int32_t flags;      /* PR_MESSAGE_FLAGS */
+    int has_flag;
+    int32_t flag;       /* PR_FLAG_STATUS */
+} litem;
+
+static int cmp_litem(const void *a, const void *b)
+{
+    const litem *x = a, *y = b;
+    if (!x->href || !y->href)
+        return !x->href - !y->href;
+    return strcmp(x->href, y->href);
+}
+
+static void litems_free(litem *l, size_t n)
+{
+    for (size_t i = 0; l && i < n; i++) {
+        free(l[i].href);
+        free(l[i].etag);
+    }
+    free(l);
+}
+
+/* The folder's messages with href, ETag and flags, sorted by href
+ * (local-only ones, without href, at the end). One table read for the
+ * flags (no message is loaded whole), one lookup each for the href. */
+static int list_local(ds_sync *s, litem **out, size_t *n, st_id fid)
+{
+    *out = NULL;
+    *n = 0;
+    static const uint32_t cols[] = { PR_INSTANCE_KEY, PR_MESSAGE_FLAGS, PR_FLAG_STATUS };
+    st_table *t = NULL;
+    litem *l = NULL;
+    size_t cnt = 0, cap = 0;
+    int code = st_table_open(&t, s->store, fid, ST_TABLE_CONTENTS);
+    if (!code)
+        code = st_table_set_columns(t, cols, 3);
+    while (!code) {
+        st_row *rows = NULL;
+        size_t nr = 0;
+        code = st_table_query_rows(t, &rows, &nr, 1000, 0);
+        if (code || !nr) {
+            st_rows_free(rows, nr);
+            break;
+        }
+        if (cnt + nr > cap) {
+            size_t nc = cap ? cap * 2 : 1024;
+            while (nc < cnt + nr)
+                nc *= 2;
+            litem *p = realloc(l, nc * sizeof *p);
+            if (!p) {
+                st_rows_free(rows, nr);
+                st_error_set("out of memory");
+                code = ST_ERROR;
+                break;
+            }
+            l = p;
+            cap = nc;
+        }
+        for (size_t i = 0; i < nr; i++) {
+            const st_value *v = rows[i].vals;
+            if (rows[i].n < 3 || PROP_TYPE(v[0].tag) != PT_BINARY || v[0].v.bin.len != 8)
+                continue;
+            litem *it = &l[cnt++];
+            memset(it, 0, sizeof *it);
+            for (int k = 0; k < 8; k++)
+                it->mid |= (st_id)v[0].v.bin.data[k] << (8 * k);
+            if (PROP_TYPE(v[1].tag) == PT_LONG)
+                it->flags = v[1].v.l;
+            if (PROP_TYPE(v[2].tag) == PT_LONG) {
+                it->has_flag = 1;
+                it->flag = v[2].v.l;
+            }
+        }
+        st_rows_free(rows, nr);
+    }
+    st_table_close(t);
+    for (size_t i = 0; !code && i < cnt; i++)
+        code = st_message_server_get(s->store, l[i].mid, &l[i].href, &l[i].etag);
+    if (code) {
+        litems_free(l, cnt);
+        return code;
+    }
+    if (cnt)
+        qsort(l, cnt, sizeof *l, cmp_litem);
+    *out = l;
+    *n = cnt;
+    return 0;
+}
+
+/* ETags name the same version: equal, or equal but for a weak marker. */
+static int same_etag(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    if (a[0] == 'W' && a[1] == '/')
+        a += 2;
+    if (b[0] == 'W' && b[1] == '/')
+        b += 2;
+    return strcmp(a, b) == 0;
+}
+
+/* ---- attachment spool (the parser's cv_sink) ------------------------------ */
+
+typedef struct spent {
+    char *mem;          /* bytes while small */
+    size_t len, cap;
+    FILE *f;            /* once past SPOOL_MEM_MAX */
+    char *path;         /* its name, removed at close */
+    uint64_t size;      /* bytes in all */
+    int ok;             /* end() said the data is whole */
+} spent;
+
+typedef struct spool {
+    const char *base;   /* store path: files go beside it */
+    spent *e;           /* id i + 1 is e[i] */
+    size_t n, cap;
+    int failed;
+} spool;
+
+static atomic_uint spool_counter;   /* names within this process (a sync thread per account) */
+
+static int sp_begin(void *ctx, uint64_t *id)
+{
+    spool *sp = ctx;
+    if (sp->n == sp->cap) {
+        size_t nc = sp->cap ? sp->cap * 2 : 8;
+        spent *p = realloc(sp->e, nc * sizeof *p);
+        if (!p) {
+            st_error_set("out of memory");
+            return -1;
+        }
+        sp->e = p;
+        sp->cap = nc;
+    }
+    memset(&sp->e[sp->n], 0, sizeof sp->e[0]);
+    *id = ++sp->n;
+    return 0;
+}
+
+static int sp_write(void *ctx, uint64_t id, const void *data, size_t len)
+{
+    spool *sp = ctx;
+    if (!id || id > sp->n)
+        return -1;
+    spent *e = &sp->e[id - 1];
+    e->size += len;
+    if (!e->f && e->len + len > SPOOL_MEM_MAX) {
+        size_t plen = strlen(sp->base) + 48;
+        e->path = malloc(plen);
+        if (!e->path)
+            return -1;
+        snprintf(e->path, plen, "%s.spool-%llu-%u", sp->base,
+            (unsigned long long)st_os_pid(), atomic_fetch_add(&spool_counter, 1) + 1);
+        e->f = fopen(e->path, "w+b");
+        if (!e->f) {
+            st_error_set("%s: cannot create a spool file", e->path);
+            free(e->path);
+            e->path = NULL;
+            return -1;
+        }
+        if (e->len && fwrite(e->mem, 1, e->len, e->f) != e->len)
+            return -1;
+        free(e->mem);
+        e->mem = NULL;
+        e->len = e->cap = 0;
+    }
+    if (e->f)
+        return len && fwrite(data, 1, len, e->f) != len ? -1 : 0;
+    if (e->len + len > e->cap) {
+        size_t nc = e->cap ? e->cap : 4096;
+        while (nc < e->len + len)
+            nc *= 2;
+        char *p = realloc(e->mem, nc);
+        if (!p)
+            return -1;
+        e->mem = p;
+        e->cap = nc;
+    }
+    memcpy(e->mem + e->len, data, len);
+    e->len += len;
+    return 0;
+}
+
+static int sp_end(void *ctx, uint64_t id, int ok)
+{
+    spool *sp = ctx;
+    if (!id || id > sp->n)
+        return -1;
+    sp->e[id - 1].ok = ok;
+    return 0;
+}
+
+static void spool_clear(spool *sp)
+{
+    for (size_t i = 0; i < sp->n; i++) {
+        free(sp->e[i].mem);
+        if (sp->e[i].f) {
+            fclose(sp->e[i].f);
+            remove(sp->e[i].path);
+        }
+        free(sp->e[i].path);
+    }
+    free(sp->e);
+    sp->e = NULL;
+    sp->n = sp->cap = 0;
+}
+
+/* ---- one folder's run ------------------------------------------------------ */
+
+typedef struct down down;
+
+typedef struct fetch {
+    down *d;
+    const sitem *it;    /* what the listing said */
+    const litem *local; /* the stored version, or NULL for a new item */
+    cv_mime_parser *p;
+    spool sp;
+    cv_sink sink;
+    int feed_error;     /* the parser refused input */
+} fetch;
+
+struct down {
+    ds_sync *s;
+    st_id fid;
+    const char *name;   /* folder's display name, for progress */
+    st_import *imp;
+    ds_sync_counts *c;
+    size_t inflight;
+    uint64_t done, total;
+    int cancelled;
+    int auth_failed;
+    uint64_t store_ms;  /* time spent parsing the end and storing, for the log */
+};
+
+static int fetch_write(void *arg, const char *data, size_t len)
+{
+    fetch *f = arg;
+    if (cv_mime_parser_feed(f->p, data, len) != 0) {
+        f->feed_error = 1;
+        return ST_ERROR;
+    }
+    return 0;
+}
+
+/* Copies spool entry e into a stream of attachment num of mid. */
+static int copy_stream(st_store *st, st_id mid, uint32_t num, spent *e)
+{
+    st_stream *w = NULL;
+    int code = st_stream_open_write(&w, st, mid, num, PR_ATTACH_DATA_BIN);
+    if (code)
+        return code;
+    if (e->f) {
+        char buf[65536];
+        size_t got;
+        if (fflush(e->f) != 0 || fseek(e->f, 0, SEEK_SET) != 0) {
+            st_error_set("%s: cannot read the spool file", e->path);
+            code = ST_ERROR;
+        }
+        while (!code && (got = fread(buf, 1, sizeof buf, e->f)) > 0)
+            code = st_stream_write(w, buf, got);
+        if (!code && ferror(e->f)) {
+            st_error_set("%s: cannot read the spool file", e->path);
+            code = ST_ERROR;
+        }
+    } else if (e->len) {
+        code = st_stream_write(w, e->mem, e->len);
+    }
+    if (code) {
+        st_stream_close(w);
+        return code;
+    }
+    return st_stream_commit(w, ST_FROM_SERVER);
+}
+
+static int store_attachments(st_store *st, st_id mid, const cv_message *m, spool *sp,
+    int *embedded);
+
+static int store_attachment(st_store *st, st_id mid, const cv_attachment *a, spool *sp,
+    int *embedded)
+{
+    spent *e = a->data_id && a->data_id <= sp->n ? &sp->e[a->data_id - 1] : NULL;
+    st_bag *props = st_bag_dup(a->props);
+    int code = props ? 0 : ST_ERROR;
+    int inline_data = e && !e->f && e->len <= ST_STREAM_INLINE_MAX;
+    if (!code && inline_data &&
+        st_bag_set_bin(props, PR_ATTACH_DATA_BIN, e->mem ? e->mem : "", (uint32_t)e->len) < 0)
+        code = ST_ERROR;
+    uint32_t num = 0;
+    if (!code)
+        code = st_attach_create(st, &num, mid, props, ST_FROM_SERVER);
+    st_bag_free(props);
+    if (!code && e && !inline_data)
+        code = copy_stream(st, mid, num, e);
+    if (!code && a->embedded) {
+        st_id eid = 0;
+        /* storage gap: st_attach_embedded takes no flags and journals a
+         * modification of mid (acknowledged by the caller). */
+        code = st_attach_embedded(st, &eid, mid, num, 1);
+        if (!code) {
+            *embedded = 1;
+            code = st_message_set_props(st, eid, a->embedded->props, NULL, 0, ST_FROM_SERVER);
+        }
+        if (!code && a->embedded->n_recipients)
+            code = st_recipients_set(st, eid, a->embedded->recipients,
+                a->embedded->n_recipients, ST_FROM_SERVER);
+        if (!code)
+            code = store_attachments(st, eid, a->embedded, sp, embedded);
+    }
+    return code;
+}
+
+static int store_attachments(st_store *st, st_id mid, const cv_message *m, spool *sp,
+    int *embedded)
+{
+    int code = 0;
+    for (size_t i = 0; !code && i < m->n_attachments; i++)
+        code = store_attachment(st, mid, &m->attachments[i], sp, embedded);
+    return code;
+}
+
+/* Drops the journal entries that st_attach_embedded made for mid (the
+ * message had none before: pending ones are never synced down). */
+static int ack_own_entries(st_store *st, st_id mid)
+{
+    st_journal_entry *e = NULL;
+    size_t n = 0;
+    int code = st_journal_list(st, &e, &n);
+    for (size_t i = 0; !code && i < n; i++)
+        if (e[i].kind == ST_JKIND_MESSAGE && e[i].obj == mid &&
+            e[i].state == ST_JSTATE_PENDING)
+            code = st_journal_ack(st, e[i].seq, NULL, NULL);
+    st_journal_entries_free(e, n);
+    return code;
+}
+
+/* One parsed message into the store, in one transaction. */
+static int store_item(down *d, fetch *f, cv_message *m)
+{
+    st_store *st = d->s->store;
+    st_bag *props = st_bag_dup(m->props);
+    if (!props)
+        return ST_ERROR;
+    const st_value *fv = st_bag_get(props, PR_MESSAGE_FLAGS);
+    int32_t flags = fv && PROP_TYPE(fv->tag) == PT_LONG ? fv->v.l : 0;
+    int read = f->it->read;
+    if (read < 0)   /* the server does not say: keep what we had */
+        read = f->local ? (f->local->flags & (int32_t)MSGFLAG_READ) != 0 : 0;
+    flags = read ? (flags | (int32_t)MSGFLAG_READ) : (flags & ~(int32_t)MSGFLAG_READ);
+    int code = st_bag_set_long(props, PR_MESSAGE_FLAGS, flags) < 0 ? ST_ERROR : 0;
+    if (!code && f->it->has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it->flag) < 0)
+        code = ST_ERROR;
+    if (!code)
+        code = st_store_begin(st);
+    if (code) {
+        st_bag_free(props);
+        return code;
+    }
+    st_id mid = 0;
+    int embedded = 0;
+    /* ETag NULL here, set last: see the file comment. */
+    code = st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
+        f->it->url, NULL);
+    st_bag_free(props);
+    if (!code && f->local) {   /* replaced: the old attachments go */
+        uint32_t *nums = NULL;
+        size_t nn = 0;
+        code = st_attach_list(st, &nums, &nn, mid);
+        for (size_t i = 0; !code && i < nn; i++)
+            code = st_attach_delete(st, mid, nums[i], ST_FROM_SERVER);
+        free(nums);
+    }
+    if (!code)
+        code = store_attachments(st, mid, m, &f->sp, &embedded);
+    if (!code && embedded)
+        code = ack_own_entries(st, mid);
+    if (!code)
+        code = st_message_server_set(st, mid, NULL, f->it->etag ? f->it->etag : "");
+    if (code) {
+        st_store_rollback(st);
+        return code;
+    }
+    return st_store_commit(st);
+}
+
+static void fetch_free(fetch *f)
+{
+    cv_mime_parser_free(f->p);
+    spool_clear(&f->sp);
+    free(f);
+}
+
+static void fetch_done(void *arg, const ds_http_result *res)
+{
+    fetch *f = arg;
+    down *d = f->d;
+    d->inflight--;
+    d->c->gets++;
+    d->c->bytes += res->body_bytes;
+    int code = res->code;
+    if (code == DS_ECANCELLED) {
+        d->cancelled = 1;
+        fetch_free(f);
+        return;
+    }
+    if (code == DS_ENOTFOUND) {   /* deleted since the listing: next sync deletes it */
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "GET %s: gone since the listing", f->it->url);
+        fetch_free(f);
+        return;
+    }
+    if (code == DS_EAUTH)
+        d->auth_failed = 1;
+    cv_message *m = NULL;
+    cv_mime_warnings w = { 0 };
+    if (!code) {
+        code = cv_mime_parser_finish(f->p, &m, &w);
+        if (code == CV_ELIMIT) {
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: stored truncated (%s)", f->it->url,
+                w.n ? w.msg[0] : "a limit");
+            code = 0;
+        }
+        if (!code && !m)
+            code = ST_ERROR;
+    }
+    uint64_t t0 = st_os_time_ms();
+    if (!code)
+        code = store_item(d, f, m);
+    d->store_ms += st_os_time_ms() - t0;
+    if (code) {
+        d->c->failed++;
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "GET %s: %s: %s", f->it->url, ds_error_name(code),
+            res->code ? res->error : st_error_last());
+    } else if (f->local) {
+        d->c->changed++;
+    } else {
+        d->c->new_items++;
+    }
+    cv_mime_warnings_clear(&w);
+    cv_message_free(m);
+    d->done++;
+    ds_sync__progress(d->s, "fetch", d->name, d->done, d->total, d->c);
+    fetch_free(f);
+}
+
+static int fetch_submit(down *d, const sitem *it, const litem *local)
+{
+    fetch *f = calloc(1, sizeof *f);
+    if (!f) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    f->d = d;
+    f->it = it;
+    f->local = local;
+    f->sp.base = st_store_path(d->s->store);
+    f->sink = (cv_sink){ sp_begin, sp_write, sp_end, &f->sp };
+    cv_mime_options mo = { .sink = &f->sink };
+    int code = cv_mime_parser_new(&f->p, &mo);
+    ds_http_request rq = { .method = DS_HTTP_GET, .url = it->url, .write = fetch_write,
+        .write_arg = f, .accept_encoding = -1, .done = fetch_done, .done_arg = f };
+    if (!code)
+        code = ds_http_submit(d->s->http, &rq, NULL);
+    if (code) {
+        fetch_free(f);
+        return code;
+    }
+    d->inflight++;
+    return 0;
+}
+
+static int need_flags(const sitem *it, const litem *l)
+{
+    int was_read = (l->flags & (int32_t)MSGFLAG_READ) != 0;
+    return (it->read >= 0 && it->read != was_read) ||
+        (it->has_flag && (!l->has_flag || l->flag != it->flag));
+}
+
+/* Read flag or flag status changed without a new ETag. */
+static int apply_flags(down *d, const sitem *it, const litem *l)
+{
+    int code = 0, changed = 0;
+    int was_read = (l->flags & (int32_t)MSGFLAG_READ) != 0;
+    if (it->read >= 0 && it->read != was_read) {
+        code = st_message_set_read(d->s->store, l->mid, it->read, ST_FROM_SERVER);
+        changed = 1;
+    }
+    if (!code && it->has_flag && (!l->has_flag || l->flag != it->flag)) {
+        st_bag *b = st_bag_new();
+        code = b && st_bag_set_long(b, PR_FLAG_STATUS, it->flag) >= 0 ? 0 : ST_ERROR;
+        if (!code)
+            code = st_message_set_props(d->s->store, l->mid, b, NULL, 0, ST_FROM_SERVER);
+        st_bag_free(b);
+        changed = 1;
+    }
+    if (!code && changed)
+        d->c->flags++;
+    return code;
+}
+
+static int folder_display(ds_sync *s, char **out, st_id fid)
+{
+    st_bag *b = NULL;
+    *out = NULL;
+    int code = st_folder_get(s->store, &b, fid);
+    if (code)
+        return code;
+    const st_value *v = st_bag_get(b, PR_DISPLAY_NAME_W);
+    *out = strdup(v && v->v.str ? v->v.str : "");
+    st_bag_free(b);
+    return *out ? 0 : ST_ERROR;
+}
+
+int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
+{
+    char *url = NULL, *name = NULL;
+    slist sl = { 0 };
+    litem *loc = NULL;
+    size_t nloc = 0, npend = 0;
+    st_id *pend = NULL;
+    const sitem **todo = NULL;
+    const litem **todo_local = NULL;
+    size_t ntodo = 0;
+    down d = { .s = s, .fid = fid, .c = c };
+
+    int code = st_folder_sync_get(s->store, fid, &url, NULL, NULL);
+    if (!code && (!url || !*url)) {
+        st_error_set("folder %llu has no collection URL", (unsigned long long)fid);
+        code = ST_ENOTFOUND;
+    }
+    if (!code && !ds_href_is_inside(url, s->mail_url)) {
+        st_error_set("folder %llu: %s lies outside the mail root", (unsigned long long)fid, url);
+        code = DS_EPROTO;
+    }
+    if (!code)
+        code = folder_display(s, &name, fid);
+    d.name = name;
+    uint64_t t0 = st_os_time_ms(), t1 = t0, t2 = t0;
+    if (!code) {
+        ds_sync__progress(s, "list", name, 0, 0, c);
+        code = list_server(s, &sl, url);
+        t1 = st_os_time_ms();
+    }
+    if (!code)
+        code = list_local(s, &loc, &nloc, fid);
+    t2 = st_os_time_ms();
+    if (!code)
+        code = ds_sync__journal_objects(s, &pend, &npend, 0);
+    if (!code) {
+        todo = malloc((sl.n ? sl.n : 1) * sizeof *todo);
+        todo_local = malloc((sl.n ? sl.n : 1) * sizeof *todo_local);
+        if (!todo || !todo_local) {
+            st_error_set("out of memory");
+            code = ST_ERROR;
+        }
+    }
+    st_id *dels = NULL;
+    size_t ndels = 0;
+    if (!code && !(dels = malloc((nloc ? nloc : 1) * sizeof *dels))) {
+        st_error_set("out of memory");
+        code = ST_ERROR;
+    }
+    c->items += sl.n;
+    /* Changes that need no download (read flag, flag status, a weak ETag
+     * turned strong) go in transactions of about budget_ms each, before
+     * the import starts (its batches and these must not interleave). */
+    int in_txn = 0;
+    uint64_t txn_t = 0;
+
+    /* Merge the two sorted lists. */
+    size_t i = 0, j = 0;
+    while (!code && (i < sl.n || (j < nloc && loc[j].href))) {
+        const sitem *it = i < sl.n ? &sl.it[i] : NULL;
+        const litem *l = j < nloc && loc[j].href ? &loc[j] : NULL;
+        int cmp = !it ? 1 : !l ? -1 : strcmp(it->url, l->href);
+        if (cmp < 0) {                          /* new on the server */
+            todo[ntodo] = it;
+            todo_local[ntodo++] = NULL;
+            i++;
+        } else if (cmp > 0) {                   /* gone from the server */
+            if (ds_sync__has_id(pend, npend, l->mid)) {
+                c->kept++;
+                ST_LOG_INFO(ST_LOG_DAVSYNC, "%s: gone on the server, local change pending:"
+                    " kept", l->href);
+            } else {
+                dels[ndels++] = l->mid;
+            }
+            j++;
+        } else {                                /* on both */
+            if (ds_sync__has_id(pend, npend, l->mid)) {
+                if (!same_etag(it->etag, l->etag))
+                    c->kept++;   /* a conflict: the up-sync slice resolves it */
+            } else if (!same_etag(it->etag, l->etag) || !l->etag) {
+                todo[ntodo] = it;
+                todo_local[ntodo++] = l;
+            } else {
+                int etag_only = it->etag && strcmp(it->etag, l->etag) != 0;   /* W/"x" -> "x" */
+                if (etag_only || need_flags(it, l)) {
+                    if (!in_txn) {
+                        code = st_store_begin(s->store);
+                        in_txn = !code;
+                        txn_t = st_os_time_ms();
+                    }
+                    if (!code && etag_only)
+                        code = st_message_server_set(s->store, l->mid, NULL, it->etag);
+                    if (!code)
+                        code = apply_flags(&d, it, l);
+                    if (!code && st_os_time_ms() - txn_t >= s->budget_ms) {
+                        in_txn = 0;
+                        code = st_store_commit(s->store);
+                    }
+                }
+            }
+            i++;
+            j++;
+        }
+    }
+    if (in_txn) {
+        if (code)
+            st_store_rollback(s->store);
+        else
+            code = st_store_commit(s->store);
+    }
+    if (!code)
+        code = st_import_begin(&d.imp, s->store, s->budget_ms);
+    for (size_t k = 0; !code && k < ndels; k++) {
+        code = st_import_delete(d.imp, dels[k]);
+        if (code == ST_ENOTFOUND)
+            code = 0;
+        else if (!code)
+            c->deleted++;
+    }
+    free(dels);
+
+    /* Fetch: a window of GETs in flight, each stored as it completes. */
+    d.total = ntodo;
+    size_t next = 0, window = (size_t)s->max_connections * 2;
+    if (!code && ntodo)
+        ds_sync__progress(s, "fetch", name, 0, ntodo, c);
+    while (!code && !d.cancelled && !d.auth_failed && (next < ntodo || d.inflight)) {
+        while (!code && next < ntodo && d.inflight < window) {
+            code = fetch_submit(&d, todo[next], todo_local[next]);
+            next++;
+        }
+        if (code)
+            break;
+        int rc = ds_http_run(s->http, 1000);
+        if (rc == DS_ECANCELLED)
+            d.cancelled = 1;
+        else if (rc)
+            code = rc;
+    }
+    if (d.inflight)   /* stopped early: the rest is fetched next time */
+        ds_http_cancel_all(s->http);
+    if (!code && d.cancelled)
+        code = DS_ECANCELLED;
+    if (!code && d.auth_failed)
+        code = DS_EAUTH;
+
+    if (d.imp) {
+        int e = st_import_end(d.imp);
+        if (!code)
+            code = e;
+    }
+    ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s: %zu on the server, %zu fetched, %s (listing %llu ms,"
+        " local map %llu ms, storing %llu ms, in all %llu ms)", url ? url : "?", sl.n,
+        (size_t)d.done, ds_error_name(code), (unsigned long long)(t1 - t0),
+        (unsigned long long)(t2 - t1), (unsigned long long)d.store_ms,
+        (unsigned long long)(st_os_time_ms() - t0));
+    free(todo);
+    free(todo_local);
+    free(pend);
+    litems_free(loc, nloc);
+    slist_free(&sl);
+    free(url);
+    free(name);
+    return code;
+}

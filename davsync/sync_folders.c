@@ -1,0 +1,538 @@
+/*
+ * sync_folders.c: the server's collection tree under the mail root -> the
+ * store's folder tree under the IPM subtree.
+ *
+ * Listing: PROPFIND Depth 1 level by level (breadth first), all
+ * collections of one level in parallel, asking only DAV:resourcetype and
+ * DAV:displayname. Chosen over Depth: infinity although the Apache fixture
+ * allows it: infinity lists every message of every folder in one answer
+ * (the per-folder listings of sync_down.c list them again), nginx and Cyrus
+ * refuse it with 403, and Depth 1 keeps memory bounded by one level.
+ *
+ * Invariants: a folder is found again by its collection URL
+ * (st_folder_sync_set); a local folder of the same name without a URL is
+ * adopted (the provider may have made Inbox before the first sync); every
+ * write is ST_FROM_SERVER. Deletions happen only after a complete listing,
+ * and never to a subtree that holds a pending local change (kept, logged).
+ * Never: follow a collection outside the mail root, delete on a partial
+ * listing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "davsync/href.h"
+#include "davsync/sync_int.h"
+#include "davsync/xml.h"
+#include "storage/log.h"
+#include "storage/props_guids.h"
+#include "storage/props_tags.h"
+
+#define MAX_LEVELS 64
+#define MAX_COLLECTIONS 100000
+
+typedef struct coll {
+    char *url;          /* normalised, ends in '/' */
+    char *parent;       /* the parent collection's URL (borrowed from the list) */
+    char *name;         /* display name (UTF-8) */
+    int level;          /* 1: a child of the mail root */
+} coll;
+
+typedef struct walk {
+    ds_sync *s;
+    coll *c;            /* found collections, in breadth-first order */
+    size_t n, cap;
+    int failed;         /* a listing failed: no deletions */
+    int first_error;    /* its code */
+} walk;
+
+typedef struct listing {
+    walk *w;
+    const char *url;    /* the collection asked (points into w->c or s->mail_url) */
+    int level;          /* of its members */
+    ds_ms_parser *p;
+    int done;
+} listing;
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Last path segment of a collection URL, percent-decoded when that gives
+ * valid UTF-8 without NUL, else as it is. */
+static char *segment_name(const char *url)
+{
+    const char *path = ds_href_path(url);
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    size_t n = len - start;
+    char *raw = malloc(n + 1), *dec = malloc(n + 1);
+    if (!raw || !dec) {
+        free(raw);
+        free(dec);
+        return NULL;
+    }
+    memcpy(raw, path + start, n);
+    raw[n] = 0;
+    size_t k = 0;
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (raw[i] == '%' && i + 2 < n && (hi = hexval(raw[i + 1])) >= 0 &&
+            (lo = hexval(raw[i + 2])) >= 0) {
+            char ch = (char)(hi * 16 + lo);
+            if (!ch)
+                ok = 0;
+            dec[k++] = ch;
+            i += 2;
+        } else {
+            dec[k++] = raw[i];
+        }
+    }
+    dec[k] = 0;
+    if (ok && st_utf8_valid(dec, k) && k) {
+        free(raw);
+        return dec;
+    }
+    free(dec);
+    return raw;
+}
+
+static int add_coll(walk *w, const char *url, const char *parent, const char *displayname,
+    int level)
+{
+    if (w->n >= MAX_COLLECTIONS) {
+        st_error_set("%s: more than %d collections", w->s->mail_url, MAX_COLLECTIONS);
+        return DS_EPROTO;
+    }
+    if (w->n == w->cap) {
+        size_t nc = w->cap ? w->cap * 2 : 32;
+        coll *p = realloc(w->c, nc * sizeof *p);
+        if (!p) {
+            st_error_set("out of memory");
+            return ST_ERROR;
+        }
+        w->c = p;
+        w->cap = nc;
+    }
+    coll *c = &w->c[w->n];
+    memset(c, 0, sizeof *c);
+    c->url = strdup(url);
+    c->parent = strdup(parent);
+    c->name = displayname && *displayname && st_utf8_valid(displayname, strlen(displayname))
+        ? strdup(displayname) : segment_name(url);
+    c->level = level;
+    if (!c->url || !c->parent || !c->name) {
+        free(c->url);
+        free(c->parent);
+        free(c->name);
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    w->n++;
+    return 0;
+}
+
+static int on_response(void *arg, const ds_ms_response *r)
+{
+    listing *l = arg;
+    if (!(r->resourcetype & DS_RT_COLLECTION) || r->status)
+        return 0;
+    if (strcmp(r->url, l->url) == 0)
+        return 0;   /* the collection itself */
+    /* Only direct members: a server answering Depth 1 with more (Cyrus on
+     * Depth 0 answers with members, pitfall 6) must not confuse the tree. */
+    size_t pl = strlen(l->url);
+    const char *rest = r->url + pl;
+    if (strncmp(r->url, l->url, pl) != 0 || !*rest || *rest == '/')
+        return 0;
+    const char *slash = strchr(rest, '/');
+    if (slash && slash[1])
+        return 0;
+    for (size_t i = 0; i < l->w->n; i++)
+        if (strcmp(l->w->c[i].url, r->url) == 0)
+            return 0;   /* seen (a loop through a server alias) */
+    return add_coll(l->w, r->url, l->url, r->displayname, l->level);
+}
+
+static void on_done(void *arg, const ds_http_result *res)
+{
+    listing *l = arg;
+    int code = res->code;
+    if (!code)
+        code = ds_ms_finish(l->p);
+    if (!code && res->status != 207) {
+        st_error_set("PROPFIND %s: status %ld, not a multistatus", l->url, res->status);
+        code = DS_EPROTO;
+    }
+    if (code) {
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "listing %s: %s: %s", l->url, ds_error_name(code),
+            res->code ? res->error : st_error_last());
+        l->w->failed = 1;
+        if (!l->w->first_error)
+            l->w->first_error = code;
+    }
+    l->done = 1;
+}
+
+/* Lists the collections of level `level` (members of those of level-1). */
+static int list_level(walk *w, size_t from, size_t to, int level, const char *body)
+{
+    ds_sync *s = w->s;
+    size_t nl = level == 1 ? 1 : to - from;
+    listing *ls = calloc(nl ? nl : 1, sizeof *ls);
+    if (!ls) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    /* The URLs of this level are copied: add_coll may move w->c. */
+    char **urls = calloc(nl ? nl : 1, sizeof *urls);
+    int code = urls ? 0 : ST_ERROR;
+    for (size_t i = 0; !code && i < nl; i++) {
+        urls[i] = strdup(level == 1 ? s->mail_url : w->c[from + i].url);
+        if (!urls[i])
+            code = ST_ERROR;
+    }
+    const char *allowed[1] = { s->mail_url };
+    for (size_t i = 0; !code && i < nl; i++) {
+        listing *l = &ls[i];
+        l->w = w;
+        l->url = urls[i];
+        l->level = level;
+        ds_ms_config mc = { .request_url = l->url, .allowed = allowed, .nallowed = 1,
+            .on_response = on_response, .arg = l };
+        code = ds_ms_parser_new(&l->p, &mc);
+        ds_http_request rq = { .method = DS_HTTP_PROPFIND, .url = l->url, .depth = "1",
+            .body = body, .body_len = strlen(body), .write = ds_ms_http_sink,
+            .write_arg = l->p, .done = on_done, .done_arg = l };
+        if (!code)
+            code = ds_http_submit(s->http, &rq, NULL);
+        if (code)
+            l->done = 1;
+    }
+    int rc = 0;
+    while (ds_http_pending(s->http)) {
+        rc = ds_http_run(s->http, 1000);
+        if (rc)
+            break;
+    }
+    if (!code && rc)
+        code = rc;
+    for (size_t i = 0; i < nl; i++) {
+        ds_ms_parser_free(ls[i].p);
+        if (urls)
+            free(urls[i]);
+    }
+    free(urls);
+    free(ls);
+    if (code == ST_ERROR && !*st_error_last())
+        st_error_set("out of memory");
+    return code;
+}
+
+static ds_folder_role role_of(const char *name)
+{
+    static const struct { const char *name; ds_folder_role role; } names[] = {
+        { "inbox", DS_ROLE_INBOX },
+        { "sent items", DS_ROLE_SENT }, { "sent", DS_ROLE_SENT },
+        { "sent messages", DS_ROLE_SENT }, { "sent mail", DS_ROLE_SENT },
+        { "drafts", DS_ROLE_DRAFTS },
+        { "deleted items", DS_ROLE_DELETED }, { "trash", DS_ROLE_DELETED },
+        { "deleted messages", DS_ROLE_DELETED },
+        { "junk", DS_ROLE_JUNK }, { "junk e-mail", DS_ROLE_JUNK },
+        { "junk email", DS_ROLE_JUNK }, { "spam", DS_ROLE_JUNK },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *a = names[i].name, *b = name;
+        while (*a && (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b) == *a)
+            a++, b++;
+        if (!*a && !*b)
+            return names[i].role;
+    }
+    return DS_ROLE_NONE;
+}
+
+static int folder_name(ds_sync *s, char **out, st_id fid)
+{
+    *out = NULL;
+    st_bag *b = NULL;
+    int code = st_folder_get(s->store, &b, fid);
+    if (code)
+        return code;
+    const st_value *v = st_bag_get(b, PR_DISPLAY_NAME_W);
+    *out = strdup(v && v->v.str ? v->v.str : "");
+    st_bag_free(b);
+    if (!*out) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    return 0;
+}
+
+/* Creates a folder `name` under parent, or "name (2)" ... when a local
+ * folder with a URL of its own has the name. */
+static int create_folder(ds_sync *s, st_id *out, st_id parent, const char *name)
+{
+    size_t len = strlen(name) + 16;
+    char *buf = malloc(len);
+    st_bag *b = st_bag_new();
+    int code = buf && b ? 0 : ST_ERROR;
+    for (int k = 1; !code && k < 100; k++) {
+        if (k == 1)
+            snprintf(buf, len, "%s", name);
+        else
+            snprintf(buf, len, "%s (%d)", name, k);
+        if (st_bag_set_str(b, PR_DISPLAY_NAME_W, buf) < 0 ||
+            st_bag_set_str(b, PR_CONTAINER_CLASS_W, "IPF.Note") < 0) {
+            code = ST_ERROR;
+            break;
+        }
+        code = st_folder_create(s->store, out, parent, b, ST_FROM_SERVER);
+        if (code != ST_EEXISTS)
+            break;
+        code = 0;
+        if (k == 99)
+            code = ST_EEXISTS;
+    }
+    free(buf);
+    st_bag_free(b);
+    return code;
+}
+
+/* Maps one collection to a folder: found by URL (moved/renamed to match),
+ * adopted by name, or created. */
+static int apply_coll(ds_sync *s, const coll *c, const st_id *pend, size_t npend,
+    ds_sync_counts *cnt)
+{
+    st_id parent = 0, fid = 0;
+    int code = 0;
+    if (strcmp(c->parent, s->mail_url) == 0)
+        parent = s->ipm;
+    else
+        code = st_folder_find_by_url(s->store, &parent, c->parent);
+    if (code)
+        return code;
+    code = st_folder_find_by_url(s->store, &fid, c->url);
+    if (!code) {
+        st_id cur_parent = 0;
+        char *cur = NULL;
+        code = st_folder_parent(s->store, &cur_parent, fid);
+        if (!code)
+            code = folder_name(s, &cur, fid);
+        if (!code && (cur_parent != parent || strcmp(cur, c->name) != 0) &&
+            ds_sync__has_id(pend, npend, fid)) {
+            /* Renamed or moved here too: the up-sync sends ours. */
+            ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s: local rename or move pending: kept", cur);
+        } else if (!code && (cur_parent != parent || strcmp(cur, c->name) != 0)) {
+            code = st_folder_move(s->store, fid, parent,
+                strcmp(cur, c->name) != 0 ? c->name : NULL, ST_FROM_SERVER);
+            if (code == ST_EEXISTS) {   /* keep the old name rather than fail */
+                ST_LOG_WARN(ST_LOG_DAVSYNC, "folder %s: cannot take the name of %s", cur, c->url);
+                code = cur_parent != parent
+                    ? st_folder_move(s->store, fid, parent, NULL, ST_FROM_SERVER) : 0;
+            }
+        }
+        free(cur);
+    } else if (code == ST_ENOTFOUND) {
+        code = st_folder_find_by_name(s->store, &fid, parent, c->name);
+        if (!code) {
+            char *url = NULL;
+            code = st_folder_sync_get(s->store, fid, &url, NULL, NULL);
+            if (!code && url && *url)
+                fid = 0;    /* another collection's: make a new one */
+            free(url);
+        } else if (code == ST_ENOTFOUND) {
+            fid = 0;
+            code = 0;
+        }
+        if (!code && !fid) {
+            code = create_folder(s, &fid, parent, c->name);
+            if (!code)
+                cnt->folders_created++;
+        }
+        if (!code)
+            code = st_folder_sync_set(s->store, fid, c->url, NULL, NULL);
+    }
+    if (!code && c->level == 1) {
+        ds_folder_role role = role_of(c->name);
+        if (role == DS_ROLE_NONE) {
+            char *seg = segment_name(c->url);
+            if (seg)
+                role = role_of(seg);
+            free(seg);
+        }
+        if (role != DS_ROLE_NONE && !s->roles[role])
+            s->roles[role] = fid;
+    }
+    return code;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every folder of the subtree at fid (fid included). */
+static int subtree(ds_sync *s, st_id **ids, size_t *n, size_t *cap, st_id fid)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        st_id *p = realloc(*ids, nc * sizeof *p);
+        if (!p) {
+            st_error_set("out of memory");
+            return ST_ERROR;
+        }
+        *ids = p;
+        *cap = nc;
+    }
+    (*ids)[(*n)++] = fid;
+    st_id *kids = NULL;
+    size_t nk = 0;
+    int code = st_folder_children(s->store, &kids, &nk, fid);
+    for (size_t i = 0; !code && i < nk; i++)
+        code = subtree(s, ids, n, cap, kids[i]);
+    free(kids);
+    return code;
+}
+
+/* Local folders with a URL the server no longer lists. */
+static int delete_gone(ds_sync *s, walk *w, ds_sync_counts *cnt)
+{
+    char **urls = malloc((w->n ? w->n : 1) * sizeof *urls);
+    st_id *local = NULL, *pend = NULL;
+    size_t nl = 0, np = 0;
+    if (!urls) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    for (size_t i = 0; i < w->n; i++)
+        urls[i] = w->c[i].url;
+    qsort(urls, w->n, sizeof *urls, cmp_str);
+    int code = ds_sync_folder_list(s, &local, &nl);
+    if (!code)
+        code = ds_sync__journal_objects(s, &pend, &np, 0);
+    for (size_t i = 0; !code && i < nl; i++) {
+        char *url = NULL;
+        code = st_folder_sync_get(s->store, local[i], &url, NULL, NULL);
+        if (code == ST_ENOTFOUND) {   /* went with its parent */
+            code = 0;
+            continue;
+        }
+        const char *key = url;
+        if (!code && url && *url && !bsearch(&key, urls, w->n, sizeof *urls, cmp_str)) {
+            st_id *sub = NULL;
+            size_t ns = 0, cs = 0;
+            int pinned = 0;
+            code = subtree(s, &sub, &ns, &cs, local[i]);
+            for (size_t k = 0; !code && k < ns && !pinned; k++)
+                pinned = ds_sync__has_id(pend, np, sub[k]);
+            /* Messages with pending changes name their folder in the
+             * journal, so the folder ids cover them. */
+            if (!code && pinned) {
+                ST_LOG_WARN(ST_LOG_DAVSYNC, "folder %s is gone on the server but holds"
+                    " local changes not yet sent: kept", url);
+                cnt->folders_kept++;
+            } else if (!code) {
+                code = st_folder_delete(s->store, local[i], ST_RECURSIVE | ST_FROM_SERVER);
+                if (!code) {
+                    cnt->folders_deleted++;
+                    ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s is gone on the server: deleted", url);
+                }
+            }
+            free(sub);
+        }
+        free(url);
+    }
+    free(urls);
+    free(local);
+    free(pend);
+    return code;
+}
+
+/* Roles -> receive folder (Inbox) and, with a catalog, its settings. */
+static int record_roles(ds_sync *s)
+{
+    int code = 0;
+    if (s->roles[DS_ROLE_INBOX]) {
+        code = st_receive_folder_set(s->store, "", s->roles[DS_ROLE_INBOX]);
+        if (!code)
+            code = st_receive_folder_set(s->store, "IPM.Note", s->roles[DS_ROLE_INBOX]);
+    }
+    if (code || !s->catalog_path)
+        return code;
+    st_catalog *cat = NULL;
+    code = st_catalog_open(&cat, s->catalog_path, ST_OPEN_CREATE);
+    st_guid g;
+    char gs[ST_GUID_STRING_SIZE];
+    st_store_guid(s->store, &g);
+    st_guid_to_string(gs, &g);
+    for (int r = DS_ROLE_INBOX; !code && r < DS_ROLE_COUNT; r++) {
+        char key[96], val[24];
+        snprintf(key, sizeof key, "store.%s.folder.%s", gs, ds_folder_role_name((ds_folder_role)r));
+        snprintf(val, sizeof val, "%llu", (unsigned long long)s->roles[r]);
+        code = st_catalog_setting_set(cat, key, s->roles[r] ? val : NULL);
+    }
+    st_catalog_close(cat);
+    return code;
+}
+
+int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
+{
+    static const ds_xml_name props[] = {
+        { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "displayname" },
+    };
+    walk w = { .s = s };
+    char *body = NULL;
+    int code = ds_xml_propfind(&body, props, 2);
+    memset(s->roles, 0, sizeof s->roles);
+    size_t from = 0, to = 0;
+    for (int level = 1; !code && level <= MAX_LEVELS; level++) {
+        if (level > 1 && from == to)
+            break;
+        code = list_level(&w, from, to, level, body);
+        from = to;
+        to = w.n;
+    }
+    free(body);
+    if (!code && w.failed)
+        code = w.first_error;
+    cnt->folders = w.n;
+    /* What was listed is applied even after a failure (a failed level
+     * only leaves its subtree as it was). */
+    st_id *pend = NULL;
+    size_t npend = 0;
+    int acode = ds_sync__journal_objects(s, &pend, &npend, 1);
+    for (size_t i = 0; !acode && i < w.n; i++) {
+        acode = apply_coll(s, &w.c[i], pend, npend, cnt);
+        if (acode == ST_ENOTFOUND) {   /* parent could not be made: skip */
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "collection %s: no parent folder", w.c[i].url);
+            acode = 0;
+        }
+    }
+    if (!acode && !code && !w.failed)
+        acode = delete_gone(s, &w, cnt);
+    free(pend);
+    if (!acode)
+        acode = record_roles(s);
+    if (!code)
+        code = acode;
+    for (size_t i = 0; i < w.n; i++) {
+        free(w.c[i].url);
+        free(w.c[i].parent);
+        free(w.c[i].name);
+    }
+    free(w.c);
+    ds_sync__progress(s, "folders", NULL, w.n, w.n, cnt);
+    return code;
+}

@@ -1,0 +1,40 @@
+/*
+ * sync_int.h: what the sync engine's files share (sync.c, sync_folders.c,
+ * sync_down.c). Not for other modules.
+ *
+ * Invariant: a ds_sync, its store handle and its HTTP client belong to the
+ * thread that opened it. Never: expose these structs outside davsync/.
+ */
+#ifndef MAPIDAV_DAVSYNC_SYNC_INT_H
+#define MAPIDAV_DAVSYNC_SYNC_INT_H
+
+#include "davsync/sync.h"
+
+struct ds_sync {
+    char *mail_url;             /* normalised, ends in '/' */
+    char *catalog_path;         /* or NULL */
+    unsigned budget_ms;         /* import batch length */
+    int max_connections;        /* parallel GETs */
+    ds_http *http;              /* the client (owned unless http_borrowed) */
+    int http_borrowed;          /* cfg->http was given */
+    st_store *store;            /* this thread's handle */
+    st_id root;                 /* the store's root folder */
+    st_id ipm;                  /* IPM subtree = the mail root collection */
+    st_id roles[DS_ROLE_COUNT]; /* special folders, 0: not found */
+    ds_sync_progress_fn progress;
+    void *progress_arg;
+};
+
+/* Reports progress (no-op without a callback). */
+void ds_sync__progress(ds_sync *s, const char *phase, const char *folder, uint64_t done,
+    uint64_t total, const ds_sync_counts *c);
+
+/* Every id the journal names (object, folder, old folder; entries in any
+ * state), sorted: what has pending local changes. folders_only: only the
+ * entries about folders (a rename or move of the folder itself).
+ * *out malloc'd. */
+int ds_sync__journal_objects(ds_sync *s, st_id **out, size_t *n, int folders_only);
+/* 1 if id is in the sorted array. */
+int ds_sync__has_id(const st_id *ids, size_t n, st_id id);
+
+#endif /* MAPIDAV_DAVSYNC_SYNC_INT_H */
