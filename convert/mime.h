@@ -123,6 +123,9 @@ typedef struct cv_mime_writer {
 typedef struct cv_mime_build_options {
     const cv_source *source;   /* data of attachments with a data_id; NULL: PR_ATTACH_DATA_BIN only */
     const char *boundary_seed; /* fixed boundaries (tests); NULL: from the time */
+    uint64_t date;             /* FILETIME for the Date of a message without
+                                  PR_CLIENT_SUBMIT_TIME; 0: the clock. With a
+                                  boundary seed, output is then byte-identical */
     unsigned flags;            /* CV_MIME_BUILD_* */
 } cv_mime_build_options;
 
@@ -131,6 +134,9 @@ typedef struct cv_mime_build_options {
  * envelope from the properties and recipient rows, body as
  * alternative/related/mixed, attachments base64, embedded messages
  * message/rfc822, S/MIME messages from their smime.p7m. opts may be NULL.
+ * Header lines are folded within 78 bytes where the syntax lets them, and
+ * no line is ever over 998; long or non-ASCII file names are RFC 2231
+ * sections with a plain ASCII fallback. No Message-ID is made up.
  * 0, or -1 when the writer or the source failed or memory ran out.
  */
 int cv_mime_build(const cv_message *msg, const cv_mime_build_options *opts,

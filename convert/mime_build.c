@@ -13,10 +13,19 @@
  * (the whole signed entity) as the body, IPM.Note.SMIME an
  * application/pkcs7-mime body.
  *
- * Invariant: output lines end in CRLF and stay under 998 bytes; header
+ * Header lines are folded within FOLD (78) bytes wherever the syntax has
+ * room (unstructured text at white space or as encoded words, one address
+ * a line, parameters one a line, long or non-ASCII names as RFC 2231
+ * sections); what cannot be folded and would pass HARD (998) is left out
+ * (ids, addresses over MAX_ID: none are real). Output depends only on msg
+ * and opts when opts give a boundary seed and the message has a date or
+ * opts a date.
+ *
+ * Invariant: output lines end in CRLF and never pass 998 bytes; header
  * values outside printable ASCII are RFC 2047 / RFC 2231 encoded. Never:
  * hold more than one 57 KiB slice of attachment data read from a source.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -40,8 +49,15 @@ typedef struct out {
     char buf[OUTBUF];              /* pending bytes */
     size_t n;                      /* bytes in buf */
     unsigned seq;                  /* boundary counter */
+    unsigned depth;                /* messages being written; 1: the outermost */
+    size_t col;                    /* bytes since the last LF written */
     int failed;                    /* the writer or memory failed */
 } out;
+
+#define FOLD 78      /* a header line longer than this is folded where it can be */
+#define HARD 998     /* RFC 5322 2.1.1: no line is ever longer */
+#define MAX_ID 900   /* longer ids (no place to fold) are left out */
+#define MAX_SEGS 200 /* RFC 2231 sections of one parameter (readers cap them: ours at 256) */
 
 static int flush(out *o)
 {
@@ -62,6 +78,15 @@ static int put(out *o, const void *data, size_t len)
         size_t take = OUTBUF - o->n < len ? OUTBUF - o->n : len;
         memcpy(o->buf + o->n, d, take);
         o->n += take;
+        const char *lf = memchr(d, '\n', take);
+        if (lf) {
+            const char *q;
+            while ((q = memchr(lf + 1, '\n', take - (size_t)(lf + 1 - d))) != NULL)
+                lf = q;
+            o->col = take - (size_t)(lf + 1 - d);
+        } else {
+            o->col += take;
+        }
         d += take;
         len -= take;
     }
@@ -106,34 +131,99 @@ static int is_plain(const char *s)
     return 1;
 }
 
-/* An unstructured header: "Name: value" folded into encoded words. */
-static int header_text(out *o, const char *name, const char *value)
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* len bytes of UTF-8 as RFC 2047 "B" words from the current column, each
+ * line within FOLD, a UTF-8 sequence never cut between words (a reader
+ * joins adjacent words, so the text comes back exactly). */
+static int encoded_words(out *o, const char *s, size_t len)
 {
-    char *enc = NULL;
-    if (cv_mime__header_encode(&enc, value, strlen(value)) != 0) {
-        o->failed = 1;
-        return -1;
+    size_t i = 0;
+    while (i < len) {
+        /* "=?UTF-8?B?" + 4 per 3 bytes + "?=" */
+        size_t room = o->col + 12 + 4 < FOLD ? (FOLD - o->col - 12) / 4 * 3 : 0;
+        if (room < 6) { /* too little for a word (a 4-byte sequence): next line */
+            if (puts_(o, "\r\n ") != 0)
+                return -1;
+            continue;
+        }
+        size_t k = len - i > room ? room : len - i;
+        while (k > 0 && i + k < len && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+            k--;
+        if (k == 0) /* not UTF-8: cut anywhere */
+            k = len - i > room ? room : len - i;
+        char w[FOLD + 4];
+        size_t n = 0;
+        memcpy(w, "=?UTF-8?B?", 10);
+        n = 10;
+        const unsigned char *b = (const unsigned char *)s + i;
+        for (size_t j = 0; j < k; j += 3) {
+            uint32_t v = (uint32_t)b[j] << 16 | (j + 1 < k ? (uint32_t)b[j + 1] << 8 : 0)
+                         | (j + 2 < k ? b[j + 2] : 0);
+            w[n++] = b64_chars[v >> 18 & 63];
+            w[n++] = b64_chars[v >> 12 & 63];
+            w[n++] = j + 1 < k ? b64_chars[v >> 6 & 63] : '=';
+            w[n++] = j + 2 < k ? b64_chars[v & 63] : '=';
+        }
+        w[n++] = '?';
+        w[n++] = '=';
+        if (put(o, w, n) != 0)
+            return -1;
+        i += k;
+        if (i < len && puts_(o, "\r\n ") != 0)
+            return -1;
     }
-    int rc = printf_(o, "%s: ", name);
-    rc |= puts_(o, enc);
-    rc |= puts_(o, "\r\n");
-    free(enc);
-    return rc ? -1 : 0;
+    return 0;
 }
 
-/* A display name as a phrase: as is (atoms), quoted, or encoded. */
+/* An unstructured header (RFC 5322 2.2.1): printable ASCII is folded
+ * before white space so lines stay within FOLD; anything else (non-ASCII,
+ * "=?" that would read as an encoded word, a word too long to fold) is
+ * written as encoded words, as is a value with white space at an end.
+ * Unfolding gives the value back exactly. */
+static int header_text(out *o, const char *name, const char *value)
+{
+    size_t len = strlen(value);
+    /* white space at either end would be lost by readers that trim */
+    int plain = is_plain(value) && !strstr(value, "=?") && value[0] != ' ' && value[len - 1] != ' ';
+    for (size_t i = 0, run = 0; plain && i < len; i++) {
+        /* run: the unit (spaces, then a word) that will start a line */
+        run = value[i] == ' ' && i > 0 && value[i - 1] != ' ' ? 1 : run + 1;
+        if (run + strlen(name) + 3 > HARD)
+            plain = 0;
+    }
+    if (printf_(o, "%s: ", name) != 0)
+        return -1;
+    if (!plain)
+        return encoded_words(o, value, len) == 0 && puts_(o, "\r\n") == 0 ? 0 : -1;
+    const char *p = value;
+    while (*p) {
+        /* one unit: white space, then a word */
+        const char *e = p;
+        while (*e == ' ')
+            e++;
+        int word = *e != 0;
+        while (*e && *e != ' ')
+            e++;
+        if (word && *p == ' ' && o->col + (size_t)(e - p) > FOLD && o->col > strlen(name) + 2
+            && puts_(o, "\r\n") != 0)
+            return -1;
+        if (put(o, p, (size_t)(e - p)) != 0)
+            return -1;
+        p = e;
+    }
+    return puts_(o, "\r\n");
+}
+
+/* A display name as a phrase: as is (atoms), quoted, or encoded words
+ * (not printable ASCII, or too long for the line). */
 static int phrase(out *o, const char *name)
 {
-    if (!is_plain(name)) {
-        char *enc = NULL;
-        if (cv_mime__header_encode(&enc, name, strlen(name)) != 0) {
-            o->failed = 1;
-            return -1;
-        }
-        int rc = puts_(o, enc);
-        free(enc);
-        return rc;
-    }
+    size_t q = 2;
+    for (const char *c = name; *c; c++)
+        q += 1 + (*c == '"' || *c == '\\');
+    if (!is_plain(name) || strstr(name, "=?") || o->col + q > FOLD)
+        return encoded_words(o, name, strlen(name));
     int atom = *name != 0;
     for (const char *c = name; *c; c++)
         if (!(isalnum((unsigned char)*c) || strchr("!#$%&'*+-/=?^_`{|}~ ", *c)))
@@ -161,10 +251,20 @@ static int put_addr(out *o, const char *addr)
     return 0;
 }
 
+/* An address longer than MAX_ID cannot be folded and is no address
+ * (RFC 5321 4.5.3.1: 254 at most): it is left out. */
+static const char *usable_addr(const char *addr)
+{
+    return addr && strlen(addr) <= MAX_ID ? addr : NULL;
+}
+
 static int mailbox(out *o, const char *name, const char *addr)
 {
+    addr = usable_addr(addr);
     if (name && addr && strcmp(name, addr) != 0) {
-        if (phrase(o, name) != 0 || puts_(o, " <") != 0 || put_addr(o, addr) != 0)
+        if (phrase(o, name) != 0
+            || (o->col + strlen(addr) + 3 > FOLD && o->col > 1 && puts_(o, "\r\n") != 0)
+            || puts_(o, " <") != 0 || put_addr(o, addr) != 0)
             return -1;
         return puts_(o, ">");
     }
@@ -310,13 +410,24 @@ static int envelope(out *o, const cv_message *m)
     const st_value *v;
     const char *s;
 
-    if ((v = st_bag_get(b, PR_CLIENT_SUBMIT_TIME)) != NULL && date_header(o, "Date", v->v.ft) != 0)
-        return -1;
+    /* RFC 5322 3.6 wants a Date: the outermost message gets one from the
+     * options (tests, reproducible output) or the clock when it has none;
+     * an embedded message is written as it is. */
+    if ((v = st_bag_get(b, PR_CLIENT_SUBMIT_TIME)) != NULL) {
+        if (date_header(o, "Date", v->v.ft) != 0)
+            return -1;
+    } else if (o->depth == 1) {
+        uint64_t now = o->opt && o->opt->date ? o->opt->date
+                                              : ((uint64_t)time(NULL) + 11644473600ULL) * 10000000ULL;
+        if (date_header(o, "Date", now) != 0)
+            return -1;
+    }
     const char *fn = get_str(b, PR_SENT_REPRESENTING_NAME);
     const char *fa = smtp_of(b, PR_SENT_REPRESENTING_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS,
                              PR_SENT_REPRESENTING_ADDRTYPE);
+    fa = usable_addr(fa);
     const char *sn = get_str(b, PR_SENDER_NAME);
-    const char *sa = smtp_of(b, PR_SENDER_SMTP_ADDRESS, PR_SENDER_EMAIL_ADDRESS, PR_SENDER_ADDRTYPE);
+    const char *sa = usable_addr(smtp_of(b, PR_SENDER_SMTP_ADDRESS, PR_SENDER_EMAIL_ADDRESS, PR_SENDER_ADDRTYPE));
     if (!fn && !fa) {
         fn = sn;
         fa = sa;
@@ -334,10 +445,10 @@ static int envelope(out *o, const cv_message *m)
         return -1;
     if ((s = get_str(b, PR_SUBJECT)) != NULL && header_text(o, "Subject", s) != 0)
         return -1;
-    if ((s = get_str(b, PR_INTERNET_MESSAGE_ID)) != NULL && is_plain(s)
+    if ((s = get_str(b, PR_INTERNET_MESSAGE_ID)) != NULL && is_plain(s) && strlen(s) <= MAX_ID
         && printf_(o, "Message-ID: %s\r\n", s) != 0)
         return -1;
-    if ((s = get_str(b, PR_IN_REPLY_TO_ID)) != NULL && is_plain(s)
+    if ((s = get_str(b, PR_IN_REPLY_TO_ID)) != NULL && is_plain(s) && strlen(s) <= MAX_ID
         && printf_(o, "In-Reply-To: %s\r\n", s) != 0)
         return -1;
     if ((s = get_str(b, PR_INTERNET_REFERENCES)) != NULL && is_plain(s)) {
@@ -350,7 +461,7 @@ static int envelope(out *o, const cv_message *m)
                 p++;
             const char *e = strchr(p, ' ');
             size_t l = e ? (size_t)(e - p) : strlen(p);
-            if (l && (puts_(o, p == s ? " " : "\r\n ") != 0 || put(o, p, l) != 0))
+            if (l && l <= MAX_ID && (puts_(o, o->col > 12 ? "\r\n " : " ") != 0 || put(o, p, l) != 0))
                 return -1;
             p += l;
         }
@@ -365,7 +476,7 @@ static int envelope(out *o, const cv_message *m)
             o->failed = 1;
             return -1;
         }
-        int rc = printf_(o, "Thread-Index: %s\r\n", e);
+        int rc = strlen(e) > MAX_ID ? 0 : printf_(o, "Thread-Index: %s\r\n", e);
         free(e);
         if (rc != 0)
             return -1;
@@ -433,10 +544,31 @@ static const char *html_charset(const cv_message *m)
     return cs && is_plain(cs) && !strpbrk(cs, " ;\"") ? cs : NULL;
 }
 
-/* A parameter: plain, quoted, or RFC 2231 UTF-8 when not printable ASCII. */
+/* RFC 2231 7: attribute-char, what an extended value may hold unencoded. */
+static int attr_char(unsigned char c)
+{
+    return isalnum(c) || strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+/* A parameter (RFC 2045 5.1 / RFC 2183 2 / RFC 2231). Printable ASCII
+ * that fits on its line is a quoted string. Anything else is an RFC 2231
+ * extended value, UTF-8 with percent-encoding: name*=UTF-8''... when it
+ * fits on one line, else the sections name*0*=UTF-8''...; name*1*=...,
+ * each line within FOLD, cut between characters (never inside a %XX or a
+ * UTF-8 sequence). Past MAX_SEGS sections the lines grow (up to HARD)
+ * rather than the count, as readers cap the parameters of a field. Then
+ * name="..." follows as a fallback for readers without RFC 2231: the
+ * value in printable ASCII, other characters '_', shortened to fit and
+ * keeping the extension. Outlook puts an RFC 2047 word in the quotes of
+ * Content-Type's name; we do not (RFC 2047 5 forbids it, and a long name
+ * cannot be folded inside quotes). Python's email reads the RFC 2231
+ * value when it comes first, so it does. */
 static int param(out *o, const char *name, const char *value)
 {
-    if (is_plain(value)) {
+    size_t len = strlen(value), nl = strlen(name), q = 2;
+    for (const char *c = value; *c; c++)
+        q += 1 + (*c == '"' || *c == '\\');
+    if (is_plain(value) && 1 + nl + 1 + q + 1 <= FOLD) {
         if (printf_(o, ";\r\n\t%s=\"", name) != 0)
             return -1;
         for (const char *c = value; *c; c++)
@@ -444,17 +576,65 @@ static int param(out *o, const char *name, const char *value)
                 return -1;
         return puts_(o, "\"");
     }
-    if (printf_(o, ";\r\n\t%s*=UTF-8''", name) != 0)
+    /* the encoded length, and whether it fits on one line */
+    size_t enc = 0;
+    for (size_t i = 0; i < len; i++)
+        enc += attr_char((unsigned char)value[i]) ? 1 : 3;
+    /* "\t" name "*=" "UTF-8''" value ";" */
+    int one = 1 + nl + 2 + 7 + enc + 1 <= FOLD;
+    /* per line: "\t" name "*" digits "*=" ... ";"; digits <= 4 */
+    size_t fixed = 1 + nl + 1 + 4 + 2 + 1;
+    if (fixed + 7 + 12 > HARD) /* assert-worthy: names are ours */
         return -1;
-    for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-        if (isalnum(*c) || strchr("!#$&+-.^_`|~", *c)) {
-            if (put(o, c, 1) != 0)
-                return -1;
-        } else if (printf_(o, "%%%02X", *c) != 0) {
+    size_t width = FOLD > fixed + 7 + 12 ? FOLD - fixed - 7 : 12;
+    if ((enc + width - 1) / width > MAX_SEGS)
+        width = (enc + MAX_SEGS - 1) / MAX_SEGS;
+    if (width > HARD - fixed - 7)
+        width = HARD - fixed - 7; /* more than MAX_SEGS lines of HARD: cut there */
+    size_t i = 0;
+    for (unsigned sec = 0; i < len && sec < MAX_SEGS + (one ? 1 : 0); sec++) {
+        if ((one ? printf_(o, ";\r\n\t%s*=UTF-8''", name)
+                 : printf_(o, ";\r\n\t%s*%u*=%s", name, sec, sec ? "" : "UTF-8''")) != 0)
             return -1;
+        size_t w = 0;
+        while (i < len) {
+            /* one character: a UTF-8 sequence (or a stray byte) */
+            size_t k = 1;
+            while (i + k < len && ((unsigned char)value[i + k] & 0xC0) == 0x80 && k < 4)
+                k++;
+            size_t cw = 0;
+            for (size_t j = 0; j < k; j++)
+                cw += attr_char((unsigned char)value[i + j]) ? 1 : 3;
+            if (!one && w > 0 && w + cw > width)
+                break;
+            for (size_t j = 0; j < k; j++) {
+                unsigned char c = (unsigned char)value[i + j];
+                if ((attr_char(c) ? put(o, &c, 1) : printf_(o, "%%%02X", c)) != 0)
+                    return -1;
+            }
+            w += cw;
+            i += k;
         }
+        if (one)
+            break;
     }
-    return 0;
+    /* the fallback, ASCII, keeping the extension when shortened */
+    char fb[FOLD];
+    size_t room = FOLD - 1 - nl - 1 - 2 - 1, n = 0;
+    const char *dot = strrchr(value, '.');
+    size_t ext = dot && strlen(dot) < 16 ? strlen(dot) : 0;
+    if (room > sizeof fb - 1)
+        room = sizeof fb - 1;
+    for (size_t k = 0; k < len && n < room; k++) {
+        unsigned char c = (unsigned char)value[k];
+        if (ext && n + ext >= room && value + k < dot)
+            k = (size_t)(dot - value), c = '.';
+        if ((c & 0xC0) == 0x80)
+            continue; /* one '_' a character */
+        fb[n++] = c >= 32 && c < 127 && c != '"' && c != '\\' ? (char)c : '_';
+    }
+    fb[n] = 0;
+    return printf_(o, ";\r\n\t%s=\"%s\"", name, fb);
 }
 
 static int b64_data(out *o, const void *data, size_t len)
@@ -559,16 +739,16 @@ static int attachment_part(out *o, const cv_attachment *a, int inline_)
         return build_entity(o, a->embedded, 1);
     }
     const char *mime = get_str(b, PR_ATTACH_MIME_TAG);
-    if (!mime || !strchr(mime, '/') || !is_plain(mime) || strchr(mime, ';'))
+    if (!mime || !strchr(mime, '/') || !is_plain(mime) || strpbrk(mime, "; \"") || strlen(mime) > 100)
         mime = "application/octet-stream";
     if (printf_(o, "Content-Type: %s", mime) != 0 || (name && param(o, "name", name) != 0)
         || puts_(o, "\r\nContent-Transfer-Encoding: base64\r\n") != 0
         || puts_(o, inline_ ? "Content-Disposition: inline" : "Content-Disposition: attachment") != 0
         || (name && param(o, "filename", name) != 0) || puts_(o, "\r\n") != 0)
         return -1;
-    if (cid && is_plain(cid) && printf_(o, "Content-ID: <%s>\r\n", cid) != 0)
+    if (cid && is_plain(cid) && strlen(cid) <= MAX_ID && printf_(o, "Content-ID: <%s>\r\n", cid) != 0)
         return -1;
-    if (loc && is_plain(loc) && printf_(o, "Content-Location: %s\r\n", loc) != 0)
+    if (loc && is_plain(loc) && strlen(loc) <= MAX_ID && printf_(o, "Content-Location: %s\r\n", loc) != 0)
         return -1;
     if (puts_(o, "\r\n") != 0)
         return -1;
@@ -625,15 +805,34 @@ static int body(out *o, const cv_message *m)
     return text_part(o, "text/plain", text ? text : "", text ? strlen(text) : 0);
 }
 
+static int build_body_of(out *o, const cv_message *m);
+static int build_entity_body(out *o, const cv_message *m);
+
 /* Headers and body of one message; top: with its envelope. */
 static int build_entity(out *o, const cv_message *m, int top)
+{
+
+    if (top) {
+        o->depth++;
+        int rc = build_body_of(o, m);
+        o->depth--;
+        return rc;
+    }
+    return build_entity_body(o, m);
+}
+
+static int build_body_of(out *o, const cv_message *m)
+{
+    return envelope(o, m) == 0 ? build_entity_body(o, m) : -1;
+}
+
+/* The MIME headers and content of m, no envelope. */
+static int build_entity_body(out *o, const cv_message *m)
 {
     const char *cls = get_str(m->props, PR_MESSAGE_CLASS);
     const st_value *html = st_bag_get(m->props, PR_HTML);
     int has_html = html && html->v.bin.len > 0;
 
-    if (top && envelope(o, m) != 0)
-        return -1;
     if (cls && strcasecmp(cls, "IPM.Note.SMIME.MultipartSigned") == 0 && m->n_attachments == 1) {
         /* the attachment is the signed entity, its own headers first */
         return emit_data(o, &m->attachments[0], 1);
@@ -675,6 +874,7 @@ int cv_mime_build(const cv_message *msg, const cv_mime_build_options *opts,
     o->w = writer;
     o->opt = opts;
     int rc = build_entity(o, msg, 1);
+    assert(o->depth == 0);
     if (flush(o) != 0)
         rc = -1;
     if (o->failed)

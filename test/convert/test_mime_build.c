@@ -4,6 +4,8 @@
  * hidden related parts, embedded messages, S/MIME), the output is CRLF with
  * short lines, attachment data streams from a cv_source, and a failing
  * writer stops the build. Also round-trips the corpus when it is there.
+ * Long and non-ASCII file names (RFC 2231 sections), byte-identical
+ * output for fixed options, and line lengths with 5,000-byte values.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "convert/mime.h"
+#include "convert/mime_int.h"
 #include "storage/props_tags.h"
 #include "testutil.h"
 
@@ -108,7 +111,8 @@ static void compare(const char *what, const cv_message *a, const cv_message *b, 
     ok(same_long(a->props, b->props, PR_IMPORTANCE), "%s/%d: importance\n", what, depth);
     ok(same_long(a->props, b->props, PR_SENSITIVITY), "%s/%d: sensitivity\n", what, depth);
     const st_value *ta = st_bag_get(a->props, PR_CLIENT_SUBMIT_TIME), *tb = st_bag_get(b->props, PR_CLIENT_SUBMIT_TIME);
-    ok((!ta && !tb) || (ta && tb && ta->v.ft / 10000000 == tb->v.ft / 10000000), "%s/%d: date\n", what, depth);
+    /* a message without a date gets one (RFC 5322 3.6), at the top */
+    ok((!ta && (!tb || depth == 0)) || (ta && tb && ta->v.ft / 10000000 == tb->v.ft / 10000000), "%s/%d: date\n", what, depth);
     ok(a->n_recipients == b->n_recipients, "%s/%d: %u recipients, %u after\n", what, depth,
        (unsigned)a->n_recipients, (unsigned)b->n_recipients);
     for (size_t i = 0; i < a->n_recipients && i < b->n_recipients; i++)
@@ -376,6 +380,210 @@ static void test_headers_out(void)
     free(out.p);
 }
 
+/* Every line CRLF and within max bytes. */
+static void check_max_line(const char *what, const char *s, size_t n, size_t max)
+{
+    size_t col = 0, longest = 0, at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            col = 0;
+        } else if (s[i] != '\r' && ++col > longest) {
+            longest = col;
+            at = i + 1 - col;
+        }
+    }
+    ok(longest <= max, "%s: a line of %u bytes (max %u): %.60s\n", what, (unsigned)longest, (unsigned)max,
+       s + at);
+}
+
+/* s repeated to n characters (whole UTF-8 sequences) */
+static char *repeat(const char *unit, size_t nchars, const char *ext)
+{
+    size_t ul = strlen(unit), uc = 0;
+    for (size_t i = 0; i < ul; i++)
+        uc += ((unsigned char)unit[i] & 0xC0) != 0x80;
+    char *r = malloc(nchars / uc * ul + ul + strlen(ext) + 1);
+    size_t n = 0;
+    if (!r)
+        abort();
+    for (size_t c = 0; c + uc <= nchars; c += uc) {
+        memcpy(r + n, unit, ul);
+        n += ul;
+    }
+    strcpy(r + n, ext);
+    return r;
+}
+
+/* The Content-Type of the first attachment part, parsed as a reader
+ * without Content-Disposition would. */
+static char *ctype_name(const char *s)
+{
+    const char *p = strstr(s, "Content-Type: application/x-test");
+    const char *e = p ? strstr(p, "\r\n\r\n") : NULL;
+    char *r = NULL;
+    cv_mime_header h;
+    if (!e || cv_mime__header_parse(&h, p, (size_t)(e - p) + 2) != 0)
+        return NULL;
+    const cv_mime_field *f = cv_mime__header_get(&h, "Content-Type");
+    cv_mime_ctype ct;
+    if (f && cv_mime__ctype_parse(&ct, f->value, f->value_len) == 0) {
+        const char *v = cv_mime__ctype_param(&ct, "name");
+        r = v ? strdup(v) : NULL;
+        cv_mime__ctype_clear(&ct);
+    }
+    cv_mime__header_clear(&h);
+    return r;
+}
+
+/* File names of 10, 200 and 2,000 characters, ASCII, Japanese, emoji and
+ * mixed, come back exactly from Content-Disposition and Content-Type. */
+static void test_names(void)
+{
+    static const char *const units[] = { "a", "Report 2024 (final) ", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+                                         "\xf0\x9f\x98\x80", "x\xc3\xa9\"%;*'= \xf0\x9f\x8e\x89" };
+    /* (no '\\' or '/': the parser keeps what follows the last one, as a path) */
+    static const size_t lens[] = { 10, 200, 2000 };
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
+            char what[64];
+            snprintf(what, sizeof what, "name %u/%u", (unsigned)u, (unsigned)lens[l]);
+            char *name = repeat(units[u], lens[l] - 4, ".txt");
+            cv_message *m = cv_message_new();
+            cv_attachment *a = NULL;
+            st_bag_set_str(m->props, PR_SUBJECT, "names");
+            st_bag_set_str(m->props, PR_BODY, "x");
+            cv_message_add_attachment(m, &a);
+            st_bag_set_long(a->props, PR_ATTACH_METHOD, (int32_t)ATTACH_BY_VALUE);
+            st_bag_set_str(a->props, PR_ATTACH_LONG_FILENAME, name);
+            st_bag_set_str(a->props, PR_ATTACH_MIME_TAG, "application/x-test");
+            st_bag_set_bin(a->props, PR_ATTACH_DATA_BIN, (const uint8_t *)"abc", 3);
+            sb out = { 0 };
+            cv_mime_writer w = { sb_write, &out };
+            cv_mime_build_options bo = { .boundary_seed = "n", .date = 133000000000000000ULL };
+            ok(cv_mime_build(m, &bo, &w) == 0, "%s: build\n", what);
+            check_lines(what, out.p, out.n);
+            /* 78 but for the names' lines past 200 sections (the emoji x 2000) */
+            check_max_line(what, out.p, out.n, lens[l] * strlen(units[u]) > 5000 ? 998 : 78);
+            if (lens[l] > 60)
+                ok(strstr(out.p, "filename*0*=UTF-8''") && strstr(out.p, "filename*1*=")
+                       && strstr(out.p, "name*0*=UTF-8''"), "%s: sections\n", what);
+            ok(strstr(out.p, "\tfilename=\"") != NULL, "%s: ASCII fallback\n", what);
+            cv_message *b = NULL;
+            ok(cv_mime_parse(&b, out.p, out.n, NULL, NULL) == 0 && b && b->n_attachments == 1, "%s: parse\n",
+               what);
+            const char *got = b && b->n_attachments == 1 ? str(b->attachments[0].props, PR_ATTACH_LONG_FILENAME)
+                                                         : NULL;
+            ok(got && strcmp(got, name) == 0, "%s: filename back: %.40s\n", what, got ? got : "(none)");
+            char *ctn = ctype_name(out.p);
+            ok(ctn && strcmp(ctn, name) == 0, "%s: Content-Type name back: %.40s\n", what, ctn ? ctn : "(none)");
+            free(ctn);
+            cv_message_free(b);
+            cv_message_free(m);
+            free(out.p);
+            free(name);
+        }
+    }
+}
+
+static char *build_str(const cv_message *m, const cv_mime_build_options *bo, size_t *n)
+{
+    sb out = { 0 };
+    cv_mime_writer w = { sb_write, &out };
+    ok(cv_mime_build(m, bo, &w) == 0, "build\n");
+    *n = out.n;
+    return out.p;
+}
+
+/* Fixed seed + Date/Message-ID (or a fixed date option): the same bytes. */
+static void test_deterministic(void)
+{
+    cv_message *m = NULL;
+    cv_mime_parse(&m, msg_full, strlen(msg_full), NULL, NULL);
+    ok(m && st_bag_get(m->props, PR_CLIENT_SUBMIT_TIME) && str(m->props, PR_INTERNET_MESSAGE_ID),
+       "deterministic: date and id\n");
+    if (!m)
+        return;
+    cv_mime_build_options bo = { .boundary_seed = "det" };
+    size_t n1, n2;
+    char *a = build_str(m, &bo, &n1), *b = build_str(m, &bo, &n2);
+    ok(a && b && n1 == n2 && memcmp(a, b, n1) == 0, "deterministic: with Date and Message-ID\n");
+    free(a);
+    free(b);
+    st_bag_delete(m->props, PR_CLIENT_SUBMIT_TIME);
+    st_bag_delete(m->props, PR_INTERNET_MESSAGE_ID);
+    bo.date = 133500000000000000ULL; /* 2024-01-17T21:20:00Z */
+    a = build_str(m, &bo, &n1);
+    b = build_str(m, &bo, &n2);
+    ok(a && b && n1 == n2 && memcmp(a, b, n1) == 0, "deterministic: with a date option\n");
+    ok(a && strncmp(a, "Date: Wed, 17 Jan 2024 21:20:00 +0000\r\n", 39) == 0,
+       "deterministic: the date option is the Date\n");
+    ok(a && !strstr(a, "Message-ID:"), "deterministic: no Message-ID made up\n");
+    free(a);
+    free(b);
+    cv_message_free(m);
+}
+
+/* 5,000-byte subjects, names, address lists, ids and body lines: header
+ * lines within 78 where they fold, nothing over 998, values come back. */
+static void test_long_lines(void)
+{
+    char *plain = repeat("word ", 4997, "end");
+    char *solid = repeat("x", 5000, "");
+    char *jp = repeat("\xe6\x97\xa5\xe6\x9c\xac ", 4997, "end");
+    char *spaced = repeat("a", 3000, "");
+    memset(spaced + 1, ' ', 2000); /* a run of white space longer than a line */
+    const char *subjects[] = { plain, solid, jp, spaced };
+    for (size_t k = 0; k < 4; k++) {
+        char what[32];
+        snprintf(what, sizeof what, "long %u", (unsigned)k);
+        cv_message *m = cv_message_new();
+        st_bag_set_str(m->props, PR_SUBJECT, subjects[k]);
+        st_bag_set_str(m->props, PR_CONVERSATION_TOPIC, subjects[k]);
+        st_bag_set_str(m->props, PR_SENT_REPRESENTING_NAME, subjects[k]);
+        st_bag_set_str(m->props, PR_SENT_REPRESENTING_SMTP_ADDRESS, "from@example.org");
+        st_bag_set_str(m->props, PR_INTERNET_MESSAGE_ID, solid); /* no place to fold: left out */
+        st_bag_set_str(m->props, PR_BODY, subjects[k]);           /* one 5,000-byte line */
+        st_bag_set_bin(m->props, PR_HTML, solid, (uint32_t)strlen(solid));
+        for (int i = 0; i < 200; i++) { /* a To: of ~8,000 bytes */
+            st_bag *r = NULL;
+            char addr[64], dn[64];
+            snprintf(addr, sizeof addr, "user%03d@example.com", i);
+            snprintf(dn, sizeof dn, "User Number %03d", i);
+            cv_message_add_recipient(m, &r);
+            st_bag_set_long(r, PR_RECIPIENT_TYPE, MAPI_TO);
+            st_bag_set_str(r, PR_DISPLAY_NAME, i == 7 ? subjects[k] : dn);
+            st_bag_set_str(r, PR_SMTP_ADDRESS, addr);
+        }
+        cv_mime_build_options bo = { .boundary_seed = "long", .date = 133000000000000000ULL };
+        size_t n;
+        char *s = build_str(m, &bo, &n);
+        check_lines(what, s, n);
+        check_max_line(what, s, n, 78);
+        cv_message *b = NULL;
+        ok(cv_mime_parse(&b, s, n, NULL, NULL) == 0 && b, "%s: parse\n", what);
+        ok(b && str(b->props, PR_SUBJECT) && strcmp(str(b->props, PR_SUBJECT), subjects[k]) == 0,
+           "%s: subject back\n", what);
+        ok(b && same_str(m->props, b->props, PR_SENT_REPRESENTING_NAME), "%s: from name back\n", what);
+        ok(b && b->n_recipients == 200, "%s: %u recipients\n", what, b ? (unsigned)b->n_recipients : 0);
+        ok(b && b->n_recipients == 200 && same_str(m->recipients[7], b->recipients[7], PR_DISPLAY_NAME)
+               && same_str(m->recipients[199], b->recipients[199], PR_SMTP_ADDRESS),
+           "%s: recipients back\n", what);
+        const char *body = b ? str(b->props, PR_BODY) : NULL;
+        size_t bl = body ? strlen(body) : 0;
+        while (bl && (body[bl - 1] == '\n' || body[bl - 1] == '\r'))
+            bl--;
+        ok(body && bl == strlen(subjects[k]) && memcmp(body, subjects[k], bl) == 0, "%s: body back\n", what);
+        ok(b && same_text_bin(m->props, b->props, PR_HTML), "%s: html back\n", what);
+        cv_message_free(b);
+        cv_message_free(m);
+        free(s);
+    }
+    free(plain);
+    free(solid);
+    free(jp);
+    free(spaced);
+}
+
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -429,6 +637,9 @@ int main(void)
     test_headers_out();
     test_signed();
     test_source();
+    test_names();
+    test_deterministic();
+    test_long_lines();
     test_corpus();
     return test_done();
 }

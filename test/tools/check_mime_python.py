@@ -3,8 +3,11 @@
 
 For each JSON input: build MIME with the tool and parse it with Python's own
 `email` package (policy.default), then assert the same subject, sender and
-recipient addresses, body text (or HTML), attachment names and bytes, and
-the subjects of embedded messages. An independent check that what we write
+recipient addresses, body text (or HTML), attachment names
+(part.get_filename(): RFC 2231 sections for long and non-ASCII names) and
+bytes, and the subjects of embedded messages; and that every line ends in
+CRLF and stays within 998 bytes (RFC 5322 2.1.1), header lines within 78
+except the RFC 2231 sections of names too long for 200 such lines. An independent check that what we write
 is what other mail programs read.
 
 usage: check_mime_python.py INPUT.json... -- TOOL [ARGS]
@@ -25,6 +28,24 @@ def build(tool, path):
         sys.exit("FAIL: build %s -> %d: %s" % (path, p.returncode,
                                                p.stderr.decode("utf-8", "replace")))
     return p.stdout
+
+
+def line_errors(raw, where):
+    errors = []
+    in_header = True
+    lines = raw.split(b"\r\n")
+    for i, line in enumerate(lines):
+        if b"\n" in line or b"\r" in line:
+            errors.append("%s: line %d: bare CR or LF" % (where, i + 1))
+        if len(line) > 998:
+            errors.append("%s: line %d: %d bytes" % (where, i + 1, len(line)))
+        if line == b"":
+            in_header = False
+        elif line.startswith(b"--"):
+            in_header = True  # a boundary: part headers follow
+        elif in_header and len(line) > 78 and b"*=" not in line:
+            errors.append("%s: header line %d: %d bytes: %r" % (where, i + 1, len(line), line[:60]))
+    return errors
 
 
 def norm(s):
@@ -81,8 +102,9 @@ def main():
     for path in inputs:
         with open(path, encoding="utf-8") as f:
             want = json.load(f)
-        msg = email.message_from_bytes(build(tool, path), policy=email.policy.default)
-        e = compare(want, msg, path)
+        raw = build(tool, path)
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        e = line_errors(raw, path) + compare(want, msg, path)
         print("%s: %s" % (path, "ok" if not e else "%d differences" % len(e)))
         errors += e
     for e in errors:
