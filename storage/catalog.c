@@ -34,7 +34,7 @@ int st_catalog_open(st_catalog **out, const char *path, unsigned flags)
     }
     code = st_schema__prepare(&c->d, ST_SCHEMA_CATALOG);
     if (!code) {
-        c->dir = st_db__strdup(path);
+        c->dir = st_strdup(path);
         if (!c->dir)
             code = ST_ERROR;
         else {
@@ -153,16 +153,12 @@ int st_catalog_store_list(st_catalog *c, st_store_info **out, size_t *n)
     size_t cnt = 0, cap = 0;
     int rc, code = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 4;
-            st_store_info *p = realloc(v, cap * sizeof *p);
-            if (!p) {
-                code = ST_ERROR;
-                st_error_set("out of memory");
-                break;
-            }
-            v = p;
+        st_store_info *p = st_grow(v, &cap, cnt, sizeof *v, 4);
+        if (!p) {
+            code = ST_ERROR;
+            break;
         }
+        v = p;
         st_store_info *e = &v[cnt++];
         memset(e, 0, sizeof *e);
         if (sqlite3_column_bytes(st, 0) == 16)

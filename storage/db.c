@@ -16,6 +16,7 @@
 #include "storage/log.h"
 #include "storage/os.h"
 #include "storage/storage_int.h"
+#include "storage/strutil.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -39,23 +40,10 @@ static int trace_sql(unsigned type, void *ctx, void *p, void *x)
     return 0;
 }
 
-char *st_db__strdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *r = malloc(n);
-    if (r)
-        memcpy(r, s, n);
-    else
-        st_error_set("out of memory");
-    return r;
-}
-
 char *st_db__col_strdup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? st_db__strdup((const char *)t) : NULL;
+    return st_strdup((const char *)t);
 }
 
 int st_db__bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -181,6 +169,112 @@ int st_db__step_done(st_db *d, sqlite3_stmt *st, const char *what)
     return st_db__err(d, rc, what);
 }
 
+int st_db__run_int(st_db *d, const char *sql, int64_t arg, const char *what)
+{
+    sqlite3_stmt *st = st_db__prep(d, sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, arg);
+    return st_db__step_done(d, st, what);
+}
+
+int st_db__step_row(st_db *d, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    st_db__done(st);
+    return rc == SQLITE_DONE ? ST_ENOTFOUND : st_db__err(d, rc, what);
+}
+
+int st_db__one(st_db *d, int64_t *out, sqlite3_stmt *st, const char *what)
+{
+    int code = st_db__step_row(d, st, what);
+    int64_t v = code ? 0 : sqlite3_column_int64(st, 0);
+    if (!code)
+        st_db__done(st);
+    if (out)
+        *out = v;
+    return code;
+}
+
+int st_db__row_int(st_db *d, sqlite3_stmt **out, const char *sql, int64_t arg,
+    const char *what)
+{
+    *out = NULL;
+    sqlite3_stmt *st = st_db__prep(d, sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, arg);
+    int code = st_db__step_row(d, st, what);
+    if (!code)
+        *out = st;
+    return code;
+}
+
+int st_db__one_int(st_db *d, int64_t *out, const char *sql, int64_t arg, const char *what)
+{
+    sqlite3_stmt *st = st_db__prep(d, sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, arg);
+    return st_db__one(d, out, st, what);
+}
+
+int st_db__one_text(st_db *d, int64_t *out, const char *sql, const char *arg,
+    const char *what)
+{
+    sqlite3_stmt *st = st_db__prep(d, sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+    return st_db__one(d, out, st, what);
+}
+
+int st_db__texts(st_db *d, char **const *outs, int n, const char *sql, int64_t arg,
+    const char *what)
+{
+    for (int i = 0; i < n; i++)
+        if (outs[i])
+            *outs[i] = NULL;
+    sqlite3_stmt *st = NULL;
+    int code = st_db__row_int(d, &st, sql, arg, what);
+    if (code)
+        return code;
+    for (int i = 0; i < n; i++)
+        if (outs[i])
+            *outs[i] = st_db__col_strdup(st, i);
+    st_db__done(st);
+    return 0;
+}
+
+int st_db__ids(st_db *d, st_id **out, size_t *n, sqlite3_stmt *st, const char *what)
+{
+    *out = NULL;
+    *n = 0;
+    st_id *ids = NULL;
+    size_t cap = 0, cnt = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_id *p = st_grow(ids, &cap, cnt, sizeof *ids, 16);
+        if (!p) {
+            free(ids);
+            st_db__done(st);
+            return ST_ERROR;
+        }
+        ids = p;
+        ids[cnt++] = (st_id)sqlite3_column_int64(st, 0);
+    }
+    st_db__done(st);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        return st_db__err(d, rc, what);
+    }
+    *out = ids;
+    *n = cnt;
+    return 0;
+}
+
 int st_db__begin(st_db *d)
 {
     if (d->readonly) {
@@ -259,7 +353,7 @@ void st_db__rollback(st_db *d)
 int st_db__open(st_db *d, const char *path, int create, int readonly, int max_version)
 {
     memset(d, 0, sizeof *d);
-    d->path = st_db__strdup(path);
+    d->path = st_strdup(path);
     if (!d->path)
         return ST_ERROR;
     d->readonly = readonly;

@@ -58,21 +58,16 @@ int st_folder__adjust(st_store *s, st_id fid, int d_content, int d_unread, int d
     return st_db__step_done(&s->d, st, "updating folder counts");
 }
 
-static int folder_exists(st_store *s, st_id fid)
+/* code, with the message "no folder fid" when it is ST_ENOTFOUND. */
+static int no_folder(st_store *s, int code, st_id fid)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT 1 FROM folders WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    int rc = sqlite3_step(st);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE) {
-        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
-        return ST_ENOTFOUND;
-    }
-    return st_db__err(&s->d, rc, "looking up a folder");
+    return code == ST_ENOTFOUND ? st_store__notfound(s, "folder", fid) : code;
+}
+
+int st_folder__exists(st_store *s, st_id fid)
+{
+    return no_folder(s, st_db__one_int(&s->d, NULL, "SELECT 1 FROM folders WHERE id = ?",
+        (int64_t)fid, "looking up a folder"), fid);
 }
 
 int st_folder_create(st_store *s, st_id *out, st_id parent, const st_bag *props, unsigned flags)
@@ -90,7 +85,7 @@ int st_folder_create(st_store *s, st_id *out, st_id parent, const st_bag *props,
     if (code)
         goto done;
     if (parent) {
-        code = folder_exists(s, parent);
+        code = st_folder__exists(s, parent);
     } else {
         st_id root;
         code = st_folder_root(s, &root);
@@ -130,12 +125,9 @@ int st_folder_create(st_store *s, st_id *out, st_id parent, const st_bag *props,
         code = st_folder__adjust(s, parent, 0, 0, 0, 1);
     if (!code && parent)
         code = st_journal__record(s, ST_JOP_CREATE, ST_JKIND_FOLDER, id, parent, 0, flags);
-    if (code) {
-        st_store__rollback(s);
-        goto done;
-    }
-    st_store__event(s, ST_EV_CREATED, ST_JKIND_FOLDER, id, parent, 0, 0, flags);
-    code = st_store__commit(s);
+    if (!code)
+        st_store__event(s, ST_EV_CREATED, ST_JKIND_FOLDER, id, parent, 0, 0, flags);
+    code = st_store__end(s, code);
     if (!code)
         *out = id;
 done:
@@ -146,23 +138,15 @@ done:
 int st_folder_get(st_store *s, st_bag **out, st_id fid)
 {
     *out = NULL;
-    sqlite3_stmt *st = st_db__prep(&s->d,
+    sqlite3_stmt *st = NULL;
+    int code = st_db__row_int(&s->d, &st,
         "SELECT name, container_class, content_count, unread_count, assoc_count,"
-        " child_count, change_num, ifnull(parent_id, 0), props FROM folders WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        st_db__done(st);
-        if (rc == SQLITE_DONE) {
-            st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
-            return ST_ENOTFOUND;
-        }
-        return st_db__err(&s->d, rc, "reading a folder");
-    }
+        " child_count, change_num, ifnull(parent_id, 0), props FROM folders WHERE id = ?",
+        (int64_t)fid, "reading a folder");
+    if (code)
+        return no_folder(s, code, fid);
     st_bag *bag = st_bag_new();
-    int code = bag ? 0 : ST_ERROR;
+    code = bag ? 0 : ST_ERROR;
     if (!code && sqlite3_column_type(st, 8) != SQLITE_NULL)
         code = st_propblob__decode(bag, sqlite3_column_blob(st, 8),
             (size_t)sqlite3_column_bytes(st, 8));
@@ -213,12 +197,8 @@ int st_folder_set_props(st_store *s, st_id fid, const st_bag *set, const uint32_
     if (code)
         return code;
     code = st_folder_get(s, &cur, fid);
-    if (!code && set)
-        for (size_t i = 0; i < st_bag_count(set) && !code; i++)
-            if (st_bag_set(cur, st_bag_at(set, i)) < 0)
-                code = ST_ERROR;
-    for (size_t i = 0; !code && i < n_del; i++)
-        (void)st_bag_delete(cur, del[i]);
+    if (!code)
+        code = st_store__bag_apply(cur, set, del, n_del);
     const char *name = code ? NULL : bag_str(cur, PR_DISPLAY_NAME_W);
     if (!code && (!name || !*name)) {
         st_error_set("a folder needs a display name");
@@ -251,32 +231,19 @@ int st_folder_set_props(st_store *s, st_id fid, const st_bag *set, const uint32_
         code = st_journal__record(s, ST_JOP_MODIFY, ST_JKIND_FOLDER, fid, parent, 0, flags);
     st_bag_free(cur);
     st_buf_free(&blob);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    st_store__event(s, ST_EV_MODIFIED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
-    return st_store__commit(s);
+    if (!code)
+        st_store__event(s, ST_EV_MODIFIED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
+    return st_store__end(s, code);
 }
 
 int st_folder_parent(st_store *s, st_id *out, st_id fid)
 {
-    *out = 0;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT ifnull(parent_id, 0) FROM folders WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = (st_id)sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE) {
-        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
-        return ST_ENOTFOUND;
-    }
-    return st_db__err(&s->d, rc, "reading a folder");
+    int64_t parent = 0;
+    int code = st_db__one_int(&s->d, &parent,
+        "SELECT ifnull(parent_id, 0) FROM folders WHERE id = ?", (int64_t)fid,
+        "reading a folder");
+    *out = (st_id)parent;
+    return no_folder(s, code, fid);
 }
 
 int st_folder_root(st_store *s, st_id *out)
@@ -285,17 +252,12 @@ int st_folder_root(st_store *s, st_id *out)
     sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id FROM folders WHERE parent_id IS NULL");
     if (!st)
         return ST_ERROR;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = (st_id)sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE) {
+    int64_t root = 0;
+    int code = st_db__one(&s->d, &root, st, "reading the root folder");
+    *out = (st_id)root;
+    if (code == ST_ENOTFOUND)
         st_error_set("%s: no root folder yet", s->d.path);
-        return ST_ENOTFOUND;
-    }
-    return st_db__err(&s->d, rc, "reading the root folder");
+    return code;
 }
 
 static int id_list(st_store *s, st_id **out, size_t *n, const char *sql, st_id arg, int arg2)
@@ -308,31 +270,7 @@ static int id_list(st_store *s, st_id **out, size_t *n, const char *sql, st_id a
     sqlite3_bind_int64(st, 1, (sqlite3_int64)arg);
     if (arg2 >= 0)
         sqlite3_bind_int(st, 2, arg2);
-    st_id *ids = NULL;
-    size_t cap = 0, cnt = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 16;
-            st_id *p = realloc(ids, cap * sizeof *p);
-            if (!p) {
-                free(ids);
-                st_db__done(st);
-                st_error_set("out of memory");
-                return ST_ERROR;
-            }
-            ids = p;
-        }
-        ids[cnt++] = (st_id)sqlite3_column_int64(st, 0);
-    }
-    st_db__done(st);
-    if (rc != SQLITE_DONE) {
-        free(ids);
-        return st_db__err(&s->d, rc, "listing");
-    }
-    *out = ids;
-    *n = cnt;
-    return 0;
+    return st_db__ids(&s->d, out, n, st, "listing");
 }
 
 int st_folder_children(st_store *s, st_id **out, size_t *n, st_id parent)
@@ -357,41 +295,27 @@ int st_folder_find_by_name(st_store *s, st_id *out, st_id parent, const char *na
         return ST_ERROR;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)parent);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = (st_id)sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE)
-        return ST_ENOTFOUND;
-    return st_db__err(&s->d, rc, "finding a folder");
+    int64_t id = 0;
+    int code = st_db__one(&s->d, &id, st, "finding a folder");
+    *out = (st_id)id;
+    return code;
 }
 
 int st_folder_counts_get(st_store *s, st_folder_counts *out, st_id fid)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = st_db__prep(&s->d,
+    sqlite3_stmt *st = NULL;
+    int code = st_db__row_int(&s->d, &st,
         "SELECT content_count, unread_count, assoc_count, child_count FROM folders"
-        " WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->content = (uint32_t)sqlite3_column_int64(st, 0);
-        out->unread = (uint32_t)sqlite3_column_int64(st, 1);
-        out->assoc = (uint32_t)sqlite3_column_int64(st, 2);
-        out->children = (uint32_t)sqlite3_column_int64(st, 3);
-    }
+        " WHERE id = ?", (int64_t)fid, "reading folder counts");
+    if (code)
+        return no_folder(s, code, fid);
+    out->content = (uint32_t)sqlite3_column_int64(st, 0);
+    out->unread = (uint32_t)sqlite3_column_int64(st, 1);
+    out->assoc = (uint32_t)sqlite3_column_int64(st, 2);
+    out->children = (uint32_t)sqlite3_column_int64(st, 3);
     st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE) {
-        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
-        return ST_ENOTFOUND;
-    }
-    return st_db__err(&s->d, rc, "reading folder counts");
+    return 0;
 }
 
 int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_name,
@@ -407,7 +331,7 @@ int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_nam
         code = ST_ERROR;
     }
     if (!code)
-        code = folder_exists(s, new_parent);
+        code = st_folder__exists(s, new_parent);
     if (!code) {
         /* new_parent must not be fid or below it. */
         sqlite3_stmt *st = st_db__prep(&s->d,
@@ -457,13 +381,10 @@ int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_nam
     if (!code)
         code = st_journal__record(s, moved ? ST_JOP_MOVE : ST_JOP_RENAME, ST_JKIND_FOLDER,
             fid, new_parent, old_parent, flags);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    st_store__event(s, moved ? ST_EV_MOVED : ST_EV_MODIFIED, ST_JKIND_FOLDER, fid, new_parent,
-        old_parent, 0, flags);
-    return st_store__commit(s);
+    if (!code)
+        st_store__event(s, moved ? ST_EV_MOVED : ST_EV_MODIFIED, ST_JKIND_FOLDER, fid,
+            new_parent, old_parent, 0, flags);
+    return st_store__end(s, code);
 }
 
 /* Deletes fid and everything below it; the journal gets one entry for fid
@@ -481,25 +402,17 @@ static int delete_tree(st_store *s, st_id fid)
         return code;
     code = id_list(s, &msgs, &nm, "SELECT id FROM messages WHERE folder_id = ?", fid, -1);
     for (size_t i = 0; !code && i < nm; i++) {
-        sqlite3_stmt *st = st_db__prep(&s->d,
-            "DELETE FROM journal WHERE kind = 0 AND obj_id = ? AND state = 0");
-        if (!st)
-            code = ST_ERROR;
-        else {
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)msgs[i]);
-            code = st_db__step_done(&s->d, st, "dropping journal entries");
-        }
+        code = st_db__run_int(&s->d,
+            "DELETE FROM journal WHERE kind = 0 AND obj_id = ? AND state = 0",
+            (int64_t)msgs[i], "dropping journal entries");
         if (!code)
             code = st_message__delete_rows(s, msgs[i]);
     }
     free(msgs);
     if (code)
         return code;
-    sqlite3_stmt *st = st_db__prep(&s->d, "DELETE FROM folders WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    return st_db__step_done(&s->d, st, "deleting a folder");
+    return st_db__run_int(&s->d, "DELETE FROM folders WHERE id = ?",
+        (int64_t)fid, "deleting a folder");
 }
 
 int st_folder_delete(st_store *s, st_id fid, unsigned flags)
@@ -522,16 +435,11 @@ int st_folder_delete(st_store *s, st_id fid, unsigned flags)
     }
     if (!code) {
         /* Drop pending entries of subfolders: their collections go with fid. */
-        sqlite3_stmt *st = st_db__prep(&s->d,
+        code = st_db__run_int(&s->d,
             "WITH RECURSIVE sub(id) AS (SELECT id FROM folders WHERE parent_id = ?1"
             " UNION ALL SELECT f.id FROM folders f JOIN sub ON f.parent_id = sub.id)"
-            " DELETE FROM journal WHERE kind = 1 AND state = 0 AND obj_id IN sub");
-        if (!st)
-            code = ST_ERROR;
-        else {
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-            code = st_db__step_done(&s->d, st, "dropping journal entries");
-        }
+            " DELETE FROM journal WHERE kind = 1 AND state = 0 AND obj_id IN sub",
+            (int64_t)fid, "dropping journal entries");
     }
     if (!code)
         code = delete_tree(s, fid);
@@ -540,12 +448,9 @@ int st_folder_delete(st_store *s, st_id fid, unsigned flags)
     if (!code)
         code = (flags & ST_FROM_SERVER) ? st_journal__forget(s, ST_JKIND_FOLDER, fid)
             : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_FOLDER, fid, parent, 0, flags);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    st_store__event(s, ST_EV_DELETED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
-    return st_store__commit(s);
+    if (!code)
+        st_store__event(s, ST_EV_DELETED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
+    return st_store__end(s, code);
 }
 
 int st_folder_sync_set(st_store *s, st_id fid, const char *url, const char *token,
@@ -562,61 +467,26 @@ int st_folder_sync_set(st_store *s, st_id fid, const char *url, const char *toke
     st_db__bind_text(st, 3, ctag);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)fid);
     int code = st_db__step_done(&s->d, st, "saving folder sync state");
-    if (!code && sqlite3_changes(s->d.db) == 0) {
-        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
-        code = ST_ENOTFOUND;
-    }
+    if (!code && sqlite3_changes(s->d.db) == 0)
+        code = st_store__notfound(s, "folder", fid);
     return code;
 }
 
 int st_folder_sync_get(st_store *s, st_id fid, char **url, char **token, char **ctag)
 {
-    if (url)
-        *url = NULL;
-    if (token)
-        *token = NULL;
-    if (ctag)
-        *ctag = NULL;
-    sqlite3_stmt *st = st_db__prep(&s->d,
-        "SELECT url, sync_token, ctag FROM folders WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (url)
-            *url = st_db__col_strdup(st, 0);
-        if (token)
-            *token = st_db__col_strdup(st, 1);
-        if (ctag)
-            *ctag = st_db__col_strdup(st, 2);
-    }
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE) {
-        st_error_set("%s: no folder %llu", s->d.path, (unsigned long long)fid);
-        return ST_ENOTFOUND;
-    }
-    return st_db__err(&s->d, rc, "reading folder sync state");
+    char **const outs[] = { url, token, ctag };
+    return no_folder(s, st_db__texts(&s->d, outs, 3,
+        "SELECT url, sync_token, ctag FROM folders WHERE id = ?", (int64_t)fid,
+        "reading folder sync state"), fid);
 }
 
 int st_folder_find_by_url(st_store *s, st_id *out, const char *url)
 {
-    *out = 0;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id FROM folders WHERE url = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, url, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = (st_id)sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE)
-        return ST_ENOTFOUND;
-    return st_db__err(&s->d, rc, "finding a folder by URL");
+    int64_t id = 0;
+    int code = st_db__one_text(&s->d, &id, "SELECT id FROM folders WHERE url = ?", url,
+        "finding a folder by URL");
+    *out = (st_id)id;
+    return code;
 }
 
 int st_receive_folder_set(st_store *s, const char *msg_class, st_id fid)
@@ -642,13 +512,8 @@ int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class)
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, msg_class ? msg_class : "", -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = (st_id)sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE)
-        return ST_ENOTFOUND;
-    return st_db__err(&s->d, rc, "reading receive folders");
+    int64_t id = 0;
+    int code = st_db__one(&s->d, &id, st, "reading receive folders");
+    *out = (st_id)id;
+    return code;
 }

@@ -60,16 +60,12 @@ static int load_pending(st_store *s, pend **out, size_t *n, int kind, st_id obj)
     size_t cnt = 0, cap = 0;
     int rc, code = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 4;
-            pend *q = realloc(p, cap * sizeof *q);
-            if (!q) {
-                st_error_set("out of memory");
-                code = ST_ERROR;
-                break;
-            }
-            p = q;
+        pend *q = st_grow(p, &cap, cnt, sizeof *p, 4);
+        if (!q) {
+            code = ST_ERROR;
+            break;
         }
+        p = q;
         pend *e = &p[cnt++];
         e->seq = sqlite3_column_int64(st, 0);
         e->op = sqlite3_column_int(st, 1);
@@ -93,20 +89,12 @@ static int load_pending(st_store *s, pend **out, size_t *n, int kind, st_id obj)
 /* The object's server identity now: href and ETag (messages), URL (folders). */
 static int server_identity(st_store *s, int kind, st_id obj, char **href, char **etag)
 {
-    *href = *etag = NULL;
-    sqlite3_stmt *st = st_db__prep(&s->d, kind == ST_JKIND_MESSAGE
+    *etag = NULL;
+    char **const outs[] = { href, kind == ST_JKIND_MESSAGE ? etag : NULL };
+    int code = st_db__texts(&s->d, outs, 2, kind == ST_JKIND_MESSAGE
         ? "SELECT href, etag FROM messages WHERE id = ?"
-        : "SELECT url, ctag FROM folders WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)obj);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *href = st_db__col_strdup(st, 0);
-        *etag = kind == ST_JKIND_MESSAGE ? st_db__col_strdup(st, 1) : NULL;
-    }
-    st_db__done(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : st_db__err(&s->d, rc, "reading the journal");
+        : "SELECT url, ctag FROM folders WHERE id = ?", (int64_t)obj, "reading the journal");
+    return code == ST_ENOTFOUND ? 0 : code;
 }
 
 static int insert_entry(st_store *s, int op, int kind, st_id obj, st_id folder,
@@ -243,16 +231,12 @@ static int read_entries(st_store *s, st_journal_entry **out, size_t *n, sqlite3_
     size_t cnt = 0, cap = 0;
     int rc, code = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 16;
-            st_journal_entry *q = realloc(e, cap * sizeof *q);
-            if (!q) {
-                st_error_set("out of memory");
-                code = ST_ERROR;
-                break;
-            }
-            e = q;
+        st_journal_entry *q = st_grow(e, &cap, cnt, sizeof *e, 16);
+        if (!q) {
+            code = ST_ERROR;
+            break;
         }
+        e = q;
         st_journal_entry *x = &e[cnt++];
         x->seq = sqlite3_column_int64(st, 0);
         x->op = sqlite3_column_int(st, 1);
@@ -369,11 +353,7 @@ int st_journal_ack(st_store *s, int64_t seq, const char *href, const char *etag)
             }
         }
     }
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    return st_store__commit(s);
+    return st_store__end(s, code);
 }
 
 int st_journal_refuse(st_store *s, int64_t seq, const char *reason)

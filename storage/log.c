@@ -17,6 +17,7 @@
 
 #include "storage/log.h"
 #include "storage/os.h"
+#include "storage/strutil.h"
 
 #define REDACTED "[redacted]"
 #define LINE_MAX_BYTES 16384   /* a longer line is cut (after redaction) */
@@ -732,13 +733,11 @@ static int make_parent(const char *path)
         n--;
     if (n == 0 || (n == 1 && is_path_sep(path[0])) || (n == 2 && path[1] == ':'))
         return ST_OK; /* current folder, root, or a drive */
-    char *dir = malloc(n + 1);
+    char *dir = st_memdup(path, n);
     if (!dir) {
         st_error_set("out of memory opening '%s'", path);
         return ST_ERROR;
     }
-    memcpy(dir, path, n);
-    dir[n] = '\0';
     int rc = st_os_is_dir(dir) ? ST_OK : st_os_mkdir_p(dir);
     free(dir);
     return rc;
@@ -754,13 +753,11 @@ int st_log_open_file(const char *path, uint64_t max_bytes, int keep_files)
         st_error_set("log file: keep_files %d is not in 0..%d", keep_files, KEEP_FILES_MAX);
         return ST_ERROR;
     }
-    size_t plen = strlen(path);
-    char *copy = malloc(plen + 1);
+    char *copy = st_strdup(path);
     if (!copy) {
         st_error_set("out of memory opening '%s'", path);
         return ST_ERROR;
     }
-    memcpy(copy, path, plen + 1);
 
     st_file *f = NULL;
     uint64_t size = 0;
@@ -831,10 +828,9 @@ int st_log_add_secret(const char *s)
     char *forms[4] = { NULL, NULL, NULL, NULL };
     int rc = ST_ERROR;
 
-    forms[0] = malloc(n + 1);
+    forms[0] = st_memdup(s, n);
     if (!forms[0])
         goto oom;
-    memcpy(forms[0], s, n + 1);
     for (int r = 0; r < 3; r++)
         if (b64_core(&forms[r + 1], s, n, r) != ST_OK)
             goto oom;

@@ -125,10 +125,10 @@ static int msg_keep(uint32_t tag, void *ctx)
     return !computed(PROP_ID(tag)) && !is_hot(tag);
 }
 
-static int notfound(st_store *s, const char *what, uint64_t id)
+/* code, with the message "no message mid" when it is ST_ENOTFOUND. */
+static int no_message(st_store *s, int code, st_id mid)
 {
-    st_error_set("%s: no %s %llu", s->d.path, what, (unsigned long long)id);
-    return ST_ENOTFOUND;
+    return code == ST_ENOTFOUND ? st_store__notfound(s, "message", mid) : code;
 }
 
 /* ---- row state ---- */
@@ -141,25 +141,18 @@ typedef struct msg_row {
 
 static int row_get(st_store *s, msg_row *r, st_id mid)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d,
+    sqlite3_stmt *st = NULL;
+    int code = st_db__row_int(&s->d, &st,
         "SELECT ifnull(folder_id, 0), ifnull(embedded_in, 0), assoc, flags FROM messages"
-        " WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        r->folder = (st_id)sqlite3_column_int64(st, 0);
-        r->embedded_in = sqlite3_column_int64(st, 1);
-        r->assoc = sqlite3_column_int(st, 2);
-        r->flags = sqlite3_column_int(st, 3);
-    }
+        " WHERE id = ?", (int64_t)mid, "reading a message");
+    if (code)
+        return no_message(s, code, mid);
+    r->folder = (st_id)sqlite3_column_int64(st, 0);
+    r->embedded_in = sqlite3_column_int64(st, 1);
+    r->assoc = sqlite3_column_int(st, 2);
+    r->flags = sqlite3_column_int(st, 3);
     st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE)
-        return notfound(s, "message", mid);
-    return st_db__err(&s->d, rc, "reading a message");
+    return 0;
 }
 
 static int unread(const msg_row *r)
@@ -183,6 +176,19 @@ int st_message_folder(st_store *s, st_id *out, st_id mid)
     return code;
 }
 
+/* The message holding attachment aid. */
+static int attach_owner(st_store *s, st_id *out, int64_t aid)
+{
+    int64_t mid = 0;
+    int code = st_db__one_int(&s->d, &mid, "SELECT message_id FROM attachments WHERE id = ?",
+        aid, "reading an attachment");
+    if (code == ST_ENOTFOUND)
+        return st_store__notfound(s, "attachment", (uint64_t)aid);
+    if (!code)
+        *out = (st_id)mid;
+    return code;
+}
+
 int st_message__top(st_store *s, st_id *top, st_id *fid, st_id mid)
 {
     for (int depth = 0; depth < 64; depth++) {
@@ -195,17 +201,9 @@ int st_message__top(st_store *s, st_id *top, st_id *fid, st_id mid)
             *fid = r.folder;
             return 0;
         }
-        sqlite3_stmt *st = st_db__prep(&s->d, "SELECT message_id FROM attachments WHERE id = ?");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, r.embedded_in);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            mid = (st_id)sqlite3_column_int64(st, 0);
-        st_db__done(st);
-        if (rc != SQLITE_ROW)
-            return rc == SQLITE_DONE ? notfound(s, "attachment", (uint64_t)r.embedded_in)
-                                     : st_db__err(&s->d, rc, "reading an attachment");
+        code = attach_owner(s, &mid, r.embedded_in);
+        if (code)
+            return code;
     }
     st_error_set("%s: embedded messages nested too deep", s->d.path);
     return ST_ECORRUPT;
@@ -217,12 +215,10 @@ static int load_bag(st_store *s, st_bag **out, st_id mid, sqlite3_stmt **keep_ro
 /* Puts subject and sender of row mid into message_fts. */
 static int fts_head_insert(st_store *s, st_id mid)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d, "INSERT INTO message_fts(rowid, subject, sender_name)"
-        " SELECT id, subject, sender_name FROM messages WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    return st_db__step_done(&s->d, st, "updating the search index");
+    return st_db__run_int(&s->d,
+        "INSERT INTO message_fts(rowid, subject, sender_name)"
+        " SELECT id, subject, sender_name FROM messages WHERE id = ?",
+        (int64_t)mid, "updating the search index");
 }
 
 /* After a top-level row was written: new rows get subject/sender indexed
@@ -235,11 +231,8 @@ static int fts_put(st_store *s, st_id mid, const st_bag *bag, int replace, int i
     int code = 0;
     int head_pending = is_new && s->fts_defer;
     if (replace) {
-        st = st_db__prep(&s->d, "DELETE FROM message_fts_body WHERE rowid = ?");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        code = st_db__step_done(&s->d, st, "updating the search index");
+        code = st_db__run_int(&s->d, "DELETE FROM message_fts_body WHERE rowid = ?",
+            (int64_t)mid, "updating the search index");
         if (code)
             return code;
     }
@@ -313,15 +306,9 @@ int st_store_index_pending(st_store *s, unsigned budget_ms, size_t *left)
                 }
             }
             st_bag_free(bag);
-            if (!code) {
-                st = st_db__prep(&s->d, "DELETE FROM fts_queue WHERE id = ?");
-                if (!st)
-                    code = ST_ERROR;
-                else {
-                    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-                    code = st_db__step_done(&s->d, st, "indexing a body");
-                }
-            }
+            if (!code)
+                code = st_db__run_int(&s->d, "DELETE FROM fts_queue WHERE id = ?",
+                    (int64_t)mid, "indexing a body");
             done++;
             if (st_os_time_ms() - t0 >= budget_ms)
                 break;
@@ -358,45 +345,12 @@ static int write_big(st_store *s, st_id mid, int64_t attach_id, const st_bag *ba
             data = v->v.str;
             len = strlen(v->v.str);
         }
-        sqlite3_stmt *st = st_db__prep(&s->d,
-            "DELETE FROM streams WHERE message_id = ?1 AND ifnull(attach_id, 0) = ?2"
-            " AND (tag >> 16) = ?3 AND state = 1");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        sqlite3_bind_int64(st, 2, attach_id);
-        sqlite3_bind_int64(st, 3, PROP_ID(v->tag));
-        int code = st_db__step_done(&s->d, st, "replacing a stream");
+        int code = st_stream__drop_live(s, mid, attach_id, v->tag, "replacing a stream");
         if (code)
             return code;
-        st = st_db__prep(&s->d,
-            "INSERT INTO streams(message_id, attach_id, tag, size, state, created)"
-            " VALUES (?, ?, ?, ?, 1, ?)");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        if (attach_id)
-            sqlite3_bind_int64(st, 2, attach_id);
-        sqlite3_bind_int64(st, 3, v->tag);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)len);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)st_os_time_ms());
-        code = st_db__step_done(&s->d, st, "writing a stream");
+        code = st_stream__put(s, mid, attach_id, v->tag, data, len);
         if (code)
             return code;
-        int64_t sid = sqlite3_last_insert_rowid(s->d.db);
-        for (size_t off = 0, seq = 0; off < len; off += ST_STREAM_CHUNK, seq++) {
-            size_t n = len - off < ST_STREAM_CHUNK ? len - off : ST_STREAM_CHUNK;
-            st = st_db__prep(&s->d,
-                "INSERT INTO stream_chunks(stream_id, seq, data) VALUES (?, ?, ?)");
-            if (!st)
-                return ST_ERROR;
-            sqlite3_bind_int64(st, 1, sid);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-            sqlite3_bind_blob(st, 3, (const uint8_t *)data + off, (int)n, SQLITE_STATIC);
-            code = st_db__step_done(&s->d, st, "writing a stream");
-            if (code)
-                return code;
-        }
     }
     return 0;
 }
@@ -416,15 +370,7 @@ static int drop_streams_for(st_store *s, st_id mid, int64_t attach_id, const st_
         } else {
             tag = del[i - n];
         }
-        sqlite3_stmt *st = st_db__prep(&s->d,
-            "DELETE FROM streams WHERE message_id = ?1 AND ifnull(attach_id, 0) = ?2"
-            " AND (tag >> 16) = ?3 AND state = 1");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        sqlite3_bind_int64(st, 2, attach_id);
-        sqlite3_bind_int64(st, 3, PROP_ID(tag));
-        int code = st_db__step_done(&s->d, st, "dropping a stream");
+        int code = st_stream__drop_live(s, mid, attach_id, tag, "dropping a stream");
         if (code)
             return code;
     }
@@ -434,7 +380,7 @@ static int drop_streams_for(st_store *s, st_id mid, int64_t attach_id, const st_
 /* ---- size bookkeeping ---- */
 static int refresh_size(st_store *s, st_id mid)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d,
+    return st_db__run_int(&s->d,
         "UPDATE messages SET size = ifnull(length(props), 0)"
         " + ifnull(length(CAST(subject AS BLOB)), 0) + ifnull(length(CAST(sender_name AS BLOB)), 0)"
         " + ifnull(length(CAST(display_to AS BLOB)), 0) + 64"
@@ -442,24 +388,18 @@ static int refresh_size(st_store *s, st_id mid)
         " + (SELECT ifnull(sum(size), 0) FROM streams WHERE message_id = ?1"
         "    AND attach_id IS NULL AND state = 1),"
         " has_attach = EXISTS (SELECT 1 FROM attachments WHERE message_id = ?1)"
-        " WHERE id = ?1");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    return st_db__step_done(&s->d, st, "updating a message size");
+        " WHERE id = ?1",
+        (int64_t)mid, "updating a message size");
 }
 
 static int refresh_attach_size(st_store *s, int64_t aid)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d,
+    return st_db__run_int(&s->d,
         "UPDATE attachments SET size = ifnull(length(props), 0)"
         " + (SELECT ifnull(sum(size), 0) FROM streams WHERE attach_id = ?1 AND state = 1)"
         " + (SELECT ifnull(sum(size), 0) FROM messages WHERE embedded_in = ?1)"
-        " WHERE id = ?1");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, aid);
-    return st_db__step_done(&s->d, st, "updating an attachment size");
+        " WHERE id = ?1",
+        aid, "updating an attachment size");
 }
 
 /* Sizes of mid and, up the embedding chain, of its attachments and parents. */
@@ -474,18 +414,10 @@ static int refresh_sizes_up(st_store *s, st_id mid)
         if (code || !r.embedded_in)
             return code;
         code = refresh_attach_size(s, r.embedded_in);
+        if (!code)
+            code = attach_owner(s, &mid, r.embedded_in);
         if (code)
             return code;
-        sqlite3_stmt *st = st_db__prep(&s->d, "SELECT message_id FROM attachments WHERE id = ?");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, r.embedded_in);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            mid = (st_id)sqlite3_column_int64(st, 0);
-        st_db__done(st);
-        if (rc != SQLITE_ROW)
-            return st_db__err(&s->d, rc, "reading an attachment");
     }
     return 0;
 }
@@ -614,11 +546,7 @@ static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_b
         code = counts_add(s, &r, 1);
     if (!code && fid)
         code = st_journal__record(s, ST_JOP_CREATE, ST_JKIND_MESSAGE, id, fid, 0, flags);
-    if (code) {
-        st_store__rollback(s);
-        goto out;
-    }
-    if (fid) {
+    if (!code && fid) {
         st_store__event(s, ST_EV_CREATED, ST_JKIND_MESSAGE, id, fid, 0, assoc, flags);
         if (!assoc) {
             const st_value *cls = st_bag_get(props, PR_MESSAGE_CLASS_W);
@@ -627,7 +555,7 @@ static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_b
                 st_store__event(s, ST_EV_NEWMAIL, ST_JKIND_MESSAGE, id, fid, 0, 0, flags);
         }
     }
-    code = st_store__commit(s);
+    code = st_store__end(s, code);
     if (!code)
         *out = id;
 out:
@@ -642,19 +570,8 @@ int st_message_create(st_store *s, st_id *out, st_id fid, const st_bag *props, u
     st_bag *empty = NULL;
     if (!props && !(props = empty = st_bag_new()))
         return ST_ERROR;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT 1 FROM folders WHERE id = ?");
-    if (!st) {
-        st_bag_free(empty);
-        return ST_ERROR;
-    }
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
-    int rc = sqlite3_step(st);
-    st_db__done(st);
-    int code;
-    if (rc != SQLITE_ROW)
-        code = rc == SQLITE_DONE ? notfound(s, "folder", fid)
-                                 : st_db__err(&s->d, rc, "reading a folder");
-    else
+    int code = st_folder__exists(s, fid);
+    if (!code)
         code = create_in(s, out, fid, 0, props, flags, NULL, NULL);
     st_bag_free(empty);
     return code;
@@ -664,18 +581,13 @@ int st_message_create(st_store *s, st_id *out, st_id fid, const st_bag *props, u
 static int load_bag(st_store *s, st_bag **out, st_id mid, sqlite3_stmt **keep_row)
 {
     *out = NULL;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT " ROW_COLS " FROM messages WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        st_db__done(st);
-        return rc == SQLITE_DONE ? notfound(s, "message", mid)
-                                 : st_db__err(&s->d, rc, "reading a message");
-    }
+    sqlite3_stmt *st = NULL;
+    int code = st_db__row_int(&s->d, &st, "SELECT " ROW_COLS " FROM messages WHERE id = ?",
+        (int64_t)mid, "reading a message");
+    if (code)
+        return no_message(s, code, mid);
     st_bag *bag = st_bag_new();
-    int code = bag ? 0 : ST_ERROR;
+    code = bag ? 0 : ST_ERROR;
     if (!code && sqlite3_column_type(st, C_PROPS) != SQLITE_NULL) {
         code = st_propblob__decode(bag, sqlite3_column_blob(st, C_PROPS),
             (size_t)sqlite3_column_bytes(st, C_PROPS));
@@ -839,12 +751,8 @@ static int modify(st_store *s, st_id mid, const st_bag *set, const uint32_t *del
         code = (cur = st_bag_new()) ? 0 : ST_ERROR;
     else if (!code)
         code = load_bag(s, &cur, mid, NULL);
-    if (!code && set)
-        for (size_t i = 0; i < st_bag_count(set) && !code; i++)
-            if (st_bag_set(cur, st_bag_at(set, i)) < 0)
-                code = ST_ERROR;
-    for (size_t i = 0; !code && i < n_del; i++)
-        (void)st_bag_delete(cur, del[i]);
+    if (!code)
+        code = st_store__bag_apply(cur, set, del, n_del);
     if (!code && !(flags & ST_FROM_SERVER) &&
         !(set && st_bag_get(set, PR_LAST_MODIFICATION_TIME)))
         code = st_bag_set_systime(cur, PR_LAST_MODIFICATION_TIME, st_os_time_filetime()) < 0
@@ -857,14 +765,9 @@ static int modify(st_store *s, st_id mid, const st_bag *set, const uint32_t *del
     if (!code)
         code = st_store__alloc_cn(s, &cn);
     if (!code && replace) {
-        sqlite3_stmt *st = st_db__prep(&s->d,
-            "DELETE FROM streams WHERE message_id = ? AND attach_id IS NULL AND state = 1");
-        if (!st)
-            code = ST_ERROR;
-        else {
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-            code = st_db__step_done(&s->d, st, "dropping streams");
-        }
+        code = st_db__run_int(&s->d,
+            "DELETE FROM streams WHERE message_id = ? AND attach_id IS NULL AND state = 1",
+            (int64_t)mid, "dropping streams");
     } else if (!code) {
         code = drop_streams_for(s, mid, 0, set, del, n_del);
     }
@@ -883,11 +786,7 @@ static int modify(st_store *s, st_id mid, const st_bag *set, const uint32_t *del
     if (!code)
         code = st_message__touch(s, mid, flags);
     st_bag_free(cur);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    return st_store__commit(s);
+    return st_store__end(s, code);
 }
 
 int st_message_set_props(st_store *s, st_id mid, const st_bag *set, const uint32_t *del,
@@ -927,11 +826,7 @@ int st_message_set_read(st_store *s, st_id mid, int read, unsigned flags)
             st_store__event(s, ST_EV_MODIFIED, ST_JKIND_MESSAGE, mid, r.folder, 0, r.assoc,
                 flags);
     }
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    return st_store__commit(s);
+    return st_store__end(s, code);
 }
 
 int st_message__delete_rows(st_store *s, st_id mid)
@@ -940,11 +835,8 @@ int st_message__delete_rows(st_store *s, st_id mid)
     int code = row_get(s, &r, mid);
     if (code)
         return code;
-    sqlite3_stmt *st = st_db__prep(&s->d, "DELETE FROM messages WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    code = st_db__step_done(&s->d, st, "deleting a message");
+    code = st_db__run_int(&s->d, "DELETE FROM messages WHERE id = ?", (int64_t)mid,
+        "deleting a message");
     if (!code)
         code = counts_add(s, &r, -1);
     return code;
@@ -971,32 +863,40 @@ int st_message_delete(st_store *s, st_id mid, unsigned flags)
             : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_MESSAGE, mid, r.folder, 0, flags);
     if (!code)
         code = st_message__delete_rows(s, mid);
-    if (code) {
-        st_store__rollback(s);
+    if (!code)
+        st_store__event(s, ST_EV_DELETED, ST_JKIND_MESSAGE, mid, r.folder, 0, r.assoc, flags);
+    return st_store__end(s, code);
+}
+
+/* st_store__begin for a change of message mid, which must not be
+ * embedded; *r its row. Nonzero: nothing begun. */
+static int begin_top_level(st_store *s, msg_row *r, st_id mid)
+{
+    int code = st_store__begin(s);
+    if (code)
         return code;
+    code = row_get(s, r, mid);
+    if (!code && !r->folder) {
+        st_error_set("%s: message %llu is embedded", s->d.path, (unsigned long long)mid);
+        code = ST_ERROR;
     }
-    st_store__event(s, ST_EV_DELETED, ST_JKIND_MESSAGE, mid, r.folder, 0, r.assoc, flags);
-    return st_store__commit(s);
+    if (code)
+        st_store__rollback(s);
+    return code;
 }
 
 int st_message_move(st_store *s, st_id mid, st_id dest_fid, unsigned flags)
 {
     msg_row r;
-    int code = st_store__begin(s);
+    int code = begin_top_level(s, &r, mid);
     if (code)
         return code;
-    code = row_get(s, &r, mid);
-    if (!code && !r.folder) {
-        st_error_set("%s: message %llu is embedded", s->d.path, (unsigned long long)mid);
-        code = ST_ERROR;
-    }
-    if (!code && r.folder == dest_fid) {
+    if (r.folder == dest_fid) {
         st_store__rollback(s);
         return 0;
     }
     int64_t cn = 0;
-    if (!code)
-        code = st_store__alloc_cn(s, &cn);
+    code = st_store__alloc_cn(s, &cn);
     if (!code) {
         sqlite3_stmt *st = st_db__prep(&s->d,
             "UPDATE messages SET folder_id = ?, change_num = ? WHERE id = ?");
@@ -1008,7 +908,7 @@ int st_message_move(st_store *s, st_id mid, st_id dest_fid, unsigned flags)
             sqlite3_bind_int64(st, 3, (sqlite3_int64)mid);
             code = st_db__step_done(&s->d, st, "moving a message");
             if (code == ST_ERROR)
-                code = notfound(s, "folder", dest_fid);
+                code = st_store__notfound(s, "folder", dest_fid);
         }
     }
     msg_row to = r;
@@ -1020,12 +920,19 @@ int st_message_move(st_store *s, st_id mid, st_id dest_fid, unsigned flags)
     if (!code)
         code = st_journal__record(s, ST_JOP_MOVE, ST_JKIND_MESSAGE, mid, dest_fid, r.folder,
             flags);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    st_store__event(s, ST_EV_MOVED, ST_JKIND_MESSAGE, mid, dest_fid, r.folder, r.assoc, flags);
-    return st_store__commit(s);
+    if (!code)
+        st_store__event(s, ST_EV_MOVED, ST_JKIND_MESSAGE, mid, dest_fid, r.folder, r.assoc, flags);
+    return st_store__end(s, code);
+}
+
+/* The message embedded in attachment aid, or 0 when there is none. */
+static int embedded_msg(st_store *s, st_id *out, int64_t aid)
+{
+    int64_t id = 0;
+    int code = st_db__one_int(&s->d, &id, "SELECT id FROM messages WHERE embedded_in = ?", aid,
+        "reading an embedded message");
+    *out = (st_id)id;
+    return code == ST_ENOTFOUND ? 0 : code;
 }
 
 /* Copies message src (with everything under it) into folder fid or
@@ -1071,27 +978,13 @@ static int copy_tree(st_store *s, st_id *out, st_id src, st_id fid, int64_t emb)
     if (code)
         return code;
     /* Attachments, one by one (each may embed a message). */
-    int64_t *aids = NULL;
-    size_t n = 0, cap = 0;
+    st_id *aids = NULL;
+    size_t n = 0;
     st = st_db__prep(&s->d, "SELECT id FROM attachments WHERE message_id = ? ORDER BY num");
     if (!st)
         return ST_ERROR;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)src);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            int64_t *p = realloc(aids, cap * sizeof *p);
-            if (!p) {
-                code = ST_ERROR;
-                st_error_set("out of memory");
-                break;
-            }
-            aids = p;
-        }
-        aids[n++] = sqlite3_column_int64(st, 0);
-    }
-    st_db__done(st);
+    code = st_db__ids(&s->d, &aids, &n, st, "copying attachments");
     for (size_t i = 0; !code && i < n; i++) {
         st_id naid = 0;
         code = st_store__alloc_id(s, &naid);
@@ -1105,22 +998,15 @@ static int copy_tree(st_store *s, st_id *out, st_id src, st_id fid, int64_t emb)
         }
         sqlite3_bind_int64(st, 1, (sqlite3_int64)naid);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)id);
-        sqlite3_bind_int64(st, 3, aids[i]);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)aids[i]);
         code = st_db__step_done(&s->d, st, "copying an attachment");
         if (!code)
-            code = st_stream__copy(s, src, aids[i], id, (int64_t)naid);
+            code = st_stream__copy(s, src, (int64_t)aids[i], id, (int64_t)naid);
         if (code)
             break;
-        st = st_db__prep(&s->d, "SELECT id FROM messages WHERE embedded_in = ?");
-        if (!st) {
-            code = ST_ERROR;
-            break;
-        }
-        sqlite3_bind_int64(st, 1, aids[i]);
-        rc = sqlite3_step(st);
-        st_id emb_src = rc == SQLITE_ROW ? (st_id)sqlite3_column_int64(st, 0) : 0;
-        st_db__done(st);
-        if (emb_src) {
+        st_id emb_src = 0;
+        code = embedded_msg(s, &emb_src, (int64_t)aids[i]);
+        if (!code && emb_src) {
             st_id dummy;
             code = copy_tree(s, &dummy, emb_src, 0, (int64_t)naid);
         }
@@ -1132,13 +1018,9 @@ static int copy_tree(st_store *s, st_id *out, st_id src, st_id fid, int64_t emb)
         /* Subject/sender at once; the body queued (the indexer finds none
          * if there is none). */
         code = fts_head_insert(s, id);
-        st = code ? NULL : st_db__prep(&s->d, "INSERT OR IGNORE INTO fts_queue(id) VALUES (?)");
-        if (!code && !st)
-            return ST_ERROR;
-        if (!code) {
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-            code = st_db__step_done(&s->d, st, "indexing a copy");
-        }
+        if (!code)
+            code = st_db__run_int(&s->d, "INSERT OR IGNORE INTO fts_queue(id) VALUES (?)",
+                (int64_t)id, "indexing a copy");
     }
     if (!code)
         *out = id;
@@ -1149,29 +1031,20 @@ int st_message_copy(st_store *s, st_id *out, st_id mid, st_id dest_fid, unsigned
 {
     *out = 0;
     msg_row r;
-    int code = st_store__begin(s);
+    int code = begin_top_level(s, &r, mid);
     if (code)
         return code;
-    code = row_get(s, &r, mid);
-    if (!code && !r.folder) {
-        st_error_set("%s: message %llu is embedded", s->d.path, (unsigned long long)mid);
-        code = ST_ERROR;
-    }
     st_id id = 0;
-    if (!code)
-        code = copy_tree(s, &id, mid, dest_fid, 0);
+    code = copy_tree(s, &id, mid, dest_fid, 0);
     msg_row to = r;
     to.folder = dest_fid;
     if (!code)
         code = counts_add(s, &to, 1);
     if (!code)
         code = st_journal__record(s, ST_JOP_CREATE, ST_JKIND_MESSAGE, id, dest_fid, 0, flags);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    st_store__event(s, ST_EV_CREATED, ST_JKIND_MESSAGE, id, dest_fid, 0, r.assoc, flags);
-    code = st_store__commit(s);
+    if (!code)
+        st_store__event(s, ST_EV_CREATED, ST_JKIND_MESSAGE, id, dest_fid, 0, r.assoc, flags);
+    code = st_store__end(s, code);
     if (!code)
         *out = id;
     return code;
@@ -1189,48 +1062,25 @@ int st_message_server_set(st_store *s, st_id mid, const char *href, const char *
     sqlite3_bind_int64(st, 3, (sqlite3_int64)mid);
     int code = st_db__step_done(&s->d, st, "saving a server identity");
     if (!code && sqlite3_changes(s->d.db) == 0)
-        code = notfound(s, "message", mid);
+        code = st_store__notfound(s, "message", mid);
     return code;
 }
 
 int st_message_server_get(st_store *s, st_id mid, char **href, char **etag)
 {
-    if (href)
-        *href = NULL;
-    if (etag)
-        *etag = NULL;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT href, etag FROM messages WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (href)
-            *href = st_db__col_strdup(st, 0);
-        if (etag)
-            *etag = st_db__col_strdup(st, 1);
-    }
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? notfound(s, "message", mid)
-                             : st_db__err(&s->d, rc, "reading a server identity");
+    char **const outs[] = { href, etag };
+    return no_message(s, st_db__texts(&s->d, outs, 2,
+        "SELECT href, etag FROM messages WHERE id = ?", (int64_t)mid,
+        "reading a server identity"), mid);
 }
 
 int st_message_find_by_href(st_store *s, st_id *out, const char *href)
 {
-    *out = 0;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id FROM messages WHERE href = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_text(st, 1, href, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = (st_id)sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? ST_ENOTFOUND : st_db__err(&s->d, rc, "finding by href");
+    int64_t id = 0;
+    int code = st_db__one_text(&s->d, &id, "SELECT id FROM messages WHERE href = ?", href,
+        "finding by href");
+    *out = (st_id)id;
+    return code;
 }
 
 /* ---- recipients ---- */
@@ -1238,13 +1088,9 @@ static int recipients_write(st_store *s, st_id mid, st_bag *const *rows, size_t 
 {
     sqlite3_stmt *st;
     int code = 0;
-    if (!fresh) {
-        st = st_db__prep(&s->d, "DELETE FROM recipients WHERE message_id = ?");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        code = st_db__step_done(&s->d, st, "replacing recipients");
-    }
+    if (!fresh)
+        code = st_db__run_int(&s->d, "DELETE FROM recipients WHERE message_id = ?",
+            (int64_t)mid, "replacing recipients");
     st_buf blob = { 0 };
     st_buf to = { 0 };
     for (size_t i = 0; !code && i < n; i++) {
@@ -1301,11 +1147,7 @@ int st_recipients_set(st_store *s, st_id mid, st_bag *const *rows, size_t n, uns
         code = refresh_sizes_up(s, mid);
     if (!code)
         code = st_message__touch(s, mid, flags);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    return st_store__commit(s);
+    return st_store__end(s, code);
 }
 
 int st_recipients_get(st_store *s, st_bag ***out, size_t *n, st_id mid)
@@ -1325,16 +1167,12 @@ int st_recipients_get(st_store *s, st_bag ***out, size_t *n, st_id mid)
     size_t cnt = 0, cap = 0;
     int rc;
     while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 8;
-            st_bag **p = realloc(rows, cap * sizeof *p);
-            if (!p) {
-                st_error_set("out of memory");
-                code = ST_ERROR;
-                break;
-            }
-            rows = p;
+        st_bag **p = st_grow(rows, &cap, cnt, sizeof *rows, 8);
+        if (!p) {
+            code = ST_ERROR;
+            break;
         }
+        rows = p;
         st_bag *b = st_bag_new();
         if (!b) {
             code = ST_ERROR;
@@ -1359,7 +1197,7 @@ int st_recipients_get(st_store *s, st_bag ***out, size_t *n, st_id mid)
 }
 
 /* ---- attachments ---- */
-static int attach_id(st_store *s, int64_t *out, st_id mid, uint32_t num)
+int st_message__attach_id(st_store *s, int64_t *out, st_id mid, uint32_t num)
 {
     sqlite3_stmt *st = st_db__prep(&s->d,
         "SELECT id FROM attachments WHERE message_id = ? AND num = ?");
@@ -1367,18 +1205,14 @@ static int attach_id(st_store *s, int64_t *out, st_id mid, uint32_t num)
         return ST_ERROR;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
     sqlite3_bind_int64(st, 2, num);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE) {
+    int64_t aid = 0;
+    int code = st_db__one(&s->d, &aid, st, "reading an attachment");
+    if (code == ST_ENOTFOUND)
         st_error_set("%s: message %llu has no attachment %u", s->d.path,
             (unsigned long long)mid, (unsigned)num);
-        return ST_ENOTFOUND;
-    }
-    return st_db__err(&s->d, rc, "reading an attachment");
+    if (!code)
+        *out = aid;
+    return code;
 }
 
 static int attach_write(st_store *s, int64_t aid, st_id mid, const st_bag *props, int insert,
@@ -1453,11 +1287,7 @@ int st_attach_create(st_store *s, uint32_t *out_num, st_id mid, const st_bag *pr
     if (!code)
         code = st_message__touch(s, mid, flags);
     st_bag_free(empty);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    code = st_store__commit(s);
+    code = st_store__end(s, code);
     if (!code)
         *out_num = num;
     return code;
@@ -1466,17 +1296,15 @@ int st_attach_create(st_store *s, uint32_t *out_num, st_id mid, const st_bag *pr
 static int attach_load(st_store *s, st_bag **out, int64_t aid)
 {
     *out = NULL;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT props, num, size FROM attachments WHERE id = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, aid);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        st_db__done(st);
-        return st_db__err(&s->d, rc, "reading an attachment");
-    }
+    sqlite3_stmt *st = NULL;
+    int code = st_db__row_int(&s->d, &st, "SELECT props, num, size FROM attachments WHERE id = ?",
+        aid, "reading an attachment");
+    if (code == ST_ENOTFOUND)
+        return st_store__notfound(s, "attachment", (uint64_t)aid);
+    if (code)
+        return code;
     st_bag *bag = st_bag_new();
-    int code = bag ? 0 : ST_ERROR;
+    code = bag ? 0 : ST_ERROR;
     if (!code && sqlite3_column_type(st, 0) != SQLITE_NULL)
         code = st_propblob__decode(bag, sqlite3_column_blob(st, 0),
             (size_t)sqlite3_column_bytes(st, 0));
@@ -1505,7 +1333,7 @@ int st_attach_get(st_store *s, st_bag **out, st_id mid, uint32_t num)
 {
     *out = NULL;
     int64_t aid = 0;
-    int code = attach_id(s, &aid, mid, num);
+    int code = st_message__attach_id(s, &aid, mid, num);
     st_bag *bag = NULL;
     if (!code)
         code = attach_load(s, &bag, aid);
@@ -1527,15 +1355,11 @@ int st_attach_set_props(st_store *s, st_id mid, uint32_t num, const st_bag *set,
     int code = st_store__begin(s);
     if (code)
         return code;
-    code = attach_id(s, &aid, mid, num);
+    code = st_message__attach_id(s, &aid, mid, num);
     if (!code)
         code = attach_load(s, &cur, aid);
-    if (!code && set)
-        for (size_t i = 0; i < st_bag_count(set) && !code; i++)
-            if (st_bag_set(cur, st_bag_at(set, i)) < 0)
-                code = ST_ERROR;
-    for (size_t i = 0; !code && i < n_del; i++)
-        (void)st_bag_delete(cur, del[i]);
+    if (!code)
+        code = st_store__bag_apply(cur, set, del, n_del);
     if (!code)
         (void)st_bag_delete(cur, PR_ATTACH_SIZE);
     if (!code)
@@ -1545,11 +1369,7 @@ int st_attach_set_props(st_store *s, st_id mid, uint32_t num, const st_bag *set,
     if (!code)
         code = st_message__touch(s, mid, flags);
     st_bag_free(cur);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    return st_store__commit(s);
+    return st_store__end(s, code);
 }
 
 int st_attach_delete(st_store *s, st_id mid, uint32_t num, unsigned flags)
@@ -1558,23 +1378,15 @@ int st_attach_delete(st_store *s, st_id mid, uint32_t num, unsigned flags)
     int code = st_store__begin(s);
     if (code)
         return code;
-    code = attach_id(s, &aid, mid, num);
-    sqlite3_stmt *st = code ? NULL : st_db__prep(&s->d, "DELETE FROM attachments WHERE id = ?");
-    if (!code && !st)
-        code = ST_ERROR;
-    if (!code) {
-        sqlite3_bind_int64(st, 1, aid);
-        code = st_db__step_done(&s->d, st, "deleting an attachment");
-    }
+    code = st_message__attach_id(s, &aid, mid, num);
+    if (!code)
+        code = st_db__run_int(&s->d, "DELETE FROM attachments WHERE id = ?", aid,
+            "deleting an attachment");
     if (!code)
         code = refresh_sizes_up(s, mid);
     if (!code)
         code = st_message__touch(s, mid, flags);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    return st_store__commit(s);
+    return st_store__end(s, code);
 }
 
 int st_attach_list(st_store *s, uint32_t **out, size_t *n, st_id mid)
@@ -1586,27 +1398,20 @@ int st_attach_list(st_store *s, uint32_t **out, size_t *n, st_id mid)
     if (!st)
         return ST_ERROR;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    uint32_t *nums = NULL;
-    size_t cnt = 0, cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 8;
-            uint32_t *p = realloc(nums, cap * sizeof *p);
-            if (!p) {
-                free(nums);
-                st_db__done(st);
-                st_error_set("out of memory");
-                return ST_ERROR;
-            }
-            nums = p;
-        }
-        nums[cnt++] = (uint32_t)sqlite3_column_int64(st, 0);
+    st_id *ids = NULL;
+    size_t cnt = 0;
+    int code = st_db__ids(&s->d, &ids, &cnt, st, "listing attachments");
+    uint32_t *nums = cnt ? malloc(cnt * sizeof *nums) : NULL;
+    if (!code && cnt && !nums) {
+        st_error_set("out of memory");
+        code = ST_ERROR;
     }
-    st_db__done(st);
-    if (rc != SQLITE_DONE) {
+    for (size_t i = 0; !code && i < cnt; i++)
+        nums[i] = (uint32_t)ids[i];
+    free(ids);
+    if (code) {
         free(nums);
-        return st_db__err(&s->d, rc, "listing attachments");
+        return code;
     }
     *out = nums;
     *n = cnt;
@@ -1617,18 +1422,13 @@ int st_attach_embedded(st_store *s, st_id *out, st_id mid, uint32_t num, int cre
 {
     *out = 0;
     int64_t aid = 0;
-    int code = attach_id(s, &aid, mid, num);
+    int code = st_message__attach_id(s, &aid, mid, num);
     if (code)
         return code;
-    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id FROM messages WHERE embedded_in = ?");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, aid);
-    int rc = sqlite3_step(st);
-    st_id id = rc == SQLITE_ROW ? (st_id)sqlite3_column_int64(st, 0) : 0;
-    st_db__done(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return st_db__err(&s->d, rc, "reading an embedded message");
+    st_id id = 0;
+    code = embedded_msg(s, &id, aid);
+    if (code)
+        return code;
     if (id) {
         *out = id;
         return 0;
@@ -1649,11 +1449,7 @@ int st_attach_embedded(st_store *s, st_id *out, st_id mid, uint32_t num, int cre
     if (!code)
         code = st_message__touch(s, mid, 0);
     st_bag_free(empty);
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    code = st_store__commit(s);
+    code = st_store__end(s, code);
     if (!code)
         *out = id;
     return code;
@@ -1736,11 +1532,7 @@ int st_import_message(st_import *imp, st_id *out, st_id fid, const st_bag *props
         if (!code && n_recips)
             code = recipients_write(s, id, recips, n_recips, 1);
     }
-    if (code) {
-        st_store__rollback(s);
-        return code;
-    }
-    code = st_store__commit(s);
+    code = st_store__end(s, code);
     if (!code && out)
         *out = id;
     if (!code)

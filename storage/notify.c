@@ -54,7 +54,7 @@ st_bus *st_bus__get(const char *path)
             break;
     if (!b) {
         b = calloc(1, sizeof *b);
-        if (b && !(b->path = st_db__strdup(path))) {
+        if (b && !(b->path = st_strdup(path))) {
             free(b);
             b = NULL;
         }
@@ -117,17 +117,12 @@ int st_bus__listen(st_bus *bus, uint64_t *out_token, st_listener_fn fn, void *ct
     uint64_t token = next_token++;
     st_mutex_unlock(&reg_mutex);
     st_mutex_lock(&bus->mutex);
-    if (bus->n_ls == bus->cap_ls) {
-        size_t cap = bus->cap_ls ? bus->cap_ls * 2 : 4;
-        listener *ls = realloc(bus->ls, cap * sizeof *ls);
-        if (!ls) {
-            st_mutex_unlock(&bus->mutex);
-            st_error_set("out of memory");
-            return ST_ERROR;
-        }
-        bus->ls = ls;
-        bus->cap_ls = cap;
+    listener *ls = st_grow(bus->ls, &bus->cap_ls, bus->n_ls, sizeof *ls, 4);
+    if (!ls) {
+        st_mutex_unlock(&bus->mutex);
+        return ST_ERROR;
     }
+    bus->ls = ls;
     bus->ls[bus->n_ls++] = (listener){ token, fn, ctx };
     st_mutex_unlock(&bus->mutex);
     *out_token = token;

@@ -1,6 +1,7 @@
 /*
  * os.h: the small platform layer (floor 0), in the manner of SQLite's
- * os_unix.c / os_win.c. meson builds exactly one of os_unix.c, os_win.c.
+ * os_unix.c / os_win.c. meson builds exactly one of os_unix.c, os_win.c,
+ * and os.c (their shared, portable part) on every platform.
  *
  * Everything above this file is platform-free: paths and environment
  * strings are UTF-8 here and converted to UTF-16 inside os_win.c, which is
@@ -105,6 +106,13 @@ int st_os_is_dir(const char *path);
 
 /* Reads a whole file. *out gets a NUL after the data (not counted in len). */
 int st_os_read_file(char **out, size_t *out_len, const char *path);
+
+/* For os_unix.c / os_win.c only (os.c): the growing buffer behind
+ * st_os_read_file. read_fn reads at most size bytes into buf: ST_OK with
+ * *got = 0 at the end, or ST_ERROR with a message naming the path. */
+typedef int (*st_os__read_fn)(void *ctx, char *buf, size_t size, size_t *got);
+int st_os__read_all(char **out, size_t *out_len, const char *path, st_os__read_fn read_fn,
+    void *ctx);
 
 /* Renames from to to, replacing to if it exists (atomically on Unix;
  * MoveFileExW with MOVEFILE_REPLACE_EXISTING on Windows). */

@@ -22,6 +22,7 @@
 
 #include "storage/error.h"
 #include "storage/os.h"
+#include "storage/strutil.h"
 
 /* strerror() is not guaranteed to be thread-safe; strerror_r() comes in a
  * GNU and an XSI flavour. */
@@ -217,12 +218,29 @@ int st_os_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+typedef struct read_ctx {
+    int fd;               /* the open file */
+    const char *path;     /* for messages */
+} read_ctx;
+
+static int read_some(void *ctx, char *buf, size_t size, size_t *got)
+{
+    read_ctx *r = ctx;
+    for (;;) {
+        ssize_t n = read(r->fd, buf, size);
+        if (n >= 0) {
+            *got = (size_t)n;
+            return ST_OK;
+        }
+        if (errno != EINTR) {
+            st_error_set("cannot read '%s': %s", r->path, ERRNO_TEXT());
+            return ST_ERROR;
+        }
+    }
+}
+
 int st_os_read_file(char **out, size_t *out_len, const char *path)
 {
-    int rc = ST_ERROR;
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-
     *out = NULL;
     *out_len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -230,35 +248,8 @@ int st_os_read_file(char **out, size_t *out_len, const char *path)
         st_error_set("cannot open '%s': %s", path, ERRNO_TEXT());
         return ST_ERROR;
     }
-    for (;;) {
-        if (cap - len < 4096 + 1) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *n = realloc(data, ncap);
-            if (!n) {
-                st_error_set("out of memory reading '%s'", path);
-                goto cleanup;
-            }
-            data = n;
-            cap = ncap;
-        }
-        ssize_t n = read(fd, data + len, cap - len - 1);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            st_error_set("cannot read '%s': %s", path, ERRNO_TEXT());
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    data[len] = '\0';
-    *out = data;
-    *out_len = len;
-    data = NULL;
-    rc = ST_OK;
-cleanup:
-    free(data);
+    read_ctx r = { fd, path };
+    int rc = st_os__read_all(out, out_len, path, read_some, &r);
     close(fd);
     return rc;
 }
@@ -284,12 +275,11 @@ int st_os_remove(const char *path)
 int st_os_mkdir_p(const char *path)
 {
     size_t len = strlen(path);
-    char *p = malloc(len + 1);
+    char *p = st_strdup(path);
     if (!p) {
         st_error_set("out of memory creating '%s'", path);
         return ST_ERROR;
     }
-    memcpy(p, path, len + 1);
 
     /* Create each parent; a failure there shows up as the last mkdir's. */
     for (size_t i = 1; i < len; i++) {
@@ -395,13 +385,11 @@ int st_os_getenv(char **out, const char *name)
     const char *v = getenv(name);
     if (!v)
         return ST_OK;
-    size_t len = strlen(v);
-    char *copy = malloc(len + 1);
+    char *copy = st_strdup(v);
     if (!copy) {
         st_error_set("out of memory reading %s", name);
         return ST_ERROR;
     }
-    memcpy(copy, v, len + 1);
     *out = copy;
     return ST_OK;
 }

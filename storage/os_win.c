@@ -301,12 +301,26 @@ int st_os_is_dir(const char *path)
     return attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+typedef struct read_ctx {
+    HANDLE h;             /* the open file */
+    const char *path;     /* for messages */
+} read_ctx;
+
+static int read_some(void *ctx, char *buf, size_t size, size_t *got)
+{
+    read_ctx *r = ctx;
+    DWORD want = size > 0x40000000u ? 0x40000000u : (DWORD)size;
+    DWORD n = 0;
+    if (!ReadFile(r->h, buf, want, &n, NULL)) {
+        st_error_set("cannot read '%s': %s", r->path, LAST_ERR_TEXT());
+        return ST_ERROR;
+    }
+    *got = n;
+    return ST_OK;
+}
+
 int st_os_read_file(char **out, size_t *out_len, const char *path)
 {
-    int rc = ST_ERROR;
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-
     *out = NULL;
     *out_len = 0;
     wchar_t *w = to_wide(path);
@@ -319,34 +333,8 @@ int st_os_read_file(char **out, size_t *out_len, const char *path)
         st_error_set("cannot open '%s': %s", path, LAST_ERR_TEXT());
         return ST_ERROR;
     }
-    for (;;) {
-        if (cap - len < 4096 + 1) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *n = realloc(data, ncap);
-            if (!n) {
-                st_error_set("out of memory reading '%s'", path);
-                goto cleanup;
-            }
-            data = n;
-            cap = ncap;
-        }
-        DWORD want = cap - len - 1 > 0x40000000u ? 0x40000000u : (DWORD)(cap - len - 1);
-        DWORD got = 0;
-        if (!ReadFile(h, data + len, want, &got, NULL)) {
-            st_error_set("cannot read '%s': %s", path, LAST_ERR_TEXT());
-            goto cleanup;
-        }
-        if (got == 0)
-            break;
-        len += got;
-    }
-    data[len] = '\0';
-    *out = data;
-    *out_len = len;
-    data = NULL;
-    rc = ST_OK;
-cleanup:
-    free(data);
+    read_ctx r = { h, path };
+    int rc = st_os__read_all(out, out_len, path, read_some, &r);
     CloseHandle(h);
     return rc;
 }

@@ -17,6 +17,7 @@
 #include "storage/error.h"
 #include "storage/props_guids.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 /* Sets {xxxxxxxx-0000-0000-C000-000000000046}: the OLE GUIDs of MAPI. */
 #define OLE_GUID(l) { (l), 0x0000, 0x0000, { 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } }
@@ -117,25 +118,13 @@ char *st_guid_to_string(char out[ST_GUID_STRING_SIZE], const st_guid *g)
     return out;
 }
 
-/* The value of an ASCII hex digit, or -1. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* n hex digits at s into *v: 0, or -1 if one is not a hex digit. */
 static int get_hex(uint32_t *v, const char *s, int n)
 {
     uint32_t r = 0;
 
     while (n-- > 0) {
-        int d = hex_value(*s++);
+        int d = st_hex_digit((unsigned char)*s++);
         if (d < 0)
             return -1;
         r = (r << 4) | (uint32_t)d;

@@ -188,6 +188,8 @@ static const tag_name names[] = {
     T(PR_SENDER_SEARCH_KEY),
     S(PR_SENDER_ADDRTYPE),
     S(PR_SENDER_EMAIL_ADDRESS),
+    T(PR_NDR_STATUS_CODE),
+    S(PR_DSN_REMOTE_MTA),
     /* 0x0E00-0x0FFF */
     T(PR_CURRENT_VERSION),
     T(PR_DELETE_AFTER_SUBMIT),

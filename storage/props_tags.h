@@ -762,6 +762,18 @@
 #ifndef PR_SENDER_EMAIL_ADDRESS_A
 #define PR_SENDER_EMAIL_ADDRESS_A PROP_TAG(PT_STRING8,0x0C1F)
 #endif
+#ifndef PR_NDR_STATUS_CODE
+#define PR_NDR_STATUS_CODE PROP_TAG(PT_LONG,0x0C20) /* PidTagNonDeliveryReportStatusCode */
+#endif
+#ifndef PR_DSN_REMOTE_MTA
+#define PR_DSN_REMOTE_MTA PROP_TAG(PT_TSTRING,0x0C21) /* PidTagRemoteMessageTransferAgent */
+#endif
+#ifndef PR_DSN_REMOTE_MTA_W
+#define PR_DSN_REMOTE_MTA_W PROP_TAG(PT_UNICODE,0x0C21)
+#endif
+#ifndef PR_DSN_REMOTE_MTA_A
+#define PR_DSN_REMOTE_MTA_A PROP_TAG(PT_STRING8,0x0C21)
+#endif
 
 /* ------------------------------------------------------------------------
  * Non-transmittable message properties (0x0E00-0x0FF3) and the properties

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "storage/storage.h"
+#include "storage/strutil.h"
 
 /* ---- db.c: the connection ---- */
 
@@ -50,6 +51,31 @@ sqlite3_stmt *st_db__prep(st_db *d, const char *sql);
 void st_db__done(sqlite3_stmt *st);
 /* Steps a statement expected to finish (SQLITE_DONE): 0 or an error code. */
 int st_db__step_done(st_db *d, sqlite3_stmt *st, const char *what);
+/* Steps a query expecting one row. 0: st is on the row (the caller reads
+ * it, then st_db__done); ST_ENOTFOUND (no message: the caller names what
+ * is missing) or an error code (message "what"): st is reset. */
+int st_db__step_row(st_db *d, sqlite3_stmt *st, const char *what);
+/* st_db__step_row on sql (a string literal) with ?1 bound to arg; *out the
+ * statement when it is on the row (else NULL). */
+int st_db__row_int(st_db *d, sqlite3_stmt **out, const char *sql, int64_t arg,
+    const char *what);
+/* st_db__step_row for column 0 of that row: *out gets it (0 when there is
+ * no row); out may be NULL. st is reset. */
+int st_db__one(st_db *d, int64_t *out, sqlite3_stmt *st, const char *what);
+/* st_db__one on sql (a string literal) with ?1 bound to arg. */
+int st_db__one_int(st_db *d, int64_t *out, const char *sql, int64_t arg, const char *what);
+int st_db__one_text(st_db *d, int64_t *out, const char *sql, const char *arg,
+    const char *what);
+/* The one row of sql (a string literal) with ?1 bound to arg: *outs[i]
+ * gets a copy of its text column i (NULL for NULL), for the n outs that are
+ * not NULL; all are set NULL first. As st_db__one otherwise. */
+int st_db__texts(st_db *d, char **const *outs, int n, const char *sql, int64_t arg,
+    const char *what);
+/* Column 0 of every row of st, as a malloc'd array (NULL when there are
+ * none), *n of them; st is reset. */
+int st_db__ids(st_db *d, st_id **out, size_t *n, sqlite3_stmt *st, const char *what);
+/* Runs sql (a string literal returning no rows) with ?1 bound to arg. */
+int st_db__run_int(st_db *d, const char *sql, int64_t arg, const char *what);
 /* BEGIN IMMEDIATE at depth 0, else just depth+1. */
 int st_db__begin(st_db *d);
 /* COMMIT at the outermost level (ROLLBACK if an inner level failed). */
@@ -60,7 +86,7 @@ void st_db__rollback(st_db *d);
 int st_db__int(st_db *d, int64_t *out, const char *sql);
 /* Binds text or NULL. */
 int st_db__bind_text(sqlite3_stmt *st, int i, const char *s);
-char *st_db__strdup(const char *s);
+/* A copy of text column i (NULL for NULL, or NULL with a message). */
 char *st_db__col_strdup(sqlite3_stmt *st, int i);
 
 /* ---- schema.c ---- */
@@ -136,6 +162,9 @@ struct st_catalog {
 int st_store__begin(st_store *s);
 int st_store__commit(st_store *s);
 void st_store__rollback(st_store *s);
+/* Ends what st_store__begin began: the commit when code is 0, else the
+ * rollback and code. */
+int st_store__end(st_store *s, int code);
 /* Queue an event for after the commit. */
 void st_store__event(st_store *s, int type, int kind, st_id id, st_id folder,
     st_id old_folder, int assoc, unsigned flags);
@@ -144,6 +173,11 @@ int st_store__alloc_id(st_store *s, st_id *out);
 int st_store__alloc_cn(st_store *s, int64_t *out);
 /* 22-byte source/change key: store GUID + 48-bit counter (little-endian). */
 void st_store__xid(const st_store *s, uint8_t out[22], uint64_t counter);
+/* SetProps/DeleteProps on a loaded bag: the values of set (NULL: none),
+ * then the n_del tags in del removed. 0 or ST_ERROR. */
+int st_store__bag_apply(st_bag *cur, const st_bag *set, const uint32_t *del, size_t n_del);
+/* ST_ENOTFOUND with the message "<path>: no <what> <id>". */
+int st_store__notfound(st_store *s, const char *what, uint64_t id);
 
 /* journal.c: record a local change (called inside the change's transaction;
  * nothing when flags has ST_FROM_SERVER). */
@@ -164,9 +198,20 @@ int st_message__delete_rows(st_store *s, st_id mid);
 int st_message__refresh_sizes(st_store *s, st_id mid, int64_t attach_id);
 int st_folder__adjust(st_store *s, st_id fid, int d_content, int d_unread, int d_assoc,
     int d_children);
+/* 0 if folder fid exists, else ST_ENOTFOUND (message) or an error. */
+int st_folder__exists(st_store *s, st_id fid);
+/* The attachment row of (mid, num): 0, ST_ENOTFOUND (message) or an error. */
+int st_message__attach_id(st_store *s, int64_t *out, st_id mid, uint32_t num);
 
 /* stream.c */
 int st_stream__drop_orphans(st_store *s);
+/* Drops the live stream of property id PROP_ID(tag) of (mid, attach_id). */
+int st_stream__drop_live(st_store *s, st_id mid, int64_t attach_id, uint32_t tag,
+    const char *what);
+/* Writes len bytes at data as the live stream of tag of (mid, attach_id)
+ * (0: the message's own); the caller has dropped the old one. */
+int st_stream__put(st_store *s, st_id mid, int64_t attach_id, uint32_t tag, const void *data,
+    size_t len);
 /* Copies the streams of (mid, attach) to (new_mid, new_attach). */
 int st_stream__copy(st_store *s, st_id mid, int64_t attach_id, st_id new_mid,
     int64_t new_attach_id);

@@ -191,19 +191,24 @@ void st_store_rollback(st_store *s)
     st_store__rollback(s);
 }
 
+int st_store__end(st_store *s, int code)
+{
+    if (code) {
+        st_store__rollback(s);
+        return code;
+    }
+    return st_store__commit(s);
+}
+
 void st_store__event(st_store *s, int type, int kind, st_id id, st_id folder,
     st_id old_folder, int assoc, unsigned flags)
 {
-    if (s->n_ev == s->cap_ev) {
-        size_t cap = s->cap_ev ? s->cap_ev * 2 : 16;
-        st_event *ev = realloc(s->ev, cap * sizeof *ev);
-        if (!ev) {
-            s->ev_oom = 1;
-            return;
-        }
-        s->ev = ev;
-        s->cap_ev = cap;
+    st_event *ev = st_grow(s->ev, &s->cap_ev, s->n_ev, sizeof *ev, 16);
+    if (!ev) {
+        s->ev_oom = 1;
+        return;
     }
+    s->ev = ev;
     s->ev[s->n_ev++] = (st_event){ type, kind, id, folder, old_folder, assoc,
         (flags & ST_FROM_SERVER) != 0 };
 }
@@ -267,4 +272,20 @@ void st_store__xid(const st_store *s, uint8_t out[22], uint64_t counter)
     memcpy(out, s->guid_bytes, 16);
     for (int i = 0; i < 6; i++)
         out[16 + i] = (uint8_t)(counter >> (8 * i));
+}
+
+int st_store__notfound(st_store *s, const char *what, uint64_t id)
+{
+    st_error_set("%s: no %s %llu", s->d.path, what, (unsigned long long)id);
+    return ST_ENOTFOUND;
+}
+
+int st_store__bag_apply(st_bag *cur, const st_bag *set, const uint32_t *del, size_t n_del)
+{
+    for (size_t i = 0; set && i < st_bag_count(set); i++)
+        if (st_bag_set(cur, st_bag_at(set, i)) < 0)
+            return ST_ERROR;
+    for (size_t i = 0; i < n_del; i++)
+        (void)st_bag_delete(cur, del[i]);
+    return 0;
 }

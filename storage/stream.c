@@ -48,36 +48,63 @@ struct st_stream {
     int failed;           /* writer: a flush failed */
 };
 
-static int resolve_attach(st_store *s, int64_t *aid, st_id mid, uint32_t num)
+/* A new stream row; *sid its id. */
+static int insert_row(st_store *s, int64_t *sid, st_id mid, int64_t attach_id, uint32_t tag,
+    uint64_t size, int state, const char *what)
 {
-    *aid = 0;
-    if (num == ST_NO_ATTACH) {
-        sqlite3_stmt *st = st_db__prep(&s->d, "SELECT 1 FROM messages WHERE id = ?");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        int rc = sqlite3_step(st);
-        st_db__done(st);
-        if (rc == SQLITE_ROW)
-            return 0;
-        st_error_set("%s: no message %llu", s->d.path, (unsigned long long)mid);
-        return rc == SQLITE_DONE ? ST_ENOTFOUND : ST_ERROR;
-    }
     sqlite3_stmt *st = st_db__prep(&s->d,
-        "SELECT id FROM attachments WHERE message_id = ? AND num = ?");
+        "INSERT INTO streams(message_id, attach_id, tag, size, state, created)"
+        " VALUES (?, ?, ?, ?, ?, ?)");
     if (!st)
         return ST_ERROR;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    sqlite3_bind_int64(st, 2, num);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *aid = sqlite3_column_int64(st, 0);
-    st_db__done(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    st_error_set("%s: message %llu has no attachment %u", s->d.path, (unsigned long long)mid,
-        (unsigned)num);
-    return rc == SQLITE_DONE ? ST_ENOTFOUND : ST_ERROR;
+    if (attach_id)
+        sqlite3_bind_int64(st, 2, attach_id);
+    sqlite3_bind_int64(st, 3, tag);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+    sqlite3_bind_int(st, 5, state);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)st_os_time_ms());
+    int code = st_db__step_done(&s->d, st, what);
+    if (!code)
+        *sid = sqlite3_last_insert_rowid(s->d.db);
+    return code;
+}
+
+/* len bytes at data as chunks seq, seq + 1, ... of stream sid. */
+static int put_chunks(st_store *s, int64_t sid, int64_t seq, const uint8_t *data, size_t len)
+{
+    for (size_t off = 0; off < len; off += ST_STREAM_CHUNK, seq++) {
+        size_t n = len - off < ST_STREAM_CHUNK ? len - off : ST_STREAM_CHUNK;
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "INSERT INTO stream_chunks(stream_id, seq, data) VALUES (?, ?, ?)");
+        if (!st)
+            return ST_ERROR;
+        sqlite3_bind_int64(st, 1, sid);
+        sqlite3_bind_int64(st, 2, seq);
+        sqlite3_bind_blob(st, 3, data + off, (int)n, SQLITE_STATIC);
+        int code = st_db__step_done(&s->d, st, "writing a stream");
+        if (code)
+            return code;
+    }
+    return 0;
+}
+
+int st_stream__put(st_store *s, st_id mid, int64_t attach_id, uint32_t tag, const void *data,
+    size_t len)
+{
+    int64_t sid = 0;
+    int code = insert_row(s, &sid, mid, attach_id, tag, len, 1, "writing a stream");
+    return code ? code : put_chunks(s, sid, 0, data, len);
+}
+
+static int resolve_attach(st_store *s, int64_t *aid, st_id mid, uint32_t num)
+{
+    *aid = 0;
+    if (num != ST_NO_ATTACH)
+        return st_message__attach_id(s, aid, mid, num);
+    int code = st_db__one_int(&s->d, NULL, "SELECT 1 FROM messages WHERE id = ?",
+        (int64_t)mid, "reading a message");
+    return code == ST_ENOTFOUND ? st_store__notfound(s, "message", mid) : code;
 }
 
 int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
@@ -103,25 +130,13 @@ int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attac
     w->tag = tag;
     w->buf = buf;
     int code = resolve_attach(s, &w->attach_id, mid, attach_num);
-    sqlite3_stmt *st = code ? NULL : st_db__prep(&s->d,
-        "INSERT INTO streams(message_id, attach_id, tag, size, state, created)"
-        " VALUES (?, ?, ?, 0, 0, ?)");
-    if (!code && !st)
-        code = ST_ERROR;
-    if (!code) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-        if (w->attach_id)
-            sqlite3_bind_int64(st, 2, w->attach_id);
-        sqlite3_bind_int64(st, 3, tag);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)st_os_time_ms());
-        code = st_db__step_done(&s->d, st, "starting a stream");
-    }
+    if (!code)
+        code = insert_row(s, &w->sid, mid, w->attach_id, tag, 0, 0, "starting a stream");
     if (code) {
         free(buf);
         free(w);
         return code;
     }
-    w->sid = sqlite3_last_insert_rowid(s->d.db);
     *out = w;
     return 0;
 }
@@ -135,22 +150,9 @@ static int flush(st_stream *w, int in_txn)
     int code = in_txn ? 0 : st_db__begin(&s->d);
     if (code)
         return code;
-    for (size_t off = 0; !code && off < w->len; off += ST_STREAM_CHUNK) {
-        size_t n = w->len - off < ST_STREAM_CHUNK ? w->len - off : ST_STREAM_CHUNK;
-        sqlite3_stmt *st = st_db__prep(&s->d,
-            "INSERT INTO stream_chunks(stream_id, seq, data) VALUES (?, ?, ?)");
-        if (!st) {
-            code = ST_ERROR;
-            break;
-        }
-        sqlite3_bind_int64(st, 1, w->sid);
-        sqlite3_bind_int64(st, 2, w->next_seq);
-        sqlite3_bind_blob(st, 3, w->buf + off, (int)n, SQLITE_STATIC);
-        code = st_db__step_done(&s->d, st, "writing a stream");
-        if (!code)
-            w->next_seq++;
-    }
+    code = put_chunks(s, w->sid, w->next_seq, w->buf, w->len);
     if (!code) {
+        w->next_seq += (int64_t)((w->len + ST_STREAM_CHUNK - 1) / ST_STREAM_CHUNK);
         sqlite3_stmt *st = st_db__prep(&s->d,
             "UPDATE streams SET size = size + ?, created = ? WHERE id = ? AND state = 0");
         if (!st)
@@ -204,6 +206,17 @@ int st_stream_write(st_stream *w, const void *buf, size_t len)
     return 0;
 }
 
+/* Sets the state of stream row sid. */
+static int set_state(st_store *s, int64_t sid, int state)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d, "UPDATE streams SET state = ?2 WHERE id = ?1");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, sid);
+    sqlite3_bind_int(st, 2, state);
+    return st_db__step_done(&s->d, st, "committing a stream");
+}
+
 int st_stream_commit(st_stream *w, unsigned flags)
 {
     st_store *s = w->s;
@@ -218,19 +231,11 @@ int st_stream_commit(st_stream *w, unsigned flags)
     }
     code = flush(w, 1);
     /* The old value: a live stream or an inline property of the same id. */
-    sqlite3_stmt *st = code ? NULL : st_db__prep(&s->d,
-        "DELETE FROM streams WHERE message_id = ?1 AND ifnull(attach_id, 0) = ?2"
-        " AND (tag >> 16) = ?3 AND state = 1");
-    if (!code && !st)
-        code = ST_ERROR;
+    if (!code)
+        code = st_stream__drop_live(s, w->mid, w->attach_id, w->tag, "replacing a stream");
     if (!code) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)w->mid);
-        sqlite3_bind_int64(st, 2, w->attach_id);
-        sqlite3_bind_int64(st, 3, PROP_ID(w->tag));
-        code = st_db__step_done(&s->d, st, "replacing a stream");
-    }
-    if (!code) {
-        st = st_db__prep(&s->d, "UPDATE streams SET state = 1 WHERE id = ? AND state = 0");
+        sqlite3_stmt *st = st_db__prep(&s->d,
+            "UPDATE streams SET state = 1 WHERE id = ? AND state = 0");
         if (!st)
             code = ST_ERROR;
         else {
@@ -246,48 +251,28 @@ int st_stream_commit(st_stream *w, unsigned flags)
         /* Remove an inline copy, update sizes, journal: through the
          * ordinary property path, deleting the tag (the stream stays). */
         uint32_t del = w->tag;
+        int64_t num = 0;
         if (w->attach_id) {
-            sqlite3_stmt *q = st_db__prep(&s->d, "SELECT num FROM attachments WHERE id = ?");
-            uint32_t num = 0;
-            if (!q)
-                code = ST_ERROR;
-            else {
-                sqlite3_bind_int64(q, 1, w->attach_id);
-                if (sqlite3_step(q) == SQLITE_ROW)
-                    num = (uint32_t)sqlite3_column_int64(q, 0);
-                st_db__done(q);
-            }
-            /* Mark the stream as not ours to drop: state 1 rows of this id
-             * would be dropped by st_attach_set_props' del, so take it out
-             * of state 1 during the call. */
-            if (!code) {
-                st = st_db__prep(&s->d, "UPDATE streams SET state = 2 WHERE id = ?");
-                sqlite3_bind_int64(st, 1, w->sid);
-                code = st_db__step_done(&s->d, st, "committing a stream");
-            }
-            if (!code)
-                code = st_attach_set_props(s, w->mid, num, NULL, &del, 1, flags);
-        } else {
-            st = st_db__prep(&s->d, "UPDATE streams SET state = 2 WHERE id = ?");
-            sqlite3_bind_int64(st, 1, w->sid);
-            code = st_db__step_done(&s->d, st, "committing a stream");
-            if (!code)
-                code = st_message_set_props(s, w->mid, NULL, &del, 1, flags);
+            code = st_db__one_int(&s->d, &num, "SELECT num FROM attachments WHERE id = ?",
+                w->attach_id, "committing a stream");
+            if (code == ST_ENOTFOUND)
+                code = 0;   /* st_attach_set_props says so */
         }
-        if (!code) {
-            st = st_db__prep(&s->d, "UPDATE streams SET state = 1 WHERE id = ?");
-            sqlite3_bind_int64(st, 1, w->sid);
-            code = st_db__step_done(&s->d, st, "committing a stream");
-        }
+        /* Mark the stream as not ours to drop: state 1 rows of this id
+         * would be dropped by the set_props' del, so take it out of state 1
+         * during the call. */
+        if (!code)
+            code = set_state(s, w->sid, 2);
+        if (!code)
+            code = w->attach_id
+                ? st_attach_set_props(s, w->mid, (uint32_t)num, NULL, &del, 1, flags)
+                : st_message_set_props(s, w->mid, NULL, &del, 1, flags);
+        if (!code)
+            code = set_state(s, w->sid, 1);
     }
     if (!code)   /* sizes again, now that the stream is live */
         code = st_message__refresh_sizes(s, w->mid, w->attach_id);
-    if (code) {
-        st_store__rollback(s);
-        st_stream_close(w);
-        return code;
-    }
-    code = st_store__commit(s);
+    code = st_store__end(s, code);
     if (!code)
         w->sid = 0;   /* live now: close must not drop it */
     st_stream_close(w);
@@ -460,24 +445,32 @@ void st_stream_close(st_stream *w)
         return;
     if (w->writer && w->sid) {
         /* Abort: drop the unfinished stream (its chunks cascade). */
-        sqlite3_stmt *st = st_db__prep(&w->s->d, "DELETE FROM streams WHERE id = ? AND state = 0");
-        if (st) {
-            sqlite3_bind_int64(st, 1, w->sid);
-            (void)st_db__step_done(&w->s->d, st, "dropping an unfinished stream");
-        }
+        (void)st_db__run_int(&w->s->d, "DELETE FROM streams WHERE id = ? AND state = 0", w->sid,
+            "dropping an unfinished stream");
     }
     free(w->buf);
     free(w);
 }
 
-int st_stream__drop_orphans(st_store *s)
+int st_stream__drop_live(st_store *s, st_id mid, int64_t attach_id, uint32_t tag,
+    const char *what)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d, "DELETE FROM streams WHERE state = 0 AND created < ?");
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "DELETE FROM streams WHERE message_id = ?1 AND ifnull(attach_id, 0) = ?2"
+        " AND (tag >> 16) = ?3 AND state = 1");
     if (!st)
         return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
+    sqlite3_bind_int64(st, 2, attach_id);
+    sqlite3_bind_int64(st, 3, PROP_ID(tag));
+    return st_db__step_done(&s->d, st, what);
+}
+
+int st_stream__drop_orphans(st_store *s)
+{
     int64_t now = (int64_t)st_os_time_ms();
-    sqlite3_bind_int64(st, 1, now - (int64_t)ORPHAN_MS);
-    return st_db__step_done(&s->d, st, "dropping unfinished streams");
+    return st_db__run_int(&s->d, "DELETE FROM streams WHERE state = 0 AND created < ?",
+        now - (int64_t)ORPHAN_MS, "dropping unfinished streams");
 }
 
 int st_stream__copy(st_store *s, st_id mid, int64_t attach_id, st_id new_mid,
@@ -501,20 +494,11 @@ int st_stream__copy(st_store *s, st_id mid, int64_t attach_id, st_id new_mid,
     st_db__done(st);
     int code = 0;
     for (int i = 0; !code && i < n; i++) {
-        st = st_db__prep(&s->d, "INSERT INTO streams(message_id, attach_id, tag, size, state,"
-            " created) VALUES (?, ?, ?, ?, 1, ?)");
-        if (!st)
-            return ST_ERROR;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)new_mid);
-        if (new_attach_id)
-            sqlite3_bind_int64(st, 2, new_attach_id);
-        sqlite3_bind_int64(st, 3, rows[i][1]);
-        sqlite3_bind_int64(st, 4, rows[i][2]);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)st_os_time_ms());
-        code = st_db__step_done(&s->d, st, "copying a stream");
+        int64_t sid = 0;
+        code = insert_row(s, &sid, new_mid, new_attach_id, (uint32_t)rows[i][1],
+            (uint64_t)rows[i][2], 1, "copying a stream");
         if (code)
             break;
-        int64_t sid = sqlite3_last_insert_rowid(s->d.db);
         st = st_db__prep(&s->d, "INSERT INTO stream_chunks(stream_id, seq, data)"
             " SELECT ?, seq, data FROM stream_chunks WHERE stream_id = ? ORDER BY seq");
         if (!st)

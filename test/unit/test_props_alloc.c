@@ -9,6 +9,7 @@
 
 #include "storage/error.h"
 #include "storage/props_int.h"
+#include "test_props_util.h"
 #include "testutil.h"
 
 #define PR_SUBJECT_W PROP_TAG(PT_UNICODE, 0x0037)
@@ -25,19 +26,6 @@ static const char *words[] = {"eins", "zwei", "drei\xFF", "vier"};
 static uint8_t b1[] = {1, 2, 3}, b2[] = {4};
 static st_bin bins[] = {{3, b1}, {0, NULL}, {1, b2}};
 static st_guid guids[] = {{1, 2, 3, {4}}, {5, 6, 7, {8}}};
-
-static int bags_equal(const st_bag *a, const st_bag *b)
-{
-    size_t i;
-    if (st_bag_count(a) != st_bag_count(b))
-        return 0;
-    for (i = 0; i < st_bag_count(a); i++) {
-        const st_value *x = st_bag_at(a, i), *y = st_bag_at(b, i);
-        if (x->tag != y->tag || st_value_compare(x, y, 0) != 0)
-            return 0;
-    }
-    return 1;
-}
 
 /* A bag with one of each kind of owned data, and n longs besides. */
 static st_bag *rich_bag(int n)
@@ -125,7 +113,7 @@ static void test_bag_ops(void)
         r = st_bag_set(bag, &v);
         if (step("bag_set mv", k, r != 0, &bad))
             break;
-        if (!bags_equal(bag, snap))
+        if (!tpu_bags_equal(bag, snap))
             bad++;
     }
     ok(bad == 0, "bag_set mv: %d bad steps\n", bad);
@@ -138,7 +126,7 @@ static void test_bag_ops(void)
         r = st_bag_set_strn(bag, PR_SUBJECT_W, "neu\xC3", 4);   /* replaces */
         if (step("bag_set_strn", k, r != 0, &bad))
             break;
-        if (!bags_equal(bag, snap))
+        if (!tpu_bags_equal(bag, snap))
             bad++;
     }
     ok(bad == 0, "bag_set_strn: %d bad steps\n", bad);
@@ -151,7 +139,7 @@ static void test_bag_ops(void)
         arm(k);
         d = st_bag_dup(bag);
         if (step("bag_dup", k, d == NULL, &bad)) {
-            ok(d && bags_equal(d, bag), "dup equal\n");
+            ok(d && tpu_bags_equal(d, bag), "dup equal\n");
             st_bag_free(d);
             break;
         }
@@ -170,7 +158,7 @@ static void test_bag_ops(void)
             r = st_bag_copy_to(bag, src, excl, 1, 0);
             if (step("bag_copy_to", k, r != 0, &bad))
                 break;
-            if (!bags_equal(bag, snap))
+            if (!tpu_bags_equal(bag, snap))
                 bad++;
         }
         ok(bad == 0, "bag_copy_to: %d bad steps\n", bad);

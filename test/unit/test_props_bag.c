@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "storage/props.h"
+#include "test_props_util.h"
 #include "testutil.h"
 
 #define PR_SUBJECT_W PROP_TAG(PT_UNICODE, 0x0037)
@@ -20,19 +21,6 @@
 #define KEYWORDS_A PROP_TAG(PT_MV_STRING8, 0x8001)
 
 static const st_guid guid_a = {0x00020329, 0x0000, 0x0000, {0xC0, 0, 0, 0, 0, 0, 0, 0x46}};
-
-static int bags_equal(const st_bag *a, const st_bag *b)
-{
-    size_t i;
-    if (st_bag_count(a) != st_bag_count(b))
-        return 0;
-    for (i = 0; i < st_bag_count(a); i++) {
-        const st_value *x = st_bag_at(a, i), *y = st_bag_at(b, i);
-        if (x->tag != y->tag || st_value_compare(x, y, 0) != 0)
-            return 0;
-    }
-    return 1;
-}
 
 static void test_set_get(void)
 {
@@ -224,15 +212,15 @@ static void test_copy_to(void)
     ok(st_bag_copy_to(src, src, NULL, 0, 0) == 0 && st_bag_count(src) == 5, "copy to itself\n");
     st_bag_free(dup);
     dup = st_bag_new();
-    ok(st_bag_copy_to(dup, src, NULL, 0, 0) == 0 && bags_equal(dup, src), "copy all\n");
-    ok(st_bag_copy_to(dup, src, NULL, 0, 0) == 0 && bags_equal(dup, src), "copy again\n");
+    ok(st_bag_copy_to(dup, src, NULL, 0, 0) == 0 && tpu_bags_equal(dup, src), "copy all\n");
+    ok(st_bag_copy_to(dup, src, NULL, 0, 0) == 0 && tpu_bags_equal(dup, src), "copy again\n");
     ok(st_bag_copy_to(dst, dup, NULL, 0, ST_COPY_NOREPLACE) == 0 && st_bag_count(dst) == 6,
        "noreplace adds only the missing id: %zu\n", st_bag_count(dst));
     st_bag_free(dup);
 
     /* dup is deep and independent. */
     dup = st_bag_dup(src);
-    ok(dup && bags_equal(dup, src), "dup equal\n");
+    ok(dup && tpu_bags_equal(dup, src), "dup equal\n");
     st_bag_set_str(dup, PR_SUBJECT_W, "changed");
     v = st_bag_get(src, PR_SUBJECT_W);
     ok(!strcmp(v->v.str, "from src"), "dup independent\n");

@@ -54,10 +54,7 @@ int main(void)
 {
     st_id root, inbox, other;
     st_store *s = tsu_store("j.sqlite", &root, &inbox);
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Other");
-    st_folder_create(s, &other, root, fb, ST_FROM_SERVER);
-    st_bag_free(fb);
+    other = tsu_folder(s, root, "Other", ST_FROM_SERVER);
     SUMMARY(s, "");
     st_bag *b = tsu_mail(1, 100);
     st_bag *set = st_bag_new();
@@ -102,11 +99,7 @@ int main(void)
         !strcmp(e[0].href, "/mail/me/Inbox/1.eml"), "base etag and href\n");
     st_journal_entries_free(e, n);
     /* move + move = one move from the first origin */
-    st_id third;
-    fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Third");
-    st_folder_create(s, &third, root, fb, ST_FROM_SERVER);
-    st_bag_free(fb);
+    st_id third = tsu_folder(s, root, "Third", ST_FROM_SERVER);
     st_message_move(s, srv, other, 0);
     st_message_move(s, srv, third, 0);
     SUMMARY(s, "modify move");
@@ -167,7 +160,7 @@ int main(void)
     /* Folders. */
     int before = n_entries(s);
     st_id f;
-    fb = st_bag_new();
+    st_bag *fb = st_bag_new();
     st_bag_set_str(fb, PR_DISPLAY_NAME_W, "New");
     st_folder_create(s, &f, inbox, fb, 0);
     st_folder_move(s, f, inbox, "Renamed", 0);

@@ -36,31 +36,16 @@ static void say(int fd, char what, st_id id)
 
 static int local_create(st_store *s, st_id fid, int i, st_id *out)
 {
-    if (st_store_begin(s))
-        return -1;
     st_bag *b = tsu_mail(i, 1500);
     st_bag_set_str(b, PR_SUBJECT_W, "L local message");
-    int code = st_message_create(s, out, fid, b, 0);
-    st_bag_free(b);
     st_bag *rows[2] = { st_bag_new(), st_bag_new() };
     st_bag_set_str(rows[0], PR_DISPLAY_NAME_W, "One");
     st_bag_set_str(rows[1], PR_DISPLAY_NAME_W, "Two");
-    if (!code)
-        code = st_recipients_set(s, *out, rows, 2, 0);
+    int code = tsu_create_full(s, fid, b, rows, 2, (uint32_t)(50000 - i % 100), out);
     st_bag_free(rows[0]);
     st_bag_free(rows[1]);
-    st_bag *ab = st_bag_new();
-    static uint8_t data[50000];   /* above the inline limit: a stream */
-    st_bag_set_bin(ab, PR_ATTACH_DATA_BIN, data, (uint32_t)(sizeof data - (size_t)(i % 100)));
-    uint32_t num;
-    if (!code)
-        code = st_attach_create(s, &num, *out, ab, 0);
-    st_bag_free(ab);
-    if (code) {
-        st_store_rollback(s);
-        return code;
-    }
-    return st_store_commit(s);
+    st_bag_free(b);
+    return code;
 }
 
 static void child(const char *path, st_id inbox, st_id other, int fd, unsigned seed)
@@ -161,10 +146,7 @@ int main(void)
 {
     st_id root, inbox, other;
     st_store *s = tsu_store("kill.sqlite", &root, &inbox);
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Other");
-    st_folder_create(s, &other, root, fb, ST_FROM_SERVER);
-    st_bag_free(fb);
+    other = tsu_folder(s, root, "Other", ST_FROM_SERVER);
     char path[1024];
     snprintf(path, sizeof path, "%s", st_store_path(s));
     st_store_close(s);

@@ -423,11 +423,7 @@ static void test_search_index(st_store *s, st_id inbox)
 {
     st_id root = 0;
     st_folder_root(s, &root);
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Search");
-    st_id f;
-    st_folder_create(s, &f, root, fb, 0);
-    st_bag_free(fb);
+    st_id f = tsu_folder(s, root, "Search", 0);
     st_bag *b = st_bag_new();
     st_bag_set_str(b, PR_SUBJECT_W, "Zebrafish husbandry");
     st_bag_set_str(b, PR_SENDER_NAME_W, "Dr. Quokka");
@@ -469,10 +465,7 @@ int main(void)
 {
     st_id root, inbox, other;
     st_store *s = tsu_store("m.sqlite", &root, &inbox);
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Other");
-    st_folder_create(s, &other, root, b, 0);
-    st_bag_free(b);
+    other = tsu_folder(s, root, "Other", 0);
     test_types(s, inbox);
     test_recipients_attachments(s, inbox, other);
     test_big_values(s, inbox);

@@ -68,10 +68,7 @@ int main(void)
 {
     st_id root, inbox, other;
     st_store *s = tsu_store("n.sqlite", &root, &inbox);
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Other");
-    st_folder_create(s, &other, root, fb, 0);
-    st_bag_free(fb);
+    other = tsu_folder(s, root, "Other", 0);
     st_receive_folder_set(s, "", inbox);
 
     rec r;

@@ -126,10 +126,14 @@ static void test_mechanism(void)
     ok(v == 2 && n == 1, "at v2\n");
     ok(st_schema__migrate(&d, ST_SCHEMA_STORE, 2, good) == 0, "idempotent\n");
     st_db__close(&d);
-    /* The real code (v1) refuses this v2 file. */
+    /* Real code older than v2 refuses this v2 file; since v2 (the tables'
+     * sender index) it takes it for its own version (and then finds no
+     * store GUID in this made-up file: not ST_ENEWER is what counts). */
     st_store *s = NULL;
     r = st_store_open(&s, tsu_path("mech.sqlite"), NULL, 0);
-    ok(r == ST_ENEWER, "v2 refused by v1 code: %d\n", r);
+    ok(ST_STORE_VERSION < 2 ? r == ST_ENEWER : r != ST_ENEWER, "v2 file, v%d code: %d\n", ST_STORE_VERSION,
+        r);
+    st_store_close(s);
 }
 
 static void test_newer_refused(void)

@@ -1,7 +1,7 @@
 /*
  * test_storage_util.h: what the test_storage_*.c programs share: a fresh
  * temporary folder per program, a store with a root and an Inbox in it,
- * and a sample message bag. Header-only, like testutil.h.
+ * more folders, a sample message bag and a whole local mail transaction. Header-only, like testutil.h.
  */
 #ifndef MAPIDAV_TEST_STORAGE_UTIL_H
 #define MAPIDAV_TEST_STORAGE_UTIL_H
@@ -73,6 +73,46 @@ static inline st_store *tsu_store(const char *name, st_id *root, st_id *inbox)
     if (inbox)
         *inbox = in;
     return s;
+}
+
+/* Creates folder name under parent (flags: 0 or ST_FROM_SERVER); its id,
+ * 0 on failure. */
+static inline st_id tsu_folder(st_store *s, st_id parent, const char *name, unsigned flags)
+{
+    st_id id = 0;
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_DISPLAY_NAME_W, name);
+    st_folder_create(s, &id, parent, b, flags);
+    st_bag_free(b);
+    return id;
+}
+
+/* One local transaction as Outlook makes a mail: message b in fid, its
+ * recipients rows[0..n_rows) and an attachment of attach_len zero bytes
+ * (above the inline limit: a stream); all or nothing. */
+static inline int tsu_create_full(st_store *s, st_id fid, const st_bag *b, st_bag *const *rows,
+    size_t n_rows, uint32_t attach_len, st_id *out)
+{
+    static uint8_t data[65536];
+    if (attach_len > sizeof data)
+        test_fatal("tsu_create_full: attachment of %u bytes\n", (unsigned)attach_len);
+    int code = st_store_begin(s);
+    if (code)
+        return code;
+    code = st_message_create(s, out, fid, b, 0);
+    if (!code)
+        code = st_recipients_set(s, *out, rows, n_rows, 0);
+    st_bag *ab = st_bag_new();
+    st_bag_set_bin(ab, PR_ATTACH_DATA_BIN, data, attach_len);
+    uint32_t num;
+    if (!code)
+        code = st_attach_create(s, &num, *out, ab, 0);
+    st_bag_free(ab);
+    if (code) {
+        st_store_rollback(s);
+        return code;
+    }
+    return st_store_commit(s);
 }
 
 /* A realistic mail: subject, sender, times, flags, class, 2 KB body... */
