@@ -40,6 +40,7 @@
 #include <strings.h>
 
 #include "convert/mime_int.h"
+#include "convert/mime_report.h"
 #include "storage/error.h"
 #include "storage/props_tags.h"
 
@@ -353,6 +354,30 @@ fail:
     return -1;
 }
 
+int cv_mime__fill_recipient(st_bag *row, uint32_t type, const char *name, const char *addrtype,
+                            const char *addr)
+{
+    if (st_bag_set_long(row, PR_RECIPIENT_TYPE, (int32_t)type) != 0
+        || st_bag_set_str(row, PR_DISPLAY_NAME, name) != 0
+        || st_bag_set_str(row, PR_RECIPIENT_DISPLAY_NAME, name) != 0
+        || st_bag_set_long(row, PR_OBJECT_TYPE, (int32_t)MAPI_MAILUSER) != 0
+        || st_bag_set_long(row, PR_DISPLAY_TYPE, (int32_t)DT_MAILUSER) != 0)
+        return -1;
+    if (!*addr)
+        return 0;
+    if (st_bag_set_str(row, PR_EMAIL_ADDRESS, addr) != 0
+        || st_bag_set_str(row, PR_ADDRTYPE, addrtype) != 0)
+        return -1;
+    if (strcmp(addrtype, "SMTP") != 0)
+        return 0;
+    if (st_bag_set_str(row, PR_SMTP_ADDRESS, addr) != 0
+        || set_entryid(row, PR_ENTRYID, name, addr) != 0
+        || set_entryid(row, PR_RECIPIENT_ENTRYID, name, addr) != 0
+        || set_search_key(row, PR_SEARCH_KEY, addr) != 0)
+        return -1;
+    return 0;
+}
+
 static int map_recipients(cv_message *msg, const cv_mime_header *h, const char *name,
                           uint32_t type, uint32_t display_tag)
 {
@@ -369,19 +394,7 @@ static int map_recipients(cv_message *msg, const cv_mime_header *h, const char *
         st_bag *row = NULL;
         const char *dn = *a[i].name ? a[i].name : a[i].addr;
         if (cv_message_add_recipient(msg, &row) != 0
-            || st_bag_set_long(row, PR_RECIPIENT_TYPE, (int32_t)type) != 0
-            || st_bag_set_str(row, PR_DISPLAY_NAME, dn) != 0
-            || st_bag_set_str(row, PR_RECIPIENT_DISPLAY_NAME, dn) != 0
-            || st_bag_set_long(row, PR_OBJECT_TYPE, (int32_t)MAPI_MAILUSER) != 0
-            || st_bag_set_long(row, PR_DISPLAY_TYPE, (int32_t)DT_MAILUSER) != 0)
-            goto done;
-        if (*a[i].addr
-            && (st_bag_set_str(row, PR_EMAIL_ADDRESS, a[i].addr) != 0
-                || st_bag_set_str(row, PR_ADDRTYPE, "SMTP") != 0
-                || st_bag_set_str(row, PR_SMTP_ADDRESS, a[i].addr) != 0
-                || set_entryid(row, PR_ENTRYID, dn, a[i].addr) != 0
-                || set_entryid(row, PR_RECIPIENT_ENTRYID, dn, a[i].addr) != 0
-                || set_search_key(row, PR_SEARCH_KEY, a[i].addr) != 0))
+            || cv_mime__fill_recipient(row, type, dn, "SMTP", a[i].addr) != 0)
             goto done;
         if ((i > 0 && jadd(&disp, "; ") != 0) || jadd(&disp, dn) != 0)
             goto done;

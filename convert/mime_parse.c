@@ -15,8 +15,9 @@
  * one header block per message level being read (<= max_header_size),
  * one partial line per level (<= max_line), PR_BODY and PR_HTML
  * (<= max_body each, per message), the preamble of a multipart that has no
- * part yet (<= max_body, the fallback body of broken messages), and, with
- * a sink, 64 KiB per open attachment.
+ * part yet (<= max_body, the fallback body of broken messages), a report's
+ * status text and returned headers (<= STATUS_MAX each), and, with a sink,
+ * 64 KiB per open attachment.
  * Never: assert on input, lose the structure because one part is bad, call
  * the sink after it failed.
  */
@@ -29,6 +30,7 @@
 
 #include "convert/charset.h"
 #include "convert/mime_int.h"
+#include "convert/mime_report.h"
 #include "storage/error.h"
 #include "storage/log.h"
 #include "storage/props_tags.h"
@@ -130,7 +132,7 @@ typedef struct frame {
     adata data;              /* R_ATTACH data */
     size_t emb_att;          /* R_EMBED: attachment index */
     cv_mime_parser *emb;     /* R_EMBED: the nested parser */
-    int status;              /* collect text for the report class */
+    int status;              /* collect text: 1 report status, 2 returned headers */
     int pending_eol;         /* a line end waits for the next line */
     char eol[2];             /* its bytes */
     size_t eol_len;          /* 1 or 2 */
@@ -161,6 +163,8 @@ struct cv_mime_parser {
     int mclass;              /* enum mclass */
     char report_type[40];    /* multipart/report's report-type */
     buf status;              /* delivery-status / MDN text */
+    buf orig_hdrs;           /* the report's text/rfc822-headers part (<= STATUS_MAX) */
+    size_t orig_att;         /* the report's returned message/rfc822: index + 1, 0 none */
     adata cap;               /* multipart/signed: the raw entity */
 };
 
@@ -571,6 +575,8 @@ static int end_headers(cv_mime_parser *p)
             goto fail;
         f->role = R_EMBED;
         f->emb_att = idx;
+        if (k == 1 && f->parent_kind == 'p' && p->mclass == MC_REPORT && !p->orig_att)
+            p->orig_att = idx + 1;
     } else {
         const char *mime = type;
         size_t idx;
@@ -605,6 +611,9 @@ static int end_headers(cv_mime_parser *p)
         if (strcmp(type, "message/delivery-status") == 0
             || strcmp(type, "message/disposition-notification") == 0)
             f->status = 1;
+        else if (k == 1 && f->parent_kind == 'p' && p->mclass == MC_REPORT
+                 && strcmp(type, "text/rfc822-headers") == 0 && p->orig_hdrs.n == 0)
+            f->status = 2;
     }
     rc = 0;
     goto done;
@@ -628,9 +637,10 @@ static int output(cv_mime_parser *p, frame *f, const void *data, size_t len)
 {
     if (len == 0)
         return 0;
-    if (f->status && p->status.n < STATUS_MAX) {
-        size_t take = STATUS_MAX - p->status.n < len ? STATUS_MAX - p->status.n : len;
-        if (buf_add(&p->status, data, take) != 0)
+    buf *sb = f->status == 1 ? &p->status : f->status == 2 ? &p->orig_hdrs : NULL;
+    if (sb && sb->n < STATUS_MAX) {
+        size_t take = STATUS_MAX - sb->n < len ? STATUS_MAX - sb->n : len;
+        if (buf_add(sb, data, take) != 0)
             return fail(p);
     }
     switch (f->role) {
@@ -1134,7 +1144,8 @@ int cv_mime_parser_feed(cv_mime_parser *p, const void *data, size_t len)
 }
 
 /* The class of a report, [MS-OXCMAIL] 2.2.3.7.1.1 as we read it: the most
- * severe Action wins (failed > delayed > delivered > relayed > expanded);
+ * severe Action wins (2.2.3.7.1.1: failed > delayed > relayed > expanded >
+ * delivered);
  * a report whose actions we cannot read stays IPM.Note. MDNs: "displayed"
  * is a read receipt, anything else a non-read one. */
 static const char *report_class(cv_mime_parser *p)
@@ -1144,8 +1155,8 @@ static const char *report_class(cv_mime_parser *p)
         const char *cls;
     } sev[] = {
         { "failed", "REPORT.IPM.Note.NDR" },          { "delayed", "REPORT.IPM.Note.Delayed.DR" },
-        { "delivered", "REPORT.IPM.Note.DR" },        { "relayed", "REPORT.IPM.Note.Relayed.DR" },
-        { "expanded", "REPORT.IPM.Note.Expanded.DR" },
+        { "relayed", "REPORT.IPM.Note.Relayed.DR" },  { "expanded", "REPORT.IPM.Note.Expanded.DR" },
+        { "delivered", "REPORT.IPM.Note.DR" },
     };
     const char *s = p->status.p ? p->status.p : "";
     int best = -1, displayed = 0, any_disp = 0;
@@ -1178,6 +1189,46 @@ static const char *report_class(cv_mime_parser *p)
     return "IPM.Note";
 }
 
+/* The report properties of a REPORT.* message (mime_report.c): rows and
+ * codes from the status part, PR_ORIGINAL_* from the returned message (or
+ * its headers), PR_REPORT_TEXT from the human-readable part (PR_BODY). */
+static int map_report(cv_mime_parser *p)
+{
+    cv_mime_report_stats st = { 0 };
+    int dsn = strcmp(p->report_type, "delivery-status") == 0;
+    const char *s = p->status.p ? p->status.p : "";
+
+    if ((dsn ? cv_mime__map_dsn(p->msg, s, p->status.n, &st)
+             : cv_mime__map_mdn(p->msg, s, p->status.n, &st)) != 0)
+        return -1;
+    if (st.malformed)
+        warn(p->sh, "report: %zu per-recipient block(s) without recipient or action skipped",
+             st.malformed);
+    if (st.dropped)
+        warn(p->sh, "report: %zu recipient block(s) past %u dropped", st.dropped,
+             CV_MIME_REPORT_MAX_ROWS);
+    if (st.cut)
+        warn(p->sh, "report: %zu field value(s) cut to %u bytes", st.cut,
+             CV_MIME_REPORT_MAX_FIELD);
+    const cv_message *orig = p->orig_att && p->orig_att <= p->msg->n_attachments
+                                 ? p->msg->attachments[p->orig_att - 1].embedded : NULL;
+    if (orig ? cv_mime__map_original(p->msg->props, orig->props) != 0
+             : p->orig_hdrs.n > 0
+                   && cv_mime__map_original_headers(p->msg->props, p->orig_hdrs.p,
+                                                    p->orig_hdrs.n) != 0)
+        return -1;
+    if (p->text) {
+        char *t = crlf(p->text);
+        if (!t)
+            return -1;
+        int r = st_bag_set_str(p->msg->props, PR_REPORT_TEXT, t);
+        free(t);
+        if (r != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Ends the input of p and builds its message. */
 static int finish_msg(cv_mime_parser *p, cv_message **out)
 {
@@ -1205,6 +1256,8 @@ static int finish_msg(cv_mime_parser *p, cv_message **out)
                       : p->mclass == MC_SMIME ? "IPM.Note.SMIME"
                       : p->mclass == MC_REPORT ? report_class(p) : "IPM.Note";
     if (st_bag_set_str(bag, PR_MESSAGE_CLASS, cls) != 0)
+        return fail(p);
+    if (strncmp(cls, "REPORT.", 7) == 0 && map_report(p) != 0)
         return fail(p);
     if (p->text || (p->own_sh && p->sh->trunc)) {
         char *t = crlf(p->text ? p->text : "");
@@ -1276,6 +1329,7 @@ void cv_mime_parser_free(cv_mime_parser *p)
     free(p->fr);
     buf_free(&p->carry);
     buf_free(&p->status);
+    buf_free(&p->orig_hdrs);
     free(p->text);
     free(p->html);
     cv_message_free(p->msg);
