@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/mail.h"
 #include "convert/mime.h"
 #include "davsync/href.h"
 #include "davsync/sync_int.h"
@@ -611,6 +612,17 @@ static void fetch_done(void *arg, const ds_http_result *res)
         }
         if (!code && !m)
             code = ST_ERROR;
+    }
+    if (!code) {
+        /* winmail.dat merged and bodies kept in step, as Outlook expects.
+         * Attachment data already went to the spool, so a winmail.dat
+         * spooled there stays an attachment for now (no cv_source yet). */
+        int merged = cv_mail_from_mime(m, NULL, NULL);
+        if (merged < 0)
+            code = merged;
+        else if (merged == 1)
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: winmail.dat kept as is: %s", f->it->url,
+                st_error_last());
     }
     uint64_t t0 = st_os_time_ms();
     if (!code)
