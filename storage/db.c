@@ -5,6 +5,12 @@
  * nested transactions (BEGIN IMMEDIATE outside, SAVEPOINTs inside) and the
  * mapping of SQLite errors to ours with a message naming the file.
  *
+ * Busy waits: our own handler polls every 1 ms up to the timeout (SQLite's
+ * default backs off to 100 ms sleeps, so a writer could miss many short
+ * gaps between another thread's batches) and counts, per file, the
+ * connections waiting, so that a bulk importer can step aside between
+ * batches (st_db__writers_waiting).
+ *
  * Invariant: the connection and its statements are used by the thread that
  * opened them only. Never: leave a transaction open after an error at depth
  * 0 (SQLite may or may not have rolled back by itself after SQLITE_FULL or
@@ -19,6 +25,64 @@
 #include "storage/strutil.h"
 
 #define BUSY_TIMEOUT_MS 5000
+
+/* ---- busy waits ---- */
+
+/* Connections waiting for a write lock, by hash of the file path. A slot
+ * shared by two files only makes an importer yield when it need not. */
+#define WAITER_SLOTS 64
+static _Atomic int waiters_by_file[WAITER_SLOTS];
+
+static _Atomic int *waiter_slot(const char *path)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return &waiters_by_file[h % WAITER_SLOTS];
+}
+
+/* The wait is over (the lock was taken, or the statement gave up or never
+ * waited): stop counting this connection. Called after every statement
+ * that takes the write lock; a wait in any other statement is settled by
+ * the next of them on this connection. */
+static void busy_settle(st_db *d)
+{
+    if (d->busy_counted) {
+        atomic_fetch_sub_explicit(d->waiters, 1, memory_order_relaxed);
+        d->busy_counted = 0;
+    }
+}
+
+static int busy_wait(void *ctx, int count)
+{
+    st_db *d = ctx;
+    uint64_t now = st_os_time_ms();
+    if (count == 0) {
+        d->busy_since_ms = now;
+        if (!d->busy_counted) {
+            atomic_fetch_add_explicit(d->waiters, 1, memory_order_relaxed);
+            d->busy_counted = 1;
+        }
+    }
+    if (now - d->busy_since_ms >= (uint64_t)d->busy_timeout_ms) {
+        busy_settle(d);
+        return 0;   /* SQLITE_BUSY to the caller */
+    }
+    st_os_sleep_ms(1);
+    return 1;
+}
+
+void st_db__set_busy_timeout(st_db *d, int ms)
+{
+    d->busy_timeout_ms = ms > 0 ? ms : 0;
+    sqlite3_busy_handler(d->db, busy_wait, d);
+}
+
+int st_db__writers_waiting(const st_db *d)
+{
+    int n = atomic_load_explicit(d->waiters, memory_order_relaxed) - d->busy_counted;
+    return n > 0 ? n : 0;
+}
 
 static int collate_nocase(void *ctx, int alen, const void *a, int blen, const void *b)
 {
@@ -98,6 +162,7 @@ int st_db__err(st_db *d, int rc, const char *what)
 int st_db__exec(st_db *d, const char *sql)
 {
     int rc = sqlite3_exec(d->db, sql, NULL, NULL, NULL);
+    busy_settle(d);
     if (rc != SQLITE_OK)
         return st_db__err(d, sqlite3_extended_errcode(d->db), "executing SQL");
     return 0;
@@ -283,6 +348,7 @@ int st_db__begin(st_db *d)
     }
     if (d->depth == 0) {
         int rc = sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        busy_settle(d);
         if (rc != SQLITE_OK)
             return st_db__err(d, sqlite3_extended_errcode(d->db), "starting a write");
         d->failed = 0;
@@ -325,6 +391,7 @@ int st_db__commit(st_db *d)
         return ST_ERROR;
     }
     int rc = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL);
+    busy_settle(d);
     if (rc != SQLITE_OK) {
         int code = st_db__err(d, sqlite3_extended_errcode(d->db), "committing");
         rollback_outer(d);
@@ -357,6 +424,7 @@ int st_db__open(st_db *d, const char *path, int create, int readonly, int max_ve
     if (!d->path)
         return ST_ERROR;
     d->readonly = readonly;
+    d->waiters = waiter_slot(path);
     int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (readonly)
         oflags |= SQLITE_OPEN_READONLY;
@@ -380,7 +448,7 @@ int st_db__open(st_db *d, const char *path, int create, int readonly, int max_ve
         st_db__close(d);
         return ST_EREADONLY;
     }
-    sqlite3_busy_timeout(d->db, BUSY_TIMEOUT_MS);
+    st_db__set_busy_timeout(d, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(d->db, 1);
     rc = sqlite3_create_collation_v2(d->db, "ST_NOCASE", SQLITE_UTF8, NULL, collate_nocase,
         NULL);
@@ -462,6 +530,8 @@ void st_db__close(st_db *d)
             sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(d->db);
     }
+    if (d->waiters)
+        busy_settle(d);
     d->db = NULL;
     free(d->path);
     d->path = NULL;

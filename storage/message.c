@@ -1495,12 +1495,27 @@ static int batch_open(st_import *imp)
     return code;
 }
 
+/* The longest an importer steps aside after a batch for other writers. */
+#define YIELD_MAX_MS 10
+
 static int batch_maybe_commit(st_import *imp)
 {
     if (!imp->open || st_os_time_ms() - imp->s->d.txn_start_ms < imp->budget_ms)
         return 0;
     imp->open = 0;
-    return st_store__commit(imp->s);
+    int code = st_store__commit(imp->s);
+    /* Another connection is waiting for the write lock: let it take it
+     * before our next BEGIN IMMEDIATE (its busy handler polls every 1 ms;
+     * without this the importer, never sleeping, nearly always wins the
+     * race and a single save waits many batches). Bounded, in case a
+     * count outlives its wait (db.c, busy_settle). */
+    if (st_db__writers_waiting(&imp->s->d) > 0) {
+        uint64_t t0 = st_os_time_ms();
+        do
+            st_os_sleep_ms(1);
+        while (st_db__writers_waiting(&imp->s->d) > 0 && st_os_time_ms() - t0 < YIELD_MAX_MS);
+    }
+    return code;
 }
 
 int st_import_message(st_import *imp, st_id *out, st_id fid, const st_bag *props,

@@ -12,6 +12,7 @@
 #define MAPIDAV_STORAGE_INT_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "storage/storage.h"
 #include "storage/strutil.h"
@@ -32,6 +33,11 @@ typedef struct st_db {
     int depth;            /* nesting of st_db__begin; 0: no transaction */
     int failed;           /* an inner level failed: the outermost commit rolls back */
     uint64_t txn_start_ms;/* monotonic time of the outermost BEGIN */
+    int busy_timeout_ms;  /* how long the busy handler waits for the write lock */
+    uint64_t busy_since_ms; /* monotonic time the current wait began */
+    int busy_counted;     /* this connection is counted in *waiters */
+    _Atomic int *waiters; /* process-wide count of connections to this file waiting for
+                           * the write lock (a shared slot keyed by the path's hash) */
     st_db__stmt cache[ST_DB__CACHE]; /* prepared statements */
     int n_cache;          /* entries used in cache */
 } st_db;
@@ -76,6 +82,15 @@ int st_db__texts(st_db *d, char **const *outs, int n, const char *sql, int64_t a
 int st_db__ids(st_db *d, st_id **out, size_t *n, sqlite3_stmt *st, const char *what);
 /* Runs sql (a string literal returning no rows) with ?1 bound to arg. */
 int st_db__run_int(st_db *d, const char *sql, int64_t arg, const char *what);
+/* How long a statement waits for another connection's write lock before
+ * ST_EBUSY (polling every 1 ms; 0: not at all). Replaces
+ * sqlite3_busy_timeout, which would drop our handler. */
+void st_db__set_busy_timeout(st_db *d, int ms);
+/* How many other connections of this process to d's file are waiting for
+ * the write lock right now (approximate: files whose paths share a hash
+ * slot are counted together; a differently spelled path is not). A bulk
+ * writer yields between batches while it is above 0. */
+int st_db__writers_waiting(const st_db *d);
 /* BEGIN IMMEDIATE at depth 0, else just depth+1. */
 int st_db__begin(st_db *d);
 /* COMMIT at the outermost level (ROLLBACK if an inner level failed). */

@@ -108,7 +108,7 @@ void st_store_guid(const st_store *s, st_guid *out)
 
 void st_store_set_busy_timeout(st_store *s, int ms)
 {
-    sqlite3_busy_timeout(s->d.db, ms);
+    st_db__set_busy_timeout(&s->d, ms);
 }
 
 static int save_counters(st_store *s);
