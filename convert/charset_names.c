@@ -47,6 +47,7 @@
 
 #include "convert/charset_int.h"
 #include "convert/message.h"
+#include "convert/utf8.h"
 #include "storage/error.h"
 
 /* ------------------------------------------------------------------ */
@@ -1030,8 +1031,7 @@ void cv_cs__buf_put(cv_cs__buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-/* Writes cp as UTF-8 at o (room for 4 bytes); returns the bytes written. */
-static size_t put_utf8(char *o, uint32_t cp)
+size_t cv_utf8__put(char *o, uint32_t cp)
 {
     if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
         cp = 0xFFFD;
@@ -1061,7 +1061,7 @@ void cv_cs__buf_put_cp(cv_cs__buf *b, uint32_t cp)
 {
     if (cv_cs__buf_grow(b, 4) != 0)
         return;
-    b->len += put_utf8(b->data + b->len, cp);
+    b->len += cv_utf8__put(b->data + b->len, cp);
     b->data[b->len] = '\0';
 }
 
@@ -1077,7 +1077,7 @@ void cv_cs__buf_put_utf16(cv_cs__buf *b, const uint16_t *w, size_t n)
             u = 0x10000 + ((u - 0xD800) << 10) + (w[i + 1] - 0xDC00u);
             i++;
         }
-        o += put_utf8(o, u);
+        o += cv_utf8__put(o, u);
     }
     b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';
@@ -1194,10 +1194,10 @@ static void dec_utf16(cv_cs__buf *b, const unsigned char *s, size_t n, int be)
                 i += 2;
             }
         }
-        o += put_utf8(o, u); /* an unpaired surrogate comes out as U+FFFD */
+        o += cv_utf8__put(o, u); /* an unpaired surrogate comes out as U+FFFD */
     }
     if (n & 1)
-        o += put_utf8(o, 0xFFFD);
+        o += cv_utf8__put(o, 0xFFFD);
     b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';
 }
@@ -1264,7 +1264,7 @@ static void dec_sbcs(cv_cs__buf *b, const uint16_t *table, const unsigned char *
     size_t extra = 0;
 
     for (int k = 0; k < 128; k++)
-        ul[k] = (unsigned char)put_utf8((char *)ub[k], table[k]);
+        ul[k] = (unsigned char)cv_utf8__put((char *)ub[k], table[k]);
     for (size_t i = 0; i < n;) {
         i = skip_ascii(s, i, n);
         while (i < n && s[i] >= 0x80)

@@ -17,9 +17,11 @@
 
 #include "convert/json.h"
 #include "convert/mime_int.h"
+#include "convert/utf8.h"
 #include "storage/error.h"
 #include "storage/props_guids.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 enum { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
 
@@ -79,43 +81,13 @@ static int hex4(const char *s, uint32_t *out)
 {
     uint32_t v = 0;
     for (int k = 0; k < 4; k++) {
-        char c = s[k];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
+        int d = st_hex_digit(s[k]);
+        if (d < 0)
             return -1;
+        v = v << 4 | (uint32_t)d;
     }
     *out = v;
     return 0;
-}
-
-static size_t utf8_put(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
@@ -218,7 +190,7 @@ static int parse_string(jparser *p, char **out, size_t *out_len)
                 free(o);
                 return fail(p, CV_EPARSE, esc, "unpaired surrogate in \\u escape");
             }
-            n += utf8_put(o + n, cp);   /* at most 4 bytes for 6 or 12 source bytes */
+            n += cv_utf8__put(o + n, cp);   /* at most 4 bytes for 6 or 12 source bytes */
             break;
         }
         default:

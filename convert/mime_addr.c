@@ -13,6 +13,7 @@
 
 #include "convert/mime_int.h"
 #include "storage/error.h"
+#include "storage/strutil.h"
 
 typedef struct sbuf {
     char *p;     /* bytes, NUL-terminated */
@@ -22,18 +23,8 @@ typedef struct sbuf {
 
 static int sb_add(sbuf *b, const char *s, size_t len)
 {
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 32;
-        while (nc < b->n + len + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            st_error_set("out of memory");
-            return -1;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
+    if (st_reserve(&b->p, &b->cap, b->n + len + 1, 32) < 0)
+        return -1;
     memcpy(b->p + b->n, s, len);
     b->n += len;
     b->p[b->n] = 0;

@@ -11,6 +11,7 @@
 
 #include "convert/mime_int.h"
 #include "storage/error.h"
+#include "storage/strutil.h"
 
 static const signed char b64_val[256] = {
 #define X -1
@@ -76,17 +77,6 @@ size_t cv_mime__b64_flush(cv_b64_state *st, uint8_t *out)
     return n;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 size_t cv_mime__qp_decode(cv_qp_state *st, uint8_t *out, const char *in, size_t len, int at_eol)
 {
     uint8_t *o = out;
@@ -105,7 +95,7 @@ size_t cv_mime__qp_decode(cv_qp_state *st, uint8_t *out, const char *in, size_t 
             }
             return 0;
         }
-        int h1 = hexval((unsigned char)in[0]);
+        int h1 = st_hex_digit((unsigned char)in[0]);
         if (h1 < 0) {
             *o++ = '=';
         } else if (len == 1) {
@@ -118,8 +108,8 @@ size_t cv_mime__qp_decode(cv_qp_state *st, uint8_t *out, const char *in, size_t 
                 st->nhold = 2;
             }
             return (size_t)(o - out);
-        } else if (hexval((unsigned char)in[1]) >= 0) {
-            *o++ = (uint8_t)(h1 << 4 | hexval((unsigned char)in[1]));
+        } else if (st_hex_digit((unsigned char)in[1]) >= 0) {
+            *o++ = (uint8_t)(h1 << 4 | st_hex_digit((unsigned char)in[1]));
             i = 2;
         } else {
             *o++ = '=';
@@ -134,9 +124,9 @@ size_t cv_mime__qp_decode(cv_qp_state *st, uint8_t *out, const char *in, size_t 
             }
             return (size_t)(o - out);
         }
-        int h2 = hexval((unsigned char)in[0]);
+        int h2 = st_hex_digit((unsigned char)in[0]);
         if (h2 >= 0) {
-            *o++ = (uint8_t)(hexval((unsigned char)st->hold[1]) << 4 | h2);
+            *o++ = (uint8_t)(st_hex_digit((unsigned char)st->hold[1]) << 4 | h2);
             i = 1;
         } else {
             *o++ = '=';
@@ -162,7 +152,7 @@ size_t cv_mime__qp_decode(cv_qp_state *st, uint8_t *out, const char *in, size_t 
             }
             break;
         }
-        int h1 = hexval((unsigned char)in[i]);
+        int h1 = st_hex_digit((unsigned char)in[i]);
         if (h1 < 0) {
             *o++ = '='; /* not an escape: keep it, the next byte follows */
             continue;
@@ -179,7 +169,7 @@ size_t cv_mime__qp_decode(cv_qp_state *st, uint8_t *out, const char *in, size_t 
             i++;
             break;
         }
-        int h2 = hexval((unsigned char)in[i + 1]);
+        int h2 = st_hex_digit((unsigned char)in[i + 1]);
         if (h2 < 0) {
             *o++ = '=';
             continue;
@@ -237,10 +227,10 @@ int cv_mime__q_decode_all(uint8_t **out, size_t *out_len, const char *in, size_t
         if (in[i] == '_') {
             buf[n++] = ' ';
         } else if (in[i] == '=' && i + 2 < len
-                   && hexval((unsigned char)in[i + 1]) >= 0
-                   && hexval((unsigned char)in[i + 2]) >= 0) {
-            buf[n++] = (uint8_t)(hexval((unsigned char)in[i + 1]) << 4
-                                 | hexval((unsigned char)in[i + 2]));
+                   && st_hex_digit((unsigned char)in[i + 1]) >= 0
+                   && st_hex_digit((unsigned char)in[i + 2]) >= 0) {
+            buf[n++] = (uint8_t)(st_hex_digit((unsigned char)in[i + 1]) << 4
+                                 | st_hex_digit((unsigned char)in[i + 2]));
             i += 2;
         } else {
             buf[n++] = (uint8_t)in[i];

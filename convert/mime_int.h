@@ -1,7 +1,8 @@
 /*
  * mime_int.h: what the convert/mime_*.c files share (private to convert/).
  *
- * mime_codec.c   base64 / quoted-printable, incremental decoders, encoders
+ * mime_codec.c   base64 / quoted-printable, incremental decoders, encoders,
+ *                cv_mime__reserve (the growable buffers of the mime files)
  * mime_header.c  header blocks, RFC 2047 words, RFC 2231 parameters, charsets
  * mime_addr.c    address lists
  * mime_date.c    dates -> FILETIME ticks
@@ -178,5 +179,6 @@ int cv_mime__oneoff_entryid(uint8_t **out, size_t *len, const char *name, const 
 /* Splits a subject prefix ("RE: ", "AW: ", "Fwd: "): its length in bytes,
  * 0 when none. */
 size_t cv_mime__subject_prefix_len(const char *subject);
+
 
 #endif /* MAPIDAV_CONVERT_MIME_INT_H */

@@ -43,6 +43,7 @@
 #include "convert/mime_report.h"
 #include "storage/error.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 typedef struct jbuf {
     char *p;    /* NUL-terminated */
@@ -53,18 +54,8 @@ typedef struct jbuf {
 static int jadd(jbuf *b, const char *s)
 {
     size_t len = strlen(s);
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->n + len + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            st_error_set("out of memory");
-            return -1;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
+    if (st_reserve(&b->p, &b->cap, b->n + len + 1, 64) < 0)
+        return -1;
     memcpy(b->p + b->n, s, len + 1);
     b->n += len;
     return 0;

@@ -34,6 +34,7 @@
 #include "storage/error.h"
 #include "storage/log.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 #define SINK_CHUNK ((size_t)64 << 10) /* bytes buffered before a sink write */
 #define STATUS_MAX ((size_t)64 << 10) /* delivery-status text kept to read Action: */
@@ -46,18 +47,8 @@ typedef struct buf {
 
 static int buf_add(buf *b, const void *data, size_t len)
 {
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->n + len + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            st_error_set("out of memory");
-            return -1;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
+    if (st_reserve(&b->p, &b->cap, b->n + len + 1, 256) < 0)
+        return -1;
     if (len)
         memcpy(b->p + b->n, data, len);
     b->n += len;

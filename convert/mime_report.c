@@ -42,6 +42,7 @@
 #include "convert/mime_report.h"
 #include "storage/error.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 /* ---- blocks and fields ---- */
 
@@ -228,18 +229,8 @@ typedef struct jstr {
 static int jcat(jstr *b, const char *s)
 {
     size_t l = strlen(s);
-    if (b->n + l + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->n + l + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            st_error_set("out of memory");
-            return -1;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
+    if (st_reserve(&b->p, &b->cap, b->n + l + 1, 64) < 0)
+        return -1;
     memcpy(b->p + b->n, s, l + 1);
     b->n += l;
     return 0;

@@ -22,6 +22,7 @@
 #include "convert/charset.h"
 #include "convert/rtf.h"
 #include "storage/error.h"
+#include "storage/strutil.h"
 
 /* ==== Buffers ==== */
 
@@ -995,17 +996,6 @@ static void control_word(reader *r, const char *name, int32_t param, int has, in
     }
 }
 
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* After a backslash. */
 static void control(reader *r)
 {
@@ -1023,8 +1013,8 @@ static void control(reader *r)
     r->p++;
     switch (c) {
     case '\'': {
-        int hi = r->p < r->end ? hexval(r->p[0]) : -1;
-        int lo = r->end - r->p > 1 ? hexval(r->p[1]) : -1;
+        int hi = r->p < r->end ? st_hex_digit(r->p[0]) : -1;
+        int lo = r->end - r->p > 1 ? st_hex_digit(r->p[1]) : -1;
         if (hi < 0 || lo < 0)
             return;  /* a broken escape: dropped */
         r->p += 2;

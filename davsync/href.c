@@ -13,6 +13,7 @@
 #include "davsync/href.h"
 #include "davsync/http_error.h"
 #include "storage/error.h"
+#include "storage/strutil.h"
 
 /* A growable string. */
 struct sbuf {
@@ -26,17 +27,9 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
+    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 64) != 0) {
+        b->oom = 1;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -81,17 +74,6 @@ static int word_is(const char *s, size_t n, const char *w)
             return 0;
     }
     return 1;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static int is_unreserved(int c)
@@ -152,9 +134,9 @@ static int norm_escapes(struct sbuf *b, const char *s, size_t n, int is_query)
             st_error_set("href has a control character (0x%02x)", c);
             return DS_EPROTO;
         }
-        if (c == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0
-            && hexval((unsigned char)s[i + 2]) >= 0) {
-            int v = hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]);
+        if (c == '%' && i + 2 < n && st_hex_digit((unsigned char)s[i + 1]) >= 0
+            && st_hex_digit((unsigned char)s[i + 2]) >= 0) {
+            int v = st_hex_digit((unsigned char)s[i + 1]) * 16 + st_hex_digit((unsigned char)s[i + 2]);
             if (is_unreserved(v))
                 sb_addc(b, (char)v);
             else {

@@ -21,6 +21,7 @@
 #include "storage/error.h"
 #include "storage/log.h"
 #include "storage/os.h"
+#include "storage/strutil.h"
 
 #define ERROR_BODY_MAX (64u * 1024u)
 #define MAX_REDIRECTS 10
@@ -82,16 +83,8 @@ static char *xstrdup(const char *s)
 
 static int mbuf_add(struct mbuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return -1;
-        b->p = p;
-        b->cap = cap;
-    }
+    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 4096) != 0)
+        return -1;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';

@@ -699,19 +699,6 @@ static int apply_flags(down *d, const sitem *it, const litem *l)
     return code;
 }
 
-static int folder_display(ds_sync *s, char **out, st_id fid)
-{
-    st_bag *b = NULL;
-    *out = NULL;
-    int code = st_folder_get(s->store, &b, fid);
-    if (code)
-        return code;
-    const st_value *v = st_bag_get(b, PR_DISPLAY_NAME_W);
-    *out = strdup(v && v->v.str ? v->v.str : "");
-    st_bag_free(b);
-    return *out ? 0 : ST_ERROR;
-}
-
 int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
 {
     char *url = NULL, *name = NULL;
@@ -734,7 +721,7 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         code = DS_EPROTO;
     }
     if (!code)
-        code = folder_display(s, &name, fid);
+        code = ds_sync__folder_name(s, &name, fid);
     d.name = name;
     uint64_t t0 = st_os_time_ms(), t1 = t0, t2 = t0;
     if (!code) {

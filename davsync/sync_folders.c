@@ -27,6 +27,7 @@
 #include "storage/log.h"
 #include "storage/props_guids.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 #define MAX_LEVELS 64
 #define MAX_COLLECTIONS 100000
@@ -54,17 +55,6 @@ typedef struct listing {
     int done;
 } listing;
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Last path segment of a collection URL, percent-decoded when that gives
  * valid UTF-8 without NUL, else as it is. */
 static char *segment_name(const char *url)
@@ -89,8 +79,8 @@ static char *segment_name(const char *url)
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
-        if (raw[i] == '%' && i + 2 < n && (hi = hexval(raw[i + 1])) >= 0 &&
-            (lo = hexval(raw[i + 2])) >= 0) {
+        if (raw[i] == '%' && i + 2 < n && (hi = st_hex_digit(raw[i + 1])) >= 0 &&
+            (lo = st_hex_digit(raw[i + 2])) >= 0) {
             char ch = (char)(hi * 16 + lo);
             if (!ch)
                 ok = 0;
@@ -263,7 +253,7 @@ static ds_folder_role role_of(const char *name)
     return DS_ROLE_NONE;
 }
 
-static int folder_name(ds_sync *s, char **out, st_id fid)
+int ds_sync__folder_name(ds_sync *s, char **out, st_id fid)
 {
     *out = NULL;
     st_bag *b = NULL;
@@ -329,7 +319,7 @@ static int apply_coll(ds_sync *s, const coll *c, const st_id *pend, size_t npend
         char *cur = NULL;
         code = st_folder_parent(s->store, &cur_parent, fid);
         if (!code)
-            code = folder_name(s, &cur, fid);
+            code = ds_sync__folder_name(s, &cur, fid);
         if (!code && (cur_parent != parent || strcmp(cur, c->name) != 0) &&
             ds_sync__has_id(pend, npend, fid)) {
             /* Renamed or moved here too: the up-sync sends ours. */

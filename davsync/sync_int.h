@@ -37,4 +37,8 @@ int ds_sync__journal_objects(ds_sync *s, st_id **out, size_t *n, int folders_onl
 /* 1 if id is in the sorted array. */
 int ds_sync__has_id(const st_id *ids, size_t n, st_id id);
 
+/* *out = the display name of folder fid ("" when it has none), malloc'd.
+ * 0, or the store's error, or ST_ERROR (out of memory). */
+int ds_sync__folder_name(ds_sync *s, char **out, st_id fid);
+
 #endif /* MAPIDAV_DAVSYNC_SYNC_INT_H */

@@ -13,6 +13,7 @@
 
 #include "davsync/xml.h"
 #include "storage/error.h"
+#include "storage/strutil.h"
 
 #define MAX_NS 32
 
@@ -29,18 +30,10 @@ static void add(struct doc *d, const char *s, size_t n)
 {
     if (d->err)
         return;
-    if (d->len + n + 1 > d->cap) {
-        size_t cap = d->cap ? d->cap : 512;
-        while (cap < d->len + n + 1)
-            cap *= 2;
-        char *p = realloc(d->p, cap);
-        if (!p) {
-            d->err = ST_ERROR;
-            st_error_set("out of memory");
-            return;
-        }
-        d->p = p;
-        d->cap = cap;
+    if (st_reserve(&d->p, &d->cap, d->len + n + 1, 512) != 0) {
+        d->err = ST_ERROR;
+        st_error_set("out of memory");
+        return;
     }
     memcpy(d->p + d->len, s, n);
     d->len += n;
@@ -206,10 +199,20 @@ static int finish(char **out, struct doc *d)
     return 0;
 }
 
-static void declare_names(struct doc *d, const ds_xml_name *props, size_t n)
+/* Checks the property names, declares DAV:, root_ns and the properties'
+ * namespaces (in that order) and opens the root element. 0 or DS_EPROTO. */
+static int begin_doc(struct doc *d, const ds_xml_name *props, size_t nprops,
+                     const char *root_ns, const char *root)
 {
-    for (size_t i = 0; i < n; i++)
+    int rc = check_names(props, nprops);
+    if (rc != 0)
+        return rc;
+    prefix_of(d, DS_NS_DAV);
+    prefix_of(d, root_ns);
+    for (size_t i = 0; i < nprops; i++)
         prefix_of(d, props[i].ns);
+    open_root(d, root_ns, root);
+    return 0;
 }
 
 int ds_xml_propfind(char **out, const ds_xml_name *props, size_t nprops)
@@ -218,11 +221,8 @@ int ds_xml_propfind(char **out, const ds_xml_name *props, size_t nprops)
     int rc;
 
     *out = NULL;
-    if ((rc = check_names(props, nprops)) != 0)
+    if ((rc = begin_doc(&d, props, nprops, DS_NS_DAV, "propfind")) != 0)
         return rc;
-    prefix_of(&d, DS_NS_DAV);
-    declare_names(&d, props, nprops);
-    open_root(&d, DS_NS_DAV, "propfind");
     if (nprops == 0)
         tag(&d, DS_NS_DAV, "allprop", "/");
     else
@@ -270,11 +270,8 @@ int ds_xml_sync_collection(char **out, const char *token, const ds_xml_name *pro
     int rc;
 
     *out = NULL;
-    if ((rc = check_names(props, nprops)) != 0)
+    if ((rc = begin_doc(&d, props, nprops, DS_NS_DAV, "sync-collection")) != 0)
         return rc;
-    prefix_of(&d, DS_NS_DAV);
-    declare_names(&d, props, nprops);
-    open_root(&d, DS_NS_DAV, "sync-collection");
     tag(&d, DS_NS_DAV, "sync-token", "<");
     add_escaped(&d, token ? token : "");
     tag(&d, DS_NS_DAV, "sync-token", "</");
@@ -304,12 +301,8 @@ int ds_xml_multiget(char **out, ds_xml_multiget_kind kind, const ds_xml_name *pr
     int rc;
 
     *out = NULL;
-    if ((rc = check_names(props, nprops)) != 0)
+    if ((rc = begin_doc(&d, props, nprops, ns, root)) != 0)
         return rc;
-    prefix_of(&d, DS_NS_DAV);
-    prefix_of(&d, ns);
-    declare_names(&d, props, nprops);
-    open_root(&d, ns, root);
     prop_list(&d, props, nprops);
     for (size_t i = 0; i < nhrefs; i++) {
         tag(&d, DS_NS_DAV, "href", "<");

@@ -26,6 +26,7 @@
 #include "davsync/xml.h"
 #include "storage/error.h"
 #include "storage/log.h"
+#include "storage/strutil.h"
 
 #define NS_SEP ' '
 
@@ -109,16 +110,8 @@ struct ds_ms_parser {
 
 static int buf_add(struct buf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return -1;
-        b->p = p;
-        b->cap = cap;
-    }
+    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 128) != 0)
+        return -1;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';

@@ -54,3 +54,25 @@ int st_hex_digit(int c)
         return c - 'A' + 10;
     return -1;
 }
+
+int st_reserve(char **p, size_t *cap, size_t need, size_t first)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : (first ? first : 64);
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2) {
+            st_error_set("out of memory");
+            return -1;
+        }
+        nc *= 2;
+    }
+    char *np = realloc(*p, nc);
+    if (!np) {
+        st_error_set("out of memory");
+        return -1;
+    }
+    *p = np;
+    *cap = nc;
+    return 0;
+}

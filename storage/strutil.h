@@ -24,6 +24,11 @@ char *st_memdup(const void *p, size_t len);
  * when that fails (p is then unchanged and still the caller's to free). */
 void *st_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
 
+/* Grows the malloc'd buffer *p of *cap bytes (NULL and 0 at first) to hold
+ * at least need bytes: first bytes at first, then doubling. 0, or -1 with
+ * "out of memory" set; on failure *p and *cap are unchanged. */
+int st_reserve(char **p, size_t *cap, size_t need, size_t first);
+
 /* The value of an ASCII hex digit ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
 int st_hex_digit(int c);
 

@@ -170,17 +170,9 @@ int cmd_mime(int argc, char **argv)
     if (argc < 2)
         return usage();
     if (!strcmp(argv[1], "show")) {
-        const char *path = NULL;
-        int data = 0;
-        for (int i = 2; i < argc; i++) {
-            if (!strcmp(argv[i], "--data"))
-                data = 1;
-            else if (!path)
-                path = argv[i];
-            else
-                return usage();
-        }
-        return path ? show(path, data) : usage();
+        const char *path;
+        int data;
+        return tool_show_args(&path, &data, argc - 1, argv + 1) == 0 ? show(path, data) : usage();
     }
     if (!strcmp(argv[1], "build")) {
         const char *path = NULL, *out = NULL;

@@ -33,17 +33,7 @@ int cmd_tnef(int argc, char **argv)
     size_t json_len = 0;
     int rc = 1;
 
-    if (argc < 2 || strcmp(argv[1], "show"))
-        return usage();
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--data"))
-            data = 1;
-        else if (!path)
-            path = argv[i];
-        else
-            return usage();
-    }
-    if (!path)
+    if (argc < 2 || strcmp(argv[1], "show") || tool_show_args(&path, &data, argc - 1, argv + 1))
         return usage();
     if (tool_read_file(&in, &in_len, path))
         return 1;

@@ -1,9 +1,9 @@
 /*
  * mapidav.c: the command-line tool that drives the portable core headless:
  * the dispatcher. Each command group lives in its own file (cmd_mime.c,
- * cmd_rtf.c, cmd_tnef.c); `version` and `help` are here. Account set-up,
- * sync, status, list, dump, check and rebuild come with the storage and
- * sync issues.
+ * cmd_rtf.c, cmd_tnef.c); `version`, `help` and the `show` arguments the
+ * groups share are here. Account set-up, sync, status, list, dump, check
+ * and rebuild come with the storage and sync issues.
  * Invariant: exit 0 done, 1 bad input, 2 wrong usage. Never: print a
  * password or a token.
  */
@@ -15,6 +15,21 @@
 #include "storage/log.h"
 #include "storage/storage.h"
 #include "tools/tool.h"
+
+int tool_show_args(const char **path, int *data, int argc, char **argv)
+{
+    *path = NULL;
+    *data = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--data"))
+            *data = 1;
+        else if (!*path)
+            *path = argv[i];
+        else
+            return -1;
+    }
+    return *path ? 0 : -1;
+}
 
 static void usage(FILE *to)
 {

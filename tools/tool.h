@@ -24,6 +24,10 @@ int cmd_tnef(int argc, char **argv);
 int tool_read_file(uint8_t **out, size_t *out_len, const char *path);
 /* Writes len bytes to path ("-" or NULL: standard output). 0 or 1 (printed). */
 int tool_write_file(const char *path, const void *data, size_t len);
+/* The arguments of "GROUP show [--data] FILE" after "show" (argv[0]):
+ * *path = FILE, *data = 1 with --data (else 0). 0, or -1 for wrong usage
+ * (no FILE, or more than one). */
+int tool_show_args(const char **path, int *data, int argc, char **argv);
 /* Prints "mapidav: fmt..." and a newline to standard error; returns 1. */
 int tool_fail(const char *fmt, ...) ST_PRINTF(1, 2);
 

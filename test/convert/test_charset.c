@@ -17,6 +17,7 @@
 
 #include "convert/charset.h"
 #include "convert/message.h"
+#include "utf8_check.h"
 #include "testutil.h"
 
 #ifndef _WIN32
@@ -197,42 +198,6 @@ static void hex(char *out, size_t size, const char *s, size_t n)
     out[0] = '\0';
     for (size_t i = 0; i < n && k + 4 < size; i++)
         k += (size_t)snprintf(out + k, size - k, "%02x ", (unsigned char)s[i]);
-}
-
-/* Well-formed UTF-8 (U+0000 allowed), NUL-terminated at len. */
-static int utf8_ok(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[len] != 0)
-        return 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = p[i];
-        size_t need;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            need = 1, cp = c & 0x1Fu, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2, cp = c & 0x0Fu, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3, cp = c & 0x07u, min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (len - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (p[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
 }
 
 static void test_decode_cases(void)

@@ -25,6 +25,8 @@
 
 #include "convert/charset.h"
 #include "convert/message.h"
+#include "fnv.h"
+#include "utf8_check.h"
 #include "testutil.h"
 
 struct row {
@@ -341,18 +343,6 @@ static const struct {
     {"KOI8-R", 0x554abeaf0d7fe506ull},
 };
 
-#define FNV_START 0xcbf29ce484222325ull
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 static const char *corpus;
 
 static char *read_file(const char *rel, size_t *len)
@@ -387,29 +377,6 @@ static char *read_file(const char *rel, size_t *len)
     fclose(f);
     *len = n;
     return buf ? buf : malloc(1);
-}
-
-/* Well-formed UTF-8 with the NUL at len. */
-static int utf8_ok(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[len] != 0)
-        return 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = p[i];
-        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
-        if (need == 4 || len - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-        if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) ||
-            (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
 }
 
 /* The charset labels a file declares: charset=x (quoted or not) and

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "convert/charset.h"
+#include "fnv.h"
 #include "testutil.h"
 
 struct expect {
@@ -53,18 +54,6 @@ static const struct expect expects[] = {
 /* EUC-JP 0x8F a b, a and b 0xA1-0xFE, each followed by a line feed. */
 static const uint64_t expect_jis0212 = 0x31f2f93bfe4a587bull;
 #endif
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
-#define FNV_START 0xcbf29ce484222325ull
 
 /* The decode input for one lead byte. */
 static size_t decode_row(unsigned char *buf, const char *label, unsigned lead)

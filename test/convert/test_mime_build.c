@@ -15,39 +15,17 @@
 #include "convert/mime.h"
 #include "convert/mime_int.h"
 #include "storage/props_tags.h"
+#include "corpus_util.h"
 #include "testutil.h"
-
-typedef struct sb {
-    char *p;
-    size_t n, cap;
-    int fail_after; /* >0: the write number that fails */
-    int writes;
-} sb;
+#include "mime_test_util.h"
 
 static int sb_write(void *ctx, const void *data, size_t len)
 {
     sb *b = ctx;
     if (b->fail_after && ++b->writes >= b->fail_after)
         return -1;
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->n + len + 1)
-            nc *= 2;
-        b->p = realloc(b->p, nc);
-        if (!b->p)
-            abort();
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, data, len);
-    b->n += len;
-    b->p[b->n] = 0;
+    sb_add(b, data, len);
     return 0;
-}
-
-static const char *str(const st_bag *bag, uint32_t tag)
-{
-    const st_value *v = st_bag_get(bag, tag);
-    return v ? v->v.str : NULL;
 }
 
 static int same_str(const st_bag *a, const st_bag *b, uint32_t tag)
@@ -584,25 +562,6 @@ static void test_long_lines(void)
     free(spaced);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *d = malloc((size_t)n + 1);
-    if (!d || fread(d, 1, (size_t)n, f) != (size_t)n) {
-        free(d);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return d;
-}
-
 /* Round-trips a few corpus messages of different shapes, when present. */
 static void test_corpus(void)
 {
@@ -623,7 +582,7 @@ static void test_corpus(void)
         char path[1024];
         size_t len = 0;
         snprintf(path, sizeof path, "%s/mime/%s", root, files[i]);
-        char *d = read_file(path, &len);
+        char *d = corpus_read_file(path, &len);
         if (!d)
             continue;
         round_trip(files[i], d, len, 1);

@@ -20,37 +20,9 @@
 
 #include "convert/mime.h"
 #include "storage/props_tags.h"
+#include "corpus_util.h"
+#include "mime_digest.h"
 #include "testutil.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -276,7 +248,7 @@ static size_t rcpts_of(const cv_message *m, uint32_t type, const char **out, siz
 static void check_stalwart(const char *json_path, const cv_message *m)
 {
     size_t len = 0;
-    char *text = read_file(json_path, &len);
+    char *text = corpus_read_file(json_path, &len);
     if (!text)
         return;
     const char *p = text;
@@ -328,7 +300,7 @@ static char *normalize(char *s)
 static void check_tb_out(const char *out_path, const cv_message *m)
 {
     size_t len = 0;
-    char *want = read_file(out_path, &len);
+    char *want = corpus_read_file(out_path, &len);
     if (!want)
         return;
     char *w = normalize(want);
@@ -372,7 +344,7 @@ static void check_mime4j_bins(const char *dir, const char *base, const cv_messag
         char path[1024];
         size_t len = 0;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *data = read_file(path, &len);
+        char *data = corpus_read_file(path, &len);
         if (!data)
             continue;
         ok(has_attachment_bytes(m, data, len), "%s: no attachment holds these %u bytes\n", path,
@@ -392,7 +364,7 @@ static void check_hunny(const char *corpus, const cv_message *m, int *matched)
         if (!name)
             continue;
         snprintf(path, sizeof path, "%s/hunny-and-zbateson/files/%s", corpus, name);
-        char *data = read_file(path, &len);
+        char *data = corpus_read_file(path, &len);
         if (!data)
             continue;
         const st_value *d = st_bag_get(m->attachments[i].props, PR_ATTACH_DATA_BIN);
@@ -403,36 +375,6 @@ static void check_hunny(const char *corpus, const cv_message *m, int *matched)
     }
 }
 
-/* The text form used to compare whole-feed and chunked results. */
-static void digest(const cv_message *m, unsigned long long *h)
-{
-    for (int part = 0; part < 3; part++) {
-        size_t n = part == 0 ? 1 : part == 1 ? m->n_recipients : m->n_attachments;
-        for (size_t i = 0; i < n; i++) {
-            const st_bag *b = part == 0 ? m->props : part == 1 ? m->recipients[i] : m->attachments[i].props;
-            for (size_t k = 0; k < st_bag_count(b); k++) {
-                const st_value *v = st_bag_at(b, k);
-                const unsigned char *p = NULL;
-                size_t len = 0;
-                *h = (*h ^ v->tag) * 1099511628211ULL;
-                if (PROP_TYPE(v->tag) == PT_UNICODE) {
-                    p = (const unsigned char *)v->v.str;
-                    len = strlen(v->v.str);
-                } else if (PROP_TYPE(v->tag) == PT_BINARY) {
-                    p = v->v.bin.data;
-                    len = v->v.bin.len;
-                } else {
-                    *h = (*h ^ (unsigned long long)v->v.li) * 1099511628211ULL;
-                }
-                for (size_t j = 0; j < len; j++)
-                    *h = (*h ^ p[j]) * 1099511628211ULL;
-            }
-            if (part == 2 && m->attachments[i].embedded)
-                digest(m->attachments[i].embedded, h);
-        }
-    }
-}
-
 static int n_inputs, n_oracles, hunny_matched;
 
 static void run_one(const char *corpus, const char *dir, const char *name)
@@ -440,7 +382,7 @@ static void run_one(const char *corpus, const char *dir, const char *name)
     char path[1024];
     size_t len = 0;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *data = read_file(path, &len);
+    char *data = corpus_read_file(path, &len);
     if (!data)
         return;
     n_inputs++;
@@ -458,8 +400,8 @@ static void run_one(const char *corpus, const char *dir, const char *name)
        "%s: class\n", path);
 
     /* chunked: 7-byte and 4096-byte feeds give the same */
-    unsigned long long h0 = 1469598103934665603ULL;
-    digest(m, &h0);
+    uint64_t h0 = 1469598103934665603ULL;
+    mime_digest(m, &h0, 0);
     static const size_t chunks[] = { 7, 4096 };
     for (size_t c = 0; c < 2; c++) {
         cv_mime_parser *p = NULL;
@@ -470,9 +412,9 @@ static void run_one(const char *corpus, const char *dir, const char *name)
             cv_mime_parser_feed(p, data + o, len - o < chunks[c] ? len - o : chunks[c]);
         cv_mime_parser_finish(p, &m2, NULL);
         cv_mime_parser_free(p);
-        unsigned long long h1 = 1469598103934665603ULL;
+        uint64_t h1 = 1469598103934665603ULL;
         if (m2)
-            digest(m2, &h1);
+            mime_digest(m2, &h1, 0);
         ok(m2 && h1 == h0, "%s: chunks of %u differ\n", path, (unsigned)chunks[c]);
         cv_message_free(m2);
     }

@@ -12,29 +12,9 @@
 #include "convert/mime.h"
 #include "storage/props_tags.h"
 #include "testutil.h"
+#include "mime_test_util.h"
 
 /* ---- a text form of a message, to compare results ---- */
-
-typedef struct sb {
-    char *p;
-    size_t n, cap;
-} sb;
-
-static void sb_add(sb *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 1024;
-        while (nc < b->n + len + 1)
-            nc *= 2;
-        b->p = realloc(b->p, nc);
-        if (!b->p)
-            abort();
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, s, len);
-    b->n += len;
-    b->p[b->n] = 0;
-}
 
 static void sb_printf(sb *b, const char *fmt, ...) TEST_PRINTF(2, 3);
 static void sb_printf(sb *b, const char *fmt, ...)
@@ -111,24 +91,10 @@ static cv_message *parse(const char *text, const cv_mime_options *opts, int *rc_
     return m;
 }
 
-static const char *str(const st_bag *bag, uint32_t tag)
-{
-    const st_value *v = st_bag_get(bag, tag);
-    return v ? v->v.str : NULL;
-}
-
 static int32_t lng(const st_bag *bag, uint32_t tag, int32_t dflt)
 {
     const st_value *v = st_bag_get(bag, tag);
     return v ? v->v.l : dflt;
-}
-
-#define check_str(bag, tag, want) check_str_(__LINE__, bag, tag, #tag, want)
-static void check_str_(int line, const st_bag *bag, uint32_t tag, const char *name, const char *want)
-{
-    const char *got = str(bag, tag);
-    test_check_(got && strcmp(got, want) == 0, __FILE__, line, "%s: got \"%s\", want \"%s\"\n",
-                name, got ? got : "(none)", want);
 }
 
 static const st_value *bin(const st_bag *bag, uint32_t tag)

@@ -13,6 +13,7 @@
 #include "convert/mime.h"
 #include "storage/props_tags.h"
 #include "testutil.h"
+#include "mime_test_util.h"
 
 /* Mon, 1 Jan 2024 00:00:00 +0000 and 12:00 the same day, as FILETIME */
 #define FT_JAN1 133485408000000000ull
@@ -35,20 +36,6 @@ static int warned(const cv_mime_warnings *w, const char *part)
         if (strstr(w->msg[i], part))
             return 1;
     return 0;
-}
-
-static const char *str(const st_bag *bag, uint32_t tag)
-{
-    const st_value *v = st_bag_get(bag, tag);
-    return v ? v->v.str : NULL;
-}
-
-#define check_str(bag, tag, want) check_str_(__LINE__, bag, tag, #tag, want)
-static void check_str_(int line, const st_bag *bag, uint32_t tag, const char *name, const char *want)
-{
-    const char *got = str(bag, tag);
-    test_check_(got && strcmp(got, want) == 0, __FILE__, line, "%s: got \"%s\", want \"%s\"\n",
-                name, got ? got : "(none)", want);
 }
 
 #define check_long(bag, tag, want) check_long_(__LINE__, bag, tag, #tag, want)

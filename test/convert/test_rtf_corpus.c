@@ -22,46 +22,17 @@
 
 #include "convert/rtf.h"
 #include "storage/error.h"
+#include "corpus_util.h"
 #include "testutil.h"
 
 static const char *corpus;
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
 
 static char *corpus_file(const char *rel, size_t *len)
 {
     char path[2048];
 
     snprintf(path, sizeof path, "%s/%s", corpus, rel);
-    return read_file(path, len);
+    return corpus_read_file(path, len);
 }
 
 static uint32_t le32(const void *v)

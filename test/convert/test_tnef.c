@@ -61,6 +61,15 @@ static void set32(buf *b, size_t off, uint32_t v)
 static size_t bounds[256];
 static size_t n_bounds;
 
+/* Frees the parsed result and empties the buffer for the next case. */
+static void reset(cv_tnef **t, buf *b)
+{
+    cv_tnef_free(*t);
+    *t = NULL;
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
 static void tnef_begin(buf *b, unsigned key)
 {
     put32(b, CV_TNEF_SIGNATURE);
@@ -954,10 +963,7 @@ static void test_malformed(void)
     put8(&b, 1); put32(&b, A_SUBJECT); put32(&b, 0xFFFFFFFF); put(&b, "abc", 3);
     rc = cv_tnef_parse(&t, b.p, b.n, NULL);
     ok(rc == CV_EPARSE && t && (t->warnings & CV_TNEF_W_TRUNCATED), "huge attribute: rc %d\n", rc);
-    cv_tnef_free(t);
-    t = NULL;
-    free(b.p);
-    memset(&b, 0, sizeof b);
+    reset(&t, &b);
 
     /* Huge counts inside a whole attribute: property count, MV count,
      * value count, string length, name length, recipient rows. */
@@ -984,10 +990,7 @@ static void test_malformed(void)
             ok(rc == CV_EPARSE && t && (t->warnings & CV_TNEF_W_DAMAGED), "forged %u: rc %d\n", (unsigned)i, rc);
             ok(t && str_of(t->msg->props, PR_SUBJECT) && str_of(t->msg->props, PR_BODY),
                "forged %u: what came before and after is kept\n", (unsigned)i);
-            cv_tnef_free(t);
-            t = NULL;
-            free(b.p);
-            memset(&b, 0, sizeof b);
+            reset(&t, &b);
         }
     }
     {
@@ -1015,10 +1018,7 @@ static void test_malformed(void)
         ok(rc == CV_EPARSE && t && (t->warnings & CV_TNEF_W_DAMAGED), "forged name/rows/type: rc %d\n", rc);
         ok(t && t->n_named == 0 && t->msg->n_recipients == 1, "forged rows: one empty row\n");
         ok(t && long_of(t->msg->props, PR_IMPORTANCE, -1) == 2, "props before an unknown type kept\n");
-        cv_tnef_free(t);
-        t = NULL;
-        free(b.p);
-        memset(&b, 0, sizeof b);
+        reset(&t, &b);
     }
 
     /* Empty attributes, whole and fed in pieces (nothing buffered: the
@@ -1064,10 +1064,7 @@ static void test_malformed(void)
     att_str(&b, 1, A_BODY, "after");
     rc = cv_tnef_parse(&t, b.p, b.n, NULL);
     ok(rc == CV_EPARSE && t && str_of(t->msg->props, PR_BODY), "level 7: rc %d, later attribute read\n", rc);
-    cv_tnef_free(t);
-    t = NULL;
-    free(b.p);
-    memset(&b, 0, sizeof b);
+    reset(&t, &b);
 
     /* An attached message that is not TNEF. */
     tnef_begin(&b, 1);
@@ -1079,10 +1076,7 @@ static void test_malformed(void)
     rc = cv_tnef_parse(&t, b.p, b.n, NULL);
     ok(rc == CV_EPARSE && t && t->msg->n_attachments == 1 && !t->msg->attachments[0].embedded,
        "attached non-TNEF: rc %d\n", rc);
-    cv_tnef_free(t);
-    t = NULL;
-    free(b.p);
-    memset(&b, 0, sizeof b);
+    reset(&t, &b);
 }
 
 /* Attached messages nest at most CV_TNEF_MAX_DEPTH deep. */
@@ -1131,10 +1125,7 @@ static void test_codepages(void)
     rc = cv_tnef_parse(&t, b.p, b.n, NULL);
     ok(rc == 0 && t && t->codepage == 1251 && str_of(t->msg->props, PR_BODY)
        && strcmp(str_of(t->msg->props, PR_BODY), hello_utf8) == 0, "PR_INTERNET_CPID: rc %d\n", rc);
-    cv_tnef_free(t);
-    t = NULL;
-    free(b.p);
-    memset(&b, 0, sizeof b);
+    reset(&t, &b);
 
     /* Nothing named: the caller's default, then Windows-1252. */
     tnef_begin(&b, 1);
@@ -1148,10 +1139,7 @@ static void test_codepages(void)
     rc = cv_tnef_parse(&t, b.p, b.n, NULL);
     ok(rc == 0 && t && t->codepage == 1252 && str_of(t->msg->props, PR_SUBJECT)
        && strcmp(str_of(t->msg->props, PR_SUBJECT), "\xC3\xA9t\xC3\xA9") == 0, "1252 default\n");
-    cv_tnef_free(t);
-    t = NULL;
-    free(b.p);
-    memset(&b, 0, sizeof b);
+    reset(&t, &b);
 
     /* An unknown code page: a warning, read as Windows-1252. */
     tnef_begin(&b, 1);
@@ -1160,10 +1148,7 @@ static void test_codepages(void)
     rc = cv_tnef_parse(&t, b.p, b.n, NULL);
     ok(rc == 0 && t && (t->warnings & CV_TNEF_W_CHARSET) && str_of(t->msg->props, PR_SUBJECT)
        && strcmp(str_of(t->msg->props, PR_SUBJECT), "\xC3\xA9t\xC3\xA9") == 0, "unknown code page: rc %d\n", rc);
-    cv_tnef_free(t);
-    t = NULL;
-    free(b.p);
-    memset(&b, 0, sizeof b);
+    reset(&t, &b);
 
     /* attMsgProps before the legacy attributes: it still wins; the legacy
      * class maps to its MAPI name when nothing else gives one. */

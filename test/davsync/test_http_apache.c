@@ -12,43 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>     /* first: it brings winsock2.h, which must precede windows.h */
-#ifdef _WIN32
-#include <windows.h>
-#include <psapi.h>
-#else
-#include <sys/resource.h>
-#endif
 
 #include "davsync/http.h"
 #include "davsync/xml.h"
 #include "storage/error.h"
 #include "storage/log.h"
 #include "storage/os.h"
+#include "rss_util.h"
 #include "testutil.h"
 
-/* AddressSanitizer keeps freed memory in quarantine, so peak RSS says nothing
- * about what a parser holds there: the bound is checked without it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_CHECKED 0
-#else
-#define RSS_CHECKED 1
-#endif
-
 static const char *base, *tls_base, *user, *pass, *ca, *fixdir;
-
-static long peak_rss_kb(void)
-{
-#ifdef _WIN32
-    PROCESS_MEMORY_COUNTERS pmc;
-    if (K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc)))
-        return (long)(pmc.PeakWorkingSetSize / 1024);
-    return 0;
-#else
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-#endif
-}
 
 static ds_http *client_cfg(ds_http_config cfg)
 {

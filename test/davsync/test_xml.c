@@ -9,25 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _WIN32
-#include <windows.h>
-#include <psapi.h>
-#else
-#include <sys/resource.h>
-#endif
 
 #include "davsync/xml.h"
 #include "storage/error.h"
 #include "storage/os.h"
+#include "rss_util.h"
 #include "testutil.h"
-
-/* AddressSanitizer keeps freed memory in quarantine, so peak RSS says nothing
- * about what a parser holds there: the bound is checked without it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_CHECKED 0
-#else
-#define RSS_CHECKED 1
-#endif
 
 struct dump {
     char *s;
@@ -167,20 +154,6 @@ static char *nested(int depth)
         p += sprintf(p, "</a>");
     sprintf(p, "</D:x></D:prop></D:propstat></D:response></D:multistatus>");
     return s;
-}
-
-static long peak_rss_kb(void)
-{
-#ifdef _WIN32
-    PROCESS_MEMORY_COUNTERS pmc;
-    if (K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc)))
-        return (long)(pmc.PeakWorkingSetSize / 1024);
-    return 0;
-#else
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-#endif
 }
 
 static int count_cb(void *arg, const ds_ms_response *r)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "convert/charset.h"
+#include "../convert/utf8_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,29 +25,6 @@ static const char *const labels[] = {
     "EUC-KR", "ks_c_5601-1987",
 };
 #define N_LABELS (sizeof labels / sizeof *labels)
-
-/* Well-formed UTF-8 (U+0000 allowed) with the NUL at len. */
-static int utf8_ok(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[len] != 0)
-        return 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = p[i];
-        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
-        if (need == 4 || len - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-        if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) ||
-            (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
