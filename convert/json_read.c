@@ -516,21 +516,6 @@ static int get_one(jparser *p, const jnode *v, uint32_t t, st_value *sv, int mv,
     }
 }
 
-static size_t elem_size(uint32_t t)
-{
-    switch (t) {
-    case PT_I2: return sizeof(int16_t);
-    case PT_LONG: return sizeof(int32_t);
-    case PT_R4: return sizeof(float);
-    case PT_DOUBLE: case PT_APPTIME: return sizeof(double);
-    case PT_I8: case PT_CURRENCY: case PT_SYSTIME: return sizeof(int64_t);
-    case PT_STRING8: case PT_UNICODE: return sizeof(char *);
-    case PT_CLSID: return sizeof(st_guid);
-    case PT_BINARY: return sizeof(st_bin);
-    default: return 0;
-    }
-}
-
 /* Frees what get_value built into a value that never reached a bag. */
 static void value_free(st_value *sv)
 {
@@ -549,7 +534,7 @@ static int get_value(jparser *p, st_bag *bag, uint32_t tag, const jnode *v)
         return want(p, v, J_NULL, "this property type takes no value here: expected null");
     if (t & MV_FLAG) {
         uint32_t bt = t & ~(uint32_t)MV_FLAG;
-        size_t es = elem_size(bt);
+        size_t es = st_proptype_elem_size(bt);
         if (want(p, v, J_ARR, "expected an array for a multi-valued property"))
             return p->rc;
         if (!es)

@@ -343,6 +343,10 @@ typedef struct st_value {
  * fixed and variable types above, and the PT_MV_* types listed. */
 int st_proptype_valid(uint32_t type);
 
+/* Bytes of one element of a multi-valued array of base type t (the st_mv
+ * array layout); 0 for a type that has no multi-valued form. */
+size_t st_proptype_elem_size(uint32_t t);
+
 /* Deep copy of src into out (which is overwritten, not freed). Strings are
  * checked: invalid UTF-8 becomes U+FFFD, a NULL string becomes "". Booleans
  * become 0/1. Returns 0, or -1 (out of memory, invalid type, binary with

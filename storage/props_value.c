@@ -39,8 +39,7 @@ int st__type_compatible(uint32_t want, uint32_t have)
     return hc == st__type_class(want);
 }
 
-/* Size of one element of a multi-valued array of base type t; 0 if none. */
-static size_t elem_size(uint32_t t)
+size_t st_proptype_elem_size(uint32_t t)
 {
     switch (t) {
     case PT_I2: return sizeof(int16_t);
@@ -119,7 +118,7 @@ static void free_mv(uint32_t base, st_mv *m)
 
 static int copy_mv(st_mv *out, uint32_t base, const st_mv *src)
 {
-    size_t size = elem_size(base);
+    size_t size = st_proptype_elem_size(base);
     uint32_t i;
 
     out->n = 0;
