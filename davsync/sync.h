@@ -58,6 +58,11 @@ typedef struct ds_sync_counts {
     uint64_t failed;            /* fetch or store failed (fetched again next time) */
     uint64_t gets;              /* GET requests sent */
     uint64_t bytes;             /* bytes of message bodies received */
+    /* up (ds_sync_up) */
+    uint64_t up_done;           /* journal entries carried out and acknowledged */
+    uint64_t up_conflicts;      /* 412: server won, local copy in Sync Issues/Conflicts */
+    uint64_t up_refused;        /* 403/404/507/...: item in Sync Issues/Local Failures */
+    uint64_t up_bytes;          /* bytes of message bodies sent */
 } ds_sync_counts;
 
 typedef struct ds_sync_progress {
@@ -108,6 +113,16 @@ int ds_sync_folder_list(ds_sync *s, st_id **out, size_t *n);
 /* One folder: list, diff, fetch, store, delete. DS_ECANCELLED after
  * ds_http_abort; what was stored before stays. */
 int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c);
+
+/* Replays the store's journal to the server, in order (sync_up.c): new
+ * message -> PUT If-None-Match: *, changed -> PUT If-Match, read/flags ->
+ * PROPPATCH, delete -> MOVE to Deleted Items or DELETE, move -> MOVE
+ * Overwrite: F, folders -> MKCOL / MOVE / DELETE. A 412 is a conflict (the
+ * server version wins in place, the local one is kept in Sync
+ * Issues/Conflicts); a refusal puts the item in Sync Issues/Local Failures
+ * with the reason. Nothing is dropped. DS_ECANCELLED after ds_http_abort;
+ * a connection failure leaves the rest pending (st_journal_release). */
+int ds_sync_up(ds_sync *s, ds_sync_counts *c);
 
 /* The folder holding role, 0 if none was found. */
 st_id ds_sync_role_folder(const ds_sync *s, ds_folder_role role);

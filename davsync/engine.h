@@ -1,0 +1,106 @@
+/*
+ * engine.h: one account's sync thread and its state machine (floor 2).
+ * Other threads never call the sync functions themselves: they start an
+ * engine, poke it (wake, sync now, online/offline, priority folder) and read
+ * a snapshot of its status; everything else happens on its thread.
+ *
+ *   ds_engine *e;
+ *   ds_engine_start(&e, &(ds_engine_config){ .sync = { .mail_url = ...,
+ *       .store_path = ... }, .interval_s = 60 });
+ *   ...
+ *   ds_status st;
+ *   ds_engine_status(e, &st);  ...  ds_status_clear(&st);
+ *   ds_engine_stop(e);         // back within a second, files consistent
+ *
+ * States: online (idle or syncing), offline by choice, disconnected (the
+ * server could not be reached: retried with exponential backoff and jitter),
+ * authentication failed (no more tries until the credentials change or
+ * "sync now"). A pass = up (journal) then down (folders, the priority
+ * folder first, then the Inbox, then the rest).
+ * Wakes on: a journal change in the store (a listener), ds_engine_sync_now,
+ * going online, the timer (interval_s; a no-change pass is cheap), and
+ * ds_engine_stop.
+ * The last state, success time and error are also written to the catalog
+ * (when cfg.sync.catalog_path is set) as settings "sync.state",
+ * "sync.last_success" (FILETIME, decimal) and "sync.last_error", so another
+ * process (`mapidav status`) can show them.
+ * Never: block a caller on the network; hold the status lock during I/O.
+ */
+#ifndef MAPIDAV_DAVSYNC_ENGINE_H
+#define MAPIDAV_DAVSYNC_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "davsync/sync.h"
+
+typedef enum ds_state {
+    DS_STATE_STARTING = 0,      /* thread started, first pass not begun */
+    DS_STATE_IDLE,              /* online, nothing to do until the next wake */
+    DS_STATE_SYNCING,           /* online, a pass is running */
+    DS_STATE_OFFLINE,           /* work offline, by choice */
+    DS_STATE_DISCONNECTED,      /* server unreachable; retrying with backoff */
+    DS_STATE_AUTH_FAILED,       /* credentials refused; waiting for the user */
+    DS_STATE_STOPPED            /* ds_engine_stop was called */
+} ds_state;
+
+/* "starting", "idle", "syncing", "offline", "disconnected", "auth-failed",
+ * "stopped". */
+const char *ds_state_name(ds_state st);
+
+typedef struct ds_folder_status {
+    st_id fid;
+    char *name;                 /* display name, malloc'd */
+    uint64_t down_items;        /* left to download in the current pass */
+    uint64_t down_bytes;        /* their size, where the server said it */
+    uint64_t up_items;          /* journal entries pending for this folder */
+} ds_folder_status;
+
+typedef struct ds_status {
+    ds_state state;
+    char *current_folder;       /* being synced, or NULL; malloc'd */
+    uint64_t down_items, down_bytes, up_items;   /* totals of the folders */
+    uint64_t last_success;      /* FILETIME of the last complete pass, 0: never */
+    int last_code;              /* 0, or the DS_E* / ST_E* code of the last failure */
+    char *last_error;           /* its message, or NULL; malloc'd */
+    uint64_t next_try_ms;       /* DISCONNECTED: ms until the next try */
+    uint64_t passes;            /* complete passes since start */
+    ds_sync_counts totals;      /* summed over the passes since start */
+    ds_folder_status *folders;  /* n_folders, malloc'd */
+    size_t n_folders;
+} ds_status;
+
+void ds_status_clear(ds_status *st);   /* frees what it holds; NULL-safe */
+
+typedef struct ds_engine_config {
+    ds_sync_config sync;        /* as for ds_sync_open; http must be NULL (the
+                                   engine owns its client); progress is called
+                                   on the engine thread */
+    unsigned interval_s;        /* timer; 0: 60 */
+    int start_offline;          /* begin in DS_STATE_OFFLINE */
+    unsigned backoff_min_ms;    /* first retry when disconnected; 0: 2000 */
+    unsigned backoff_max_ms;    /* cap; 0: 300000 */
+} ds_engine_config;
+
+typedef struct ds_engine ds_engine;
+
+/* Copies cfg and starts the thread. */
+int ds_engine_start(ds_engine **out, const ds_engine_config *cfg);
+/* Stops the thread (an HTTP transfer in flight is aborted; a storage
+ * transaction is never left half-done) and frees e. NULL-safe. */
+void ds_engine_stop(ds_engine *e);
+
+void ds_engine_wake(ds_engine *e);          /* something changed locally */
+void ds_engine_sync_now(ds_engine *e);      /* a pass now (also after auth failure) */
+void ds_engine_set_online(ds_engine *e, int online);
+/* Folder to take first in the next down pass (the one the user has open);
+ * 0: none. */
+void ds_engine_set_priority(ds_engine *e, st_id fid);
+
+/* A consistent copy of the status; the caller clears it. 0 or ST_ERROR. */
+int ds_engine_status(ds_engine *e, ds_status *out);
+/* Blocks until a pass that began after this call has ended, or timeout_ms
+ * (0: forever): 0 when it ended, DS_ETIMEOUT. For tools and tests. */
+int ds_engine_wait_pass(ds_engine *e, unsigned timeout_ms);
+
+#endif /* MAPIDAV_DAVSYNC_ENGINE_H */
