@@ -1,7 +1,8 @@
 /*
  * dav_util.h: what the davsync tests against a real server share to build
- * a mail tree as a second client would: a plain HTTP client, MKCOL, PUT,
- * DELETE, string joining. Header-only, like testutil.h; checks go through
+ * a mail tree as a second client would (a plain HTTP client, MKCOL, PUT,
+ * DELETE, string joining) and to look at the store they synced into
+ * (folder by name, message count). Header-only, like testutil.h; checks go through
  * ok() so a failed request is reported at the caller's file.
  * Never: a mock server; these only talk to the fixture's servers.
  */
@@ -13,6 +14,7 @@
 
 #include "davsync/http.h"
 #include "storage/error.h"
+#include "storage/storage.h"
 #include "testutil.h"
 
 /* a + b, malloc'd. */
@@ -62,6 +64,25 @@ static inline void dav_del(ds_http *h, const char *url)
     ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_DELETE, .url = url }, &r);
     ok(r.code == 0, "DELETE %s: %d %ld %s\n", url, r.code, r.status, r.error);
     ds_http_result_clear(&r);
+}
+
+/* The folder called name under parent (a failed check when missing). */
+static inline st_id dav_folder_named(st_store *s, st_id parent, const char *name)
+{
+    st_id id = 0;
+    int rc = st_folder_find_by_name(s, &id, parent, name);
+    ok(rc == 0, "folder %s: %d %s\n", name, rc, st_error_last());
+    return id;
+}
+
+/* Messages (normal contents) in fid. */
+static inline size_t dav_count_msgs(st_store *s, st_id fid)
+{
+    st_id *ids = NULL;
+    size_t n = 0;
+    st_message_list(s, &ids, &n, fid, 0);
+    free(ids);
+    return n;
 }
 
 #endif /* MAPIDAV_TEST_DAV_UTIL_H */

@@ -81,23 +81,13 @@ static void put_msgs(ds_http *h, const char *folder_url, int from, int count, si
     }
 }
 
+/* A folder right under "Top of Information Store". */
 static st_id folder_named(st_store *s, const char *name)
 {
-    st_id root = 0, ipm = 0, id = 0;
+    st_id root = 0, ipm = 0;
     st_folder_root(s, &root);
     st_folder_find_by_name(s, &ipm, root, "Top of Information Store");
-    int rc = st_folder_find_by_name(s, &id, ipm, name);
-    ok(rc == 0, "folder %s: %d %s\n", name, rc, st_error_last());
-    return id;
-}
-
-static size_t count_msgs(st_store *s, st_id fid)
-{
-    st_id *ids = NULL;
-    size_t n = 0;
-    st_message_list(s, &ids, &n, fid, 0);
-    free(ids);
-    return n;
+    return dav_folder_named(s, ipm, name);
 }
 
 static st_id find_href(st_store *s, const char *url)
@@ -261,9 +251,9 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     if (rc)
         test_fatal("open store: %d %s\n", rc, st_error_last());
     st_id inbox = folder_named(s, "Inbox");
-    ok(count_msgs(s, inbox) == 10, "inbox %zu\n", count_msgs(s, inbox));
-    ok(count_msgs(s, folder_named(s, "Sent Items")) == 3, "sent\n");
-    ok(count_msgs(s, folder_named(s, "Projekt")) == 2, "projekt\n");
+    ok(dav_count_msgs(s, inbox) == 10, "inbox %zu\n", dav_count_msgs(s, inbox));
+    ok(dav_count_msgs(s, folder_named(s, "Sent Items")) == 3, "sent\n");
+    ok(dav_count_msgs(s, folder_named(s, "Projekt")) == 2, "projekt\n");
 
     /* A second client adds a message; "sync now" brings it. */
     put_msgs(h, inbox_url, 100, 1, 0);
@@ -273,7 +263,7 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     char url[600];
     snprintf(url, sizeof url, "%sm100.eml", inbox_url);
     ok(find_href(s, url) != 0, "new message synced\n");
-    ok(count_msgs(s, inbox) == 11, "inbox %zu\n", count_msgs(s, inbox));
+    ok(dav_count_msgs(s, inbox) == 11, "inbox %zu\n", dav_count_msgs(s, inbox));
     st = status(e);
     ok(st.passes == 2 && st.state == DS_STATE_IDLE && st.last_success >= success1,
        "after sync now: %llu passes, %s\n", (unsigned long long)st.passes,
@@ -506,7 +496,7 @@ static void test_stop_mid_download(ds_http *h, const char *root)
     ok(st_store_check(s, &report) == 0, "store sound after stop: %s\n", report ? report : "");
     free(report);
     st_id big = folder_named(s, "Big");
-    size_t partial = count_msgs(s, big);
+    size_t partial = dav_count_msgs(s, big);
     ok(partial < 300, "partial %zu\n", partial);
 
     e = start(&cfg);
@@ -518,7 +508,7 @@ static void test_stop_mid_download(ds_http *h, const char *root)
        (unsigned long long)st.totals.new_items);
     ds_status_clear(&st);
     ds_engine_stop(e);
-    ok(count_msgs(s, big) == 300, "big folder %zu, want 300\n", count_msgs(s, big));
+    ok(dav_count_msgs(s, big) == 300, "big folder %zu, want 300\n", dav_count_msgs(s, big));
     char url[600];
     size_t found = 0;
     for (int i = 1000; i < 1300; i++) {

@@ -23,51 +23,10 @@
 #include "storage/os.h"
 #include "storage/props_tags.h"
 #include "storage/storage.h"
+#include "dav_util.h"
 #include "testutil.h"
 
 static const char *base, *user, *pass, *fixdir;
-
-static char *cat(const char *a, const char *b)
-{
-    char *s = malloc(strlen(a) + strlen(b) + 1);
-    strcpy(s, a);
-    strcat(s, b);
-    return s;
-}
-
-static ds_http *client(int conns)
-{
-    ds_http *h = NULL;
-    ds_http_config cfg = { .user = user, .password = pass, .max_connections = conns, .proxy = "" };
-    if (ds_http_new(&h, &cfg) != 0)
-        test_fatal("ds_http_new: %s\n", st_error_last());
-    return h;
-}
-
-static void mkcol(ds_http *h, const char *url)
-{
-    ds_http_result r;
-    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_MKCOL, .url = url }, &r);
-    ok(r.code == 0 || r.status == 405, "MKCOL %s: %d %ld %s\n", url, r.code, r.status, r.error);
-    ds_http_result_clear(&r);
-}
-
-static void put(ds_http *h, const char *url, const char *body, size_t len)
-{
-    ds_http_result r;
-    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_PUT, .url = url, .body = body,
-                                           .body_len = len, .content_type = "message/rfc822" }, &r);
-    ok(r.code == 0, "PUT %s: %d %ld %s\n", url, r.code, r.status, r.error);
-    ds_http_result_clear(&r);
-}
-
-static void del(ds_http *h, const char *url)
-{
-    ds_http_result r;
-    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_DELETE, .url = url }, &r);
-    ok(r.code == 0, "DELETE %s: %d %ld %s\n", url, r.code, r.status, r.error);
-    ds_http_result_clear(&r);
-}
 
 static void set_read(ds_http *h, const char *url, const char *value)
 {
@@ -198,23 +157,6 @@ static const char *str_prop(const st_bag *b, uint32_t tag)
     return v && PROP_TYPE(v->tag) == PROP_TYPE(tag) ? v->v.str : NULL;
 }
 
-static st_id folder_named(st_store *s, st_id parent, const char *name)
-{
-    st_id id = 0;
-    int rc = st_folder_find_by_name(s, &id, parent, name);
-    ok(rc == 0, "folder %s: %d %s\n", name, rc, st_error_last());
-    return id;
-}
-
-static size_t count_msgs(st_store *s, st_id fid)
-{
-    st_id *ids = NULL;
-    size_t n = 0;
-    st_message_list(s, &ids, &n, fid, 0);
-    free(ids);
-    return n;
-}
-
 /* Checks the message at url has subject, sender and nattach attachments. */
 static st_id check_msg(st_store *s, const char *url, const char *subject, size_t nattach,
                        const char *body_part)
@@ -307,20 +249,20 @@ int main(void)
     user = test_env("MAPIDAV_TEST_USER");
     pass = test_env("MAPIDAV_TEST_PASSWORD");
     fixdir = test_env("MAPIDAV_TEST_FIXTURE_DIR");
-    char *logpath = cat(fixdir, "/sync.log");
+    char *logpath = dav_cat(fixdir, "/sync.log");
     st_log_open_file(logpath, 0, 0);
     st_log_configure("davsync=info");
 
-    ds_http *h = client(8);
-    char *mail = cat(base, "mail/");
-    char *root = cat(mail, "user/");
-    mkcol(h, mail);
-    mkcol(h, root);
+    ds_http *h = dav_client(user, pass, 8);
+    char *mail = dav_cat(base, "mail/");
+    char *root = dav_cat(mail, "user/");
+    dav_mkcol(h, mail);
+    dav_mkcol(h, root);
     static const char *const folders[] = { "Inbox/", "Inbox/Sub/", "Sent%20Items/", "Drafts/",
                                            "Trash/", "Junk/", "Projekt%20%C3%84/" };
     for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
-        char *u = cat(root, folders[i]);
-        mkcol(h, u);
+        char *u = dav_cat(root, folders[i]);
+        dav_mkcol(h, u);
         free(u);
     }
 
@@ -331,20 +273,20 @@ int main(void)
         for (int sh = 0; sh < NSHAPES; sh++) {
             char *m = make_msg((enum shape)sh, n, subjects[nmsg], sizeof subjects[0], &len);
             snprintf(url, sizeof url, "%sInbox/%d-%d.eml", root, sh, n);
-            put(h, url, m, len);
+            dav_put(h, url, m, len);
             free(m);
             nmsg++;
         }
     for (int n = 0; n < 3; n++) {
         char *m = make_msg(PLAIN, 100 + n, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sSent%%20Items/s%d.eml", root, n);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
     }
     for (int n = 0; n < 2; n++) {
         char *m = make_msg(HTML, 200 + n, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sInbox/Sub/x%d.eml", root, n);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
     }
     /* A 5 MB attachment in the folder with a non-ASCII name. */
@@ -367,7 +309,7 @@ int main(void)
         memcpy(m + strlen(head), enc, bl);
         memcpy(m + strlen(head) + bl, tail, strlen(tail));
         snprintf(url, sizeof url, "%sProjekt%%20%%C3%%84/big.eml", root);
-        put(h, url, m, total);
+        dav_put(h, url, m, total);
         free(m);
         free(enc);
     }
@@ -375,8 +317,8 @@ int main(void)
     set_read(h, url, "1");
 
     /* ---- first sync ---- */
-    char *store = cat(fixdir, "/store1.sqlite");
-    char *catalog = cat(fixdir, "/catalog.sqlite");
+    char *store = dav_cat(fixdir, "/store1.sqlite");
+    char *catalog = dav_cat(fixdir, "/catalog.sqlite");
     ds_sync_config cfg = config(root, store, h);
     cfg.catalog_path = catalog;
     ds_http_get_stats(h, &st0);
@@ -396,14 +338,14 @@ int main(void)
         return test_done();
     st_id rootf = 0, ipm, inbox, sub, sent, big_f, recv = 0;
     st_folder_root(s, &rootf);
-    ipm = folder_named(s, rootf, "Top of Information Store");
-    inbox = folder_named(s, ipm, "Inbox");
-    sub = folder_named(s, inbox, "Sub");
-    sent = folder_named(s, ipm, "Sent Items");
-    folder_named(s, ipm, "Drafts");
-    folder_named(s, ipm, "Trash");
-    folder_named(s, ipm, "Junk");
-    big_f = folder_named(s, ipm, "Projekt \xC3\x84");
+    ipm = dav_folder_named(s, rootf, "Top of Information Store");
+    inbox = dav_folder_named(s, ipm, "Inbox");
+    sub = dav_folder_named(s, inbox, "Sub");
+    sent = dav_folder_named(s, ipm, "Sent Items");
+    dav_folder_named(s, ipm, "Drafts");
+    dav_folder_named(s, ipm, "Trash");
+    dav_folder_named(s, ipm, "Junk");
+    big_f = dav_folder_named(s, ipm, "Projekt \xC3\x84");
     ok(st_receive_folder_get(s, &recv, "IPM.Note") == 0 && recv == inbox, "receive folder %llu\n",
        (unsigned long long)recv);
     {
@@ -422,13 +364,13 @@ int main(void)
                  g.data4[5], g.data4[6], g.data4[7]);
         snprintf(key, sizeof key, "store.%s.folder.deleted", gs);
         ok(st_catalog_open(&ct, catalog, 0) == 0 && st_catalog_setting_get(ct, &v, key) == 0 &&
-           strtoull(v, NULL, 10) == folder_named(s, ipm, "Trash"), "role deleted: %s\n", v ? v : "-");
+           strtoull(v, NULL, 10) == dav_folder_named(s, ipm, "Trash"), "role deleted: %s\n", v ? v : "-");
         free(v);
         st_catalog_close(ct);
     }
-    ok(count_msgs(s, inbox) == 30, "inbox %zu\n", count_msgs(s, inbox));
-    ok(count_msgs(s, sub) == 2, "sub %zu\n", count_msgs(s, sub));
-    ok(count_msgs(s, sent) == 3, "sent %zu\n", count_msgs(s, sent));
+    ok(dav_count_msgs(s, inbox) == 30, "inbox %zu\n", dav_count_msgs(s, inbox));
+    ok(dav_count_msgs(s, sub) == 2, "sub %zu\n", dav_count_msgs(s, sub));
+    ok(dav_count_msgs(s, sent) == 3, "sent %zu\n", dav_count_msgs(s, sent));
     nmsg = 0;
     for (int n = 0; n < 6; n++)
         for (int sh = 0; sh < NSHAPES; sh++) {
@@ -478,7 +420,7 @@ int main(void)
         ok(got == BIG && memcmp(back, bigdata, BIG) == 0, "big data back (%zu)\n", got);
         free(back);
         st_stream_close(r);
-        ok(count_msgs(s, big_f) == 1, "big folder\n");
+        ok(dav_count_msgs(s, big_f) == 1, "big folder\n");
     }
     ok(journal_len(s) == 0, "journal after sync: %zu entries\n", journal_len(s));
 
@@ -505,14 +447,14 @@ int main(void)
         strcpy(m2 + pre, " changed, and longer");
         strcat(m2, m + pre);
         snprintf(url, sizeof url, "%sInbox/0-0.eml", root);
-        put(h, url, m2, strlen(m2));
+        dav_put(h, url, m2, strlen(m2));
         free(m);
         free(m2);
         snprintf(url, sizeof url, "%sInbox/1-0.eml", root);
-        del(h, url);
+        dav_del(h, url);
         m = make_msg(ATTACH, 50, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sInbox/new.eml", root);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
         snprintf(url, sizeof url, "%sInbox/3-2.eml", root);
         set_read(h, url, "1");
@@ -538,12 +480,12 @@ int main(void)
         ok(st_message_find_by_href(s, &mid, norm) == 0 && is_read(s, mid) == 1, "read one is read\n");
         free(norm);
     }
-    ok(count_msgs(s, inbox) == 30, "inbox after changes %zu\n", count_msgs(s, inbox));
+    ok(dav_count_msgs(s, inbox) == 30, "inbox after changes %zu\n", dav_count_msgs(s, inbox));
     ok(journal_len(s) == 0, "journal after changes: %zu\n", journal_len(s));
 
     /* ---- a displayname set on the server renames the folder in place ---- */
     {
-        char *u = cat(root, "Sent%20Items/");
+        char *u = dav_cat(root, "Sent%20Items/");
         ds_xml_update up = { { DS_NS_DAV, "displayname" }, "Gesendete Objekte" };
         char *body = NULL;
         ds_xml_proppatch(&body, &up, 1);
@@ -558,7 +500,7 @@ int main(void)
         st_id f = 0;
         ok(rc == 0 && st_folder_find_by_name(s, &f, ipm, "Gesendete Objekte") == 0 && f == sent,
            "renamed in place: %d %llu %llu\n", rc, (unsigned long long)f, (unsigned long long)sent);
-        ok(count_msgs(s, sent) == 3 && c.gets == 0, "rename fetched nothing: %llu\n",
+        ok(dav_count_msgs(s, sent) == 3 && c.gets == 0, "rename fetched nothing: %llu\n",
            (unsigned long long)c.gets);
     }
 
@@ -566,11 +508,11 @@ int main(void)
     {
         char *m = make_msg(PLAIN, 300, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sDrafts/d.eml", root);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.new_items == 1, "drafts sync: %d %llu\n", rc, (unsigned long long)c.new_items);
-        st_id dmid = 0, imid = 0, drafts = folder_named(s, ipm, "Drafts");
+        st_id dmid = 0, imid = 0, drafts = dav_folder_named(s, ipm, "Drafts");
         char *norm = NULL;
         ds_href_normalize(&norm, url);
         ok(st_message_find_by_href(s, &dmid, norm) == 0, "draft stored\n");
@@ -583,9 +525,9 @@ int main(void)
         ok(st_message_set_read(s, dmid, 1, 0) == 0 && st_message_set_read(s, imid, 1, 0) == 0,
            "local read flags\n");
         ok(journal_len(s) == 2, "journal %zu\n", journal_len(s));
-        del(h, url);                       /* Inbox/2-3.eml */
-        char *u = cat(root, "Drafts/");
-        del(h, u);
+        dav_del(h, url);                       /* Inbox/2-3.eml */
+        char *u = dav_cat(root, "Drafts/");
+        dav_del(h, u);
         free(u);
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.kept == 1 && c.deleted == 0 && c.folders_kept == 1 && c.folders_deleted == 0,
@@ -594,14 +536,14 @@ int main(void)
            (unsigned long long)c.folders_kept, (unsigned long long)c.folders_deleted);
         st_id f = 0;
         ok(st_folder_find_by_name(s, &f, ipm, "Drafts") == 0 && f == drafts, "Drafts kept\n");
-        ok(count_msgs(s, inbox) == 30, "inbox still 30: %zu\n", count_msgs(s, inbox));
+        ok(dav_count_msgs(s, inbox) == 30, "inbox still 30: %zu\n", dav_count_msgs(s, inbox));
         ok(journal_len(s) == 2, "journal still %zu\n", journal_len(s));
     }
 
     /* ---- a folder gone on the server ---- */
     {
-        char *u = cat(root, "Junk/");
-        del(h, u);
+        char *u = dav_cat(root, "Junk/");
+        dav_del(h, u);
         free(u);
         rc = ds_sync_once(&c, &cfg);
         st_id junk = 0;
@@ -611,13 +553,13 @@ int main(void)
 
     /* ---- abort mid-sync from another thread, then resume ---- */
     {
-        char *bulk = cat(root, "Bulk/");
-        mkcol(h, bulk);
+        char *bulk = dav_cat(root, "Bulk/");
+        dav_mkcol(h, bulk);
         enum { NBULK = 300 };
         for (int n = 0; n < NBULK; n++) {
             char *m = make_msg((enum shape)(n % NSHAPES), 1000 + n, subject, sizeof subject, &len);
             snprintf(url, sizeof url, "%s%04d.eml", bulk, n);
-            put(h, url, m, len);
+            dav_put(h, url, m, len);
             free(m);
         }
         struct aborter a = { .h = h, .after = 40 };
@@ -637,8 +579,8 @@ int main(void)
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.new_items == NBULK - first, "resumed: %d new %llu (first %llu)\n", rc,
            (unsigned long long)c.new_items, (unsigned long long)first);
-        st_id bf = folder_named(s, ipm, "Bulk");
-        ok(count_msgs(s, bf) == NBULK, "bulk count %zu\n", count_msgs(s, bf));
+        st_id bf = dav_folder_named(s, ipm, "Bulk");
+        ok(dav_count_msgs(s, bf) == NBULK, "bulk count %zu\n", dav_count_msgs(s, bf));
         /* No duplicates: every href once. */
         st_id *ids = NULL;
         size_t n = 0;
@@ -666,10 +608,10 @@ int main(void)
 
     /* ---- throughput: 2,000 4 KB messages ---- */
     {
-        char *proot = cat(base, "perf/");
-        char *pin = cat(proot, "Inbox/");
-        mkcol(h, proot);
-        mkcol(h, pin);
+        char *proot = dav_cat(base, "perf/");
+        char *pin = dav_cat(proot, "Inbox/");
+        dav_mkcol(h, proot);
+        dav_mkcol(h, pin);
         enum { NPERF = 2000 };
         char *body = malloc(4096);
         int perr = 0;
@@ -693,7 +635,7 @@ int main(void)
             ds_http_run(h, 1000);
         ok(perr == 0, "perf PUTs\n");
         free(body);
-        char *pstore = cat(fixdir, "/perf.sqlite");
+        char *pstore = dav_cat(fixdir, "/perf.sqlite");
         ds_sync_config pc = config(proot, pstore, h);
         uint64_t t0 = st_os_time_ms();
         rc = ds_sync_once(&c, &pc);
