@@ -644,7 +644,8 @@ static void run_pass(runner *r)
         r->backoff_ms = 0;
     } else {
         e->state = DS_STATE_IDLE;
-        e->passes++;
+        if (r->s)   /* else the store could not be opened: no pass ran */
+            e->passes++;
         r->backoff_ms = 0;
         if (!code)
             e->last_success = st_os_time_filetime();
@@ -671,9 +672,13 @@ static void run_pass(runner *r)
     st_cond_broadcast(&e->passed);
     st_mutex_unlock(&e->lock);
     r->next_timer = now + e->interval_ms;
-    ST_LOG_INFO(ST_LOG_DAVSYNC, "engine: pass ends in %llu ms: %s, %s (next try in %llu ms)",
-        (unsigned long long)(now - t0), ds_error_name(code), ds_state_name(state),
-        (unsigned long long)next_try);
+    if (next_try)
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "engine: pass ends in %llu ms: %s, %s, next try in %llu ms",
+            (unsigned long long)(now - t0), ds_error_name(code), ds_state_name(state),
+            (unsigned long long)next_try);
+    else
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "engine: pass ends in %llu ms: %s, %s",
+            (unsigned long long)(now - t0), ds_error_name(code), ds_state_name(state));
 }
 
 /* Another process committed: a pass if its changes left journal entries. */

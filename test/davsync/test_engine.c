@@ -385,6 +385,7 @@ static void test_refusals(const char *root)
     ok(st.last_error && strstr(st.last_error, "password"), "error %s\n",
        st.last_error ? st.last_error : "-");
     ok(st.passes == 0 && st.last_success == 0, "passes %llu\n", (unsigned long long)st.passes);
+    printf("wrong password: %s\n", st.last_error ? st.last_error : "-");
     ds_status_clear(&st);
     size_t served = requests_served();
     ds_engine_wake(e);
@@ -421,6 +422,7 @@ static void test_refusals(const char *root)
            ds_state_name(st.state), st.last_code, st.last_error ? st.last_error : "-");
         ok(st.last_error && strstr(st.last_error, "certificate"), "tls error %s\n",
            st.last_error ? st.last_error : "-");
+        printf("unknown CA: %s\n", st.last_error ? st.last_error : "-");
         ds_status_clear(&st);
         ok(ds_engine_wait_pass(e, 1000) == DS_ETIMEOUT, "no retry after a refused certificate\n");
         ds_engine_stop(e);
@@ -451,12 +453,44 @@ static void test_refusals(const char *root)
         ok(st.last_error && strstr(st.last_error, "cannot reach"), "error %s\n",
            st.last_error ? st.last_error : "-");
         waits[i] = st.next_try_ms;
+        if (i == 0)
+            printf("closed port: %s\n", st.last_error ? st.last_error : "-");
         ds_status_clear(&st);
     }
     printf("disconnected: next tries in %llu, %llu, %llu ms\n", (unsigned long long)waits[0],
            (unsigned long long)waits[1], (unsigned long long)waits[2]);
     ok(waits[0] > 0 && waits[0] < waits[1] && waits[1] < waits[2] && waits[2] <= 400,
        "waits grow within the cap\n");
+    /* sync now while disconnected: a try at once, not after the wait. */
+    ds_engine_sync_now(e);
+    uint64_t t0 = st_os_time_ms();
+    ok(ds_engine_wait_pass(e, 30000) == 0, "sync now while disconnected\n");
+    st = status(e);
+    ok(st.state == DS_STATE_DISCONNECTED && st.next_try_ms > 0 && st.next_try_ms <= 400,
+       "after sync now: %s, next try in %llu ms (%llu ms)\n", ds_state_name(st.state),
+       (unsigned long long)st.next_try_ms, (unsigned long long)(st_os_time_ms() - t0));
+    ds_status_clear(&st);
+    /* A stop while the client waits between retries is as quick. */
+    ds_engine_sync_now(e);
+    st_os_sleep_ms(300);
+    t0 = st_os_time_ms();
+    ds_engine_stop(e);
+    uint64_t dt = st_os_time_ms() - t0;
+    printf("stop while retrying took %llu ms\n", (unsigned long long)dt);
+    ok(dt < 1000, "stop while retrying took %llu ms\n", (unsigned long long)dt);
+    free(store);
+
+    /* A store that cannot be opened: said so; no pass counted. */
+    store = dav_cat(fixdir, "/no-such-folder/engine.sqlite");
+    cfg = config(root, store, NULL);
+    e = start(&cfg);
+    ok(ds_engine_wait_pass(e, 30000) == 0, "pass with a bad store path\n");
+    st = status(e);
+    ok(st.state == DS_STATE_IDLE && st.passes == 0 && st.last_code != 0 && st.last_error
+       && strstr(st.last_error, "store"), "bad store: %s %llu %d %s\n", ds_state_name(st.state),
+       (unsigned long long)st.passes, st.last_code, st.last_error ? st.last_error : "-");
+    printf("bad store path: %s\n", st.last_error ? st.last_error : "-");
+    ds_status_clear(&st);
     ds_engine_stop(e);
     free(store);
 }
