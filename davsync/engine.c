@@ -85,6 +85,8 @@ typedef struct runner {
     uint64_t next_timer;        /* st_os_time_ms() of the next timer pass */
     uint64_t rng;               /* jitter */
     int index_left;             /* search-index work may be queued */
+    int open_failed;            /* the store did not open outside a pass; retried by one */
+    uint64_t counted_req;       /* req_seq when up_items were last counted */
     int up_placeholder_seen;    /* logged once */
     ds_sync_counts totals;      /* summed since start; handed to every ds_sync call */
     /* what the catalog holds */
@@ -503,8 +505,11 @@ static int open_sync(runner *r)
     int code = ds_sync_open(&r->s, &e->scfg);
     if (!code)
         code = st_store_listen(ds_sync_store(r->s), &r->token, on_events, e);
-    if (code)
+    if (code) {   /* tried again at the next pass, listener included */
+        ds_sync_close(r->s);
+        r->s = NULL;
         return code;
+    }
     if (e->catalog_path && !r->cat) {
         int c = st_catalog_open(&r->cat, e->catalog_path, ST_OPEN_CREATE);
         if (c)
@@ -608,7 +613,9 @@ static void run_pass(runner *r)
     }
     e->force = 0;
     r->blocked = 0;
+    r->open_failed = 0;
     e->taken_req = e->req_seq;
+    r->counted_req = e->req_seq;   /* the pass counts them */
     e->state = DS_STATE_SYNCING;
     e->next_try_at = 0;
     st_mutex_unlock(&e->lock);
@@ -744,6 +751,23 @@ static void engine_main(void *arg)
             e->external = 0;
             st_mutex_unlock(&e->lock);
             check_external(&r);
+        } else if (!r.s && !r.open_failed) {
+            /* Started offline: the store is opened anyway, so the listener
+             * and the upload counts work before the first pass. */
+            st_mutex_unlock(&e->lock);
+            if (open_sync(&r) != 0) {
+                r.open_failed = 1;
+                ST_LOG_WARN(ST_LOG_DAVSYNC, "engine: %s", st_error_last());
+            } else if (refresh_folders(&r, NULL, NULL)) {
+                ST_LOG_WARN(ST_LOG_DAVSYNC, "engine: folder status: %s", st_error_last());
+            }
+        } else if (r.s && e->req_seq != r.counted_req) {
+            /* A local change that no pass takes now (offline, refused,
+             * waiting to retry): the upload counts still follow it. */
+            r.counted_req = e->req_seq;
+            st_mutex_unlock(&e->lock);
+            if (refresh_folders(&r, NULL, NULL))
+                ST_LOG_WARN(ST_LOG_DAVSYNC, "engine: folder status: %s", st_error_last());
         } else if (need_persist(&r)) {
             st_mutex_unlock(&e->lock);
             persist(&r);

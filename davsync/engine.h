@@ -65,7 +65,10 @@ typedef struct ds_folder_status {
     uint64_t down_items;        /* left to download in the current pass */
     uint64_t down_bytes;        /* their size, where the server said it (0
                                    for now: the sync's progress has no sizes) */
-    uint64_t up_items;          /* journal entries pending for this folder */
+    uint64_t up_items;          /* journal entries pending for this folder
+                                   (refused ones not counted); recounted at a
+                                   pass start, after up, and on a local change
+                                   no pass takes (offline, refused, retrying) */
 } ds_folder_status;
 
 typedef struct ds_status {
@@ -101,8 +104,8 @@ typedef struct ds_engine_config {
 typedef struct ds_engine ds_engine;
 
 /* Copies cfg, makes the HTTP client and starts the thread (the store is
- * opened there, at the first pass). ST_ERROR if sync.http is set or a
- * required field is missing. */
+ * opened there, by the first pass, or at once when starting offline).
+ * ST_ERROR if sync.http is set or a required field is missing. */
 int ds_engine_start(ds_engine **out, const ds_engine_config *cfg);
 /* Stops the thread (an HTTP transfer in flight is aborted; a storage
  * transaction is never left half-done) and frees e. NULL-safe. */

@@ -199,6 +199,13 @@ static int wait_status(ds_engine *e, unsigned ms, int (*cond)(const ds_status *)
     return 0;
 }
 
+static size_t want_up;   /* journal entries the status should count */
+
+static int up_items_match(const ds_status *st)
+{
+    return st->up_items == want_up;
+}
+
 static int fetching(const ds_status *st)
 {
     return st->state == DS_STATE_SYNCING && st->totals.new_items >= 40 && st->down_items > 0;
@@ -306,6 +313,12 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     ok(rc == DS_ETIMEOUT, "offline: no pass (%d)\n", rc);
     ok(requests_served() == served, "offline: %zu requests served, were %zu\n",
        requests_served(), served);
+    /* ... but the upload counts follow local changes. */
+    pending = taken = 0;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    st_journal_count(s, &taken, ST_JSTATE_TAKEN);
+    want_up = pending + taken;
+    ok(wait_status(e, 5000, up_items_match), "offline: up items %zu\n", want_up);
     char *v2 = setting(catalog, "sync.state");
     ok(v2 && strcmp(v2, "offline") == 0, "catalog sync.state %s\n", v2 ? v2 : "-");
     free(v2);
@@ -358,6 +371,24 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     printf("timer pass: %zu requests for %zu folders\n", requests_served() - served,
            st.n_folders);
     ds_status_clear(&st);
+    ds_engine_stop(e);
+
+    /* Started offline: no request, but the folders and what waits to go
+     * up are shown. */
+    cfg.start_offline = 1;
+    served = requests_served();
+    e = start(&cfg);
+    pending = taken = 0;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    st_journal_count(s, &taken, ST_JSTATE_TAKEN);
+    want_up = pending + taken;
+    ok(wait_status(e, 5000, up_items_match), "started offline: up items %zu\n", want_up);
+    st = status(e);
+    ok(st.state == DS_STATE_OFFLINE && st.n_folders >= 3 && st.passes == 0,
+       "started offline: %s, %zu folders\n", ds_state_name(st.state), st.n_folders);
+    ds_status_clear(&st);
+    ok(ds_engine_wait_pass(e, 500) == DS_ETIMEOUT, "started offline: no pass\n");
+    ok(requests_served() == served, "started offline: no request\n");
     ds_engine_stop(e);
 
     char *report = NULL;
