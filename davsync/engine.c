@@ -58,7 +58,7 @@ struct ds_engine {
     uint64_t req_seq;           /* wake requests posted (ds_engine_start posts one) */
     uint64_t taken_req;         /* req_seq when the running or last pass began */
     uint64_t ended_req;         /* taken_req of the last pass that ended */
-    uint64_t ended;             /* passes ended, whatever their outcome */
+    uint64_t ended;             /* passes ended, whatever their outcome (tries) */
     st_id priority;             /* folder first in the next down pass, 0: none */
     /* status */
     ds_state state;
@@ -221,6 +221,7 @@ int ds_engine_status(ds_engine *e, ds_status *out)
     out->last_code = e->last_code;
     out->next_try_ms = e->next_try_at > now ? e->next_try_at - now : 0;
     out->passes = e->passes;
+    out->tries = e->ended;
     out->totals = e->totals;
     code = dup_or_null(&out->current_folder, e->current);
     if (!code)
@@ -253,11 +254,9 @@ int ds_engine_wait_pass(ds_engine *e, unsigned timeout_ms)
     uint64_t end = timeout_ms ? st_os_time_ms() + timeout_ms : 0;
     int code = 0;
     st_mutex_lock(&e->lock);
-    /* A request not yet covered by an ended pass: wait for the pass that
-     * takes it. Else the next pass, whatever starts it. */
-    uint64_t req = e->req_seq, ended = e->ended;
-    int by_req = req > e->ended_req;
-    while (by_req ? e->ended_req < req : e->ended == ended) {
+    /* Covered: the last pass that ended took every request up to req. */
+    uint64_t req = e->req_seq;
+    while (e->ended_req < req) {
         if (e->stop) {
             code = DS_ECANCELLED;
             break;

@@ -83,6 +83,8 @@ typedef struct ds_status {
     uint64_t next_try_ms;       /* DISCONNECTED: ms until the next try */
     uint64_t passes;            /* passes that ran to the end since start (not
                                    cancelled, disconnected or refused) */
+    uint64_t tries;             /* passes ended since start, whatever their
+                                   outcome */
     ds_sync_counts totals;      /* summed over the passes since start; but
                                    folders: as of the last listing */
     ds_folder_status *folders;  /* n_folders, malloc'd */
@@ -120,12 +122,15 @@ void ds_engine_set_priority(ds_engine *e, st_id fid);
 
 /* A consistent copy of the status; the caller clears it. 0 or ST_ERROR. */
 int ds_engine_status(ds_engine *e, ds_status *out);
-/* Blocks until a pass has ended that began after every wake-up request
- * made before this call (start, wake, sync now, online, a local change);
- * with none outstanding, until the next pass ends. Whatever its outcome
- * (look at the status). 0 when it ended, DS_ETIMEOUT after timeout_ms (0:
- * forever; offline or after a refusal no pass runs), DS_ECANCELLED when the
- * engine stops. For tools and tests. */
+/* Blocks until every wake-up request made before this call (the start,
+ * ds_engine_wake, sync now, going online, a local change committed) is
+ * covered by a pass that began after it and has ended, whatever its outcome
+ * (look at the status). So `ds_engine_sync_now(e); ds_engine_wait_pass(e,
+ * 0);` waits for that pass even when it ends before the second call, and
+ * returns at once when nothing is outstanding: to wait for a timer pass,
+ * watch ds_status.tries. 0 when covered, DS_ETIMEOUT after timeout_ms (0:
+ * forever; offline, or after a refusal, no pass runs), DS_ECANCELLED when
+ * the engine stops. For tools and tests. */
 int ds_engine_wait_pass(ds_engine *e, unsigned timeout_ms);
 
 #endif /* MAPIDAV_DAVSYNC_ENGINE_H */

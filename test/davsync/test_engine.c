@@ -206,6 +206,13 @@ static int up_items_match(const ds_status *st)
     return st->up_items == want_up;
 }
 
+static uint64_t want_tries;   /* passes ended the status should show */
+
+static int tried(const ds_status *st)
+{
+    return st->tries >= want_tries;
+}
+
 static int fetching(const ds_status *st)
 {
     return st->state == DS_STATE_SYNCING && st->totals.new_items >= 40 && st->down_items > 0;
@@ -362,9 +369,11 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     ds_status_clear(&st);
     served = requests_served();
     t0 = st_os_time_ms();
-    rc = ds_engine_wait_pass(e, 5000);
+    ok(ds_engine_wait_pass(e, 100) == 0, "nothing outstanding: no wait\n");
+    want_tries = 2;
+    int fired = wait_status(e, 5000, tried);
     uint64_t dt = st_os_time_ms() - t0;
-    ok(rc == 0, "timer pass: %d after %llu ms\n", rc, (unsigned long long)dt);
+    ok(fired, "timer pass after %llu ms\n", (unsigned long long)dt);
     st = status(e);
     ok(st.totals.gets == gets && st.passes == 2, "timer pass: %llu GETs, %llu passes\n",
        (unsigned long long)(st.totals.gets - gets), (unsigned long long)st.passes);
@@ -455,6 +464,7 @@ static void test_refusals(const char *root)
            st.last_error ? st.last_error : "-");
         printf("unknown CA: %s\n", st.last_error ? st.last_error : "-");
         ds_status_clear(&st);
+        ds_engine_wake(e);
         ok(ds_engine_wait_pass(e, 1000) == DS_ETIMEOUT, "no retry after a refused certificate\n");
         ds_engine_stop(e);
         /* With the test CA it syncs. */
@@ -476,10 +486,10 @@ static void test_refusals(const char *root)
     e = start(&cfg);
     uint64_t waits[3] = { 0 };
     for (int i = 0; i < 3; i++) {
-        rc = ds_engine_wait_pass(e, 30000);
+        want_tries = (uint64_t)i + 1;
+        rc = wait_status(e, 30000, tried);
         st = status(e);
-        ok(rc == 0 && st.state == DS_STATE_DISCONNECTED, "try %d: %d %s\n", i, rc,
-           ds_state_name(st.state));
+        ok(rc && st.state == DS_STATE_DISCONNECTED, "try %d: %s\n", i, ds_state_name(st.state));
         ok(st.last_code == DS_ENETWORK || st.last_code == DS_ETIMEOUT, "code %d\n", st.last_code);
         ok(st.last_error && strstr(st.last_error, "cannot reach"), "error %s\n",
            st.last_error ? st.last_error : "-");
@@ -515,7 +525,10 @@ static void test_refusals(const char *root)
     store = dav_cat(fixdir, "/no-such-folder/engine.sqlite");
     cfg = config(root, store, NULL);
     e = start(&cfg);
-    ok(ds_engine_wait_pass(e, 30000) == 0, "pass with a bad store path\n");
+    t0 = st_os_time_ms();
+    rc = ds_engine_wait_pass(e, 30000);
+    ok(rc == 0, "pass with a bad store path: %d after %llu ms\n", rc,
+       (unsigned long long)(st_os_time_ms() - t0));
     st = status(e);
     ok(st.state == DS_STATE_IDLE && st.passes == 0 && st.last_code != 0 && st.last_error
        && strstr(st.last_error, "store"), "bad store: %s %llu %d %s\n", ds_state_name(st.state),
