@@ -148,7 +148,10 @@ void ds_engine_set_online(ds_engine *e, int online)
 {
     int abort_now = 0;
     st_mutex_lock(&e->lock);
-    if (online && !e->online) {
+    if (online && (!e->online || e->state == DS_STATE_AUTH_FAILED
+            || e->state == DS_STATE_DISCONNECTED)) {
+        /* Going online, or "online" said again while refused or retrying:
+         * a pass at once. */
         e->online = 1;
         e->force = 1;
         post_locked(e);

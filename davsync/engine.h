@@ -115,6 +115,9 @@ void ds_engine_stop(ds_engine *e);
 
 void ds_engine_wake(ds_engine *e);          /* something changed locally */
 void ds_engine_sync_now(ds_engine *e);      /* a pass now (also after auth failure) */
+/* Offline: the pass running is aborted, nothing is sent until online again.
+ * Online: a pass at once (also when already online but refused or
+ * retrying). */
 void ds_engine_set_online(ds_engine *e, int online);
 /* Folder to take first in the next down pass (the one the user has open);
  * 0: none. */

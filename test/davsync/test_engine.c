@@ -443,7 +443,15 @@ static void test_refusals(const char *root)
     ok(ds_engine_wait_pass(e, 30000) == 0, "sync now after auth failure\n");
     ok(requests_served() > served, "sync now asked the server\n");
     st = status(e);
-    ok(st.state == DS_STATE_AUTH_FAILED, "state %s\n", ds_state_name(st.state));
+    ok(st.state == DS_STATE_AUTH_FAILED && st.tries == 2, "state %s, %llu tries\n",
+       ds_state_name(st.state), (unsigned long long)st.tries);
+    ds_status_clear(&st);
+    /* So does "online" said again. */
+    ds_engine_set_online(e, 1);
+    ok(ds_engine_wait_pass(e, 30000) == 0, "online after auth failure\n");
+    st = status(e);
+    ok(st.state == DS_STATE_AUTH_FAILED && st.tries == 3, "state %s, %llu tries\n",
+       ds_state_name(st.state), (unsigned long long)st.tries);
     ds_status_clear(&st);
     ds_engine_stop(e);
     free(store);
