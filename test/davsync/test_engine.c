@@ -11,7 +11,9 @@
  * refused certificate likewise; a closed port ends in DISCONNECTED with
  * growing waits; a stop in the middle of a big download returns within a
  * second, leaves a sound store, and a restart finishes without duplicates;
- * the timer runs a cheap pass that sends no GET.
+ * the timer runs a cheap pass that sends no GET; the upload counts follow
+ * local changes while offline, also when started offline; a store that
+ * cannot be opened is reported.
  * Never: a mock server; the store is checked through its public API only.
  */
 #include <stdio.h>
