@@ -51,7 +51,8 @@ typedef enum ds_state {
     DS_STATE_SYNCING,           /* online, a pass is running */
     DS_STATE_OFFLINE,           /* work offline, by choice */
     DS_STATE_DISCONNECTED,      /* server unreachable; retrying with backoff */
-    DS_STATE_AUTH_FAILED,       /* credentials refused; waiting for the user */
+    DS_STATE_AUTH_FAILED,       /* credentials or certificate refused (last_code
+                                   DS_EAUTH / DS_ETLS); waiting for the user */
     DS_STATE_STOPPED            /* ds_engine_stop was called */
 } ds_state;
 
