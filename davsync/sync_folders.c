@@ -3,8 +3,18 @@
  * store's folder tree under the IPM subtree.
  *
  * Listing: PROPFIND Depth 1 level by level (breadth first), all
- * collections of one level in parallel, asking only DAV:resourcetype and
- * DAV:displayname. Chosen over Depth: infinity although the Apache fixture
+ * collections of one level in parallel, asking only DAV:resourcetype,
+ * DAV:displayname and CS:getctag (kept in the ds_sync for ds_sync_folder_down,
+ * which skips a folder whose ctag did not change since its last complete
+ * down-sync: a no-change sync of a server with ctags costs this walk only).
+ * Display names: DAV:displayname when present, else the last path segment
+ * percent-decoded.
+ *
+ * A collection renamed or moved on the server looks like one gone and one
+ * new (DAV gives a collection no identity beyond its URL): the new one is
+ * made and filled, the old one deleted, unless its subtree holds local
+ * changes not yet sent, in which case it stays as it is (its down-sync then
+ * finds the collection gone and leaves it alone): nothing pending is lost. Chosen over Depth: infinity although the Apache fixture
  * allows it: infinity lists every message of every folder in one answer
  * (the per-folder listings of sync_down.c list them again), nginx and Cyrus
  * refuse it with 403, and Depth 1 keeps memory bounded by one level.
@@ -36,6 +46,7 @@ typedef struct coll {
     char *url;          /* normalised, ends in '/' */
     char *parent;       /* the parent collection's URL (borrowed from the list) */
     char *name;         /* display name (UTF-8) */
+    char *ctag;         /* CS:getctag, or NULL */
     int level;          /* 1: a child of the mail root */
 } coll;
 
@@ -100,7 +111,7 @@ static char *segment_name(const char *url)
 }
 
 static int add_coll(walk *w, const char *url, const char *parent, const char *displayname,
-    int level)
+    const char *ctag, int level)
 {
     if (w->n >= MAX_COLLECTIONS) {
         st_error_set("%s: more than %d collections", w->s->mail_url, MAX_COLLECTIONS);
@@ -122,11 +133,13 @@ static int add_coll(walk *w, const char *url, const char *parent, const char *di
     c->parent = strdup(parent);
     c->name = displayname && *displayname && st_utf8_valid(displayname, strlen(displayname))
         ? strdup(displayname) : segment_name(url);
+    c->ctag = ctag && *ctag ? strdup(ctag) : NULL;
     c->level = level;
-    if (!c->url || !c->parent || !c->name) {
+    if (!c->url || !c->parent || !c->name || (ctag && *ctag && !c->ctag)) {
         free(c->url);
         free(c->parent);
         free(c->name);
+        free(c->ctag);
         st_error_set("out of memory");
         return ST_ERROR;
     }
@@ -153,7 +166,7 @@ static int on_response(void *arg, const ds_ms_response *r)
     for (size_t i = 0; i < l->w->n; i++)
         if (strcmp(l->w->c[i].url, r->url) == 0)
             return 0;   /* seen (a loop through a server alias) */
-    return add_coll(l->w, r->url, l->url, r->displayname, l->level);
+    return add_coll(l->w, r->url, l->url, r->displayname, r->ctag, l->level);
 }
 
 static void on_done(void *arg, const ds_http_result *res)
@@ -302,9 +315,10 @@ static int create_folder(ds_sync *s, st_id *out, st_id parent, const char *name)
 
 /* Maps one collection to a folder: found by URL (moved/renamed to match),
  * adopted by name, or created. */
-static int apply_coll(ds_sync *s, const coll *c, const st_id *pend, size_t npend,
+static int apply_coll(ds_sync *s, st_id *out, const coll *c, const st_id *pend, size_t npend,
     ds_sync_counts *cnt)
 {
+    *out = 0;
     st_id parent = 0, fid = 0;
     int code = 0;
     if (strcmp(c->parent, s->mail_url) == 0)
@@ -352,7 +366,7 @@ static int apply_coll(ds_sync *s, const coll *c, const st_id *pend, size_t npend
                 cnt->folders_created++;
         }
         if (!code)
-            code = st_folder_sync_set(s->store, fid, c->url, NULL, NULL);
+            code = st_folder_sync_set(s->store, fid, c->url, "", "");
     }
     if (!code && c->level == 1) {
         ds_folder_role role = role_of(c->name);
@@ -365,6 +379,8 @@ static int apply_coll(ds_sync *s, const coll *c, const st_id *pend, size_t npend
         if (role != DS_ROLE_NONE && !s->roles[role])
             s->roles[role] = fid;
     }
+    if (!code)
+        *out = fid;
     return code;
 }
 
@@ -477,14 +493,53 @@ static int record_roles(ds_sync *s)
     return code;
 }
 
+static int cmp_ctag(const void *a, const void *b)
+{
+    st_id x = ((const ds_ctag *)a)->fid, y = ((const ds_ctag *)b)->fid;
+    return x < y ? -1 : x > y;
+}
+
+const char *ds_sync__listed_ctag(const ds_sync *s, st_id fid)
+{
+    ds_ctag key = { fid, NULL };
+    const ds_ctag *c = s->nctags
+        ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
+    return c ? c->ctag : NULL;
+}
+
+void ds_sync__ctags_clear(ds_sync *s)
+{
+    for (size_t i = 0; i < s->nctags; i++)
+        free(s->ctags[i].ctag);
+    free(s->ctags);
+    s->ctags = NULL;
+    s->nctags = s->ctags_cap = 0;
+}
+
+/* Remembers c's ctag for folder fid (the ctag moves into the list). */
+static int keep_ctag(ds_sync *s, st_id fid, coll *c)
+{
+    if (!c->ctag)
+        return 0;
+    ds_ctag *p = st_grow(s->ctags, &s->ctags_cap, s->nctags, sizeof *p, 64);
+    if (!p)
+        return ST_ERROR;
+    s->ctags = p;
+    p[s->nctags].fid = fid;
+    p[s->nctags++].ctag = c->ctag;
+    c->ctag = NULL;
+    return 0;
+}
+
 int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
 {
     static const ds_xml_name props[] = {
-        { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "displayname" },
+        { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "displayname" }, { DS_NS_CS, "getctag" },
     };
     walk w = { .s = s };
     char *body = NULL;
-    int code = ds_xml_propfind(&body, props, 2);
+    ds_sync__ctags_clear(s);
+    int code = ds_xml_propfind(&body, props, sizeof props / sizeof props[0]);
     memset(s->roles, 0, sizeof s->roles);
     size_t from = 0, to = 0;
     for (int level = 1; !code && level <= MAX_LEVELS; level++) {
@@ -504,12 +559,17 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
     size_t npend = 0;
     int acode = ds_sync__journal_objects(s, &pend, &npend, 1);
     for (size_t i = 0; !acode && i < w.n; i++) {
-        acode = apply_coll(s, &w.c[i], pend, npend, cnt);
+        st_id fid = 0;
+        acode = apply_coll(s, &fid, &w.c[i], pend, npend, cnt);
         if (acode == ST_ENOTFOUND) {   /* parent could not be made: skip */
             ST_LOG_WARN(ST_LOG_DAVSYNC, "collection %s: no parent folder", w.c[i].url);
             acode = 0;
+        } else if (!acode) {
+            acode = keep_ctag(s, fid, &w.c[i]);
         }
     }
+    if (s->nctags)
+        qsort(s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag);
     if (!acode && !code && !w.failed)
         acode = delete_gone(s, &w, cnt);
     free(pend);
@@ -521,6 +581,7 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
         free(w.c[i].url);
         free(w.c[i].parent);
         free(w.c[i].name);
+        free(w.c[i].ctag);
     }
     free(w.c);
     ds_sync__progress(s, "folders", NULL, w.n, w.n, cnt);

@@ -10,6 +10,21 @@
 
 #include "davsync/sync.h"
 
+/* The token field of a folder's sync state holds this instead of an RFC
+ * 6578 token once its collection refused sync-collection (501, 405, 403 or
+ * 400 to a REPORT without a token, as Apache does): from then on the folder
+ * is listed with PROPFIND and the server is not asked again. Not a token
+ * any server would hand out (tokens are the server's URIs; this scheme is
+ * ours), and cleared with the rest of the state if the folder gets another
+ * collection URL. */
+#define DS_SYNC_NO_REPORT "mapidav:no-sync-collection"
+
+/* A collection's CS:getctag as the last ds_sync_folders listed it. */
+typedef struct ds_ctag {
+    st_id fid;                  /* the folder */
+    char *ctag;                 /* as the server sent it */
+} ds_ctag;
+
 struct ds_sync {
     char *mail_url;             /* normalised, ends in '/' */
     char *catalog_path;         /* or NULL */
@@ -23,6 +38,8 @@ struct ds_sync {
     st_id roles[DS_ROLE_COUNT]; /* special folders, 0: not found */
     ds_sync_progress_fn progress;
     void *progress_arg;
+    ds_ctag *ctags;             /* listed ctags, sorted by fid (ds_sync_folders) */
+    size_t nctags, ctags_cap;
 };
 
 /* Reports progress (no-op without a callback). */
@@ -40,5 +57,11 @@ int ds_sync__has_id(const st_id *ids, size_t n, st_id id);
 /* *out = the display name of folder fid ("" when it has none), malloc'd.
  * 0, or the store's error, or ST_ERROR (out of memory). */
 int ds_sync__folder_name(ds_sync *s, char **out, st_id fid);
+
+/* The ctag the last folder listing gave fid, or NULL (none listed, no
+ * listing yet, or the server offers none). Borrowed from s. */
+const char *ds_sync__listed_ctag(const ds_sync *s, st_id fid);
+/* Forgets the listed ctags (NULL-safe contents). */
+void ds_sync__ctags_clear(ds_sync *s);
 
 #endif /* MAPIDAV_DAVSYNC_SYNC_INT_H */
