@@ -210,6 +210,19 @@ static void slist_free(slist *l)
     free(l->it);
 }
 
+/* A listing with responses the parser dropped (outside the collection,
+ * an unusable href) is not trusted: applied, it would delete what those
+ * responses stood for. */
+static int check_dropped(const ds_ms_parser *p, const char *method, const char *url)
+{
+    size_t n = ds_ms_dropped(p);
+    if (!n)
+        return 0;
+    st_error_set("%s %s: %zu responses outside the collection or unusable: listing not used",
+        method, url, n);
+    return DS_EPROTO;
+}
+
 static void slist_reset(slist *l)
 {
     slist_free(l);
@@ -259,6 +272,8 @@ static int list_report(ds_sync *s, slist *l, const char *url, const char *token,
                 st_error_set("REPORT %s: status %ld, not a multistatus", url, res.status);
                 code = DS_EPROTO;
             }
+            if (!code)
+                code = check_dropped(p, "REPORT", url);
             ds_http_result_clear(&res);
         }
         const char *next = p ? ds_ms_sync_token(p) : NULL;
@@ -315,6 +330,8 @@ static int list_server(ds_sync *s, slist *l, const char *url)
             st_error_set("PROPFIND %s: status %ld, not a multistatus", url, res.status);
             code = DS_EPROTO;
         }
+        if (!code)
+            code = check_dropped(p, "PROPFIND", url);
         ds_http_result_clear(&res);
     }
     ds_ms_parser_free(p);

@@ -179,6 +179,11 @@ static void on_done(void *arg, const ds_http_result *res)
         st_error_set("PROPFIND %s: status %ld, not a multistatus", l->url, res->status);
         code = DS_EPROTO;
     }
+    if (!code && ds_ms_dropped(l->p)) {   /* applied, but no deletions on its word */
+        st_error_set("PROPFIND %s: %zu responses outside the mail root or unusable", l->url,
+            ds_ms_dropped(l->p));
+        code = DS_EPROTO;
+    }
     if (code) {
         ST_LOG_WARN(ST_LOG_DAVSYNC, "listing %s: %s: %s", l->url, ds_error_name(code),
             res->code ? res->error : st_error_last());

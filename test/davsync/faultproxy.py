@@ -12,10 +12,12 @@ path) added to its environment, and exits with COMMAND's code.
 
 The test steers it over HTTP, on the proxy's own origin (no auth):
   PUT  /__proxy__/rules    body: rules, one a line, replacing the old ones:
-                             ACTION METHOD SUBSTRING COUNT
+                             ACTION METHOD SUBSTRING COUNT [SKIP]
                            a request whose method is METHOD (or "*") and whose
                            path contains SUBSTRING takes the first such rule
-                           with COUNT left (-1: always) and gets ACTION:
+                           with COUNT left (-1: always) and gets ACTION, once
+                           SKIP (default 0) such requests went through as they
+                           were:
          500               a 500 answer
          503:SECONDS       a 503 with Retry-After: SECONDS
          reset             the real answer's head and half its body, then a
@@ -46,6 +48,7 @@ import ctypes
 import http.client
 import http.server
 import os
+import queue
 import re
 import signal
 import socket
@@ -64,7 +67,7 @@ METHODS = ["GET", "HEAD", "PUT", "DELETE", "MKCOL", "MOVE", "COPY", "PROPFIND",
            "PROPPATCH", "REPORT", "OPTIONS", "POST"]
 
 lock = threading.Lock()
-rules = []          # [action, method, substring, count, hits]
+rules = []          # [action, method, substring, count, hits, skip]
 requests = [0]
 target = None       # urllib.parse result of the target URL
 restarted = []      # Popen of servers we started
@@ -115,12 +118,33 @@ def die_with_us(parent):
     return setup
 
 
+launch_q = queue.Queue()
+
+
+def launcher():
+    """Starts processes for the handler threads. PR_SET_PDEATHSIG fires when
+    the THREAD that forked a child ends, so children are forked here, on a
+    thread that lives as long as this script."""
+    while True:
+        argv, kw, reply = launch_q.get()
+        try:
+            reply.put(subprocess.Popen(argv, **kw))
+        except OSError as e:
+            reply.put(e)
+
+
 def restart_server():
     d = apache_dir()
     argv = ["/usr/sbin/apache2", "-d", d, "-f", os.path.join(d, "httpd.conf"), "-DFOREGROUND"]
     logf = open(os.path.join(d, "restart.log"), "ab")
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
-                         cwd=d, start_new_session=True, preexec_fn=die_with_us(os.getpid()))
+    reply = queue.Queue()
+    launch_q.put((argv, dict(stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                             cwd=d, start_new_session=True,
+                             preexec_fn=die_with_us(os.getpid())), reply))
+    p = reply.get()
+    logf.close()
+    if isinstance(p, OSError):
+        return "cannot start: %s" % p
     restarted.append(p)
     for _ in range(500):
         if answers():
@@ -236,8 +260,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             new = []
             for line in body.decode().splitlines():
                 f = line.split()
-                if len(f) == 4:
-                    new.append([f[0], f[1], f[2], int(f[3]), 0])
+                if len(f) in (4, 5):
+                    new.append([f[0], f[1], f[2], int(f[3]), 0, int(f[4]) if len(f) == 5 else 0])
             with lock:
                 rules[:] = new
             return self.send_plain(200, "%d rules\n" % len(new))
@@ -257,6 +281,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             requests[0] += 1
             for i, r in enumerate(rules):
                 if (r[1] == "*" or r[1] == self.command) and r[2] in self.path and r[3] != 0:
+                    if r[5] > 0:
+                        r[5] -= 1
+                        return None
                     r[3] -= 1 if r[3] > 0 else 0
                     r[4] += 1
                     return r[0]
@@ -361,6 +388,7 @@ def main(argv):
     target = urllib.parse.urlsplit(url)
     srv = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
+    threading.Thread(target=launcher, daemon=True).start()
     port = srv.server_address[1]
     env = dict(os.environ)
     env["MAPIDAV_TEST_PROXY_URL"] = urllib.parse.urlunsplit(

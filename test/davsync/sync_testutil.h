@@ -175,12 +175,12 @@ static inline char *folder_token(st_store *s, st_id fid)
 /* The proxy's control URL for `what` (its origin + /__proxy__/what). */
 static inline char *proxy_ctl_url(const char *proxy_url, const char *what)
 {
-    char *u = malloc(strlen(proxy_url) + strlen(what) + 16);
-    size_t n = ds_href_origin_len(proxy_url);
-    if (!u)
-        test_fatal("out of memory\n");
-    memcpy(u, proxy_url, n);
-    sprintf(u + n, "/__proxy__/%s", what);
+    size_t n = ds_href_origin_len(proxy_url), size = n + strlen(what) + 16;
+    char *u = malloc(size);
+    if (u) {
+        memcpy(u, proxy_url, n);
+        snprintf(u + n, size - n, "/__proxy__/%s", what);
+    }
     return u;
 }
 
