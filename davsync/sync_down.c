@@ -210,17 +210,36 @@ static void slist_free(slist *l)
     free(l->it);
 }
 
-/* A listing with responses the parser dropped (outside the collection,
- * an unusable href) is not trusted: applied, it would delete what those
- * responses stood for. */
-static int check_dropped(const ds_ms_parser *p, const char *method, const char *url)
+/* Sends one listing request (PROPFIND or REPORT) and streams its answer
+ * through p: 0 only for a whole 207 the parser took in full. A listing with
+ * responses the parser dropped (outside the collection, an unusable href)
+ * is not trusted: applied, it would delete what those responses stood for.
+ * *status (may be NULL): the HTTP status. */
+static int ask(ds_sync *s, ds_http_method method, const char *depth, const char *url,
+    const char *body, ds_ms_parser *p, long *status)
 {
-    size_t n = ds_ms_dropped(p);
-    if (!n)
-        return 0;
-    st_error_set("%s %s: %zu responses outside the collection or unusable: listing not used",
-        method, url, n);
-    return DS_EPROTO;
+    const char *mn = ds_http_method_name(method);
+    ds_http_result res = { 0 };
+    ds_http_request rq = { .method = method, .url = url, .depth = depth, .body = body,
+        .body_len = strlen(body), .write = ds_ms_http_sink, .write_arg = p };
+    int code = ds_http_perform(s->http, &rq, &res);
+    if (status)
+        *status = res.status;
+    if (code && res.error && *res.error)
+        st_error_set("%s %s: %s", mn, url, res.error);
+    if (!code)
+        code = ds_ms_finish(p);
+    if (!code && res.status != 207) {
+        st_error_set("%s %s: status %ld, not a multistatus", mn, url, res.status);
+        code = DS_EPROTO;
+    }
+    if (!code && ds_ms_dropped(p)) {
+        st_error_set("%s %s: %zu responses outside the collection or unusable: listing not"
+            " used", mn, url, ds_ms_dropped(p));
+        code = DS_EPROTO;
+    }
+    ds_http_result_clear(&res);
+    return code;
 }
 
 static void slist_reset(slist *l)
@@ -252,30 +271,13 @@ static int list_report(ds_sync *s, slist *l, const char *url, const char *token,
     for (int page = 0; !code; page++) {
         char *body = NULL;
         ds_ms_parser *p = NULL;
-        ds_http_result res = { 0 };
         l->truncated = 0;
         code = ds_xml_sync_collection(&body, tok, list_props, NLIST_PROPS, 0);
         ds_ms_config mc = { .request_url = url, .on_response = on_item, .arg = l };
         if (!code)
             code = ds_ms_parser_new(&p, &mc);
-        if (!code) {
-            ds_http_request rq = { .method = DS_HTTP_REPORT, .url = url, .depth = "0",
-                .body = body, .body_len = strlen(body), .write = ds_ms_http_sink,
-                .write_arg = p };
-            code = ds_http_perform(s->http, &rq, &res);
-            *status = res.status;
-            if (code && res.error && *res.error)
-                st_error_set("REPORT %s: %s", url, res.error);
-            if (!code)
-                code = ds_ms_finish(p);
-            if (!code && res.status != 207) {
-                st_error_set("REPORT %s: status %ld, not a multistatus", url, res.status);
-                code = DS_EPROTO;
-            }
-            if (!code)
-                code = check_dropped(p, "REPORT", url);
-            ds_http_result_clear(&res);
-        }
+        if (!code)
+            code = ask(s, DS_HTTP_REPORT, "0", url, body, p, status);
         const char *next = p ? ds_ms_sync_token(p) : NULL;
         if (!code && l->truncated && (!next || !*next || strcmp(next, tok) == 0 ||
             page + 1 >= MAX_PAGES)) {
@@ -309,31 +311,15 @@ static int list_report(ds_sync *s, slist *l, const char *url, const char *token,
 
 static int list_server(ds_sync *s, slist *l, const char *url)
 {
-    const ds_xml_name *props = list_props;
     char *body = NULL;
     ds_ms_parser *p = NULL;
-    ds_http_result res = { 0 };
     l->coll = url;
-    int code = ds_xml_propfind(&body, props, NLIST_PROPS);
+    int code = ds_xml_propfind(&body, list_props, NLIST_PROPS);
     ds_ms_config mc = { .request_url = url, .on_response = on_item, .arg = l };
     if (!code)
         code = ds_ms_parser_new(&p, &mc);
-    if (!code) {
-        ds_http_request rq = { .method = DS_HTTP_PROPFIND, .url = url, .depth = "1",
-            .body = body, .body_len = strlen(body), .write = ds_ms_http_sink, .write_arg = p };
-        code = ds_http_perform(s->http, &rq, &res);
-        if (code && res.error && *res.error)
-            st_error_set("PROPFIND %s: %s", url, res.error);
-        if (!code)
-            code = ds_ms_finish(p);
-        if (!code && res.status != 207) {
-            st_error_set("PROPFIND %s: status %ld, not a multistatus", url, res.status);
-            code = DS_EPROTO;
-        }
-        if (!code)
-            code = check_dropped(p, "PROPFIND", url);
-        ds_http_result_clear(&res);
-    }
+    if (!code)
+        code = ask(s, DS_HTTP_PROPFIND, "1", url, body, p, NULL);
     ds_ms_parser_free(p);
     free(body);
     if (!code)

@@ -1,6 +1,7 @@
 /*
  * sync_int.h: what the sync engine's files share (sync.c, sync_folders.c,
- * sync_down.c). Not for other modules.
+ * sync_down.c, sync_up.c): the ds_sync struct, the per-folder sync state's
+ * marker, the listed ctags. Not for other modules.
  *
  * Invariant: a ds_sync, its store handle and its HTTP client belong to the
  * thread that opened it. Never: expose these structs outside davsync/.
@@ -15,8 +16,10 @@
  * 400 to a REPORT without a token, as Apache does): from then on the folder
  * is listed with PROPFIND and the server is not asked again. Not a token
  * any server would hand out (tokens are the server's URIs; this scheme is
- * ours), and cleared with the rest of the state if the folder gets another
- * collection URL. */
+ * ours). Cleared with the ctag when the folder listing attaches a folder
+ * to a collection (sync_folders.c); a folder whose URL changes otherwise
+ * keeps it (a token that became invalid is refused and the folder listed
+ * in full, see sync_down.c). */
 #define DS_SYNC_NO_REPORT "mapidav:no-sync-collection"
 
 /* A collection's CS:getctag as the last ds_sync_folders listed it. */

@@ -140,27 +140,19 @@ static inline size_t count_dups(st_store *s, st_id fid)
     return dups;
 }
 
-/* The message stored for url (0 if none). */
-static inline st_id find_href(st_store *s, const char *url)
+/* The message (folder: 0) or folder (folder: 1) stored for url, 0 if none. */
+static inline st_id find_url(st_store *s, const char *url, int folder)
 {
     char *norm = NULL;
-    st_id mid = 0;
-    if (ds_href_normalize(&norm, url) == 0 && st_message_find_by_href(s, &mid, norm) != 0)
-        mid = 0;
+    st_id id = 0;
+    if (ds_href_normalize(&norm, url) == 0 &&
+        (folder ? st_folder_find_by_url(s, &id, norm) : st_message_find_by_href(s, &id, norm)) != 0)
+        id = 0;
     free(norm);
-    return mid;
+    return id;
 }
-
-/* The folder whose collection is url (0 if none). */
-static inline st_id find_folder(st_store *s, const char *url)
-{
-    char *norm = NULL;
-    st_id fid = 0;
-    if (ds_href_normalize(&norm, url) == 0 && st_folder_find_by_url(s, &fid, norm) != 0)
-        fid = 0;
-    free(norm);
-    return fid;
-}
+#define find_href(s, url) find_url((s), (url), 0)
+#define find_folder(s, url) find_url((s), (url), 1)
 
 /* The sync token stored for folder fid ("" when none); malloc'd. */
 static inline char *folder_token(st_store *s, st_id fid)
