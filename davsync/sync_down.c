@@ -913,13 +913,14 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         st_error_set("folder %llu: %s lies outside the mail root", (unsigned long long)fid, url);
         code = DS_EPROTO;
     }
-    const char *listed_ctag = ds_sync__listed_ctag(s, fid);
+    char *listed_ctag = ds_sync__take_ctag(s, fid);
     if (!code && listed_ctag && ctag && strcmp(listed_ctag, ctag) == 0) {
         ST_LOG_TRACE(ST_LOG_DAVSYNC, "folder %s: ctag unchanged", url);
         c->folders_skipped++;
         free(url);
         free(token);
         free(ctag);
+        free(listed_ctag);
         return 0;
     }
     if (!code)
@@ -1078,6 +1079,7 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     free(name);
     free(token);
     free(ctag);
+    free(listed_ctag);
     free(new_token);
     return code;
 }

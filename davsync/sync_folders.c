@@ -504,12 +504,15 @@ static int cmp_ctag(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-const char *ds_sync__listed_ctag(const ds_sync *s, st_id fid)
+char *ds_sync__take_ctag(ds_sync *s, st_id fid)
 {
     ds_ctag key = { fid, NULL };
-    const ds_ctag *c = s->nctags
+    ds_ctag *c = s->nctags
         ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
-    return c ? c->ctag : NULL;
+    char *t = c ? c->ctag : NULL;
+    if (c)
+        c->ctag = NULL;
+    return t;
 }
 
 void ds_sync__ctags_clear(ds_sync *s)

@@ -61,9 +61,11 @@ int ds_sync__has_id(const st_id *ids, size_t n, st_id id);
  * 0, or the store's error, or ST_ERROR (out of memory). */
 int ds_sync__folder_name(ds_sync *s, char **out, st_id fid);
 
-/* The ctag the last folder listing gave fid, or NULL (none listed, no
- * listing yet, or the server offers none). Borrowed from s. */
-const char *ds_sync__listed_ctag(const ds_sync *s, st_id fid);
+/* The ctag the last folder listing gave fid, taken out of s (malloc'd; a
+ * second call gives NULL, so a folder synced again without a new listing
+ * is never skipped on an old ctag), or NULL (none listed, no listing yet,
+ * or the server offers none). */
+char *ds_sync__take_ctag(ds_sync *s, st_id fid);
 /* Forgets the listed ctags (NULL-safe contents). */
 void ds_sync__ctags_clear(ds_sync *s);
 
