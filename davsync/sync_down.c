@@ -90,6 +90,7 @@ typedef struct slist {
 } slist;
 
 #define MAX_PAGES 100000    /* sync-collection pages of one folder */
+#define SMALL_DELTA 64      /* changes looked up one by one in the store */
 
 static int parse_bool(const char *v)
 {
@@ -418,6 +419,58 @@ static int list_local(ds_sync *s, litem **out, size_t *n, st_id fid)
     if (cnt)
         qsort(l, cnt, sizeof *l, cmp_litem);
     *out = l;
+    *n = cnt;
+    return 0;
+}
+
+/* For a small delta: the stored messages the listing names, looked up one
+ * by one (a few indexed reads each) instead of reading the whole folder.
+ * Same order as l (sorted by href), so the merge below works unchanged. */
+static int lookup_local(ds_sync *s, litem **out, size_t *n, const slist *l)
+{
+    *out = NULL;
+    *n = 0;
+    litem *loc = calloc(l->n ? l->n : 1, sizeof *loc);
+    size_t cnt = 0;
+    int code = loc ? 0 : ST_ERROR;
+    for (size_t i = 0; !code && i < l->n; i++) {
+        st_id mid = 0;
+        st_bag *b = NULL;
+        code = st_message_find_by_href(s->store, &mid, l->it[i].url);
+        if (code == ST_ENOTFOUND) {
+            code = 0;
+            continue;
+        }
+        if (!code)
+            code = st_message_get(s->store, &b, mid);
+        litem *it = &loc[cnt];
+        if (!code) {
+            it->mid = mid;
+            const st_value *v = st_bag_get(b, PR_MESSAGE_FLAGS);
+            if (v && PROP_TYPE(v->tag) == PT_LONG)
+                it->flags = v->v.l;
+            v = st_bag_get(b, PR_FLAG_STATUS);
+            if (v && PROP_TYPE(v->tag) == PT_LONG) {
+                it->has_flag = 1;
+                it->flag = v->v.l;
+            }
+            code = st_message_server_get(s->store, mid, &it->href, &it->etag);
+        }
+        st_bag_free(b);
+        if (!code && it->href)
+            cnt++;
+        else if (!code) {
+            free(it->etag);
+            it->etag = NULL;
+        }
+    }
+    if (code) {
+        litems_free(loc, cnt);
+        if (code == ST_ERROR && !*st_error_last())
+            st_error_set("out of memory");
+        return code;
+    }
+    *out = loc;
     *n = cnt;
     return 0;
 }
@@ -932,8 +985,11 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         code = list_folder(s, &sl, fid, url, token, &delta, &new_token);
         t1 = st_os_time_ms();
     }
-    /* An empty delta needs no look at the store. */
-    if (!code && !(delta && !sl.n))
+    /* A delta needs only what it names: one by one when it is small (an
+     * empty one needs nothing), the whole folder's map otherwise. */
+    if (!code && delta && sl.n <= SMALL_DELTA)
+        code = lookup_local(s, &loc, &nloc, &sl);
+    else if (!code)
         code = list_local(s, &loc, &nloc, fid);
     t2 = st_os_time_ms();
     if (!code)

@@ -11,7 +11,8 @@
  * (only the changes listed, only the two GETs, the token advanced); a
  * token the server refuses (Xandikos: 500) recovers by a full listing
  * without duplicates; 507 paging; an interrupted initial sync resumes
- * without fetching anything twice, its token stored only once complete.
+ * without fetching anything twice, its token stored only once complete; a
+ * listed ctag is used once; small and large deltas.
  * Kept to a few dozen items: Xandikos slows down as a collection grows.
  * Never: a mock server; the checks read the store's public API.
  */
@@ -273,6 +274,27 @@ int main(void)
         st_store_close(s3);
         ds_http_free(h2);
         free(rstore);
+    }
+
+    /* ---- a delta bigger than the one-by-one lookup (70 new in Archive/) ---- */
+    {
+        char *arch = cat(root, "Archive/");
+        for (int n = 0; n < 70; n++) {
+            char *m = make_plain("More", n, NULL, &len);
+            snprintf(url, sizeof url, "%smore-%02d.eml", arch, n);
+            dav_put(h, url, m, len);
+            free(m);
+        }
+        rc = ds_sync_once(&c, &cfg);
+        ok(rc == 0 && c.new_items == 70 && c.gets == 70 && c.items == 70 && c.deleted == 0,
+           "big delta: %d new %llu gets %llu items %llu deleted %llu\n", rc,
+           (unsigned long long)c.new_items, (unsigned long long)c.gets,
+           (unsigned long long)c.items, (unsigned long long)c.deleted);
+        st_store_open(&s, store, NULL, 0);
+        st_id af = find_folder(s, arch);
+        ok(count_msgs(s, af) == 75 && count_dups(s, af) == 0, "archive %zu\n", count_msgs(s, af));
+        st_store_close(s);
+        free(arch);
     }
 
     free(tok1);
