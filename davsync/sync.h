@@ -51,7 +51,8 @@ typedef struct ds_sync_counts {
     uint64_t folders_deleted;   /* local folders removed (gone on the server) */
     uint64_t folders_kept;      /* gone on the server, kept for pending local changes */
     uint64_t folders_skipped;   /* not listed: getctag unchanged since the last sync */
-    uint64_t items;             /* server messages listed */
+    uint64_t items;             /* server messages listed (a sync-collection delta
+                                   lists only those changed) */
     uint64_t new_items;         /* fetched and created */
     uint64_t changed;           /* fetched again (ETag changed) and replaced */
     uint64_t flags;             /* read / flag state changed without a new ETag */
