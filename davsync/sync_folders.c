@@ -11,7 +11,11 @@
  * times as long for 10,000 members (0.33 s against 0.10 s). The ctag is
  * kept in the ds_sync for ds_sync_folder_down, which skips a folder whose
  * ctag did not change since its last complete down-sync: a no-change sync
- * of a server with ctags costs this walk only.
+ * of a server with ctags costs this walk only. Chosen over Depth: infinity
+ * although the Apache fixture allows it: infinity lists every message of
+ * every folder in one answer (the per-folder listings of sync_down.c list
+ * them again), nginx and Cyrus refuse it with 403, and Depth 1 keeps
+ * memory bounded by one level.
  * Display names: DAV:displayname when present, else the last path segment
  * percent-decoded; when the Depth 0 request failed, a known folder keeps
  * its name.
@@ -20,15 +24,13 @@
  * new (DAV gives a collection no identity beyond its URL): the new one is
  * made and filled, the old one deleted, unless its subtree holds local
  * changes not yet sent, in which case it stays as it is (its down-sync then
- * finds the collection gone and leaves it alone): nothing pending is lost. Chosen over Depth: infinity although the Apache fixture
- * allows it: infinity lists every message of every folder in one answer
- * (the per-folder listings of sync_down.c list them again), nginx and Cyrus
- * refuse it with 403, and Depth 1 keeps memory bounded by one level.
+ * finds the collection gone and leaves it alone): nothing pending is lost.
  *
  * Invariants: a folder is found again by its collection URL
  * (st_folder_sync_set); a local folder of the same name without a URL is
  * adopted (the provider may have made Inbox before the first sync); every
- * write is ST_FROM_SERVER. Deletions happen only after a complete listing,
+ * write is ST_FROM_SERVER. Deletions happen only after a complete listing
+ * (every request answered, no response dropped as outside or unusable),
  * and never to a subtree that holds a pending local change (kept, logged).
  * Never: follow a collection outside the mail root, delete on a partial
  * listing.
