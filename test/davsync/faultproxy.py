@@ -19,6 +19,8 @@ The test steers it over HTTP, on the proxy's own origin (no auth):
                            SKIP (default 0) such requests went through as they
                            were:
          500               a 500 answer
+         status:CODE       a CODE answer (e.g. 403 or 409 with the RFC 6578
+                           DAV:valid-sync-token precondition as its body)
          503:SECONDS       a 503 with Retry-After: SECONDS
          reset             the real answer's head and half its body, then a
                            connection reset (RST)
@@ -334,6 +336,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         action = self.pick()
         if action == "500":
             return self.send_plain(500, "injected 500\n")
+        if action and action.startswith("status:"):
+            body = (b'<?xml version="1.0"?><D:error xmlns:D="DAV:"><D:valid-sync-token/>'
+                    b'</D:error>')
+            self.send_response(int(action[7:]))
+            self.send_header("Content-Type", "application/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if action and action.startswith("503:"):
             return self.send_plain(503, "injected 503\n", [("Retry-After", action[4:])])
         if action and action.startswith("hostile:"):
