@@ -100,6 +100,16 @@ static inline char *make_plain(const char *tag, int n, const char *extra, size_t
     return m;
 }
 
+/* PUTs make_plain(tag, n, extra) at url. */
+static inline void dav_put_plain(ds_http *h, const char *url, const char *tag, int n,
+                                 const char *extra)
+{
+    size_t len;
+    char *m = make_plain(tag, n, extra, &len);
+    dav_put(h, url, m, len);
+    free(m);
+}
+
 /* ---- the store -------------------------------------------------------------- */
 
 static inline size_t count_msgs(st_store *s, st_id fid)

@@ -67,7 +67,6 @@ int main(void)
     st_log_open_file(logpath, 0, 0);
     st_log_configure("davsync=info");
     ds_sync_counts c;
-    size_t len;
     int rc;
 
     ds_http *h = dav_client(NULL, NULL, 4);
@@ -81,10 +80,8 @@ int main(void)
         char *u = cat(root, folders[f]);
         dav_mkcol(h, u);
         for (int n = 0; n < nitems[f]; n++) {
-            char *m = make_plain(folders[f], n, NULL, &len);
             snprintf(url, sizeof url, "%s%d.eml", u, n);
-            dav_put(h, url, m, len);
-            free(m);
+            dav_put_plain(h, url, folders[f], n, NULL);
             total++;
         }
         free(u);
@@ -128,16 +125,12 @@ int main(void)
     /* ---- a second client: change one, delete one, add one ---- */
     char *tok0 = folder_token(s, inbox);
     {
-        char *m = make_plain("Inbox/", 3, " Changed, and longer.", &len);
         snprintf(url, sizeof url, "%s3.eml", inbox_url);
-        dav_put(h, url, m, len);
-        free(m);
+        dav_put_plain(h, url, "Inbox/", 3, " Changed, and longer.");
         snprintf(url, sizeof url, "%s4.eml", inbox_url);
         dav_del(h, url);
-        m = make_plain("New", 1, NULL, &len);
         snprintf(url, sizeof url, "%snew.eml", inbox_url);
-        dav_put(h, url, m, len);
-        free(m);
+        dav_put_plain(h, url, "New", 1, NULL);
     }
     r0 = requests(h);
     rc = ds_sync_once(&c, &cfg);
@@ -169,10 +162,8 @@ int main(void)
     /* ---- a token the server refuses: a full listing, no duplicates ---- */
     {
         ok(st_folder_sync_set(s, inbox, NULL, "http://invalid.example/sync/1", "") == 0, "bad token\n");
-        char *m = make_plain("AfterBad", 1, NULL, &len);
         snprintf(url, sizeof url, "%safter-bad.eml", inbox_url);
-        dav_put(h, url, m, len);
-        free(m);
+        dav_put_plain(h, url, "AfterBad", 1, NULL);
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.new_items == 1 && c.gets == 1 && c.deleted == 0 && c.changed == 0,
            "after a refused token: %d new %llu gets %llu deleted %llu changed %llu\n", rc,
@@ -198,10 +189,8 @@ int main(void)
         rc = ds_sync_folder_down(ss, inbox, &c1);
         ok(rc == 0 && c1.folders_skipped == 1 && c1.gets == 0, "unchanged: skipped %llu\n",
            (unsigned long long)c1.folders_skipped);
-        char *m = make_plain("Later", 1, NULL, &len);
         snprintf(url, sizeof url, "%slater.eml", inbox_url);
-        dav_put(h, url, m, len);
-        free(m);
+        dav_put_plain(h, url, "Later", 1, NULL);
         rc = ds_sync_folder_down(ss, inbox, &c2);
         ok(rc == 0 && c2.folders_skipped == 0 && c2.new_items == 1 && c2.gets == 1,
            "again without a listing: %d skipped %llu new %llu\n", rc,
@@ -239,10 +228,8 @@ int main(void)
             char rule[128];
             snprintf(rule, sizeof rule, "status:%d REPORT /user/mail/Inbox/ 1\n", k ? 409 : 403);
             proxy_rules(h, proxy, rule);
-            char *m = make_plain("Refused", k, NULL, &len);
             snprintf(url, sizeof url, "%srefused-%d.eml", inbox_url, k);
-            dav_put(h, url, m, len);
-            free(m);
+            dav_put_plain(h, url, "Refused", k, NULL);
             rc = ds_sync_once(&c, &pc);
             hits = proxy_call(h, proxy, "hits");
             ok(rc == 0 && c.new_items == 1 && c.gets == 1 && c.deleted == 0 && proxy_hits(hits, 0) == 1,
@@ -303,10 +290,8 @@ int main(void)
     {
         char *arch = cat(root, "Archive/");
         for (int n = 0; n < 70; n++) {
-            char *m = make_plain("More", n, NULL, &len);
             snprintf(url, sizeof url, "%smore-%02d.eml", arch, n);
-            dav_put(h, url, m, len);
-            free(m);
+            dav_put_plain(h, url, "More", n, NULL);
         }
         rc = ds_sync_once(&c, &cfg);
         /* (and the two of the 403/409 checks in Inbox) */
