@@ -474,6 +474,8 @@ int main(int argc, char **argv)
     printf("# initial sync: %llu messages, %.1f MB in %.2f s\n", (unsigned long long)c.new_items,
            (double)c.bytes / 1e6, s_sync);
     printf("BENCH initial_sync_msgs_per_s %.0f msgs/s\n", (double)t20.n / s_sync);
+    if (!RSS_CHECKED)
+        printf("# peak RSS under AddressSanitizer (quarantine): not the real figure\n");
     printf("BENCH peak_rss_mb %.1f MB\n", (double)rss_kb / 1024.0);
 
     uint64_t raw_bytes = 0;
