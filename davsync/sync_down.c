@@ -63,7 +63,6 @@
 #include "storage/log.h"
 #include "storage/os.h"
 #include "storage/props_tags.h"
-#include "storage/table.h"
 
 #define SPOOL_MEM_MAX ((size_t)256 * 1024)
 #define PSEUDO_ETAG "mapidav-lm:"
@@ -363,59 +362,27 @@ static int list_local(ds_sync *s, litem **out, size_t *n, st_id fid)
 {
     *out = NULL;
     *n = 0;
-    static const uint32_t cols[] = { PR_INSTANCE_KEY, PR_MESSAGE_FLAGS, PR_FLAG_STATUS };
-    st_table *t = NULL;
-    litem *l = NULL;
-    size_t cnt = 0, cap = 0;
-    int code = st_table_open(&t, s->store, fid, ST_TABLE_CONTENTS);
-    if (!code)
-        code = st_table_set_columns(t, cols, 3);
-    while (!code) {
-        st_row *rows = NULL;
-        size_t nr = 0;
-        code = st_table_query_rows(t, &rows, &nr, 1000, 0);
-        if (code || !nr) {
-            st_rows_free(rows, nr);
-            break;
-        }
-        if (cnt + nr > cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            while (nc < cnt + nr)
-                nc *= 2;
-            litem *p = realloc(l, nc * sizeof *p);
-            if (!p) {
-                st_rows_free(rows, nr);
-                st_error_set("out of memory");
-                code = ST_ERROR;
-                break;
-            }
-            l = p;
-            cap = nc;
-        }
-        for (size_t i = 0; i < nr; i++) {
-            const st_value *v = rows[i].vals;
-            if (rows[i].n < 3 || PROP_TYPE(v[0].tag) != PT_BINARY || v[0].v.bin.len != 8)
-                continue;
-            litem *it = &l[cnt++];
-            memset(it, 0, sizeof *it);
-            for (int k = 0; k < 8; k++)
-                it->mid |= (st_id)v[0].v.bin.data[k] << (8 * k);
-            if (PROP_TYPE(v[1].tag) == PT_LONG)
-                it->flags = v[1].v.l;
-            if (PROP_TYPE(v[2].tag) == PT_LONG) {
-                it->has_flag = 1;
-                it->flag = v[2].v.l;
-            }
-        }
-        st_rows_free(rows, nr);
-    }
-    st_table_close(t);
-    for (size_t i = 0; !code && i < cnt; i++)
-        code = st_message_server_get(s->store, l[i].mid, &l[i].href, &l[i].etag);
-    if (code) {
-        litems_free(l, cnt);
+    st_server_item *items = NULL;
+    size_t cnt = 0;
+    int code = st_message_server_list(s->store, &items, &cnt, fid);
+    if (code)
         return code;
+    litem *l = calloc(cnt ? cnt : 1, sizeof *l);
+    if (!l) {
+        st_server_items_free(items, cnt);
+        st_error_set("out of memory");
+        return ST_ERROR;
     }
+    for (size_t i = 0; i < cnt; i++) {   /* the strings change hands */
+        l[i].mid = items[i].mid;
+        l[i].href = items[i].href;
+        l[i].etag = items[i].etag;
+        l[i].flags = items[i].flags;
+        l[i].has_flag = items[i].has_flag_status;
+        l[i].flag = items[i].flag_status;
+        items[i].href = items[i].etag = NULL;
+    }
+    st_server_items_free(items, cnt);
     if (cnt)
         qsort(l, cnt, sizeof *l, cmp_litem);
     *out = l;
@@ -1023,7 +990,15 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         const litem *l = j < nloc && loc[j].href ? &loc[j] : NULL;
         int cmp = !it ? 1 : !l ? -1 : strcmp(it->url, l->href);
         if (cmp < 0) {                          /* new on the server */
-            if (!it->gone) {                    /* (not: made and deleted since) */
+            st_id other = 0;
+            if (it->gone) {
+                /* made and deleted since: nothing to do */
+            } else if (npend && st_message_find_by_href(s->store, &other, it->url) == 0 &&
+                       ds_sync__has_id(pend, npend, other)) {
+                /* ours, moved to another folder locally and not sent yet:
+                 * not new, and not to be pulled back here */
+                c->kept++;
+            } else {
                 todo[ntodo] = it;
                 todo_local[ntodo++] = NULL;
             }

@@ -539,6 +539,24 @@ int main(void)
         ok(st_folder_find_by_name(s, &f, ipm, "Drafts") == 0 && f == drafts, "Drafts kept\n");
         ok(dav_count_msgs(s, inbox) == 30, "inbox still 30: %zu\n", dav_count_msgs(s, inbox));
         ok(journal_len(s) == 2, "journal still %zu\n", journal_len(s));
+
+        /* A message moved locally, not sent yet: the server still lists it in
+         * the Inbox, and it is neither fetched again nor pulled back. */
+        st_id sub = dav_folder_named(s, inbox, "Sub"), mv = 0;
+        snprintf(url, sizeof url, "%sInbox/0-4.eml", root);
+        ds_href_normalize(&norm, url);
+        ok(st_message_find_by_href(s, &mv, norm) == 0, "message to move\n");
+        free(norm);
+        ok(sub && st_message_move(s, mv, sub, 0) == 0, "local move\n");
+        rc = ds_sync_once(&c, &cfg);
+        st_id where = 0;
+        ok(rc == 0 && c.new_items == 0 && c.gets == 0 && c.kept >= 1,
+           "moved one kept: %d new %llu gets %llu kept %llu\n", rc,
+           (unsigned long long)c.new_items, (unsigned long long)c.gets,
+           (unsigned long long)c.kept);
+        ok(st_message_folder(s, &where, mv) == 0 && where == sub, "still where it was moved\n");
+        ok(dav_count_msgs(s, inbox) == 29, "inbox 29 locally: %zu\n", dav_count_msgs(s, inbox));
+        ok(st_message_move(s, mv, inbox, 0) == 0, "moved back\n");   /* one more entry */
     }
 
     /* ---- a folder gone on the server ---- */
@@ -599,7 +617,7 @@ int main(void)
             free(hrefs[i]);
         free(hrefs);
         free(ids);
-        ok(journal_len(s) == 2, "journal after abort: %zu (the two local changes)\n", journal_len(s));
+        ok(journal_len(s) == 3, "journal after abort: %zu (the local changes)\n", journal_len(s));
         char *report = NULL;
         ok(st_store_check(s, &report) == 0, "store check: %s\n", report ? report : "");
         free(report);
