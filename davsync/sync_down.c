@@ -55,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/body.h"
 #include "convert/mail.h"
 #include "convert/mime.h"
 #include "davsync/href.h"
@@ -779,8 +780,12 @@ static void fetch_done(void *arg, const ds_http_result *res)
     if (!code) {
         /* winmail.dat merged and bodies kept in step, as Outlook expects.
          * Attachment data already went to the spool, so a winmail.dat
-         * spooled there stays an attachment for now (no cv_source yet). */
-        int merged = cv_mail_from_mime(m, NULL, NULL);
+         * spooled there stays an attachment for now (no cv_source yet).
+         * No RTF is made from HTML or text here: it costs a fifth of the
+         * sync's CPU and most messages are never opened as RTF; the
+         * provider makes it when asked (cv_body_sync). */
+        static const cv_mail_options opt = { .body_flags = CV_BODY_NO_RTF };
+        int merged = cv_mail_from_mime(m, &opt, NULL);
         if (merged < 0)
             code = merged;
         else if (merged == 1)
