@@ -1,0 +1,284 @@
+/*
+ * cmd_sync.c: `mapidav sync [--once|--watch [--interval S]]`.
+ *
+ * --once (the default) runs one pass on this thread: local changes up
+ * (ds_sync_up), the folder tree, then every folder down, Inbox first. On a
+ * terminal one line is redrawn with '\r' (folder, done/total, messages per
+ * second); otherwise each folder gets a plain line. It ends with a summary
+ * line and, on failure, one error line saying what to do (sync_setup.c).
+ * --watch starts the account's sync thread (davsync/engine.h) and shows its
+ * status until interrupted (Ctrl-C), then stops it cleanly.
+ *
+ * Invariant: an account working offline is refused before any connection;
+ * the outcome is recorded in the catalog for `mapidav status`. Never: print
+ * the password; leave the store mid-transaction on Ctrl-C (--once: the
+ * storage layer's transactions; --watch: ds_engine_stop).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "davsync/engine.h"
+#include "davsync/http_error.h"
+#include "storage/os.h"
+#include "storage/props_tags.h"
+#include "storage/strutil.h"
+#include "tools/account.h"
+#include "tools/sync_setup.h"
+#include "tools/tool.h"
+#include "tools/tool_os.h"
+
+#define BAR_WIDTH 20
+#define REDRAW_MS 100
+
+typedef struct view {
+    int tty;                 /* stdout is a terminal: redraw one line */
+    int drawn;               /* a progress line is on screen */
+    uint64_t t0;             /* start, ms */
+    uint64_t last_draw;      /* ms */
+    uint64_t fetched_before; /* messages fetched in the folders before this one */
+} view;
+
+static void clear_line(view *v)
+{
+    if (v->drawn) {
+        printf("\r%-79s\r", "");
+        v->drawn = 0;
+    }
+}
+
+static double rate(const view *v, uint64_t n)
+{
+    uint64_t ms = st_os_time_ms() - v->t0;
+    return ms ? (double)n * 1000.0 / (double)ms : 0.0;
+}
+
+static void on_progress(void *arg, const ds_sync_progress *p)
+{
+    view *v = arg;
+    if (!v->tty || !p->folder || strcmp(p->phase, "fetch") != 0)
+        return;
+    uint64_t now = st_os_time_ms();
+    if (now - v->last_draw < REDRAW_MS && p->done != p->total)
+        return;
+    v->last_draw = now;
+    uint64_t fetched = v->fetched_before + p->counts->new_items + p->counts->changed;
+    char bar[BAR_WIDTH + 1];
+    size_t fill = p->total ? (size_t)(p->done * BAR_WIDTH / p->total) : BAR_WIDTH;
+    for (size_t i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[BAR_WIDTH] = 0;
+    printf("\r%-24.24s [%s] %llu/%llu  %.0f msg/s   ", p->folder, bar,
+        (unsigned long long)p->done, (unsigned long long)p->total, rate(v, fetched));
+    fflush(stdout);
+    v->drawn = 1;
+}
+
+static void add_counts(ds_sync_counts *a, const ds_sync_counts *b)
+{
+    a->new_items += b->new_items;
+    a->changed += b->changed;
+    a->flags += b->flags;
+    a->deleted += b->deleted;
+    a->failed += b->failed;
+    a->kept += b->kept;
+    a->bytes += b->bytes;
+}
+
+static void summary(const view *v, const ds_sync_counts *c)
+{
+    double s = (double)(st_os_time_ms() - v->t0) / 1000.0;
+    printf("sync done in %.1f s: %llu new, %llu changed, %llu deleted, %llu uploaded,"
+        " %llu conflicts, %llu refused", s, (unsigned long long)c->new_items,
+        (unsigned long long)(c->changed + c->flags), (unsigned long long)c->deleted,
+        (unsigned long long)c->up_done, (unsigned long long)c->up_conflicts,
+        (unsigned long long)c->up_refused);
+    if (c->failed)
+        printf(", %llu failed (fetched again next time)", (unsigned long long)c->failed);
+    printf("\n");
+}
+
+/* Remembers the first error worth reporting (its code and message). */
+static void keep_error(int *first, char **msg, int code)
+{
+    if (!code || *first)
+        return;
+    *first = code;
+    free(*msg);
+    *msg = st_strdup(st_error_last());
+}
+
+/* 1 when the rest of the pass is pointless after code. */
+static int fatal(int code)
+{
+    return code == DS_EAUTH || code == DS_ECANCELLED || code == DS_ETLS;
+}
+
+static char *name_of(ds_sync *s, st_id fid)
+{
+    st_bag *b = NULL;
+    char *name = NULL;
+    if (st_folder_get(ds_sync_store(s), &b, fid) == 0) {
+        const st_value *nv = st_bag_get(b, PR_DISPLAY_NAME_W);
+        name = nv ? st_strdup(nv->v.str) : NULL;
+    }
+    st_bag_free(b);
+    return name;
+}
+
+static int sync_once(tool_account *a, tool_sync_setup *ss)
+{
+    view v = { .tty = tool_os_isatty(stdout), .t0 = st_os_time_ms() };
+    ds_sync_counts total = { 0 };
+    ds_sync *s = NULL;
+    st_id *fids = NULL;
+    size_t nf = 0;
+    int first = 0;
+    char *msg = NULL;
+
+    ss->cfg.progress = on_progress;
+    ss->cfg.progress_arg = &v;
+    int code = ds_sync_open(&s, &ss->cfg);
+    keep_error(&first, &msg, code);
+    if (!code) {
+        code = ds_sync_up(s, &total);
+        if (code && strstr(st_error_last(), "not implemented")) {
+            size_t pending = 0;
+            st_journal_count(ds_sync_store(s), &pending, ST_JSTATE_PENDING);
+            if (pending)
+                fprintf(stderr, "mapidav: warning: sending local changes is not available yet"
+                    " (%zu kept, they go up in a later sync)\n", pending);
+            code = 0;
+        }
+        keep_error(&first, &msg, code);
+    }
+    if (s && !fatal(first)) {
+        if (!v.tty)
+            printf("folders of %s\n", ss->url);
+        code = ds_sync_folders(s, &total);
+        keep_error(&first, &msg, code);
+    }
+    if (s && !fatal(first)) {
+        code = ds_sync_folder_list(s, &fids, &nf);
+        keep_error(&first, &msg, code);
+    }
+    for (size_t i = 0; s && !fatal(first) && i < nf; i++) {
+        ds_sync_counts c = { 0 };
+        code = ds_sync_folder_down(s, fids[i], &c);
+        if (code == DS_ENOTFOUND)   /* gone, kept for local changes */
+            code = 0;
+        keep_error(&first, &msg, code);
+        add_counts(&total, &c);
+        v.fetched_before = total.new_items + total.changed;
+        clear_line(&v);
+        if (!v.tty || code) {
+            char *name = name_of(s, fids[i]);
+            printf("%s: %llu messages, %llu new, %llu changed, %llu deleted%s%s\n",
+                name ? name : "?", (unsigned long long)c.items, (unsigned long long)c.new_items,
+                (unsigned long long)(c.changed + c.flags), (unsigned long long)c.deleted,
+                code ? ", failed: " : "", code ? st_error_last() : "");
+            free(name);
+        }
+    }
+    clear_line(&v);
+    free(fids);
+    ds_sync_close(s);
+    tool_sync_record(a, first, msg);
+    summary(&v, &total);
+    int rc = first ? tool_sync_fail(a, first, msg ? msg : "failed") : 0;
+    free(msg);
+    return rc;
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s)
+{
+    ds_engine *e = NULL;
+    ds_engine_config ec = { .sync = ss->cfg, .interval_s = interval_s };
+    if (ds_engine_start(&e, &ec) != 0)
+        return tool_fail("sync --watch: the background sync did not start: %s; `mapidav sync"
+            " --once` syncs once", st_error_last());
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    int tty = tool_os_isatty(stdout), last_state = -1, rc = 0;
+    uint64_t last_passes = 0;
+    printf("watching account '%s' (every %u s; Ctrl-C stops)\n", a->name, interval_s);
+    while (!stop_flag) {
+        ds_status st;
+        memset(&st, 0, sizeof st);
+        if (ds_engine_status(e, &st) == 0) {
+            if (tty) {
+                printf("\r%-12s %-20.20s down %llu  up %llu  passes %llu   ", ds_state_name(st.state),
+                    st.current_folder ? st.current_folder : "", (unsigned long long)st.down_items,
+                    (unsigned long long)st.up_items, (unsigned long long)st.passes);
+                fflush(stdout);
+            } else if ((int)st.state != last_state || st.passes != last_passes) {
+                printf("%s%s%s, %llu passes, %llu new, %llu deleted, %llu uploaded\n",
+                    ds_state_name(st.state), st.last_error ? ": " : "",
+                    st.last_error ? st.last_error : "", (unsigned long long)st.passes,
+                    (unsigned long long)st.totals.new_items, (unsigned long long)st.totals.deleted,
+                    (unsigned long long)st.totals.up_done);
+                fflush(stdout);
+            }
+            last_state = (int)st.state;
+            last_passes = st.passes;
+            if (st.state == DS_STATE_AUTH_FAILED) {
+                rc = tool_sync_fail(a, DS_EAUTH, "");
+                stop_flag = 1;
+            }
+        }
+        ds_status_clear(&st);
+        st_os_sleep_ms(250);
+    }
+    if (tty)
+        printf("\n");
+    ds_engine_stop(e);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    printf("stopped\n");
+    return rc;
+}
+
+static int usage(void)
+{
+    fputs("usage: mapidav sync [--once | --watch [--interval SECONDS]]\n", stderr);
+    return 2;
+}
+
+int cmd_sync(int argc, char **argv)
+{
+    int watch = 0;
+    long interval = 60;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--once"))
+            watch = 0;
+        else if (!strcmp(argv[i], "--watch"))
+            watch = 1;
+        else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
+            char *end = NULL;
+            interval = strtol(argv[++i], &end, 10);
+            if (*end || interval < 1 || interval > 86400)
+                return usage();
+        } else
+            return usage();
+    }
+    tool_account *a = NULL;
+    tool_sync_setup ss;
+    memset(&ss, 0, sizeof ss);
+    if (tool_account_open(&a))
+        return 1;
+    int rc = tool_sync_setup_load(&ss, a);
+    if (!rc)
+        rc = watch ? sync_watch(a, &ss, (unsigned)interval) : sync_once(a, &ss);
+    tool_sync_setup_clear(&ss);
+    tool_account_close(a);
+    return rc;
+}

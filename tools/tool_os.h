@@ -1,0 +1,50 @@
+/*
+ * tool_os.h: the few platform calls the `mapidav` tool needs beyond
+ * storage/os.h: is a stream a terminal, read a password without echo, list
+ * an account folder's subfolders, random bytes for a new store GUID.
+ * tool_os_unix.c (POSIX, termios) and tool_os_win.c (Win32 console) are the
+ * two halves; meson builds one.
+ *
+ * Invariant: strings are UTF-8 on both sides. Never: echo or log a
+ * password; keep one in memory longer than the caller does (callers wipe
+ * it with tool_os_wipe).
+ */
+#ifndef MAPIDAV_TOOLS_TOOL_OS_H
+#define MAPIDAV_TOOLS_TOOL_OS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* 1 when f (stdin, stdout or stderr) is an interactive terminal / console. */
+int tool_os_isatty(FILE *f);
+
+/* Shows prompt on standard error and reads one line from the terminal on
+ * standard input with echo off, into a malloc'd string (*out, no line end).
+ * 0; 1 when standard input is not a terminal (nothing printed); -1 on
+ * another failure (st_error_set). */
+int tool_os_read_password(char **out, const char *prompt);
+
+/* The names of the directories directly in dir (not "." or ".."), malloc'd
+ * array of malloc'd strings, sorted by byte order. A dir that does not exist
+ * gives none. 0 or -1 (st_error_set). */
+int tool_os_list_dirs(char ***out, size_t *n, const char *dir);
+static inline void tool_os_free_names(char **names, size_t n)   /* NULL-safe */
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* n bytes from the system's cryptographic random source. 0 or -1. */
+int tool_os_random(void *buf, size_t n);
+
+/* Overwrites n bytes of p with zeros in a way the compiler keeps. */
+static inline void tool_os_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (p && n--)
+        *v++ = 0;
+}
+
+#endif /* MAPIDAV_TOOLS_TOOL_OS_H */

@@ -1,0 +1,128 @@
+/*
+ * tool_os_unix.c: tool_os.h on POSIX systems: isatty, a password read with
+ * termios echo off, readdir, getrandom / /dev/urandom.
+ *
+ * Invariant: the terminal's echo is restored on every path out of
+ * tool_os_read_password (also when the read fails). Never: echo or log the
+ * password.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "storage/error.h"
+#include "storage/strutil.h"
+#include "tools/tool_os.h"
+
+int tool_os_isatty(FILE *f)
+{
+    return isatty(fileno(f)) == 1;
+}
+
+int tool_os_read_password(char **out, const char *prompt)
+{
+    *out = NULL;
+    if (!isatty(STDIN_FILENO))
+        return 1;
+    struct termios old, quiet;
+    if (tcgetattr(STDIN_FILENO, &old) != 0) {
+        st_error_set("terminal: %s", strerror(errno));
+        return -1;
+    }
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    quiet.c_lflag |= ECHONL;
+    fputs(prompt, stderr);
+    fflush(stderr);
+    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
+        st_error_set("terminal: %s", strerror(errno));
+        return -1;
+    }
+    char buf[1024];
+    char *got = fgets(buf, sizeof buf, stdin);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    if (!got) {
+        st_error_set("no password was typed");
+        return -1;
+    }
+    buf[strcspn(buf, "\r\n")] = 0;
+    *out = st_strdup(buf);
+    tool_os_wipe(buf, sizeof buf);
+    return *out ? 0 : -1;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int tool_os_list_dirs(char ***out, size_t *n, const char *dir)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        st_error_set("%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t cnt = 0, cap = 0;
+    int code = 0;
+    struct dirent *e;
+    while (!code && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        struct stat sb;
+        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(sb.st_mode))
+            continue;
+        char **grown = st_grow(names, &cap, cnt, sizeof *names, 8);
+        char *copy = grown ? st_strdup(e->d_name) : NULL;
+        if (grown)
+            names = grown;
+        if (!copy) {
+            code = -1;
+            break;
+        }
+        names[cnt++] = copy;
+    }
+    closedir(d);
+    if (code) {
+        tool_os_free_names(names, cnt);
+        return -1;
+    }
+    if (cnt)
+        qsort(names, cnt, sizeof *names, cmp_names);
+    *out = names;
+    *n = cnt;
+    return 0;
+}
+
+int tool_os_random(void *buf, size_t n)
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        st_error_set("/dev/urandom: %s", strerror(errno));
+        return -1;
+    }
+    unsigned char *p = buf;
+    while (n) {
+        ssize_t got = read(fd, p, n);
+        if (got <= 0) {
+            if (got < 0 && errno == EINTR)
+                continue;
+            close(fd);
+            st_error_set("/dev/urandom: read failed");
+            return -1;
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+    close(fd);
+    return 0;
+}
