@@ -24,6 +24,19 @@ void tool_account_choose(const char *name)
     chosen = name;
 }
 
+/* Where accounts live when MAPIDAV_HOME is not set: the first variable set. */
+static const struct {
+    const char *var;    /* environment variable holding a folder */
+    const char *sub;    /* below it */
+} data_places[] = {
+#ifdef _WIN32
+    { "LOCALAPPDATA", "mapidav" },
+#else
+    { "XDG_DATA_HOME", "mapidav" },   /* only an absolute path counts (XDG spec) */
+    { "HOME", ".local/share/mapidav" },
+#endif
+};
+
 int tool_data_dir(char **out)
 {
     *out = NULL;
@@ -32,32 +45,21 @@ int tool_data_dir(char **out)
         *out = v;
         return 0;
     }
-    free(v);
-    v = NULL;
-#ifdef _WIN32
-    if (st_os_getenv(&v, "LOCALAPPDATA") == 0 && v && *v) {
-        *out = tool_path_join(v, "mapidav");
+    for (size_t i = 0; i < sizeof data_places / sizeof data_places[0]; i++) {
         free(v);
-        return *out ? 0 : tool_fail("%s", st_error_last());
-    }
-    free(v);
-    return tool_fail("no data folder: %%LOCALAPPDATA%% is not set; set MAPIDAV_HOME to a folder");
-#else
-    if (st_os_getenv(&v, "XDG_DATA_HOME") == 0 && v && v[0] == '/') {
-        *out = tool_path_join(v, "mapidav");
-        free(v);
-        return *out ? 0 : tool_fail("%s", st_error_last());
-    }
-    free(v);
-    v = NULL;
-    if (st_os_getenv(&v, "HOME") == 0 && v && *v) {
-        *out = tool_path_join(v, ".local/share/mapidav");
-        free(v);
-        return *out ? 0 : tool_fail("%s", st_error_last());
-    }
-    free(v);
-    return tool_fail("no data folder: HOME is not set; set MAPIDAV_HOME to a folder");
+        v = NULL;
+        if (st_os_getenv(&v, data_places[i].var) != 0 || !v || !*v)
+            continue;
+#ifndef _WIN32
+        if (v[0] != '/')
+            continue;
 #endif
+        *out = tool_path_join(v, data_places[i].sub);
+        free(v);
+        return *out ? 0 : tool_fail("%s", st_error_last());
+    }
+    free(v);
+    return tool_fail("no folder for the accounts: set MAPIDAV_HOME to one");
 }
 
 int tool_account_name_ok(const char *name)
@@ -86,30 +88,58 @@ static int is_account(const char *data, const char *name)
     return yes;
 }
 
+typedef struct name_list {
+    const char *data;   /* the data folder */
+    char **names;       /* accounts found, malloc'd */
+    size_t n, cap;
+} name_list;
+
+static int add_name(void *ctx, const char *name)
+{
+    name_list *l = ctx;
+    if (!tool_account_name_ok(name) || !is_account(l->data, name))
+        return 0;
+    char **grown = st_grow(l->names, &l->cap, l->n, sizeof *l->names, 8);
+    char *copy = grown ? st_strdup(name) : NULL;
+    if (grown)
+        l->names = grown;
+    if (!copy)
+        return -1;
+    l->names[l->n++] = copy;
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void tool_account_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
 int tool_account_names(char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
+    name_list l = { 0 };
     char *data = NULL;
     if (tool_data_dir(&data))
         return 1;
-    char **names = NULL;
-    size_t cnt = 0;
-    if (tool_os_list_dirs(&names, &cnt, data) != 0) {
-        tool_fail("listing accounts: %s", st_error_last());
-        free(data);
-        return 1;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < cnt; i++) {
-        if (tool_account_name_ok(names[i]) && is_account(data, names[i]))
-            names[k++] = names[i];
-        else
-            free(names[i]);
-    }
+    l.data = data;
+    int code = tool_os_each_dir(data, add_name, &l);
     free(data);
-    *out = names;
-    *n = k;
+    if (code) {
+        tool_account_names_free(l.names, l.n);
+        return tool_fail("listing the accounts: %s", st_error_last());
+    }
+    if (l.n)
+        qsort(l.names, l.n, sizeof *l.names, cmp_names);
+    *out = l.names;
+    *n = l.n;
     return 0;
 }
 
@@ -153,7 +183,7 @@ static int pick(char **out)
             n, list ? list : "?");
         free(list);
     }
-    tool_os_free_names(names, n);
+    tool_account_names_free(names, n);
     return rc;
 }
 

@@ -50,6 +50,7 @@ int tool_data_dir(char **out);
 int tool_account_name_ok(const char *name);
 /* The accounts in the data folder, sorted. 0 or 1. */
 int tool_account_names(char ***out, size_t *n);
+void tool_account_names_free(char **names, size_t n);   /* NULL-safe */
 
 /* Opens the chosen account (see above) / the account name. 0 or 1. */
 int tool_account_open(tool_account **out);

@@ -268,7 +268,7 @@ static int account_list(void)
         free(state);
         tool_account_close(a);
     }
-    tool_os_free_names(names, n);
+    tool_account_names_free(names, n);
     return 0;
 }
 

@@ -37,7 +37,6 @@ typedef struct view {
     int drawn;               /* a progress line is on screen */
     uint64_t t0;             /* start, ms */
     uint64_t last_draw;      /* ms */
-    uint64_t fetched_before; /* messages fetched in the folders before this one */
 } view;
 
 static void clear_line(view *v)
@@ -63,7 +62,7 @@ static void on_progress(void *arg, const ds_sync_progress *p)
     if (now - v->last_draw < REDRAW_MS && p->done != p->total)
         return;
     v->last_draw = now;
-    uint64_t fetched = v->fetched_before + p->counts->new_items + p->counts->changed;
+    uint64_t fetched = p->counts->new_items + p->counts->changed;   /* the pass's totals */
     char bar[BAR_WIDTH + 1];
     size_t fill = p->total ? (size_t)(p->done * BAR_WIDTH / p->total) : BAR_WIDTH;
     for (size_t i = 0; i < BAR_WIDTH; i++)
@@ -73,17 +72,6 @@ static void on_progress(void *arg, const ds_sync_progress *p)
         (unsigned long long)p->done, (unsigned long long)p->total, rate(v, fetched));
     fflush(stdout);
     v->drawn = 1;
-}
-
-static void add_counts(ds_sync_counts *a, const ds_sync_counts *b)
-{
-    a->new_items += b->new_items;
-    a->changed += b->changed;
-    a->flags += b->flags;
-    a->deleted += b->deleted;
-    a->failed += b->failed;
-    a->kept += b->kept;
-    a->bytes += b->bytes;
 }
 
 static void summary(const view *v, const ds_sync_counts *c)
@@ -164,19 +152,19 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
         keep_error(&first, &msg, code);
     }
     for (size_t i = 0; s && !fatal(first) && i < nf; i++) {
-        ds_sync_counts c = { 0 };
-        code = ds_sync_folder_down(s, fids[i], &c);
+        ds_sync_counts before = total;   /* the folder's figures: what it adds */
+        code = ds_sync_folder_down(s, fids[i], &total);
         if (code == DS_ENOTFOUND)   /* gone, kept for local changes */
             code = 0;
         keep_error(&first, &msg, code);
-        add_counts(&total, &c);
-        v.fetched_before = total.new_items + total.changed;
         clear_line(&v);
         if (!v.tty || code) {
             char *name = name_of(s, fids[i]);
             printf("%s: %llu messages, %llu new, %llu changed, %llu deleted%s%s\n",
-                name ? name : "?", (unsigned long long)c.items, (unsigned long long)c.new_items,
-                (unsigned long long)(c.changed + c.flags), (unsigned long long)c.deleted,
+                name ? name : "?", (unsigned long long)(total.items - before.items),
+                (unsigned long long)(total.new_items - before.new_items),
+                (unsigned long long)(total.changed + total.flags - before.changed - before.flags),
+                (unsigned long long)(total.deleted - before.deleted),
                 code ? ", failed: " : "", code ? st_error_last() : "");
             free(name);
         }

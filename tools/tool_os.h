@@ -25,16 +25,11 @@ int tool_os_isatty(FILE *f);
  * another failure (st_error_set). */
 int tool_os_read_password(char **out, const char *prompt);
 
-/* The names of the directories directly in dir (not "." or ".."), malloc'd
- * array of malloc'd strings, sorted by byte order. A dir that does not exist
- * gives none. 0 or -1 (st_error_set). */
-int tool_os_list_dirs(char ***out, size_t *n, const char *dir);
-static inline void tool_os_free_names(char **names, size_t n)   /* NULL-safe */
-{
-    for (size_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
-}
+/* Calls fn(ctx, name) for each directory directly in dir (not "." or "..",
+ * not a symbolic link or junction), in no particular order; stops at the
+ * first non-zero return of fn and returns it. A dir that does not exist has
+ * none. -1 (st_error_set) when dir cannot be read. */
+int tool_os_each_dir(const char *dir, int (*fn)(void *ctx, const char *name), void *ctx);
 
 /* n bytes from the system's cryptographic random source. 0 or -1. */
 int tool_os_random(void *buf, size_t n);

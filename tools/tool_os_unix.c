@@ -1,6 +1,6 @@
 /*
  * tool_os_unix.c: tool_os.h on POSIX systems: isatty, a password read with
- * termios echo off, readdir, getrandom / /dev/urandom.
+ * termios echo off, readdir, /dev/urandom.
  *
  * Invariant: the terminal's echo is restored on every path out of
  * tool_os_read_password (also when the read fails). Never: echo or log the
@@ -55,15 +55,8 @@ int tool_os_read_password(char **out, const char *prompt)
     return *out ? 0 : -1;
 }
 
-static int cmp_names(const void *a, const void *b)
+int tool_os_each_dir(const char *dir, int (*fn)(void *ctx, const char *name), void *ctx)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int tool_os_list_dirs(char ***out, size_t *n, const char *dir)
-{
-    *out = NULL;
-    *n = 0;
     DIR *d = opendir(dir);
     if (!d) {
         if (errno == ENOENT)
@@ -71,36 +64,16 @@ int tool_os_list_dirs(char ***out, size_t *n, const char *dir)
         st_error_set("%s: %s", dir, strerror(errno));
         return -1;
     }
-    char **names = NULL;
-    size_t cnt = 0, cap = 0;
     int code = 0;
     struct dirent *e;
     while (!code && (e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
         struct stat sb;
-        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(sb.st_mode))
-            continue;
-        char **grown = st_grow(names, &cap, cnt, sizeof *names, 8);
-        char *copy = grown ? st_strdup(e->d_name) : NULL;
-        if (grown)
-            names = grown;
-        if (!copy) {
-            code = -1;
-            break;
-        }
-        names[cnt++] = copy;
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode))
+            code = fn(ctx, e->d_name);
     }
     closedir(d);
-    if (code) {
-        tool_os_free_names(names, cnt);
-        return -1;
-    }
-    if (cnt)
-        qsort(names, cnt, sizeof *names, cmp_names);
-    *out = names;
-    *n = cnt;
-    return 0;
+    return code;
 }
 
 int tool_os_random(void *buf, size_t n)

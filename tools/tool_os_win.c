@@ -67,15 +67,8 @@ int tool_os_read_password(char **out, const char *prompt)
     return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+int tool_os_each_dir(const char *dir, int (*fn)(void *ctx, const char *name), void *ctx)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int tool_os_list_dirs(char ***out, size_t *n, const char *dir)
-{
-    *out = NULL;
-    *n = 0;
     int wn = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, dir, -1, NULL, 0);
     wchar_t *pat = wn > 0 ? malloc(((size_t)wn + 2) * sizeof *pat) : NULL;
     if (!pat) {
@@ -94,35 +87,23 @@ int tool_os_list_dirs(char ***out, size_t *n, const char *dir)
         st_error_set("%s: error %lu", dir, (unsigned long)err);
         return -1;
     }
-    char **names = NULL;
-    size_t cnt = 0, cap = 0;
     int code = 0;
     do {
         if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
             (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ||
             !wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
             continue;
-        char **grown = st_grow(names, &cap, cnt, sizeof *names, 8);
-        char *copy = grown ? narrow(fd.cFileName, -1) : NULL;
-        if (grown)
-            names = grown;
-        if (!copy) {
+        char *name = narrow(fd.cFileName, -1);
+        if (!name) {
             st_error_set("out of memory");
             code = -1;
-            break;
+        } else {
+            code = fn(ctx, name);
+            free(name);
         }
-        names[cnt++] = copy;
-    } while (FindNextFileW(h, &fd));
+    } while (!code && FindNextFileW(h, &fd));
     FindClose(h);
-    if (code) {
-        tool_os_free_names(names, cnt);
-        return -1;
-    }
-    if (cnt)
-        qsort(names, cnt, sizeof *names, cmp_names);
-    *out = names;
-    *n = cnt;
-    return 0;
+    return code;
 }
 
 int tool_os_random(void *buf, size_t n)
