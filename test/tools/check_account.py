@@ -6,7 +6,8 @@ them, against the real Apache of test/fixtures/serve.py.
 
 Puts a small mail tree on the server (MKCOL, PUT), then: account add with
 --password-env (credentials file 0600 even under umask 000; the password
-never in output or in the tool's process arguments), refusals (bad URL, a
+never in output or in the tool's process arguments; typed at a terminal with
+echo off), refusals (bad URL, a
 password on the command line, no terminal for the prompt, a duplicate
 name), sync, ls (tree and folder, newest first), show (JSON), status, local
 changes (item read/unread/move/delete, draft) listed as pending, offline
@@ -20,9 +21,12 @@ import base64
 import json
 import os
 import re
+import select
 import stat
 import subprocess
 import sys
+import termios
+import time
 import urllib.request
 
 FAILS = []
@@ -76,6 +80,35 @@ class Tool:
         check(good, "%s -> %d, one line with %r (got %d: %r)"
               % (" ".join(args), rc_want, text, rc, err.strip()))
         return out
+
+
+def prompt_add(t, name, url, user, pw):
+    """account add with the password typed at a terminal (a pty): the
+    terminal's echo is off while it is read, so the pty never shows it."""
+    master, slave = os.openpty()
+    p = subprocess.Popen(t.argv + ["account", "add", name, "--url", url, "--user", user],
+                         stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=t.env)
+    os.close(slave)
+    deadline = time.time() + 20
+    while time.time() < deadline and termios.tcgetattr(master)[3] & termios.ECHO:
+        time.sleep(0.02)   # wait until the tool has turned echo off
+    echo_off = not termios.tcgetattr(master)[3] & termios.ECHO
+    os.write(master, (pw + "\n").encode())
+    out, err = p.communicate(timeout=60)
+    shown = b""
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    check(echo_off, "prompt: echo off while the password is read")
+    check(p.returncode == 0, "prompt: account add -> 0 (%r)" % err)
+    check(b"Password" in err, "prompt: asked on standard error")
+    check(pw.encode() not in shown + out + err, "prompt: the password is not echoed")
 
 
 def dav(url, method, user, pw, body=None, ctype=None):
@@ -216,6 +249,12 @@ def main():
     t.fails("wrong password", "sync", "--account", "bad")
     status = t.ok("--account", "bad", "status")
     check("auth" in status or "last error: none" not in status, "status of bad shows the failure")
+
+    # The password typed at a terminal, echo off.
+    if not t.wine:
+        prompt_add(t, "typed", mail, user, pw)
+        t.ok("sync", "--account", "typed")   # the typed password is the right one
+        t.ok("account", "remove", "typed")
 
     # Selection among several accounts.
     t.fails("--account NAME", "status")
