@@ -1,8 +1,8 @@
 /*
  * cmd_sync.c: `mapidav sync [--once|--watch [--interval S]]`.
  *
- * --once (the default) runs one pass on this thread: local changes up
- * (ds_sync_up), the folder tree, then every folder down, Inbox first. On a
+ * --once (the default) runs one pass on this thread: the folder tree, local
+ * changes up (ds_sync_up), then every folder down, Inbox first. On a
  * terminal one line is redrawn with '\r' (folder, done/total, messages per
  * second); otherwise each folder gets a plain line. It ends with a summary
  * line and, on failure, one error line saying what to do (sync_setup.c).
@@ -97,10 +97,12 @@ static void keep_error(int *first, char **msg, int code)
     *msg = st_strdup(st_error_last());
 }
 
-/* 1 when the rest of the pass is pointless after code. */
+/* 1 when the rest of the pass is pointless after code (the server refused
+ * us, cannot be reached, or the user interrupted). */
 static int fatal(int code)
 {
-    return code == DS_EAUTH || code == DS_ECANCELLED || code == DS_ETLS;
+    return code == DS_EAUTH || code == DS_ECANCELLED || code == DS_ETLS ||
+        code == DS_ENETWORK || code == DS_ETIMEOUT;
 }
 
 static char *name_of(ds_sync *s, st_id fid)
@@ -129,7 +131,16 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
     ss->cfg.progress_arg = &v;
     int code = ds_sync_open(&s, &ss->cfg);
     keep_error(&first, &msg, code);
-    if (!code) {
+    /* The folder tree first (it finds the special folders the up-sync
+     * needs, and keeps folders with pending changes), then the local
+     * changes up, then each folder down. */
+    if (s) {
+        if (!v.tty)
+            printf("folders of %s\n", ss->url);
+        code = ds_sync_folders(s, &total);
+        keep_error(&first, &msg, code);
+    }
+    if (s && !fatal(first)) {
         code = ds_sync_up(s, &total);
         if (code && strstr(st_error_last(), "not implemented")) {
             size_t pending = 0;
@@ -139,12 +150,6 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
                     " (%zu kept, they go up in a later sync)\n", pending);
             code = 0;
         }
-        keep_error(&first, &msg, code);
-    }
-    if (s && !fatal(first)) {
-        if (!v.tty)
-            printf("folders of %s\n", ss->url);
-        code = ds_sync_folders(s, &total);
         keep_error(&first, &msg, code);
     }
     if (s && !fatal(first)) {

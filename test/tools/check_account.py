@@ -11,7 +11,8 @@ echo off), refusals (bad URL, a
 password on the command line, no terminal for the prompt, a duplicate
 name), sync, ls (tree and folder, newest first), show (JSON), status, local
 changes (item read/unread/move/delete, draft) listed as pending, offline
-refusing sync, a wrong password (one line, exit 1), account selection
+refusing sync, a wrong password (one line, exit 1), HTTPS with and without
+the test CA, an unreachable server, account selection
 (several accounts, MAPIDAV_ACCOUNT, unknown name) and remove.
 
 Invariant: a crash (signal, sanitizer report, an exit code other than the
@@ -249,6 +250,20 @@ def main():
     t.fails("wrong password", "sync", "--account", "bad")
     status = t.ok("--account", "bad", "status")
     check("auth" in status or "last error: none" not in status, "status of bad shows the failure")
+
+    # HTTPS: with the test CA it syncs; without it the certificate is refused.
+    tls = env["MAPIDAV_TEST_APACHE_TLS_URL"] + "toolmail/"
+    t.ok("account", "add", "tls", "--url", tls, "--user", user, "--password-env", "TEST_PW",
+         "--ca-file", env["MAPIDAV_TEST_CA"])
+    t.ok("sync", "--account", "tls")
+    t.ok("account", "add", "tlsbad", "--url", tls, "--user", user, "--password-env", "TEST_PW")
+    t.fails("TLS", "sync", "--account", "tlsbad")
+    # A server that is not there.
+    t.ok("account", "add", "down", "--url", "http://localhost:1/mail/", "--user", user,
+         "--password-env", "TEST_PW")
+    t.fails("cannot reach", "sync", "--account", "down")
+    for name in ("tls", "tlsbad", "down"):
+        t.ok("account", "remove", name)
 
     # The password typed at a terminal, echo off.
     if not t.wine:
