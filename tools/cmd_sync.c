@@ -7,7 +7,9 @@
  * second); otherwise each folder gets a plain line. It ends with a summary
  * line and, on failure, one error line saying what to do (sync_setup.c).
  * --watch starts the account's sync thread (davsync/engine.h) and shows its
- * status until interrupted (Ctrl-C), then stops it cleanly.
+ * status until interrupted (Ctrl-C) or, with --passes N, after N passes,
+ * then stops it cleanly; `mapidav offline|online` from another shell takes
+ * it offline / online (the catalog setting is polled each second).
  *
  * Invariant: an account working offline is refused before any connection;
  * the outcome is recorded in the catalog for `mapidav status`. Never: print
@@ -192,7 +194,16 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s)
+/* 1 when the catalog says the account works offline. */
+static int offline_now(tool_account *a)
+{
+    char *off = tool_account_get(a, ACC_OFFLINE);
+    int yes = off && !strcmp(off, "1");
+    free(off);
+    return yes;
+}
+
+static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s, uint64_t passes)
 {
     ds_engine *e = NULL;
     ds_engine_config ec = { .sync = ss->cfg, .interval_s = interval_s };
@@ -201,10 +212,14 @@ static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s)
             " --once` syncs once", st_error_last());
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    int tty = tool_os_isatty(stdout), last_state = -1, rc = 0;
+    int tty = tool_os_isatty(stdout), last_state = -1, offline = 0, rc = 0;
     uint64_t last_passes = 0;
     printf("watching account '%s' (every %u s; Ctrl-C stops)\n", a->name, interval_s);
-    while (!stop_flag) {
+    for (unsigned tick = 0; !stop_flag; tick++) {
+        if (tick % 4 == 0 && offline_now(a) != offline) {   /* `mapidav offline|online` */
+            offline = !offline;
+            ds_engine_set_online(e, !offline);
+        }
         ds_status st;
         memset(&st, 0, sizeof st);
         if (ds_engine_status(e, &st) == 0) {
@@ -227,9 +242,12 @@ static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s)
                 rc = tool_sync_fail(a, DS_EAUTH, "");
                 stop_flag = 1;
             }
+            if (passes && st.passes >= passes)
+                stop_flag = 1;
         }
         ds_status_clear(&st);
-        st_os_sleep_ms(250);
+        if (!stop_flag)
+            st_os_sleep_ms(250);
     }
     if (tty)
         printf("\n");
@@ -242,23 +260,32 @@ static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s)
 
 static int usage(void)
 {
-    fputs("usage: mapidav sync [--once | --watch [--interval SECONDS]]\n", stderr);
+    fputs("usage: mapidav sync [--once | --watch [--interval SECONDS] [--passes N]]\n", stderr);
     return 2;
+}
+
+/* A whole number from 1 to max in s, else -1. */
+static long number(const char *s, long max)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && v >= 1 && v <= max ? v : -1;
 }
 
 int cmd_sync(int argc, char **argv)
 {
     int watch = 0;
-    long interval = 60;
+    long interval = 60, passes = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--once"))
             watch = 0;
         else if (!strcmp(argv[i], "--watch"))
             watch = 1;
         else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
-            char *end = NULL;
-            interval = strtol(argv[++i], &end, 10);
-            if (*end || interval < 1 || interval > 86400)
+            if ((interval = number(argv[++i], 86400)) < 0)
+                return usage();
+        } else if (!strcmp(argv[i], "--passes") && i + 1 < argc) {
+            if ((passes = number(argv[++i], 1000000)) < 0)
                 return usage();
         } else
             return usage();
@@ -270,7 +297,7 @@ int cmd_sync(int argc, char **argv)
         return 1;
     int rc = tool_sync_setup_load(&ss, a);
     if (!rc)
-        rc = watch ? sync_watch(a, &ss, (unsigned)interval) : sync_once(a, &ss);
+        rc = watch ? sync_watch(a, &ss, (unsigned)interval, (uint64_t)passes) : sync_once(a, &ss);
     tool_sync_setup_clear(&ss);
     tool_account_close(a);
     return rc;
