@@ -12,7 +12,7 @@ password on the command line, no terminal for the prompt, a duplicate
 name), sync, ls (tree and folder, newest first), show (JSON), status, local
 changes (item read/unread/move/delete, draft) listed as pending, offline
 refusing sync, sync --watch for one pass, a wrong password (one line, exit 1), HTTPS with and without
-the test CA, an unreachable server, account selection
+the test CA (password from a file), an unreachable server, account selection
 (several accounts, MAPIDAV_ACCOUNT, unknown name) and remove.
 
 Invariant: a crash (signal, sanitizer report, an exit code other than the
@@ -261,8 +261,13 @@ def main():
 
     # HTTPS: with the test CA it syncs; without it the certificate is refused.
     tls = env["MAPIDAV_TEST_APACHE_TLS_URL"] + "toolmail/"
-    t.ok("account", "add", "tls", "--url", tls, "--user", user, "--password-env", "TEST_PW",
-         "--ca-file", env["MAPIDAV_TEST_CA"])
+    pwfile = os.path.join(fix, "pw.txt")
+    with open(pwfile, "w") as f:
+        f.write(pw + "\n")
+    t.fails("1 to", "account", "add", "tls", "--url", tls, "--user", user, "--password-file",
+            pwfile, "--connections", "0", rc_want=2)
+    t.ok("account", "add", "tls", "--url", tls, "--user", user, "--password-file", pwfile,
+         "--ca-file", env["MAPIDAV_TEST_CA"], "--connections", "2")
     t.ok("sync", "--account", "tls")
     t.ok("account", "add", "tlsbad", "--url", tls, "--user", user, "--password-env", "TEST_PW")
     t.fails("TLS", "sync", "--account", "tlsbad")
