@@ -2,13 +2,13 @@
  * cmd_show.c: `mapidav show ITEM [--data]`: a stored message as JSON
  * (convert/json.h): its properties, recipients, attachments and embedded
  * messages, named properties by name (the account catalog's map).
- * Binaries longer than 1 KB show as their size unless --data is given.
+ * Binaries longer than 1 KB show as their size unless --data is given (then
+ * attachment bytes kept in the store are read in, up to 64 MB each).
  *
  * The message is read with ds_msgload (the loader the up-sync uses); while
  * that is not available it is read here from storage directly (properties,
- * recipients, attachments, embedded messages). Attachment data the store
- * keeps as a stream shows as its size (or the store's "too large to
- * return" marker).
+ * recipients, attachments, embedded messages; values kept as streams read
+ * back, up to 64 MB each).
  *
  * Invariant: read-only. Never: crash on what the store holds (a value is
  * shown as it is, a missing part is left out).
@@ -19,12 +19,84 @@
 
 #include "convert/json.h"
 #include "davsync/msgload.h"
+#include "storage/props_tags.h"
 #include "tools/account.h"
 #include "tools/folders.h"
 #include "tools/tool.h"
 
 #define SHOW_MAX_BINARY 1024
 #define MAX_EMBED_DEPTH 8
+#define STREAM_MAX ((uint64_t)64 << 20)   /* bytes of one streamed value read for show */
+
+/* Values the store keeps as streams come back from st_message_get /
+ * st_attach_get as PT_ERROR "too large to return": read them (up to
+ * STREAM_MAX bytes; larger ones stay markers) so they show as their text
+ * (PR_BODY) or as binaries (their size, or their bytes with --data). */
+static int resolve_streams(st_store *s, st_bag *bag, st_id mid, uint32_t attach_num)
+{
+    for (size_t i = 0; i < st_bag_count(bag); i++) {
+        const st_value *v = st_bag_at(bag, i);
+        if (PROP_TYPE(v->tag) != PT_ERROR || v->v.err != ST_E_NOT_ENOUGH_MEMORY)
+            continue;
+        uint32_t id = PROP_ID(v->tag);
+        st_stream *r = NULL;
+        if (st_stream_open_read(&r, s, mid, attach_num, PROP_TAG(PT_BINARY, id)) != 0)
+            continue;   /* shown as the marker */
+        uint64_t size = st_stream_size(r);
+        char *buf = size <= STREAM_MAX ? malloc((size_t)size + 1) : NULL;
+        size_t len = 0, got = 1;
+        int code = buf ? 0 : -1;
+        while (!code && got && len < size) {
+            code = st_stream_read(r, buf + len, (size_t)size - len, &got);
+            len += code ? 0 : got;
+        }
+        st_stream_close(r);
+        if (!code && len == size) {
+            buf[len] = 0;
+            int text = id == PROP_ID(PR_BODY_W) && st_utf8_valid(buf, len);
+            code = text ? st_bag_set_str(bag, PROP_TAG(PT_UNICODE, id), buf)
+                        : st_bag_set_bin(bag, PROP_TAG(PT_BINARY, id), buf, (uint32_t)len);
+            if (code) {
+                free(buf);
+                st_error_set("out of memory");
+                return ST_ERROR;
+            }
+        }
+        free(buf);
+    }
+    return 0;
+}
+
+/* --data with the loader: attachment bytes it left in the store (data_id)
+ * are read through its source into PR_ATTACH_DATA_BIN (up to STREAM_MAX
+ * each), in m and its embedded messages. m is the loader's, ours to change
+ * until ds_msgload_free. */
+static int fill_from_source(cv_message *m, const cv_source *src, int depth)
+{
+    for (size_t i = 0; i < m->n_attachments && depth < MAX_EMBED_DEPTH; i++) {
+        cv_attachment *a = &m->attachments[i];
+        if (a->embedded && fill_from_source(a->embedded, src, depth + 1) != 0)
+            return ST_ERROR;
+        if (!a->data_id || !src || a->data_size > STREAM_MAX ||
+            st_bag_get(a->props, PR_ATTACH_DATA_BIN))
+            continue;
+        uint8_t *buf = malloc((size_t)a->data_size + 1);
+        size_t len = 0, got = 1;
+        int code = buf ? 0 : -1;
+        while (!code && got && len < a->data_size) {
+            code = src->read(src->ctx, a->data_id, len, buf + len, (size_t)a->data_size - len, &got);
+            len += code ? 0 : got;
+        }
+        if (!code && st_bag_set_bin(a->props, PR_ATTACH_DATA_BIN, buf, (uint32_t)len) != 0)
+            code = -1;
+        if (!buf)
+            st_error_set("out of memory");
+        free(buf);
+        if (code)
+            return ST_ERROR;   /* the source or the bag said why */
+    }
+    return 0;
+}
 
 /* The stored message mid as a cv_message (without msgload). 0 or the
  * store's code. */
@@ -40,6 +112,8 @@ static int read_message(cv_message **out, st_store *s, st_id mid, int depth)
         return ST_ERROR;
     }
     int code = st_message_get(s, &props, mid);
+    if (!code)
+        code = resolve_streams(s, props, mid, ST_NO_ATTACH);
     if (!code && st_bag_copy_to(m->props, props, NULL, 0, 0) != 0)
         code = ST_ERROR;
     if (!code)
@@ -55,6 +129,8 @@ static int read_message(cv_message **out, st_store *s, st_id mid, int depth)
         st_bag *ab = NULL;
         cv_attachment *att = NULL;
         code = st_attach_get(s, &ab, mid, nums[i]);
+        if (!code)
+            code = resolve_streams(s, ab, mid, nums[i]);
         if (!code && (cv_message_add_attachment(m, &att) != 0 ||
                       st_bag_copy_to(att->props, ab, NULL, 0, 0) != 0))
             code = ST_ERROR;
@@ -167,6 +243,10 @@ int cmd_show(int argc, char **argv)
     const cv_message *m = NULL;
     if (ds_msgload_open(&l, s, mid) == 0) {
         m = ds_msgload_message(l);
+        if (m && data && fill_from_source((cv_message *)(uintptr_t)m, ds_msgload_source(l), 0)) {
+            rc = tool_fail("item %s: %s", item, st_error_last());
+            goto cleanup;
+        }
     } else if (read_message(&own, s, mid, 0) == 0) {
         m = own;
     } else {

@@ -31,6 +31,7 @@ import time
 import urllib.request
 
 FAILS = []
+ATTACHMENT = bytes(range(256)) * 400   # 100 KB: kept as a stream by the store
 
 
 def check(cond, what):
@@ -132,7 +133,7 @@ def message(i, subject, attach=False):
             "Content-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
             'Content-Type: application/octet-stream\r\nContent-Disposition: attachment;'
             ' filename="data.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
-            + base64.b64encode(bytes(range(256)) * 8).decode() + "\r\n--b--\r\n").encode()
+            + base64.encodebytes(ATTACHMENT).decode().replace("\n", "\r\n") + "--b--\r\n").encode()
 
 
 def main():
@@ -213,6 +214,12 @@ def main():
     msg = json.loads(shown)
     check(msg["properties"].get("PR_SUBJECT_W") == "third with attachment", "show: subject")
     check(len(msg.get("attachments", [])) == 1, "show: one attachment")
+    data = msg["attachments"][0]["properties"].get("PR_ATTACH_DATA_BIN") if msg.get("attachments") else None
+    check(data == {"size": len(ATTACHMENT)} or (data is None and msg["attachments"][0].get("size") == len(ATTACHMENT)),
+          "show: attachment data as its size (%r)" % data)
+    msg = json.loads(t.ok("show", ids[0], "--data"))
+    data = msg["attachments"][0]["properties"].get("PR_ATTACH_DATA_BIN", {})
+    check(base64.b64decode(data.get("base64", "")) == ATTACHMENT, "show --data: attachment bytes")
     t.fails("no item", "show", "999999")
     t.fails("not an item id", "show", "abc")
 
