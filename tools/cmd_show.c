@@ -87,10 +87,10 @@ static int fill_from_source(cv_message *m, const cv_source *src, int depth)
             code = src->read(src->ctx, a->data_id, len, buf + len, (size_t)a->data_size - len, &got);
             len += code ? 0 : got;
         }
-        if (!code && st_bag_set_bin(a->props, PR_ATTACH_DATA_BIN, buf, (uint32_t)len) != 0)
-            code = -1;
-        if (!buf)
+        if (!buf || (!code && st_bag_set_bin(a->props, PR_ATTACH_DATA_BIN, buf, (uint32_t)len))) {
             st_error_set("out of memory");
+            code = -1;
+        }
         free(buf);
         if (code)
             return ST_ERROR;   /* the source or the bag said why */
