@@ -13,8 +13,8 @@
  *
  * Invariant: an account working offline is refused before any connection;
  * the outcome is recorded in the catalog for `mapidav status`. Never: print
- * the password; leave the store mid-transaction on Ctrl-C (--once: the
- * storage layer's transactions; --watch: ds_engine_stop).
+ * the password; stop mid-transaction on Ctrl-C (--once aborts the HTTP
+ * client and ends through DS_ECANCELLED; --watch calls ds_engine_stop).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -119,6 +119,25 @@ static char *name_of(ds_sync *s, st_id fid)
     return name;
 }
 
+static volatile sig_atomic_t stop_flag;   /* --watch: Ctrl-C seen */
+static ds_http *once_http;                 /* --once: the client Ctrl-C aborts */
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* --once: the first Ctrl-C aborts the transfers (an atomic flag and a
+ * wake-up write, both safe in a handler), so the pass ends through
+ * DS_ECANCELLED between transactions; a second one kills as usual. */
+static void on_signal_once(int sig)
+{
+    signal(sig, SIG_DFL);
+    if (once_http)
+        ds_http_abort(once_http);
+}
+
 static int sync_once(tool_account *a, tool_sync_setup *ss)
 {
     view v = { .tty = tool_os_isatty(stdout), .t0 = st_os_time_ms() };
@@ -131,7 +150,16 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
 
     ss->cfg.progress = on_progress;
     ss->cfg.progress_arg = &v;
-    int code = ds_sync_open(&s, &ss->cfg);
+    ds_http_config hc = { .user = ss->cfg.user, .password = ss->cfg.password,
+                          .ca_file = ss->cfg.ca_file, .insecure_tls = ss->cfg.insecure_tls,
+                          .max_connections = ss->cfg.max_connections };
+    int code = ds_http_new(&once_http, &hc);
+    if (!code) {
+        ss->cfg.http = once_http;
+        signal(SIGINT, on_signal_once);
+        signal(SIGTERM, on_signal_once);
+        code = ds_sync_open(&s, &ss->cfg);
+    }
     keep_error(&first, &msg, code);
     /* The folder tree first (it finds the special folders the up-sync
      * needs, and keeps folders with pending changes), then the local
@@ -179,19 +207,16 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
     clear_line(&v);
     free(fids);
     ds_sync_close(s);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    ds_http_free(once_http);
+    once_http = NULL;
+    ss->cfg.http = NULL;
     tool_sync_record(a, first, msg);
     summary(&v, &total);
     int rc = first ? tool_sync_fail(a, first, msg ? msg : "failed") : 0;
     free(msg);
     return rc;
-}
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
 }
 
 /* 1 when the catalog says the account works offline. */
