@@ -88,7 +88,7 @@ int tool_sync_fail(tool_account *a, int code, const char *msg)
             " account list`)", u);
         break;
     case DS_ECANCELLED:
-        tool_fail("sync: interrupted; run `mapidav sync` to go on (nothing is lost or fetched twice)");
+        tool_fail("sync: interrupted; run `mapidav sync` to go on (nothing is lost or duplicated)");
         break;
     default:
         tool_fail("sync: %s", msg);
