@@ -90,6 +90,11 @@ int tool_sync_fail(tool_account *a, int code, const char *msg)
     case DS_ECANCELLED:
         tool_fail("sync: interrupted; run `mapidav sync` to go on (nothing is lost or duplicated)");
         break;
+    case DS_EHTTP:
+    case DS_EPROTO:
+        tool_fail("sync: %s; check that the account's URL is the mail folder on a WebDAV"
+            " server (`mapidav account list`)", msg);
+        break;
     default:
         tool_fail("sync: %s", msg);
         break;
