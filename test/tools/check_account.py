@@ -155,7 +155,13 @@ def main():
         dav(mail + "Inbox/m%d.eml" % i, "PUT", user, pw,
             message(i, s if i != 2 else "=?utf-8?q?second_=C3=A9t=C3=A9?=", attach=(i == 3)),
             "message/rfc822")
-    dav(mail + "Inbox/Sub/s1.eml", "PUT", user, pw, message(9, "in sub"), "message/rfc822")
+    inner = message(8, "the inner one").decode()
+    outer = ("From: Ann Example <ann@example.org>\r\nTo: bob@example.org\r\nSubject: in sub\r\n"
+             "Date: Mon, 2 Jan 2023 10:09:00 +0000\r\nMIME-Version: 1.0\r\n"
+             'Content-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\n'
+             "Content-Type: text/plain\r\n\r\nforwarded\r\n--o\r\n"
+             "Content-Type: message/rfc822\r\n\r\n" + inner + "\r\n--o--\r\n")
+    dav(mail + "Inbox/Sub/s1.eml", "PUT", user, pw, outer.encode(), "message/rfc822")
 
     base_env = {k: v for k, v in env.items() if not k.startswith("MAPIDAV_ACCOUNT")}
     base_env.update({"MAPIDAV_HOME": home, "TEST_PW": pw, "WRONG_PW": "not-" + pw})
@@ -207,7 +213,13 @@ def main():
     check("third" in rows[0] and "first" in rows[2], "ls inbox: newest first")
     check("attach" in rows[0] and "unread" in rows[0], "ls inbox: flags")
     check("second \u00e9t\u00e9" in listing, "ls inbox: non-ASCII subject")
-    t.ok("ls", "Inbox/Sub")
+    sub = [l for l in t.ok("ls", "Inbox/Sub").splitlines()[1:] if l.strip()]
+    check(len(sub) == 1 and "in sub" in sub[0], "ls Inbox/Sub: one message")
+    if sub:
+        emb = json.loads(t.ok("show", sub[0].split()[0]))
+        inner_subject = [a.get("embedded", {}).get("properties", {}).get("PR_SUBJECT_W")
+                         for a in emb.get("attachments", [])]
+        check(inner_subject == ["the inner one"], "show: embedded message (%r)" % inner_subject)
     t.fails("no folder", "ls", "Nowhere")
 
     shown = t.ok("show", ids[0])
