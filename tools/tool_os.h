@@ -1,7 +1,7 @@
 /*
  * tool_os.h: the few platform calls the `mapidav` tool needs beyond
- * storage/os.h: is a stream a terminal, read a password without echo, list
- * an account folder's subfolders, random bytes for a new store GUID.
+ * storage/os.h: is a stream a terminal, read a password without echo, walk
+ * the subfolders of the data folder, random bytes for a new store GUID.
  * tool_os_unix.c (POSIX, termios) and tool_os_win.c (Win32 console) are the
  * two halves; meson builds one.
  *
@@ -14,7 +14,6 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 /* 1 when f (stdin, stdout or stderr) is an interactive terminal / console. */
 int tool_os_isatty(FILE *f);
