@@ -9,6 +9,7 @@
 #include <windows.h>
 #include <bcrypt.h>
 #include <io.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storage/error.h"
