@@ -15,6 +15,8 @@ refusing sync, sync --watch for one pass, a wrong password (one line, exit 1), H
 the test CA (password from a file), an unreachable server, account selection
 (several accounts, MAPIDAV_ACCOUNT, unknown name) and remove.
 
+CHECK_ACCOUNT_TIMES=1 in the environment prints how long each run took.
+
 Invariant: a crash (signal, sanitizer report, an exit code other than the
 one expected) fails the test. Never: write outside MAPIDAV_TEST_FIXTURE_DIR.
 """
@@ -61,7 +63,10 @@ class Tool:
                 FAILS.append("password in the arguments of %r" % (args,))
         except OSError:
             pass
+        t0 = time.time()
         out, err = p.communicate(timeout=120)
+        if os.environ.get("CHECK_ACCOUNT_TIMES"):
+            print("time: %.1f s %r" % (time.time() - t0, args))
         out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
         if self.password in out or self.password in err:
             FAILS.append("password printed by %r" % (args,))
