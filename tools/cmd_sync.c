@@ -7,8 +7,9 @@
  * second); otherwise each folder gets a plain line. It ends with a summary
  * line and, on failure, one error line saying what to do (sync_setup.c).
  * --watch starts the account's sync thread (davsync/engine.h) and shows its
- * status until interrupted (Ctrl-C) or, with --passes N, after N passes,
- * then stops it cleanly; `mapidav offline|online` from another shell takes
+ * status until interrupted (Ctrl-C) or, with --passes N, after N passes
+ * (the first, then N-1 "sync now"), then stops it cleanly, exiting 1 with
+ * the last pass's error if it had one; `mapidav offline|online` from another shell takes
  * it offline / online (the catalog setting is polled each second).
  *
  * Invariant: an account working offline is refused before any connection;
@@ -228,6 +229,25 @@ static int offline_now(tool_account *a)
     return yes;
 }
 
+/* One status line: redrawn on a terminal, else printed when it changes. */
+static void show_status(const ds_status *st, int tty, int *last_state, uint64_t *last_passes)
+{
+    if (tty) {
+        printf("\r%-12s %-20.20s down %llu  up %llu  passes %llu   ", ds_state_name(st->state),
+            st->current_folder ? st->current_folder : "", (unsigned long long)st->down_items,
+            (unsigned long long)st->up_items, (unsigned long long)st->passes);
+    } else if ((int)st->state != *last_state || st->passes != *last_passes) {
+        printf("%s%s%s, %llu passes, %llu new, %llu deleted, %llu uploaded\n",
+            ds_state_name(st->state), st->last_error ? ": " : "",
+            st->last_error ? st->last_error : "", (unsigned long long)st->passes,
+            (unsigned long long)st->totals.new_items, (unsigned long long)st->totals.deleted,
+            (unsigned long long)st->totals.up_done);
+    }
+    fflush(stdout);
+    *last_state = (int)st->state;
+    *last_passes = st->passes;
+}
+
 static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s, uint64_t passes)
 {
     ds_engine *e = NULL;
@@ -237,41 +257,41 @@ static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s,
             " --once` syncs once", st_error_last());
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    int tty = tool_os_isatty(stdout), last_state = -1, offline = 0, rc = 0;
-    uint64_t last_passes = 0;
+    int tty = tool_os_isatty(stdout), last_state = -1, offline = 0, rc = 0, last_code = 0;
+    uint64_t last_passes = 0, ended = 0;
+    char *last_error = NULL;
     printf("watching account '%s' (every %u s; Ctrl-C stops)\n", a->name, interval_s);
     for (unsigned tick = 0; !stop_flag; tick++) {
         if (tick % 4 == 0 && offline_now(a) != offline) {   /* `mapidav offline|online` */
             offline = !offline;
             ds_engine_set_online(e, !offline);
         }
+        /* With --passes: wait for the outstanding pass (the start's, then
+         * each "sync now") a quarter second at a time. */
+        int pass_ended = 0;
+        if (passes) {
+            int w = ds_engine_wait_pass(e, 250);
+            if (w == 0)
+                pass_ended = 1;
+            else if (w != DS_ETIMEOUT)
+                stop_flag = 1;
+        }
         ds_status st;
         memset(&st, 0, sizeof st);
         if (ds_engine_status(e, &st) == 0) {
-            if (tty) {
-                printf("\r%-12s %-20.20s down %llu  up %llu  passes %llu   ", ds_state_name(st.state),
-                    st.current_folder ? st.current_folder : "", (unsigned long long)st.down_items,
-                    (unsigned long long)st.up_items, (unsigned long long)st.passes);
-                fflush(stdout);
-            } else if ((int)st.state != last_state || st.passes != last_passes) {
-                printf("%s%s%s, %llu passes, %llu new, %llu deleted, %llu uploaded\n",
-                    ds_state_name(st.state), st.last_error ? ": " : "",
-                    st.last_error ? st.last_error : "", (unsigned long long)st.passes,
-                    (unsigned long long)st.totals.new_items, (unsigned long long)st.totals.deleted,
-                    (unsigned long long)st.totals.up_done);
-                fflush(stdout);
-            }
-            last_state = (int)st.state;
-            last_passes = st.passes;
-            if (st.state == DS_STATE_AUTH_FAILED) {
-                rc = tool_sync_fail(a, DS_EAUTH, "");
-                stop_flag = 1;
-            }
-            if (passes && st.passes >= passes)
-                stop_flag = 1;
+            show_status(&st, tty, &last_state, &last_passes);
+            last_code = st.last_code;
+            free(last_error);
+            last_error = st.last_error ? st_strdup(st.last_error) : NULL;
+            if (st.state == DS_STATE_AUTH_FAILED)
+                stop_flag = 1;   /* no more tries until the user acts */
         }
         ds_status_clear(&st);
-        if (!stop_flag)
+        if (pass_ended && ++ended >= passes)
+            stop_flag = 1;
+        else if (pass_ended)
+            ds_engine_sync_now(e);
+        if (!passes && !stop_flag)
             st_os_sleep_ms(250);
     }
     if (tty)
@@ -280,6 +300,9 @@ static int sync_watch(tool_account *a, tool_sync_setup *ss, unsigned interval_s,
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     printf("stopped\n");
+    if (last_code)
+        rc = tool_sync_fail(a, last_code, last_error ? last_error : "failed");
+    free(last_error);
     return rc;
 }
 
