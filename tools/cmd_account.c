@@ -6,7 +6,7 @@
  * add checks everything it is given (name, URL, connection count, CA file,
  * password source) before it creates anything, then creates the folder, the
  * catalog with the "account.*" settings, the private store under a new
- * random GUID, and the credentials; on any failure it removes the folder
+ * GUID (st_guid_new), and the credentials; on any failure it removes the folder
  * again, so no half account is left.
  *
  * Invariant: a password comes from a prompt (echo off), an environment
@@ -153,15 +153,8 @@ static int create_account(const add_args *a, const char *dir, const char *url, c
         tool_fail("writing the account's settings: %s", st_error_last());
         goto cleanup;
     }
-    uint8_t rnd[16];
     st_guid g;
-    if (tool_os_random(rnd, sizeof rnd) != 0) {
-        tool_fail("making the store's GUID: %s", st_error_last());
-        goto cleanup;
-    }
-    rnd[6] = (uint8_t)((rnd[6] & 0x0F) | 0x40);   /* RFC 4122 version 4 */
-    rnd[8] = (uint8_t)((rnd[8] & 0x3F) | 0x80);
-    st_guid_from_bytes(&g, rnd);
+    st_guid_new(&g, dir);
     st_store_info info = { .guid = g, .kind = ST_STORE_KIND_PRIVATE,
                            .display_name = (char *)(uintptr_t)a->name, .url = (char *)(uintptr_t)url };
     if (st_catalog_store_add(cat, &info) || st_catalog_store_path(cat, &store_path, &g) ||

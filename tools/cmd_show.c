@@ -31,7 +31,8 @@
 /* Values the store keeps as streams come back from st_message_get /
  * st_attach_get as PT_ERROR "too large to return": read them (up to
  * STREAM_MAX bytes; larger ones stay markers) so they show as their text
- * (PR_BODY) or as binaries (their size, or their bytes with --data). */
+ * (string properties) or as binaries (their size, or their bytes with
+ * --data). */
 static int resolve_streams(st_store *s, st_bag *bag, st_id mid, uint32_t attach_num)
 {
     for (size_t i = 0; i < st_bag_count(bag); i++) {
@@ -50,18 +51,20 @@ static int resolve_streams(st_store *s, st_bag *bag, st_id mid, uint32_t attach_
             code = st_stream_read(r, buf + len, (size_t)size - len, &got);
             len += code ? 0 : got;
         }
-        st_stream_close(r);
         if (!code && len == size) {
             buf[len] = 0;
-            int text = id == PROP_ID(PR_BODY_W) && st_utf8_valid(buf, len);
-            code = text ? st_bag_set_str(bag, PROP_TAG(PT_UNICODE, id), buf)
+            uint32_t type = PROP_TYPE(st_stream_tag(r));
+            int text = (type == PT_UNICODE || type == PT_STRING8) && st_utf8_valid(buf, len);
+            code = text ? st_bag_set_str(bag, PROP_TAG(type, id), buf)
                         : st_bag_set_bin(bag, PROP_TAG(PT_BINARY, id), buf, (uint32_t)len);
             if (code) {
                 free(buf);
+                st_stream_close(r);
                 st_error_set("out of memory");
                 return ST_ERROR;
             }
         }
+        st_stream_close(r);
         free(buf);
     }
     return 0;

@@ -1,7 +1,7 @@
 /*
  * tool_os.h: the few platform calls the `mapidav` tool needs beyond
  * storage/os.h: is a stream a terminal, read a password without echo, walk
- * the subfolders of the data folder, random bytes for a new store GUID.
+ * the subfolders of the data folder.
  * tool_os_unix.c (POSIX, termios) and tool_os_win.c (Win32 console) are the
  * two halves; meson builds one.
  *
@@ -29,9 +29,6 @@ int tool_os_read_password(char **out, const char *prompt);
  * first non-zero return of fn and returns it. A dir that does not exist has
  * none. -1 (st_error_set) when dir cannot be read. */
 int tool_os_each_dir(const char *dir, int (*fn)(void *ctx, const char *name), void *ctx);
-
-/* n bytes from the system's cryptographic random source. 0 or -1. */
-int tool_os_random(void *buf, size_t n);
 
 /* Overwrites n bytes of p with zeros in a way the compiler keeps. */
 static inline void tool_os_wipe(void *p, size_t n)

@@ -1,6 +1,6 @@
 /*
  * tool_os_unix.c: tool_os.h on POSIX systems: isatty, a password read with
- * termios echo off, readdir, /dev/urandom.
+ * termios echo off, readdir.
  *
  * Invariant: the terminal's echo is restored on every path out of
  * tool_os_read_password (also when the read fails). Never: echo or log the
@@ -74,28 +74,4 @@ int tool_os_each_dir(const char *dir, int (*fn)(void *ctx, const char *name), vo
     }
     closedir(d);
     return code;
-}
-
-int tool_os_random(void *buf, size_t n)
-{
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        st_error_set("/dev/urandom: %s", strerror(errno));
-        return -1;
-    }
-    unsigned char *p = buf;
-    while (n) {
-        ssize_t got = read(fd, p, n);
-        if (got <= 0) {
-            if (got < 0 && errno == EINTR)
-                continue;
-            close(fd);
-            st_error_set("/dev/urandom: read failed");
-            return -1;
-        }
-        p += got;
-        n -= (size_t)got;
-    }
-    close(fd);
-    return 0;
 }

@@ -1,13 +1,12 @@
 /*
  * tool_os_win.c: tool_os.h on Windows: console checks, a password read
  * from the console with echo off (ReadConsoleW, so any Unicode password
- * works), FindFirstFileW, BCryptGenRandom.
+ * works), FindFirstFileW.
  *
  * Invariant: the console mode is restored on every path out of
  * tool_os_read_password. Never: echo or log the password.
  */
 #include <windows.h>
-#include <bcrypt.h>
 #include <io.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,13 +104,4 @@ int tool_os_each_dir(const char *dir, int (*fn)(void *ctx, const char *name), vo
     } while (!code && FindNextFileW(h, &fd));
     FindClose(h);
     return code;
-}
-
-int tool_os_random(void *buf, size_t n)
-{
-    if (BCryptGenRandom(NULL, buf, (ULONG)n, BCRYPT_USE_SYSTEM_PREFERRED_RNG) != 0) {
-        st_error_set("BCryptGenRandom failed");
-        return -1;
-    }
-    return 0;
 }

@@ -133,7 +133,8 @@ def message(i, subject, attach=False):
             "Subject: %s\r\nDate: Mon, 2 Jan 2023 10:%02d:00 +0000\r\n"
             "Message-ID: <m%d@example.org>\r\nMIME-Version: 1.0\r\n" % (subject, i, i))
     if not attach:
-        return (head + "Content-Type: text/plain; charset=utf-8\r\n\r\nbody %d\r\n" % i).encode()
+        body = "body %d\r\n" % i + ("a long line of the body\r\n" * 2000 if i == 1 else "")
+        return (head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body).encode()
     return (head + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
             "Content-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
             'Content-Type: application/octet-stream\r\nContent-Disposition: attachment;'
@@ -237,6 +238,9 @@ def main():
     msg = json.loads(t.ok("show", ids[0], "--data"))
     data = msg["attachments"][0]["properties"].get("PR_ATTACH_DATA_BIN", {})
     check(base64.b64decode(data.get("base64", "")) == ATTACHMENT, "show --data: attachment bytes")
+    body = json.loads(t.ok("show", ids[2]))["properties"].get("PR_BODY_W", "")
+    check(isinstance(body, str) and body.count("a long line") == 2000,
+          "show: a 50 KB body kept as a stream, as text")
     t.fails("no item", "show", "999999")
     t.fails("not an item id", "show", "abc")
 
