@@ -1,6 +1,7 @@
 /*
  * sync_testutil.h: what the sync tests against real servers share
- * (test_sync_xandikos.c, test_sync_faults.c): plain DAV requests of a
+ * (test_sync_apache.c, test_sync_xandikos.c, test_sync_faults.c,
+ * test_engine.c): plain DAV requests of a
  * "second client", a small message maker, reading the store back (counts,
  * duplicates, journal), the fault proxy's control requests (faultproxy.py)
  * and an abort fired from another thread after N fetched items.
@@ -119,6 +120,15 @@ static inline size_t count_msgs(st_store *s, st_id fid)
     st_message_list(s, &ids, &n, fid, 0);
     free(ids);
     return n;
+}
+
+/* The folder called name under parent (a failed check when missing). */
+static inline st_id dav_folder_named(st_store *s, st_id parent, const char *name)
+{
+    st_id id = 0;
+    int rc = st_folder_find_by_name(s, &id, parent, name);
+    ok(rc == 0, "folder %s: %d %s\n", name, rc, st_error_last());
+    return id;
 }
 
 static inline size_t journal_len(st_store *s)

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dav_util.h"
+#include "sync_testutil.h"
 #include "davsync/engine.h"
 #include "davsync/href.h"
 #include "storage/log.h"
@@ -90,16 +90,6 @@ static st_id folder_named(st_store *s, const char *name)
     st_folder_root(s, &root);
     st_folder_find_by_name(s, &ipm, root, "Top of Information Store");
     return dav_folder_named(s, ipm, name);
-}
-
-static st_id find_href(st_store *s, const char *url)
-{
-    st_id mid = 0;
-    char *norm = NULL;
-    ds_href_normalize(&norm, url);
-    st_message_find_by_href(s, &mid, norm ? norm : url);
-    free(norm);
-    return mid;
 }
 
 static ds_status status(ds_engine *e)
@@ -224,9 +214,9 @@ static int fetching(const ds_status *st)
 
 static void test_first_pass_and_wakes(ds_http *h, const char *root)
 {
-    char *store = dav_cat(fixdir, "/engine1.sqlite");
-    char *catalog = dav_cat(fixdir, "/engine1-catalog.sqlite");
-    char *inbox_url = dav_cat(root, "Inbox/");
+    char *store = cat(fixdir, "/engine1.sqlite");
+    char *catalog = cat(fixdir, "/engine1-catalog.sqlite");
+    char *inbox_url = cat(root, "Inbox/");
     ds_engine_config cfg = config(root, store, catalog);
     uint64_t t_before = st_os_time_filetime();
     ds_engine *e = start(&cfg);
@@ -267,9 +257,9 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     if (rc)
         test_fatal("open store: %d %s\n", rc, st_error_last());
     st_id inbox = folder_named(s, "Inbox");
-    ok(dav_count_msgs(s, inbox) == 10, "inbox %zu\n", dav_count_msgs(s, inbox));
-    ok(dav_count_msgs(s, folder_named(s, "Sent Items")) == 3, "sent\n");
-    ok(dav_count_msgs(s, folder_named(s, "Projekt")) == 2, "projekt\n");
+    ok(count_msgs(s, inbox) == 10, "inbox %zu\n", count_msgs(s, inbox));
+    ok(count_msgs(s, folder_named(s, "Sent Items")) == 3, "sent\n");
+    ok(count_msgs(s, folder_named(s, "Projekt")) == 2, "projekt\n");
 
     /* A second client adds a message; "sync now" brings it. */
     put_msgs(h, inbox_url, 100, 1, 0);
@@ -279,7 +269,7 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     char url[600];
     snprintf(url, sizeof url, "%sm100.eml", inbox_url);
     ok(find_href(s, url) != 0, "new message synced\n");
-    ok(dav_count_msgs(s, inbox) == 11, "inbox %zu\n", dav_count_msgs(s, inbox));
+    ok(count_msgs(s, inbox) == 11, "inbox %zu\n", count_msgs(s, inbox));
     st = status(e);
     ok(st.passes == 2 && st.state == DS_STATE_IDLE && st.last_success >= success1,
        "after sync now: %llu passes, %s\n", (unsigned long long)st.passes,
@@ -418,8 +408,8 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
 static void test_refusals(const char *root)
 {
     /* Wrong password: AUTH_FAILED, said clearly, and no more tries. */
-    char *store = dav_cat(fixdir, "/engine-auth.sqlite");
-    char *catalog = dav_cat(fixdir, "/engine-auth-catalog.sqlite");
+    char *store = cat(fixdir, "/engine-auth.sqlite");
+    char *catalog = cat(fixdir, "/engine-auth-catalog.sqlite");
     ds_engine_config cfg = config(root, store, catalog);
     cfg.sync.password = "not-the-password";
     ds_engine *e = start(&cfg);
@@ -466,8 +456,8 @@ static void test_refusals(const char *root)
     /* A certificate the system does not trust: refused, not retried. */
     const char *tls = getenv("MAPIDAV_TEST_APACHE_TLS_URL");
     if (tls && *tls) {
-        char *tls_root = dav_cat(tls, "eng/user/");
-        store = dav_cat(fixdir, "/engine-tls.sqlite");
+        char *tls_root = cat(tls, "eng/user/");
+        store = cat(fixdir, "/engine-tls.sqlite");
         cfg = config(tls_root, store, NULL);
         e = start(&cfg);
         ok(ds_engine_wait_pass(e, 30000) == 0, "tls pass\n");
@@ -495,7 +485,7 @@ static void test_refusals(const char *root)
     }
 
     /* Nobody listens: DISCONNECTED, with waits that grow. */
-    store = dav_cat(fixdir, "/engine-down.sqlite");
+    store = cat(fixdir, "/engine-down.sqlite");
     cfg = config("http://127.0.0.1:1/mail/user/", store, NULL);
     e = start(&cfg);
     uint64_t waits[3] = { 0 };
@@ -536,7 +526,7 @@ static void test_refusals(const char *root)
     free(store);
 
     /* A store that cannot be opened: said so; no pass counted. */
-    store = dav_cat(fixdir, "/no-such-folder/engine.sqlite");
+    store = cat(fixdir, "/no-such-folder/engine.sqlite");
     cfg = config(root, store, NULL);
     e = start(&cfg);
     t0 = st_os_time_ms();
@@ -555,13 +545,13 @@ static void test_refusals(const char *root)
 
 static void test_stop_mid_download(ds_http *h, const char *root)
 {
-    char *big_url = dav_cat(root, "Big/");
+    char *big_url = cat(root, "Big/");
     dav_mkcol(h, big_url);
     uint64_t t0 = st_os_time_ms();
     put_msgs(h, big_url, 1000, 300, 200 * 1024);
     printf("300 x 200 KB put in %llu ms\n", (unsigned long long)(st_os_time_ms() - t0));
 
-    char *store = dav_cat(fixdir, "/engine-big.sqlite");
+    char *store = cat(fixdir, "/engine-big.sqlite");
     ds_engine_config cfg = config(root, store, NULL);
     ds_engine *e = start(&cfg);
     ok(wait_status(e, 120000, fetching), "download under way\n");
@@ -588,7 +578,7 @@ static void test_stop_mid_download(ds_http *h, const char *root)
     ok(st_store_check(s, &report) == 0, "store sound after stop: %s\n", report ? report : "");
     free(report);
     st_id big = folder_named(s, "Big");
-    size_t partial = dav_count_msgs(s, big);
+    size_t partial = count_msgs(s, big);
     ok(partial < 300, "partial %zu\n", partial);
 
     e = start(&cfg);
@@ -600,7 +590,7 @@ static void test_stop_mid_download(ds_http *h, const char *root)
        (unsigned long long)st.totals.new_items);
     ds_status_clear(&st);
     ds_engine_stop(e);
-    ok(dav_count_msgs(s, big) == 300, "big folder %zu, want 300\n", dav_count_msgs(s, big));
+    ok(count_msgs(s, big) == 300, "big folder %zu, want 300\n", count_msgs(s, big));
     char url[600];
     size_t found = 0;
     for (int i = 1000; i < 1300; i++) {
@@ -619,29 +609,29 @@ int main(void)
     user = test_env("MAPIDAV_TEST_USER");
     pass = test_env("MAPIDAV_TEST_PASSWORD");
     fixdir = test_env("MAPIDAV_TEST_FIXTURE_DIR");
-    access_log = dav_cat(fixdir, "/apache/access.log");
-    char *logpath = dav_cat(fixdir, "/engine.log");
+    access_log = cat(fixdir, "/apache/access.log");
+    char *logpath = cat(fixdir, "/engine.log");
     st_log_open_file(logpath, 0, 0);
     st_log_configure("davsync=info");
 
     ds_http *h = dav_client(user, pass, 8);
-    char *top = dav_cat(base, "eng/");
-    char *root = dav_cat(top, "user/");
+    char *top = cat(base, "eng/");
+    char *root = cat(top, "user/");
     dav_mkcol(h, top);
     dav_mkcol(h, root);
     static const char *const folders[] = { "Inbox/", "Sent%20Items/", "Projekt/" };
     for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
-        char *u = dav_cat(root, folders[i]);
+        char *u = cat(root, folders[i]);
         dav_mkcol(h, u);
         free(u);
     }
-    char *u = dav_cat(root, "Inbox/");
+    char *u = cat(root, "Inbox/");
     put_msgs(h, u, 0, 10, 0);
     free(u);
-    u = dav_cat(root, "Sent%20Items/");
+    u = cat(root, "Sent%20Items/");
     put_msgs(h, u, 10, 3, 0);
     free(u);
-    u = dav_cat(root, "Projekt/");
+    u = cat(root, "Projekt/");
     put_msgs(h, u, 20, 2, 0);
     free(u);
     if (requests_served() == 0)

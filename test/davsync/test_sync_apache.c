@@ -23,7 +23,7 @@
 #include "storage/os.h"
 #include "storage/props_tags.h"
 #include "storage/storage.h"
-#include "dav_util.h"
+#include "sync_testutil.h"
 #include "testutil.h"
 
 static const char *base, *user, *pass, *fixdir;
@@ -197,40 +197,6 @@ static int is_read(st_store *s, st_id mid)
     return r;
 }
 
-static size_t journal_len(st_store *s)
-{
-    st_journal_entry *e = NULL;
-    size_t n = 0;
-    st_journal_list(s, &e, &n);
-    st_journal_entries_free(e, n);
-    return n;
-}
-
-/* ---- abort from another thread ---------------------------------------------- */
-
-struct aborter {
-    ds_http *h;
-    atomic_int fetched;     /* items fetched, from the progress callback */
-    int after;              /* abort once this many are fetched */
-    atomic_int fired;
-};
-
-static void abort_thread(void *arg)
-{
-    struct aborter *a = arg;
-    for (int i = 0; i < 30000 && atomic_load(&a->fetched) < a->after; i++)
-        st_os_sleep_ms(1);
-    ds_http_abort(a->h);
-    atomic_store(&a->fired, 1);
-}
-
-static void on_progress(void *arg, const ds_sync_progress *p)
-{
-    struct aborter *a = arg;
-    if (a && strcmp(p->phase, "fetch") == 0 && p->done)
-        atomic_fetch_add(&a->fetched, 1);
-}
-
 static ds_sync_config config(const char *root, const char *store, ds_http *h)
 {
     return (ds_sync_config){ .mail_url = root, .user = user, .password = pass, .store_path = store,
@@ -249,19 +215,19 @@ int main(void)
     user = test_env("MAPIDAV_TEST_USER");
     pass = test_env("MAPIDAV_TEST_PASSWORD");
     fixdir = test_env("MAPIDAV_TEST_FIXTURE_DIR");
-    char *logpath = dav_cat(fixdir, "/sync.log");
+    char *logpath = cat(fixdir, "/sync.log");
     st_log_open_file(logpath, 0, 0);
     st_log_configure("davsync=info");
 
     ds_http *h = dav_client(user, pass, 8);
-    char *mail = dav_cat(base, "mail/");
-    char *root = dav_cat(mail, "user/");
+    char *mail = cat(base, "mail/");
+    char *root = cat(mail, "user/");
     dav_mkcol(h, mail);
     dav_mkcol(h, root);
     static const char *const folders[] = { "Inbox/", "Inbox/Sub/", "Sent%20Items/", "Drafts/",
                                            "Trash/", "Junk/", "Projekt%20%C3%84/" };
     for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
-        char *u = dav_cat(root, folders[i]);
+        char *u = cat(root, folders[i]);
         dav_mkcol(h, u);
         free(u);
     }
@@ -317,8 +283,8 @@ int main(void)
     set_read(h, url, "1");
 
     /* ---- first sync ---- */
-    char *store = dav_cat(fixdir, "/store1.sqlite");
-    char *catalog = dav_cat(fixdir, "/catalog.sqlite");
+    char *store = cat(fixdir, "/store1.sqlite");
+    char *catalog = cat(fixdir, "/catalog.sqlite");
     ds_sync_config cfg = config(root, store, h);
     cfg.catalog_path = catalog;
     ds_http_get_stats(h, &st0);
@@ -368,9 +334,9 @@ int main(void)
         free(v);
         st_catalog_close(ct);
     }
-    ok(dav_count_msgs(s, inbox) == 30, "inbox %zu\n", dav_count_msgs(s, inbox));
-    ok(dav_count_msgs(s, sub) == 2, "sub %zu\n", dav_count_msgs(s, sub));
-    ok(dav_count_msgs(s, sent) == 3, "sent %zu\n", dav_count_msgs(s, sent));
+    ok(count_msgs(s, inbox) == 30, "inbox %zu\n", count_msgs(s, inbox));
+    ok(count_msgs(s, sub) == 2, "sub %zu\n", count_msgs(s, sub));
+    ok(count_msgs(s, sent) == 3, "sent %zu\n", count_msgs(s, sent));
     nmsg = 0;
     for (int n = 0; n < 6; n++)
         for (int sh = 0; sh < NSHAPES; sh++) {
@@ -420,7 +386,7 @@ int main(void)
         ok(got == BIG && memcmp(back, bigdata, BIG) == 0, "big data back (%zu)\n", got);
         free(back);
         st_stream_close(r);
-        ok(dav_count_msgs(s, big_f) == 1, "big folder\n");
+        ok(count_msgs(s, big_f) == 1, "big folder\n");
     }
     ok(journal_len(s) == 0, "journal after sync: %zu entries\n", journal_len(s));
 
@@ -481,12 +447,12 @@ int main(void)
         ok(st_message_find_by_href(s, &mid, norm) == 0 && is_read(s, mid) == 1, "read one is read\n");
         free(norm);
     }
-    ok(dav_count_msgs(s, inbox) == 30, "inbox after changes %zu\n", dav_count_msgs(s, inbox));
+    ok(count_msgs(s, inbox) == 30, "inbox after changes %zu\n", count_msgs(s, inbox));
     ok(journal_len(s) == 0, "journal after changes: %zu\n", journal_len(s));
 
     /* ---- a displayname set on the server renames the folder in place ---- */
     {
-        char *u = dav_cat(root, "Sent%20Items/");
+        char *u = cat(root, "Sent%20Items/");
         ds_xml_update up = { { DS_NS_DAV, "displayname" }, "Gesendete Objekte" };
         char *body = NULL;
         ds_xml_proppatch(&body, &up, 1);
@@ -501,7 +467,7 @@ int main(void)
         st_id f = 0;
         ok(rc == 0 && st_folder_find_by_name(s, &f, ipm, "Gesendete Objekte") == 0 && f == sent,
            "renamed in place: %d %llu %llu\n", rc, (unsigned long long)f, (unsigned long long)sent);
-        ok(dav_count_msgs(s, sent) == 3 && c.gets == 0, "rename fetched nothing: %llu\n",
+        ok(count_msgs(s, sent) == 3 && c.gets == 0, "rename fetched nothing: %llu\n",
            (unsigned long long)c.gets);
     }
 
@@ -527,7 +493,7 @@ int main(void)
            "local read flags\n");
         ok(journal_len(s) == 2, "journal %zu\n", journal_len(s));
         dav_del(h, url);                       /* Inbox/2-3.eml */
-        char *u = dav_cat(root, "Drafts/");
+        char *u = cat(root, "Drafts/");
         dav_del(h, u);
         free(u);
         rc = ds_sync_once(&c, &cfg);
@@ -537,7 +503,7 @@ int main(void)
            (unsigned long long)c.folders_kept, (unsigned long long)c.folders_deleted);
         st_id f = 0;
         ok(st_folder_find_by_name(s, &f, ipm, "Drafts") == 0 && f == drafts, "Drafts kept\n");
-        ok(dav_count_msgs(s, inbox) == 30, "inbox still 30: %zu\n", dav_count_msgs(s, inbox));
+        ok(count_msgs(s, inbox) == 30, "inbox still 30: %zu\n", count_msgs(s, inbox));
         ok(journal_len(s) == 2, "journal still %zu\n", journal_len(s));
 
         /* A message moved locally, not sent yet: the server still lists it in
@@ -555,13 +521,13 @@ int main(void)
            (unsigned long long)c.new_items, (unsigned long long)c.gets,
            (unsigned long long)c.kept);
         ok(st_message_folder(s, &where, mv) == 0 && where == sub, "still where it was moved\n");
-        ok(dav_count_msgs(s, inbox) == 29, "inbox 29 locally: %zu\n", dav_count_msgs(s, inbox));
+        ok(count_msgs(s, inbox) == 29, "inbox 29 locally: %zu\n", count_msgs(s, inbox));
         ok(st_message_move(s, mv, inbox, 0) == 0, "moved back\n");   /* one more entry */
     }
 
     /* ---- a folder gone on the server ---- */
     {
-        char *u = dav_cat(root, "Junk/");
+        char *u = cat(root, "Junk/");
         dav_del(h, u);
         free(u);
         rc = ds_sync_once(&c, &cfg);
@@ -572,7 +538,7 @@ int main(void)
 
     /* ---- abort mid-sync from another thread, then resume ---- */
     {
-        char *bulk = dav_cat(root, "Bulk/");
+        char *bulk = cat(root, "Bulk/");
         dav_mkcol(h, bulk);
         enum { NBULK = 300 };
         for (int n = 0; n < NBULK; n++) {
@@ -581,13 +547,12 @@ int main(void)
             dav_put(h, url, m, len);
             free(m);
         }
-        struct aborter a = { .h = h, .after = 40 };
+        aborter a = { .h = h, .after = 40 };
         atomic_init(&a.fetched, 0);
-        atomic_init(&a.fired, 0);
         st_thread *t = NULL;
-        ok(st_thread_start(&t, abort_thread, &a) == 0, "thread\n");
+        ok(st_thread_start(&t, aborter_thread, &a) == 0, "thread\n");
         ds_sync_config ac = cfg;
-        ac.progress = on_progress;
+        ac.progress = aborter_progress;
         ac.progress_arg = &a;
         rc = ds_sync_once(&c, &ac);
         st_thread_join(t);
@@ -599,24 +564,10 @@ int main(void)
         ok(rc == 0 && c.new_items == NBULK - first, "resumed: %d new %llu (first %llu)\n", rc,
            (unsigned long long)c.new_items, (unsigned long long)first);
         st_id bf = dav_folder_named(s, ipm, "Bulk");
-        ok(dav_count_msgs(s, bf) == NBULK, "bulk count %zu\n", dav_count_msgs(s, bf));
+        ok(count_msgs(s, bf) == NBULK, "bulk count %zu\n", count_msgs(s, bf));
         /* No duplicates: every href once. */
-        st_id *ids = NULL;
-        size_t n = 0;
-        st_message_list(s, &ids, &n, bf, 0);
-        char **hrefs = calloc(n ? n : 1, sizeof *hrefs);
-        size_t dups = 0;
-        for (size_t i = 0; i < n; i++) {
-            st_message_server_get(s, ids[i], &hrefs[i], NULL);
-            for (size_t k = 0; k < i; k++)
-                if (hrefs[k] && hrefs[i] && strcmp(hrefs[k], hrefs[i]) == 0)
-                    dups++;
-        }
+        size_t dups = count_dups(s, bf);
         ok(dups == 0, "duplicates %zu\n", dups);
-        for (size_t i = 0; i < n; i++)
-            free(hrefs[i]);
-        free(hrefs);
-        free(ids);
         ok(journal_len(s) == 3, "journal after abort: %zu (the local changes)\n", journal_len(s));
         char *report = NULL;
         ok(st_store_check(s, &report) == 0, "store check: %s\n", report ? report : "");
@@ -627,8 +578,8 @@ int main(void)
 
     /* ---- throughput: 2,000 4 KB messages ---- */
     {
-        char *proot = dav_cat(base, "perf/");
-        char *pin = dav_cat(proot, "Inbox/");
+        char *proot = cat(base, "perf/");
+        char *pin = cat(proot, "Inbox/");
         dav_mkcol(h, proot);
         dav_mkcol(h, pin);
         enum { NPERF = 2000 };
@@ -654,7 +605,7 @@ int main(void)
             ds_http_run(h, 1000);
         ok(perr == 0, "perf PUTs\n");
         free(body);
-        char *pstore = dav_cat(fixdir, "/perf.sqlite");
+        char *pstore = cat(fixdir, "/perf.sqlite");
         ds_sync_config pc = config(proot, pstore, h);
         uint64_t t0 = st_os_time_ms();
         rc = ds_sync_once(&c, &pc);
