@@ -281,7 +281,11 @@ int tool_account_set(tool_account *a, const char *key, const char *value)
 
 int tool_account_store(tool_account *a, st_store **out)
 {
-    if (st_store_open(out, a->store_path, &a->guid, 0) != 0)
+    int code = st_store_open(out, a->store_path, &a->guid, 0);
+    if (code == ST_ECORRUPT)
+        return tool_fail("account '%s': %s; run `mapidav rebuild` (unsent changes are kept, "
+            "`--force` if they cannot be read)", a->name, st_error_last());
+    if (code)
         return tool_fail("account '%s': %s", a->name, st_error_last());
     return 0;
 }

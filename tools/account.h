@@ -18,6 +18,7 @@
 #define MAPIDAV_TOOLS_ACCOUNT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "storage/storage.h"
 
@@ -66,5 +67,10 @@ int tool_account_store(tool_account *a, st_store **out);
 /* The folder recorded for role ("inbox", "sent", "drafts", "deleted",
  * "junk") by the sync, or 0. */
 st_id tool_account_role(tool_account *a, const char *role);
+
+/* After `mapidav rebuild`: once the fresh store s has synced down, puts
+ * back the unsent changes saved then (st_store_restore) and forgets them;
+ * *restored gets how many (0: nothing was pending). 0 or 1 (cmd_check.c). */
+int tool_restore_pending(tool_account *a, st_store *s, uint64_t *restored);
 
 #endif /* MAPIDAV_TOOLS_ACCOUNT_H */

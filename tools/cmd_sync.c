@@ -206,6 +206,17 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
         }
     }
     clear_line(&v);
+    /* After `mapidav rebuild`: the changes saved then go back in now that
+     * the fresh copy is filled, and up at once. */
+    uint64_t restored = 0;
+    if (s && !first) {
+        code = tool_restore_pending(a, ds_sync_store(s), &restored) ? ST_ERROR : 0;
+        keep_error(&first, &msg, code);
+    }
+    if (s && !first && restored) {
+        code = ds_sync_up(s, &total);
+        keep_error(&first, &msg, code);
+    }
     free(fids);
     ds_sync_close(s);
     signal(SIGINT, SIG_DFL);

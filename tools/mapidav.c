@@ -50,6 +50,10 @@ static void usage(FILE *to)
           "  item read|unread|delete ITEM, item move ITEM FOLDER\n"
           "  draft --subject S --to ADDR [--body TEXT]\n"
           "                                local changes, as Outlook makes them\n"
+          "  check                         is the offline copy sound?\n"
+          "  rebuild [--force]             set a damaged offline copy aside and start afresh;\n"
+          "                                unsent changes are saved and put back after the\n"
+          "                                next sync\n"
           "\n"
           "files (Internet mail, RTF, TNEF):\n"
           "  mime show [--data] FILE       an Internet message as Outlook holds it, as JSON\n"
@@ -125,6 +129,7 @@ int main(int argc, char **argv)
         { "account", cmd_account }, { "sync", cmd_sync }, { "status", cmd_status },
         { "ls", cmd_ls }, { "show", cmd_show }, { "offline", cmd_online },
         { "online", cmd_online }, { "item", cmd_item }, { "draft", cmd_draft },
+        { "check", cmd_check }, { "rebuild", cmd_check },
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
         if (!strcmp(argv[1], groups[i].name))

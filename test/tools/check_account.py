@@ -273,6 +273,30 @@ def main():
     check("working offline" in t.ok("status"), "status says offline")
     t.ok("online")
 
+    # check; rebuild with changes pending: they are saved, the copy starts
+    # afresh, and the next sync fills it and puts them back.
+    check("sound" in t.ok("check"), "check: sound")
+    pending = int(re.search(r"pending uploads: (\d+)", t.ok("status")).group(1))
+    out = t.ok("rebuild")
+    check("damaged copy is kept" in out and "%d unsent changes" % pending in out,
+          "rebuild saves the %d changes: %r" % (pending, out))
+    t.fails("still to be put back", "rebuild")
+    out = t.ok("sync")
+    m = re.search(r"put back (\d+) unsent changes", out)
+    check(m and int(m.group(1)) == pending, "sync puts the changes back: %r" % out)
+    check("a draft" in t.ok("ls", "Drafts"), "the draft is back")
+    check("sound" in t.ok("check"), "check after the rebuild: sound")
+    # A copy damaged beyond reading: check says so, rebuild needs --force.
+    stores = [f for f in os.listdir(os.path.join(home, "a1"))
+              if f.endswith(".sqlite") and f != "catalog.sqlite" and "recovered" not in f]
+    with open(os.path.join(home, "a1", stores[0]), "r+b") as f:
+        f.write(b"this is not a database at all!!!")
+    t.fails("mapidav rebuild", "check")
+    t.fails("left as it is", "rebuild")
+    check("could not be read" in t.ok("rebuild", "--force"), "rebuild --force")
+    t.ok("sync")
+    check("sound" in t.ok("check"), "check after the forced rebuild: sound")
+
     # sync --watch: the sync thread runs one pass and stops (while the engine
     # is a placeholder, it must say so in one line).
     rc, out, err = t.run("sync", "--watch", "--interval", "1", "--passes", "1")
