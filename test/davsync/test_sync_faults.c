@@ -297,6 +297,7 @@ int main(void)
 
 /* ---- a PROPFIND of 100,000 members ------------------------------------------ */
 
+#ifndef _WIN32
 struct stopper {
     ds_http *h;
     uint64_t t_list;        /* when the folder walk was done (the folder's listing began) */
@@ -313,6 +314,7 @@ static void stop_at_fetch(void *arg, const ds_sync_progress *p)
         ds_http_abort(st->h);
     }
 }
+#endif
 
 static void hundred_thousand(ds_http *h, const char *base)
 {
