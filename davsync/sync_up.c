@@ -1,14 +1,1170 @@
 /*
- * sync_up.c: the journal of local changes replayed to the server.
- * (Placeholder: being written; returns DS_EPROTO until then.)
+ * sync_up.c: the journal of local changes replayed to the server, in order
+ * (ds_sync_up, sync.h).
+ *
+ * Messages:
+ *   new (or never uploaded)  PUT <collection>/<unique>.eml If-None-Match: *
+ *                            (412 at once: the name is taken, another one;
+ *                            412 after a retry: our own first attempt landed)
+ *   changed                  PUT href If-Match: <strong ETag>
+ *   read flag                PROPPATCH httpmail:read + proptag x10900003
+ *                            (PR_FLAG_STATUS), the dead properties
+ *                            sync_down.c reads; also sent after each PUT
+ *   moved                    MOVE href -> <dest collection>/<same name>,
+ *                            Overwrite: F (412: another name)
+ *   deleted                  MOVE to the Deleted Items collection, or DELETE
+ *                            If-Match when it was there already or there
+ *                            is no Deleted Items collection
+ * Folders: created MKCOL (405, a collection of that name exists: adopted),
+ * renamed/moved MOVE Overwrite: F then every URL below rebased
+ * (st_folder_sync_rebase), deleted DELETE; a folder's own property changes
+ * have no server form and are acknowledged.
+ *
+ * Identity: an entry's href/base ETag are those of the change's time; a
+ * message that still exists is addressed by its current href and ETag
+ * (earlier entries of the same batch may have moved it), a deleted one by
+ * the entry's, or by what this run acknowledged for it last.
+ *
+ * ETags (PEERS.md pitfall 2): Apache's PUT answer has none, so a HEAD
+ * follows each write and its ETag, weak or not, is recorded (the down-sync
+ * counts W/"x" and "x" as one version). A weak or missing base is never
+ * sent as If-Match: the item's ETag is read again first (HEAD, waiting up
+ * to ~2 s for Apache to make it strong); another version there is a
+ * conflict. Pseudo-ETags of servers without getetag are never sent.
+ *
+ * Outcomes: 2xx -> st_journal_ack (+ href/ETag). 412 on a conditional
+ * write -> conflict: the local version is copied into Sync
+ * Issues/Conflicts, a note goes to Sync Issues, the item's ETag is cleared
+ * so the next down-sync replaces it with the server's, and the entry is
+ * acknowledged. Other refusals (4xx, 507, a 207 on PUT, a message that
+ * cannot be built as MIME) -> copy into Sync Issues/Local Failures, note,
+ * st_journal_refuse(reason): the entry stays, the down-sync leaves the item
+ * alone. A modified message gone from the server (404) is uploaded again as
+ * a new item (nothing is lost; counted as a conflict). Connection failures,
+ * 5xx after the HTTP layer's retries, 401, cancellation and store errors
+ * stop the run: taken entries go back to pending (st_journal_release).
+ *
+ * Local folders: Sync Issues (with Conflicts, Local Failures, Server
+ * Failures) and Outbox directly under the IPM subtree, and anything
+ * outside the IPM subtree, have no collection; their entries are
+ * acknowledged without upload. Sync Issues and what goes into it are made
+ * with ST_FROM_SERVER, so never journaled. A message whose folder should
+ * be on the server but is not (its MKCOL was refused) is refused too.
+ *
+ * Bodies: built by convert/ from the store (msgload.c, attachment data read
+ * from storage streams in slices) into a spool: memory up to
+ * BODY_MEM_MAX, then a temporary file beside the store (removed at once),
+ * sent as a streamed, rewindable request body.
+ *
+ * Never: drop a journal entry that was not carried out or settled as a
+ * conflict, send a weak ETag as If-Match, follow a server href outside the
+ * mail root, journal anything itself.
  */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "davsync/href.h"
+#include "davsync/msgload.h"
 #include "davsync/sync_int.h"
+#include "davsync/xml.h"
 #include "storage/error.h"
+#include "storage/log.h"
+#include "storage/os.h"
+#include "storage/props_tags.h"
+#include "storage/strutil.h"
+
+#define BATCH 200
+#define BODY_MEM_MAX ((size_t)1 << 20)
+#define NAME_TRIES 8
+#define WEAK_WAIT_MS 500
+#define WEAK_TRIES 5
+#define PSEUDO_ETAG "mapidav-lm:"
+#define MAX_REMEMBER 64
+
+/* A folder's place: on the server (url), local by nature, or not there. */
+enum { WHERE_SERVER = 0, WHERE_LOCAL = 1, WHERE_MISSING = 2 };
+
+typedef struct seen {
+    st_id obj;          /* message acknowledged in this run */
+    char *href;         /* its href and ETag then (owned) */
+    char *etag;
+} seen;
+
+typedef struct up {
+    ds_sync *s;
+    ds_sync_counts *c;
+    st_id issues;       /* Sync Issues and its folders, 0 until needed */
+    st_id conflicts;
+    st_id failures;
+    long status;        /* last HTTP status */
+    char why[512];      /* last failure, for the refusal's reason */
+    seen mem[MAX_REMEMBER];   /* ring of recent acknowledgements */
+    size_t nmem;
+    uint64_t done, total;
+} up;
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static int usable_etag(const char *etag)
+{
+    return etag && *etag && strncmp(etag, PSEUDO_ETAG, strlen(PSEUDO_ETAG)) != 0;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *d = s ? st_strdup(s) : NULL;
+    if (s && !d)
+        st_error_set("out of memory");
+    return d;
+}
+
+/* a + b, malloc'd. */
+static char *join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *r = malloc(la + lb + 1);
+    if (!r) {
+        st_error_set("out of memory");
+        return NULL;
+    }
+    memcpy(r, a, la);
+    memcpy(r + la, b, lb + 1);
+    return r;
+}
+
+/* A path segment for name: unreserved bytes as they are, the rest %XX. */
+static char *seg_encode(const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(name);
+    char *o = malloc(n * 3 + 1), *p = o;
+    if (!o) {
+        st_error_set("out of memory");
+        return NULL;
+    }
+    for (const unsigned char *q = (const unsigned char *)name; *q; q++) {
+        if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+            *q == '-' || *q == '.' || *q == '_' || *q == '~') {
+            *p++ = (char)*q;
+        } else {
+            *p++ = '%';
+            *p++ = hex[*q >> 4];
+            *p++ = hex[*q & 15];
+        }
+    }
+    *p = 0;
+    return o;
+}
+
+/* Last segment of a resource URL (borrowed from url). */
+static const char *last_segment(const char *url)
+{
+    const char *slash = strrchr(url, '/');
+    return slash ? slash + 1 : url;
+}
+
+/* name for try k: k 0 the name itself, else "stem-k.ext". malloc'd. */
+static char *name_try(const char *name, int k)
+{
+    if (!k)
+        return xstrdup(name);
+    const char *dot = strrchr(name, '.');
+    size_t stem = dot ? (size_t)(dot - name) : strlen(name);
+    size_t len = strlen(name) + 16;
+    char *o = malloc(len);
+    if (!o) {
+        st_error_set("out of memory");
+        return NULL;
+    }
+    snprintf(o, len, "%.*s-%d%s", (int)stem, name, k, dot ? dot : "");
+    return o;
+}
+
+static void remember(up *u, st_id obj, const char *href, const char *etag)
+{
+    seen *m = &u->mem[u->nmem++ % MAX_REMEMBER];
+    free(m->href);
+    free(m->etag);
+    m->obj = obj;
+    m->href = href ? st_strdup(href) : NULL;
+    m->etag = etag ? st_strdup(etag) : NULL;
+}
+
+static const seen *recall(const up *u, st_id obj)
+{
+    size_t n = u->nmem < MAX_REMEMBER ? u->nmem : MAX_REMEMBER;
+    for (size_t k = 0; k < n; k++) {
+        const seen *m = &u->mem[(u->nmem - 1 - k) % MAX_REMEMBER];
+        if (m->obj == obj)
+            return m;
+    }
+    return NULL;
+}
+
+/* ---- HTTP ---------------------------------------------------------------- */
+
+/* Performs rq; records status and error for the caller. Returns res code. */
+static int http(up *u, const ds_http_request *rq)
+{
+    ds_http_result res = { 0 };
+    int code = ds_http_perform(u->s->http, rq, &res);
+    u->status = res.status;
+    snprintf(u->why, sizeof u->why, "%s", code && res.error && *res.error ? res.error
+        : code ? st_error_last() : "");
+    ds_http_result_clear(&res);
+    return code;
+}
+
+/* A failure that settles the entry as refused (the server said no to this
+ * item), as opposed to one that stops the run (connection, 5xx, auth). */
+static int is_refusal(const up *u, int code)
+{
+    if (code == DS_ENOTFOUND || code == DS_EPRECOND)
+        return 1;
+    if (code == DS_EHTTP || code == DS_EPROTO)
+        return (u->status >= 200 && u->status < 500) || u->status == 507;
+    return 0;
+}
+
+/* HEAD url: *etag the ETag (malloc'd) or NULL when the server gives none. */
+static int head_etag(up *u, const char *url, char **etag)
+{
+    *etag = NULL;
+    ds_http_result res = { 0 };
+    ds_http_request rq = { .method = DS_HTTP_HEAD, .url = url };
+    int code = ds_http_perform(u->s->http, &rq, &res);
+    u->status = res.status;
+    snprintf(u->why, sizeof u->why, "%s", code && res.error ? res.error : "");
+    if (!code && res.etag && !(*etag = xstrdup(res.etag)))
+        code = ST_ERROR;
+    ds_http_result_clear(&res);
+    return code;
+}
+
+/* The ETag to send as If-Match for a change based on version base: base
+ * when strong; else the server's, read again, when it is the same version
+ * (waiting while Apache still calls it weak). *out NULL: send none (the
+ * server gives no ETags). DS_EPRECOND: the server has another version. */
+static int strong_etag(up *u, const char *url, const char *base, char **out)
+{
+    *out = NULL;
+    if (usable_etag(base) && !ds_etag_is_weak(base))
+        return (*out = xstrdup(base)) ? 0 : ST_ERROR;
+    if (base && *base && !usable_etag(base))
+        return 0;   /* a pseudo-ETag: this server has none to match */
+    for (int k = 0; k < WEAK_TRIES; k++) {
+        char *cur = NULL;
+        int code = head_etag(u, url, &cur);
+        if (code)
+            return code;
+        if (!cur)
+            return 0;
+        if (base && *base && !ds_sync__same_etag(cur, base)) {
+            snprintf(u->why, sizeof u->why, "%s changed on the server (ETag %s, ours %s)",
+                url, cur, base);
+            free(cur);
+            return DS_EPRECOND;
+        }
+        if (!ds_etag_is_weak(cur)) {
+            *out = cur;
+            return 0;
+        }
+        free(cur);
+        st_os_sleep_ms(WEAK_WAIT_MS);
+    }
+    snprintf(u->why, sizeof u->why, "%s: the server's ETag stays weak", url);
+    u->status = 0;
+    return DS_EPROTO;
+}
+
+/* ---- the body spool -------------------------------------------------------- */
+
+typedef struct body {
+    char *mem;          /* bytes while small */
+    size_t len, cap;
+    FILE *f;            /* past BODY_MEM_MAX */
+    char *path;         /* its name, removed at free */
+    uint64_t size;      /* bytes in all */
+    uint64_t pos;       /* read position */
+    const char *base;   /* store path: the file goes beside it */
+} body;
+
+static atomic_uint body_counter;   /* file names within this process */
+
+static int body_write(void *ctx, const void *data, size_t len)
+{
+    body *b = ctx;
+    if (!b->f && b->len + len > BODY_MEM_MAX) {
+        size_t plen = strlen(b->base) + 48;
+        if (!(b->path = malloc(plen)))
+            return -1;
+        snprintf(b->path, plen, "%s.up-%llu-%u", b->base, (unsigned long long)st_os_pid(),
+            atomic_fetch_add(&body_counter, 1) + 1);
+        if (!(b->f = fopen(b->path, "w+b"))) {
+            st_error_set("%s: cannot create a spool file", b->path);
+            free(b->path);
+            b->path = NULL;
+            return -1;
+        }
+        if (b->len && fwrite(b->mem, 1, b->len, b->f) != b->len)
+            return -1;
+    }
+    b->size += len;
+    if (b->f)
+        return len && fwrite(data, 1, len, b->f) != len ? -1 : 0;
+    if (st_reserve(&b->mem, &b->cap, b->len + len, 8192) != 0)
+        return -1;
+    memcpy(b->mem + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static int body_rewind(void *arg)
+{
+    body *b = arg;
+    b->pos = 0;
+    if (b->f && fseek(b->f, 0, SEEK_SET) != 0) {
+        st_error_set("%s: cannot rewind the spool file", b->path);
+        return ST_ERROR;
+    }
+    return 0;
+}
+
+static int body_read(void *arg, char *buf, size_t size, size_t *out_n)
+{
+    body *b = arg;
+    *out_n = 0;
+    if (b->f) {
+        size_t got = fread(buf, 1, size, b->f);
+        if (!got && ferror(b->f)) {
+            st_error_set("%s: cannot read the spool file", b->path);
+            return ST_ERROR;
+        }
+        *out_n = got;
+    } else {
+        size_t left = b->len - (size_t)b->pos;
+        *out_n = size < left ? size : left;
+        if (*out_n)
+            memcpy(buf, b->mem + b->pos, *out_n);
+    }
+    b->pos += *out_n;
+    return 0;
+}
+
+static void body_free(body *b)
+{
+    free(b->mem);
+    if (b->f) {
+        fclose(b->f);
+        remove(b->path);
+    }
+    free(b->path);
+    memset(b, 0, sizeof *b);
+}
+
+/* Message mid as MIME into b. ST_ENOTFOUND: gone; CV errors: cannot build. */
+static int build_body(up *u, body *b, st_id mid)
+{
+    memset(b, 0, sizeof *b);
+    b->base = st_store_path(u->s->store);
+    ds_msgload *l = NULL;
+    int code = ds_msgload_open(&l, u->s->store, mid);
+    if (!code) {
+        cv_mime_writer w = { body_write, b };
+        code = ds_msgload_build(l, NULL, &w);
+        if (code == 0 && b->f && fflush(b->f) != 0) {
+            st_error_set("%s: cannot write the spool file", b->path);
+            code = ST_ERROR;
+        }
+    }
+    ds_msgload_free(l);
+    if (!code)
+        code = body_rewind(b);
+    if (code)
+        snprintf(u->why, sizeof u->why, "cannot build the message as MIME: %s", st_error_last());
+    return code;
+}
+
+static int put(up *u, const char *url, body *b, const char *if_match, int create)
+{
+    if (body_rewind(b) != 0)
+        return ST_ERROR;
+    ds_http_request rq = { .method = DS_HTTP_PUT, .url = url, .content_type = "message/rfc822",
+        .if_match = if_match, .if_none_match = create ? "*" : NULL,
+        .read = body_read, .rewind = body_rewind, .read_arg = b,
+        .upload_size = (int64_t)b->size };
+    ds_http_result res = { 0 };
+    int code = ds_http_perform(u->s->http, &rq, &res);
+    u->status = res.status;
+    snprintf(u->why, sizeof u->why, "%s", code && res.error ? res.error : "");
+    /* If-None-Match: * refused only after a resend: our first attempt
+     * arrived and its answer was lost. */
+    if (code == DS_EPRECOND && create && res.attempts > 1)
+        code = 0;
+    ds_http_result_clear(&res);
+    if (!code)
+        u->c->up_bytes += b->size;
+    return code;
+}
+
+/* ---- flags ----------------------------------------------------------------- */
+
+/* PROPPATCH of read state and flag status, as sync_down.c reads them
+ * (only_if_set: not for an unread item without flag status, which is what
+ * a resource without the properties means). */
+static int send_flags(up *u, const char *url, st_id mid, int only_if_set)
+{
+    st_bag *b = NULL;
+    int code = st_message_get(u->s->store, &b, mid);
+    if (code)
+        return code;
+    const st_value *f = st_bag_get(b, PR_MESSAGE_FLAGS);
+    const st_value *fs = st_bag_get(b, PR_FLAG_STATUS);
+    char flag[16];
+    if (fs)
+        snprintf(flag, sizeof flag, "%ld", (long)fs->v.l);
+    ds_xml_update upd[2] = {
+        { { DS_NS_HTTPMAIL, "read" }, f && (f->v.l & (int32_t)MSGFLAG_READ) ? "1" : "0" },
+        { { DS_NS_MAPI_PROPTAG, "x10900003" }, fs ? flag : NULL },
+    };
+    st_bag_free(b);
+    if (only_if_set && !fs && upd[0].value[0] == '0')
+        return 0;   /* a new unread, unflagged item: nothing to say */
+    char *xml = NULL;
+    code = ds_xml_proppatch(&xml, upd, 2);
+    if (!code) {
+        ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = xml,
+            .body_len = strlen(xml) };
+        code = http(u, &rq);
+    }
+    free(xml);
+    return code;
+}
+
+/* ---- Sync Issues ----------------------------------------------------------- */
+
+static int ensure_folder(up *u, st_id *out, st_id parent, const char *name)
+{
+    int code = st_folder_find_by_name(u->s->store, out, parent, name);
+    if (code != ST_ENOTFOUND)
+        return code;
+    st_bag *b = st_bag_new();
+    code = b && st_bag_set_str(b, PR_DISPLAY_NAME_W, name) >= 0 &&
+        st_bag_set_str(b, PR_CONTAINER_CLASS_W, "IPF.Note") >= 0 ? 0 : ST_ERROR;
+    if (!code)
+        code = st_folder_create(u->s->store, out, parent, b, ST_FROM_SERVER);
+    else
+        st_error_set("out of memory");
+    st_bag_free(b);
+    return code;
+}
+
+static int ensure_issues(up *u)
+{
+    if (u->issues)
+        return 0;
+    st_id server = 0;
+    int code = ensure_folder(u, &u->issues, u->s->ipm, "Sync Issues");
+    if (!code)
+        code = ensure_folder(u, &u->conflicts, u->issues, "Conflicts");
+    if (!code)
+        code = ensure_folder(u, &u->failures, u->issues, "Local Failures");
+    if (!code)
+        code = ensure_folder(u, &server, u->issues, "Server Failures");
+    if (code)
+        u->issues = 0;
+    return code;
+}
+
+/* Keeps the local version of mid (if it still exists) in Conflicts or
+ * Local Failures, and writes a note saying why into Sync Issues. */
+static int keep_local(up *u, st_id mid, int conflict, const char *what, const char *reason)
+{
+    int code = ensure_issues(u);
+    if (code)
+        return code;
+    st_store *st = u->s->store;
+    char *subject = NULL;
+    st_bag *b = NULL;
+    if (mid && st_message_get(st, &b, mid) == 0) {
+        const st_value *v = st_bag_get(b, PR_SUBJECT_W);
+        subject = xstrdup(v && v->v.str ? v->v.str : "");
+        st_bag_free(b);
+        b = NULL;
+        st_id copy = 0;
+        code = st_message_copy(st, &copy, mid, conflict ? u->conflicts : u->failures,
+            ST_FROM_SERVER);
+        if (code)
+            goto cleanup;
+    }
+    size_t len = strlen(what) + strlen(reason) + (subject ? strlen(subject) : 0) + 512;
+    char *text = malloc(len), *subj = malloc(len);
+    b = st_bag_new();
+    if (!text || !subj || !b) {
+        free(text);
+        free(subj);
+        code = ST_ERROR;
+        goto cleanup;
+    }
+    snprintf(subj, len, "%s: %s", conflict ? "Sync conflict" : "Upload refused",
+        subject && *subject ? subject : what);
+    snprintf(text, len, "%s\r\n\r\n%s\r\nReason: %s\r\n\r\n%s\r\n",
+        conflict ? "The server had a newer version of this item. The server's version"
+                   " replaced yours in its folder; yours was kept in Sync"
+                   " Issues\\Conflicts."
+                 : "The server refused this change. The item was kept as it is, and a"
+                   " copy is in Sync Issues\\Local Failures; the change stays in the"
+                   " journal, marked refused.",
+        what, reason, subject ? subject : "");
+    uint64_t now = st_os_time_filetime();
+    st_id note = 0;
+    code = st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note") < 0 ||
+        st_bag_set_str(b, PR_SUBJECT_W, subj) < 0 || st_bag_set_str(b, PR_BODY_W, text) < 0 ||
+        st_bag_set_str(b, PR_SENDER_NAME_W, "mapidav") < 0 ||
+        st_bag_set_systime(b, PR_MESSAGE_DELIVERY_TIME, now) < 0 ||
+        st_bag_set_systime(b, PR_CLIENT_SUBMIT_TIME, now) < 0 ? ST_ERROR : 0;
+    free(text);
+    free(subj);
+    if (!code)
+        code = st_message_create(st, &note, u->issues, b, ST_FROM_SERVER);
+cleanup:
+    if (code == ST_ERROR && !*st_error_last())
+        st_error_set("out of memory");
+    st_bag_free(b);
+    free(subject);
+    return code;
+}
+
+/* ---- outcomes --------------------------------------------------------------- */
+
+static void progress(up *u)
+{
+    u->done++;
+    ds_sync__progress(u->s, "up", NULL, u->done, u->total, u->c);
+}
+
+static int ack(up *u, const st_journal_entry *e, const char *href, const char *etag)
+{
+    int code = st_journal_ack(u->s->store, e->seq, href, etag);
+    if (!code) {
+        if (e->kind == ST_JKIND_MESSAGE && (href || etag))
+            remember(u, e->obj, href, etag);
+        u->c->up_done++;
+        progress(u);
+    }
+    return code;
+}
+
+static const char *op_name(int op)
+{
+    static const char *const names[] = { "?", "create", "modify", "read flag", "move",
+        "delete", "rename" };
+    return op >= 1 && op <= 6 ? names[op] : names[0];
+}
+
+static int refuse(up *u, const st_journal_entry *e, st_id mid)
+{
+    char what[128];
+    snprintf(what, sizeof what, "Change: %s of %s %llu", op_name(e->op),
+        e->kind == ST_JKIND_FOLDER ? "folder" : "message", (unsigned long long)e->obj);
+    const char *reason = *u->why ? u->why : "refused by the server";
+    ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s refused: %s", what, reason);
+    int code = e->kind == ST_JKIND_MESSAGE ? keep_local(u, mid, 0, what, reason) : 0;
+    if (!code)
+        code = st_journal_refuse(u->s->store, e->seq, reason);
+    if (!code) {
+        u->c->up_refused++;
+        progress(u);
+    }
+    return code;
+}
+
+/* 412: the server's version wins in place; ours goes to Conflicts. */
+static int conflict(up *u, const st_journal_entry *e, st_id mid)
+{
+    char what[128];
+    snprintf(what, sizeof what, "Change: %s of message %llu", op_name(e->op),
+        (unsigned long long)e->obj);
+    const char *reason = *u->why ? u->why : "precondition failed (412)";
+    ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s: conflict: %s", what, reason);
+    int code = mid ? keep_local(u, mid, 1, what, reason) : 0;
+    if (!code)
+        code = st_journal_ack(u->s->store, e->seq, NULL, NULL);
+    /* No ETag: the next down-sync fetches the server's version over ours. */
+    if (!code && mid)
+        code = st_message_server_set(u->s->store, mid, NULL, "");
+    if (!code) {
+        u->c->up_conflicts++;
+        progress(u);
+    }
+    return code;
+}
+
+/* After an HTTP failure: settle the entry as refused, or stop the run. */
+static int failed(up *u, const st_journal_entry *e, st_id mid, int code)
+{
+    if (is_refusal(u, code))
+        return refuse(u, e, mid);
+    return code;
+}
+
+/* ---- where things live --------------------------------------------------------- */
+
+static int is_local_name(const char *name)
+{
+    static const char *const names[] = { "outbox", "sync issues" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *a = names[i], *b = name;
+        while (*a && (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b) == *a)
+            a++, b++;
+        if (!*a && !*b)
+            return 1;
+    }
+    return 0;
+}
+
+/* *url = fid's collection (malloc'd) and WHERE_SERVER; or WHERE_LOCAL (a
+ * local folder by nature) or WHERE_MISSING (should be on the server, is
+ * not) with *url NULL; or <0 for a store error. */
+static int folder_where(up *u, st_id fid, char **url)
+{
+    *url = NULL;
+    if (fid == u->s->ipm)
+        return (*url = xstrdup(u->s->mail_url)) ? WHERE_SERVER : ST_ERROR;
+    int code = st_folder_sync_get(u->s->store, fid, url, NULL, NULL);
+    if (code)
+        return code;
+    if (*url && **url) {
+        if (!ds_href_is_inside(*url, u->s->mail_url)) {
+            st_error_set("folder %llu: %s lies outside the mail root", (unsigned long long)fid,
+                *url);
+            free(*url);
+            *url = NULL;
+            return DS_EPROTO;
+        }
+        return WHERE_SERVER;
+    }
+    free(*url);
+    *url = NULL;
+    /* Up to the IPM subtree: Outbox and Sync Issues there are local, and
+     * so is everything outside it. */
+    st_id cur = fid;
+    for (int depth = 0; depth < 256; depth++) {
+        st_id parent = 0;
+        code = st_folder_parent(u->s->store, &parent, cur);
+        if (code)
+            return code;
+        if (!parent)
+            return WHERE_LOCAL;
+        if (parent == u->s->ipm) {
+            char *name = NULL, *curl = NULL;
+            code = ds_sync__folder_name(u->s, &name, cur);
+            if (!code)
+                code = st_folder_sync_get(u->s->store, cur, &curl, NULL, NULL);
+            int local = !code && is_local_name(name) && !(curl && *curl);
+            free(name);
+            free(curl);
+            return code ? code : local ? WHERE_LOCAL : WHERE_MISSING;
+        }
+        cur = parent;
+    }
+    return WHERE_LOCAL;
+}
+
+/* ---- messages ------------------------------------------------------------------ */
+
+/* Uploads mid as a new item into collection coll; acks e with its href. */
+static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *coll)
+{
+    body b;
+    int code = build_body(u, &b, mid);
+    if (code) {
+        body_free(&b);
+        return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
+    }
+    char *url = NULL, *etag = NULL;
+    st_guid g;
+    st_store_guid(u->s->store, &g);
+    for (int k = 0; k < NAME_TRIES; k++) {
+        char name[96];
+        snprintf(name, sizeof name, "%08x%04x-%llu-%llx.eml", (unsigned)g.data1,
+            (unsigned)g.data2, (unsigned long long)mid,
+            (unsigned long long)(st_os_time_filetime() + (uint64_t)k));
+        free(url);
+        url = join(coll, name);
+        if (!url) {
+            code = ST_ERROR;
+            break;
+        }
+        code = put(u, url, &b, NULL, 1);
+        if (code != DS_EPRECOND)
+            break;
+    }
+    body_free(&b);
+    if (code) {
+        free(url);
+        return failed(u, e, mid, code);
+    }
+    code = head_etag(u, url, &etag);
+    if (!code)
+        code = send_flags(u, url, mid, 1);
+    if (code && !is_refusal(u, code)) {
+        free(url);
+        free(etag);
+        return code;
+    }
+    if (code)   /* stored, but the flags were refused: logged, not fatal */
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", url, u->why);
+    code = ack(u, e, url, etag);
+    free(url);
+    free(etag);
+    return code;
+}
+
+/* New in fid's collection (or local, or refused when the folder is missing). */
+static int msg_create(up *u, const st_journal_entry *e, st_id mid, st_id fid)
+{
+    char *coll = NULL;
+    int where = folder_where(u, fid, &coll);
+    int code;
+    if (where == WHERE_SERVER)
+        code = msg_put_new(u, e, mid, coll);
+    else if (where == WHERE_LOCAL)
+        code = ack(u, e, NULL, NULL);
+    else if (where == WHERE_MISSING) {
+        snprintf(u->why, sizeof u->why, "its folder is not on the server");
+        code = refuse(u, e, mid);
+    } else
+        code = where;
+    free(coll);
+    return code;
+}
+
+static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
+    const char *href, const char *base)
+{
+    char *ifm = NULL;
+    int code = strong_etag(u, href, base, &ifm);
+    body b = { 0 };
+    if (!code) {
+        code = build_body(u, &b, mid);
+        if (code) {
+            body_free(&b);
+            return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
+        }
+        code = put(u, href, &b, ifm, 0);
+    }
+    body_free(&b);
+    free(ifm);
+    if (code == DS_EPRECOND) {
+        /* If-Match on a resource that is not there fails too (RFC 9110
+         * 13.1.1): tell a deletion from a newer version. */
+        char *cur = NULL;
+        char keep[sizeof u->why];
+        memcpy(keep, u->why, sizeof keep);
+        int hc = head_etag(u, href, &cur);
+        free(cur);
+        if (hc == DS_ENOTFOUND)
+            code = DS_ENOTFOUND;
+        else
+            memcpy(u->why, keep, sizeof keep);
+    }
+    if (code == DS_EPRECOND)
+        return conflict(u, e, mid);
+    if (code == DS_ENOTFOUND) {
+        /* Deleted on the server, changed here: ours goes up as a new item. */
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is gone on the server; the local change is"
+            " uploaded as a new item", href);
+        u->c->up_conflicts++;
+        return msg_create(u, e, mid, fid);
+    }
+    if (code)
+        return failed(u, e, mid, code);
+    char *etag = NULL;
+    code = head_etag(u, href, &etag);
+    if (!code)
+        code = send_flags(u, href, mid, 0);
+    if (code && is_refusal(u, code)) {
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", href, u->why);
+        code = 0;
+    }
+    if (!code)
+        code = ack(u, e, href, etag);
+    free(etag);
+    return code;
+}
+
+static int msg_read(up *u, const st_journal_entry *e, st_id mid, const char *href)
+{
+    int code = send_flags(u, href, mid, 0);
+    if (code == DS_ENOTFOUND)   /* gone: the next down-sync removes it here */
+        code = 0;
+    if (code)
+        return failed(u, e, mid, code);
+    return ack(u, e, NULL, NULL);
+}
+
+/* MOVE src into collection coll under its own name (another when taken).
+ * *out the new URL. */
+static int move_into(up *u, const char *src, const char *coll, char **out)
+{
+    *out = NULL;
+    int code = 0;
+    for (int k = 0; k < NAME_TRIES; k++) {
+        char *name = name_try(last_segment(src), k);
+        char *dst = name ? join(coll, name) : NULL;
+        free(name);
+        if (!dst)
+            return ST_ERROR;
+        ds_http_request rq = { .method = DS_HTTP_MOVE, .url = src, .destination = dst,
+            .overwrite = 'F' };
+        code = http(u, &rq);
+        if (!code) {
+            *out = dst;
+            return 0;
+        }
+        free(dst);
+        if (code != DS_EPRECOND)
+            break;
+    }
+    return code;
+}
+
+static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, const char *href,
+    const char *base)
+{
+    char *coll = NULL, *dst = NULL, *etag = NULL;
+    int where = folder_where(u, fid, &coll);
+    int code = 0;
+    if (where < 0)
+        return where;
+    if (where == WHERE_MISSING) {
+        snprintf(u->why, sizeof u->why, "its folder is not on the server");
+        return refuse(u, e, mid);
+    }
+    if (where == WHERE_LOCAL) {
+        /* Into Outbox or Sync Issues: it leaves the server. */
+        char *ifm = NULL;
+        code = strong_etag(u, href, base, &ifm);
+        if (!code) {
+            ds_http_request rq = { .method = DS_HTTP_DELETE, .url = href, .if_match = ifm };
+            code = http(u, &rq);
+        }
+        free(ifm);
+        if (!code || code == DS_ENOTFOUND)
+            return ack(u, e, NULL, NULL);
+        if (code == DS_EPRECOND)
+            return conflict(u, e, 0);
+        return failed(u, e, mid, code);
+    }
+    if (ds_href_is_inside(href, coll) && !strchr(href + strlen(coll), '/')) {
+        free(coll);   /* there already (moved back and forth) */
+        return ack(u, e, NULL, NULL);
+    }
+    code = move_into(u, href, coll, &dst);
+    if (code == DS_ENOTFOUND) {   /* gone on the server: ours goes up as new */
+        code = msg_put_new(u, e, mid, coll);
+        free(coll);
+        return code;
+    }
+    free(coll);
+    if (code)
+        return failed(u, e, mid, code);
+    code = head_etag(u, dst, &etag);
+    if (code && is_refusal(u, code))
+        code = 0;
+    if (!code)
+        code = ack(u, e, dst, etag);
+    free(dst);
+    free(etag);
+    return code;
+}
+
+static int msg_delete(up *u, const st_journal_entry *e)
+{
+    const seen *m = recall(u, e->obj);
+    const char *href = m && m->href ? m->href : e->href;
+    const char *base = m && m->etag ? m->etag : e->base_etag;
+    if (!href || !*href)
+        return ack(u, e, NULL, NULL);   /* never reached the server */
+    if (!ds_href_is_inside(href, u->s->mail_url)) {
+        snprintf(u->why, sizeof u->why, "%s lies outside the mail root", href);
+        return refuse(u, e, 0);
+    }
+    st_id trash = u->s->roles[DS_ROLE_DELETED];
+    char *tcoll = NULL, *dst = NULL;
+    int code = 0;
+    if (trash && e->folder != trash && folder_where(u, trash, &tcoll) == WHERE_SERVER &&
+        !ds_href_is_inside(href, tcoll)) {
+        code = move_into(u, href, tcoll, &dst);
+        free(tcoll);
+        free(dst);
+        if (!code || code == DS_ENOTFOUND)
+            return ack(u, e, NULL, NULL);
+        return failed(u, e, 0, code);
+    }
+    free(tcoll);
+    char *ifm = NULL;
+    code = strong_etag(u, href, base, &ifm);
+    if (!code) {
+        ds_http_request rq = { .method = DS_HTTP_DELETE, .url = href, .if_match = ifm };
+        code = http(u, &rq);
+    }
+    free(ifm);
+    if (!code || code == DS_ENOTFOUND)
+        return ack(u, e, NULL, NULL);
+    if (code == DS_EPRECOND)   /* changed there: it comes back with the next down-sync */
+        return conflict(u, e, 0);
+    return failed(u, e, 0, code);
+}
+
+static int do_message(up *u, const st_journal_entry *e)
+{
+    if (e->op == ST_JOP_DELETE)
+        return msg_delete(u, e);
+    st_id fid = 0, mid = e->obj;
+    int code = st_message_folder(u->s->store, &fid, mid);
+    if (code == ST_ENOTFOUND || (!code && !fid))
+        return ack(u, e, NULL, NULL);   /* gone since; a DELETE entry follows */
+    if (code)
+        return code;
+    char *href = NULL, *etag = NULL;
+    code = st_message_server_get(u->s->store, mid, &href, &etag);
+    if (code)
+        return code;
+    if (href && *href && !ds_href_is_inside(href, u->s->mail_url)) {
+        snprintf(u->why, sizeof u->why, "%s lies outside the mail root", href);
+        code = refuse(u, e, mid);
+    } else if (!href || !*href) {
+        code = msg_create(u, e, mid, fid);   /* never uploaded (or local until now) */
+    } else if (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY) {
+        code = msg_modify(u, e, mid, fid, href, etag);
+    } else if (e->op == ST_JOP_READ) {
+        code = msg_read(u, e, mid, href);
+    } else if (e->op == ST_JOP_MOVE) {
+        code = msg_move(u, e, mid, fid, href, etag);
+    } else {
+        code = ack(u, e, NULL, NULL);
+    }
+    free(href);
+    free(etag);
+    return code;
+}
+
+/* ---- folders ------------------------------------------------------------------- */
+
+/* *out = the collection URL fid should have: its parent's + its name.
+ * WHERE_* as folder_where for the parent. */
+static int folder_target(up *u, st_id fid, char **out)
+{
+    *out = NULL;
+    st_id parent = 0;
+    char *purl = NULL, *name = NULL, *seg = NULL;
+    int code = st_folder_parent(u->s->store, &parent, fid);
+    if (code)
+        return code;
+    int where = folder_where(u, parent, &purl);
+    if (where != WHERE_SERVER) {
+        free(purl);
+        return where;
+    }
+    code = ds_sync__folder_name(u->s, &name, fid);
+    if (!code && !(seg = seg_encode(name)))
+        code = ST_ERROR;
+    char *raw = NULL;
+    if (!code) {
+        size_t len = strlen(purl) + strlen(seg) + 2;
+        raw = malloc(len);
+        if (raw)
+            snprintf(raw, len, "%s%s/", purl, seg);
+        else
+            code = ST_ERROR;
+    }
+    if (!code)
+        code = ds_href_normalize(out, raw);
+    free(raw);
+    free(purl);
+    free(name);
+    free(seg);
+    return code;
+}
+
+static int folder_create(up *u, const st_journal_entry *e)
+{
+    char *url = NULL, *target = NULL;
+    int where = folder_where(u, e->obj, &url);
+    free(url);
+    if (where < 0)
+        return where;
+    if (where != WHERE_MISSING)   /* there already, or local */
+        return ack(u, e, NULL, NULL);
+    int code = folder_target(u, e->obj, &target);
+    if (code == WHERE_LOCAL)
+        return ack(u, e, NULL, NULL);
+    if (code == WHERE_MISSING) {
+        snprintf(u->why, sizeof u->why, "its parent folder is not on the server");
+        return refuse(u, e, 0);
+    }
+    if (code)
+        return code;
+    ds_http_request rq = { .method = DS_HTTP_MKCOL, .url = target };
+    code = http(u, &rq);
+    if (code && u->status == 405)   /* a collection of that name is there: adopted */
+        code = 0;
+    code = code ? failed(u, e, 0, code) : ack(u, e, target, NULL);
+    free(target);
+    return code;
+}
+
+static int folder_move(up *u, const st_journal_entry *e)
+{
+    char *url = NULL, *target = NULL;
+    int where = folder_where(u, e->obj, &url);
+    if (where < 0)
+        return where;
+    if (where == WHERE_LOCAL)
+        return ack(u, e, NULL, NULL);
+    if (where == WHERE_MISSING)   /* never made on the server: make it now */
+        return folder_create(u, e);
+    int code = folder_target(u, e->obj, &target);
+    if (code == WHERE_LOCAL || code == WHERE_MISSING) {
+        snprintf(u->why, sizeof u->why, "moved into a folder that is not on the server");
+        code = refuse(u, e, 0);
+    } else if (!code && strcmp(target, url) == 0) {
+        code = ack(u, e, NULL, NULL);
+    } else if (!code) {
+        ds_http_request rq = { .method = DS_HTTP_MOVE, .url = url, .destination = target,
+            .overwrite = 'F' };
+        code = http(u, &rq);
+        if (code) {
+            if (code == DS_EPRECOND)
+                snprintf(u->why, sizeof u->why, "%s exists on the server already", target);
+            code = failed(u, e, 0, code);
+        } else {
+            code = st_folder_sync_rebase(u->s->store, url, target);
+            if (!code)
+                code = ack(u, e, NULL, NULL);
+        }
+    }
+    free(url);
+    free(target);
+    return code;
+}
+
+static int folder_delete(up *u, const st_journal_entry *e)
+{
+    if (!e->href || !*e->href)
+        return ack(u, e, NULL, NULL);
+    if (!ds_href_is_inside(e->href, u->s->mail_url) || strcmp(e->href, u->s->mail_url) == 0) {
+        snprintf(u->why, sizeof u->why, "%s: not a folder below the mail root", e->href);
+        return refuse(u, e, 0);
+    }
+    ds_http_request rq = { .method = DS_HTTP_DELETE, .url = e->href };
+    int code = http(u, &rq);
+    if (!code || code == DS_ENOTFOUND)
+        return ack(u, e, NULL, NULL);
+    return failed(u, e, 0, code);
+}
+
+static int do_folder(up *u, const st_journal_entry *e)
+{
+    if (e->op == ST_JOP_DELETE)
+        return folder_delete(u, e);
+    st_id parent = 0;
+    int code = st_folder_parent(u->s->store, &parent, e->obj);
+    if (code == ST_ENOTFOUND)
+        return ack(u, e, NULL, NULL);   /* gone since; a DELETE entry follows */
+    if (code)
+        return code;
+    switch (e->op) {
+    case ST_JOP_CREATE:
+        return folder_create(u, e);
+    case ST_JOP_MOVE:
+    case ST_JOP_RENAME:
+        return folder_move(u, e);
+    default:   /* its properties: no server form */
+        return ack(u, e, NULL, NULL);
+    }
+}
+
+/* ---- the run ----------------------------------------------------------------------- */
+
+/* Roles from the local tree, when ds_sync_folders did not run in this
+ * session (the up-sync goes first): top-level folders with a collection. */
+static int find_roles(ds_sync *s)
+{
+    for (int r = 1; r < DS_ROLE_COUNT; r++)
+        if (s->roles[r])
+            return 0;
+    st_id *kids = NULL;
+    size_t n = 0;
+    int code = st_folder_children(s->store, &kids, &n, s->ipm);
+    for (size_t i = 0; !code && i < n; i++) {
+        char *name = NULL, *url = NULL;
+        code = ds_sync__folder_name(s, &name, kids[i]);
+        if (!code)
+            code = st_folder_sync_get(s->store, kids[i], &url, NULL, NULL);
+        ds_folder_role role = code || !url || !*url ? DS_ROLE_NONE : ds_sync__role_of(name);
+        if (role != DS_ROLE_NONE && !s->roles[role])
+            s->roles[role] = kids[i];
+        free(name);
+        free(url);
+    }
+    free(kids);
+    return code;
+}
 
 int ds_sync_up(ds_sync *s, ds_sync_counts *c)
 {
-    (void)s;
-    (void)c;
-    st_error_set("ds_sync_up: not implemented yet");
-    return ST_ERROR;
+    up u = { .s = s, .c = c };
+    size_t pending = 0;
+    /* Entries a killed run had taken are pending again. */
+    int code = st_journal_release(s->store);
+    if (!code)
+        code = find_roles(s);
+    if (!code)
+        code = st_journal_count(s->store, &pending, ST_JSTATE_PENDING);
+    u.total = pending;
+    uint64_t t0 = st_os_time_ms();
+    if (!code && pending)
+        ds_sync__progress(s, "up", NULL, 0, u.total, c);
+    while (!code) {
+        st_journal_entry *e = NULL;
+        size_t n = 0;
+        code = st_journal_take(s->store, &e, &n, BATCH);
+        if (code || !n) {
+            st_journal_entries_free(e, n);
+            break;
+        }
+        for (size_t i = 0; !code && i < n; i++) {
+            u.why[0] = 0;
+            u.status = 0;
+            code = e[i].kind == ST_JKIND_FOLDER ? do_folder(&u, &e[i]) : do_message(&u, &e[i]);
+            if (code)
+                ST_LOG_WARN(ST_LOG_DAVSYNC, "up: stopped at journal entry %lld (%s of %llu):"
+                    " %s: %s", (long long)e[i].seq, op_name(e[i].op),
+                    (unsigned long long)e[i].obj, ds_error_name(code),
+                    *u.why ? u.why : st_error_last());
+        }
+        st_journal_entries_free(e, n);
+    }
+    if (code) {
+        char keep[ST_ERROR_MAX];
+        snprintf(keep, sizeof keep, "%s", *u.why ? u.why : st_error_last());
+        st_journal_release(s->store);
+        st_error_set("%s", keep);
+    }
+    for (size_t i = 0; i < MAX_REMEMBER; i++) {
+        free(u.mem[i].href);
+        free(u.mem[i].etag);
+    }
+    if (u.done || code)
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up %s: %s; %llu done, %llu conflicts, %llu refused,"
+            " %llu bytes in %llu ms", s->mail_url, ds_error_name(code),
+            (unsigned long long)c->up_done, (unsigned long long)c->up_conflicts,
+            (unsigned long long)c->up_refused, (unsigned long long)c->up_bytes,
+            (unsigned long long)(st_os_time_ms() - t0));
+    return code;
 }

@@ -156,6 +156,10 @@ int st_folder_sync_set(st_store *s, st_id fid, const char *url, const char *toke
     const char *ctag);
 int st_folder_sync_get(st_store *s, st_id fid, char **url, char **token, char **ctag);
 int st_folder_find_by_url(st_store *s, st_id *out, const char *url);
+/* After a collection moved on the server: every folder URL, message href
+ * and journal href (refused entries excepted: they keep what was refused)
+ * starting with old_prefix gets new_prefix instead, in one transaction. */
+int st_folder_sync_rebase(st_store *s, const char *old_prefix, const char *new_prefix);
 
 /* Receive folders: message class prefix -> folder (longest prefix wins in
  * st_receive_folder_get; "" is the default). Messages created in a receive
