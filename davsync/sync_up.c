@@ -82,6 +82,7 @@
 #define WEAK_TRIES 5
 #define PSEUDO_ETAG "mapidav-lm:"
 #define MAX_REMEMBER 64
+#define ACK_BATCH 256
 
 /* A folder's place: on the server (url), local by nature, or not there. */
 enum { WHERE_SERVER = 0, WHERE_LOCAL = 1, WHERE_MISSING = 2 };
@@ -91,6 +92,13 @@ typedef struct seen {
     char *href;         /* its href and ETag then (owned) */
     char *etag;
 } seen;
+
+typedef struct pack {
+    int64_t seq;        /* an acknowledgement not committed yet */
+    st_id obj;          /* its message */
+    char *href;         /* owned, or NULL */
+    char *etag;
+} pack;
 
 typedef struct up {
     ds_sync *s;
@@ -102,6 +110,9 @@ typedef struct up {
     char why[512];      /* last failure, for the refusal's reason */
     seen mem[MAX_REMEMBER];   /* ring of recent acknowledgements */
     size_t nmem;
+    pack *acks;         /* message acknowledgements waiting for one commit */
+    size_t nacks, cap_acks;
+    uint64_t acks_t0;   /* when the first of them was made */
     uint64_t done, total;
 } up;
 
@@ -279,6 +290,46 @@ static int strong_etag(up *u, const char *url, const char *base, char **out)
     return DS_EPROTO;
 }
 
+/* ---- flags ----------------------------------------------------------------- */
+
+/* *xml = the PROPPATCH of read state and flag status of a message with
+ * props, as sync_down.c reads them; NULL with only_if_set for an unread
+ * item without flag status (what a resource without them means). */
+static int flags_xml(char **xml, const st_bag *props, int only_if_set)
+{
+    *xml = NULL;
+    const st_value *f = st_bag_get(props, PR_MESSAGE_FLAGS);
+    const st_value *fs = st_bag_get(props, PR_FLAG_STATUS);
+    int read = f && (f->v.l & (int32_t)MSGFLAG_READ);
+    char flag[16];
+    if (fs)
+        snprintf(flag, sizeof flag, "%ld", (long)fs->v.l);
+    if (only_if_set && !fs && !read)
+        return 0;
+    ds_xml_update upd[2] = {
+        { { DS_NS_HTTPMAIL, "read" }, read ? "1" : "0" },
+        { { DS_NS_MAPI_PROPTAG, "x10900003" }, fs ? flag : NULL },
+    };
+    return ds_xml_proppatch(xml, upd, 2);
+}
+
+static int send_flags(up *u, const char *url, st_id mid)
+{
+    st_bag *b = NULL;
+    char *xml = NULL;
+    int code = st_message_get(u->s->store, &b, mid);
+    if (!code)
+        code = flags_xml(&xml, b, 0);
+    st_bag_free(b);
+    if (!code) {
+        ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = xml,
+            .body_len = strlen(xml) };
+        code = http(u, &rq);
+    }
+    free(xml);
+    return code;
+}
+
 /* ---- the body spool -------------------------------------------------------- */
 
 typedef struct body {
@@ -364,8 +415,9 @@ static void body_free(body *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Message mid as MIME into b. ST_ENOTFOUND: gone; CV errors: cannot build. */
-static int build_body(up *u, body *b, st_id mid)
+/* Message mid as MIME into b; with flags, *flags = its flags_xml(, 1).
+ * ST_ENOTFOUND: gone; other errors: cannot build. */
+static int build_body(up *u, body *b, st_id mid, char **flags)
 {
     memset(b, 0, sizeof *b);
     b->base = st_store_path(u->s->store);
@@ -374,6 +426,8 @@ static int build_body(up *u, body *b, st_id mid)
     if (!code) {
         cv_mime_writer w = { body_write, b };
         code = ds_msgload_build(l, NULL, &w);
+        if (!code && flags)
+            code = flags_xml(flags, ds_msgload_message(l)->props, 1);
         if (code == 0 && b->f && fflush(b->f) != 0) {
             st_error_set("%s: cannot write the spool file", b->path);
             code = ST_ERROR;
@@ -406,40 +460,6 @@ static int put(up *u, const char *url, body *b, const char *if_match, int create
     ds_http_result_clear(&res);
     if (!code)
         u->c->up_bytes += b->size;
-    return code;
-}
-
-/* ---- flags ----------------------------------------------------------------- */
-
-/* PROPPATCH of read state and flag status, as sync_down.c reads them
- * (only_if_set: not for an unread item without flag status, which is what
- * a resource without the properties means). */
-static int send_flags(up *u, const char *url, st_id mid, int only_if_set)
-{
-    st_bag *b = NULL;
-    int code = st_message_get(u->s->store, &b, mid);
-    if (code)
-        return code;
-    const st_value *f = st_bag_get(b, PR_MESSAGE_FLAGS);
-    const st_value *fs = st_bag_get(b, PR_FLAG_STATUS);
-    char flag[16];
-    if (fs)
-        snprintf(flag, sizeof flag, "%ld", (long)fs->v.l);
-    ds_xml_update upd[2] = {
-        { { DS_NS_HTTPMAIL, "read" }, f && (f->v.l & (int32_t)MSGFLAG_READ) ? "1" : "0" },
-        { { DS_NS_MAPI_PROPTAG, "x10900003" }, fs ? flag : NULL },
-    };
-    st_bag_free(b);
-    if (only_if_set && !fs && upd[0].value[0] == '0')
-        return 0;   /* a new unread, unflagged item: nothing to say */
-    char *xml = NULL;
-    code = ds_xml_proppatch(&xml, upd, 2);
-    if (!code) {
-        ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = xml,
-            .body_len = strlen(xml) };
-        code = http(u, &rq);
-    }
-    free(xml);
     return code;
 }
 
@@ -545,12 +565,70 @@ static void progress(up *u)
     ds_sync__progress(u->s, "up", NULL, u->done, u->total, u->c);
 }
 
+/* Commits the waiting acknowledgements in one transaction (one fsync for
+ * many, and no lock held while the network is used). */
+static int flush_acks(up *u)
+{
+    if (!u->nacks)
+        return 0;
+    st_store *st = u->s->store;
+    int code = st_store_begin(st);
+    for (size_t i = 0; !code && i < u->nacks; i++)
+        code = st_journal_ack(st, u->acks[i].seq, u->acks[i].href, u->acks[i].etag);
+    if (code)
+        st_store_rollback(st);
+    else
+        code = st_store_commit(st);
+    for (size_t i = 0; i < u->nacks; i++) {
+        free(u->acks[i].href);
+        free(u->acks[i].etag);
+    }
+    u->nacks = 0;
+    return code;
+}
+
+static int waiting_ack(const up *u, st_id obj)
+{
+    for (size_t i = 0; i < u->nacks; i++)
+        if (u->acks[i].obj == obj)
+            return 1;
+    return 0;
+}
+
+/* Done: a message's acknowledgement waits for the next flush (at most
+ * ACK_BATCH of them or budget_ms); a folder's is committed at once (later
+ * entries read its URL from the store). */
 static int ack(up *u, const st_journal_entry *e, const char *href, const char *etag)
 {
-    int code = st_journal_ack(u->s->store, e->seq, href, etag);
-    if (!code) {
-        if (e->kind == ST_JKIND_MESSAGE && (href || etag))
+    int code = 0;
+    if (e->kind == ST_JKIND_MESSAGE) {
+        pack *p = st_grow(u->acks, &u->cap_acks, u->nacks, sizeof *u->acks, 64);
+        if (!p) {
+            st_error_set("out of memory");
+            return ST_ERROR;
+        }
+        u->acks = p;
+        p = &u->acks[u->nacks];
+        *p = (pack){ e->seq, e->obj, href ? st_strdup(href) : NULL,
+            etag ? st_strdup(etag) : NULL };
+        if ((href && !p->href) || (etag && !p->etag)) {
+            free(p->href);
+            free(p->etag);
+            st_error_set("out of memory");
+            return ST_ERROR;
+        }
+        if (!u->nacks++)
+            u->acks_t0 = st_os_time_ms();
+        if (href || etag)
             remember(u, e->obj, href, etag);
+        if (u->nacks >= ACK_BATCH || st_os_time_ms() - u->acks_t0 >= u->s->budget_ms)
+            code = flush_acks(u);
+    } else {
+        code = flush_acks(u);
+        if (!code)
+            code = st_journal_ack(u->s->store, e->seq, href, etag);
+    }
+    if (!code) {
         u->c->up_done++;
         progress(u);
     }
@@ -675,25 +753,32 @@ static int folder_where(up *u, st_id fid, char **url)
 
 /* ---- messages ------------------------------------------------------------------ */
 
+/* A new resource URL in coll for message mid, try k: store GUID, id and
+ * the time, so two clients of one account never pick the same. */
+static char *new_name(up *u, const char *coll, st_id mid, int k)
+{
+    st_guid g;
+    char name[96];
+    st_store_guid(u->s->store, &g);
+    snprintf(name, sizeof name, "%08x%04x-%llu-%llx.eml", (unsigned)g.data1, (unsigned)g.data2,
+        (unsigned long long)mid, (unsigned long long)(st_os_time_filetime() + (uint64_t)k));
+    return join(coll, name);
+}
+
 /* Uploads mid as a new item into collection coll; acks e with its href. */
 static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *coll)
 {
     body b;
-    int code = build_body(u, &b, mid);
+    char *flags = NULL;
+    int code = build_body(u, &b, mid, &flags);
     if (code) {
         body_free(&b);
         return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
     }
     char *url = NULL, *etag = NULL;
-    st_guid g;
-    st_store_guid(u->s->store, &g);
     for (int k = 0; k < NAME_TRIES; k++) {
-        char name[96];
-        snprintf(name, sizeof name, "%08x%04x-%llu-%llx.eml", (unsigned)g.data1,
-            (unsigned)g.data2, (unsigned long long)mid,
-            (unsigned long long)(st_os_time_filetime() + (uint64_t)k));
         free(url);
-        url = join(coll, name);
+        url = new_name(u, coll, mid, k);
         if (!url) {
             code = ST_ERROR;
             break;
@@ -704,12 +789,17 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
     }
     body_free(&b);
     if (code) {
+        free(flags);
         free(url);
         return failed(u, e, mid, code);
     }
     code = head_etag(u, url, &etag);
-    if (!code)
-        code = send_flags(u, url, mid, 1);
+    if (!code && flags) {
+        ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = flags,
+            .body_len = strlen(flags) };
+        code = http(u, &rq);
+    }
+    free(flags);
     if (code && !is_refusal(u, code)) {
         free(url);
         free(etag);
@@ -749,7 +839,7 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
     int code = strong_etag(u, href, base, &ifm);
     body b = { 0 };
     if (!code) {
-        code = build_body(u, &b, mid);
+        code = build_body(u, &b, mid, NULL);
         if (code) {
             body_free(&b);
             return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
@@ -785,7 +875,7 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
     char *etag = NULL;
     code = head_etag(u, href, &etag);
     if (!code)
-        code = send_flags(u, href, mid, 0);
+        code = send_flags(u, href, mid);
     if (code && is_refusal(u, code)) {
         ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", href, u->why);
         code = 0;
@@ -798,7 +888,7 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
 
 static int msg_read(up *u, const st_journal_entry *e, st_id mid, const char *href)
 {
-    int code = send_flags(u, href, mid, 0);
+    int code = send_flags(u, href, mid);
     if (code == DS_ENOTFOUND)   /* gone: the next down-sync removes it here */
         code = 0;
     if (code)
@@ -1141,7 +1231,10 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
         for (size_t i = 0; !code && i < n; i++) {
             u.why[0] = 0;
             u.status = 0;
-            code = e[i].kind == ST_JKIND_FOLDER ? do_folder(&u, &e[i]) : do_message(&u, &e[i]);
+            if (waiting_ack(&u, e[i].obj))
+                code = flush_acks(&u);
+            if (!code)
+                code = e[i].kind == ST_JKIND_FOLDER ? do_folder(&u, &e[i]) : do_message(&u, &e[i]);
             if (code)
                 ST_LOG_WARN(ST_LOG_DAVSYNC, "up: stopped at journal entry %lld (%s of %llu):"
                     " %s: %s", (long long)e[i].seq, op_name(e[i].op),
@@ -1149,7 +1242,14 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
                     *u.why ? u.why : st_error_last());
         }
         st_journal_entries_free(e, n);
+        if (!code)
+            code = flush_acks(&u);
     }
+    /* What was carried out before a stop is acknowledged all the same. */
+    int fc = flush_acks(&u);
+    if (!code)
+        code = fc;
+    free(u.acks);
     if (code) {
         char keep[ST_ERROR_MAX];
         snprintf(keep, sizeof keep, "%s", *u.why ? u.why : st_error_last());
