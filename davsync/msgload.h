@@ -32,9 +32,10 @@ int ds_msgload_open(ds_msgload **out, st_store *s, st_id mid);
 const cv_message *ds_msgload_message(const ds_msgload *l);
 /* Reads the data_id streams of the message (borrowed from l). */
 const cv_source *ds_msgload_source(const ds_msgload *l);
-/* cv_mail_prepare_build (once: bodies kept in step, so an HTML-only message
- * gets its text/plain part) then cv_mime_build with opts (may be NULL; its
- * source is replaced by l's). 0, or ST_ERROR (the writer or the store
+/* cv_mail_prepare_build (once, and only when a message or an embedded one
+ * lacks a text body or has an RTF one without HTML: bodies kept in step, so
+ * an HTML-only message gets its text/plain part) then cv_mime_build with
+ * opts (may be NULL; its source is replaced by l's). 0, or ST_ERROR (the writer or the store
  * failed, or out of memory; st_error_last() says which). */
 int ds_msgload_build(ds_msgload *l, const cv_mime_build_options *opts,
     const cv_mime_writer *writer);

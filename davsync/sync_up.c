@@ -113,6 +113,10 @@ typedef struct up {
     pack *acks;         /* message acknowledgements waiting for one commit */
     size_t nacks, cap_acks;
     uint64_t acks_t0;   /* when the first of them was made */
+    struct job *jobs;   /* new items being uploaded in parallel */
+    size_t njobs;
+    int stop;           /* a job's result that stops the run */
+    char stop_why[512];
     uint64_t done, total;
 } up;
 
@@ -832,6 +836,230 @@ static int msg_create(up *u, const st_journal_entry *e, st_id mid, st_id fid)
     return code;
 }
 
+/* ---- new items in parallel ------------------------------------------------
+ * Uploads of new messages (the bulk of a busy journal: mail filed in Sent
+ * Items, drafts, copies) run a window of 2 x connections at a time, each a
+ * chain of callbacks: PUT If-None-Match -> HEAD -> PROPPATCH when it has
+ * flags to say. Only entries of distinct objects run together; any other
+ * entry waits until the window is empty, so the journal's order holds for
+ * everything that depends on it. Outcomes are settled in the main loop
+ * (reap), as the sequential path would. */
+
+typedef struct job {
+    up *u;
+    const st_journal_entry *e;  /* borrowed from the batch */
+    st_id mid;
+    char *coll;         /* the folder's collection */
+    char *url;          /* the resource being written */
+    char *etag;         /* from the HEAD */
+    char *flags;        /* PROPPATCH body, or NULL */
+    body b;
+    int k;              /* name try */
+    int finished;       /* the chain ended */
+    int code;           /* its result */
+    long status;
+    char why[256];
+    struct job *next;   /* in u->jobs */
+} job;
+
+static void job_free(job *j)
+{
+    body_free(&j->b);
+    free(j->coll);
+    free(j->url);
+    free(j->etag);
+    free(j->flags);
+    free(j);
+}
+
+static void job_end(job *j, const ds_http_result *res, int code)
+{
+    /* ds_http_run returns only when its queue is empty: make it return now,
+     * so the window is refilled as each job ends. */
+    ds_http_wakeup(j->u->s->http);
+    j->finished = 1;
+    j->code = code;
+    j->status = res ? res->status : 0;
+    snprintf(j->why, sizeof j->why, "%s", code && res && res->error && *res->error ? res->error
+        : code ? st_error_last() : "");
+}
+
+static void job_put(job *j);
+
+static void job_flags_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    if (res->code)   /* stored; flags refused or lost: logged, not fatal */
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", j->url, res->error);
+    job_end(j, res, res->code == DS_ECANCELLED ? DS_ECANCELLED : 0);
+}
+
+static void job_head_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    if (!res->code && res->etag && !(j->etag = st_strdup(res->etag))) {
+        job_end(j, NULL, ST_ERROR);
+        return;
+    }
+    if (res->code == DS_ECANCELLED) {
+        job_end(j, res, res->code);
+        return;
+    }
+    if (!j->flags) {
+        job_end(j, res, 0);
+        return;
+    }
+    ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
+        .body_len = strlen(j->flags), .done = job_flags_done, .done_arg = j };
+    int code = ds_http_submit(j->u->s->http, &rq, NULL);
+    if (code)
+        job_end(j, NULL, code);
+}
+
+static void job_put_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    int code = res->code;
+    if (code == DS_EPRECOND && res->attempts > 1)
+        code = 0;   /* our own first attempt landed (see put) */
+    if (code == DS_EPRECOND && ++j->k < NAME_TRIES) {
+        job_put(j);   /* the name is taken: another */
+        return;
+    }
+    if (code) {
+        job_end(j, res, code);
+        return;
+    }
+    j->u->c->up_bytes += j->b.size;
+    ds_http_request rq = { .method = DS_HTTP_HEAD, .url = j->url, .done = job_head_done,
+        .done_arg = j };
+    code = ds_http_submit(j->u->s->http, &rq, NULL);
+    if (code)
+        job_end(j, NULL, code);
+}
+
+static void job_put(job *j)
+{
+    free(j->url);
+    j->url = new_name(j->u, j->coll, j->mid, j->k);
+    int code = j->url ? body_rewind(&j->b) : ST_ERROR;
+    ds_http_request rq = { .method = DS_HTTP_PUT, .url = j->url, .content_type = "message/rfc822",
+        .if_none_match = "*", .read = body_read, .rewind = body_rewind, .read_arg = &j->b,
+        .upload_size = (int64_t)j->b.size, .done = job_put_done, .done_arg = j };
+    if (!code)
+        code = ds_http_submit(j->u->s->http, &rq, NULL);
+    if (code)
+        job_end(j, NULL, code);
+}
+
+/* 1 if e is a new message for a folder on the server (*mid, *coll set),
+ * 0 if it takes the sequential path, <0 a store error. */
+static int parallel_upload(up *u, const st_journal_entry *e, st_id *mid, char **coll)
+{
+    *coll = NULL;
+    if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE)
+        return 0;
+    st_id fid = 0;
+    char *href = NULL;
+    int code = st_message_folder(u->s->store, &fid, e->obj);
+    if (code == ST_ENOTFOUND || (!code && !fid))
+        return 0;
+    if (!code)
+        code = st_message_server_get(u->s->store, e->obj, &href, NULL);
+    int fresh = !code && !(href && *href);
+    free(href);
+    if (code || !fresh)
+        return code;
+    int where = folder_where(u, fid, coll);
+    if (where != WHERE_SERVER) {
+        free(*coll);
+        *coll = NULL;
+        return where < 0 ? where : 0;
+    }
+    *mid = e->obj;
+    return 1;
+}
+
+static int job_running(const up *u, st_id obj)
+{
+    for (const job *j = u->jobs; j; j = j->next)
+        if (j->mid == obj)
+            return 1;
+    return 0;
+}
+
+/* Settles finished jobs; the first stop code goes to u->stop. */
+static int reap(up *u)
+{
+    int code = 0;
+    for (job **pp = &u->jobs; *pp;) {
+        job *j = *pp;
+        if (!j->finished) {
+            pp = &j->next;
+            continue;
+        }
+        *pp = j->next;
+        u->njobs--;
+        int rc = 0;
+        if (!j->code) {
+            rc = ack(u, j->e, j->url, j->etag);
+        } else {
+            u->status = j->status;
+            snprintf(u->why, sizeof u->why, "%s", j->why);
+            rc = j->code == DS_EPRECOND ? refuse(u, j->e, j->mid) : failed(u, j->e, j->mid, j->code);
+        }
+        if (rc && !u->stop) {
+            u->stop = rc;
+            snprintf(u->stop_why, sizeof u->stop_why, "%s", *u->why ? u->why : st_error_last());
+        }
+        if (rc && !code)
+            code = rc;
+        job_free(j);
+    }
+    return code;
+}
+
+/* Runs the window until at most `left` jobs are in flight. */
+static int run_jobs(up *u, size_t left)
+{
+    int code = 0;
+    while (!code && u->njobs > left) {
+        int rc = ds_http_run(u->s->http, 1000);
+        code = reap(u);
+        if (!code && rc)
+            code = rc;
+    }
+    if (code) {   /* stop: what is in flight ends cancelled, what finished is settled */
+        ds_http_cancel_all(u->s->http);
+        reap(u);
+    }
+    return code;
+}
+
+static int job_start(up *u, const st_journal_entry *e, st_id mid, char *coll)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        free(coll);
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    j->u = u;
+    j->e = e;
+    j->mid = mid;
+    j->coll = coll;
+    int code = build_body(u, &j->b, mid, &j->flags);
+    if (code) {
+        job_free(j);
+        return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
+    }
+    j->next = u->jobs;
+    u->jobs = j;
+    u->njobs++;
+    job_put(j);
+    return 0;
+}
+
 static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
     const char *href, const char *base)
 {
@@ -1228,19 +1456,40 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
             st_journal_entries_free(e, n);
             break;
         }
+        size_t window = (size_t)s->max_connections * 2;
         for (size_t i = 0; !code && i < n; i++) {
             u.why[0] = 0;
             u.status = 0;
-            if (waiting_ack(&u, e[i].obj))
-                code = flush_acks(&u);
-            if (!code)
-                code = e[i].kind == ST_JKIND_FOLDER ? do_folder(&u, &e[i]) : do_message(&u, &e[i]);
-            if (code)
+            st_id mid = 0;
+            char *coll = NULL;
+            int par = job_running(&u, e[i].obj) ? 0 : parallel_upload(&u, &e[i], &mid, &coll);
+            if (par < 0) {
+                code = par;
+            } else if (par) {
+                code = run_jobs(&u, window - 1);
+                if (!code)
+                    code = job_start(&u, &e[i], mid, coll);
+                else
+                    free(coll);
+            } else {
+                code = run_jobs(&u, 0);
+                if (!code && waiting_ack(&u, e[i].obj))
+                    code = flush_acks(&u);
+                if (!code)
+                    code = e[i].kind == ST_JKIND_FOLDER ? do_folder(&u, &e[i])
+                                                        : do_message(&u, &e[i]);
+            }
+            if (code && u.stop) {
+                snprintf(u.why, sizeof u.why, "%s", u.stop_why);
+            } else if (code)
                 ST_LOG_WARN(ST_LOG_DAVSYNC, "up: stopped at journal entry %lld (%s of %llu):"
                     " %s: %s", (long long)e[i].seq, op_name(e[i].op),
                     (unsigned long long)e[i].obj, ds_error_name(code),
                     *u.why ? u.why : st_error_last());
         }
+        int rc = run_jobs(&u, 0);   /* the batch's entries are borrowed by jobs */
+        if (!code)
+            code = rc;
         st_journal_entries_free(e, n);
         if (!code)
             code = flush_acks(&u);
