@@ -83,6 +83,7 @@
 #define PSEUDO_ETAG "mapidav-lm:"
 #define MAX_REMEMBER 64
 #define ACK_BATCH 256
+#define BODY_LOCAL 1
 
 /* A folder's place: on the server (url), local by nature, or not there. */
 enum { WHERE_SERVER = 0, WHERE_LOCAL = 1, WHERE_MISSING = 2 };
@@ -420,13 +421,20 @@ static void body_free(body *b)
 }
 
 /* Message mid as MIME into b; with flags, *flags = its flags_xml(, 1).
- * ST_ENOTFOUND: gone; other errors: cannot build. */
+ * ST_ENOTFOUND: gone; BODY_LOCAL: an associated (hidden) message, which
+ * has no server form and stays local; other errors: cannot build. */
 static int build_body(up *u, body *b, st_id mid, char **flags)
 {
     memset(b, 0, sizeof *b);
     b->base = st_store_path(u->s->store);
     ds_msgload *l = NULL;
     int code = ds_msgload_open(&l, u->s->store, mid);
+    const st_value *mf = code ? NULL : st_bag_get(ds_msgload_message(l)->props,
+        PR_MESSAGE_FLAGS);
+    if (mf && (mf->v.l & (int32_t)MSGFLAG_ASSOCIATED)) {
+        ds_msgload_free(l);
+        return BODY_LOCAL;
+    }
     if (!code) {
         cv_mime_writer w = { body_write, b };
         code = ds_msgload_build(l, NULL, &w);
@@ -769,6 +777,31 @@ static char *new_name(up *u, const char *coll, st_id mid, int k)
     return join(coll, name);
 }
 
+/* After a write of url that succeeded: its ETag (HEAD; "" when that fails,
+ * so the down-sync looks again) and, with flags (a PROPPATCH body) or
+ * store_flags (read from the store), the flags; then the acknowledgement
+ * whatever those said: the write happened and is never sent again. A
+ * failure that stops the run is returned after the acknowledgement. */
+static int settle_write(up *u, const st_journal_entry *e, const char *url, st_id mid,
+    const char *flags, int store_flags)
+{
+    char *etag = NULL;
+    int hc = head_etag(u, url, &etag), fc = 0;
+    if (!hc && flags) {
+        ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = flags,
+            .body_len = strlen(flags) };
+        fc = http(u, &rq);
+    } else if (!hc && store_flags) {
+        fc = send_flags(u, url, mid);
+    }
+    int stop = hc && !is_refusal(u, hc) ? hc : fc && !is_refusal(u, fc) ? fc : 0;
+    if (hc || fc)
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", url, u->why);
+    int code = ack(u, e, url, etag ? etag : "");
+    free(etag);
+    return code ? code : stop;
+}
+
 /* Uploads mid as a new item into collection coll; acks e with its href. */
 static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *coll)
 {
@@ -777,9 +810,10 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
     int code = build_body(u, &b, mid, &flags);
     if (code) {
         body_free(&b);
-        return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
+        return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
+                                                          : refuse(u, e, mid);
     }
-    char *url = NULL, *etag = NULL;
+    char *url = NULL;
     for (int k = 0; k < NAME_TRIES; k++) {
         free(url);
         url = new_name(u, coll, mid, k);
@@ -797,23 +831,9 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
         free(url);
         return failed(u, e, mid, code);
     }
-    code = head_etag(u, url, &etag);
-    if (!code && flags) {
-        ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = flags,
-            .body_len = strlen(flags) };
-        code = http(u, &rq);
-    }
+    code = settle_write(u, e, url, mid, flags, 0);
     free(flags);
-    if (code && !is_refusal(u, code)) {
-        free(url);
-        free(etag);
-        return code;
-    }
-    if (code)   /* stored, but the flags were refused: logged, not fatal */
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", url, u->why);
-    code = ack(u, e, url, etag);
     free(url);
-    free(etag);
     return code;
 }
 
@@ -886,34 +906,34 @@ static void job_end(job *j, const ds_http_result *res, int code)
 
 static void job_put(job *j);
 
+/* Once the PUT succeeded, a job ends in success whatever follows (as
+ * settle_write): the item is on the server and must not be sent again. */
 static void job_flags_done(void *arg, const ds_http_result *res)
 {
     job *j = arg;
-    if (res->code)   /* stored; flags refused or lost: logged, not fatal */
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", j->url, res->error);
-    job_end(j, res, res->code == DS_ECANCELLED ? DS_ECANCELLED : 0);
+    if (res->code)
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
+    job_end(j, res, 0);
 }
 
 static void job_head_done(void *arg, const ds_http_result *res)
 {
     job *j = arg;
     if (!res->code && res->etag && !(j->etag = st_strdup(res->etag))) {
-        job_end(j, NULL, ST_ERROR);
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: out of memory", j->url);
+        job_end(j, res, 0);
         return;
     }
-    if (res->code == DS_ECANCELLED) {
-        job_end(j, res, res->code);
-        return;
-    }
-    if (!j->flags) {
+    if (res->code || !j->flags) {
+        if (res->code)
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
         job_end(j, res, 0);
         return;
     }
     ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
         .body_len = strlen(j->flags), .done = job_flags_done, .done_arg = j };
-    int code = ds_http_submit(j->u->s->http, &rq, NULL);
-    if (code)
-        job_end(j, NULL, code);
+    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, 0);
 }
 
 static void job_put_done(void *arg, const ds_http_result *res)
@@ -933,9 +953,8 @@ static void job_put_done(void *arg, const ds_http_result *res)
     j->u->c->up_bytes += j->b.size;
     ds_http_request rq = { .method = DS_HTTP_HEAD, .url = j->url, .done = job_head_done,
         .done_arg = j };
-    code = ds_http_submit(j->u->s->http, &rq, NULL);
-    if (code)
-        job_end(j, NULL, code);
+    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, 0);
 }
 
 static void job_put(job *j)
@@ -1002,7 +1021,7 @@ static int reap(up *u)
         u->njobs--;
         int rc = 0;
         if (!j->code) {
-            rc = ack(u, j->e, j->url, j->etag);
+            rc = ack(u, j->e, j->url, j->etag ? j->etag : "");
         } else {
             u->status = j->status;
             snprintf(u->why, sizeof u->why, "%s", j->why);
@@ -1051,7 +1070,8 @@ static int job_start(up *u, const st_journal_entry *e, st_id mid, char *coll)
     int code = build_body(u, &j->b, mid, &j->flags);
     if (code) {
         job_free(j);
-        return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
+        return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
+                                                          : refuse(u, e, mid);
     }
     j->next = u->jobs;
     u->jobs = j;
@@ -1070,7 +1090,9 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
         code = build_body(u, &b, mid, NULL);
         if (code) {
             body_free(&b);
-            return code == ST_ENOTFOUND ? ack(u, e, NULL, NULL) : refuse(u, e, mid);
+            free(ifm);
+            return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
+                                                              : refuse(u, e, mid);
         }
         code = put(u, href, &b, ifm, 0);
     }
@@ -1100,18 +1122,7 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
     }
     if (code)
         return failed(u, e, mid, code);
-    char *etag = NULL;
-    code = head_etag(u, href, &etag);
-    if (!code)
-        code = send_flags(u, href, mid);
-    if (code && is_refusal(u, code)) {
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s: %s", href, u->why);
-        code = 0;
-    }
-    if (!code)
-        code = ack(u, e, href, etag);
-    free(etag);
-    return code;
+    return settle_write(u, e, href, mid, NULL, 1);
 }
 
 static int msg_read(up *u, const st_journal_entry *e, st_id mid, const char *href)
@@ -1153,7 +1164,7 @@ static int move_into(up *u, const char *src, const char *coll, char **out)
 static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, const char *href,
     const char *base)
 {
-    char *coll = NULL, *dst = NULL, *etag = NULL;
+    char *coll = NULL, *dst = NULL;
     int where = folder_where(u, fid, &coll);
     int code = 0;
     if (where < 0)
@@ -1190,13 +1201,8 @@ static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, cons
     free(coll);
     if (code)
         return failed(u, e, mid, code);
-    code = head_etag(u, dst, &etag);
-    if (code && is_refusal(u, code))
-        code = 0;
-    if (!code)
-        code = ack(u, e, dst, etag);
+    code = settle_write(u, e, dst, mid, NULL, 0);
     free(dst);
-    free(etag);
     return code;
 }
 

@@ -353,16 +353,37 @@ static void test_msgload(const char *dir)
 
 /* ---- 2-5 against Apache -------------------------------------------------------- */
 
-static int run_up(const char *root, const char *store, ds_sync_counts *c)
+struct stopper {
+    int after;          /* abort once this many entries are settled */
+    int fired;
+};
+
+static void stop_progress(void *arg, const ds_sync_progress *p)
+{
+    struct stopper *st = arg;
+    if (strcmp(p->phase, "up") == 0 && p->done >= (uint64_t)st->after && !st->fired) {
+        st->fired = 1;
+        ds_http_abort(h);
+    }
+}
+
+static int run_up_stopping(const char *root, const char *store, ds_sync_counts *c,
+                           struct stopper *st)
 {
     ds_sync *sy = NULL;
-    ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = h };
+    ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = h,
+                           .progress = st ? stop_progress : NULL, .progress_arg = st };
     memset(c, 0, sizeof *c);
     int rc = ds_sync_open(&sy, &cfg);
     if (!rc)
         rc = ds_sync_up(sy, c);
     ds_sync_close(sy);
     return rc;
+}
+
+static int run_up(const char *root, const char *store, ds_sync_counts *c)
+{
+    return run_up_stopping(root, store, c, NULL);
 }
 
 static int run_down(const char *root, const char *store, ds_sync_counts *c)
@@ -458,6 +479,7 @@ int main(void)
     ok(st_folder_create(s, &outbox, ipm, b, 0) == 0, "outbox\n");
     st_bag_free(b);
     st_id innew = new_message(s, newf, "In the new folder", 0, 0, 0);
+    st_id hidden = new_message(s, inbox, "A view (associated)", 0, 0, ST_ASSOCIATED);
     st_id queued = new_message(s, outbox, "Waiting to be sent", 0, 0, 0);
     ok(st_folder_move(s, torename, ipm, "Renamed", 0) == 0, "rename folder\n");
     ok(st_folder_delete(s, todelete, ST_RECURSIVE) == 0, "delete folder\n");
@@ -527,6 +549,9 @@ int main(void)
     ok(call(DS_HTTP_PROPFIND, u, NULL, "0", NULL) == 404 && !href, "Outbox stays local\n");
     free(href);
     free(u);
+    href = href_of(s, hidden);
+    ok(!href, "associated message stays local\n");
+    free(href);
 
     /* Down again: only a5 comes, into Deleted Items; then nothing. */
     rc = run_down(root, store, &c);
@@ -656,6 +681,40 @@ int main(void)
            njournal(s, ST_JSTATE_REFUSED));
     }
 #endif
+
+    /* ---- 4b. cancelled in the middle: nothing twice, nothing lost ---- */
+    {
+        enum { NCANCEL = 60 };
+        st_id cf = 0;
+        b = st_bag_new();
+        st_bag_set_str(b, PR_DISPLAY_NAME_W, "Cancelled");
+        ok(st_folder_create(s, &cf, ipm, b, 0) == 0, "folder Cancelled\n");
+        st_bag_free(b);
+        for (int i = 0; i < NCANCEL; i++)
+            new_message(s, cf, "Cancel me", 0, 0, 0);
+        size_t refused0 = njournal(s, ST_JSTATE_REFUSED);
+        struct stopper st = { .after = 20 };
+        rc = run_up_stopping(root, store, &c, &st);
+        ok(rc == DS_ECANCELLED && st.fired, "cancelled: %d\n", rc);
+        ok(njournal(s, ST_JSTATE_TAKEN) == 0 &&
+           njournal(s, ST_JSTATE_PENDING) + c.up_done == NCANCEL + 1 && c.up_done >= 20,
+           "done %llu + pending %zu\n", (unsigned long long)c.up_done, njournal(s, ST_JSTATE_PENDING));
+        rc = run_up(root, store, &c);
+        ok(rc == 0 && njournal(s, ST_JSTATE_PENDING) == 0 && njournal(s, ST_JSTATE_REFUSED) == refused0,
+           "the rest after the cancel: %d %llu\n", rc, (unsigned long long)c.up_done);
+        size_t members = 0;
+        u = fmt("%s%s", root, "Cancelled/");
+        dead_prop(u, DS_NS_DAV, "getetag", "1", &members);
+        ok(members == NCANCEL + 1, "no duplicates: %zu members\n", members);
+        free(u);
+        /* Items whose ETag the cancel cut off are read again, in place. */
+        rc = run_down(root, store, &c);
+        ok(rc == 0 && c.new_items == 0 && c.deleted == 0 && c.changed <= 12,
+           "down after the cancel: new %llu changed %llu deleted %llu\n",
+           (unsigned long long)c.new_items, (unsigned long long)c.changed,
+           (unsigned long long)c.deleted);
+        ok(nmsgs(s, cf) == NCANCEL, "local %zu\n", nmsgs(s, cf));
+    }
 
     /* ---- 5. 2,000 local new messages ---- */
     {
