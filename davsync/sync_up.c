@@ -3,9 +3,9 @@
  * (ds_sync_up, sync.h).
  *
  * Messages:
- *   new (or never uploaded)  PUT <collection>/<unique>.eml If-None-Match: *
- *                            (412 at once: the name is taken, another one;
- *                            412 after a retry: our own first attempt landed)
+ *   new (or never uploaded)  PUT <collection>/<store GUID>-<id>.eml
+ *                            If-None-Match: * (412: that resource is ours,
+ *                            from an attempt whose answer was lost: adopted)
  *   changed                  PUT href If-Match: <strong ETag>
  *   read flag                PROPPATCH httpmail:read + proptag x10900003
  *                            (PR_FLAG_STATUS), the dead properties
@@ -465,10 +465,6 @@ static int put(up *u, const char *url, body *b, const char *if_match, int create
     int code = ds_http_perform(u->s->http, &rq, &res);
     u->status = res.status;
     snprintf(u->why, sizeof u->why, "%s", code && res.error ? res.error : "");
-    /* If-None-Match: * refused only after a resend: our first attempt
-     * arrived and its answer was lost. */
-    if (code == DS_EPRECOND && create && res.attempts > 1)
-        code = 0;
     ds_http_result_clear(&res);
     if (!code)
         u->c->up_bytes += b->size;
@@ -765,15 +761,19 @@ static int folder_where(up *u, st_id fid, char **url)
 
 /* ---- messages ------------------------------------------------------------------ */
 
-/* A new resource URL in coll for message mid, try k: store GUID, id and
- * the time, so two clients of one account never pick the same. */
-static char *new_name(up *u, const char *coll, st_id mid, int k)
+/* The resource URL in coll for new message mid: the store's GUID and the
+ * id (never reused), so no other client picks it, and an upload cut off
+ * before its answer (cancelled, connection lost) finds its own resource
+ * again when it is retried: If-None-Match: * then fails with 412, and the
+ * resource is adopted instead of uploaded twice. (A later local change
+ * of the message is a journal entry of its own and follows.) */
+static char *new_name(up *u, const char *coll, st_id mid)
 {
     st_guid g;
-    char name[96];
+    char name[64];
     st_store_guid(u->s->store, &g);
-    snprintf(name, sizeof name, "%08x%04x-%llu-%llx.eml", (unsigned)g.data1, (unsigned)g.data2,
-        (unsigned long long)mid, (unsigned long long)(st_os_time_filetime() + (uint64_t)k));
+    snprintf(name, sizeof name, "%08x%04x%04x-%llu.eml", (unsigned)g.data1, (unsigned)g.data2,
+        (unsigned)g.data3, (unsigned long long)mid);
     return join(coll, name);
 }
 
@@ -813,17 +813,11 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
         return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
                                                           : refuse(u, e, mid);
     }
-    char *url = NULL;
-    for (int k = 0; k < NAME_TRIES; k++) {
-        free(url);
-        url = new_name(u, coll, mid, k);
-        if (!url) {
-            code = ST_ERROR;
-            break;
-        }
-        code = put(u, url, &b, NULL, 1);
-        if (code != DS_EPRECOND)
-            break;
+    char *url = new_name(u, coll, mid);
+    code = url ? put(u, url, &b, NULL, 1) : ST_ERROR;
+    if (code == DS_EPRECOND) {
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is there from an earlier attempt: adopted", url);
+        code = 0;
     }
     body_free(&b);
     if (code) {
@@ -865,8 +859,11 @@ static int msg_create(up *u, const st_journal_entry *e, st_id mid, st_id fid)
  * everything that depends on it. Outcomes are settled in the main loop
  * (reap), as the sequential path would. */
 
+enum { JOB_NEW = 1, JOB_FLAGS = 2 };
+
 typedef struct job {
     up *u;
+    int kind;           /* JOB_NEW: PUT, HEAD, PROPPATCH; JOB_FLAGS: PROPPATCH */
     const st_journal_entry *e;  /* borrowed from the batch */
     st_id mid;
     char *coll;         /* the folder's collection */
@@ -874,7 +871,6 @@ typedef struct job {
     char *etag;         /* from the HEAD */
     char *flags;        /* PROPPATCH body, or NULL */
     body b;
-    int k;              /* name try */
     int finished;       /* the chain ended */
     int code;           /* its result */
     long status;
@@ -903,8 +899,6 @@ static void job_end(job *j, const ds_http_result *res, int code)
     snprintf(j->why, sizeof j->why, "%s", code && res && res->error && *res->error ? res->error
         : code ? st_error_last() : "");
 }
-
-static void job_put(job *j);
 
 /* Once the PUT succeeded, a job ends in success whatever follows (as
  * settle_write): the item is on the server and must not be sent again. */
@@ -940,11 +934,9 @@ static void job_put_done(void *arg, const ds_http_result *res)
 {
     job *j = arg;
     int code = res->code;
-    if (code == DS_EPRECOND && res->attempts > 1)
-        code = 0;   /* our own first attempt landed (see put) */
-    if (code == DS_EPRECOND && ++j->k < NAME_TRIES) {
-        job_put(j);   /* the name is taken: another */
-        return;
+    if (code == DS_EPRECOND) {   /* ours, from an earlier attempt (see new_name) */
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is there from an earlier attempt: adopted", j->url);
+        code = 0;
     }
     if (code) {
         job_end(j, res, code);
@@ -960,7 +952,7 @@ static void job_put_done(void *arg, const ds_http_result *res)
 static void job_put(job *j)
 {
     free(j->url);
-    j->url = new_name(j->u, j->coll, j->mid, j->k);
+    j->url = new_name(j->u, j->coll, j->mid);
     int code = j->url ? body_rewind(&j->b) : ST_ERROR;
     ds_http_request rq = { .method = DS_HTTP_PUT, .url = j->url, .content_type = "message/rfc822",
         .if_none_match = "*", .read = body_read, .rewind = body_rewind, .read_arg = &j->b,
@@ -971,9 +963,10 @@ static void job_put(job *j)
         job_end(j, NULL, code);
 }
 
-/* 1 if e is a new message for a folder on the server (*mid, *coll set),
- * 0 if it takes the sequential path, <0 a store error. */
-static int parallel_upload(up *u, const st_journal_entry *e, st_id *mid, char **coll)
+/* JOB_NEW if e is a new message for a folder on the server (*mid, *coll
+ * its collection), JOB_FLAGS for a read flag of a message on the server
+ * (*coll its href); 0 if it takes the sequential path, <0 a store error. */
+static int parallel_kind(up *u, const st_journal_entry *e, st_id *mid, char **coll)
 {
     *coll = NULL;
     if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE)
@@ -985,6 +978,12 @@ static int parallel_upload(up *u, const st_journal_entry *e, st_id *mid, char **
         return 0;
     if (!code)
         code = st_message_server_get(u->s->store, e->obj, &href, NULL);
+    if (!code && href && *href && e->op == ST_JOP_READ &&
+        ds_href_is_inside(href, u->s->mail_url)) {
+        *mid = e->obj;
+        *coll = href;   /* the resource itself */
+        return JOB_FLAGS;
+    }
     int fresh = !code && !(href && *href);
     free(href);
     if (code || !fresh)
@@ -996,7 +995,7 @@ static int parallel_upload(up *u, const st_journal_entry *e, st_id *mid, char **
         return where < 0 ? where : 0;
     }
     *mid = e->obj;
-    return 1;
+    return JOB_NEW;
 }
 
 static int job_running(const up *u, st_id obj)
@@ -1020,7 +1019,9 @@ static int reap(up *u)
         *pp = j->next;
         u->njobs--;
         int rc = 0;
-        if (!j->code) {
+        if (!j->code && j->kind == JOB_FLAGS) {
+            rc = ack(u, j->e, NULL, NULL);
+        } else if (!j->code) {
             rc = ack(u, j->e, j->url, j->etag ? j->etag : "");
         } else {
             u->status = j->status;
@@ -1055,7 +1056,35 @@ static int run_jobs(up *u, size_t left)
     return code;
 }
 
-static int job_start(up *u, const st_journal_entry *e, st_id mid, char *coll)
+static void job_read_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;   /* gone there (404): the next down-sync removes it here */
+    job_end(j, res, res->code == DS_ENOTFOUND ? 0 : res->code);
+}
+
+/* A read flag: one PROPPATCH (j->url is the message's href). */
+static int job_start_flags(up *u, job *j)
+{
+    st_bag *b = NULL;
+    int code = st_message_get(u->s->store, &b, j->mid);
+    if (!code)
+        code = flags_xml(&j->flags, b, 0);
+    st_bag_free(b);
+    if (code) {
+        job_free(j);
+        return code;
+    }
+    j->next = u->jobs;
+    u->jobs = j;
+    u->njobs++;
+    ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
+        .body_len = strlen(j->flags), .done = job_read_done, .done_arg = j };
+    if (ds_http_submit(u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, ST_ERROR);
+    return 0;
+}
+
+static int job_start(up *u, const st_journal_entry *e, int kind, st_id mid, char *coll)
 {
     job *j = calloc(1, sizeof *j);
     if (!j) {
@@ -1064,8 +1093,13 @@ static int job_start(up *u, const st_journal_entry *e, st_id mid, char *coll)
         return ST_ERROR;
     }
     j->u = u;
+    j->kind = kind;
     j->e = e;
     j->mid = mid;
+    if (kind == JOB_FLAGS) {
+        j->url = coll;
+        return job_start_flags(u, j);
+    }
     j->coll = coll;
     int code = build_body(u, &j->b, mid, &j->flags);
     if (code) {
@@ -1468,19 +1502,21 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
             u.status = 0;
             st_id mid = 0;
             char *coll = NULL;
-            int par = job_running(&u, e[i].obj) ? 0 : parallel_upload(&u, &e[i], &mid, &coll);
+            if (job_running(&u, e[i].obj))
+                code = run_jobs(&u, 0);
+            if (!code && waiting_ack(&u, e[i].obj))
+                code = flush_acks(&u);
+            int par = code ? 0 : parallel_kind(&u, &e[i], &mid, &coll);
             if (par < 0) {
                 code = par;
             } else if (par) {
                 code = run_jobs(&u, window - 1);
                 if (!code)
-                    code = job_start(&u, &e[i], mid, coll);
+                    code = job_start(&u, &e[i], par, mid, coll);
                 else
                     free(coll);
-            } else {
+            } else if (!code) {
                 code = run_jobs(&u, 0);
-                if (!code && waiting_ack(&u, e[i].obj))
-                    code = flush_acks(&u);
                 if (!code)
                     code = e[i].kind == ST_JKIND_FOLDER ? do_folder(&u, &e[i])
                                                         : do_message(&u, &e[i]);

@@ -404,6 +404,47 @@ int st_journal_count(st_store *s, size_t *out, int state)
     return rc == SQLITE_ROW ? 0 : st_db__err(&s->d, rc, "counting the journal");
 }
 
+int st_journal_by_folder(st_store *s, st_journal_folder_count **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT ifnull(j.folder_id, 0), sum(j.state <> 2), sum(j.state = 2),"
+        " sum(CASE WHEN j.state <> 2 AND j.kind = 0 AND j.op IN (1, 2)"
+        " THEN ifnull(m.size, 0) ELSE 0 END)"
+        " FROM journal j LEFT JOIN messages m ON j.kind = 0 AND m.id = j.obj_id"
+        " GROUP BY 1 ORDER BY 1");
+    if (!st)
+        return ST_ERROR;
+    st_journal_folder_count *c = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc, code = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_journal_folder_count *q = st_grow(c, &cap, cnt, sizeof *c, 16);
+        if (!q) {
+            code = ST_ERROR;
+            break;
+        }
+        c = q;
+        c[cnt++] = (st_journal_folder_count){
+            .folder = (st_id)sqlite3_column_int64(st, 0),
+            .pending = (uint64_t)sqlite3_column_int64(st, 1),
+            .refused = (uint64_t)sqlite3_column_int64(st, 2),
+            .bytes = (uint64_t)sqlite3_column_int64(st, 3),
+        };
+    }
+    st_db__done(st);
+    if (!code && rc != SQLITE_DONE)
+        code = st_db__err(&s->d, rc, "counting the journal");
+    if (code) {
+        free(c);
+        return code;
+    }
+    *out = c;
+    *n = cnt;
+    return 0;
+}
+
 void st_journal_entries_free(st_journal_entry *e, size_t n)
 {
     if (!e)

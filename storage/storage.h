@@ -305,6 +305,16 @@ int st_journal_release(st_store *s);
 int st_journal_list(st_store *s, st_journal_entry **out, size_t *n);
 int st_journal_count(st_store *s, size_t *out, int state);
 void st_journal_entries_free(st_journal_entry *e, size_t n);   /* NULL-safe */
+/* What is left to upload, per folder (the entry's folder: a message's
+ * folder or move destination, a folder's parent), for status displays:
+ * one cheap grouped query. *out malloc'd (free()), by folder id. */
+typedef struct st_journal_folder_count {
+    st_id folder;         /* 0: entries without a folder */
+    uint64_t pending;     /* entries pending or taken */
+    uint64_t refused;     /* entries refused by the server (kept) */
+    uint64_t bytes;       /* PR_MESSAGE_SIZE of messages to PUT (new or changed) */
+} st_journal_folder_count;
+int st_journal_by_folder(st_store *s, st_journal_folder_count **out, size_t *n);
 
 /* ---- Change listeners ----
  * Called after a commit, on the committing thread, with no lock of ours held

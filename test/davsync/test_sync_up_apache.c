@@ -484,6 +484,20 @@ int main(void)
     ok(st_folder_move(s, torename, ipm, "Renamed", 0) == 0, "rename folder\n");
     ok(st_folder_delete(s, todelete, ST_RECURSIVE) == 0, "delete folder\n");
     ok(njournal(s, ST_JSTATE_PENDING) >= 11, "journal %zu\n", njournal(s, ST_JSTATE_PENDING));
+    {
+        st_journal_folder_count *fc = NULL;
+        size_t nf = 0, sum = 0;
+        uint64_t inbox_bytes = 0;
+        ok(st_journal_by_folder(s, &fc, &nf) == 0, "by folder: %s\n", st_error_last());
+        for (size_t i = 0; i < nf; i++) {
+            sum += fc[i].pending;
+            if (fc[i].folder == inbox)
+                inbox_bytes = fc[i].bytes;
+        }
+        ok(sum == njournal(s, ST_JSTATE_PENDING) && inbox_bytes > BIGLEN,
+           "pending per folder: %zu, Inbox %llu bytes\n", sum, (unsigned long long)inbox_bytes);
+        free(fc);
+    }
 
     rc = run_up(root, store, &c);
     ok(rc == 0, "up: %d %s\n", rc, st_error_last());
@@ -758,6 +772,28 @@ int main(void)
         ok(rc == 0 && c.new_items == 0 && c.changed == 0 && c.gets == 0,
            "down after bulk: new %llu changed %llu gets %llu\n", (unsigned long long)c.new_items,
            (unsigned long long)c.changed, (unsigned long long)c.gets);
+        /* All marked read: PROPPATCHes in parallel. */
+        st_id *ids = NULL;
+        size_t nb = 0;
+        st_message_list(s, &ids, &nb, bulk, 0);
+        st_store_begin(s);
+        for (size_t i = 0; i < nb; i++)
+            st_message_set_read(s, ids[i], 1, 0);
+        ok(st_store_commit(s) == 0 && nb == NBULK, "marked read %zu\n", nb);
+        t0 = st_os_time_ms();
+        rc = run_up(root, store, &c);
+        ms = st_os_time_ms() - t0;
+        ok(rc == 0 && c.up_done == NBULK, "read flags up: %d %llu\n", rc, (unsigned long long)c.up_done);
+        printf("read flags msgs/s: %.0f (%d PROPPATCHes in %llu ms)\n",
+               ms ? NBULK * 1000.0 / (double)ms : 0.0, NBULK, (unsigned long long)ms);
+        href = href_of(s, ids[NBULK / 2]);
+        ok(href && strcmp(dead_prop(href, DS_NS_HTTPMAIL, "read", "0", NULL), "1") == 0,
+           "read on the server\n");
+        free(href);
+        free(ids);
+        rc = run_down(root, store, &c);
+        ok(rc == 0 && c.flags == 0 && c.gets == 0, "down after flags: flags %llu gets %llu\n",
+           (unsigned long long)c.flags, (unsigned long long)c.gets);
     }
 
     st_store_close(s);
