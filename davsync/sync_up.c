@@ -1195,6 +1195,26 @@ static int move_into(up *u, const char *src, const char *coll, char **out)
     return code;
 }
 
+/* DELETE If-Match of the version we know. Gone already: done. Changed
+ * there: the server's version stays and comes down with the next
+ * down-sync (a conflict, without a local version to keep). */
+static int delete_item(up *u, const st_journal_entry *e, const char *href, const char *base,
+    st_id mid)
+{
+    char *ifm = NULL;
+    int code = strong_etag(u, href, base, &ifm);
+    if (!code) {
+        ds_http_request rq = { .method = DS_HTTP_DELETE, .url = href, .if_match = ifm };
+        code = http(u, &rq);
+    }
+    free(ifm);
+    if (!code || code == DS_ENOTFOUND)
+        return ack(u, e, NULL, NULL);
+    if (code == DS_EPRECOND)
+        return conflict(u, e, 0);
+    return failed(u, e, mid, code);
+}
+
 static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, const char *href,
     const char *base)
 {
@@ -1207,21 +1227,8 @@ static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, cons
         snprintf(u->why, sizeof u->why, "its folder is not on the server");
         return refuse(u, e, mid);
     }
-    if (where == WHERE_LOCAL) {
-        /* Into Outbox or Sync Issues: it leaves the server. */
-        char *ifm = NULL;
-        code = strong_etag(u, href, base, &ifm);
-        if (!code) {
-            ds_http_request rq = { .method = DS_HTTP_DELETE, .url = href, .if_match = ifm };
-            code = http(u, &rq);
-        }
-        free(ifm);
-        if (!code || code == DS_ENOTFOUND)
-            return ack(u, e, NULL, NULL);
-        if (code == DS_EPRECOND)
-            return conflict(u, e, 0);
-        return failed(u, e, mid, code);
-    }
+    if (where == WHERE_LOCAL)   /* into Outbox or Sync Issues: it leaves the server */
+        return delete_item(u, e, href, base, mid);
     if (ds_href_is_inside(href, coll) && !strchr(href + strlen(coll), '/')) {
         free(coll);   /* there already (moved back and forth) */
         return ack(u, e, NULL, NULL);
@@ -1264,18 +1271,7 @@ static int msg_delete(up *u, const st_journal_entry *e)
         return failed(u, e, 0, code);
     }
     free(tcoll);
-    char *ifm = NULL;
-    code = strong_etag(u, href, base, &ifm);
-    if (!code) {
-        ds_http_request rq = { .method = DS_HTTP_DELETE, .url = href, .if_match = ifm };
-        code = http(u, &rq);
-    }
-    free(ifm);
-    if (!code || code == DS_ENOTFOUND)
-        return ack(u, e, NULL, NULL);
-    if (code == DS_EPRECOND)   /* changed there: it comes back with the next down-sync */
-        return conflict(u, e, 0);
-    return failed(u, e, 0, code);
+    return delete_item(u, e, href, base, 0);
 }
 
 static int do_message(up *u, const st_journal_entry *e)

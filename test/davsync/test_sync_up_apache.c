@@ -208,32 +208,44 @@ static char *href_of(st_store *s, st_id mid)
     return href;
 }
 
+/* url is normalised already (the fixture's spelling). */
 static st_id by_href(st_store *s, const char *url)
 {
     st_id mid = 0;
-    char *norm = NULL;
-    ds_href_normalize(&norm, url);
-    int rc = st_message_find_by_href(s, &mid, norm);
-    ok(rc == 0, "find %s: %d %s\n", norm, rc, st_error_last());
-    free(norm);
+    ok(st_message_find_by_href(s, &mid, url) == 0, "find %s: %s\n", url, st_error_last());
     return mid;
+}
+
+static st_id new_folder(st_store *s, st_id parent, const char *name)
+{
+    st_id id = 0;
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_DISPLAY_NAME_W, name);
+    ok(st_folder_create(s, &id, parent, b, 0) == 0, "folder %s: %s\n", name, st_error_last());
+    st_bag_free(b);
+    return id;
 }
 
 static st_id child(st_store *s, st_id parent, const char *name)
 {
     st_id id = 0;
-    int rc = st_folder_find_by_name(s, &id, parent, name);
-    ok(rc == 0, "folder %s: %d %s\n", name, rc, st_error_last());
+    ok(st_folder_find_by_name(s, &id, parent, name) == 0, "folder %s: %s\n", name, st_error_last());
     return id;
 }
 
 static size_t nmsgs(st_store *s, st_id fid)
 {
-    st_id *ids = NULL;
-    size_t n = 0;
-    st_message_list(s, &ids, &n, fid, 0);
-    free(ids);
-    return n;
+    st_folder_counts fc = { 0 };
+    st_folder_counts_get(s, &fc, fid);
+    return fc.content;
+}
+
+static void set_subject(st_store *s, st_id mid, const char *subject)
+{
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_SUBJECT_W, subject);
+    ok(st_message_set_props(s, mid, b, NULL, 0, 0) == 0, "modify %s\n", subject);
+    st_bag_free(b);
 }
 
 static size_t njournal(st_store *s, int state)
@@ -460,10 +472,8 @@ int main(void)
     /* Local changes, as the provider makes them. */
     enum { BIGLEN = 200000 };
     st_id fresh = new_message(s, inbox, "Local new", BIGLEN, 9, 0);
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_SUBJECT_W, "a1 changed locally");
-    ok(st_message_set_props(s, a[1], b, NULL, 0, 0) == 0, "modify a1\n");
-    st_bag_free(b);
+    set_subject(s, a[1], "a1 changed locally");
+    st_bag *b;
     ok(st_message_set_read(s, a[2], 1, 0) == 0, "read a2\n");
     b = st_bag_new();
     st_bag_set_long(b, PR_FLAG_STATUS, 2);
@@ -471,13 +481,8 @@ int main(void)
     st_bag_free(b);
     ok(st_message_move(s, a[4], archive, 0) == 0, "move a4\n");
     ok(st_message_delete(s, a[5], 0) == 0, "delete a5\n");
-    st_id newf = 0, outbox = 0;
-    b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "New Folder \xC3\xA4");
-    ok(st_folder_create(s, &newf, ipm, b, 0) == 0, "new folder\n");
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Outbox");
-    ok(st_folder_create(s, &outbox, ipm, b, 0) == 0, "outbox\n");
-    st_bag_free(b);
+    st_id newf = new_folder(s, ipm, "New Folder \xC3\xA4");
+    st_id outbox = new_folder(s, ipm, "Outbox");
     st_id innew = new_message(s, newf, "In the new folder", 0, 0, 0);
     st_id hidden = new_message(s, inbox, "A view (associated)", 0, 0, ST_ASSOCIATED);
     st_id queued = new_message(s, outbox, "Waiting to be sent", 0, 0, 0);
@@ -588,10 +593,7 @@ int main(void)
         const char *other = "From: Carol <carol@example.com>\r\nSubject: a6 by the second client\r\n"
                             "Content-Type: text/plain\r\n\r\nChanged elsewhere, and longer.\r\n";
         ok(call(DS_HTTP_PUT, u_a[6], other, NULL, NULL) == 204, "second client PUT\n");
-        b = st_bag_new();
-        st_bag_set_str(b, PR_SUBJECT_W, "a6 changed here too");
-        ok(st_message_set_props(s, a[6], b, NULL, 0, 0) == 0, "modify a6\n");
-        st_bag_free(b);
+        set_subject(s, a[6], "a6 changed here too");
         rc = run_up(root, store, &c);
         ok(rc == 0 && c.up_conflicts == 1 && c.up_refused == 0, "conflict: %d %llu %llu %s\n", rc,
            (unsigned long long)c.up_conflicts, (unsigned long long)c.up_refused, st_error_last());
@@ -626,10 +628,7 @@ int main(void)
     /* ---- 3b. changed here, deleted there: ours goes up as a new item ---- */
     {
         ok(call(DS_HTTP_DELETE, u_a[2], NULL, NULL, NULL) == 204, "second client deletes a2\n");
-        b = st_bag_new();
-        st_bag_set_str(b, PR_SUBJECT_W, "a2 changed after its deletion");
-        ok(st_message_set_props(s, a[2], b, NULL, 0, 0) == 0, "modify a2\n");
-        st_bag_free(b);
+        set_subject(s, a[2], "a2 changed after its deletion");
         rc = run_up(root, store, &c);
         href = href_of(s, a[2]);
         body = NULL;
@@ -661,15 +660,12 @@ int main(void)
         free(href);
 
         /* A collection deleted by the second client: 409 for what goes in. */
-        st_id gone = child(s, ipm, "Gone"), subf = 0;
+        st_id gone = child(s, ipm, "Gone");
         u = fmt("%s%s", root, "Gone/");
         ok(call(DS_HTTP_DELETE, u, NULL, NULL, NULL) == 204, "second client deletes Gone/\n");
         free(u);
         st_id refused = new_message(s, gone, "Cannot go up", 0, 0, 0);
-        b = st_bag_new();
-        st_bag_set_str(b, PR_DISPLAY_NAME_W, "Sub");
-        ok(st_folder_create(s, &subf, gone, b, 0) == 0, "subfolder of Gone\n");
-        st_bag_free(b);
+        st_id subf = new_folder(s, gone, "Sub");
         new_message(s, subf, "Below a missing folder", 0, 0, 0);
         rc = run_up(root, store, &c);
         ok(rc == 0 && c.up_refused == 3 && c.up_conflicts == 0, "refusals: %d %llu %s\n", rc,
@@ -699,11 +695,7 @@ int main(void)
     /* ---- 4b. cancelled in the middle: nothing twice, nothing lost ---- */
     {
         enum { NCANCEL = 60 };
-        st_id cf = 0;
-        b = st_bag_new();
-        st_bag_set_str(b, PR_DISPLAY_NAME_W, "Cancelled");
-        ok(st_folder_create(s, &cf, ipm, b, 0) == 0, "folder Cancelled\n");
-        st_bag_free(b);
+        st_id cf = new_folder(s, ipm, "Cancelled");
         for (int i = 0; i < NCANCEL; i++)
             new_message(s, cf, "Cancel me", 0, 0, 0);
         size_t refused0 = njournal(s, ST_JSTATE_REFUSED);
@@ -733,11 +725,7 @@ int main(void)
     /* ---- 5. 2,000 local new messages ---- */
     {
         enum { NBULK = 2000 };
-        st_id bulk = 0;
-        b = st_bag_new();
-        st_bag_set_str(b, PR_DISPLAY_NAME_W, "Bulk");
-        ok(st_folder_create(s, &bulk, ipm, b, 0) == 0, "bulk folder\n");
-        st_bag_free(b);
+        st_id bulk = new_folder(s, ipm, "Bulk");
         char text[4096];
         memset(text, 'x', sizeof text - 1);
         text[sizeof text - 1] = 0;
