@@ -117,6 +117,7 @@ typedef struct up {
     struct job *jobs;   /* new items being uploaded in parallel */
     size_t njobs;
     int stop;           /* a job's result that stops the run */
+    int retake;         /* a collection moved: take the batch's rest again */
     char stop_why[512];
     uint64_t done, total;
 } up;
@@ -1400,6 +1401,11 @@ static int folder_move(up *u, const st_journal_entry *e)
             code = st_folder_sync_rebase(u->s->store, url, target);
             if (!code)
                 code = ack(u, e, NULL, NULL);
+            /* URLs below it changed: the rest of the batch and what this
+             * run remembers are stale. Take them again from the store. */
+            u->retake = 1;
+            for (size_t i = 0; i < MAX_REMEMBER; i++)
+                u->mem[i].obj = 0;
         }
     }
     free(url);
@@ -1493,7 +1499,7 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
             break;
         }
         size_t window = (size_t)s->max_connections * 2;
-        for (size_t i = 0; !code && i < n; i++) {
+        for (size_t i = 0; !code && !u.retake && i < n; i++) {
             u.why[0] = 0;
             u.status = 0;
             st_id mid = 0;
@@ -1531,6 +1537,10 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
         st_journal_entries_free(e, n);
         if (!code)
             code = flush_acks(&u);
+        if (!code && u.retake) {
+            u.retake = 0;
+            code = st_journal_release(s->store);
+        }
     }
     /* What was carried out before a stop is acknowledged all the same. */
     int fc = flush_acks(&u);

@@ -434,7 +434,8 @@ int main(void)
     }
     static const char *const items[] = { "Inbox/a1.eml", "Inbox/a2.eml", "Inbox/a3.eml",
                                          "Inbox/a4.eml", "Inbox/a5.eml", "Inbox/a6.eml",
-                                         "ToRename/r1.eml", "ToDelete/t1.eml" };
+                                         "ToRename/r1.eml", "ToRename/r2.eml",
+                                         "ToDelete/t1.eml" };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         char msg[512], *u = fmt("%s%s", root, items[i]);
         snprintf(msg, sizeof msg, "From: Alice <alice@example.com>\r\nTo: Bob <bob@example.com>\r\n"
@@ -446,7 +447,7 @@ int main(void)
     char *store = fmt("%s/up%s.sqlite", dir, NULL);
     ds_sync_counts c;
     int rc = run_down(root, store, &c);
-    ok(rc == 0 && c.new_items == 8, "down: %d new %llu %s\n", rc, (unsigned long long)c.new_items,
+    ok(rc == 0 && c.new_items == 9, "down: %d new %llu %s\n", rc, (unsigned long long)c.new_items,
        st_error_last());
 
     st_store *s = NULL;
@@ -468,6 +469,8 @@ int main(void)
     }
     char *u_r1 = fmt("%s%s", root, "ToRename/r1.eml");
     st_id r1 = by_href(s, u_r1);
+    char *u_r2 = fmt("%s%s", root, "ToRename/r2.eml");
+    st_id r2 = by_href(s, u_r2);
 
     /* Local changes, as the provider makes them. */
     enum { BIGLEN = 200000 };
@@ -487,6 +490,7 @@ int main(void)
     st_id hidden = new_message(s, inbox, "A view (associated)", 0, 0, ST_ASSOCIATED);
     st_id queued = new_message(s, outbox, "Waiting to be sent", 0, 0, 0);
     ok(st_folder_move(s, torename, ipm, "Renamed", 0) == 0, "rename folder\n");
+    ok(st_message_delete(s, r2, 0) == 0, "delete r2 after the rename\n");
     ok(st_folder_delete(s, todelete, ST_RECURSIVE) == 0, "delete folder\n");
     ok(njournal(s, ST_JSTATE_PENDING) >= 11, "journal %zu\n", njournal(s, ST_JSTATE_PENDING));
     {
@@ -548,6 +552,9 @@ int main(void)
     ok(call(DS_HTTP_HEAD, u_a[5], NULL, NULL, NULL) == 404 && call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200,
        "a5 moved to Deleted Items\n");
     free(u);
+    u = fmt("%s%s", root, "Deleted%20Items/r2.eml");
+    ok(call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200, "r2 moved to Deleted Items from the renamed folder\n");
+    free(u);
     href = href_of(s, innew);
     u = fmt("%s%s", root, "New%20Folder%20%C3%A4/");
     ok(href && strncmp(href, u, strlen(u)) == 0 && call(DS_HTTP_HEAD, href, NULL, NULL, NULL) == 200,
@@ -572,15 +579,15 @@ int main(void)
     ok(!href, "associated message stays local\n");
     free(href);
 
-    /* Down again: only a5 comes, into Deleted Items; then nothing. */
+    /* Down again: only a5 and r2 come, into Deleted Items; then nothing. */
     rc = run_down(root, store, &c);
-    ok(rc == 0 && c.new_items == 1 && c.changed == 0 && c.deleted == 0 && c.flags == 0 &&
+    ok(rc == 0 && c.new_items == 2 && c.changed == 0 && c.deleted == 0 && c.flags == 0 &&
        c.folders_created == 0 && c.folders_deleted == 0,
        "down after up: %d new %llu changed %llu deleted %llu flags %llu folders +%llu -%llu\n", rc,
        (unsigned long long)c.new_items, (unsigned long long)c.changed,
        (unsigned long long)c.deleted, (unsigned long long)c.flags,
        (unsigned long long)c.folders_created, (unsigned long long)c.folders_deleted);
-    ok(nmsgs(s, trash) == 1, "a5 in Deleted Items: %zu\n", nmsgs(s, trash));
+    ok(nmsgs(s, trash) == 2, "a5, r2 in Deleted Items: %zu\n", nmsgs(s, trash));
     rc = run_down(root, store, &c);
     ok(rc == 0 && c.new_items == 0 && c.changed == 0 && c.deleted == 0 && c.flags == 0 &&
        c.gets == 0, "second down changes nothing: new %llu changed %llu deleted %llu flags %llu"
@@ -788,6 +795,7 @@ int main(void)
     for (int i = 1; i <= 6; i++)
         free(u_a[i]);
     free(u_r1);
+    free(u_r2);
     free(store);
     free(root);
     free(top);
