@@ -5,20 +5,34 @@
  * Messages:
  *   new (or never uploaded)  PUT <collection>/<store GUID>-<id>.eml
  *                            If-None-Match: * (412: that resource is ours,
- *                            from an attempt whose answer was lost: adopted)
- *   changed                  PUT href If-Match: <strong ETag>
+ *                            from an attempt whose answer was lost: adopted,
+ *                            so a cut-off upload is never doubled)
+ *   changed                  PUT href If-Match: <strong ETag> (412 and the
+ *                            item still there: a conflict; gone: see below)
  *   read flag                PROPPATCH httpmail:read + proptag x10900003
  *                            (PR_FLAG_STATUS), the dead properties
  *                            sync_down.c reads; also sent after each PUT
+ *                            (a flag status change journals as a change)
  *   moved                    MOVE href -> <dest collection>/<same name>,
- *                            Overwrite: F (412: another name)
+ *                            Overwrite: F (412: another name); into a local
+ *                            folder (Outbox ...): DELETE If-Match
  *   deleted                  MOVE to the Deleted Items collection, or DELETE
  *                            If-Match when it was there already or there
- *                            is no Deleted Items collection
+ *                            is no Deleted Items collection (the journal has
+ *                            no mark for a hard delete: see the report)
+ *   associated (hidden)      never uploaded: acknowledged
  * Folders: created MKCOL (405, a collection of that name exists: adopted),
  * renamed/moved MOVE Overwrite: F then every URL below rebased
- * (st_folder_sync_rebase), deleted DELETE; a folder's own property changes
- * have no server form and are acknowledged.
+ * (st_folder_sync_rebase) and the rest of the batch taken again, deleted
+ * DELETE; a folder's own property changes have no server form.
+ *
+ * Order and speed: entries are carried out in journal order, except that
+ * uploads of new messages and read flags of distinct messages run in
+ * parallel, a window of 2 x connections (PUT -> HEAD -> PROPPATCH chains
+ * of callbacks); any other entry, or one for a message in flight, waits
+ * until the window is empty. Message acknowledgements are committed
+ * together (ACK_BATCH or budget_ms), folder ones at once (later entries
+ * read the folder's URL from the store).
  *
  * Identity: an entry's href/base ETag are those of the change's time; a
  * message that still exists is addressed by its current href and ETag
@@ -27,22 +41,26 @@
  *
  * ETags (PEERS.md pitfall 2): Apache's PUT answer has none, so a HEAD
  * follows each write and its ETag, weak or not, is recorded (the down-sync
- * counts W/"x" and "x" as one version). A weak or missing base is never
+ * counts W/"x" and "x" as one version); when that HEAD fails, "" is
+ * recorded so the down-sync looks again. A weak or missing base is never
  * sent as If-Match: the item's ETag is read again first (HEAD, waiting up
- * to ~2 s for Apache to make it strong); another version there is a
+ * to ~2.5 s for Apache to make it strong); another version there is a
  * conflict. Pseudo-ETags of servers without getetag are never sent.
  *
- * Outcomes: 2xx -> st_journal_ack (+ href/ETag). 412 on a conditional
- * write -> conflict: the local version is copied into Sync
- * Issues/Conflicts, a note goes to Sync Issues, the item's ETag is cleared
- * so the next down-sync replaces it with the server's, and the entry is
- * acknowledged. Other refusals (4xx, 507, a 207 on PUT, a message that
- * cannot be built as MIME) -> copy into Sync Issues/Local Failures, note,
+ * Outcomes. 2xx: st_journal_ack with href/ETag; a write that landed is
+ * acknowledged whatever the HEAD or PROPPATCH after it says, so it is never
+ * sent twice. 412 on a conditional write: a conflict: the local version is
+ * copied into Sync Issues/Conflicts, a note saying why goes to Sync Issues
+ * (a small IPM.Note, like Outlook's synchronization log), the item's ETag
+ * is cleared so the next down-sync replaces it with the server's, and the
+ * entry is acknowledged. A changed message gone from the server is
+ * uploaded again as a new item (nothing lost; counted as a conflict). Other
+ * refusals (4xx, 507, a 207 on PUT, a message that cannot be built as
+ * MIME): a copy into Sync Issues/Local Failures, a note, and
  * st_journal_refuse(reason): the entry stays, the down-sync leaves the item
- * alone. A modified message gone from the server (404) is uploaded again as
- * a new item (nothing is lost; counted as a conflict). Connection failures,
- * 5xx after the HTTP layer's retries, 401, cancellation and store errors
- * stop the run: taken entries go back to pending (st_journal_release).
+ * alone. Connection failures, 5xx after the HTTP layer's retries, 401,
+ * cancellation and store errors stop the run: what was done is
+ * acknowledged, the rest goes back to pending (st_journal_release).
  *
  * Local folders: Sync Issues (with Conflicts, Local Failures, Server
  * Failures) and Outbox directly under the IPM subtree, and anything
@@ -54,7 +72,9 @@
  * Bodies: built by convert/ from the store (msgload.c, attachment data read
  * from storage streams in slices) into a spool: memory up to
  * BODY_MEM_MAX, then a temporary file beside the store (removed at once),
- * sent as a streamed, rewindable request body.
+ * sent as a streamed, rewindable request body. (The builder pushes and
+ * curl pulls, so a body cannot go straight from one to the other without
+ * a thread; the spool bounds memory instead.)
  *
  * Never: drop a journal entry that was not carried out or settled as a
  * conflict, send a weak ETag as If-Match, follow a server href outside the
@@ -77,7 +97,7 @@
 
 #define BATCH 200
 #define BODY_MEM_MAX ((size_t)1 << 20)
-#define NAME_TRIES 8
+#define NAME_TRIES 8          /* names tried for a MOVE whose name is taken */
 #define WEAK_WAIT_MS 500
 #define WEAK_TRIES 5
 #define PSEUDO_ETAG "mapidav-lm:"
@@ -653,12 +673,17 @@ static const char *op_name(int op)
 
 static int refuse(up *u, const st_journal_entry *e, st_id mid)
 {
-    char what[128];
-    snprintf(what, sizeof what, "Change: %s of %s %llu", op_name(e->op),
-        e->kind == ST_JKIND_FOLDER ? "folder" : "message", (unsigned long long)e->obj);
+    char what[384], *name = NULL;
+    if (e->kind == ST_JKIND_FOLDER && ds_sync__folder_name(u->s, &name, e->obj) == 0)
+        snprintf(what, sizeof what, "Change: %s of folder \"%s\"", op_name(e->op), name);
+    else
+        snprintf(what, sizeof what, "Change: %s of %s %llu", op_name(e->op),
+            e->kind == ST_JKIND_FOLDER ? "folder" : "message", (unsigned long long)e->obj);
+    free(name);
     const char *reason = *u->why ? u->why : "refused by the server";
     ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s refused: %s", what, reason);
-    int code = e->kind == ST_JKIND_MESSAGE ? keep_local(u, mid, 0, what, reason) : 0;
+    /* A message is copied; for a folder the note alone says it. */
+    int code = keep_local(u, e->kind == ST_JKIND_MESSAGE ? mid : 0, 0, what, reason);
     if (!code)
         code = st_journal_refuse(u->s->store, e->seq, reason);
     if (!code) {
