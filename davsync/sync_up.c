@@ -18,8 +18,8 @@
  *                            folder (Outbox ...): DELETE If-Match
  *   deleted                  MOVE to the Deleted Items collection, or DELETE
  *                            If-Match when it was there already or there
- *                            is no Deleted Items collection (the journal has
- *                            no mark for a hard delete: see the report)
+ *                            is no Deleted Items collection
+ *   deleted for good         (ST_HARD_DELETE, ST_JOP_PURGE) DELETE If-Match
  *   associated (hidden)      never uploaded: acknowledged
  * Folders: created MKCOL (405, a collection of that name exists: adopted),
  * renamed/moved MOVE Overwrite: F then every URL below rebased
@@ -667,8 +667,8 @@ static int ack(up *u, const st_journal_entry *e, const char *href, const char *e
 static const char *op_name(int op)
 {
     static const char *const names[] = { "?", "create", "modify", "read flag", "move",
-        "delete", "rename" };
-    return op >= 1 && op <= 6 ? names[op] : names[0];
+        "delete", "rename", "hard delete" };
+    return op >= 1 && op <= 7 ? names[op] : names[0];
 }
 
 static int refuse(up *u, const st_journal_entry *e, st_id mid)
@@ -995,7 +995,7 @@ static void job_put(job *j)
 static int parallel_kind(up *u, const st_journal_entry *e, st_id *mid, char **coll)
 {
     *coll = NULL;
-    if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE)
+    if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE || e->op == ST_JOP_PURGE)
         return 0;
     st_id fid = 0;
     char *href = NULL;
@@ -1287,7 +1287,8 @@ static int msg_delete(up *u, const st_journal_entry *e)
     st_id trash = u->s->roles[DS_ROLE_DELETED];
     char *tcoll = NULL, *dst = NULL;
     int code = 0;
-    if (trash && e->folder != trash && folder_where(u, trash, &tcoll) == WHERE_SERVER &&
+    if (e->op == ST_JOP_DELETE && trash && e->folder != trash &&
+        folder_where(u, trash, &tcoll) == WHERE_SERVER &&
         !ds_href_is_inside(href, tcoll)) {
         code = move_into(u, href, tcoll, &dst);
         free(tcoll);
@@ -1302,7 +1303,7 @@ static int msg_delete(up *u, const st_journal_entry *e)
 
 static int do_message(up *u, const st_journal_entry *e)
 {
-    if (e->op == ST_JOP_DELETE)
+    if (e->op == ST_JOP_DELETE || e->op == ST_JOP_PURGE)
         return msg_delete(u, e);
     st_id fid = 0, mid = e->obj;
     int code = st_message_folder(u->s->store, &fid, mid);

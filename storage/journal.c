@@ -10,8 +10,8 @@
  *   create + move                   = create (in the new folder)
  *   move/rename + move/rename       = one move (from the first origin; a
  *                                     folder rename is a MOVE of its URL)
- *   create + ... + delete           = nothing (the server never saw it)
- *   anything else + delete          = delete (with the href and base ETag
+ *   create + ... + delete/purge     = nothing (the server never saw it)
+ *   anything else + delete/purge    = delete/purge (with the href and base ETag
  *                                     of the first dropped entry: where the
  *                                     server still has the object)
  * A refused entry (st_journal_refuse) stays with its reason; it blocks
@@ -172,7 +172,8 @@ int st_journal__record(st_store *s, int op, int kind, st_id obj, st_id folder,
             goto done;
         }
         break;
-    case ST_JOP_DELETE: {
+    case ST_JOP_DELETE:
+    case ST_JOP_PURGE: {
         int created = 0;
         for (size_t i = 0; i < n; i++)
             created |= p[i].op == ST_JOP_CREATE;
@@ -194,7 +195,7 @@ int st_journal__record(st_store *s, int op, int kind, st_id obj, st_id folder,
                     folder = (st_id)p[i].old_folder;
                     break;
                 }
-            code = insert_entry(s, ST_JOP_DELETE, kind, obj, folder, 0, p[0].href, p[0].etag);
+            code = insert_entry(s, op, kind, obj, folder, 0, p[0].href, p[0].etag);
             goto done;
         }
         break;
@@ -324,7 +325,7 @@ int st_journal_ack(st_store *s, int64_t seq, const char *href, const char *etag)
     }
     if (!code)
         code = exec_seq(s, "DELETE FROM journal WHERE seq = ?1 AND ?2 = ?2", seq, 0);
-    if (!code && op != ST_JOP_DELETE && (href || etag)) {
+    if (!code && op != ST_JOP_DELETE && op != ST_JOP_PURGE && (href || etag)) {
         st = st_db__prep(&s->d, kind == ST_JKIND_MESSAGE
             ? "UPDATE messages SET href = ifnull(?1, href), etag = ifnull(?2, etag) WHERE id = ?3"
             : "UPDATE folders SET url = ifnull(?1, url) WHERE id = ?3 AND ?2 IS ?2");

@@ -116,6 +116,9 @@ void st_store_set_busy_timeout(st_store *s, int ms);
 #define ST_FROM_SERVER   0x100u  /* sync side applying server state: not journaled */
 #define ST_ASSOCIATED    0x200u  /* message: associated (hidden) contents */
 #define ST_RECURSIVE     0x400u  /* folder delete: subfolders and contents too */
+#define ST_HARD_DELETE   0x800u  /* message delete: for good on the server too, not into
+                                    its Deleted Items (IMAPIFolder::DeleteMessages; a
+                                    plain delete is a move to Deleted Items there) */
 
 /* ---- Folders ----
  * Properties are kept as given, except these, which the store computes and
@@ -270,8 +273,9 @@ enum st_journal_op {
     ST_JOP_MODIFY = 2,    /* content changed: PUT If-Match */
     ST_JOP_READ = 3,      /* read flag only: PROPPATCH */
     ST_JOP_MOVE = 4,      /* moved: MOVE (folder_id = destination) */
-    ST_JOP_DELETE = 5,    /* deleted: DELETE If-Match */
-    ST_JOP_RENAME = 6     /* folder renamed: MOVE of the collection */
+    ST_JOP_DELETE = 5,    /* deleted: MOVE to Deleted Items, or DELETE If-Match there */
+    ST_JOP_RENAME = 6,    /* folder renamed: MOVE of the collection */
+    ST_JOP_PURGE = 7      /* message deleted for good (ST_HARD_DELETE): DELETE If-Match */
 };
 #define ST_JKIND_MESSAGE 0
 #define ST_JKIND_FOLDER 1

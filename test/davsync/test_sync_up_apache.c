@@ -434,6 +434,7 @@ int main(void)
     }
     static const char *const items[] = { "Inbox/a1.eml", "Inbox/a2.eml", "Inbox/a3.eml",
                                          "Inbox/a4.eml", "Inbox/a5.eml", "Inbox/a6.eml",
+                                         "Inbox/a7.eml",
                                          "ToRename/r1.eml", "ToRename/r2.eml",
                                          "ToDelete/t1.eml" };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
@@ -447,7 +448,7 @@ int main(void)
     char *store = fmt("%s/up%s.sqlite", dir, NULL);
     ds_sync_counts c;
     int rc = run_down(root, store, &c);
-    ok(rc == 0 && c.new_items == 9, "down: %d new %llu %s\n", rc, (unsigned long long)c.new_items,
+    ok(rc == 0 && c.new_items == 10, "down: %d new %llu %s\n", rc, (unsigned long long)c.new_items,
        st_error_last());
 
     st_store *s = NULL;
@@ -459,9 +460,9 @@ int main(void)
     st_id inbox = child(s, ipm, "Inbox"), archive = child(s, ipm, "Archive");
     st_id trash = child(s, ipm, "Deleted Items"), torename = child(s, ipm, "ToRename");
     st_id todelete = child(s, ipm, "ToDelete");
-    char *u_a[7];
-    st_id a[7];
-    for (int i = 1; i <= 6; i++) {
+    char *u_a[8];
+    st_id a[8];
+    for (int i = 1; i <= 7; i++) {
         char name[32];
         snprintf(name, sizeof name, "Inbox/a%d.eml", i);
         u_a[i] = fmt("%s%s", root, name);
@@ -484,6 +485,7 @@ int main(void)
     st_bag_free(b);
     ok(st_message_move(s, a[4], archive, 0) == 0, "move a4\n");
     ok(st_message_delete(s, a[5], 0) == 0, "delete a5\n");
+    ok(st_message_delete(s, a[7], ST_HARD_DELETE) == 0, "hard delete a7\n");
     st_id newf = new_folder(s, ipm, "New Folder \xC3\xA4");
     st_id outbox = new_folder(s, ipm, "Outbox");
     st_id innew = new_message(s, newf, "In the new folder", 0, 0, 0);
@@ -551,6 +553,10 @@ int main(void)
     u = fmt("%s%s", root, "Deleted%20Items/a5.eml");
     ok(call(DS_HTTP_HEAD, u_a[5], NULL, NULL, NULL) == 404 && call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200,
        "a5 moved to Deleted Items\n");
+    free(u);
+    u = fmt("%s%s", root, "Deleted%20Items/a7.eml");
+    ok(call(DS_HTTP_HEAD, u_a[7], NULL, NULL, NULL) == 404 && call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 404,
+       "a7 deleted for good\n");
     free(u);
     u = fmt("%s%s", root, "Deleted%20Items/r2.eml");
     ok(call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200, "r2 moved to Deleted Items from the renamed folder\n");
@@ -792,7 +798,7 @@ int main(void)
     }
 
     st_store_close(s);
-    for (int i = 1; i <= 6; i++)
+    for (int i = 1; i <= 7; i++)
         free(u_a[i]);
     free(u_r1);
     free(u_r2);
