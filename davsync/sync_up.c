@@ -441,10 +441,11 @@ static void body_free(body *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Message mid as MIME into b; with flags, *flags = its flags_xml(, 1).
+/* Message mid as MIME into b; with flags, *flags = its flags_xml(,
+ * only_if_set).
  * ST_ENOTFOUND: gone; BODY_LOCAL: an associated (hidden) message, which
  * has no server form and stays local; other errors: cannot build. */
-static int build_body(up *u, body *b, st_id mid, char **flags)
+static int build_body(up *u, body *b, st_id mid, char **flags, int only_if_set)
 {
     memset(b, 0, sizeof *b);
     b->base = st_store_path(u->s->store);
@@ -460,7 +461,7 @@ static int build_body(up *u, body *b, st_id mid, char **flags)
         cv_mime_writer w = { body_write, b };
         code = ds_msgload_build(l, NULL, &w);
         if (!code && flags)
-            code = flags_xml(flags, ds_msgload_message(l)->props, 1);
+            code = flags_xml(flags, ds_msgload_message(l)->props, only_if_set);
         if (code == 0 && b->f && fflush(b->f) != 0) {
             st_error_set("%s: cannot write the spool file", b->path);
             code = ST_ERROR;
@@ -833,7 +834,7 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
 {
     body b;
     char *flags = NULL;
-    int code = build_body(u, &b, mid, &flags);
+    int code = build_body(u, &b, mid, &flags, 1);
     if (code) {
         body_free(&b);
         return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
@@ -876,291 +877,14 @@ static int msg_create(up *u, const st_journal_entry *e, st_id mid, st_id fid)
     return code;
 }
 
-/* ---- new items in parallel ------------------------------------------------
- * Uploads of new messages (the bulk of a busy journal: mail filed in Sent
- * Items, drafts, copies) run a window of 2 x connections at a time, each a
- * chain of callbacks: PUT If-None-Match -> HEAD -> PROPPATCH when it has
- * flags to say. Only entries of distinct objects run together; any other
- * entry waits until the window is empty, so the journal's order holds for
- * everything that depends on it. Outcomes are settled in the main loop
- * (reap), as the sequential path would. */
-
-enum { JOB_NEW = 1, JOB_FLAGS = 2 };
-
-typedef struct job {
-    up *u;
-    int kind;           /* JOB_NEW: PUT, HEAD, PROPPATCH; JOB_FLAGS: PROPPATCH */
-    const st_journal_entry *e;  /* borrowed from the batch */
-    st_id mid;
-    char *coll;         /* the folder's collection */
-    char *url;          /* the resource being written */
-    char *etag;         /* from the HEAD */
-    char *flags;        /* PROPPATCH body, or NULL */
-    body b;
-    int finished;       /* the chain ended */
-    int code;           /* its result */
-    long status;
-    char why[256];
-    struct job *next;   /* in u->jobs */
-} job;
-
-static void job_free(job *j)
+/* The PUT If-Match of a change of mid at href failed with code. 412:
+ * a newer version there (a conflict), or none at all (If-Match on a
+ * missing resource fails too, RFC 9110 13.1.1; a HEAD tells). Deleted on
+ * the server, changed here: ours goes up again as a new item. */
+static int modify_failed(up *u, const st_journal_entry *e, st_id mid, const char *href,
+    int code)
 {
-    body_free(&j->b);
-    free(j->coll);
-    free(j->url);
-    free(j->etag);
-    free(j->flags);
-    free(j);
-}
-
-static void job_end(job *j, const ds_http_result *res, int code)
-{
-    /* ds_http_run returns only when its queue is empty: make it return now,
-     * so the window is refilled as each job ends. */
-    ds_http_wakeup(j->u->s->http);
-    j->finished = 1;
-    j->code = code;
-    j->status = res ? res->status : 0;
-    snprintf(j->why, sizeof j->why, "%s", code && res && res->error && *res->error ? res->error
-        : code ? st_error_last() : "");
-}
-
-/* Once the PUT succeeded, a job ends in success whatever follows (as
- * settle_write): the item is on the server and must not be sent again. */
-static void job_flags_done(void *arg, const ds_http_result *res)
-{
-    job *j = arg;
-    if (res->code)
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
-    job_end(j, res, 0);
-}
-
-static void job_head_done(void *arg, const ds_http_result *res)
-{
-    job *j = arg;
-    if (!res->code && res->etag && !(j->etag = st_strdup(res->etag))) {
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: out of memory", j->url);
-        job_end(j, res, 0);
-        return;
-    }
-    if (res->code || !j->flags) {
-        if (res->code)
-            ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
-        job_end(j, res, 0);
-        return;
-    }
-    ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
-        .body_len = strlen(j->flags), .done = job_flags_done, .done_arg = j };
-    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
-        job_end(j, NULL, 0);
-}
-
-static void job_put_done(void *arg, const ds_http_result *res)
-{
-    job *j = arg;
-    int code = res->code;
-    if (code == DS_EPRECOND) {   /* ours, from an earlier attempt (see new_name) */
-        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is there from an earlier attempt: adopted", j->url);
-        code = 0;
-    }
-    if (code) {
-        job_end(j, res, code);
-        return;
-    }
-    j->u->c->up_bytes += j->b.size;
-    ds_http_request rq = { .method = DS_HTTP_HEAD, .url = j->url, .done = job_head_done,
-        .done_arg = j };
-    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
-        job_end(j, NULL, 0);
-}
-
-static void job_put(job *j)
-{
-    free(j->url);
-    j->url = new_name(j->u, j->coll, j->mid);
-    int code = j->url ? body_rewind(&j->b) : ST_ERROR;
-    ds_http_request rq = { .method = DS_HTTP_PUT, .url = j->url, .content_type = "message/rfc822",
-        .if_none_match = "*", .read = body_read, .rewind = body_rewind, .read_arg = &j->b,
-        .upload_size = (int64_t)j->b.size, .done = job_put_done, .done_arg = j };
-    if (!code)
-        code = ds_http_submit(j->u->s->http, &rq, NULL);
-    if (code)
-        job_end(j, NULL, code);
-}
-
-/* JOB_NEW if e is a new message for a folder on the server (*mid, *coll
- * its collection), JOB_FLAGS for a read flag of a message on the server
- * (*coll its href); 0 if it takes the sequential path, <0 a store error. */
-static int parallel_kind(up *u, const st_journal_entry *e, st_id *mid, char **coll)
-{
-    *coll = NULL;
-    if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE || e->op == ST_JOP_PURGE)
-        return 0;
-    st_id fid = 0;
-    char *href = NULL;
-    int code = st_message_folder(u->s->store, &fid, e->obj);
-    if (code == ST_ENOTFOUND || (!code && !fid))
-        return 0;
-    if (!code)
-        code = st_message_server_get(u->s->store, e->obj, &href, NULL);
-    if (!code && href && *href && e->op == ST_JOP_READ &&
-        ds_href_is_inside(href, u->s->mail_url)) {
-        *mid = e->obj;
-        *coll = href;   /* the resource itself */
-        return JOB_FLAGS;
-    }
-    int fresh = !code && !(href && *href);
-    free(href);
-    if (code || !fresh)
-        return code;
-    int where = folder_where(u, fid, coll);
-    if (where != WHERE_SERVER) {
-        free(*coll);
-        *coll = NULL;
-        return where < 0 ? where : 0;
-    }
-    *mid = e->obj;
-    return JOB_NEW;
-}
-
-static int job_running(const up *u, st_id obj)
-{
-    for (const job *j = u->jobs; j; j = j->next)
-        if (j->mid == obj)
-            return 1;
-    return 0;
-}
-
-/* Settles finished jobs; the first stop code goes to u->stop. */
-static int reap(up *u)
-{
-    int code = 0;
-    for (job **pp = &u->jobs; *pp;) {
-        job *j = *pp;
-        if (!j->finished) {
-            pp = &j->next;
-            continue;
-        }
-        *pp = j->next;
-        u->njobs--;
-        int rc = 0;
-        if (!j->code && j->kind == JOB_FLAGS) {
-            rc = ack(u, j->e, NULL, NULL);
-        } else if (!j->code) {
-            rc = ack(u, j->e, j->url, j->etag ? j->etag : "");
-        } else {
-            u->status = j->status;
-            snprintf(u->why, sizeof u->why, "%s", j->why);
-            rc = j->code == DS_EPRECOND ? refuse(u, j->e, j->mid) : failed(u, j->e, j->mid, j->code);
-        }
-        if (rc && !u->stop) {
-            u->stop = rc;
-            snprintf(u->stop_why, sizeof u->stop_why, "%s", *u->why ? u->why : st_error_last());
-        }
-        if (rc && !code)
-            code = rc;
-        job_free(j);
-    }
-    return code;
-}
-
-/* Runs the window until at most `left` jobs are in flight. */
-static int run_jobs(up *u, size_t left)
-{
-    int code = 0;
-    while (!code && u->njobs > left) {
-        int rc = ds_http_run(u->s->http, 1000);
-        code = reap(u);
-        if (!code && rc)
-            code = rc;
-    }
-    if (code) {   /* stop: what is in flight ends cancelled, what finished is settled */
-        ds_http_cancel_all(u->s->http);
-        reap(u);
-    }
-    return code;
-}
-
-static void job_read_done(void *arg, const ds_http_result *res)
-{
-    job *j = arg;   /* gone there (404): the next down-sync removes it here */
-    job_end(j, res, res->code == DS_ENOTFOUND ? 0 : res->code);
-}
-
-/* A read flag: one PROPPATCH (j->url is the message's href). */
-static int job_start_flags(up *u, job *j)
-{
-    st_bag *b = NULL;
-    int code = st_message_get(u->s->store, &b, j->mid);
-    if (!code)
-        code = flags_xml(&j->flags, b, 0);
-    st_bag_free(b);
-    if (code) {
-        job_free(j);
-        return code;
-    }
-    j->next = u->jobs;
-    u->jobs = j;
-    u->njobs++;
-    ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
-        .body_len = strlen(j->flags), .done = job_read_done, .done_arg = j };
-    if (ds_http_submit(u->s->http, &rq, NULL) != 0)
-        job_end(j, NULL, ST_ERROR);
-    return 0;
-}
-
-static int job_start(up *u, const st_journal_entry *e, int kind, st_id mid, char *coll)
-{
-    job *j = calloc(1, sizeof *j);
-    if (!j) {
-        free(coll);
-        st_error_set("out of memory");
-        return ST_ERROR;
-    }
-    j->u = u;
-    j->kind = kind;
-    j->e = e;
-    j->mid = mid;
-    if (kind == JOB_FLAGS) {
-        j->url = coll;
-        return job_start_flags(u, j);
-    }
-    j->coll = coll;
-    int code = build_body(u, &j->b, mid, &j->flags);
-    if (code) {
-        job_free(j);
-        return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
-                                                          : refuse(u, e, mid);
-    }
-    j->next = u->jobs;
-    u->jobs = j;
-    u->njobs++;
-    job_put(j);
-    return 0;
-}
-
-static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
-    const char *href, const char *base)
-{
-    char *ifm = NULL;
-    int code = strong_etag(u, href, base, &ifm);
-    body b = { 0 };
-    if (!code) {
-        code = build_body(u, &b, mid, NULL);
-        if (code) {
-            body_free(&b);
-            free(ifm);
-            return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
-                                                              : refuse(u, e, mid);
-        }
-        code = put(u, href, &b, ifm, 0);
-    }
-    body_free(&b);
-    free(ifm);
     if (code == DS_EPRECOND) {
-        /* If-Match on a resource that is not there fails too (RFC 9110
-         * 13.1.1): tell a deletion from a newer version. */
         char *cur = NULL;
         char keep[sizeof u->why];
         memcpy(keep, u->why, sizeof keep);
@@ -1173,15 +897,38 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, st_id fid,
     }
     if (code == DS_EPRECOND)
         return conflict(u, e, mid);
-    if (code == DS_ENOTFOUND) {
-        /* Deleted on the server, changed here: ours goes up as a new item. */
-        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is gone on the server; the local change is"
-            " uploaded as a new item", href);
-        u->c->up_conflicts++;
-        return msg_create(u, e, mid, fid);
-    }
-    if (code)
+    if (code != DS_ENOTFOUND)
         return failed(u, e, mid, code);
+    ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is gone on the server; the local change is"
+        " uploaded as a new item", href);
+    u->c->up_conflicts++;
+    st_id fid = 0;
+    code = st_message_folder(u->s->store, &fid, mid);
+    if (code == ST_ENOTFOUND || (!code && !fid))
+        return ack(u, e, NULL, NULL);
+    return code ? code : msg_create(u, e, mid, fid);
+}
+
+static int msg_modify(up *u, const st_journal_entry *e, st_id mid, const char *href,
+    const char *base)
+{
+    char *ifm = NULL;
+    int code = strong_etag(u, href, base, &ifm);
+    body b = { 0 };
+    if (!code) {
+        code = build_body(u, &b, mid, NULL, 0);
+        if (code) {
+            body_free(&b);
+            free(ifm);
+            return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
+                                                              : refuse(u, e, mid);
+        }
+        code = put(u, href, &b, ifm, 0);
+    }
+    body_free(&b);
+    free(ifm);
+    if (code)
+        return modify_failed(u, e, mid, href, code);
     return settle_write(u, e, href, mid, NULL, 1);
 }
 
@@ -1321,7 +1068,7 @@ static int do_message(up *u, const st_journal_entry *e)
     } else if (!href || !*href) {
         code = msg_create(u, e, mid, fid);   /* never uploaded (or local until now) */
     } else if (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY) {
-        code = msg_modify(u, e, mid, fid, href, etag);
+        code = msg_modify(u, e, mid, href, etag);
     } else if (e->op == ST_JOP_READ) {
         code = msg_read(u, e, mid, href);
     } else if (e->op == ST_JOP_MOVE) {
@@ -1332,6 +1079,298 @@ static int do_message(up *u, const st_journal_entry *e)
     free(href);
     free(etag);
     return code;
+}
+
+/* ---- new items in parallel ------------------------------------------------
+ * Uploads of new messages (the bulk of a busy journal: mail filed in Sent
+ * Items, drafts, copies) run a window of 2 x connections at a time, each a
+ * chain of callbacks: PUT If-None-Match -> HEAD -> PROPPATCH when it has
+ * flags to say. Only entries of distinct objects run together; any other
+ * entry waits until the window is empty, so the journal's order holds for
+ * everything that depends on it. Outcomes are settled in the main loop
+ * (reap), as the sequential path would. */
+
+enum { JOB_NEW = 1, JOB_FLAGS = 2, JOB_MODIFY = 3 };
+
+typedef struct job {
+    up *u;
+    int kind;           /* JOB_NEW: PUT, HEAD, PROPPATCH when flags are set;
+                           JOB_MODIFY: PUT If-Match, HEAD, PROPPATCH;
+                           JOB_FLAGS: PROPPATCH */
+    char *base;         /* JOB_MODIFY: the strong ETag for If-Match */
+    const st_journal_entry *e;  /* borrowed from the batch */
+    st_id mid;
+    char *coll;         /* the folder's collection */
+    char *url;          /* the resource being written */
+    char *etag;         /* from the HEAD */
+    char *flags;        /* PROPPATCH body, or NULL */
+    body b;
+    int finished;       /* the chain ended */
+    int code;           /* its result */
+    long status;
+    char why[256];
+    struct job *next;   /* in u->jobs */
+} job;
+
+static void job_free(job *j)
+{
+    body_free(&j->b);
+    free(j->coll);
+    free(j->url);
+    free(j->etag);
+    free(j->flags);
+    free(j->base);
+    free(j);
+}
+
+static void job_end(job *j, const ds_http_result *res, int code)
+{
+    /* ds_http_run returns only when its queue is empty: make it return now,
+     * so the window is refilled as each job ends. */
+    ds_http_wakeup(j->u->s->http);
+    j->finished = 1;
+    j->code = code;
+    j->status = res ? res->status : 0;
+    snprintf(j->why, sizeof j->why, "%s", code && res && res->error && *res->error ? res->error
+        : code ? st_error_last() : "");
+}
+
+/* Once the PUT succeeded, a job ends in success whatever follows (as
+ * settle_write): the item is on the server and must not be sent again. */
+static void job_flags_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    if (res->code)
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
+    job_end(j, res, 0);
+}
+
+static void job_head_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    if (!res->code && res->etag && !(j->etag = st_strdup(res->etag))) {
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: out of memory", j->url);
+        job_end(j, res, 0);
+        return;
+    }
+    if (res->code || !j->flags) {
+        if (res->code)
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
+        job_end(j, res, 0);
+        return;
+    }
+    ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
+        .body_len = strlen(j->flags), .done = job_flags_done, .done_arg = j };
+    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, 0);
+}
+
+static void job_put_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    int code = res->code;
+    if (code == DS_EPRECOND && j->kind == JOB_NEW) {   /* ours, from before (see new_name) */
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is there from an earlier attempt: adopted", j->url);
+        code = 0;
+    }
+    if (code) {
+        job_end(j, res, code);
+        return;
+    }
+    j->u->c->up_bytes += j->b.size;
+    ds_http_request rq = { .method = DS_HTTP_HEAD, .url = j->url, .done = job_head_done,
+        .done_arg = j };
+    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, 0);
+}
+
+static void job_put(job *j)
+{
+    if (j->kind == JOB_NEW) {
+        free(j->url);
+        j->url = new_name(j->u, j->coll, j->mid);
+    }
+    int code = j->url ? body_rewind(&j->b) : ST_ERROR;
+    ds_http_request rq = { .method = DS_HTTP_PUT, .url = j->url, .content_type = "message/rfc822",
+        .if_none_match = j->kind == JOB_NEW ? "*" : NULL, .if_match = j->base, .read = body_read, .rewind = body_rewind, .read_arg = &j->b,
+        .upload_size = (int64_t)j->b.size, .done = job_put_done, .done_arg = j };
+    if (!code)
+        code = ds_http_submit(j->u->s->http, &rq, NULL);
+    if (code)
+        job_end(j, NULL, code);
+}
+
+/* JOB_NEW if e is a new message for a folder on the server (*mid, *coll
+ * its collection), JOB_FLAGS for a read flag of a message on the server
+ * (*coll its href), JOB_MODIFY for a change of one whose ETag is strong
+ * (*coll its href, *base the ETag); 0 if it takes the sequential path
+ * (weak ETags wait there), <0 a store error. */
+static int parallel_kind(up *u, const st_journal_entry *e, st_id *mid, char **coll,
+    char **base)
+{
+    *coll = NULL;
+    *base = NULL;
+    if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE || e->op == ST_JOP_PURGE)
+        return 0;
+    st_id fid = 0;
+    char *href = NULL;
+    int code = st_message_folder(u->s->store, &fid, e->obj);
+    if (code == ST_ENOTFOUND || (!code && !fid))
+        return 0;
+    if (!code)
+        code = st_message_server_get(u->s->store, e->obj, &href, NULL);
+    char *etag = NULL;
+    if (!code && href && *href && (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY))
+        code = st_message_server_get(u->s->store, e->obj, NULL, &etag);
+    if (!code && href && *href && ds_href_is_inside(href, u->s->mail_url)) {
+        int kind = e->op == ST_JOP_READ ? JOB_FLAGS
+            : (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY) && usable_etag(etag) &&
+              !ds_etag_is_weak(etag) ? JOB_MODIFY : 0;
+        if (kind) {
+            *mid = e->obj;
+            *coll = href;   /* the resource itself */
+            *base = etag;
+            return kind;
+        }
+    }
+    free(etag);
+    int fresh = !code && !(href && *href);
+    free(href);
+    if (code || !fresh)
+        return code;
+    int where = folder_where(u, fid, coll);
+    if (where != WHERE_SERVER) {
+        free(*coll);
+        *coll = NULL;
+        return where < 0 ? where : 0;
+    }
+    *mid = e->obj;
+    return JOB_NEW;
+}
+
+static int job_running(const up *u, st_id obj)
+{
+    for (const job *j = u->jobs; j; j = j->next)
+        if (j->mid == obj)
+            return 1;
+    return 0;
+}
+
+/* Settles finished jobs; the first stop code goes to u->stop. */
+static int reap(up *u)
+{
+    int code = 0;
+    for (job **pp = &u->jobs; *pp;) {
+        job *j = *pp;
+        if (!j->finished) {
+            pp = &j->next;
+            continue;
+        }
+        *pp = j->next;
+        u->njobs--;
+        int rc = 0;
+        if (!j->code && j->kind == JOB_FLAGS) {
+            rc = ack(u, j->e, NULL, NULL);
+        } else if (!j->code) {
+            rc = ack(u, j->e, j->url, j->etag ? j->etag : "");
+        } else {
+            u->status = j->status;
+            snprintf(u->why, sizeof u->why, "%s", j->why);
+            rc = j->kind == JOB_MODIFY && is_refusal(u, j->code)
+                ? modify_failed(u, j->e, j->mid, j->url, j->code)
+                : j->code == DS_EPRECOND ? refuse(u, j->e, j->mid)
+                : failed(u, j->e, j->mid, j->code);
+        }
+        if (rc && !u->stop) {
+            u->stop = rc;
+            snprintf(u->stop_why, sizeof u->stop_why, "%s", *u->why ? u->why : st_error_last());
+        }
+        if (rc && !code)
+            code = rc;
+        job_free(j);
+    }
+    return code;
+}
+
+/* Runs the window until at most `left` jobs are in flight. */
+static int run_jobs(up *u, size_t left)
+{
+    int code = 0;
+    while (!code && u->njobs > left) {
+        int rc = ds_http_run(u->s->http, 1000);
+        code = reap(u);
+        if (!code && rc)
+            code = rc;
+    }
+    if (code) {   /* stop: what is in flight ends cancelled, what finished is settled */
+        ds_http_cancel_all(u->s->http);
+        reap(u);
+    }
+    return code;
+}
+
+static void job_read_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;   /* gone there (404): the next down-sync removes it here */
+    job_end(j, res, res->code == DS_ENOTFOUND ? 0 : res->code);
+}
+
+/* A read flag: one PROPPATCH (j->url is the message's href). */
+static int job_start_flags(up *u, job *j)
+{
+    st_bag *b = NULL;
+    int code = st_message_get(u->s->store, &b, j->mid);
+    if (!code)
+        code = flags_xml(&j->flags, b, 0);
+    st_bag_free(b);
+    if (code) {
+        job_free(j);
+        return code;
+    }
+    j->next = u->jobs;
+    u->jobs = j;
+    u->njobs++;
+    ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = j->url, .body = j->flags,
+        .body_len = strlen(j->flags), .done = job_read_done, .done_arg = j };
+    if (ds_http_submit(u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, ST_ERROR);
+    return 0;
+}
+
+static int job_start(up *u, const st_journal_entry *e, int kind, st_id mid, char *coll,
+    char *base)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        free(coll);
+        free(base);
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    j->u = u;
+    j->kind = kind;
+    j->e = e;
+    j->mid = mid;
+    j->base = base;
+    if (kind == JOB_FLAGS) {
+        j->url = coll;
+        return job_start_flags(u, j);
+    }
+    if (kind == JOB_MODIFY)
+        j->url = coll;
+    else
+        j->coll = coll;
+    int code = build_body(u, &j->b, mid, &j->flags, kind == JOB_NEW);
+    if (code) {
+        job_free(j);
+        return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
+                                                          : refuse(u, e, mid);
+    }
+    j->next = u->jobs;
+    u->jobs = j;
+    u->njobs++;
+    job_put(j);
+    return 0;
 }
 
 /* ---- folders ------------------------------------------------------------------- */
@@ -1534,15 +1573,18 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
                 code = run_jobs(&u, 0);
             if (!code && waiting_ack(&u, e[i].obj))
                 code = flush_acks(&u);
-            int par = code ? 0 : parallel_kind(&u, &e[i], &mid, &coll);
+            char *base = NULL;
+            int par = code ? 0 : parallel_kind(&u, &e[i], &mid, &coll, &base);
             if (par < 0) {
                 code = par;
             } else if (par) {
                 code = run_jobs(&u, window - 1);
-                if (!code)
-                    code = job_start(&u, &e[i], par, mid, coll);
-                else
+                if (!code) {
+                    code = job_start(&u, &e[i], par, mid, coll, base);
+                } else {
                     free(coll);
+                    free(base);
+                }
             } else if (!code) {
                 code = run_jobs(&u, 0);
                 if (!code)

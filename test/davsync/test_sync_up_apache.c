@@ -795,6 +795,31 @@ int main(void)
         rc = run_down(root, store, &c);
         ok(rc == 0 && c.flags == 0 && c.gets == 0, "down after flags: flags %llu gets %llu\n",
            (unsigned long long)c.flags, (unsigned long long)c.gets);
+        /* All flagged: a change each (PUT If-Match, HEAD, PROPPATCH), in parallel. */
+        st_message_list(s, &ids, &nb, bulk, 0);
+        st_bag *fb = st_bag_new();
+        st_bag_set_long(fb, PR_FLAG_STATUS, 2);
+        st_store_begin(s);
+        for (size_t i = 0; i < nb; i++)
+            st_message_set_props(s, ids[i], fb, NULL, 0, 0);
+        ok(st_store_commit(s) == 0, "flagged %zu\n", nb);
+        st_bag_free(fb);
+        t0 = st_os_time_ms();
+        rc = run_up(root, store, &c);
+        ms = st_os_time_ms() - t0;
+        ok(rc == 0 && c.up_done == NBULK && c.up_conflicts == 0, "changes up: %d %llu %llu\n", rc,
+           (unsigned long long)c.up_done, (unsigned long long)c.up_conflicts);
+        printf("change msgs/s: %.0f (%d PUT If-Match + HEAD + PROPPATCH in %llu ms)\n",
+               ms ? NBULK * 1000.0 / (double)ms : 0.0, NBULK, (unsigned long long)ms);
+        href = href_of(s, ids[7]);
+        ok(href && strcmp(dead_prop(href, DS_NS_MAPI_PROPTAG, "x10900003", "0", NULL), "2") == 0,
+           "flag status on the server\n");
+        free(href);
+        free(ids);
+        rc = run_down(root, store, &c);
+        ok(rc == 0 && c.flags == 0 && c.gets == 0 && c.changed == 0,
+           "down after changes: flags %llu gets %llu\n", (unsigned long long)c.flags,
+           (unsigned long long)c.gets);
     }
 
     st_store_close(s);
