@@ -142,4 +142,22 @@ typedef struct cv_mime_build_options {
 int cv_mime_build(const cv_message *msg, const cv_mime_build_options *opts,
                   const cv_mime_writer *writer);
 
+/* ---- message/partial (mime_partial.c) ---- */
+
+typedef struct cv_mime_fragment {
+    const char *data;   /* one whole message/partial message */
+    size_t len;
+} cv_mime_fragment;
+
+#define CV_MIME_PARTIAL_MAX 1000   /* fragments joined at most */
+
+/*
+ * Joins the n message/partial fragments of one message (any order) into
+ * the message they were split from, as RFC 2046 5.2.2.1 says (*out
+ * malloc'd, NUL after *out_len bytes). CV_EPARSE when they are not all the
+ * fragments of one message (st_error_last() says what is missing, doubled
+ * or foreign), -1 out of memory.
+ */
+int cv_mime_partial_join(char **out, size_t *out_len, const cv_mime_fragment *frags, size_t n);
+
 #endif /* MAPIDAV_CONVERT_MIME_H */

@@ -16,6 +16,7 @@
  * 0 (SQLite may or may not have rolled back by itself after SQLITE_FULL or
  * SQLITE_IOERR; we check sqlite3_get_autocommit and finish the job).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -417,6 +418,72 @@ void st_db__rollback(st_db *d)
     rollback_outer(d);
 }
 
+/* "file:PATH?immutable=1" with PATH percent-encoded (Windows: '/' for '\\'
+ * and a '/' before the drive), for sqlite3_open_v2 with SQLITE_OPEN_URI.
+ * malloc'd, NULL when out of memory. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *u = malloc(n * 3 + 32), *o = u;
+    if (!u)
+        return NULL;
+    o += sprintf(o, "file:");
+#ifdef _WIN32
+    if (n >= 2 && path[1] == ':')
+        *o++ = '/';
+#endif
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        unsigned char c = *p;
+#ifdef _WIN32
+        if (c == '\\')
+            c = '/';
+#endif
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            strchr("-._~/:", c)) {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    strcpy(o, "?immutable=1");
+    return u;
+}
+
+/* A read-only open of a WAL file whose -shm cannot be created (read-only
+ * media) fails on the first read with SQLITE_CANTOPEN. Without a -wal file
+ * everything committed is in the main file, and nothing can write to it, so
+ * it is opened as immutable instead (no -shm, no locks). With a -wal file
+ * SQLite reads it through the existing -shm, or the open fails clearly. */
+static int reopen_immutable_if_needed(st_db *d, const char *path, int oflags)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(d->db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((rc & 0xff) != SQLITE_CANTOPEN)
+        return 0;
+    char wal[4096];
+    uint64_t size = 0;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (st_os_path_size(&size, wal) == 0)
+        return 0;   /* a WAL to read: leave the error to the caller's first read */
+    char *uri = immutable_uri(path);
+    if (!uri)
+        return ST_ERROR;
+    sqlite3_close_v2(d->db);
+    d->db = NULL;
+    rc = sqlite3_open_v2(uri, &d->db, oflags | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return st_db__err(d, rc, "opening on read-only media");
+    ST_LOG_INFO(ST_LOG_STORAGE, "%s: on read-only media, opened as immutable", path);
+    return 0;
+}
+
 int st_db__open(st_db *d, const char *path, int create, int readonly, int max_version)
 {
     memset(d, 0, sizeof *d);
@@ -441,6 +508,13 @@ int st_db__open(st_db *d, const char *path, int create, int readonly, int max_ve
         }
         st_db__close(d);
         return code;
+    }
+    if (readonly) {
+        int code = reopen_immutable_if_needed(d, path, oflags);
+        if (code) {
+            st_db__close(d);
+            return code;
+        }
     }
     if (!readonly && sqlite3_db_readonly(d->db, "main") == 1) {
         st_error_set("%s: the file is read-only (or on read-only media); open it read-only",

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "storage/os.h"
+#include "storage/props_int.h"
 #include "storage/storage_int.h"
 
 #define BLOB_VERSION 1
@@ -431,6 +432,82 @@ int st_propblob__decode(st_bag *bag, const void *data, size_t len)
     }
     if (r.p != r.end)
         return corrupt("trailing bytes");
+    return 0;
+}
+
+/* Steps over one encoded value of type t (bounds-checked like decoding). */
+static int skip_value(rd *r, uint32_t t)
+{
+    const uint8_t *p;
+    uint32_t len;
+    if (t & MV_FLAG) {
+        uint64_t n;
+        if (get_varint(r, &n))
+            return ST_ECORRUPT;
+        if (n > (uint64_t)(r->end - r->p) / elem_min(t))
+            return corrupt("count past the end");
+        for (uint64_t i = 0; i < n; i++) {
+            int code = skip_value(r, t & ~(uint32_t)MV_FLAG);
+            if (code)
+                return code;
+        }
+        return 0;
+    }
+    size_t fixed;
+    switch (t) {
+    case PT_OBJECT: fixed = 0; break;
+    case PT_BOOLEAN: fixed = 1; break;
+    case PT_I2: fixed = 2; break;
+    case PT_LONG: case PT_ERROR: case PT_R4: fixed = 4; break;
+    case PT_DOUBLE: case PT_APPTIME: case PT_CURRENCY: case PT_I8: case PT_SYSTIME: fixed = 8; break;
+    case PT_CLSID: fixed = 16; break;
+    case PT_STRING8: case PT_UNICODE: case PT_BINARY: case PT_SVREID: case PT_SRESTRICT:
+    case PT_ACTIONS:
+        return get_bytes(r, &p, &len);
+    default:
+        return corrupt("unknown property type");
+    }
+    if ((size_t)(r->end - r->p) < fixed)
+        return corrupt("truncated value");
+    r->p += fixed;
+    return 0;
+}
+
+int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *found,
+    const uint8_t **val, const uint8_t **val_end)
+{
+    const uint8_t *b = data;
+    if (len < 9 || b[0] != 'S' || b[1] != 'B')
+        return corrupt("bad header");
+    if (b[2] != BLOB_VERSION)
+        return corrupt("unknown version");
+    rd r = { b + 4, b + len - 4 };
+    uint64_t n;
+    if (get_varint(&r, &n))
+        return ST_ECORRUPT;
+    if (n > (uint64_t)(r.end - r.p) / 4)
+        return corrupt("count past the end");
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t t;
+        if (get_u64(&r, &t, 4))
+            return ST_ECORRUPT;
+        uint32_t type = PROP_TYPE((uint32_t)t);
+        if (!st_proptype_valid(type & ~(uint32_t)MV_INSTANCE))
+            return corrupt("bad property tag");
+        const uint8_t *start = r.p;
+        int code = skip_value(&r, type);
+        if (code)
+            return code;
+        /* ids are unique in a blob (it is written from a bag) */
+        if (PROP_ID((uint32_t)t) == PROP_ID(tag)) {
+            if (!st__type_compatible(PROP_TYPE(tag), type))
+                return 0;
+            *found = (uint32_t)t;
+            *val = start;
+            *val_end = r.p;
+            return 1;
+        }
+    }
     return 0;
 }
 

@@ -10,11 +10,13 @@
  * Never: allocate, keep state, or depend on the C locale (no sscanf, no
  * isxdigit: ASCII only).
  */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "storage/error.h"
+#include "storage/os.h"
 #include "storage/props_guids.h"
 #include "storage/props_tags.h"
 #include "storage/strutil.h"
@@ -478,4 +480,19 @@ const st_named_prop_info *st_named_prop_by_name(const st_guid *set, const char *
 const st_named_prop_info *st_named_prop_at(size_t i)
 {
     return i < N_NAMED ? &named[i] : NULL;
+}
+
+void st_guid_new(st_guid *g, const char *salt)
+{
+    static _Atomic uint64_t counter;   /* two calls in one tick still differ */
+    uint64_t a = st_os_time_filetime() ^ (st_os_pid() << 32) ^ (uint64_t)(uintptr_t)g;
+    uint64_t b = (st_os_time_ms() + ++counter) * 0x9E3779B97F4A7C15ull;
+    for (const char *p = salt ? salt : ""; *p; p++)
+        b = (b ^ (uint8_t)*p) * 0x100000001B3ull;
+    g->data1 = (uint32_t)a;
+    g->data2 = (uint16_t)(a >> 32);
+    g->data3 = (uint16_t)(((a >> 48) & 0x0FFF) | 0x4000);
+    for (int i = 0; i < 8; i++)
+        g->data4[i] = (uint8_t)(b >> (8 * i));
+    g->data4[0] = (uint8_t)((g->data4[0] & 0x3F) | 0x80);
 }

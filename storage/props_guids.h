@@ -56,6 +56,11 @@ extern const st_guid ST_PSETID_XmlExtractedEntities; /* {23239608-685D-4732-9C55
 /* 1 if a and b are the same GUID, else 0. */
 int st_guid_equal(const st_guid *a, const st_guid *b);
 
+/* A fresh version-4-style GUID for a new store or account: the clock, the
+ * process and salt (e.g. a path) mixed. Unique enough to name files; not a
+ * secret or a security token. */
+void st_guid_new(st_guid *out, const char *salt);
+
 /* Writes g as "{00062002-0000-0000-C000-000000000046}" (upper case, braces,
  * NUL-terminated) into out and returns out. */
 char *st_guid_to_string(char out[ST_GUID_STRING_SIZE], const st_guid *g);

@@ -242,6 +242,9 @@ int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach
 int st_stream_read(st_stream *r, void *buf, size_t len, size_t *got);
 int st_stream_seek(st_stream *r, uint64_t pos);
 uint64_t st_stream_size(const st_stream *r);
+/* The property's tag with its stored type (a reader opened with any type
+ * under the same id). */
+uint32_t st_stream_tag(const st_stream *st);
 void st_stream_close(st_stream *st);   /* abort a writer / close a reader; NULL-safe */
 
 /* ---- Transactions ----
@@ -362,6 +365,35 @@ int st_store_index_pending(st_store *s, unsigned budget_ms, size_t *left);
  * stream references, embedded links, decodable property blobs). 0 when
  * sound; ST_ECORRUPT with the findings in *report (malloc'd, may be NULL). */
 int st_store_check(st_store *s, char **report);
+/* A damaged store replaced without losing unsent work (rebuild.c): the
+ * changes the journal holds (and the messages they name, whole) are copied
+ * to "<path>.recovered-<time>.sqlite", the damaged file is renamed to
+ * "<path>.damaged-<time>" (never deleted), and a fresh empty store with the
+ * same GUID takes its place, to be filled by the next sync; then
+ * st_store_restore makes those changes again, as local changes. Without
+ * ST_REBUILD_FORCE a journal that cannot be read stops it (nothing
+ * changed); with it the file is set aside anyway (report.journal_lost). */
+#define ST_REBUILD_FORCE 0x1u
+typedef struct st_rebuild_report {
+    uint64_t entries;     /* journal entries kept */
+    uint64_t messages;    /* messages copied whole */
+    uint64_t unreadable;  /* messages or folders that could not be read (logged) */
+    int journal_lost;     /* forced past an unreadable journal */
+    char *export_path;    /* the recovered file, or NULL when there was nothing */
+    char *damaged_path;   /* where the damaged file went */
+} st_rebuild_report;
+int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
+    st_rebuild_report *out);
+void st_rebuild_report_clear(st_rebuild_report *r);   /* NULL-safe */
+typedef struct st_restore_report {
+    uint64_t restored;    /* changes made again */
+    uint64_t skipped;     /* messages that were unreadable at the rebuild */
+    uint64_t failed;      /* changes that could not be made (logged) */
+} st_restore_report;
+/* Makes the changes kept by st_store_rebuild again in s (after s has been
+ * synced down), in their order, journaled as local changes. */
+int st_store_restore(st_store *s, const char *export_path, st_restore_report *out);
+
 /* Frees up to max_pages (0: all) free pages (incremental vacuum) and drops
  * orphan streams. */
 int st_store_compact(st_store *s, uint32_t max_pages);

@@ -298,7 +298,7 @@ int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach
     r->tag = tag;
     r->buf_seq = -1;
     sqlite3_stmt *st = st_db__prep(&s->d,
-        "SELECT id, size FROM streams WHERE message_id = ? AND ifnull(attach_id, 0) = ?"
+        "SELECT id, size, tag FROM streams WHERE message_id = ? AND ifnull(attach_id, 0) = ?"
         " AND (tag >> 16) = ? AND state = 1");
     if (!st) {
         free(r);
@@ -311,6 +311,7 @@ int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach
     if (rc == SQLITE_ROW) {
         r->sid = sqlite3_column_int64(st, 0);
         r->size = (uint64_t)sqlite3_column_int64(st, 1);
+        r->tag = (uint32_t)sqlite3_column_int64(st, 2);   /* with its real type */
     }
     st_db__done(st);
     if (rc == SQLITE_ROW) {
@@ -322,6 +323,8 @@ int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach
     code = attach_num == ST_NO_ATTACH ? st_message_get(s, &bag, mid)
                                       : st_attach_get(s, &bag, mid, attach_num);
     const st_value *v = code ? NULL : st_bag_get(bag, tag);
+    if (v)
+        r->tag = v->tag;
     if (!code && !v) {
         st_error_set("%s: message %llu has no property 0x%08X", s->d.path,
             (unsigned long long)mid, (unsigned)tag);
@@ -432,6 +435,11 @@ int st_stream_seek(st_stream *r, uint64_t pos)
     }
     r->pos = pos > r->size ? r->size : pos;
     return 0;
+}
+
+uint32_t st_stream_tag(const st_stream *st)
+{
+    return st->tag;
 }
 
 uint64_t st_stream_size(const st_stream *r)

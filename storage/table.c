@@ -703,8 +703,11 @@ int st_table_seek(st_table *t, st_bookmark origin, long rows, long *sought)
         return from == &t->cur ? 0 : st_tpos__copy(&t->cur, from, t->q.n_keys);
     if (st_table__categorized(t)) {
         if (rows < 0) {
-            st_error_set("table: seeking backward in a categorized table is not supported yet");
-            return ST_ELIMIT;
+            long moved = 0;
+            code = st_table__c_seek_back(t, from, -rows, &moved);
+            if (!code && sought)
+                *sought = moved;
+            return code;
         }
         code = st_tpos__copy(&res, from, t->q.n_keys);
         long moved = 0;
@@ -868,13 +871,8 @@ int st_table_find_row(st_table *t, const st_restriction *r, st_bookmark origin,
     }
     if (t->hier)
         return r ? st_table__h_find(t, r, from, (flags & DIR_BACKWARD) != 0) : ST_ERROR;
-    if (st_table__categorized(t)) {
-        if (flags & DIR_BACKWARD) {
-            st_error_set("table: FindRow backward in a categorized table is not supported yet");
-            return ST_ELIMIT;
-        }
-        return r ? st_table__c_find(t, r, from) : ST_ERROR;
-    }
+    if (st_table__categorized(t))
+        return r ? st_table__c_find(t, r, from, (flags & DIR_BACKWARD) != 0) : ST_ERROR;
     int back = (flags & DIR_BACKWARD) != 0;
     if ((!back && from->mode == POS_END) || (back && from->mode == POS_BEGIN))
         return ST_ENOTFOUND;

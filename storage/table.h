@@ -109,10 +109,10 @@ int st_table_find_row(st_table *t, const st_restriction *r, st_bookmark origin,
 
 /* ---- Categories (a categorized sort) ----
  * Header rows have instance keys of their own (top bit set), stable for the
- * table's life. In a categorized table QueryRows backward, seeks backward
- * and FindRow backward give ST_ELIMIT in this version; forward reads, seeks
- * forward, SeekRowApprox, positions, counts, bookmarks and FindRow forward
- * (over leaf rows, evaluated per row) work. */
+ * table's life. Every table operation works on a categorized table; FindRow
+ * evaluates leaf rows one by one, and backward reads, seeks and FindRow
+ * count positions from the beginning (a walk of the visible rows up to the
+ * cursor), so they cost in proportion to the cursor's position. */
 /* ExpandRow / CollapseRow of the header with instance key `key`; *n gets
  * the number of rows that appeared / disappeared. ST_ENOTFOUND: no such
  * header. */

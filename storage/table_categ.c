@@ -542,46 +542,20 @@ static int leaf_row(st_table *t, st_row *out, const cdesc *d)
     return code;
 }
 
-int st_table__c_query(st_table *t, st_row **out, size_t *n, long count, unsigned flags)
+/* The rows of the first k descriptors of w. */
+static int build_rows(st_table *t, walk *w, size_t k, st_row **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    if (count < 0) {
-        st_error_set("table: reading backward in a categorized table is not supported yet");
-        return ST_ELIMIT;
-    }
-    if (count == 0 || t->cur.mode == POS_END)
-        return 0;
-    if (count > 100000)
-        count = 100000;
-    walk w;
-    int code = walk_from(t, &w, &t->cur, (size_t)count + 1);
-    if (code)
-        return code;
-    size_t k = w.n < (size_t)count ? w.n : (size_t)count;
     st_row *rows = calloc(k ? k : 1, sizeof *rows);
     size_t made = 0;
-    if (!rows)
-        code = ST_ERROR;
+    int code = rows ? 0 : ST_ERROR;
     for (size_t i = 0; !code && i < k; i++) {
-        code = w.d[i].p.level ? header_row(t, &rows[made], &w.d[i])
-                              : leaf_row(t, &rows[made], &w.d[i]);
+        code = w->d[i].p.level ? header_row(t, &rows[made], &w->d[i])
+                               : leaf_row(t, &rows[made], &w->d[i]);
         if (code == ST_ENOTFOUND)   /* deleted meanwhile */
             code = 0;
-        else if (!code)
-            made++;
         else
-            made++;   /* partly built: freed below */
+            made++;   /* built, or partly built: freed below */
     }
-    if (!code && !(flags & TBL_NOADVANCE)) {
-        st_tpos__clear(&t->cur);
-        if (w.n > (size_t)count) {
-            t->cur = w.d[count].p;
-            memset(&w.d[count].p, 0, sizeof w.d[count].p);
-        } else
-            t->cur.mode = POS_END;
-    }
-    walk_free(&w);
     if (code) {
         st_rows_free(rows, made);
         if (code == ST_ERROR)
@@ -590,6 +564,84 @@ int st_table__c_query(st_table *t, st_row **out, size_t *n, long count, unsigned
     }
     *out = rows;
     *n = made;
+    return 0;
+}
+
+/* Backward moves: the position k rows before pos (or the beginning), and
+ * how many rows that is. Positions in a categorized table are counted from
+ * the beginning (st_table__c_index), so this costs a walk to pos. */
+static int back_start(st_table *t, const st_tpos *pos, long k, st_tpos *start, long *moved)
+{
+    uint32_t idx = 0;
+    int code = st_table__c_index(t, &idx, pos);
+    if (code)
+        return code;
+    long s = (long)idx > k ? (long)idx - k : 0;
+    *moved = (long)idx - s;
+    memset(start, 0, sizeof *start);
+    start->mode = POS_BEGIN;
+    long got = 0;
+    code = st_table__c_advance(t, start, s, &got);
+    if (code)
+        st_tpos__clear(start);
+    return code;
+}
+
+int st_table__c_query(st_table *t, st_row **out, size_t *n, long count, unsigned flags)
+{
+    *out = NULL;
+    *n = 0;
+    if (count == 0)
+        return 0;
+    int back = count < 0;
+    long want = back ? -count : count;
+    if (want > 100000)
+        want = 100000;
+    st_tpos start = { 0 };
+    long avail = want;
+    int code = 0;
+    if (back) {
+        if (t->cur.mode == POS_BEGIN)
+            return 0;
+        code = back_start(t, &t->cur, want, &start, &avail);
+        if (code)
+            return code;
+    } else if (t->cur.mode == POS_END) {
+        return 0;
+    }
+    walk w;
+    code = walk_from(t, &w, back ? &start : &t->cur, (size_t)avail + (back ? 0 : 1));
+    if (code) {
+        st_tpos__clear(&start);
+        return code;
+    }
+    size_t k = w.n < (size_t)avail ? w.n : (size_t)avail;
+    code = build_rows(t, &w, k, out, n);
+    if (!code && !(flags & TBL_NOADVANCE)) {
+        st_tpos__clear(&t->cur);
+        if (back) {   /* the cursor stands before the first row read */
+            t->cur = start;
+            memset(&start, 0, sizeof start);
+        } else if (w.n > (size_t)avail) {
+            t->cur = w.d[avail].p;
+            memset(&w.d[avail].p, 0, sizeof w.d[avail].p);
+        } else
+            t->cur.mode = POS_END;
+    }
+    st_tpos__clear(&start);
+    walk_free(&w);
+    return code;
+}
+
+int st_table__c_seek_back(st_table *t, const st_tpos *from, long rows, long *moved)
+{
+    st_tpos start;
+    int code = back_start(t, from, rows, &start, moved);
+    if (code)
+        return code;
+    *moved = -*moved;
+    st_tpos__clear(&t->cur);
+    t->cur = start;
     return 0;
 }
 
@@ -965,39 +1017,59 @@ int st_table_collapse_state_set(st_table *t, st_bookmark *out, const uint8_t *st
     return code;
 }
 
-int st_table__c_find(st_table *t, const st_restriction *r, const st_tpos *from)
+/* 1 when row descriptor d is a leaf matching r, 0 when not, <0 error. */
+static int leaf_matches(st_table *t, const st_restriction *r, const cdesc *d)
 {
-    st_tpos at = { 0 };
-    int code = st_tpos__copy(&at, from, t->q.n_keys);
-    while (!code && at.mode != POS_END) {
+    if (d->p.level)
+        return 0;   /* header rows carry no message properties to match */
+    st_bag *bag = NULL;
+    int code = st_message_get(t->s, &bag, (st_id)d->p.id);
+    if (code == ST_ENOTFOUND)
+        return 0;
+    if (code)
+        return code;
+    int m = st_res_eval(r, bag, NULL);
+    st_bag_free(bag);
+    return m < 0 ? ST_ERROR : m > 0;
+}
+
+/* Forward: the first matching leaf from `from` on. Backward: the last one
+ * before `from` (a walk from the beginning up to it, remembering the last
+ * match). The cursor goes to it. */
+int st_table__c_find(st_table *t, const st_restriction *r, const st_tpos *from, int backward)
+{
+    st_tpos at = { 0 }, found = { 0 };
+    uint32_t stop = UINT32_MAX, idx = 0;
+    int code = 0, have = 0;
+    if (backward) {
+        code = st_table__c_index(t, &stop, from);
+        at.mode = POS_BEGIN;
+    } else
+        code = st_tpos__copy(&at, from, t->q.n_keys);
+    while (!code && at.mode != POS_END && idx < stop) {
         walk w;
         code = walk_from(t, &w, &at, 1001);
         if (code)
             break;
         size_t lim = w.n > 1000 ? 1000 : w.n;
-        for (size_t i = 0; !code && i < lim; i++) {
-            if (w.d[i].p.level)
-                continue;   /* header rows carry no message properties to match */
-            st_bag *bag = NULL;
-            code = st_message_get(t->s, &bag, (st_id)w.d[i].p.id);
-            if (code == ST_ENOTFOUND) {
-                code = 0;
-                continue;
-            }
-            int m = code ? 0 : st_res_eval(r, bag, NULL);
-            st_bag_free(bag);
-            if (m < 0)
-                code = ST_ERROR;
-            if (m > 0) {
-                st_tpos__clear(&t->cur);
-                t->cur = w.d[i].p;
+        for (size_t i = 0; !code && i < lim && idx < stop; i++, idx++) {
+            int m = leaf_matches(t, r, &w.d[i]);
+            if (m < 0) {
+                code = m;
+            } else if (m) {
+                st_tpos__clear(&found);
+                found = w.d[i].p;
                 memset(&w.d[i].p, 0, sizeof w.d[i].p);
-                walk_free(&w);
-                st_tpos__clear(&at);
-                return 0;
+                have = 1;
+                if (!backward)
+                    break;
             }
         }
         st_tpos__clear(&at);
+        if (!code && have && !backward) {
+            walk_free(&w);
+            break;
+        }
         if (!code && w.n > 1000) {
             at = w.d[1000].p;
             memset(&w.d[1000].p, 0, sizeof w.d[1000].p);
@@ -1006,6 +1078,12 @@ int st_table__c_find(st_table *t, const st_restriction *r, const st_tpos *from)
         walk_free(&w);
     }
     st_tpos__clear(&at);
+    if (!code && have) {
+        st_tpos__clear(&t->cur);
+        t->cur = found;
+        return 0;
+    }
+    st_tpos__clear(&found);
     if (!code) {
         st_error_set("table: no row matches");
         code = ST_ENOTFOUND;

@@ -148,8 +148,12 @@ int st_table__c_count(st_table *t, uint32_t *out);
 int st_table__c_advance(st_table *t, st_tpos *pos, long rows, long *moved);
 int st_table__c_index(st_table *t, uint32_t *out, const st_tpos *pos);
 void st_table__c_reset(st_table *t);
-/* FindRow forward from from among the leaf rows (st_res_eval per row). */
-int st_table__c_find(st_table *t, const st_restriction *r, const st_tpos *from);
+/* The cursor := rows (> 0) before from, or the beginning; *moved gets
+ * -(rows moved). */
+int st_table__c_seek_back(st_table *t, const st_tpos *from, long rows, long *moved);
+/* FindRow among the leaf rows (st_res_eval per row): forward from `from`,
+ * or backward (the last match before it). */
+int st_table__c_find(st_table *t, const st_restriction *r, const st_tpos *from, int backward);
 /* Shared by table.c and table_categ.c */
 void st_table__not_found(st_value *v, uint32_t tag);
 

@@ -181,7 +181,62 @@ static void result_value(sqlite3_context *ctx, const st_value *v)
     }
 }
 
-/* st_prop(props, tag): the value of tag (st_bag_get rules) in the blob. */
+/* Little-endian n-byte integer at p. */
+static uint64_t le(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* A scalar value straight from its encoded bytes (st_propblob__find): 1
+ * when done, 0 when the type needs the full decoder. */
+static int result_encoded(sqlite3_context *ctx, uint32_t tag, const uint8_t *p,
+    const uint8_t *end)
+{
+    uint64_t u;
+    double d;
+    switch (PROP_TYPE(tag)) {
+    case PT_I2: sqlite3_result_int(ctx, (int16_t)(uint16_t)le(p, 2)); return 1;
+    case PT_LONG: sqlite3_result_int(ctx, (int32_t)(uint32_t)le(p, 4)); return 1;
+    case PT_BOOLEAN: sqlite3_result_int(ctx, p[0] != 0); return 1;
+    case PT_I8: case PT_CURRENCY: case PT_SYSTIME:
+        sqlite3_result_int64(ctx, (sqlite3_int64)le(p, 8));
+        return 1;
+    case PT_DOUBLE: case PT_APPTIME:
+        u = le(p, 8);
+        memcpy(&d, &u, 8);
+        sqlite3_result_double(ctx, d);
+        return 1;
+    case PT_UNICODE: case PT_STRING8: case PT_BINARY: {
+        uint64_t n = 0;   /* varint length; find checked it fits */
+        int shift = 0;
+        while (p < end && shift < 64) {
+            uint8_t b = *p++;
+            n |= (uint64_t)(b & 0x7f) << shift;
+            shift += 7;
+            if (!(b & 0x80))
+                break;
+        }
+        if (n > (uint64_t)(end - p) || n > INT32_MAX)
+            return 0;
+        if (PROP_TYPE(tag) == PT_BINARY)
+            sqlite3_result_blob(ctx, n ? (const void *)p : "", (int)n, SQLITE_TRANSIENT);
+        else   /* up to a NUL, as the decoded C string would be */
+            sqlite3_result_text(ctx, (const char *)p, (int)strnlen((const char *)p, (size_t)n),
+                SQLITE_TRANSIENT);
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* st_prop(props, tag): the value of tag (st_bag_get rules) in the blob.
+ * Called for every row of a sort or filter on a property without a column:
+ * scalars and strings are read in place (no bag, no copy of the others);
+ * other types go through the decoder. */
 static void fn_prop(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -190,13 +245,23 @@ static void fn_prop(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     uint32_t tag = (uint32_t)sqlite3_value_int64(argv[1]);
+    const void *blob = sqlite3_value_blob(argv[0]);
+    size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+    uint32_t found = 0;
+    const uint8_t *val = NULL, *end = NULL;
+    int rc = st_propblob__find(blob, len, tag, &found, &val, &end);
+    if (rc == 0) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (rc == 1 && result_encoded(ctx, found, val, end))
+        return;
     st_bag *bag = st_bag_new();
     if (!bag) {
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    int code = st_propblob__decode(bag, sqlite3_value_blob(argv[0]),
-        (size_t)sqlite3_value_bytes(argv[0]));
+    int code = st_propblob__decode(bag, blob, len);
     if (code == ST_ERROR)
         sqlite3_result_error_nomem(ctx);
     else if (code)

@@ -1,7 +1,8 @@
 /*
  * cmd_mime.c: `mapidav mime show [--data] FILE` (Internet mail -> the
  * message as Outlook would hold it, as JSON: convert/json.h) and `mapidav
- * mime build FILE.json [-o OUT]` (that JSON -> Internet mail). "-" is
+ * mime build FILE.json [-o OUT]` (that JSON -> Internet mail), `mapidav
+ * mime join FRAGMENT... [-o OUT]` (message/partial fragments -> the message). "-" is
  * standard input / output.
  *
  * show runs what the store runs on a downloaded message: the MIME parser,
@@ -27,7 +28,8 @@
 static int usage(void)
 {
     fputs("usage: mapidav mime show [--data] FILE      (FILE '-': standard input)\n"
-          "       mapidav mime build FILE.json [-o OUT] (OUT '-' or none: standard output)\n",
+          "       mapidav mime build FILE.json [-o OUT] (OUT '-' or none: standard output)\n"
+          "       mapidav mime join FRAGMENT... [-o OUT] (message/partial fragments, any order)\n",
           stderr);
     return 2;
 }
@@ -165,6 +167,35 @@ cleanup:
     return rc;
 }
 
+/* message/partial fragments (RFC 2046 5.2.2) -> the message. */
+static int join(char **paths, int n, const char *out_path)
+{
+    cv_mime_fragment *f = calloc((size_t)n, sizeof *f);
+    int rc = 1, i = 0;
+    if (!f)
+        return tool_fail("out of memory");
+    for (; i < n; i++) {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        if (tool_read_file(&data, &len, paths[i]))
+            goto cleanup;
+        f[i] = (cv_mime_fragment){ (const char *)data, len };
+    }
+    char *msg = NULL;
+    size_t len = 0;
+    int jrc = cv_mime_partial_join(&msg, &len, f, (size_t)n);
+    if (jrc != 0)
+        tool_fail("joining %d fragments: %s", n, st_error_last());
+    else
+        rc = tool_write_file(out_path, msg, len);
+    free(msg);
+cleanup:
+    while (i-- > 0)
+        free((void *)f[i].data);
+    free(f);
+    return rc;
+}
+
 int cmd_mime(int argc, char **argv)
 {
     if (argc < 2)
@@ -185,6 +216,22 @@ int cmd_mime(int argc, char **argv)
                 return usage();
         }
         return path ? build(path, out) : usage();
+    }
+    if (!strcmp(argv[1], "join")) {
+        char **paths = calloc((size_t)argc, sizeof *paths);
+        const char *out = NULL;
+        int n = 0;
+        if (!paths)
+            return tool_fail("out of memory");
+        for (int i = 2; i < argc; i++) {
+            if (!strcmp(argv[i], "-o") && i + 1 < argc)
+                out = argv[++i];
+            else
+                paths[n++] = argv[i];
+        }
+        int rc = n ? join(paths, n, out) : usage();
+        free(paths);
+        return rc;
     }
     return usage();
 }

@@ -7,9 +7,12 @@
  *   - thunderbird mailnews-data *.out: the text chosen as the body is in
  *     PR_BODY or PR_HTML;
  *   - mime4j *_decoded_*.bin: every decoded binary leaf is the data of an
- *     attachment (at any depth);
- *   - hunny-and-zbateson files/: an attachment named like one of these
- *     files has exactly its bytes.
+ *     attachment (at any depth); *_decoded_*.txt: every decoded text leaf
+ *     is in the body, the HTML or a text attachment (at any depth); every
+ *     top-level header field of *.xml is in PR_TRANSPORT_MESSAGE_HEADERS;
+ *   - hunny-and-zbateson files/: an attachment of a Hunny sample (there
+ *     and in stalwart's legacy/) named like one of these files has exactly
+ *     its bytes.
  * Skips (exit 77) when the corpus is absent. Never writes to the corpus.
  */
 #include <dirent.h>
@@ -23,6 +26,7 @@
 #include "corpus_util.h"
 #include "mime_digest.h"
 #include "testutil.h"
+#include "utf8_check.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -332,14 +336,88 @@ static int has_attachment_bytes(const cv_message *m, const char *data, size_t le
     return 0;
 }
 
-static void check_mime4j_bins(const char *dir, const char *base, const cv_message *m)
+/* Text for comparing: CRLF and CR as LF, surrounding white space dropped,
+ * and Latin-1 bytes as UTF-8 when the input is not UTF-8 (mime4j's decoded
+ * leaves are the transfer-decoded bytes in the part's charset; the corpus
+ * has only ASCII, UTF-8 and ISO-8859-1 ones). malloc'd. */
+static char *norm_text(const char *data, size_t len)
+{
+    char *in = malloc(len + 1), *out = malloc(len * 2 + 1), *o = out;
+    if (!in || !out) {
+        free(in);
+        free(out);
+        return NULL;
+    }
+    memcpy(in, data, len);
+    in[len] = 0;   /* utf8_ok reads the terminator */
+    int latin1 = !utf8_ok(in, len);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '\r') {
+            *o++ = '\n';
+            if (i + 1 < len && in[i + 1] == '\n')
+                i++;
+        } else if (latin1 && c >= 0x80) {
+            *o++ = (char)(0xC0 | (c >> 6));
+            *o++ = (char)(0x80 | (c & 0x3F));
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    free(in);
+    *o = 0;
+    char *b = out;
+    while (*b == ' ' || *b == '\t' || *b == '\n')
+        b++;
+    while (o > b && (o[-1] == ' ' || o[-1] == '\t' || o[-1] == '\n'))
+        *--o = 0;
+    memmove(out, b, strlen(b) + 1);
+    return out;
+}
+
+static int has_text_in(const void *hay, size_t len, const char *want)
+{
+    char *h = norm_text(hay, len);
+    int found = h && strstr(h, want) != NULL;
+    free(h);
+    return found;
+}
+
+/* Is want (normalised) the body, HTML or attachment text of m or of a
+ * message embedded in it? */
+static int has_text_leaf(const cv_message *m, const char *want)
+{
+    static const uint32_t tags[] = { PR_BODY, PR_HTML };
+    for (size_t t = 0; t < 2; t++) {
+        const st_value *v = st_bag_get(m->props, tags[t]);
+        if (v && PROP_TYPE(v->tag) == PT_UNICODE && has_text_in(v->v.str, strlen(v->v.str), want))
+            return 1;
+        if (v && PROP_TYPE(v->tag) == PT_BINARY && has_text_in(v->v.bin.data, v->v.bin.len, want))
+            return 1;
+    }
+    for (size_t i = 0; i < m->n_attachments; i++) {
+        const st_value *d = st_bag_get(m->attachments[i].props, PR_ATTACH_DATA_BIN);
+        if (d && has_text_in(d->v.bin.data, d->v.bin.len, want))
+            return 1;
+        if (m->attachments[i].embedded && has_text_leaf(m->attachments[i].embedded, want))
+            return 1;
+    }
+    return 0;
+}
+
+/* mime4j's decoded leaves: each .bin is an attachment's bytes, each .txt a
+ * text the message shows (body, HTML, or a text attachment). Returns the
+ * number of leaves checked. */
+static int check_mime4j_leaves(const char *dir, const char *base, const cv_message *m)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     char prefix[1100];
+    int n = 0;
     snprintf(prefix, sizeof prefix, "%s_decoded_", base);
     while (d && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 || !ends_with(e->d_name, ".bin"))
+        int bin = ends_with(e->d_name, ".bin"), txt = ends_with(e->d_name, ".txt");
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 || (!bin && !txt))
             continue;
         char path[1024];
         size_t len = 0;
@@ -347,12 +425,21 @@ static void check_mime4j_bins(const char *dir, const char *base, const cv_messag
         char *data = corpus_read_file(path, &len);
         if (!data)
             continue;
-        ok(has_attachment_bytes(m, data, len), "%s: no attachment holds these %u bytes\n", path,
-           (unsigned)len);
+        n++;
+        if (bin) {
+            ok(has_attachment_bytes(m, data, len), "%s: no attachment holds these %u bytes\n",
+               path, (unsigned)len);
+        } else {
+            char *want = norm_text(data, len);
+            ok(want && has_text_leaf(m, want), "%s: text leaf not in any body or attachment\n",
+               path);
+            free(want);
+        }
         free(data);
     }
     if (d)
         closedir(d);
+    return n;
 }
 
 static void check_hunny(const char *corpus, const cv_message *m, int *matched)
@@ -375,7 +462,57 @@ static void check_hunny(const char *corpus, const cv_message *m, int *matched)
     }
 }
 
-static int n_inputs, n_oracles, hunny_matched;
+/* mime4j's <name>.xml: every field of the top-level <header> (XML-escaped,
+ * folded as in the input) is in PR_TRANSPORT_MESSAGE_HEADERS. Returns the
+ * number of fields checked, -1 without the file. */
+static int check_mime4j_header(const char *dir, const char *base, const cv_message *m)
+{
+    char path[2100];
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/%s.xml", dir, base);
+    char *xml = corpus_read_file(path, &len);
+    if (!xml)
+        return -1;
+    const st_value *hv = st_bag_get(m->props, PR_TRANSPORT_MESSAGE_HEADERS);
+    char *headers = hv ? norm_text(hv->v.str, strlen(hv->v.str)) : NULL;
+    char *end = strstr(xml, "</header>");
+    int n = 0;
+    for (char *f = strstr(xml, "<field>"); f && end && f < end; f = strstr(f, "<field>")) {
+        f += 7;
+        f += strspn(f, "\r\n");
+        char *e = strstr(f, "</field>");
+        if (!e)
+            break;
+        *e = 0;
+        char *o = f;   /* unescape in place */
+        for (char *i = f; *i;) {
+            static const char *const ent[][2] = { { "&lt;", "<" }, { "&gt;", ">" },
+                { "&quot;", "\"" }, { "&apos;", "'" }, { "&amp;", "&" } };
+            size_t k = 0;
+            for (; k < sizeof ent / sizeof ent[0]; k++)
+                if (!strncmp(i, ent[k][0], strlen(ent[k][0])))
+                    break;
+            if (k < sizeof ent / sizeof ent[0]) {
+                *o++ = ent[k][1][0];
+                i += strlen(ent[k][0]);
+            } else {
+                *o++ = *i++;
+            }
+        }
+        *o = 0;
+        char *want = norm_text(f, strlen(f));
+        ok(headers && want && strstr(headers, want), "%s: field \"%.60s\" not in the transport headers\n",
+           path, want ? want : "");
+        free(want);
+        n++;
+        f = e + 1;
+    }
+    free(headers);
+    free(xml);
+    return n;
+}
+
+static int n_inputs, n_oracles, n_leaves, n_fields, hunny_matched;
 
 static void run_one(const char *corpus, const char *dir, const char *name)
 {
@@ -445,9 +582,15 @@ static void run_one(const char *corpus, const char *dir, const char *name)
     if (strstr(dir, "mime4j") && dot) {
         *dot = 0;
         n_oracles++;
-        check_mime4j_bins(dir, base, m);
+        n_leaves += check_mime4j_leaves(dir, base, m);
+        int nf = check_mime4j_header(dir, base, m);
+        if (nf >= 0) {
+            n_oracles++;
+            n_fields += nf;
+        }
     }
-    if (strstr(dir, "hunny-and-zbateson"))
+    /* Hunny Software's samples are in two sources */
+    if (strstr(dir, "hunny-and-zbateson") || strstr(dir, "stalwart-mail-parser/legacy"))
         check_hunny(corpus, m, &hunny_matched);
     cv_message_free(m);
     free(data);
@@ -512,7 +655,10 @@ int main(void)
     walk(corpus, corpus, 0);
     ok(n_inputs >= 100, "%d inputs converted\n", n_inputs);
     ok(n_oracles >= 20, "%d oracles used\n", n_oracles);
-    ok(hunny_matched >= 1, "%d attachments matched original files\n", hunny_matched);
-    printf("%d inputs, %d oracles, %d original files matched\n", n_inputs, n_oracles, hunny_matched);
+    ok(hunny_matched >= 5, "%d attachments matched original files\n", hunny_matched);
+    ok(n_leaves >= 18, "%d mime4j decoded leaves checked\n", n_leaves);
+    ok(n_fields >= 50, "%d mime4j header fields checked\n", n_fields);
+    printf("%d inputs, %d oracles (%d mime4j decoded leaves, %d header fields), "
+           "%d original files matched\n", n_inputs, n_oracles, n_leaves, n_fields, hunny_matched);
     return test_done();
 }

@@ -369,6 +369,32 @@ static void test_corrupt_blob(st_store *s, st_id inbox)
         free(copy);
     }
     ok(errors == 0, "every flipped byte refused (%d)\n", errors);
+
+    /* st_propblob__find (the sort/filter path) agrees with decoding, and on
+     * any truncation stays inside the buffer (ASan watches) */
+    t = st_bag_new();
+    st_propblob__decode(t, enc.data, enc.len);
+    size_t nfound = 0;
+    for (size_t i = 0; i < st_bag_count(src); i++) {
+        uint32_t tag = st_bag_at(src, i)->tag, found = 0;
+        const uint8_t *v = NULL, *e = NULL;
+        int rc = st_propblob__find(enc.data, enc.len, tag, &found, &v, &e);
+        nfound += rc == 1 && found == tag && v >= enc.data && e <= enc.data + enc.len && v <= e;
+        for (size_t cut = 0; cut < enc.len; cut += 7) {
+            uint8_t *copy = malloc(cut ? cut : 1);
+            memcpy(copy, enc.data, cut);
+            rc = st_propblob__find(copy, cut, tag, &found, &v, &e);
+            errors += rc == 1 && (v < copy || e > copy + cut);
+            free(copy);
+        }
+    }
+    ok(nfound == st_bag_count(src), "find: %zu of %zu values\n", nfound, st_bag_count(src));
+    uint32_t found = 0;
+    const uint8_t *v = NULL, *e = NULL;
+    ok(st_propblob__find(enc.data, enc.len, PROP_TAG(PT_LONG, 0x7FFE), &found, &v, &e) == 0,
+       "find: absent\n");
+    ok(errors == 0, "find on truncations stays inside (%d)\n", errors);
+    st_bag_free(t);
     st_buf_free(&enc);
     st_bag_free(src);
 }

@@ -3,7 +3,8 @@
  * expanded and mixed, ascending and descending categories with a missing
  * value, header rows (PR_ROW_TYPE, PR_DEPTH, PR_CONTENT_COUNT/UNREAD,
  * unique PR_INSTANCE_KEY, case-insensitive grouping), paging, counts,
- * seeks, positions, ExpandRow/CollapseRow and the collapse state round trip.
+ * seeks and reads both ways, positions, FindRow both ways, ExpandRow/
+ * CollapseRow and the collapse state round trip.
  * Each case is a table: the expected rows spelled as "H<depth> <value>
  * <count>/<unread>" for headers and "m<n>" for leaves.
  */
@@ -71,6 +72,31 @@ static void read_all(st_table *t, char *buf, size_t size, long page, int levels)
         st_rows_free(rows, n);
         if (!n)
             break;
+    }
+}
+
+/* The same rows read backward from the end in pages (each page still in
+ * table order): pages are prepended, so buf ends up in table order. */
+static void read_all_back(st_table *t, char *buf, size_t size, long page, int levels)
+{
+    buf[0] = 0;
+    ok(st_table_seek(t, BOOKMARK_END, 0, NULL) == 0, "seek end\n");
+    for (int guard = 0; guard < 100; guard++) {
+        st_row *rows = NULL;
+        size_t n = 0;
+        if (!ok(st_table_query_rows(t, &rows, &n, -page, 0) == 0, "query back: %s\n",
+                st_error_last()))
+            return;
+        char part[1024] = "";
+        spell(part, sizeof part, rows, n, levels);
+        st_rows_free(rows, n);
+        if (!n)
+            break;
+        size_t pl = strlen(part), bl = strlen(buf);
+        if (pl + bl < size) {
+            memmove(buf + pl, buf, bl + 1);
+            memcpy(buf, part, pl);
+        }
     }
 }
 
@@ -169,7 +195,33 @@ int main(void)
             sought == (long)cases[c].count - 3, "seek past: %ld\n", sought);
         ok(st_table_seek_approx(t, 1, 2) == 0 && st_table_position(t, &row, NULL, NULL) == 0 &&
             row == cases[c].count / 2, "case %zu: approx %u\n", c, row);
-        ok(st_table_seek(t, BOOKMARK_CURRENT, -1, NULL) == ST_ELIMIT, "backward refused\n");
+        /* backward: reads, seeks, the cursor left before the first row read */
+        for (long page = 1; page <= 4; page += 3) {
+            read_all_back(t, buf, sizeof buf, page, (int)cases[c].levels);
+            ok(!strcmp(buf, cases[c].want), "case %zu back page %ld:\n got  %s\n want %s\n", c,
+                page, buf, cases[c].want);
+        }
+        ok(st_table_seek(t, BOOKMARK_END, -2, &sought) == 0 && sought == -2 &&
+            st_table_position(t, &row, NULL, NULL) == 0 && row == cases[c].count - 2,
+            "case %zu: seek -2 from the end: %ld, row %u\n", c, sought, row);
+        ok(st_table_seek(t, BOOKMARK_CURRENT, -100, &sought) == 0 &&
+            sought == -(long)(cases[c].count - 2) && st_table_position(t, &row, NULL, NULL) == 0 &&
+            row == 0, "case %zu: seek back past the start: %ld, row %u\n", c, sought, row);
+        ok(st_table_seek(t, BOOKMARK_BEGINNING, 3, NULL) == 0, "seek 3\n");
+        {
+            st_row *rows = NULL;
+            size_t k = 0;
+            ok(st_table_query_rows(t, &rows, &k, -2, 0) == 0 && k == 2 &&
+                st_table_position(t, &row, NULL, NULL) == 0 && row == 1,
+                "case %zu: 2 back from row 3: %zu rows, cursor %u\n", c, k, row);
+            st_rows_free(rows, k);
+            ok(st_table_query_rows(t, &rows, &k, -5, 0) == 0 && k == 1 &&
+                st_table_position(t, &row, NULL, NULL) == 0 && row == 0,
+                "case %zu: back to the start: %zu rows, cursor %u\n", c, k, row);
+            st_rows_free(rows, k);
+            ok(st_table_query_rows(t, &rows, &k, -5, 0) == 0 && k == 0, "nothing before\n");
+            st_rows_free(rows, k);
+        }
     }
 
     /* expand / collapse one header of a collapsed one-level table */
@@ -231,7 +283,7 @@ int main(void)
         "C1:2:1/1 E0:carol:1/0 C1:1:1/0 "), "collapsed top: %s\n", buf);
     ok(st_table_expand(t, sub2, &n) == 0 && n == 0, "hidden sub: %u\n", n);
 
-    /* FindRow forward among the leaves of an expanded table, backward refused */
+    /* FindRow forward and backward among the leaves of an expanded table */
     set_sort(t, 1, 1, 0);
     {
         st_value v = st_view_str(PR_SUBJECT_W, "msg 4");
@@ -242,7 +294,13 @@ int main(void)
         ok(st_table_find_row(t, r, BOOKMARK_CURRENT, 0) == 0, "finds itself\n");
         ok(st_table_seek(t, BOOKMARK_CURRENT, 1, NULL) == 0 &&
             st_table_find_row(t, r, BOOKMARK_CURRENT, 0) == ST_ENOTFOUND, "no more\n");
-        ok(st_table_find_row(t, r, BOOKMARK_END, DIR_BACKWARD) == ST_ELIMIT, "backward\n");
+        ok(st_table_find_row(t, r, BOOKMARK_END, DIR_BACKWARD) == 0 &&
+            st_table_position(t, &row, NULL, NULL) == 0 && row == 9, "backward: %s\n",
+            st_error_last());
+        ok(st_table_find_row(t, r, BOOKMARK_CURRENT, DIR_BACKWARD) == ST_ENOTFOUND,
+            "backward from itself: none before\n");
+        ok(st_table_find_row(t, r, BOOKMARK_BEGINNING, DIR_BACKWARD) == ST_ENOTFOUND,
+            "backward from the start\n");
         st_res_free(r);
     }
 
