@@ -1626,10 +1626,10 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
         free(u.mem[i].etag);
     }
     if (u.done || code)
-        ST_LOG_INFO(ST_LOG_DAVSYNC, "up %s: %s; %llu done, %llu conflicts, %llu refused,"
-            " %llu bytes in %llu ms", s->mail_url, ds_error_name(code),
-            (unsigned long long)c->up_done, (unsigned long long)c->up_conflicts,
-            (unsigned long long)c->up_refused, (unsigned long long)c->up_bytes,
-            (unsigned long long)(st_os_time_ms() - t0));
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up %s: %s%s%s; %llu done, %llu conflicts, %llu refused,"
+            " %llu bytes in %llu ms", s->mail_url, ds_error_name(code), code ? ": " : "",
+            code ? st_error_last() : "", (unsigned long long)c->up_done,
+            (unsigned long long)c->up_conflicts, (unsigned long long)c->up_refused,
+            (unsigned long long)c->up_bytes, (unsigned long long)(st_os_time_ms() - t0));
     return code;
 }
