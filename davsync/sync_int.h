@@ -23,6 +23,8 @@ struct ds_sync {
     st_id roles[DS_ROLE_COUNT]; /* special folders, 0: not found */
     ds_sync_progress_fn progress;
     void *progress_arg;
+    int64_t up_stuck_seq;       /* journal entry the last up-sync stopped on (5xx) */
+    int up_stuck_runs;          /* runs in a row it did */
 };
 
 /* Reports progress (no-op without a callback). */

@@ -60,7 +60,9 @@
  * st_journal_refuse(reason): the entry stays, the down-sync leaves the item
  * alone. Connection failures, 5xx after the HTTP layer's retries, 401,
  * cancellation and store errors stop the run: what was done is
- * acknowledged, the rest goes back to pending (st_journal_release).
+ * acknowledged, the rest goes back to pending (st_journal_release); an
+ * entry that met a 5xx in STUCK_RUNS runs in a row of one ds_sync is
+ * refused instead, so it cannot hold back the journal for ever.
  *
  * Local folders: Sync Issues (with Conflicts, Local Failures, Server
  * Failures) and Outbox directly under the IPM subtree, and anything
@@ -104,6 +106,7 @@
 #define MAX_REMEMBER 64
 #define ACK_BATCH 256
 #define BODY_LOCAL 1
+#define STUCK_RUNS 3
 
 /* A folder's place: on the server (url), local by nature, or not there. */
 enum { WHERE_SERVER = 0, WHERE_LOCAL = 1, WHERE_MISSING = 2 };
@@ -715,11 +718,31 @@ static int conflict(up *u, const st_journal_entry *e, st_id mid)
     return code;
 }
 
-/* After an HTTP failure: settle the entry as refused, or stop the run. */
+/* After an HTTP failure: settle the entry as refused, or stop the run. A
+ * server error (5xx after the HTTP layer's retries) stops it too, unless
+ * the same entry met one in STUCK_RUNS runs in a row of this ds_sync: then
+ * it is refused (and kept), so one item the server chokes on does not hold
+ * back every change after it. */
 static int failed(up *u, const st_journal_entry *e, st_id mid, int code)
 {
     if (is_refusal(u, code))
         return refuse(u, e, mid);
+    if (code == DS_EHTTP && u->status >= 500) {
+        ds_sync *s = u->s;
+        if (s->up_stuck_seq != e->seq) {
+            s->up_stuck_seq = e->seq;
+            s->up_stuck_runs = 0;
+        }
+        if (++s->up_stuck_runs >= STUCK_RUNS) {
+            static const char more[] = " (a server error in several runs in a row)";
+            size_t len = strlen(u->why);
+            if (len > sizeof u->why - sizeof more)
+                len = sizeof u->why - sizeof more;
+            memcpy(u->why + len, more, sizeof more);
+            s->up_stuck_seq = 0;
+            return refuse(u, e, mid);
+        }
+    }
     return code;
 }
 

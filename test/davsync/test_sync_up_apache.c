@@ -721,6 +721,33 @@ int main(void)
         ok(rc == 0 && c.up_done == 0 && c.up_refused == 0 && njournal(s, ST_JSTATE_REFUSED) == 3,
            "refused entries kept: %llu %zu\n", (unsigned long long)c.up_done,
            njournal(s, ST_JSTATE_REFUSED));
+
+        /* The same server error in three runs in a row of one ds_sync: that
+         * entry is refused, so it no longer holds back what follows it. */
+        ldir = fmt("%s/up/user/Locked%s", aroot, NULL);
+        ok(chmod(ldir, 0555) == 0, "chmod again\n");
+        st_id stuck = new_message(s, child(s, ipm, "Locked"), "Stuck", 0, 0, 0);
+        st_id after = new_message(s, inbox, "Behind the stuck one", 0, 0, 0);
+        ds_sync *sy = NULL;
+        ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = h };
+        ok(ds_sync_open(&sy, &cfg) == 0, "open\n");
+        int rcs[3];
+        for (int k = 0; k < 3; k++) {
+            memset(&c, 0, sizeof c);
+            rcs[k] = ds_sync_up(sy, &c);
+        }
+        ds_sync_close(sy);
+        chmod(ldir, 0755);
+        free(ldir);
+        char *ah = href_of(s, after);
+        ok(rcs[0] == DS_EHTTP && rcs[1] == DS_EHTTP && rcs[2] == 0 && c.up_refused == 1 && ah &&
+           njournal(s, ST_JSTATE_PENDING) == 0, "stuck: %d %d %d, refused %llu\n", rcs[0],
+           rcs[1], rcs[2], (unsigned long long)c.up_refused);
+        free(ah);
+        ah = href_of(s, stuck);
+        ok(!ah && njournal(s, ST_JSTATE_REFUSED) == 4, "stuck entry refused, kept: %zu\n",
+           njournal(s, ST_JSTATE_REFUSED));
+        free(ah);
     }
 #endif
 
