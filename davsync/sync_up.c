@@ -478,8 +478,11 @@ static int build_body(up *u, body *b, st_id mid, char **flags, int only_if_set)
     return code;
 }
 
-static int put(up *u, const char *url, body *b, const char *if_match, int create)
+/* *etag: the ETag the answer carried (Radicale, Xandikos, Cyrus send one;
+ * Apache does not), malloc'd, or NULL. */
+static int put(up *u, const char *url, body *b, const char *if_match, int create, char **etag)
 {
+    *etag = NULL;
     if (body_rewind(b) != 0)
         return ST_ERROR;
     ds_http_request rq = { .method = DS_HTTP_PUT, .url = url, .content_type = "message/rfc822",
@@ -490,6 +493,8 @@ static int put(up *u, const char *url, body *b, const char *if_match, int create
     int code = ds_http_perform(u->s->http, &rq, &res);
     u->status = res.status;
     snprintf(u->why, sizeof u->why, "%s", code && res.error ? res.error : "");
+    if (!code && res.etag && *res.etag)
+        *etag = st_strdup(res.etag);
     ds_http_result_clear(&res);
     if (!code)
         u->c->up_bytes += b->size;
@@ -827,16 +832,17 @@ static char *new_name(up *u, const char *coll, st_id mid)
     return join(coll, name);
 }
 
-/* After a write of url that succeeded: its ETag (HEAD; "" when that fails,
- * so the down-sync looks again) and, with flags (a PROPPATCH body) or
+/* After a write of url that succeeded: its ETag (known_etag from the
+ * write's answer, else a HEAD; "" when that fails, so the down-sync looks
+ * again) and, with flags (a PROPPATCH body) or
  * store_flags (read from the store), the flags; then the acknowledgement
  * whatever those said: the write happened and is never sent again. A
  * failure that stops the run is returned after the acknowledgement. */
 static int settle_write(up *u, const st_journal_entry *e, const char *url, st_id mid,
-    const char *flags, int store_flags)
+    const char *flags, int store_flags, char *known_etag)
 {
-    char *etag = NULL;
-    int hc = head_etag(u, url, &etag), fc = 0;
+    char *etag = known_etag;   /* owned from here */
+    int hc = etag ? 0 : head_etag(u, url, &etag), fc = 0;
     if (!hc && flags) {
         ds_http_request rq = { .method = DS_HTTP_PROPPATCH, .url = url, .body = flags,
             .body_len = strlen(flags) };
@@ -863,8 +869,8 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
         return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
                                                           : refuse(u, e, mid);
     }
-    char *url = new_name(u, coll, mid);
-    code = url ? put(u, url, &b, NULL, 1) : ST_ERROR;
+    char *url = new_name(u, coll, mid), *etag = NULL;
+    code = url ? put(u, url, &b, NULL, 1, &etag) : ST_ERROR;
     if (code == DS_EPRECOND) {
         ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s is there from an earlier attempt: adopted", url);
         code = 0;
@@ -875,7 +881,7 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
         free(url);
         return failed(u, e, mid, code);
     }
-    code = settle_write(u, e, url, mid, flags, 0);
+    code = settle_write(u, e, url, mid, flags, 0, etag);
     free(flags);
     free(url);
     return code;
@@ -935,7 +941,7 @@ static int modify_failed(up *u, const st_journal_entry *e, st_id mid, const char
 static int msg_modify(up *u, const st_journal_entry *e, st_id mid, const char *href,
     const char *base)
 {
-    char *ifm = NULL;
+    char *ifm = NULL, *etag = NULL;
     int code = strong_etag(u, href, base, &ifm);
     body b = { 0 };
     if (!code) {
@@ -946,13 +952,13 @@ static int msg_modify(up *u, const st_journal_entry *e, st_id mid, const char *h
             return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
                                                               : refuse(u, e, mid);
         }
-        code = put(u, href, &b, ifm, 0);
+        code = put(u, href, &b, ifm, 0, &etag);
     }
     body_free(&b);
     free(ifm);
     if (code)
         return modify_failed(u, e, mid, href, code);
-    return settle_write(u, e, href, mid, NULL, 1);
+    return settle_write(u, e, href, mid, NULL, 1, etag);
 }
 
 static int msg_read(up *u, const st_journal_entry *e, st_id mid, const char *href)
@@ -963,6 +969,12 @@ static int msg_read(up *u, const st_journal_entry *e, st_id mid, const char *hre
     if (code)
         return failed(u, e, mid, code);
     return ack(u, e, NULL, NULL);
+}
+
+/* 1 if code says the server does not do MOVE (405, 501). */
+static int no_move(const up *u, int code)
+{
+    return code == DS_EHTTP && (u->status == 405 || u->status == 501);
 }
 
 /* MOVE src into collection coll under its own name (another when taken).
@@ -1035,10 +1047,30 @@ static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, cons
         free(coll);
         return code;
     }
+    if (no_move(u, code)) {
+        /* No MOVE there (Xandikos): ours goes up anew, then the old one goes
+         * (in that order: at worst a copy too many, never one too few). */
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s: the server has no MOVE: uploaded anew", href);
+        uint64_t refused = u->c->up_refused;
+        code = msg_put_new(u, e, mid, coll);
+        free(coll);
+        if (code || u->c->up_refused != refused)
+            return code;   /* stopped, or refused: the old one stays */
+        char *ifm = NULL;
+        code = strong_etag(u, href, base, &ifm);
+        if (!code) {
+            ds_http_request rq = { .method = DS_HTTP_DELETE, .url = href, .if_match = ifm };
+            code = http(u, &rq);
+        }
+        free(ifm);
+        if (code && code != DS_ENOTFOUND)
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s stays on the server: %s", href, u->why);
+        return code && !is_refusal(u, code) ? code : 0;
+    }
     free(coll);
     if (code)
         return failed(u, e, mid, code);
-    code = settle_write(u, e, dst, mid, NULL, 0);
+    code = settle_write(u, e, dst, mid, NULL, 0, NULL);
     free(dst);
     return code;
 }
@@ -1061,11 +1093,17 @@ static int msg_delete(up *u, const st_journal_entry *e)
         folder_where(u, trash, &tcoll) == WHERE_SERVER &&
         !ds_href_is_inside(href, tcoll)) {
         code = move_into(u, href, tcoll, &dst);
-        free(tcoll);
         free(dst);
-        if (!code || code == DS_ENOTFOUND)
+        if (!code || code == DS_ENOTFOUND) {
+            free(tcoll);
             return ack(u, e, NULL, NULL);
-        return failed(u, e, 0, code);
+        }
+        if (!no_move(u, code)) {
+            free(tcoll);
+            return failed(u, e, 0, code);
+        }
+        /* No MOVE there: the local copy is gone, so deleted for good. */
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s: the server has no MOVE: deleted", href);
     }
     free(tcoll);
     return delete_item(u, e, href, base, 0);
@@ -1168,17 +1206,10 @@ static void job_flags_done(void *arg, const ds_http_result *res)
     job_end(j, res, 0);
 }
 
-static void job_head_done(void *arg, const ds_http_result *res)
+/* The ETag is known (or cannot be): the flags, or the end. */
+static void job_flags(job *j, const ds_http_result *res)
 {
-    job *j = arg;
-    if (!res->code && res->etag && !(j->etag = st_strdup(res->etag))) {
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: out of memory", j->url);
-        job_end(j, res, 0);
-        return;
-    }
-    if (res->code || !j->flags) {
-        if (res->code)
-            ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
+    if (!j->flags) {
         job_end(j, res, 0);
         return;
     }
@@ -1186,6 +1217,19 @@ static void job_head_done(void *arg, const ds_http_result *res)
         .body_len = strlen(j->flags), .done = job_flags_done, .done_arg = j };
     if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
         job_end(j, NULL, 0);
+}
+
+static void job_head_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    if (res->code)
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s written, then: %s", j->url, res->error);
+    else if (res->etag)
+        j->etag = st_strdup(res->etag);   /* NULL when out of memory: "" is recorded */
+    if (res->code)
+        job_end(j, res, 0);
+    else
+        job_flags(j, res);
 }
 
 static void job_put_done(void *arg, const ds_http_result *res)
@@ -1201,6 +1245,10 @@ static void job_put_done(void *arg, const ds_http_result *res)
         return;
     }
     j->u->c->up_bytes += j->b.size;
+    if (res->code == 0 && res->etag && *res->etag && (j->etag = st_strdup(res->etag))) {
+        job_flags(j, res);   /* the answer named the new version */
+        return;
+    }
     ds_http_request rq = { .method = DS_HTTP_HEAD, .url = j->url, .done = job_head_done,
         .done_arg = j };
     if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)

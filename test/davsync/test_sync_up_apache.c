@@ -20,7 +20,10 @@
  *  4. Refusals: a read-only collection (chmod under the Apache root: 403)
  *     and a collection deleted by the second client (MOVE into it: 409):
  *     copies in Local Failures, entries refused with a reason, nothing lost.
- *  5. 2,000 local new messages uploaded: prints `upload msgs/s`.
+ *  5. 2,000 local new messages uploaded, then marked read, then flagged:
+ *     prints `upload msgs/s`, `read flags msgs/s`, `change msgs/s`.
+ * Also, when serve.py started it, against Xandikos (ETags in PUT answers,
+ * no MOVE: a move is an upload and a DELETE, no dead properties).
  * Never: a mock server; what the server holds is checked over HTTP only.
  */
 #include <stdio.h>
@@ -404,6 +407,85 @@ static int run_down(const char *root, const char *store, ds_sync_counts *c)
     return ds_sync_once(c, &cfg);
 }
 
+/* Xandikos: ETags in PUT answers, no MOVE (a move is an upload and a
+ * DELETE; a delete cannot go to Trash), no dead properties. */
+static void test_xandikos(const char *xurl, const char *dir)
+{
+    char *top = fmt("%suser/mail/%s", xurl, NULL);
+    static const char *const colls[] = { "", "Inbox/", "Archive/", "Trash/" };
+    for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
+        char *u = fmt("%s%s", top, colls[i]);
+        ok(call(DS_HTTP_MKCOL, u, NULL, NULL, NULL) == 201, "MKCOL %s\n", u);
+        free(u);
+    }
+    char *u_m[4];
+    for (int i = 1; i <= 3; i++) {
+        char name[32], msg[256];
+        snprintf(name, sizeof name, "Inbox/m%d.eml", i);
+        u_m[i] = fmt("%s%s", top, name);
+        snprintf(msg, sizeof msg, "From: Alice <alice@example.com>\r\nSubject: X%d\r\n"
+                 "Content-Type: text/plain\r\n\r\nXandikos %d.\r\n", i, i);
+        ok(call(DS_HTTP_PUT, u_m[i], msg, NULL, NULL) == 201, "PUT %s\n", u_m[i]);
+    }
+    char *store = fmt("%s/xandikos%s.sqlite", dir, NULL);
+    ds_sync_counts c;
+    int rc = run_down(top, store, &c);
+    ok(rc == 0 && c.new_items == 3, "xandikos down: %d %llu %s\n", rc,
+       (unsigned long long)c.new_items, st_error_last());
+    st_store *s = NULL;
+    if (st_store_open(&s, store, NULL, 0) != 0) {
+        ok(0, "open: %s\n", st_error_last());
+        free(store);
+        free(top);
+        return;
+    }
+    st_id rootf = 0;
+    st_folder_root(s, &rootf);
+    st_id ipm = child(s, rootf, "Top of Information Store");
+    st_id inbox = child(s, ipm, "Inbox"), archive = child(s, ipm, "Archive");
+    st_id m[4];
+    for (int i = 1; i <= 3; i++)
+        m[i] = by_href(s, u_m[i]);
+    st_id fresh = new_message(s, inbox, "New on Xandikos", 0, 0, 0);
+    ok(st_message_move(s, m[1], archive, 0) == 0, "move m1\n");
+    ok(st_message_delete(s, m[2], 0) == 0, "delete m2\n");
+    set_subject(s, m[3], "X3 changed");
+    ok(st_message_set_read(s, fresh, 1, 0) == 0, "read\n");
+    rc = run_up(top, store, &c);
+    ok(rc == 0 && c.up_done == 4 && c.up_conflicts == 0 && c.up_refused == 0,
+       "xandikos up: %d done %llu conflicts %llu refused %llu %s\n", rc,
+       (unsigned long long)c.up_done, (unsigned long long)c.up_conflicts,
+       (unsigned long long)c.up_refused, st_error_last());
+    char *href = href_of(s, fresh), *body = NULL;
+    ok(href && call(DS_HTTP_GET, href, NULL, NULL, &body) == 200 && body &&
+       strstr(body, "New on Xandikos"), "new item there\n");
+    free(body);
+    free(href);
+    href = href_of(s, m[1]);
+    char *arch = fmt("%sArchive/%s", top, NULL);
+    ok(call(DS_HTTP_GET, u_m[1], NULL, NULL, NULL) == 404 && href &&
+       strncmp(href, arch, strlen(arch)) == 0 && call(DS_HTTP_GET, href, NULL, NULL, NULL) == 200,
+       "m1 moved by upload + delete: %s\n", href ? href : "-");
+    free(arch);
+    free(href);
+    ok(call(DS_HTTP_GET, u_m[2], NULL, NULL, NULL) == 404, "m2 deleted\n");
+    body = NULL;
+    ok(call(DS_HTTP_GET, u_m[3], NULL, NULL, &body) == 200 && body && strstr(body, "X3 changed"),
+       "m3 changed\n");
+    free(body);
+    /* ETags came with the PUT answers: the down-sync fetches nothing. */
+    rc = run_down(top, store, &c);
+    ok(rc == 0 && c.new_items == 0 && c.changed == 0 && c.deleted == 0 && c.gets == 0,
+       "xandikos down after up: new %llu changed %llu deleted %llu gets %llu\n",
+       (unsigned long long)c.new_items, (unsigned long long)c.changed,
+       (unsigned long long)c.deleted, (unsigned long long)c.gets);
+    st_store_close(s);
+    for (int i = 1; i <= 3; i++)
+        free(u_m[i]);
+    free(store);
+    free(top);
+}
+
 int main(void)
 {
     const char *base = test_env("MAPIDAV_TEST_APACHE_URL");
@@ -419,6 +501,9 @@ int main(void)
         test_fatal("ds_http_new: %s\n", st_error_last());
 
     test_msgload(dir);
+    const char *xurl = getenv("MAPIDAV_TEST_XANDIKOS_URL");
+    if (xurl && *xurl)
+        test_xandikos(xurl, dir);
 
     /* ---- 2. a tree down, changes up ---- */
     char *top = fmt("%sup/%s", base, NULL);
