@@ -45,6 +45,7 @@
 #include "storage/props_tags.h"
 #include "storage/storage.h"
 #include "testutil.h"
+#include "unit/test_storage_util.h"
 
 static const char *user, *pass;
 static ds_http *h;
@@ -219,13 +220,11 @@ static st_id by_href(st_store *s, const char *url)
     return mid;
 }
 
+/* A local folder (journaled). */
 static st_id new_folder(st_store *s, st_id parent, const char *name)
 {
-    st_id id = 0;
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, name);
-    ok(st_folder_create(s, &id, parent, b, 0) == 0, "folder %s: %s\n", name, st_error_last());
-    st_bag_free(b);
+    st_id id = tsu_folder(s, parent, name, 0);
+    ok(id != 0, "folder %s: %s\n", name, st_error_last());
     return id;
 }
 
@@ -278,19 +277,10 @@ static int mem_write(void *ctx, const void *data, size_t len)
     return 0;
 }
 
-static void test_msgload(const char *dir)
+static void test_msgload(void)
 {
-    char *path = fmt("%s/msgload%s.sqlite", dir, NULL);
-    st_guid g = { 0x12345678, 1, 2, { 1, 2, 3, 4, 5, 6, 7, 8 } };
-    st_store *s = NULL;
-    st_id rootf = 0, fid = 0;
-    ok(st_store_open(&s, path, &g, ST_OPEN_CREATE) == 0, "store: %s\n", st_error_last());
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Root");
-    st_folder_create(s, &rootf, 0, fb, ST_FROM_SERVER);
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Inbox");
-    st_folder_create(s, &fid, rootf, fb, ST_FROM_SERVER);
-    st_bag_free(fb);
+    st_id fid = 0;
+    st_store *s = tsu_store("msgload.sqlite", NULL, &fid);
 
     enum { LEN = 300000 };
     st_id mid = new_message(s, fid, "Loader test", LEN, 5, ST_FROM_SERVER);
@@ -318,7 +308,6 @@ static void test_msgload(const char *dir)
     ok(rc == 0, "msgload: %d %s\n", rc, st_error_last());
     if (rc) {
         st_store_close(s);
-        free(path);
         return;
     }
     const cv_message *m = ds_msgload_message(l);
@@ -363,7 +352,7 @@ static void test_msgload(const char *dir)
     ds_msgload_free(l);
     ok(ds_msgload_open(&l, s, 987654) != 0 && !l, "unknown message refused\n");
     st_store_close(s);
-    free(path);
+    tsu_cleanup();
 }
 
 /* ---- 2-5 against Apache -------------------------------------------------------- */
@@ -500,7 +489,7 @@ int main(void)
     if (ds_http_new(&h, &hc) != 0)
         test_fatal("ds_http_new: %s\n", st_error_last());
 
-    test_msgload(dir);
+    test_msgload();
     const char *xurl = getenv("MAPIDAV_TEST_XANDIKOS_URL");
     if (xurl && *xurl)
         test_xandikos(xurl, dir);
