@@ -550,6 +550,8 @@ int main(void)
     /* Local changes, as the provider makes them. */
     enum { BIGLEN = 200000 };
     st_id fresh = new_message(s, inbox, "Local new", BIGLEN, 9, 0);
+    enum { HUGELEN = 3000000 };   /* its MIME passes the spool's 1 MiB in memory */
+    st_id huge = new_message(s, archive, "Local huge", HUGELEN, 11, 0);
     set_subject(s, a[1], "a1 changed locally");
     st_bag *b;
     ok(st_message_set_read(s, a[2], 1, 0) == 0, "read a2\n");
@@ -589,7 +591,7 @@ int main(void)
     ok(c.up_done >= 11 && c.up_conflicts == 0 && c.up_refused == 0,
        "up: done %llu conflicts %llu refused %llu\n", (unsigned long long)c.up_done,
        (unsigned long long)c.up_conflicts, (unsigned long long)c.up_refused);
-    ok(c.up_bytes > BIGLEN, "up bytes %llu\n", (unsigned long long)c.up_bytes);
+    ok(c.up_bytes > BIGLEN + HUGELEN, "up bytes %llu\n", (unsigned long long)c.up_bytes);
     ok(njournal(s, ST_JSTATE_PENDING) == 0 && njournal(s, ST_JSTATE_REFUSED) == 0 &&
        njournal(s, ST_JSTATE_TAKEN) == 0, "journal empty\n");
 
@@ -611,6 +613,26 @@ int main(void)
     free(want);
     free(body);
     free(href);
+    href = href_of(s, huge);
+    body = NULL;
+    ok(href && call(DS_HTTP_GET, href, NULL, NULL, &body) == 200 && body, "GET huge\n");
+    m = NULL;
+    if (body)
+        cv_mime_parse(&m, body, strlen(body), NULL, NULL);
+    want = pattern(HUGELEN, 11);
+    d = m && m->n_attachments ? st_bag_get(m->attachments[0].props, PR_ATTACH_DATA_BIN) : NULL;
+    ok(d && d->v.bin.len == HUGELEN && memcmp(d->v.bin.data, want, HUGELEN) == 0,
+       "huge attachment on the server\n");
+    cv_message_free(m);
+    free(want);
+    free(body);
+    free(href);
+    {
+        char spool[1200];
+        uint64_t sz = 0;
+        snprintf(spool, sizeof spool, "%s.up-%llu-1", store, (unsigned long long)st_os_pid());
+        ok(st_os_path_size(&sz, spool) != 0, "spool file %s removed\n", spool);
+    }
     ok(call(DS_HTTP_GET, u_a[1], NULL, NULL, &body) == 200 && body &&
        strstr(body, "a1 changed locally"), "a1 modified on the server\n");
     free(body);
