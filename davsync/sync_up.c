@@ -68,8 +68,11 @@
  * Failures) and Outbox directly under the IPM subtree, and anything
  * outside the IPM subtree, have no collection; their entries are
  * acknowledged without upload. Sync Issues and what goes into it are made
- * with ST_FROM_SERVER, so never journaled. A message whose folder should
- * be on the server but is not (its MKCOL was refused) is refused too.
+ * with ST_FROM_SERVER, so never journaled. A folder that should be on the
+ * server and is not (made locally without a journal entry, as the
+ * provider's default folders before the first sync, or whose MKCOL failed
+ * before) gets its collection when something goes into it (ensure_coll);
+ * when that fails, what goes into it is refused.
  *
  * Bodies: built by convert/ from the store (msgload.c, attachment data read
  * from storage streams in slices) into a spool: memory up to
@@ -783,6 +786,7 @@ static int folder_where(up *u, st_id fid, char **url)
                 *url);
             free(*url);
             *url = NULL;
+            u->status = 0;
             return DS_EPROTO;
         }
         return WHERE_SERVER;
@@ -887,21 +891,16 @@ static int msg_put_new(up *u, const st_journal_entry *e, st_id mid, const char *
     return code;
 }
 
-/* New in fid's collection (or local, or refused when the folder is missing). */
+static int ensure_coll(up *u, st_id fid, char **url, int depth);
+
+/* New in fid's collection (made when missing), or local. */
 static int msg_create(up *u, const st_journal_entry *e, st_id mid, st_id fid)
 {
     char *coll = NULL;
-    int where = folder_where(u, fid, &coll);
-    int code;
-    if (where == WHERE_SERVER)
-        code = msg_put_new(u, e, mid, coll);
-    else if (where == WHERE_LOCAL)
-        code = ack(u, e, NULL, NULL);
-    else if (where == WHERE_MISSING) {
-        snprintf(u->why, sizeof u->why, "its folder is not on the server");
-        code = refuse(u, e, mid);
-    } else
-        code = where;
+    int where = ensure_coll(u, fid, &coll, 0);
+    int code = where == WHERE_SERVER ? msg_put_new(u, e, mid, coll)
+        : where == WHERE_LOCAL ? ack(u, e, NULL, NULL)
+        : failed(u, e, mid, where);
     free(coll);
     return code;
 }
@@ -1027,14 +1026,10 @@ static int msg_move(up *u, const st_journal_entry *e, st_id mid, st_id fid, cons
     const char *base)
 {
     char *coll = NULL, *dst = NULL;
-    int where = folder_where(u, fid, &coll);
+    int where = ensure_coll(u, fid, &coll, 0);
     int code = 0;
     if (where < 0)
-        return where;
-    if (where == WHERE_MISSING) {
-        snprintf(u->why, sizeof u->why, "its folder is not on the server");
-        return refuse(u, e, mid);
-    }
+        return failed(u, e, mid, where);
     if (where == WHERE_LOCAL)   /* into Outbox or Sync Issues: it leaves the server */
         return delete_item(u, e, href, base, mid);
     if (ds_href_is_inside(href, coll) && !strchr(href + strlen(coll), '/')) {
@@ -1482,30 +1477,54 @@ static int folder_target(up *u, st_id fid, char **out)
     return code;
 }
 
-static int folder_create(up *u, const st_journal_entry *e)
+/* As folder_where, but a folder that should be on the server and is not
+ * gets its collection now, parents first (MKCOL; 405, one of that name is
+ * there: adopted), its URL recorded: a folder made locally without a
+ * journal entry (the provider's default folders before the first sync), or
+ * whose MKCOL failed before. <0: the store's error or the HTTP failure. */
+static int ensure_coll(up *u, st_id fid, char **url, int depth)
 {
-    char *url = NULL, *target = NULL;
-    int where = folder_where(u, e->obj, &url);
-    free(url);
-    if (where < 0)
+    int where = folder_where(u, fid, url);
+    if (where != WHERE_MISSING)
         return where;
-    if (where != WHERE_MISSING)   /* there already, or local */
-        return ack(u, e, NULL, NULL);
-    int code = folder_target(u, e->obj, &target);
-    if (code == WHERE_LOCAL)
-        return ack(u, e, NULL, NULL);
-    if (code == WHERE_MISSING) {
-        snprintf(u->why, sizeof u->why, "its parent folder is not on the server");
-        return refuse(u, e, 0);
+    if (depth > 64) {
+        st_error_set("folder %llu: nested too deep", (unsigned long long)fid);
+        return ST_ERROR;
     }
-    if (code)
+    st_id parent = 0;
+    char *purl = NULL, *target = NULL;
+    int code = st_folder_parent(u->s->store, &parent, fid);
+    if (!code)
+        code = ensure_coll(u, parent, &purl, depth + 1);
+    free(purl);
+    if (code)   /* the parent is local (its child too), or failed */
         return code;
+    code = folder_target(u, fid, &target);
+    if (code) {
+        free(target);
+        return code;
+    }
     ds_http_request rq = { .method = DS_HTTP_MKCOL, .url = target };
     code = http(u, &rq);
-    if (code && u->status == 405)   /* a collection of that name is there: adopted */
+    if (code && u->status == 405)
         code = 0;
-    code = code ? failed(u, e, 0, code) : ack(u, e, target, NULL);
-    free(target);
+    if (!code)
+        code = st_folder_sync_set(u->s->store, fid, target, NULL, NULL);
+    if (code) {
+        free(target);
+        return code;
+    }
+    *url = target;
+    return WHERE_SERVER;
+}
+
+static int folder_create(up *u, const st_journal_entry *e)
+{
+    char *url = NULL;
+    int where = ensure_coll(u, e->obj, &url, 0);
+    int code = where < 0 ? failed(u, e, 0, where)
+        : ack(u, e, where == WHERE_SERVER ? url : NULL, NULL);   /* made, there, or local */
+    free(url);
     return code;
 }
 
@@ -1519,11 +1538,18 @@ static int folder_move(up *u, const st_journal_entry *e)
         return ack(u, e, NULL, NULL);
     if (where == WHERE_MISSING)   /* never made on the server: make it now */
         return folder_create(u, e);
-    int code = folder_target(u, e->obj, &target);
-    if (code == WHERE_LOCAL || code == WHERE_MISSING) {
-        snprintf(u->why, sizeof u->why, "moved into a folder that is not on the server");
+    st_id parent = 0;
+    char *purl = NULL;
+    int code = st_folder_parent(u->s->store, &parent, e->obj);
+    if (!code)
+        code = ensure_coll(u, parent, &purl, 0);
+    free(purl);
+    if (code > 0) {   /* WHERE_LOCAL */
+        snprintf(u->why, sizeof u->why, "moved into a folder that stays local");
         code = refuse(u, e, 0);
-    } else if (!code && strcmp(target, url) == 0) {
+    } else if (code < 0) {
+        code = failed(u, e, 0, code);
+    } else if (!(code = folder_target(u, e->obj, &target)) && strcmp(target, url) == 0) {
         code = ack(u, e, NULL, NULL);
     } else if (!code) {
         ds_http_request rq = { .method = DS_HTTP_MOVE, .url = url, .destination = target,

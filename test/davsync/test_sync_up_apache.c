@@ -564,6 +564,10 @@ int main(void)
     ok(st_message_delete(s, a[7], ST_HARD_DELETE) == 0, "hard delete a7\n");
     st_id newf = new_folder(s, ipm, "New Folder \xC3\xA4");
     st_id outbox = new_folder(s, ipm, "Outbox");
+    /* A folder made locally without a journal entry (the provider's default
+     * folders before the first sync): its collection is made on demand. */
+    st_id drafts = tsu_folder(s, ipm, "Drafts", ST_FROM_SERVER);
+    st_id draft = new_message(s, drafts, "A draft", 0, 0, 0);
     st_id innew = new_message(s, newf, "In the new folder", 0, 0, 0);
     st_id hidden = new_message(s, inbox, "A view (associated)", 0, 0, ST_ASSOCIATED);
     st_id queued = new_message(s, outbox, "Waiting to be sent", 0, 0, 0);
@@ -679,6 +683,12 @@ int main(void)
     free(u);
     href = href_of(s, hidden);
     ok(!href, "associated message stays local\n");
+    free(href);
+    href = href_of(s, draft);
+    u = fmt("%s%s", root, "Drafts/");
+    ok(href && strncmp(href, u, strlen(u)) == 0 && call(DS_HTTP_HEAD, href, NULL, NULL, NULL) == 200,
+       "draft in a collection made for it: %s\n", href ? href : "-");
+    free(u);
     free(href);
 
     /* Changed again at once: its ETag is most likely still weak (Apache's
