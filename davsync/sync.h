@@ -136,6 +136,13 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c);
  * back the journal. What is left per folder: st_journal_by_folder. */
 int ds_sync_up(ds_sync *s, ds_sync_counts *c);
 
+/* Sync Issues under the IPM subtree and its Conflicts, Local Failures and
+ * Server Failures, made when missing (ST_FROM_SERVER: local, never
+ * uploaded; what PR_ADDITIONAL_REN_ENTRYIDS names): out[0..3] in that
+ * order. ds_sync_up makes them when it first needs them; call this to
+ * have them from the start. */
+int ds_sync_issue_folders(ds_sync *s, st_id out[4]);
+
 /* The folder holding role, 0 if none was found. */
 st_id ds_sync_role_folder(const ds_sync *s, ds_folder_role role);
 /* The IPM subtree ("Top of Information Store"). */

@@ -506,19 +506,31 @@ static int put(up *u, const char *url, body *b, const char *if_match, int create
 
 /* ---- Sync Issues ----------------------------------------------------------- */
 
-static int ensure_folder(up *u, st_id *out, st_id parent, const char *name)
+static int ensure_folder(ds_sync *s, st_id *out, st_id parent, const char *name)
 {
-    int code = st_folder_find_by_name(u->s->store, out, parent, name);
+    int code = st_folder_find_by_name(s->store, out, parent, name);
     if (code != ST_ENOTFOUND)
         return code;
     st_bag *b = st_bag_new();
     code = b && st_bag_set_str(b, PR_DISPLAY_NAME_W, name) >= 0 &&
         st_bag_set_str(b, PR_CONTAINER_CLASS_W, "IPF.Note") >= 0 ? 0 : ST_ERROR;
     if (!code)
-        code = st_folder_create(u->s->store, out, parent, b, ST_FROM_SERVER);
+        code = st_folder_create(s->store, out, parent, b, ST_FROM_SERVER);
     else
         st_error_set("out of memory");
     st_bag_free(b);
+    return code;
+}
+
+int ds_sync_issue_folders(ds_sync *s, st_id out[4])
+{
+    static const char *const names[] = { "Conflicts", "Local Failures", "Server Failures" };
+    memset(out, 0, 4 * sizeof *out);
+    int code = ensure_folder(s, &out[0], s->ipm, "Sync Issues");
+    for (int i = 0; !code && i < 3; i++)
+        code = ensure_folder(s, &out[i + 1], out[0], names[i]);
+    if (code)
+        memset(out, 0, 4 * sizeof *out);
     return code;
 }
 
@@ -526,16 +538,13 @@ static int ensure_issues(up *u)
 {
     if (u->issues)
         return 0;
-    st_id server = 0;
-    int code = ensure_folder(u, &u->issues, u->s->ipm, "Sync Issues");
-    if (!code)
-        code = ensure_folder(u, &u->conflicts, u->issues, "Conflicts");
-    if (!code)
-        code = ensure_folder(u, &u->failures, u->issues, "Local Failures");
-    if (!code)
-        code = ensure_folder(u, &server, u->issues, "Server Failures");
-    if (code)
-        u->issues = 0;
+    st_id f[4];
+    int code = ds_sync_issue_folders(u->s, f);
+    if (!code) {
+        u->issues = f[0];
+        u->conflicts = f[1];
+        u->failures = f[2];
+    }
     return code;
 }
 

@@ -759,6 +759,17 @@ int main(void)
            (unsigned long long)c.changed, (unsigned long long)c.new_items);
         ok(strcmp(subject_of(s, a[6], subj, sizeof subj), "a6 by the second client") == 0,
            "server version in place: %s\n", subj);
+        {
+            ds_sync *sy = NULL;
+            ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = h };
+            st_id f[4] = { 0 };
+            ok(ds_sync_open(&sy, &cfg) == 0 && ds_sync_issue_folders(sy, f) == 0 &&
+               f[0] == issues && f[1] == conflicts && f[2] == child(s, issues, "Local Failures") &&
+               f[3] == child(s, issues, "Server Failures"), "issue folders %llu %llu %llu %llu\n",
+               (unsigned long long)f[0], (unsigned long long)f[1], (unsigned long long)f[2],
+               (unsigned long long)f[3]);
+            ds_sync_close(sy);
+        }
         /* Sync Issues never goes up. */
         u = fmt("%s%s", root, "Sync%20Issues/");
         ok(call(DS_HTTP_PROPFIND, u, NULL, "0", NULL) == 404, "Sync Issues stays local\n");
