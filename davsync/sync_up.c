@@ -106,7 +106,7 @@
 #define WEAK_WAIT_MS 500
 #define WEAK_TRIES 5
 #define PSEUDO_ETAG "mapidav-lm:"
-#define MAX_REMEMBER 64
+#define MAX_REMEMBER (BATCH + 64)   /* every ack of a batch: its entries are read once */
 #define ACK_BATCH 256
 #define BODY_LOCAL 1
 #define STUCK_RUNS 3
