@@ -212,6 +212,16 @@ static char *href_of(st_store *s, st_id mid)
     return href;
 }
 
+/* Message mid is on the server, in collection root + coll. */
+static void check_in(st_store *s, st_id mid, const char *root, const char *coll)
+{
+    char *href = href_of(s, mid), *u = fmt("%s%s", root, coll);
+    ok(href && strncmp(href, u, strlen(u)) == 0 && call(DS_HTTP_HEAD, href, NULL, NULL, NULL) == 200,
+       "message %llu in %s: %s\n", (unsigned long long)mid, coll, href ? href : "-");
+    free(u);
+    free(href);
+}
+
 /* url is normalised already (the fixture's spelling). */
 static st_id by_href(st_store *s, const char *url)
 {
@@ -663,12 +673,7 @@ int main(void)
     u = fmt("%s%s", root, "Deleted%20Items/r2.eml");
     ok(call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200, "r2 moved to Deleted Items from the renamed folder\n");
     free(u);
-    href = href_of(s, innew);
-    u = fmt("%s%s", root, "New%20Folder%20%C3%A4/");
-    ok(href && strncmp(href, u, strlen(u)) == 0 && call(DS_HTTP_HEAD, href, NULL, NULL, NULL) == 200,
-       "message in the new folder: %s\n", href ? href : "-");
-    free(href);
-    free(u);
+    check_in(s, innew, root, "New%20Folder%20%C3%A4/");
     u = fmt("%s%s", root, "Renamed/r1.eml");
     href = href_of(s, r1);
     ok(call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200 && href && strcmp(href, u) == 0,
@@ -686,12 +691,7 @@ int main(void)
     href = href_of(s, hidden);
     ok(!href, "associated message stays local\n");
     free(href);
-    href = href_of(s, draft);
-    u = fmt("%s%s", root, "Drafts/");
-    ok(href && strncmp(href, u, strlen(u)) == 0 && call(DS_HTTP_HEAD, href, NULL, NULL, NULL) == 200,
-       "draft in a collection made for it: %s\n", href ? href : "-");
-    free(u);
-    free(href);
+    check_in(s, draft, root, "Drafts/");   /* in a collection made for it */
 
     /* Changed again at once: its ETag is most likely still weak (Apache's
      * first second), so it is read again until strong, never sent weak. */
