@@ -900,6 +900,32 @@ int main(void)
         ok(nmsgs(s, cf) == NCANCEL, "local %zu\n", nmsgs(s, cf));
     }
 
+    /* ---- 4c. a wrong password stops the run at once, nothing changes ---- */
+    {
+        ds_http *bad = NULL;
+        ds_http_config bc = { .user = user, .password = "wrong", .max_connections = 2,
+                              .proxy = "" };
+        ok(ds_http_new(&bad, &bc) == 0, "client\n");
+        st_id w = new_message(s, inbox, "Waits for the password", 0, 0, 0);
+        size_t pending = njournal(s, ST_JSTATE_PENDING);
+        ds_sync *sy = NULL;
+        ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = bad };
+        memset(&c, 0, sizeof c);
+        rc = ds_sync_open(&sy, &cfg);
+        if (!rc)
+            rc = ds_sync_up(sy, &c);
+        ds_sync_close(sy);
+        ds_http_free(bad);
+        char *wh = href_of(s, w);
+        ok(rc == DS_EAUTH && c.up_done == 0 && c.up_refused == 0 && !wh &&
+           njournal(s, ST_JSTATE_PENDING) == pending && njournal(s, ST_JSTATE_TAKEN) == 0,
+           "401: %d, %zu pending\n", rc, njournal(s, ST_JSTATE_PENDING));
+        free(wh);
+        rc = run_up(root, store, &c);
+        ok(rc == 0 && c.up_done == pending, "then with the right one: %d %llu\n", rc,
+           (unsigned long long)c.up_done);
+    }
+
     /* ---- 5. 2,000 local new messages ---- */
     {
         enum { NBULK = 2000 };
