@@ -11,10 +11,10 @@
  * (re-opened or sought only when the builder jumps). Other streamed
  * properties (big bodies, transport headers) are read whole into the bag,
  * up to MAX_PROP bytes each (the MIME parser keeps bodies to the same
- * bound); their type is known from the tag list below, unknown ones are
- * left out with a log line (the stream marker does not carry the type).
+ * bound), with the type the stream was stored with (st_stream_tag; the
+ * marker says PT_ERROR).
  *
- * Invariant: a data_id is an index into l->src (+1), never a stream id of
+ * Invariant: a data_id is an index into l->refs (+1), never a stream id of
  * the store. Never: read an attachment's data whole, follow more than
  * MAX_DEPTH embedded levels, write to the store.
  */
@@ -46,19 +46,6 @@ struct ds_msgload {
     int prepared;       /* cv_mail_prepare_build done */
 };
 
-/* Type of a streamed property by id (the marker says PT_ERROR only). */
-static uint32_t stream_type(uint32_t id)
-{
-    static const uint32_t known[] = {
-        PR_BODY_W, PR_HTML, PR_RTF_COMPRESSED, PR_TRANSPORT_MESSAGE_HEADERS_W,
-        PR_ATTACH_DATA_BIN,
-    };
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (PROP_ID(known[i]) == id)
-            return PROP_TYPE(known[i]);
-    return 0;
-}
-
 /* Replaces the stream markers of bag (other than attachment data, when
  * skip_data) with the values, read whole. */
 static int inline_streams(st_store *s, st_bag *bag, st_id mid, uint32_t num, int skip_data)
@@ -68,18 +55,21 @@ static int inline_streams(st_store *s, st_bag *bag, st_id mid, uint32_t num, int
         const st_value *v = st_bag_at(bag, i);
         if (PROP_TYPE(v->tag) != PT_ERROR || v->v.err != ST_E_NOT_ENOUGH_MEMORY)
             continue;
-        uint32_t id = PROP_ID(v->tag), type = stream_type(id);
+        uint32_t id = PROP_ID(v->tag);
         if (skip_data && id == PROP_ID(PR_ATTACH_DATA_BIN))
             continue;
-        if (!type) {
-            ST_LOG_WARN(ST_LOG_DAVSYNC, "message %llu: streamed property 0x%04X of an unknown"
-                " type left out", (unsigned long long)mid, (unsigned)id);
-            continue;
-        }
         st_stream *r = NULL;
-        code = st_stream_open_read(&r, s, mid, num, PROP_TAG(type, id));
+        code = st_stream_open_read(&r, s, mid, num, PROP_TAG(PT_BINARY, id));
         if (code)
             break;
+        /* The marker says PT_ERROR; the stream knows the stored type. */
+        uint32_t type = PROP_TYPE(st_stream_tag(r));
+        if (type != PT_UNICODE && type != PT_STRING8 && type != PT_BINARY) {
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "message %llu: streamed property 0x%04X of type 0x%X"
+                " left out", (unsigned long long)mid, (unsigned)id, (unsigned)type);
+            st_stream_close(r);
+            continue;
+        }
         uint64_t size = st_stream_size(r);
         if (size > MAX_PROP) {
             st_stream_close(r);
@@ -100,9 +90,10 @@ static int inline_streams(st_store *s, st_bag *bag, st_id mid, uint32_t num, int
         st_stream_close(r);
         if (!code) {
             buf[have] = 0;
-            int rc = type == PT_UNICODE ? st_bag_set_strn(bag, PROP_TAG(type, id), buf, have)
-                                        : st_bag_set_bin(bag, PROP_TAG(type, id), buf,
-                                              (uint32_t)have);
+            /* Text is UTF-8 inside the store, whatever its MAPI type. */
+            int rc = type != PT_BINARY ? st_bag_set_strn(bag, PROP_TAG(PT_UNICODE, id), buf, have)
+                                       : st_bag_set_bin(bag, PROP_TAG(type, id), buf,
+                                             (uint32_t)have);
             if (rc < 0)
                 code = ST_ERROR;
         }

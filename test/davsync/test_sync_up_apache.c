@@ -292,8 +292,17 @@ static void test_msgload(void)
     st_id fid = 0;
     st_store *s = tsu_store("msgload.sqlite", NULL, &fid);
 
-    enum { LEN = 300000 };
+    enum { LEN = 300000, BODYLEN = 100000 };
     st_id mid = new_message(s, fid, "Loader test", LEN, 5, ST_FROM_SERVER);
+    /* A body past the inline limit: kept as a stream, read whole. */
+    char *text = malloc(BODYLEN + 1);
+    for (int i = 0; i < BODYLEN; i++)
+        text[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
+    text[BODYLEN] = 0;
+    st_bag *tb = st_bag_new();
+    st_bag_set_str(tb, PR_BODY_W, text);
+    ok(st_message_set_props(s, mid, tb, NULL, 0, ST_FROM_SERVER) == 0, "big body\n");
+    st_bag_free(tb);
     /* An embedded message with a small attachment of its own. */
     st_bag *a = st_bag_new();
     uint32_t num = 0;
@@ -323,6 +332,8 @@ static void test_msgload(void)
     const cv_message *m = ds_msgload_message(l);
     ok(m->n_recipients == 1 && m->n_attachments == 2, "%zu recipients, %zu attachments\n",
        m->n_recipients, m->n_attachments);
+    const st_value *bv = st_bag_get(m->props, PR_BODY_W);
+    ok(bv && bv->v.str && strcmp(bv->v.str, text) == 0, "streamed body read back\n");
     const cv_attachment *big = &m->attachments[0], *emb = &m->attachments[1];
     ok(big->data_id && big->data_size == LEN && !st_bag_get(big->props, PR_ATTACH_DATA_BIN),
        "streamed attachment: id %llu size %llu\n", (unsigned long long)big->data_id,
@@ -355,7 +366,10 @@ static void test_msgload(void)
            "attachment bytes back\n");
         ok(back->n_attachments == 2 && back->attachments[1].embedded, "embedded back\n");
     }
+    ok(out.p && strstr(out.p, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"),
+       "body in the MIME\n");
     cv_message_free(back);
+    free(text);
     free(out.p);
     free(want);
     free(got);
