@@ -27,10 +27,11 @@
  * DELETE; a folder's own property changes have no server form.
  *
  * Order and speed: entries are carried out in journal order, except that
- * uploads of new messages and read flags of distinct messages run in
- * parallel, a window of 2 x connections (PUT -> HEAD -> PROPPATCH chains
- * of callbacks); any other entry, or one for a message in flight, waits
- * until the window is empty. Message acknowledgements are committed
+ * new messages, changes (strong ETag), read flags and moves of distinct
+ * messages run in parallel, a window of 2 x connections (chains of
+ * callbacks: PUT -> HEAD -> PROPPATCH, MOVE -> HEAD); any other entry, or
+ * one for a message in flight, waits until the window is empty. What the
+ * server refuses in the window is settled by the sequential code. Message acknowledgements are committed
  * together (ACK_BATCH or budget_ms), folder ones at once (later entries
  * read the folder's URL from the store).
  *
@@ -1155,14 +1156,17 @@ static int do_message(up *u, const st_journal_entry *e)
  * everything that depends on it. Outcomes are settled in the main loop
  * (reap), as the sequential path would. */
 
-enum { JOB_NEW = 1, JOB_FLAGS = 2, JOB_MODIFY = 3 };
+enum { JOB_NEW = 1, JOB_FLAGS = 2, JOB_MODIFY = 3, JOB_MOVE = 4 };
 
 typedef struct job {
     up *u;
     int kind;           /* JOB_NEW: PUT, HEAD, PROPPATCH when flags are set;
                            JOB_MODIFY: PUT If-Match, HEAD, PROPPATCH;
-                           JOB_FLAGS: PROPPATCH */
-    char *base;         /* JOB_MODIFY: the strong ETag for If-Match */
+                           JOB_FLAGS: PROPPATCH;
+                           JOB_MOVE: MOVE Overwrite: F (412: next name), HEAD */
+    char *base;         /* JOB_MODIFY: the strong ETag for If-Match;
+                           JOB_MOVE: the source */
+    int k;              /* JOB_MOVE: name try */
     const st_journal_entry *e;  /* borrowed from the batch */
     st_id mid;
     char *coll;         /* the folder's collection */
@@ -1259,6 +1263,38 @@ static void job_put_done(void *arg, const ds_http_result *res)
         job_end(j, NULL, 0);
 }
 
+static void job_move(job *j);
+
+static void job_move_done(void *arg, const ds_http_result *res)
+{
+    job *j = arg;
+    if (res->code == DS_EPRECOND && ++j->k < NAME_TRIES) {
+        job_move(j);   /* the name is taken there: the next */
+        return;
+    }
+    if (res->code) {
+        job_end(j, res, res->code);
+        return;
+    }
+    ds_http_request rq = { .method = DS_HTTP_HEAD, .url = j->url, .done = job_head_done,
+        .done_arg = j };
+    if (ds_http_submit(j->u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, 0);
+}
+
+/* MOVE j->base into j->coll under its name, try j->k; j->url the target. */
+static void job_move(job *j)
+{
+    free(j->url);
+    char *name = name_try(last_segment(j->base), j->k);
+    j->url = name ? join(j->coll, name) : NULL;
+    free(name);
+    ds_http_request rq = { .method = DS_HTTP_MOVE, .url = j->base, .destination = j->url,
+        .overwrite = 'F', .done = job_move_done, .done_arg = j };
+    if (!j->url || ds_http_submit(j->u->s->http, &rq, NULL) != 0)
+        job_end(j, NULL, ST_ERROR);
+}
+
 static void job_put(job *j)
 {
     if (j->kind == JOB_NEW) {
@@ -1275,52 +1311,73 @@ static void job_put(job *j)
         job_end(j, NULL, code);
 }
 
-/* JOB_NEW if e is a new message for a folder on the server (*mid, *coll
- * its collection), JOB_FLAGS for a read flag of a message on the server
- * (*coll its href), JOB_MODIFY for a change of one whose ETag is strong
- * (*coll its href, *base the ETag); 0 if it takes the sequential path
- * (weak ETags wait there), <0 a store error. */
-static int parallel_kind(up *u, const st_journal_entry *e, st_id *mid, char **coll,
-    char **base)
+typedef struct jobspec {
+    int kind;           /* JOB_*, 0: the sequential path */
+    st_id mid;
+    char *url;          /* FLAGS, MODIFY: the message's href */
+    char *coll;         /* NEW: its collection; MOVE: the destination */
+    char *base;         /* MODIFY: its strong ETag; MOVE: its href */
+} jobspec;
+
+/* What may run in the window: a new message for a folder on the server
+ * (JOB_NEW), a read flag (JOB_FLAGS), a change of a message whose ETag is
+ * strong (JOB_MODIFY; weak ones wait in the sequential path), a move
+ * between folders on the server (JOB_MOVE). sp->kind 0: the sequential
+ * path. <0: a store error. */
+static int parallel_kind(up *u, const st_journal_entry *e, jobspec *sp)
 {
-    *coll = NULL;
-    *base = NULL;
+    memset(sp, 0, sizeof *sp);
     if (e->kind != ST_JKIND_MESSAGE || e->op == ST_JOP_DELETE || e->op == ST_JOP_PURGE)
         return 0;
     st_id fid = 0;
-    char *href = NULL;
+    char *href = NULL, *etag = NULL, *coll = NULL;
     int code = st_message_folder(u->s->store, &fid, e->obj);
     if (code == ST_ENOTFOUND || (!code && !fid))
         return 0;
     if (!code)
-        code = st_message_server_get(u->s->store, e->obj, &href, NULL);
-    char *etag = NULL;
-    if (!code && href && *href && (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY))
-        code = st_message_server_get(u->s->store, e->obj, NULL, &etag);
-    if (!code && href && *href && ds_href_is_inside(href, u->s->mail_url)) {
-        int kind = e->op == ST_JOP_READ ? JOB_FLAGS
-            : (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY) && usable_etag(etag) &&
-              !ds_etag_is_weak(etag) ? JOB_MODIFY : 0;
-        if (kind) {
-            *mid = e->obj;
-            *coll = href;   /* the resource itself */
-            *base = etag;
-            return kind;
+        code = st_message_server_get(u->s->store, e->obj, &href, &etag);
+    int on_server = !code && href && *href && ds_href_is_inside(href, u->s->mail_url);
+    int kind = 0;
+    if (code) {
+        kind = 0;
+    } else if (on_server && e->op == ST_JOP_READ) {
+        kind = JOB_FLAGS;
+    } else if (on_server && (e->op == ST_JOP_CREATE || e->op == ST_JOP_MODIFY)) {
+        kind = usable_etag(etag) && !ds_etag_is_weak(etag) ? JOB_MODIFY : 0;
+    } else if (!href || !*href || (on_server && e->op == ST_JOP_MOVE)) {
+        int where = folder_where(u, fid, &coll);
+        if (where < 0)
+            code = where;
+        else if (where == WHERE_SERVER && (!href || !*href))
+            kind = JOB_NEW;
+        else if (where == WHERE_SERVER && on_server &&
+                 !(ds_href_is_inside(href, coll) && !strchr(href + strlen(coll), '/')))
+            kind = JOB_MOVE;
+    }
+    if (kind) {
+        sp->kind = kind;
+        sp->mid = e->obj;
+        if (kind == JOB_FLAGS || kind == JOB_MODIFY) {
+            sp->url = href;
+            href = NULL;
+        }
+        if (kind == JOB_MODIFY) {
+            sp->base = etag;
+            etag = NULL;
+        }
+        if (kind == JOB_NEW || kind == JOB_MOVE) {
+            sp->coll = coll;
+            coll = NULL;
+        }
+        if (kind == JOB_MOVE) {
+            sp->base = href;
+            href = NULL;
         }
     }
-    free(etag);
-    int fresh = !code && !(href && *href);
     free(href);
-    if (code || !fresh)
-        return code;
-    int where = folder_where(u, fid, coll);
-    if (where != WHERE_SERVER) {
-        free(*coll);
-        *coll = NULL;
-        return where < 0 ? where : 0;
-    }
-    *mid = e->obj;
-    return JOB_NEW;
+    free(etag);
+    free(coll);
+    return code;
 }
 
 static int job_running(const up *u, st_id obj)
@@ -1351,7 +1408,11 @@ static int reap(up *u)
         } else {
             u->status = j->status;
             snprintf(u->why, sizeof u->why, "%s", j->why);
-            rc = j->kind == JOB_MODIFY && is_refusal(u, j->code)
+            /* A move the server said no to goes the sequential way, which
+             * knows what to do about it (404: upload; no MOVE: upload and
+             * DELETE; others: refuse). */
+            rc = j->kind == JOB_MOVE && is_refusal(u, j->code) ? do_message(u, j->e)
+                : j->kind == JOB_MODIFY && is_refusal(u, j->code)
                 ? modify_failed(u, j->e, j->mid, j->url, j->code)
                 : j->code == DS_EPRECOND ? refuse(u, j->e, j->mid)
                 : failed(u, j->e, j->mid, j->code);
@@ -1412,30 +1473,35 @@ static int job_start_flags(up *u, job *j)
     return 0;
 }
 
-static int job_start(up *u, const st_journal_entry *e, int kind, st_id mid, char *coll,
-    char *base)
+/* Starts sp (its strings are taken over, whatever happens). */
+static int job_start(up *u, const st_journal_entry *e, jobspec *sp)
 {
     job *j = calloc(1, sizeof *j);
     if (!j) {
-        free(coll);
-        free(base);
+        free(sp->url);
+        free(sp->coll);
+        free(sp->base);
         st_error_set("out of memory");
         return ST_ERROR;
     }
     j->u = u;
-    j->kind = kind;
+    j->kind = sp->kind;
     j->e = e;
-    j->mid = mid;
-    j->base = base;
-    if (kind == JOB_FLAGS) {
-        j->url = coll;
+    j->mid = sp->mid;
+    j->url = sp->url;
+    j->coll = sp->coll;
+    j->base = sp->base;
+    st_id mid = sp->mid;
+    if (j->kind == JOB_FLAGS)
         return job_start_flags(u, j);
+    if (j->kind == JOB_MOVE) {
+        j->next = u->jobs;
+        u->jobs = j;
+        u->njobs++;
+        job_move(j);
+        return 0;
     }
-    if (kind == JOB_MODIFY)
-        j->url = coll;
-    else
-        j->coll = coll;
-    int code = build_body(u, &j->b, mid, &j->flags, kind == JOB_NEW);
+    int code = build_body(u, &j->b, mid, &j->flags, j->kind == JOB_NEW);
     if (code) {
         job_free(j);
         return code == ST_ENOTFOUND || code == BODY_LOCAL ? ack(u, e, NULL, NULL)
@@ -1673,23 +1739,22 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
         for (size_t i = 0; !code && !u.retake && i < n; i++) {
             u.why[0] = 0;
             u.status = 0;
-            st_id mid = 0;
-            char *coll = NULL;
+            jobspec sp;
             if (job_running(&u, e[i].obj))
                 code = run_jobs(&u, 0);
             if (!code && waiting_ack(&u, e[i].obj))
                 code = flush_acks(&u);
-            char *base = NULL;
-            int par = code ? 0 : parallel_kind(&u, &e[i], &mid, &coll, &base);
+            int par = code ? 0 : parallel_kind(&u, &e[i], &sp);
             if (par < 0) {
                 code = par;
-            } else if (par) {
+            } else if (!code && sp.kind) {
                 code = run_jobs(&u, window - 1);
                 if (!code) {
-                    code = job_start(&u, &e[i], par, mid, coll, base);
+                    code = job_start(&u, &e[i], &sp);
                 } else {
-                    free(coll);
-                    free(base);
+                    free(sp.url);
+                    free(sp.coll);
+                    free(sp.base);
                 }
             } else if (!code) {
                 code = run_jobs(&u, 0);

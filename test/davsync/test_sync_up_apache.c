@@ -20,8 +20,9 @@
  *  4. Refusals: a read-only collection (chmod under the Apache root: 403)
  *     and a collection deleted by the second client (MOVE into it: 409):
  *     copies in Local Failures, entries refused with a reason, nothing lost.
- *  5. 2,000 local new messages uploaded, then marked read, then flagged:
- *     prints `upload msgs/s`, `read flags msgs/s`, `change msgs/s`.
+ *  5. 2,000 local new messages uploaded, then marked read, flagged, moved:
+ *     prints `upload msgs/s`, `read flags msgs/s`, `change msgs/s`,
+ *     `move msgs/s`.
  * Also, when serve.py started it, against Xandikos (ETags in PUT answers,
  * no MOVE: a move is an upload and a DELETE, no dead properties).
  * Never: a mock server; what the server holds is checked over HTTP only.
@@ -1025,6 +1026,33 @@ int main(void)
         ok(rc == 0 && c.flags == 0 && c.gets == 0 && c.changed == 0,
            "down after changes: flags %llu gets %llu\n", (unsigned long long)c.flags,
            (unsigned long long)c.gets);
+        /* All moved into a new folder: MOVEs in parallel. */
+        st_id moved = new_folder(s, ipm, "Bulk moved");
+        st_message_list(s, &ids, &nb, bulk, 0);
+        st_store_begin(s);
+        for (size_t i = 0; i < nb; i++)
+            st_message_move(s, ids[i], moved, 0);
+        ok(st_store_commit(s) == 0, "moved %zu\n", nb);
+        free(ids);
+        t0 = st_os_time_ms();
+        rc = run_up(root, store, &c);
+        ms = st_os_time_ms() - t0;
+        ok(rc == 0 && c.up_done == NBULK + 1 && c.up_refused == 0, "moves up: %d %llu\n", rc,
+           (unsigned long long)c.up_done);
+        printf("move msgs/s: %.0f (%d MOVE + HEAD in %llu ms)\n",
+               ms ? NBULK * 1000.0 / (double)ms : 0.0, NBULK, (unsigned long long)ms);
+        size_t left = 0, there = 0;
+        u = fmt("%s%s", root, "Bulk/");
+        dead_prop(u, DS_NS_DAV, "getetag", "1", &left);
+        free(u);
+        u = fmt("%s%s", root, "Bulk%20moved/");
+        dead_prop(u, DS_NS_DAV, "getetag", "1", &there);
+        free(u);
+        ok(left == 1 && there == NBULK + 1, "server: %zu left, %zu moved\n", left, there);
+        rc = run_down(root, store, &c);
+        ok(rc == 0 && c.gets == 0 && c.new_items == 0 && c.deleted == 0 && c.changed == 0,
+           "down after moves: gets %llu new %llu deleted %llu\n", (unsigned long long)c.gets,
+           (unsigned long long)c.new_items, (unsigned long long)c.deleted);
     }
 
     st_store_close(s);
