@@ -421,6 +421,17 @@ static int run_down(const char *root, const char *store, ds_sync_counts *c)
     return ds_sync_once(c, &cfg);
 }
 
+/* A down-sync that finds nothing to do. */
+static void down_unchanged(const char *root, const char *store, const char *what)
+{
+    ds_sync_counts c;
+    int rc = run_down(root, store, &c);
+    ok(rc == 0 && !c.new_items && !c.changed && !c.deleted && !c.flags && !c.gets,
+       "down %s: %d new %llu changed %llu deleted %llu flags %llu gets %llu\n", what, rc,
+       (unsigned long long)c.new_items, (unsigned long long)c.changed,
+       (unsigned long long)c.deleted, (unsigned long long)c.flags, (unsigned long long)c.gets);
+}
+
 /* Xandikos: ETags in PUT answers, no MOVE (a move is an upload and a
  * DELETE; a delete cannot go to Trash), no dead properties. */
 static void test_xandikos(const char *xurl, const char *dir)
@@ -488,11 +499,7 @@ static void test_xandikos(const char *xurl, const char *dir)
        "m3 changed\n");
     free(body);
     /* ETags came with the PUT answers: the down-sync fetches nothing. */
-    rc = run_down(top, store, &c);
-    ok(rc == 0 && c.new_items == 0 && c.changed == 0 && c.deleted == 0 && c.gets == 0,
-       "xandikos down after up: new %llu changed %llu deleted %llu gets %llu\n",
-       (unsigned long long)c.new_items, (unsigned long long)c.changed,
-       (unsigned long long)c.deleted, (unsigned long long)c.gets);
+    down_unchanged(top, store, "xandikos after up");
     st_store_close(s);
     for (int i = 1; i <= 3; i++)
         free(u_m[i]);
@@ -736,11 +743,7 @@ int main(void)
        (unsigned long long)c.deleted, (unsigned long long)c.flags,
        (unsigned long long)c.folders_created, (unsigned long long)c.folders_deleted);
     ok(nmsgs(s, trash) == 2, "a5, r2 in Deleted Items: %zu\n", nmsgs(s, trash));
-    rc = run_down(root, store, &c);
-    ok(rc == 0 && c.new_items == 0 && c.changed == 0 && c.deleted == 0 && c.flags == 0 &&
-       c.gets == 0, "second down changes nothing: new %llu changed %llu deleted %llu flags %llu"
-       " gets %llu\n", (unsigned long long)c.new_items, (unsigned long long)c.changed,
-       (unsigned long long)c.deleted, (unsigned long long)c.flags, (unsigned long long)c.gets);
+    down_unchanged(root, store, "the second time");
     ok(njournal(s, ST_JSTATE_PENDING) == 0, "journal still empty\n");
 
     /* ---- 3. conflict ---- */
@@ -975,10 +978,7 @@ int main(void)
         free(u);
         ok(njournal(s, ST_JSTATE_PENDING) == 0 && njournal(s, ST_JSTATE_REFUSED) == before_refused,
            "journal after bulk\n");
-        rc = run_down(root, store, &c);
-        ok(rc == 0 && c.new_items == 0 && c.changed == 0 && c.gets == 0,
-           "down after bulk: new %llu changed %llu gets %llu\n", (unsigned long long)c.new_items,
-           (unsigned long long)c.changed, (unsigned long long)c.gets);
+        down_unchanged(root, store, "after the bulk upload");
         /* All marked read: PROPPATCHes in parallel. */
         st_id *ids = NULL;
         size_t nb = 0;
@@ -998,9 +998,7 @@ int main(void)
            "read on the server\n");
         free(href);
         free(ids);
-        rc = run_down(root, store, &c);
-        ok(rc == 0 && c.flags == 0 && c.gets == 0, "down after flags: flags %llu gets %llu\n",
-           (unsigned long long)c.flags, (unsigned long long)c.gets);
+        down_unchanged(root, store, "after the read flags");
         /* All flagged: a change each (PUT If-Match, HEAD, PROPPATCH), in parallel. */
         st_message_list(s, &ids, &nb, bulk, 0);
         st_bag *fb = st_bag_new();
@@ -1022,10 +1020,7 @@ int main(void)
            "flag status on the server\n");
         free(href);
         free(ids);
-        rc = run_down(root, store, &c);
-        ok(rc == 0 && c.flags == 0 && c.gets == 0 && c.changed == 0,
-           "down after changes: flags %llu gets %llu\n", (unsigned long long)c.flags,
-           (unsigned long long)c.gets);
+        down_unchanged(root, store, "after the changes");
         /* All moved into a new folder: MOVEs in parallel. */
         st_id moved = new_folder(s, ipm, "Bulk moved");
         st_message_list(s, &ids, &nb, bulk, 0);
@@ -1049,10 +1044,7 @@ int main(void)
         dead_prop(u, DS_NS_DAV, "getetag", "1", &there);
         free(u);
         ok(left == 1 && there == NBULK + 1, "server: %zu left, %zu moved\n", left, there);
-        rc = run_down(root, store, &c);
-        ok(rc == 0 && c.gets == 0 && c.new_items == 0 && c.deleted == 0 && c.changed == 0,
-           "down after moves: gets %llu new %llu deleted %llu\n", (unsigned long long)c.gets,
-           (unsigned long long)c.new_items, (unsigned long long)c.deleted);
+        down_unchanged(root, store, "after the moves");
     }
 
     st_store_close(s);
