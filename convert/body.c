@@ -296,7 +296,7 @@ static int from_html(plan *p, const st_bag *bag, const st_value *h, int regen, i
         if (rc)
             goto cleanup;
     }
-    if (regen || !has_r) {
+    if ((regen || !has_r) && !(flags & CV_BODY_NO_RTF)) {
         rc = cv_html_to_rtf(&rtf, &rtf_len, html, len);
         if (rc)
             goto cleanup;
@@ -318,7 +318,7 @@ static int from_text(plan *p, const st_value *b, int regen, int has_h, int has_r
     const char *text = b->v.str ? b->v.str : "";
     int rc = 0;
 
-    if (regen || !has_r) {
+    if ((regen || !has_r) && !(flags & CV_BODY_NO_RTF)) {
         char *rtf = NULL;
         size_t rtf_len = 0;
         rc = cv_text_to_rtf(&rtf, &rtf_len, text, strlen(text));

@@ -20,6 +20,9 @@
 /* Flags of cv_body_sync. */
 #define CV_BODY_HTML_FROM_TEXT 0x1u   /* also make PR_HTML for a plain-text body */
 #define CV_BODY_UNCOMPRESSED_RTF 0x2u /* write PR_RTF_COMPRESSED uncompressed (MELA) */
+#define CV_BODY_NO_RTF 0x4u           /* make no PR_RTF_COMPRESSED from HTML or text
+                                         (rules H and T): whoever needs it makes it on
+                                         demand (the sync stores mail without it) */
 
 /*
  * The native body of the message in bag: ST_NATIVE_BODY_PLAINTEXT, _RTF,

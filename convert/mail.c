@@ -236,7 +236,7 @@ static int from_mime(cv_message *msg, const cv_mail_options *opt, cv_tnef **tnef
             cv_tnef_free(t);
         break;   /* one winmail.dat per message, as Exchange reads it */
     }
-    int b = cv_body_sync(msg->props, 0, 0);
+    int b = cv_body_sync(msg->props, 0, opt ? opt->body_flags : 0);
     if (b == -1)
         return -1;
     return rc;

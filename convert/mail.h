@@ -30,6 +30,8 @@ typedef struct cv_mail_options {
     const cv_source *source;  /* data of attachments with a data_id (winmail.dat); NULL: in props */
     const cv_sink *sink;      /* where the TNEF's attachment data goes; NULL: PR_ATTACH_DATA_BIN */
     unsigned codepage;        /* TNEF 8-bit text default; 0: 1252 */
+    unsigned body_flags;      /* cv_body_sync flags for the bodies filled in, e.g.
+                                 CV_BODY_NO_RTF (the sync: RTF made on demand) */
 } cv_mail_options;
 
 /*

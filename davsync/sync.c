@@ -197,6 +197,7 @@ void ds_sync_close(ds_sync *s)
     if (!s->http_borrowed)
         ds_http_free(s->http);
     st_store_close(s->store);
+    ds_sync__ctags_clear(s);
     free(s->mail_url);
     free(s->catalog_path);
     free(s);
@@ -281,6 +282,7 @@ static void add_counts(ds_sync_counts *a, const ds_sync_counts *b)
     a->folders_created += b->folders_created;
     a->folders_deleted += b->folders_deleted;
     a->folders_kept += b->folders_kept;
+    a->folders_skipped += b->folders_skipped;
     a->items += b->items;
     a->new_items += b->new_items;
     a->changed += b->changed;
@@ -330,9 +332,10 @@ int ds_sync_once(ds_sync_counts *out, const ds_sync_config *cfg)
         code = first;
     if (s) {
         ds_sync__progress(s, "done", NULL, 0, 0, &total);
-        ST_LOG_INFO(ST_LOG_DAVSYNC, "sync %s: %s; %llu folders, %llu new, %llu changed,"
-            " %llu flags, %llu deleted, %llu failed, %llu bytes", s->mail_url,
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "sync %s: %s; %llu folders (%llu unchanged), %llu new,"
+            " %llu changed, %llu flags, %llu deleted, %llu failed, %llu bytes", s->mail_url,
             ds_error_name(code), (unsigned long long)total.folders,
+            (unsigned long long)total.folders_skipped,
             (unsigned long long)total.new_items, (unsigned long long)total.changed,
             (unsigned long long)total.flags, (unsigned long long)total.deleted,
             (unsigned long long)total.failed, (unsigned long long)total.bytes);

@@ -1,8 +1,9 @@
 /*
- * sync.h: the mail sync engine, first slice: down-sync of a WebDAV mail
- * tree (no sync-collection, no ctag: Apache mod_dav_fs is the reference)
- * into the offline store, driven from one thread (the sync thread and its
- * state machine come next and will call these same functions).
+ * sync.h: the mail sync engine: down-sync of a WebDAV mail tree into the
+ * offline store (RFC 6578 sync-collection where a collection offers it,
+ * else PROPFIND Depth 1 diffed against the stored map; folders whose
+ * CS:getctag is unchanged since their last complete sync are skipped), and
+ * the up-sync of the journal, driven from one thread (the sync thread).
  *
  *   ds_sync_counts c;
  *   ds_sync_once(&c, &(ds_sync_config){ .mail_url = ..., .store_path = ... });
@@ -49,7 +50,9 @@ typedef struct ds_sync_counts {
     uint64_t folders_created;   /* local folders made for new collections */
     uint64_t folders_deleted;   /* local folders removed (gone on the server) */
     uint64_t folders_kept;      /* gone on the server, kept for pending local changes */
-    uint64_t items;             /* server messages listed */
+    uint64_t folders_skipped;   /* not listed: getctag unchanged since the last sync */
+    uint64_t items;             /* server messages listed (a sync-collection delta
+                                   lists only those changed) */
     uint64_t new_items;         /* fetched and created */
     uint64_t changed;           /* fetched again (ETag changed) and replaced */
     uint64_t flags;             /* read / flag state changed without a new ETag */
@@ -113,7 +116,10 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *c);
 int ds_sync_folder_list(ds_sync *s, st_id **out, size_t *n);
 
 /* One folder: list, diff, fetch, store, delete. DS_ECANCELLED after
- * ds_http_abort; what was stored before stays. */
+ * ds_http_abort; what was stored before stays. Skipped (0, no request)
+ * when the last ds_sync_folders listed a ctag equal to the one stored at
+ * the folder's last complete down-sync. The sync token and the ctag are
+ * stored only when the folder completed (nothing failed, nothing kept). */
 int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c);
 
 /* Replays the store's journal to the server, in order (sync_up.c): new

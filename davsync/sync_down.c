@@ -1,13 +1,31 @@
 /*
- * sync_down.c: one mail folder down: PROPFIND Depth 1 of the collection
- * (getetag, getcontentlength, getlastmodified, httpmail:read, the MAPI
- * PR_FLAG_STATUS dead property, named as Exchange did: local name
+ * sync_down.c: one mail folder down. The listing asks for getetag,
+ * getcontentlength, getlastmodified, httpmail:read and the MAPI
+ * PR_FLAG_STATUS dead property (named as Exchange did: local name
  * "x10900003" in the proptag namespace, since an XML name cannot start
- * with a digit), diffed against the stored (href, ETag)
- * map; new and changed messages fetched in parallel (a window of 2 x
- * connections GETs in flight), each body streamed into a MIME parser as it
- * arrives, stored with st_import_message; gone ones deleted; read and flag
- * changes that kept the ETag (a PROPPATCH does not change it) applied.
+ * with a digit), either
+ *   - by RFC 6578 sync-collection (REPORT, Depth 0) with the folder's
+ *     stored token: no token gives every member (a full listing), a token
+ *     only what changed since (a 404 response = deleted); a 507 for the
+ *     collection itself means truncated (3.6): asked again with the token
+ *     of that answer until whole, every page applied as one listing (a
+ *     member named twice: the later answer wins). A token the server
+ *     refuses (403/409 valid-sync-token, or any other error status:
+ *     Xandikos answers 500) is dropped and the folder listed again in full,
+ *     diffed as below, so nothing is duplicated. A collection that refuses
+ *     the REPORT without a token (501/405/403/400: Apache, nginx) gets the
+ *     DS_SYNC_NO_REPORT marker in its token field and is listed by
+ *   - PROPFIND Depth 1 from then on,
+ * diffed against the stored (href, ETag) map (a full listing: what is not
+ * listed is gone; a delta: only what is listed is looked at); new and
+ * changed messages fetched in parallel (a window of 2 x connections GETs
+ * in flight), each body streamed into a MIME parser as it arrives, stored
+ * with st_import_message; gone ones deleted; read and flag changes that
+ * kept the ETag (a PROPPATCH does not change it) applied. The new token,
+ * and the ctag listed by ds_sync_folders, are stored only when everything
+ * listed was applied (no fetch failed, nothing kept for a pending local
+ * change, not cancelled): otherwise the next delta starts from the old
+ * token and sees those changes again.
  *
  * Memory: a GET body never sits in memory whole: it is fed to the parser
  * chunk by chunk. The parser keeps the text bodies (bounded by its
@@ -37,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/body.h"
 #include "convert/mail.h"
 #include "convert/mime.h"
 #include "davsync/href.h"
@@ -45,7 +64,6 @@
 #include "storage/log.h"
 #include "storage/os.h"
 #include "storage/props_tags.h"
-#include "storage/table.h"
 
 #define SPOOL_MEM_MAX ((size_t)256 * 1024)
 #define PSEUDO_ETAG "mapidav-lm:"
@@ -59,13 +77,20 @@ typedef struct sitem {
     int read;           /* httpmail:read: 1, 0, or -1 when not set */
     int has_flag;       /* PR_FLAG_STATUS dead property present */
     int32_t flag;       /* its value */
+    int gone;           /* sync-collection: 404, deleted on the server */
+    size_t seq;         /* order of arrival (the later of two wins) */
 } sitem;
 
 typedef struct slist {
     const char *coll;   /* the folder's URL */
     sitem *it;
     size_t n, cap;
+    size_t seen;        /* responses taken, over every page */
+    int truncated;      /* sync-collection: this page ended in a 507 */
 } slist;
+
+#define MAX_PAGES 100000    /* sync-collection pages of one folder */
+#define SMALL_DELTA 64      /* changes looked up one by one in the store */
 
 static int parse_bool(const char *v)
 {
@@ -83,7 +108,13 @@ static int parse_bool(const char *v)
 static int on_item(void *arg, const ds_ms_response *r)
 {
     slist *l = arg;
-    if ((r->resourcetype & DS_RT_COLLECTION) || r->status || strcmp(r->url, l->coll) == 0)
+    if (r->status == 507 && strcmp(r->url, l->coll) == 0) {
+        l->truncated = 1;
+        return 0;
+    }
+    int gone = r->status == 404 || r->status == 410;
+    if ((r->resourcetype & DS_RT_COLLECTION) || (r->status && !gone) ||
+        strcmp(r->url, l->coll) == 0)
         return 0;
     /* Direct members only. */
     const char *rest = r->url + strlen(l->coll);
@@ -102,7 +133,17 @@ static int on_item(void *arg, const ds_ms_response *r)
     sitem *it = &l->it[l->n];
     memset(it, 0, sizeof *it);
     it->size = r->content_length;
+    it->gone = gone;
+    it->seq = l->seen++;
     it->url = strdup(r->url);
+    if (gone) {
+        if (!it->url) {
+            st_error_set("out of memory");
+            return ST_ERROR;
+        }
+        l->n++;
+        return 0;
+    }
     if (r->etag && *r->etag) {
         it->etag = strdup(r->etag);
     } else if (r->last_modified || r->content_length >= 0) {
@@ -136,7 +177,29 @@ static int on_item(void *arg, const ds_ms_response *r)
 
 static int cmp_sitem(const void *a, const void *b)
 {
-    return strcmp(((const sitem *)a)->url, ((const sitem *)b)->url);
+    const sitem *x = a, *y = b;
+    int c = strcmp(x->url, y->url);
+    return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sorts by URL and keeps the last answer for a URL named twice (pages of
+ * a sync-collection, or a server repeating itself). */
+static void slist_sort(slist *l)
+{
+    if (!l->n)
+        return;
+    qsort(l->it, l->n, sizeof *l->it, cmp_sitem);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (k && strcmp(l->it[k - 1].url, l->it[i].url) == 0) {
+            free(l->it[k - 1].url);
+            free(l->it[k - 1].etag);
+            l->it[k - 1] = l->it[i];
+        } else {
+            l->it[k++] = l->it[i];
+        }
+    }
+    l->n = k;
 }
 
 static void slist_free(slist *l)
@@ -148,39 +211,120 @@ static void slist_free(slist *l)
     free(l->it);
 }
 
+/* Sends one listing request (PROPFIND or REPORT) and streams its answer
+ * through p: 0 only for a whole 207 the parser took in full. A listing with
+ * responses the parser dropped (outside the collection, an unusable href)
+ * is not trusted: applied, it would delete what those responses stood for.
+ * *status (may be NULL): the HTTP status. */
+static int ask(ds_sync *s, ds_http_method method, const char *depth, const char *url,
+    const char *body, ds_ms_parser *p, long *status)
+{
+    const char *mn = ds_http_method_name(method);
+    ds_http_result res = { 0 };
+    ds_http_request rq = { .method = method, .url = url, .depth = depth, .body = body,
+        .body_len = strlen(body), .write = ds_ms_http_sink, .write_arg = p };
+    int code = ds_http_perform(s->http, &rq, &res);
+    if (status)
+        *status = res.status;
+    if (code && res.error && *res.error)
+        st_error_set("%s %s: %s", mn, url, res.error);
+    if (!code)
+        code = ds_ms_finish(p);
+    if (!code && res.status != 207) {
+        st_error_set("%s %s: status %ld, not a multistatus", mn, url, res.status);
+        code = DS_EPROTO;
+    }
+    if (!code && ds_ms_dropped(p)) {
+        st_error_set("%s %s: %zu responses outside the collection or unusable: listing not"
+            " used", mn, url, ds_ms_dropped(p));
+        code = DS_EPROTO;
+    }
+    ds_http_result_clear(&res);
+    return code;
+}
+
+static void slist_reset(slist *l)
+{
+    slist_free(l);
+    l->it = NULL;
+    l->n = l->cap = l->seen = 0;
+    l->truncated = 0;
+}
+
+static const ds_xml_name list_props[] = {
+    { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "getetag" },
+    { DS_NS_DAV, "getcontentlength" }, { DS_NS_DAV, "getlastmodified" },
+    { DS_NS_HTTPMAIL, "read" }, { DS_NS_MAPI_PROPTAG, "x10900003" },
+};
+#define NLIST_PROPS (sizeof list_props / sizeof list_props[0])
+
+/* sync-collection from token (NULL or "": everything), every page. *out_token
+ * gets the token of the last page (malloc'd, NULL if the server sent none),
+ * *status the HTTP status of a refusal. */
+static int list_report(ds_sync *s, slist *l, const char *url, const char *token,
+    char **out_token, long *status)
+{
+    *out_token = NULL;
+    *status = 0;
+    l->coll = url;
+    char *tok = strdup(token ? token : "");
+    int code = tok ? 0 : ST_ERROR;
+    for (int page = 0; !code; page++) {
+        char *body = NULL;
+        ds_ms_parser *p = NULL;
+        l->truncated = 0;
+        code = ds_xml_sync_collection(&body, tok, list_props, NLIST_PROPS, 0);
+        ds_ms_config mc = { .request_url = url, .on_response = on_item, .arg = l };
+        if (!code)
+            code = ds_ms_parser_new(&p, &mc);
+        if (!code)
+            code = ask(s, DS_HTTP_REPORT, "0", url, body, p, status);
+        const char *next = p ? ds_ms_sync_token(p) : NULL;
+        if (!code && l->truncated && (!next || !*next || strcmp(next, tok) == 0 ||
+            page + 1 >= MAX_PAGES)) {
+            st_error_set("REPORT %s: truncated answer without a way on (token %s)", url,
+                next ? next : "none");
+            code = DS_EPROTO;
+        }
+        if (!code) {
+            free(tok);
+            tok = next && *next ? strdup(next) : NULL;
+            if (next && *next && !tok)
+                code = ST_ERROR;
+        }
+        ds_ms_parser_free(p);
+        free(body);
+        if (!code && !l->truncated)
+            break;
+        if (!code)
+            ST_LOG_INFO(ST_LOG_DAVSYNC, "REPORT %s: truncated, page %d: asking on", url, page + 2);
+    }
+    if (code) {
+        free(tok);
+        if (code == ST_ERROR && !*st_error_last())
+            st_error_set("out of memory");
+        return code;
+    }
+    slist_sort(l);
+    *out_token = tok;
+    return 0;
+}
+
 static int list_server(ds_sync *s, slist *l, const char *url)
 {
-    static const ds_xml_name props[] = {
-        { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "getetag" },
-        { DS_NS_DAV, "getcontentlength" }, { DS_NS_DAV, "getlastmodified" },
-        { DS_NS_HTTPMAIL, "read" }, { DS_NS_MAPI_PROPTAG, "x10900003" },
-    };
     char *body = NULL;
     ds_ms_parser *p = NULL;
-    ds_http_result res = { 0 };
     l->coll = url;
-    int code = ds_xml_propfind(&body, props, sizeof props / sizeof props[0]);
+    int code = ds_xml_propfind(&body, list_props, NLIST_PROPS);
     ds_ms_config mc = { .request_url = url, .on_response = on_item, .arg = l };
     if (!code)
         code = ds_ms_parser_new(&p, &mc);
-    if (!code) {
-        ds_http_request rq = { .method = DS_HTTP_PROPFIND, .url = url, .depth = "1",
-            .body = body, .body_len = strlen(body), .write = ds_ms_http_sink, .write_arg = p };
-        code = ds_http_perform(s->http, &rq, &res);
-        if (code && res.error && *res.error)
-            st_error_set("PROPFIND %s: %s", url, res.error);
-        if (!code)
-            code = ds_ms_finish(p);
-        if (!code && res.status != 207) {
-            st_error_set("PROPFIND %s: status %ld, not a multistatus", url, res.status);
-            code = DS_EPROTO;
-        }
-        ds_http_result_clear(&res);
-    }
+    if (!code)
+        code = ask(s, DS_HTTP_PROPFIND, "1", url, body, p, NULL);
     ds_ms_parser_free(p);
     free(body);
-    if (!code && l->n)
-        qsort(l->it, l->n, sizeof *l->it, cmp_sitem);
+    if (!code)
+        slist_sort(l);
     return code;
 }
 
@@ -219,62 +363,82 @@ static int list_local(ds_sync *s, litem **out, size_t *n, st_id fid)
 {
     *out = NULL;
     *n = 0;
-    static const uint32_t cols[] = { PR_INSTANCE_KEY, PR_MESSAGE_FLAGS, PR_FLAG_STATUS };
-    st_table *t = NULL;
-    litem *l = NULL;
-    size_t cnt = 0, cap = 0;
-    int code = st_table_open(&t, s->store, fid, ST_TABLE_CONTENTS);
-    if (!code)
-        code = st_table_set_columns(t, cols, 3);
-    while (!code) {
-        st_row *rows = NULL;
-        size_t nr = 0;
-        code = st_table_query_rows(t, &rows, &nr, 1000, 0);
-        if (code || !nr) {
-            st_rows_free(rows, nr);
-            break;
-        }
-        if (cnt + nr > cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            while (nc < cnt + nr)
-                nc *= 2;
-            litem *p = realloc(l, nc * sizeof *p);
-            if (!p) {
-                st_rows_free(rows, nr);
-                st_error_set("out of memory");
-                code = ST_ERROR;
-                break;
-            }
-            l = p;
-            cap = nc;
-        }
-        for (size_t i = 0; i < nr; i++) {
-            const st_value *v = rows[i].vals;
-            if (rows[i].n < 3 || PROP_TYPE(v[0].tag) != PT_BINARY || v[0].v.bin.len != 8)
-                continue;
-            litem *it = &l[cnt++];
-            memset(it, 0, sizeof *it);
-            for (int k = 0; k < 8; k++)
-                it->mid |= (st_id)v[0].v.bin.data[k] << (8 * k);
-            if (PROP_TYPE(v[1].tag) == PT_LONG)
-                it->flags = v[1].v.l;
-            if (PROP_TYPE(v[2].tag) == PT_LONG) {
-                it->has_flag = 1;
-                it->flag = v[2].v.l;
-            }
-        }
-        st_rows_free(rows, nr);
-    }
-    st_table_close(t);
-    for (size_t i = 0; !code && i < cnt; i++)
-        code = st_message_server_get(s->store, l[i].mid, &l[i].href, &l[i].etag);
-    if (code) {
-        litems_free(l, cnt);
+    st_server_item *items = NULL;
+    size_t cnt = 0;
+    int code = st_message_server_list(s->store, &items, &cnt, fid);
+    if (code)
         return code;
+    litem *l = calloc(cnt ? cnt : 1, sizeof *l);
+    if (!l) {
+        st_server_items_free(items, cnt);
+        st_error_set("out of memory");
+        return ST_ERROR;
     }
+    for (size_t i = 0; i < cnt; i++) {   /* the strings change hands */
+        l[i].mid = items[i].mid;
+        l[i].href = items[i].href;
+        l[i].etag = items[i].etag;
+        l[i].flags = items[i].flags;
+        l[i].has_flag = items[i].has_flag_status;
+        l[i].flag = items[i].flag_status;
+        items[i].href = items[i].etag = NULL;
+    }
+    st_server_items_free(items, cnt);
     if (cnt)
         qsort(l, cnt, sizeof *l, cmp_litem);
     *out = l;
+    *n = cnt;
+    return 0;
+}
+
+/* For a small delta: the stored messages the listing names, looked up one
+ * by one (a few indexed reads each) instead of reading the whole folder.
+ * Same order as l (sorted by href), so the merge below works unchanged. */
+static int lookup_local(ds_sync *s, litem **out, size_t *n, const slist *l)
+{
+    *out = NULL;
+    *n = 0;
+    litem *loc = calloc(l->n ? l->n : 1, sizeof *loc);
+    size_t cnt = 0;
+    int code = loc ? 0 : ST_ERROR;
+    for (size_t i = 0; !code && i < l->n; i++) {
+        st_id mid = 0;
+        st_bag *b = NULL;
+        code = st_message_find_by_href(s->store, &mid, l->it[i].url);
+        if (code == ST_ENOTFOUND) {
+            code = 0;
+            continue;
+        }
+        if (!code)
+            code = st_message_get(s->store, &b, mid);
+        litem *it = &loc[cnt];
+        if (!code) {
+            it->mid = mid;
+            const st_value *v = st_bag_get(b, PR_MESSAGE_FLAGS);
+            if (v && PROP_TYPE(v->tag) == PT_LONG)
+                it->flags = v->v.l;
+            v = st_bag_get(b, PR_FLAG_STATUS);
+            if (v && PROP_TYPE(v->tag) == PT_LONG) {
+                it->has_flag = 1;
+                it->flag = v->v.l;
+            }
+            code = st_message_server_get(s->store, mid, &it->href, &it->etag);
+        }
+        st_bag_free(b);
+        if (!code && it->href)
+            cnt++;
+        else if (!code) {
+            free(it->etag);
+            it->etag = NULL;
+        }
+    }
+    if (code) {
+        litems_free(loc, cnt);
+        if (code == ST_ERROR && !*st_error_last())
+            st_error_set("out of memory");
+        return code;
+    }
+    *out = loc;
     *n = cnt;
     return 0;
 }
@@ -604,8 +768,12 @@ static void fetch_done(void *arg, const ds_http_result *res)
     if (!code) {
         /* winmail.dat merged and bodies kept in step, as Outlook expects.
          * Attachment data already went to the spool, so a winmail.dat
-         * spooled there stays an attachment for now (no cv_source yet). */
-        int merged = cv_mail_from_mime(m, NULL, NULL);
+         * spooled there stays an attachment for now (no cv_source yet).
+         * No RTF is made from HTML or text here: it costs a fifth of the
+         * sync's CPU and most messages are never opened as RTF; the
+         * provider makes it when asked (cv_body_sync). */
+        static const cv_mail_options opt = { .body_flags = CV_BODY_NO_RTF };
+        int merged = cv_mail_from_mime(m, &opt, NULL);
         if (merged < 0)
             code = merged;
         else if (merged == 1)
@@ -687,9 +855,59 @@ static int apply_flags(down *d, const sitem *it, const litem *l)
     return code;
 }
 
+/* Lists the folder's collection: sync-collection unless the folder is
+ * marked, falling back as the file comment says. *delta: the listing
+ * holds only what changed since token. *new_token: to store once the
+ * folder completed (malloc'd; NULL on the PROPFIND path, "" when the
+ * server sent none). */
+static int list_folder(ds_sync *s, slist *l, st_id fid, const char *url, const char *token,
+    int *delta, char **new_token)
+{
+    *delta = 0;
+    *new_token = NULL;
+    long status = 0;
+    int code;
+    if (token && strcmp(token, DS_SYNC_NO_REPORT) == 0)
+        return list_server(s, l, url);
+    if (token && *token) {
+        code = list_report(s, l, url, token, new_token, &status);
+        if (!code) {
+            *delta = 1;
+        } else if (code == DS_EHTTP) {
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: sync token refused (HTTP %ld): listing in full",
+                url, status);
+            slist_reset(l);
+        }
+        if (code != DS_EHTTP)
+            goto done;
+    }
+    code = list_report(s, l, url, NULL, new_token, &status);
+    if (code == DS_EHTTP && (status == 501 || status == 405 || status == 403 || status == 400)) {
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "%s: no sync-collection (HTTP %ld): PROPFIND from now on",
+            url, status);
+        slist_reset(l);
+        code = st_folder_sync_set(s->store, fid, NULL, DS_SYNC_NO_REPORT, NULL);
+        if (!code)
+            code = list_server(s, l, url);
+        return code;
+    }
+done:
+    if (!code && !*new_token && !(*new_token = strdup(""))) {
+        st_error_set("out of memory");
+        code = ST_ERROR;
+    }
+    if (code) {
+        free(*new_token);
+        *new_token = NULL;
+    }
+    return code;
+}
+
 int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
 {
-    char *url = NULL, *name = NULL;
+    char *url = NULL, *name = NULL, *token = NULL, *ctag = NULL, *new_token = NULL;
+    int delta = 0;
+    const uint64_t failed0 = c->failed, kept0 = c->kept;
     slist sl = { 0 };
     litem *loc = NULL;
     size_t nloc = 0, npend = 0;
@@ -699,7 +917,7 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     size_t ntodo = 0;
     down d = { .s = s, .fid = fid, .c = c };
 
-    int code = st_folder_sync_get(s->store, fid, &url, NULL, NULL);
+    int code = st_folder_sync_get(s->store, fid, &url, &token, &ctag);
     if (!code && (!url || !*url)) {
         st_error_set("folder %llu has no collection URL", (unsigned long long)fid);
         code = ST_ENOTFOUND;
@@ -708,16 +926,30 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         st_error_set("folder %llu: %s lies outside the mail root", (unsigned long long)fid, url);
         code = DS_EPROTO;
     }
+    char *listed_ctag = ds_sync__take_ctag(s, fid);
+    if (!code && listed_ctag && ctag && strcmp(listed_ctag, ctag) == 0) {
+        ST_LOG_TRACE(ST_LOG_DAVSYNC, "folder %s: ctag unchanged", url);
+        c->folders_skipped++;
+        free(url);
+        free(token);
+        free(ctag);
+        free(listed_ctag);
+        return 0;
+    }
     if (!code)
         code = ds_sync__folder_name(s, &name, fid);
     d.name = name;
     uint64_t t0 = st_os_time_ms(), t1 = t0, t2 = t0;
     if (!code) {
         ds_sync__progress(s, "list", name, 0, 0, c);
-        code = list_server(s, &sl, url);
+        code = list_folder(s, &sl, fid, url, token, &delta, &new_token);
         t1 = st_os_time_ms();
     }
-    if (!code)
+    /* A delta needs only what it names: one by one when it is small (an
+     * empty one needs nothing), the whole folder's map otherwise. */
+    if (!code && delta && sl.n <= SMALL_DELTA)
+        code = lookup_local(s, &loc, &nloc, &sl);
+    else if (!code)
         code = list_local(s, &loc, &nloc, fid);
     t2 = st_os_time_ms();
     if (!code)
@@ -736,7 +968,8 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         st_error_set("out of memory");
         code = ST_ERROR;
     }
-    c->items += sl.n;
+    for (size_t k = 0; k < sl.n; k++)
+        c->items += !sl.it[k].gone;
     /* Changes that need no download (read flag, flag status, a weak ETag
      * turned strong) go in transactions of about budget_ms each, before
      * the import starts (its batches and these must not interleave). */
@@ -750,10 +983,22 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         const litem *l = j < nloc && loc[j].href ? &loc[j] : NULL;
         int cmp = !it ? 1 : !l ? -1 : strcmp(it->url, l->href);
         if (cmp < 0) {                          /* new on the server */
-            todo[ntodo] = it;
-            todo_local[ntodo++] = NULL;
+            st_id other = 0;
+            if (it->gone) {
+                /* made and deleted since: nothing to do */
+            } else if (npend && st_message_find_by_href(s->store, &other, it->url) == 0 &&
+                       ds_sync__has_id(pend, npend, other)) {
+                /* ours, moved to another folder locally and not sent yet:
+                 * not new, and not to be pulled back here */
+                c->kept++;
+            } else {
+                todo[ntodo] = it;
+                todo_local[ntodo++] = NULL;
+            }
             i++;
-        } else if (cmp > 0) {                   /* gone from the server */
+        } else if (cmp > 0 && delta) {          /* not in the delta: unchanged */
+            j++;
+        } else if (cmp > 0 || it->gone) {       /* gone from the server */
             if (ds_sync__has_id(pend, npend, l->mid)) {
                 c->kept++;
                 ST_LOG_INFO(ST_LOG_DAVSYNC, "%s: gone on the server, local change pending:"
@@ -761,6 +1006,8 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
             } else {
                 dels[ndels++] = l->mid;
             }
+            if (cmp == 0)
+                i++;
             j++;
         } else {                                /* on both */
             if (ds_sync__has_id(pend, npend, l->mid)) {
@@ -838,8 +1085,12 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         if (!code)
             code = e;
     }
-    ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s: %zu on the server, %zu fetched, %s (listing %llu ms,"
+    /* Complete: the next sync starts from here. */
+    if (!code && c->failed == failed0 && c->kept == kept0 && (new_token || listed_ctag))
+        code = st_folder_sync_set(s->store, fid, NULL, new_token, listed_ctag);
+    ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s: %zu %s, %zu fetched, %s (listing %llu ms,"
         " local map %llu ms, storing %llu ms, in all %llu ms)", url ? url : "?", sl.n,
+        delta ? "changed on the server" : "on the server",
         (size_t)d.done, ds_error_name(code), (unsigned long long)(t1 - t0),
         (unsigned long long)(t2 - t1), (unsigned long long)d.store_ms,
         (unsigned long long)(st_os_time_ms() - t0));
@@ -850,5 +1101,9 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     slist_free(&sl);
     free(url);
     free(name);
+    free(token);
+    free(ctag);
+    free(listed_ctag);
+    free(new_token);
     return code;
 }

@@ -1,6 +1,7 @@
 /*
  * sync_int.h: what the sync engine's files share (sync.c, sync_folders.c,
- * sync_down.c, sync_up.c). Not for other modules.
+ * sync_down.c, sync_up.c): the ds_sync struct, the per-folder sync state's
+ * marker, the listed ctags. Not for other modules.
  *
  * Invariant: a ds_sync, its store handle and its HTTP client belong to the
  * thread that opened it. Never: expose these structs outside davsync/.
@@ -9,6 +10,23 @@
 #define MAPIDAV_DAVSYNC_SYNC_INT_H
 
 #include "davsync/sync.h"
+
+/* The token field of a folder's sync state holds this instead of an RFC
+ * 6578 token once its collection refused sync-collection (501, 405, 403 or
+ * 400 to a REPORT without a token, as Apache does): from then on the folder
+ * is listed with PROPFIND and the server is not asked again. Not a token
+ * any server would hand out (tokens are the server's URIs; this scheme is
+ * ours). Cleared with the ctag when the folder listing attaches a folder
+ * to a collection (sync_folders.c); a folder whose URL changes otherwise
+ * keeps it (a token that became invalid is refused and the folder listed
+ * in full, see sync_down.c). */
+#define DS_SYNC_NO_REPORT "mapidav:no-sync-collection"
+
+/* A collection's CS:getctag as the last ds_sync_folders listed it. */
+typedef struct ds_ctag {
+    st_id fid;                  /* the folder */
+    char *ctag;                 /* as the server sent it */
+} ds_ctag;
 
 struct ds_sync {
     char *mail_url;             /* normalised, ends in '/' */
@@ -23,6 +41,8 @@ struct ds_sync {
     st_id roles[DS_ROLE_COUNT]; /* special folders, 0: not found */
     ds_sync_progress_fn progress;
     void *progress_arg;
+    ds_ctag *ctags;             /* listed ctags, sorted by fid (ds_sync_folders) */
+    size_t nctags, ctags_cap;
     int64_t up_stuck_seq;       /* journal entry the last up-sync stopped on (5xx) */
     int up_stuck_runs;          /* runs in a row it did */
 };
@@ -49,5 +69,13 @@ int ds_sync__same_etag(const char *a, const char *b);
 /* *out = the display name of folder fid ("" when it has none), malloc'd.
  * 0, or the store's error, or ST_ERROR (out of memory). */
 int ds_sync__folder_name(ds_sync *s, char **out, st_id fid);
+
+/* The ctag the last folder listing gave fid, taken out of s (malloc'd; a
+ * second call gives NULL, so a folder synced again without a new listing
+ * is never skipped on an old ctag), or NULL (none listed, no listing yet,
+ * or the server offers none). */
+char *ds_sync__take_ctag(ds_sync *s, st_id fid);
+/* Forgets the listed ctags (NULL-safe contents). */
+void ds_sync__ctags_clear(ds_sync *s);
 
 #endif /* MAPIDAV_DAVSYNC_SYNC_INT_H */

@@ -1084,6 +1084,60 @@ int st_message_find_by_href(st_store *s, st_id *out, const char *href)
     return code;
 }
 
+void st_server_items_free(st_server_item *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        free(items[i].href);
+        free(items[i].etag);
+    }
+    free(items);
+}
+
+int st_message_server_list(st_store *s, st_server_item **out, size_t *n, st_id fid)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d, "SELECT id, href, etag, flags, flag_status "
+        "FROM messages WHERE folder_id = ? AND assoc = 0");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)fid);
+    st_server_item *items = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc, code = 0;
+    while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_server_item *g = st_grow(items, &cap, cnt, sizeof *items, 256);
+        if (!g) {
+            code = ST_ERROR;
+            break;
+        }
+        items = g;
+        st_server_item *it = &items[cnt];
+        memset(it, 0, sizeof *it);
+        it->mid = (st_id)sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        const char *e = (const char *)sqlite3_column_text(st, 2);
+        it->flags = (int32_t)sqlite3_column_int64(st, 3);
+        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+            it->has_flag_status = 1;
+            it->flag_status = (int32_t)sqlite3_column_int64(st, 4);
+        }
+        cnt++;
+        if ((h && !(it->href = st_strdup(h))) || (e && !(it->etag = st_strdup(e))))
+            code = ST_ERROR;
+    }
+    if (!code && rc != SQLITE_DONE)
+        code = st_db__err(&s->d, rc, "listing a folder's server identities");
+    st_db__done(st);
+    if (code) {
+        st_server_items_free(items, cnt);
+        return code;
+    }
+    *out = items;
+    *n = cnt;
+    return 0;
+}
+
 /* ---- recipients ---- */
 static int recipients_write(st_store *s, st_id mid, st_bag *const *rows, size_t n, int fresh)
 {

@@ -56,6 +56,33 @@ void st_mutex_destroy(st_mutex *m);
  * caller returns after fn has finished. */
 void st_once_call(st_once *once, void (*fn)(void));
 
+/* ---- Condition variable ------------------------------------------------
+ * Waits for a signal under an st_mutex: pthread_cond_t on the monotonic clock
+ * (a wall-clock jump never shortens or stretches a wait), CONDITION_VARIABLE
+ * with the st_mutex's SRWLOCK on Windows. Wake-ups may be spurious: callers
+ * wait in a loop over their own predicate. init cannot fail; destroy only a
+ * condition nobody waits on. Not statically initialisable. */
+#if defined(_WIN32)
+typedef struct st_cond {
+    void *opaque_;           /* a CONDITION_VARIABLE, which is one pointer */
+} st_cond;
+#else
+typedef struct st_cond {
+    pthread_cond_t c;        /* with CLOCK_MONOTONIC where the system has it */
+} st_cond;
+#endif
+
+#define ST_WAIT_FOREVER 0xFFFFFFFFu
+
+void st_cond_init(st_cond *c);
+/* m must be locked by the caller; it is released during the wait and locked
+ * again before this returns. 0 when woken (or spuriously), 1 when timeout_ms
+ * (ST_WAIT_FOREVER: never) passed. */
+int st_cond_wait(st_cond *c, st_mutex *m, unsigned timeout_ms);
+void st_cond_signal(st_cond *c);      /* wakes one waiter */
+void st_cond_broadcast(st_cond *c);   /* wakes every waiter */
+void st_cond_destroy(st_cond *c);
+
 /* ---- Threads ---------------------------------------------------------- */
 typedef struct st_thread st_thread;
 

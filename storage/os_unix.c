@@ -70,6 +70,69 @@ void st_once_call(st_once *once, void (*fn)(void))
         abort();
 }
 
+/* ---- Condition variable ------------------------------------------------ */
+
+/* macOS has no pthread_condattr_setclock: it waits on a relative time. */
+#if defined(__APPLE__)
+#define COND_RELATIVE 1
+#endif
+
+void st_cond_init(st_cond *c)
+{
+    pthread_condattr_t a;
+    if (pthread_condattr_init(&a) != 0)
+        abort(); /* only without memory at startup; nothing sane to do */
+#if !defined(COND_RELATIVE)
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+#endif
+    if (pthread_cond_init(&c->c, &a) != 0)
+        abort();
+    pthread_condattr_destroy(&a);
+}
+
+int st_cond_wait(st_cond *c, st_mutex *m, unsigned timeout_ms)
+{
+    if (timeout_ms == ST_WAIT_FOREVER) {
+        if (pthread_cond_wait(&c->c, &m->m) != 0)
+            abort(); /* EINVAL/EPERM: a bug in the caller */
+        return 0;
+    }
+    struct timespec ts = { (time_t)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000000L };
+#if defined(COND_RELATIVE)
+    int rc = pthread_cond_timedwait_relative_np(&c->c, &m->m, &ts);
+#else
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ts.tv_sec += now.tv_sec;
+    ts.tv_nsec += now.tv_nsec;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    int rc = pthread_cond_timedwait(&c->c, &m->m, &ts);
+#endif
+    if (rc == ETIMEDOUT)
+        return 1;
+    if (rc != 0)
+        abort();
+    return 0;
+}
+
+void st_cond_signal(st_cond *c)
+{
+    pthread_cond_signal(&c->c);
+}
+
+void st_cond_broadcast(st_cond *c)
+{
+    pthread_cond_broadcast(&c->c);
+}
+
+void st_cond_destroy(st_cond *c)
+{
+    pthread_cond_destroy(&c->c);
+}
+
 /* ---- Threads ----------------------------------------------------------- */
 
 struct st_thread {

@@ -24,9 +24,12 @@
 
 _Static_assert(sizeof(SRWLOCK) == sizeof(st_mutex), "st_mutex holds an SRWLOCK");
 _Static_assert(sizeof(INIT_ONCE) == sizeof(st_once), "st_once holds an INIT_ONCE");
+_Static_assert(sizeof(CONDITION_VARIABLE) == sizeof(st_cond),
+    "st_cond holds a CONDITION_VARIABLE");
 
 #define SRW(m) ((PSRWLOCK)(void *)&(m)->opaque_)
 #define ONCE(o) ((PINIT_ONCE)(void *)&(o)->opaque_)
+#define COND(c) ((PCONDITION_VARIABLE)(void *)&(c)->opaque_)
 
 /* ---- Text helpers ------------------------------------------------------ */
 
@@ -118,6 +121,38 @@ void st_once_call(st_once *once, void (*fn)(void))
     struct once_call c = { fn };
     if (!InitOnceExecuteOnce(ONCE(once), once_trampoline, &c, NULL))
         abort(); /* the trampoline never fails */
+}
+
+/* ---- Condition variable ------------------------------------------------ */
+
+void st_cond_init(st_cond *c)
+{
+    InitializeConditionVariable(COND(c));
+}
+
+int st_cond_wait(st_cond *c, st_mutex *m, unsigned timeout_ms)
+{
+    DWORD ms = timeout_ms == ST_WAIT_FOREVER ? INFINITE : (DWORD)timeout_ms;
+    if (SleepConditionVariableSRW(COND(c), SRW(m), ms, 0))
+        return 0;
+    if (GetLastError() == ERROR_TIMEOUT)
+        return 1;
+    abort(); /* no other failure is documented */
+}
+
+void st_cond_signal(st_cond *c)
+{
+    WakeConditionVariable(COND(c));
+}
+
+void st_cond_broadcast(st_cond *c)
+{
+    WakeAllConditionVariable(COND(c));
+}
+
+void st_cond_destroy(st_cond *c)
+{
+    (void)c; /* a CONDITION_VARIABLE holds no resources */
 }
 
 /* ---- Threads ----------------------------------------------------------- */

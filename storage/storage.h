@@ -201,6 +201,18 @@ int st_message_list(st_store *s, st_id **out, size_t *n, st_id fid, int associat
 int st_message_server_set(st_store *s, st_id mid, const char *href, const char *etag);
 int st_message_server_get(st_store *s, st_id mid, char **href, char **etag);
 int st_message_find_by_href(st_store *s, st_id *out, const char *href);
+/* The normal messages of a folder with their server identity and the state
+ * the sync compares (one indexed query, no property decoding): what a
+ * down-sync diffs the server's listing against. */
+typedef struct st_server_item {
+    st_id mid;
+    char *href, *etag;        /* malloc'd, or NULL */
+    int32_t flags;            /* PR_MESSAGE_FLAGS as stored (without MSGFLAG_HASATTACH) */
+    int has_flag_status;      /* PR_FLAG_STATUS is set */
+    int32_t flag_status;
+} st_server_item;
+int st_message_server_list(st_store *s, st_server_item **out, size_t *n, st_id fid);
+void st_server_items_free(st_server_item *items, size_t n);   /* NULL-safe */
 
 /* Recipients: the whole table is replaced (ModifyRecipients is the
  * provider's). Each row is a bag; PR_ROWID is assigned 0..n-1 in order. */

@@ -1,9 +1,8 @@
 /*
  * mapidav.c: the command-line tool that drives the portable core headless:
- * the dispatcher. Each command group lives in its own file (cmd_mime.c,
- * cmd_rtf.c, cmd_tnef.c); `version`, `help` and the `show` arguments the
- * groups share are here. Account set-up, sync, status, list, dump, check
- * and rebuild come with the storage and sync issues.
+ * the dispatcher. Each command group lives in its own file (cmd_*.c);
+ * `version`, `help`, the global --account option and the `show` arguments
+ * the groups share are here.
  * Invariant: exit 0 done, 1 bad input, 2 wrong usage. Never: print a
  * password or a token.
  */
@@ -14,6 +13,7 @@
 #include "storage/error.h"
 #include "storage/log.h"
 #include "storage/storage.h"
+#include "tools/account.h"
 #include "tools/tool.h"
 
 int tool_show_args(const char **path, int *data, int argc, char **argv)
@@ -35,17 +35,42 @@ static void usage(FILE *to)
 {
     fputs("usage: mapidav <command> [options]\n"
           "\n"
-          "commands:\n"
-          "  version                       the mapidav version and the libraries it runs on\n"
+          "accounts and mail (--account NAME, or MAPIDAV_ACCOUNT, picks the account when\n"
+          "there are several):\n"
+          "  account add NAME --url URL --user USER [--password-env VAR | --password-file FILE]\n"
+          "        [--ca-file PEM] [--insecure-tls] [--connections N]\n"
+          "                                set up an account (the password is asked for\n"
+          "                                when no option gives it)\n"
+          "  account list | remove NAME    the accounts; delete one and its offline copy\n"
+          "  sync [--once | --watch]       bring the mail down and local changes up\n"
+          "  status                        sync state, last error, changes waiting to go up\n"
+          "  ls [FOLDER]                   the folder tree, or a folder's messages (newest first)\n"
+          "  show ITEM [--data]            a message's properties as JSON\n"
+          "  offline | online              work offline / go back online\n"
+          "  item read|unread|delete ITEM, item move ITEM FOLDER\n"
+          "  draft --subject S --to ADDR [--body TEXT]\n"
+          "                                local changes, as Outlook makes them\n"
+          "  check                         is the offline copy sound?\n"
+          "  rebuild [--force]             set a damaged offline copy aside and start afresh;\n"
+          "                                unsent changes are saved and put back after the\n"
+          "                                next sync\n"
+          "\n"
+          "files (Internet mail, RTF, TNEF):\n"
           "  mime show [--data] FILE       an Internet message as Outlook holds it, as JSON\n"
           "  mime build FILE.json [-o OUT] Internet mail from such JSON\n"
+          "  mime join FRAGMENT... [-o OUT]  a message split into message/partial fragments\n"
           "  rtf decompress|compress IN OUT  compressed RTF (PR_RTF_COMPRESSED) and back\n"
           "  tnef show [--data] FILE       a TNEF stream (winmail.dat) as JSON\n"
-          "  help                          this text\n"
           "  ('-' as a file: standard input or output)\n"
           "\n"
+          "  version                       the mapidav version and the libraries it runs on\n"
+          "  help                          this text\n"
+          "\n"
           "environment:\n"
-          "  MAPIDAV_LOG  log levels per channel, e.g. davsync=trace,*=info (to standard error)\n", to);
+          "  MAPIDAV_HOME  where accounts live (default ~/.local/share/mapidav,\n"
+          "                %LOCALAPPDATA%\\mapidav on Windows)\n"
+          "  MAPIDAV_LOG  log levels per channel, e.g. davsync=trace,*=info (to standard error;\n"
+          "               default: errors only)\n", to);
 }
 
 static int cmd_version(void)
@@ -59,7 +84,11 @@ static int cmd_version(void)
 
 int main(int argc, char **argv)
 {
+    /* A command reports its own failure in one line: the layers' warnings
+     * (kept in the catalog's sync.last_error, or shown by `status`) are
+     * only shown on demand, MAPIDAV_LOG=warn. */
     st_log_to_stderr(1);
+    st_log_configure("error");
     if (st_log_configure_from_env() != 0) {
         fprintf(stderr, "mapidav: %s\n", st_error_last());
         return 2;
@@ -75,12 +104,36 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "mime"))
-        return cmd_mime(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "rtf"))
-        return cmd_rtf(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "tnef"))
-        return cmd_tnef(argc - 1, argv + 1);
+    /* --account NAME (or --account=NAME) anywhere: taken out of argv. */
+    int n = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--account") && i + 1 < argc) {
+            tool_account_choose(argv[++i]);
+        } else if (!strncmp(argv[i], "--account=", 10)) {
+            tool_account_choose(argv[i] + 10);
+        } else if (!strcmp(argv[i], "--account")) {
+            fputs("mapidav: --account needs a NAME\n", stderr);
+            return 2;
+        } else {
+            argv[n++] = argv[i];
+        }
+    }
+    argc = n;
+    argv[argc] = NULL;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    static const struct { const char *name; int (*fn)(int, char **); } groups[] = {
+        { "mime", cmd_mime }, { "rtf", cmd_rtf }, { "tnef", cmd_tnef },
+        { "account", cmd_account }, { "sync", cmd_sync }, { "status", cmd_status },
+        { "ls", cmd_ls }, { "show", cmd_show }, { "offline", cmd_online },
+        { "online", cmd_online }, { "item", cmd_item }, { "draft", cmd_draft },
+        { "check", cmd_check }, { "rebuild", cmd_check },
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        if (!strcmp(argv[1], groups[i].name))
+            return groups[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "mapidav: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

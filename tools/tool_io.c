@@ -104,3 +104,17 @@ int tool_write_file(const char *path, const void *data, size_t len)
         return tool_fail("%s: write error", name);
     return 0;
 }
+
+char *tool_path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (!p) {
+        st_error_set("out of memory");
+        return NULL;
+    }
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}

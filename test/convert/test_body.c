@@ -249,6 +249,26 @@ static void test_uncompressed(void)
     st_bag_free(bag);
 }
 
+/* CV_BODY_NO_RTF: text and HTML bodies filled in, no RTF made; then a sync
+ * without it makes the RTF on demand. */
+static void test_no_rtf(void)
+{
+    st_bag *bag = st_bag_new();
+    st_bag_set_bin(bag, PR_HTML, "<p>hello <b>you</b></p>", 23);
+    ok(cv_body_sync(bag, 0, CV_BODY_NO_RTF) == 0, "html sync\n");
+    const st_value *b = st_bag_get(bag, PR_BODY_W);
+    ok(b && strstr(b->v.str, "hello") != NULL, "text made from HTML\n");
+    ok(!st_bag_get(bag, PR_RTF_COMPRESSED), "no RTF from HTML\n");
+    ok(cv_body_native(bag) == ST_NATIVE_BODY_HTML, "native HTML\n");
+    ok(cv_body_sync(bag, 0, 0) == 0 && st_bag_get(bag, PR_RTF_COMPRESSED), "RTF on demand\n");
+    st_bag_free(bag);
+    bag = st_bag_new();
+    st_bag_set_str(bag, PR_BODY_W, "plain");
+    ok(cv_body_sync(bag, 0, CV_BODY_NO_RTF) == 0 && !st_bag_get(bag, PR_RTF_COMPRESSED),
+       "no RTF from text\n");
+    st_bag_free(bag);
+}
+
 /* A second sync changes nothing. */
 static void test_idempotent(void)
 {
@@ -272,6 +292,7 @@ int main(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         run_case(&cases[i]);
     test_uncompressed();
+    test_no_rtf();
     test_idempotent();
     return test_done();
 }

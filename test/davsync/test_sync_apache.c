@@ -23,51 +23,10 @@
 #include "storage/os.h"
 #include "storage/props_tags.h"
 #include "storage/storage.h"
+#include "sync_testutil.h"
 #include "testutil.h"
 
 static const char *base, *user, *pass, *fixdir;
-
-static char *cat(const char *a, const char *b)
-{
-    char *s = malloc(strlen(a) + strlen(b) + 1);
-    strcpy(s, a);
-    strcat(s, b);
-    return s;
-}
-
-static ds_http *client(int conns)
-{
-    ds_http *h = NULL;
-    ds_http_config cfg = { .user = user, .password = pass, .max_connections = conns, .proxy = "" };
-    if (ds_http_new(&h, &cfg) != 0)
-        test_fatal("ds_http_new: %s\n", st_error_last());
-    return h;
-}
-
-static void mkcol(ds_http *h, const char *url)
-{
-    ds_http_result r;
-    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_MKCOL, .url = url }, &r);
-    ok(r.code == 0 || r.status == 405, "MKCOL %s: %d %ld %s\n", url, r.code, r.status, r.error);
-    ds_http_result_clear(&r);
-}
-
-static void put(ds_http *h, const char *url, const char *body, size_t len)
-{
-    ds_http_result r;
-    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_PUT, .url = url, .body = body,
-                                           .body_len = len, .content_type = "message/rfc822" }, &r);
-    ok(r.code == 0, "PUT %s: %d %ld %s\n", url, r.code, r.status, r.error);
-    ds_http_result_clear(&r);
-}
-
-static void del(ds_http *h, const char *url)
-{
-    ds_http_result r;
-    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_DELETE, .url = url }, &r);
-    ok(r.code == 0, "DELETE %s: %d %ld %s\n", url, r.code, r.status, r.error);
-    ds_http_result_clear(&r);
-}
 
 static void set_read(ds_http *h, const char *url, const char *value)
 {
@@ -198,23 +157,6 @@ static const char *str_prop(const st_bag *b, uint32_t tag)
     return v && PROP_TYPE(v->tag) == PROP_TYPE(tag) ? v->v.str : NULL;
 }
 
-static st_id folder_named(st_store *s, st_id parent, const char *name)
-{
-    st_id id = 0;
-    int rc = st_folder_find_by_name(s, &id, parent, name);
-    ok(rc == 0, "folder %s: %d %s\n", name, rc, st_error_last());
-    return id;
-}
-
-static size_t count_msgs(st_store *s, st_id fid)
-{
-    st_id *ids = NULL;
-    size_t n = 0;
-    st_message_list(s, &ids, &n, fid, 0);
-    free(ids);
-    return n;
-}
-
 /* Checks the message at url has subject, sender and nattach attachments. */
 static st_id check_msg(st_store *s, const char *url, const char *subject, size_t nattach,
                        const char *body_part)
@@ -255,40 +197,6 @@ static int is_read(st_store *s, st_id mid)
     return r;
 }
 
-static size_t journal_len(st_store *s)
-{
-    st_journal_entry *e = NULL;
-    size_t n = 0;
-    st_journal_list(s, &e, &n);
-    st_journal_entries_free(e, n);
-    return n;
-}
-
-/* ---- abort from another thread ---------------------------------------------- */
-
-struct aborter {
-    ds_http *h;
-    atomic_int fetched;     /* items fetched, from the progress callback */
-    int after;              /* abort once this many are fetched */
-    atomic_int fired;
-};
-
-static void abort_thread(void *arg)
-{
-    struct aborter *a = arg;
-    for (int i = 0; i < 30000 && atomic_load(&a->fetched) < a->after; i++)
-        st_os_sleep_ms(1);
-    ds_http_abort(a->h);
-    atomic_store(&a->fired, 1);
-}
-
-static void on_progress(void *arg, const ds_sync_progress *p)
-{
-    struct aborter *a = arg;
-    if (a && strcmp(p->phase, "fetch") == 0 && p->done)
-        atomic_fetch_add(&a->fetched, 1);
-}
-
 static ds_sync_config config(const char *root, const char *store, ds_http *h)
 {
     return (ds_sync_config){ .mail_url = root, .user = user, .password = pass, .store_path = store,
@@ -311,16 +219,16 @@ int main(void)
     st_log_open_file(logpath, 0, 0);
     st_log_configure("davsync=info");
 
-    ds_http *h = client(8);
+    ds_http *h = dav_client(user, pass, 8);
     char *mail = cat(base, "mail/");
     char *root = cat(mail, "user/");
-    mkcol(h, mail);
-    mkcol(h, root);
+    dav_mkcol(h, mail);
+    dav_mkcol(h, root);
     static const char *const folders[] = { "Inbox/", "Inbox/Sub/", "Sent%20Items/", "Drafts/",
                                            "Trash/", "Junk/", "Projekt%20%C3%84/" };
     for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
         char *u = cat(root, folders[i]);
-        mkcol(h, u);
+        dav_mkcol(h, u);
         free(u);
     }
 
@@ -331,20 +239,20 @@ int main(void)
         for (int sh = 0; sh < NSHAPES; sh++) {
             char *m = make_msg((enum shape)sh, n, subjects[nmsg], sizeof subjects[0], &len);
             snprintf(url, sizeof url, "%sInbox/%d-%d.eml", root, sh, n);
-            put(h, url, m, len);
+            dav_put(h, url, m, len);
             free(m);
             nmsg++;
         }
     for (int n = 0; n < 3; n++) {
         char *m = make_msg(PLAIN, 100 + n, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sSent%%20Items/s%d.eml", root, n);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
     }
     for (int n = 0; n < 2; n++) {
         char *m = make_msg(HTML, 200 + n, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sInbox/Sub/x%d.eml", root, n);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
     }
     /* A 5 MB attachment in the folder with a non-ASCII name. */
@@ -367,7 +275,7 @@ int main(void)
         memcpy(m + strlen(head), enc, bl);
         memcpy(m + strlen(head) + bl, tail, strlen(tail));
         snprintf(url, sizeof url, "%sProjekt%%20%%C3%%84/big.eml", root);
-        put(h, url, m, total);
+        dav_put(h, url, m, total);
         free(m);
         free(enc);
     }
@@ -396,14 +304,14 @@ int main(void)
         return test_done();
     st_id rootf = 0, ipm, inbox, sub, sent, big_f, recv = 0;
     st_folder_root(s, &rootf);
-    ipm = folder_named(s, rootf, "Top of Information Store");
-    inbox = folder_named(s, ipm, "Inbox");
-    sub = folder_named(s, inbox, "Sub");
-    sent = folder_named(s, ipm, "Sent Items");
-    folder_named(s, ipm, "Drafts");
-    folder_named(s, ipm, "Trash");
-    folder_named(s, ipm, "Junk");
-    big_f = folder_named(s, ipm, "Projekt \xC3\x84");
+    ipm = dav_folder_named(s, rootf, "Top of Information Store");
+    inbox = dav_folder_named(s, ipm, "Inbox");
+    sub = dav_folder_named(s, inbox, "Sub");
+    sent = dav_folder_named(s, ipm, "Sent Items");
+    dav_folder_named(s, ipm, "Drafts");
+    dav_folder_named(s, ipm, "Trash");
+    dav_folder_named(s, ipm, "Junk");
+    big_f = dav_folder_named(s, ipm, "Projekt \xC3\x84");
     ok(st_receive_folder_get(s, &recv, "IPM.Note") == 0 && recv == inbox, "receive folder %llu\n",
        (unsigned long long)recv);
     {
@@ -422,7 +330,7 @@ int main(void)
                  g.data4[5], g.data4[6], g.data4[7]);
         snprintf(key, sizeof key, "store.%s.folder.deleted", gs);
         ok(st_catalog_open(&ct, catalog, 0) == 0 && st_catalog_setting_get(ct, &v, key) == 0 &&
-           strtoull(v, NULL, 10) == folder_named(s, ipm, "Trash"), "role deleted: %s\n", v ? v : "-");
+           strtoull(v, NULL, 10) == dav_folder_named(s, ipm, "Trash"), "role deleted: %s\n", v ? v : "-");
         free(v);
         st_catalog_close(ct);
     }
@@ -490,9 +398,10 @@ int main(void)
        "second sync: %d gets %llu new %llu changed %llu deleted %llu flags %llu\n", rc,
        (unsigned long long)c.gets, (unsigned long long)c.new_items, (unsigned long long)c.changed,
        (unsigned long long)c.deleted, (unsigned long long)c.flags);
-    /* The tree walk lists every collection (8 with the root), the down-sync
-     * every folder (7): PROPFINDs only. */
-    ok(st1.requests - st0.requests == 15, "requests of a no-change sync: %llu\n",
+    /* The tree walk lists every collection (8 with the root: Depth 1) and
+     * asks each folder for its own name and ctag (7: Depth 0), the down-sync
+     * lists every folder (7): PROPFINDs only. */
+    ok(st1.requests - st0.requests == 22, "requests of a no-change sync: %llu\n",
        (unsigned long long)(st1.requests - st0.requests));
 
     /* ---- change one, delete one, add one, mark one read ---- */
@@ -505,14 +414,14 @@ int main(void)
         strcpy(m2 + pre, " changed, and longer");
         strcat(m2, m + pre);
         snprintf(url, sizeof url, "%sInbox/0-0.eml", root);
-        put(h, url, m2, strlen(m2));
+        dav_put(h, url, m2, strlen(m2));
         free(m);
         free(m2);
         snprintf(url, sizeof url, "%sInbox/1-0.eml", root);
-        del(h, url);
+        dav_del(h, url);
         m = make_msg(ATTACH, 50, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sInbox/new.eml", root);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
         snprintf(url, sizeof url, "%sInbox/3-2.eml", root);
         set_read(h, url, "1");
@@ -566,11 +475,11 @@ int main(void)
     {
         char *m = make_msg(PLAIN, 300, subject, sizeof subject, &len);
         snprintf(url, sizeof url, "%sDrafts/d.eml", root);
-        put(h, url, m, len);
+        dav_put(h, url, m, len);
         free(m);
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.new_items == 1, "drafts sync: %d %llu\n", rc, (unsigned long long)c.new_items);
-        st_id dmid = 0, imid = 0, drafts = folder_named(s, ipm, "Drafts");
+        st_id dmid = 0, imid = 0, drafts = dav_folder_named(s, ipm, "Drafts");
         char *norm = NULL;
         ds_href_normalize(&norm, url);
         ok(st_message_find_by_href(s, &dmid, norm) == 0, "draft stored\n");
@@ -583,9 +492,9 @@ int main(void)
         ok(st_message_set_read(s, dmid, 1, 0) == 0 && st_message_set_read(s, imid, 1, 0) == 0,
            "local read flags\n");
         ok(journal_len(s) == 2, "journal %zu\n", journal_len(s));
-        del(h, url);                       /* Inbox/2-3.eml */
+        dav_del(h, url);                       /* Inbox/2-3.eml */
         char *u = cat(root, "Drafts/");
-        del(h, u);
+        dav_del(h, u);
         free(u);
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.kept == 1 && c.deleted == 0 && c.folders_kept == 1 && c.folders_deleted == 0,
@@ -596,12 +505,30 @@ int main(void)
         ok(st_folder_find_by_name(s, &f, ipm, "Drafts") == 0 && f == drafts, "Drafts kept\n");
         ok(count_msgs(s, inbox) == 30, "inbox still 30: %zu\n", count_msgs(s, inbox));
         ok(journal_len(s) == 2, "journal still %zu\n", journal_len(s));
+
+        /* A message moved locally, not sent yet: the server still lists it in
+         * the Inbox, and it is neither fetched again nor pulled back. */
+        st_id sub = dav_folder_named(s, inbox, "Sub"), mv = 0;
+        snprintf(url, sizeof url, "%sInbox/0-4.eml", root);
+        ds_href_normalize(&norm, url);
+        ok(st_message_find_by_href(s, &mv, norm) == 0, "message to move\n");
+        free(norm);
+        ok(sub && st_message_move(s, mv, sub, 0) == 0, "local move\n");
+        rc = ds_sync_once(&c, &cfg);
+        st_id where = 0;
+        ok(rc == 0 && c.new_items == 0 && c.gets == 0 && c.kept >= 1,
+           "moved one kept: %d new %llu gets %llu kept %llu\n", rc,
+           (unsigned long long)c.new_items, (unsigned long long)c.gets,
+           (unsigned long long)c.kept);
+        ok(st_message_folder(s, &where, mv) == 0 && where == sub, "still where it was moved\n");
+        ok(count_msgs(s, inbox) == 29, "inbox 29 locally: %zu\n", count_msgs(s, inbox));
+        ok(st_message_move(s, mv, inbox, 0) == 0, "moved back\n");   /* one more entry */
     }
 
     /* ---- a folder gone on the server ---- */
     {
         char *u = cat(root, "Junk/");
-        del(h, u);
+        dav_del(h, u);
         free(u);
         rc = ds_sync_once(&c, &cfg);
         st_id junk = 0;
@@ -612,21 +539,20 @@ int main(void)
     /* ---- abort mid-sync from another thread, then resume ---- */
     {
         char *bulk = cat(root, "Bulk/");
-        mkcol(h, bulk);
+        dav_mkcol(h, bulk);
         enum { NBULK = 300 };
         for (int n = 0; n < NBULK; n++) {
             char *m = make_msg((enum shape)(n % NSHAPES), 1000 + n, subject, sizeof subject, &len);
             snprintf(url, sizeof url, "%s%04d.eml", bulk, n);
-            put(h, url, m, len);
+            dav_put(h, url, m, len);
             free(m);
         }
-        struct aborter a = { .h = h, .after = 40 };
+        aborter a = { .h = h, .after = 40 };
         atomic_init(&a.fetched, 0);
-        atomic_init(&a.fired, 0);
         st_thread *t = NULL;
-        ok(st_thread_start(&t, abort_thread, &a) == 0, "thread\n");
+        ok(st_thread_start(&t, aborter_thread, &a) == 0, "thread\n");
         ds_sync_config ac = cfg;
-        ac.progress = on_progress;
+        ac.progress = aborter_progress;
         ac.progress_arg = &a;
         rc = ds_sync_once(&c, &ac);
         st_thread_join(t);
@@ -637,26 +563,12 @@ int main(void)
         rc = ds_sync_once(&c, &cfg);
         ok(rc == 0 && c.new_items == NBULK - first, "resumed: %d new %llu (first %llu)\n", rc,
            (unsigned long long)c.new_items, (unsigned long long)first);
-        st_id bf = folder_named(s, ipm, "Bulk");
+        st_id bf = dav_folder_named(s, ipm, "Bulk");
         ok(count_msgs(s, bf) == NBULK, "bulk count %zu\n", count_msgs(s, bf));
         /* No duplicates: every href once. */
-        st_id *ids = NULL;
-        size_t n = 0;
-        st_message_list(s, &ids, &n, bf, 0);
-        char **hrefs = calloc(n ? n : 1, sizeof *hrefs);
-        size_t dups = 0;
-        for (size_t i = 0; i < n; i++) {
-            st_message_server_get(s, ids[i], &hrefs[i], NULL);
-            for (size_t k = 0; k < i; k++)
-                if (hrefs[k] && hrefs[i] && strcmp(hrefs[k], hrefs[i]) == 0)
-                    dups++;
-        }
+        size_t dups = count_dups(s, bf);
         ok(dups == 0, "duplicates %zu\n", dups);
-        for (size_t i = 0; i < n; i++)
-            free(hrefs[i]);
-        free(hrefs);
-        free(ids);
-        ok(journal_len(s) == 2, "journal after abort: %zu (the two local changes)\n", journal_len(s));
+        ok(journal_len(s) == 3, "journal after abort: %zu (the local changes)\n", journal_len(s));
         char *report = NULL;
         ok(st_store_check(s, &report) == 0, "store check: %s\n", report ? report : "");
         free(report);
@@ -668,8 +580,8 @@ int main(void)
     {
         char *proot = cat(base, "perf/");
         char *pin = cat(proot, "Inbox/");
-        mkcol(h, proot);
-        mkcol(h, pin);
+        dav_mkcol(h, proot);
+        dav_mkcol(h, pin);
         enum { NPERF = 2000 };
         char *body = malloc(4096);
         int perr = 0;

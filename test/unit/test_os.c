@@ -114,6 +114,98 @@ static void test_threads(void)
     st_mutex_destroy(&m);
 }
 
+/* ---- Condition variable --------------------------------------------------- */
+
+static st_mutex cv_lock = ST_MUTEX_INIT;
+static st_cond cv;
+static int cv_go;           /* the predicate, under cv_lock */
+static int cv_woken;        /* waiters that saw it, under cv_lock */
+static int cv_timeouts;     /* waits that timed out first, under cv_lock */
+
+/* Waits for cv_go with the timeout *arg (NULL: 10 s), at most 10 s in all. */
+static void cv_waiter(void *arg)
+{
+    unsigned tmo = arg ? *(const unsigned *)arg : 10000;
+    st_mutex_lock(&cv_lock);
+    uint64_t end = st_os_time_ms() + 10000;
+    while (!cv_go && st_os_time_ms() < end)
+        if (st_cond_wait(&cv, &cv_lock, tmo) == 1)
+            cv_timeouts++;
+    if (cv_go)
+        cv_woken++;
+    st_mutex_unlock(&cv_lock);
+}
+
+static void test_cond(void)
+{
+    st_cond_init(&cv);
+
+    /* Nobody signals: a timed wait returns 1 after about its time. */
+    st_mutex_lock(&cv_lock);
+    uint64_t t0 = st_os_time_ms();
+    int r = 0;
+    while (r == 0 && st_os_time_ms() - t0 < 60)
+        r = st_cond_wait(&cv, &cv_lock, 60);
+    uint64_t dt = st_os_time_ms() - t0;
+    st_mutex_unlock(&cv_lock);
+    ok(r == 1, "timed wait gave %d\n", r);
+    ok(dt >= 50 && dt < 2000, "timed wait took %llu ms\n", (unsigned long long)dt);
+
+    /* A zero timeout returns at once. */
+    st_mutex_lock(&cv_lock);
+    t0 = st_os_time_ms();
+    r = st_cond_wait(&cv, &cv_lock, 0);
+    dt = st_os_time_ms() - t0;
+    st_mutex_unlock(&cv_lock);
+    ok(r == 1 && dt < 1000, "zero wait gave %d after %llu ms\n", r, (unsigned long long)dt);
+
+    /* signal wakes one waiter long before its timeout. */
+    st_thread *t[3];
+    ok(st_thread_start(&t[0], cv_waiter, NULL) == ST_OK, "start: %s\n", st_error_last());
+    st_os_sleep_ms(50);
+    t0 = st_os_time_ms();
+    st_mutex_lock(&cv_lock);
+    cv_go = 1;
+    st_cond_signal(&cv);
+    st_mutex_unlock(&cv_lock);
+    st_thread_join(t[0]);
+    dt = st_os_time_ms() - t0;
+    ok(cv_woken == 1 && cv_timeouts == 0, "signal: woken %d, timeouts %d\n", cv_woken, cv_timeouts);
+    ok(dt < 2000, "signal took %llu ms\n", (unsigned long long)dt);
+
+    /* broadcast wakes all three; they wait forever otherwise. */
+    cv_go = cv_woken = 0;
+    for (int i = 0; i < 3; i++)
+        ok(st_thread_start(&t[i], cv_waiter, NULL) == ST_OK, "start: %s\n", st_error_last());
+    st_os_sleep_ms(50);
+    t0 = st_os_time_ms();
+    st_mutex_lock(&cv_lock);
+    cv_go = 1;
+    st_cond_broadcast(&cv);
+    st_mutex_unlock(&cv_lock);
+    for (int i = 0; i < 3; i++)
+        st_thread_join(t[i]);
+    dt = st_os_time_ms() - t0;
+    ok(cv_woken == 3 && cv_timeouts == 0, "broadcast: woken %d, timeouts %d\n", cv_woken,
+        cv_timeouts);
+    ok(dt < 2000, "broadcast took %llu ms\n", (unsigned long long)dt);
+
+    /* ST_WAIT_FOREVER returns on a signal. */
+    cv_go = cv_woken = 0;
+    static const unsigned forever = ST_WAIT_FOREVER;
+    ok(st_thread_start(&t[0], cv_waiter, (void *)&forever) == ST_OK, "start: %s\n",
+        st_error_last());
+    st_os_sleep_ms(20);
+    st_mutex_lock(&cv_lock);
+    cv_go = 1;
+    st_cond_broadcast(&cv);
+    st_mutex_unlock(&cv_lock);
+    st_thread_join(t[0]);
+    ok(cv_woken == 1 && cv_timeouts == 0, "forever: woken %d, timeouts %d\n", cv_woken,
+        cv_timeouts);
+    st_cond_destroy(&cv);
+}
+
 /* ---- Files --------------------------------------------------------------- */
 
 static void test_files(const char *tmp)
@@ -207,6 +299,7 @@ int main(void)
 
     test_clocks();
     test_threads();
+    test_cond();
     test_files(tmp);
     test_environment();
 
