@@ -45,6 +45,7 @@
 #include "storage/os.h"
 #include "storage/props_tags.h"
 #include "storage/storage.h"
+#include "sync_testutil.h"
 #include "testutil.h"
 #include "unit/test_storage_util.h"
 
@@ -66,14 +67,6 @@ static long call(ds_http_method m, const char *url, const char *body, const char
         *out = r.body ? strdup(r.body) : NULL;
     ds_http_result_clear(&r);
     return st;
-}
-
-static char *fmt(const char *f, const char *a, const char *b)
-{
-    size_t n = strlen(f) + strlen(a) + (b ? strlen(b) : 0) + 1;
-    char *s = malloc(n);
-    snprintf(s, n, f, a, b ? b : "");
-    return s;
 }
 
 struct propq {
@@ -216,18 +209,17 @@ static char *href_of(st_store *s, st_id mid)
 /* Message mid is on the server, in collection root + coll. */
 static void check_in(st_store *s, st_id mid, const char *root, const char *coll)
 {
-    char *href = href_of(s, mid), *u = fmt("%s%s", root, coll);
+    char *href = href_of(s, mid), *u = cat(root, coll);
     ok(href && strncmp(href, u, strlen(u)) == 0 && call(DS_HTTP_HEAD, href, NULL, NULL, NULL) == 200,
        "message %llu in %s: %s\n", (unsigned long long)mid, coll, href ? href : "-");
     free(u);
     free(href);
 }
 
-/* url is normalised already (the fixture's spelling). */
 static st_id by_href(st_store *s, const char *url)
 {
-    st_id mid = 0;
-    ok(st_message_find_by_href(s, &mid, url) == 0, "find %s: %s\n", url, st_error_last());
+    st_id mid = find_href(s, url);
+    ok(mid != 0, "find %s: %s\n", url, st_error_last());
     return mid;
 }
 
@@ -236,13 +228,6 @@ static st_id new_folder(st_store *s, st_id parent, const char *name)
 {
     st_id id = tsu_folder(s, parent, name, 0);
     ok(id != 0, "folder %s: %s\n", name, st_error_last());
-    return id;
-}
-
-static st_id child(st_store *s, st_id parent, const char *name)
-{
-    st_id id = 0;
-    ok(st_folder_find_by_name(s, &id, parent, name) == 0, "folder %s: %s\n", name, st_error_last());
     return id;
 }
 
@@ -436,10 +421,10 @@ static void down_unchanged(const char *root, const char *store, const char *what
  * DELETE; a delete cannot go to Trash), no dead properties. */
 static void test_xandikos(const char *xurl, const char *dir)
 {
-    char *top = fmt("%suser/mail/%s", xurl, NULL);
+    char *top = cat(xurl, "user/mail/");
     static const char *const colls[] = { "", "Inbox/", "Archive/", "Trash/" };
     for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
-        char *u = fmt("%s%s", top, colls[i]);
+        char *u = cat(top, colls[i]);
         ok(call(DS_HTTP_MKCOL, u, NULL, NULL, NULL) == 201, "MKCOL %s\n", u);
         free(u);
     }
@@ -447,12 +432,12 @@ static void test_xandikos(const char *xurl, const char *dir)
     for (int i = 1; i <= 3; i++) {
         char name[32], msg[256];
         snprintf(name, sizeof name, "Inbox/m%d.eml", i);
-        u_m[i] = fmt("%s%s", top, name);
+        u_m[i] = cat(top, name);
         snprintf(msg, sizeof msg, "From: Alice <alice@example.com>\r\nSubject: X%d\r\n"
                  "Content-Type: text/plain\r\n\r\nXandikos %d.\r\n", i, i);
         ok(call(DS_HTTP_PUT, u_m[i], msg, NULL, NULL) == 201, "PUT %s\n", u_m[i]);
     }
-    char *store = fmt("%s/xandikos%s.sqlite", dir, NULL);
+    char *store = cat(dir, "/xandikos.sqlite");
     ds_sync_counts c;
     int rc = run_down(top, store, &c);
     ok(rc == 0 && c.new_items == 3, "xandikos down: %d %llu %s\n", rc,
@@ -466,8 +451,8 @@ static void test_xandikos(const char *xurl, const char *dir)
     }
     st_id rootf = 0;
     st_folder_root(s, &rootf);
-    st_id ipm = child(s, rootf, "Top of Information Store");
-    st_id inbox = child(s, ipm, "Inbox"), archive = child(s, ipm, "Archive");
+    st_id ipm = dav_folder_named(s, rootf, "Top of Information Store");
+    st_id inbox = dav_folder_named(s, ipm, "Inbox"), archive = dav_folder_named(s, ipm, "Archive");
     st_id m[4];
     for (int i = 1; i <= 3; i++)
         m[i] = by_href(s, u_m[i]);
@@ -487,7 +472,7 @@ static void test_xandikos(const char *xurl, const char *dir)
     free(body);
     free(href);
     href = href_of(s, m[1]);
-    char *arch = fmt("%sArchive/%s", top, NULL);
+    char *arch = cat(top, "Archive/");
     ok(call(DS_HTTP_GET, u_m[1], NULL, NULL, NULL) == 404 && href &&
        strncmp(href, arch, strlen(arch)) == 0 && call(DS_HTTP_GET, href, NULL, NULL, NULL) == 200,
        "m1 moved by upload + delete: %s\n", href ? href : "-");
@@ -516,12 +501,10 @@ int main(void)
     const char *dir = test_env("MAPIDAV_TEST_FIXTURE_DIR");
     user = test_env("MAPIDAV_TEST_USER");
     pass = test_env("MAPIDAV_TEST_PASSWORD");
-    char *logpath = fmt("%s/up.log%s", dir, NULL);
+    char *logpath = cat(dir, "/up.log");
     st_log_open_file(logpath, 0, 0);
     st_log_configure("davsync=info");
-    ds_http_config hc = { .user = user, .password = pass, .max_connections = 4, .proxy = "" };
-    if (ds_http_new(&h, &hc) != 0)
-        test_fatal("ds_http_new: %s\n", st_error_last());
+    h = dav_client(user, pass, 4);   /* quick retries: the 500s below cost little */
 
     test_msgload();
     const char *xurl = getenv("MAPIDAV_TEST_XANDIKOS_URL");
@@ -529,14 +512,14 @@ int main(void)
         test_xandikos(xurl, dir);
 
     /* ---- 2. a tree down, changes up ---- */
-    char *top = fmt("%sup/%s", base, NULL);
-    char *root = fmt("%suser/%s", top, NULL);
+    char *top = cat(base, "up/");
+    char *root = cat(top, "user/");
     call(DS_HTTP_MKCOL, top, NULL, NULL, NULL);
     call(DS_HTTP_MKCOL, root, NULL, NULL, NULL);
     static const char *const colls[] = { "Inbox/", "Sent%20Items/", "Deleted%20Items/", "Archive/",
                                          "ToRename/", "ToDelete/", "Gone/", "Locked/" };
     for (size_t i = 0; i < sizeof colls / sizeof colls[0]; i++) {
-        char *u = fmt("%s%s", root, colls[i]);
+        char *u = cat(root, colls[i]);
         ok(call(DS_HTTP_MKCOL, u, NULL, NULL, NULL) == 201, "MKCOL %s\n", u);
         free(u);
     }
@@ -546,14 +529,14 @@ int main(void)
                                          "ToRename/r1.eml", "ToRename/r2.eml",
                                          "ToDelete/t1.eml" };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-        char msg[512], *u = fmt("%s%s", root, items[i]);
+        char msg[512], *u = cat(root, items[i]);
         snprintf(msg, sizeof msg, "From: Alice <alice@example.com>\r\nTo: Bob <bob@example.com>\r\n"
                  "Subject: Item %s\r\nMessage-ID: <item%zu@example.com>\r\n"
                  "Content-Type: text/plain\r\n\r\nServer body of %s.\r\n", items[i], i, items[i]);
         ok(call(DS_HTTP_PUT, u, msg, NULL, NULL) == 201, "PUT %s\n", u);
         free(u);
     }
-    char *store = fmt("%s/up%s.sqlite", dir, NULL);
+    char *store = cat(dir, "/up.sqlite");
     ds_sync_counts c;
     int rc = run_down(root, store, &c);
     ok(rc == 0 && c.new_items == 10, "down: %d new %llu %s\n", rc, (unsigned long long)c.new_items,
@@ -564,21 +547,21 @@ int main(void)
         test_fatal("open: %s\n", st_error_last());
     st_id rootf = 0;
     st_folder_root(s, &rootf);
-    st_id ipm = child(s, rootf, "Top of Information Store");
-    st_id inbox = child(s, ipm, "Inbox"), archive = child(s, ipm, "Archive");
-    st_id trash = child(s, ipm, "Deleted Items"), torename = child(s, ipm, "ToRename");
-    st_id todelete = child(s, ipm, "ToDelete");
+    st_id ipm = dav_folder_named(s, rootf, "Top of Information Store");
+    st_id inbox = dav_folder_named(s, ipm, "Inbox"), archive = dav_folder_named(s, ipm, "Archive");
+    st_id trash = dav_folder_named(s, ipm, "Deleted Items"), torename = dav_folder_named(s, ipm, "ToRename");
+    st_id todelete = dav_folder_named(s, ipm, "ToDelete");
     char *u_a[8];
     st_id a[8];
     for (int i = 1; i <= 7; i++) {
         char name[32];
         snprintf(name, sizeof name, "Inbox/a%d.eml", i);
-        u_a[i] = fmt("%s%s", root, name);
+        u_a[i] = cat(root, name);
         a[i] = by_href(s, u_a[i]);
     }
-    char *u_r1 = fmt("%s%s", root, "ToRename/r1.eml");
+    char *u_r1 = cat(root, "ToRename/r1.eml");
     st_id r1 = by_href(s, u_r1);
-    char *u_r2 = fmt("%s%s", root, "ToRename/r2.eml");
+    char *u_r2 = cat(root, "ToRename/r2.eml");
     st_id r2 = by_href(s, u_r2);
 
     /* Local changes, as the provider makes them. */
@@ -677,35 +660,35 @@ int main(void)
     ok(strcmp(dead_prop(u_a[2], DS_NS_HTTPMAIL, "read", "0", NULL), "1") == 0, "a2 read there\n");
     ok(strcmp(dead_prop(u_a[3], DS_NS_MAPI_PROPTAG, "x10900003", "0", NULL), "2") == 0,
        "a3 flagged there\n");
-    char *u = fmt("%s%s", root, "Archive/a4.eml");
+    char *u = cat(root, "Archive/a4.eml");
     ok(call(DS_HTTP_HEAD, u_a[4], NULL, NULL, NULL) == 404 && call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200,
        "a4 moved to Archive\n");
     href = href_of(s, a[4]);
     ok(href && strcmp(href, u) == 0, "a4 href %s\n", href ? href : "-");
     free(href);
     free(u);
-    u = fmt("%s%s", root, "Deleted%20Items/a5.eml");
+    u = cat(root, "Deleted%20Items/a5.eml");
     ok(call(DS_HTTP_HEAD, u_a[5], NULL, NULL, NULL) == 404 && call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200,
        "a5 moved to Deleted Items\n");
     free(u);
-    u = fmt("%s%s", root, "Deleted%20Items/a7.eml");
+    u = cat(root, "Deleted%20Items/a7.eml");
     ok(call(DS_HTTP_HEAD, u_a[7], NULL, NULL, NULL) == 404 && call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 404,
        "a7 deleted for good\n");
     free(u);
-    u = fmt("%s%s", root, "Deleted%20Items/r2.eml");
+    u = cat(root, "Deleted%20Items/r2.eml");
     ok(call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200, "r2 moved to Deleted Items from the renamed folder\n");
     free(u);
     check_in(s, innew, root, "New%20Folder%20%C3%A4/");
-    u = fmt("%s%s", root, "Renamed/r1.eml");
+    u = cat(root, "Renamed/r1.eml");
     href = href_of(s, r1);
     ok(call(DS_HTTP_HEAD, u, NULL, NULL, NULL) == 200 && href && strcmp(href, u) == 0,
        "folder renamed, r1 at %s\n", href ? href : "-");
     free(href);
     free(u);
-    u = fmt("%s%s", root, "ToDelete/");
+    u = cat(root, "ToDelete/");
     ok(call(DS_HTTP_PROPFIND, u, NULL, "0", NULL) == 404, "folder deleted\n");
     free(u);
-    u = fmt("%s%s", root, "Outbox/");
+    u = cat(root, "Outbox/");
     href = href_of(s, queued);
     ok(call(DS_HTTP_PROPFIND, u, NULL, "0", NULL) == 404 && !href, "Outbox stays local\n");
     free(href);
@@ -758,8 +741,8 @@ int main(void)
         ok(call(DS_HTTP_GET, u_a[6], NULL, NULL, &body) == 200 && body &&
            strstr(body, "second client"), "server kept its version\n");
         free(body);
-        st_id issues = child(s, ipm, "Sync Issues");
-        st_id conflicts = child(s, issues, "Conflicts");
+        st_id issues = dav_folder_named(s, ipm, "Sync Issues");
+        st_id conflicts = dav_folder_named(s, issues, "Conflicts");
         st_id *ids = NULL;
         size_t n = 0;
         char subj[256];
@@ -782,14 +765,14 @@ int main(void)
             ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = h };
             st_id f[4] = { 0 };
             ok(ds_sync_open(&sy, &cfg) == 0 && ds_sync_issue_folders(sy, f) == 0 &&
-               f[0] == issues && f[1] == conflicts && f[2] == child(s, issues, "Local Failures") &&
-               f[3] == child(s, issues, "Server Failures"), "issue folders %llu %llu %llu %llu\n",
+               f[0] == issues && f[1] == conflicts && f[2] == dav_folder_named(s, issues, "Local Failures") &&
+               f[3] == dav_folder_named(s, issues, "Server Failures"), "issue folders %llu %llu %llu %llu\n",
                (unsigned long long)f[0], (unsigned long long)f[1], (unsigned long long)f[2],
                (unsigned long long)f[3]);
             ds_sync_close(sy);
         }
         /* Sync Issues never goes up. */
-        u = fmt("%s%s", root, "Sync%20Issues/");
+        u = cat(root, "Sync%20Issues/");
         ok(call(DS_HTTP_PROPFIND, u, NULL, "0", NULL) == 404, "Sync Issues stays local\n");
         free(u);
     }
@@ -812,8 +795,8 @@ int main(void)
 #ifndef _WIN32
     {
         /* Apache answers 500 to a PUT into a folder it may not write. */
-        st_id locked = child(s, ipm, "Locked");
-        char *ldir = fmt("%s/up/user/Locked%s", aroot, NULL);
+        st_id locked = dav_folder_named(s, ipm, "Locked");
+        char *ldir = cat(aroot, "/up/user/Locked");
         ok(chmod(ldir, 0555) == 0, "chmod %s\n", ldir);
         st_id waiting = new_message(s, locked, "Waits for the server", 0, 0, 0);
         rc = run_up(root, store, &c);
@@ -829,8 +812,8 @@ int main(void)
         free(href);
 
         /* A collection deleted by the second client: 409 for what goes in. */
-        st_id gone = child(s, ipm, "Gone");
-        u = fmt("%s%s", root, "Gone/");
+        st_id gone = dav_folder_named(s, ipm, "Gone");
+        u = cat(root, "Gone/");
         ok(call(DS_HTTP_DELETE, u, NULL, NULL, NULL) == 204, "second client deletes Gone/\n");
         free(u);
         st_id refused = new_message(s, gone, "Cannot go up", 0, 0, 0);
@@ -847,7 +830,7 @@ int main(void)
             all &= e[i].state == ST_JSTATE_REFUSED && e[i].reason && *e[i].reason;
         ok(all, "three refused entries with reasons: %zu %s\n", n, n ? e[0].reason : "");
         st_journal_entries_free(e, n);
-        st_id failures = child(s, child(s, ipm, "Sync Issues"), "Local Failures");
+        st_id failures = dav_folder_named(s, dav_folder_named(s, ipm, "Sync Issues"), "Local Failures");
         ok(nmsgs(s, failures) == 2, "copies in Local Failures: %zu\n", nmsgs(s, failures));
         ok(nmsgs(s, gone) == 1 && nmsgs(s, subf) == 1, "the refused items stay\n");
         char *rh = href_of(s, refused);
@@ -861,9 +844,9 @@ int main(void)
 
         /* The same server error in three runs in a row of one ds_sync: that
          * entry is refused, so it no longer holds back what follows it. */
-        ldir = fmt("%s/up/user/Locked%s", aroot, NULL);
+        ldir = cat(aroot, "/up/user/Locked");
         ok(chmod(ldir, 0555) == 0, "chmod again\n");
-        st_id stuck = new_message(s, child(s, ipm, "Locked"), "Stuck", 0, 0, 0);
+        st_id stuck = new_message(s, dav_folder_named(s, ipm, "Locked"), "Stuck", 0, 0, 0);
         st_id after = new_message(s, inbox, "Behind the stuck one", 0, 0, 0);
         ds_sync *sy = NULL;
         ds_sync_config cfg = { .mail_url = root, .store_path = store, .http = h };
@@ -905,7 +888,7 @@ int main(void)
         ok(rc == 0 && njournal(s, ST_JSTATE_PENDING) == 0 && njournal(s, ST_JSTATE_REFUSED) == refused0,
            "the rest after the cancel: %d %llu\n", rc, (unsigned long long)c.up_done);
         size_t members = 0;
-        u = fmt("%s%s", root, "Cancelled/");
+        u = cat(root, "Cancelled/");
         dead_prop(u, DS_NS_DAV, "getetag", "1", &members);
         ok(members == NCANCEL + 1, "no duplicates: %zu members\n", members);
         free(u);
@@ -972,7 +955,7 @@ int main(void)
         printf("upload msgs/s: %.0f (%d messages of ~4 KB in %llu ms, PUT + HEAD each)\n",
                ms ? NBULK * 1000.0 / (double)ms : 0.0, NBULK, (unsigned long long)ms);
         size_t members = 0;
-        u = fmt("%s%s", root, "Bulk/");
+        u = cat(root, "Bulk/");
         dead_prop(u, DS_NS_DAV, "getetag", "1", &members);
         ok(members == NBULK + 1, "server has %zu members\n", members);
         free(u);
@@ -1037,10 +1020,10 @@ int main(void)
         printf("move msgs/s: %.0f (%d MOVE + HEAD in %llu ms)\n",
                ms ? NBULK * 1000.0 / (double)ms : 0.0, NBULK, (unsigned long long)ms);
         size_t left = 0, there = 0;
-        u = fmt("%s%s", root, "Bulk/");
+        u = cat(root, "Bulk/");
         dead_prop(u, DS_NS_DAV, "getetag", "1", &left);
         free(u);
-        u = fmt("%s%s", root, "Bulk%20moved/");
+        u = cat(root, "Bulk%20moved/");
         dead_prop(u, DS_NS_DAV, "getetag", "1", &there);
         free(u);
         ok(left == 1 && there == NBULK + 1, "server: %zu left, %zu moved\n", left, there);
