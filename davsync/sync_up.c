@@ -145,6 +145,8 @@ typedef struct up {
     size_t njobs;
     int stop;           /* a job's result that stops the run */
     int retake;         /* a collection moved: take the batch's rest again */
+    char **colls;       /* collections that saw a property write in this run */
+    size_t ncolls, cap_colls;
     char stop_why[512];
     uint64_t done, total;
 } up;
@@ -1380,6 +1382,28 @@ static int parallel_kind(up *u, const st_journal_entry *e, jobspec *sp)
     return code;
 }
 
+/* 1 the first time this run sees the collection of url (a resource, or a
+ * collection ending in '/'): then it is remembered. 0 afterwards, or when
+ * out of memory (then nothing waits). */
+static int first_in_coll(up *u, const char *url)
+{
+    const char *slash = strrchr(url, '/');
+    size_t len = slash ? (size_t)(slash - url) + 1 : strlen(url);
+    for (size_t i = 0; i < u->ncolls; i++)
+        if (strlen(u->colls[i]) == len && memcmp(u->colls[i], url, len) == 0)
+            return 0;
+    char **p = st_grow(u->colls, &u->cap_colls, u->ncolls, sizeof *u->colls, 8);
+    if (!p)
+        return 0;
+    u->colls = p;
+    char *c = st_memdup(url, len + 1);
+    if (!c)
+        return 0;
+    c[len] = 0;
+    u->colls[u->ncolls++] = c;
+    return 1;
+}
+
 static int job_running(const up *u, st_id obj)
 {
     for (const job *j = u->jobs; j; j = j->next)
@@ -1748,9 +1772,16 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
             if (par < 0) {
                 code = par;
             } else if (!code && sp.kind) {
-                code = run_jobs(&u, window - 1);
+                /* The first one to write properties in a collection runs
+                 * alone: Apache makes the collection's property store on
+                 * the first write, and parallel first writes wait a whole
+                 * second for each other there. */
+                int alone = sp.kind != JOB_MOVE && first_in_coll(&u, sp.coll ? sp.coll : sp.url);
+                code = run_jobs(&u, alone ? 0 : window - 1);
                 if (!code) {
                     code = job_start(&u, &e[i], &sp);
+                    if (!code && alone)
+                        code = run_jobs(&u, 0);
                 } else {
                     free(sp.url);
                     free(sp.coll);
@@ -1786,6 +1817,9 @@ int ds_sync_up(ds_sync *s, ds_sync_counts *c)
     if (!code)
         code = fc;
     free(u.acks);
+    for (size_t i = 0; i < u.ncolls; i++)
+        free(u.colls[i]);
+    free(u.colls);
     if (code) {
         char keep[ST_ERROR_MAX];
         snprintf(keep, sizeof keep, "%s", *u.why ? u.why : st_error_last());
