@@ -69,7 +69,7 @@
  * Failures) and Outbox directly under the IPM subtree, and anything
  * outside the IPM subtree, have no collection; their entries are
  * acknowledged without upload. Sync Issues and what goes into it are made
- * with ST_FROM_SERVER, so never journaled. A folder that should be on the
+ * with ST_FROM_SERVER, so never journaled (sync_issues.c). A folder that should be on the
  * server and is not (made locally without a journal entry, as the
  * provider's default folders before the first sync, or whose MKCOL failed
  * before) gets its collection when something goes into it (ensure_coll);
@@ -131,9 +131,6 @@ typedef struct pack {
 typedef struct up {
     ds_sync *s;
     ds_sync_counts *c;
-    st_id issues;       /* Sync Issues and its folders, 0 until needed */
-    st_id conflicts;
-    st_id failures;
     long status;        /* last HTTP status */
     char why[512];      /* last failure, for the refusal's reason */
     seen mem[MAX_REMEMBER];   /* ring of recent acknowledgements */
@@ -507,109 +504,6 @@ static int put(up *u, const char *url, body *b, const char *if_match, int create
     return code;
 }
 
-/* ---- Sync Issues ----------------------------------------------------------- */
-
-static int ensure_folder(ds_sync *s, st_id *out, st_id parent, const char *name)
-{
-    int code = st_folder_find_by_name(s->store, out, parent, name);
-    if (code != ST_ENOTFOUND)
-        return code;
-    st_bag *b = st_bag_new();
-    code = b && st_bag_set_str(b, PR_DISPLAY_NAME_W, name) >= 0 &&
-        st_bag_set_str(b, PR_CONTAINER_CLASS_W, "IPF.Note") >= 0 ? 0 : ST_ERROR;
-    if (!code)
-        code = st_folder_create(s->store, out, parent, b, ST_FROM_SERVER);
-    else
-        st_error_set("out of memory");
-    st_bag_free(b);
-    return code;
-}
-
-int ds_sync_issue_folders(ds_sync *s, st_id out[4])
-{
-    static const char *const names[] = { "Conflicts", "Local Failures", "Server Failures" };
-    memset(out, 0, 4 * sizeof *out);
-    int code = ensure_folder(s, &out[0], s->ipm, "Sync Issues");
-    for (int i = 0; !code && i < 3; i++)
-        code = ensure_folder(s, &out[i + 1], out[0], names[i]);
-    if (code)
-        memset(out, 0, 4 * sizeof *out);
-    return code;
-}
-
-static int ensure_issues(up *u)
-{
-    if (u->issues)
-        return 0;
-    st_id f[4];
-    int code = ds_sync_issue_folders(u->s, f);
-    if (!code) {
-        u->issues = f[0];
-        u->conflicts = f[1];
-        u->failures = f[2];
-    }
-    return code;
-}
-
-/* Keeps the local version of mid (if it still exists) in Conflicts or
- * Local Failures, and writes a note saying why into Sync Issues. */
-static int keep_local(up *u, st_id mid, int conflict, const char *what, const char *reason)
-{
-    int code = ensure_issues(u);
-    if (code)
-        return code;
-    st_store *st = u->s->store;
-    char *subject = NULL;
-    st_bag *b = NULL;
-    if (mid && st_message_get(st, &b, mid) == 0) {
-        const st_value *v = st_bag_get(b, PR_SUBJECT_W);
-        subject = xstrdup(v && v->v.str ? v->v.str : "");
-        st_bag_free(b);
-        b = NULL;
-        st_id copy = 0;
-        code = st_message_copy(st, &copy, mid, conflict ? u->conflicts : u->failures,
-            ST_FROM_SERVER);
-        if (code)
-            goto cleanup;
-    }
-    size_t len = strlen(what) + strlen(reason) + (subject ? strlen(subject) : 0) + 512;
-    char *text = malloc(len), *subj = malloc(len);
-    b = st_bag_new();
-    if (!text || !subj || !b) {
-        free(text);
-        free(subj);
-        code = ST_ERROR;
-        goto cleanup;
-    }
-    snprintf(subj, len, "%s: %s", conflict ? "Sync conflict" : "Upload refused",
-        subject && *subject ? subject : what);
-    snprintf(text, len, "%s\r\n\r\n%s\r\nReason: %s\r\n\r\n%s\r\n",
-        conflict ? "The server had a newer version of this item. The server's version"
-                   " replaced yours in its folder; yours was kept in Sync"
-                   " Issues\\Conflicts."
-                 : "The server refused this change. The item was kept as it is, and a"
-                   " copy is in Sync Issues\\Local Failures; the change stays in the"
-                   " journal, marked refused.",
-        what, reason, subject ? subject : "");
-    uint64_t now = st_os_time_filetime();
-    st_id note = 0;
-    code = st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note") < 0 ||
-        st_bag_set_str(b, PR_SUBJECT_W, subj) < 0 || st_bag_set_str(b, PR_BODY_W, text) < 0 ||
-        st_bag_set_str(b, PR_SENDER_NAME_W, "mapidav") < 0 ||
-        st_bag_set_systime(b, PR_MESSAGE_DELIVERY_TIME, now) < 0 ||
-        st_bag_set_systime(b, PR_CLIENT_SUBMIT_TIME, now) < 0 ? ST_ERROR : 0;
-    free(text);
-    free(subj);
-    if (!code)
-        code = st_message_create(st, &note, u->issues, b, ST_FROM_SERVER);
-cleanup:
-    if (code == ST_ERROR && !*st_error_last())
-        st_error_set("out of memory");
-    st_bag_free(b);
-    free(subject);
-    return code;
-}
-
 /* ---- outcomes --------------------------------------------------------------- */
 
 static void progress(up *u)
@@ -707,7 +601,7 @@ static int refuse(up *u, const st_journal_entry *e, st_id mid)
     const char *reason = *u->why ? u->why : "refused by the server";
     ST_LOG_WARN(ST_LOG_DAVSYNC, "up: %s refused: %s", what, reason);
     /* A message is copied; for a folder the note alone says it. */
-    int code = keep_local(u, e->kind == ST_JKIND_MESSAGE ? mid : 0, 0, what, reason);
+    int code = ds_sync__keep_local(u->s, e->kind == ST_JKIND_MESSAGE ? mid : 0, 0, what, reason);
     if (!code)
         code = st_journal_refuse(u->s->store, e->seq, reason);
     if (!code) {
@@ -725,7 +619,7 @@ static int conflict(up *u, const st_journal_entry *e, st_id mid)
         (unsigned long long)e->obj);
     const char *reason = *u->why ? u->why : "precondition failed (412)";
     ST_LOG_INFO(ST_LOG_DAVSYNC, "up: %s: conflict: %s", what, reason);
-    int code = mid ? keep_local(u, mid, 1, what, reason) : 0;
+    int code = mid ? ds_sync__keep_local(u->s, mid, 1, what, reason) : 0;
     if (!code)
         code = st_journal_ack(u->s->store, e->seq, NULL, NULL);
     /* No ETag: the next down-sync fetches the server's version over ours. */
