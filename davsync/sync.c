@@ -36,6 +36,17 @@ void ds_sync__progress(ds_sync *s, const char *phase, const char *folder, uint64
     s->progress(s->progress_arg, &p);
 }
 
+int ds_sync__same_etag(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    if (a[0] == 'W' && a[1] == '/')
+        a += 2;
+    if (b[0] == 'W' && b[1] == '/')
+        b += 2;
+    return strcmp(a, b) == 0;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
     st_id x = *(const st_id *)a, y = *(const st_id *)b;

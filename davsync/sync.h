@@ -69,7 +69,9 @@ typedef struct ds_sync_counts {
 } ds_sync_counts;
 
 typedef struct ds_sync_progress {
-    const char *phase;          /* "folders", "list", "fetch", "done" */
+    const char *phase;          /* "folders", "list", "fetch", "done"; "up" for
+                                   ds_sync_up (folder NULL, done/total: journal
+                                   entries settled / pending at its start) */
     const char *folder;         /* folder's display name, or NULL */
     uint64_t done;              /* items fetched in this folder so far */
     uint64_t total;             /* items to fetch in this folder */
@@ -122,13 +124,30 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c);
 
 /* Replays the store's journal to the server, in order (sync_up.c): new
  * message -> PUT If-None-Match: *, changed -> PUT If-Match, read/flags ->
- * PROPPATCH, delete -> MOVE to Deleted Items or DELETE, move -> MOVE
- * Overwrite: F, folders -> MKCOL / MOVE / DELETE. A 412 is a conflict (the
- * server version wins in place, the local one is kept in Sync
- * Issues/Conflicts); a refusal puts the item in Sync Issues/Local Failures
- * with the reason. Nothing is dropped. DS_ECANCELLED after ds_http_abort;
- * a connection failure leaves the rest pending (st_journal_release). */
+ * PROPPATCH, delete -> MOVE to Deleted Items (ST_HARD_DELETE: DELETE),
+ * move -> MOVE Overwrite: F, folders -> MKCOL / MOVE / DELETE; new items,
+ * changes and read flags of distinct messages in parallel. A 412 is a
+ * conflict (the server version wins in place, the local one is kept in
+ * Sync Issues/Conflicts with a note in Sync Issues); a refusal puts a copy
+ * in Sync Issues/Local Failures with a note and leaves the entry refused
+ * (st_journal_refuse; not retried, never dropped). Sync Issues and Outbox
+ * stay local. Adds to c's up_* counts. Call it before ds_sync_folders and
+ * the down-sync of a pass (then a folder deleted here is gone there before
+ * the listing); without ds_sync_folders in this session the special
+ * folders are found in the local tree. 0; DS_ECANCELLED after
+ * ds_http_abort; DS_ENETWORK / DS_ETIMEOUT / DS_EHTTP (5xx) / DS_EAUTH /
+ * store errors stop it: what was done is acknowledged, the rest stays
+ * pending. Keep the ds_sync open from pass to pass: an entry that meets a
+ * server error in three runs in a row is then refused instead of holding
+ * back the journal. What is left per folder: st_journal_by_folder. */
 int ds_sync_up(ds_sync *s, ds_sync_counts *c);
+
+/* Sync Issues under the IPM subtree and its Conflicts, Local Failures and
+ * Server Failures, made when missing (ST_FROM_SERVER: local, never
+ * uploaded; what PR_ADDITIONAL_REN_ENTRYIDS names): out[0..3] in that
+ * order. ds_sync_up makes them when it first needs them; call this to
+ * have them from the start. */
+int ds_sync_issue_folders(ds_sync *s, st_id out[4]);
 
 /* The folder holding role, 0 if none was found. */
 st_id ds_sync_role_folder(const ds_sync *s, ds_folder_role role);

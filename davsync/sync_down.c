@@ -443,18 +443,6 @@ static int lookup_local(ds_sync *s, litem **out, size_t *n, const slist *l)
     return 0;
 }
 
-/* ETags name the same version: equal, or equal but for a weak marker. */
-static int same_etag(const char *a, const char *b)
-{
-    if (!a || !b)
-        return 0;
-    if (a[0] == 'W' && a[1] == '/')
-        a += 2;
-    if (b[0] == 'W' && b[1] == '/')
-        b += 2;
-    return strcmp(a, b) == 0;
-}
-
 /* ---- attachment spool (the parser's cv_sink) ------------------------------ */
 
 typedef struct spent {
@@ -1023,9 +1011,9 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
             j++;
         } else {                                /* on both */
             if (ds_sync__has_id(pend, npend, l->mid)) {
-                if (!same_etag(it->etag, l->etag))
+                if (!ds_sync__same_etag(it->etag, l->etag))
                     c->kept++;   /* a conflict: the up-sync slice resolves it */
-            } else if (!same_etag(it->etag, l->etag) || !l->etag) {
+            } else if (!ds_sync__same_etag(it->etag, l->etag) || !l->etag) {
                 todo[ntodo] = it;
                 todo_local[ntodo++] = l;
             } else {

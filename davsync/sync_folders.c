@@ -289,7 +289,7 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
     return code;
 }
 
-static ds_folder_role role_of(const char *name)
+ds_folder_role ds_sync__role_of(const char *name)
 {
     static const struct { const char *name; ds_folder_role role; } names[] = {
         { "inbox", DS_ROLE_INBOX },
@@ -415,11 +415,11 @@ static int apply_coll(ds_sync *s, st_id *out, const coll *c, const st_id *pend, 
             code = st_folder_sync_set(s->store, fid, c->url, "", "");
     }
     if (!code && c->level == 1) {
-        ds_folder_role role = role_of(c->name);
+        ds_folder_role role = ds_sync__role_of(c->name);
         if (role == DS_ROLE_NONE) {
             char *seg = segment_name(c->url);
             if (seg)
-                role = role_of(seg);
+                role = ds_sync__role_of(seg);
             free(seg);
         }
         if (role != DS_ROLE_NONE && !s->roles[role])

@@ -1,7 +1,7 @@
 /*
  * sync_int.h: what the sync engine's files share (sync.c, sync_folders.c,
- * sync_down.c, sync_up.c): the ds_sync struct, the per-folder sync state's
- * marker, the listed ctags. Not for other modules.
+ * sync_down.c, sync_up.c, sync_issues.c): the ds_sync struct, the
+ * per-folder sync state's marker, the listed ctags. Not for other modules.
  *
  * Invariant: a ds_sync, its store handle and its HTTP client belong to the
  * thread that opened it. Never: expose these structs outside davsync/.
@@ -43,6 +43,8 @@ struct ds_sync {
     void *progress_arg;
     ds_ctag *ctags;             /* listed ctags, sorted by fid (ds_sync_folders) */
     size_t nctags, ctags_cap;
+    int64_t up_stuck_seq;       /* journal entry the last up-sync stopped on (5xx) */
+    int up_stuck_runs;          /* runs in a row it did */
 };
 
 /* Reports progress (no-op without a callback). */
@@ -56,6 +58,19 @@ void ds_sync__progress(ds_sync *s, const char *phase, const char *folder, uint64
 int ds_sync__journal_objects(ds_sync *s, st_id **out, size_t *n, int folders_only);
 /* 1 if id is in the sorted array. */
 int ds_sync__has_id(const st_id *ids, size_t n, st_id id);
+
+/* The role a folder of this name has ("Inbox", "Trash" ...), case-insensitively. */
+ds_folder_role ds_sync__role_of(const char *name);
+
+/* 1 if ETags a and b name the same version: equal, or equal but for a weak
+ * marker (Apache's W/"x" turns into "x" a second after a write). */
+int ds_sync__same_etag(const char *a, const char *b);
+
+/* Keeps the local version of message mid (0: none, or gone) in Sync
+ * Issues/Conflicts (conflict) or Local Failures, and writes a note saying
+ * what (the change) and why (reason) into Sync Issues (sync_issues.c). */
+int ds_sync__keep_local(ds_sync *s, st_id mid, int conflict, const char *what,
+    const char *reason);
 
 /* *out = the display name of folder fid ("" when it has none), malloc'd.
  * 0, or the store's error, or ST_ERROR (out of memory). */

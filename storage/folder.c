@@ -441,13 +441,15 @@ int st_folder_delete(st_store *s, st_id fid, unsigned flags)
             " DELETE FROM journal WHERE kind = 1 AND state = 0 AND obj_id IN sub",
             (int64_t)fid, "dropping journal entries");
     }
+    /* The journal reads the folder's URL from its row: record before
+     * deleting (as st_message_delete does). */
+    if (!code)
+        code = (flags & ST_FROM_SERVER) ? st_journal__forget(s, ST_JKIND_FOLDER, fid)
+            : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_FOLDER, fid, parent, 0, flags);
     if (!code)
         code = delete_tree(s, fid);
     if (!code)
         code = st_folder__adjust(s, parent, 0, 0, 0, -1);
-    if (!code)
-        code = (flags & ST_FROM_SERVER) ? st_journal__forget(s, ST_JKIND_FOLDER, fid)
-            : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_FOLDER, fid, parent, 0, flags);
     if (!code)
         st_store__event(s, ST_EV_DELETED, ST_JKIND_FOLDER, fid, parent, 0, 0, flags);
     return st_store__end(s, code);
@@ -478,6 +480,34 @@ int st_folder_sync_get(st_store *s, st_id fid, char **url, char **token, char **
     return no_folder(s, st_db__texts(&s->d, outs, 3,
         "SELECT url, sync_token, ctag FROM folders WHERE id = ?", (int64_t)fid,
         "reading folder sync state"), fid);
+}
+
+int st_folder_sync_rebase(st_store *s, const char *old_prefix, const char *new_prefix)
+{
+    static const char *const sql[] = {
+        "UPDATE folders SET url = ?2 || substr(url, length(?1) + 1)"
+        " WHERE substr(url, 1, length(?1)) = ?1",
+        "UPDATE messages SET href = ?2 || substr(href, length(?1) + 1)"
+        " WHERE substr(href, 1, length(?1)) = ?1",
+        "UPDATE journal SET href = ?2 || substr(href, length(?1) + 1)"
+        " WHERE state <> 2 AND substr(href, 1, length(?1)) = ?1",
+    };
+    if (!old_prefix || !*old_prefix || !new_prefix || !*new_prefix) {
+        st_error_set("%s: rebasing URLs needs two prefixes", s->d.path);
+        return ST_ERROR;
+    }
+    int code = st_store__begin(s);
+    for (size_t i = 0; !code && i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = st_db__prep(&s->d, sql[i]);
+        if (!st) {
+            code = ST_ERROR;
+            break;
+        }
+        st_db__bind_text(st, 1, old_prefix);
+        st_db__bind_text(st, 2, new_prefix);
+        code = st_db__step_done(&s->d, st, "rebasing server URLs");
+    }
+    return st_store__end(s, code);
 }
 
 int st_folder_find_by_url(st_store *s, st_id *out, const char *url)

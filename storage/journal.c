@@ -10,8 +10,8 @@
  *   create + move                   = create (in the new folder)
  *   move/rename + move/rename       = one move (from the first origin; a
  *                                     folder rename is a MOVE of its URL)
- *   create + ... + delete           = nothing (the server never saw it)
- *   anything else + delete          = delete (with the href and base ETag
+ *   create + ... + delete/purge     = nothing (the server never saw it)
+ *   anything else + delete/purge    = delete/purge (with the href and base ETag
  *                                     of the first dropped entry: where the
  *                                     server still has the object)
  * A refused entry (st_journal_refuse) stays with its reason; it blocks
@@ -172,7 +172,8 @@ int st_journal__record(st_store *s, int op, int kind, st_id obj, st_id folder,
             goto done;
         }
         break;
-    case ST_JOP_DELETE: {
+    case ST_JOP_DELETE:
+    case ST_JOP_PURGE: {
         int created = 0;
         for (size_t i = 0; i < n; i++)
             created |= p[i].op == ST_JOP_CREATE;
@@ -194,7 +195,7 @@ int st_journal__record(st_store *s, int op, int kind, st_id obj, st_id folder,
                     folder = (st_id)p[i].old_folder;
                     break;
                 }
-            code = insert_entry(s, ST_JOP_DELETE, kind, obj, folder, 0, p[0].href, p[0].etag);
+            code = insert_entry(s, op, kind, obj, folder, 0, p[0].href, p[0].etag);
             goto done;
         }
         break;
@@ -324,7 +325,7 @@ int st_journal_ack(st_store *s, int64_t seq, const char *href, const char *etag)
     }
     if (!code)
         code = exec_seq(s, "DELETE FROM journal WHERE seq = ?1 AND ?2 = ?2", seq, 0);
-    if (!code && op != ST_JOP_DELETE && (href || etag)) {
+    if (!code && op != ST_JOP_DELETE && op != ST_JOP_PURGE && (href || etag)) {
         st = st_db__prep(&s->d, kind == ST_JKIND_MESSAGE
             ? "UPDATE messages SET href = ifnull(?1, href), etag = ifnull(?2, etag) WHERE id = ?3"
             : "UPDATE folders SET url = ifnull(?1, url) WHERE id = ?3 AND ?2 IS ?2");
@@ -402,6 +403,47 @@ int st_journal_count(st_store *s, size_t *out, int state)
         *out = (size_t)sqlite3_column_int64(st, 0);
     st_db__done(st);
     return rc == SQLITE_ROW ? 0 : st_db__err(&s->d, rc, "counting the journal");
+}
+
+int st_journal_by_folder(st_store *s, st_journal_folder_count **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT ifnull(j.folder_id, 0), sum(j.state <> 2), sum(j.state = 2),"
+        " sum(CASE WHEN j.state <> 2 AND j.kind = 0 AND j.op IN (1, 2)"
+        " THEN ifnull(m.size, 0) ELSE 0 END)"
+        " FROM journal j LEFT JOIN messages m ON j.kind = 0 AND m.id = j.obj_id"
+        " GROUP BY 1 ORDER BY 1");
+    if (!st)
+        return ST_ERROR;
+    st_journal_folder_count *c = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc, code = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_journal_folder_count *q = st_grow(c, &cap, cnt, sizeof *c, 16);
+        if (!q) {
+            code = ST_ERROR;
+            break;
+        }
+        c = q;
+        c[cnt++] = (st_journal_folder_count){
+            .folder = (st_id)sqlite3_column_int64(st, 0),
+            .pending = (uint64_t)sqlite3_column_int64(st, 1),
+            .refused = (uint64_t)sqlite3_column_int64(st, 2),
+            .bytes = (uint64_t)sqlite3_column_int64(st, 3),
+        };
+    }
+    st_db__done(st);
+    if (!code && rc != SQLITE_DONE)
+        code = st_db__err(&s->d, rc, "counting the journal");
+    if (code) {
+        free(c);
+        return code;
+    }
+    *out = c;
+    *n = cnt;
+    return 0;
 }
 
 void st_journal_entries_free(st_journal_entry *e, size_t n)

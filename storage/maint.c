@@ -116,14 +116,14 @@ int st_store_check(st_store *s, char **out)
             "folder counts (folder, stored, actual)");
     if (!code)
         code = findings(s, &r,
-            "SELECT j.seq, j.op, j.obj_id FROM journal j WHERE j.state = 0 AND j.op <> 5 AND"
+            "SELECT j.seq, j.op, j.obj_id FROM journal j WHERE j.state = 0 AND j.op NOT IN (5, 7) AND"
             " CASE j.kind WHEN 0 THEN NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = j.obj_id"
             "   AND m.folder_id IS NOT NULL)"
             " ELSE NOT EXISTS (SELECT 1 FROM folders f WHERE f.id = j.obj_id) END",
             "journal entry of a missing object (seq, op, object)");
     if (!code)
         code = findings(s, &r,
-            "SELECT j.seq, j.kind, j.obj_id FROM journal j WHERE j.op NOT BETWEEN 1 AND 6"
+            "SELECT j.seq, j.kind, j.obj_id FROM journal j WHERE j.op NOT BETWEEN 1 AND 7"
             " OR j.state NOT BETWEEN 0 AND 2 OR j.kind NOT IN (0, 1)",
             "journal entry malformed (seq, kind, object)");
     if (!code)

@@ -860,7 +860,8 @@ int st_message_delete(st_store *s, st_id mid, unsigned flags)
     if (!code)
         code = (flags & ST_FROM_SERVER)
             ? st_journal__forget(s, ST_JKIND_MESSAGE, mid)
-            : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_MESSAGE, mid, r.folder, 0, flags);
+            : st_journal__record(s, (flags & ST_HARD_DELETE) ? ST_JOP_PURGE : ST_JOP_DELETE,
+                ST_JKIND_MESSAGE, mid, r.folder, 0, flags);
     if (!code)
         code = st_message__delete_rows(s, mid);
     if (!code)

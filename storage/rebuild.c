@@ -356,7 +356,7 @@ static int export_entry(st_store *old, st_store *ex, st_id ex_folder, const st_j
     } else if (e->kind == ST_JKIND_MESSAGE) {
         if (where && folder_path(old, where, &path) == 0)
             st_folder_sync_get(old, where, &url, NULL, NULL);
-        if (e->op != ST_JOP_DELETE) {
+        if (e->op != ST_JOP_DELETE && e->op != ST_JOP_PURGE) {
             code = copy_message(old, e->obj, ex, ex_folder, ST_FROM_SERVER, &copied);
             if (code == ST_ERROR) {
                 free(url);
@@ -516,9 +516,9 @@ static int restore_message(st_store *ex, st_store *s, const rrow *x, st_restore_
     st_id mid = 0;
     int have = x->href && st_message_find_by_href(s, &mid, x->href) == 0;
     int code = 0;
-    if (x->op == ST_JOP_DELETE) {
+    if (x->op == ST_JOP_DELETE || x->op == ST_JOP_PURGE) {
         if (have)
-            code = st_message_delete(s, mid, 0);
+            code = st_message_delete(s, mid, x->op == ST_JOP_PURGE ? ST_HARD_DELETE : 0);
         if (!code)
             r->restored++;
         return code;

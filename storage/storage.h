@@ -116,6 +116,9 @@ void st_store_set_busy_timeout(st_store *s, int ms);
 #define ST_FROM_SERVER   0x100u  /* sync side applying server state: not journaled */
 #define ST_ASSOCIATED    0x200u  /* message: associated (hidden) contents */
 #define ST_RECURSIVE     0x400u  /* folder delete: subfolders and contents too */
+#define ST_HARD_DELETE   0x800u  /* message delete: for good on the server too, not into
+                                    its Deleted Items (IMAPIFolder::DeleteMessages; a
+                                    plain delete is a move to Deleted Items there) */
 
 /* ---- Folders ----
  * Properties are kept as given, except these, which the store computes and
@@ -156,6 +159,10 @@ int st_folder_sync_set(st_store *s, st_id fid, const char *url, const char *toke
     const char *ctag);
 int st_folder_sync_get(st_store *s, st_id fid, char **url, char **token, char **ctag);
 int st_folder_find_by_url(st_store *s, st_id *out, const char *url);
+/* After a collection moved on the server: every folder URL, message href
+ * and journal href (refused entries excepted: they keep what was refused)
+ * starting with old_prefix gets new_prefix instead, in one transaction. */
+int st_folder_sync_rebase(st_store *s, const char *old_prefix, const char *new_prefix);
 
 /* Receive folders: message class prefix -> folder (longest prefix wins in
  * st_receive_folder_get; "" is the default). Messages created in a receive
@@ -281,8 +288,9 @@ enum st_journal_op {
     ST_JOP_MODIFY = 2,    /* content changed: PUT If-Match */
     ST_JOP_READ = 3,      /* read flag only: PROPPATCH */
     ST_JOP_MOVE = 4,      /* moved: MOVE (folder_id = destination) */
-    ST_JOP_DELETE = 5,    /* deleted: DELETE If-Match */
-    ST_JOP_RENAME = 6     /* folder renamed: MOVE of the collection */
+    ST_JOP_DELETE = 5,    /* deleted: MOVE to Deleted Items, or DELETE If-Match there */
+    ST_JOP_RENAME = 6,    /* folder renamed: MOVE of the collection */
+    ST_JOP_PURGE = 7      /* message deleted for good (ST_HARD_DELETE): DELETE If-Match */
 };
 #define ST_JKIND_MESSAGE 0
 #define ST_JKIND_FOLDER 1
@@ -316,6 +324,16 @@ int st_journal_release(st_store *s);
 int st_journal_list(st_store *s, st_journal_entry **out, size_t *n);
 int st_journal_count(st_store *s, size_t *out, int state);
 void st_journal_entries_free(st_journal_entry *e, size_t n);   /* NULL-safe */
+/* What is left to upload, per folder (the entry's folder: a message's
+ * folder or move destination, a folder's parent), for status displays:
+ * one cheap grouped query. *out malloc'd (free()), by folder id. */
+typedef struct st_journal_folder_count {
+    st_id folder;         /* 0: entries without a folder */
+    uint64_t pending;     /* entries pending or taken */
+    uint64_t refused;     /* entries refused by the server (kept) */
+    uint64_t bytes;       /* PR_MESSAGE_SIZE of messages to PUT (new or changed) */
+} st_journal_folder_count;
+int st_journal_by_folder(st_store *s, st_journal_folder_count **out, size_t *n);
 
 /* ---- Change listeners ----
  * Called after a commit, on the committing thread, with no lock of ours held
