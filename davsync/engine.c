@@ -33,8 +33,6 @@
 #define POLL_MS 2000u           /* idle: look for other processes' commits this often */
 #define INDEX_SLICE_MS 100u     /* idle: search-index work per slice */
 
-static const char UP_PLACEHOLDER[] = "ds_sync_up: not implemented yet";
-
 struct ds_engine {
     /* set by ds_engine_start, read-only afterwards */
     ds_sync_config scfg;        /* copied strings below; http = e->http */
@@ -87,7 +85,6 @@ typedef struct runner {
     int index_left;             /* search-index work may be queued */
     int open_failed;            /* the store did not open outside a pass; retried by one */
     uint64_t counted_req;       /* req_seq when up_items were last counted */
-    int up_placeholder_seen;    /* logged once */
     ds_sync_counts totals;      /* summed since start; handed to every ds_sync call */
     /* what the catalog holds */
     int saved_state;            /* -1: nothing written yet */
@@ -323,18 +320,19 @@ static void persist(runner *r)
             st_error_last());
 }
 
-/* Journal entries still to go up, per folder (the message's folder, a
- * folder's parent). Adds rows for folders not in f. */
+/* Journal entries still to go up, per folder (the message's folder or move
+ * destination, a folder's parent; st_journal_by_folder). Adds rows for
+ * folders not in f. */
 static int count_up(runner *r, ds_folder_status **f, size_t *n)
 {
-    st_journal_entry *je = NULL;
+    st_journal_folder_count *jc = NULL;
     size_t nj = 0;
-    int code = st_journal_list(ds_sync_store(r->s), &je, &nj);
+    int code = st_journal_by_folder(ds_sync_store(r->s), &jc, &nj);
     size_t cap = *n;
     for (size_t i = 0; !code && i < nj; i++) {
-        if (je[i].state == ST_JSTATE_REFUSED)
+        if (!jc[i].pending)
             continue;
-        st_id fid = je[i].folder;
+        st_id fid = jc[i].folder;
         size_t k = 0;
         while (k < *n && (*f)[k].fid != fid)
             k++;
@@ -353,9 +351,9 @@ static int count_up(runner *r, ds_folder_status **f, size_t *n)
                 code = dup_or_null(&p[k].name, "");
         }
         if (!code)
-            (*f)[k].up_items++;
+            (*f)[k].up_items += jc[i].pending;
     }
-    st_journal_entries_free(je, nj);
+    free(jc);
     return code;
 }
 
@@ -538,12 +536,6 @@ static int run_steps(runner *r, failure *fail)
         ST_LOG_WARN(ST_LOG_DAVSYNC, "engine: folder status: %s", st_error_last());
 
     code = ds_sync_up(r->s, &r->totals);
-    if (code == ST_ERROR && strcmp(st_error_last(), UP_PLACEHOLDER) == 0) {
-        if (!r->up_placeholder_seen)
-            ST_LOG_INFO(ST_LOG_DAVSYNC, "engine: %s (local changes stay queued)", UP_PLACEHOLDER);
-        r->up_placeholder_seen = 1;
-        code = 0;
-    }
     note_failure(fail, code, "sending local changes failed");
     if (is_final(code) || interrupted(e))
         return code;

@@ -1,8 +1,8 @@
 /*
  * cmd_sync.c: `mapidav sync [--once|--watch [--interval S]]`.
  *
- * --once (the default) runs one pass on this thread: the folder tree, local
- * changes up (ds_sync_up), then every folder down, Inbox first. On a
+ * --once (the default) runs one pass on this thread: local changes up
+ * (ds_sync_up), the folder tree, then every folder down, Inbox first. On a
  * terminal one line is redrawn with '\r' (folder, done/total, messages per
  * second); otherwise each folder gets a plain line. It ends with a summary
  * line and, on failure, one error line saying what to do (sync_setup.c).
@@ -162,25 +162,16 @@ static int sync_once(tool_account *a, tool_sync_setup *ss)
         code = ds_sync_open(&s, &ss->cfg);
     }
     keep_error(&first, &msg, code);
-    /* The folder tree first (it finds the special folders the up-sync
-     * needs, and keeps folders with pending changes), then the local
-     * changes up, then each folder down. */
+    /* Local changes up first (a folder deleted here must not come back
+     * from the listing), then the folder tree, then each folder down. */
     if (s) {
-        if (!v.tty)
-            printf("folders of %s\n", ss->url);
-        code = ds_sync_folders(s, &total);
+        code = ds_sync_up(s, &total);
         keep_error(&first, &msg, code);
     }
     if (s && !fatal(first)) {
-        code = ds_sync_up(s, &total);
-        if (code && strstr(st_error_last(), "not implemented")) {
-            size_t pending = 0;
-            st_journal_count(ds_sync_store(s), &pending, ST_JSTATE_PENDING);
-            if (pending)
-                fprintf(stderr, "mapidav: warning: sending local changes is not available yet"
-                    " (%zu kept, they go up in a later sync)\n", pending);
-            code = 0;
-        }
+        if (!v.tty)
+            printf("folders of %s\n", ss->url);
+        code = ds_sync_folders(s, &total);
         keep_error(&first, &msg, code);
     }
     if (s && !fatal(first)) {

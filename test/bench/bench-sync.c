@@ -389,11 +389,6 @@ static void upload(const ds_sync_config *cfg, size_t changes)
     int rc = ds_sync_up(sy, &c);
     double secs = now_s() - t0;
     ds_sync_close(sy);
-    if (rc != 0 && strstr(st_error_last(), "not implemented")) {
-        printf("# ds_sync_up: %s\n", st_error_last());
-        printf("BENCH upload_msgs_per_s n/a\n");
-        return;
-    }
     ok(rc == 0 && c.up_done == changes, "upload: %d %s, %llu of %zu done, %llu conflicts, %llu refused\n",
        rc, rc ? st_error_last() : "", (unsigned long long)c.up_done, changes,
        (unsigned long long)c.up_conflicts, (unsigned long long)c.up_refused);

@@ -297,13 +297,9 @@ def main():
     t.ok("sync")
     check("sound" in t.ok("check"), "check after the forced rebuild: sound")
 
-    # sync --watch: the sync thread runs one pass and stops (while the engine
-    # is a placeholder, it must say so in one line).
+    # sync --watch: the sync thread runs one pass and stops.
     rc, out, err = t.run("sync", "--watch", "--interval", "1", "--passes", "1")
-    if rc == 1 and "did not start" in err and "not implemented" in err:
-        print("ok: sync --watch: engine not there yet:", err.strip())
-    else:
-        check(rc == 0 and "stopped" in out, "sync --watch --passes 1 -> 0 (%d: %r %r)" % (rc, out, err))
+    check(rc == 0 and "stopped" in out, "sync --watch --passes 1 -> 0 (%d: %r %r)" % (rc, out, err))
 
     # A second account with a wrong password: one line, exit 1.
     t.ok("account", "add", "bad", "--url", mail, "--user", user, "--password-env", "WRONG_PW")
