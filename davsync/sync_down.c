@@ -798,6 +798,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
     d->done++;
     ds_sync__progress(d->s, "fetch", d->name, d->done, d->total, d->c);
     fetch_free(f);
+    ds_http_wakeup(d->s->http);   /* back to the loop: refill the window now */
 }
 
 static int fetch_submit(down *d, const sitem *it, const litem *local)

@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "storage/os.h"
 #include "storage/props_int.h"
@@ -511,26 +512,17 @@ int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *foun
     return 0;
 }
 
-/* CRC-32 (IEEE 802.3, reflected), table built on first use. */
-static uint32_t crc_table[256];
-static st_once crc_once = ST_ONCE_INIT;
-
-static void crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[i] = c;
-    }
-}
-
+/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32: its tuned code, since
+ * every blob written or read is checked whole). */
 uint32_t st_crc32(uint32_t crc, const void *data, size_t len)
 {
-    st_once_call(&crc_once, crc_init);
-    const uint8_t *p = data;
-    crc = ~crc;
-    while (len--)
-        crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return ~crc;
+    const Bytef *p = data;
+    uLong c = crc;
+    while (len > 0) {
+        uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
+        c = crc32(c, p, n);
+        p += n;
+        len -= n;
+    }
+    return (uint32_t)c;
 }
