@@ -94,22 +94,6 @@ int ds_sync__journal_objects(ds_sync *s, st_id **out, size_t *n, int folders_onl
     return 0;
 }
 
-/* A fresh GUID for a new store: time, process and address bits mixed
- * (uniqueness per account is all it needs; not a security token). */
-static void make_guid(st_guid *g, const char *path)
-{
-    uint64_t a = st_os_time_filetime() ^ (st_os_pid() << 32) ^ (uint64_t)(uintptr_t)g;
-    uint64_t b = st_os_time_ms() * 0x9E3779B97F4A7C15ull;
-    for (const char *p = path; *p; p++)
-        b = (b ^ (uint8_t)*p) * 0x100000001B3ull;
-    g->data1 = (uint32_t)a;
-    g->data2 = (uint16_t)(a >> 32);
-    g->data3 = (uint16_t)(((a >> 48) & 0x0FFF) | 0x4000);
-    for (int i = 0; i < 8; i++)
-        g->data4[i] = (uint8_t)(b >> (8 * i));
-    g->data4[0] = (uint8_t)((g->data4[0] & 0x3F) | 0x80);
-}
-
 /* The store's root and "Top of Information Store" under it. */
 static int ensure_tree(ds_sync *s)
 {
@@ -176,7 +160,7 @@ int ds_sync_open(ds_sync **out, const ds_sync_config *cfg)
             code = st_store_open(&s->store, cfg->store_path, NULL, 0);
         } else {
             st_guid g;
-            make_guid(&g, cfg->store_path);
+            st_guid_new(&g, cfg->store_path);
             code = st_store_open(&s->store, cfg->store_path, &g, ST_OPEN_CREATE);
         }
     }

@@ -403,7 +403,9 @@ static int decode_value(rd *r, st_bag *bag, uint32_t tag)
     return st_bag_set(bag, &v) < 0 ? ST_ERROR : 0;
 }
 
-int st_propblob__decode(st_bag *bag, const void *data, size_t len)
+/* Checks the header (and with check_crc the CRC) of a blob and reads its
+ * value count: *r is then at the first tag. */
+static int blob_open(rd *r, uint64_t *n, const void *data, size_t len, int check_crc)
 {
     const uint8_t *b = data;
     if (len < 9 || b[0] != 'S' || b[1] != 'B')
@@ -412,14 +414,23 @@ int st_propblob__decode(st_bag *bag, const void *data, size_t len)
         return corrupt("unknown version");
     uint32_t crc = (uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 |
         (uint32_t)b[len - 2] << 16 | (uint32_t)b[len - 1] << 24;
-    if (st_crc32(0, b, len - 4) != crc)
+    if (check_crc && st_crc32(0, b, len - 4) != crc)
         return corrupt("checksum mismatch");
-    rd r = { b + 4, b + len - 4 };
-    uint64_t n;
-    if (get_varint(&r, &n))
+    *r = (rd){ b + 4, b + len - 4 };
+    if (get_varint(r, n))
         return ST_ECORRUPT;
-    if (n > (uint64_t)(r.end - r.p) / 4)
+    if (*n > (uint64_t)(r->end - r->p) / 4)
         return corrupt("count past the end");
+    return 0;
+}
+
+int st_propblob__decode(st_bag *bag, const void *data, size_t len)
+{
+    rd r;
+    uint64_t n;
+    int open = blob_open(&r, &n, data, len, 1);
+    if (open)
+        return open;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t tag;
         if (get_u64(&r, &tag, 4))
@@ -477,17 +488,11 @@ static int skip_value(rd *r, uint32_t t)
 int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *found,
     const uint8_t **val, const uint8_t **val_end)
 {
-    const uint8_t *b = data;
-    if (len < 9 || b[0] != 'S' || b[1] != 'B')
-        return corrupt("bad header");
-    if (b[2] != BLOB_VERSION)
-        return corrupt("unknown version");
-    rd r = { b + 4, b + len - 4 };
+    rd r;
     uint64_t n;
-    if (get_varint(&r, &n))
-        return ST_ECORRUPT;
-    if (n > (uint64_t)(r.end - r.p) / 4)
-        return corrupt("count past the end");
+    int open = blob_open(&r, &n, data, len, 0);
+    if (open)
+        return open;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t t;
         if (get_u64(&r, &t, 4))

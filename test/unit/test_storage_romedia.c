@@ -34,22 +34,30 @@ static int count_messages(st_store *s, st_id fid)
     return r ? -1 : (int)n;
 }
 
-static void test_clean_store(void)
+/* A new store at sp with a root and an Inbox (server folders); *inbox its id. */
+static st_store *new_store(const char *sp, st_id *inbox)
 {
-    char sp[1100], cp[1100];
-    path(sp, sizeof sp, "store.sqlite");
-    path(cp, sizeof cp, "catalog.sqlite");
     st_store *s = NULL;
-    st_catalog *c = NULL;
-    st_id root = 0, inbox = 0, mid = 0;
+    st_id root = 0;
     ok(st_store_open(&s, sp, &tsu_guid, ST_OPEN_CREATE) == 0, "create: %s\n", st_error_last());
     st_bag *b = st_bag_new();
     st_bag_set_str(b, PR_DISPLAY_NAME_W, "Root");
     st_folder_create(s, &root, 0, b, ST_FROM_SERVER);
     st_bag_set_str(b, PR_DISPLAY_NAME_W, "Inbox");
-    st_folder_create(s, &inbox, root, b, ST_FROM_SERVER);
+    st_folder_create(s, inbox, root, b, ST_FROM_SERVER);
     st_bag_free(b);
-    b = tsu_mail(1, 100);
+    return s;
+}
+
+static void test_clean_store(void)
+{
+    char sp[1100], cp[1100];
+    path(sp, sizeof sp, "store.sqlite");
+    path(cp, sizeof cp, "catalog.sqlite");
+    st_catalog *c = NULL;
+    st_id inbox = 0, mid = 0;
+    st_store *s = new_store(sp, &inbox);
+    st_bag *b = tsu_mail(1, 100);
     ok(st_message_create(s, &mid, inbox, b, 0) == 0, "message\n");
     st_bag_free(b);
     st_store_close(s);
@@ -95,15 +103,8 @@ static void test_killed_writer(void)
 {
     char sp[1100];
     path(sp, sizeof sp, "killed.sqlite");
-    st_store *s = NULL;
-    st_id root = 0, inbox = 0;
-    ok(st_store_open(&s, sp, &tsu_guid, ST_OPEN_CREATE) == 0, "create\n");
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Root");
-    st_folder_create(s, &root, 0, b, ST_FROM_SERVER);
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Inbox");
-    st_folder_create(s, &inbox, root, b, ST_FROM_SERVER);
-    st_bag_free(b);
+    st_id inbox = 0;
+    st_store *s = new_store(sp, &inbox);
     st_store_close(s);
     fflush(NULL);
     pid_t pid = fork();
