@@ -251,12 +251,13 @@ static void slist_reset(slist *l)
     l->truncated = 0;
 }
 
-static const ds_xml_name list_props[] = {
+const ds_xml_name ds_sync__list_props[DS_SYNC_NLIST_PROPS] = {
     { DS_NS_DAV, "resourcetype" }, { DS_NS_DAV, "getetag" },
     { DS_NS_DAV, "getcontentlength" }, { DS_NS_DAV, "getlastmodified" },
     { DS_NS_HTTPMAIL, "read" }, { DS_NS_MAPI_PROPTAG, "x10900003" },
 };
-#define NLIST_PROPS (sizeof list_props / sizeof list_props[0])
+#define list_props ds_sync__list_props
+#define NLIST_PROPS DS_SYNC_NLIST_PROPS
 
 /* sync-collection from token (NULL or "": everything), every page. *out_token
  * gets the token of the last page (malloc'd, NULL if the server sent none),

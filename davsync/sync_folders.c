@@ -3,15 +3,18 @@
  * store's folder tree under the IPM subtree.
  *
  * Listing: level by level (breadth first), all collections of one level in
- * parallel, two requests each: PROPFIND Depth 1 asking only
- * DAV:resourcetype (which members are collections), and PROPFIND Depth 0
- * asking DAV:displayname and CS:getctag (the collection's own). Asking
- * those two in the Depth 1 listing would make the server look them up for
- * every message too: Apache, where both are dead properties, takes 3.3
- * times as long for 10,000 members (0.33 s against 0.10 s). The ctag is
- * kept in the ds_sync for ds_sync_folder_down, which skips a folder whose
- * ctag did not change since its last complete down-sync: a no-change sync
- * of a server with ctags costs this walk only. Chosen over Depth: infinity
+ * parallel, two requests each: PROPFIND Depth 1 asking what a folder
+ * listing asks of each member (resourcetype, getetag, size, date and the
+ * flag properties: ds_sync__list_props), and PROPFIND Depth 0 asking
+ * DAV:displayname and CS:getctag (the collection's own; asking those two in
+ * the Depth 1 listing would make the server look them up for every message
+ * too). The ctag is kept in the ds_sync for ds_sync_folder_down, which
+ * skips a folder whose ctag did not change since its last complete
+ * down-sync; a collection without a ctag (Apache) gets a fingerprint of its
+ * members' state from the Depth 1 answer in its place, so a no-change sync
+ * costs this walk only, with or without ctags (100,000 messages in 100
+ * folders on Apache: 1.2 s instead of 3.0 s with a second listing of each
+ * folder). Chosen over Depth: infinity
  * although the Apache fixture allows it: infinity lists every message of
  * every folder in one answer (the per-folder listings of sync_down.c list
  * them again), nginx and Cyrus refuse it with 403, and Depth 1 keeps
@@ -56,6 +59,9 @@ typedef struct coll {
     char *name;         /* display name (UTF-8): the last segment until the
                            Depth 0 answer gives a displayname */
     char *ctag;         /* CS:getctag, or NULL */
+    uint64_t fp;        /* fingerprint of its members (sum of hashes), see fingerprint() */
+    uint64_t fp_n;      /* members counted in it */
+    int fp_ok;          /* its Depth 1 listing was complete */
     int level;          /* 1: a child of the mail root */
     int name_known;     /* the Depth 0 answer came: name is the server's */
 } coll;
@@ -73,6 +79,7 @@ typedef struct listing {
     const char *url;    /* the collection asked (a copy: w->c may move) */
     int level;          /* of its members */
     size_t own;         /* Depth 0 for the props of w->c[own - 1]; 0: Depth 1 */
+    size_t coll;        /* Depth 1 of w->c[coll - 1]; 0: of the mail root */
     ds_ms_parser *p;
     int done;
 } listing;
@@ -180,12 +187,34 @@ static int on_own(listing *l, const ds_ms_response *r)
     return 0;
 }
 
+/* Adds a message's state (href, ETag without W/, size and date when there
+ * is no ETag, read and flag properties) to its collection's fingerprint.
+ * A sum of hashes, so the order of the listing does not matter. */
+static void fingerprint(coll *c, const ds_ms_response *r)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *etag = r->etag && !strncmp(r->etag, "W/", 2) ? r->etag + 2 : r->etag;
+    const ds_ms_prop *rd = ds_ms_find(r, DS_NS_HTTPMAIL, "read");
+    const ds_ms_prop *fl = ds_ms_find(r, DS_NS_MAPI_PROPTAG, "x10900003");
+    char num[48];
+    snprintf(num, sizeof num, "%lld", (long long)r->content_length);
+    const char *parts[] = { r->url, etag, etag ? "" : num, etag ? "" : r->last_modified,
+        rd && rd->value ? rd->value : "-", fl && fl->value ? fl->value : "-" };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        for (const char *p = parts[i] ? parts[i] : ""; *p; p++)
+            h = (h ^ (uint8_t)*p) * 0x100000001B3ULL;
+        h = (h ^ 0xFF) * 0x100000001B3ULL;   /* separator */
+    }
+    c->fp += h;
+    c->fp_n++;
+}
+
 static int on_response(void *arg, const ds_ms_response *r)
 {
     listing *l = arg;
     if (l->own)
         return on_own(l, r);
-    if (!(r->resourcetype & DS_RT_COLLECTION) || r->status)
+    if (r->status)
         return 0;
     if (strcmp(r->url, l->url) == 0)
         return 0;   /* the collection itself */
@@ -198,6 +227,11 @@ static int on_response(void *arg, const ds_ms_response *r)
     const char *slash = strchr(rest, '/');
     if (slash && slash[1])
         return 0;
+    if (!(r->resourcetype & DS_RT_COLLECTION)) {
+        if (l->coll && !slash)
+            fingerprint(&l->w->c[l->coll - 1], r);
+        return 0;
+    }
     for (size_t i = 0; i < l->w->n; i++)
         if (strcmp(l->w->c[i].url, r->url) == 0)
             return 0;   /* seen (a loop through a server alias) */
@@ -225,6 +259,8 @@ static void on_done(void *arg, const ds_http_result *res)
         l->w->failed = 1;
         if (!l->w->first_error)
             l->w->first_error = code;
+    } else if (l->coll) {
+        l->w->c[l->coll - 1].fp_ok = 1;
     }
     l->done = 1;
 }
@@ -258,6 +294,7 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
         l->url = urls[i];
         l->level = level;
         l->own = k >= nl ? from + i + 1 : 0;
+        l->coll = k < nl && level > 1 ? from + i + 1 : 0;
         ds_ms_config mc = { .request_url = l->url, .allowed = allowed, .nallowed = 1,
             .on_response = on_response, .arg = l };
         code = ds_ms_parser_new(&l->p, &mc);
@@ -565,9 +602,19 @@ void ds_sync__ctags_clear(ds_sync *s)
     s->nctags = s->ctags_cap = 0;
 }
 
-/* Remembers c's ctag for folder fid (the ctag moves into the list). */
+/* Remembers c's ctag for folder fid (the ctag moves into the list). A
+ * collection without one gets its members' fingerprint in its place
+ * ("mapidav-fp:COUNT:HASH"), which serves the same way: equal to what the
+ * folder's last complete down-sync stored, nothing changed in it. */
 static int keep_ctag(ds_sync *s, st_id fid, coll *c)
 {
+    if (!c->ctag && c->fp_ok) {
+        char fp[64];
+        snprintf(fp, sizeof fp, "mapidav-fp:%llu:%016llx", (unsigned long long)c->fp_n,
+            (unsigned long long)c->fp);
+        if (!(c->ctag = strdup(fp)))
+            return ST_ERROR;
+    }
     if (!c->ctag)
         return 0;
     ds_ctag *p = st_grow(s->ctags, &s->ctags_cap, s->nctags, sizeof *p, 64);
@@ -582,14 +629,13 @@ static int keep_ctag(ds_sync *s, st_id fid, coll *c)
 
 int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
 {
-    static const ds_xml_name props[] = { { DS_NS_DAV, "resourcetype" } };
     static const ds_xml_name own_props[] = {
         { DS_NS_DAV, "displayname" }, { DS_NS_CS, "getctag" },
     };
     walk w = { .s = s };
     char *body = NULL, *own_body = NULL;
     ds_sync__ctags_clear(s);
-    int code = ds_xml_propfind(&body, props, 1);
+    int code = ds_xml_propfind(&body, ds_sync__list_props, DS_SYNC_NLIST_PROPS);
     if (!code)
         code = ds_xml_propfind(&own_body, own_props, 2);
     memset(s->roles, 0, sizeof s->roles);

@@ -10,6 +10,7 @@
 #define MAPIDAV_DAVSYNC_SYNC_INT_H
 
 #include "davsync/sync.h"
+#include "davsync/xml.h"
 
 /* The token field of a folder's sync state holds this instead of an RFC
  * 6578 token once its collection refused sync-collection (501, 405, 403 or
@@ -83,5 +84,11 @@ int ds_sync__folder_name(ds_sync *s, char **out, st_id fid);
 char *ds_sync__take_ctag(ds_sync *s, st_id fid);
 /* Forgets the listed ctags (NULL-safe contents). */
 void ds_sync__ctags_clear(ds_sync *s);
+
+/* What a folder listing asks of each member (sync_down.c): resourcetype,
+ * getetag, getcontentlength, getlastmodified and the two flag properties;
+ * the tree walk asks the same to fingerprint folders without a ctag. */
+#define DS_SYNC_NLIST_PROPS 6
+extern const ds_xml_name ds_sync__list_props[DS_SYNC_NLIST_PROPS];
 
 #endif /* MAPIDAV_DAVSYNC_SYNC_INT_H */

@@ -342,7 +342,12 @@ static void test_first_pass_and_wakes(ds_http *h, const char *root)
     ok(st.state == DS_STATE_IDLE, "online: %s\n", ds_state_name(st.state));
     ds_status_clear(&st);
 
-    /* The priority folder goes first: the current folder seen first. */
+    /* The priority folder goes first: the current folder seen first. Both
+     * get something new, so both are listed (an unchanged folder is not). */
+    put_msgs(h, inbox_url, 102, 1, 0);
+    char *projekt_url = cat(root, "Projekt/");
+    put_msgs(h, projekt_url, 102, 1, 0);
+    free(projekt_url);
     clear_listed();
     ds_engine_set_priority(e, folder_named(s, "Projekt"));
     ds_engine_sync_now(e);
