@@ -49,6 +49,7 @@
 #include "davsync/rss_util.h"
 #include "davsync/sync.h"
 #include "storage/error.h"
+#include "storage/log.h"
 #include "storage/os.h"
 #include "storage/props_tags.h"
 #include "storage/storage.h"
@@ -427,6 +428,9 @@ static size_t scaled(size_t n, double s)
 
 int main(int argc, char **argv)
 {
+    st_log_to_stderr(1);   /* MAPIDAV_LOG=davsync=info shows each folder's timing */
+    if (st_log_configure_from_env() != 0)
+        test_fatal("MAPIDAV_LOG: %s\n", st_error_last());
     double scale = scale_factor(argc, argv);
     base = test_env("MAPIDAV_TEST_APACHE_URL");
     user = test_env("MAPIDAV_TEST_USER");
