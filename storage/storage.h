@@ -402,6 +402,9 @@ typedef struct st_restore_report {
     uint64_t skipped;     /* messages that were unreadable at the rebuild */
     uint64_t failed;      /* changes that could not be made (logged) */
 } st_restore_report;
+/* The catalog setting naming the recovered file of a rebuild until its
+ * changes are put back (the tool sets it; the sync clears it). */
+#define ST_SETTING_RESTORE_FROM "store.restore_from"
 /* Makes the changes kept by st_store_rebuild again in s (after s has been
  * synced down), in their order, journaled as local changes. */
 int st_store_restore(st_store *s, const char *export_path, st_restore_report *out);

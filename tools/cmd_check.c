@@ -19,7 +19,7 @@
 #include "tools/account.h"
 #include "tools/tool.h"
 
-#define RESTORE_KEY "store.restore_from"   /* the recovered file, until restored */
+#define RESTORE_KEY ST_SETTING_RESTORE_FROM
 
 static int usage(const char *cmd)
 {

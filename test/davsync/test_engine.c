@@ -25,6 +25,7 @@
 #include "davsync/href.h"
 #include "storage/log.h"
 #include "storage/os.h"
+#include "storage/props_tags.h"
 #include "storage/storage.h"
 #include "testutil.h"
 
@@ -608,6 +609,63 @@ static void test_stop_mid_download(ds_http *h, const char *root)
     free(big_url);
 }
 
+/* After a rebuild the engine puts the saved changes back once the fresh
+ * store is filled, sends them, and forgets the recovered file. */
+static void test_restore_after_rebuild(const char *root)
+{
+    char *store = cat(fixdir, "/engine-rb.sqlite");
+    char *catalog = cat(fixdir, "/engine-rb-catalog.sqlite");
+    char *inbox_url = cat(root, "Inbox/");
+    ds_engine_config cfg = config(root, store, catalog);
+    ds_engine *e = start(&cfg);
+    ok(ds_engine_wait_pass(e, 60000) == 0, "rebuild: first pass\n");
+    ds_engine_set_online(e, 0);
+    st_store *s = NULL;
+    ok(st_store_open(&s, store, NULL, 0) == 0, "rebuild: open\n");
+    char url[600];
+    snprintf(url, sizeof url, "%sm3.eml", inbox_url);
+    st_id mid = find_href(s, url);
+    ok(mid && st_message_set_read(s, mid, 1, 0) == 0, "rebuild: a local read flag\n");
+    st_guid g;
+    st_store_guid(s, &g);
+    st_store_close(s);
+    ds_engine_stop(e);
+
+    st_rebuild_report rr = { 0 };
+    ok(st_store_rebuild(store, &g, 0, &rr) == 0 && rr.entries == 1 && rr.export_path,
+       "rebuild: %s\n", st_error_last());
+    st_catalog *c = NULL;
+    ok(st_catalog_open(&c, catalog, 0) == 0 &&
+       st_catalog_setting_set(c, ST_SETTING_RESTORE_FROM, rr.export_path) == 0, "rebuild: noted\n");
+    e = start(&cfg);
+    ok(ds_engine_wait_pass(e, 60000) == 0, "rebuild: pass after\n");
+    ds_status st = status(e);
+    ok(st.last_code == 0 && st.totals.up_done >= 1, "rebuild: restored and sent (%d, %llu up)\n",
+       st.last_code, (unsigned long long)st.totals.up_done);
+    ds_status_clear(&st);
+    ds_engine_stop(e);
+    char *v = NULL;
+    ok(st_catalog_setting_get(c, &v, ST_SETTING_RESTORE_FROM) == ST_ENOTFOUND && !v,
+       "rebuild: recovered file forgotten\n");
+    free(v);
+    st_catalog_close(c);
+    s = NULL;
+    ok(st_store_open(&s, store, NULL, 0) == 0, "rebuild: reopen\n");
+    mid = find_href(s, url);
+    st_bag *b = NULL;
+    size_t pending = 1;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    ok(mid && st_message_get(s, &b, mid) == 0 &&
+       (st_bag_get(b, PR_MESSAGE_FLAGS)->v.l & MSGFLAG_READ) && pending == 0,
+       "rebuild: the read flag is back and sent (%zu pending)\n", pending);
+    st_bag_free(b);
+    st_store_close(s);
+    st_rebuild_report_clear(&rr);
+    free(inbox_url);
+    free(catalog);
+    free(store);
+}
+
 int main(void)
 {
     base = test_env("MAPIDAV_TEST_APACHE_URL");
@@ -644,6 +702,7 @@ int main(void)
 
     test_first_pass_and_wakes(h, root);
     test_refusals(root);
+    test_restore_after_rebuild(root);
     test_stop_mid_download(h, root);
 
     ds_http_free(h);
