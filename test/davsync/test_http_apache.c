@@ -309,6 +309,44 @@ int main(void)
         ds_http_free(none);
     }
 
+    /* Digest auth (the fixture's digest/ folder): the default client finds
+     * it and uses it for PUT, GET and PROPFIND; a wrong password is
+     * refused; a client limited to Basic does not send the password to a
+     * Digest-only server. */
+    {
+        char *dcoll = join(base, "digest/"), *durl = join(dcoll, "d.eml");
+        ds_http *dg = client_cfg((ds_http_config){ .user = user, .password = pass });
+        static const char msg[] = "Subject: digest\r\n\r\nhello\r\n";
+        ds_http_perform(dg, &(ds_http_request){ .method = DS_HTTP_PUT, .url = durl, .body = msg,
+                        .body_len = sizeof msg - 1, .content_type = "message/rfc822" }, &r);
+        ok(r.code == 0 && (r.status == 201 || r.status == 204), "Digest PUT: %d %ld %s\n", r.code,
+           r.status, r.error);
+        ds_http_result_clear(&r);
+        ds_http_perform(dg, &(ds_http_request){ .method = DS_HTTP_GET, .url = durl }, &r);
+        ok(r.code == 0 && r.status == 200, "Digest GET: %d %ld %s\n", r.code, r.status, r.error);
+        ds_http_result_clear(&r);
+        ds_http_perform(dg, &(ds_http_request){ .method = DS_HTTP_PROPFIND, .url = dcoll,
+                        .depth = "1" }, &r);
+        ok(r.code == 0 && r.status == 207, "Digest PROPFIND: %d %ld %s\n", r.code, r.status,
+           r.error);
+        ds_http_result_clear(&r);
+        ds_http_free(dg);
+        ds_http *bad = client_cfg((ds_http_config){ .user = user, .password = "Wrong-Pa55" });
+        ds_http_perform(bad, &(ds_http_request){ .method = DS_HTTP_GET, .url = durl }, &r);
+        ok(r.code == DS_EAUTH && r.status == 401, "Digest, wrong password: %d %ld\n", r.code,
+           r.status);
+        ds_http_result_clear(&r);
+        ds_http_free(bad);
+        ds_http *basic = client_cfg((ds_http_config){ .user = user, .password = pass,
+                                                      .auth = DS_HTTP_AUTH_BASIC });
+        ds_http_perform(basic, &(ds_http_request){ .method = DS_HTTP_GET, .url = durl }, &r);
+        ok(r.code == DS_EAUTH, "Basic only against Digest: %d %ld\n", r.code, r.status);
+        ds_http_result_clear(&r);
+        ds_http_free(basic);
+        free(durl);
+        free(dcoll);
+    }
+
     /* A collection with files. */
     coll = join(base, "par/");
     ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_MKCOL, .url = coll }, &r);
