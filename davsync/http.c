@@ -416,6 +416,8 @@ static int start_attempt(ds_http *h, struct ds_http_req *r)
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->rq.timeout_ms);
     if (h->proxy)
         curl_easy_setopt(e, CURLOPT_PROXY, h->proxy);   /* "" disables any proxy */
+    if (h->noproxy)
+        curl_easy_setopt(e, CURLOPT_NOPROXY, h->noproxy);
     if (r->rq.accept_encoding > 0
         || (r->rq.accept_encoding == 0
             && (r->method == DS_HTTP_PROPFIND || r->method == DS_HTTP_REPORT)))
@@ -835,6 +837,12 @@ int ds_http_new(ds_http **out, const ds_http_config *cfg)
         st_error_set("out of memory");
         return ST_ERROR;
     }
+#ifdef _WIN32
+    if (!cfg->proxy && ds_http__system_proxy(&h->proxy, &h->noproxy) != 0) {
+        ds_http_free(h);
+        return ST_ERROR;
+    }
+#endif
     if (h->password && *h->password)
         st_log_add_secret(h->password);
     if (!h->cfg.max_connections)
@@ -897,6 +905,7 @@ void ds_http_free(ds_http *h)
     free(h->ca_file);
     free(h->pin);
     free(h->proxy);
+    free(h->noproxy);
     free(h->user_agent);
     free(h);
 }

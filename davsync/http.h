@@ -68,8 +68,10 @@ typedef struct ds_http_config {
                                        public key (SPKI), or NULL */
     int insecure_tls;               /* the account's explicit "ignore certificate
                                        errors" exception; warned about on every use */
-    const char *proxy;              /* NULL: the environment's (http_proxy ...);
-                                       "": none; else "http://host:port" */
+    const char *proxy;              /* NULL: the system's (Linux: http_proxy ... in
+                                       the environment; Windows: Internet Options,
+                                       http_proxy_win.c); "": none; else
+                                       "http://host:port" */
     int max_connections;            /* parallel connections to the host; 0: 6 */
     int http2;                      /* opt-in HTTP/2 (multiplexed) */
     long connect_timeout_ms;        /* 0: 15000 */

@@ -5,7 +5,7 @@
  *
  * Invariant: a ds_http and everything hanging off it is touched only by its
  * owning thread, except the two atomics `wake` and `abort_req`. Never: put
- * windows.h in here (http_tls_win.c is the only file that includes it).
+ * windows.h in here (http_tls_win.c and http_proxy_win.c include it).
  */
 #ifndef MAPIDAV_DAVSYNC_HTTP_INT_H
 #define MAPIDAV_DAVSYNC_HTTP_INT_H
@@ -21,6 +21,7 @@ struct ds_http_req;
 struct ds_http {
     ds_http_config cfg;             /* copy; strings below are owned */
     char *user, *password, *ca_file, *pin, *proxy, *user_agent;
+    char *noproxy;                  /* hosts the proxy is not used for (CURLOPT_NOPROXY) */
     unsigned auth_mask;             /* CURLAUTH_* from cfg.auth */
     CURLM *multi;                   /* the one multi handle (connection cache) */
     struct ds_http_req *head;       /* every request not yet done, oldest first */
@@ -44,6 +45,11 @@ int ds_http__tls_setup(ds_http *h, CURL *easy, const char *url);
 void ds_http__tls_free(ds_http *h);
 
 #if defined(_WIN32)
+/* http_proxy_win.c: the user's proxy settings (Internet Options) for a
+ * client whose config says proxy NULL. *proxy / *noproxy malloc'd or NULL;
+ * 0, or ST_ERROR (out of memory). */
+int ds_http__system_proxy(char **proxy, char **noproxy);
+
 /* http_tls_win.c: builds *out (an mbedtls_x509_crt *) from the ROOT store,
  * plus ca_file if not NULL. */
 int ds_http__win_roots(void **out, const char *ca_file);

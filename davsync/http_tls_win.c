@@ -6,7 +6,7 @@
  *
  * Invariant: the chain is built once per client and outlives every
  * connection that uses it (freed in ds_http_free after the multi handle).
- * This is the only file of davsync/ that includes windows.h. Never: trust a
+ * With http_proxy_win.c, the only files of davsync/ that include windows.h. Never: trust a
  * certificate the store does not hold as a root, or skip one silently
  * (certificates mbedTLS cannot parse are counted in the log).
  */

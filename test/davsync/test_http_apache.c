@@ -269,6 +269,72 @@ static void tls(void)
     free(pem);
 }
 
+#ifdef _WIN32
+/* The Windows user's proxy (Internet Options in the registry) is used by a
+ * client created with proxy NULL: a proxy where nothing listens makes the
+ * request fail, the same proxy with "<local>" bypassed lets it through. The
+ * settings are put back as they were. */
+static void set_reg(HKEY k, const wchar_t *name, const wchar_t *v)
+{
+    if (v)
+        RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)v, (DWORD)((wcslen(v) + 1) * 2));
+    else
+        RegDeleteValueW(k, name);
+}
+
+static void system_proxy(void)
+{
+    HKEY k;
+    if (RegCreateKeyExW(HKEY_CURRENT_USER,
+            L"Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings", 0, NULL, 0,
+            KEY_ALL_ACCESS, NULL, &k, NULL) != ERROR_SUCCESS) {
+        ok(0, "registry key\n");
+        return;
+    }
+    DWORD old_enable = 0, size = sizeof old_enable;
+    int had_enable = RegQueryValueExW(k, L"ProxyEnable", NULL, NULL, (BYTE *)&old_enable,
+        &size) == ERROR_SUCCESS;
+    wchar_t old_server[512] = L"", old_over[512] = L"";
+    DWORD ss = sizeof old_server, so = sizeof old_over;
+    int had_server = RegQueryValueExW(k, L"ProxyServer", NULL, NULL, (BYTE *)old_server, &ss) ==
+        ERROR_SUCCESS;
+    int had_over = RegQueryValueExW(k, L"ProxyOverride", NULL, NULL, (BYTE *)old_over, &so) ==
+        ERROR_SUCCESS;
+
+    DWORD one = 1;
+    RegSetValueExW(k, L"ProxyEnable", 0, REG_DWORD, (const BYTE *)&one, sizeof one);
+    set_reg(k, L"ProxyServer", L"http=127.0.0.1:1;https=127.0.0.1:1");
+    set_reg(k, L"ProxyOverride", NULL);
+    ds_http_result r;
+    ds_http *h = NULL;   /* proxy NULL: the system's (client_cfg would say none) */
+    ds_http_config sys = { .user = user, .password = pass, .max_retries = -1 };
+    if (ds_http_new(&h, &sys) != 0)
+        test_fatal("ds_http_new: %s\n", st_error_last());
+    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_GET, .url = base }, &r);
+    ok(r.code == DS_ENETWORK, "through the system proxy (nothing there): %d %s\n", r.code,
+       r.error ? r.error : "");
+    ds_http_result_clear(&r);
+    ds_http_free(h);
+    set_reg(k, L"ProxyOverride", L"<local>;*.example.org");
+    if (ds_http_new(&h, &sys) != 0)
+        test_fatal("ds_http_new: %s\n", st_error_last());
+    ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_PROPFIND, .url = base, .depth = "0" },
+        &r);
+    ok(r.code == 0 && r.status == 207, "localhost bypasses the system proxy: %d %ld %s\n",
+       r.code, r.status, r.error ? r.error : "");
+    ds_http_result_clear(&r);
+    ds_http_free(h);
+
+    if (had_enable)
+        RegSetValueExW(k, L"ProxyEnable", 0, REG_DWORD, (const BYTE *)&old_enable, sizeof old_enable);
+    else
+        RegDeleteValueW(k, L"ProxyEnable");
+    set_reg(k, L"ProxyServer", had_server ? old_server : NULL);
+    set_reg(k, L"ProxyOverride", had_over ? old_over : NULL);
+    RegCloseKey(k);
+}
+#endif
+
 int main(void)
 {
     ds_http *h;
@@ -308,6 +374,10 @@ int main(void)
         ds_http_result_clear(&r);
         ds_http_free(none);
     }
+
+#ifdef _WIN32
+    system_proxy();
+#endif
 
     /* Digest auth (the fixture's digest/ folder): the default client finds
      * it and uses it for PUT, GET and PROPFIND; a wrong password is
