@@ -204,6 +204,19 @@ static void propfind_gzip(ds_http *h, const char *coll, int nfiles)
 
 /* ---- TLS ------------------------------------------------------------------------- */
 
+/* Occurrences of needle in the file at path (0 when unreadable). */
+static size_t count_in_file(const char *path, const char *needle)
+{
+    char *data = NULL;
+    size_t len = 0, n = 0;
+    if (st_os_read_file(&data, &len, path) != 0)
+        return 0;
+    for (const char *p = data; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    free(data);
+    return n;
+}
+
 static void tls(void)
 {
     char *pem = join(fixdir, "/tls/server.pem"), *pin = NULL;
@@ -252,13 +265,37 @@ static void tls(void)
     ds_http_result_clear(&r);
     ds_http_free(h);
 
-    /* HTTP/2 opt-in: this Apache has no h2, so ALPN settles on HTTP/1.1 (and
-     * the Windows curl has no HTTP/2 at all); the request must still work. */
-    h = client_cfg((ds_http_config){ .user = user, .password = pass, .ca_file = ca, .http2 = 1 });
+    /* HTTP/2 opt-in: Apache offers h2 by ALPN. Two rounds of parallel GETs
+     * multiplexed on one reused connection (PEERS.md pitfall 1 is about
+     * reuse), then a PROPFIND; Apache's access log shows the protocol. The
+     * Windows curl has no HTTP/2: there the same requests go as HTTP/1.1. */
+    h = client_cfg((ds_http_config){ .user = user, .password = pass, .ca_file = ca, .http2 = 1,
+                                     .max_connections = 1 });
+    char *log = join(fixdir, "/apache/access.log");
+    size_t before = count_in_file(log, "HTTP/2.0\"");
+    for (int round = 0; round < 2; round++) {
+        struct par p = { 0 };
+        char u[512];
+        for (int i = 0; i < 20; i++) {
+            snprintf(u, sizeof u, "%spar/f%03d.txt", tls_base, i);
+            ds_http_submit(h, &(ds_http_request){ .method = DS_HTTP_GET, .url = u,
+                           .done = par_done, .done_arg = &p }, NULL);
+        }
+        while (ds_http_pending(h))
+            ds_http_run(h, 1000);
+        ok(p.ok == 20 && p.fail == 0, "http2 round %d: %d ok, %d failed\n", round, p.ok, p.fail);
+    }
     ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_PROPFIND, .url = tls_base, .depth = "0" }, &r);
-    ok(r.code == 0 && r.status == 207, "http2 opt-in: %d %ld %s\n", r.code, r.status, r.error);
+    ok(r.code == 0 && r.status == 207, "http2 opt-in PROPFIND: %d %ld %s\n", r.code, r.status, r.error);
     ds_http_result_clear(&r);
     ds_http_free(h);
+    size_t h2 = count_in_file(log, "HTTP/2.0\"") - before;
+    curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+    if (cv->features & CURL_VERSION_HTTP2)
+        ok(h2 >= 41, "requests served as HTTP/2: %zu\n", h2);
+    printf("# HTTP/2 opt-in (curl %s HTTP/2): %zu requests served as HTTP/2\n",
+           (cv->features & CURL_VERSION_HTTP2) ? "with" : "without", h2);
+    free(log);
 
     h = client_cfg((ds_http_config){ .user = user, .password = pass, .insecure_tls = 1 });
     ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_PROPFIND, .url = tls_base, .depth = "0" }, &r);
