@@ -111,6 +111,17 @@ int st_utf8_valid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
         int bad;
+        /* ASCII without NUL, eight bytes at a time (bodies are mostly that) */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if ((w & 0x8080808080808080ULL) ||
+                ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                break;
+            p += 8;
+        }
+        if (p == end)
+            break;
         if (*p == 0)
             return 0;
         if (*p < 0x80) {
