@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "provider/entryid.h"
+#include "provider/mapiprop.h"
 #include "provider/object.h"
 #include "provider/store.h"
 
@@ -41,8 +42,9 @@ static int bag_set_eid(st_bag *b, ULONG tag, const md_store *s, st_id id)
 }
 
 /* The folder's bag with the computed properties; NULL with *hr. */
-static st_bag *folder_props(md_folder *f, HRESULT *hr)
+static st_bag *folder_props(void *obj, HRESULT *hr)
 {
+    md_folder *f = obj;
     md_store *s = f->store;
     st_bag *b = NULL;
     st_id parent = 0;
@@ -75,17 +77,7 @@ static st_bag *folder_props(md_folder *f, HRESULT *hr)
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_FOLDER);
     code |= st_bag_set_long(b, PR_FOLDER_TYPE,
         f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT : FOLDER_GENERIC);
-    code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, 0);
-    {
-        /* the same value as the store's */
-        SPropTagArray one = { 1, { PR_STORE_SUPPORT_MASK } };
-        ULONG n = 0;
-        LPSPropValue v = NULL;
-        if (s->iface.lpVtbl->GetProps(&s->iface, &one, 0, &n, &v) == S_OK && n == 1)
-            code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, v[0].Value.l);
-        if (v)
-            s->alloc.free(v);
-    }
+    code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
     if (f->fid == s->fid[MD_DF_ROOT] || f->fid == s->fid[MD_DF_INBOX])
         code |= bag_set_eid(b, PR_IPM_DRAFTS_ENTRYID, s, s->fid[MD_DF_DRAFTS]);
     if (code) {
@@ -128,11 +120,7 @@ static ULONG STDMETHODCALLTYPE folder_Release(IMAPIFolder *iface)
 static HRESULT STDMETHODCALLTYPE folder_GetLastError(IMAPIFolder *iface, HRESULT hr,
     ULONG flags, LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    if (!error)
-        return MAPI_E_INVALID_PARAMETER;
-    *error = NULL;
-    return flags & ~(ULONG)MAPI_UNICODE ? MAPI_E_UNKNOWN_FLAGS : S_OK;
+    return md_prop_get_last_error(flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG flags)
@@ -144,42 +132,15 @@ static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE folder_GetProps(IMAPIFolder *iface, LPSPropTagArray tags,
     ULONG flags, ULONG *count, LPSPropValue *props)
 {
-    md_folder *f = impl(iface);
-    HRESULT hr;
-
-    if (!count || !props)
-        return MAPI_E_INVALID_PARAMETER;
-    *count = 0;
-    *props = NULL;
-    if (flags & ~(ULONG)MAPI_UNICODE)
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (tags && tags->cValues == 0)
-        return MAPI_E_INVALID_PARAMETER;
-    st_bag *b = folder_props(f, &hr);
-    if (!b)
-        return hr;
-    hr = md_bag_get_props(b, tags, flags, &f->store->alloc, count, props);
-    st_bag_free(b);
-    return hr;
+    return md_prop_get_props(folder_props, impl(iface), &impl(iface)->store->alloc, tags, flags,
+        count, props);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG flags,
     LPSPropTagArray *list)
 {
-    md_folder *f = impl(iface);
-    HRESULT hr;
-
-    if (!list)
-        return MAPI_E_INVALID_PARAMETER;
-    *list = NULL;
-    if (flags & ~(ULONG)MAPI_UNICODE)
-        return MAPI_E_UNKNOWN_FLAGS;
-    st_bag *b = folder_props(f, &hr);
-    if (!b)
-        return hr;
-    hr = md_bag_prop_list(b, flags, &f->store->alloc, list);
-    st_bag_free(b);
-    return hr;
+    return md_prop_get_prop_list(folder_props, impl(iface), &impl(iface)->store->alloc, flags,
+        list);
 }
 
 /* Not done yet: each clears what it would give and says MAPI_E_NO_SUPPORT. */

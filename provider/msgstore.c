@@ -2,7 +2,7 @@
  * msgstore.c: IMsgStore, the store object MAPI hands to clients, and the
  * store-wide helpers of store.h (open, entry IDs, OpenEntry, CompareEntryIDs).
  *
- * Done: GetProps / GetPropList of the store properties below, OpenEntry
+ * Done: GetProps / GetPropList of what store_props computes, OpenEntry
  * (NULL = root, folders, the store itself), CompareEntryIDs,
  * GetReceiveFolder, SetReceiveFolder (not to NULL), StoreLogoff,
  * GetLastError (no extended information yet), SaveChanges (nothing to save).
@@ -11,22 +11,17 @@
  * Unadvise, GetReceiveFolderTable and the spooler methods; GetReceiveFolder
  * gives no explicit class (NULL). Messages cannot be opened yet.
  *
- * PR_STORE_SUPPORT_MASK states the contract the finished store keeps
- * (MAPI-NOTES.md, as Kopano's private store): Outlook reads it once, at
- * logon. Never: give MAPI storage's memory; call storage outside s->lock.
+ * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
+ * Never: give MAPI storage's memory; call storage outside s->lock.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "provider/entryid.h"
+#include "provider/mapiprop.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "storage/props_guids.h"
-
-#define MD_STORE_MASK (STORE_ENTRYID_UNIQUE | STORE_SEARCH_OK | STORE_MODIFY_OK \
-    | STORE_CREATE_OK | STORE_ATTACH_OK | STORE_OLE_OK | STORE_SUBMIT_OK \
-    | STORE_NOTIFY_OK | STORE_MV_PROPS_OK | STORE_CATEGORIZE_OK | STORE_RTF_OK \
-    | STORE_RESTRICTION_OK | STORE_SORT_OK | STORE_HTML_OK | STORE_UNICODE_OK)
 
 static md_store *impl(IMsgStore *iface)
 {
@@ -78,8 +73,9 @@ static int bag_set_eid(st_bag *b, ULONG tag, md_store *s, unsigned kind, st_id i
 
 /* The store's properties, computed. NULL when out of memory or when
  * WrapStoreEntryID fails (*hr says which). */
-static st_bag *store_props(md_store *s, HRESULT *hr)
+static st_bag *store_props(void *obj, HRESULT *hr)
 {
+    md_store *s = obj;
     st_bag *b = st_bag_new();
     ULONG cb = 0;
     LPENTRYID eid = NULL;
@@ -153,11 +149,7 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
 static HRESULT STDMETHODCALLTYPE store_GetLastError(IMsgStore *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    if (!error)
-        return MAPI_E_INVALID_PARAMETER;
-    *error = NULL;
-    return flags & ~(ULONG)MAPI_UNICODE ? MAPI_E_UNKNOWN_FLAGS : S_OK;
+    return md_prop_get_last_error(flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SaveChanges(IMsgStore *iface, ULONG flags)
@@ -169,42 +161,14 @@ static HRESULT STDMETHODCALLTYPE store_SaveChanges(IMsgStore *iface, ULONG flags
 static HRESULT STDMETHODCALLTYPE store_GetProps(IMsgStore *iface, LPSPropTagArray tags,
     ULONG flags, ULONG *count, LPSPropValue *props)
 {
-    md_store *s = impl(iface);
-    HRESULT hr;
-
-    if (!count || !props)
-        return MAPI_E_INVALID_PARAMETER;
-    *count = 0;
-    *props = NULL;
-    if (flags & ~(ULONG)MAPI_UNICODE)
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (tags && tags->cValues == 0)
-        return MAPI_E_INVALID_PARAMETER;
-    st_bag *b = store_props(s, &hr);
-    if (!b)
-        return hr;
-    hr = md_bag_get_props(b, tags, flags, &s->alloc, count, props);
-    st_bag_free(b);
-    return hr;
+    return md_prop_get_props(store_props, impl(iface), &impl(iface)->alloc, tags, flags, count,
+        props);
 }
 
 static HRESULT STDMETHODCALLTYPE store_GetPropList(IMsgStore *iface, ULONG flags,
     LPSPropTagArray *list)
 {
-    md_store *s = impl(iface);
-    HRESULT hr;
-
-    if (!list)
-        return MAPI_E_INVALID_PARAMETER;
-    *list = NULL;
-    if (flags & ~(ULONG)MAPI_UNICODE)
-        return MAPI_E_UNKNOWN_FLAGS;
-    st_bag *b = store_props(s, &hr);
-    if (!b)
-        return hr;
-    hr = md_bag_prop_list(b, flags, &s->alloc, list);
-    st_bag_free(b);
-    return hr;
+    return md_prop_get_prop_list(store_props, impl(iface), &impl(iface)->alloc, flags, list);
 }
 
 static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag, LPCIID iid,

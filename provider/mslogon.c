@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "provider/mapiprop.h"
 #include "provider/object.h"
 #include "provider/store.h"
 
@@ -47,11 +48,7 @@ static ULONG STDMETHODCALLTYPE logon_Release(IMSLogon *iface)
 static HRESULT STDMETHODCALLTYPE logon_GetLastError(IMSLogon *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    if (!error)
-        return MAPI_E_INVALID_PARAMETER;
-    *error = NULL;
-    return flags & ~(ULONG)MAPI_UNICODE ? MAPI_E_UNKNOWN_FLAGS : S_OK;
+    return md_prop_get_last_error(flags, error);
 }
 
 /* MAPI calls Logoff before releasing the logon; the store's file closes

@@ -32,6 +32,15 @@
 
 #define PR_MAPIDAV_STORE_PATH_W PROP_TAG(PT_UNICODE, 0x6770)
 
+/* PR_STORE_SUPPORT_MASK and PR_STORE_UNICODE_MASK of the store and its
+ * folders: the contract the finished store keeps (MAPI-NOTES.md, as
+ * Kopano's private store); Outlook reads it once, at logon. */
+#define MD_STORE_MASK (STORE_ENTRYID_UNIQUE | STORE_SEARCH_OK | STORE_MODIFY_OK \
+    | STORE_CREATE_OK | STORE_ATTACH_OK | STORE_OLE_OK | STORE_SUBMIT_OK \
+    | STORE_NOTIFY_OK | STORE_MV_PROPS_OK | STORE_CATEGORIZE_OK | STORE_RTF_OK \
+    | STORE_RESTRICTION_OK | STORE_SORT_OK | STORE_HTML_OK | STORE_UNICODE_OK)
+
+
 /* The default folders (defaults.c). */
 enum {
     MD_DF_ROOT,

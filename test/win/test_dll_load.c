@@ -15,23 +15,10 @@
 #include <mapispi.h>
 
 #include "testutil.h"
+#include "dll_path.h"
 
 typedef HRESULT(WINAPI *service_entry_fn)(HINSTANCE, LPMALLOC, LPMAPISUP, ULONG_PTR,
     ULONG, ULONG, ULONG, LPSPropValue, LPPROVIDERADMIN, LPMAPIERROR *);
-
-/* "/work/build/provider/mapidav32.dll" -> "Z:\work\build\provider\mapidav32.dll" */
-static void to_windows_path(char *out, size_t size, const char *path)
-{
-    size_t o = 0;
-
-    if (path[0] == '/' && size > 2) {
-        out[o++] = 'Z';
-        out[o++] = ':';
-    }
-    for (; *path && o + 1 < size; path++)
-        out[o++] = *path == '/' ? '\\' : *path;
-    out[o] = '\0';
-}
 
 int main(int argc, char **argv)
 {

@@ -36,6 +36,7 @@
 
 #include "testutil.h"
 #include "host_alloc.h"
+#include "dll_path.h"
 #include "provider/object.h"
 #include "provider/store.h"
 
@@ -261,20 +262,6 @@ static void setup_objects(void)
     fill_vtbl(&sup_vtbl, sizeof sup_vtbl);
 }
 
-/* "/work/build/provider/mapidav32.dll" -> "Z:\work\build\provider\mapidav32.dll" */
-static void to_windows_path(char *out, size_t size, const char *path)
-{
-    size_t o = 0;
-
-    if (path[0] == '/' && size > 2) {
-        out[o++] = 'Z';
-        out[o++] = ':';
-    }
-    for (; *path && o + 1 < size; path++)
-        out[o++] = *path == '/' ? '\\' : *path;
-    out[o] = '\0';
-}
-
 /* ---- Checks on property arrays */
 
 static const SPropValue *find_prop(const SPropValue *v, ULONG n, ULONG tag)
@@ -491,6 +478,120 @@ static void check_garbage_ids(IMsgStore *store, IMSLogon *logon)
     host_FreeBuffer(v);
 }
 
+/* SetReceiveFolder: a class of our own to Drafts, found by prefix, the
+ * others unchanged; bad entry IDs refused. */
+static void check_set_receive_folder(IMsgStore *store)
+{
+    SizedSPropTagArray(1, t) = { 1, { PR_IPM_OUTBOX_ENTRYID } };
+    ULONG n = 0, cb = 0;
+    LPSPropValue v = NULL;
+    LPENTRYID eid = NULL;
+    HRESULT hr;
+
+    store->lpVtbl->GetProps(store, (LPSPropTagArray)&t, 0, &n, &v);
+    if (!v || v[0].ulPropTag != PR_IPM_OUTBOX_ENTRYID) {
+        ok(0, "no PR_IPM_OUTBOX_ENTRYID\n");
+        host_FreeBuffer(v);
+        return;
+    }
+    SBinary *outbox = &v[0].Value.bin;
+    hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.Note.Mapidav", MAPI_UNICODE,
+        outbox->cb, (LPENTRYID)outbox->lpb);
+    ok(hr == S_OK, "SetReceiveFolder: %#lx\n", (unsigned long)hr);
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"ipm.note.mapidav.sub", MAPI_UNICODE,
+        &cb, &eid, NULL);
+    ok(hr == S_OK && cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0,
+       "GetReceiveFolder of a subclass, other case: %#lx\n", (unsigned long)hr);
+    host_FreeBuffer(eid);
+    eid = NULL;
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPM.Note.Mapidavx", 0, &cb, &eid,
+        NULL);
+    ok(hr == S_OK && !(cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0),
+       "a longer class name is not a subclass: %#lx\n", (unsigned long)hr);
+    host_FreeBuffer(eid);
+    BYTE junk[48] = { 0 };
+    hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.X", MAPI_UNICODE, sizeof junk,
+        (LPENTRYID)junk);
+    ok(hr == MAPI_E_INVALID_ENTRYID, "SetReceiveFolder to garbage: %#lx\n", (unsigned long)hr);
+    hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.X", 0x1000, outbox->cb,
+        (LPENTRYID)outbox->lpb);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "SetReceiveFolder with a bad flag: %#lx\n",
+       (unsigned long)hr);
+    host_FreeBuffer(v);
+}
+
+/* A file that is not a store: Logon fails with MAPI_E_CORRUPT_STORE and
+ * leaves nothing behind. */
+static void check_corrupt_store(IMSProvider *provider)
+{
+    WCHAR saved[MAX_PATH];
+    wcscpy(saved, store_path);
+    wcscat(store_path, L".bad");
+    HANDLE h = CreateFileW(store_path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD written = 0;
+    char junk[4096];
+    memset(junk, 'x', sizeof junk);
+    WriteFile(h, junk, sizeof junk, &written, NULL);
+    CloseHandle(h);
+
+    ULONG cb_spool = 0;
+    LPBYTE spool = NULL;
+    LPMSLOGON logon = NULL;
+    LPMDB mdb = NULL;
+    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 0, NULL, 0, NULL,
+        &cb_spool, &spool, NULL, &logon, &mdb);
+    ok(hr == MAPI_E_CORRUPT_STORE && !logon && !mdb, "Logon on a corrupt file: %#lx\n",
+       (unsigned long)hr);
+    DeleteFileW(store_path);
+    wcscpy(store_path, saved);
+}
+
+/* SpoolerLogon on the same store, and Logon given the store's own entry ID
+ * (what MAPI passes back from the profile) or a garbage one. */
+static void check_spooler_and_eid_logon(IMSProvider *provider)
+{
+    LPMSLOGON logon = NULL;
+    LPMDB mdb = NULL;
+    HRESULT hr = provider->lpVtbl->SpoolerLogon(provider, &support, 0, NULL, 0, NULL, 0, NULL,
+        0, NULL, NULL, &logon, &mdb);
+    ok(hr == S_OK && logon && mdb, "SpoolerLogon: %#lx\n", (unsigned long)hr);
+    if (hr != S_OK)
+        return;
+    SizedSPropTagArray(1, t) = { 1, { PR_ENTRYID } };
+    ULONG n = 0, cb_spool = 0, flags = 0;
+    LPBYTE spool = NULL;
+    LPSPropValue v = NULL;
+    mdb->lpVtbl->GetProps(mdb, (LPSPropTagArray)&t, 0, &n, &v);
+    if (v && v[0].ulPropTag == PR_ENTRYID && v[0].Value.bin.cb == WRAP_HEAD + 48) {
+        LPENTRYID own = (LPENTRYID)(v[0].Value.bin.lpb + WRAP_HEAD);
+        LPMSLOGON logon2 = NULL;
+        LPMDB mdb2 = NULL;
+        hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 48, own, 0, &IID_IMsgStore,
+            &cb_spool, &spool, NULL, &logon2, &mdb2);
+        ok(hr == S_OK && logon2 && mdb2, "Logon with the store entry ID: %#lx\n",
+           (unsigned long)hr);
+        if (logon2) {
+            logon2->lpVtbl->Logoff(logon2, &flags);
+            logon2->lpVtbl->Release(logon2);
+        }
+        if (mdb2)
+            mdb2->lpVtbl->Release(mdb2);
+        BYTE junk[48];
+        memset(junk, 0x11, sizeof junk);
+        logon2 = (LPMSLOGON)(ULONG_PTR)1;
+        hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 48, (LPENTRYID)junk, 0, NULL,
+            &cb_spool, &spool, NULL, &logon2, &mdb2);
+        ok(hr == MAPI_E_INVALID_ENTRYID && logon2 == NULL && mdb2 == NULL,
+           "Logon with a garbage entry ID: %#lx\n", (unsigned long)hr);
+    } else {
+        ok(0, "spooler store: no PR_ENTRYID\n");
+    }
+    host_FreeBuffer(v);
+    logon->lpVtbl->Logoff(logon, &flags);
+    ok(logon->lpVtbl->Release(logon) == 0, "spooler IMSLogon still referenced\n");
+    ok(mdb->lpVtbl->Release(mdb) == 0, "spooler IMsgStore still referenced\n");
+}
+
 static void make_store_path(void)
 {
     WCHAR tmp[MAX_PATH];
@@ -606,6 +707,8 @@ static void logon_and_drive(IMSProvider *provider, int second)
     }
 
     check_garbage_ids(store, logon);
+    if (!second)
+        check_set_receive_folder(store);
 
     /* Store entry IDs compared by the provider. */
     if (!second) {
@@ -686,6 +789,8 @@ int main(int argc, char **argv)
 
     logon_and_drive(provider, 0);      /* creates the store and its folders */
     logon_and_drive(provider, 1);      /* finds them again */
+    check_spooler_and_eid_logon(provider);
+    check_corrupt_store(provider);
     if (debug)
         ok(debug->lpVtbl->LiveObjects(debug) == 1, "live objects after logoff: %ld\n",
            (long)debug->lpVtbl->LiveObjects(debug));
