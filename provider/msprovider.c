@@ -6,6 +6,8 @@
  * CompareStoreIDs compares two of our store entry IDs; Shutdown has nothing
  * to stop yet.
  *
+ * When the store cannot be opened (corrupt, newer, locked ...), Logon's
+ * MAPIERROR carries storage's message.
  * QueryInterface(IID_IMapidavDebug) gives the live-object counter to tests
  * (object.h). Spooler security data: none (0 bytes).
  * Never: keep the support object beyond the logon that gave it (the store
@@ -92,6 +94,28 @@ static HRESULT profile_store_path(LPMAPISUP sup, char **out)
     return hr;
 }
 
+/* Logon's extended error: what storage said (this thread's st_error_last),
+ * for the user and for support. Nothing when out of memory. */
+static void logon_error(md_provider *p, ULONG flags, const char *why, LPMAPIERROR *error)
+{
+    MAPIERROR *e = NULL;
+    ULONG type = flags & MAPI_UNICODE ? PT_UNICODE : PT_STRING8;
+    void *msg = NULL, *component = NULL;
+
+    if (!error || p->alloc.buffer(sizeof *e, (void **)&e) != S_OK || !e)
+        return;
+    memset(e, 0, sizeof *e);
+    if (md_string_to_mapi(&msg, why, type, e, &p->alloc) != S_OK
+        || md_string_to_mapi(&component, "mapidav store", type, e, &p->alloc) != S_OK) {
+        p->alloc.free(e);
+        return;
+    }
+    e->ulVersion = MAPI_ERROR_VERSION;
+    e->lpszError = msg;
+    e->lpszComponent = component;
+    *error = e;
+}
+
 static HRESULT logon_common(md_provider *p, LPMAPISUP sup, ULONG cb, LPENTRYID eid,
     ULONG flags, LPCIID iid, LPMAPIERROR *error, LPMSLOGON *logon_out, LPMDB *mdb_out)
 {
@@ -115,8 +139,10 @@ static HRESULT logon_common(md_provider *p, LPMAPISUP sup, ULONG cb, LPENTRYID e
         return hr;
     hr = md_store_create(&s, path, sup, &p->alloc, flags);
     free(path);
-    if (hr != S_OK)
+    if (hr != S_OK) {
+        logon_error(p, flags, st_error_last(), error);
         return hr;
+    }
     if ((cb || eid) && st_guid_compare(&e.store, &s->guid) != 0)
         hr = MAPI_E_UNKNOWN_ENTRYID;   /* another store than the profile's */
     if (hr == S_OK)

@@ -63,7 +63,7 @@ char *md_utf8_from_wide(const WCHAR *w)
 }
 
 /* UTF-8 s as type (PT_UNICODE or PT_STRING8) in memory off parent. */
-static HRESULT string_to_mapi(void **out, const char *s, ULONG type, void *parent,
+HRESULT md_string_to_mapi(void **out, const char *s, ULONG type, void *parent,
     const md_alloc *a)
 {
     WCHAR *w = wide_from_cp(CP_UTF8, s ? s : "");
@@ -131,7 +131,7 @@ HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG f
         if (base == PT_STRING8 || base == PT_UNICODE) {
             hr = more(a, parent, (size_t)n * sizeof(void *), &arr);
             for (ULONG i = 0; hr == S_OK && i < n; i++)
-                hr = string_to_mapi(&((void **)arr)[i], in->v.mv.str[i], base, parent, a);
+                hr = md_string_to_mapi(&((void **)arr)[i], in->v.mv.str[i], base, parent, a);
         } else if (base == PT_BINARY) {
             hr = more(a, parent, (size_t)n * sizeof(SBinary), &arr);
             for (ULONG i = 0; hr == S_OK && i < n; i++)
@@ -191,7 +191,7 @@ HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG f
     case PT_STRING8:
     case PT_UNICODE: {
         void *s = NULL;
-        hr = string_to_mapi(&s, in->v.str, want, parent, a);
+        hr = md_string_to_mapi(&s, in->v.str, want, parent, a);
         if (want == PT_UNICODE)
             out->Value.lpszW = s;
         else

@@ -54,6 +54,11 @@ HRESULT md_bag_get_props(const st_bag *bag, const SPropTagArray *tags, ULONG fla
 HRESULT md_bag_prop_list(const st_bag *bag, ULONG flags, const md_alloc *a,
     LPSPropTagArray *out);
 
+/* UTF-8 s (NULL is "") as type PT_UNICODE (WCHAR *) or PT_STRING8 (ANSI
+ * code page) in *out, memory off parent (allocate_more). */
+HRESULT md_string_to_mapi(void **out, const char *s, ULONG type, void *parent,
+    const md_alloc *a);
+
 /* UTF-16 -> malloc'd UTF-8 (NULL when out of memory or invalid). */
 char *md_utf8_from_wide(const WCHAR *w);
 

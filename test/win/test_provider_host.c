@@ -538,10 +538,15 @@ static void check_corrupt_store(IMSProvider *provider)
     LPBYTE spool = NULL;
     LPMSLOGON logon = NULL;
     LPMDB mdb = NULL;
-    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 0, NULL, 0, NULL,
-        &cb_spool, &spool, NULL, &logon, &mdb);
+    LPMAPIERROR err = NULL;
+    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 0, NULL, MAPI_UNICODE,
+        NULL, &cb_spool, &spool, &err, &logon, &mdb);
     ok(hr == MAPI_E_CORRUPT_STORE && !logon && !mdb, "Logon on a corrupt file: %#lx\n",
        (unsigned long)hr);
+    ok(err && err->lpszError && wcsstr((WCHAR *)err->lpszError, L"store.sqlite.bad")
+       && err->lpszComponent, "Logon's MAPIERROR does not name the file: %ls\n",
+       err && err->lpszError ? (WCHAR *)err->lpszError : L"(none)");
+    host_FreeBuffer(err);
     DeleteFileW(store_path);
     wcscpy(store_path, saved);
 }
