@@ -1,0 +1,368 @@
+/*
+ * folder.c: IMAPIFolder, the minimal first version: a folder of the store
+ * (st_id) whose GetProps and GetPropList work over storage's folder bag plus
+ * what the provider computes (PR_ENTRYID, PR_PARENT_ENTRYID, PR_OBJECT_TYPE,
+ * PR_FOLDER_TYPE, PR_STORE_ENTRYID, PR_STORE_RECORD_KEY,
+ * PR_STORE_SUPPORT_MASK, and on the root and the Inbox the default-folder
+ * entry ID PR_IPM_DRAFTS_ENTRYID). Storage computes PR_CONTENT_COUNT,
+ * PR_CONTENT_UNREAD, PR_SUBFOLDERS, PR_FOLDER_CHILD_COUNT and the keys.
+ *
+ * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: every other method
+ * (tables, messages, folder operations, SetProps, streams, named
+ * properties, search criteria). GetLastError gives no information yet.
+ * Never: keep a storage bag across calls (another thread may change the
+ * folder); call storage outside the store's lock.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "provider/entryid.h"
+#include "provider/mapiprop.h"
+#include "provider/object.h"
+#include "provider/store.h"
+
+typedef struct md_folder {
+    IMAPIFolder iface;
+    LONG refs;
+    md_store *store;   /* AddRef'd */
+    st_id fid;
+} md_folder;
+
+static md_folder *impl(IMAPIFolder *iface)
+{
+    return (md_folder *)iface;
+}
+
+static int bag_set_eid(st_bag *b, ULONG tag, const md_store *s, st_id id)
+{
+    BYTE buf[MD_EID_SIZE];
+    md_eid e = { .store = s->guid, .kind = MD_EID_FOLDER, .id = id };
+    md_eid_write(buf, &e);
+    return st_bag_set_bin(b, tag, buf, sizeof buf);
+}
+
+/* The folder's bag with the computed properties; NULL with *hr. */
+static st_bag *folder_props(void *obj, HRESULT *hr)
+{
+    md_folder *f = obj;
+    md_store *s = f->store;
+    st_bag *b = NULL;
+    st_id parent = 0;
+    ULONG cb = 0;
+    LPENTRYID store_eid = NULL;
+    BYTE key[16];
+
+    EnterCriticalSection(&s->lock);
+    int code = st_folder_get(s->st, &b, f->fid);
+    if (!code && f->fid != s->fid[MD_DF_ROOT])
+        code = st_folder_parent(s->st, &parent, f->fid);
+    LeaveCriticalSection(&s->lock);
+    if (code) {
+        *hr = md_hr_from_st(code);
+        return NULL;
+    }
+    if (!parent)
+        parent = f->fid;   /* the root is its own parent */
+    *hr = md_store_entryid(s, 1, &cb, &store_eid);
+    if (*hr != S_OK) {
+        st_bag_free(b);
+        return NULL;
+    }
+    st_guid_to_bytes(key, &s->guid);
+    code |= bag_set_eid(b, PR_ENTRYID, s, f->fid);
+    code |= bag_set_eid(b, PR_PARENT_ENTRYID, s, parent);
+    code |= st_bag_set_bin(b, PR_STORE_ENTRYID, store_eid, cb);
+    s->alloc.free(store_eid);
+    code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
+    code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_FOLDER);
+    code |= st_bag_set_long(b, PR_FOLDER_TYPE,
+        f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT : FOLDER_GENERIC);
+    code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
+    if (f->fid == s->fid[MD_DF_ROOT] || f->fid == s->fid[MD_DF_INBOX])
+        code |= bag_set_eid(b, PR_IPM_DRAFTS_ENTRYID, s, s->fid[MD_DF_DRAFTS]);
+    if (code) {
+        st_bag_free(b);
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    *hr = S_OK;
+    return b;
+}
+
+/* ---- IUnknown */
+
+static HRESULT STDMETHODCALLTYPE folder_QueryInterface(IMAPIFolder *iface, REFIID riid,
+    void **out)
+{
+    static const IID *const iids[] = { &IID_IMAPIFolder, &IID_IMAPIContainer, &IID_IMAPIProp };
+    return md_query_interface(iface, riid, out, iids, 3);
+}
+
+static ULONG STDMETHODCALLTYPE folder_AddRef(IMAPIFolder *iface)
+{
+    return md_ref_add(&impl(iface)->refs);
+}
+
+static ULONG STDMETHODCALLTYPE folder_Release(IMAPIFolder *iface)
+{
+    md_folder *f = impl(iface);
+    ULONG n = md_ref_release(&f->refs);
+    if (n == 0) {
+        f->store->iface.lpVtbl->Release(&f->store->iface);
+        free(f);
+        md_object_destroyed();
+    }
+    return n;
+}
+
+/* ---- IMAPIProp */
+
+static HRESULT STDMETHODCALLTYPE folder_GetLastError(IMAPIFolder *iface, HRESULT hr,
+    ULONG flags, LPMAPIERROR *error)
+{
+    return md_prop_get_last_error(flags, error);
+}
+
+static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG flags)
+{
+    (void)iface; (void)flags;
+    return S_OK;   /* folder changes are written at once */
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetProps(IMAPIFolder *iface, LPSPropTagArray tags,
+    ULONG flags, ULONG *count, LPSPropValue *props)
+{
+    return md_prop_get_props(folder_props, impl(iface), &impl(iface)->store->alloc, tags, flags,
+        count, props);
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG flags,
+    LPSPropTagArray *list)
+{
+    return md_prop_get_prop_list(folder_props, impl(iface), &impl(iface)->store->alloc, flags,
+        list);
+}
+
+/* Not done yet: each clears what it would give and says MAPI_E_NO_SUPPORT. */
+#define CLEAR(p) do { if (p) *(p) = 0; } while (0)
+
+static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG tag,
+    LPCIID iid, ULONG options, ULONG flags, LPUNKNOWN *out)
+{
+    (void)iface; (void)tag; (void)iid; (void)options; (void)flags;
+    CLEAR(out);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_SetProps(IMAPIFolder *iface, ULONG n,
+    LPSPropValue props, LPSPropProblemArray *problems)
+{
+    (void)iface; (void)n; (void)props;
+    CLEAR(problems);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_DeleteProps(IMAPIFolder *iface, LPSPropTagArray tags,
+    LPSPropProblemArray *problems)
+{
+    (void)iface; (void)tags;
+    CLEAR(problems);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_CopyTo(IMAPIFolder *iface, ULONG n_iid, LPCIID iids,
+    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
+    ULONG flags, LPSPropProblemArray *problems)
+{
+    (void)iface; (void)n_iid; (void)iids; (void)exclude; (void)ui; (void)progress;
+    (void)iid; (void)dest; (void)flags;
+    CLEAR(problems);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_CopyProps(IMAPIFolder *iface, LPSPropTagArray include,
+    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
+    LPSPropProblemArray *problems)
+{
+    (void)iface; (void)include; (void)ui; (void)progress; (void)iid; (void)dest; (void)flags;
+    CLEAR(problems);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetNamesFromIDs(IMAPIFolder *iface,
+    LPSPropTagArray *tags, LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
+{
+    (void)iface; (void)tags; (void)guid; (void)flags;
+    CLEAR(count);
+    CLEAR(names);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetIDsFromNames(IMAPIFolder *iface, ULONG n,
+    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
+{
+    (void)iface; (void)n; (void)names; (void)flags;
+    CLEAR(tags);
+    return MAPI_E_NO_SUPPORT;
+}
+
+/* ---- IMAPIContainer */
+
+static HRESULT STDMETHODCALLTYPE folder_GetContentsTable(IMAPIFolder *iface, ULONG flags,
+    LPMAPITABLE *table)
+{
+    (void)iface; (void)flags;
+    CLEAR(table);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetHierarchyTable(IMAPIFolder *iface, ULONG flags,
+    LPMAPITABLE *table)
+{
+    (void)iface; (void)flags;
+    CLEAR(table);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_OpenEntry(IMAPIFolder *iface, ULONG cb, LPENTRYID eid,
+    LPCIID iid, ULONG flags, ULONG *obj_type, LPUNKNOWN *out)
+{
+    return md_store_open_entry(impl(iface)->store, cb, eid, iid, flags, obj_type, out);
+}
+
+static HRESULT STDMETHODCALLTYPE folder_SetSearchCriteria(IMAPIFolder *iface,
+    LPSRestriction res, LPENTRYLIST containers, ULONG flags)
+{
+    (void)iface; (void)res; (void)containers; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetSearchCriteria(IMAPIFolder *iface, ULONG flags,
+    LPSRestriction *res, LPENTRYLIST *containers, ULONG *state)
+{
+    (void)iface; (void)flags;
+    CLEAR(res);
+    CLEAR(containers);
+    CLEAR(state);
+    return MAPI_E_NO_SUPPORT;
+}
+
+/* ---- IMAPIFolder */
+
+static HRESULT STDMETHODCALLTYPE folder_CreateMessage(IMAPIFolder *iface, LPCIID iid,
+    ULONG flags, LPMESSAGE *msg)
+{
+    (void)iface; (void)iid; (void)flags;
+    CLEAR(msg);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_CopyMessages(IMAPIFolder *iface, LPENTRYLIST list,
+    LPCIID iid, LPVOID dest, ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
+{
+    (void)iface; (void)list; (void)iid; (void)dest; (void)ui; (void)progress; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_DeleteMessages(IMAPIFolder *iface, LPENTRYLIST list,
+    ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
+{
+    (void)iface; (void)list; (void)ui; (void)progress; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_CreateFolder(IMAPIFolder *iface, ULONG type,
+    LPTSTR name, LPTSTR comment, LPCIID iid, ULONG flags, LPMAPIFOLDER *out)
+{
+    (void)iface; (void)type; (void)name; (void)comment; (void)iid; (void)flags;
+    CLEAR(out);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_CopyFolder(IMAPIFolder *iface, ULONG cb,
+    LPENTRYID eid, LPCIID iid, LPVOID dest, LPTSTR name, ULONG ui, LPMAPIPROGRESS progress,
+    ULONG flags)
+{
+    (void)iface; (void)cb; (void)eid; (void)iid; (void)dest; (void)name; (void)ui;
+    (void)progress; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_DeleteFolder(IMAPIFolder *iface, ULONG cb,
+    LPENTRYID eid, ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
+{
+    (void)iface; (void)cb; (void)eid; (void)ui; (void)progress; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_SetReadFlags(IMAPIFolder *iface, LPENTRYLIST list,
+    ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
+{
+    (void)iface; (void)list; (void)ui; (void)progress; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_GetMessageStatus(IMAPIFolder *iface, ULONG cb,
+    LPENTRYID eid, ULONG flags, ULONG *status)
+{
+    (void)iface; (void)cb; (void)eid; (void)flags;
+    CLEAR(status);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_SetMessageStatus(IMAPIFolder *iface, ULONG cb,
+    LPENTRYID eid, ULONG status, ULONG mask, ULONG *old)
+{
+    (void)iface; (void)cb; (void)eid; (void)status; (void)mask;
+    CLEAR(old);
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_SaveContentsSort(IMAPIFolder *iface,
+    LPSSortOrderSet sort, ULONG flags)
+{
+    (void)iface; (void)sort; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE folder_EmptyFolder(IMAPIFolder *iface, ULONG ui,
+    LPMAPIPROGRESS progress, ULONG flags)
+{
+    (void)iface; (void)ui; (void)progress; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static const IMAPIFolderVtbl folder_vtbl = {
+    folder_QueryInterface, folder_AddRef, folder_Release,
+    folder_GetLastError, folder_SaveChanges, folder_GetProps, folder_GetPropList,
+    folder_OpenProperty, folder_SetProps, folder_DeleteProps, folder_CopyTo,
+    folder_CopyProps, folder_GetNamesFromIDs, folder_GetIDsFromNames,
+    folder_GetContentsTable, folder_GetHierarchyTable, folder_OpenEntry,
+    folder_SetSearchCriteria, folder_GetSearchCriteria,
+    folder_CreateMessage, folder_CopyMessages, folder_DeleteMessages, folder_CreateFolder,
+    folder_CopyFolder, folder_DeleteFolder, folder_SetReadFlags, folder_GetMessageStatus,
+    folder_SetMessageStatus, folder_SaveContentsSort, folder_EmptyFolder,
+};
+
+HRESULT md_folder_open(md_store *s, st_id fid, IMAPIFolder **out)
+{
+    st_folder_counts counts;
+
+    *out = NULL;
+    EnterCriticalSection(&s->lock);
+    int code = st_folder_counts_get(s->st, &counts, fid);
+    LeaveCriticalSection(&s->lock);
+    if (code)
+        return code == ST_ENOTFOUND ? MAPI_E_NOT_FOUND : md_hr_from_st(code);
+    md_folder *f = calloc(1, sizeof *f);
+    if (!f)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    f->iface.lpVtbl = (IMAPIFolderVtbl *)&folder_vtbl;   /* mapidefs.h: not const */
+    f->refs = 1;
+    f->store = s;
+    s->iface.lpVtbl->AddRef(&s->iface);
+    f->fid = fid;
+    md_object_created();
+    *out = &f->iface;
+    return S_OK;
+}

@@ -1,0 +1,521 @@
+/*
+ * msgstore.c: IMsgStore, the store object MAPI hands to clients, and the
+ * store-wide helpers of store.h (open, entry IDs, OpenEntry, CompareEntryIDs).
+ *
+ * Done: GetProps / GetPropList of what store_props computes, OpenEntry
+ * (NULL = root, folders, the store itself), CompareEntryIDs,
+ * GetReceiveFolder, SetReceiveFolder (not to NULL), StoreLogoff,
+ * GetLastError (no extended information yet), SaveChanges (nothing to save).
+ * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: SetProps,
+ * DeleteProps, OpenProperty, CopyTo, CopyProps, named properties, Advise,
+ * Unadvise, GetReceiveFolderTable and the spooler methods; GetReceiveFolder
+ * gives no explicit class (NULL). Messages cannot be opened yet.
+ *
+ * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
+ * Never: give MAPI storage's memory; call storage outside s->lock.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "provider/entryid.h"
+#include "provider/mapiprop.h"
+#include "provider/object.h"
+#include "provider/store.h"
+#include "storage/props_guids.h"
+
+static md_store *impl(IMsgStore *iface)
+{
+    return (md_store *)iface;
+}
+
+HRESULT md_hr_from_st(int code)
+{
+    switch (code) {
+    case ST_OK: return S_OK;
+    case ST_ENOTFOUND: return MAPI_E_NOT_FOUND;
+    case ST_ENEWER: return MAPI_E_VERSION;
+    case ST_ECORRUPT: return MAPI_E_CORRUPT_STORE;
+    case ST_EREADONLY: return MAPI_E_NO_ACCESS;
+    case ST_EBUSY: return MAPI_E_BUSY;
+    case ST_EFULL: return MAPI_E_DISK_ERROR;
+    case ST_EEXISTS: return MAPI_E_COLLISION;
+    case ST_ENOTEMPTY: return MAPI_E_HAS_FOLDERS;
+    default: return MAPI_E_CALL_FAILED;
+    }
+}
+
+HRESULT md_store_entryid(md_store *s, int wrapped, ULONG *cb, LPENTRYID *eid)
+{
+    md_eid e = { .store = s->guid, .kind = MD_EID_STORE, .id = 0 };
+    HRESULT hr = md_eid_alloc(cb, eid, &e, s->alloc.buffer);
+    if (hr != S_OK || !wrapped)
+        return hr;
+    ULONG cb_w = 0;
+    LPENTRYID eid_w = NULL;
+    hr = s->sup->lpVtbl->WrapStoreEntryID(s->sup, *cb, *eid, &cb_w, &eid_w);
+    s->alloc.free(*eid);
+    *cb = cb_w;
+    *eid = eid_w;
+    if (hr != S_OK) {
+        *cb = 0;
+        *eid = NULL;
+    }
+    return hr;
+}
+
+static int bag_set_eid(st_bag *b, ULONG tag, md_store *s, unsigned kind, st_id id)
+{
+    BYTE buf[MD_EID_SIZE];
+    md_eid e = { .store = s->guid, .kind = kind, .id = id };
+    md_eid_write(buf, &e);
+    return st_bag_set_bin(b, tag, buf, sizeof buf);
+}
+
+/* The store's properties, computed. NULL when out of memory or when
+ * WrapStoreEntryID fails (*hr says which). */
+static st_bag *store_props(void *obj, HRESULT *hr)
+{
+    md_store *s = obj;
+    st_bag *b = st_bag_new();
+    ULONG cb = 0;
+    LPENTRYID eid = NULL;
+    BYTE key[16];
+    int code = b ? 0 : ST_ERROR;
+
+    *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (!b)
+        return NULL;
+    *hr = md_store_entryid(s, 1, &cb, &eid);
+    if (*hr != S_OK) {
+        st_bag_free(b);
+        return NULL;
+    }
+    st_guid_to_bytes(key, &s->guid);
+    code |= st_bag_set_bin(b, PR_ENTRYID, eid, cb);
+    code |= st_bag_set_bin(b, PR_STORE_ENTRYID, eid, cb);
+    s->alloc.free(eid);
+    code |= st_bag_set_str(b, PR_DISPLAY_NAME_W, "mapidav");
+    code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_STORE);
+    code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
+    code |= st_bag_set_long(b, PR_STORE_UNICODE_MASK, (int32_t)MD_STORE_MASK);
+    code |= st_bag_set_bin(b, PR_MDB_PROVIDER, MD_PROVIDER_UID.ab, 16);
+    code |= st_bag_set_bin(b, PR_RECORD_KEY, key, 16);
+    code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
+    code |= bag_set_eid(b, PR_IPM_SUBTREE_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_IPM_SUBTREE]);
+    code |= bag_set_eid(b, PR_IPM_OUTBOX_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_OUTBOX]);
+    code |= bag_set_eid(b, PR_IPM_SENTMAIL_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_SENT]);
+    code |= bag_set_eid(b, PR_IPM_WASTEBASKET_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_DELETED]);
+    code |= st_bag_set_long(b, PR_VALID_FOLDER_MASK, (int32_t)(FOLDER_IPM_SUBTREE_VALID
+        | FOLDER_IPM_INBOX_VALID | FOLDER_IPM_OUTBOX_VALID | FOLDER_IPM_WASTEBASKET_VALID
+        | FOLDER_IPM_SENTMAIL_VALID));
+    if (code) {
+        st_bag_free(b);
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    *hr = S_OK;
+    return b;
+}
+
+/* ---- IUnknown */
+
+static HRESULT STDMETHODCALLTYPE store_QueryInterface(IMsgStore *iface, REFIID riid, void **out)
+{
+    static const IID *const iids[] = { &IID_IMsgStore, &IID_IMAPIProp };
+    return md_query_interface(iface, riid, out, iids, 2);
+}
+
+static ULONG STDMETHODCALLTYPE store_AddRef(IMsgStore *iface)
+{
+    return md_ref_add(&impl(iface)->refs);
+}
+
+static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
+{
+    md_store *s = impl(iface);
+    ULONG n = md_ref_release(&s->refs);
+    if (n == 0) {
+        st_store_close(s->st);
+        s->sup->lpVtbl->Release(s->sup);
+        DeleteCriticalSection(&s->lock);
+        free(s);
+        md_object_destroyed();
+    }
+    return n;
+}
+
+/* ---- IMAPIProp */
+
+static HRESULT STDMETHODCALLTYPE store_GetLastError(IMsgStore *iface, HRESULT hr, ULONG flags,
+    LPMAPIERROR *error)
+{
+    return md_prop_get_last_error(flags, error);
+}
+
+static HRESULT STDMETHODCALLTYPE store_SaveChanges(IMsgStore *iface, ULONG flags)
+{
+    (void)iface; (void)flags;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetProps(IMsgStore *iface, LPSPropTagArray tags,
+    ULONG flags, ULONG *count, LPSPropValue *props)
+{
+    return md_prop_get_props(store_props, impl(iface), &impl(iface)->alloc, tags, flags, count,
+        props);
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetPropList(IMsgStore *iface, ULONG flags,
+    LPSPropTagArray *list)
+{
+    return md_prop_get_prop_list(store_props, impl(iface), &impl(iface)->alloc, flags, list);
+}
+
+static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag, LPCIID iid,
+    ULONG options, ULONG flags, LPUNKNOWN *out)
+{
+    (void)iface; (void)tag; (void)iid; (void)options; (void)flags;
+    if (out)
+        *out = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_SetProps(IMsgStore *iface, ULONG n, LPSPropValue props,
+    LPSPropProblemArray *problems)
+{
+    (void)iface; (void)n; (void)props;
+    if (problems)
+        *problems = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_DeleteProps(IMsgStore *iface, LPSPropTagArray tags,
+    LPSPropProblemArray *problems)
+{
+    (void)iface; (void)tags;
+    if (problems)
+        *problems = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_CopyTo(IMsgStore *iface, ULONG n_iid, LPCIID iids,
+    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
+    ULONG flags, LPSPropProblemArray *problems)
+{
+    (void)iface; (void)n_iid; (void)iids; (void)exclude; (void)ui; (void)progress;
+    (void)iid; (void)dest; (void)flags;
+    if (problems)
+        *problems = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_CopyProps(IMsgStore *iface, LPSPropTagArray include,
+    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
+    LPSPropProblemArray *problems)
+{
+    (void)iface; (void)include; (void)ui; (void)progress; (void)iid; (void)dest; (void)flags;
+    if (problems)
+        *problems = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetNamesFromIDs(IMsgStore *iface, LPSPropTagArray *tags,
+    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
+{
+    (void)iface; (void)tags; (void)guid; (void)flags;
+    if (count)
+        *count = 0;
+    if (names)
+        *names = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetIDsFromNames(IMsgStore *iface, ULONG n,
+    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
+{
+    (void)iface; (void)n; (void)names; (void)flags;
+    if (tags)
+        *tags = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+/* ---- IMsgStore */
+
+static HRESULT STDMETHODCALLTYPE store_Advise(IMsgStore *iface, ULONG cb, LPENTRYID eid,
+    ULONG mask, LPMAPIADVISESINK sink, ULONG *conn)
+{
+    (void)iface; (void)cb; (void)eid; (void)mask; (void)sink;
+    if (conn)
+        *conn = 0;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_Unadvise(IMsgStore *iface, ULONG conn)
+{
+    (void)iface; (void)conn;
+    return MAPI_E_NO_SUPPORT;
+}
+
+HRESULT md_store_compare_entryids(md_store *s, ULONG cb1, LPENTRYID eid1, ULONG cb2,
+    LPENTRYID eid2, ULONG flags, ULONG *result)
+{
+    md_eid a, b;
+    (void)s;
+    if (!result)
+        return MAPI_E_INVALID_PARAMETER;
+    *result = FALSE;
+    if (flags)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (md_eid_parse(&a, cb1, eid1) != S_OK || md_eid_parse(&b, cb2, eid2) != S_OK)
+        return MAPI_E_INVALID_ENTRYID;
+    *result = st_guid_compare(&a.store, &b.store) == 0 && a.kind == b.kind && a.id == b.id;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE store_CompareEntryIDs(IMsgStore *iface, ULONG cb1,
+    LPENTRYID eid1, ULONG cb2, LPENTRYID eid2, ULONG flags, ULONG *result)
+{
+    return md_store_compare_entryids(impl(iface), cb1, eid1, cb2, eid2, flags, result);
+}
+
+HRESULT md_store_open_entry(md_store *s, ULONG cb, LPENTRYID eid, LPCIID iid, ULONG flags,
+    ULONG *obj_type, LPUNKNOWN *out)
+{
+    md_eid e;
+    HRESULT hr;
+
+    if (!obj_type || !out)
+        return MAPI_E_INVALID_PARAMETER;
+    *obj_type = 0;
+    *out = NULL;
+    (void)flags;   /* MAPI_MODIFY, MAPI_BEST_ACCESS, MAPI_DEFERRED_ERRORS ...: all read-write */
+    if (!cb && !eid) {
+        e.kind = MD_EID_FOLDER;
+        e.id = s->fid[MD_DF_ROOT];
+    } else {
+        hr = md_eid_parse(&e, cb, eid);
+        if (hr != S_OK)
+            return hr;
+        if (st_guid_compare(&e.store, &s->guid) != 0)
+            return MAPI_E_INVALID_ENTRYID;
+    }
+    if (e.kind == MD_EID_STORE) {
+        if (iid && !IsEqualIID(iid, &IID_IMsgStore) && !IsEqualIID(iid, &IID_IMAPIProp)
+            && !IsEqualIID(iid, &IID_IUnknown))
+            return MAPI_E_INTERFACE_NOT_SUPPORTED;
+        store_AddRef(&s->iface);
+        *obj_type = MAPI_STORE;
+        *out = (LPUNKNOWN)&s->iface;
+        return S_OK;
+    }
+    if (e.kind == MD_EID_MESSAGE)
+        return MAPI_E_NO_SUPPORT;   /* messages: not done yet */
+    if (iid && !IsEqualIID(iid, &IID_IMAPIFolder) && !IsEqualIID(iid, &IID_IMAPIContainer)
+        && !IsEqualIID(iid, &IID_IMAPIProp) && !IsEqualIID(iid, &IID_IUnknown))
+        return MAPI_E_INTERFACE_NOT_SUPPORTED;
+    IMAPIFolder *folder = NULL;
+    hr = md_folder_open(s, e.id, &folder);
+    if (hr != S_OK)
+        return hr;
+    *obj_type = MAPI_FOLDER;
+    *out = (LPUNKNOWN)folder;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE store_OpenEntry(IMsgStore *iface, ULONG cb, LPENTRYID eid,
+    LPCIID iid, ULONG flags, ULONG *obj_type, LPUNKNOWN *out)
+{
+    return md_store_open_entry(impl(iface), cb, eid, iid, flags, obj_type, out);
+}
+
+/* A message class argument (LPTSTR: UTF-16 with MAPI_UNICODE) in UTF-8;
+ * NULL is "". */
+static char *class_utf8(const void *cls, ULONG flags)
+{
+    if (!cls)
+        return _strdup("");
+    if (flags & MAPI_UNICODE)
+        return md_utf8_from_wide(cls);
+    SPropValue v = { .ulPropTag = PT_STRING8 | (1u << 16) };
+    st_value out;
+    v.Value.lpszA = (LPSTR)cls;
+    if (md_value_from_mapi(&out, &v) != S_OK)
+        return NULL;
+    return out.v.str;
+}
+
+static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR cls,
+    ULONG flags, ULONG cb, LPENTRYID eid)
+{
+    md_store *s = impl(iface);
+    md_eid e;
+
+    if (flags & ~(ULONG)MAPI_UNICODE)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (!eid)
+        return MAPI_E_NO_SUPPORT;   /* back to the default: not done yet */
+    HRESULT hr = md_eid_parse(&e, cb, eid);
+    if (hr != S_OK)
+        return hr;
+    if (e.kind != MD_EID_FOLDER || st_guid_compare(&e.store, &s->guid) != 0)
+        return MAPI_E_INVALID_ENTRYID;
+    char *c = class_utf8(cls, flags);
+    if (!c)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    EnterCriticalSection(&s->lock);
+    st_bag *b = NULL;
+    int code = st_folder_get(s->st, &b, e.id);
+    st_bag_free(b);
+    if (!code)
+        code = st_receive_folder_set(s->st, c, e.id);
+    LeaveCriticalSection(&s->lock);
+    free(c);
+    return md_hr_from_st(code);
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR cls,
+    ULONG flags, ULONG *cb, LPENTRYID *eid, LPTSTR *explicit_class)
+{
+    md_store *s = impl(iface);
+    st_id fid = 0;
+
+    if (explicit_class)
+        *explicit_class = NULL;
+    if (!cb || !eid)
+        return MAPI_E_INVALID_PARAMETER;
+    *cb = 0;
+    *eid = NULL;
+    if (flags & ~(ULONG)MAPI_UNICODE)
+        return MAPI_E_UNKNOWN_FLAGS;
+    char *c = class_utf8(cls, flags);
+    if (!c)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    EnterCriticalSection(&s->lock);
+    int code = st_receive_folder_get(s->st, &fid, c);
+    LeaveCriticalSection(&s->lock);
+    free(c);
+    if (code)
+        return md_hr_from_st(code);
+    md_eid e = { .store = s->guid, .kind = MD_EID_FOLDER, .id = fid };
+    return md_eid_alloc(cb, eid, &e, s->alloc.buffer);
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetReceiveFolderTable(IMsgStore *iface, ULONG flags,
+    LPMAPITABLE *table)
+{
+    (void)iface; (void)flags;
+    if (table)
+        *table = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flags)
+{
+    md_store *s = impl(iface);
+    if (!flags)
+        return MAPI_E_INVALID_PARAMETER;
+    s->logged_off = 1;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,
+    ULONG flags)
+{
+    (void)iface; (void)cb; (void)eid; (void)flags;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_GetOutgoingQueue(IMsgStore *iface, ULONG flags,
+    LPMAPITABLE *table)
+{
+    (void)iface; (void)flags;
+    if (table)
+        *table = NULL;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_SetLockState(IMsgStore *iface, LPMESSAGE msg,
+    ULONG state)
+{
+    (void)iface; (void)msg; (void)state;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_FinishedMsg(IMsgStore *iface, ULONG flags, ULONG cb,
+    LPENTRYID eid)
+{
+    (void)iface; (void)flags; (void)cb; (void)eid;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static HRESULT STDMETHODCALLTYPE store_NotifyNewMail(IMsgStore *iface, LPNOTIFICATION n)
+{
+    (void)iface; (void)n;
+    return MAPI_E_NO_SUPPORT;
+}
+
+static const IMsgStoreVtbl store_vtbl = {
+    store_QueryInterface, store_AddRef, store_Release,
+    store_GetLastError, store_SaveChanges, store_GetProps, store_GetPropList,
+    store_OpenProperty, store_SetProps, store_DeleteProps, store_CopyTo, store_CopyProps,
+    store_GetNamesFromIDs, store_GetIDsFromNames,
+    store_Advise, store_Unadvise, store_CompareEntryIDs, store_OpenEntry,
+    store_SetReceiveFolder, store_GetReceiveFolder, store_GetReceiveFolderTable,
+    store_StoreLogoff, store_AbortSubmit, store_GetOutgoingQueue, store_SetLockState,
+    store_FinishedMsg, store_NotifyNewMail,
+};
+
+/* An existing file is opened as it is (its GUID checked by storage); a
+ * missing one is created with a fresh GUID. */
+static int open_or_create(st_store **st, const char *path)
+{
+    WCHAR wpath[MAX_PATH * 2];
+    if (!MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH * 2))
+        return ST_ERROR;
+    if (GetFileAttributesW(wpath) != INVALID_FILE_ATTRIBUTES)
+        return st_store_open(st, path, NULL, 0);
+    st_guid guid;
+    st_guid_new(&guid, path);
+    return st_store_open(st, path, &guid, ST_OPEN_CREATE);
+}
+
+HRESULT md_store_create(md_store **out, const char *path, LPMAPISUP sup,
+    const md_alloc *alloc, ULONG flags)
+{
+    st_store *st = NULL;
+    int code;
+
+    *out = NULL;
+    code = open_or_create(&st, path);
+    if (code)
+        return md_hr_from_st(code);
+    md_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        st_store_close(st);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    code = st_store_begin(st);
+    if (!code)
+        code = md_defaults_ensure(st, s->fid);
+    if (!code)
+        code = st_store_commit(st);
+    else
+        st_store_rollback(st);
+    if (code) {
+        st_store_close(st);
+        free(s);
+        return md_hr_from_st(code);
+    }
+    s->iface.lpVtbl = (IMsgStoreVtbl *)&store_vtbl;   /* mapidefs.h: not const */
+    s->refs = 1;
+    InitializeCriticalSection(&s->lock);
+    s->st = st;
+    st_store_guid(st, &s->guid);
+    s->sup = sup;
+    sup->lpVtbl->AddRef(sup);
+    s->alloc = *alloc;
+    s->logon_flags = flags;
+    md_object_created();
+    *out = s;
+    return S_OK;
+}

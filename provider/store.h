@@ -1,0 +1,103 @@
+/*
+ * store.h: the objects of one logon, shared by the provider's files: the
+ * IMsgStore (md_store, which owns the storage handle), the IMSLogon over it,
+ * the folders it opens, and the default folders made at the first logon.
+ *
+ * Private property tag, in the profile section of our store provider (what
+ * the service entry writes; MAPI gives it to Logon through
+ * IMAPISupport::OpenProfileSection(NULL)):
+ *   PR_MAPIDAV_STORE_PATH_W  PT_UNICODE 0x6770  full path of the store file
+ * 0x6600-0x67FF is the provider-defined, non-transmittable range of
+ * [MS-OXPROPS] 1.3.1; 0x6770 is not used by Outlook as far as its headers
+ * (MFCMAPI's extraPropTags.h) tell.
+ *
+ * Threads: every storage call of a store is made under md_store.lock. A
+ * storage handle belongs to the thread that opened it (storage.h): calls
+ * from other threads are serialised but still use the same handle; a handle
+ * per thread is future work.
+ * Never: hand storage's memory to MAPI (convert through propconv.h) or keep
+ * a MAPI buffer beyond the call that gave it.
+ */
+#ifndef MAPIDAV_PROVIDER_STORE_H
+#define MAPIDAV_PROVIDER_STORE_H
+
+#include <windows.h>
+#include <mapidefs.h>
+#include <mapispi.h>
+#include <mapicode.h>
+
+#include "storage/storage.h"
+#include "storage/props_tags.h"
+#include "provider/propconv.h"
+
+#define PR_MAPIDAV_STORE_PATH_W PROP_TAG(PT_UNICODE, 0x6770)
+
+/* PR_STORE_SUPPORT_MASK and PR_STORE_UNICODE_MASK of the store and its
+ * folders: the contract the finished store keeps (MAPI-NOTES.md, as
+ * Kopano's private store); Outlook reads it once, at logon. */
+#define MD_STORE_MASK (STORE_ENTRYID_UNIQUE | STORE_SEARCH_OK | STORE_MODIFY_OK \
+    | STORE_CREATE_OK | STORE_ATTACH_OK | STORE_OLE_OK | STORE_SUBMIT_OK \
+    | STORE_NOTIFY_OK | STORE_MV_PROPS_OK | STORE_CATEGORIZE_OK | STORE_RTF_OK \
+    | STORE_RESTRICTION_OK | STORE_SORT_OK | STORE_HTML_OK | STORE_UNICODE_OK)
+
+
+/* The default folders (defaults.c). */
+enum {
+    MD_DF_ROOT,
+    MD_DF_IPM_SUBTREE,
+    MD_DF_INBOX,
+    MD_DF_OUTBOX,
+    MD_DF_SENT,
+    MD_DF_DELETED,
+    MD_DF_DRAFTS,
+    MD_DF_COUNT
+};
+
+typedef struct md_store {
+    IMsgStore iface;           /* first: an IMsgStore * is an md_store * */
+    LONG refs;
+    CRITICAL_SECTION lock;     /* around every storage call */
+    st_store *st;              /* owned */
+    st_guid guid;              /* the store file's GUID */
+    LPMAPISUP sup;             /* AddRef'd */
+    md_alloc alloc;
+    ULONG logon_flags;
+    int logged_off;            /* StoreLogoff / IMSLogon::Logoff done */
+    st_id fid[MD_DF_COUNT];
+} md_store;
+
+/* Finds or makes the default folders, their container classes and the
+ * receive folders (defaults.c). 0 or a storage code. */
+int md_defaults_ensure(st_store *st, st_id fid[MD_DF_COUNT]);
+
+/* A storage code -> the MAPI error it means. */
+HRESULT md_hr_from_st(int code);
+
+/* Opens the store file at path (UTF-8): md_store with one reference, the
+ * default folders made. sup is AddRef'd. */
+HRESULT md_store_create(md_store **out, const char *path, LPMAPISUP sup,
+    const md_alloc *alloc, ULONG flags);
+
+/* The unwrapped store entry ID, and the same wrapped by
+ * IMAPISupport::WrapStoreEntryID (buffers from alloc.buffer). */
+HRESULT md_store_entryid(md_store *s, int wrapped, ULONG *cb, LPENTRYID *eid);
+
+/* Object-open shared by IMsgStore and IMSLogon: NULL opens the root. */
+HRESULT md_store_open_entry(md_store *s, ULONG cb, LPENTRYID eid, LPCIID iface,
+    ULONG flags, ULONG *obj_type, LPUNKNOWN *out);
+
+/* CompareEntryIDs shared by the store and the logon. */
+HRESULT md_store_compare_entryids(md_store *s, ULONG cb1, LPENTRYID eid1, ULONG cb2,
+    LPENTRYID eid2, ULONG flags, ULONG *result);
+
+/* A new folder object for fid (md_store AddRef'd): MAPI_E_NOT_FOUND when
+ * fid is not a folder of the store. */
+HRESULT md_folder_open(md_store *s, st_id fid, IMAPIFolder **out);
+
+/* The IMSLogon over s (AddRef'd). */
+HRESULT md_logon_create(md_store *s, IMSLogon **out);
+
+/* The IMSProvider made by MSProviderInit. */
+HRESULT md_provider_create(const md_alloc *alloc, IMSProvider **out);
+
+#endif

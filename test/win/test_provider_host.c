@@ -1,0 +1,817 @@
+/*
+ * test_provider_host.c: a stand-in for MAPI driving mapidav32.dll's store
+ * provider, under Wine (Wine has no MAPI subsystem: MAPI-NOTES.md).
+ *
+ * Like MAPI it loads the DLL with LoadLibrary, finds MSProviderInit with
+ * GetProcAddress and gives it allocators of its own; at Logon it gives an
+ * IMAPISupport of its own and, through OpenProfileSection, a profile section
+ * holding the store path (PR_MAPIDAV_STORE_PATH_W, provider/store.h) in a
+ * temporary folder. Then it drives: init (and a wrong SPI version refused),
+ * Logon, the store's properties value by value, the receive folder of
+ * IPM.Note, OpenEntry(NULL) = root, the Inbox opened by the entry ID
+ * GetReceiveFolder gives, folder properties, garbage entry IDs refused,
+ * Logoff, and at the end every object released: the provider's live-object
+ * counter (IID_IMapidavDebug) and our own counts of MAPI buffers and of
+ * references on the support object back at zero.
+ *
+ * usage: test_provider_host PATH-TO-mapidav32.dll
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define USES_IID_IUnknown
+#define USES_IID_IMAPIProp
+#define USES_IID_IMAPIFolder
+#define USES_IID_IMsgStore
+#define USES_IID_IMSProvider
+#define USES_IID_IMSLogon
+#include <windows.h>
+#include <initguid.h>
+#include <mapiguid.h>
+#include <mapispi.h>
+#include <mapicode.h>
+#include <mapitags.h>
+
+#include "testutil.h"
+#include "host_alloc.h"
+#include "dll_path.h"
+#include "provider/object.h"
+#include "provider/store.h"
+
+/* ---- The profile section: an IMAPIProp holding one property, the store
+ * path. GetProps follows IMAPIProp::GetProps (PT_ERROR MAPI_E_NOT_FOUND and
+ * MAPI_W_ERRORS_RETURNED for what it lacks); the rest MAPI_E_NO_SUPPORT. */
+static WCHAR store_path[MAX_PATH];
+static LONG profsect_refs = 1;
+
+static HRESULT STDMETHODCALLTYPE ps_QueryInterface(IProfSect *self, REFIID riid, void **out)
+{
+    if (!out)
+        return E_INVALIDARG;
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IMAPIProp))
+        return E_NOINTERFACE;
+    InterlockedIncrement(&profsect_refs);
+    *out = self;
+    return S_OK;
+}
+
+static ULONG STDMETHODCALLTYPE ps_AddRef(IProfSect *self)
+{
+    (void)self;
+    return (ULONG)InterlockedIncrement(&profsect_refs);
+}
+
+static ULONG STDMETHODCALLTYPE ps_Release(IProfSect *self)
+{
+    (void)self;
+    return (ULONG)InterlockedDecrement(&profsect_refs);
+}
+
+static HRESULT STDMETHODCALLTYPE ps_GetProps(IProfSect *self, LPSPropTagArray tags,
+    ULONG flags, ULONG *count, LPSPropValue *out)
+{
+    (void)self;
+    if (!tags || !count || !out)
+        return MAPI_E_INVALID_PARAMETER;
+    ok(flags == MAPI_UNICODE, "profile section GetProps: flags %#lx\n", (unsigned long)flags);
+    SPropValue *v = NULL;
+    host_AllocateBuffer(sizeof *v * tags->cValues, (void **)&v);
+    HRESULT hr = S_OK;
+    for (ULONG i = 0; i < tags->cValues; i++) {
+        if (tags->aulPropTag[i] == PR_MAPIDAV_STORE_PATH_W) {
+            size_t len = (wcslen(store_path) + 1) * sizeof(WCHAR);
+            v[i].ulPropTag = PR_MAPIDAV_STORE_PATH_W;
+            host_AllocateMore((ULONG)len, v, (void **)&v[i].Value.lpszW);
+            memcpy(v[i].Value.lpszW, store_path, len);
+        } else {
+            v[i].ulPropTag = PROP_TAG(PT_ERROR, PROP_ID(tags->aulPropTag[i]));
+            v[i].Value.err = MAPI_E_NOT_FOUND;
+            hr = MAPI_W_ERRORS_RETURNED;
+        }
+    }
+    *count = tags->cValues;
+    *out = v;
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE host_no_support(void)
+{
+    return MAPI_E_NO_SUPPORT;
+}
+
+/* Every slot not set is pointed at host_no_support. On x64 the caller
+ * cleans up its own arguments, so a method taking none answers any call;
+ * none of those methods is expected to be called by the store provider
+ * today. */
+static void fill_vtbl(void *vtbl, size_t size)
+{
+    void (**slot)(void) = vtbl;
+    for (size_t i = 0; i < size / sizeof *slot; i++)
+        if (!slot[i])
+            slot[i] = (void (*)(void))host_no_support;
+}
+
+static IProfSectVtbl profsect_vtbl;
+static IProfSect profsect = { &profsect_vtbl };
+
+/* ---- IMAPISupport: SetProviderUID recorded; WrapStoreEntryID as MAPI
+ * wraps ([MS-OXCDATA] 2.2.4.3: flags, MUIDSTOREWRAP, version, flag, the
+ * provider DLL name, then the provider's entry ID); Subscribe/Unsubscribe/
+ * Notify recorders; GetMemAllocRoutines; OpenProfileSection(NULL) = ours. */
+static LONG sup_refs = 1;
+static MAPIUID registered_uid;
+static int uid_registered, subscribes, unsubscribes, notifies;
+
+static HRESULT STDMETHODCALLTYPE sup_QueryInterface(IMAPISupport *self, REFIID riid, void **out)
+{
+    if (!out)
+        return E_INVALIDARG;
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown))
+        return E_NOINTERFACE;
+    InterlockedIncrement(&sup_refs);
+    *out = self;
+    return S_OK;
+}
+
+static ULONG STDMETHODCALLTYPE sup_AddRef(IMAPISupport *self)
+{
+    (void)self;
+    return (ULONG)InterlockedIncrement(&sup_refs);
+}
+
+static ULONG STDMETHODCALLTYPE sup_Release(IMAPISupport *self)
+{
+    (void)self;
+    return (ULONG)InterlockedDecrement(&sup_refs);
+}
+
+static HRESULT STDMETHODCALLTYPE sup_GetMemAllocRoutines(IMAPISupport *self,
+    LPALLOCATEBUFFER *ab, LPALLOCATEMORE *am, LPFREEBUFFER *fb)
+{
+    (void)self;
+    *ab = host_AllocateBuffer;
+    *am = host_AllocateMore;
+    *fb = host_FreeBuffer;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE sup_OpenProfileSection(IMAPISupport *self, LPMAPIUID uid,
+    ULONG flags, LPPROFSECT *out)
+{
+    (void)self; (void)flags;
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (uid)
+        return MAPI_E_NOT_FOUND;   /* only the provider's own section here */
+    InterlockedIncrement(&profsect_refs);
+    *out = &profsect;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE sup_SetProviderUID(IMAPISupport *self, LPMAPIUID uid,
+    ULONG flags)
+{
+    (void)self;
+    ok(flags == 0, "SetProviderUID flags %#lx\n", (unsigned long)flags);
+    if (!uid)
+        return MAPI_E_INVALID_PARAMETER;
+    registered_uid = *uid;
+    uid_registered++;
+    return S_OK;
+}
+
+static const BYTE muid_store_wrap[16] = {
+    0x38, 0xa1, 0xbb, 0x10, 0x05, 0xe5, 0x10, 0x1a,
+    0xa1, 0xbb, 0x08, 0x00, 0x2b, 0x2a, 0x56, 0xc2 };
+static const char wrap_dll[] = "mapidav.dll";
+#define WRAP_HEAD (4 + 16 + 1 + 1 + sizeof wrap_dll)
+
+static HRESULT STDMETHODCALLTYPE sup_WrapStoreEntryID(IMAPISupport *self, ULONG cb,
+    LPENTRYID eid, ULONG *cb_out, LPENTRYID *out)
+{
+    (void)self;
+    if (!eid || !cb_out || !out)
+        return MAPI_E_INVALID_PARAMETER;
+    BYTE *p = NULL;
+    if (host_AllocateBuffer((ULONG)(WRAP_HEAD + cb), (void **)&p) != S_OK)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    memset(p, 0, 4);
+    memcpy(p + 4, muid_store_wrap, 16);
+    p[20] = 0;   /* version */
+    p[21] = 0;   /* flag */
+    memcpy(p + 22, wrap_dll, sizeof wrap_dll);
+    memcpy(p + WRAP_HEAD, eid, cb);
+    *cb_out = (ULONG)(WRAP_HEAD + cb);
+    *out = (LPENTRYID)p;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE sup_Subscribe(IMAPISupport *self, LPNOTIFKEY key, ULONG mask,
+    ULONG flags, LPMAPIADVISESINK sink, ULONG *conn)
+{
+    (void)self; (void)key; (void)mask; (void)flags; (void)sink;
+    subscribes++;
+    if (conn)
+        *conn = (ULONG)subscribes;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE sup_Unsubscribe(IMAPISupport *self, ULONG conn)
+{
+    (void)self; (void)conn;
+    unsubscribes++;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE sup_Notify(IMAPISupport *self, LPNOTIFKEY key, ULONG n,
+    LPNOTIFICATION notifs, ULONG *flags)
+{
+    (void)self; (void)key; (void)n; (void)notifs;
+    notifies++;
+    if (flags)
+        *flags = 0;
+    return S_OK;
+}
+
+static IMAPISupportVtbl sup_vtbl;
+static IMAPISupport support = { &sup_vtbl };
+
+static void setup_objects(void)
+{
+    profsect_vtbl.QueryInterface = ps_QueryInterface;
+    profsect_vtbl.AddRef = ps_AddRef;
+    profsect_vtbl.Release = ps_Release;
+    profsect_vtbl.GetProps = ps_GetProps;
+    fill_vtbl(&profsect_vtbl, sizeof profsect_vtbl);
+
+    sup_vtbl.QueryInterface = sup_QueryInterface;
+    sup_vtbl.AddRef = sup_AddRef;
+    sup_vtbl.Release = sup_Release;
+    sup_vtbl.GetMemAllocRoutines = sup_GetMemAllocRoutines;
+    sup_vtbl.OpenProfileSection = sup_OpenProfileSection;
+    sup_vtbl.SetProviderUID = sup_SetProviderUID;
+    sup_vtbl.WrapStoreEntryID = sup_WrapStoreEntryID;
+    sup_vtbl.Subscribe = sup_Subscribe;
+    sup_vtbl.Unsubscribe = sup_Unsubscribe;
+    sup_vtbl.Notify = sup_Notify;
+    fill_vtbl(&sup_vtbl, sizeof sup_vtbl);
+}
+
+/* ---- Checks on property arrays */
+
+static const SPropValue *find_prop(const SPropValue *v, ULONG n, ULONG tag)
+{
+    for (ULONG i = 0; i < n; i++)
+        if (v[i].ulPropTag == tag)
+            return &v[i];
+    return NULL;
+}
+
+/* Our folder entry ID for fid: 48 bytes, kind 2 at offset 36 (entryid.h). */
+static ULONGLONG eid_object_id(const SBinary *b)
+{
+    ULONGLONG id = 0;
+    if (b->cb != 48)
+        return 0;
+    for (int i = 7; i >= 0; i--)
+        id = (id << 8) | b->lpb[40 + i];
+    return id;
+}
+
+static int eid_is_folder(const SBinary *b)
+{
+    return b->cb == 48 && b->lpb[36] == 2 && !b->lpb[37] && !b->lpb[38] && !b->lpb[39]
+        && memcmp(b->lpb + 4, registered_uid.ab, 16) == 0;
+}
+
+static void check_store_props(IMsgStore *store)
+{
+    SizedSPropTagArray(14, tags) = { 14, {
+        PR_DISPLAY_NAME_W, PR_STORE_SUPPORT_MASK, PR_STORE_UNICODE_MASK, PR_MDB_PROVIDER,
+        PR_RECORD_KEY, PR_ENTRYID, PR_IPM_SUBTREE_ENTRYID, PR_IPM_OUTBOX_ENTRYID,
+        PR_IPM_SENTMAIL_ENTRYID, PR_IPM_WASTEBASKET_ENTRYID, PR_VALID_FOLDER_MASK,
+        PR_OBJECT_TYPE, PR_STORE_RECORD_KEY, PROP_TAG(PT_LONG, 0x6777) } };
+    ULONG n = 0;
+    LPSPropValue v = NULL;
+    HRESULT hr = store->lpVtbl->GetProps(store, (LPSPropTagArray)&tags, MAPI_UNICODE, &n, &v);
+    ok(hr == MAPI_W_ERRORS_RETURNED, "store GetProps: %#lx, expected MAPI_W_ERRORS_RETURNED"
+       " for the unknown tag\n", (unsigned long)hr);
+    if (!v || n != 14) {
+        ok(0, "store GetProps: %lu values\n", (unsigned long)n);
+        return;
+    }
+    ok(v[0].ulPropTag == PR_DISPLAY_NAME_W && v[0].Value.lpszW
+       && wcscmp(v[0].Value.lpszW, L"mapidav") == 0, "PR_DISPLAY_NAME_W: tag %#lx\n",
+       (unsigned long)v[0].ulPropTag);
+    ULONG mask = STORE_ENTRYID_UNIQUE | STORE_MODIFY_OK | STORE_CREATE_OK | STORE_ATTACH_OK
+        | STORE_UNICODE_OK;
+    ok(v[1].ulPropTag == PR_STORE_SUPPORT_MASK && (v[1].Value.l & mask) == mask,
+       "PR_STORE_SUPPORT_MASK: tag %#lx value %#lx\n", (unsigned long)v[1].ulPropTag,
+       (unsigned long)v[1].Value.l);
+    ok(v[2].ulPropTag == PR_STORE_UNICODE_MASK && v[2].Value.l == v[1].Value.l,
+       "PR_STORE_UNICODE_MASK: %#lx\n", (unsigned long)v[2].Value.l);
+    ok(v[3].ulPropTag == PR_MDB_PROVIDER && v[3].Value.bin.cb == 16
+       && memcmp(v[3].Value.bin.lpb, registered_uid.ab, 16) == 0,
+       "PR_MDB_PROVIDER is not the UID given to SetProviderUID\n");
+    ok(v[4].ulPropTag == PR_RECORD_KEY && v[4].Value.bin.cb == 16, "PR_RECORD_KEY: %lu bytes\n",
+       (unsigned long)v[4].Value.bin.cb);
+    ok(v[12].ulPropTag == PR_STORE_RECORD_KEY && v[12].Value.bin.cb == 16
+       && memcmp(v[12].Value.bin.lpb, v[4].Value.bin.lpb, 16) == 0,
+       "PR_STORE_RECORD_KEY differs from PR_RECORD_KEY\n");
+    /* PR_ENTRYID: wrapped by our WrapStoreEntryID, the store's own ID inside */
+    ok(v[5].ulPropTag == PR_ENTRYID && v[5].Value.bin.cb == WRAP_HEAD + 48
+       && memcmp(v[5].Value.bin.lpb + 4, muid_store_wrap, 16) == 0
+       && memcmp(v[5].Value.bin.lpb + WRAP_HEAD + 4, registered_uid.ab, 16) == 0
+       && v[5].Value.bin.lpb[WRAP_HEAD + 36] == 1,
+       "PR_ENTRYID not wrapped by WrapStoreEntryID (%lu bytes)\n",
+       (unsigned long)v[5].Value.bin.cb);
+    for (int i = 6; i <= 9; i++)
+        ok(PROP_TYPE(v[i].ulPropTag) == PT_BINARY && eid_is_folder(&v[i].Value.bin),
+           "default folder entry ID %d (tag %#lx) is not one of our folder IDs\n", i,
+           (unsigned long)v[i].ulPropTag);
+    ok(eid_object_id(&v[6].Value.bin) != eid_object_id(&v[7].Value.bin)
+       && eid_object_id(&v[7].Value.bin) != eid_object_id(&v[8].Value.bin)
+       && eid_object_id(&v[8].Value.bin) != eid_object_id(&v[9].Value.bin),
+       "default folders share an entry ID\n");
+    ULONG valid = FOLDER_IPM_SUBTREE_VALID | FOLDER_IPM_INBOX_VALID | FOLDER_IPM_OUTBOX_VALID
+        | FOLDER_IPM_WASTEBASKET_VALID | FOLDER_IPM_SENTMAIL_VALID;
+    ok(v[10].ulPropTag == PR_VALID_FOLDER_MASK && ((ULONG)v[10].Value.l & valid) == valid,
+       "PR_VALID_FOLDER_MASK: %#lx\n", (unsigned long)v[10].Value.l);
+    ok(v[11].ulPropTag == PR_OBJECT_TYPE && v[11].Value.l == MAPI_STORE,
+       "PR_OBJECT_TYPE: %ld\n", (long)v[11].Value.l);
+    ok(v[13].ulPropTag == PROP_TAG(PT_ERROR, 0x6777) && v[13].Value.err == MAPI_E_NOT_FOUND,
+       "unknown tag: %#lx %#lx\n", (unsigned long)v[13].ulPropTag,
+       (unsigned long)v[13].Value.err);
+    host_FreeBuffer(v);
+
+    /* Without MAPI_UNICODE a string comes as PT_STRING8. */
+    SizedSPropTagArray(1, name) = { 1, { PROP_TAG(PT_UNSPECIFIED, 0x3001) } };
+    hr = store->lpVtbl->GetProps(store, (LPSPropTagArray)&name, 0, &n, &v);
+    ok(hr == S_OK && n == 1 && v[0].ulPropTag == PR_DISPLAY_NAME_A
+       && strcmp(v[0].Value.lpszA, "mapidav") == 0, "PR_DISPLAY_NAME as PT_UNSPECIFIED: %#lx\n",
+       (unsigned long)hr);
+    host_FreeBuffer(v);
+
+    /* All properties, and the list. */
+    hr = store->lpVtbl->GetProps(store, NULL, MAPI_UNICODE, &n, &v);
+    ok(hr == S_OK && n >= 13 && find_prop(v, n, PR_DISPLAY_NAME_W)
+       && find_prop(v, n, PR_IPM_SUBTREE_ENTRYID), "GetProps(NULL): %#lx, %lu values\n",
+       (unsigned long)hr, (unsigned long)n);
+    host_FreeBuffer(v);
+    LPSPropTagArray list = NULL;
+    hr = store->lpVtbl->GetPropList(store, MAPI_UNICODE, &list);
+    ok(hr == S_OK && list && list->cValues >= 13, "GetPropList: %#lx\n", (unsigned long)hr);
+    host_FreeBuffer(list);
+    hr = store->lpVtbl->GetProps(store, NULL, 0x40000000, &n, &v);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS && v == NULL, "GetProps with a bad flag: %#lx\n",
+       (unsigned long)hr);
+}
+
+/* Folder GetProps: the name, the entry ID that opened it, class, counts. */
+static void check_folder(IMAPIFolder *f, const WCHAR *name, const WCHAR *container_class,
+    const SBinary *eid)
+{
+    SizedSPropTagArray(7, tags) = { 7, {
+        PR_DISPLAY_NAME_W, PR_ENTRYID, PR_CONTAINER_CLASS_W, PR_CONTENT_COUNT, PR_SUBFOLDERS,
+        PR_OBJECT_TYPE, PR_PARENT_ENTRYID } };
+    ULONG n = 0;
+    LPSPropValue v = NULL;
+    HRESULT hr = f->lpVtbl->GetProps(f, (LPSPropTagArray)&tags, MAPI_UNICODE, &n, &v);
+    ok(SUCCEEDED(hr) && n == 7 && v, "folder GetProps: %#lx\n", (unsigned long)hr);
+    if (!v || n != 7)
+        return;
+    ok(v[0].ulPropTag == PR_DISPLAY_NAME_W && wcscmp(v[0].Value.lpszW, name) == 0,
+       "folder name: tag %#lx, %ls instead of %ls\n", (unsigned long)v[0].ulPropTag,
+       v[0].ulPropTag == PR_DISPLAY_NAME_W ? v[0].Value.lpszW : L"?", name);
+    ok(v[1].ulPropTag == PR_ENTRYID && eid_is_folder(&v[1].Value.bin),
+       "folder PR_ENTRYID not one of ours\n");
+    if (eid)
+        ok(v[1].Value.bin.cb == eid->cb && memcmp(v[1].Value.bin.lpb, eid->lpb, eid->cb) == 0,
+           "folder PR_ENTRYID differs from the ID it was opened with\n");
+    if (container_class)
+        ok(v[2].ulPropTag == PR_CONTAINER_CLASS_W
+           && wcscmp(v[2].Value.lpszW, container_class) == 0,
+           "PR_CONTAINER_CLASS_W: tag %#lx\n", (unsigned long)v[2].ulPropTag);
+    else
+        ok(v[2].ulPropTag == PROP_TAG(PT_ERROR, 0x3613), "root has a container class\n");
+    ok(v[3].ulPropTag == PR_CONTENT_COUNT && v[3].Value.l == 0, "PR_CONTENT_COUNT: %#lx %ld\n",
+       (unsigned long)v[3].ulPropTag, (long)v[3].Value.l);
+    ok(v[4].ulPropTag == PR_SUBFOLDERS, "PR_SUBFOLDERS missing: %#lx\n",
+       (unsigned long)v[4].ulPropTag);
+    ok(v[5].ulPropTag == PR_OBJECT_TYPE && v[5].Value.l == MAPI_FOLDER,
+       "folder PR_OBJECT_TYPE %ld\n", (long)v[5].Value.l);
+    ok(v[6].ulPropTag == PR_PARENT_ENTRYID && eid_is_folder(&v[6].Value.bin),
+       "PR_PARENT_ENTRYID not one of ours\n");
+    host_FreeBuffer(v);
+
+    LPSPropTagArray list = NULL;
+    hr = f->lpVtbl->GetPropList(f, MAPI_UNICODE, &list);
+    ok(hr == S_OK && list && list->cValues >= 7, "folder GetPropList: %#lx\n",
+       (unsigned long)hr);
+    host_FreeBuffer(list);
+
+    /* Not done yet: clear answers. */
+    LPMAPITABLE table = (LPMAPITABLE)(ULONG_PTR)1;
+    hr = f->lpVtbl->GetContentsTable(f, 0, &table);
+    ok(hr == MAPI_E_NO_SUPPORT && table == NULL, "GetContentsTable: %#lx\n", (unsigned long)hr);
+}
+
+static void check_garbage_ids(IMsgStore *store, IMSLogon *logon)
+{
+    BYTE junk[64];
+    ULONG type = 1;
+    LPUNKNOWN unk = (LPUNKNOWN)(ULONG_PTR)1;
+    HRESULT hr;
+
+    memset(junk, 0xA5, sizeof junk);
+    static const ULONG sizes[] = { 1, 3, 4, 20, 47, 48, 49, 64 };
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        hr = store->lpVtbl->OpenEntry(store, sizes[i], (LPENTRYID)junk, NULL, 0, &type, &unk);
+        ok(hr == MAPI_E_INVALID_ENTRYID && unk == NULL && type == 0,
+           "OpenEntry of %lu garbage bytes: %#lx\n", (unsigned long)sizes[i],
+           (unsigned long)hr);
+    }
+    /* Right length and UID, bad kind; then another provider's UID. */
+    SPropValue *v = NULL;
+    ULONG n = 0;
+    SizedSPropTagArray(1, t) = { 1, { PR_IPM_SUBTREE_ENTRYID } };
+    store->lpVtbl->GetProps(store, (LPSPropTagArray)&t, 0, &n, &v);
+    if (v && v[0].ulPropTag == PR_IPM_SUBTREE_ENTRYID) {
+        BYTE e[48];
+        memcpy(e, v[0].Value.bin.lpb, 48);
+        e[36] = 9;
+        hr = logon->lpVtbl->OpenEntry(logon, 48, (LPENTRYID)e, NULL, 0, &type, &unk);
+        ok(hr == MAPI_E_INVALID_ENTRYID, "entry ID of kind 9: %#lx\n", (unsigned long)hr);
+        memcpy(e, v[0].Value.bin.lpb, 48);
+        e[10] ^= 0xFF;
+        hr = store->lpVtbl->OpenEntry(store, 48, (LPENTRYID)e, NULL, 0, &type, &unk);
+        ok(hr == MAPI_E_INVALID_ENTRYID, "foreign UID: %#lx\n", (unsigned long)hr);
+        memcpy(e, v[0].Value.bin.lpb, 48);
+        e[0] = 1;
+        hr = store->lpVtbl->OpenEntry(store, 48, (LPENTRYID)e, NULL, 0, &type, &unk);
+        ok(hr == MAPI_E_INVALID_ENTRYID, "flag bytes set: %#lx\n", (unsigned long)hr);
+        memcpy(e, v[0].Value.bin.lpb, 48);
+        e[47] = 0x7F;   /* a folder that does not exist */
+        hr = store->lpVtbl->OpenEntry(store, 48, (LPENTRYID)e, NULL, 0, &type, &unk);
+        ok(hr == MAPI_E_NOT_FOUND, "missing folder: %#lx\n", (unsigned long)hr);
+        ULONG same = 7;
+        hr = store->lpVtbl->CompareEntryIDs(store, 48, (LPENTRYID)v[0].Value.bin.lpb, 48,
+            (LPENTRYID)v[0].Value.bin.lpb, 0, &same);
+        ok(hr == S_OK && same == TRUE, "CompareEntryIDs of an ID with itself: %#lx %lu\n",
+           (unsigned long)hr, (unsigned long)same);
+        hr = logon->lpVtbl->CompareEntryIDs(logon, 48, (LPENTRYID)v[0].Value.bin.lpb, 48,
+            (LPENTRYID)e, 0, &same);
+        ok(hr == S_OK && same == FALSE, "CompareEntryIDs of two IDs: %#lx %lu\n",
+           (unsigned long)hr, (unsigned long)same);
+        hr = store->lpVtbl->CompareEntryIDs(store, 5, (LPENTRYID)junk, 48, (LPENTRYID)e, 0,
+            &same);
+        ok(hr == MAPI_E_INVALID_ENTRYID, "CompareEntryIDs with garbage: %#lx\n",
+           (unsigned long)hr);
+    } else {
+        ok(0, "no PR_IPM_SUBTREE_ENTRYID\n");
+    }
+    host_FreeBuffer(v);
+}
+
+/* SetReceiveFolder: a class of our own to Drafts, found by prefix, the
+ * others unchanged; bad entry IDs refused. */
+static void check_set_receive_folder(IMsgStore *store)
+{
+    SizedSPropTagArray(1, t) = { 1, { PR_IPM_OUTBOX_ENTRYID } };
+    ULONG n = 0, cb = 0;
+    LPSPropValue v = NULL;
+    LPENTRYID eid = NULL;
+    HRESULT hr;
+
+    store->lpVtbl->GetProps(store, (LPSPropTagArray)&t, 0, &n, &v);
+    if (!v || v[0].ulPropTag != PR_IPM_OUTBOX_ENTRYID) {
+        ok(0, "no PR_IPM_OUTBOX_ENTRYID\n");
+        host_FreeBuffer(v);
+        return;
+    }
+    SBinary *outbox = &v[0].Value.bin;
+    hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.Note.Mapidav", MAPI_UNICODE,
+        outbox->cb, (LPENTRYID)outbox->lpb);
+    ok(hr == S_OK, "SetReceiveFolder: %#lx\n", (unsigned long)hr);
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"ipm.note.mapidav.sub", MAPI_UNICODE,
+        &cb, &eid, NULL);
+    ok(hr == S_OK && cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0,
+       "GetReceiveFolder of a subclass, other case: %#lx\n", (unsigned long)hr);
+    host_FreeBuffer(eid);
+    eid = NULL;
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPM.Note.Mapidavx", 0, &cb, &eid,
+        NULL);
+    ok(hr == S_OK && !(cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0),
+       "a longer class name is not a subclass: %#lx\n", (unsigned long)hr);
+    host_FreeBuffer(eid);
+    BYTE junk[48] = { 0 };
+    hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.X", MAPI_UNICODE, sizeof junk,
+        (LPENTRYID)junk);
+    ok(hr == MAPI_E_INVALID_ENTRYID, "SetReceiveFolder to garbage: %#lx\n", (unsigned long)hr);
+    hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.X", 0x1000, outbox->cb,
+        (LPENTRYID)outbox->lpb);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "SetReceiveFolder with a bad flag: %#lx\n",
+       (unsigned long)hr);
+    host_FreeBuffer(v);
+}
+
+/* A file that is not a store: Logon fails with MAPI_E_CORRUPT_STORE and
+ * leaves nothing behind. */
+static void check_corrupt_store(IMSProvider *provider)
+{
+    WCHAR saved[MAX_PATH];
+    wcscpy(saved, store_path);
+    wcscat(store_path, L".bad");
+    HANDLE h = CreateFileW(store_path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD written = 0;
+    char junk[4096];
+    memset(junk, 'x', sizeof junk);
+    WriteFile(h, junk, sizeof junk, &written, NULL);
+    CloseHandle(h);
+
+    ULONG cb_spool = 0;
+    LPBYTE spool = NULL;
+    LPMSLOGON logon = NULL;
+    LPMDB mdb = NULL;
+    LPMAPIERROR err = NULL;
+    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 0, NULL, MAPI_UNICODE,
+        NULL, &cb_spool, &spool, &err, &logon, &mdb);
+    ok(hr == MAPI_E_CORRUPT_STORE && !logon && !mdb, "Logon on a corrupt file: %#lx\n",
+       (unsigned long)hr);
+    ok(err && err->lpszError && wcsstr((WCHAR *)err->lpszError, L"store.sqlite.bad")
+       && err->lpszComponent, "Logon's MAPIERROR does not name the file: %ls\n",
+       err && err->lpszError ? (WCHAR *)err->lpszError : L"(none)");
+    host_FreeBuffer(err);
+    DeleteFileW(store_path);
+    wcscpy(store_path, saved);
+}
+
+/* SpoolerLogon on the same store, and Logon given the store's own entry ID
+ * (what MAPI passes back from the profile) or a garbage one. */
+static void check_spooler_and_eid_logon(IMSProvider *provider)
+{
+    LPMSLOGON logon = NULL;
+    LPMDB mdb = NULL;
+    HRESULT hr = provider->lpVtbl->SpoolerLogon(provider, &support, 0, NULL, 0, NULL, 0, NULL,
+        0, NULL, NULL, &logon, &mdb);
+    ok(hr == S_OK && logon && mdb, "SpoolerLogon: %#lx\n", (unsigned long)hr);
+    if (hr != S_OK)
+        return;
+    SizedSPropTagArray(1, t) = { 1, { PR_ENTRYID } };
+    ULONG n = 0, cb_spool = 0, flags = 0;
+    LPBYTE spool = NULL;
+    LPSPropValue v = NULL;
+    mdb->lpVtbl->GetProps(mdb, (LPSPropTagArray)&t, 0, &n, &v);
+    if (v && v[0].ulPropTag == PR_ENTRYID && v[0].Value.bin.cb == WRAP_HEAD + 48) {
+        LPENTRYID own = (LPENTRYID)(v[0].Value.bin.lpb + WRAP_HEAD);
+        LPMSLOGON logon2 = NULL;
+        LPMDB mdb2 = NULL;
+        hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 48, own, 0, &IID_IMsgStore,
+            &cb_spool, &spool, NULL, &logon2, &mdb2);
+        ok(hr == S_OK && logon2 && mdb2, "Logon with the store entry ID: %#lx\n",
+           (unsigned long)hr);
+        if (logon2) {
+            logon2->lpVtbl->Logoff(logon2, &flags);
+            logon2->lpVtbl->Release(logon2);
+        }
+        if (mdb2)
+            mdb2->lpVtbl->Release(mdb2);
+        BYTE junk[48];
+        memset(junk, 0x11, sizeof junk);
+        logon2 = (LPMSLOGON)(ULONG_PTR)1;
+        hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 48, (LPENTRYID)junk, 0, NULL,
+            &cb_spool, &spool, NULL, &logon2, &mdb2);
+        ok(hr == MAPI_E_INVALID_ENTRYID && logon2 == NULL && mdb2 == NULL,
+           "Logon with a garbage entry ID: %#lx\n", (unsigned long)hr);
+    } else {
+        ok(0, "spooler store: no PR_ENTRYID\n");
+    }
+    host_FreeBuffer(v);
+    logon->lpVtbl->Logoff(logon, &flags);
+    ok(logon->lpVtbl->Release(logon) == 0, "spooler IMSLogon still referenced\n");
+    ok(mdb->lpVtbl->Release(mdb) == 0, "spooler IMsgStore still referenced\n");
+}
+
+static void make_store_path(void)
+{
+    WCHAR tmp[MAX_PATH];
+    GetTempPathW(MAX_PATH, tmp);
+    swprintf(store_path, MAX_PATH, L"%lsmapidav-host-%lu", tmp,
+             (unsigned long)GetCurrentProcessId());
+    CreateDirectoryW(store_path, NULL);
+    wcscat(store_path, L"\\store.sqlite");
+}
+
+static void remove_store(void)
+{
+    WCHAR p[MAX_PATH + 8];
+    static const WCHAR *const ext[] = { L"", L"-wal", L"-shm", L"-journal" };
+    for (int i = 0; i < 4; i++) {
+        swprintf(p, MAX_PATH + 8, L"%ls%ls", store_path, ext[i]);
+        DeleteFileW(p);
+    }
+    WCHAR *slash = wcsrchr(store_path, L'\\');
+    if (slash) {
+        *slash = 0;
+        RemoveDirectoryW(store_path);
+        *slash = L'\\';
+    }
+}
+
+static void logon_and_drive(IMSProvider *provider, int second)
+{
+    ULONG cb_spool = 1;
+    LPBYTE spool = (LPBYTE)(ULONG_PTR)1;
+    LPMAPIERROR err = NULL;
+    LPMSLOGON logon = NULL;
+    LPMDB store = NULL;
+    HRESULT hr;
+
+    hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
+        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, &err, &logon, &store);
+    ok(hr == S_OK && logon && store, "Logon: %#lx\n", (unsigned long)hr);
+    if (hr != S_OK)
+        return;
+    ok(cb_spool == 0 && spool == NULL, "spooler security: %lu bytes\n", (unsigned long)cb_spool);
+    ok(uid_registered == 1 + second, "SetProviderUID called %d times\n", uid_registered);
+    ok(profsect_refs == 1, "profile section references left: %ld\n", (long)profsect_refs - 1);
+
+    check_store_props(store);
+
+    /* Receive folder of IPM.Note: the Inbox. */
+    ULONG cb_inbox = 0;
+    LPENTRYID inbox_eid = NULL;
+    LPTSTR explicit_class = (LPTSTR)(ULONG_PTR)1;
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"IPM.Note", MAPI_UNICODE, &cb_inbox,
+        &inbox_eid, &explicit_class);
+    ok(hr == S_OK && cb_inbox == 48 && inbox_eid, "GetReceiveFolder(IPM.Note): %#lx\n",
+       (unsigned long)hr);
+    ok(explicit_class == NULL, "explicit class not cleared\n");
+    LPENTRYID ipc_eid = NULL;
+    ULONG cb_ipc = 0;
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPC.Something", 0, &cb_ipc, &ipc_eid,
+        NULL);
+    ok(hr == S_OK && cb_ipc == 48, "GetReceiveFolder(IPC.Something) 8-bit: %#lx\n",
+       (unsigned long)hr);
+
+    /* OpenEntry(NULL): the root. */
+    ULONG type = 0;
+    LPUNKNOWN unk = NULL;
+    hr = store->lpVtbl->OpenEntry(store, 0, NULL, NULL, 0, &type, &unk);
+    ok(hr == S_OK && type == MAPI_FOLDER && unk, "OpenEntry(NULL): %#lx type %lu\n",
+       (unsigned long)hr, (unsigned long)type);
+    if (unk) {
+        IMAPIFolder *root = NULL;
+        hr = unk->lpVtbl->QueryInterface(unk, &IID_IMAPIFolder, (void **)&root);
+        ok(hr == S_OK && root, "root QueryInterface(IMAPIFolder): %#lx\n", (unsigned long)hr);
+        if (root) {
+            check_folder(root, L"Root", NULL, NULL);
+            /* the root is the receive folder of IPC */
+            SizedSPropTagArray(1, t) = { 1, { PR_ENTRYID } };
+            ULONG n = 0;
+            LPSPropValue v = NULL;
+            root->lpVtbl->GetProps(root, (LPSPropTagArray)&t, 0, &n, &v);
+            ok(v && ipc_eid && v[0].Value.bin.cb == cb_ipc
+               && memcmp(v[0].Value.bin.lpb, ipc_eid, cb_ipc) == 0,
+               "IPC's receive folder is not the root\n");
+            host_FreeBuffer(v);
+            root->lpVtbl->Release(root);
+        }
+        unk->lpVtbl->Release(unk);
+    }
+    host_FreeBuffer(ipc_eid);
+
+    /* The Inbox by its entry ID, through the store and through the logon. */
+    if (inbox_eid) {
+        unk = NULL;
+        hr = store->lpVtbl->OpenEntry(store, cb_inbox, inbox_eid, &IID_IMAPIFolder,
+            MAPI_BEST_ACCESS, &type, &unk);
+        ok(hr == S_OK && type == MAPI_FOLDER && unk, "OpenEntry(Inbox): %#lx\n",
+           (unsigned long)hr);
+        if (unk) {
+            SBinary b = { cb_inbox, (LPBYTE)inbox_eid };
+            check_folder((IMAPIFolder *)unk, L"Inbox", L"IPF.Note", &b);
+            unk->lpVtbl->Release(unk);
+        }
+        unk = NULL;
+        hr = logon->lpVtbl->OpenEntry(logon, cb_inbox, inbox_eid, NULL, 0, &type, &unk);
+        ok(hr == S_OK && type == MAPI_FOLDER && unk, "IMSLogon::OpenEntry(Inbox): %#lx\n",
+           (unsigned long)hr);
+        if (unk)
+            unk->lpVtbl->Release(unk);
+        unk = (LPUNKNOWN)(ULONG_PTR)1;
+        hr = store->lpVtbl->OpenEntry(store, cb_inbox, inbox_eid, &IID_IMSLogon, 0, &type, &unk);
+        ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED && unk == NULL,
+           "OpenEntry with a wrong interface: %#lx\n", (unsigned long)hr);
+        host_FreeBuffer(inbox_eid);
+    }
+
+    check_garbage_ids(store, logon);
+    if (!second)
+        check_set_receive_folder(store);
+
+    /* Store entry IDs compared by the provider. */
+    if (!second) {
+        SizedSPropTagArray(1, t) = { 1, { PR_ENTRYID } };
+        ULONG n = 0, same = 0;
+        LPSPropValue v = NULL;
+        store->lpVtbl->GetProps(store, (LPSPropTagArray)&t, 0, &n, &v);
+        if (v && v[0].Value.bin.cb == WRAP_HEAD + 48) {
+            LPENTRYID own = (LPENTRYID)(v[0].Value.bin.lpb + WRAP_HEAD);
+            hr = provider->lpVtbl->CompareStoreIDs(provider, 48, own, 48, own, 0, &same);
+            ok(hr == S_OK && same == TRUE, "CompareStoreIDs: %#lx %lu\n", (unsigned long)hr,
+               (unsigned long)same);
+        }
+        host_FreeBuffer(v);
+    }
+
+    ULONG flags = 0;
+    hr = logon->lpVtbl->Logoff(logon, &flags);
+    ok(hr == S_OK, "Logoff: %#lx\n", (unsigned long)hr);
+    ok(logon->lpVtbl->Release(logon) == 0, "IMSLogon still referenced\n");
+    ok(store->lpVtbl->Release(store) == 0, "IMsgStore still referenced\n");
+}
+
+int main(int argc, char **argv)
+{
+    char path[MAX_PATH];
+
+    if (argc < 2)
+        test_fatal("usage: test_provider_host PATH-TO-mapidav32.dll\n");
+    to_windows_path(path, sizeof path, argv[1]);
+    setup_objects();
+    make_store_path();
+
+    HMODULE dll = LoadLibraryA(path);
+    if (!dll)
+        test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
+    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
+    if (!init)
+        test_fatal("MSProviderInit not exported\n");
+
+    /* A MAPI older than our SPI is refused. */
+    LPMSPROVIDER provider = (LPMSPROVIDER)(ULONG_PTR)1;
+    ULONG version = 0;
+    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
+        CURRENT_SPI_VERSION - 1, &version, &provider);
+    ok(hr == MAPI_E_VERSION && provider == NULL, "old SPI version: %#lx\n", (unsigned long)hr);
+
+    hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
+        CURRENT_SPI_VERSION, &version, &provider);
+    ok(hr == S_OK && provider, "MSProviderInit: %#lx\n", (unsigned long)hr);
+    ok(version == CURRENT_SPI_VERSION, "provider SPI version %#lx\n", (unsigned long)version);
+    if (hr != S_OK)
+        test_fatal("no provider\n");
+
+    IMapidavDebug *debug = NULL;
+    hr = provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
+    ok(hr == S_OK && debug, "IID_IMapidavDebug: %#lx\n", (unsigned long)hr);
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 1, "live objects after init: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
+    IUnknown *unk = NULL;
+    hr = provider->lpVtbl->QueryInterface(provider, &IID_IMsgStore, (void **)&unk);
+    ok(hr == E_NOINTERFACE && unk == NULL, "provider QueryInterface(IMsgStore): %#lx\n",
+       (unsigned long)hr);
+
+    /* Logon without a store path in the profile: unconfigured. */
+    WCHAR saved = store_path[0];
+    store_path[0] = 0;
+    ULONG cb_spool = 0;
+    LPBYTE spool = NULL;
+    LPMSLOGON logon = (LPMSLOGON)(ULONG_PTR)1;
+    LPMDB mdb = (LPMDB)(ULONG_PTR)1;
+    hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 0, NULL, 0, NULL, &cb_spool,
+        &spool, NULL, &logon, &mdb);
+    ok(hr == MAPI_E_UNCONFIGURED && logon == NULL && mdb == NULL,
+       "Logon without a store path: %#lx\n", (unsigned long)hr);
+    store_path[0] = saved;
+
+    logon_and_drive(provider, 0);      /* creates the store and its folders */
+    logon_and_drive(provider, 1);      /* finds them again */
+    check_spooler_and_eid_logon(provider);
+    check_corrupt_store(provider);
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 1, "live objects after logoff: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
+
+    ULONG flags = 0;
+    ok(provider->lpVtbl->Shutdown(provider, &flags) == S_OK, "Shutdown failed\n");
+    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
+    ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
+    ok(buffers_live == 0, "MAPI buffers not freed: %ld\n", (long)buffers_live);
+    ok(subscribes == unsubscribes, "Subscribe %d, Unsubscribe %d\n", subscribes, unsubscribes);
+    (void)notifies;
+
+    ok(FreeLibrary(dll), "FreeLibrary failed: error %lu\n", GetLastError());
+    remove_store();
+    return test_done();
+}
