@@ -682,9 +682,7 @@ static int ack_own_entries(st_store *st, st_id mid)
 static int store_item(down *d, fetch *f, cv_message *m)
 {
     st_store *st = d->s->store;
-    st_bag *props = st_bag_dup(m->props);
-    if (!props)
-        return ST_ERROR;
+    st_bag *props = m->props;   /* the message is ours and goes after this: no copy */
     const st_value *fv = st_bag_get(props, PR_MESSAGE_FLAGS);
     int32_t flags = fv && PROP_TYPE(fv->tag) == PT_LONG ? fv->v.l : 0;
     int read = f->it->read;
@@ -696,16 +694,13 @@ static int store_item(down *d, fetch *f, cv_message *m)
         code = ST_ERROR;
     if (!code)
         code = st_store_begin(st);
-    if (code) {
-        st_bag_free(props);
+    if (code)
         return code;
-    }
     st_id mid = 0;
     int embedded = 0;
     /* ETag NULL here, set last: see the file comment. */
     code = st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
         f->it->url, NULL);
-    st_bag_free(props);
     if (!code && f->local) {   /* replaced: the old attachments go */
         uint32_t *nums = NULL;
         size_t nn = 0;
