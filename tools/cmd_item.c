@@ -2,7 +2,8 @@
  * cmd_item.c: local changes made the way Outlook makes them, for the demo
  * and the tests: `mapidav item read|unread ITEM`, `item move ITEM FOLDER`,
  * `item delete ITEM` (to Deleted Items; for good when it is there already)
- * and `mapidav draft --subject S --to ADDR [--to ADDR...] [--body TEXT]`
+ * and `mapidav draft --subject S --to ADDR [--to ADDR...] [--body TEXT]
+ * [--from ADDR]`
  * (a new unsent message in Drafts).
  *
  * Invariant: every write goes through storage without ST_FROM_SERVER, so
@@ -26,7 +27,8 @@ static int usage(void)
 {
     fputs("usage: mapidav item read|unread|delete ITEM\n"
           "       mapidav item move ITEM FOLDER\n"
-          "       mapidav draft --subject TEXT --to ADDRESS [--to ADDRESS ...] [--body TEXT]\n",
+          "       mapidav draft --subject TEXT --to ADDRESS [--to ADDRESS ...] [--body TEXT]\n"
+          "                     [--from ADDRESS]  (default: the account's user, if an address)\n",
         stderr);
     return 2;
 }
@@ -154,7 +156,7 @@ static st_bag *draft_props(const char *subject, const char *body, const char **t
 
 int cmd_draft(int argc, char **argv)
 {
-    const char *subject = NULL, *body = NULL, *to[MAX_TO];
+    const char *subject = NULL, *body = NULL, *from = NULL, *to[MAX_TO];
     size_t n_to = 0;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
@@ -163,6 +165,8 @@ int cmd_draft(int argc, char **argv)
             subject = argv[++i];
         else if (!strcmp(argv[i], "--body"))
             body = argv[++i];
+        else if (!strcmp(argv[i], "--from"))
+            from = argv[++i];
         else if (!strcmp(argv[i], "--to") && n_to < MAX_TO)
             to[n_to++] = argv[++i];
         else
@@ -173,6 +177,8 @@ int cmd_draft(int argc, char **argv)
     for (size_t i = 0; i < n_to; i++)
         if (!address_ok(to[i]))
             return tool_fail("--to %s: not an e-mail address (name@example.org)", to[i]);
+    if (from && !address_ok(from))
+        return tool_fail("--from %s: not an e-mail address (name@example.org)", from);
     if (!st_utf8_valid(subject, strlen(subject)) || (body && !st_utf8_valid(body, strlen(body))))
         return tool_fail("the subject and body must be UTF-8 text");
     tool_account *a = NULL;
@@ -186,6 +192,18 @@ int cmd_draft(int argc, char **argv)
         goto cleanup;
     props = draft_props(subject, body, to, n_to);
     int bad = !props;
+    /* The sender: --from, else the account's user name when it is an address. */
+    char *user = from ? NULL : tool_account_get(a, ACC_USER);
+    const char *sender = from ? from : user && address_ok(user) ? user : NULL;
+    static const uint32_t who[][3] = {
+        { PR_SENDER_NAME_W, PR_SENDER_EMAIL_ADDRESS_W, PR_SENDER_ADDRTYPE_W },
+        { PR_SENT_REPRESENTING_NAME_W, PR_SENT_REPRESENTING_EMAIL_ADDRESS_W,
+          PR_SENT_REPRESENTING_ADDRTYPE_W },
+    };
+    for (size_t k = 0; !bad && sender && k < 2; k++)
+        bad = st_bag_set_str(props, who[k][0], sender) || st_bag_set_str(props, who[k][1], sender) ||
+            st_bag_set_str(props, who[k][2], "SMTP");
+    free(user);
     for (size_t i = 0; !bad && i < n_to; i++) {
         rows[i] = st_bag_new();
         bad = !rows[i] || st_bag_set_long(rows[i], PR_RECIPIENT_TYPE, MAPI_TO) ||

@@ -48,7 +48,7 @@ static void usage(FILE *to)
           "  show ITEM [--data]            a message's properties as JSON\n"
           "  offline | online              work offline / go back online\n"
           "  item read|unread|delete ITEM, item move ITEM FOLDER\n"
-          "  draft --subject S --to ADDR [--body TEXT]\n"
+          "  draft --subject S --to ADDR [--body TEXT] [--from ADDR]\n"
           "                                local changes, as Outlook makes them\n"
           "  check                         is the offline copy sound?\n"
           "  rebuild [--force]             set a damaged offline copy aside and start afresh;\n"

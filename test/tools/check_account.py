@@ -254,6 +254,16 @@ def main():
     m = re.search(r"draft (\d+)", out)
     check(m is not None, "draft prints its id")
     t.fails("not an e-mail address", "draft", "--subject", "x", "--to", "nobody")
+    t.fails("not an e-mail address", "draft", "--subject", "x", "--to", "a@example.org",
+            "--from", "nobody")
+    out = t.ok("draft", "--subject", "from me", "--to", "carol@example.org", "--from",
+               "me@example.org")
+    fid = re.search(r"draft (\d+)", out).group(1)
+    props = json.loads(t.ok("show", fid))["properties"]
+    check(props.get("PR_SENDER_EMAIL_ADDRESS_W") == "me@example.org" and
+          props.get("PR_SENT_REPRESENTING_EMAIL_ADDRESS_W") == "me@example.org",
+          "draft --from sets the sender")
+    t.ok("item", "delete", fid)
     listing = t.ok("ls", "Inbox")
     check(len([l for l in listing.splitlines()[1:] if l.strip()]) == 1 and "read" in listing,
           "Inbox after the changes: one read message")
