@@ -407,8 +407,10 @@ static void on_progress(void *arg, const ds_sync_progress *p)
     st_mutex_lock(&e->lock);
     if (strcmp(p->phase, "fetch") == 0)
         for (size_t i = 0; i < e->n_folders; i++)
-            if (e->folders[i].fid == r->cur_fid)
+            if (e->folders[i].fid == r->cur_fid) {
                 e->folders[i].down_items = p->total > p->done ? p->total - p->done : 0;
+                e->folders[i].down_bytes = p->bytes_left;
+            }
     if (p->counts)
         e->totals = *p->counts;
     st_mutex_unlock(&e->lock);

@@ -64,8 +64,8 @@ typedef struct ds_folder_status {
     st_id fid;
     char *name;                 /* display name, malloc'd */
     uint64_t down_items;        /* left to download in the current pass */
-    uint64_t down_bytes;        /* their size, where the server said it (0
-                                   for now: the sync's progress has no sizes) */
+    uint64_t down_bytes;        /* their size, as the folder listing gave it
+                                   (getcontentlength; 0 where it gave none) */
     uint64_t up_items;          /* journal entries pending for this folder
                                    (refused ones not counted); recounted at a
                                    pass start, after up, and on a local change

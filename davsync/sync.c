@@ -32,7 +32,8 @@ void ds_sync__progress(ds_sync *s, const char *phase, const char *folder, uint64
 {
     if (!s->progress)
         return;
-    ds_sync_progress p = { phase, folder, done, total, c };
+    ds_sync_progress p = { phase, folder, done, total, c,
+        strcmp(phase, "fetch") == 0 ? s->bytes_left : 0 };
     s->progress(s->progress_arg, &p);
 }
 

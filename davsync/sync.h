@@ -76,6 +76,8 @@ typedef struct ds_sync_progress {
     uint64_t done;              /* items fetched in this folder so far */
     uint64_t total;             /* items to fetch in this folder */
     const ds_sync_counts *counts; /* running totals */
+    uint64_t bytes_left;        /* "fetch": bytes still to come in this folder, as the
+                                   listing gave their sizes (0 where it gave none) */
 } ds_sync_progress;
 
 /* Called on the syncing thread; keep it short. */

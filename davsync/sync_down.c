@@ -792,6 +792,9 @@ static void fetch_done(void *arg, const ds_http_result *res)
     cv_mime_warnings_clear(&w);
     cv_message_free(m);
     d->done++;
+    if (f->it->size > 0)
+        d->s->bytes_left -= (uint64_t)f->it->size < d->s->bytes_left ? (uint64_t)f->it->size
+                                                                     : d->s->bytes_left;
     ds_sync__progress(d->s, "fetch", d->name, d->done, d->total, d->c);
     fetch_free(f);
     ds_http_wakeup(d->s->http);   /* back to the loop: refill the window now */
@@ -1055,6 +1058,10 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     /* Fetch: a window of GETs in flight, each stored as it completes. */
     d.total = ntodo;
     size_t next = 0, window = (size_t)s->max_connections * 2;
+    s->bytes_left = 0;
+    for (size_t k = 0; k < ntodo; k++)
+        if (todo[k]->size > 0)
+            s->bytes_left += (uint64_t)todo[k]->size;
     if (!code && ntodo)
         ds_sync__progress(s, "fetch", name, 0, ntodo, c);
     while (!code && !d.cancelled && !d.auth_failed && (next < ntodo || d.inflight)) {

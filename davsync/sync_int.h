@@ -42,6 +42,7 @@ struct ds_sync {
     st_id roles[DS_ROLE_COUNT]; /* special folders, 0: not found */
     ds_sync_progress_fn progress;
     void *progress_arg;
+    uint64_t bytes_left;        /* the fetch phase: bytes still to come (progress) */
     ds_ctag *ctags;             /* listed ctags, sorted by fid (ds_sync_folders) */
     size_t nctags, ctags_cap;
     int64_t up_stuck_seq;       /* journal entry the last up-sync stopped on (5xx) */

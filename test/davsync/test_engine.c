@@ -567,6 +567,11 @@ static void test_stop_mid_download(ds_http *h, const char *root)
     const ds_folder_status *fb = st.current_folder ? folder_status(&st, st.current_folder) : NULL;
     ok(fb && fb->down_items == st.down_items, "per folder left %llu\n",
        fb ? (unsigned long long)fb->down_items : 0ull);
+    /* bytes left: about 200 KB for each message left (the listing's sizes) */
+    ok(fb && fb->down_bytes >= fb->down_items * 200 * 1024 &&
+       fb->down_bytes <= (fb->down_items + 24) * 210 * 1024 && st.down_bytes == fb->down_bytes,
+       "bytes left %llu for %llu messages\n", fb ? (unsigned long long)fb->down_bytes : 0ull,
+       fb ? (unsigned long long)fb->down_items : 0ull);
     uint64_t got = st.totals.new_items;
     ds_status_clear(&st);
     t0 = st_os_time_ms();
