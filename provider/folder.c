@@ -4,7 +4,7 @@
  * what the provider computes (PR_ENTRYID, PR_PARENT_ENTRYID, PR_OBJECT_TYPE,
  * PR_FOLDER_TYPE, PR_STORE_ENTRYID, PR_STORE_RECORD_KEY,
  * PR_STORE_SUPPORT_MASK, and on the root and the Inbox the default-folder
- * entry ID PR_IPM_DRAFTS_ENTRYID). Storage computes PR_CONTENT_COUNT,
+ * entry IDs of defaults.c: PR_IPM_*_ENTRYID, PR_ADDITIONAL_REN_ENTRYIDS). Storage computes PR_CONTENT_COUNT,
  * PR_CONTENT_UNREAD, PR_SUBFOLDERS, PR_FOLDER_CHILD_COUNT and the keys.
  *
  * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: every other method
@@ -31,14 +31,6 @@ typedef struct md_folder {
 static md_folder *impl(IMAPIFolder *iface)
 {
     return (md_folder *)iface;
-}
-
-static int bag_set_eid(st_bag *b, ULONG tag, const md_store *s, st_id id)
-{
-    BYTE buf[MD_EID_SIZE];
-    md_eid e = { .store = s->guid, .kind = MD_EID_FOLDER, .id = id };
-    md_eid_write(buf, &e);
-    return st_bag_set_bin(b, tag, buf, sizeof buf);
 }
 
 /* The folder's bag with the computed properties; NULL with *hr. */
@@ -69,8 +61,8 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
         return NULL;
     }
     st_guid_to_bytes(key, &s->guid);
-    code |= bag_set_eid(b, PR_ENTRYID, s, f->fid);
-    code |= bag_set_eid(b, PR_PARENT_ENTRYID, s, parent);
+    code |= md_bag_set_eid(b, PR_ENTRYID, s, MD_EID_FOLDER, f->fid);
+    code |= md_bag_set_eid(b, PR_PARENT_ENTRYID, s, MD_EID_FOLDER, parent);
     code |= st_bag_set_bin(b, PR_STORE_ENTRYID, store_eid, cb);
     s->alloc.free(store_eid);
     code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
@@ -79,7 +71,7 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
         f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT : FOLDER_GENERIC);
     code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
     if (f->fid == s->fid[MD_DF_ROOT] || f->fid == s->fid[MD_DF_INBOX])
-        code |= bag_set_eid(b, PR_IPM_DRAFTS_ENTRYID, s, s->fid[MD_DF_DRAFTS]);
+        code |= md_defaults_folder_eids(b, s);
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;

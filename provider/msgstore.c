@@ -63,14 +63,6 @@ HRESULT md_store_entryid(md_store *s, int wrapped, ULONG *cb, LPENTRYID *eid)
     return hr;
 }
 
-static int bag_set_eid(st_bag *b, ULONG tag, md_store *s, unsigned kind, st_id id)
-{
-    BYTE buf[MD_EID_SIZE];
-    md_eid e = { .store = s->guid, .kind = kind, .id = id };
-    md_eid_write(buf, &e);
-    return st_bag_set_bin(b, tag, buf, sizeof buf);
-}
-
 /* The store's properties, computed. NULL when out of memory or when
  * WrapStoreEntryID fails (*hr says which). */
 static st_bag *store_props(void *obj, HRESULT *hr)
@@ -101,13 +93,17 @@ static st_bag *store_props(void *obj, HRESULT *hr)
     code |= st_bag_set_bin(b, PR_MDB_PROVIDER, MD_PROVIDER_UID.ab, 16);
     code |= st_bag_set_bin(b, PR_RECORD_KEY, key, 16);
     code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
-    code |= bag_set_eid(b, PR_IPM_SUBTREE_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_IPM_SUBTREE]);
-    code |= bag_set_eid(b, PR_IPM_OUTBOX_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_OUTBOX]);
-    code |= bag_set_eid(b, PR_IPM_SENTMAIL_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_SENT]);
-    code |= bag_set_eid(b, PR_IPM_WASTEBASKET_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_DELETED]);
+    code |= md_bag_set_eid(b, PR_IPM_SUBTREE_ENTRYID, s, MD_EID_FOLDER,
+        s->fid[MD_DF_IPM_SUBTREE]);
+    code |= md_bag_set_eid(b, PR_IPM_OUTBOX_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_OUTBOX]);
+    code |= md_bag_set_eid(b, PR_IPM_SENTMAIL_ENTRYID, s, MD_EID_FOLDER, s->fid[MD_DF_SENT]);
+    code |= md_bag_set_eid(b, PR_IPM_WASTEBASKET_ENTRYID, s, MD_EID_FOLDER,
+        s->fid[MD_DF_DELETED]);
     code |= st_bag_set_long(b, PR_VALID_FOLDER_MASK, (int32_t)(FOLDER_IPM_SUBTREE_VALID
         | FOLDER_IPM_INBOX_VALID | FOLDER_IPM_OUTBOX_VALID | FOLDER_IPM_WASTEBASKET_VALID
-        | FOLDER_IPM_SENTMAIL_VALID));
+        | FOLDER_IPM_SENTMAIL_VALID | FOLDER_VIEWS_VALID | FOLDER_COMMON_VIEWS_VALID
+        | FOLDER_FINDER_VALID));
+    code |= md_defaults_store_eids(b, s);
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;

@@ -50,6 +50,19 @@ enum {
     MD_DF_SENT,
     MD_DF_DELETED,
     MD_DF_DRAFTS,
+    MD_DF_JUNK,
+    MD_DF_CALENDAR,
+    MD_DF_CONTACTS,
+    MD_DF_TASKS,
+    MD_DF_NOTES,
+    MD_DF_JOURNAL,
+    MD_DF_SYNC_ISSUES,
+    MD_DF_CONFLICTS,
+    MD_DF_LOCAL_FAILURES,
+    MD_DF_SERVER_FAILURES,
+    MD_DF_VIEWS,
+    MD_DF_COMMON_VIEWS,
+    MD_DF_FINDER,
     MD_DF_COUNT
 };
 
@@ -69,6 +82,17 @@ typedef struct md_store {
 /* Finds or makes the default folders, their container classes and the
  * receive folders (defaults.c). 0 or a storage code. */
 int md_defaults_ensure(st_store *st, st_id fid[MD_DF_COUNT]);
+
+/* Sets tag to the entry ID of object id of kind (MD_EID_*) in s: 0 or -1
+ * (out of memory). */
+int md_bag_set_eid(st_bag *b, ULONG tag, const md_store *s, unsigned kind, st_id id);
+
+/* The default-folder entry IDs the root and the Inbox carry
+ * (PR_IPM_*_ENTRYID, PR_ADDITIONAL_REN_ENTRYIDS), and those the store
+ * carries (PR_VIEWS, PR_COMMON_VIEWS, PR_FINDER _ENTRYID), set in b:
+ * 0 or -1 (out of memory). defaults.c. */
+int md_defaults_folder_eids(st_bag *b, const md_store *s);
+int md_defaults_store_eids(st_bag *b, const md_store *s);
 
 /* A storage code -> the MAPI error it means. */
 HRESULT md_hr_from_st(int code);

@@ -9,7 +9,9 @@
  * temporary folder. Then it drives: init (and a wrong SPI version refused),
  * Logon, the store's properties value by value, the receive folder of
  * IPM.Note, OpenEntry(NULL) = root, the Inbox opened by the entry ID
- * GetReceiveFolder gives, folder properties, garbage entry IDs refused,
+ * GetReceiveFolder gives, folder properties, the default folders found
+ * as MFCMAPI finds them (and found again, not made anew, at the second
+ * logon), garbage entry IDs refused,
  * Logoff, and at the end every object released: the provider's live-object
  * counter (IID_IMapidavDebug) and our own counts of MAPI buffers and of
  * references on the support object back at zero.
@@ -421,6 +423,185 @@ static void check_folder(IMAPIFolder *f, const WCHAR *name, const WCHAR *contain
     ok(hr == MAPI_E_NO_SUPPORT && table == NULL, "GetContentsTable: %#lx\n", (unsigned long)hr);
 }
 
+/* ---- The default folders, found the way MFCMAPI's GetDefaultFolderEID
+ * finds them: the Inbox through GetReceiveFolder("IPM.Note"), the
+ * PR_IPM_*_ENTRYID and PR_ADDITIONAL_REN_ENTRYIDS on the Inbox (falling back
+ * to the root when the Inbox lacks one), and the special folders under the
+ * root (PR_VIEWS/COMMON_VIEWS/FINDER_ENTRYID) on the store. Each is opened
+ * by its entry ID and checked by name and container class; the ids of the
+ * first logon are kept and must be found again at the second. */
+static const struct {
+    ULONG tag;
+    int ren;    /* index in PR_ADDITIONAL_REN_ENTRYIDS, or -1 */
+    const WCHAR *name, *container_class;
+} default_folders[] = {
+    { PR_IPM_APPOINTMENT_ENTRYID, -1, L"Calendar", L"IPF.Appointment" },
+    { PR_IPM_CONTACT_ENTRYID, -1, L"Contacts", L"IPF.Contact" },
+    { PR_IPM_JOURNAL_ENTRYID, -1, L"Journal", L"IPF.Journal" },
+    { PR_IPM_NOTE_ENTRYID, -1, L"Notes", L"IPF.StickyNote" },
+    { PR_IPM_TASK_ENTRYID, -1, L"Tasks", L"IPF.Task" },
+    { PR_IPM_DRAFTS_ENTRYID, -1, L"Drafts", L"IPF.Note" },
+    { PR_ADDITIONAL_REN_ENTRYIDS, 0, L"Conflicts", L"IPF.Note" },
+    { PR_ADDITIONAL_REN_ENTRYIDS, 1, L"Sync Issues", L"IPF.Note" },
+    { PR_ADDITIONAL_REN_ENTRYIDS, 2, L"Local Failures", L"IPF.Note" },
+    { PR_ADDITIONAL_REN_ENTRYIDS, 3, L"Server Failures", L"IPF.Note" },
+    { PR_ADDITIONAL_REN_ENTRYIDS, 4, L"Junk E-mail", L"IPF.Note" },
+};
+#define N_FOLDER_DEFAULTS (sizeof default_folders / sizeof default_folders[0])
+static const struct {
+    ULONG tag;
+    const WCHAR *name;
+} store_folders[] = {
+    { PR_VIEWS_ENTRYID, L"Views" },
+    { PR_COMMON_VIEWS_ENTRYID, L"Common Views" },
+    { PR_FINDER_ENTRYID, L"Finder" },
+};
+#define N_STORE_DEFAULTS (sizeof store_folders / sizeof store_folders[0])
+static ULONGLONG first_logon_ids[N_FOLDER_DEFAULTS + N_STORE_DEFAULTS];
+
+static IMAPIFolder *open_folder(IMsgStore *store, ULONG cb, LPENTRYID eid, const char *what)
+{
+    ULONG type = 0;
+    LPUNKNOWN unk = NULL;
+    HRESULT hr = store->lpVtbl->OpenEntry(store, cb, eid, &IID_IMAPIFolder, MAPI_BEST_ACCESS,
+        &type, &unk);
+    ok(hr == S_OK && type == MAPI_FOLDER && unk, "OpenEntry(%s): %#lx type %lu\n", what,
+       (unsigned long)hr, (unsigned long)type);
+    return hr == S_OK ? (IMAPIFolder *)unk : NULL;
+}
+
+/* The tags of default_folders (PR_ADDITIONAL_REN_ENTRYIDS once) from f. */
+static LPSPropValue default_folder_props(IMAPIFolder *f, ULONG *n, const char *what)
+{
+    SizedSPropTagArray(7, tags) = { 7, {
+        PR_IPM_APPOINTMENT_ENTRYID, PR_IPM_CONTACT_ENTRYID, PR_IPM_JOURNAL_ENTRYID,
+        PR_IPM_NOTE_ENTRYID, PR_IPM_TASK_ENTRYID, PR_IPM_DRAFTS_ENTRYID,
+        PR_ADDITIONAL_REN_ENTRYIDS } };
+    LPSPropValue v = NULL;
+    HRESULT hr = f->lpVtbl->GetProps(f, (LPSPropTagArray)&tags, MAPI_UNICODE, n, &v);
+    ok(hr == S_OK && *n == 7 && v, "%s GetProps of the default-folder IDs: %#lx\n", what,
+       (unsigned long)hr);
+    if (v && *n == 7)
+        for (ULONG i = 0; i < 7; i++)
+            ok(v[i].ulPropTag == tags.aulPropTag[i], "%s: tag %#lx instead of %#lx\n", what,
+               (unsigned long)v[i].ulPropTag, (unsigned long)tags.aulPropTag[i]);
+    return v;
+}
+
+/* The entry ID of default_folders[k] in v (GetProps of the Inbox or the
+ * root), or NULL. */
+static const SBinary *default_folder_eid(const SPropValue *v, ULONG n, size_t k)
+{
+    const SPropValue *p = v ? find_prop(v, n, default_folders[k].tag) : NULL;
+    if (!p)
+        return NULL;
+    if (default_folders[k].ren < 0)
+        return &p->Value.bin;
+    if ((ULONG)default_folders[k].ren >= p->Value.MVbin.cValues)
+        return NULL;
+    return &p->Value.MVbin.lpbin[default_folders[k].ren];
+}
+
+static void check_default_folders(IMsgStore *store, int second)
+{
+    ULONG cb_inbox = 0, n_inbox = 0, n_root = 0;
+    LPENTRYID inbox_eid = NULL;
+    HRESULT hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"IPM.Note", MAPI_UNICODE,
+        &cb_inbox, &inbox_eid, NULL);
+    ok(hr == S_OK, "GetReceiveFolder(IPM.Note): %#lx\n", (unsigned long)hr);
+    IMAPIFolder *inbox = hr == S_OK ? open_folder(store, cb_inbox, inbox_eid, "Inbox") : NULL;
+    IMAPIFolder *root = open_folder(store, 0, NULL, "root");
+    host_FreeBuffer(inbox_eid);
+    if (!inbox || !root)
+        goto done;
+    LPSPropValue vi = default_folder_props(inbox, &n_inbox, "Inbox");
+    LPSPropValue vr = default_folder_props(root, &n_root, "root");
+    const SPropValue *ren = vi ? find_prop(vi, n_inbox, PR_ADDITIONAL_REN_ENTRYIDS) : NULL;
+    ok(ren && ren->Value.MVbin.cValues == 5, "PR_ADDITIONAL_REN_ENTRYIDS: %lu values\n",
+       ren ? (unsigned long)ren->Value.MVbin.cValues : 0ul);
+
+    for (size_t k = 0; k < N_FOLDER_DEFAULTS; k++) {
+        const SBinary *ei = default_folder_eid(vi, n_inbox, k);
+        const SBinary *er = default_folder_eid(vr, n_root, k);
+        ok(ei && er && ei->cb == er->cb && memcmp(ei->lpb, er->lpb, ei->cb) == 0,
+           "%ls: the Inbox and the root give different entry IDs\n", default_folders[k].name);
+        const SBinary *e = ei ? ei : er;   /* GetDefaultFolderEID: Inbox, then root */
+        ok(e && eid_is_folder(e), "%ls: no folder entry ID\n", default_folders[k].name);
+        if (!e || !eid_is_folder(e))
+            continue;
+        char what[64];
+        snprintf(what, sizeof what, "%ls", default_folders[k].name);
+        IMAPIFolder *f = open_folder(store, e->cb, (LPENTRYID)e->lpb, what);
+        if (f) {
+            check_folder(f, default_folders[k].name, default_folders[k].container_class, e);
+            f->lpVtbl->Release(f);
+        }
+        for (size_t j = 0; j < k; j++) {
+            const SBinary *o = default_folder_eid(vi, n_inbox, j);
+            ok(!o || eid_object_id(o) != eid_object_id(e), "%ls and %ls share an entry ID\n",
+               default_folders[k].name, default_folders[j].name);
+        }
+        if (second)
+            ok(first_logon_ids[k] == eid_object_id(e), "%ls: a new folder at the second"
+               " logon (%llu, was %llu)\n", default_folders[k].name, eid_object_id(e),
+               first_logon_ids[k]);
+        else
+            first_logon_ids[k] = eid_object_id(e);
+    }
+
+    /* The special folders under the root, from the store. */
+    SizedSPropTagArray(4, st) = { 4, {
+        PR_VIEWS_ENTRYID, PR_COMMON_VIEWS_ENTRYID, PR_FINDER_ENTRYID, PR_VALID_FOLDER_MASK } };
+    SizedSPropTagArray(1, eid_tag) = { 1, { PR_ENTRYID } };
+    ULONG n = 0, nr = 0;
+    LPSPropValue v = NULL, re = NULL;
+    hr = store->lpVtbl->GetProps(store, (LPSPropTagArray)&st, MAPI_UNICODE, &n, &v);
+    ok(hr == S_OK && n == 4, "store GetProps of Views, Common Views, Finder: %#lx\n",
+       (unsigned long)hr);
+    root->lpVtbl->GetProps(root, (LPSPropTagArray)&eid_tag, 0, &nr, &re);
+    ULONG valid = FOLDER_VIEWS_VALID | FOLDER_COMMON_VIEWS_VALID | FOLDER_FINDER_VALID;
+    ok(hr == S_OK && v && ((ULONG)v[3].Value.l & valid) == valid,
+       "PR_VALID_FOLDER_MASK lacks the views and finder bits\n");
+    for (size_t k = 0; hr == S_OK && k < N_STORE_DEFAULTS; k++) {
+        const SBinary *e = &v[k].Value.bin;
+        ok(v[k].ulPropTag == store_folders[k].tag && eid_is_folder(e),
+           "%ls: tag %#lx, not a folder entry ID\n", store_folders[k].name,
+           (unsigned long)v[k].ulPropTag);
+        if (v[k].ulPropTag != store_folders[k].tag)
+            continue;
+        char what[64];
+        snprintf(what, sizeof what, "%ls", store_folders[k].name);
+        IMAPIFolder *f = open_folder(store, e->cb, (LPENTRYID)e->lpb, what);
+        if (f) {
+            check_folder(f, store_folders[k].name, NULL, e);
+            ULONG np = 0;
+            LPSPropValue p = NULL;
+            SizedSPropTagArray(1, pt) = { 1, { PR_PARENT_ENTRYID } };
+            f->lpVtbl->GetProps(f, (LPSPropTagArray)&pt, 0, &np, &p);
+            ok(p && re && p[0].Value.bin.cb == re[0].Value.bin.cb
+               && memcmp(p[0].Value.bin.lpb, re[0].Value.bin.lpb, re[0].Value.bin.cb) == 0,
+               "%ls is not under the root\n", store_folders[k].name);
+            host_FreeBuffer(p);
+            f->lpVtbl->Release(f);
+        }
+        size_t slot = N_FOLDER_DEFAULTS + k;
+        if (second)
+            ok(first_logon_ids[slot] == eid_object_id(e), "%ls: a new folder at the second"
+               " logon\n", store_folders[k].name);
+        else
+            first_logon_ids[slot] = eid_object_id(e);
+    }
+    host_FreeBuffer(v);
+    host_FreeBuffer(re);
+    host_FreeBuffer(vi);
+    host_FreeBuffer(vr);
+done:
+    if (inbox)
+        inbox->lpVtbl->Release(inbox);
+    if (root)
+        root->lpVtbl->Release(root);
+}
+
 static void check_garbage_ids(IMsgStore *store, IMSLogon *logon)
 {
     BYTE junk[64];
@@ -711,6 +892,7 @@ static void logon_and_drive(IMSProvider *provider, int second)
         host_FreeBuffer(inbox_eid);
     }
 
+    check_default_folders(store, second);
     check_garbage_ids(store, logon);
     if (!second)
         check_set_receive_folder(store);
