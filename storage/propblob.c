@@ -403,6 +403,31 @@ static int decode_value(rd *r, st_bag *bag, uint32_t tag)
     return st_bag_set(bag, &v) < 0 ? ST_ERROR : 0;
 }
 
+/* One property tag, checked (a storable type, a usable id). */
+static int get_tag(rd *r, uint32_t *tag)
+{
+    uint64_t t;
+    if (get_u64(r, &t, 4))
+        return ST_ECORRUPT;
+    *tag = (uint32_t)t;
+    if (!st_proptype_valid(PROP_TYPE(*tag) & ~(uint32_t)MV_INSTANCE) ||
+        PROP_ID(*tag) == PROP_ID_NULL || PROP_ID(*tag) == PROP_ID_INVALID)
+        return corrupt("bad property tag");
+    return 0;
+}
+
+/* Single values stored as varint length + bytes. */
+static int is_counted(uint32_t t)
+{
+    switch (t) {
+    case PT_STRING8: case PT_UNICODE: case PT_BINARY: case PT_SVREID: case PT_SRESTRICT:
+    case PT_ACTIONS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Checks the header (and with check_crc the CRC) of a blob and reads its
  * value count: *r is then at the first tag. */
 static int blob_open(rd *r, uint64_t *n, const void *data, size_t len, int check_crc)
@@ -432,13 +457,10 @@ int st_propblob__decode(st_bag *bag, const void *data, size_t len)
     if (open)
         return open;
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t tag;
-        if (get_u64(&r, &tag, 4))
-            return ST_ECORRUPT;
-        if (!st_proptype_valid(PROP_TYPE((uint32_t)tag) & ~(uint32_t)MV_INSTANCE) ||
-            PROP_ID((uint32_t)tag) == PROP_ID_NULL || PROP_ID((uint32_t)tag) == PROP_ID_INVALID)
-            return corrupt("bad property tag");
-        int code = decode_value(&r, bag, (uint32_t)tag);
+        uint32_t tag;
+        int code = get_tag(&r, &tag);
+        if (!code)
+            code = decode_value(&r, bag, tag);
         if (code)
             return code;
     }
@@ -473,10 +495,9 @@ static int skip_value(rd *r, uint32_t t)
     case PT_LONG: case PT_ERROR: case PT_R4: fixed = 4; break;
     case PT_DOUBLE: case PT_APPTIME: case PT_CURRENCY: case PT_I8: case PT_SYSTIME: fixed = 8; break;
     case PT_CLSID: fixed = 16; break;
-    case PT_STRING8: case PT_UNICODE: case PT_BINARY: case PT_SVREID: case PT_SRESTRICT:
-    case PT_ACTIONS:
-        return get_bytes(r, &p, &len);
     default:
+        if (is_counted(t))
+            return get_bytes(r, &p, &len);
         return corrupt("unknown property type");
     }
     if ((size_t)(r->end - r->p) < fixed)
@@ -494,23 +515,24 @@ int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *foun
     if (open)
         return open;
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t t;
-        if (get_u64(&r, &t, 4))
-            return ST_ECORRUPT;
-        uint32_t type = PROP_TYPE((uint32_t)t);
-        if (!st_proptype_valid(type & ~(uint32_t)MV_INSTANCE))
-            return corrupt("bad property tag");
-        const uint8_t *start = r.p;
-        int code = skip_value(&r, type);
+        uint32_t t;
+        int code = get_tag(&r, &t);
+        if (code)
+            return code;
+        uint32_t type = PROP_TYPE(t);
+        const uint8_t *start = r.p, *bytes = NULL;
+        uint32_t blen = 0;
+        int variable = is_counted(type);
+        code = variable ? get_bytes(&r, &bytes, &blen) : skip_value(&r, type);
         if (code)
             return code;
         /* ids are unique in a blob (it is written from a bag) */
-        if (PROP_ID((uint32_t)t) == PROP_ID(tag)) {
+        if (PROP_ID(t) == PROP_ID(tag)) {
             if (!st__type_compatible(PROP_TYPE(tag), type))
                 return 0;
-            *found = (uint32_t)t;
-            *val = start;
-            *val_end = r.p;
+            *found = t;
+            *val = variable ? bytes : start;
+            *val_end = variable ? bytes + blen : r.p;
             return 1;
         }
     }

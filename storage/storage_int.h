@@ -139,7 +139,8 @@ int st_propblob__encode(st_buf *out, const st_bag *bag, int (*keep)(uint32_t tag
 int st_propblob__decode(st_bag *bag, const void *data, size_t len);
 /* The encoded value answering tag (st_bag_get rules) in a blob, without
  * decoding the others: 1 with *found = its tag and [*val, *val_end) its
- * bytes as above, 0 when absent, ST_ECORRUPT. Bounds are checked as in
+ * bytes as above (for strings and binaries the bytes after the length),
+ * 0 when absent, ST_ECORRUPT. Bounds are checked as in
  * decoding, the CRC is not (this serves sort keys and filters, row by
  * row; reading an object checks it). */
 int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *found,

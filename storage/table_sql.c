@@ -210,16 +210,8 @@ static int result_encoded(sqlite3_context *ctx, uint32_t tag, const uint8_t *p,
         sqlite3_result_double(ctx, d);
         return 1;
     case PT_UNICODE: case PT_STRING8: case PT_BINARY: {
-        uint64_t n = 0;   /* varint length; find checked it fits */
-        int shift = 0;
-        while (p < end && shift < 64) {
-            uint8_t b = *p++;
-            n |= (uint64_t)(b & 0x7f) << shift;
-            shift += 7;
-            if (!(b & 0x80))
-                break;
-        }
-        if (n > (uint64_t)(end - p) || n > INT32_MAX)
+        size_t n = (size_t)(end - p);   /* find gave the bytes after the length */
+        if (n > INT32_MAX)
             return 0;
         if (PROP_TYPE(tag) == PT_BINARY)
             sqlite3_result_blob(ctx, n ? (const void *)p : "", (int)n, SQLITE_TRANSIENT);
