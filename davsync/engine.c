@@ -598,22 +598,19 @@ static int run_steps(runner *r, failure *fail)
     free(fids);
     /* After a rebuild (st_store_rebuild): the unsent changes saved then go
      * back in once the fresh store has been filled, and up at once. */
-    char *restore = NULL;
-    if (!code && !interrupted(e) && r->cat &&
-        st_catalog_setting_get(r->cat, &restore, ST_SETTING_RESTORE_FROM) == 0 && restore) {
-        st_restore_report rr = { 0 };
-        int rc = st_store_restore(ds_sync_store(r->s), restore, &rr);
-        if (rc) {
-            note_failure(fail, rc, "putting back the changes saved by a rebuild failed");
-        } else {
+    if (!code && !interrupted(e) && r->cat) {
+        st_restore_report rr;
+        char *from = NULL;
+        int rc = st_store_restore_pending(ds_sync_store(r->s), r->cat, &rr, &from);
+        note_failure(fail, rc, "putting back the changes saved by a rebuild failed");
+        if (!rc && from) {
             ST_LOG_INFO(ST_LOG_DAVSYNC, "engine: %llu changes put back from %s (%llu failed)",
-                (unsigned long long)rr.restored, restore, (unsigned long long)rr.failed);
-            st_catalog_setting_set(r->cat, ST_SETTING_RESTORE_FROM, NULL);
+                (unsigned long long)rr.restored, from, (unsigned long long)rr.failed);
             code = ds_sync_up(r->s, &r->totals);
             note_failure(fail, code, "sending local changes failed");
         }
+        free(from);
     }
-    free(restore);
     return code;
 }
 

@@ -279,7 +279,7 @@ static int folder_by_path(st_store *s, const char *path, int create, st_id *out)
             return ST_ERROR;
         for (size_t i = 0; i < n; i++) {
             int hi, lo;
-            if (p[i] == '%' && i + 2 < n + 1 && (hi = st_hex_digit(p[i + 1])) >= 0 &&
+            if (p[i] == '%' && i + 2 < n && (hi = st_hex_digit(p[i + 1])) >= 0 &&
                 (lo = st_hex_digit(p[i + 2])) >= 0) {
                 *o++ = (char)(hi * 16 + lo);
                 i += 2;
@@ -504,10 +504,6 @@ static int target_folder(st_store *s, const rrow *x, st_id *out)
         return 0;
     if (x->folder_path && *x->folder_path && folder_by_path(s, x->folder_path, 0, out) == 0)
         return 0;
-    st_id root = 0;
-    int code = st_folder_root(s, &root);
-    if (code)
-        return code;
     return folder_by_path(s, "Recovered Items", 1, out);
 }
 
@@ -629,5 +625,27 @@ int st_store_restore(st_store *s, const char *export_path, st_restore_report *ou
     st_store_close(ex);
     if (out)
         *out = r;
+    return code;
+}
+
+int st_store_restore_pending(st_store *s, st_catalog *c, st_restore_report *out, char **path)
+{
+    st_restore_report r = { 0 };
+    char *file = NULL;
+    if (path)
+        *path = NULL;
+    int code = st_catalog_setting_get(c, &file, ST_SETTING_RESTORE_FROM);
+    if (code == ST_ENOTFOUND || (!code && !file))
+        code = 0;
+    else if (!code)
+        code = st_store_restore(s, file, &r);
+    if (!code && file)
+        code = st_catalog_setting_set(c, ST_SETTING_RESTORE_FROM, NULL);
+    if (out)
+        *out = r;
+    if (path && !code)
+        *path = file;
+    else
+        free(file);
     return code;
 }

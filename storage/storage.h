@@ -408,6 +408,11 @@ typedef struct st_restore_report {
 /* Makes the changes kept by st_store_rebuild again in s (after s has been
  * synced down), in their order, journaled as local changes. */
 int st_store_restore(st_store *s, const char *export_path, st_restore_report *out);
+/* st_store_restore of the file the catalog names (ST_SETTING_RESTORE_FROM),
+ * then the setting is cleared; *out (may be NULL) gets the report and
+ * *path (may be NULL) the file (malloc'd). 0 when nothing was pending
+ * (*out zeroed), 0 when done, or the error (the setting stays). */
+int st_store_restore_pending(st_store *s, st_catalog *c, st_restore_report *out, char **path);
 
 /* Frees up to max_pages (0: all) free pages (incremental vacuum) and drops
  * orphan streams. */

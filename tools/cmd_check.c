@@ -19,8 +19,6 @@
 #include "tools/account.h"
 #include "tools/tool.h"
 
-#define RESTORE_KEY ST_SETTING_RESTORE_FROM
-
 static int usage(const char *cmd)
 {
     fprintf(stderr, "usage: mapidav %s\n", !strcmp(cmd, "check") ? "check" : "rebuild [--force]");
@@ -60,7 +58,7 @@ static int check(tool_account *a)
 
 static int rebuild(tool_account *a, unsigned flags)
 {
-    char *pending = tool_account_get(a, RESTORE_KEY);
+    char *pending = tool_account_get(a, ST_SETTING_RESTORE_FROM);
     if (pending) {
         int rc = tool_fail("changes from an earlier rebuild (%s) are still to be put back: run "
             "`mapidav sync` first", pending);
@@ -80,7 +78,7 @@ static int rebuild(tool_account *a, unsigned flags)
         if (r.unreadable)
             printf(" (%llu could not be read)", (unsigned long long)r.unreadable);
         printf("\n");
-        if (tool_account_set(a, RESTORE_KEY, r.export_path)) {
+        if (tool_account_set(a, ST_SETTING_RESTORE_FROM, r.export_path)) {
             st_rebuild_report_clear(&r);
             return 1;
         }
@@ -93,17 +91,14 @@ static int rebuild(tool_account *a, unsigned flags)
 
 int tool_restore_pending(tool_account *a, st_store *s, uint64_t *restored)
 {
+    st_restore_report r;
+    char *path = NULL;
     *restored = 0;
-    char *path = tool_account_get(a, RESTORE_KEY);
+    if (st_store_restore_pending(s, a->cat, &r, &path) != 0)
+        return tool_fail("putting back the changes saved by `mapidav rebuild`: %s",
+            st_error_last());
     if (!path)
         return 0;
-    st_restore_report r = { 0 };
-    int code = st_store_restore(s, path, &r);
-    if (code) {
-        int rc = tool_fail("putting back the changes saved in %s: %s", path, st_error_last());
-        free(path);
-        return rc;
-    }
     printf("put back %llu unsent changes from %s", (unsigned long long)r.restored, path);
     if (r.failed || r.skipped)
         printf(" (%llu could not be made again, %llu were unreadable; see the log)",
@@ -111,7 +106,7 @@ int tool_restore_pending(tool_account *a, st_store *s, uint64_t *restored)
     printf("\n");
     free(path);
     *restored = r.restored;
-    return tool_account_set(a, RESTORE_KEY, NULL);
+    return 0;
 }
 
 int cmd_check(int argc, char **argv)
