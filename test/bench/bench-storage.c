@@ -38,32 +38,13 @@
 #include "storage/props_tags.h"
 #include "storage/storage.h"
 #include "storage/table.h"
+#include "davsync/rss_util.h"
 
-#if defined(_WIN32)
-static double peak_rss_mb(void) { return 0; }
-static double cpu_seconds(void) { return 0; }
-#else
-#include <sys/resource.h>
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
-        ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
-}
+/* Peak RSS in MB (rss_util.h counts in KB). */
 static double peak_rss_mb(void)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double mb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmHWM:", 6))
-            mb = strtod(line + 6, NULL) / 1024.0;
-    if (f)
-        fclose(f);
-    return mb;
+    return (double)peak_rss_kb() / 1024.0;
 }
-#endif
 
 static const char *words[] = { "meeting", "report", "invoice", "project", "status", "update",
     "lunch", "budget", "review", "release", "Grüße", "über", "naïve", "résumé", "plan", "draft" };

@@ -41,7 +41,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -325,21 +324,12 @@ static ds_sync_config config(const char *root_url, const char *store, ds_http *h
 }
 
 /* One ds_sync_once; returns its seconds. */
-/* This process's CPU time (user + system), in seconds. */
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           ru.ru_stime.tv_usec / 1e6;
-}
-
 static double sync_timed(const ds_sync_config *cfg, ds_sync_counts *c, const char *what)
 {
-    double t0 = now_s(), c0 = cpu_s();
+    double t0 = now_s(), c0 = cpu_seconds();
     int rc = ds_sync_once(c, cfg);
     double secs = now_s() - t0;
-    printf("# %s: %.2f s, %.2f s CPU in this process\n", what, secs, cpu_s() - c0);
+    printf("# %s: %.2f s, %.2f s CPU in this process\n", what, secs, cpu_seconds() - c0);
     ok(rc == 0 && c->failed == 0, "%s: %d %s (failed %llu)\n", what, rc, rc ? st_error_last() : "",
        (unsigned long long)c->failed);
     return secs;

@@ -1,7 +1,7 @@
 /*
- * rss_util.h: the peak resident set size, for the davsync tests that check
- * a parser or a transfer runs in bounded memory (test_xml.c,
- * test_http_apache.c).
+ * rss_util.h: the process's peak resident set size and CPU time, for the
+ * davsync tests that check a parser or a transfer runs in bounded memory
+ * (test_xml.c, test_http_apache.c) and the benchmarks (test/bench/).
  *
  * Header-only, like testutil.h. It brings windows.h on Windows: a file that
  * also needs curl/curl.h includes that first (winsock2.h before windows.h).
@@ -37,6 +37,23 @@ static inline long peak_rss_kb(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
+#endif
+}
+
+/* The process's CPU time so far (user + system), in seconds (0 if unknown). */
+static inline double cpu_seconds(void)
+{
+#ifdef _WIN32
+    FILETIME c, x, k, u;
+    if (!GetProcessTimes(GetCurrentProcess(), &c, &x, &k, &u))
+        return 0;
+    return ((double)(((unsigned long long)k.dwHighDateTime << 32) | k.dwLowDateTime) +
+            (double)(((unsigned long long)u.dwHighDateTime << 32) | u.dwLowDateTime)) / 1e7;
+#else
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+        ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
 #endif
 }
 
