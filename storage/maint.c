@@ -115,7 +115,7 @@ int st_store_check(st_store *s, char **out)
             " FROM folders f WHERE f.content_count || '/' || f.unread_count || '/' ||"
             " f.assoc_count || '/' || f.child_count <> real",
             "folder counts (folder, stored, actual)");
-    if (!code)   /* per-sender counts (schema.c, v3): each row exact, none missing */
+    if (!code)   /* per-sender counts (schema.c, v4): each row exact, none missing */
         code = findings(s, &r,
             "SELECT c.folder_id, c.has || ':' || c.sender_name || ' ' || c.n || '/' || c.unread,"
             " (SELECT count(*) || '/' || ifnull(sum((m.flags & 1) = 0), 0) FROM messages m"
