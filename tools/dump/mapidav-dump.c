@@ -352,6 +352,41 @@ static void print_folder_line(const SPropValue *v, ULONG n, int depth)
 static SizedSPropTagArray(6, folder_cols) = { 6, { PR_DISPLAY_NAME_W, PR_CONTENT_COUNT,
     PR_CONTENT_UNREAD, PR_CONTAINER_CLASS_W, PR_ENTRYID, PR_DEPTH } };
 
+/* Every row of table with columns cols, to fn (the row is freed after):
+ * S_OK or the table's error. The table is released. */
+static HRESULT each_row(LPMAPITABLE table, const SPropTagArray *cols,
+    void (*fn)(void *ctx, const SRow *r), void *ctx)
+{
+    HRESULT hr = table->lpVtbl->SetColumns(table, (LPSPropTagArray)cols, 0);
+    while (hr == S_OK) {
+        LPSRowSet rows = NULL;
+        hr = table->lpVtbl->QueryRows(table, 100, 0, &rows);
+        for (ULONG i = 0; hr == S_OK && rows && i < rows->cRows; i++) {
+            fn(ctx, &rows->aRow[i]);
+            dump_free(rows->aRow[i].lpProps);
+        }
+        int done = !rows || !rows->cRows;
+        dump_free(rows);
+        if (done)
+            break;
+    }
+    table->lpVtbl->Release(table);
+    return hr;
+}
+
+static void tree_row(void *ctx, const SRow *r)
+{
+    const SPropValue *depth = find(r->lpProps, r->cValues, PR_DEPTH);
+    const SPropValue *eid = find(r->lpProps, r->cValues, PR_ENTRYID);
+    const SPropValue *name = find(r->lpProps, r->cValues, PR_DISPLAY_NAME_W);
+    print_folder_line(r->lpProps, r->cValues, depth ? (int)depth->Value.l : 0);
+    if (eid) {
+        char *n8 = name ? utf8(name->Value.lpszW) : NULL;
+        remember(ctx, n8, &eid->Value.bin);
+        free(n8);
+    }
+}
+
 /* The tree from the root's hierarchy table: S_OK, or its error. */
 static HRESULT tree_from_table(IMAPIFolder *root, folders *fs)
 {
@@ -359,32 +394,7 @@ static HRESULT tree_from_table(IMAPIFolder *root, folders *fs)
     HRESULT hr = root->lpVtbl->GetHierarchyTable(root, CONVENIENT_DEPTH | MAPI_UNICODE, &table);
     if (hr != S_OK || !table)
         return hr != S_OK ? hr : MAPI_E_CALL_FAILED;
-    hr = table->lpVtbl->SetColumns(table, (LPSPropTagArray)&folder_cols, 0);
-    while (hr == S_OK) {
-        LPSRowSet rows = NULL;
-        hr = table->lpVtbl->QueryRows(table, 100, 0, &rows);
-        if (hr != S_OK || !rows || !rows->cRows) {
-            if (rows)
-                dump_free(rows);
-            break;
-        }
-        for (ULONG i = 0; i < rows->cRows; i++) {
-            SRow *r = &rows->aRow[i];
-            const SPropValue *depth = find(r->lpProps, r->cValues, PR_DEPTH);
-            const SPropValue *eid = find(r->lpProps, r->cValues, PR_ENTRYID);
-            const SPropValue *name = find(r->lpProps, r->cValues, PR_DISPLAY_NAME_W);
-            print_folder_line(r->lpProps, r->cValues, depth ? (int)depth->Value.l : 0);
-            if (eid) {
-                char *n8 = name ? utf8(name->Value.lpszW) : NULL;
-                remember(fs, n8, &eid->Value.bin);
-                free(n8);
-            }
-            dump_free(r->lpProps);
-        }
-        dump_free(rows);
-    }
-    table->lpVtbl->Release(table);
-    return hr;
+    return each_row(table, (const SPropTagArray *)&folder_cols, tree_row, fs);
 }
 
 /* A folder by entry ID: its line, remembered. */
@@ -451,6 +461,31 @@ static void tree_from_defaults(IMsgStore *store, IMAPIFolder *root, folders *fs)
 
 /* ---- Items */
 
+/* One item: delivery time, read or not, size, class, sender, subject. */
+static void item_row(void *ctx, const SRow *r)
+{
+    const SPropValue *when = find(r->lpProps, r->cValues, PR_MESSAGE_DELIVERY_TIME);
+    const SPropValue *flags = find(r->lpProps, r->cValues, PR_MESSAGE_FLAGS);
+    const SPropValue *size = find(r->lpProps, r->cValues, PR_MESSAGE_SIZE);
+    const SPropValue *cls = find(r->lpProps, r->cValues, PR_MESSAGE_CLASS_W);
+    const SPropValue *from = find(r->lpProps, r->cValues, PR_SENDER_NAME_W);
+    const SPropValue *subj = find(r->lpProps, r->cValues, PR_SUBJECT_W);
+    char t[32] = "-";
+    if (when)
+        cv_json_format_time(t, ((uint64_t)when->Value.ft.dwHighDateTime << 32)
+                               | when->Value.ft.dwLowDateTime);
+    char *c8 = cls ? utf8(cls->Value.lpszW) : NULL;
+    char *f8 = from ? utf8(from->Value.lpszW) : NULL;
+    char *s8 = subj ? utf8(subj->Value.lpszW) : NULL;
+    printf("  %s  %s  %8ld  %-12s  %-20s  %s\n", t,
+           flags && (flags->Value.l & MSGFLAG_READ) ? "read  " : "unread",
+           size ? (long)size->Value.l : 0L, c8 ? c8 : "", f8 ? f8 : "", s8 ? s8 : "");
+    free(c8);
+    free(f8);
+    free(s8);
+    (*(size_t *)ctx)++;
+}
+
 static int print_items(IMsgStore *store, const folders *fs, const char *want)
 {
     const folder *f = NULL;
@@ -477,44 +512,9 @@ static int print_items(IMsgStore *store, const folders *fs, const char *want)
     }
     SizedSPropTagArray(6, cols) = { 6, { PR_MESSAGE_DELIVERY_TIME, PR_MESSAGE_FLAGS,
         PR_MESSAGE_SIZE, PR_MESSAGE_CLASS_W, PR_SENDER_NAME_W, PR_SUBJECT_W } };
-    printf("items of %s:\n", want);
-    hr = table->lpVtbl->SetColumns(table, (LPSPropTagArray)&cols, 0);
     size_t total = 0;
-    while (hr == S_OK) {
-        LPSRowSet rows = NULL;
-        hr = table->lpVtbl->QueryRows(table, 100, 0, &rows);
-        if (hr != S_OK || !rows || !rows->cRows) {
-            if (rows)
-                dump_free(rows);
-            break;
-        }
-        for (ULONG i = 0; i < rows->cRows; i++) {
-            SRow *r = &rows->aRow[i];
-            const SPropValue *when = find(r->lpProps, r->cValues, PR_MESSAGE_DELIVERY_TIME);
-            const SPropValue *flags = find(r->lpProps, r->cValues, PR_MESSAGE_FLAGS);
-            const SPropValue *size = find(r->lpProps, r->cValues, PR_MESSAGE_SIZE);
-            const SPropValue *cls = find(r->lpProps, r->cValues, PR_MESSAGE_CLASS_W);
-            const SPropValue *from = find(r->lpProps, r->cValues, PR_SENDER_NAME_W);
-            const SPropValue *subj = find(r->lpProps, r->cValues, PR_SUBJECT_W);
-            char t[32] = "-";
-            if (when)
-                cv_json_format_time(t, ((uint64_t)when->Value.ft.dwHighDateTime << 32)
-                                       | when->Value.ft.dwLowDateTime);
-            char *c8 = cls ? utf8(cls->Value.lpszW) : NULL;
-            char *f8 = from ? utf8(from->Value.lpszW) : NULL;
-            char *s8 = subj ? utf8(subj->Value.lpszW) : NULL;
-            printf("  %s  %s  %8ld  %-12s  %-20s  %s\n", t,
-                   flags && (flags->Value.l & MSGFLAG_READ) ? "read  " : "unread",
-                   size ? (long)size->Value.l : 0L, c8 ? c8 : "", f8 ? f8 : "", s8 ? s8 : "");
-            free(c8);
-            free(f8);
-            free(s8);
-            dump_free(r->lpProps);
-            total++;
-        }
-        dump_free(rows);
-    }
-    table->lpVtbl->Release(table);
+    printf("items of %s:\n", want);
+    hr = each_row(table, (const SPropTagArray *)&cols, item_row, &total);
     unk->lpVtbl->Release(unk);
     if (hr != S_OK)
         return fail("%s: reading the contents table failed (%#lx)", want, (unsigned long)hr);
