@@ -138,6 +138,7 @@ int main(int argc, char **argv)
     snprintf(args, sizeof args, "--dll \"%s\" \"%s\"", dll, path);
     DWORD code = run(args, &out, &err);
     ok(code == 0, "dump: exit %lu, %s\n", (unsigned long)code, err);
+    printf("%s", out);   /* for the log */
     ok(strstr(out, "store ") && strstr(out, "store.sqlite"), "no store line:\n%s\n", out);
     ok(strstr(out, "\"PR_DISPLAY_NAME_W\": \"mapidav\"") && strstr(out, "\"PR_MDB_PROVIDER\"")
        && strstr(out, "\"PR_IPM_SUBTREE_ENTRYID\""), "store properties missing:\n%s\n", out);
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
     /* --items: the list, or the refusal while there are no contents tables. */
     snprintf(args, sizeof args, "--dll \"%s\" --items inbox \"%s\"", dll, path);
     code = run(args, &out, &err);
+    printf("%s", out);
     if (strstr(err, "no contents tables yet")) {
         ok(code == 1 && strstr(err, "mapidav-dump: inbox:"), "--items refusal: %lu %s\n",
            (unsigned long)code, err);

@@ -379,7 +379,8 @@ static void tree_row(void *ctx, const SRow *r)
     const SPropValue *depth = find(r->lpProps, r->cValues, PR_DEPTH);
     const SPropValue *eid = find(r->lpProps, r->cValues, PR_ENTRYID);
     const SPropValue *name = find(r->lpProps, r->cValues, PR_DISPLAY_NAME_W);
-    print_folder_line(r->lpProps, r->cValues, depth ? (int)depth->Value.l : 0);
+    /* PR_DEPTH 0: a child of the root, which is printed at depth 0 */
+    print_folder_line(r->lpProps, r->cValues, depth ? (int)depth->Value.l + 1 : 1);
     if (eid) {
         char *n8 = name ? utf8(name->Value.lpszW) : NULL;
         remember(ctx, n8, &eid->Value.bin);
