@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "provider/entryid.h"
+#include "provider/mapiprop.h"
 #include "provider/propconv.h"
 #include "provider/store.h"
 #include "provider/svcentry.h"
@@ -55,7 +56,8 @@ static void cfg_clear(svc_cfg *c)
 }
 
 /* Fails with hr: the message (printf-style) becomes this thread's storage
- * error and the caller's MAPIERROR (none when out of memory). */
+ * error and, through md_prop_last_error, the caller's MAPIERROR (none when
+ * out of memory). */
 static HRESULT fail(svc *s, HRESULT hr, const char *fmt, ...) ST_PRINTF(3, 4);
 static HRESULT fail(svc *s, HRESULT hr, const char *fmt, ...)
 {
@@ -65,24 +67,8 @@ static HRESULT fail(svc *s, HRESULT hr, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     st_error_set("%s", msg);
-    if (!s->error_out || !s->alloc.buffer)
-        return hr;
-    MAPIERROR *e = NULL;
-    void *text = NULL, *component = NULL;
-    ULONG type = s->flags & MAPI_UNICODE ? PT_UNICODE : PT_STRING8;
-    if (s->alloc.buffer(sizeof *e, (void **)&e) != S_OK || !e)
-        return hr;
-    memset(e, 0, sizeof *e);
-    if (md_string_to_mapi(&text, msg, type, e, &s->alloc) != S_OK
-        || md_string_to_mapi(&component, "mapidav service", type, e, &s->alloc) != S_OK) {
-        s->alloc.free(e);
-        return hr;
-    }
-    e->ulVersion = MAPI_ERROR_VERSION;
-    e->lpszError = text;
-    e->lpszComponent = component;
-    e->ulContext = (ULONG)hr;
-    *s->error_out = e;
+    if (s->error_out && s->alloc.buffer)
+        md_prop_last_error(&s->alloc, hr, s->flags & MAPI_UNICODE, s->error_out);
     return hr;
 }
 
