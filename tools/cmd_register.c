@@ -232,6 +232,10 @@ int cmd_register(int argc, char **argv)
             tool_fail("cannot tell where mapidav32.dll is: give --dll PATH");
             goto cleanup;
         }
+        if (mapisvc_dll_name(&name, dll) != 0) {
+            tool_fail("%s", st_error_last());
+            goto cleanup;
+        }
 #ifdef _WIN32
         uint64_t size;
         if (st_os_path_size(&size, dll) != 0) {
@@ -239,10 +243,6 @@ int cmd_register(int argc, char **argv)
             goto cleanup;
         }
 #endif
-        if (mapisvc_dll_name(&name, dll) != 0) {
-            tool_fail("%s", st_error_last());
-            goto cleanup;
-        }
     }
     if (tool_read_file(&old, &old_len, inf) != 0)
         goto cleanup;

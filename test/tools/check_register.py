@@ -11,7 +11,8 @@ register with another DLL (updated in place), unregister (the original
 bytes back), unregister again (nothing written), a DLL path MAPI cannot
 load refused (exit 1, file unchanged), a read-only folder refused with the
 administrator hint (skipped when running as root, who may write anyway),
-no --inf on Linux refused (exit 1).
+no --inf refused (exit 1: no MAPI on Linux, no MAPISVC.INF in Wine), and
+under Wine a DLL path that does not exist.
 
 Invariant: a crash or an unexpected exit code is a failure. Never: write
 outside OUTDIR.
@@ -33,7 +34,6 @@ SAMPLE = (b"; test MAPISVC.INF, written by check_register.py\r\n"
           b"[CONTAB]\r\n"
           b"PR_SERVICE_DLL_NAME=contab.dll\r\n")
 
-DLL = "C:\\mapidav\\mapidav32.dll"
 
 
 def run(tool, *args):
@@ -54,6 +54,20 @@ def main():
     sep = sys.argv.index("--")
     outdir, tool = sys.argv[1], sys.argv[sep + 1:]
     os.makedirs(outdir, exist_ok=True)
+    wine = tool[0].endswith("wine")
+    if wine:
+        # The Windows tool checks that the DLL exists: two stand-ins here
+        # (Wine maps a path starting with '/' to drive Z:).
+        dlls = []
+        for sub in ("a", "b"):
+            os.makedirs(os.path.join(outdir, sub), exist_ok=True)
+            dlls.append(os.path.join(outdir, sub, "mapidav32.dll"))
+            with open(dlls[-1], "wb") as f:
+                f.write(b"MZ")
+    else:
+        dlls = ["C:\\mapidav\\mapidav32.dll", "D:\\other\\mapidav32.dll"]
+    DLL, OTHER = dlls
+    name, other_name = (d.replace("mapidav32.dll", "mapidav.dll").encode() for d in dlls)
     inf = os.path.join(outdir, "MAPISVC.INF")
     backup = inf + ".mapidav-backup"
     for p in (inf, backup, inf + ".mapidav-new"):
@@ -66,7 +80,7 @@ def main():
     if rc != 0:
         fail("register -> %d: %s" % (rc, err))
     merged = read(inf)
-    if b"mapidav=" not in merged or b"PR_SERVICE_DLL_NAME=C:\\mapidav\\mapidav.dll\r\n" not in merged:
+    if b"mapidav=" not in merged or b"PR_SERVICE_DLL_NAME=" + name + b"\r\n" not in merged:
         fail("entries missing after register:\n%s" % merged.decode())
     if not merged.startswith(SAMPLE[:SAMPLE.index(b"\r\n\r\n[MSEMS]")]):
         fail("head of the file changed")
@@ -84,10 +98,10 @@ def main():
         fail("second register did not say so: %r" % out)
     print("ok: idempotent")
 
-    rc, out, err = run(tool, "register", "--inf", inf, "--dll", "D:\\other\\mapidav32.dll")
+    rc, out, err = run(tool, "register", "--inf", inf, "--dll", OTHER)
     updated = read(inf)
-    if rc != 0 or b"D:\\other\\mapidav.dll" not in updated or b"C:\\mapidav" in updated \
-            or len(updated) != len(merged) - len(b"C:\\mapidav") * 3 + len(b"D:\\other") * 3:
+    if rc != 0 or other_name not in updated or name in updated \
+            or len(updated) != len(merged) - len(name) * 3 + len(other_name) * 3:
         fail("register with another DLL (%d, %s):\n%s" % (rc, err, updated.decode()))
     print("ok: updated in place")
 
@@ -105,7 +119,7 @@ def main():
         fail("second unregister: %d %r" % (rc, out))
     print("ok: unregistered, original bytes back")
 
-    if os.name == "posix" and os.geteuid() != 0 and not tool[0].endswith("wine"):
+    if os.name == "posix" and os.geteuid() != 0 and not wine:
         os.chmod(outdir, stat.S_IRUSR | stat.S_IXUSR)
         try:
             rc, out, err = run(tool, "register", "--inf", inf, "--dll", DLL)
@@ -115,10 +129,14 @@ def main():
             fail("read-only folder: %d %r" % (rc, err))
         print("ok: refused:", err.strip())
 
-    if not tool[0].endswith("wine"):
-        rc, out, err = run(tool, "register", "--dll", DLL)
-        if rc != 1 or "--inf" not in err:
-            fail("no --inf on Linux: %d %r" % (rc, err))
+    # Without --inf: Linux has no MAPI; Wine has no Outlook nor MAPISVC.INF.
+    rc, out, err = run(tool, "register", "--dll", DLL)
+    if rc != 1 or "--inf" not in err:
+        fail("no --inf: %d %r" % (rc, err))
+    if wine:
+        rc, out, err = run(tool, "register", "--inf", inf, "--dll", DLL + "x")
+        if rc != 1 or "no such file" not in err:
+            fail("a DLL that is not there: %d %r" % (rc, err))
     rc, out, err = run(tool, "register", "--inf")
     if rc != 2:
         fail("bad usage: %d" % rc)
