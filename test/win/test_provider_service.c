@@ -18,7 +18,9 @@
  * under %LOCALAPPDATA%\mapidav\<section UID>\{GUID}.sqlite, made, its GUID
  * in PR_RECORD_KEY, PR_MDB_PROVIDER, the wrapped PR_ENTRYID); CONFIGURE
  * incomplete (MAPI_E_UNCONFIGURED), refused values (nothing written),
- * complete (8-bit and Unicode strings), again (same GUID); a logon through
+ * complete (8-bit and Unicode strings), again (same GUID), read-only (shown,
+ * not changed), a file that is not a store (MAPI_E_CORRUPT_STORE), an
+ * existing store's GUID taken over; a logon through
  * MSProviderInit on the section it wrote (the store's record key and entry
  * ID equal the section's); PROVIDER_CREATE / PROVIDER_DELETE of a second
  * store; at the end every section, table, buffer and provider object
@@ -695,6 +697,33 @@ static void test_configure(section *st)
     host_FreeBuffer(err);
     k = sect_bin(st, PR_RECORD_KEY);
     ok(k && !memcmp(k->lpb, key, 16), "the store GUID changed on the second CONFIGURE\n");
+
+    /* MSG_SERVICE_UI_READ_ONLY: the configuration is shown, never changed. */
+    writes = saves;
+    v[0].ulPropTag = PR_DISPLAY_NAME_W;
+    v[0].Value.lpszW = (WCHAR *)L"not written";
+    hr = call(MAPI_UNICODE | MSG_SERVICE_UI_READ_ONLY, MSG_SERVICE_CONFIGURE, 1, v, NULL);
+    ok(hr == S_OK && saves == writes
+       && !wcscmp(sect_str(st, PR_DISPLAY_NAME_W), L"J\u00f6rg's mail"),
+       "read-only CONFIGURE: %#lx\n", (unsigned long)hr);
+
+    /* A file at the path that is not a store: MAPI_E_CORRUPT_STORE naming
+     * it, the profile as it was. */
+    WCHAR junk[MAX_PATH];
+    swprintf(junk, MAX_PATH, L"%ls\\junk.sqlite", root);
+    HANDLE h = CreateFileW(junk, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD put = 0;
+    char bytes[4096];
+    memset(bytes, 'x', sizeof bytes);
+    WriteFile(h, bytes, sizeof bytes, &put, NULL);
+    CloseHandle(h);
+    v[0].ulPropTag = PR_MAPIDAV_STORE_PATH_W;
+    v[0].Value.lpszW = junk;
+    hr = call(MAPI_UNICODE, MSG_SERVICE_CONFIGURE, 1, v, &err);
+    ok(hr == MAPI_E_CORRUPT_STORE, "a file that is not a store: %#lx\n", (unsigned long)hr);
+    check_error(err, L"junk.sqlite", __LINE__);
+    ok(saves == writes && !wcscmp(sect_str(st, PR_MAPIDAV_STORE_PATH_W), good_path),
+       "the profile changed after a refused store\n");
     ok(st->refs == 0, "profile section left open\n");
 }
 
@@ -818,6 +847,26 @@ static void test_more_stores(section *first)
     ok(hr == S_OK && !second->used && deletes == 2, "PROVIDER_DELETE: %#lx\n",
        (unsigned long)hr);
     ok(file_exists(path), "PROVIDER_DELETE removed the store file\n");
+
+    /* The first store pointed at that file: the file's GUID wins (it is
+     * what the store will say), then back to its own. */
+    BYTE key[16], boss[16] = { 0 };
+    const WCHAR *own = sect_str(first, PR_MAPIDAV_STORE_PATH_W);
+    WCHAR own_path[MAX_PATH];
+    memcpy(key, sect_bin(first, PR_RECORD_KEY)->lpb, 16);
+    wcscpy(own_path, own ? own : L"");
+    v[0].Value.lpszW = path;
+    hr = call(MAPI_UNICODE, MSG_SERVICE_CONFIGURE, 1, v, NULL);
+    const SBinary *k = sect_bin(first, PR_RECORD_KEY);
+    if (k)
+        memcpy(boss, k->lpb, 16);
+    ok(hr == S_OK && memcmp(boss, key, 16) != 0, "an existing store's GUID not taken: %#lx\n",
+       (unsigned long)hr);
+    v[0].Value.lpszW = own_path;
+    hr = call(MAPI_UNICODE, MSG_SERVICE_CONFIGURE, 1, v, NULL);
+    k = sect_bin(first, PR_RECORD_KEY);
+    ok(hr == S_OK && k && !memcmp(k->lpb, key, 16), "back to the own store: %#lx\n",
+       (unsigned long)hr);
 }
 
 int main(int argc, char **argv)
