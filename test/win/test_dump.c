@@ -1,7 +1,8 @@
 /*
  * test_dump.c: mapidav-dump.exe under Wine on a store made here by storage
  * calls (the root, "Top of Information Store", an Inbox holding three
- * messages, one of them read, and a folder of the user's own, "Projects").
+ * messages, one of them read, and a folder of the user's own, "Projects",
+ * with a subfolder named in UTF-8 beyond Latin-1).
  * Runs the dump as a user would (CreateProcess, its standard output read
  * through a pipe) and checks what it prints: the store's properties, the
  * whole tree from the hierarchy table with depths and counts, --items (the
@@ -134,6 +135,7 @@ int main(int argc, char **argv)
     message(s, inbox, "Hello two", 0);
     message(s, inbox, "Hello three", 0);
     message(s, projects, "Plan", 1);
+    folder(s, projects, "\xc3\x84rger \xe2\x82\xac", NULL);   /* "Ärger €", UTF-8 out */
     /* The Inbox is IPM.Note's receive folder, as the first logon makes it
      * for an Inbox it creates (provider/defaults.c leaves an Inbox that is
      * there already, as here, without one). */
@@ -155,6 +157,8 @@ int main(int argc, char **argv)
     ok(strstr(out, "\n      Projects  (1 items, 0 unread)  IPF.Note\n")
        && strstr(out, "\n        Conflicts  (0 items") && !strstr(out, "no hierarchy tables"),
        "the tree (hierarchy table, depths) is not complete:\n%s\n", out);
+    ok(strstr(out, "\n        \xc3\x84rger \xe2\x82\xac  (0 items, 0 unread)\n") != NULL,
+       "a non-ASCII name is not UTF-8 at its depth:\n%s\n", out);
     free(out);
     free(err);
 

@@ -8,10 +8,9 @@
  *
  *   mapidav-dump [--dll PATH] [--items FOLDER] STORE.sqlite
  *
- * The folder tree comes from the root's hierarchy table; a DLL without
- * hierarchy tables gets the default folders the store names (store, root
- * and Inbox entry IDs) instead, with a note saying so. --items needs the
- * folder's contents table; without it the dump says so and exits 1.
+ * The folder tree comes from the root's hierarchy table (CONVENIENT_DEPTH),
+ * the items from the folder's contents table; a DLL without them (an old
+ * build) gets a failure saying which.
  * Exit: 0 done, 1 failure (one line "mapidav-dump: ..." on stderr), 2 usage.
  *
  * Invariants: the store file must exist (a logon would make a new one);
@@ -302,14 +301,6 @@ typedef struct folders {
     size_t n, cap;
 } folders;
 
-static int seen(const folders *fs, const SBinary *eid)
-{
-    for (size_t i = 0; i < fs->n; i++)
-        if (fs->f[i].eid.cb == eid->cb && !memcmp(fs->f[i].eid.lpb, eid->lpb, eid->cb))
-            return 1;
-    return 0;
-}
-
 static void remember(folders *fs, const char *name, const SBinary *eid)
 {
     if (fs->n == fs->cap) {
@@ -398,68 +389,6 @@ static HRESULT tree_from_table(IMAPIFolder *root, folders *fs)
     return each_row(table, (const SPropTagArray *)&folder_cols, tree_row, fs);
 }
 
-/* A folder by entry ID: its line, remembered. */
-static void default_folder(IMsgStore *store, const SBinary *eid, folders *fs)
-{
-    ULONG type = 0, n = 0;
-    LPUNKNOWN unk = NULL;
-    LPSPropValue v = NULL;
-    if (!eid->cb || seen(fs, eid))
-        return;
-    if (store->lpVtbl->OpenEntry(store, eid->cb, (LPENTRYID)eid->lpb, NULL, 0, &type, &unk)
-        != S_OK || !unk)
-        return;
-    IMAPIFolder *f = (IMAPIFolder *)unk;
-    if (SUCCEEDED(f->lpVtbl->GetProps(f, (LPSPropTagArray)&folder_cols, MAPI_UNICODE, &n, &v))) {
-        const SPropValue *name = find(v, n, PR_DISPLAY_NAME_W);
-        char *n8 = name ? utf8(name->Value.lpszW) : NULL;
-        print_folder_line(v, n, 1);
-        remember(fs, n8, eid);
-        free(n8);
-    }
-    dump_free(v);
-    unk->lpVtbl->Release(unk);
-}
-
-/* The default folders the store names, when there is no hierarchy table. */
-static void tree_from_defaults(IMsgStore *store, IMAPIFolder *root, folders *fs)
-{
-    static const ULONG store_tags[] = { PR_IPM_SUBTREE_ENTRYID, PR_IPM_OUTBOX_ENTRYID,
-        PR_IPM_SENTMAIL_ENTRYID, PR_IPM_WASTEBASKET_ENTRYID, PR_VIEWS_ENTRYID,
-        PR_COMMON_VIEWS_ENTRYID, PR_FINDER_ENTRYID };
-    static const ULONG root_tags[] = { PR_IPM_DRAFTS_ENTRYID, PR_IPM_APPOINTMENT_ENTRYID,
-        PR_IPM_CONTACT_ENTRYID, PR_IPM_TASK_ENTRYID, PR_IPM_NOTE_ENTRYID,
-        PR_IPM_JOURNAL_ENTRYID, PR_ADDITIONAL_REN_ENTRYIDS };
-    ULONG n = 0, cb = 0;
-    LPSPropValue v = NULL;
-    LPENTRYID inbox = NULL;
-
-    SizedSPropTagArray(7, st) = { 7, { 0 } };
-    memcpy(st.aulPropTag, store_tags, sizeof store_tags);
-    if (SUCCEEDED(store->lpVtbl->GetProps(store, (LPSPropTagArray)&st, 0, &n, &v)))
-        for (ULONG i = 0; i < n; i++)
-            if (v[i].ulPropTag == store_tags[i])
-                default_folder(store, &v[i].Value.bin, fs);
-    dump_free(v);
-    v = NULL;
-    if (store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPM.Note", 0, &cb, &inbox, NULL) == S_OK) {
-        SBinary b = { cb, (LPBYTE)inbox };
-        default_folder(store, &b, fs);
-    }
-    dump_free(inbox);
-    SizedSPropTagArray(7, rt) = { 7, { 0 } };
-    memcpy(rt.aulPropTag, root_tags, sizeof root_tags);
-    if (SUCCEEDED(root->lpVtbl->GetProps(root, (LPSPropTagArray)&rt, 0, &n, &v)))
-        for (ULONG i = 0; i < n; i++) {
-            if (v[i].ulPropTag == PR_ADDITIONAL_REN_ENTRYIDS)
-                for (ULONG k = 0; k < v[i].Value.MVbin.cValues; k++)
-                    default_folder(store, &v[i].Value.MVbin.lpbin[k], fs);
-            else if (v[i].ulPropTag == root_tags[i])
-                default_folder(store, &v[i].Value.bin, fs);
-        }
-    dump_free(v);
-}
-
 /* ---- Items */
 
 /* One item: delivery time, read or not, size, class, sender, subject. */
@@ -506,9 +435,6 @@ static int print_items(IMsgStore *store, const folders *fs, const char *want)
     hr = folder->lpVtbl->GetContentsTable(folder, MAPI_UNICODE, &table);
     if (hr != S_OK || !table) {
         unk->lpVtbl->Release(unk);
-        if (hr == MAPI_E_NO_SUPPORT)
-            return fail("%s: this mapidav32.dll has no contents tables yet (MAPI_E_NO_SUPPORT): "
-                "its items cannot be listed", want);
         return fail("%s: GetContentsTable failed (%#lx)", want, (unsigned long)hr);
     }
     SizedSPropTagArray(6, cols) = { 6, { PR_MESSAGE_DELIVERY_TIME, PR_MESSAGE_FLAGS,
@@ -602,15 +528,10 @@ static int dump(HMODULE dll, const char *items)
     dump_free(v);
     v = NULL;
     hr = tree_from_table(root, &fs);
-    if (hr == MAPI_E_NO_SUPPORT) {
-        printf("  (this mapidav32.dll has no hierarchy tables yet: the default folders the "
-               "store names, not the whole tree)\n");
-        tree_from_defaults(store, root, &fs);
-        hr = S_OK;
-    }
     unk->lpVtbl->Release(unk);
     if (hr != S_OK) {
-        fail("reading the folder tree failed (%#lx)", (unsigned long)hr);
+        fail("reading the folder tree (the root's hierarchy table) failed (%#lx)",
+             (unsigned long)hr);
         goto cleanup;
     }
     rc = items ? print_items(store, &fs, items) : 0;
