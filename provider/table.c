@@ -43,7 +43,9 @@
  * returns none of them itself (MAPI allows fewer than ulRowCount): the
  * caller reads them with QueryRows.
  * Never: call storage without the store lock, call a sink with a lock held,
- * or let a bookmark MAPI gives reach storage unchecked.
+ * let a bookmark MAPI gives reach storage unchecked, or Release a table
+ * while holding the store lock (Release joins the delivery thread, which
+ * may be waiting for that lock).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,7 @@
 #include "provider/object.h"
 #include "provider/restrict.h"
 #include "provider/table.h"
+#include "storage/strutil.h"
 #include "storage/table.h"
 
 #define MAX_COLUMNS 4096u   /* SetColumns bound (Outlook asks for about 40) */
@@ -124,6 +127,12 @@ static HRESULT hr_from_st(int code)
     case ST_ERROR: return MAPI_E_CALL_FAILED;
     default: return md_hr_from_st(code);
     }
+}
+
+/* What storage refuses in a restriction or a sort: too complex for it. */
+static HRESULT hr_refused(int code)
+{
+    return code == ST_ERROR ? MAPI_E_TOO_COMPLEX : hr_from_st(code);
 }
 
 static int string_type(ULONG t)
@@ -369,14 +378,10 @@ static int bookmark_known(const md_table *tb, BOOKMARK b)
 
 static int bookmark_add(md_table *tb, st_bookmark b)
 {
-    if (tb->n_bms == tb->cap_bms) {
-        size_t cap = tb->cap_bms ? tb->cap_bms * 2 : 8;
-        st_bookmark *p = realloc(tb->bms, cap * sizeof *p);
-        if (!p)
-            return -1;
-        tb->bms = p;
-        tb->cap_bms = cap;
-    }
+    st_bookmark *p = st_grow(tb->bms, &tb->cap_bms, tb->n_bms, sizeof *p, 8);
+    if (!p)
+        return -1;
+    tb->bms = p;
     tb->bms[tb->n_bms++] = b;
     return 0;
 }
@@ -602,15 +607,12 @@ static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,
     lock(tb);
     EnterCriticalSection(&tb->sink_lock);
     hr = start_notifications(tb);
-    if (hr == S_OK && tb->n_sinks == tb->cap_sinks) {
-        size_t cap = tb->cap_sinks ? tb->cap_sinks * 2 : 4;
-        md_sink *p = realloc(tb->sinks, cap * sizeof *p);
-        if (!p) {
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        } else {
+    if (hr == S_OK) {
+        md_sink *p = st_grow(tb->sinks, &tb->cap_sinks, tb->n_sinks, sizeof *p, 4);
+        if (p)
             tb->sinks = p;
-            tb->cap_sinks = cap;
-        }
+        else
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
     if (hr == S_OK) {
         sink->lpVtbl->AddRef(sink);
@@ -851,9 +853,7 @@ static HRESULT STDMETHODCALLTYPE table_Restrict(IMAPITable *iface, LPSRestrictio
     int code = st_table_restrict(tb->t, r);
     unlock(tb);
     st_res_free(r);
-    if (code)
-        return code == ST_ERROR ? MAPI_E_TOO_COMPLEX : hr_from_st(code);
-    return S_OK;
+    return code ? hr_refused(code) : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
@@ -929,9 +929,7 @@ static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrder
     unlock(tb);
     st_sortset_free(s);
     st_sortset_free(keep);
-    if (code)
-        return code == ST_ERROR ? MAPI_E_TOO_COMPLEX : hr_from_st(code);
-    return S_OK;
+    return code ? hr_refused(code) : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE table_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)

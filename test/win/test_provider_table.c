@@ -45,6 +45,7 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
+#include "host_session.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "provider/table.h"
@@ -72,15 +73,6 @@ static const SPropValue *find_prop(const SRow *row, ULONG tag)
         if (row->lpProps[i].ulPropTag == tag)
             return &row->lpProps[i];
     return NULL;
-}
-
-static void free_rows(SRowSet *rs)
-{
-    if (!rs)
-        return;
-    for (ULONG i = 0; i < rs->cRows; i++)
-        host_FreeBuffer(rs->aRow[i].lpProps);
-    host_FreeBuffer(rs);
 }
 
 /* The message number in a subject "Message 01234", or -1. */
@@ -128,34 +120,6 @@ static LPSPropValue get_prop(IMAPIProp *obj, ULONG tag)
         v = NULL;
     }
     return v;
-}
-
-/* ---- Logon */
-
-typedef struct session {
-    IMSLogon *logon;
-    IMsgStore *store;
-} session;
-
-static int logon(IMSProvider *prov, session *s)
-{
-    ULONG cb_spool = 0;
-    LPBYTE spool = NULL;
-    memset(s, 0, sizeof *s);
-    HRESULT hr = prov->lpVtbl->Logon(prov, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &s->logon, &s->store);
-    ok(hr == S_OK && s->logon && s->store, "Logon: %#lx\n", (unsigned long)hr);
-    return hr == S_OK;
-}
-
-static void logoff(session *s)
-{
-    ULONG flags = 0;
-    if (!s->logon)
-        return;
-    ok(s->logon->lpVtbl->Logoff(s->logon, &flags) == S_OK, "Logoff failed\n");
-    ok(s->logon->lpVtbl->Release(s->logon) == 0, "IMSLogon still referenced\n");
-    ok(s->store->lpVtbl->Release(s->store) == 0, "IMsgStore still referenced\n");
 }
 
 static IMAPIFolder *open_folder(IMsgStore *store, const SBinary *eid)
@@ -247,7 +211,7 @@ static IMAPIFolder *find_big(IMsgStore *store, IMAPIFolder *root)
         if (e)
             f = open_folder(store, &e->Value.bin);
     }
-    free_rows(rs);
+    host_free_rows(rs);
     h->lpVtbl->Release(h);
     return f;
 }
@@ -329,7 +293,7 @@ static void check_columns(IMsgStore *store, IMAPIFolder *big, IMAPITable *t)
         ok(imp && imp->Value.l == importance_of((int)i), "row %lu: PR_IMPORTANCE\n",
            (unsigned long)i);
     }
-    free_rows(rs);
+    host_free_rows(rs);
     host_FreeBuffer(feid);
     host_FreeBuffer(seid);
     host_FreeBuffer(skey);
@@ -346,7 +310,7 @@ static void check_columns(IMsgStore *store, IMAPIFolder *big, IMAPITable *t)
        && rs->aRow[0].lpProps[1].ulPropTag == PROP_TAG(PT_ERROR, 0x6123)
        && rs->aRow[0].lpProps[1].Value.err == MAPI_E_NOT_FOUND,
        "8-bit and missing columns: %#lx\n", (unsigned long)hr);
-    free_rows(rs);
+    host_free_rows(rs);
     set_main_cols(t);
 }
 
@@ -381,7 +345,7 @@ static void check_sorts(IMAPITable *t)
     for (ULONG i = 1; rs && i < rs->cRows; i++)
         ok(time_of(msg_num(&rs->aRow[i - 1])) >= time_of(msg_num(&rs->aRow[i])),
            "descending order broken at %lu\n", (unsigned long)i);
-    free_rows(rs);
+    host_free_rows(rs);
     /* The end, read backward: the oldest last. */
     t->lpVtbl->SeekRow(t, BOOKMARK_END, 0, NULL);
     rs = NULL;
@@ -389,7 +353,7 @@ static void check_sorts(IMAPITable *t)
     ok(rs && rs->cRows == 2 && msg_num(&rs->aRow[1]) == oldest,
        "backward from the end: last %d, want %d\n",
        rs && rs->cRows == 2 ? msg_num(&rs->aRow[1]) : -1, oldest);
-    free_rows(rs);
+    host_free_rows(rs);
 
     LPSSortOrderSet got = NULL;
     hr = t->lpVtbl->QuerySortOrder(t, &got);
@@ -419,7 +383,7 @@ static void check_sorts(IMAPITable *t)
         bad += c > 0 || (c == 0 && time_of(a) < time_of(b));
     }
     ok(bad == 0, "multi-key order broken %d times\n", bad);
-    free_rows(rs);
+    host_free_rows(rs);
 
     /* Refused sorts. */
     SSortOrder mv[] = { { PROP_TAG(PT_MV_UNICODE, 0x8010), TABLE_SORT_ASCEND } };
@@ -434,7 +398,7 @@ static void check_sorts(IMAPITable *t)
     rs = NULL;
     t->lpVtbl->QueryRows(t, 1, 0, &rs);
     ok(rs && rs->cRows == 1 && msg_num(&rs->aRow[0]) == 0, "default order back\n");
-    free_rows(rs);
+    host_free_rows(rs);
 }
 
 static void check_categories(IMAPIFolder *big, IMAPITable *t)
@@ -473,7 +437,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
         want_alice += strcmp(sender_of(i), "Alice") == 0;
     ok(alice == want_alice, "Alice's count %lu, want %lu\n", (unsigned long)alice,
        (unsigned long)want_alice);
-    free_rows(rs);
+    host_free_rows(rs);
 
     /* Expand Alice: her messages appear under her header. */
     ULONG more = 0;
@@ -481,7 +445,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
     hr = t->lpVtbl->ExpandRow(t, 8, key, 10, 0, &rs, &more);
     ok(hr == S_OK && rs && more == want_alice, "ExpandRow: %#lx, %lu more\n", (unsigned long)hr,
        (unsigned long)more);
-    free_rows(rs);
+    host_free_rows(rs);
     t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 0, NULL);
     rs = NULL;
     t->lpVtbl->QueryRows(t, 3, 0, &rs);
@@ -495,7 +459,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
         ok(rt1 && rt1->Value.l == TBL_LEAF_ROW && d1 && d1->Value.l == 1 && n1
            && wcscmp(n1->Value.lpszW, L"Alice") == 0, "a leaf of Alice under it\n");
     }
-    free_rows(rs);
+    host_free_rows(rs);
     ULONG total = 0;
     hr = t->lpVtbl->GetRowCount(t, 0, &total);
     ok(hr == S_OK && total == N_SENDERS + want_alice, "row count expanded: %lu\n",
@@ -524,7 +488,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
         const SPropValue *ik = rs && rs->cRows ? find_prop(&rs->aRow[0], PR_INSTANCE_KEY) : NULL;
         ok(ik && ik->Value.bin.cb == 8 && memcmp(ik->Value.bin.lpb, key, 8) == 0,
            "the bookmark is on Alice's header\n");
-        free_rows(rs);
+        host_free_rows(rs);
         t2->lpVtbl->FreeBookmark(t2, bk);
         ok(t2->lpVtbl->SetCollapseState(t2, 0, 3, (LPBYTE)"xyz", &bk) != S_OK,
            "garbage collapse state refused\n");
@@ -553,7 +517,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
     t->lpVtbl->QueryRows(t, 100, 0, &rs);
     ok(rs && rs->cRows == N_SENDERS * 4, "two levels: %lu rows, want %d\n",
        rs ? (unsigned long)rs->cRows : 0, N_SENDERS * 4);
-    free_rows(rs);
+    host_free_rows(rs);
     ok(sort(t, 3, 3, 0, three) == MAPI_E_TOO_COMPLEX, "three category levels refused\n");
     SSortOrder none[] = { { PR_MESSAGE_DELIVERY_TIME, TABLE_SORT_ASCEND } };
     sort(t, 1, 0, 0, none);
@@ -615,7 +579,7 @@ static void check_restrictions(IMAPITable *t)
         bad += !(importance_of(m) == 2 && is_read(m));
     }
     ok(rs && rs->cRows == 50 && bad == 0, "restricted rows: %d do not match\n", bad);
-    free_rows(rs);
+    host_free_rows(rs);
 
     SRestriction not_ = { .rt = RES_NOT };
     not_.res.resNot.lpRes = &kids[1];
@@ -673,19 +637,19 @@ static void check_positions(IMAPITable *t)
     hr = t->lpVtbl->QueryRows(t, 5, TBL_NOADVANCE, &rs);
     ok(hr == S_OK && rs && rs->cRows == 5 && msg_num(&rs->aRow[0]) == 200 && position(t) == 200,
        "TBL_NOADVANCE: at %ld\n", (long)position(t));
-    free_rows(rs);
+    host_free_rows(rs);
     rs = NULL;
     hr = t->lpVtbl->QueryRows(t, -5, 0, &rs);
     ok(hr == S_OK && rs && rs->cRows == 5 && msg_num(&rs->aRow[0]) == 195
        && msg_num(&rs->aRow[4]) == 199 && position(t) == 195,
        "backward: first %d, at %ld\n", rs && rs->cRows ? msg_num(&rs->aRow[0]) : -1,
        (long)position(t));
-    free_rows(rs);
+    host_free_rows(rs);
     t->lpVtbl->SeekRow(t, BOOKMARK_END, 0, NULL);
     rs = NULL;
     hr = t->lpVtbl->QueryRows(t, 5, 0, &rs);
     ok(hr == S_OK && rs && rs->cRows == 0, "QueryRows at the end: none\n");
-    free_rows(rs);
+    host_free_rows(rs);
 
     /* Bookmarks. */
     BOOKMARK bk = 0;
@@ -783,6 +747,35 @@ static void check_bad_arguments(IMAPIFolder *big, IMAPITable *t)
        "QueryInterface(IMAPIFolder)\n");
 }
 
+/* A table opened without MAPI_UNICODE: PT_UNSPECIFIED strings come 8-bit,
+ * and so does QueryColumns(TBL_ALL_COLUMNS). */
+static void check_8bit(IMAPIFolder *big)
+{
+    IMAPITable *t = NULL;
+    HRESULT hr = big->lpVtbl->GetContentsTable(big, 0, &t);
+    ok(hr == S_OK && t, "8-bit contents table: %#lx\n", (unsigned long)hr);
+    if (!t)
+        return;
+    SizedSPropTagArray(1, c) = { 1, { PROP_TAG(PT_UNSPECIFIED, PROP_ID(PR_SUBJECT_W)) } };
+    t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
+    SRowSet *rs = NULL;
+    hr = t->lpVtbl->QueryRows(t, 1, 0, &rs);
+    ok(hr == S_OK && rs && rs->cRows == 1 && rs->aRow[0].lpProps[0].ulPropTag == PR_SUBJECT_A
+       && strcmp(rs->aRow[0].lpProps[0].Value.lpszA, "Message 00000") == 0,
+       "PT_UNSPECIFIED without MAPI_UNICODE: %#lx\n", (unsigned long)hr);
+    host_free_rows(rs);
+    LPSPropTagArray all = NULL;
+    t->lpVtbl->QueryColumns(t, TBL_ALL_COLUMNS, &all);
+    int a8 = 0, w = 0;
+    for (ULONG i = 0; all && i < all->cValues; i++) {
+        a8 += all->aulPropTag[i] == PR_MESSAGE_CLASS_A;
+        w += PROP_TYPE(all->aulPropTag[i]) == PT_UNICODE;
+    }
+    ok(a8 == 1 && w == 0, "8-bit table lists 8-bit string columns\n");
+    host_FreeBuffer(all);
+    t->lpVtbl->Release(t);
+}
+
 static void check_associated(IMAPIFolder *big)
 {
     IMAPITable *t = NULL;
@@ -804,8 +797,8 @@ static void check_hierarchy(IMAPIFolder *root)
     ok(hr == S_OK && t, "GetHierarchyTable(CONVENIENT_DEPTH): %#lx\n", (unsigned long)hr);
     if (!t)
         return;
-    SizedSPropTagArray(6, c) = { 6, { PR_DISPLAY_NAME_W, PR_DEPTH, PR_ENTRYID,
-        PR_PARENT_ENTRYID, PR_OBJECT_TYPE, PR_FOLDER_TYPE } };
+    SizedSPropTagArray(7, c) = { 7, { PR_DISPLAY_NAME_W, PR_DEPTH, PR_ENTRYID,
+        PR_PARENT_ENTRYID, PR_OBJECT_TYPE, PR_FOLDER_TYPE, PR_SUBFOLDERS } };
     t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
     SRowSet *rs = NULL;
     hr = t->lpVtbl->QueryRows(t, 200, 0, &rs);
@@ -825,15 +818,18 @@ static void check_hierarchy(IMAPIFolder *root)
            && ft->Value.l == FOLDER_GENERIC, "row %lu: folder columns\n", (unsigned long)i);
         if (d && d->Value.l > 0)
             deep++;
-        if (name && e && wcscmp(name->Value.lpszW, L"Top of Information Store") == 0)
+        if (name && e && wcscmp(name->Value.lpszW, L"Top of Information Store") == 0) {
+            const SPropValue *sub = find_prop(row, PR_SUBFOLDERS);
             ipm = &e->Value.bin;
+            ok(sub && sub->Value.b, "the IPM subtree has PR_SUBFOLDERS\n");
+        }
         if (name && wcscmp(name->Value.lpszW, L"Inbox") == 0 && ipm && p && d)
             inbox_ok = d->Value.l == 1 && p->Value.bin.cb == ipm->cb
                 && memcmp(p->Value.bin.lpb, ipm->lpb, ipm->cb) == 0;
     }
     ok(deep > 0, "no folder below depth 0\n");
     ok(inbox_ok, "Inbox at depth 1 under the IPM subtree\n");
-    free_rows(rs);
+    host_free_rows(rs);
     t->lpVtbl->Release(t);
 
     t = NULL;
@@ -849,7 +845,7 @@ static void check_hierarchy(IMAPIFolder *root)
         }
         ok(rs && rs->cRows > 0 && rs->cRows < 20 && all_top,
            "direct subfolders only: %lu\n", rs ? (unsigned long)rs->cRows : 0);
-        free_rows(rs);
+        host_free_rows(rs);
         SSortOrder k[] = { { PR_DISPLAY_NAME_W, TABLE_SORT_DESCEND } };
         ok(sort(t, 1, 0, 0, k) == S_OK, "hierarchy sorted\n");
         ok(sort(t, 1, 1, 0, k) != S_OK, "hierarchy categories refused\n");
@@ -859,26 +855,17 @@ static void check_hierarchy(IMAPIFolder *root)
 
 static void part1(const char *dll_path)
 {
-    HMODULE dll = LoadLibraryA(dll_path);
-    if (!dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", dll_path, GetLastError());
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    LPMSPROVIDER prov = NULL;
-    ULONG version = 0;
-    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &prov);
-    if (hr != S_OK || !prov)
-        test_fatal("MSProviderInit: %#lx\n", (unsigned long)hr);
+    HMODULE dll = NULL;
+    LPMSPROVIDER prov = host_load_provider(dll_path, &dll);
+    HRESULT hr;
     IMapidavDebug *debug = NULL;
     prov->lpVtbl->QueryInterface(prov, &IID_IMapidavDebug, (void **)&debug);
 
-    session s;
-    if (logon(prov, &s))   /* makes the store file and its default folders */
-        logoff(&s);
+    host_session s;
+    if (host_logon(prov, &s))   /* makes the store file and its default folders */
+        host_logoff(&s);
     st_id big_id = fill_store();
-    if (big_id && logon(prov, &s)) {
+    if (big_id && host_logon(prov, &s)) {
         IMAPIFolder *root = open_folder(s.store, NULL);
         IMAPIFolder *big = root ? find_big(s.store, root) : NULL;
         IMAPITable *t = NULL;
@@ -901,13 +888,14 @@ static void part1(const char *dll_path)
         }
         if (big) {
             check_associated(big);
+            check_8bit(big);
             big->lpVtbl->Release(big);
         }
         if (root) {
             check_hierarchy(root);
             root->lpVtbl->Release(root);
         }
-        logoff(&s);
+        host_logoff(&s);
     }
     ULONG flags = 0;
     prov->lpVtbl->Shutdown(prov, &flags);
@@ -1020,8 +1008,8 @@ static void part2(void)
     ok(hr == S_OK && prov, "md_provider_create: %#lx\n", (unsigned long)hr);
     if (!prov)
         return;
-    session s;
-    if (logon(prov, &s)) {
+    host_session s;
+    if (host_logon(prov, &s)) {
         IMAPIFolder *root = open_folder(s.store, NULL);
         IMAPIFolder *big = root ? find_big(s.store, root) : NULL;
         IMAPITable *t = NULL;
@@ -1074,7 +1062,7 @@ static void part2(void)
             big->lpVtbl->Release(big);
         if (root)
             root->lpVtbl->Release(root);
-        logoff(&s);
+        host_logoff(&s);
     }
     ULONG flags = 0;
     prov->lpVtbl->Shutdown(prov, &flags);
@@ -1085,16 +1073,13 @@ static void part2(void)
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH];
-
     if (argc < 2)
         test_fatal("usage: test_provider_table PATH-TO-mapidav32.dll\n");
-    to_windows_path(path, sizeof path, argv[1]);
     host_support_setup();
     host_store_path(L"mapidav-table");
     WideCharToMultiByte(CP_UTF8, 0, store_path, -1, store_path8, sizeof store_path8, NULL, NULL);
 
-    part1(path);
+    part1(argv[1]);
     part2();
     ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
     host_remove_store();
