@@ -12,7 +12,8 @@
  *                    folder's id, little-endian), so rows of a search folder
  *                    name the message's own folder, not the table's;
  *   PR_STORE_ENTRYID, PR_STORE_RECORD_KEY  the store's (computed once);
- *   PR_FOLDER_TYPE   hierarchy rows (FOLDER_GENERIC).
+ *   PR_FOLDER_TYPE   hierarchy rows: FOLDER_SEARCH when storage has search
+ *                    criteria for the folder, else FOLDER_GENERIC.
  * PR_INSTANCE_KEY and PR_PARENT_SOURCE_KEY are added to the columns asked of
  * storage behind the caller's back when needed and never shown.
  *
@@ -232,7 +233,8 @@ static st_id row_parent(const md_table *tb, const st_row *r)
 }
 
 /* What the provider computes for column tag of row r: 1 with *v set (a
- * view into eid / tb, or a value), 0 when it computes nothing. */
+ * view into eid / tb, or a value), 0 when it computes nothing. Under the
+ * store lock. */
 static int computed(const md_table *tb, const st_row *r, ULONG tag, st_value *v,
     BYTE eid[MD_EID_SIZE])
 {
@@ -268,10 +270,12 @@ static int computed(const md_table *tb, const st_row *r, ULONG tag, st_value *v,
             return 0;
         *v = st_view_long(PR_OBJECT_TYPE, hier ? MAPI_FOLDER : MAPI_MESSAGE);
         return 1;
-    case PROP_ID(PR_FOLDER_TYPE):
+    case PROP_ID(PR_FOLDER_TYPE):   /* a search folder has criteria (a small query) */
         if (!hier || !id)
             return 0;
-        *v = st_view_long(PR_FOLDER_TYPE, FOLDER_GENERIC);
+        *v = st_view_long(PR_FOLDER_TYPE,
+            st_search_get(tb->store->st, id, NULL, NULL, NULL, NULL) == 0
+                ? FOLDER_SEARCH : FOLDER_GENERIC);
         return 1;
     default:
         return 0;

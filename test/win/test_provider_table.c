@@ -14,8 +14,10 @@
  * state carried to another table, restrictions (content, property,
  * bitmask, AND/NOT, RELOP_RE refused), SeekRow / SeekRowApprox /
  * QueryPosition, QueryRows forward, backward and TBL_NOADVANCE,
- * bookmarks, FindRow both ways, row counts, the associated contents,
- * the hierarchy table with and without CONVENIENT_DEPTH, bad arguments.
+ * bookmarks, FindRow both ways, row counts, the associated contents, a
+ * search folder's contents (rows name the message's own folder as parent;
+ * FOLDER_SEARCH in the hierarchy), the hierarchy table with and without
+ * CONVENIENT_DEPTH, 8-bit tables, bad arguments.
  *
  * Part 2, the same provider code linked into this program (provider_lib):
  * a table notification (TABLE_ROW_ADDED with the row, TABLE_ROW_DELETED)
@@ -181,13 +183,26 @@ static st_id fill_store(void)
         st_bag_free(b);
     }
     ok(code == 0, "associated: %d %s\n", code, st_error_last());
+    /* A search folder "Found" over Big: subjects with "Message 0012". */
+    st_id found = 0;
+    fb = st_bag_new();
+    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Found");
+    if (!code)
+        code = st_folder_create(s, &found, root, fb, ST_FOLDER_SEARCH);
+    st_bag_free(fb);
+    st_value pat = st_view_str(PR_SUBJECT_W, "Message 0012");
+    st_restriction *crit = st_res_content(FL_SUBSTRING, PR_SUBJECT_W, &pat);
+    if (!code)
+        code = st_search_set(s, found, crit, &big, 1, 0);
+    st_res_free(crit);
+    ok(code == 0, "search folder: %d %s\n", code, st_error_last());
     st_store_close(s);
     return code ? 0 : big;
 }
 
 /* ---- Part 1 checks */
 
-static IMAPIFolder *find_big(IMsgStore *store, IMAPIFolder *root)
+static IMAPIFolder *find_folder(IMsgStore *store, IMAPIFolder *root, const WCHAR *want)
 {
     IMAPITable *h = NULL;
     HRESULT hr = root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
@@ -195,19 +210,19 @@ static IMAPIFolder *find_big(IMsgStore *store, IMAPIFolder *root)
     if (!h)
         return NULL;
     SPropValue name = { .ulPropTag = PR_DISPLAY_NAME_W };
-    name.Value.lpszW = L"big";   /* case-insensitive, as Exchange */
+    name.Value.lpszW = (LPWSTR)want;
     SRestriction r = { .rt = RES_PROPERTY };
     r.res.resProperty.relop = RELOP_EQ;
     r.res.resProperty.ulPropTag = PR_DISPLAY_NAME_W;
     r.res.resProperty.lpProp = &name;
     hr = h->lpVtbl->FindRow(h, &r, BOOKMARK_BEGINNING, 0);
-    ok(hr == S_OK, "FindRow(Big) in the root's hierarchy: %#lx\n", (unsigned long)hr);
+    ok(hr == S_OK, "FindRow(%ls) in the root's hierarchy: %#lx\n", want, (unsigned long)hr);
     SRowSet *rs = NULL;
     IMAPIFolder *f = NULL;
     hr = h->lpVtbl->QueryRows(h, 1, 0, &rs);
     if (hr == S_OK && rs && rs->cRows == 1) {
         const SPropValue *e = find_prop(&rs->aRow[0], PR_ENTRYID);
-        ok(e && eid_kind(&e->Value.bin) == 2, "Big's row has a folder entry ID\n");
+        ok(e && eid_kind(&e->Value.bin) == 2, "%ls's row has a folder entry ID\n", want);
         if (e)
             f = open_folder(store, &e->Value.bin);
     }
@@ -815,7 +830,8 @@ static void check_hierarchy(IMAPIFolder *root)
         const SPropValue *o = find_prop(row, PR_OBJECT_TYPE);
         const SPropValue *ft = find_prop(row, PR_FOLDER_TYPE);
         ok(e && eid_kind(&e->Value.bin) == 2 && o && o->Value.l == MAPI_FOLDER && ft
-           && ft->Value.l == FOLDER_GENERIC, "row %lu: folder columns\n", (unsigned long)i);
+           && (ft->Value.l == FOLDER_GENERIC || ft->Value.l == FOLDER_SEARCH),
+           "row %lu: folder columns\n", (unsigned long)i);
         if (d && d->Value.l > 0)
             deep++;
         if (name && e && wcscmp(name->Value.lpszW, L"Top of Information Store") == 0) {
@@ -853,6 +869,68 @@ static void check_hierarchy(IMAPIFolder *root)
     }
 }
 
+/* The search folder's contents: its results, each row naming the
+ * message's own folder (Big) as parent; FOLDER_SEARCH in the hierarchy. */
+static void check_search(IMsgStore *store, IMAPIFolder *root, IMAPIFolder *big)
+{
+    IMAPIFolder *found = find_folder(store, root, L"Found");
+    IMAPITable *t = NULL;
+    if (found)
+        found->lpVtbl->GetContentsTable(found, MAPI_UNICODE, &t);
+    ok(t != NULL, "search folder contents table\n");
+    if (t) {
+        ULONG want = 0, n = 0;
+        for (int i = 0; i < N_MSGS; i++) {
+            char subj[32];
+            snprintf(subj, sizeof subj, "Message %05d", i);
+            want += strstr(subj, "Message 0012") != NULL;
+        }
+        t->lpVtbl->GetRowCount(t, 0, &n);
+        ok(n == want, "search results: %lu, want %lu\n", (unsigned long)n, (unsigned long)want);
+        SizedSPropTagArray(3, c) = { 3, { PR_SUBJECT_W, PR_PARENT_ENTRYID, PR_ENTRYID } };
+        t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
+        LPSPropValue feid = get_prop((IMAPIProp *)big, PR_ENTRYID);
+        SRowSet *rs = NULL;
+        t->lpVtbl->QueryRows(t, 50, 0, &rs);
+        int bad = 0;
+        for (ULONG i = 0; rs && i < rs->cRows; i++) {
+            const SPropValue *p = find_prop(&rs->aRow[i], PR_PARENT_ENTRYID);
+            bad += !p || !feid || p->Value.bin.cb != feid->Value.bin.cb
+                || memcmp(p->Value.bin.lpb, feid->Value.bin.lpb, p->Value.bin.cb) != 0;
+        }
+        ok(rs && rs->cRows == want && bad == 0,
+           "search rows: %d of %lu do not name Big as their parent\n", bad,
+           rs ? (unsigned long)rs->cRows : 0);
+        host_free_rows(rs);
+        host_FreeBuffer(feid);
+        t->lpVtbl->Release(t);
+    }
+    if (found)
+        found->lpVtbl->Release(found);
+
+    IMAPITable *h = NULL;
+    root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
+    if (h) {
+        SizedSPropTagArray(2, c) = { 2, { PR_DISPLAY_NAME_W, PR_FOLDER_TYPE } };
+        h->lpVtbl->SetColumns(h, (LPSPropTagArray)&c, 0);
+        SRowSet *rs = NULL;
+        h->lpVtbl->QueryRows(h, 100, 0, &rs);
+        int search = -1, generic = -1;
+        for (ULONG i = 0; rs && i < rs->cRows; i++) {
+            const SPropValue *nm = find_prop(&rs->aRow[i], PR_DISPLAY_NAME_W);
+            const SPropValue *ft = find_prop(&rs->aRow[i], PR_FOLDER_TYPE);
+            if (nm && ft && wcscmp(nm->Value.lpszW, L"Found") == 0)
+                search = ft->Value.l;
+            if (nm && ft && wcscmp(nm->Value.lpszW, L"Big") == 0)
+                generic = ft->Value.l;
+        }
+        ok(search == FOLDER_SEARCH && generic == FOLDER_GENERIC,
+           "PR_FOLDER_TYPE: Found %d, Big %d\n", search, generic);
+        host_free_rows(rs);
+        h->lpVtbl->Release(h);
+    }
+}
+
 static void part1(const char *dll_path)
 {
     HMODULE dll = NULL;
@@ -867,7 +945,7 @@ static void part1(const char *dll_path)
     st_id big_id = fill_store();
     if (big_id && host_logon(prov, &s)) {
         IMAPIFolder *root = open_folder(s.store, NULL);
-        IMAPIFolder *big = root ? find_big(s.store, root) : NULL;
+        IMAPIFolder *big = root ? find_folder(s.store, root, L"big") : NULL;
         IMAPITable *t = NULL;
         if (big) {
             hr = big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t);
@@ -886,6 +964,8 @@ static void part1(const char *dll_path)
             check_bad_arguments(big, t);
             ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
         }
+        if (big && root)
+            check_search(s.store, root, big);
         if (big) {
             check_associated(big);
             check_8bit(big);
@@ -1011,7 +1091,7 @@ static void part2(void)
     host_session s;
     if (host_logon(prov, &s)) {
         IMAPIFolder *root = open_folder(s.store, NULL);
-        IMAPIFolder *big = root ? find_big(s.store, root) : NULL;
+        IMAPIFolder *big = root ? find_folder(s.store, root, L"big") : NULL;
         IMAPITable *t = NULL;
         if (big)
             big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t);
