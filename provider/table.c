@@ -40,9 +40,9 @@
  * Lock order, when two are held: md_store.lock, then sink_lock. The bus
  * mutex is only ever taken inside storage calls, i.e. after the store lock.
  *
- * ExpandRow makes the rows visible and says how many (*lpulMoreRows); it
- * returns none of them itself (MAPI allows fewer than ulRowCount): the
- * caller reads them with QueryRows.
+ * ExpandRow returns the first ulRowCount rows that appeared, found by a
+ * walk of the visible rows from the beginning (storage has no seek to an
+ * instance key), so it costs in proportion to the header's position.
  * Never: call storage without the store lock, call a sink with a lock held,
  * let a bookmark MAPI gives reach storage unchecked, or Release a table
  * while holding the store lock (Release joins the delivery thread, which
@@ -980,29 +980,94 @@ static int header_key(ULONG cb, const BYTE *key)
     return key && cb == 8;
 }
 
+/* Whether row r is the one with instance key key. */
+static int row_has_key(const md_table *tb, const st_row *r, const BYTE key[8])
+{
+    const st_value *v = tb->ik_col < r->n ? &r->vals[tb->ik_col] : NULL;
+    return v && PROP_TYPE(v->tag) == PT_BINARY && v->v.bin.len == 8
+        && memcmp(v->v.bin.data, key, 8) == 0;
+}
+
+/* Up to want rows right after the (visible) row with instance key key, the
+ * cursor left where it was. Storage has no seek to a key: the visible rows
+ * are walked from the beginning, in batches, like its own categorized
+ * backward reads. Under the lock. ST_ENOTFOUND when the key is not shown. */
+#define WALK_BATCH 256
+static int rows_after_key(md_table *tb, const BYTE key[8], size_t want, st_row **out,
+    size_t *n_out)
+{
+    st_bookmark saved = 0;
+    st_row *got = NULL, *batch = NULL;
+    size_t n_got = 0, n_batch = 0;
+    int found = 0;
+
+    *out = NULL;
+    *n_out = 0;
+    int code = st_table_bookmark_create(tb->t, &saved);
+    if (code)
+        return code;
+    if (want && !(got = calloc(want, sizeof *got)))
+        code = ST_ERROR;
+    if (!code)
+        code = st_table_seek(tb->t, BOOKMARK_BEGINNING, 0, NULL);
+    while (!code && n_got < want) {
+        code = st_table_query_rows(tb->t, &batch, &n_batch, found ? (long)(want - n_got)
+            : WALK_BATCH, 0);
+        if (code || n_batch == 0)
+            break;
+        for (size_t i = 0; i < n_batch; i++) {
+            if (found && n_got < want) {
+                got[n_got++] = batch[i];   /* moved: the batch's slot is emptied */
+                memset(&batch[i], 0, sizeof batch[i]);
+            } else if (!found && row_has_key(tb, &batch[i], key)) {
+                found = 1;
+            }
+        }
+        st_rows_free(batch, n_batch);
+        batch = NULL;
+    }
+    int back = st_table_seek(tb->t, saved, 0, NULL);
+    st_table_bookmark_free(tb->t, saved);
+    if (!code && !found)
+        code = ST_ENOTFOUND;
+    if (!code)
+        code = back;
+    if (code) {
+        st_rows_free(got, n_got);
+        return code;
+    }
+    *out = got;
+    *n_out = n_got;
+    return 0;
+}
+
 static HRESULT STDMETHODCALLTYPE table_ExpandRow(IMAPITable *iface, ULONG cb, LPBYTE key,
     ULONG max_rows, ULONG flags, LPSRowSet *rows, ULONG *more)
 {
     md_table *tb = impl(iface);
+    st_row *got = NULL;
+    size_t n_got = 0;
     uint32_t n = 0;
 
-    (void)max_rows;
     if (rows)
         *rows = NULL;
     if (more)
         *more = 0;
-    if (!header_key(cb, key))
+    if (!header_key(cb, key) || (max_rows && !rows))
         return MAPI_E_INVALID_PARAMETER;
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
     lock(tb);
     int code = st_table_expand(tb->t, key, &n);
+    if (!code && rows && max_rows && n)
+        code = rows_after_key(tb, key, max_rows < n ? max_rows : n, &got, &n_got);
     HRESULT hr = code ? hr_from_st(code) : S_OK;
     if (hr == S_OK && rows)
-        hr = rows_to_mapi(tb, NULL, 0, rows);   /* see the top comment */
+        hr = rows_to_mapi(tb, got, n_got, rows);
     unlock(tb);
+    st_rows_free(got, n_got);
     if (hr == S_OK && more)
-        *more = n;
+        *more = n - (ULONG)n_got;
     return hr;
 }
 

@@ -454,13 +454,26 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
        (unsigned long)want_alice);
     host_free_rows(rs);
 
-    /* Expand Alice: her messages appear under her header. */
+    /* Expand Alice: her messages appear under her header; ExpandRow gives
+     * the first 10 and leaves the cursor on its row (the 4th header). */
     ULONG more = 0;
     rs = NULL;
+    t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 3, NULL);
     hr = t->lpVtbl->ExpandRow(t, 8, key, 10, 0, &rs, &more);
-    ok(hr == S_OK && rs && more == want_alice, "ExpandRow: %#lx, %lu more\n", (unsigned long)hr,
-       (unsigned long)more);
+    ok(hr == S_OK && rs && rs->cRows == 10 && more == want_alice - 10,
+       "ExpandRow: %#lx, %lu rows, %lu more\n", (unsigned long)hr,
+       rs ? (unsigned long)rs->cRows : 0, (unsigned long)more);
+    int not_alice = 0;
+    for (ULONG i = 0; rs && i < rs->cRows; i++) {
+        const SPropValue *nm = find_prop(&rs->aRow[i], PR_SENDER_NAME_W);
+        const SPropValue *rt = find_prop(&rs->aRow[i], PR_ROW_TYPE);
+        not_alice += !nm || wcscmp(nm->Value.lpszW, L"Alice") || !rt
+            || rt->Value.l != TBL_LEAF_ROW;
+    }
+    ok(not_alice == 0, "ExpandRow gave %d rows that are not Alice's leaves\n", not_alice);
     host_free_rows(rs);
+    ok(position(t) == 3 + (LONG)want_alice, "cursor after ExpandRow: %ld, want %ld\n",
+       (long)position(t), 3 + (long)want_alice);
     t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 0, NULL);
     rs = NULL;
     t->lpVtbl->QueryRows(t, 3, 0, &rs);
