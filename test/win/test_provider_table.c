@@ -1010,6 +1010,8 @@ typedef struct test_sink {
     ULONG events[16];           /* ulTableEvent of each notification */
     int subject_ok[16];         /* the row of an ADDED carries "From sync" */
     int n;
+    IMAPITable *release_me;     /* released (its last reference) in OnNotify */
+    ULONG released_to;          /* what that Release returned */
 } test_sink;
 
 static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
@@ -1045,7 +1047,11 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPN
         s->subject_ok[s->n] = good;
         s->events[s->n++] = tn->ulTableEvent;
     }
+    IMAPITable *t = s->release_me;
+    s->release_me = NULL;
     LeaveCriticalSection(&s->lock);
+    if (t)   /* the table's last reference, from its own delivery thread */
+        s->released_to = t->lpVtbl->Release(t);
     SetEvent(s->got);
     return 0;
 }
@@ -1055,7 +1061,6 @@ static const IMAPIAdviseSinkVtbl sink_vtbl = {
 
 typedef struct writer_args {
     st_id fid;
-    int delete_too;
     st_id made;
 } writer_args;
 
@@ -1148,6 +1153,36 @@ static void part2(void)
             t->lpVtbl->Advise(t, fnevTableModified, &sink.iface, &conn);
             ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
             ok(sink.refs == 1, "sink not released with the table: %ld\n", (long)sink.refs);
+
+            /* A sink that releases the table's last reference from OnNotify:
+             * the delivery thread frees the table once OnNotify returns. */
+            IMAPITable *t3 = NULL;
+            big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t3);
+            test_sink sink2 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+            sink2.got = CreateEventW(NULL, FALSE, FALSE, NULL);
+            InitializeCriticalSection(&sink2.lock);
+            if (t3) {
+                LONG live = md_live_objects();
+                t3->lpVtbl->Advise(t3, fnevTableModified, &sink2.iface, &conn);
+                sink2.release_me = t3;
+                w.made = 0;
+                th = CreateThread(NULL, 0, writer, &w, 0, NULL);
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+                ok(wait_events(&sink2, 1), "no notification for the self-releasing sink\n");
+                for (int i = 0; i < 50 && md_live_objects() != live - 1; i++)
+                    Sleep(20);
+                ok(sink2.released_to == 0 && md_live_objects() == live - 1,
+                   "table released from OnNotify: Release gave %lu, live %ld -> %ld\n",
+                   (unsigned long)sink2.released_to, (long)live, (long)md_live_objects());
+                ok(sink2.refs == 1, "self-releasing sink still referenced: %ld\n",
+                   (long)sink2.refs);
+                th = CreateThread(NULL, 0, writer, &w, 0, NULL);   /* deletes it again */
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+            }
+            CloseHandle(sink2.got);
+            DeleteCriticalSection(&sink2.lock);
         }
         CloseHandle(sink.got);
         DeleteCriticalSection(&sink.lock);
