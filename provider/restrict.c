@@ -36,6 +36,10 @@ static int value_in(from_ctx *c, st_value *out, const SPropValue *p)
         c->hr = MAPI_E_INVALID_PARAMETER;
         return -1;
     }
+    if (PROP_TYPE(p->ulPropTag) == PT_SRESTRICT || PROP_TYPE(p->ulPropTag) == PT_ACTIONS) {
+        c->hr = MAPI_E_TOO_COMPLEX;   /* would nest a tree through a value */
+        return -1;
+    }
     HRESULT hr = md_value_from_mapi(out, p);
     if (hr != S_OK) {
         c->hr = hr == MAPI_E_INVALID_TYPE ? MAPI_E_INVALID_PARAMETER : hr;
@@ -196,7 +200,7 @@ static st_restriction *from_node(from_ctx *c, const SRestriction *in, unsigned d
     return r;
 }
 
-HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
+static HRESULT res_from_mapi(st_restriction **out, const SRestriction *in, int check)
 {
     from_ctx c = { 0, S_OK };
 
@@ -208,12 +212,22 @@ HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
     st_restriction *r = from_node(&c, in, 0);
     if (!r)
         return c.hr != S_OK ? c.hr : MAPI_E_NOT_ENOUGH_MEMORY;
-    if (st_res_check(r)) {
+    if (check && st_res_check(r)) {
         st_res_free(r);
         return MAPI_E_TOO_COMPLEX;
     }
     *out = r;
     return S_OK;
+}
+
+HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
+{
+    return res_from_mapi(out, in, 1);
+}
+
+HRESULT md_res_from_mapi_data(st_restriction **out, const SRestriction *in)
+{
+    return res_from_mapi(out, in, 0);
 }
 
 /* ---- Towards MAPI */
