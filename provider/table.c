@@ -593,8 +593,7 @@ static ULONG STDMETHODCALLTYPE table_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE table_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,

@@ -624,6 +624,12 @@ static void check_restrictions(IMAPITable *t)
     SRestriction bad_r = prop_res(RELOP_RE, &re);
     hr = t->lpVtbl->Restrict(t, &bad_r, 0);
     ok(hr == MAPI_E_TOO_COMPLEX, "RELOP_RE: %#lx\n", (unsigned long)hr);
+    LPMAPIERROR err = NULL;
+    hr = t->lpVtbl->GetLastError(t, MAPI_E_TOO_COMPLEX, MAPI_UNICODE, &err);
+    ok(hr == S_OK && err && err->lpszError && wcsstr((WCHAR *)err->lpszError, L"restriction"),
+       "GetLastError after a refused restriction: %ls\n",
+       err && err->lpszError ? (WCHAR *)err->lpszError : L"(none)");
+    host_FreeBuffer(err);
     SRestriction unknown = { .rt = 0x66 };
     hr = t->lpVtbl->Restrict(t, &unknown, 0);
     ok(hr == MAPI_E_INVALID_PARAMETER, "unknown restriction type: %#lx\n", (unsigned long)hr);
