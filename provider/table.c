@@ -456,16 +456,15 @@ static void deliver(md_table *tb)
 
     lock(tb);
     int code = st_table_notifications(tb->t, &ns, &n);
-    if (!code && n) {
-        if (notifs_to_mapi(tb, ns, n, &arr) != S_OK) {
-            /* Out of memory: tell the sinks to reload instead. */
-            static const st_table_notif reload = { .type = TABLE_RELOAD };
-            st_table_notifs_free(ns, n);
-            ns = NULL;
-            n = 1;
-            if (notifs_to_mapi(tb, &reload, 1, &arr) != S_OK)
-                n = 0;
-        }
+    if (code || (n && notifs_to_mapi(tb, ns, n, &arr) != S_OK)) {
+        /* Storage failed or memory ran out: what changed is unknown, so
+         * tell the sinks to reload. */
+        static const st_table_notif reload = { .type = TABLE_RELOAD };
+        st_table_notifs_free(ns, n);
+        ns = NULL;
+        n = 1;
+        if (notifs_to_mapi(tb, &reload, 1, &arr) != S_OK)
+            n = 0;
     }
     unlock(tb);
     st_table_notifs_free(ns, ns ? n : 0);
