@@ -37,8 +37,10 @@
  *   `stop`, wakes the thread and joins it holding no lock, then closes the
  *   storage table under the store lock. The object count drops when the
  *   memory is freed.
- * Lock order, when two are held: md_store.lock, then sink_lock. The bus
- * mutex is only ever taken inside storage calls, i.e. after the store lock.
+ * Lock order, when two are held: md_store.lock, then sink_lock, then (inside
+ * storage calls) the bus mutex. A thread with its own st_store handle takes
+ * the bus mutex without ours, and under it our listener takes nothing: no
+ * cycle.
  *
  * ExpandRow returns the first ulRowCount rows that appeared, found by a
  * walk of the visible rows from the beginning (storage has no seek to an
