@@ -26,27 +26,7 @@
 #include "provider/object.h"
 #include "storage/props_tags.h"
 
-#if __has_include("provider/restrict.h")
 #include "provider/restrict.h"
-#else
-/* Until helper htab's restrict.h is merged: restrictions and sorts refused. */
-static HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
-{
-    *out = NULL;
-    return in ? MAPI_E_NO_SUPPORT : S_OK;
-}
-static HRESULT md_sort_from_mapi(st_sortset **out, const SSortOrderSet *in)
-{
-    *out = NULL;
-    return in ? MAPI_E_NO_SUPPORT : S_OK;
-}
-static HRESULT md_sort_to_mapi(LPSSortOrderSet *out, const st_sortset *in, const md_alloc *a)
-{
-    (void)in; (void)a;
-    *out = NULL;
-    return MAPI_E_NO_SUPPORT;
-}
-#endif
 
 #define MT_BOOKMARK_BASE 2   /* BOOKMARK b (>= 3) is mark b - 2; mark 0 is the cursor */
 #define MT_MAX_MARKS 65536u  /* bookmarks of one view */
