@@ -17,8 +17,10 @@
  * the mail the sync stores. A body bigger than BODY_SYNC_MAX is not kept in
  * step (the others are removed instead, so none is stale).
  *
- * Not done (MAPI_E_NO_SUPPORT): GetRecipientTable and GetAttachmentTable
- * (waiting for provider/memtable.h); the spooler side of SubmitMessage
+ * GetRecipientTable and GetAttachmentTable give a snapshot (memtable.h) of
+ * the rows at the call, pending changes included; they do not follow later
+ * changes of the object.
+ * Not done (MAPI_E_NO_SUPPORT): the spooler side of SubmitMessage
  * (IMAPISupport::PrepareSubmit, the outgoing queue: helper hmem); read
  * receipts of SetReadFlag; CopyTo of recipients and attachments.
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
@@ -32,6 +34,7 @@
 #include "convert/body.h"
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
+#include "provider/memtable.h"
 #include "provider/message.h"
 #include "provider/names.h"
 #include "provider/object.h"
@@ -692,16 +695,86 @@ static HRESULT STDMETHODCALLTYPE msg_GetIDsFromNames(IMessage *iface, ULONG n,
     return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
 }
 
+/* A snapshot table (memtable.h) of the recipients (nums NULL) or of the
+ * attachments numbered nums (freed here), in cols with strings 8-bit
+ * unless MAPI_UNICODE. */
+static HRESULT rcp_load(md_message *m);
+static HRESULT sub_table(md_message *m, LPMAPITABLE *out, ULONG flags, const uint32_t *cols,
+    size_t ncols, uint32_t key, uint32_t *nums, size_t n)
+{
+    uint32_t c[16];
+    md_memtable *t = NULL;
+    for (size_t i = 0; i < ncols; i++)
+        c[i] = PROP_TYPE(cols[i]) == PT_UNICODE && !(flags & MAPI_UNICODE)
+            ? CHANGE_PROP_TYPE(cols[i], PT_STRING8) : cols[i];
+    HRESULT hr = md_memtable_new(&t, &m->store->alloc, c, ncols, key);
+    if (hr == S_OK && !nums) {
+        EnterCriticalSection(&m->store->lock);
+        for (size_t i = 0; hr == S_OK && i < m->n_rcp; i++)
+            hr = md_memtable_set_row(t, m->rcp[i]);
+        LeaveCriticalSection(&m->store->lock);
+    }
+    for (size_t i = 0; hr == S_OK && i < n; i++) {
+        st_bag *b = NULL;
+        int exists = 0;
+        hr = md_message_attach_base(m, nums[i], &b, &exists);
+        if (hr == MAPI_E_NOT_FOUND) {
+            hr = S_OK;   /* deleted, not saved yet */
+            continue;
+        }
+        if (hr == S_OK && !b && !(b = st_bag_new()))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        for (size_t k = st_bag_count(b); hr == S_OK && k-- > 0;)
+            if (PROP_TYPE(st_bag_at(b, k)->tag) == PT_ERROR)
+                st_bag_delete(b, st_bag_at(b, k)->tag);   /* big data: not a column */
+        if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)nums[i]))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        if (hr == S_OK)
+            hr = md_memtable_set_row(t, b);
+        st_bag_free(b);
+    }
+    free(nums);
+    if (hr == S_OK)
+        hr = md_memtable_view(t, out);
+    md_memtable_free(t);
+    return hr;
+}
+
 /* ---- IMessage: attachments */
 
 static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
+    static const uint32_t cols[] = { PR_ATTACH_NUM, PR_INSTANCE_KEY, PR_RECORD_KEY,
+        PR_RENDERING_POSITION, PR_ATTACH_METHOD, PR_ATTACH_SIZE, PR_DISPLAY_NAME_W,
+        PR_ATTACH_FILENAME_W, PR_ATTACH_LONG_FILENAME_W, PR_ATTACH_EXTENSION_W,
+        PR_ATTACH_MIME_TAG_W, PR_ATTACH_CONTENT_ID_W, PR_ATTACH_FLAGS, PR_ATTACHMENT_HIDDEN };
+    md_message *m = impl(iface);
     if (!table)
         return MAPI_E_INVALID_PARAMETER;
     *table = NULL;
-    return MAPI_E_NO_SUPPORT;   /* waits for provider/memtable.h */
+    if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    uint32_t *nums = NULL;
+    size_t n = 0;
+    HRESULT hr = S_OK;
+    EnterCriticalSection(&m->store->lock);
+    if (m->mid) {
+        int code = st_attach_list(m->store->st, &nums, &n, m->mid);
+        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+    }
+    uint32_t *all = hr == S_OK ? realloc(nums, (n + m->n_att + 1) * sizeof *all) : NULL;
+    if (all) {
+        nums = all;
+        for (size_t i = 0; i < m->n_att; i++)
+            if (m->att[i].is_new && !m->att[i].deleted)
+                nums[n++] = m->att[i].num;
+    } else if (hr == S_OK) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols,
+        PR_ATTACH_NUM, nums, n) : (free(nums), hr);
 }
 
 static md_att_change *att_find(md_message *m, uint32_t num)
@@ -900,11 +973,20 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
 static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
+    static const uint32_t cols[] = { PR_ROWID, PR_INSTANCE_KEY, PR_DISPLAY_NAME_W,
+        PR_EMAIL_ADDRESS_W, PR_ADDRTYPE_W, PR_RECIPIENT_TYPE, PR_ENTRYID, PR_SEARCH_KEY,
+        PR_RECIPIENT_FLAGS, PR_SMTP_ADDRESS_W };
+    md_message *m = impl(iface);
     if (!table)
         return MAPI_E_INVALID_PARAMETER;
     *table = NULL;
-    return MAPI_E_NO_SUPPORT;   /* waits for provider/memtable.h */
+    if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    EnterCriticalSection(&m->store->lock);
+    HRESULT hr = rcp_load(m);
+    LeaveCriticalSection(&m->store->lock);
+    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, PR_ROWID,
+        NULL, 0) : hr;
 }
 
 static HRESULT rcp_load(md_message *m)

@@ -361,6 +361,45 @@ static void check_create_and_save(void)
     }
 }
 
+/* The recipient (recipients 1) or attachment table of m: n rows, one of
+ * them with name (PR_DISPLAY_NAME_W / PR_ATTACH_LONG_FILENAME_W) when
+ * name is given. */
+static void check_table(IMessage *m, int recipients, ULONG n, const WCHAR *name)
+{
+    LPMAPITABLE t = NULL;
+    HRESULT hr = recipients ? m->lpVtbl->GetRecipientTable(m, MAPI_UNICODE, &t)
+                            : m->lpVtbl->GetAttachmentTable(m, MAPI_UNICODE, &t);
+    ok(hr == S_OK && t, "%s table: %#lx\n", recipients ? "recipient" : "attachment", hrx(hr));
+    if (!t)
+        return;
+    ULONG count = 99;
+    hr = t->lpVtbl->GetRowCount(t, 0, &count);
+    ok(hr == S_OK && count == n, "%s table: %lu rows, expected %lu\n",
+       recipients ? "recipient" : "attachment", (unsigned long)count, (unsigned long)n);
+    ULONG key = recipients ? PR_ROWID : PR_ATTACH_NUM;
+    ULONG col = recipients ? PR_DISPLAY_NAME_W : PR_ATTACH_LONG_FILENAME_W;
+    SizedSPropTagArray(2, cols) = { 2, { key, col } };
+    ok(t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0) == S_OK, "SetColumns\n");
+    LPSRowSet rows = NULL;
+    hr = t->lpVtbl->QueryRows(t, 50, 0, &rows);
+    int found = !name;
+    for (ULONG i = 0; rows && i < rows->cRows; i++) {
+        SPropValue *v = rows->aRow[i].lpProps;
+        ok(rows->aRow[i].cValues == 2 && v[0].ulPropTag == key, "row %lu columns\n",
+           (unsigned long)i);
+        if (name && v[1].ulPropTag == col && wcscmp(v[1].Value.lpszW, name) == 0)
+            found = 1;
+    }
+    ok(hr == S_OK && rows && rows->cRows == n && found, "QueryRows: %#lx, %s found %d\n",
+       hrx(hr), recipients ? "recipient" : "attachment", found);
+    if (rows) {
+        for (ULONG i = 0; i < rows->cRows; i++)
+            host_FreeBuffer(rows->aRow[i].lpProps);
+        host_FreeBuffer(rows);
+    }
+    t->lpVtbl->Release(t);
+}
+
 /* ---- recipients */
 
 static void check_recipients(void)
@@ -417,12 +456,13 @@ static void check_recipients(void)
     hr = m->lpVtbl->SaveChanges(m, 0);
     ok(hr == S_OK, "SaveChanges after removing: %#lx\n", hrx(hr));
 
+    check_table(m, 1, 1, L"Robert");
     LPMAPITABLE table = (LPMAPITABLE)(ULONG_PTR)1;
-    hr = m->lpVtbl->GetRecipientTable(m, MAPI_UNICODE, &table);
-    ok((hr == S_OK && table) || (hr == MAPI_E_NO_SUPPORT && table == NULL),
-       "GetRecipientTable: %#lx\n", hrx(hr));
-    if (hr == S_OK)
-        table->lpVtbl->Release(table);
+    hr = m->lpVtbl->GetRecipientTable(m, 0x1000, &table);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS && table == NULL, "GetRecipientTable(bad flag): %#lx\n",
+       hrx(hr));
+    hr = m->lpVtbl->GetRecipientTable(m, 0, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "GetRecipientTable(NULL): %#lx\n", hrx(hr));
     m->lpVtbl->Release(m);
 }
 
@@ -539,8 +579,10 @@ static void check_attachments(void)
         ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the embedded attachment\n");
         a->lpVtbl->Release(a);
     }
+    check_table(m, 0, 2, L"data.bin");
     hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
     ok(hr == S_OK, "SaveChanges with attachments: %#lx\n", hrx(hr));
+    check_table(m, 0, 2, L"data.bin");
     LONG mf = get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0);
     ok(get_long((IMAPIProp *)m, PR_HASATTACH, 0) && (mf & MSGFLAG_HASATTACH),
        "PR_HASATTACH / MSGFLAG_HASATTACH after saving: %#lx\n", (unsigned long)mf);
@@ -635,12 +677,7 @@ static void check_attachments(void)
     ok(hr == S_OK, "DeleteAttach(embedded): %#lx\n", hrx(hr));
     ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges after DeleteAttach\n");
     ok(get_long((IMAPIProp *)m, PR_HASATTACH, 1) == 0, "PR_HASATTACH after deleting both\n");
-    LPMAPITABLE table = (LPMAPITABLE)(ULONG_PTR)1;
-    hr = m->lpVtbl->GetAttachmentTable(m, 0, &table);
-    ok((hr == S_OK && table) || (hr == MAPI_E_NO_SUPPORT && table == NULL),
-       "GetAttachmentTable: %#lx\n", hrx(hr));
-    if (hr == S_OK)
-        table->lpVtbl->Release(table);
+    check_table(m, 0, 0, NULL);
     m->lpVtbl->Release(m);
     host_FreeBuffer(eid);
 }
