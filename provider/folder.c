@@ -183,24 +183,9 @@ static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG tag,
     LPCIID iid, ULONG options, ULONG flags, LPUNKNOWN *out)
 {
-    md_folder *f = impl(iface);
-    int writable = 0, create = 0;
-
-    if (!out)
-        return MAPI_E_INVALID_PARAMETER;
-    *out = NULL;
-    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
-    if (hr != S_OK)
-        return hr;
-    if (writable)
-        return MAPI_E_NO_SUPPORT;   /* folder values are written with SetProps */
-    st_bag *cur = folder_props(f, &hr);
-    if (!cur)
-        return hr;
-    hr = md_stream_open_prop((IStream **)out, f->store, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0,
-        NULL);
-    st_bag_free(cur);
-    return hr;
+    /* folder values are written with SetProps */
+    return md_stream_open_readonly(out, impl(iface)->store, folder_props, impl(iface), tag, iid,
+        options, flags, MAPI_E_NO_SUPPORT);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SetProps(IMAPIFolder *iface, ULONG n,

@@ -894,6 +894,23 @@ md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
     return sp;
 }
 
+/* S_OK when attachment num exists (saved or pending), *is_new when it is
+ * not in storage yet; MAPI_E_NOT_FOUND when it does not (or is deleted). */
+static HRESULT attach_state(md_message *m, uint32_t num, int *is_new)
+{
+    st_bag *b = NULL;
+    int exists = 0;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    st_bag_free(b);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    *is_new = c && c->is_new;
+    LeaveCriticalSection(&m->store->lock);
+    return S_OK;
+}
+
 static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCIID iid,
     ULONG flags, LPATTACH *out)
 {
@@ -906,16 +923,10 @@ static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCI
     if (iid && !IsEqualIID(iid, &IID_IAttachment) && !IsEqualIID(iid, &IID_IMAPIProp)
         && !IsEqualIID(iid, &IID_IUnknown))
         return MAPI_E_INTERFACE_NOT_SUPPORTED;
-    st_bag *b = NULL;
-    int exists = 0;
-    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
-    st_bag_free(b);
+    int is_new = 0;
+    HRESULT hr = attach_state(m, num, &is_new);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *c = att_find(m, num);
-    int is_new = c && c->is_new;
-    LeaveCriticalSection(&m->store->lock);
     int modify = m->modify && (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS));
     if ((flags & MAPI_MODIFY) && !m->modify)
         return MAPI_E_NO_ACCESS;
@@ -955,16 +966,11 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
         return MAPI_E_UNKNOWN_FLAGS;
     if (!m->modify)
         return MAPI_E_NO_ACCESS;
-    st_bag *b = NULL;
-    int exists = 0;
-    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
-    st_bag_free(b);
+    int is_new = 0;
+    HRESULT hr = attach_state(m, num, &is_new);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *p = att_find(m, num);
-    md_att_change c = { .num = num, .deleted = 1, .is_new = p && p->is_new };
-    LeaveCriticalSection(&m->store->lock);
+    md_att_change c = { .num = num, .deleted = 1, .is_new = is_new };
     return md_message_attach_put(m, &c);
 }
 

@@ -197,23 +197,9 @@ static HRESULT STDMETHODCALLTYPE store_GetPropList(IMsgStore *iface, ULONG flags
 static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
-    md_store *s = impl(iface);
-    int writable = 0, create = 0;
-
-    if (!out)
-        return MAPI_E_INVALID_PARAMETER;
-    *out = NULL;
-    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
-    if (hr != S_OK)
-        return hr;
-    if (writable)
-        return MAPI_E_NO_ACCESS;   /* every store value is computed */
-    st_bag *cur = store_props(s, &hr);
-    if (!cur)
-        return hr;
-    hr = md_stream_open_prop((IStream **)out, s, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0, NULL);
-    st_bag_free(cur);
-    return hr;
+    /* every store value is computed */
+    return md_stream_open_readonly(out, impl(iface), store_props, impl(iface), tag, iid, options,
+        flags, MAPI_E_NO_ACCESS);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetProps(IMsgStore *iface, ULONG n, LPSPropValue props,

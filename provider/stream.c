@@ -701,3 +701,24 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
         impl(*out)->dirty = 0;   /* unchanged until written */
     return hr;
 }
+
+HRESULT md_stream_open_readonly(LPUNKNOWN *out, md_store *s, md_bag_fn build, void *obj,
+    ULONG tag, LPCIID iid, ULONG options, ULONG flags, HRESULT if_writable)
+{
+    int writable = 0, create = 0;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
+    if (hr != S_OK)
+        return hr;
+    if (writable)
+        return if_writable;
+    st_bag *cur = build(obj, &hr);
+    if (!cur)
+        return hr;
+    hr = md_stream_open_prop((IStream **)out, s, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0, NULL);
+    st_bag_free(cur);
+    return hr;
+}

@@ -26,6 +26,7 @@
 
 #include <objidl.h>
 
+#include "provider/mapiprop.h"
 #include "provider/store.h"
 
 /* A spooled property value: reference counted, shared by the stream that
@@ -92,5 +93,11 @@ HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
 HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
     const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
     const md_stream_owner *owner);
+
+/* IMAPIProp::OpenProperty of an object whose values are written with
+ * SetProps only (a folder, the store): a read-only IStream over the value
+ * build gives; a writable open answers if_writable. */
+HRESULT md_stream_open_readonly(LPUNKNOWN *out, md_store *s, md_bag_fn build, void *obj,
+    ULONG tag, LPCIID iid, ULONG options, ULONG flags, HRESULT if_writable);
 
 #endif

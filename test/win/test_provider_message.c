@@ -42,7 +42,6 @@
 
 #include "testutil.h"
 #include "host_alloc.h"
-#include "dll_path.h"
 #include "host_support.h"
 #include "test/davsync/rss_util.h"
 #include "provider/object.h"
@@ -1017,33 +1016,19 @@ static void open_inbox(void)
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH];
-
     if (argc < 2)
         test_fatal("usage: test_provider_message PATH-TO-mapidav32.dll\n");
-    to_windows_path(path, sizeof path, argv[1]);
     host_support_setup();
     host_store_path(L"mapidav-message");
-
-    HMODULE dll = LoadLibraryA(path);
-    if (!dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    LPMSPROVIDER provider = NULL;
-    ULONG version = 0;
-    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &provider);
-    if (hr != S_OK || !provider)
-        test_fatal("MSProviderInit: %#lx\n", hrx(hr));
+    HMODULE dll = NULL;
+    LPMSPROVIDER provider = host_load_provider(argv[1], &dll);
     IMapidavDebug *debug = NULL;
     provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
 
     ULONG cb_spool = 0;
     LPBYTE spool = NULL;
     LPMSLOGON logon = NULL;
-    hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
+    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
         MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &logon, &store);
     if (hr != S_OK || !store)
         test_fatal("Logon: %#lx\n", hrx(hr));
