@@ -190,6 +190,9 @@ static const md_prop_ops attach_ops = {
     attach_props, attach_write, attach_computed, attach_can_write, NULL,
 };
 
+#define ATT_STORE(i) store_of(impl(i))
+MD_PROP_FORWARDERS(att, IAttach, impl, ATT_STORE, attach_ops)
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE att_QueryInterface(IAttach *iface, REFIID riid, void **out)
@@ -218,12 +221,6 @@ static ULONG STDMETHODCALLTYPE att_Release(IAttach *iface)
 }
 
 /* ---- IMAPIProp */
-
-static HRESULT STDMETHODCALLTYPE att_GetLastError(IAttach *iface, HRESULT hr, ULONG flags,
-    LPMAPIERROR *error)
-{
-    return md_prop_last_error(&store_of(impl(iface))->alloc, hr, flags, error);
-}
 
 static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
 {
@@ -337,50 +334,6 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     md_spool_release(pending);
     st_bag_free(cur);
     return hr;
-}
-
-static HRESULT STDMETHODCALLTYPE att_SetProps(IAttach *iface, ULONG n, LPSPropValue props,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_set_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, n, props,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_DeleteProps(IAttach *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, tags,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_CopyTo(IAttach *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, n_iid,
-        iids, exclude, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_CopyProps(IAttach *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc,
-        include, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_GetNamesFromIDs(IAttach *iface, LPSPropTagArray *tags,
-    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(store_of(impl(iface)), tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE att_GetIDsFromNames(IAttach *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(store_of(impl(iface)), n, names, flags, tags);
 }
 
 static const IAttachVtbl attach_vtbl = {

@@ -123,6 +123,9 @@ static const md_prop_ops folder_ops = {
     folder_props, folder_write, folder_computed, NULL, NULL,
 };
 
+#define FOLDER_STORE(i) (impl(i)->store)
+MD_PROP_FORWARDERS(folder, IMAPIFolder, impl, FOLDER_STORE, folder_ops)
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE folder_QueryInterface(IMAPIFolder *iface, REFIID riid,
@@ -150,12 +153,6 @@ static ULONG STDMETHODCALLTYPE folder_Release(IMAPIFolder *iface)
 }
 
 /* ---- IMAPIProp */
-
-static HRESULT STDMETHODCALLTYPE folder_GetLastError(IMAPIFolder *iface, HRESULT hr,
-    ULONG flags, LPMAPIERROR *error)
-{
-    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
-}
 
 static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG flags)
 {
@@ -186,50 +183,6 @@ static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG t
     /* folder values are written with SetProps */
     return md_stream_open_readonly(out, impl(iface)->store, folder_props, impl(iface), tag, iid,
         options, flags, MAPI_E_NO_SUPPORT);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_SetProps(IMAPIFolder *iface, ULONG n,
-    LPSPropValue props, LPSPropProblemArray *problems)
-{
-    return md_prop_set_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, n, props,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_DeleteProps(IMAPIFolder *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, tags,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_CopyTo(IMAPIFolder *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&folder_ops, impl(iface), &impl(iface)->store->alloc, n_iid, iids,
-        exclude, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_CopyProps(IMAPIFolder *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, include,
-        iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_GetNamesFromIDs(IMAPIFolder *iface,
-    LPSPropTagArray *tags, LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(impl(iface)->store, tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_GetIDsFromNames(IMAPIFolder *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
 }
 
 /* ---- IMAPIContainer */

@@ -398,6 +398,9 @@ static const md_prop_ops message_ops = {
     message_props, message_write, message_computed, message_can_write, NULL,
 };
 
+#define MSG_STORE(i) (impl(i)->store)
+MD_PROP_FORWARDERS(msg, IMessage, impl, MSG_STORE, message_ops)
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE msg_QueryInterface(IMessage *iface, REFIID riid, void **out)
@@ -456,12 +459,6 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
 }
 
 /* ---- IMAPIProp */
-
-static HRESULT STDMETHODCALLTYPE msg_GetLastError(IMessage *iface, HRESULT hr, ULONG flags,
-    LPMAPIERROR *error)
-{
-    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
-}
 
 /* The bodies made again from the one written last (see the top comment),
  * into the pending changes. */
@@ -649,50 +646,6 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     md_spool_release(pending);
     st_bag_free(cur);
     return hr;
-}
-
-static HRESULT STDMETHODCALLTYPE msg_SetProps(IMessage *iface, ULONG n, LPSPropValue props,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_set_props(&message_ops, impl(iface), &impl(iface)->store->alloc, n, props,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_DeleteProps(IMessage *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&message_ops, impl(iface), &impl(iface)->store->alloc, tags,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_CopyTo(IMessage *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&message_ops, impl(iface), &impl(iface)->store->alloc, n_iid, iids,
-        exclude, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_CopyProps(IMessage *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&message_ops, impl(iface), &impl(iface)->store->alloc, include,
-        iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_GetNamesFromIDs(IMessage *iface, LPSPropTagArray *tags,
-    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(impl(iface)->store, tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_GetIDsFromNames(IMessage *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
 }
 
 /* A snapshot table (memtable.h) of the recipients (nums NULL) or of the

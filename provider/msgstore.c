@@ -140,6 +140,8 @@ static const md_prop_ops store_ops = {
     store_props, store_write, store_computed, NULL, NULL,
 };
 
+MD_PROP_FORWARDERS(store, IMsgStore, impl, impl, store_ops)
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE store_QueryInterface(IMsgStore *iface, REFIID riid, void **out)
@@ -169,12 +171,6 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
 
 /* ---- IMAPIProp */
 
-static HRESULT STDMETHODCALLTYPE store_GetLastError(IMsgStore *iface, HRESULT hr, ULONG flags,
-    LPMAPIERROR *error)
-{
-    return md_prop_last_error(&impl(iface)->alloc, hr, flags, error);
-}
-
 static HRESULT STDMETHODCALLTYPE store_SaveChanges(IMsgStore *iface, ULONG flags)
 {
     (void)iface; (void)flags;
@@ -200,48 +196,6 @@ static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag,
     /* every store value is computed */
     return md_stream_open_readonly(out, impl(iface), store_props, impl(iface), tag, iid, options,
         flags, MAPI_E_NO_ACCESS);
-}
-
-static HRESULT STDMETHODCALLTYPE store_SetProps(IMsgStore *iface, ULONG n, LPSPropValue props,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_set_props(&store_ops, impl(iface), &impl(iface)->alloc, n, props, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_DeleteProps(IMsgStore *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&store_ops, impl(iface), &impl(iface)->alloc, tags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_CopyTo(IMsgStore *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&store_ops, impl(iface), &impl(iface)->alloc, n_iid, iids, exclude,
-        iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_CopyProps(IMsgStore *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&store_ops, impl(iface), &impl(iface)->alloc, include, iid, dest,
-        flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_GetNamesFromIDs(IMsgStore *iface, LPSPropTagArray *tags,
-    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(impl(iface), tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE store_GetIDsFromNames(IMsgStore *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(impl(iface), n, names, flags, tags);
 }
 
 /* ---- IMsgStore */
