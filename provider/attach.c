@@ -323,10 +323,6 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     LeaveCriticalSection(&s->lock);
     if (!pending)
         pending = md_message_attach_spool(a->msg, a->num, tag);
-    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
-        md_spool_release(pending);
-        pending = NULL;
-    }
     md_stream_owner owner = { a, (IUnknown *)&a->iface, attach_put_spool };
     st_id mid = a->is_new ? 0 : md_message_mid(a->msg);
     hr = md_stream_open_prop((IStream **)out, s, mid, a->num, cur, pending, tag, writable,

@@ -26,6 +26,8 @@
 /* Builds the object's bag: NULL with *hr on failure. */
 typedef st_bag *(*md_bag_fn)(void *obj, HRESULT *hr);
 
+/* Callbacks of an object. The object (obj) begins with its COM interface,
+ * an IMAPIProp: CopyTo calls its OpenProperty for values kept as streams. */
 typedef struct md_prop_ops {
     md_bag_fn build;   /* every value, computed ones included */
     /* Applies set (may be NULL) and removes the n_del tags of del: S_OK or
@@ -76,6 +78,10 @@ int md_problems_add(md_problems *pr, ULONG index, ULONG tag, SCODE err);
 /* Gives the entries to *out (one allocate-buffer, NULL when none) and
  * empties pr: S_OK or MAPI_E_NOT_ENOUGH_MEMORY. out may be NULL. */
 HRESULT md_problems_give(md_problems *pr, const md_alloc *a, LPSPropProblemArray *out);
+
+/* 1 when the CopyTo / CopyProps list (exclusions, or with include_mode
+ * the tags asked for) lets tag's id through: for copy_sub callbacks. */
+int md_prop_wanted(const SPropTagArray *list, int include_mode, ULONG tag);
 
 /* 1 when tag's type is one a client may write (not PT_ERROR, PT_NULL,
  * PT_OBJECT, PT_UNSPECIFIED, an unknown type, id 0 or 0xFFFF). */

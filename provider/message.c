@@ -22,7 +22,8 @@
  * changes of the object.
  * Not done (MAPI_E_NO_SUPPORT): the spooler side of SubmitMessage
  * (IMAPISupport::PrepareSubmit, the outgoing queue: helper hmem); read
- * receipts of SetReadFlag; CopyTo of recipients and attachments.
+ * receipts of SetReadFlag; CopyTo of embedded messages (their attachment
+ * is copied without the message inside).
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
  * message excepted, as MAPI defines it); call storage outside the store's
  * lock.
@@ -162,6 +163,8 @@ static HRESULT pend_set(md_message *m, const st_bag *set)
         st_bag_delete(m->set, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED));
         if (st_bag_set(m->set, v))
             return MAPI_E_NOT_ENOUGH_MEMORY;
+        if (v->tag == PR_MESSAGE_FLAGS)   /* computed: not stored */
+            st_bag_set_long(m->set, PR_MESSAGE_FLAGS, v->v.l & ~MSGFLAG_HASATTACH);
         if (is_body_id(PROP_ID(v->tag)))
             m->body_changed = PROP_ID(v->tag);
     }
@@ -394,8 +397,11 @@ static HRESULT message_write(void *obj, const st_bag *set, const uint32_t *del, 
     return hr;
 }
 
+static HRESULT message_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags);
+
 static const md_prop_ops message_ops = {
-    message_props, message_write, message_computed, message_can_write, NULL,
+    message_props, message_write, message_computed, message_can_write, message_copy_sub,
 };
 
 #define MSG_STORE(i) (impl(i)->store)
@@ -637,10 +643,6 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     if (pending)
         md_spool_addref(pending);
     LeaveCriticalSection(&m->store->lock);
-    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
-        md_spool_release(pending);   /* asked as another type: read the value instead */
-        pending = NULL;
-    }
     hr = md_stream_open_prop((IStream **)out, m->store, m->mid, ST_NO_ATTACH, cur, pending,
         tag, writable, create, &owner);
     md_spool_release(pending);
@@ -1087,7 +1089,7 @@ static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
     if (!b)
         return hr;
     const st_value *fl = st_bag_get(b, PR_MESSAGE_FLAGS);
-    int32_t mf = (fl ? fl->v.l : 0) | MSGFLAG_SUBMIT | MSGFLAG_UNSENT;
+    int32_t mf = ((fl ? fl->v.l : 0) | MSGFLAG_SUBMIT | MSGFLAG_UNSENT) & ~MSGFLAG_HASATTACH;
     st_bag_free(b);
     st_bag *set = st_bag_new();
     if (!set || st_bag_set_long(set, PR_MESSAGE_FLAGS, mf)
@@ -1128,6 +1130,103 @@ static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
     LeaveCriticalSection(&m->store->lock);
+    return hr;
+}
+
+/* ---- CopyTo / CopyProps of the subobjects */
+
+/* The recipients to dest (a message: ModifyRecipients replacing its own). */
+static HRESULT copy_recipients(md_message *m, IMessage *d)
+{
+    const md_alloc *a = &m->store->alloc;
+    ADRLIST *al = NULL;
+    EnterCriticalSection(&m->store->lock);
+    HRESULT hr = rcp_load(m);
+    size_t n = m->n_rcp;
+    if (hr == S_OK && a->buffer(CbNewADRLIST(n ? n : 1), (void **)&al) != S_OK)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (al)
+        memset(al, 0, CbNewADRLIST(n ? n : 1));
+    for (size_t i = 0; hr == S_OK && i < n; i++) {
+        st_bag *row = st_bag_dup(m->rcp[i]);
+        if (!row) {
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        st_bag_delete(row, PR_ROWID);   /* the destination numbers its own */
+        hr = md_bag_get_props(row, NULL, MAPI_UNICODE, a, &al->aEntries[i].cValues,
+            &al->aEntries[i].rgPropVals);
+        st_bag_free(row);
+        al->cEntries = (ULONG)i + 1;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    if (hr == S_OK)
+        hr = d->lpVtbl->ModifyRecipients(d, 0, al);
+    for (ULONG i = 0; al && i < al->cEntries; i++)
+        a->free(al->aEntries[i].rgPropVals);
+    a->free(al);
+    return hr;
+}
+
+/* Each attachment to a new attachment of dest, values and streams through
+ * IAttach::CopyTo. Embedded messages are not copied yet. */
+static HRESULT copy_attachments(md_message *m, IMessage *d)
+{
+    uint32_t *nums = NULL;
+    size_t n = 0;
+    HRESULT hr = S_OK;
+    EnterCriticalSection(&m->store->lock);
+    if (m->mid && st_attach_list(m->store->st, &nums, &n, m->mid))
+        hr = MAPI_E_CALL_FAILED;
+    uint32_t *all = hr == S_OK ? realloc(nums, (n + m->n_att + 1) * sizeof *all) : NULL;
+    if (all) {
+        nums = all;
+        for (size_t i = 0; i < m->n_att; i++)
+            if (m->att[i].is_new && !m->att[i].deleted)
+                nums[n++] = m->att[i].num;
+    } else if (hr == S_OK) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    for (size_t i = 0; hr == S_OK && i < n; i++) {
+        int is_new = 0;
+        if (attach_state(m, nums[i], &is_new) != S_OK)
+            continue;   /* deleted, not saved yet */
+        IAttach *src = NULL, *dst = NULL;
+        ULONG dnum = 0;
+        hr = md_attach_open(m, nums[i], is_new, 0, &src);
+        if (hr == S_OK)
+            hr = d->lpVtbl->CreateAttach(d, NULL, 0, &dnum, &dst);
+        if (hr == S_OK)
+            hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IAttachment, dst, 0,
+                NULL);
+        if (hr == S_OK)
+            hr = dst->lpVtbl->SaveChanges(dst, 0);
+        if (dst)
+            dst->lpVtbl->Release(dst);
+        if (src)
+            src->lpVtbl->Release(src);
+    }
+    free(nums);
+    return hr;
+}
+
+static HRESULT message_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags)
+{
+    md_message *m = obj;
+    IMessage *d = NULL;
+    (void)flags;   /* MAPI_MOVE and MAPI_NOREPLACE concern values; subobjects are copied */
+    int rcp = md_prop_wanted(list, include_mode, PR_MESSAGE_RECIPIENTS);
+    int att = md_prop_wanted(list, include_mode, PR_MESSAGE_ATTACHMENTS);
+    if (!rcp && !att)
+        return S_OK;
+    if (FAILED(dest->lpVtbl->QueryInterface(dest, &IID_IMessage, (void **)&d)) || !d)
+        return S_OK;   /* not a message: only values go */
+    HRESULT hr = rcp ? copy_recipients(m, d) : S_OK;
+    if (hr == S_OK && att)
+        hr = copy_attachments(m, d);
+    d->lpVtbl->Release(d);
     return hr;
 }
 

@@ -603,6 +603,11 @@ HRESULT md_stream_storage(IStream **out, md_store *s, st_id mid, uint32_t attach
     *out = NULL;
     EnterCriticalSection(&s->lock);
     int code = st_stream_open_read(&rd, s->st, mid, attach_num, tag);
+    if (!code && is_string(st_stream_tag(rd)) != is_string(tag)) {
+        st_stream_close(rd);
+        LeaveCriticalSection(&s->lock);
+        return MAPI_E_INVALID_TYPE;   /* kept as text, asked as bytes, or the reverse */
+    }
     LeaveCriticalSection(&s->lock);
     if (code)
         return md_hr_from_st(code);
@@ -659,12 +664,17 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
     const md_stream_owner *owner)
 {
+    *out = NULL;
+    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
+        if (is_string(pending->tag) != is_string(tag))
+            return MAPI_E_INVALID_TYPE;   /* written as text, asked as bytes, or the reverse */
+        pending = NULL;   /* the other string type: through the value */
+    }
     const st_value *v = pending ? NULL : st_bag_get(cur, tag);
     const st_value *marker = pending || v ? NULL
         : st_bag_get(cur, PROP_TAG(PT_ERROR, PROP_ID(tag)));
     HRESULT hr;
 
-    *out = NULL;
     if (marker && !mid)
         marker = NULL;
     if (!create && !pending && !v && !marker)

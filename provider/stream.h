@@ -89,7 +89,9 @@ HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
  * keeps it; cur holds the object's current values (a PT_ERROR value under
  * tag's id: kept as a stream in storage); pending is the object's spool for
  * tag's id (may be NULL). writable/create as md_stream_check_open gave
- * them. MAPI_E_NOT_FOUND when the property is nowhere and not created. */
+ * them. MAPI_E_NOT_FOUND when the property is nowhere and not created;
+ * MAPI_E_INVALID_TYPE when it is kept as text and asked as bytes (or the
+ * reverse). */
 HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
     const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
     const md_stream_owner *owner);

@@ -994,6 +994,160 @@ done:
     host_FreeBuffer(err);
 }
 
+/* ---- big values: a 100,000-character body, and a deep CopyTo */
+
+static void check_big_body_and_deep_copy(void)
+{
+    enum { CHARS = 100000 };
+    WCHAR *text = malloc((CHARS + 1) * sizeof *text);
+    if (!text)
+        return;
+    for (int i = 0; i < CHARS; i++)
+        text[i] = i % 61 == 60 ? L'\n' : (WCHAR)(i % 3 == 0 ? 0x00e9 : L'a' + i % 26);
+    text[CHARS] = 0;
+
+    IMessage *m = new_msg(L"big body");
+    if (!m) {
+        free(text);
+        return;
+    }
+    IStream *st = NULL;
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_WRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(PR_BODY_W) for a big body: %#lx\n", hrx(hr));
+    if (st) {
+        ULONG put = 0;
+        st->lpVtbl->Write(st, text, CHARS * sizeof(WCHAR), &put);
+        ok(put == CHARS * sizeof(WCHAR), "big body written: %lu\n", (unsigned long)put);
+        st->lpVtbl->Release(st);   /* no Commit: the last Release hands it over */
+    }
+    /* recipients and an attachment kept as a stream, for the copy below */
+    BYTE buf[sizeof(ADRLIST) + sizeof(ADRENTRY)];
+    ADRLIST *al = (ADRLIST *)buf;
+    SPropValue r[2];
+    r[0].ulPropTag = PR_DISPLAY_NAME_W;
+    r[0].Value.lpszW = L"Carol";
+    r[1].ulPropTag = PR_RECIPIENT_TYPE;
+    r[1].Value.l = MAPI_TO;
+    al->cEntries = 1;
+    al->aEntries[0].cValues = 2;
+    al->aEntries[0].rgPropVals = r;
+    ok(m->lpVtbl->ModifyRecipients(m, 0, al) == S_OK, "ModifyRecipients(0)\n");
+    ULONG num = 0;
+    IAttach *a = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    if (a) {
+        set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"copied.bin");
+        a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, MAPI_CREATE | MAPI_MODIFY,
+            (LPUNKNOWN *)&st);
+        if (st) {
+            write_stream(st, 70000, 8192);
+            st->lpVtbl->Commit(st, 0);
+            st->lpVtbl->Release(st);
+        }
+        a->lpVtbl->SaveChanges(a, 0);
+        a->lpVtbl->Release(a);
+    }
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges of the big body: %#lx\n", hrx(hr));
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid) {
+        free(text);
+        return;
+    }
+    m = open_msg(&eid->Value.bin, MAPI_MODIFY);
+    if (m) {
+        SizedSPropTagArray(1, t) = { 1, { PR_BODY_W } };
+        ULONG n = 0;
+        LPSPropValue v = NULL;
+        hr = m->lpVtbl->GetProps(m, (LPSPropTagArray)&t, MAPI_UNICODE, &n, &v);
+        ok(hr == MAPI_W_ERRORS_RETURNED && v && v->ulPropTag == PROP_TAG(PT_ERROR, 0x1000)
+           && v->Value.err == MAPI_E_NOT_ENOUGH_MEMORY,
+           "GetProps of a big body: %#lx (OpenProperty is the way)\n", hrx(hr));
+        host_FreeBuffer(v);
+        st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(big body) read: %#lx\n", hrx(hr));
+        if (st) {
+            WCHAR *back = calloc(CHARS + 8, sizeof *back);
+            ULONG got = 0, total = 0;
+            while (back && st->lpVtbl->Read(st, (BYTE *)back + total, 8192, &got) == S_OK && got)
+                total += got;
+            ok(back && total == CHARS * sizeof(WCHAR) && memcmp(back, text, total) == 0,
+               "big body read back: %lu bytes\n", (unsigned long)total);
+            free(back);
+            st->lpVtbl->Release(st);
+        }
+        LPSPropValue rtf = get_one((IMAPIProp *)m, PR_RTF_COMP);
+        ok(rtf && rtf->Value.bin.cb > 1000, "RTF made from a big body\n");
+        host_FreeBuffer(rtf);
+        st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+
+        /* CopyTo a new message: values, the big body, recipients, the
+         * attachment and its data */
+        IMessage *d = new_msg(NULL);
+        if (st)
+            st->lpVtbl->Release(st);
+        if (d) {
+            LPSPropProblemArray probs = NULL;
+            hr = m->lpVtbl->CopyTo(m, 0, NULL, NULL, 0, NULL, &IID_IMessage, d, 0, &probs);
+            ok(hr == S_OK && !probs, "deep CopyTo: %#lx, %lu problems\n", hrx(hr),
+               probs ? (unsigned long)probs->cProblem : 0ul);
+            host_FreeBuffer(probs);
+            ok(d->lpVtbl->SaveChanges(d, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges of the copy\n");
+            ok(has_str((IMAPIProp *)d, PR_SUBJECT_W, L"big body"), "copied subject\n");
+            check_table(d, 1, 1, L"Carol");
+            check_table(d, 0, 1, L"copied.bin");
+            IStream *cs = NULL;
+            hr = d->lpVtbl->OpenProperty(d, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&cs);
+            if (cs) {
+                STATSTG stat;
+                cs->lpVtbl->Stat(cs, &stat, STATFLAG_NONAME);
+                ok(stat.cbSize.QuadPart == CHARS * sizeof(WCHAR), "copied body: %lu bytes\n",
+                   (unsigned long)stat.cbSize.QuadPart);
+                cs->lpVtbl->Release(cs);
+            } else {
+                ok(0, "copied body: %#lx\n", hrx(hr));
+            }
+            /* the copied attachment's data */
+            LPMAPITABLE t2 = NULL;
+            d->lpVtbl->GetAttachmentTable(d, 0, &t2);
+            LPSRowSet rows = NULL;
+            SizedSPropTagArray(1, c) = { 1, { PR_ATTACH_NUM } };
+            if (t2 && t2->lpVtbl->SetColumns(t2, (LPSPropTagArray)&c, 0) == S_OK
+                && t2->lpVtbl->QueryRows(t2, 1, 0, &rows) == S_OK && rows && rows->cRows == 1) {
+                IAttach *ca = NULL;
+                d->lpVtbl->OpenAttach(d, (ULONG)rows->aRow[0].lpProps[0].Value.l, NULL, 0, &ca);
+                cs = NULL;
+                if (ca)
+                    ca->lpVtbl->OpenProperty(ca, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                        (LPUNKNOWN *)&cs);
+                ok(cs && read_back(cs, 70000, 5000), "copied attachment data\n");
+                if (cs)
+                    cs->lpVtbl->Release(cs);
+                if (ca)
+                    ca->lpVtbl->Release(ca);
+            } else {
+                ok(0, "copied attachment table\n");
+            }
+            if (rows) {
+                for (ULONG i = 0; i < rows->cRows; i++)
+                    host_FreeBuffer(rows->aRow[i].lpProps);
+                host_FreeBuffer(rows);
+            }
+            if (t2)
+                t2->lpVtbl->Release(t2);
+            d->lpVtbl->Release(d);
+        }
+        m->lpVtbl->Release(m);
+    }
+    host_FreeBuffer(eid);
+    free(text);
+}
+
 /* ---- logon and main */
 
 static void open_inbox(void)
@@ -1040,6 +1194,7 @@ int main(int argc, char **argv)
     check_named();
     check_flags_and_deleted();
     check_folder_store_props();
+    check_big_body_and_deep_copy();
     check_big_stream();
 
     inbox->lpVtbl->Release(inbox);
