@@ -6,9 +6,10 @@
  * it. Computed: PR_ATTACH_NUM, PR_OBJECT_TYPE, PR_ACCESS_LEVEL,
  * PR_ATTACH_SIZE of an attachment storage has not sized yet.
  *
- * PR_ATTACH_DATA_OBJ opens the embedded message (IID_IMessage) of an
- * attachment that is in storage (its message and itself saved); before
- * that: MAPI_E_NO_SUPPORT with a GetLastError message saying so.
+ * PR_ATTACH_DATA_OBJ opens the embedded message (IID_IMessage): straight
+ * over storage for an attachment in storage; for one not saved yet, an
+ * object whose SaveChanges hands a copy of its state to the attachment
+ * (md_attach_put_embedded), written with the top message.
  * IID_IStorage (OLE attachments) is not done: MAPI_E_INTERFACE_NOT_SUPPORTED.
  * Never: write to storage; outlive its message (it holds a reference).
  */
@@ -270,16 +271,39 @@ static HRESULT STDMETHODCALLTYPE att_GetPropList(IAttach *iface, ULONG flags,
 static HRESULT open_embedded(md_attach *a, ULONG flags, LPUNKNOWN *out)
 {
     st_id mid = md_message_mid(a->msg);
-    if (!mid || a->is_new) {
-        st_error_set("the embedded message of attachment %u: save the attachment and its "
-            "message first", (unsigned)a->num);
-        return MAPI_E_NO_SUPPORT;
-    }
     int modify = (flags & (MAPI_MODIFY | MAPI_CREATE)) != 0;
     if (modify && !a->modify)
         return MAPI_E_NO_ACCESS;
-    return md_message_open_embedded(store_of(a), mid, a->num, (flags & MAPI_CREATE) != 0,
-        modify, (IMessage **)out);
+    if (mid && !a->is_new && !a->ch.emb)
+        return md_message_open_embedded(store_of(a), mid, a->num, (flags & MAPI_CREATE) != 0,
+            modify, (IMessage **)out);
+    /* not in storage yet: kept with the attachment until its message is saved */
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    IMessage *saved = a->ch.emb;
+    if (saved)
+        saved->lpVtbl->AddRef(saved);
+    LeaveCriticalSection(&s->lock);
+    if (!saved)
+        saved = md_message_attach_emb(a->msg, a->num);
+    if (!saved && !(flags & MAPI_CREATE))
+        return MAPI_E_NOT_FOUND;
+    HRESULT hr = md_message_open_pending_embedded(s, saved, &a->iface, modify,
+        (IMessage **)out);
+    if (saved)
+        saved->lpVtbl->Release(saved);
+    return hr;
+}
+
+void md_attach_put_embedded(IAttach *iface, IMessage *emb)
+{
+    md_attach *a = impl(iface);
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    if (a->ch.emb)
+        a->ch.emb->lpVtbl->Release(a->ch.emb);
+    a->ch.emb = emb;
+    LeaveCriticalSection(&s->lock);
 }
 
 static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPCIID iid,

@@ -67,6 +67,8 @@ struct md_message {
     uint32_t next_num;     /* next number for a new attachment; 0: not known yet */
     md_spool **spool;      /* pending streams of the message */
     size_t n_spool;
+    IAttach *parent;       /* embedded in an attachment not in storage yet:
+                              SaveChanges hands a snapshot to it (AddRef'd) */
 };
 
 static md_message *impl(IMessage *iface)
@@ -78,6 +80,8 @@ md_store *md_message_store(md_message *m) { return m->store; }
 IMessage *md_message_iface(md_message *m) { return &m->iface; }
 st_id md_message_mid(md_message *m) { return m->mid; }
 
+static md_message *snapshot(md_message *m);
+
 void md_att_change_clear(md_att_change *c)
 {
     st_bag_free(c->set);
@@ -85,7 +89,38 @@ void md_att_change_clear(md_att_change *c)
     for (size_t i = 0; i < c->n_spool; i++)
         md_spool_release(c->spool[i]);
     free(c->spool);
+    if (c->emb)
+        c->emb->lpVtbl->Release(c->emb);
     memset(c, 0, sizeof *c);
+}
+
+HRESULT md_att_change_dup(md_att_change *out, const md_att_change *c)
+{
+    *out = *c;
+    out->set = c->set ? st_bag_dup(c->set) : NULL;
+    out->del = c->n_del ? malloc(c->n_del * sizeof *out->del) : NULL;
+    out->spool = c->n_spool ? malloc(c->n_spool * sizeof *out->spool) : NULL;
+    out->emb = NULL;
+    if ((c->set && !out->set) || (c->n_del && !out->del) || (c->n_spool && !out->spool)) {
+        out->n_spool = 0;
+        md_att_change_clear(out);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    if (c->n_del)
+        memcpy(out->del, c->del, c->n_del * sizeof *out->del);
+    for (size_t i = 0; i < c->n_spool; i++) {
+        out->spool[i] = c->spool[i];
+        md_spool_addref(out->spool[i]);
+    }
+    if (c->emb) {
+        md_message *e = snapshot((md_message *)c->emb);
+        if (!e) {
+            md_att_change_clear(out);
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        }
+        out->emb = &e->iface;
+    }
+    return S_OK;
 }
 
 static int is_body_id(uint32_t id)
@@ -457,6 +492,8 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
         pending_clear(m);
         st_bag_free(m->set);
         free(m->del);
+        if (m->parent)
+            m->parent->lpVtbl->Release(m->parent);
         m->store->iface.lpVtbl->Release(&m->store->iface);
         free(m);
         md_object_destroyed();
@@ -507,23 +544,97 @@ static HRESULT sync_bodies(md_message *m)
     return hr;
 }
 
-/* Writes the attachment changes (inside the save's transaction); nums[i]
- * gets the number storage gave change i. */
-static int save_attachments(md_message *m, uint32_t *nums)
+/* Writes m's pending values, recipients and attachment changes under *mid
+ * (0: creates the message in m->fid), embedded messages of new attachments
+ * too, inside the caller's transaction. Each change's saved_num gets the
+ * number storage gave it. */
+static int save_db(md_message *m, st_id *mid)
 {
-    int code = 0;
+    st_store *st = m->store->st;
+    int code = !*mid ? st_message_create(st, mid, m->fid, m->set, m->st_flags)
+                     : st_message_set_props(st, *mid, m->set, m->del, m->n_del, 0);
+    if (!code && m->rcp_dirty)
+        code = st_recipients_set(st, *mid, m->rcp, m->n_rcp, 0);
     for (size_t i = 0; !code && i < m->n_att; i++) {
         md_att_change *c = &m->att[i];
-        nums[i] = c->num;
+        c->saved_num = c->num;
         if (c->deleted)
-            code = c->is_new ? 0 : st_attach_delete(m->store->st, m->mid, c->num, 0);
+            code = c->is_new ? 0 : st_attach_delete(st, *mid, c->num, 0);
         else if (c->is_new)
-            code = st_attach_create(m->store->st, &nums[i], m->mid, c->set, 0);
+            code = st_attach_create(st, &c->saved_num, *mid, c->set, 0);
         else
-            code = st_attach_set_props(m->store->st, m->mid, c->num, c->set, c->del, c->n_del,
-                0);
+            code = st_attach_set_props(st, *mid, c->num, c->set, c->del, c->n_del, 0);
+        if (!code && c->emb && !c->deleted) {
+            md_message *e = (md_message *)c->emb;
+            e->mid = 0;
+            code = st_attach_embedded(st, &e->mid, *mid, c->saved_num, 1);
+            if (!code)
+                code = save_db(e, &e->mid);
+        }
     }
     return code;
+}
+
+/* After the commit: the spooled streams of m, its attachments and their
+ * embedded messages, each in its own transactions. */
+static HRESULT save_streams(md_message *m)
+{
+    HRESULT hr = S_OK;
+    for (size_t i = 0; hr == S_OK && i < m->n_spool; i++)
+        hr = md_spool_store(m->spool[i], m->store, m->mid, ST_NO_ATTACH, 0);
+    for (size_t i = 0; hr == S_OK && i < m->n_att; i++) {
+        md_att_change *c = &m->att[i];
+        for (size_t k = 0; hr == S_OK && !c->deleted && k < c->n_spool; k++)
+            hr = md_spool_store(c->spool[k], m->store, m->mid, c->saved_num, 0);
+        if (hr == S_OK && c->emb && !c->deleted)
+            hr = save_streams((md_message *)c->emb);
+    }
+    return hr;
+}
+
+static md_message *message_new(md_store *s);
+
+/* A copy of m's pending state in a new object (for an embedded message
+ * not in storage yet: its SaveChanges hands the copy to its attachment).
+ * NULL when out of memory. */
+static md_message *snapshot(md_message *m)
+{
+    md_message *c = message_new(m->store);
+    int bad = !c;
+    if (c) {
+        c->embedded = 1;
+        c->modify = 1;
+        st_bag_free(c->set);
+        c->set = st_bag_dup(m->set);
+        c->del = m->n_del ? malloc(m->n_del * sizeof *c->del) : NULL;
+        c->rcp = m->n_rcp ? calloc(m->n_rcp, sizeof *c->rcp) : NULL;
+        c->att = m->n_att ? calloc(m->n_att, sizeof *c->att) : NULL;
+        c->spool = m->n_spool ? malloc(m->n_spool * sizeof *c->spool) : NULL;
+        bad = !c->set || (m->n_del && !c->del) || (m->n_rcp && !c->rcp)
+            || (m->n_att && !c->att) || (m->n_spool && !c->spool);
+    }
+    if (bad) {
+        if (c)
+            c->iface.lpVtbl->Release(&c->iface);
+        return NULL;
+    }
+    memcpy(c->del, m->del, m->n_del * sizeof *c->del);
+    c->n_del = c->cap_del = m->n_del;
+    for (; c->n_rcp < m->n_rcp && !bad; c->n_rcp++)
+        bad = !(c->rcp[c->n_rcp] = st_bag_dup(m->rcp[c->n_rcp]));
+    c->rcp_loaded = 1;
+    c->rcp_dirty = m->rcp_dirty || m->n_rcp;
+    for (; c->n_spool < m->n_spool; c->n_spool++) {
+        c->spool[c->n_spool] = m->spool[c->n_spool];
+        md_spool_addref(c->spool[c->n_spool]);
+    }
+    for (; c->n_att < m->n_att && !bad; c->n_att++)
+        bad = md_att_change_dup(&c->att[c->n_att], &m->att[c->n_att]) != S_OK;
+    if (bad) {
+        c->iface.lpVtbl->Release(&c->iface);
+        return NULL;
+    }
+    return c;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
@@ -542,41 +653,38 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     EnterCriticalSection(&s->lock);
     if (m->body_changed)
         hr = sync_bodies(m);
-    uint32_t *nums = calloc(m->n_att + 1, sizeof *nums);
-    if (hr == S_OK && !nums)
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr == S_OK && m->parent) {
+        /* an embedded message of an attachment not in storage: its state
+         * goes to the attachment, and from there with its message */
+        md_message *c = snapshot(m);
+        hr = c ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+        if (c)
+            md_attach_put_embedded(m->parent, &c->iface);
+        LeaveCriticalSection(&s->lock);
+        if (hr == S_OK && !(flags & KEEP_OPEN_READWRITE))
+            m->modify = 0;
+        return hr;
+    }
     int code = 0;
     st_id mid = m->mid;
     if (hr == S_OK) {
         code = st_store_begin(s->st);
-        if (!code && !mid)
-            code = st_message_create(s->st, &mid, m->fid, m->set, m->st_flags);
-        else if (!code)
-            code = st_message_set_props(s->st, mid, m->set, m->del, m->n_del, 0);
-        if (!code && m->rcp_dirty)
-            code = st_recipients_set(s->st, mid, m->rcp, m->n_rcp, 0);
-        if (!code) {
-            m->mid = mid;   /* save_attachments writes under it */
-            code = save_attachments(m, nums);
-        }
+        if (!code)
+            code = save_db(m, &mid);
         if (!code)
             code = st_store_commit(s->st);
         else
             st_store_rollback(s->st);
         if (code) {
-            if (!m->is_saved)
-                m->mid = 0;   /* the create was rolled back */
             hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
         } else {
+            m->mid = mid;
             m->is_saved = 1;
         }
     }
     /* the values are in; now the streams, each in its own transactions */
-    for (size_t i = 0; hr == S_OK && i < m->n_spool; i++)
-        hr = md_spool_store(m->spool[i], s, m->mid, ST_NO_ATTACH, 0);
-    for (size_t i = 0; hr == S_OK && i < m->n_att; i++)
-        for (size_t k = 0; hr == S_OK && !m->att[i].deleted && k < m->att[i].n_spool; k++)
-            hr = md_spool_store(m->att[i].spool[k], s, m->mid, nums[i], 0);
+    if (hr == S_OK)
+        hr = save_streams(m);
     if (hr == S_OK) {
         pending_clear(m);
         m->next_num = 0;
@@ -584,7 +692,6 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
     }
     LeaveCriticalSection(&s->lock);
-    free(nums);
     return hr;
 }
 
@@ -832,10 +939,27 @@ HRESULT md_message_attach_put(md_message *m, md_att_change *c)
             if (spools_put(&p->spool, &p->n_spool, c->spool[i]))
                 hr = MAPI_E_NOT_ENOUGH_MEMORY;
         }
+        if (hr == S_OK && c->emb) {
+            if (p->emb)
+                p->emb->lpVtbl->Release(p->emb);
+            p->emb = c->emb;   /* taken */
+            c->emb = NULL;
+        }
         md_att_change_clear(c);
     }
     LeaveCriticalSection(&m->store->lock);
     return hr;
+}
+
+IMessage *md_message_attach_emb(md_message *m, uint32_t num)
+{
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    IMessage *e = c && !c->deleted ? c->emb : NULL;
+    if (e)
+        e->lpVtbl->AddRef(e);
+    LeaveCriticalSection(&m->store->lock);
+    return e;
 }
 
 md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
@@ -1290,6 +1414,23 @@ HRESULT md_message_open(md_store *s, st_id mid, ULONG flags, IMessage **out)
     m->is_saved = 1;
     m->fid = fid;
     m->modify = (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS)) != 0;
+    *out = &m->iface;
+    return S_OK;
+}
+
+HRESULT md_message_open_pending_embedded(md_store *s, IMessage *saved, IAttach *parent,
+    int modify, IMessage **out)
+{
+    *out = NULL;
+    EnterCriticalSection(&s->lock);
+    md_message *m = saved ? snapshot((md_message *)saved) : message_new(s);
+    LeaveCriticalSection(&s->lock);
+    if (!m)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    m->embedded = 1;
+    m->modify = modify;
+    m->parent = parent;
+    parent->lpVtbl->AddRef(parent);
     *out = &m->iface;
     return S_OK;
 }

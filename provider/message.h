@@ -3,9 +3,11 @@
  *
  * A message object keeps every change in memory (values, deletions,
  * recipients, attachments, spooled streams) until SaveChanges writes them
- * in one storage transaction (streams after it, in chunks). Embedded
- * messages (PR_ATTACH_DATA_OBJ) exist in storage only once their attachment
- * is saved: their own SaveChanges writes at once.
+ * in one storage transaction (streams after it, in chunks). An embedded
+ * message (PR_ATTACH_DATA_OBJ) of an attachment in storage writes at its
+ * own SaveChanges (storage journals it as a change of the top message); one
+ * of an attachment not in storage yet hands a copy of its state to the
+ * attachment, which goes with the top message's SaveChanges.
  *
  * Threads: an object's pending state and every storage call are guarded by
  * the store's lock (md_store.lock, recursive).
@@ -45,9 +47,23 @@ typedef struct md_att_change {
     size_t n_del;
     md_spool **spool;      /* streams to write (references owned) */
     size_t n_spool;
+    IMessage *emb;         /* embedded message to write into it (owned), or NULL */
+    uint32_t saved_num;    /* the number storage gave it (during SaveChanges) */
 } md_att_change;
 
 void md_att_change_clear(md_att_change *c);
+/* Deep copy (spools shared, the embedded message copied). */
+HRESULT md_att_change_dup(md_att_change *out, const md_att_change *c);
+
+/* The embedded message of an attachment not in storage yet: a copy of
+ * saved (what an earlier SaveChanges of it handed over; NULL: empty),
+ * whose SaveChanges calls md_attach_put_embedded(parent). */
+HRESULT md_message_open_pending_embedded(md_store *s, IMessage *saved, IAttach *parent,
+    int modify, IMessage **out);
+/* Takes emb (a reference) as the embedded message of attachment iface. */
+void md_attach_put_embedded(IAttach *iface, IMessage *emb);
+/* The embedded message handed to attachment num of m, AddRef'd, or NULL. */
+IMessage *md_message_attach_emb(md_message *m, uint32_t num);
 
 /* An attachment object of msg (attach.c): num, new or existing. */
 HRESULT md_attach_open(md_message *msg, uint32_t num, int is_new, int modify,
