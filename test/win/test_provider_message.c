@@ -347,6 +347,55 @@ static void check_create_and_save(void)
         m->lpVtbl->Release(m);
     }
 
+    /* Compressed RTF written by the client: the text follows from it. */
+    m = new_msg(L"rtf source");
+    IMessage *m2 = new_msg(L"rtf written");
+    if (m && m2) {
+        set_str((IMAPIProp *)m, PR_BODY_W, L"Text that went through RTF");
+        LPSPropValue r = get_one((IMAPIProp *)m, PR_RTF_COMP);
+        ok(r != NULL, "RTF of a new message, made on demand\n");
+        if (r) {
+            set_str((IMAPIProp *)m2, PR_BODY_W, L"stale text");
+            ok(m2->lpVtbl->SetProps(m2, 1, r, NULL) == S_OK, "SetProps(PR_RTF_COMPRESSED)\n");
+            ok(m2->lpVtbl->SaveChanges(m2, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(rtf)\n");
+            LPSPropValue b = get_one((IMAPIProp *)m2, PR_BODY_W);
+            ok(b && wcsstr(b->Value.lpszW, L"Text that went through RTF"),
+               "PR_BODY made from the written RTF: %ls\n", b ? b->Value.lpszW : L"(none)");
+            host_FreeBuffer(b);
+            /* the body as 8-bit text, through a stream */
+            IStream *st = NULL;
+            hr = m2->lpVtbl->OpenProperty(m2, PR_BODY_A, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+            ok(hr == S_OK && st, "OpenProperty(PR_BODY_A): %#lx\n", hrx(hr));
+            if (st) {
+                char buf[128] = { 0 };
+                ULONG got = 0;
+                st->lpVtbl->Read(st, buf, sizeof buf - 1, &got);
+                ok(strstr(buf, "Text that went through RTF") != NULL, "8-bit body stream: %s\n",
+                   buf);
+                st->lpVtbl->Release(st);
+            }
+            /* a body asked as bytes */
+            st = (IStream *)(ULONG_PTR)1;
+            hr = m2->lpVtbl->OpenProperty(m2, PROP_TAG(PT_LONG, 0x1000), &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&st);
+            ok(hr == MAPI_E_INVALID_TYPE && st == NULL, "OpenProperty(PT_LONG): %#lx\n",
+               hrx(hr));
+        }
+        host_FreeBuffer(r);
+        /* a value asked with the wrong type */
+        SizedSPropTagArray(1, wrong) = { 1, { PROP_TAG(PT_LONG, 0x0037) } };
+        ULONG n = 0;
+        LPSPropValue w = NULL;
+        hr = m2->lpVtbl->GetProps(m2, (LPSPropTagArray)&wrong, 0, &n, &w);
+        ok(hr == MAPI_W_ERRORS_RETURNED && w && PROP_TYPE(w->ulPropTag) == PT_ERROR,
+           "subject asked as PT_LONG: %#lx\n", hrx(hr));
+        host_FreeBuffer(w);
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    if (m2)
+        m2->lpVtbl->Release(m2);
+
     /* Associated contents. */
     hr = inbox->lpVtbl->CreateMessage(inbox, &IID_IMessage, MAPI_ASSOCIATED, &m);
     ok(hr == S_OK && m, "CreateMessage(MAPI_ASSOCIATED): %#lx\n", hrx(hr));
