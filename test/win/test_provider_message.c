@@ -1242,6 +1242,56 @@ static void check_big_body_and_deep_copy(void)
     free(text);
 }
 
+/* ---- two threads at once, as Outlook's UI and spooler threads */
+
+static LONG thread_failures;
+
+static DWORD WINAPI writer_thread(void *arg)
+{
+    int id = (int)(ULONG_PTR)arg;
+    for (int i = 0; i < 25; i++) {
+        IMessage *m = NULL;
+        if (inbox->lpVtbl->CreateMessage(inbox, NULL, 0, &m) != S_OK || !m) {
+            InterlockedIncrement(&thread_failures);
+            continue;
+        }
+        WCHAR subj[64];
+        swprintf(subj, 64, L"thread %d message %d", id, i);
+        HRESULT hr = set_str((IMAPIProp *)m, PR_SUBJECT_W, subj);
+        ULONG num = 0;
+        IAttach *a = NULL;
+        if (hr == S_OK)
+            hr = m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+        if (a) {
+            set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+            a->lpVtbl->SaveChanges(a, 0);
+            a->lpVtbl->Release(a);
+        }
+        if (hr == S_OK)
+            hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+        if (hr == S_OK && !has_str((IMAPIProp *)m, PR_SUBJECT_W, subj))
+            hr = E_FAIL;
+        if (hr != S_OK)
+            InterlockedIncrement(&thread_failures);
+        m->lpVtbl->Release(m);
+    }
+    return 0;
+}
+
+static void check_threads(void)
+{
+    LONG before = get_long((IMAPIProp *)inbox, PR_CONTENT_COUNT, -1);
+    HANDLE t[2];
+    for (int i = 0; i < 2; i++)
+        t[i] = CreateThread(NULL, 0, writer_thread, (void *)(ULONG_PTR)i, 0, NULL);
+    WaitForMultipleObjects(2, t, TRUE, 120000);
+    for (int i = 0; i < 2; i++)
+        CloseHandle(t[i]);
+    LONG after = get_long((IMAPIProp *)inbox, PR_CONTENT_COUNT, -1);
+    ok(thread_failures == 0 && after == before + 50, "two writer threads: %ld failures, "
+       "%ld -> %ld messages\n", (long)thread_failures, (long)before, (long)after);
+}
+
 /* ---- logon and main */
 
 static void open_inbox(void)
@@ -1289,6 +1339,7 @@ int main(int argc, char **argv)
     check_flags_and_deleted();
     check_folder_store_props();
     check_big_body_and_deep_copy();
+    check_threads();
     check_big_stream();
 
     inbox->lpVtbl->Release(inbox);
