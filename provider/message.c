@@ -575,21 +575,78 @@ static int save_db(md_message *m, st_id *mid)
     return code;
 }
 
-/* After the commit: the spooled streams of m, its attachments and their
- * embedded messages, each in its own transactions. */
-static HRESULT save_streams(md_message *m)
+/* A spooled stream to write after the commit, and where. */
+typedef struct later_stream {
+    md_spool *sp;          /* a reference */
+    st_id mid;
+    uint32_t num;          /* ST_NO_ATTACH for the message's own */
+} later_stream;
+
+/* Collects (with references) the spooled streams of m, its attachments
+ * and their embedded messages, as saved by save_db: 0 or -1. */
+static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t *cap)
 {
-    HRESULT hr = S_OK;
-    for (size_t i = 0; hr == S_OK && i < m->n_spool; i++)
-        hr = md_spool_store(m->spool[i], m->store, m->mid, ST_NO_ATTACH, 0);
-    for (size_t i = 0; hr == S_OK && i < m->n_att; i++) {
-        md_att_change *c = &m->att[i];
-        for (size_t k = 0; hr == S_OK && !c->deleted && k < c->n_spool; k++)
-            hr = md_spool_store(c->spool[k], m->store, m->mid, c->saved_num, 0);
-        if (hr == S_OK && c->emb && !c->deleted)
-            hr = save_streams((md_message *)c->emb);
+    for (size_t i = 0; i < m->n_spool + m->n_att; i++) {
+        md_att_change *c = i < m->n_spool ? NULL : &m->att[i - m->n_spool];
+        if (c && c->deleted)
+            continue;
+        if (c && c->emb && collect_streams((md_message *)c->emb, list, n, cap))
+            return -1;
+        size_t k_end = c ? c->n_spool : 1;
+        for (size_t k = 0; k < k_end; k++) {
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 8;
+                later_stream *p = realloc(*list, nc * sizeof *p);
+                if (!p)
+                    return -1;
+                *list = p;
+                *cap = nc;
+            }
+            later_stream *l = &(*list)[(*n)++];
+            l->sp = c ? c->spool[k] : m->spool[i];
+            l->mid = m->mid;
+            l->num = c ? c->saved_num : ST_NO_ATTACH;
+            md_spool_addref(l->sp);
+        }
     }
-    return hr;
+    return 0;
+}
+
+/* Writes the streams collected, without the store's lock held for long
+ * (md_spool_store takes it per chunk). One that fails is kept as a pending
+ * change of m when it is m's or one of its attachments' (a later
+ * SaveChanges writes it); the first error is returned. */
+static HRESULT write_streams(md_message *m, later_stream *list, size_t n)
+{
+    HRESULT first = S_OK;
+    for (size_t i = 0; i < n; i++) {
+        HRESULT hr = md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        if (hr != S_OK && list[i].mid == m->mid) {
+            EnterCriticalSection(&m->store->lock);
+            if (list[i].num == ST_NO_ATTACH) {
+                spools_put(&m->spool, &m->n_spool, list[i].sp);
+            } else {
+                md_att_change c = { .num = list[i].num, .set = st_bag_new() };
+                md_spool **one = malloc(sizeof *one);
+                if (c.set && one) {
+                    md_spool_addref(list[i].sp);
+                    one[0] = list[i].sp;
+                    c.spool = one;
+                    c.n_spool = 1;
+                    md_message_attach_put(m, &c);
+                } else {
+                    free(one);
+                }
+                md_att_change_clear(&c);
+            }
+            LeaveCriticalSection(&m->store->lock);
+        }
+        if (hr != S_OK && first == S_OK)
+            first = hr;
+        md_spool_release(list[i].sp);
+    }
+    free(list);
+    return first;
 }
 
 static md_message *message_new(md_store *s);
@@ -682,17 +739,24 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
             m->is_saved = 1;
         }
     }
-    /* the values are in; now the streams, each in its own transactions */
-    if (hr == S_OK)
-        hr = save_streams(m);
+    /* the values are in; the streams follow, each in its own transactions,
+     * without the lock held meanwhile */
+    later_stream *later = NULL;
+    size_t n_later = 0, cap = 0;
+    int short_of_memory = 0;
     if (hr == S_OK) {
+        /* out of memory here loses streams, but says so: keeping the
+         * committed values pending would write them twice */
+        short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
         m->next_num = 0;
         if (!(flags & KEEP_OPEN_READWRITE))
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
     }
     LeaveCriticalSection(&s->lock);
-    return hr;
+    if (hr == S_OK)
+        hr = write_streams(m, later, n_later);
+    return short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY : hr;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,
