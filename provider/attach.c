@@ -42,12 +42,24 @@ static md_store *store_of(md_attach *a)
     return md_message_store(a->msg);
 }
 
+/* A new attachment whose message was saved since it was opened: from now
+ * on it is the one in storage, under the number storage gave it. */
+static void refresh(md_attach *a)
+{
+    uint32_t num = a->num;
+    if (a->is_new && md_message_renumber(a->msg, &num)) {
+        a->num = a->ch.num = num;
+        a->is_new = 0;
+    }
+}
+
 static st_bag *attach_props(void *obj, HRESULT *hr)
 {
     md_attach *a = obj;
     st_bag *b = NULL;
     int exists = 0;
 
+    refresh(a);
     *hr = md_message_attach_base(a->msg, a->num, &b, &exists);
     if (*hr == MAPI_E_NOT_FOUND && a->is_new)
         *hr = S_OK;   /* created, never saved */
@@ -139,6 +151,7 @@ static void del_remove(md_attach *a, uint32_t tag)
 static HRESULT attach_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
 {
     md_attach *a = obj;
+    refresh(a);
     md_store *s = store_of(a);
     HRESULT hr = S_OK;
     EnterCriticalSection(&s->lock);
@@ -231,6 +244,7 @@ static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
         return MAPI_E_UNKNOWN_FLAGS;
     if (!a->modify)
         return MAPI_E_NO_ACCESS;
+    refresh(a);
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
     md_att_change c = a->ch;
@@ -318,6 +332,7 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     *out = NULL;
     if (!iid)
         return MAPI_E_INVALID_PARAMETER;
+    refresh(a);
     if (tag == PR_ATTACH_DATA_OBJ) {
         if (flags & ~(ULONG)(MAPI_CREATE | MAPI_MODIFY | MAPI_DEFERRED_ERRORS
             | MAPI_BEST_ACCESS))

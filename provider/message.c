@@ -69,6 +69,8 @@ struct md_message {
     size_t n_spool;
     IAttach *parent;       /* embedded in an attachment not in storage yet:
                               SaveChanges hands a snapshot to it (AddRef'd) */
+    uint32_t (*renum)[2];  /* new attachments saved: [our number, storage's] */
+    size_t n_renum;
 };
 
 static md_message *impl(IMessage *iface)
@@ -494,6 +496,7 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
         free(m->del);
         if (m->parent)
             m->parent->lpVtbl->Release(m->parent);
+        free(m->renum);
         m->store->iface.lpVtbl->Release(&m->store->iface);
         free(m);
         md_object_destroyed();
@@ -516,7 +519,7 @@ static HRESULT sync_bodies(md_message *m)
         PROP_TAG(PT_UNSPECIFIED, id)), BODY_SYNC_MAX);
     const st_value *src = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, id));
     static const uint32_t ids[] = { ID_BODY, ID_HTML, ID_RTF, PROP_ID(PR_NATIVE_BODY_INFO),
-        PROP_ID(PR_RTF_IN_SYNC) };
+        PROP_ID(PR_RTF_IN_SYNC), PROP_ID(PR_INTERNET_CPID) };
     int code = 0;
     if (src && PROP_TYPE(src->tag) != PT_ERROR) {
         if (id != ID_RTF)
@@ -694,6 +697,37 @@ static md_message *snapshot(md_message *m)
     return c;
 }
 
+/* After a commit: the numbers storage gave new attachments, for attachment
+ * objects still open under ours (md_message_renumber). Out of memory
+ * leaves some unmapped: such an object then finds nothing. */
+static void remember_numbers(md_message *m)
+{
+    for (size_t i = 0; i < m->n_att; i++) {
+        md_att_change *c = &m->att[i];
+        if (!c->is_new || c->deleted)
+            continue;
+        uint32_t (*r)[2] = realloc(m->renum, (m->n_renum + 1) * sizeof *r);
+        if (!r)
+            return;
+        m->renum = r;
+        r[m->n_renum][0] = c->num;
+        r[m->n_renum++][1] = c->saved_num;
+    }
+}
+
+int md_message_renumber(md_message *m, uint32_t *num)
+{
+    int found = 0;
+    EnterCriticalSection(&m->store->lock);
+    for (size_t i = 0; !found && i < m->n_renum; i++)
+        if (m->renum[i][0] == *num) {
+            *num = m->renum[i][1];
+            found = 1;
+        }
+    LeaveCriticalSection(&m->store->lock);
+    return found;
+}
+
 static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
 {
     md_message *m = impl(iface);
@@ -737,6 +771,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
         } else {
             m->mid = mid;
             m->is_saved = 1;
+            remember_numbers(m);
         }
     }
     /* the values are in; the streams follow, each in its own transactions,

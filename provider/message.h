@@ -62,6 +62,9 @@ HRESULT md_message_open_pending_embedded(md_store *s, IMessage *saved, IAttach *
     int modify, IMessage **out);
 /* Takes emb (a reference) as the embedded message of attachment iface. */
 void md_attach_put_embedded(IAttach *iface, IMessage *emb);
+/* A new attachment numbered *num by m, saved since: 1 and *num is the
+ * number storage gave it; 0 otherwise. */
+int md_message_renumber(md_message *m, uint32_t *num);
 /* The embedded message handed to attachment num of m, AddRef'd, or NULL. */
 IMessage *md_message_attach_emb(md_message *m, uint32_t num);
 

@@ -764,6 +764,32 @@ static void check_attachments(void)
     check_table(m, 0, 0, NULL);
     m->lpVtbl->Release(m);
     host_FreeBuffer(eid);
+
+    /* An attachment kept open across its message's SaveChanges, after one
+     * created and dropped: it goes on as the one storage numbered. */
+    m = new_msg(L"open across a save");
+    if (!m)
+        return;
+    ULONG dropped = 0, kept = 0;
+    IAttach *x = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &dropped, &x);
+    if (x)
+        x->lpVtbl->Release(x);   /* never saved */
+    a = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &kept, &a);
+    if (a) {
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"first.txt");
+        ok(a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "attachment saved\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "message saved\n");
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"second.txt");
+        ok(a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "attachment saved again\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "message saved again\n");
+        ok(has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"second.txt"),
+           "the open attachment after both saves\n");
+        a->lpVtbl->Release(a);
+    }
+    check_table(m, 0, 1, L"second.txt");
+    m->lpVtbl->Release(m);
 }
 
 /* A 50 MB attachment written through IStream, saved, read back; the
