@@ -240,6 +240,13 @@ static HRESULT piece_to_storage(md_spool *sp, uint64_t pos, ULONG len, int last,
             nw--;   /* a high surrogate waits for its pair */
         *used = (ULONG)nw * 2;
     } else {
+        if (!last) {   /* never split a double-byte character of the code page */
+            ULONG i = 0;
+            while (i < got)
+                i += IsDBCSLeadByte((BYTE)buf[i]) ? 2 : 1;
+            if (i > got)
+                got--;
+        }
         nw = MultiByteToWideChar(CP_ACP, 0, buf, (int)got, NULL, 0);
         own = nw > 0 ? malloc((size_t)nw * sizeof *own) : NULL;
         if (nw > 0 && !own) {
@@ -285,8 +292,10 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         size_t n = 0;
         ULONG used = 0;
         hr = piece_to_storage(sp, pos, len, pos + len >= size, &piece, &n, &used);
-        if (hr == S_OK && !used)
-            hr = MAPI_E_CORRUPT_DATA;   /* a lone surrogate at the very end */
+        if (hr == S_OK && !used) {
+            free(piece);
+            break;   /* an odd last byte of UTF-16: not a character */
+        }
         if (hr == S_OK) {
             EnterCriticalSection(&s->lock);
             code = st_stream_write(w, piece, n);
