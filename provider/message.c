@@ -410,7 +410,8 @@ static int message_computed(void *obj, uint32_t tag)
     case PROP_ID(PR_STORE_SUPPORT_MASK): case PROP_ID(PR_STORE_UNICODE_MASK):
     case PROP_ID(PR_MESSAGE_SIZE): case PROP_ID(PR_HASATTACH): case PROP_ID(PR_RECORD_KEY):
     case PROP_ID(PR_INSTANCE_KEY): case PROP_ID(PR_SOURCE_KEY):
-    case PROP_ID(PR_PARENT_SOURCE_KEY): case PROP_ID(PR_MESSAGE_RECIPIENTS):
+    case PROP_ID(PR_PARENT_SOURCE_KEY): case PROP_ID(PR_CHANGE_KEY):
+    case PROP_ID(PR_MESSAGE_RECIPIENTS):
     case PROP_ID(PR_MESSAGE_ATTACHMENTS):
         return 1;
     default:
