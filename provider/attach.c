@@ -200,8 +200,11 @@ static void attach_put_spool(void *obj, md_spool *sp)
     LeaveCriticalSection(&s->lock);
 }
 
+static HRESULT attach_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags);
+
 static const md_prop_ops attach_ops = {
-    attach_props, attach_write, attach_computed, attach_can_write, NULL,
+    attach_props, attach_write, attach_computed, attach_can_write, attach_copy_sub,
 };
 
 #define ATT_STORE(i) store_of(impl(i))
@@ -368,6 +371,46 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
         create, &owner);
     md_spool_release(pending);
     st_bag_free(cur);
+    return hr;
+}
+
+/* CopyTo / CopyProps: the embedded message of an ATTACH_EMBEDDED_MSG
+ * attachment, into a new embedded message of dest (an attachment). */
+static HRESULT attach_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags)
+{
+    md_attach *a = obj;
+    IAttach *d = NULL;
+    IMessage *in = NULL, *out = NULL;
+    (void)flags;
+    if (!md_prop_wanted(list, include_mode, PR_ATTACH_DATA_OBJ))
+        return S_OK;
+    HRESULT hr;
+    st_bag *b = attach_props(a, &hr);
+    const st_value *method = b ? st_bag_get(b, PR_ATTACH_METHOD) : NULL;
+    int embedded = method && method->v.l == ATTACH_EMBEDDED_MSG, read = b != NULL;
+    st_bag_free(b);
+    if (!embedded)
+        return read ? S_OK : hr;
+    if (FAILED(dest->lpVtbl->QueryInterface(dest, &IID_IAttachment, (void **)&d)) || !d)
+        return S_OK;   /* not an attachment: only values go */
+    hr = att_OpenProperty(&a->iface, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0, (LPUNKNOWN *)&in);
+    if (hr == MAPI_E_NOT_FOUND) {
+        d->lpVtbl->Release(d);
+        return S_OK;   /* no message made in it yet */
+    }
+    if (hr == S_OK)
+        hr = d->lpVtbl->OpenProperty(d, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&out);
+    if (hr == S_OK)
+        hr = in->lpVtbl->CopyTo(in, 0, NULL, NULL, 0, NULL, &IID_IMessage, out, 0, NULL);
+    if (hr == S_OK)
+        hr = out->lpVtbl->SaveChanges(out, 0);
+    if (out)
+        out->lpVtbl->Release(out);
+    if (in)
+        in->lpVtbl->Release(in);
+    d->lpVtbl->Release(d);
     return hr;
 }
 

@@ -22,8 +22,7 @@
  * changes of the object.
  * Not done (MAPI_E_NO_SUPPORT): the spooler side of SubmitMessage
  * (IMAPISupport::PrepareSubmit, the outgoing queue: helper hmem); read
- * receipts of SetReadFlag; CopyTo of embedded messages (their attachment
- * is copied without the message inside).
+ * receipts of SetReadFlag.
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
  * message excepted, as MAPI defines it); call storage outside the store's
  * lock.
@@ -1392,8 +1391,8 @@ static HRESULT copy_recipients(md_message *m, IMessage *d)
     return hr;
 }
 
-/* Each attachment to a new attachment of dest, values and streams through
- * IAttach::CopyTo. Embedded messages are not copied yet. */
+/* Each attachment to a new attachment of dest, values, streams and
+ * embedded messages through IAttach::CopyTo. */
 static HRESULT copy_attachments(md_message *m, IMessage *d)
 {
     uint32_t *nums = NULL;

@@ -750,6 +750,30 @@ static void check_attachments(void)
         }
         a->lpVtbl->Release(a);
     }
+    /* CopyTo a new message takes the embedded message along */
+    IMessage *cp = new_msg(NULL);
+    if (cp) {
+        hr = m->lpVtbl->CopyTo(m, 0, NULL, NULL, 0, NULL, &IID_IMessage, cp, 0, NULL);
+        ok(hr == S_OK, "CopyTo with an embedded message: %#lx\n", hrx(hr));
+        ok(cp->lpVtbl->SaveChanges(cp, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges of the copy\n");
+        int seen = 0;
+        for (ULONG k = 0; k < 8; k++) {
+            IAttach *x = NULL;
+            if (cp->lpVtbl->OpenAttach(cp, k, NULL, 0, &x) != S_OK)
+                continue;
+            IMessage *inner = NULL;
+            if (get_long((IMAPIProp *)x, PR_ATTACH_METHOD, 0) == ATTACH_EMBEDDED_MSG
+                && x->lpVtbl->OpenProperty(x, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0,
+                    (LPUNKNOWN *)&inner) == S_OK) {
+                seen = has_str((IMAPIProp *)inner, PR_SUBJECT_W, L"inner");
+                inner->lpVtbl->Release(inner);
+            }
+            x->lpVtbl->Release(x);
+        }
+        ok(seen, "the copy's embedded message\n");
+        cp->lpVtbl->Release(cp);
+    }
+
     /* DeleteAttach */
     hr = m->lpVtbl->DeleteAttach(m, 4000, 0, NULL, 0);
     ok(hr == MAPI_E_NOT_FOUND, "DeleteAttach(unknown): %#lx\n", hrx(hr));
