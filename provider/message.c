@@ -856,6 +856,39 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     return hr;
 }
 
+/* The numbers of the attachments the message has now: storage's (deleted
+ * ones still listed: md_message_attach_base tells) and the new ones.
+ * *out malloc'd. */
+static HRESULT attach_numbers(md_message *m, uint32_t **out, size_t *n)
+{
+    uint32_t *nums = NULL;
+    HRESULT hr = S_OK;
+    *out = NULL;
+    *n = 0;
+    EnterCriticalSection(&m->store->lock);
+    if (m->mid) {
+        int code = st_attach_list(m->store->st, &nums, n, m->mid);
+        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+    }
+    uint32_t *all = hr == S_OK ? realloc(nums, (*n + m->n_att + 1) * sizeof *all) : NULL;
+    if (all) {
+        nums = all;
+        for (size_t i = 0; i < m->n_att; i++)
+            if (m->att[i].is_new && !m->att[i].deleted)
+                nums[(*n)++] = m->att[i].num;
+    } else if (hr == S_OK) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    if (hr != S_OK) {
+        free(nums);
+        *n = 0;
+        return hr;
+    }
+    *out = nums;
+    return S_OK;
+}
+
 /* A snapshot table (memtable.h) of the recipients (nums NULL) or of the
  * attachments numbered nums (freed here), in cols with strings 8-bit
  * unless MAPI_UNICODE. */
@@ -918,24 +951,9 @@ static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG f
         return MAPI_E_UNKNOWN_FLAGS;
     uint32_t *nums = NULL;
     size_t n = 0;
-    HRESULT hr = S_OK;
-    EnterCriticalSection(&m->store->lock);
-    if (m->mid) {
-        int code = st_attach_list(m->store->st, &nums, &n, m->mid);
-        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
-    }
-    uint32_t *all = hr == S_OK ? realloc(nums, (n + m->n_att + 1) * sizeof *all) : NULL;
-    if (all) {
-        nums = all;
-        for (size_t i = 0; i < m->n_att; i++)
-            if (m->att[i].is_new && !m->att[i].deleted)
-                nums[n++] = m->att[i].num;
-    } else if (hr == S_OK) {
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    }
-    LeaveCriticalSection(&m->store->lock);
+    HRESULT hr = attach_numbers(m, &nums, &n);
     return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols,
-        PR_ATTACH_NUM, nums, n) : (free(nums), hr);
+        PR_ATTACH_NUM, nums, n) : hr;
 }
 
 static md_att_change *att_find(md_message *m, uint32_t num)
@@ -1397,20 +1415,7 @@ static HRESULT copy_attachments(md_message *m, IMessage *d)
 {
     uint32_t *nums = NULL;
     size_t n = 0;
-    HRESULT hr = S_OK;
-    EnterCriticalSection(&m->store->lock);
-    if (m->mid && st_attach_list(m->store->st, &nums, &n, m->mid))
-        hr = MAPI_E_CALL_FAILED;
-    uint32_t *all = hr == S_OK ? realloc(nums, (n + m->n_att + 1) * sizeof *all) : NULL;
-    if (all) {
-        nums = all;
-        for (size_t i = 0; i < m->n_att; i++)
-            if (m->att[i].is_new && !m->att[i].deleted)
-                nums[n++] = m->att[i].num;
-    } else if (hr == S_OK) {
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    }
-    LeaveCriticalSection(&m->store->lock);
+    HRESULT hr = attach_numbers(m, &nums, &n);
     for (size_t i = 0; hr == S_OK && i < n; i++) {
         int is_new = 0;
         if (attach_state(m, nums[i], &is_new) != S_OK)
