@@ -71,25 +71,12 @@ static st_bag *attach_props(void *obj, HRESULT *hr)
     }
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
-    int code = 0;
-    for (size_t i = 0; i < a->ch.n_del; i++)
-        st_bag_delete(b, a->ch.del[i]);
-    code |= st_bag_copy_to(b, a->ch.set, NULL, 0, 0);
-    for (size_t i = 0; !code && i < a->ch.n_spool; i++) {
-        st_value v;
-        st_bag_delete(b, CHANGE_PROP_TYPE(a->ch.spool[i]->tag, PT_UNSPECIFIED));
-        if (md_spool_to_value(a->ch.spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
-            code = st_bag_set(b, &v);
-            st_value_clear(&v);
-        } else {
-            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(a->ch.spool[i]->tag)) };
-            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
-            code = st_bag_set(b, &mk);
-        }
-    }
-    uint64_t spooled = 0;
+    int code = md_pending_apply(b, a->ch.del, a->ch.n_del, a->ch.set, a->ch.spool,
+        a->ch.n_spool);
+    uint64_t spooled = 0;   /* the big ones: the bag has only their markers */
     for (size_t i = 0; i < a->ch.n_spool; i++)
-        spooled += a->ch.spool[i]->size;
+        if (a->ch.spool[i]->size > ST_STREAM_INLINE_MAX)
+            spooled += a->ch.spool[i]->size;
     LeaveCriticalSection(&s->lock);
     code |= st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)a->num);
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_ATTACH);

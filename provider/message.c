@@ -233,6 +233,28 @@ static void msg_put_spool(void *obj, md_spool *sp)
 
 /* ---- values */
 
+int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
+    md_spool *const *spool, size_t n_spool)
+{
+    for (size_t i = 0; i < n_del; i++)
+        st_bag_delete(b, del[i]);
+    int code = set ? st_bag_copy_to(b, set, NULL, 0, 0) : 0;
+    for (size_t i = 0; !code && i < n_spool; i++) {
+        st_value v;
+        st_bag_delete(b, CHANGE_PROP_TYPE(spool[i]->tag, PT_UNSPECIFIED));
+        if (md_spool_to_value(spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
+            code = st_bag_set(b, &v);
+            st_value_clear(&v);
+        } else {
+            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(spool[i]->tag)) };
+            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+            code = st_bag_set(b, &mk);
+        }
+    }
+    return code ? -1 : 0;
+}
+
+
 /* Reads a big value (kept as a stream) into b when at most max bytes. */
 static void load_big(md_message *m, st_bag *b, uint32_t id, uint32_t attach_num, st_id mid,
     md_spool *pending, size_t max)
@@ -284,21 +306,7 @@ static st_bag *message_values(md_message *m, HRESULT *hr)
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;
         return NULL;
     }
-    for (size_t i = 0; i < m->n_del; i++)
-        st_bag_delete(b, m->del[i]);
-    code = st_bag_copy_to(b, m->set, NULL, 0, 0);
-    for (size_t i = 0; !code && i < m->n_spool; i++) {
-        st_value v;
-        st_bag_delete(b, CHANGE_PROP_TYPE(m->spool[i]->tag, PT_UNSPECIFIED));
-        if (md_spool_to_value(m->spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
-            code = st_bag_set(b, &v);
-            st_value_clear(&v);
-        } else {
-            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(m->spool[i]->tag)) };
-            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
-            code = st_bag_set(b, &mk);
-        }
-    }
+    code = md_pending_apply(b, m->del, m->n_del, m->set, m->spool, m->n_spool);
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -999,11 +1007,8 @@ HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *e
         b = st_bag_new();
         code = b ? 0 : ST_ERROR;
     }
-    if (!code && c) {
-        for (size_t i = 0; i < c->n_del; i++)
-            st_bag_delete(b, c->del[i]);
-        code = st_bag_copy_to(b, c->set, NULL, 0, 0);
-    }
+    if (!code && c)
+        code = md_pending_apply(b, c->del, c->n_del, c->set, NULL, 0);
     LeaveCriticalSection(&m->store->lock);
     if (code) {
         st_bag_free(b);

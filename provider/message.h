@@ -72,6 +72,12 @@ IMessage *md_message_attach_emb(md_message *m, uint32_t num);
 HRESULT md_attach_open(md_message *msg, uint32_t num, int is_new, int modify,
     IAttach **out);
 
+/* Pending changes applied to b: del removed, set copied in, each spool as
+ * its value (a small one) or as storage's marker of a value kept as a
+ * stream (PT_ERROR MAPI_E_NOT_ENOUGH_MEMORY). 0 or -1 (out of memory). */
+int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
+    md_spool *const *spool, size_t n_spool);
+
 /* What attach.c needs of its message (message.c). */
 md_store *md_message_store(md_message *m);
 IMessage *md_message_iface(md_message *m);
