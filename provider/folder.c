@@ -25,6 +25,8 @@
 #include "provider/names.h"
 #include "provider/object.h"
 #include "provider/store.h"
+#include "provider/table.h"
+#include "storage/table.h"
 
 typedef struct md_folder {
     IMAPIFolder iface;
@@ -190,17 +192,34 @@ static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG t
 static HRESULT STDMETHODCALLTYPE folder_GetContentsTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    CLEAR(table);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    if (flags & ~(ULONG)(MAPI_ASSOCIATED | MAPI_UNICODE | SHOW_SOFT_DELETES
+                         | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (flags & SHOW_SOFT_DELETES)
+        return MAPI_E_NO_SUPPORT;   /* the store keeps no soft-deleted items */
+    return md_table_open(f->store, f->fid,
+        flags & MAPI_ASSOCIATED ? ST_TABLE_ASSOCIATED : ST_TABLE_CONTENTS, flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetHierarchyTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    CLEAR(table);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    if (flags & ~(ULONG)(CONVENIENT_DEPTH | MAPI_UNICODE | SHOW_SOFT_DELETES
+                         | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (flags & SHOW_SOFT_DELETES)
+        return MAPI_E_NO_SUPPORT;
+    return md_table_open(f->store, f->fid, ST_TABLE_HIERARCHY, flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_OpenEntry(IMAPIFolder *iface, ULONG cb, LPENTRYID eid,
