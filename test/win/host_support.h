@@ -8,8 +8,7 @@
  * testutil.h and host_alloc.h first, and mapiguid.h with USES_IID_IUnknown
  * and USES_IID_IMAPIProp under initguid.h). Call host_support_setup() once, then
  * host_store_path(L"name") before the first Logon; host_remove_store() at
- * the end. host_load_provider() loads the DLL and calls MSProviderInit as
- * MAPI does.
+ * the end. host_session.h loads the DLL and logs on as MAPI does.
  *
  * References held on the support object and the profile section are
  * counted (sup_refs, profsect_refs: 1 when nobody holds one), so a test
@@ -28,7 +27,6 @@
 #include <mapicode.h>
 #include <mapitags.h>
 
-#include "dll_path.h"
 #include "provider/store.h"
 
 /* ---- The profile section: an IMAPIProp holding one property, the store
@@ -286,30 +284,6 @@ static void host_remove_store(void)
         RemoveDirectoryW(store_path);
         *slash = L'\\';
     }
-}
-
-/* ---- The provider: LoadLibrary, GetProcAddress("MSProviderInit") and the
- * call with our allocators and CURRENT_SPI_VERSION, as MAPI does at logon.
- * unix_path is the DLL's path as meson passes it; *dll gets the module (for
- * FreeLibrary). Stops the test (test_fatal) when any step fails. */
-static inline LPMSPROVIDER host_load_provider(const char *unix_path, HMODULE *dll)
-{
-    char path[MAX_PATH];
-    to_windows_path(path, sizeof path, unix_path);
-    *dll = LoadLibraryA(path);
-    if (!*dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(*dll,
-        "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    LPMSPROVIDER provider = NULL;
-    ULONG version = 0;
-    HRESULT hr = init(*dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &provider);
-    if (hr != S_OK || !provider)
-        test_fatal("MSProviderInit: %#lx\n", (unsigned long)hr);
-    return provider;
 }
 
 #endif

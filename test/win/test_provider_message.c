@@ -42,7 +42,9 @@
 
 #include "testutil.h"
 #include "host_alloc.h"
+#include "dll_path.h"
 #include "host_support.h"
+#include "host_session.h"
 #include "test/davsync/rss_util.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -440,11 +442,7 @@ static void check_table(IMessage *m, int recipients, ULONG n, const WCHAR *name)
     }
     ok(hr == S_OK && rows && rows->cRows == n && found, "QueryRows: %#lx, %s found %d\n",
        hrx(hr), recipients ? "recipient" : "attachment", found);
-    if (rows) {
-        for (ULONG i = 0; i < rows->cRows; i++)
-            host_FreeBuffer(rows->aRow[i].lpProps);
-        host_FreeBuffer(rows);
-    }
+    host_free_rows(rows);
     t->lpVtbl->Release(t);
 }
 
@@ -1277,11 +1275,7 @@ static void check_big_body_and_deep_copy(void)
             } else {
                 ok(0, "copied attachment table\n");
             }
-            if (rows) {
-                for (ULONG i = 0; i < rows->cRows; i++)
-                    host_FreeBuffer(rows->aRow[i].lpProps);
-                host_FreeBuffer(rows);
-            }
+            host_free_rows(rows);
             if (t2)
                 t2->lpVtbl->Release(t2);
             d->lpVtbl->Release(d);
@@ -1373,13 +1367,10 @@ int main(int argc, char **argv)
     IMapidavDebug *debug = NULL;
     provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
 
-    ULONG cb_spool = 0;
-    LPBYTE spool = NULL;
-    LPMSLOGON logon = NULL;
-    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &logon, &store);
-    if (hr != S_OK || !store)
-        test_fatal("Logon: %#lx\n", hrx(hr));
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no logon\n");
+    store = session.store;
     open_inbox();
 
     check_create_and_save();
@@ -1394,10 +1385,8 @@ int main(int argc, char **argv)
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
+    host_logoff(&session);
     ULONG flags = 0;
-    logon->lpVtbl->Logoff(logon, &flags);
-    ok(logon->lpVtbl->Release(logon) == 0, "IMSLogon still referenced\n");
-    ok(store->lpVtbl->Release(store) == 0, "IMsgStore still referenced\n");
     if (debug)
         ok(debug->lpVtbl->LiveObjects(debug) == 1, "live objects after logoff: %ld\n",
            (long)debug->lpVtbl->LiveObjects(debug));
