@@ -848,7 +848,14 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
         return hr;
     if (writable && !m->modify)
         return MAPI_E_NO_ACCESS;
-    st_bag *cur = build(m, PROP_ID(tag) == ID_RTF && !create, &hr);
+    st_bag *cur;
+    if (PROP_ID(tag) == ID_RTF && !create) {
+        cur = build(m, 1, &hr);   /* made on demand */
+    } else {
+        EnterCriticalSection(&m->store->lock);
+        cur = message_values(m, &hr);   /* no computed value is a stream */
+        LeaveCriticalSection(&m->store->lock);
+    }
     if (!cur)
         return hr;
     md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };

@@ -48,6 +48,19 @@ HRESULT md_spool_new(md_spool **out, uint32_t tag)
     return S_OK;
 }
 
+HRESULT md_spool_new_mem(md_spool **out, uint32_t tag)
+{
+    md_spool *sp = calloc(1, sizeof *sp);
+    *out = NULL;
+    if (!sp)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    sp->refs = 1;
+    sp->tag = tag;
+    InitializeCriticalSection(&sp->lock);
+    *out = sp;
+    return S_OK;
+}
+
 void md_spool_addref(md_spool *sp)
 {
     InterlockedIncrement(&sp->refs);
@@ -57,7 +70,9 @@ void md_spool_release(md_spool *sp)
 {
     if (!sp || InterlockedDecrement(&sp->refs) != 0)
         return;
-    CloseHandle(sp->file);
+    if (sp->file)
+        CloseHandle(sp->file);
+    free(sp->mem);
     DeleteCriticalSection(&sp->lock);
     free(sp);
 }
@@ -81,6 +96,13 @@ HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *g
         return S_OK;
     if (len > size - pos)
         len = (ULONG)(size - pos);
+    if (!sp->file) {
+        EnterCriticalSection(&sp->lock);
+        memcpy(buf, sp->mem + pos, len);
+        LeaveCriticalSection(&sp->lock);
+        *got = len;
+        return S_OK;
+    }
     OVERLAPPED o = at(pos);
     DWORD n = 0;
     if (!ReadFile(sp->file, buf, len, &n, &o))
@@ -93,6 +115,30 @@ HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
 {
     if (!len)
         return S_OK;
+    if (!sp->file) {
+        HRESULT hr = S_OK;
+        EnterCriticalSection(&sp->lock);
+        if (pos + len > sp->cap) {
+            size_t cap = sp->cap ? sp->cap : 4096;
+            while (cap < pos + len)
+                cap *= 2;
+            uint8_t *m = pos + len > SIZE_MAX / 2 ? NULL : realloc(sp->mem, cap);
+            if (m) {
+                memset(m + sp->cap, 0, cap - sp->cap);
+                sp->mem = m;
+                sp->cap = cap;
+            } else {
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            }
+        }
+        if (hr == S_OK) {
+            memcpy(sp->mem + pos, buf, len);
+            if (pos + len > sp->size)
+                sp->size = pos + len;
+        }
+        LeaveCriticalSection(&sp->lock);
+        return hr;
+    }
     OVERLAPPED o = at(pos);
     DWORD n = 0;
     if (!WriteFile(sp->file, buf, len, &n, &o) || n != len)
@@ -110,10 +156,16 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     HRESULT hr = S_OK;
     li.QuadPart = (LONGLONG)size;
     EnterCriticalSection(&sp->lock);
-    if (!SetFilePointerEx(sp->file, li, NULL, FILE_BEGIN) || !SetEndOfFile(sp->file))
+    if (!sp->file) {
+        if (size > sp->cap)
+            hr = MAPI_E_NO_SUPPORT;   /* in-memory spools are read-only streams' */
+        else
+            sp->size = size;
+    } else if (!SetFilePointerEx(sp->file, li, NULL, FILE_BEGIN) || !SetEndOfFile(sp->file)) {
         hr = MAPI_E_DISK_ERROR;
-    else
+    } else {
         sp->size = size;
+    }
     LeaveCriticalSection(&sp->lock);
     return hr;
 }
@@ -692,7 +744,7 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     if (!writable && marker && PROP_TYPE(tag) == PT_BINARY)
         return md_stream_storage(out, s, mid, attach_num, tag, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
-    hr = md_spool_new(&sp, tag);
+    hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
     if (hr != S_OK)
         return hr;
     if (!create) {
