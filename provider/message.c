@@ -2,7 +2,8 @@
  * message.c: IMessage. Every change (values, deletions, recipients,
  * attachment changes handed over by IAttach::SaveChanges, spooled streams)
  * stays in the object until SaveChanges writes it: values, recipients and
- * attachments in one storage transaction, then the streams in chunks
+ * attachments (with embedded messages) in one storage transaction, then
+ * the streams in chunks without the store's lock held throughout
  * (stream.h). GetProps shows storage's values with the pending changes on
  * top, plus what the provider computes (entry IDs, keys of the store,
  * PR_OBJECT_TYPE, PR_ACCESS, PR_ACCESS_LEVEL, PR_STORE_SUPPORT_MASK,
@@ -20,9 +21,11 @@
  * GetRecipientTable and GetAttachmentTable give a snapshot (memtable.h) of
  * the rows at the call, pending changes included; they do not follow later
  * changes of the object.
- * Not done (MAPI_E_NO_SUPPORT): the spooler side of SubmitMessage
- * (IMAPISupport::PrepareSubmit, the outgoing queue: helper hmem); read
- * receipts of SetReadFlag.
+ * Not done: the spooler side of SubmitMessage (IMAPISupport::PrepareSubmit,
+ * the outgoing queue: helper hmem), which today only sets MSGFLAG_SUBMIT
+ * and PR_SUBMIT_FLAGS and saves; read receipts of SetReadFlag (the flag
+ * changes, no receipt is made). SubmitMessage on an embedded message:
+ * MAPI_E_NO_SUPPORT.
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
  * message excepted, as MAPI defines it); call storage outside the store's
  * lock.
