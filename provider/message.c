@@ -843,8 +843,9 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
         if (!IsEqualIID(iid, &IID_IMAPITable))
             return MAPI_E_INTERFACE_NOT_SUPPORTED;
         return tag == PR_MESSAGE_RECIPIENTS
-            ? msg_GetRecipientTable(iface, flags & MAPI_UNICODE, (LPMAPITABLE *)out)
-            : msg_GetAttachmentTable(iface, flags & MAPI_UNICODE, (LPMAPITABLE *)out);
+            ? msg_GetRecipientTable(iface, (options | flags) & MAPI_UNICODE, (LPMAPITABLE *)out)
+            : msg_GetAttachmentTable(iface, (options | flags) & MAPI_UNICODE,
+                (LPMAPITABLE *)out);
     }
     hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
     if (hr != S_OK)

@@ -509,6 +509,20 @@ static void check_recipients(void)
        hrx(hr));
     hr = m->lpVtbl->GetRecipientTable(m, 0, NULL);
     ok(hr == MAPI_E_INVALID_PARAMETER, "GetRecipientTable(NULL): %#lx\n", hrx(hr));
+    /* the same table through OpenProperty, MAPI_UNICODE in the interface options */
+    hr = m->lpVtbl->OpenProperty(m, PR_MESSAGE_RECIPIENTS, &IID_IMAPITable, MAPI_UNICODE, 0,
+        (LPUNKNOWN *)&table);
+    ok(hr == S_OK && table, "OpenProperty(PR_MESSAGE_RECIPIENTS, IMAPITable): %#lx\n", hrx(hr));
+    if (hr == S_OK) {
+        ULONG rows = 0;
+        ok(table->lpVtbl->GetRowCount(table, 0, &rows) == S_OK && rows == 1, "rows: %lu\n",
+           (unsigned long)rows);
+        table->lpVtbl->Release(table);
+    }
+    hr = m->lpVtbl->OpenProperty(m, PR_MESSAGE_RECIPIENTS, &IID_IStream, 0, 0,
+        (LPUNKNOWN *)&table);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "PR_MESSAGE_RECIPIENTS as IStream: %#lx\n",
+       hrx(hr));
     m->lpVtbl->Release(m);
 }
 
