@@ -6,9 +6,10 @@
  * it. Computed: PR_ATTACH_NUM, PR_OBJECT_TYPE, PR_ACCESS_LEVEL,
  * PR_ATTACH_SIZE of an attachment storage has not sized yet.
  *
- * PR_ATTACH_DATA_OBJ opens the embedded message (IID_IMessage) of an
- * attachment that is in storage (its message and itself saved); before
- * that: MAPI_E_NO_SUPPORT with a GetLastError message saying so.
+ * PR_ATTACH_DATA_OBJ opens the embedded message (IID_IMessage): straight
+ * over storage for an attachment in storage; for one not saved yet, an
+ * object whose SaveChanges hands a copy of its state to the attachment
+ * (md_attach_put_embedded), written with the top message.
  * IID_IStorage (OLE attachments) is not done: MAPI_E_INTERFACE_NOT_SUPPORTED.
  * Never: write to storage; outlive its message (it holds a reference).
  */
@@ -41,12 +42,24 @@ static md_store *store_of(md_attach *a)
     return md_message_store(a->msg);
 }
 
+/* A new attachment whose message was saved since it was opened: from now
+ * on it is the one in storage, under the number storage gave it. */
+static void refresh(md_attach *a)
+{
+    uint32_t num = a->num;
+    if (a->is_new && md_message_renumber(a->msg, &num)) {
+        a->num = a->ch.num = num;
+        a->is_new = 0;
+    }
+}
+
 static st_bag *attach_props(void *obj, HRESULT *hr)
 {
     md_attach *a = obj;
     st_bag *b = NULL;
     int exists = 0;
 
+    refresh(a);
     *hr = md_message_attach_base(a->msg, a->num, &b, &exists);
     if (*hr == MAPI_E_NOT_FOUND && a->is_new)
         *hr = S_OK;   /* created, never saved */
@@ -58,25 +71,12 @@ static st_bag *attach_props(void *obj, HRESULT *hr)
     }
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
-    int code = 0;
-    for (size_t i = 0; i < a->ch.n_del; i++)
-        st_bag_delete(b, a->ch.del[i]);
-    code |= st_bag_copy_to(b, a->ch.set, NULL, 0, 0);
-    for (size_t i = 0; !code && i < a->ch.n_spool; i++) {
-        st_value v;
-        st_bag_delete(b, CHANGE_PROP_TYPE(a->ch.spool[i]->tag, PT_UNSPECIFIED));
-        if (md_spool_to_value(a->ch.spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
-            code = st_bag_set(b, &v);
-            st_value_clear(&v);
-        } else {
-            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(a->ch.spool[i]->tag)) };
-            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
-            code = st_bag_set(b, &mk);
-        }
-    }
-    uint64_t spooled = 0;
+    int code = md_pending_apply(b, a->ch.del, a->ch.n_del, a->ch.set, a->ch.spool,
+        a->ch.n_spool);
+    uint64_t spooled = 0;   /* the big ones: the bag has only their markers */
     for (size_t i = 0; i < a->ch.n_spool; i++)
-        spooled += a->ch.spool[i]->size;
+        if (a->ch.spool[i]->size > ST_STREAM_INLINE_MAX)
+            spooled += a->ch.spool[i]->size;
     LeaveCriticalSection(&s->lock);
     code |= st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)a->num);
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_ATTACH);
@@ -138,6 +138,7 @@ static void del_remove(md_attach *a, uint32_t tag)
 static HRESULT attach_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
 {
     md_attach *a = obj;
+    refresh(a);
     md_store *s = store_of(a);
     HRESULT hr = S_OK;
     EnterCriticalSection(&s->lock);
@@ -186,9 +187,15 @@ static void attach_put_spool(void *obj, md_spool *sp)
     LeaveCriticalSection(&s->lock);
 }
 
+static HRESULT attach_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags);
+
 static const md_prop_ops attach_ops = {
-    attach_props, attach_write, attach_computed, attach_can_write, NULL,
+    attach_props, attach_write, attach_computed, attach_can_write, attach_copy_sub,
 };
+
+#define ATT_STORE(i) store_of(impl(i))
+MD_PROP_FORWARDERS(att, IAttach, impl, ATT_STORE, attach_ops)
 
 /* ---- IUnknown */
 
@@ -219,12 +226,6 @@ static ULONG STDMETHODCALLTYPE att_Release(IAttach *iface)
 
 /* ---- IMAPIProp */
 
-static HRESULT STDMETHODCALLTYPE att_GetLastError(IAttach *iface, HRESULT hr, ULONG flags,
-    LPMAPIERROR *error)
-{
-    return md_prop_last_error(&store_of(impl(iface))->alloc, hr, flags, error);
-}
-
 static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
 {
     md_attach *a = impl(iface);
@@ -233,6 +234,7 @@ static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
         return MAPI_E_UNKNOWN_FLAGS;
     if (!a->modify)
         return MAPI_E_NO_ACCESS;
+    refresh(a);
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
     md_att_change c = a->ch;
@@ -273,16 +275,39 @@ static HRESULT STDMETHODCALLTYPE att_GetPropList(IAttach *iface, ULONG flags,
 static HRESULT open_embedded(md_attach *a, ULONG flags, LPUNKNOWN *out)
 {
     st_id mid = md_message_mid(a->msg);
-    if (!mid || a->is_new) {
-        st_error_set("the embedded message of attachment %u: save the attachment and its "
-            "message first", (unsigned)a->num);
-        return MAPI_E_NO_SUPPORT;
-    }
     int modify = (flags & (MAPI_MODIFY | MAPI_CREATE)) != 0;
     if (modify && !a->modify)
         return MAPI_E_NO_ACCESS;
-    return md_message_open_embedded(store_of(a), mid, a->num, (flags & MAPI_CREATE) != 0,
-        modify, (IMessage **)out);
+    if (mid && !a->is_new && !a->ch.emb)
+        return md_message_open_embedded(store_of(a), mid, a->num, (flags & MAPI_CREATE) != 0,
+            modify, (IMessage **)out);
+    /* not in storage yet: kept with the attachment until its message is saved */
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    IMessage *saved = a->ch.emb;
+    if (saved)
+        saved->lpVtbl->AddRef(saved);
+    LeaveCriticalSection(&s->lock);
+    if (!saved)
+        saved = md_message_attach_emb(a->msg, a->num);
+    if (!saved && !(flags & MAPI_CREATE))
+        return MAPI_E_NOT_FOUND;
+    HRESULT hr = md_message_open_pending_embedded(s, saved, &a->iface, modify,
+        (IMessage **)out);
+    if (saved)
+        saved->lpVtbl->Release(saved);
+    return hr;
+}
+
+void md_attach_put_embedded(IAttach *iface, IMessage *emb)
+{
+    md_attach *a = impl(iface);
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    if (a->ch.emb)
+        a->ch.emb->lpVtbl->Release(a->ch.emb);
+    a->ch.emb = emb;
+    LeaveCriticalSection(&s->lock);
 }
 
 static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPCIID iid,
@@ -297,6 +322,7 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     *out = NULL;
     if (!iid)
         return MAPI_E_INVALID_PARAMETER;
+    refresh(a);
     if (tag == PR_ATTACH_DATA_OBJ) {
         if (flags & ~(ULONG)(MAPI_CREATE | MAPI_MODIFY | MAPI_DEFERRED_ERRORS
             | MAPI_BEST_ACCESS))
@@ -326,10 +352,6 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     LeaveCriticalSection(&s->lock);
     if (!pending)
         pending = md_message_attach_spool(a->msg, a->num, tag);
-    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
-        md_spool_release(pending);
-        pending = NULL;
-    }
     md_stream_owner owner = { a, (IUnknown *)&a->iface, attach_put_spool };
     st_id mid = a->is_new ? 0 : md_message_mid(a->msg);
     hr = md_stream_open_prop((IStream **)out, s, mid, a->num, cur, pending, tag, writable,
@@ -339,48 +361,44 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     return hr;
 }
 
-static HRESULT STDMETHODCALLTYPE att_SetProps(IAttach *iface, ULONG n, LPSPropValue props,
-    LPSPropProblemArray *problems)
+/* CopyTo / CopyProps: the embedded message of an ATTACH_EMBEDDED_MSG
+ * attachment, into a new embedded message of dest (an attachment). */
+static HRESULT attach_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags)
 {
-    return md_prop_set_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, n, props,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_DeleteProps(IAttach *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, tags,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_CopyTo(IAttach *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, n_iid,
-        iids, exclude, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_CopyProps(IAttach *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc,
-        include, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE att_GetNamesFromIDs(IAttach *iface, LPSPropTagArray *tags,
-    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(store_of(impl(iface)), tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE att_GetIDsFromNames(IAttach *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(store_of(impl(iface)), n, names, flags, tags);
+    md_attach *a = obj;
+    IAttach *d = NULL;
+    IMessage *in = NULL, *out = NULL;
+    (void)flags;
+    if (!md_prop_wanted(list, include_mode, PR_ATTACH_DATA_OBJ))
+        return S_OK;
+    HRESULT hr;
+    st_bag *b = attach_props(a, &hr);
+    const st_value *method = b ? st_bag_get(b, PR_ATTACH_METHOD) : NULL;
+    int embedded = method && method->v.l == ATTACH_EMBEDDED_MSG, read = b != NULL;
+    st_bag_free(b);
+    if (!embedded)
+        return read ? S_OK : hr;
+    if (FAILED(dest->lpVtbl->QueryInterface(dest, &IID_IAttachment, (void **)&d)) || !d)
+        return S_OK;   /* not an attachment: only values go */
+    hr = att_OpenProperty(&a->iface, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0, (LPUNKNOWN *)&in);
+    if (hr == MAPI_E_NOT_FOUND) {
+        d->lpVtbl->Release(d);
+        return S_OK;   /* no message made in it yet */
+    }
+    if (hr == S_OK)
+        hr = d->lpVtbl->OpenProperty(d, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&out);
+    if (hr == S_OK)
+        hr = in->lpVtbl->CopyTo(in, 0, NULL, NULL, 0, NULL, &IID_IMessage, out, 0, NULL);
+    if (hr == S_OK)
+        hr = out->lpVtbl->SaveChanges(out, 0);
+    if (out)
+        out->lpVtbl->Release(out);
+    if (in)
+        in->lpVtbl->Release(in);
+    d->lpVtbl->Release(d);
+    return hr;
 }
 
 static const IAttachVtbl attach_vtbl = {

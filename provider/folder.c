@@ -125,6 +125,9 @@ static const md_prop_ops folder_ops = {
     folder_props, folder_write, folder_computed, NULL, NULL,
 };
 
+#define FOLDER_STORE(i) (impl(i)->store)
+MD_PROP_FORWARDERS(folder, IMAPIFolder, impl, FOLDER_STORE, folder_ops)
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE folder_QueryInterface(IMAPIFolder *iface, REFIID riid,
@@ -153,12 +156,6 @@ static ULONG STDMETHODCALLTYPE folder_Release(IMAPIFolder *iface)
 
 /* ---- IMAPIProp */
 
-static HRESULT STDMETHODCALLTYPE folder_GetLastError(IMAPIFolder *iface, HRESULT hr,
-    ULONG flags, LPMAPIERROR *error)
-{
-    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
-}
-
 static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG flags)
 {
     (void)iface; (void)flags;
@@ -185,68 +182,9 @@ static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG tag,
     LPCIID iid, ULONG options, ULONG flags, LPUNKNOWN *out)
 {
-    md_folder *f = impl(iface);
-    int writable = 0, create = 0;
-
-    if (!out)
-        return MAPI_E_INVALID_PARAMETER;
-    *out = NULL;
-    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
-    if (hr != S_OK)
-        return hr;
-    if (writable)
-        return MAPI_E_NO_SUPPORT;   /* folder values are written with SetProps */
-    st_bag *cur = folder_props(f, &hr);
-    if (!cur)
-        return hr;
-    hr = md_stream_open_prop((IStream **)out, f->store, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0,
-        NULL);
-    st_bag_free(cur);
-    return hr;
-}
-
-static HRESULT STDMETHODCALLTYPE folder_SetProps(IMAPIFolder *iface, ULONG n,
-    LPSPropValue props, LPSPropProblemArray *problems)
-{
-    return md_prop_set_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, n, props,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_DeleteProps(IMAPIFolder *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, tags,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_CopyTo(IMAPIFolder *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&folder_ops, impl(iface), &impl(iface)->store->alloc, n_iid, iids,
-        exclude, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_CopyProps(IMAPIFolder *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, include,
-        iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_GetNamesFromIDs(IMAPIFolder *iface,
-    LPSPropTagArray *tags, LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(impl(iface)->store, tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE folder_GetIDsFromNames(IMAPIFolder *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
+    /* folder values are written with SetProps */
+    return md_stream_open_readonly(out, impl(iface)->store, folder_props, impl(iface), tag, iid,
+        options, flags, MAPI_E_NO_SUPPORT);
 }
 
 /* ---- IMAPIContainer */

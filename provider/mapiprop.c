@@ -254,6 +254,40 @@ static int tag_listed(const SPropTagArray *list, ULONG tag)
     return 0;
 }
 
+int md_prop_wanted(const SPropTagArray *list, int include_mode, ULONG tag)
+{
+    return tag_listed(list, tag) == include_mode;
+}
+
+/* A value kept as a stream (PT_ERROR in the bag) copied stream to stream:
+ * opened on the source as text, else as bytes, and written to dest with
+ * MAPI_CREATE. S_OK, or the error for the problem array. */
+static HRESULT copy_stream(IMAPIProp *src, IMAPIProp *dest, ULONG id)
+{
+    static const ULONG types[] = { PT_UNICODE, PT_BINARY };
+    IStream *in = NULL, *out = NULL;
+    HRESULT hr = MAPI_E_NOT_FOUND;
+    ULONG tag = 0;
+    for (size_t i = 0; !in && i < sizeof types / sizeof *types; i++) {
+        tag = PROP_TAG(types[i], id);
+        hr = src->lpVtbl->OpenProperty(src, tag, &IID_IStream, STGM_READ, 0, (LPUNKNOWN *)&in);
+    }
+    if (!in)
+        return hr;
+    hr = dest->lpVtbl->OpenProperty(dest, tag, &IID_IStream, STGM_READWRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&out);
+    if (hr == S_OK) {
+        ULARGE_INTEGER all;
+        all.QuadPart = ~0ull;
+        hr = in->lpVtbl->CopyTo(in, out, all, NULL, NULL);
+        if (hr == S_OK)
+            hr = out->lpVtbl->Commit(out, 0);
+        out->lpVtbl->Release(out);
+    }
+    in->lpVtbl->Release(in);
+    return hr;
+}
+
 /* The interfaces a CopyTo / CopyProps destination may be given as: every
  * one derives from IMAPIProp. */
 static int prop_iid(LPCIID iid)
@@ -280,10 +314,18 @@ static HRESULT copy_values(const md_prop_ops *ops, void *obj, const md_alloc *a,
     hr = pick ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
     for (size_t i = 0; hr == S_OK && i < st_bag_count(src); i++) {
         const st_value *v = st_bag_at(src, i);
-        if (PROP_TYPE(v->tag) == PT_ERROR || (ops->computed && ops->computed(obj, v->tag)))
+        if (ops->computed && ops->computed(obj, v->tag))
             continue;
         if (tag_listed(list, v->tag) != include_mode)
             continue;
+        if (PROP_TYPE(v->tag) == PT_ERROR) {
+            /* kept as a stream: copied as one (obj begins with its interface) */
+            HRESULT shr = v->v.err == ST_E_NOT_ENOUGH_MEMORY
+                ? copy_stream((IMAPIProp *)obj, dest, PROP_ID(v->tag)) : S_OK;
+            if (shr != S_OK && md_problems_add(pr, (ULONG)i, v->tag, shr))
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            continue;
+        }
         if (st_bag_set(pick, v))
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }

@@ -26,6 +26,8 @@
 /* Builds the object's bag: NULL with *hr on failure. */
 typedef st_bag *(*md_bag_fn)(void *obj, HRESULT *hr);
 
+/* Callbacks of an object. The object (obj) begins with its COM interface,
+ * an IMAPIProp: CopyTo calls its OpenProperty for values kept as streams. */
 typedef struct md_prop_ops {
     md_bag_fn build;   /* every value, computed ones included */
     /* Applies set (may be NULL) and removes the n_del tags of del: S_OK or
@@ -77,8 +79,61 @@ int md_problems_add(md_problems *pr, ULONG index, ULONG tag, SCODE err);
  * empties pr: S_OK or MAPI_E_NOT_ENOUGH_MEMORY. out may be NULL. */
 HRESULT md_problems_give(md_problems *pr, const md_alloc *a, LPSPropProblemArray *out);
 
+/* 1 when the CopyTo / CopyProps list (exclusions, or with include_mode
+ * the tags asked for) lets tag's id through: for copy_sub callbacks. */
+int md_prop_wanted(const SPropTagArray *list, int include_mode, ULONG tag);
+
 /* 1 when tag's type is one a client may write (not PT_ERROR, PT_NULL,
  * PT_OBJECT, PT_UNSPECIFIED, an unknown type, id 0 or 0xFFFF). */
 int md_prop_tag_writable(ULONG tag);
+
+/* The IMAPIProp methods every object forwards the same way, defined for
+ * interface type ITYPE as static PFX_GetLastError, PFX_SetProps,
+ * PFX_DeleteProps, PFX_CopyTo, PFX_CopyProps, PFX_GetNamesFromIDs and
+ * PFX_GetIDsFromNames (the file includes names.h): OBJ(iface) is the object
+ * given to the callbacks of OPS (an md_prop_ops), STORE(iface) its md_store.
+ * One definition instead of the same seven thunks in every object's file. */
+#define MD_PROP_FORWARDERS(PFX, ITYPE, OBJ, STORE, OPS) \
+static HRESULT STDMETHODCALLTYPE PFX##_GetLastError(ITYPE *iface, HRESULT hr, ULONG flags, \
+    LPMAPIERROR *error) \
+{ \
+    return md_prop_last_error(&STORE(iface)->alloc, hr, flags, error); \
+} \
+static HRESULT STDMETHODCALLTYPE PFX##_SetProps(ITYPE *iface, ULONG n, LPSPropValue props, \
+    LPSPropProblemArray *problems) \
+{ \
+    return md_prop_set_props(&OPS, OBJ(iface), &STORE(iface)->alloc, n, props, problems); \
+} \
+static HRESULT STDMETHODCALLTYPE PFX##_DeleteProps(ITYPE *iface, LPSPropTagArray tags, \
+    LPSPropProblemArray *problems) \
+{ \
+    return md_prop_delete_props(&OPS, OBJ(iface), &STORE(iface)->alloc, tags, problems); \
+} \
+static HRESULT STDMETHODCALLTYPE PFX##_CopyTo(ITYPE *iface, ULONG n_iid, LPCIID iids, \
+    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, \
+    ULONG flags, LPSPropProblemArray *problems) \
+{ \
+    (void)ui; (void)progress; \
+    return md_prop_copy_to(&OPS, OBJ(iface), &STORE(iface)->alloc, n_iid, iids, exclude, iid, \
+        dest, flags, problems); \
+} \
+static HRESULT STDMETHODCALLTYPE PFX##_CopyProps(ITYPE *iface, LPSPropTagArray include, \
+    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags, \
+    LPSPropProblemArray *problems) \
+{ \
+    (void)ui; (void)progress; \
+    return md_prop_copy_props(&OPS, OBJ(iface), &STORE(iface)->alloc, include, iid, dest, \
+        flags, problems); \
+} \
+static HRESULT STDMETHODCALLTYPE PFX##_GetNamesFromIDs(ITYPE *iface, LPSPropTagArray *tags, \
+    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names) \
+{ \
+    return md_ids_to_names(STORE(iface), tags, guid, flags, count, names); \
+} \
+static HRESULT STDMETHODCALLTYPE PFX##_GetIDsFromNames(ITYPE *iface, ULONG n, \
+    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags) \
+{ \
+    return md_names_to_ids(STORE(iface), n, names, flags, tags); \
+}
 
 #endif

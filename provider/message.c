@@ -2,7 +2,8 @@
  * message.c: IMessage. Every change (values, deletions, recipients,
  * attachment changes handed over by IAttach::SaveChanges, spooled streams)
  * stays in the object until SaveChanges writes it: values, recipients and
- * attachments in one storage transaction, then the streams in chunks
+ * attachments (with embedded messages) in one storage transaction, then
+ * the streams in chunks without the store's lock held throughout
  * (stream.h). GetProps shows storage's values with the pending changes on
  * top, plus what the provider computes (entry IDs, keys of the store,
  * PR_OBJECT_TYPE, PR_ACCESS, PR_ACCESS_LEVEL, PR_STORE_SUPPORT_MASK,
@@ -17,10 +18,14 @@
  * the mail the sync stores. A body bigger than BODY_SYNC_MAX is not kept in
  * step (the others are removed instead, so none is stale).
  *
- * Not done (MAPI_E_NO_SUPPORT): GetRecipientTable and GetAttachmentTable
- * (waiting for provider/memtable.h); the spooler side of SubmitMessage
- * (IMAPISupport::PrepareSubmit, the outgoing queue: helper hmem); read
- * receipts of SetReadFlag; CopyTo of recipients and attachments.
+ * GetRecipientTable and GetAttachmentTable give a snapshot (memtable.h) of
+ * the rows at the call, pending changes included; they do not follow later
+ * changes of the object.
+ * Not done: the spooler side of SubmitMessage (IMAPISupport::PrepareSubmit,
+ * the outgoing queue: helper hmem), which today only sets MSGFLAG_SUBMIT
+ * and PR_SUBMIT_FLAGS and saves; read receipts of SetReadFlag (the flag
+ * changes, no receipt is made). SubmitMessage on an embedded message:
+ * MAPI_E_NO_SUPPORT.
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
  * message excepted, as MAPI defines it); call storage outside the store's
  * lock.
@@ -32,6 +37,7 @@
 #include "convert/body.h"
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
+#include "provider/memtable.h"
 #include "provider/message.h"
 #include "provider/names.h"
 #include "provider/object.h"
@@ -63,6 +69,10 @@ struct md_message {
     uint32_t next_num;     /* next number for a new attachment; 0: not known yet */
     md_spool **spool;      /* pending streams of the message */
     size_t n_spool;
+    IAttach *parent;       /* embedded in an attachment not in storage yet:
+                              SaveChanges hands a snapshot to it (AddRef'd) */
+    uint32_t (*renum)[2];  /* new attachments saved: [our number, storage's] */
+    size_t n_renum;
 };
 
 static md_message *impl(IMessage *iface)
@@ -74,6 +84,8 @@ md_store *md_message_store(md_message *m) { return m->store; }
 IMessage *md_message_iface(md_message *m) { return &m->iface; }
 st_id md_message_mid(md_message *m) { return m->mid; }
 
+static md_message *snapshot(md_message *m);
+
 void md_att_change_clear(md_att_change *c)
 {
     st_bag_free(c->set);
@@ -81,7 +93,38 @@ void md_att_change_clear(md_att_change *c)
     for (size_t i = 0; i < c->n_spool; i++)
         md_spool_release(c->spool[i]);
     free(c->spool);
+    if (c->emb)
+        c->emb->lpVtbl->Release(c->emb);
     memset(c, 0, sizeof *c);
+}
+
+HRESULT md_att_change_dup(md_att_change *out, const md_att_change *c)
+{
+    *out = *c;
+    out->set = c->set ? st_bag_dup(c->set) : NULL;
+    out->del = c->n_del ? malloc(c->n_del * sizeof *out->del) : NULL;
+    out->spool = c->n_spool ? malloc(c->n_spool * sizeof *out->spool) : NULL;
+    out->emb = NULL;
+    if ((c->set && !out->set) || (c->n_del && !out->del) || (c->n_spool && !out->spool)) {
+        out->n_spool = 0;
+        md_att_change_clear(out);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    if (c->n_del)
+        memcpy(out->del, c->del, c->n_del * sizeof *out->del);
+    for (size_t i = 0; i < c->n_spool; i++) {
+        out->spool[i] = c->spool[i];
+        md_spool_addref(out->spool[i]);
+    }
+    if (c->emb) {
+        md_message *e = snapshot((md_message *)c->emb);
+        if (!e) {
+            md_att_change_clear(out);
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        }
+        out->emb = &e->iface;
+    }
+    return S_OK;
 }
 
 static int is_body_id(uint32_t id)
@@ -159,6 +202,8 @@ static HRESULT pend_set(md_message *m, const st_bag *set)
         st_bag_delete(m->set, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED));
         if (st_bag_set(m->set, v))
             return MAPI_E_NOT_ENOUGH_MEMORY;
+        if (v->tag == PR_MESSAGE_FLAGS)   /* computed: not stored */
+            st_bag_set_long(m->set, PR_MESSAGE_FLAGS, v->v.l & ~MSGFLAG_HASATTACH);
         if (is_body_id(PROP_ID(v->tag)))
             m->body_changed = PROP_ID(v->tag);
     }
@@ -190,6 +235,28 @@ static void msg_put_spool(void *obj, md_spool *sp)
 }
 
 /* ---- values */
+
+int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
+    md_spool *const *spool, size_t n_spool)
+{
+    for (size_t i = 0; i < n_del; i++)
+        st_bag_delete(b, del[i]);
+    int code = set ? st_bag_copy_to(b, set, NULL, 0, 0) : 0;
+    for (size_t i = 0; !code && i < n_spool; i++) {
+        st_value v;
+        st_bag_delete(b, CHANGE_PROP_TYPE(spool[i]->tag, PT_UNSPECIFIED));
+        if (md_spool_to_value(spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
+            code = st_bag_set(b, &v);
+            st_value_clear(&v);
+        } else {
+            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(spool[i]->tag)) };
+            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+            code = st_bag_set(b, &mk);
+        }
+    }
+    return code ? -1 : 0;
+}
+
 
 /* Reads a big value (kept as a stream) into b when at most max bytes. */
 static void load_big(md_message *m, st_bag *b, uint32_t id, uint32_t attach_num, st_id mid,
@@ -242,21 +309,7 @@ static st_bag *message_values(md_message *m, HRESULT *hr)
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;
         return NULL;
     }
-    for (size_t i = 0; i < m->n_del; i++)
-        st_bag_delete(b, m->del[i]);
-    code = st_bag_copy_to(b, m->set, NULL, 0, 0);
-    for (size_t i = 0; !code && i < m->n_spool; i++) {
-        st_value v;
-        st_bag_delete(b, CHANGE_PROP_TYPE(m->spool[i]->tag, PT_UNSPECIFIED));
-        if (md_spool_to_value(m->spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
-            code = st_bag_set(b, &v);
-            st_value_clear(&v);
-        } else {
-            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(m->spool[i]->tag)) };
-            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
-            code = st_bag_set(b, &mk);
-        }
-    }
+    code = md_pending_apply(b, m->del, m->n_del, m->set, m->spool, m->n_spool);
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -367,7 +420,8 @@ static int message_computed(void *obj, uint32_t tag)
     case PROP_ID(PR_STORE_SUPPORT_MASK): case PROP_ID(PR_STORE_UNICODE_MASK):
     case PROP_ID(PR_MESSAGE_SIZE): case PROP_ID(PR_HASATTACH): case PROP_ID(PR_RECORD_KEY):
     case PROP_ID(PR_INSTANCE_KEY): case PROP_ID(PR_SOURCE_KEY):
-    case PROP_ID(PR_PARENT_SOURCE_KEY): case PROP_ID(PR_MESSAGE_RECIPIENTS):
+    case PROP_ID(PR_PARENT_SOURCE_KEY): case PROP_ID(PR_CHANGE_KEY):
+    case PROP_ID(PR_MESSAGE_RECIPIENTS):
     case PROP_ID(PR_MESSAGE_ATTACHMENTS):
         return 1;
     default:
@@ -391,9 +445,15 @@ static HRESULT message_write(void *obj, const st_bag *set, const uint32_t *del, 
     return hr;
 }
 
+static HRESULT message_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags);
+
 static const md_prop_ops message_ops = {
-    message_props, message_write, message_computed, message_can_write, NULL,
+    message_props, message_write, message_computed, message_can_write, message_copy_sub,
 };
+
+#define MSG_STORE(i) (impl(i)->store)
+MD_PROP_FORWARDERS(msg, IMessage, impl, MSG_STORE, message_ops)
 
 /* ---- IUnknown */
 
@@ -445,6 +505,9 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
         pending_clear(m);
         st_bag_free(m->set);
         free(m->del);
+        if (m->parent)
+            m->parent->lpVtbl->Release(m->parent);
+        free(m->renum);
         m->store->iface.lpVtbl->Release(&m->store->iface);
         free(m);
         md_object_destroyed();
@@ -453,12 +516,6 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
 }
 
 /* ---- IMAPIProp */
-
-static HRESULT STDMETHODCALLTYPE msg_GetLastError(IMessage *iface, HRESULT hr, ULONG flags,
-    LPMAPIERROR *error)
-{
-    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
-}
 
 /* The bodies made again from the one written last (see the top comment),
  * into the pending changes. */
@@ -473,7 +530,7 @@ static HRESULT sync_bodies(md_message *m)
         PROP_TAG(PT_UNSPECIFIED, id)), BODY_SYNC_MAX);
     const st_value *src = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, id));
     static const uint32_t ids[] = { ID_BODY, ID_HTML, ID_RTF, PROP_ID(PR_NATIVE_BODY_INFO),
-        PROP_ID(PR_RTF_IN_SYNC) };
+        PROP_ID(PR_RTF_IN_SYNC), PROP_ID(PR_INTERNET_CPID) };
     int code = 0;
     if (src && PROP_TYPE(src->tag) != PT_ERROR) {
         if (id != ID_RTF)
@@ -501,23 +558,185 @@ static HRESULT sync_bodies(md_message *m)
     return hr;
 }
 
-/* Writes the attachment changes (inside the save's transaction); nums[i]
- * gets the number storage gave change i. */
-static int save_attachments(md_message *m, uint32_t *nums)
+/* Writes m's pending values, recipients and attachment changes under *mid
+ * (0: creates the message in m->fid), embedded messages of new attachments
+ * too, inside the caller's transaction. Each change's saved_num gets the
+ * number storage gave it. */
+static int save_db(md_message *m, st_id *mid)
 {
-    int code = 0;
+    st_store *st = m->store->st;
+    int code = !*mid ? st_message_create(st, mid, m->fid, m->set, m->st_flags)
+                     : st_message_set_props(st, *mid, m->set, m->del, m->n_del, 0);
+    if (!code && m->rcp_dirty)
+        code = st_recipients_set(st, *mid, m->rcp, m->n_rcp, 0);
     for (size_t i = 0; !code && i < m->n_att; i++) {
         md_att_change *c = &m->att[i];
-        nums[i] = c->num;
+        c->saved_num = c->num;
         if (c->deleted)
-            code = c->is_new ? 0 : st_attach_delete(m->store->st, m->mid, c->num, 0);
+            code = c->is_new ? 0 : st_attach_delete(st, *mid, c->num, 0);
         else if (c->is_new)
-            code = st_attach_create(m->store->st, &nums[i], m->mid, c->set, 0);
+            code = st_attach_create(st, &c->saved_num, *mid, c->set, 0);
         else
-            code = st_attach_set_props(m->store->st, m->mid, c->num, c->set, c->del, c->n_del,
-                0);
+            code = st_attach_set_props(st, *mid, c->num, c->set, c->del, c->n_del, 0);
+        if (!code && c->emb && !c->deleted) {
+            md_message *e = (md_message *)c->emb;
+            e->mid = 0;
+            code = st_attach_embedded(st, &e->mid, *mid, c->saved_num, 1);
+            if (!code)
+                code = save_db(e, &e->mid);
+        }
     }
     return code;
+}
+
+/* A spooled stream to write after the commit, and where. */
+typedef struct later_stream {
+    md_spool *sp;          /* a reference */
+    st_id mid;
+    uint32_t num;          /* ST_NO_ATTACH for the message's own */
+} later_stream;
+
+/* Collects (with references) the spooled streams of m, its attachments
+ * and their embedded messages, as saved by save_db: 0 or -1. */
+static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < m->n_spool + m->n_att; i++) {
+        md_att_change *c = i < m->n_spool ? NULL : &m->att[i - m->n_spool];
+        if (c && c->deleted)
+            continue;
+        if (c && c->emb && collect_streams((md_message *)c->emb, list, n, cap))
+            return -1;
+        size_t k_end = c ? c->n_spool : 1;
+        for (size_t k = 0; k < k_end; k++) {
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 8;
+                later_stream *p = realloc(*list, nc * sizeof *p);
+                if (!p)
+                    return -1;
+                *list = p;
+                *cap = nc;
+            }
+            later_stream *l = &(*list)[(*n)++];
+            l->sp = c ? c->spool[k] : m->spool[i];
+            l->mid = m->mid;
+            l->num = c ? c->saved_num : ST_NO_ATTACH;
+            md_spool_addref(l->sp);
+        }
+    }
+    return 0;
+}
+
+/* Writes the streams collected, without the store's lock held for long
+ * (md_spool_store takes it per chunk). One that fails is kept as a pending
+ * change of m when it is m's or one of its attachments' (a later
+ * SaveChanges writes it); the first error is returned. */
+static HRESULT write_streams(md_message *m, later_stream *list, size_t n)
+{
+    HRESULT first = S_OK;
+    for (size_t i = 0; i < n; i++) {
+        HRESULT hr = md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        if (hr != S_OK && list[i].mid == m->mid) {
+            EnterCriticalSection(&m->store->lock);
+            if (list[i].num == ST_NO_ATTACH) {
+                spools_put(&m->spool, &m->n_spool, list[i].sp);
+            } else {
+                md_att_change c = { .num = list[i].num, .set = st_bag_new() };
+                md_spool **one = malloc(sizeof *one);
+                if (c.set && one) {
+                    md_spool_addref(list[i].sp);
+                    one[0] = list[i].sp;
+                    c.spool = one;
+                    c.n_spool = 1;
+                    md_message_attach_put(m, &c);
+                } else {
+                    free(one);
+                }
+                md_att_change_clear(&c);
+            }
+            LeaveCriticalSection(&m->store->lock);
+        }
+        if (hr != S_OK && first == S_OK)
+            first = hr;
+        md_spool_release(list[i].sp);
+    }
+    free(list);
+    return first;
+}
+
+static md_message *message_new(md_store *s);
+
+/* A copy of m's pending state in a new object (for an embedded message
+ * not in storage yet: its SaveChanges hands the copy to its attachment).
+ * NULL when out of memory. */
+static md_message *snapshot(md_message *m)
+{
+    md_message *c = message_new(m->store);
+    int bad = !c;
+    if (c) {
+        c->embedded = 1;
+        c->modify = 1;
+        st_bag_free(c->set);
+        c->set = st_bag_dup(m->set);
+        c->del = m->n_del ? malloc(m->n_del * sizeof *c->del) : NULL;
+        c->rcp = m->n_rcp ? calloc(m->n_rcp, sizeof *c->rcp) : NULL;
+        c->att = m->n_att ? calloc(m->n_att, sizeof *c->att) : NULL;
+        c->spool = m->n_spool ? malloc(m->n_spool * sizeof *c->spool) : NULL;
+        bad = !c->set || (m->n_del && !c->del) || (m->n_rcp && !c->rcp)
+            || (m->n_att && !c->att) || (m->n_spool && !c->spool);
+    }
+    if (bad) {
+        if (c)
+            c->iface.lpVtbl->Release(&c->iface);
+        return NULL;
+    }
+    memcpy(c->del, m->del, m->n_del * sizeof *c->del);
+    c->n_del = c->cap_del = m->n_del;
+    for (; c->n_rcp < m->n_rcp && !bad; c->n_rcp++)
+        bad = !(c->rcp[c->n_rcp] = st_bag_dup(m->rcp[c->n_rcp]));
+    c->rcp_loaded = 1;
+    c->rcp_dirty = m->rcp_dirty || m->n_rcp;
+    for (; c->n_spool < m->n_spool; c->n_spool++) {
+        c->spool[c->n_spool] = m->spool[c->n_spool];
+        md_spool_addref(c->spool[c->n_spool]);
+    }
+    for (; c->n_att < m->n_att && !bad; c->n_att++)
+        bad = md_att_change_dup(&c->att[c->n_att], &m->att[c->n_att]) != S_OK;
+    if (bad) {
+        c->iface.lpVtbl->Release(&c->iface);
+        return NULL;
+    }
+    return c;
+}
+
+/* After a commit: the numbers storage gave new attachments, for attachment
+ * objects still open under ours (md_message_renumber). Out of memory
+ * leaves some unmapped: such an object then finds nothing. */
+static void remember_numbers(md_message *m)
+{
+    for (size_t i = 0; i < m->n_att; i++) {
+        md_att_change *c = &m->att[i];
+        if (!c->is_new || c->deleted)
+            continue;
+        uint32_t (*r)[2] = realloc(m->renum, (m->n_renum + 1) * sizeof *r);
+        if (!r)
+            return;
+        m->renum = r;
+        r[m->n_renum][0] = c->num;
+        r[m->n_renum++][1] = c->saved_num;
+    }
+}
+
+int md_message_renumber(md_message *m, uint32_t *num)
+{
+    int found = 0;
+    EnterCriticalSection(&m->store->lock);
+    for (size_t i = 0; !found && i < m->n_renum; i++)
+        if (m->renum[i][0] == *num) {
+            *num = m->renum[i][1];
+            found = 1;
+        }
+    LeaveCriticalSection(&m->store->lock);
+    return found;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
@@ -536,50 +755,54 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     EnterCriticalSection(&s->lock);
     if (m->body_changed)
         hr = sync_bodies(m);
-    uint32_t *nums = calloc(m->n_att + 1, sizeof *nums);
-    if (hr == S_OK && !nums)
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr == S_OK && m->parent) {
+        /* an embedded message of an attachment not in storage: its state
+         * goes to the attachment, and from there with its message */
+        md_message *c = snapshot(m);
+        hr = c ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+        if (c)
+            md_attach_put_embedded(m->parent, &c->iface);
+        LeaveCriticalSection(&s->lock);
+        if (hr == S_OK && !(flags & KEEP_OPEN_READWRITE))
+            m->modify = 0;
+        return hr;
+    }
     int code = 0;
     st_id mid = m->mid;
     if (hr == S_OK) {
         code = st_store_begin(s->st);
-        if (!code && !mid)
-            code = st_message_create(s->st, &mid, m->fid, m->set, m->st_flags);
-        else if (!code)
-            code = st_message_set_props(s->st, mid, m->set, m->del, m->n_del, 0);
-        if (!code && m->rcp_dirty)
-            code = st_recipients_set(s->st, mid, m->rcp, m->n_rcp, 0);
-        if (!code) {
-            m->mid = mid;   /* save_attachments writes under it */
-            code = save_attachments(m, nums);
-        }
+        if (!code)
+            code = save_db(m, &mid);
         if (!code)
             code = st_store_commit(s->st);
         else
             st_store_rollback(s->st);
         if (code) {
-            if (!m->is_saved)
-                m->mid = 0;   /* the create was rolled back */
             hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
         } else {
+            m->mid = mid;
             m->is_saved = 1;
+            remember_numbers(m);
         }
     }
-    /* the values are in; now the streams, each in its own transactions */
-    for (size_t i = 0; hr == S_OK && i < m->n_spool; i++)
-        hr = md_spool_store(m->spool[i], s, m->mid, ST_NO_ATTACH, 0);
-    for (size_t i = 0; hr == S_OK && i < m->n_att; i++)
-        for (size_t k = 0; hr == S_OK && !m->att[i].deleted && k < m->att[i].n_spool; k++)
-            hr = md_spool_store(m->att[i].spool[k], s, m->mid, nums[i], 0);
+    /* the values are in; the streams follow, each in its own transactions,
+     * without the lock held meanwhile */
+    later_stream *later = NULL;
+    size_t n_later = 0, cap = 0;
+    int short_of_memory = 0;
     if (hr == S_OK) {
+        /* out of memory here loses streams, but says so: keeping the
+         * committed values pending would write them twice */
+        short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
         m->next_num = 0;
         if (!(flags & KEEP_OPEN_READWRITE))
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
     }
     LeaveCriticalSection(&s->lock);
-    free(nums);
-    return hr;
+    if (hr == S_OK)
+        hr = write_streams(m, later, n_later);
+    return short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY : hr;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,
@@ -620,15 +843,23 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
         if (!IsEqualIID(iid, &IID_IMAPITable))
             return MAPI_E_INTERFACE_NOT_SUPPORTED;
         return tag == PR_MESSAGE_RECIPIENTS
-            ? msg_GetRecipientTable(iface, flags & MAPI_UNICODE, (LPMAPITABLE *)out)
-            : msg_GetAttachmentTable(iface, flags & MAPI_UNICODE, (LPMAPITABLE *)out);
+            ? msg_GetRecipientTable(iface, (options | flags) & MAPI_UNICODE, (LPMAPITABLE *)out)
+            : msg_GetAttachmentTable(iface, (options | flags) & MAPI_UNICODE,
+                (LPMAPITABLE *)out);
     }
     hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
     if (hr != S_OK)
         return hr;
     if (writable && !m->modify)
         return MAPI_E_NO_ACCESS;
-    st_bag *cur = build(m, PROP_ID(tag) == ID_RTF && !create, &hr);
+    st_bag *cur;
+    if (PROP_ID(tag) == ID_RTF && !create) {
+        cur = build(m, 1, &hr);   /* made on demand */
+    } else {
+        EnterCriticalSection(&m->store->lock);
+        cur = message_values(m, &hr);   /* no computed value is a stream */
+        LeaveCriticalSection(&m->store->lock);
+    }
     if (!cur)
         return hr;
     md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };
@@ -637,10 +868,6 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     if (pending)
         md_spool_addref(pending);
     LeaveCriticalSection(&m->store->lock);
-    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
-        md_spool_release(pending);   /* asked as another type: read the value instead */
-        pending = NULL;
-    }
     hr = md_stream_open_prop((IStream **)out, m->store, m->mid, ST_NO_ATTACH, cur, pending,
         tag, writable, create, &owner);
     md_spool_release(pending);
@@ -648,48 +875,82 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     return hr;
 }
 
-static HRESULT STDMETHODCALLTYPE msg_SetProps(IMessage *iface, ULONG n, LPSPropValue props,
-    LPSPropProblemArray *problems)
+/* The numbers of the attachments the message has now: storage's (deleted
+ * ones still listed: md_message_attach_base tells) and the new ones.
+ * *out malloc'd. */
+static HRESULT attach_numbers(md_message *m, uint32_t **out, size_t *n)
 {
-    return md_prop_set_props(&message_ops, impl(iface), &impl(iface)->store->alloc, n, props,
-        problems);
+    uint32_t *nums = NULL;
+    HRESULT hr = S_OK;
+    *out = NULL;
+    *n = 0;
+    EnterCriticalSection(&m->store->lock);
+    if (m->mid) {
+        int code = st_attach_list(m->store->st, &nums, n, m->mid);
+        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+    }
+    uint32_t *all = hr == S_OK ? realloc(nums, (*n + m->n_att + 1) * sizeof *all) : NULL;
+    if (all) {
+        nums = all;
+        for (size_t i = 0; i < m->n_att; i++)
+            if (m->att[i].is_new && !m->att[i].deleted)
+                nums[(*n)++] = m->att[i].num;
+    } else if (hr == S_OK) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    if (hr != S_OK) {
+        free(nums);
+        *n = 0;
+        return hr;
+    }
+    *out = nums;
+    return S_OK;
 }
 
-static HRESULT STDMETHODCALLTYPE msg_DeleteProps(IMessage *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
+/* A snapshot table (memtable.h) of the recipients (nums NULL) or of the
+ * attachments numbered nums (freed here), in cols with strings 8-bit
+ * unless MAPI_UNICODE. */
+static HRESULT rcp_load(md_message *m);
+static HRESULT sub_table(md_message *m, LPMAPITABLE *out, ULONG flags, const uint32_t *cols,
+    size_t ncols, uint32_t key, uint32_t *nums, size_t n)
 {
-    return md_prop_delete_props(&message_ops, impl(iface), &impl(iface)->store->alloc, tags,
-        problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_CopyTo(IMessage *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&message_ops, impl(iface), &impl(iface)->store->alloc, n_iid, iids,
-        exclude, iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_CopyProps(IMessage *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&message_ops, impl(iface), &impl(iface)->store->alloc, include,
-        iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_GetNamesFromIDs(IMessage *iface, LPSPropTagArray *tags,
-    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(impl(iface)->store, tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_GetIDsFromNames(IMessage *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
+    uint32_t c[16];
+    md_memtable *t = NULL;
+    for (size_t i = 0; i < ncols; i++)
+        c[i] = PROP_TYPE(cols[i]) == PT_UNICODE && !(flags & MAPI_UNICODE)
+            ? CHANGE_PROP_TYPE(cols[i], PT_STRING8) : cols[i];
+    HRESULT hr = md_memtable_new(&t, &m->store->alloc, c, ncols, key);
+    if (hr == S_OK && !nums) {
+        EnterCriticalSection(&m->store->lock);
+        for (size_t i = 0; hr == S_OK && i < m->n_rcp; i++)
+            hr = md_memtable_set_row(t, m->rcp[i]);
+        LeaveCriticalSection(&m->store->lock);
+    }
+    for (size_t i = 0; hr == S_OK && i < n; i++) {
+        st_bag *b = NULL;
+        int exists = 0;
+        hr = md_message_attach_base(m, nums[i], &b, &exists);
+        if (hr == MAPI_E_NOT_FOUND) {
+            hr = S_OK;   /* deleted, not saved yet */
+            continue;
+        }
+        if (hr == S_OK && !b && !(b = st_bag_new()))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        for (size_t k = st_bag_count(b); hr == S_OK && k-- > 0;)
+            if (PROP_TYPE(st_bag_at(b, k)->tag) == PT_ERROR)
+                st_bag_delete(b, st_bag_at(b, k)->tag);   /* big data: not a column */
+        if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)nums[i]))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        if (hr == S_OK)
+            hr = md_memtable_set_row(t, b);
+        st_bag_free(b);
+    }
+    free(nums);
+    if (hr == S_OK)
+        hr = md_memtable_view(t, out);
+    md_memtable_free(t);
+    return hr;
 }
 
 /* ---- IMessage: attachments */
@@ -697,11 +958,21 @@ static HRESULT STDMETHODCALLTYPE msg_GetIDsFromNames(IMessage *iface, ULONG n,
 static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
+    static const uint32_t cols[] = { PR_ATTACH_NUM, PR_INSTANCE_KEY, PR_RECORD_KEY,
+        PR_RENDERING_POSITION, PR_ATTACH_METHOD, PR_ATTACH_SIZE, PR_DISPLAY_NAME_W,
+        PR_ATTACH_FILENAME_W, PR_ATTACH_LONG_FILENAME_W, PR_ATTACH_EXTENSION_W,
+        PR_ATTACH_MIME_TAG_W, PR_ATTACH_CONTENT_ID_W, PR_ATTACH_FLAGS, PR_ATTACHMENT_HIDDEN };
+    md_message *m = impl(iface);
     if (!table)
         return MAPI_E_INVALID_PARAMETER;
     *table = NULL;
-    return MAPI_E_NO_SUPPORT;   /* waits for provider/memtable.h */
+    if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    uint32_t *nums = NULL;
+    size_t n = 0;
+    HRESULT hr = attach_numbers(m, &nums, &n);
+    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols,
+        PR_ATTACH_NUM, nums, n) : hr;
 }
 
 static md_att_change *att_find(md_message *m, uint32_t num)
@@ -747,11 +1018,8 @@ HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *e
         b = st_bag_new();
         code = b ? 0 : ST_ERROR;
     }
-    if (!code && c) {
-        for (size_t i = 0; i < c->n_del; i++)
-            st_bag_delete(b, c->del[i]);
-        code = st_bag_copy_to(b, c->set, NULL, 0, 0);
-    }
+    if (!code && c)
+        code = md_pending_apply(b, c->del, c->n_del, c->set, NULL, 0);
     LeaveCriticalSection(&m->store->lock);
     if (code) {
         st_bag_free(b);
@@ -804,10 +1072,27 @@ HRESULT md_message_attach_put(md_message *m, md_att_change *c)
             if (spools_put(&p->spool, &p->n_spool, c->spool[i]))
                 hr = MAPI_E_NOT_ENOUGH_MEMORY;
         }
+        if (hr == S_OK && c->emb) {
+            if (p->emb)
+                p->emb->lpVtbl->Release(p->emb);
+            p->emb = c->emb;   /* taken */
+            c->emb = NULL;
+        }
         md_att_change_clear(c);
     }
     LeaveCriticalSection(&m->store->lock);
     return hr;
+}
+
+IMessage *md_message_attach_emb(md_message *m, uint32_t num)
+{
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    IMessage *e = c && !c->deleted ? c->emb : NULL;
+    if (e)
+        e->lpVtbl->AddRef(e);
+    LeaveCriticalSection(&m->store->lock);
+    return e;
 }
 
 md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
@@ -819,6 +1104,23 @@ md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
         md_spool_addref(sp);
     LeaveCriticalSection(&m->store->lock);
     return sp;
+}
+
+/* S_OK when attachment num exists (saved or pending), *is_new when it is
+ * not in storage yet; MAPI_E_NOT_FOUND when it does not (or is deleted). */
+static HRESULT attach_state(md_message *m, uint32_t num, int *is_new)
+{
+    st_bag *b = NULL;
+    int exists = 0;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    st_bag_free(b);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    *is_new = c && c->is_new;
+    LeaveCriticalSection(&m->store->lock);
+    return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCIID iid,
@@ -833,16 +1135,10 @@ static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCI
     if (iid && !IsEqualIID(iid, &IID_IAttachment) && !IsEqualIID(iid, &IID_IMAPIProp)
         && !IsEqualIID(iid, &IID_IUnknown))
         return MAPI_E_INTERFACE_NOT_SUPPORTED;
-    st_bag *b = NULL;
-    int exists = 0;
-    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
-    st_bag_free(b);
+    int is_new = 0;
+    HRESULT hr = attach_state(m, num, &is_new);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *c = att_find(m, num);
-    int is_new = c && c->is_new;
-    LeaveCriticalSection(&m->store->lock);
     int modify = m->modify && (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS));
     if ((flags & MAPI_MODIFY) && !m->modify)
         return MAPI_E_NO_ACCESS;
@@ -882,16 +1178,11 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
         return MAPI_E_UNKNOWN_FLAGS;
     if (!m->modify)
         return MAPI_E_NO_ACCESS;
-    st_bag *b = NULL;
-    int exists = 0;
-    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
-    st_bag_free(b);
+    int is_new = 0;
+    HRESULT hr = attach_state(m, num, &is_new);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *p = att_find(m, num);
-    md_att_change c = { .num = num, .deleted = 1, .is_new = p && p->is_new };
-    LeaveCriticalSection(&m->store->lock);
+    md_att_change c = { .num = num, .deleted = 1, .is_new = is_new };
     return md_message_attach_put(m, &c);
 }
 
@@ -900,11 +1191,20 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
 static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
+    static const uint32_t cols[] = { PR_ROWID, PR_INSTANCE_KEY, PR_DISPLAY_NAME_W,
+        PR_EMAIL_ADDRESS_W, PR_ADDRTYPE_W, PR_RECIPIENT_TYPE, PR_ENTRYID, PR_SEARCH_KEY,
+        PR_RECIPIENT_FLAGS, PR_SMTP_ADDRESS_W };
+    md_message *m = impl(iface);
     if (!table)
         return MAPI_E_INVALID_PARAMETER;
     *table = NULL;
-    return MAPI_E_NO_SUPPORT;   /* waits for provider/memtable.h */
+    if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    EnterCriticalSection(&m->store->lock);
+    HRESULT hr = rcp_load(m);
+    LeaveCriticalSection(&m->store->lock);
+    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, PR_ROWID,
+        NULL, 0) : hr;
 }
 
 static HRESULT rcp_load(md_message *m)
@@ -1046,7 +1346,7 @@ static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
     if (!b)
         return hr;
     const st_value *fl = st_bag_get(b, PR_MESSAGE_FLAGS);
-    int32_t mf = (fl ? fl->v.l : 0) | MSGFLAG_SUBMIT | MSGFLAG_UNSENT;
+    int32_t mf = ((fl ? fl->v.l : 0) | MSGFLAG_SUBMIT | MSGFLAG_UNSENT) & ~MSGFLAG_HASATTACH;
     st_bag_free(b);
     st_bag *set = st_bag_new();
     if (!set || st_bag_set_long(set, PR_MESSAGE_FLAGS, mf)
@@ -1087,6 +1387,90 @@ static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
     LeaveCriticalSection(&m->store->lock);
+    return hr;
+}
+
+/* ---- CopyTo / CopyProps of the subobjects */
+
+/* The recipients to dest (a message: ModifyRecipients replacing its own). */
+static HRESULT copy_recipients(md_message *m, IMessage *d)
+{
+    const md_alloc *a = &m->store->alloc;
+    ADRLIST *al = NULL;
+    EnterCriticalSection(&m->store->lock);
+    HRESULT hr = rcp_load(m);
+    size_t n = m->n_rcp;
+    if (hr == S_OK && a->buffer(CbNewADRLIST(n ? n : 1), (void **)&al) != S_OK)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (al)
+        memset(al, 0, CbNewADRLIST(n ? n : 1));
+    for (size_t i = 0; hr == S_OK && i < n; i++) {
+        st_bag *row = st_bag_dup(m->rcp[i]);
+        if (!row) {
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        st_bag_delete(row, PR_ROWID);   /* the destination numbers its own */
+        hr = md_bag_get_props(row, NULL, MAPI_UNICODE, a, &al->aEntries[i].cValues,
+            &al->aEntries[i].rgPropVals);
+        st_bag_free(row);
+        al->cEntries = (ULONG)i + 1;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    if (hr == S_OK)
+        hr = d->lpVtbl->ModifyRecipients(d, 0, al);
+    for (ULONG i = 0; al && i < al->cEntries; i++)
+        a->free(al->aEntries[i].rgPropVals);
+    a->free(al);
+    return hr;
+}
+
+/* Each attachment to a new attachment of dest, values, streams and
+ * embedded messages through IAttach::CopyTo. */
+static HRESULT copy_attachments(md_message *m, IMessage *d)
+{
+    uint32_t *nums = NULL;
+    size_t n = 0;
+    HRESULT hr = attach_numbers(m, &nums, &n);
+    for (size_t i = 0; hr == S_OK && i < n; i++) {
+        int is_new = 0;
+        if (attach_state(m, nums[i], &is_new) != S_OK)
+            continue;   /* deleted, not saved yet */
+        IAttach *src = NULL, *dst = NULL;
+        ULONG dnum = 0;
+        hr = md_attach_open(m, nums[i], is_new, 0, &src);
+        if (hr == S_OK)
+            hr = d->lpVtbl->CreateAttach(d, NULL, 0, &dnum, &dst);
+        if (hr == S_OK)
+            hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IAttachment, dst, 0,
+                NULL);
+        if (hr == S_OK)
+            hr = dst->lpVtbl->SaveChanges(dst, 0);
+        if (dst)
+            dst->lpVtbl->Release(dst);
+        if (src)
+            src->lpVtbl->Release(src);
+    }
+    free(nums);
+    return hr;
+}
+
+static HRESULT message_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
+    int include_mode, ULONG flags)
+{
+    md_message *m = obj;
+    IMessage *d = NULL;
+    (void)flags;   /* MAPI_MOVE and MAPI_NOREPLACE concern values; subobjects are copied */
+    int rcp = md_prop_wanted(list, include_mode, PR_MESSAGE_RECIPIENTS);
+    int att = md_prop_wanted(list, include_mode, PR_MESSAGE_ATTACHMENTS);
+    if (!rcp && !att)
+        return S_OK;
+    if (FAILED(dest->lpVtbl->QueryInterface(dest, &IID_IMessage, (void **)&d)) || !d)
+        return S_OK;   /* not a message: only values go */
+    HRESULT hr = rcp ? copy_recipients(m, d) : S_OK;
+    if (hr == S_OK && att)
+        hr = copy_attachments(m, d);
+    d->lpVtbl->Release(d);
     return hr;
 }
 
@@ -1150,6 +1534,23 @@ HRESULT md_message_open(md_store *s, st_id mid, ULONG flags, IMessage **out)
     m->is_saved = 1;
     m->fid = fid;
     m->modify = (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS)) != 0;
+    *out = &m->iface;
+    return S_OK;
+}
+
+HRESULT md_message_open_pending_embedded(md_store *s, IMessage *saved, IAttach *parent,
+    int modify, IMessage **out)
+{
+    *out = NULL;
+    EnterCriticalSection(&s->lock);
+    md_message *m = saved ? snapshot((md_message *)saved) : message_new(s);
+    LeaveCriticalSection(&s->lock);
+    if (!m)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    m->embedded = 1;
+    m->modify = modify;
+    m->parent = parent;
+    parent->lpVtbl->AddRef(parent);
     *out = &m->iface;
     return S_OK;
 }

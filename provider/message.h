@@ -3,9 +3,11 @@
  *
  * A message object keeps every change in memory (values, deletions,
  * recipients, attachments, spooled streams) until SaveChanges writes them
- * in one storage transaction (streams after it, in chunks). Embedded
- * messages (PR_ATTACH_DATA_OBJ) exist in storage only once their attachment
- * is saved: their own SaveChanges writes at once.
+ * in one storage transaction (streams after it, in chunks). An embedded
+ * message (PR_ATTACH_DATA_OBJ) of an attachment in storage writes at its
+ * own SaveChanges (storage journals it as a change of the top message); one
+ * of an attachment not in storage yet hands a copy of its state to the
+ * attachment, which goes with the top message's SaveChanges.
  *
  * Threads: an object's pending state and every storage call are guarded by
  * the store's lock (md_store.lock, recursive).
@@ -45,13 +47,36 @@ typedef struct md_att_change {
     size_t n_del;
     md_spool **spool;      /* streams to write (references owned) */
     size_t n_spool;
+    IMessage *emb;         /* embedded message to write into it (owned), or NULL */
+    uint32_t saved_num;    /* the number storage gave it (during SaveChanges) */
 } md_att_change;
 
 void md_att_change_clear(md_att_change *c);
+/* Deep copy (spools shared, the embedded message copied). */
+HRESULT md_att_change_dup(md_att_change *out, const md_att_change *c);
+
+/* The embedded message of an attachment not in storage yet: a copy of
+ * saved (what an earlier SaveChanges of it handed over; NULL: empty),
+ * whose SaveChanges calls md_attach_put_embedded(parent). */
+HRESULT md_message_open_pending_embedded(md_store *s, IMessage *saved, IAttach *parent,
+    int modify, IMessage **out);
+/* Takes emb (a reference) as the embedded message of attachment iface. */
+void md_attach_put_embedded(IAttach *iface, IMessage *emb);
+/* A new attachment numbered *num by m, saved since: 1 and *num is the
+ * number storage gave it; 0 otherwise. */
+int md_message_renumber(md_message *m, uint32_t *num);
+/* The embedded message handed to attachment num of m, AddRef'd, or NULL. */
+IMessage *md_message_attach_emb(md_message *m, uint32_t num);
 
 /* An attachment object of msg (attach.c): num, new or existing. */
 HRESULT md_attach_open(md_message *msg, uint32_t num, int is_new, int modify,
     IAttach **out);
+
+/* Pending changes applied to b: del removed, set copied in, each spool as
+ * its value (a small one) or as storage's marker of a value kept as a
+ * stream (PT_ERROR MAPI_E_NOT_ENOUGH_MEMORY). 0 or -1 (out of memory). */
+int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
+    md_spool *const *spool, size_t n_spool);
 
 /* What attach.c needs of its message (message.c). */
 md_store *md_message_store(md_message *m);

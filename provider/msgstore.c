@@ -140,6 +140,8 @@ static const md_prop_ops store_ops = {
     store_props, store_write, store_computed, NULL, NULL,
 };
 
+MD_PROP_FORWARDERS(store, IMsgStore, impl, impl, store_ops)
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE store_QueryInterface(IMsgStore *iface, REFIID riid, void **out)
@@ -169,12 +171,6 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
 
 /* ---- IMAPIProp */
 
-static HRESULT STDMETHODCALLTYPE store_GetLastError(IMsgStore *iface, HRESULT hr, ULONG flags,
-    LPMAPIERROR *error)
-{
-    return md_prop_last_error(&impl(iface)->alloc, hr, flags, error);
-}
-
 static HRESULT STDMETHODCALLTYPE store_SaveChanges(IMsgStore *iface, ULONG flags)
 {
     (void)iface; (void)flags;
@@ -197,65 +193,9 @@ static HRESULT STDMETHODCALLTYPE store_GetPropList(IMsgStore *iface, ULONG flags
 static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
-    md_store *s = impl(iface);
-    int writable = 0, create = 0;
-
-    if (!out)
-        return MAPI_E_INVALID_PARAMETER;
-    *out = NULL;
-    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
-    if (hr != S_OK)
-        return hr;
-    if (writable)
-        return MAPI_E_NO_ACCESS;   /* every store value is computed */
-    st_bag *cur = store_props(s, &hr);
-    if (!cur)
-        return hr;
-    hr = md_stream_open_prop((IStream **)out, s, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0, NULL);
-    st_bag_free(cur);
-    return hr;
-}
-
-static HRESULT STDMETHODCALLTYPE store_SetProps(IMsgStore *iface, ULONG n, LPSPropValue props,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_set_props(&store_ops, impl(iface), &impl(iface)->alloc, n, props, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_DeleteProps(IMsgStore *iface, LPSPropTagArray tags,
-    LPSPropProblemArray *problems)
-{
-    return md_prop_delete_props(&store_ops, impl(iface), &impl(iface)->alloc, tags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_CopyTo(IMsgStore *iface, ULONG n_iid, LPCIID iids,
-    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
-    ULONG flags, LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_to(&store_ops, impl(iface), &impl(iface)->alloc, n_iid, iids, exclude,
-        iid, dest, flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_CopyProps(IMsgStore *iface, LPSPropTagArray include,
-    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
-{
-    (void)ui; (void)progress;
-    return md_prop_copy_props(&store_ops, impl(iface), &impl(iface)->alloc, include, iid, dest,
-        flags, problems);
-}
-
-static HRESULT STDMETHODCALLTYPE store_GetNamesFromIDs(IMsgStore *iface, LPSPropTagArray *tags,
-    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
-{
-    return md_ids_to_names(impl(iface), tags, guid, flags, count, names);
-}
-
-static HRESULT STDMETHODCALLTYPE store_GetIDsFromNames(IMsgStore *iface, ULONG n,
-    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
-{
-    return md_names_to_ids(impl(iface), n, names, flags, tags);
+    /* every store value is computed */
+    return md_stream_open_readonly(out, impl(iface), store_props, impl(iface), tag, iid, options,
+        flags, MAPI_E_NO_ACCESS);
 }
 
 /* ---- IMsgStore */

@@ -3,7 +3,10 @@
  * names.h). Names from MAPI are checked (kind, GUID pointer, string) before
  * anything is looked up; a name that cannot be mapped gets
  * PROP_TAG(PT_ERROR, 0) and the call MAPI_W_ERRORS_RETURNED, as the MAPI
- * reference gives it.
+ * reference gives it. What the catalog answered is cached process-wide
+ * (one cache per catalog path, never dropped: a few hundred KB each).
+ * Never: cache a name the catalog does not know (another process may add
+ * it); hold the cache lock while the catalog is read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +16,9 @@
 
 #define NAMES_FLAGS (MAPI_NO_STRINGS | MAPI_NO_IDS)
 
-/* Opens catalog.sqlite beside the store file (created when missing). */
-static HRESULT catalog_open(md_store *s, st_catalog **out)
+/* The path of catalog.sqlite beside the store file (malloc'd). */
+static char *catalog_path(md_store *s)
 {
-    *out = NULL;
     const char *path = st_store_path(s->st);
     const char *slash = NULL;
     for (const char *p = path; *p; p++)
@@ -24,13 +26,101 @@ static HRESULT catalog_open(md_store *s, st_catalog **out)
             slash = p;
     size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
     char *cat = malloc(dir + sizeof "catalog.sqlite");
-    if (!cat)
-        return MAPI_E_NOT_ENOUGH_MEMORY;
-    memcpy(cat, path, dir);
-    memcpy(cat + dir, "catalog.sqlite", sizeof "catalog.sqlite");
-    int code = st_catalog_open(out, cat, ST_OPEN_CREATE);
-    free(cat);
-    return md_hr_from_st(code);
+    if (cat) {
+        memcpy(cat, path, dir);
+        memcpy(cat + dir, "catalog.sqlite", sizeof "catalog.sqlite");
+    }
+    return cat;
+}
+
+/* ---- The cache: a catalog's map never changes once an id is given
+ * (storage.h: assigned once, never reused), so every answer the catalog
+ * gave is kept for the life of the process and later calls need no file.
+ * Names the catalog does not know are not kept (another process may add
+ * them). One cache per catalog path, behind one lock. */
+#define ID_COUNT 0x7FFF          /* ids 0x8000 .. 0xFFFE */
+#define SLOTS 0x10000u           /* open addressing, at most half full */
+
+typedef struct name_cache {
+    char *path;                  /* the catalog's path (owned) */
+    st_propname **by_id;         /* ID_COUNT: id - 0x8000 -> name (owned), or NULL */
+    uint16_t *slots;             /* SLOTS: ids by name hash, 0 = empty */
+    struct name_cache *next;
+} name_cache;
+
+static SRWLOCK cache_lock = SRWLOCK_INIT;
+static name_cache *caches;
+
+static uint32_t name_hash(const st_propname *n)
+{
+    uint8_t g[16];
+    uint32_t h = 2166136261u;
+    st_guid_to_bytes(g, &n->guid);
+    for (int i = 0; i < 16; i++)
+        h = (h ^ g[i]) * 16777619u;
+    h = (h ^ (uint32_t)n->kind) * 16777619u;
+    if (n->kind == ST_MNID_ID) {
+        for (int i = 0; i < 4; i++)
+            h = (h ^ ((n->lid >> (8 * i)) & 0xFF)) * 16777619u;
+    } else {
+        for (const unsigned char *p = (const unsigned char *)n->name; p && *p; p++)
+            h = (h ^ *p) * 16777619u;
+    }
+    return h;
+}
+
+/* The cache of path, made when missing (under the exclusive lock). */
+static name_cache *cache_of(const char *path)
+{
+    for (name_cache *c = caches; c; c = c->next)
+        if (strcmp(c->path, path) == 0)
+            return c;
+    name_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->path = _strdup(path);
+    c->by_id = calloc(ID_COUNT, sizeof *c->by_id);
+    c->slots = calloc(SLOTS, sizeof *c->slots);
+    if (!c->path || !c->by_id || !c->slots) {
+        free(c->path);
+        free(c->by_id);
+        free(c->slots);
+        free(c);
+        return NULL;
+    }
+    c->next = caches;
+    caches = c;
+    return c;
+}
+
+/* The id of name n in c, 0 when not cached (under either lock). */
+static uint16_t cache_id(const name_cache *c, const st_propname *n)
+{
+    for (uint32_t i = name_hash(n) % SLOTS;; i = (i + 1) % SLOTS) {
+        uint16_t id = c->slots[i];
+        if (!id)
+            return 0;
+        if (st_propname_compare(c->by_id[id - 0x8000], n) == 0)
+            return id;
+    }
+}
+
+/* Keeps id <-> n in c (under the exclusive lock); out of memory just
+ * leaves it uncached. */
+static void cache_put(name_cache *c, uint16_t id, const st_propname *n)
+{
+    if (id < 0x8000 || id > 0xFFFE || c->by_id[id - 0x8000])
+        return;
+    st_propname *copy = malloc(sizeof *copy);
+    if (!copy || st_propname_copy(copy, n)) {
+        free(copy);
+        return;
+    }
+    c->by_id[id - 0x8000] = copy;
+    uint32_t i = name_hash(n) % SLOTS;
+    while (c->slots[i])
+        i = (i + 1) % SLOTS;
+    c->slots[i] = id;
 }
 
 static int is_ps_mapi(const st_guid *g)
@@ -113,22 +203,45 @@ HRESULT md_names_to_ids(md_store *s, ULONG n, LPMAPINAMEID *names, ULONG flags,
             q[nq] = pn[j];
             qi[nq++] = j;
         }
-    int code = 0;
-    if (nq) {
-        hr = catalog_open(s, &cat);
-        if (hr == S_OK) {
-            uint16_t *qids = calloc(nq, sizeof *qids);
-            code = qids ? st_catalog_names_to_ids(cat, qids, q, nq, (flags & MAPI_CREATE) != 0)
-                        : ST_ERROR;
-            for (size_t j = 0; !code && j < nq; j++)
-                ids[qi[j]] = qids[j];
-            free(qids);
-            hr = md_hr_from_st(code);
+    /* answered by the cache where it can, the rest by the catalog */
+    char *path = catalog_path(s);
+    if (!path) {
+        free(q);
+        free(qi);
+        goto cleanup;
+    }
+    AcquireSRWLockExclusive(&cache_lock);
+    name_cache *cache = cache_of(path);
+    size_t nm = 0;
+    for (size_t j = 0; j < nq; j++) {
+        ids[qi[j]] = cache ? cache_id(cache, &q[j]) : 0;
+        if (!ids[qi[j]]) {
+            q[nm] = q[j];
+            qi[nm++] = qi[j];
         }
     }
+    ReleaseSRWLockExclusive(&cache_lock);
+    hr = S_OK;
+    if (nm) {
+        int code = st_catalog_open(&cat, path, ST_OPEN_CREATE);
+        uint16_t *qids = calloc(nm, sizeof *qids);
+        if (!code)
+            code = qids ? st_catalog_names_to_ids(cat, qids, q, nm, (flags & MAPI_CREATE) != 0)
+                        : ST_ERROR;
+        AcquireSRWLockExclusive(&cache_lock);
+        for (size_t j = 0; !code && j < nm; j++) {
+            ids[qi[j]] = qids[j];
+            if (cache && qids[j])
+                cache_put(cache, qids[j], &q[j]);
+        }
+        ReleaseSRWLockExclusive(&cache_lock);
+        free(qids);
+        hr = md_hr_from_st(code);
+    }
+    free(path);
     free(q);
     free(qi);
-    if (hr != S_OK && nq)
+    if (hr != S_OK)
         goto cleanup;
     hr = s->alloc.buffer(CbNewSPropTagArray(n), (void **)&out);
     if (hr != S_OK || !out) {
@@ -202,32 +315,51 @@ HRESULT md_ids_to_names(md_store *s, LPSPropTagArray *tags, LPGUID guid, ULONG f
         return MAPI_E_INVALID_PARAMETER;
 
     st_propname *pn = calloc(n, sizeof *pn);
-    uint16_t *ids = calloc(n, sizeof *ids);
+    uint16_t *ids = calloc(n, sizeof *ids);       /* ids asked of the catalog */
+    ULONG *at = calloc(n, sizeof *at);            /* where each of them goes */
+    char *path = catalog_path(s);
     st_catalog *cat = NULL;
     MAPINAMEID **out = NULL;
     HRESULT hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    int bad = 0, need_catalog = 0;
+    int bad = 0;
+    size_t nm = 0;
 
-    if (!pn || !ids)
+    if (!pn || !ids || !at || !path)
         goto cleanup;
+    hr = S_OK;
+    AcquireSRWLockExclusive(&cache_lock);
+    name_cache *cache = cache_of(path);
     for (ULONG i = 0; i < n; i++) {
         uint32_t id = PROP_ID((*tags)->aulPropTag[i]);
-        if (id >= 0x8000 && id <= 0xFFFE) {
-            ids[i] = (uint16_t)id;
-            need_catalog = 1;
+        pn[i].kind = -1;
+        if (id < 0x8000 || id > 0xFFFE)
+            continue;
+        const st_propname *known = cache ? cache->by_id[id - 0x8000] : NULL;
+        if (!known) {
+            ids[nm] = (uint16_t)id;
+            at[nm++] = i;
+        } else if (st_propname_copy(&pn[i], known)) {
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
         }
     }
-    if (need_catalog) {
-        hr = catalog_open(s, &cat);
-        if (hr != S_OK)
-            goto cleanup;
-        hr = md_hr_from_st(st_catalog_ids_to_names(cat, pn, ids, n));
-        if (hr != S_OK)
-            goto cleanup;
-    } else {
-        for (ULONG i = 0; i < n; i++)
-            pn[i].kind = -1;
+    ReleaseSRWLockExclusive(&cache_lock);
+    if (hr == S_OK && nm) {
+        st_propname *got = calloc(nm, sizeof *got);
+        int code = got ? st_catalog_open(&cat, path, ST_OPEN_CREATE) : ST_ERROR;
+        if (!code)
+            code = st_catalog_ids_to_names(cat, got, ids, nm);
+        AcquireSRWLockExclusive(&cache_lock);
+        for (size_t j = 0; !code && j < nm; j++) {
+            pn[at[j]] = got[j];   /* moved */
+            if (cache && got[j].kind != -1)
+                cache_put(cache, ids[j], &got[j]);
+        }
+        ReleaseSRWLockExclusive(&cache_lock);
+        free(got);
+        hr = md_hr_from_st(code);
     }
+    if (hr != S_OK)
+        goto cleanup;
     if (s->alloc.buffer(n * sizeof *out, (void **)&out) != S_OK || !out) {
         hr = MAPI_E_NOT_ENOUGH_MEMORY;
         goto cleanup;
@@ -270,5 +402,7 @@ cleanup:
         st_propname_clear(&pn[i]);
     free(pn);
     free(ids);
+    free(at);
+    free(path);
     return hr;
 }

@@ -6,8 +6,10 @@
  * PT_UNSPECIFIED, lid) below 0x8000), as MAPI defines them; every other name
  * maps to an id 0x8000-0xFFFE shared by all stores of the account.
  *
- * The catalog is opened per call (a handle belongs to its thread:
- * storage.h); no lock of the store is taken.
+ * The catalog is opened only for what the process has not seen yet (a
+ * handle belongs to its thread: storage.h): every name <-> id the catalog
+ * gave is cached for the life of the process (names.c), since an id once
+ * given never changes. No lock of the store is taken.
  * Never: give an id outside 0x8000-0xFFFE for a name that is not PS_MAPI's.
  */
 #ifndef MAPIDAV_PROVIDER_NAMES_H

@@ -48,6 +48,19 @@ HRESULT md_spool_new(md_spool **out, uint32_t tag)
     return S_OK;
 }
 
+HRESULT md_spool_new_mem(md_spool **out, uint32_t tag)
+{
+    md_spool *sp = calloc(1, sizeof *sp);
+    *out = NULL;
+    if (!sp)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    sp->refs = 1;
+    sp->tag = tag;
+    InitializeCriticalSection(&sp->lock);
+    *out = sp;
+    return S_OK;
+}
+
 void md_spool_addref(md_spool *sp)
 {
     InterlockedIncrement(&sp->refs);
@@ -57,7 +70,9 @@ void md_spool_release(md_spool *sp)
 {
     if (!sp || InterlockedDecrement(&sp->refs) != 0)
         return;
-    CloseHandle(sp->file);
+    if (sp->file)
+        CloseHandle(sp->file);
+    free(sp->mem);
     DeleteCriticalSection(&sp->lock);
     free(sp);
 }
@@ -81,6 +96,13 @@ HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *g
         return S_OK;
     if (len > size - pos)
         len = (ULONG)(size - pos);
+    if (!sp->file) {
+        EnterCriticalSection(&sp->lock);
+        memcpy(buf, sp->mem + pos, len);
+        LeaveCriticalSection(&sp->lock);
+        *got = len;
+        return S_OK;
+    }
     OVERLAPPED o = at(pos);
     DWORD n = 0;
     if (!ReadFile(sp->file, buf, len, &n, &o))
@@ -93,6 +115,30 @@ HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
 {
     if (!len)
         return S_OK;
+    if (!sp->file) {
+        HRESULT hr = S_OK;
+        EnterCriticalSection(&sp->lock);
+        if (pos + len > sp->cap) {
+            size_t cap = sp->cap ? sp->cap : 4096;
+            while (cap < pos + len)
+                cap *= 2;
+            uint8_t *m = pos + len > SIZE_MAX / 2 ? NULL : realloc(sp->mem, cap);
+            if (m) {
+                memset(m + sp->cap, 0, cap - sp->cap);
+                sp->mem = m;
+                sp->cap = cap;
+            } else {
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            }
+        }
+        if (hr == S_OK) {
+            memcpy(sp->mem + pos, buf, len);
+            if (pos + len > sp->size)
+                sp->size = pos + len;
+        }
+        LeaveCriticalSection(&sp->lock);
+        return hr;
+    }
     OVERLAPPED o = at(pos);
     DWORD n = 0;
     if (!WriteFile(sp->file, buf, len, &n, &o) || n != len)
@@ -110,10 +156,16 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     HRESULT hr = S_OK;
     li.QuadPart = (LONGLONG)size;
     EnterCriticalSection(&sp->lock);
-    if (!SetFilePointerEx(sp->file, li, NULL, FILE_BEGIN) || !SetEndOfFile(sp->file))
+    if (!sp->file) {
+        if (size > sp->cap)
+            hr = MAPI_E_NO_SUPPORT;   /* in-memory spools are read-only streams' */
+        else
+            sp->size = size;
+    } else if (!SetFilePointerEx(sp->file, li, NULL, FILE_BEGIN) || !SetEndOfFile(sp->file)) {
         hr = MAPI_E_DISK_ERROR;
-    else
+    } else {
         sp->size = size;
+    }
     LeaveCriticalSection(&sp->lock);
     return hr;
 }
@@ -240,6 +292,13 @@ static HRESULT piece_to_storage(md_spool *sp, uint64_t pos, ULONG len, int last,
             nw--;   /* a high surrogate waits for its pair */
         *used = (ULONG)nw * 2;
     } else {
+        if (!last) {   /* never split a double-byte character of the code page */
+            ULONG i = 0;
+            while (i < got)
+                i += IsDBCSLeadByte((BYTE)buf[i]) ? 2 : 1;
+            if (i > got)
+                got--;
+        }
         nw = MultiByteToWideChar(CP_ACP, 0, buf, (int)got, NULL, 0);
         own = nw > 0 ? malloc((size_t)nw * sizeof *own) : NULL;
         if (nw > 0 && !own) {
@@ -285,8 +344,10 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         size_t n = 0;
         ULONG used = 0;
         hr = piece_to_storage(sp, pos, len, pos + len >= size, &piece, &n, &used);
-        if (hr == S_OK && !used)
-            hr = MAPI_E_CORRUPT_DATA;   /* a lone surrogate at the very end */
+        if (hr == S_OK && !used) {
+            free(piece);
+            break;   /* an odd last byte of UTF-16: not a character */
+        }
         if (hr == S_OK) {
             EnterCriticalSection(&s->lock);
             code = st_stream_write(w, piece, n);
@@ -603,6 +664,11 @@ HRESULT md_stream_storage(IStream **out, md_store *s, st_id mid, uint32_t attach
     *out = NULL;
     EnterCriticalSection(&s->lock);
     int code = st_stream_open_read(&rd, s->st, mid, attach_num, tag);
+    if (!code && is_string(st_stream_tag(rd)) != is_string(tag)) {
+        st_stream_close(rd);
+        LeaveCriticalSection(&s->lock);
+        return MAPI_E_INVALID_TYPE;   /* kept as text, asked as bytes, or the reverse */
+    }
     LeaveCriticalSection(&s->lock);
     if (code)
         return md_hr_from_st(code);
@@ -659,12 +725,17 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
     const md_stream_owner *owner)
 {
+    *out = NULL;
+    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
+        if (is_string(pending->tag) != is_string(tag))
+            return MAPI_E_INVALID_TYPE;   /* written as text, asked as bytes, or the reverse */
+        pending = NULL;   /* the other string type: through the value */
+    }
     const st_value *v = pending ? NULL : st_bag_get(cur, tag);
     const st_value *marker = pending || v ? NULL
         : st_bag_get(cur, PROP_TAG(PT_ERROR, PROP_ID(tag)));
     HRESULT hr;
 
-    *out = NULL;
     if (marker && !mid)
         marker = NULL;
     if (!create && !pending && !v && !marker)
@@ -673,7 +744,7 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     if (!writable && marker && PROP_TYPE(tag) == PT_BINARY)
         return md_stream_storage(out, s, mid, attach_num, tag, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
-    hr = md_spool_new(&sp, tag);
+    hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
     if (hr != S_OK)
         return hr;
     if (!create) {
@@ -699,5 +770,26 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     md_spool_release(sp);
     if (hr == S_OK && writable && !create)
         impl(*out)->dirty = 0;   /* unchanged until written */
+    return hr;
+}
+
+HRESULT md_stream_open_readonly(LPUNKNOWN *out, md_store *s, md_bag_fn build, void *obj,
+    ULONG tag, LPCIID iid, ULONG options, ULONG flags, HRESULT if_writable)
+{
+    int writable = 0, create = 0;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
+    if (hr != S_OK)
+        return hr;
+    if (writable)
+        return if_writable;
+    st_bag *cur = build(obj, &hr);
+    if (!cur)
+        return hr;
+    hr = md_stream_open_prop((IStream **)out, s, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0, NULL);
+    st_bag_free(cur);
     return hr;
 }

@@ -10,7 +10,8 @@
  *  - a spool: a temporary file (FILE_FLAG_DELETE_ON_CLOSE, in %TEMP%)
  *    holding the property's bytes as MAPI sees them (PT_UNICODE as UTF-16LE,
  *    PT_STRING8 in the ANSI code page), for every stream opened for writing
- *    and for values not in storage yet. Read, Write, Seek, SetSize and Stat
+ *    and for text kept as a stream; a read-only stream over a value held
+ *    in memory (at most ST_STREAM_INLINE_MAX in storage) spools in memory. Read, Write, Seek, SetSize and Stat
  *    work anywhere in it. Commit (and the last Release of a written stream)
  *    hands the spool to the owner (message or attachment) through its put
  *    callback; the owner writes it to storage with st_stream_open_write in
@@ -26,6 +27,7 @@
 
 #include <objidl.h>
 
+#include "provider/mapiprop.h"
 #include "provider/store.h"
 
 /* A spooled property value: reference counted, shared by the stream that
@@ -33,12 +35,18 @@
 typedef struct md_spool {
     LONG refs;
     uint32_t tag;          /* the property (its type says the byte form) */
-    HANDLE file;           /* temporary, deleted on close */
+    HANDLE file;           /* temporary, deleted on close; NULL: in memory */
+    uint8_t *mem;          /* the bytes of an in-memory spool (malloc'd) */
+    size_t cap;            /* bytes allocated at mem */
     uint64_t size;         /* bytes in it */
-    CRITICAL_SECTION lock; /* around size and the file's end */
+    CRITICAL_SECTION lock; /* around size, mem and the file's end */
 } md_spool;
 
+/* A spool in a temporary file (what a writable stream needs: any size). */
 HRESULT md_spool_new(md_spool **out, uint32_t tag);
+/* A spool in memory, for a read-only stream over a value already in memory
+ * (a small one: storage keeps bigger ones as streams, read in place). */
+HRESULT md_spool_new_mem(md_spool **out, uint32_t tag);
 void md_spool_addref(md_spool *sp);
 void md_spool_release(md_spool *sp);   /* NULL-safe */
 /* Reads / writes at pos: S_OK or the error (reading past the end gives
@@ -88,9 +96,17 @@ HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
  * keeps it; cur holds the object's current values (a PT_ERROR value under
  * tag's id: kept as a stream in storage); pending is the object's spool for
  * tag's id (may be NULL). writable/create as md_stream_check_open gave
- * them. MAPI_E_NOT_FOUND when the property is nowhere and not created. */
+ * them. MAPI_E_NOT_FOUND when the property is nowhere and not created;
+ * MAPI_E_INVALID_TYPE when it is kept as text and asked as bytes (or the
+ * reverse). */
 HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
     const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
     const md_stream_owner *owner);
+
+/* IMAPIProp::OpenProperty of an object whose values are written with
+ * SetProps only (a folder, the store): a read-only IStream over the value
+ * build gives; a writable open answers if_writable. */
+HRESULT md_stream_open_readonly(LPUNKNOWN *out, md_store *s, md_bag_fn build, void *obj,
+    ULONG tag, LPCIID iid, ULONG options, ULONG flags, HRESULT if_writable);
 
 #endif

@@ -564,3 +564,50 @@ int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class)
     *out = (st_id)id;
     return code;
 }
+
+int st_receive_folder_list(st_store *s, st_receive_folder **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT msg_class, folder_id FROM receive_folders ORDER BY msg_class");
+    if (!st)
+        return ST_ERROR;
+    st_receive_folder *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc, code = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_receive_folder *p = st_grow(v, &cap, cnt, sizeof *v, 8);
+        if (!p) {
+            code = ST_ERROR;
+            break;
+        }
+        v = p;
+        st_receive_folder *e = &v[cnt++];
+        e->fid = (st_id)sqlite3_column_int64(st, 1);
+        e->msg_class = st_db__col_strdup(st, 0);   /* NOT NULL column: NULL is no memory */
+        if (!e->msg_class) {
+            code = ST_ERROR;
+            break;
+        }
+    }
+    st_db__done(st);
+    if (!code && rc != SQLITE_DONE)
+        code = st_db__err(&s->d, rc, "listing receive folders");
+    if (code) {
+        st_receive_folders_free(v, cnt);
+        return code;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+void st_receive_folders_free(st_receive_folder *rf, size_t n)
+{
+    if (!rf)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(rf[i].msg_class);
+    free(rf);
+}

@@ -169,6 +169,14 @@ int st_folder_sync_rebase(st_store *s, const char *old_prefix, const char *new_p
  * folder raise ST_EV_NEWMAIL. */
 int st_receive_folder_set(st_store *s, const char *msg_class, st_id fid);
 int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class);
+/* Every receive-folder entry, by message class ("" first). *out malloc'd:
+ * free with st_receive_folders_free. */
+typedef struct st_receive_folder {
+    char *msg_class;      /* UTF-8, owned; "" is the default */
+    st_id fid;
+} st_receive_folder;
+int st_receive_folder_list(st_store *s, st_receive_folder **out, size_t *n);
+void st_receive_folders_free(st_receive_folder *rf, size_t n);   /* NULL-safe */
 
 /* ---- Search folders (search.c) ----
  * A folder made with ST_FOLDER_SEARCH holds no messages of its own: its

@@ -164,6 +164,13 @@ int main(void)
         "prefix\n");
     ok(st_receive_folder_get(s, &found, "IPM.Note.Specialist") == 0 && found == inbox,
         "whole components only\n");
+    st_receive_folder *rfs = NULL;
+    size_t nrf = 0;
+    ok(st_receive_folder_list(s, &rfs, &nrf) == 0 && nrf == 2 && !strcmp(rfs[0].msg_class, "")
+        && rfs[0].fid == inbox && !strcmp(rfs[1].msg_class, "IPM.Note.Special")
+        && rfs[1].fid == other, "receive folder list (%zu)\n", nrf);
+    st_receive_folders_free(rfs, nrf);
+    st_receive_folders_free(NULL, 0);
 
     /* Delete. */
     r = st_folder_delete(s, proj, 0);

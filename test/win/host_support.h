@@ -8,7 +8,7 @@
  * testutil.h and host_alloc.h first, and mapiguid.h with USES_IID_IUnknown
  * and USES_IID_IMAPIProp under initguid.h). Call host_support_setup() once, then
  * host_store_path(L"name") before the first Logon; host_remove_store() at
- * the end.
+ * the end. host_session.h loads the DLL and logs on as MAPI does.
  *
  * References held on the support object and the profile section are
  * counted (sup_refs, profsect_refs: 1 when nobody holds one), so a test

@@ -1,0 +1,1169 @@
+/*
+ * memtable.c: the in-memory IMAPITable of memtable.h (contract there).
+ *
+ * Layout: the table keeps its rows sorted by key (binary search for
+ * set_row / delete_row); each view keeps the rows it shows sorted by its
+ * order (sort keys, then insertion order), so a row's place in a view is a
+ * binary search too. The cursor is mark 0 of a view and bookmarks the
+ * others: each a position plus the row there, shifted when rows come and
+ * go. Changes reserve every array first, so a change either fails before
+ * touching anything or completes.
+ * Invariant: view->rows holds exactly the rows whose bag matches the
+ * view's restriction, in view order; mark.row == rows[mark.pos] (NULL at
+ * the end).
+ * Never: call a sink or Release one with t->lock held; evaluate a
+ * restriction or sort with anything but storage's evaluator.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mapicode.h>
+
+#include "provider/mapiprop.h"
+#include "provider/memtable.h"
+#include <mapiguid.h>
+#include "provider/object.h"
+#include "storage/props_tags.h"
+
+#include "provider/restrict.h"
+
+#define MT_BOOKMARK_BASE 2   /* BOOKMARK b (>= 3) is mark b - 2; mark 0 is the cursor */
+#define MT_MAX_MARKS 65536u  /* bookmarks of one view */
+
+typedef struct mt_row {
+    st_bag *bag;            /* owned: the row as given, plus PR_INSTANCE_KEY */
+    uint64_t seq;           /* first insertion order, ties of every view order */
+    uint8_t inst[4];        /* PR_INSTANCE_KEY, little-endian counter */
+} mt_row;
+
+typedef struct mt_mark {
+    int used;               /* bookmark slot taken (mark 0 always) */
+    size_t pos;             /* index in the view; view->n is the end */
+    mt_row *row;            /* the row at pos, NULL at the end */
+    int moved;              /* its row went away since last used */
+    int follow;             /* during a row move: goes with the row */
+} mt_mark;
+
+typedef struct mt_sink {
+    ULONG conn;             /* connection number Advise gave */
+    IMAPIAdviseSink *sink;  /* AddRef'd */
+} mt_sink;
+
+typedef struct mt_view {
+    IMAPITable iface;       /* first */
+    LONG refs;
+    md_memtable *t;         /* a reference of the table */
+    struct mt_view *next;   /* in t->views */
+    uint32_t *cols;         /* columns (SetColumns) */
+    size_t ncols;
+    st_sortset *sort;       /* NULL: insertion order */
+    st_restriction *res;    /* NULL: every row */
+    mt_row **rows;          /* shown rows, in view order */
+    size_t n, cap;
+    mt_mark *marks;         /* [0] cursor, then bookmarks */
+    size_t nmarks;
+    mt_sink *sinks;
+    size_t nsinks;
+    ULONG next_conn;
+    size_t tmp_pos;         /* set_row: the row's old place (SIZE_MAX: not shown) */
+} mt_view;
+
+struct md_memtable {
+    LONG refs;              /* owner (until md_memtable_free) + one per view */
+    CRITICAL_SECTION lock;  /* everything below, and every view's state */
+    md_alloc alloc;
+    uint32_t *cols;         /* default columns of a new view */
+    size_t ncols;
+    uint32_t key_tag;
+    mt_row **rows;          /* sorted by key */
+    size_t n, cap;
+    uint64_t next_seq;
+    uint32_t next_inst;
+    mt_view *views;
+};
+
+/* A notification waiting for the lock to be released. */
+typedef struct mt_pending {
+    IMAPIAdviseSink *sink;  /* AddRef'd */
+    NOTIFICATION *notif;    /* one buffer chain of t->alloc */
+} mt_pending;
+
+typedef struct mt_queue {
+    mt_pending *p;
+    size_t n, cap;
+} mt_queue;
+
+static const IMAPITableVtbl view_vtbl;
+
+/* ---- Helpers */
+
+static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 8;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem)
+            return -1;
+        c *= 2;
+    }
+    void *p = realloc(*arr, c * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+static void table_unref(md_memtable *t)
+{
+    if (md_ref_release(&t->refs))
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        st_bag_free(t->rows[i]->bag);
+        free(t->rows[i]);
+    }
+    free(t->rows);
+    free(t->cols);
+    DeleteCriticalSection(&t->lock);
+    free(t);
+}
+
+static const st_value *row_key(const md_memtable *t, const mt_row *r)
+{
+    return st_bag_get(r->bag, t->key_tag);
+}
+
+/* First index of t->rows whose key is >= key; *found when equal. */
+static size_t key_lower(const md_memtable *t, const st_value *key, int *found)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st_value_compare(row_key(t, t->rows[mid]), key, 0) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = lo < t->n && st_value_compare(row_key(t, t->rows[lo]), key, 0) == 0;
+    return lo;
+}
+
+/* ---- Views: order, membership, marks */
+
+static int view_cmp(const mt_view *v, const mt_row *a, const mt_row *b)
+{
+    if (v->sort) {
+        int c = st_bag_compare_sorted(a->bag, b->bag, v->sort);
+        if (c)
+            return c;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int view_matches(const mt_view *v, const mt_row *r)
+{
+    return !v->res || st_res_eval(v->res, r->bag, NULL) == 1;
+}
+
+/* First index whose row does not sort before r. */
+static size_t view_lower(const mt_view *v, const mt_row *r)
+{
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (view_cmp(v, v->rows[mid], r) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* r's index in v (by its current bag), SIZE_MAX when not shown. */
+static size_t view_find(const mt_view *v, const mt_row *r)
+{
+    size_t i = view_lower(v, r);
+    return i < v->n && v->rows[i] == r ? i : SIZE_MAX;
+}
+
+static void mark_set(mt_view *v, mt_mark *m, size_t pos)
+{
+    m->pos = pos < v->n ? pos : v->n;
+    m->row = m->pos < v->n ? v->rows[m->pos] : NULL;
+    m->moved = 0;
+}
+
+/* Removes rows[p]; marks on it go to the next row (moved), or with follow
+ * wait for view_insert to place them with the row again. */
+static void view_remove(mt_view *v, size_t p, int follow)
+{
+    memmove(v->rows + p, v->rows + p + 1, (v->n - p - 1) * sizeof *v->rows);
+    v->n--;
+    for (size_t i = 0; i < v->nmarks; i++) {
+        mt_mark *m = &v->marks[i];
+        if (!m->used)
+            continue;
+        if (m->pos > p) {
+            m->pos--;
+        } else if (m->pos == p) {
+            m->row = p < v->n ? v->rows[p] : NULL;
+            if (follow)
+                m->follow = 1;
+            else if (i > 0)
+                m->moved = 1;
+        }
+    }
+}
+
+/* Inserts r at its place (capacity reserved by the caller): its index. */
+static size_t view_insert(mt_view *v, mt_row *r)
+{
+    size_t p = view_lower(v, r);
+    memmove(v->rows + p + 1, v->rows + p, (v->n - p) * sizeof *v->rows);
+    v->rows[p] = r;
+    v->n++;
+    for (size_t i = 0; i < v->nmarks; i++) {
+        mt_mark *m = &v->marks[i];
+        if (!m->used)
+            continue;
+        if (m->follow) {
+            m->pos = p;
+            m->row = r;
+            m->follow = 0;
+        } else if (m->pos >= p) {
+            m->pos++;
+        }
+    }
+    return p;
+}
+
+/* Merge sort of rows by v's order (stable and with a context, which qsort
+ * lacks portably). tmp has n slots. */
+static void sort_rows(const mt_view *v, mt_row **rows, mt_row **tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_rows(v, rows, tmp, h);
+    sort_rows(v, rows + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = view_cmp(v, rows[j], rows[i]) < 0 ? rows[j++] : rows[i++];
+    while (i < h)
+        tmp[k++] = rows[i++];
+    while (j < n)
+        tmp[k++] = rows[j++];
+    memcpy(rows, tmp, n * sizeof *rows);
+}
+
+/* Fills v->rows from the table by the view's restriction and order; the
+ * cursor goes to the beginning, bookmarks to their row (or, when it is no
+ * longer shown, to the beginning, moved). */
+static HRESULT view_rebuild(mt_view *v)
+{
+    md_memtable *t = v->t;
+    mt_row **rows = malloc((t->n ? t->n : 1) * sizeof *rows);
+    mt_row **tmp = malloc((t->n ? t->n : 1) * sizeof *tmp);
+    if (!rows || !tmp) {
+        free(rows);
+        free(tmp);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (view_matches(v, t->rows[i]))
+            rows[n++] = t->rows[i];
+    sort_rows(v, rows, tmp, n);
+    free(tmp);
+    free(v->rows);
+    v->rows = rows;
+    v->n = n;
+    v->cap = t->n ? t->n : 1;
+    mark_set(v, &v->marks[0], 0);
+    for (size_t i = 1; i < v->nmarks; i++) {
+        mt_mark *m = &v->marks[i];
+        if (!m->used)
+            continue;
+        size_t p = m->row ? view_find(v, m->row) : v->n;
+        int moved = m->moved || p == SIZE_MAX;
+        mark_set(v, m, p == SIZE_MAX ? 0 : p);
+        m->moved = moved;
+    }
+    return S_OK;
+}
+
+/* BOOKMARK -> mark; BOOKMARK_BEGINNING and _END give a temporary in *tmp.
+ * NULL when the bookmark is unknown. */
+static mt_mark *mark_of(mt_view *v, BOOKMARK b, mt_mark *tmp)
+{
+    if (b == BOOKMARK_BEGINNING || b == BOOKMARK_END) {
+        memset(tmp, 0, sizeof *tmp);
+        tmp->used = 1;
+        mark_set(v, tmp, b == BOOKMARK_END ? v->n : 0);
+        return tmp;
+    }
+    if (b == BOOKMARK_CURRENT)
+        return &v->marks[0];
+    size_t i = (size_t)b - MT_BOOKMARK_BASE;
+    return i < v->nmarks && v->marks[i].used ? &v->marks[i] : NULL;
+}
+
+/* ---- Rows towards MAPI */
+
+/* The values of r in cols into props (ncols of them), every pointer off
+ * parent. A column r lacks is PT_ERROR MAPI_E_NOT_FOUND; a value that cannot
+ * be given is PT_ERROR with the reason. */
+static HRESULT fill_props(SPropValue *props, const uint32_t *cols, size_t ncols,
+    const mt_row *r, void *parent, const md_alloc *a)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        const st_value *val = st_bag_get(r->bag, cols[i]);
+        HRESULT hr = val ? md_value_to_mapi(&props[i], cols[i], val, MAPI_UNICODE, parent, a)
+                         : MAPI_E_NOT_FOUND;
+        if (hr == MAPI_E_NOT_ENOUGH_MEMORY)
+            return hr;
+        if (hr != S_OK) {
+            props[i].ulPropTag = PROP_TAG(PT_ERROR, PROP_ID(cols[i]));
+            props[i].dwAlignPad = 0;
+            props[i].Value.err = hr;
+        }
+    }
+    return S_OK;
+}
+
+static void free_rowset(SRowSet *set, const md_alloc *a)
+{
+    if (!set)
+        return;
+    for (ULONG i = 0; i < set->cRows; i++)
+        a->free(set->aRow[i].lpProps);
+    a->free(set);
+}
+
+/* rows[start, start + k) of v as an SRowSet: each row's values one buffer
+ * chain, the set another (what FreeProws frees). */
+static HRESULT make_rowset(mt_view *v, size_t start, size_t k, SRowSet **out)
+{
+    const md_alloc *a = &v->t->alloc;
+    SRowSet *set = NULL;
+
+    *out = NULL;
+    if (k > (ULONG_MAX - sizeof(SRowSet)) / sizeof(SRow)
+        || v->ncols > ULONG_MAX / sizeof(SPropValue))
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    if (a->buffer((ULONG)CbNewSRowSet(k ? k : 1), (void **)&set) != S_OK)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    set->cRows = 0;
+    for (size_t i = 0; i < k; i++) {
+        SPropValue *props = NULL;
+        if (a->buffer((ULONG)(v->ncols * sizeof *props), (void **)&props) != S_OK) {
+            free_rowset(set, a);
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        }
+        memset(props, 0, v->ncols * sizeof *props);
+        set->aRow[i].ulAdrEntryPad = 0;
+        set->aRow[i].cValues = (ULONG)v->ncols;
+        set->aRow[i].lpProps = props;
+        set->cRows++;
+        HRESULT hr = fill_props(props, v->cols, v->ncols, v->rows[start + i], props, a);
+        if (hr != S_OK) {
+            free_rowset(set, a);
+            return hr;
+        }
+    }
+    *out = set;
+    return S_OK;
+}
+
+/* ---- Notifications */
+
+static void set_inst(SPropValue *p, const mt_row *r, void *parent, const md_alloc *a,
+    HRESULT *hr)
+{
+    st_value v = st_view_bin(PR_INSTANCE_KEY, r->inst, sizeof r->inst);
+    if (*hr == S_OK)
+        *hr = md_value_to_mapi(p, PR_INSTANCE_KEY, &v, 0, parent, a);
+}
+
+/* A TABLE_* notification of v about r (prior: the row before it, or NULL)
+ * queued for every sink of v. Out of memory: the notification is dropped
+ * (a client that misses one reloads on the next). */
+static void notify_view(mt_view *v, mt_queue *q, ULONG event, const mt_row *r,
+    const mt_row *prior)
+{
+    const md_alloc *a = &v->t->alloc;
+
+    for (size_t s = 0; s < v->nsinks; s++) {
+        NOTIFICATION *n = NULL;
+        HRESULT hr = S_OK;
+        if (reserve((void **)&q->p, &q->cap, q->n + 1, sizeof *q->p)
+            || a->buffer(sizeof *n, (void **)&n) != S_OK)
+            return;
+        memset(n, 0, sizeof *n);
+        n->ulEventType = fnevTableModified;
+        n->info.tab.ulTableEvent = event;
+        n->info.tab.hResult = S_OK;
+        set_inst(&n->info.tab.propIndex, r, n, a, &hr);
+        if (prior)
+            set_inst(&n->info.tab.propPrior, prior, n, a, &hr);
+        else
+            n->info.tab.propPrior.ulPropTag = PR_NULL;
+        if (hr == S_OK && event != TABLE_ROW_DELETED) {
+            SPropValue *props = NULL;
+            hr = a->more((ULONG)(v->ncols * sizeof *props), n, (void **)&props);
+            if (hr == S_OK) {
+                memset(props, 0, v->ncols * sizeof *props);
+                n->info.tab.row.cValues = (ULONG)v->ncols;
+                n->info.tab.row.lpProps = props;
+                hr = fill_props(props, v->cols, v->ncols, r, n, a);
+            }
+        }
+        if (hr != S_OK) {
+            a->free(n);
+            return;
+        }
+        v->sinks[s].sink->lpVtbl->AddRef(v->sinks[s].sink);
+        q->p[q->n].sink = v->sinks[s].sink;
+        q->p[q->n].notif = n;
+        q->n++;
+    }
+}
+
+/* Delivers and frees what notify_view queued (the lock released). */
+static void deliver(mt_queue *q, const md_alloc *a)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        IMAPIAdviseSink *sink = q->p[i].sink;
+        sink->lpVtbl->OnNotify(sink, 1, q->p[i].notif);
+        sink->lpVtbl->Release(sink);
+        a->free(q->p[i].notif);
+    }
+    free(q->p);
+}
+
+/* ---- The table */
+
+HRESULT md_memtable_new(md_memtable **out, const md_alloc *a, const uint32_t *cols,
+    size_t ncols, uint32_t key_tag)
+{
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (!a || !cols || !ncols || ncols > ULONG_MAX / sizeof(SPropValue)
+        || PROP_TYPE(key_tag) == PT_UNSPECIFIED || (PROP_TYPE(key_tag) & MV_FLAG))
+        return MAPI_E_INVALID_PARAMETER;
+    md_memtable *t = calloc(1, sizeof *t);
+    if (!t || !(t->cols = malloc(ncols * sizeof *cols))) {
+        free(t);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    memcpy(t->cols, cols, ncols * sizeof *cols);
+    t->ncols = ncols;
+    t->refs = 1;
+    t->alloc = *a;
+    t->key_tag = key_tag;
+    InitializeCriticalSection(&t->lock);
+    *out = t;
+    return S_OK;
+}
+
+void md_memtable_free(md_memtable *t)
+{
+    if (t)
+        table_unref(t);
+}
+
+size_t md_memtable_count(md_memtable *t)
+{
+    EnterCriticalSection(&t->lock);
+    size_t n = t->n;
+    LeaveCriticalSection(&t->lock);
+    return n;
+}
+
+/* Room for one more row in the table and in every view. */
+static int reserve_all(md_memtable *t)
+{
+    if (reserve((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows))
+        return -1;
+    for (mt_view *v = t->views; v; v = v->next)
+        if (reserve((void **)&v->rows, &v->cap, v->n + 1, sizeof *v->rows))
+            return -1;
+    return 0;
+}
+
+/* A changed row r (new bag in place, old place per view in tmp_pos):
+ * moved, added or removed in every view, with the notifications. */
+static void views_update(md_memtable *t, mt_row *r, mt_queue *q)
+{
+    for (mt_view *v = t->views; v; v = v->next) {
+        size_t p = v->tmp_pos;
+        int now = view_matches(v, r);
+        if (p != SIZE_MAX && now) {
+            view_remove(v, p, 1);
+            size_t k = view_insert(v, r);
+            notify_view(v, q, TABLE_ROW_MODIFIED, r, k ? v->rows[k - 1] : NULL);
+        } else if (p != SIZE_MAX) {
+            view_remove(v, p, 0);
+            notify_view(v, q, TABLE_ROW_DELETED, r, p ? v->rows[p - 1] : NULL);
+        } else if (now) {
+            size_t k = view_insert(v, r);
+            notify_view(v, q, TABLE_ROW_ADDED, r, k ? v->rows[k - 1] : NULL);
+        }
+    }
+}
+
+HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row)
+{
+    mt_queue q = { 0 };
+    HRESULT hr = S_OK;
+    int found = 0;
+
+    if (!t || !row)
+        return MAPI_E_INVALID_PARAMETER;
+    const st_value *key = st_bag_get(row, t->key_tag);
+    if (!key)
+        return MAPI_E_INVALID_PARAMETER;
+    st_bag *bag = st_bag_dup(row);
+    if (!bag)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    key = st_bag_get(bag, t->key_tag);
+
+    EnterCriticalSection(&t->lock);
+    size_t at = key_lower(t, key, &found);
+    mt_row *r = found ? t->rows[at] : calloc(1, sizeof *r);
+    if (!r || reserve_all(t)) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        goto cleanup;
+    }
+    if (!found) {
+        r->seq = t->next_seq++;
+        uint32_t inst = ++t->next_inst;
+        for (int i = 0; i < 4; i++)
+            r->inst[i] = (uint8_t)(inst >> (8 * i));
+    }
+    if (st_bag_set_bin(bag, PR_INSTANCE_KEY, r->inst, sizeof r->inst)) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        goto cleanup;
+    }
+    for (mt_view *v = t->views; v; v = v->next)
+        v->tmp_pos = found ? view_find(v, r) : SIZE_MAX;
+    st_bag *old = r->bag;
+    r->bag = bag;
+    bag = NULL;
+    st_bag_free(old);
+    if (!found) {
+        memmove(t->rows + at + 1, t->rows + at, (t->n - at) * sizeof *t->rows);
+        t->rows[at] = r;
+        t->n++;
+    }
+    views_update(t, r, &q);
+    r = NULL;
+
+cleanup:
+    if (r && !found)
+        free(r);
+    LeaveCriticalSection(&t->lock);
+    st_bag_free(bag);
+    deliver(&q, &t->alloc);
+    return hr;
+}
+
+HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
+{
+    mt_queue q = { 0 };
+    int found = 0;
+
+    if (!t || !key)
+        return MAPI_E_INVALID_PARAMETER;
+    EnterCriticalSection(&t->lock);
+    size_t at = key_lower(t, key, &found);
+    if (!found) {
+        LeaveCriticalSection(&t->lock);
+        return MAPI_E_NOT_FOUND;
+    }
+    mt_row *r = t->rows[at];
+    for (mt_view *v = t->views; v; v = v->next) {
+        size_t p = view_find(v, r);
+        if (p == SIZE_MAX)
+            continue;
+        view_remove(v, p, 0);
+        notify_view(v, &q, TABLE_ROW_DELETED, r, p ? v->rows[p - 1] : NULL);
+    }
+    memmove(t->rows + at, t->rows + at + 1, (t->n - at - 1) * sizeof *t->rows);
+    t->n--;
+    LeaveCriticalSection(&t->lock);
+    st_bag_free(r->bag);
+    free(r);
+    deliver(&q, &t->alloc);
+    return S_OK;
+}
+
+HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)
+{
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (!t)
+        return MAPI_E_INVALID_PARAMETER;
+    mt_view *v = calloc(1, sizeof *v);
+    if (!v)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    v->iface.lpVtbl = (IMAPITableVtbl *)&view_vtbl;   /* mapidefs.h: not const */
+    v->refs = 1;
+    v->t = t;
+    v->marks = calloc(1, sizeof *v->marks);
+    v->nmarks = 1;
+    EnterCriticalSection(&t->lock);
+    v->cols = malloc(t->ncols * sizeof *v->cols);
+    HRESULT hr = v->marks && v->cols ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr == S_OK) {
+        memcpy(v->cols, t->cols, t->ncols * sizeof *v->cols);
+        v->ncols = t->ncols;
+        v->marks[0].used = 1;
+        hr = view_rebuild(v);
+    }
+    if (hr == S_OK) {
+        md_ref_add(&t->refs);
+        v->next = t->views;
+        t->views = v;
+    }
+    LeaveCriticalSection(&t->lock);
+    if (hr != S_OK) {
+        free(v->rows);
+        free(v->cols);
+        free(v->marks);
+        free(v);
+        return hr;
+    }
+    md_object_created();
+    *out = &v->iface;
+    return S_OK;
+}
+
+/* ---- IMAPITable */
+
+static mt_view *impl(IMAPITable *iface)
+{
+    return (mt_view *)iface;
+}
+
+static HRESULT STDMETHODCALLTYPE view_QueryInterface(IMAPITable *iface, REFIID riid,
+    void **out)
+{
+    static const IID *const iids[] = { &IID_IMAPITable };
+    return md_query_interface(iface, riid, out, iids, 1);
+}
+
+static ULONG STDMETHODCALLTYPE view_AddRef(IMAPITable *iface)
+{
+    return md_ref_add(&impl(iface)->refs);
+}
+
+static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
+{
+    mt_view *v = impl(iface);
+    ULONG n = md_ref_release(&v->refs);
+    if (n)
+        return n;
+    md_memtable *t = v->t;
+    EnterCriticalSection(&t->lock);
+    for (mt_view **p = &t->views; *p; p = &(*p)->next)
+        if (*p == v) {
+            *p = v->next;
+            break;
+        }
+    LeaveCriticalSection(&t->lock);
+    for (size_t i = 0; i < v->nsinks; i++)
+        v->sinks[i].sink->lpVtbl->Release(v->sinks[i].sink);
+    free(v->sinks);
+    free(v->rows);
+    free(v->marks);
+    free(v->cols);
+    st_sortset_free(v->sort);
+    st_res_free(v->res);
+    free(v);
+    table_unref(t);
+    md_object_destroyed();
+    return 0;
+}
+
+static HRESULT STDMETHODCALLTYPE view_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
+    LPMAPIERROR *error)
+{
+    (void)iface; (void)hr;
+    return md_prop_get_last_error(flags, error);
+}
+
+static HRESULT STDMETHODCALLTYPE view_Advise(IMAPITable *iface, ULONG mask,
+    LPMAPIADVISESINK sink, ULONG *conn)
+{
+    mt_view *v = impl(iface);
+    HRESULT hr = S_OK;
+
+    if (!sink || !conn)
+        return MAPI_E_INVALID_PARAMETER;
+    *conn = 0;
+    if (!(mask & fnevTableModified))
+        return MAPI_E_INVALID_PARAMETER;   /* a table raises nothing else */
+    EnterCriticalSection(&v->t->lock);
+    size_t cap = v->nsinks;
+    if (reserve((void **)&v->sinks, &cap, v->nsinks + 1, sizeof *v->sinks)) {
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    } else {
+        sink->lpVtbl->AddRef(sink);
+        v->sinks[v->nsinks].sink = sink;
+        v->sinks[v->nsinks].conn = *conn = ++v->next_conn;
+        v->nsinks++;
+    }
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_Unadvise(IMAPITable *iface, ULONG conn)
+{
+    mt_view *v = impl(iface);
+    IMAPIAdviseSink *sink = NULL;
+
+    EnterCriticalSection(&v->t->lock);
+    for (size_t i = 0; i < v->nsinks; i++)
+        if (conn && v->sinks[i].conn == conn) {
+            sink = v->sinks[i].sink;
+            memmove(v->sinks + i, v->sinks + i + 1, (v->nsinks - i - 1) * sizeof *v->sinks);
+            v->nsinks--;
+            break;
+        }
+    LeaveCriticalSection(&v->t->lock);
+    if (!sink)
+        return MAPI_E_NOT_FOUND;
+    sink->lpVtbl->Release(sink);
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_GetStatus(IMAPITable *iface, ULONG *status, ULONG *type)
+{
+    (void)iface;
+    if (!status || !type)
+        return MAPI_E_INVALID_PARAMETER;
+    *status = TBLSTAT_COMPLETE;
+    *type = TBLTYPE_DYNAMIC;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_SetColumns(IMAPITable *iface, LPSPropTagArray cols,
+    ULONG flags)
+{
+    mt_view *v = impl(iface);
+
+    if (!cols || !cols->cValues || cols->cValues > ULONG_MAX / sizeof(SPropValue))
+        return MAPI_E_INVALID_PARAMETER;
+    if (flags & ~(ULONG)(TBL_ASYNC | TBL_BATCH))
+        return MAPI_E_UNKNOWN_FLAGS;
+    for (ULONG i = 0; i < cols->cValues; i++)
+        if (cols->aulPropTag[i] & MV_INSTANCE)
+            return MAPI_E_TOO_COMPLEX;   /* no rows expanded per value here */
+    uint32_t *c = malloc(cols->cValues * sizeof *c);
+    if (!c)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    for (ULONG i = 0; i < cols->cValues; i++)
+        c[i] = cols->aulPropTag[i];
+    EnterCriticalSection(&v->t->lock);
+    free(v->cols);
+    v->cols = c;
+    v->ncols = cols->cValues;
+    LeaveCriticalSection(&v->t->lock);
+    return S_OK;
+}
+
+/* Adds tag to the list unless a tag with its id is there. */
+static int add_col(uint32_t **list, size_t *n, size_t *cap, uint32_t tag)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (PROP_ID((*list)[i]) == PROP_ID(tag))
+            return 0;
+    if (reserve((void **)list, cap, *n + 1, sizeof **list))
+        return -1;
+    (*list)[(*n)++] = tag;
+    return 0;
+}
+
+static HRESULT STDMETHODCALLTYPE view_QueryColumns(IMAPITable *iface, ULONG flags,
+    LPSPropTagArray *out)
+{
+    mt_view *v = impl(iface);
+    md_memtable *t = v->t;
+    uint32_t *list = NULL;
+    size_t n = 0, cap = 0;
+    int bad = 0;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (flags & ~(ULONG)TBL_ALL_COLUMNS)
+        return MAPI_E_UNKNOWN_FLAGS;
+    EnterCriticalSection(&t->lock);
+    if (flags & TBL_ALL_COLUMNS) {
+        /* The table's columns, then every property some row has. */
+        for (size_t i = 0; i < t->ncols && !bad; i++)
+            bad = add_col(&list, &n, &cap, t->cols[i]);
+        for (size_t r = 0; r < t->n && !bad; r++)
+            for (size_t i = 0; i < st_bag_count(t->rows[r]->bag) && !bad; i++)
+                bad = add_col(&list, &n, &cap, st_bag_at(t->rows[r]->bag, i)->tag);
+    } else {
+        bad = reserve((void **)&list, &cap, v->ncols, sizeof *list);
+        for (size_t i = 0; i < v->ncols && !bad; i++)
+            list[n++] = v->cols[i];
+    }
+    LeaveCriticalSection(&t->lock);
+    SPropTagArray *arr = NULL;
+    if (bad || n > ULONG_MAX / sizeof(ULONG) - 1
+        || t->alloc.buffer((ULONG)CbNewSPropTagArray(n), (void **)&arr) != S_OK) {
+        free(list);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    arr->cValues = (ULONG)n;
+    for (size_t i = 0; i < n; i++)
+        arr->aulPropTag[i] = list[i];
+    free(list);
+    *out = arr;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_GetRowCount(IMAPITable *iface, ULONG flags, ULONG *count)
+{
+    mt_view *v = impl(iface);
+    if (!count)
+        return MAPI_E_INVALID_PARAMETER;
+    *count = 0;
+    if (flags)
+        return MAPI_E_UNKNOWN_FLAGS;
+    EnterCriticalSection(&v->t->lock);
+    *count = (ULONG)v->n;
+    LeaveCriticalSection(&v->t->lock);
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_SeekRow(IMAPITable *iface, BOOKMARK origin, LONG rows,
+    LONG *sought)
+{
+    mt_view *v = impl(iface);
+    mt_mark tmp;
+    HRESULT hr = S_OK;
+
+    if (sought)
+        *sought = 0;
+    EnterCriticalSection(&v->t->lock);
+    mt_mark *m = mark_of(v, origin, &tmp);
+    if (!m) {
+        hr = MAPI_E_INVALID_BOOKMARK;
+    } else {
+        long long from = (long long)m->pos, to = from + rows;
+        if (to < 0)
+            to = 0;
+        if (to > (long long)v->n)
+            to = (long long)v->n;
+        if (m->moved)
+            hr = MAPI_W_POSITION_CHANGED;
+        m->moved = 0;
+        mark_set(v, &v->marks[0], (size_t)to);
+        if (sought)
+            *sought = (LONG)(to - from);
+    }
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_SeekRowApprox(IMAPITable *iface, ULONG num, ULONG den)
+{
+    mt_view *v = impl(iface);
+    if (!den)
+        return MAPI_E_INVALID_PARAMETER;
+    EnterCriticalSection(&v->t->lock);
+    size_t pos = num >= den ? v->n : (size_t)((unsigned long long)v->n * num / den);
+    mark_set(v, &v->marks[0], pos);
+    LeaveCriticalSection(&v->t->lock);
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_QueryPosition(IMAPITable *iface, ULONG *row, ULONG *num,
+    ULONG *den)
+{
+    mt_view *v = impl(iface);
+    if (!row || !num || !den)
+        return MAPI_E_INVALID_PARAMETER;
+    EnterCriticalSection(&v->t->lock);
+    *row = *num = (ULONG)v->marks[0].pos;
+    *den = (ULONG)v->n;
+    LeaveCriticalSection(&v->t->lock);
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_FindRow(IMAPITable *iface, LPSRestriction res,
+    BOOKMARK origin, ULONG flags)
+{
+    mt_view *v = impl(iface);
+    st_restriction *r = NULL;
+    mt_mark tmp;
+
+    if (!res)
+        return MAPI_E_INVALID_PARAMETER;
+    if (flags & ~(ULONG)DIR_BACKWARD)
+        return MAPI_E_UNKNOWN_FLAGS;
+    HRESULT hr = md_res_from_mapi(&r, res);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&v->t->lock);
+    mt_mark *m = mark_of(v, origin, &tmp);
+    if (!m) {
+        hr = MAPI_E_INVALID_BOOKMARK;
+        goto cleanup;
+    }
+    /* Forward from the bookmark's row; backward the rows before it,
+     * nearest first (as storage's tables do). */
+    size_t pos = m->pos, found = SIZE_MAX;
+    if (flags & DIR_BACKWARD) {
+        for (size_t i = pos; i-- > 0; )
+            if (st_res_eval(r, v->rows[i]->bag, NULL) == 1) {
+                found = i;
+                break;
+            }
+    } else {
+        for (size_t i = pos; i < v->n; i++)
+            if (st_res_eval(r, v->rows[i]->bag, NULL) == 1) {
+                found = i;
+                break;
+            }
+    }
+    if (found == SIZE_MAX) {
+        hr = MAPI_E_NOT_FOUND;
+        goto cleanup;
+    }
+    hr = m->moved ? MAPI_W_POSITION_CHANGED : S_OK;
+    m->moved = 0;
+    mark_set(v, &v->marks[0], found);
+
+cleanup:
+    LeaveCriticalSection(&v->t->lock);
+    st_res_free(r);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction res,
+    ULONG flags)
+{
+    mt_view *v = impl(iface);
+    st_restriction *r = NULL;
+
+    if (flags & ~(ULONG)(TBL_ASYNC | TBL_BATCH))
+        return MAPI_E_UNKNOWN_FLAGS;
+    HRESULT hr = md_res_from_mapi(&r, res);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&v->t->lock);
+    st_restriction *old = v->res;
+    v->res = r;
+    hr = view_rebuild(v);
+    if (hr != S_OK)
+        v->res = old;
+    else
+        r = old;
+    LeaveCriticalSection(&v->t->lock);
+    st_res_free(r);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
+{
+    mt_view *v = impl(iface);
+    HRESULT hr = S_OK;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = 0;
+    EnterCriticalSection(&v->t->lock);
+    size_t i = 1;
+    while (i < v->nmarks && v->marks[i].used)
+        i++;
+    if (i == v->nmarks) {
+        size_t cap = v->nmarks;
+        if (i >= MT_MAX_MARKS
+            || reserve((void **)&v->marks, &cap, v->nmarks + 1, sizeof *v->marks)) {
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            goto cleanup;
+        }
+        v->nmarks++;
+    }
+    memset(&v->marks[i], 0, sizeof v->marks[i]);
+    v->marks[i].used = 1;
+    mark_set(v, &v->marks[i], v->marks[0].pos);
+    *out = (BOOKMARK)(i + MT_BOOKMARK_BASE);
+
+cleanup:
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_FreeBookmark(IMAPITable *iface, BOOKMARK b)
+{
+    mt_view *v = impl(iface);
+    HRESULT hr = S_OK;
+
+    if (b == BOOKMARK_BEGINNING || b == BOOKMARK_CURRENT || b == BOOKMARK_END)
+        return S_OK;   /* predefined: nothing to free */
+    EnterCriticalSection(&v->t->lock);
+    size_t i = (size_t)b - MT_BOOKMARK_BASE;
+    if (i < v->nmarks && v->marks[i].used)
+        memset(&v->marks[i], 0, sizeof v->marks[i]);
+    else
+        hr = MAPI_E_INVALID_BOOKMARK;
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderSet sort,
+    ULONG flags)
+{
+    mt_view *v = impl(iface);
+    st_sortset *s = NULL;
+
+    if (!sort)
+        return MAPI_E_INVALID_PARAMETER;
+    if (flags & ~(ULONG)(TBL_ASYNC | TBL_BATCH))
+        return MAPI_E_UNKNOWN_FLAGS;
+    HRESULT hr = md_sort_from_mapi(&s, sort);
+    if (hr != S_OK)
+        return hr;
+    if (s && s->n_categories) {
+        st_sortset_free(s);
+        return MAPI_E_TOO_COMPLEX;   /* no categories in an in-memory table */
+    }
+    for (uint32_t i = 0; s && i < s->n; i++)
+        if (s->orders[i].tag & MV_INSTANCE) {
+            st_sortset_free(s);
+            return MAPI_E_TOO_COMPLEX;   /* no rows expanded per value either */
+        }
+    if (s && !s->n) {
+        st_sortset_free(s);
+        s = NULL;   /* no keys: insertion order */
+    }
+    EnterCriticalSection(&v->t->lock);
+    st_sortset *old = v->sort;
+    v->sort = s;
+    hr = view_rebuild(v);
+    if (hr != S_OK)
+        v->sort = old;
+    else
+        s = old;
+    LeaveCriticalSection(&v->t->lock);
+    st_sortset_free(s);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)
+{
+    mt_view *v = impl(iface);
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    EnterCriticalSection(&v->t->lock);
+    HRESULT hr = md_sort_to_mapi(out, v->sort, &v->t->alloc);
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_QueryRows(IMAPITable *iface, LONG count, ULONG flags,
+    LPSRowSet *out)
+{
+    mt_view *v = impl(iface);
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (flags & ~(ULONG)TBL_NOADVANCE)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (!count)
+        return MAPI_E_INVALID_PARAMETER;
+    EnterCriticalSection(&v->t->lock);
+    size_t cur = v->marks[0].pos, start, k;
+    if (count > 0) {
+        start = cur;
+        k = v->n - cur < (size_t)count ? v->n - cur : (size_t)count;
+    } else {
+        unsigned long long want = (unsigned long long)(-(long long)count);
+        k = cur < want ? cur : (size_t)want;
+        start = cur - k;
+    }
+    HRESULT hr = make_rowset(v, start, k, out);
+    if (hr == S_OK && !(flags & TBL_NOADVANCE))
+        mark_set(v, &v->marks[0], count > 0 ? start + k : start);
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE view_Abort(IMAPITable *iface)
+{
+    (void)iface;
+    return S_OK;   /* nothing runs in the background */
+}
+
+static HRESULT STDMETHODCALLTYPE view_ExpandRow(IMAPITable *iface, ULONG cb, LPBYTE key,
+    ULONG count, ULONG flags, LPSRowSet *rows, ULONG *more)
+{
+    (void)iface; (void)cb; (void)key; (void)count; (void)flags;
+    if (rows)
+        *rows = NULL;
+    if (more)
+        *more = 0;
+    return MAPI_E_NO_SUPPORT;   /* not a categorized table */
+}
+
+static HRESULT STDMETHODCALLTYPE view_CollapseRow(IMAPITable *iface, ULONG cb, LPBYTE key,
+    ULONG flags, ULONG *count)
+{
+    (void)iface; (void)cb; (void)key; (void)flags;
+    if (count)
+        *count = 0;
+    return MAPI_E_NO_SUPPORT;   /* not a categorized table */
+}
+
+static HRESULT STDMETHODCALLTYPE view_WaitForCompletion(IMAPITable *iface, ULONG flags,
+    ULONG timeout, ULONG *status)
+{
+    (void)iface; (void)timeout;
+    if (flags)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (status)
+        *status = TBLSTAT_COMPLETE;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE view_GetCollapseState(IMAPITable *iface, ULONG flags,
+    ULONG cb, LPBYTE key, ULONG *cb_state, LPBYTE *state)
+{
+    (void)iface; (void)flags; (void)cb; (void)key;
+    if (cb_state)
+        *cb_state = 0;
+    if (state)
+        *state = NULL;
+    return MAPI_E_NO_SUPPORT;   /* not a categorized table */
+}
+
+static HRESULT STDMETHODCALLTYPE view_SetCollapseState(IMAPITable *iface, ULONG flags,
+    ULONG cb, LPBYTE state, BOOKMARK *location)
+{
+    (void)iface; (void)flags; (void)cb; (void)state;
+    if (location)
+        *location = BOOKMARK_BEGINNING;
+    return MAPI_E_NO_SUPPORT;   /* not a categorized table */
+}
+
+static const IMAPITableVtbl view_vtbl = {
+    view_QueryInterface, view_AddRef, view_Release,
+    view_GetLastError, view_Advise, view_Unadvise, view_GetStatus, view_SetColumns,
+    view_QueryColumns, view_GetRowCount, view_SeekRow, view_SeekRowApprox,
+    view_QueryPosition, view_FindRow, view_Restrict, view_CreateBookmark,
+    view_FreeBookmark, view_SortTable, view_QuerySortOrder, view_QueryRows, view_Abort,
+    view_ExpandRow, view_CollapseRow, view_WaitForCompletion, view_GetCollapseState,
+    view_SetCollapseState,
+};

@@ -1,0 +1,72 @@
+/*
+ * memtable.h: an in-memory IMAPITable, like MAPI's ITableData: the rows of
+ * small provider tables that are not folder contents (recipients,
+ * attachments, receive folders, the outgoing queue) kept as property bags,
+ * with any number of views (IMAPITable objects), each with its own columns,
+ * sort, restriction, cursor, bookmarks and advise sinks.
+ *
+ * Rows: md_memtable_set_row adds a row or replaces the row with the same
+ * value of key_tag (st_value_compare, flags 0); the bag is copied. Each row
+ * gets a 4-byte PR_INSTANCE_KEY of its own, stable for the row's life (a
+ * replaced row keeps it); a PR_INSTANCE_KEY in the bag is ignored.
+ * Unsorted views show rows in the order they were first added.
+ *
+ * Views: every IMAPITable method. Sorts and restrictions come through
+ * provider/restrict.h and are evaluated with storage's st_bag_compare_sorted
+ * and st_res_eval (rows compare on their own bags; ties by insertion order).
+ * No categories (SortTable with cCategories > 0 and MV_INSTANCE columns or
+ * keys: MAPI_E_TOO_COMPLEX); ExpandRow, CollapseRow, GetCollapseState and
+ * SetCollapseState answer MAPI_E_NO_SUPPORT, the documented answer of a
+ * table that does not support categorization. Tables are complete at once:
+ * GetStatus says TBLSTAT_COMPLETE / TBLTYPE_DYNAMIC, Abort and
+ * WaitForCompletion have nothing to wait for. The cursor and bookmarks
+ * follow their row when rows are added, moved or deleted; a bookmark whose
+ * row was deleted (or left the view) moves to the next row and SeekRow /
+ * FindRow from it answer MAPI_W_POSITION_CHANGED once.
+ * Notifications (Advise with fnevTableModified): set_row and delete_row
+ * send TABLE_ROW_ADDED / TABLE_ROW_MODIFIED / TABLE_ROW_DELETED to each
+ * view's sinks, with the row's instance key, the prior row's (PR_NULL when
+ * it is first) and the row in the view's columns, after the table's lock
+ * is released.
+ *
+ * Threads: one lock per memtable, shared by its views. Memory: the data
+ * lives while md_memtable_free has not been called or a view is alive
+ * (refcounted); every view is a counted object (object.h).
+ * Never: hand MAPI a pointer into a bag; call a sink with the lock held.
+ */
+#ifndef MAPIDAV_PROVIDER_MEMTABLE_H
+#define MAPIDAV_PROVIDER_MEMTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <windows.h>
+#include <mapidefs.h>
+
+#include "provider/propconv.h"
+
+typedef struct md_memtable md_memtable;
+
+/* A table whose views start with the ncols columns cols (copied) and whose
+ * rows are told apart by key_tag. MAPI_E_INVALID_PARAMETER for no columns
+ * or a PT_UNSPECIFIED/MV key. */
+HRESULT md_memtable_new(md_memtable **out, const md_alloc *a, const uint32_t *cols,
+    size_t ncols, uint32_t key_tag);
+
+/* Adds row (copied), or replaces the row with the same key: the views are
+ * updated and notified. MAPI_E_INVALID_PARAMETER when row has no key_tag. */
+HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row);
+
+/* Deletes the row whose key is key: MAPI_E_NOT_FOUND when none. */
+HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key);
+
+/* Number of rows (all of them, no view's restriction). */
+size_t md_memtable_count(md_memtable *t);
+
+/* A new view with one reference, its own cursor at the beginning. */
+HRESULT md_memtable_view(md_memtable *t, IMAPITable **out);
+
+/* The owner lets go; views keep the data alive. NULL-safe. */
+void md_memtable_free(md_memtable *t);
+
+#endif

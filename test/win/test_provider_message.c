@@ -1,0 +1,1417 @@
+/*
+ * test_provider_message.c: messages, attachments, streams and named
+ * properties of mapidav32.dll's store, driven the way MAPI and Outlook
+ * drive them, under Wine (the stand-in MAPI of host_support.h).
+ *
+ * Covers: the shared IMAPIProp methods on store, folder, message and
+ * attachment (SetProps with its problem array, DeleteProps, CopyTo and
+ * CopyProps with exclusions and flags, GetLastError), named properties
+ * round trip over the catalog, IMAPIFolder::CreateMessage (also
+ * associated), a message created, saved (KEEP_OPEN_READWRITE twice),
+ * reopened read-only and read-write, its recipients (ModifyRecipients),
+ * attachments (create, open, delete), an embedded message, bodies kept in
+ * step (compressed RTF made when read), SetReadFlag, SubmitMessage, a
+ * message deleted under an open object (MAPI_E_OBJECT_DELETED), a 50 MB
+ * attachment stream written and read back in bounded memory, bad arguments
+ * everywhere, and at the end the live-object counter back at zero.
+ *
+ * usage: test_provider_message PATH-TO-mapidav32.dll
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define USES_IID_IUnknown
+#define USES_IID_IMAPIProp
+#define USES_IID_IMAPIFolder
+#define USES_IID_IMsgStore
+#define USES_IID_IMSProvider
+#define USES_IID_IMSLogon
+#define USES_IID_IMessage
+#define USES_IID_IAttachment
+#define USES_IID_IMAPITable
+#define USES_PS_PUBLIC_STRINGS
+#define USES_PS_MAPI
+#include <windows.h>
+#include <initguid.h>
+#include <mapiguid.h>
+#include <mapispi.h>
+#include <mapicode.h>
+#include <mapitags.h>
+
+#include "testutil.h"
+#include "host_alloc.h"
+#include "dll_path.h"
+#include "host_support.h"
+#include "host_session.h"
+#include "test/davsync/rss_util.h"
+#include "provider/object.h"
+#include "provider/store.h"
+#include "storage/storage.h"
+
+#define PR_HTML_BIN PROP_TAG(PT_BINARY, 0x1013)
+#define PR_RTF_COMP PROP_TAG(PT_BINARY, 0x1009)
+#define BIG_STREAM (50u << 20)
+
+static IMsgStore *store;
+static IMAPIFolder *inbox;
+static SBinary inbox_eid;
+
+#define hrx(hr) ((unsigned long)(hr))
+
+/* ---- helpers */
+
+static LPSPropValue get_one(IMAPIProp *obj, ULONG tag)
+{
+    SizedSPropTagArray(1, t) = { 1, { tag } };
+    ULONG n = 0;
+    LPSPropValue v = NULL;
+    HRESULT hr = obj->lpVtbl->GetProps(obj, (LPSPropTagArray)&t, MAPI_UNICODE, &n, &v);
+    if (FAILED(hr) || n != 1 || !v)
+        return NULL;
+    if (PROP_TYPE(v->ulPropTag) == PT_ERROR) {
+        host_FreeBuffer(v);
+        return NULL;
+    }
+    return v;
+}
+
+static LONG get_long(IMAPIProp *obj, ULONG tag, LONG dflt)
+{
+    LPSPropValue v = get_one(obj, tag);
+    LONG l = v ? v->Value.l : dflt;
+    host_FreeBuffer(v);
+    return l;
+}
+
+/* 1 when obj has the string tag equal to want. */
+static int has_str(IMAPIProp *obj, ULONG tag, const WCHAR *want)
+{
+    LPSPropValue v = get_one(obj, tag);
+    int same = v && wcscmp(v->Value.lpszW, want) == 0;
+    if (v && !same)
+        fprintf(stderr, "  tag %#lx is \"%ls\"\n", (unsigned long)tag, v->Value.lpszW);
+    host_FreeBuffer(v);
+    return same;
+}
+
+static HRESULT set_str(IMAPIProp *obj, ULONG tag, const WCHAR *s)
+{
+    SPropValue v;
+    v.ulPropTag = tag;
+    v.Value.lpszW = (WCHAR *)s;
+    return obj->lpVtbl->SetProps(obj, 1, &v, NULL);
+}
+
+static HRESULT set_long(IMAPIProp *obj, ULONG tag, LONG l)
+{
+    SPropValue v;
+    v.ulPropTag = tag;
+    v.Value.l = l;
+    return obj->lpVtbl->SetProps(obj, 1, &v, NULL);
+}
+
+/* The message's entry ID (a copy the caller frees with host_FreeBuffer). */
+static LPSPropValue entryid_of(IMessage *m)
+{
+    return get_one((IMAPIProp *)m, PR_ENTRYID);
+}
+
+static IMessage *open_msg(const SBinary *eid, ULONG flags)
+{
+    ULONG type = 0;
+    LPUNKNOWN unk = NULL;
+    HRESULT hr = store->lpVtbl->OpenEntry(store, eid->cb, (LPENTRYID)eid->lpb, NULL, flags,
+        &type, &unk);
+    ok(hr == S_OK && type == MAPI_MESSAGE && unk, "OpenEntry(message, %#lx): %#lx type %lu\n",
+       (unsigned long)flags, hrx(hr), (unsigned long)type);
+    return (IMessage *)unk;
+}
+
+static IMessage *new_msg(const WCHAR *subject)
+{
+    IMessage *m = NULL;
+    HRESULT hr = inbox->lpVtbl->CreateMessage(inbox, NULL, 0, &m);
+    ok(hr == S_OK && m, "CreateMessage: %#lx\n", hrx(hr));
+    if (m && subject)
+        ok(set_str((IMAPIProp *)m, PR_SUBJECT_W, subject) == S_OK, "SetProps(subject)\n");
+    return m;
+}
+
+static void fill_pattern(BYTE *buf, size_t len, size_t offset)
+{
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (BYTE)((offset + i) * 7 + ((offset + i) >> 12));
+}
+
+/* ---- CreateMessage, SetProps, SaveChanges, reopen */
+
+static void check_create_and_save(void)
+{
+    IMessage *m = (IMessage *)(ULONG_PTR)1;
+    HRESULT hr = inbox->lpVtbl->CreateMessage(inbox, NULL, 0, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "CreateMessage(NULL out): %#lx\n", hrx(hr));
+    hr = inbox->lpVtbl->CreateMessage(inbox, NULL, 0x80000000, &m);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS && m == NULL, "CreateMessage(bad flag): %#lx\n", hrx(hr));
+    hr = inbox->lpVtbl->CreateMessage(inbox, &IID_IMAPIFolder, 0, &m);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED && m == NULL, "CreateMessage(IMAPIFolder): %#lx\n",
+       hrx(hr));
+
+    m = new_msg(NULL);
+    if (!m)
+        return;
+    IMAPIProp *p = (IMAPIProp *)m;
+    LONG flags = get_long(p, PR_MESSAGE_FLAGS, -1);
+    ok(flags != -1 && (flags & MSGFLAG_UNSENT) && (flags & MSGFLAG_READ),
+       "new message flags %#lx\n", (unsigned long)flags);
+    ok(get_long(p, PR_OBJECT_TYPE, 0) == MAPI_MESSAGE, "PR_OBJECT_TYPE\n");
+    ok(get_long(p, PR_ACCESS_LEVEL, -1) == MAPI_MODIFY, "PR_ACCESS_LEVEL of a new message\n");
+    LPSPropValue v = entryid_of(m);
+    ok(v == NULL, "a new message has an entry ID already\n");
+    host_FreeBuffer(v);
+
+    /* SetProps: two good values, one computed, one of a type that cannot
+     * be set, one error value (ignored). */
+    SPropValue in[5];
+    memset(in, 0, sizeof in);
+    in[0].ulPropTag = PR_SUBJECT_W;
+    in[0].Value.lpszW = L"Hello \x00e9t\x00e9";
+    in[1].ulPropTag = PR_ENTRYID;
+    in[1].Value.bin.cb = 4;
+    in[1].Value.bin.lpb = (BYTE *)"abcd";
+    in[2].ulPropTag = PR_MESSAGE_CLASS_A;
+    in[2].Value.lpszA = "IPM.Note";
+    in[3].ulPropTag = PROP_TAG(PT_OBJECT, 0x6701);
+    in[4].ulPropTag = PROP_TAG(PT_ERROR, 0x6702);
+    in[4].Value.err = MAPI_E_NOT_FOUND;
+    LPSPropProblemArray probs = NULL;
+    hr = m->lpVtbl->SetProps(m, 5, in, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 2, "SetProps with bad values: %#lx, %lu problems\n",
+       hrx(hr), probs ? (unsigned long)probs->cProblem : 0ul);
+    if (probs && probs->cProblem == 2) {
+        ok(probs->aProblem[0].ulIndex == 1 && probs->aProblem[0].scode == MAPI_E_COMPUTED,
+           "PR_ENTRYID refused with %#lx\n", hrx(probs->aProblem[0].scode));
+        ok(probs->aProblem[1].ulIndex == 3 && probs->aProblem[1].scode == MAPI_E_INVALID_TYPE,
+           "PT_OBJECT refused with %#lx\n", hrx(probs->aProblem[1].scode));
+    }
+    host_FreeBuffer(probs);
+    hr = m->lpVtbl->SetProps(m, 0, NULL, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "SetProps(NULL): %#lx\n", hrx(hr));
+    ok(has_str(p, PR_SUBJECT_W, L"Hello \x00e9t\x00e9"), "subject before saving\n");
+    ok(has_str(p, PR_MESSAGE_CLASS_W, L"IPM.Note"), "8-bit class read as Unicode\n");
+
+    /* Body: plain text; compressed RTF is made when read. */
+    ok(set_str(p, PR_BODY_W, L"The body\r\nsecond line") == S_OK, "SetProps(PR_BODY)\n");
+
+    hr = m->lpVtbl->SaveChanges(m, 0x80000000);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "SaveChanges(bad flag): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges(KEEP_OPEN_READWRITE): %#lx\n", hrx(hr));
+    v = entryid_of(m);
+    ok(v && v->Value.bin.cb == 48 && v->Value.bin.lpb[36] == 3,
+       "entry ID after saving: %lu bytes\n", v ? (unsigned long)v->Value.bin.cb : 0ul);
+    /* KEEP_OPEN_READWRITE again, twice, as Outlook does */
+    ok(set_str(p, PR_SUBJECT_W, L"second") == S_OK, "SetProps after the first save\n");
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "second SaveChanges(KEEP_OPEN_READWRITE): %#lx\n", hrx(hr));
+    ok(set_str(p, PR_SUBJECT_W, L"third") == S_OK, "SetProps after the second save\n");
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE | FORCE_SAVE);
+    ok(hr == S_OK, "third SaveChanges(KEEP_OPEN_READWRITE | FORCE_SAVE): %#lx\n", hrx(hr));
+    LPSPropValue v2 = entryid_of(m);
+    ok(v && v2 && v2->Value.bin.cb == 48 && memcmp(v->Value.bin.lpb, v2->Value.bin.lpb, 48) == 0,
+       "entry ID changed by a later save\n");
+    host_FreeBuffer(v2);
+    /* KEEP_OPEN_READONLY: no more changes */
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READONLY);
+    ok(hr == S_OK, "SaveChanges(KEEP_OPEN_READONLY): %#lx\n", hrx(hr));
+    hr = set_str(p, PR_SUBJECT_W, L"fourth");
+    ok(hr == MAPI_E_NO_ACCESS, "SetProps after KEEP_OPEN_READONLY: %#lx\n", hrx(hr));
+    ok(m->lpVtbl->Release(m) == 0, "message still referenced\n");
+
+    if (!v)
+        return;
+    /* Reopen read-only: values, computed ones, refused writes. */
+    m = open_msg(&v->Value.bin, 0);
+    if (m) {
+        p = (IMAPIProp *)m;
+        ok(has_str(p, PR_SUBJECT_W, L"third"), "subject after reopening\n");
+        ok(has_str(p, PR_BODY_W, L"The body\r\nsecond line"), "body after reopening\n");
+        ok(get_long(p, PR_ACCESS_LEVEL, -1) == 0, "PR_ACCESS_LEVEL of a read-only open\n");
+        hr = set_str(p, PR_SUBJECT_W, L"nope");
+        ok(hr == MAPI_E_NO_ACCESS, "SetProps on a read-only message: %#lx\n", hrx(hr));
+        hr = m->lpVtbl->SaveChanges(m, 0);
+        ok(hr == MAPI_E_NO_ACCESS, "SaveChanges on a read-only message: %#lx\n", hrx(hr));
+        SizedSPropTagArray(9, t) = { 9, { PR_RECORD_KEY, PR_INSTANCE_KEY, PR_SEARCH_KEY,
+            PR_PARENT_ENTRYID, PR_STORE_ENTRYID, PR_STORE_RECORD_KEY, PR_MESSAGE_SIZE,
+            PR_STORE_SUPPORT_MASK, PR_RTF_COMP } };
+        ULONG n = 0;
+        LPSPropValue all = NULL;
+        hr = m->lpVtbl->GetProps(m, (LPSPropTagArray)&t, MAPI_UNICODE, &n, &all);
+        ok(hr == S_OK && n == 9, "computed values: %#lx\n", hrx(hr));
+        for (ULONG i = 0; all && i < n; i++)
+            ok(all[i].ulPropTag == t.aulPropTag[i], "computed value %lu missing: %#lx\n",
+               (unsigned long)i, (unsigned long)all[i].ulPropTag);
+        if (all && n == 9) {
+            ok(all[3].Value.bin.cb == inbox_eid.cb
+               && memcmp(all[3].Value.bin.lpb, inbox_eid.lpb, inbox_eid.cb) == 0,
+               "PR_PARENT_ENTRYID is not the Inbox\n");
+            ok(all[6].Value.l > 0, "PR_MESSAGE_SIZE %ld\n", (long)all[6].Value.l);
+            ok(all[8].Value.bin.cb > 16, "PR_RTF_COMPRESSED made on demand: %lu bytes\n",
+               (unsigned long)all[8].Value.bin.cb);
+        }
+        host_FreeBuffer(all);
+        /* the list names the RTF too */
+        LPSPropTagArray list = NULL;
+        hr = m->lpVtbl->GetPropList(m, MAPI_UNICODE, &list);
+        int rtf = 0;
+        for (ULONG i = 0; list && i < list->cValues; i++)
+            rtf |= list->aulPropTag[i] == PR_RTF_COMP;
+        ok(hr == S_OK && rtf, "GetPropList: %#lx, RTF listed %d\n", hrx(hr), rtf);
+        host_FreeBuffer(list);
+        /* the RTF as a stream */
+        IStream *st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_RTF_COMP, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(PR_RTF_COMPRESSED): %#lx\n", hrx(hr));
+        if (st) {
+            STATSTG stat;
+            ok(st->lpVtbl->Stat(st, &stat, STATFLAG_NONAME) == S_OK && stat.cbSize.QuadPart > 16,
+               "RTF stream size\n");
+            st->lpVtbl->Release(st);
+        }
+        /* a read-only message refuses a writable stream */
+        st = (IStream *)(ULONG_PTR)1;
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, MAPI_MODIFY,
+            (LPUNKNOWN *)&st);
+        ok(hr == MAPI_E_NO_ACCESS && st == NULL, "writable stream on a read-only message: %#lx\n",
+           hrx(hr));
+        m->lpVtbl->Release(m);
+    }
+    /* Reopen read-write: the body as a Unicode stream, rewritten; the
+     * other bodies follow at SaveChanges. */
+    m = open_msg(&v->Value.bin, MAPI_MODIFY);
+    if (m) {
+        IStream *st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(PR_BODY_W) read: %#lx\n", hrx(hr));
+        if (st) {
+            WCHAR buf[64] = { 0 };
+            ULONG got = 0;
+            st->lpVtbl->Read(st, buf, sizeof buf - 2, &got);
+            ok(got == 21 * sizeof(WCHAR) && wcscmp(buf, L"The body\r\nsecond line") == 0,
+               "body stream: %lu bytes \"%ls\"\n", (unsigned long)got, buf);
+            hr = st->lpVtbl->Write(st, L"x", 2, NULL);
+            ok(hr == STG_E_ACCESSDENIED, "Write on a read stream: %#lx\n", hrx(hr));
+            st->lpVtbl->Release(st);
+        }
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_READWRITE,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(PR_BODY_W, MAPI_CREATE): %#lx\n", hrx(hr));
+        if (st) {
+            static const WCHAR text[] = L"Rewritten through a stream";
+            ULONG put = 0;
+            hr = st->lpVtbl->Write(st, text, sizeof text - sizeof(WCHAR), &put);
+            ok(hr == S_OK && put == sizeof text - sizeof(WCHAR), "stream Write: %#lx\n", hrx(hr));
+            ok(st->lpVtbl->Commit(st, 0) == S_OK, "stream Commit\n");
+            st->lpVtbl->Release(st);
+        }
+        ok(has_str((IMAPIProp *)m, PR_BODY_W, L"Rewritten through a stream"),
+           "body from the stream before saving\n");
+        hr = m->lpVtbl->SaveChanges(m, 0);
+        ok(hr == S_OK, "SaveChanges of the streamed body: %#lx\n", hrx(hr));
+        m->lpVtbl->Release(m);
+        m = open_msg(&v->Value.bin, 0);
+        if (m) {
+            ok(has_str((IMAPIProp *)m, PR_BODY_W, L"Rewritten through a stream"),
+               "streamed body after reopening\n");
+            LPSPropValue r = get_one((IMAPIProp *)m, PR_RTF_COMP);
+            ok(r && r->Value.bin.cb > 16, "RTF made from the new body\n");
+            host_FreeBuffer(r);
+            m->lpVtbl->Release(m);
+        }
+    }
+    host_FreeBuffer(v);
+
+    /* HTML written: the text follows at SaveChanges. */
+    m = new_msg(L"html");
+    if (m) {
+        static const char html[] = "<html><body><p>Hello <b>HTML</b></p></body></html>";
+        SPropValue h;
+        h.ulPropTag = PR_HTML_BIN;
+        h.Value.bin.cb = sizeof html - 1;
+        h.Value.bin.lpb = (BYTE *)html;
+        ok(m->lpVtbl->SetProps(m, 1, &h, NULL) == S_OK, "SetProps(PR_HTML)\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(html)\n");
+        LPSPropValue b = get_one((IMAPIProp *)m, PR_BODY_W);
+        ok(b && wcsstr(b->Value.lpszW, L"Hello") && wcsstr(b->Value.lpszW, L"HTML"),
+           "PR_BODY made from PR_HTML: %ls\n", b ? b->Value.lpszW : L"(none)");
+        host_FreeBuffer(b);
+        m->lpVtbl->Release(m);
+    }
+
+    /* Compressed RTF written by the client: the text follows from it. */
+    m = new_msg(L"rtf source");
+    IMessage *m2 = new_msg(L"rtf written");
+    if (m && m2) {
+        set_str((IMAPIProp *)m, PR_BODY_W, L"Text that went through RTF");
+        LPSPropValue r = get_one((IMAPIProp *)m, PR_RTF_COMP);
+        ok(r != NULL, "RTF of a new message, made on demand\n");
+        if (r) {
+            set_str((IMAPIProp *)m2, PR_BODY_W, L"stale text");
+            ok(m2->lpVtbl->SetProps(m2, 1, r, NULL) == S_OK, "SetProps(PR_RTF_COMPRESSED)\n");
+            ok(m2->lpVtbl->SaveChanges(m2, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(rtf)\n");
+            LPSPropValue b = get_one((IMAPIProp *)m2, PR_BODY_W);
+            ok(b && wcsstr(b->Value.lpszW, L"Text that went through RTF"),
+               "PR_BODY made from the written RTF: %ls\n", b ? b->Value.lpszW : L"(none)");
+            host_FreeBuffer(b);
+            /* the body as 8-bit text, through a stream */
+            IStream *st = NULL;
+            hr = m2->lpVtbl->OpenProperty(m2, PR_BODY_A, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+            ok(hr == S_OK && st, "OpenProperty(PR_BODY_A): %#lx\n", hrx(hr));
+            if (st) {
+                char buf[128] = { 0 };
+                ULONG got = 0;
+                st->lpVtbl->Read(st, buf, sizeof buf - 1, &got);
+                ok(strstr(buf, "Text that went through RTF") != NULL, "8-bit body stream: %s\n",
+                   buf);
+                st->lpVtbl->Release(st);
+            }
+            /* a body asked as bytes */
+            st = (IStream *)(ULONG_PTR)1;
+            hr = m2->lpVtbl->OpenProperty(m2, PROP_TAG(PT_LONG, 0x1000), &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&st);
+            ok(hr == MAPI_E_INVALID_TYPE && st == NULL, "OpenProperty(PT_LONG): %#lx\n",
+               hrx(hr));
+        }
+        host_FreeBuffer(r);
+        /* a value asked with the wrong type */
+        SizedSPropTagArray(1, wrong) = { 1, { PROP_TAG(PT_LONG, 0x0037) } };
+        ULONG n = 0;
+        LPSPropValue w = NULL;
+        hr = m2->lpVtbl->GetProps(m2, (LPSPropTagArray)&wrong, 0, &n, &w);
+        ok(hr == MAPI_W_ERRORS_RETURNED && w && PROP_TYPE(w->ulPropTag) == PT_ERROR,
+           "subject asked as PT_LONG: %#lx\n", hrx(hr));
+        host_FreeBuffer(w);
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    if (m2)
+        m2->lpVtbl->Release(m2);
+
+    /* Associated contents. */
+    hr = inbox->lpVtbl->CreateMessage(inbox, &IID_IMessage, MAPI_ASSOCIATED, &m);
+    ok(hr == S_OK && m, "CreateMessage(MAPI_ASSOCIATED): %#lx\n", hrx(hr));
+    if (m) {
+        set_str((IMAPIProp *)m, PR_MESSAGE_CLASS_W, L"IPM.Configuration.Test");
+        ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges(associated)\n");
+        m->lpVtbl->Release(m);
+        ok(get_long((IMAPIProp *)inbox, PR_ASSOC_CONTENT_COUNT, 0) == 1,
+           "PR_ASSOC_CONTENT_COUNT %ld\n", (long)get_long((IMAPIProp *)inbox,
+           PR_ASSOC_CONTENT_COUNT, 0));
+    }
+}
+
+/* The recipient (recipients 1) or attachment table of m: n rows, one of
+ * them with name (PR_DISPLAY_NAME_W / PR_ATTACH_LONG_FILENAME_W) when
+ * name is given. */
+static void check_table(IMessage *m, int recipients, ULONG n, const WCHAR *name)
+{
+    LPMAPITABLE t = NULL;
+    HRESULT hr = recipients ? m->lpVtbl->GetRecipientTable(m, MAPI_UNICODE, &t)
+                            : m->lpVtbl->GetAttachmentTable(m, MAPI_UNICODE, &t);
+    ok(hr == S_OK && t, "%s table: %#lx\n", recipients ? "recipient" : "attachment", hrx(hr));
+    if (!t)
+        return;
+    ULONG count = 99;
+    hr = t->lpVtbl->GetRowCount(t, 0, &count);
+    ok(hr == S_OK && count == n, "%s table: %lu rows, expected %lu\n",
+       recipients ? "recipient" : "attachment", (unsigned long)count, (unsigned long)n);
+    ULONG key = recipients ? PR_ROWID : PR_ATTACH_NUM;
+    ULONG col = recipients ? PR_DISPLAY_NAME_W : PR_ATTACH_LONG_FILENAME_W;
+    SizedSPropTagArray(2, cols) = { 2, { key, col } };
+    ok(t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0) == S_OK, "SetColumns\n");
+    LPSRowSet rows = NULL;
+    hr = t->lpVtbl->QueryRows(t, 50, 0, &rows);
+    int found = !name;
+    for (ULONG i = 0; rows && i < rows->cRows; i++) {
+        SPropValue *v = rows->aRow[i].lpProps;
+        ok(rows->aRow[i].cValues == 2 && v[0].ulPropTag == key, "row %lu columns\n",
+           (unsigned long)i);
+        if (name && v[1].ulPropTag == col && wcscmp(v[1].Value.lpszW, name) == 0)
+            found = 1;
+    }
+    ok(hr == S_OK && rows && rows->cRows == n && found, "QueryRows: %#lx, %s found %d\n",
+       hrx(hr), recipients ? "recipient" : "attachment", found);
+    host_free_rows(rows);
+    t->lpVtbl->Release(t);
+}
+
+/* ---- recipients */
+
+static void check_recipients(void)
+{
+    IMessage *m = new_msg(L"recipients");
+    if (!m)
+        return;
+    BYTE buf[sizeof(ADRLIST) + 2 * sizeof(ADRENTRY)];
+    ADRLIST *al = (ADRLIST *)buf;
+    SPropValue r1[3], r2[3];
+    r1[0].ulPropTag = PR_DISPLAY_NAME_W;
+    r1[0].Value.lpszW = L"Ann";
+    r1[1].ulPropTag = PR_EMAIL_ADDRESS_W;
+    r1[1].Value.lpszW = L"ann@example.org";
+    r1[2].ulPropTag = PR_RECIPIENT_TYPE;
+    r1[2].Value.l = MAPI_TO;
+    memcpy(r2, r1, sizeof r1);
+    r2[0].Value.lpszW = L"Bob";
+    r2[1].Value.lpszW = L"bob@example.org";
+    r2[2].Value.l = MAPI_CC;
+    al->cEntries = 2;
+    al->aEntries[0].cValues = 3;
+    al->aEntries[0].rgPropVals = r1;
+    al->aEntries[1].cValues = 3;
+    al->aEntries[1].rgPropVals = r2;
+    HRESULT hr = m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "ModifyRecipients(NULL): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD | MODRECIP_REMOVE, al);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "ModifyRecipients(ADD|REMOVE): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->ModifyRecipients(m, 0x100, al);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "ModifyRecipients(bad flag): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD, al);
+    ok(hr == S_OK, "ModifyRecipients(ADD): %#lx\n", hrx(hr));
+    /* modify row 1 (Bob) by PR_ROWID; remove a row that is not there */
+    SPropValue mod[2];
+    mod[0].ulPropTag = PR_ROWID;
+    mod[0].Value.l = 1;
+    mod[1].ulPropTag = PR_DISPLAY_NAME_W;
+    mod[1].Value.lpszW = L"Robert";
+    al->cEntries = 1;
+    al->aEntries[0].cValues = 2;
+    al->aEntries[0].rgPropVals = mod;
+    hr = m->lpVtbl->ModifyRecipients(m, MODRECIP_MODIFY, al);
+    ok(hr == S_OK, "ModifyRecipients(MODIFY): %#lx\n", hrx(hr));
+    mod[0].Value.l = 7;
+    al->aEntries[0].cValues = 1;
+    hr = m->lpVtbl->ModifyRecipients(m, MODRECIP_REMOVE, al);
+    ok(hr == MAPI_E_NOT_FOUND, "ModifyRecipients(REMOVE unknown row): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges with recipients: %#lx\n", hrx(hr));
+    mod[0].Value.l = 0;
+    hr = m->lpVtbl->ModifyRecipients(m, MODRECIP_REMOVE, al);
+    ok(hr == S_OK, "ModifyRecipients(REMOVE row 0) after saving: %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SaveChanges(m, 0);
+    ok(hr == S_OK, "SaveChanges after removing: %#lx\n", hrx(hr));
+
+    check_table(m, 1, 1, L"Robert");
+    LPMAPITABLE table = (LPMAPITABLE)(ULONG_PTR)1;
+    hr = m->lpVtbl->GetRecipientTable(m, 0x1000, &table);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS && table == NULL, "GetRecipientTable(bad flag): %#lx\n",
+       hrx(hr));
+    hr = m->lpVtbl->GetRecipientTable(m, 0, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "GetRecipientTable(NULL): %#lx\n", hrx(hr));
+    /* the same table through OpenProperty, MAPI_UNICODE in the interface options */
+    hr = m->lpVtbl->OpenProperty(m, PR_MESSAGE_RECIPIENTS, &IID_IMAPITable, MAPI_UNICODE, 0,
+        (LPUNKNOWN *)&table);
+    ok(hr == S_OK && table, "OpenProperty(PR_MESSAGE_RECIPIENTS, IMAPITable): %#lx\n", hrx(hr));
+    if (hr == S_OK) {
+        ULONG rows = 0;
+        ok(table->lpVtbl->GetRowCount(table, 0, &rows) == S_OK && rows == 1, "rows: %lu\n",
+           (unsigned long)rows);
+        table->lpVtbl->Release(table);
+    }
+    hr = m->lpVtbl->OpenProperty(m, PR_MESSAGE_RECIPIENTS, &IID_IStream, 0, 0,
+        (LPUNKNOWN *)&table);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "PR_MESSAGE_RECIPIENTS as IStream: %#lx\n",
+       hrx(hr));
+    m->lpVtbl->Release(m);
+}
+
+/* ---- attachments, a stream, an embedded message */
+
+static void write_stream(IStream *st, size_t total, size_t piece)
+{
+    BYTE *buf = malloc(piece);
+    size_t done = 0;
+    HRESULT hr = S_OK;
+    while (buf && hr == S_OK && done < total) {
+        size_t n = total - done < piece ? total - done : piece;
+        fill_pattern(buf, n, done);
+        ULONG put = 0;
+        hr = st->lpVtbl->Write(st, buf, (ULONG)n, &put);
+        done += put;
+    }
+    ok(hr == S_OK && done == total, "stream Write: %#lx after %lu bytes\n", hrx(hr),
+       (unsigned long)done);
+    free(buf);
+}
+
+static int read_back(IStream *st, size_t total, size_t piece)
+{
+    BYTE *buf = malloc(piece), *want = malloc(piece);
+    size_t done = 0;
+    int same = buf && want;
+    while (same && done < total) {
+        ULONG got = 0;
+        if (st->lpVtbl->Read(st, buf, (ULONG)piece, &got) != S_OK || !got)
+            break;
+        fill_pattern(want, got, done);
+        same = memcmp(buf, want, got) == 0;
+        done += got;
+    }
+    free(buf);
+    free(want);
+    return same && done == total;
+}
+
+static void check_attachments(void)
+{
+    IMessage *m = new_msg(L"attachments");
+    if (!m)
+        return;
+    ULONG num = 99;
+    IAttach *a = NULL;
+    HRESULT hr = m->lpVtbl->CreateAttach(m, NULL, 0, NULL, &a);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "CreateAttach(NULL num): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->CreateAttach(m, &IID_IMessage, 0, &num, &a);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "CreateAttach(IMessage): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    ok(hr == S_OK && a, "CreateAttach: %#lx\n", hrx(hr));
+    if (!a) {
+        m->lpVtbl->Release(m);
+        return;
+    }
+    set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+    set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"data.bin");
+    ok(get_long((IMAPIProp *)a, PR_ATTACH_NUM, -1) == (LONG)num, "PR_ATTACH_NUM\n");
+    ok(get_long((IMAPIProp *)a, PR_OBJECT_TYPE, 0) == MAPI_ATTACH, "attachment PR_OBJECT_TYPE\n");
+    IStream *st = (IStream *)(ULONG_PTR)1;
+    hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IMessage, 0, MAPI_CREATE,
+        (LPUNKNOWN *)&st);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED && st == NULL, "OpenProperty(IMessage on binary): %#lx\n",
+       hrx(hr));
+    hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_LONG_FILENAME_W & ~0xFFFFu, &IID_IStream, 0,
+        MAPI_CREATE, (LPUNKNOWN *)&st);
+    ok(hr == MAPI_E_INVALID_TYPE, "OpenProperty(PT_UNSPECIFIED): %#lx\n", hrx(hr));
+    hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+    ok(hr == MAPI_E_NOT_FOUND, "OpenProperty of a missing value: %#lx\n", hrx(hr));
+    hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, STGM_CREATE | STGM_WRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(PR_ATTACH_DATA_BIN, MAPI_CREATE): %#lx\n", hrx(hr));
+    if (st) {
+        write_stream(st, 100000, 4096);
+        ULARGE_INTEGER size;
+        LARGE_INTEGER zero = { { 0, 0 } };
+        size.QuadPart = 0;
+        ok(st->lpVtbl->Seek(st, zero, STREAM_SEEK_END, &size) == S_OK && size.QuadPart == 100000,
+           "Seek(END): %lu\n", (unsigned long)size.QuadPart);
+        ok(st->lpVtbl->Seek(st, zero, 7, NULL) == STG_E_INVALIDFUNCTION, "Seek(bad origin)\n");
+        IStream *clone = (IStream *)(ULONG_PTR)1;
+        ok(st->lpVtbl->Clone(st, &clone) == STG_E_INVALIDFUNCTION && clone == NULL,
+           "Clone refused\n");
+        ok(st->lpVtbl->Read(st, NULL, 4, NULL) == STG_E_INVALIDPOINTER, "Read(NULL)\n");
+        ok(st->lpVtbl->Commit(st, 0) == S_OK, "Commit\n");
+        st->lpVtbl->Release(st);
+    }
+    LONG size = get_long((IMAPIProp *)a, PR_ATTACH_SIZE, 0);
+    ok(size >= 100000, "PR_ATTACH_SIZE %ld\n", (long)size);
+    hr = a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "IAttach::SaveChanges: %#lx\n", hrx(hr));
+    /* no embedded message on a data attachment yet, and none made without
+     * MAPI_CREATE */
+    IMessage *emb = (IMessage *)(ULONG_PTR)1;
+    hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0, (LPUNKNOWN *)&emb);
+    ok(hr == MAPI_E_NOT_FOUND && emb == NULL, "embedded message not there: %#lx\n", hrx(hr));
+    hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_OBJ, &IID_IStorage, 0, 0, (LPUNKNOWN *)&emb);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "PR_ATTACH_DATA_OBJ as IStorage: %#lx\n", hrx(hr));
+    a->lpVtbl->Release(a);
+    ok(get_long((IMAPIProp *)m, PR_HASATTACH, 0) != 0, "PR_HASATTACH before saving\n");
+
+    /* an embedded-message attachment */
+    ULONG enr = 0;
+    hr = m->lpVtbl->CreateAttach(m, NULL, 0, &enr, &a);
+    ok(hr == S_OK && a && enr != num, "second CreateAttach: %#lx (%lu)\n", hrx(hr),
+       (unsigned long)enr);
+    if (a) {
+        set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_EMBEDDED_MSG);
+        /* Outlook's way: the embedded message made before anything is saved */
+        emb = NULL;
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&emb);
+        ok(hr == S_OK && emb, "embedded message of a new attachment: %#lx\n", hrx(hr));
+        if (emb) {
+            set_str((IMAPIProp *)emb, PR_SUBJECT_W, L"inner pending");
+            ULONG inner = 0;
+            IAttach *ia = NULL;
+            emb->lpVtbl->CreateAttach(emb, NULL, 0, &inner, &ia);
+            if (ia) {
+                SPropValue bin;
+                bin.ulPropTag = PR_ATTACH_DATA_BIN;
+                bin.Value.bin.cb = 5;
+                bin.Value.bin.lpb = (BYTE *)"hello";
+                ok(ia->lpVtbl->SetProps(ia, 1, &bin, NULL) == S_OK, "nested attachment data\n");
+                ok(ia->lpVtbl->SaveChanges(ia, 0) == S_OK, "nested IAttach::SaveChanges\n");
+                ia->lpVtbl->Release(ia);
+            }
+            ok(emb->lpVtbl->SaveChanges(emb, KEEP_OPEN_READWRITE) == S_OK,
+               "pending embedded SaveChanges\n");
+            ok(has_str((IMAPIProp *)emb, PR_SUBJECT_W, L"inner pending"),
+               "pending embedded still shows its values\n");
+            emb->lpVtbl->Release(emb);
+        }
+        ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the embedded attachment\n");
+        a->lpVtbl->Release(a);
+    }
+    check_table(m, 0, 2, L"data.bin");
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges with attachments: %#lx\n", hrx(hr));
+    check_table(m, 0, 2, L"data.bin");
+    LONG mf = get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0);
+    ok(get_long((IMAPIProp *)m, PR_HASATTACH, 0) && (mf & MSGFLAG_HASATTACH),
+       "PR_HASATTACH / MSGFLAG_HASATTACH after saving: %#lx\n", (unsigned long)mf);
+
+    /* the numbers storage gave them, then the data read back */
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid)
+        return;
+    m = open_msg(&eid->Value.bin, MAPI_BEST_ACCESS);
+    if (!m) {
+        host_FreeBuffer(eid);
+        return;
+    }
+    ULONG data_num = ~0u, emb_num = ~0u;
+    for (ULONG k = 0; k < 8; k++) {
+        IAttach *x = NULL;
+        if (m->lpVtbl->OpenAttach(m, k, NULL, 0, &x) != S_OK)
+            continue;
+        LONG method = get_long((IMAPIProp *)x, PR_ATTACH_METHOD, 0);
+        if (method == ATTACH_BY_VALUE)
+            data_num = k;
+        else if (method == ATTACH_EMBEDDED_MSG)
+            emb_num = k;
+        x->lpVtbl->Release(x);
+    }
+    ok(data_num != ~0u && emb_num != ~0u, "attachments after saving: %lu %lu\n",
+       (unsigned long)data_num, (unsigned long)emb_num);
+    a = (IAttach *)(ULONG_PTR)1;
+    hr = m->lpVtbl->OpenAttach(m, 4000, NULL, 0, &a);
+    ok(hr == MAPI_E_NOT_FOUND && a == NULL, "OpenAttach(unknown): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->OpenAttach(m, data_num, &IID_IMessage, 0, &a);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "OpenAttach(IMessage): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->OpenAttach(m, data_num, &IID_IAttachment, 0, &a);
+    ok(hr == S_OK && a, "OpenAttach: %#lx\n", hrx(hr));
+    if (a) {
+        ok(has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"data.bin"), "file name\n");
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+            (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(PR_ATTACH_DATA_BIN) read: %#lx\n", hrx(hr));
+        if (st) {
+            STATSTG stat;
+            ok(st->lpVtbl->Stat(st, &stat, STATFLAG_NONAME) == S_OK
+               && stat.cbSize.QuadPart == 100000, "Stat size %lu\n",
+               (unsigned long)stat.cbSize.QuadPart);
+            ok(read_back(st, 100000, 3000), "attachment data read back differs\n");
+            st->lpVtbl->Release(st);
+        }
+        hr = set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"x");
+        ok(hr == MAPI_E_NO_ACCESS, "SetProps on a read-only attachment: %#lx\n", hrx(hr));
+        a->lpVtbl->Release(a);
+    }
+    /* the embedded message, made now that its attachment is saved */
+    hr = m->lpVtbl->OpenAttach(m, emb_num, NULL, MAPI_MODIFY, &a);
+    ok(hr == S_OK && a, "OpenAttach(embedded, MAPI_MODIFY): %#lx\n", hrx(hr));
+    if (a) {
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&emb);
+        ok(hr == S_OK && emb, "OpenProperty(PR_ATTACH_DATA_OBJ, IMessage): %#lx\n", hrx(hr));
+        if (emb) {
+            ok(has_str((IMAPIProp *)emb, PR_SUBJECT_W, L"inner pending"),
+               "embedded message written with its top message\n");
+            check_table(emb, 0, 1, NULL);
+            IAttach *ia = NULL;
+            LPSPropValue d = NULL;
+            for (ULONG k = 0; k < 4 && !ia; k++)
+                emb->lpVtbl->OpenAttach(emb, k, NULL, 0, &ia);
+            if (ia)
+                d = get_one((IMAPIProp *)ia, PR_ATTACH_DATA_BIN);
+            ok(d && d->Value.bin.cb == 5 && memcmp(d->Value.bin.lpb, "hello", 5) == 0,
+               "nested attachment of the embedded message\n");
+            host_FreeBuffer(d);
+            if (ia)
+                ia->lpVtbl->Release(ia);
+            ok(set_str((IMAPIProp *)emb, PR_SUBJECT_W, L"inner") == S_OK, "embedded SetProps\n");
+            ok(emb->lpVtbl->SaveChanges(emb, 0) == S_OK, "embedded SaveChanges\n");
+            LPSPropValue e2 = entryid_of(emb);
+            ok(e2 == NULL, "an embedded message has an entry ID\n");
+            host_FreeBuffer(e2);
+            emb->lpVtbl->Release(emb);
+        }
+        a->lpVtbl->Release(a);
+    }
+    hr = m->lpVtbl->OpenAttach(m, emb_num, NULL, 0, &a);
+    if (hr == S_OK && a) {
+        emb = NULL;
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0,
+            (LPUNKNOWN *)&emb);
+        ok(hr == S_OK && emb && has_str((IMAPIProp *)emb, PR_SUBJECT_W, L"inner"),
+           "embedded message read back: %#lx\n", hrx(hr));
+        if (emb) {
+            hr = set_str((IMAPIProp *)emb, PR_SUBJECT_W, L"no");
+            ok(hr == MAPI_E_NO_ACCESS, "read-only embedded SetProps: %#lx\n", hrx(hr));
+            emb->lpVtbl->Release(emb);
+        }
+        a->lpVtbl->Release(a);
+    }
+    /* CopyTo a new message takes the embedded message along */
+    IMessage *cp = new_msg(NULL);
+    if (cp) {
+        hr = m->lpVtbl->CopyTo(m, 0, NULL, NULL, 0, NULL, &IID_IMessage, cp, 0, NULL);
+        ok(hr == S_OK, "CopyTo with an embedded message: %#lx\n", hrx(hr));
+        ok(cp->lpVtbl->SaveChanges(cp, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges of the copy\n");
+        int seen = 0;
+        for (ULONG k = 0; k < 8; k++) {
+            IAttach *x = NULL;
+            if (cp->lpVtbl->OpenAttach(cp, k, NULL, 0, &x) != S_OK)
+                continue;
+            IMessage *inner = NULL;
+            if (get_long((IMAPIProp *)x, PR_ATTACH_METHOD, 0) == ATTACH_EMBEDDED_MSG
+                && x->lpVtbl->OpenProperty(x, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0,
+                    (LPUNKNOWN *)&inner) == S_OK) {
+                seen = has_str((IMAPIProp *)inner, PR_SUBJECT_W, L"inner");
+                inner->lpVtbl->Release(inner);
+            }
+            x->lpVtbl->Release(x);
+        }
+        ok(seen, "the copy's embedded message\n");
+        cp->lpVtbl->Release(cp);
+    }
+
+    /* DeleteAttach */
+    hr = m->lpVtbl->DeleteAttach(m, 4000, 0, NULL, 0);
+    ok(hr == MAPI_E_NOT_FOUND, "DeleteAttach(unknown): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->DeleteAttach(m, data_num, 0, NULL, 0);
+    ok(hr == S_OK, "DeleteAttach: %#lx\n", hrx(hr));
+    hr = m->lpVtbl->OpenAttach(m, data_num, NULL, 0, &a);
+    ok(hr == MAPI_E_NOT_FOUND, "OpenAttach of a deleted attachment: %#lx\n", hrx(hr));
+    hr = m->lpVtbl->DeleteAttach(m, emb_num, 0, NULL, 0);
+    ok(hr == S_OK, "DeleteAttach(embedded): %#lx\n", hrx(hr));
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges after DeleteAttach\n");
+    ok(get_long((IMAPIProp *)m, PR_HASATTACH, 1) == 0, "PR_HASATTACH after deleting both\n");
+    check_table(m, 0, 0, NULL);
+    m->lpVtbl->Release(m);
+    host_FreeBuffer(eid);
+
+    /* An attachment kept open across its message's SaveChanges, after one
+     * created and dropped: it goes on as the one storage numbered. */
+    m = new_msg(L"open across a save");
+    if (!m)
+        return;
+    ULONG dropped = 0, kept = 0;
+    IAttach *x = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &dropped, &x);
+    if (x)
+        x->lpVtbl->Release(x);   /* never saved */
+    a = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &kept, &a);
+    if (a) {
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"first.txt");
+        ok(a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "attachment saved\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "message saved\n");
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"second.txt");
+        ok(a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "attachment saved again\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "message saved again\n");
+        ok(has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"second.txt"),
+           "the open attachment after both saves\n");
+        a->lpVtbl->Release(a);
+    }
+    check_table(m, 0, 1, L"second.txt");
+    m->lpVtbl->Release(m);
+}
+
+/* A 50 MB attachment written through IStream, saved, read back; the
+ * process's peak memory must not grow by anything near 50 MB. */
+static void check_big_stream(void)
+{
+    IMessage *m = new_msg(L"big");
+    if (!m)
+        return;
+    long peak0 = peak_rss_kb();
+    ULONG num = 0;
+    IAttach *a = NULL;
+    IStream *st = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    if (!a) {
+        ok(0, "CreateAttach for the big stream\n");
+        m->lpVtbl->Release(m);
+        return;
+    }
+    set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+    DWORD t0 = GetTickCount();
+    HRESULT hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty for 50 MB: %#lx\n", hrx(hr));
+    if (st) {
+        write_stream(st, BIG_STREAM, 65536);
+        st->lpVtbl->Commit(st, 0);
+        st->lpVtbl->Release(st);
+    }
+    ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the big attachment\n");
+    a->lpVtbl->Release(a);
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges with 50 MB: %#lx\n", hrx(hr));
+    DWORD t1 = GetTickCount();
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (eid) {
+        m = open_msg(&eid->Value.bin, 0);
+        a = NULL;
+        if (m && m->lpVtbl->OpenAttach(m, 1, NULL, 0, &a) != S_OK) {
+            for (ULONG k = 0; k < 4 && !a; k++)
+                m->lpVtbl->OpenAttach(m, k, NULL, 0, &a);
+        }
+        ok(a != NULL, "the big attachment after saving\n");
+        if (a) {
+            ok(get_long((IMAPIProp *)a, PR_ATTACH_SIZE, 0) >= (LONG)BIG_STREAM,
+               "PR_ATTACH_SIZE of the big attachment: %ld\n",
+               (long)get_long((IMAPIProp *)a, PR_ATTACH_SIZE, 0));
+            st = NULL;
+            hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&st);
+            ok(hr == S_OK && st, "OpenProperty(50 MB) read: %#lx\n", hrx(hr));
+            if (st) {
+                ok(read_back(st, BIG_STREAM, 65536), "50 MB read back differs\n");
+                st->lpVtbl->Release(st);
+            }
+            a->lpVtbl->Release(a);
+        }
+        if (m)
+            m->lpVtbl->Release(m);
+        host_FreeBuffer(eid);
+    }
+    DWORD t2 = GetTickCount();
+    long grew = peak_rss_kb() - peak0;
+    printf("50 MB stream: write+save %lu ms, read %lu ms, peak memory grew %ld KB\n",
+           (unsigned long)(t1 - t0), (unsigned long)(t2 - t1), grew);
+    ok(peak0 == 0 || grew < 24 * 1024, "peak memory grew by %ld KB for a 50 MB stream\n", grew);
+}
+
+/* ---- named properties */
+
+static void check_named(void)
+{
+    WCHAR kw[] = L"Keywords-test";
+    MAPINAMEID n0, n1, n2, n3;
+    n0.lpguid = (LPGUID)&PS_PUBLIC_STRINGS;
+    n0.ulKind = MNID_STRING;
+    n0.Kind.lpwstrName = kw;
+    n1.lpguid = (LPGUID)&PS_PUBLIC_STRINGS;
+    n1.ulKind = MNID_ID;
+    n1.Kind.lID = 0x8580;
+    n2.lpguid = (LPGUID)&PS_MAPI;
+    n2.ulKind = MNID_ID;
+    n2.Kind.lID = 0x0037;
+    n3.lpguid = NULL;
+    n3.ulKind = MNID_ID;
+    n3.Kind.lID = 1;
+    LPMAPINAMEID names[4] = { &n0, &n1, &n2, &n3 };
+    LPSPropTagArray tags = (LPSPropTagArray)(ULONG_PTR)1;
+
+    HRESULT hr = store->lpVtbl->GetIDsFromNames(store, 2, names, 0x80, &tags);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS && tags == NULL, "GetIDsFromNames(bad flag): %#lx\n", hrx(hr));
+    hr = store->lpVtbl->GetIDsFromNames(store, 2, names, 0, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "GetIDsFromNames(NULL out): %#lx\n", hrx(hr));
+    /* without MAPI_CREATE, unknown names are errors */
+    hr = store->lpVtbl->GetIDsFromNames(store, 2, names, 0, &tags);
+    ok(hr == MAPI_W_ERRORS_RETURNED && tags && tags->cValues == 2
+       && tags->aulPropTag[0] == PROP_TAG(PT_ERROR, 0), "GetIDsFromNames(unknown): %#lx\n",
+       hrx(hr));
+    host_FreeBuffer(tags);
+    hr = store->lpVtbl->GetIDsFromNames(store, 4, names, MAPI_CREATE, &tags);
+    ok(hr == MAPI_W_ERRORS_RETURNED && tags && tags->cValues == 4,
+       "GetIDsFromNames(MAPI_CREATE): %#lx\n", hrx(hr));
+    if (!tags || tags->cValues != 4)
+        return;
+    ULONG id0 = PROP_ID(tags->aulPropTag[0]), id1 = PROP_ID(tags->aulPropTag[1]);
+    ok(id0 >= 0x8000 && id0 <= 0xFFFE && id1 >= 0x8000 && id1 <= 0xFFFE && id0 != id1,
+       "named ids %#lx %#lx\n", (unsigned long)id0, (unsigned long)id1);
+    ok(tags->aulPropTag[2] == PROP_TAG(PT_UNSPECIFIED, 0x0037), "PS_MAPI name: %#lx\n",
+       (unsigned long)tags->aulPropTag[2]);
+    ok(tags->aulPropTag[3] == PROP_TAG(PT_ERROR, 0), "name without GUID: %#lx\n",
+       (unsigned long)tags->aulPropTag[3]);
+    /* the same ids again, through a folder and a message */
+    LPSPropTagArray again = NULL;
+    hr = inbox->lpVtbl->GetIDsFromNames(inbox, 2, names, 0, &again);
+    ok(hr == S_OK && again && PROP_ID(again->aulPropTag[0]) == id0
+       && PROP_ID(again->aulPropTag[1]) == id1, "folder GetIDsFromNames: %#lx\n", hrx(hr));
+    host_FreeBuffer(again);
+
+    /* back to names */
+    SizedSPropTagArray(3, ask) = { 3, { PROP_TAG(PT_LONG, id0), PROP_TAG(PT_LONG, id1),
+        PR_SUBJECT_W } };
+    LPSPropTagArray askp = (LPSPropTagArray)&ask;
+    ULONG count = 0;
+    LPMAPINAMEID *out = NULL;
+    hr = store->lpVtbl->GetNamesFromIDs(store, &askp, NULL, 0, &count, &out);
+    ok(hr == S_OK && count == 3 && out, "GetNamesFromIDs: %#lx\n", hrx(hr));
+    if (out && count == 3) {
+        ok(out[0] && out[0]->ulKind == MNID_STRING && wcscmp(out[0]->Kind.lpwstrName, kw) == 0
+           && IsEqualGUID(out[0]->lpguid, &PS_PUBLIC_STRINGS), "name of id0\n");
+        ok(out[1] && out[1]->ulKind == MNID_ID && out[1]->Kind.lID == 0x8580, "name of id1\n");
+        ok(out[2] && out[2]->ulKind == MNID_ID && out[2]->Kind.lID == 0x0037
+           && IsEqualGUID(out[2]->lpguid, &PS_MAPI), "PS_MAPI name of PR_SUBJECT\n");
+    }
+    host_FreeBuffer(out);
+    /* only string names asked */
+    hr = store->lpVtbl->GetNamesFromIDs(store, &askp, NULL, MAPI_NO_IDS, &count, &out);
+    ok(hr == MAPI_W_ERRORS_RETURNED && out && out[0] && !out[1], "MAPI_NO_IDS: %#lx\n", hrx(hr));
+    host_FreeBuffer(out);
+    hr = store->lpVtbl->GetNamesFromIDs(store, NULL, NULL, 0, &count, &out);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "GetNamesFromIDs(NULL): %#lx\n", hrx(hr));
+
+    /* what a lookup costs (Outlook asks for names on every item it opens) */
+    DWORD t0 = GetTickCount();
+    for (int i = 0; i < 200; i++) {
+        LPSPropTagArray t = NULL;
+        store->lpVtbl->GetIDsFromNames(store, 2, names, 0, &t);
+        host_FreeBuffer(t);
+    }
+    printf("GetIDsFromNames: %.2f ms a call\n", (GetTickCount() - t0) / 200.0);
+
+    /* a named value on a message, saved and read back */
+    IMessage *m = new_msg(L"named");
+    if (m) {
+        ULONG tag = PROP_TAG(PT_LONG, id1);
+        ok(set_long((IMAPIProp *)m, tag, 4242) == S_OK, "SetProps(named)\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(named)\n");
+        LPSPropValue e = entryid_of(m);
+        m->lpVtbl->Release(m);
+        if (e) {
+            m = open_msg(&e->Value.bin, 0);
+            if (m) {
+                ok(get_long((IMAPIProp *)m, tag, 0) == 4242, "named value read back\n");
+                m->lpVtbl->Release(m);
+            }
+        }
+        host_FreeBuffer(e);
+    }
+    host_FreeBuffer(tags);
+}
+
+/* ---- read flag, submit, deleted meanwhile */
+
+static void store_path_utf8(char *out, size_t size)
+{
+    WideCharToMultiByte(CP_UTF8, 0, store_path, -1, out, (int)size, NULL, NULL);
+}
+
+static void check_flags_and_deleted(void)
+{
+    IMessage *m = new_msg(L"flags");
+    if (!m)
+        return;
+    HRESULT hr = m->lpVtbl->SetReadFlag(m, 0x1000);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "SetReadFlag(bad flag): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SetReadFlag(m, CLEAR_READ_FLAG | SUPPRESS_RECEIPT);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "SetReadFlag(CLEAR|SUPPRESS): %#lx\n", hrx(hr));
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(flags)\n");
+    hr = m->lpVtbl->SetReadFlag(m, CLEAR_READ_FLAG);
+    ok(hr == S_OK && !(get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_READ),
+       "SetReadFlag(CLEAR_READ_FLAG): %#lx\n", hrx(hr));
+    ok(get_long((IMAPIProp *)inbox, PR_CONTENT_UNREAD, 0) >= 1, "unread count\n");
+    hr = m->lpVtbl->SetReadFlag(m, SUPPRESS_RECEIPT);
+    ok(hr == S_OK && (get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_READ),
+       "SetReadFlag(SUPPRESS_RECEIPT): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SubmitMessage(m, 0x100);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "SubmitMessage(bad flag): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SubmitMessage(m, 0);
+    ok(hr == S_OK && (get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT),
+       "SubmitMessage: %#lx\n", hrx(hr));
+
+    /* deleted under the open object by another connection to the file */
+    LPSPropValue e = entryid_of(m);
+    ULONGLONG mid = 0;
+    for (int i = 7; e && i >= 0; i--)
+        mid = (mid << 8) | e->Value.bin.lpb[40 + i];
+    host_FreeBuffer(e);
+    char path[MAX_PATH * 3];
+    store_path_utf8(path, sizeof path);
+    st_store *st = NULL;
+    int code = st_store_open(&st, path, NULL, 0);
+    ok(code == 0 && mid, "second connection: %d\n", code);
+    if (st) {
+        code = st_message_delete(st, (st_id)mid, ST_HARD_DELETE);
+        ok(code == 0, "st_message_delete: %d (%s)\n", code, st_error_last());
+        st_store_close(st);
+    }
+    ok(set_str((IMAPIProp *)m, PR_SUBJECT_W, L"too late") == S_OK, "SetProps kept in memory\n");
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == MAPI_E_OBJECT_DELETED, "SaveChanges of a deleted message: %#lx\n", hrx(hr));
+    LPMAPIERROR err = NULL;
+    hr = m->lpVtbl->GetLastError(m, MAPI_E_OBJECT_DELETED, 0, &err);
+    ok(hr == S_OK && err && err->lpszError && *(char *)err->lpszError
+       && strcmp((char *)err->lpszComponent, "mapidav") == 0, "GetLastError (8-bit): %s\n",
+       err && err->lpszError ? (char *)err->lpszError : "-");
+    host_FreeBuffer(err);
+    ok(m->lpVtbl->GetLastError(m, S_OK, 0x4, &err) == MAPI_E_UNKNOWN_FLAGS,
+       "GetLastError(bad flag)\n");
+    m->lpVtbl->Release(m);
+}
+
+/* ---- the shared IMAPIProp on folder and store, CopyTo / CopyProps */
+
+static void check_folder_store_props(void)
+{
+    IMAPIProp *f = (IMAPIProp *)inbox;
+    ok(set_str(f, PR_COMMENT_W, L"folder comment") == S_OK, "folder SetProps\n");
+    ok(has_str(f, PR_COMMENT_W, L"folder comment"), "folder value written at once\n");
+    LPSPropProblemArray probs = NULL;
+    SPropValue v;
+    v.ulPropTag = PR_CONTENT_COUNT;
+    v.Value.l = 5;
+    HRESULT hr = f->lpVtbl->SetProps(f, 1, &v, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 1 && probs->aProblem[0].scode == MAPI_E_COMPUTED,
+       "folder SetProps(PR_CONTENT_COUNT): %#lx\n", hrx(hr));
+    host_FreeBuffer(probs);
+    SizedSPropTagArray(2, del) = { 2, { PR_COMMENT_W, PROP_TAG(PT_LONG, 0x6790) } };
+    hr = f->lpVtbl->DeleteProps(f, (LPSPropTagArray)&del, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 1 && probs->aProblem[0].ulIndex == 1
+       && probs->aProblem[0].scode == MAPI_E_NOT_FOUND, "folder DeleteProps: %#lx\n", hrx(hr));
+    host_FreeBuffer(probs);
+    ok(!has_str(f, PR_COMMENT_W, L"folder comment"), "folder value deleted\n");
+    hr = f->lpVtbl->DeleteProps(f, NULL, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "DeleteProps(NULL): %#lx\n", hrx(hr));
+
+    /* store: every value is computed */
+    IMAPIProp *s = (IMAPIProp *)store;
+    v.ulPropTag = PR_DISPLAY_NAME_W;
+    v.Value.lpszW = L"renamed";
+    hr = s->lpVtbl->SetProps(s, 1, &v, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 1 && probs->aProblem[0].scode == MAPI_E_COMPUTED,
+       "store SetProps(PR_DISPLAY_NAME): %#lx\n", hrx(hr));
+    host_FreeBuffer(probs);
+
+    /* CopyTo a message into a new one, without the subject; CopyProps of
+     * the subject alone; NOREPLACE; refused flags and interfaces */
+    IMessage *src = new_msg(L"copy source");
+    IMessage *dst = new_msg(NULL);
+    if (!src || !dst)
+        goto done;
+    set_str((IMAPIProp *)src, PR_BODY_W, L"copied body");
+    SizedSPropTagArray(1, ex) = { 1, { PR_SUBJECT_W } };
+    hr = src->lpVtbl->CopyTo(src, 0, NULL, (LPSPropTagArray)&ex, 0, NULL, &IID_IMessage, dst, 0,
+        &probs);
+    ok(hr == S_OK, "CopyTo: %#lx\n", hrx(hr));
+    host_FreeBuffer(probs);
+    ok(has_str((IMAPIProp *)dst, PR_BODY_W, L"copied body"), "CopyTo copied the body\n");
+    LPSPropValue sub = get_one((IMAPIProp *)dst, PR_SUBJECT_W);
+    ok(sub == NULL, "CopyTo copied an excluded value\n");
+    host_FreeBuffer(sub);
+    hr = src->lpVtbl->CopyProps(src, (LPSPropTagArray)&ex, 0, NULL, &IID_IMessage, dst, 0,
+        &probs);
+    ok(hr == S_OK && has_str((IMAPIProp *)dst, PR_SUBJECT_W, L"copy source"),
+       "CopyProps(subject): %#lx\n", hrx(hr));
+    host_FreeBuffer(probs);
+    set_str((IMAPIProp *)dst, PR_SUBJECT_W, L"kept");
+    hr = src->lpVtbl->CopyProps(src, (LPSPropTagArray)&ex, 0, NULL, &IID_IMessage, dst,
+        MAPI_NOREPLACE, NULL);
+    ok(hr == S_OK && has_str((IMAPIProp *)dst, PR_SUBJECT_W, L"kept"),
+       "CopyProps(MAPI_NOREPLACE): %#lx\n", hrx(hr));
+    hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMessage, dst, MAPI_DIALOG, NULL);
+    ok(hr == MAPI_E_NO_SUPPORT, "CopyTo(MAPI_DIALOG): %#lx\n", hrx(hr));
+    hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMSLogon, dst, 0, NULL);
+    ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "CopyTo(IMSLogon): %#lx\n", hrx(hr));
+    hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMessage, NULL, 0, NULL);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "CopyTo(NULL dest): %#lx\n", hrx(hr));
+    hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMessage, dst, 0x1000, NULL);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS, "CopyTo(bad flag): %#lx\n", hrx(hr));
+    /* MAPI_MOVE takes the values away from the source */
+    hr = src->lpVtbl->CopyProps(src, (LPSPropTagArray)&ex, 0, NULL, &IID_IMessage, dst,
+        MAPI_MOVE, NULL);
+    sub = get_one((IMAPIProp *)src, PR_SUBJECT_W);
+    ok(hr == S_OK && sub == NULL && has_str((IMAPIProp *)dst, PR_SUBJECT_W, L"copy source"),
+       "CopyProps(MAPI_MOVE): %#lx\n", hrx(hr));
+    host_FreeBuffer(sub);
+    /* message -> folder through IMAPIProp */
+    SizedSPropTagArray(1, bodyonly) = { 1, { PR_BODY_W } };
+    hr = src->lpVtbl->CopyProps(src, (LPSPropTagArray)&bodyonly, 0, NULL, &IID_IMAPIProp, inbox,
+        0, NULL);
+    ok(hr == S_OK && has_str(f, PR_BODY_W, L"copied body"), "CopyProps to a folder: %#lx\n",
+       hrx(hr));
+done:
+    if (src)
+        src->lpVtbl->Release(src);
+    if (dst)
+        dst->lpVtbl->Release(dst);
+    LPMAPIERROR err = NULL;
+    hr = store->lpVtbl->GetLastError(store, MAPI_E_NO_SUPPORT, MAPI_UNICODE, &err);
+    ok(hr == S_OK && err && err->lpszComponent
+       && wcscmp((WCHAR *)err->lpszComponent, L"mapidav") == 0, "store GetLastError: %#lx\n",
+       hrx(hr));
+    host_FreeBuffer(err);
+}
+
+/* ---- big values: a 100,000-character body, and a deep CopyTo */
+
+static void check_big_body_and_deep_copy(void)
+{
+    enum { CHARS = 100000 };
+    WCHAR *text = malloc((CHARS + 1) * sizeof *text);
+    if (!text)
+        return;
+    for (int i = 0; i < CHARS; i++)
+        text[i] = i % 61 == 60 ? L'\n' : (WCHAR)(i % 3 == 0 ? 0x00e9 : L'a' + i % 26);
+    text[CHARS] = 0;
+
+    IMessage *m = new_msg(L"big body");
+    if (!m) {
+        free(text);
+        return;
+    }
+    IStream *st = NULL;
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_WRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(PR_BODY_W) for a big body: %#lx\n", hrx(hr));
+    if (st) {
+        ULONG put = 0;
+        st->lpVtbl->Write(st, text, CHARS * sizeof(WCHAR), &put);
+        ok(put == CHARS * sizeof(WCHAR), "big body written: %lu\n", (unsigned long)put);
+        st->lpVtbl->Release(st);   /* no Commit: the last Release hands it over */
+    }
+    /* recipients and an attachment kept as a stream, for the copy below */
+    BYTE buf[sizeof(ADRLIST) + sizeof(ADRENTRY)];
+    ADRLIST *al = (ADRLIST *)buf;
+    SPropValue r[2];
+    r[0].ulPropTag = PR_DISPLAY_NAME_W;
+    r[0].Value.lpszW = L"Carol";
+    r[1].ulPropTag = PR_RECIPIENT_TYPE;
+    r[1].Value.l = MAPI_TO;
+    al->cEntries = 1;
+    al->aEntries[0].cValues = 2;
+    al->aEntries[0].rgPropVals = r;
+    ok(m->lpVtbl->ModifyRecipients(m, 0, al) == S_OK, "ModifyRecipients(0)\n");
+    ULONG num = 0;
+    IAttach *a = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    if (a) {
+        set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"copied.bin");
+        a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, MAPI_CREATE | MAPI_MODIFY,
+            (LPUNKNOWN *)&st);
+        if (st) {
+            write_stream(st, 70000, 8192);
+            st->lpVtbl->Commit(st, 0);
+            st->lpVtbl->Release(st);
+        }
+        a->lpVtbl->SaveChanges(a, 0);
+        a->lpVtbl->Release(a);
+    }
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges of the big body: %#lx\n", hrx(hr));
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid) {
+        free(text);
+        return;
+    }
+    m = open_msg(&eid->Value.bin, MAPI_MODIFY);
+    if (m) {
+        SizedSPropTagArray(1, t) = { 1, { PR_BODY_W } };
+        ULONG n = 0;
+        LPSPropValue v = NULL;
+        hr = m->lpVtbl->GetProps(m, (LPSPropTagArray)&t, MAPI_UNICODE, &n, &v);
+        ok(hr == MAPI_W_ERRORS_RETURNED && v && v->ulPropTag == PROP_TAG(PT_ERROR, 0x1000)
+           && v->Value.err == MAPI_E_NOT_ENOUGH_MEMORY,
+           "GetProps of a big body: %#lx (OpenProperty is the way)\n", hrx(hr));
+        host_FreeBuffer(v);
+        st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(big body) read: %#lx\n", hrx(hr));
+        if (st) {
+            WCHAR *back = calloc(CHARS + 8, sizeof *back);
+            ULONG got = 0, total = 0;
+            while (back && st->lpVtbl->Read(st, (BYTE *)back + total, 8192, &got) == S_OK && got)
+                total += got;
+            ok(back && total == CHARS * sizeof(WCHAR) && memcmp(back, text, total) == 0,
+               "big body read back: %lu bytes\n", (unsigned long)total);
+            free(back);
+            st->lpVtbl->Release(st);
+        }
+        LPSPropValue rtf = get_one((IMAPIProp *)m, PR_RTF_COMP);
+        ok(rtf && rtf->Value.bin.cb > 1000, "RTF made from a big body\n");
+        host_FreeBuffer(rtf);
+        st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+
+        /* CopyTo a new message: values, the big body, recipients, the
+         * attachment and its data */
+        IMessage *d = new_msg(NULL);
+        if (st)
+            st->lpVtbl->Release(st);
+        if (d) {
+            LPSPropProblemArray probs = NULL;
+            hr = m->lpVtbl->CopyTo(m, 0, NULL, NULL, 0, NULL, &IID_IMessage, d, 0, &probs);
+            ok(hr == S_OK && !probs, "deep CopyTo: %#lx, %lu problems\n", hrx(hr),
+               probs ? (unsigned long)probs->cProblem : 0ul);
+            host_FreeBuffer(probs);
+            ok(d->lpVtbl->SaveChanges(d, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges of the copy\n");
+            ok(has_str((IMAPIProp *)d, PR_SUBJECT_W, L"big body"), "copied subject\n");
+            check_table(d, 1, 1, L"Carol");
+            check_table(d, 0, 1, L"copied.bin");
+            IStream *cs = NULL;
+            hr = d->lpVtbl->OpenProperty(d, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&cs);
+            if (cs) {
+                STATSTG stat;
+                cs->lpVtbl->Stat(cs, &stat, STATFLAG_NONAME);
+                ok(stat.cbSize.QuadPart == CHARS * sizeof(WCHAR), "copied body: %lu bytes\n",
+                   (unsigned long)stat.cbSize.QuadPart);
+                cs->lpVtbl->Release(cs);
+            } else {
+                ok(0, "copied body: %#lx\n", hrx(hr));
+            }
+            /* the copied attachment's data */
+            LPMAPITABLE t2 = NULL;
+            d->lpVtbl->GetAttachmentTable(d, 0, &t2);
+            LPSRowSet rows = NULL;
+            SizedSPropTagArray(1, c) = { 1, { PR_ATTACH_NUM } };
+            if (t2 && t2->lpVtbl->SetColumns(t2, (LPSPropTagArray)&c, 0) == S_OK
+                && t2->lpVtbl->QueryRows(t2, 1, 0, &rows) == S_OK && rows && rows->cRows == 1) {
+                IAttach *ca = NULL;
+                d->lpVtbl->OpenAttach(d, (ULONG)rows->aRow[0].lpProps[0].Value.l, NULL, 0, &ca);
+                cs = NULL;
+                if (ca)
+                    ca->lpVtbl->OpenProperty(ca, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                        (LPUNKNOWN *)&cs);
+                ok(cs && read_back(cs, 70000, 5000), "copied attachment data\n");
+                if (cs)
+                    cs->lpVtbl->Release(cs);
+                if (ca)
+                    ca->lpVtbl->Release(ca);
+            } else {
+                ok(0, "copied attachment table\n");
+            }
+            host_free_rows(rows);
+            if (t2)
+                t2->lpVtbl->Release(t2);
+            d->lpVtbl->Release(d);
+        }
+        m->lpVtbl->Release(m);
+    }
+    host_FreeBuffer(eid);
+    free(text);
+}
+
+/* ---- two threads at once, as Outlook's UI and spooler threads */
+
+static LONG thread_failures;
+
+static DWORD WINAPI writer_thread(void *arg)
+{
+    int id = (int)(ULONG_PTR)arg;
+    for (int i = 0; i < 25; i++) {
+        IMessage *m = NULL;
+        if (inbox->lpVtbl->CreateMessage(inbox, NULL, 0, &m) != S_OK || !m) {
+            InterlockedIncrement(&thread_failures);
+            continue;
+        }
+        WCHAR subj[64];
+        swprintf(subj, 64, L"thread %d message %d", id, i);
+        HRESULT hr = set_str((IMAPIProp *)m, PR_SUBJECT_W, subj);
+        ULONG num = 0;
+        IAttach *a = NULL;
+        if (hr == S_OK)
+            hr = m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+        if (a) {
+            set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+            a->lpVtbl->SaveChanges(a, 0);
+            a->lpVtbl->Release(a);
+        }
+        if (hr == S_OK)
+            hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+        if (hr == S_OK && !has_str((IMAPIProp *)m, PR_SUBJECT_W, subj))
+            hr = E_FAIL;
+        if (hr != S_OK)
+            InterlockedIncrement(&thread_failures);
+        m->lpVtbl->Release(m);
+    }
+    return 0;
+}
+
+static void check_threads(void)
+{
+    LONG before = get_long((IMAPIProp *)inbox, PR_CONTENT_COUNT, -1);
+    HANDLE t[2];
+    for (int i = 0; i < 2; i++)
+        t[i] = CreateThread(NULL, 0, writer_thread, (void *)(ULONG_PTR)i, 0, NULL);
+    WaitForMultipleObjects(2, t, TRUE, 120000);
+    for (int i = 0; i < 2; i++)
+        CloseHandle(t[i]);
+    LONG after = get_long((IMAPIProp *)inbox, PR_CONTENT_COUNT, -1);
+    ok(thread_failures == 0 && after == before + 50, "two writer threads: %ld failures, "
+       "%ld -> %ld messages\n", (long)thread_failures, (long)before, (long)after);
+}
+
+/* ---- logon and main */
+
+static void open_inbox(void)
+{
+    ULONG cb = 0;
+    LPENTRYID eid = NULL;
+    HRESULT hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"IPM.Note", MAPI_UNICODE, &cb,
+        &eid, NULL);
+    ok(hr == S_OK && eid, "GetReceiveFolder: %#lx\n", hrx(hr));
+    if (!eid)
+        test_fatal("no Inbox\n");
+    ULONG type = 0;
+    hr = store->lpVtbl->OpenEntry(store, cb, eid, &IID_IMAPIFolder, MAPI_BEST_ACCESS, &type,
+        (LPUNKNOWN *)&inbox);
+    if (hr != S_OK || !inbox)
+        test_fatal("OpenEntry(Inbox): %#lx\n", hrx(hr));
+    inbox_eid.cb = cb;
+    inbox_eid.lpb = (BYTE *)eid;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        test_fatal("usage: test_provider_message PATH-TO-mapidav32.dll\n");
+    host_support_setup();
+    host_store_path(L"mapidav-message");
+    HMODULE dll = NULL;
+    LPMSPROVIDER provider = host_load_provider(argv[1], &dll);
+    IMapidavDebug *debug = NULL;
+    provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
+
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no logon\n");
+    store = session.store;
+    open_inbox();
+
+    check_create_and_save();
+    check_recipients();
+    check_attachments();
+    check_named();
+    check_flags_and_deleted();
+    check_folder_store_props();
+    check_big_body_and_deep_copy();
+    check_threads();
+    check_big_stream();
+
+    inbox->lpVtbl->Release(inbox);
+    host_FreeBuffer(inbox_eid.lpb);
+    host_logoff(&session);
+    ULONG flags = 0;
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 1, "live objects after logoff: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
+    provider->lpVtbl->Shutdown(provider, &flags);
+    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
+    ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
+    ok(buffers_live == 0, "MAPI buffers not freed: %ld\n", (long)buffers_live);
+    FreeLibrary(dll);
+    host_remove_store();
+    return test_done();
+}
