@@ -25,6 +25,7 @@
 #include <mapiguid.h>
 #include "provider/object.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 #include "provider/restrict.h"
 
@@ -81,6 +82,8 @@ struct md_memtable {
     uint64_t next_seq;
     uint32_t next_inst;
     mt_view *views;
+    void (*on_free)(void *); /* md_memtable_on_free: called once, at the end */
+    void *on_free_ctx;
 };
 
 /* A notification waiting for the lock to be released. */
@@ -98,21 +101,15 @@ static const IMAPITableVtbl view_vtbl;
 
 /* ---- Helpers */
 
+/* Room for need elements in *arr (storage's st_grow): 0 or -1. */
 static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
-    size_t c = *cap ? *cap : 8;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem)
-            return -1;
-        c *= 2;
-    }
-    void *p = realloc(*arr, c * elem);
+    void *p = st_grow(*arr, cap, need - 1, elem, 8);
     if (!p)
         return -1;
     *arr = p;
-    *cap = c;
     return 0;
 }
 
@@ -120,6 +117,8 @@ static void table_unref(md_memtable *t)
 {
     if (md_ref_release(&t->refs))
         return;
+    if (t->on_free)
+        t->on_free(t->on_free_ctx);
     for (size_t i = 0; i < t->n; i++) {
         st_bag_free(t->rows[i]->bag);
         free(t->rows[i]);
@@ -531,6 +530,7 @@ HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row)
         return MAPI_E_NOT_ENOUGH_MEMORY;
     key = st_bag_get(bag, t->key_tag);
 
+    md_ref_add(&t->refs);   /* a sink may release the last view while it is told */
     EnterCriticalSection(&t->lock);
     size_t at = key_lower(t, key, &found);
     mt_row *r = found ? t->rows[at] : calloc(1, sizeof *r);
@@ -568,6 +568,7 @@ cleanup:
     LeaveCriticalSection(&t->lock);
     st_bag_free(bag);
     deliver(&q, &t->alloc);
+    table_unref(t);
     return hr;
 }
 
@@ -578,10 +579,12 @@ HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
 
     if (!t || !key)
         return MAPI_E_INVALID_PARAMETER;
+    md_ref_add(&t->refs);   /* as in set_row */
     EnterCriticalSection(&t->lock);
     size_t at = key_lower(t, key, &found);
     if (!found) {
         LeaveCriticalSection(&t->lock);
+        table_unref(t);
         return MAPI_E_NOT_FOUND;
     }
     mt_row *r = t->rows[at];
@@ -598,7 +601,16 @@ HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
     st_bag_free(r->bag);
     free(r);
     deliver(&q, &t->alloc);
+    table_unref(t);
     return S_OK;
+}
+
+void md_memtable_on_free(md_memtable *t, void (*fn)(void *ctx), void *ctx)
+{
+    EnterCriticalSection(&t->lock);
+    t->on_free = fn;
+    t->on_free_ctx = ctx;
+    LeaveCriticalSection(&t->lock);
 }
 
 HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)

@@ -66,6 +66,12 @@ size_t md_memtable_count(md_memtable *t);
 /* A new view with one reference, its own cursor at the beginning. */
 HRESULT md_memtable_view(md_memtable *t, IMAPITable **out);
 
+/* fn(ctx) is called once when the data goes (the owner and every view
+ * let go), on the thread that lets go last, possibly inside a call of
+ * md_memtable_set_row / delete_row of that thread (a sink releasing the
+ * last view): the caller of those must then not touch t again. */
+void md_memtable_on_free(md_memtable *t, void (*fn)(void *ctx), void *ctx);
+
 /* The owner lets go; views keep the data alive. NULL-safe. */
 void md_memtable_free(md_memtable *t);
 
