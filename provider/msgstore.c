@@ -5,11 +5,13 @@
  * Done: GetProps / GetPropList of what store_props computes, OpenEntry
  * (NULL = root, folders, the store itself), CompareEntryIDs,
  * GetReceiveFolder, SetReceiveFolder (not to NULL), StoreLogoff,
- * GetLastError (no extended information yet), SaveChanges (nothing to save).
+ * GetLastError (no extended information yet), SaveChanges (nothing to save);
+ * GetReceiveFolderTable and the spooler methods (GetOutgoingQueue,
+ * SetLockState, FinishedMsg, AbortSubmit, NotifyNewMail) in spooler.c.
  * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: SetProps,
  * DeleteProps, OpenProperty, CopyTo, CopyProps, named properties, Advise,
- * Unadvise, GetReceiveFolderTable and the spooler methods; GetReceiveFolder
- * gives no explicit class (NULL). Messages cannot be opened yet.
+ * Unadvise; GetReceiveFolder gives no explicit class (NULL). Messages
+ * cannot be opened yet.
  *
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
@@ -20,6 +22,7 @@
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
 #include "provider/object.h"
+#include "provider/spooler.h"
 #include "provider/store.h"
 #include "storage/props_guids.h"
 
@@ -399,10 +402,7 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
 static HRESULT STDMETHODCALLTYPE store_GetReceiveFolderTable(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    if (table)
-        *table = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_receive_folder_table(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flags)
@@ -417,37 +417,30 @@ static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flag
 static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG flags)
 {
-    (void)iface; (void)cb; (void)eid; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_abort_submit(impl(iface), cb, eid, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE store_GetOutgoingQueue(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    if (table)
-        *table = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_outgoing_queue(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetLockState(IMsgStore *iface, LPMESSAGE msg,
     ULONG state)
 {
-    (void)iface; (void)msg; (void)state;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_set_lock_state(impl(iface), msg, state);
 }
 
 static HRESULT STDMETHODCALLTYPE store_FinishedMsg(IMsgStore *iface, ULONG flags, ULONG cb,
     LPENTRYID eid)
 {
-    (void)iface; (void)flags; (void)cb; (void)eid;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_finished_msg(impl(iface), flags, cb, eid);
 }
 
 static HRESULT STDMETHODCALLTYPE store_NotifyNewMail(IMsgStore *iface, LPNOTIFICATION n)
 {
-    (void)iface; (void)n;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_notify_new_mail(impl(iface), n);
 }
 
 static const IMsgStoreVtbl store_vtbl = {
