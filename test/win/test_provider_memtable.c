@@ -19,6 +19,7 @@
 
 #include "testutil.h"
 #include "host_alloc.h"
+#include "table_sink.h"
 #include "provider/memtable.h"
 #include "provider/object.h"
 #include "storage/props_tags.h"
@@ -72,61 +73,6 @@ static size_t read_ids(IMAPITable *tbl, LONG count, ULONG flags, int32_t *ids, s
     free_rows(rows);
     return n;
 }
-
-/* ---- A test advise sink: keeps copies of what it was told. */
-typedef struct test_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
-    int n;                  /* notifications received */
-    ULONG last_event;       /* TABLE_* of the last */
-    uint8_t last_key[4], last_prior[4];
-    int last_has_prior;     /* propPrior was an instance key (not PR_NULL) */
-    int32_t last_rowid;     /* PR_ROWID of the last row given, -1 none */
-    ULONG last_cvalues;
-} test_sink;
-
-static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *iface, REFIID riid,
-    void **out)
-{
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-static ULONG STDMETHODCALLTYPE sink_AddRef(IMAPIAdviseSink *iface)
-{
-    return (ULONG)InterlockedIncrement(&((test_sink *)iface)->refs);
-}
-static ULONG STDMETHODCALLTYPE sink_Release(IMAPIAdviseSink *iface)
-{
-    return (ULONG)InterlockedDecrement(&((test_sink *)iface)->refs);
-}
-static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *iface, ULONG n,
-    LPNOTIFICATION notifs)
-{
-    test_sink *s = (test_sink *)iface;
-    for (ULONG i = 0; i < n; i++) {
-        TABLE_NOTIFICATION *t = &notifs[i].info.tab;
-        ok(notifs[i].ulEventType == fnevTableModified, "event type %#lx\n",
-           (unsigned long)notifs[i].ulEventType);
-        s->n++;
-        s->last_event = t->ulTableEvent;
-        ok(t->propIndex.ulPropTag == PR_INSTANCE_KEY && t->propIndex.Value.bin.cb == 4,
-           "propIndex %#lx\n", (unsigned long)t->propIndex.ulPropTag);
-        if (t->propIndex.Value.bin.cb == 4)
-            memcpy(s->last_key, t->propIndex.Value.bin.lpb, 4);
-        s->last_has_prior = t->propPrior.ulPropTag == PR_INSTANCE_KEY;
-        ok(s->last_has_prior || t->propPrior.ulPropTag == PR_NULL, "propPrior %#lx\n",
-           (unsigned long)t->propPrior.ulPropTag);
-        if (s->last_has_prior)
-            memcpy(s->last_prior, t->propPrior.Value.bin.lpb, 4);
-        s->last_cvalues = t->row.cValues;
-        s->last_rowid = t->row.cValues && t->row.lpProps[0].ulPropTag == PR_ROWID
-            ? t->row.lpProps[0].Value.l : -1;
-    }
-    return 0;
-}
-static const IMAPIAdviseSinkVtbl sink_vtbl = {
-    sink_QueryInterface, sink_AddRef, sink_Release, sink_OnNotify
-};
 
 /* PR_INSTANCE_KEY of the row at the cursor (not advancing). */
 static int cursor_key(IMAPITable *tbl, uint8_t key[4])
@@ -332,10 +278,11 @@ static void test_notifications(void)
 {
     md_memtable *t = NULL;
     IMAPITable *tbl = NULL, *other = NULL;
-    test_sink sink = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+    test_sink sink;
     ULONG conn = 0, conn2 = 0;
     uint8_t k1[4], k2[4];
 
+    sink_init(&sink);
     md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
     set_row(t, 1, "one");
     set_row(t, 2, "two");
@@ -355,7 +302,7 @@ static void test_notifications(void)
     ok(cursor_key(tbl, k1), "key of row 1\n");
     set_row(t, 3, "three");
     ok(sink.n == 2 && sink.last_event == TABLE_ROW_ADDED && sink.last_rowid == 3
-       && sink.last_cvalues == 3, "ROW_ADDED: n %d event %lu rowid %d\n", sink.n,
+       && sink.last_cvalues == 3, "ROW_ADDED: n %d event %lu rowid %d\n", (int)sink.n,
        (unsigned long)sink.last_event, (int)sink.last_rowid);
     tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 1, NULL);
     ok(cursor_key(tbl, k2), "key of row 2\n");
@@ -366,7 +313,7 @@ static void test_notifications(void)
     set_row(t, 1, "uno");
     ok(sink.n == 2 && sink.last_event == TABLE_ROW_MODIFIED && sink.last_rowid == 1
        && !sink.last_has_prior && memcmp(sink.last_key, k1, 4) == 0,
-       "ROW_MODIFIED: n %d event %lu rowid %d prior %d\n", sink.n,
+       "ROW_MODIFIED: n %d event %lu rowid %d prior %d\n", (int)sink.n,
        (unsigned long)sink.last_event, (int)sink.last_rowid, sink.last_has_prior);
 
     ok(other->lpVtbl->Unadvise(other, conn2) == S_OK, "Unadvise\n");
@@ -375,7 +322,7 @@ static void test_notifications(void)
     delete_row(t, 2);
     ok(sink.n == 1 && sink.last_event == TABLE_ROW_DELETED && memcmp(sink.last_key, k2, 4) == 0
        && sink.last_has_prior && memcmp(sink.last_prior, k1, 4) == 0 && sink.last_cvalues == 0,
-       "ROW_DELETED: n %d event %lu\n", sink.n, (unsigned long)sink.last_event);
+       "ROW_DELETED: n %d event %lu\n", (int)sink.n, (unsigned long)sink.last_event);
 
     /* A sink released with the view. */
     other->lpVtbl->Release(other);
