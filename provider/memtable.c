@@ -82,8 +82,9 @@ struct md_memtable {
     uint64_t next_seq;
     uint32_t next_inst;
     mt_view *views;
-    void (*on_free)(void *); /* md_memtable_on_free: called once, at the end */
-    void *on_free_ctx;
+    size_t nviews;          /* views alive */
+    void (*on_last_view)(void *); /* md_memtable_on_last_view */
+    void *on_last_view_ctx;
 };
 
 /* A notification waiting for the lock to be released. */
@@ -101,15 +102,16 @@ static const IMAPITableVtbl view_vtbl;
 
 /* ---- Helpers */
 
-/* Room for need elements in *arr (storage's st_grow): 0 or -1. */
+/* Room for need elements in *arr (storage's st_grow, which doubles once
+ * per call): 0 or -1. */
 static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
-    void *p = st_grow(*arr, cap, need - 1, elem, 8);
-    if (!p)
-        return -1;
-    *arr = p;
+    while (*cap < need) {
+        void *p = st_grow(*arr, cap, *cap, elem, 8);
+        if (!p)
+            return -1;
+        *arr = p;
+    }
     return 0;
 }
 
@@ -117,8 +119,6 @@ static void table_unref(md_memtable *t)
 {
     if (md_ref_release(&t->refs))
         return;
-    if (t->on_free)
-        t->on_free(t->on_free_ctx);
     for (size_t i = 0; i < t->n; i++) {
         st_bag_free(t->rows[i]->bag);
         free(t->rows[i]);
@@ -493,6 +493,20 @@ static int reserve_all(md_memtable *t)
     return 0;
 }
 
+/* Same tags, same values (strings compared exactly). */
+static int bags_equal(const st_bag *a, const st_bag *b)
+{
+    size_t n = st_bag_count(a);
+    if (n != st_bag_count(b))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const st_value *x = st_bag_at(a, i), *y = st_bag_at(b, i);
+        if (x->tag != y->tag || st_value_compare(x, y, 0) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* A changed row r (new bag in place, old place per view in tmp_pos):
  * moved, added or removed in every view, with the notifications. */
 static void views_update(md_memtable *t, mt_row *r, mt_queue *q)
@@ -548,6 +562,8 @@ HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row)
         hr = MAPI_E_NOT_ENOUGH_MEMORY;
         goto cleanup;
     }
+    if (found && bags_equal(r->bag, bag))
+        goto cleanup;   /* nothing changed: no notification */
     for (mt_view *v = t->views; v; v = v->next)
         v->tmp_pos = found ? view_find(v, r) : SIZE_MAX;
     st_bag *old = r->bag;
@@ -605,11 +621,11 @@ HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
     return S_OK;
 }
 
-void md_memtable_on_free(md_memtable *t, void (*fn)(void *ctx), void *ctx)
+void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx)
 {
     EnterCriticalSection(&t->lock);
-    t->on_free = fn;
-    t->on_free_ctx = ctx;
+    t->on_last_view = fn;
+    t->on_last_view_ctx = ctx;
     LeaveCriticalSection(&t->lock);
 }
 
@@ -641,6 +657,7 @@ HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)
         md_ref_add(&t->refs);
         v->next = t->views;
         t->views = v;
+        t->nviews++;
     }
     LeaveCriticalSection(&t->lock);
     if (hr != S_OK) {
@@ -681,13 +698,19 @@ static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
     if (n)
         return n;
     md_memtable *t = v->t;
+    void (*last)(void *) = NULL;
     EnterCriticalSection(&t->lock);
     for (mt_view **p = &t->views; *p; p = &(*p)->next)
         if (*p == v) {
             *p = v->next;
             break;
         }
+    if (--t->nviews == 0)
+        last = t->on_last_view;
+    void *last_ctx = t->on_last_view_ctx;
     LeaveCriticalSection(&t->lock);
+    if (last)
+        last(last_ctx);
     for (size_t i = 0; i < v->nsinks; i++)
         v->sinks[i].sink->lpVtbl->Release(v->sinks[i].sink);
     free(v->sinks);

@@ -54,7 +54,8 @@ HRESULT md_memtable_new(md_memtable **out, const md_alloc *a, const uint32_t *co
     size_t ncols, uint32_t key_tag);
 
 /* Adds row (copied), or replaces the row with the same key: the views are
- * updated and notified. MAPI_E_INVALID_PARAMETER when row has no key_tag. */
+ * updated and notified (a replacement equal to the row is no change and
+ * notifies nothing). MAPI_E_INVALID_PARAMETER when row has no key_tag. */
 HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row);
 
 /* Deletes the row whose key is key: MAPI_E_NOT_FOUND when none. */
@@ -66,11 +67,11 @@ size_t md_memtable_count(md_memtable *t);
 /* A new view with one reference, its own cursor at the beginning. */
 HRESULT md_memtable_view(md_memtable *t, IMAPITable **out);
 
-/* fn(ctx) is called once when the data goes (the owner and every view
- * let go), on the thread that lets go last, possibly inside a call of
- * md_memtable_set_row / delete_row of that thread (a sink releasing the
- * last view): the caller of those must then not touch t again. */
-void md_memtable_on_free(md_memtable *t, void (*fn)(void *ctx), void *ctx);
+/* fn(ctx) is called each time the number of views drops to zero (the
+ * owner still holds t), on the thread releasing the last view, with no lock
+ * of t held; possibly inside that thread's md_memtable_set_row /
+ * delete_row (a sink releasing the view when told). */
+void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx);
 
 /* The owner lets go; views keep the data alive. NULL-safe. */
 void md_memtable_free(md_memtable *t);

@@ -116,7 +116,7 @@ static void test_methods(void)
 {
     md_memtable *t = NULL;
     IMAPITable *tbl = NULL;
-    int32_t ids[16];
+    int32_t ids[16] = { 0 };
     ULONG n = 0, st = 0, ty = 0;
     HRESULT hr;
 
@@ -200,6 +200,18 @@ static void test_methods(void)
        && strcmp(rows->aRow[0].lpProps[1].Value.lpszA, "name 0") == 0, "8-bit column\n");
     free_rows(rows);
     SizedSPropTagArray(3, c3) = { 3, { PR_ROWID, PR_DISPLAY_NAME_W, PR_INSTANCE_KEY } };
+    SizedSPropTagArray(12, c12) = { 12, { PR_ROWID, PR_DISPLAY_NAME_W, PR_INSTANCE_KEY,
+        PR_ENTRYID, PR_SUBJECT_W, PR_MESSAGE_FLAGS, PR_MESSAGE_SIZE, PR_PRIORITY,
+        PR_SENDER_NAME_W, PR_DISPLAY_TO_W, PR_DISPLAY_CC_W, PR_DISPLAY_BCC_W } };
+    ok(tbl->lpVtbl->SetColumns(tbl, (LPSPropTagArray)&c12, 0) == S_OK, "SetColumns 12\n");
+    cols = NULL;
+    ok(tbl->lpVtbl->QueryColumns(tbl, 0, &cols) == S_OK && cols->cValues == 12
+       && cols->aulPropTag[11] == PR_DISPLAY_BCC_W, "QueryColumns 12\n");
+    host_FreeBuffer(cols);
+    rows = NULL;
+    ok(tbl->lpVtbl->QueryRows(tbl, 5, TBL_NOADVANCE, &rows) == S_OK && rows->cRows == 5
+       && rows->aRow[4].cValues == 12, "rows of 12 columns\n");
+    free_rows(rows);
     ok(tbl->lpVtbl->SetColumns(tbl, (LPSPropTagArray)&c3, 0) == S_OK, "SetColumns back\n");
 
     /* QueryRows forward, backward, TBL_NOADVANCE; positions */
@@ -319,6 +331,8 @@ static void test_notifications(void)
     ok(other->lpVtbl->Unadvise(other, conn2) == S_OK, "Unadvise\n");
     ok(other->lpVtbl->Unadvise(other, conn2) == MAPI_E_NOT_FOUND, "Unadvise twice\n");
     sink.n = 0;
+    set_row(t, 1, "uno");
+    ok(sink.n == 0, "a replacement equal to the row notified %d times\n", (int)sink.n);
     delete_row(t, 2);
     ok(sink.n == 1 && sink.last_event == TABLE_ROW_DELETED && memcmp(sink.last_key, k2, 4) == 0
        && sink.last_has_prior && memcmp(sink.last_prior, k1, 4) == 0 && sink.last_cvalues == 0,
@@ -337,7 +351,7 @@ static void test_bookmarks(void)
     md_memtable *t = NULL;
     IMAPITable *tbl = NULL;
     BOOKMARK bk = 0, bk2 = 0;
-    int32_t ids[8];
+    int32_t ids[8] = { 0 };
     LONG sought = 0;
 
     md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
