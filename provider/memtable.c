@@ -985,6 +985,32 @@ cleanup:
     return hr;
 }
 
+/* Restrict / SortTable: *res or *sort (whichever is not NULL) becomes the
+ * view's and the view is rebuilt; *res / *sort then holds what the caller
+ * frees: the old one, or on failure the new one (the view unchanged). */
+static HRESULT view_reorder(mt_view *v, st_restriction **res, st_sortset **sort)
+{
+    EnterCriticalSection(&v->t->lock);
+    st_restriction *old_res = v->res;
+    st_sortset *old_sort = v->sort;
+    if (res)
+        v->res = *res;
+    if (sort)
+        v->sort = *sort;
+    HRESULT hr = view_rebuild(v);
+    if (hr != S_OK) {
+        v->res = old_res;
+        v->sort = old_sort;
+    } else {
+        if (res)
+            *res = old_res;
+        if (sort)
+            *sort = old_sort;
+    }
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
 static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction res,
     ULONG flags)
 {
@@ -996,15 +1022,7 @@ static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction
     HRESULT hr = md_res_from_mapi(&r, res);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&v->t->lock);
-    st_restriction *old = v->res;
-    v->res = r;
-    hr = view_rebuild(v);
-    if (hr != S_OK)
-        v->res = old;
-    else
-        r = old;
-    LeaveCriticalSection(&v->t->lock);
+    hr = view_reorder(v, &r, NULL);
     st_res_free(r);
     return hr;
 }
@@ -1083,15 +1101,7 @@ static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderS
         st_sortset_free(s);
         s = NULL;   /* no keys: insertion order */
     }
-    EnterCriticalSection(&v->t->lock);
-    st_sortset *old = v->sort;
-    v->sort = s;
-    hr = view_rebuild(v);
-    if (hr != S_OK)
-        v->sort = old;
-    else
-        s = old;
-    LeaveCriticalSection(&v->t->lock);
+    hr = view_reorder(v, NULL, &s);
     st_sortset_free(s);
     return hr;
 }

@@ -420,21 +420,25 @@ static int write_flags(md_store *s, st_id id, int32_t mf, int64_t sf)
     return code;
 }
 
-/* The message's bag under s->lock, with MAPI_E_NOT_IN_QUEUE when it is gone
- * or not submitted. */
-static HRESULT queued_message(md_store *s, st_id id, st_bag **out)
+/* The submitted message of entry ID eid: S_OK with s->lock taken (the
+ * caller leaves it), *id and its bag in *out; else the error, lock not
+ * held: MAPI_E_NOT_IN_QUEUE when it is gone or not submitted. */
+static HRESULT enter_queued(md_store *s, ULONG cb, const ENTRYID *eid, st_id *id, st_bag **out)
 {
-    int code = st_message_get(s->st, out, id);
-    if (code == ST_ENOTFOUND)
-        return MAPI_E_NOT_IN_QUEUE;
-    if (code)
-        return md_hr_from_st(code);
-    if (!(bag_long(*out, PR_MESSAGE_FLAGS) & MSGFLAG_SUBMIT)) {
+    HRESULT hr = message_id(s, cb, eid, id);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&s->lock);
+    int code = st_message_get(s->st, out, *id);
+    hr = code == ST_ENOTFOUND ? MAPI_E_NOT_IN_QUEUE : md_hr_from_st(code);
+    if (hr == S_OK && !(bag_long(*out, PR_MESSAGE_FLAGS) & MSGFLAG_SUBMIT))
+        hr = MAPI_E_NOT_IN_QUEUE;
+    if (hr != S_OK) {
+        LeaveCriticalSection(&s->lock);
         st_bag_free(*out);
         *out = NULL;
-        return MAPI_E_NOT_IN_QUEUE;
     }
-    return S_OK;
+    return hr;
 }
 
 HRESULT md_spooler_set_lock_state(md_store *s, LPMESSAGE msg, ULONG state)
@@ -457,20 +461,15 @@ HRESULT md_spooler_set_lock_state(md_store *s, LPMESSAGE msg, ULONG state)
         return hr;
     hr = msg->lpVtbl->GetProps(msg, (LPSPropTagArray)&eid_tag, 0, &n, &v);
     if (hr == S_OK && n == 1 && v[0].ulPropTag == PR_ENTRYID)
-        hr = message_id(s, v[0].Value.bin.cb, (ENTRYID *)v[0].Value.bin.lpb, &id);
+        hr = enter_queued(s, v[0].Value.bin.cb, (ENTRYID *)v[0].Value.bin.lpb, &id, &b);
     else if (hr == S_OK || hr == MAPI_W_ERRORS_RETURNED)
         hr = MAPI_E_INVALID_PARAMETER;   /* a message without an entry ID: not saved */
     s->alloc.free(v);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&s->lock);
-    hr = queued_message(s, id, &b);
-    if (hr == S_OK) {
-        int32_t sf = bag_long(b, PR_SUBMIT_FLAGS);
-        sf = state == MSG_LOCKED ? sf | (int32_t)SUBMITFLAG_LOCKED
-                                 : sf & ~(int32_t)SUBMITFLAG_LOCKED;
-        hr = md_hr_from_st(write_flags(s, id, bag_long(b, PR_MESSAGE_FLAGS), (uint32_t)sf));
-    }
+    int32_t sf = bag_long(b, PR_SUBMIT_FLAGS);
+    sf = state == MSG_LOCKED ? sf | (int32_t)SUBMITFLAG_LOCKED : sf & ~(int32_t)SUBMITFLAG_LOCKED;
+    hr = md_hr_from_st(write_flags(s, id, bag_long(b, PR_MESSAGE_FLAGS), (uint32_t)sf));
     LeaveCriticalSection(&s->lock);
     st_bag_free(b);
     return hr;
@@ -480,38 +479,35 @@ HRESULT md_spooler_finished_msg(md_store *s, ULONG flags, ULONG cb, LPENTRYID ei
 {
     st_id id = 0;
     st_bag *b = NULL;
+    md_eid e;
 
     if (!is_spooler(s))
         return MAPI_E_NO_SUPPORT;   /* "if the caller is not the MAPI spooler" */
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
-    HRESULT hr = message_id(s, cb, eid, &id);
+    HRESULT hr = enter_queued(s, cb, eid, &id, &b);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&s->lock);
-    hr = queued_message(s, id, &b);
-    int code = hr == S_OK ? st_store_begin(s->st) : 0;
-    if (hr == S_OK && !code) {
-        int32_t mf = bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)(MSGFLAG_SUBMIT | MSGFLAG_UNSENT);
+    const st_value *del = st_bag_get(b, PR_DELETE_AFTER_SUBMIT);
+    const st_value *sent = st_bag_get(b, PR_SENTMAIL_ENTRYID);
+    int32_t mf = bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)(MSGFLAG_SUBMIT | MSGFLAG_UNSENT);
+    int code = st_store_begin(s->st);
+    if (!code)
         code = write_flags(s, id, mf, -1);
-        const st_value *del = st_bag_get(b, PR_DELETE_AFTER_SUBMIT);
-        const st_value *sent = st_bag_get(b, PR_SENTMAIL_ENTRYID);
-        md_eid e;
-        if (code) {
-            /* nothing more */
-        } else if (del && del->v.b) {
-            code = st_message_delete(s->st, id, ST_HARD_DELETE);
-        } else if (sent && md_eid_parse(&e, sent->v.bin.len, (ENTRYID *)sent->v.bin.data) == S_OK
-                   && e.kind == MD_EID_FOLDER && st_guid_compare(&e.store, &s->guid) == 0) {
-            code = st_message_move(s->st, id, e.id, 0);
-        } else if (sent) {
-            hr = MAPI_E_NO_SUPPORT;   /* another store's folder: left where it is */
-        }
-        if (code)
-            st_store_rollback(s->st);
-        else
-            code = st_store_commit(s->st);
+    if (code) {
+        /* nothing more */
+    } else if (del && del->v.b) {
+        code = st_message_delete(s->st, id, ST_HARD_DELETE);
+    } else if (sent && md_eid_parse(&e, sent->v.bin.len, (ENTRYID *)sent->v.bin.data) == S_OK
+               && e.kind == MD_EID_FOLDER && st_guid_compare(&e.store, &s->guid) == 0) {
+        code = st_message_move(s->st, id, e.id, 0);
+    } else if (sent) {
+        hr = MAPI_E_NO_SUPPORT;   /* another store's folder: left where it is */
     }
+    if (code)
+        st_store_rollback(s->st);
+    else
+        code = st_store_commit(s->st);
     LeaveCriticalSection(&s->lock);
     st_bag_free(b);
     return code ? md_hr_from_st(code) : hr;
@@ -526,14 +522,12 @@ HRESULT md_spooler_abort_submit(md_store *s, ULONG cb, LPENTRYID eid, ULONG flag
         return MAPI_E_NO_SUPPORT;   /* MDB_NO_MAIL: no outgoing queue */
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
-    HRESULT hr = message_id(s, cb, eid, &id);
+    HRESULT hr = enter_queued(s, cb, eid, &id, &b);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&s->lock);
-    hr = queued_message(s, id, &b);
-    if (hr == S_OK && (bag_long(b, PR_SUBMIT_FLAGS) & SUBMITFLAG_LOCKED))
+    if (bag_long(b, PR_SUBMIT_FLAGS) & SUBMITFLAG_LOCKED)
         hr = MAPI_E_UNABLE_TO_ABORT;
-    if (hr == S_OK)
+    else
         hr = md_hr_from_st(write_flags(s, id,
             bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)MSGFLAG_SUBMIT, -1));
     LeaveCriticalSection(&s->lock);

@@ -5,9 +5,10 @@
  * one, the row's PR_ENTRYID) and counts them, checking the shape MAPI gives
  * (fnevTableModified, a 4-byte PR_INSTANCE_KEY index, a PR_INSTANCE_KEY or
  * PR_NULL prior). Reference counted but never freed (a static object).
- * Header-only: include testutil.h first. Counters are read by the test's
+ * Header-only: include testutil.h and host_alloc.h first. Counters are read by the test's
  * thread while a provider thread may write them: reads go through
  * sink_count().
+ * Also free_rows, FreeProws as MAPI does it.
  * Never: call back into the table from OnNotify.
  */
 #ifndef MAPIDAV_TABLE_SINK_H
@@ -105,6 +106,17 @@ static inline int sink_wait(test_sink *s, LONG before, DWORD ms)
     for (DWORD waited = 0; sink_count(s) <= before && waited < ms; waited += 10)
         Sleep(10);
     return sink_count(s) > before;
+}
+
+/* FreeProws, as MAPI does it: each row's values, then the set (the
+ * allocators of host_alloc.h). */
+static inline void free_rows(SRowSet *set)
+{
+    if (!set)
+        return;
+    for (ULONG i = 0; i < set->cRows; i++)
+        host_FreeBuffer(set->aRow[i].lpProps);
+    host_FreeBuffer(set);
 }
 
 #endif

@@ -27,16 +27,6 @@
 static const md_alloc alloc = { host_AllocateBuffer, host_AllocateMore, host_FreeBuffer };
 static const uint32_t cols3[] = { PR_ROWID, PR_DISPLAY_NAME_W, PR_INSTANCE_KEY };
 
-/* FreeProws, as MAPI does it: each row's values, then the set. */
-static void free_rows(SRowSet *set)
-{
-    if (!set)
-        return;
-    for (ULONG i = 0; i < set->cRows; i++)
-        host_FreeBuffer(set->aRow[i].lpProps);
-    host_FreeBuffer(set);
-}
-
 static HRESULT set_row(md_memtable *t, int32_t id, const char *name)
 {
     st_bag *b = st_bag_new();

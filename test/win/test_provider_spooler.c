@@ -62,15 +62,6 @@ static st_id eid_id(const BYTE *eid)
     return id;
 }
 
-static void free_rows(SRowSet *set)
-{
-    if (!set)
-        return;
-    for (ULONG i = 0; i < set->cRows; i++)
-        host_FreeBuffer(set->aRow[i].lpProps);
-    host_FreeBuffer(set);
-}
-
 static const SPropValue *find_prop(const SRow *row, ULONG tag)
 {
     for (ULONG i = 0; i < row->cValues; i++)
