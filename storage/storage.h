@@ -46,7 +46,7 @@ const char *st_sqlite_version(void);
 
 /* Current schema versions (PRAGMA user_version). */
 #define ST_CATALOG_VERSION 1
-#define ST_STORE_VERSION 2
+#define ST_STORE_VERSION 4
 
 /* Object ids: 64-bit, allocated from one per-store counter shared by
  * folders, messages, attachments and embedded messages; never reused. */
@@ -177,6 +177,31 @@ typedef struct st_receive_folder {
 } st_receive_folder;
 int st_receive_folder_list(st_store *s, st_receive_folder **out, size_t *n);
 void st_receive_folders_free(st_receive_folder *rf, size_t n);   /* NULL-safe */
+
+/* ---- Search folders (search.c) ----
+ * A folder made with ST_FOLDER_SEARCH holds no messages of its own: its
+ * contents are the results of its criteria (a restriction over the normal
+ * messages of its scope folders), kept exact in the transaction of every
+ * message change. st_table_open(ST_TABLE_CONTENTS) on it gives the results
+ * with every table feature; its counts are those of the results; creating,
+ * moving or copying a message into it is refused (ST_ERROR). Deleting a
+ * message removes it from every result; deleting a scope folder drops it
+ * from the scope. A change of results raises ST_EV_CREATED / DELETED /
+ * MODIFIED with folder = the search folder. */
+#define ST_FOLDER_SEARCH 0x1000u    /* st_folder_create flag: a search folder */
+#define ST_SEARCH_RECURSIVE 0x1u    /* scope folders include their subfolders */
+#define ST_SEARCH_STOPPED   0x2u    /* criteria kept, results frozen (MAPI STOP_SEARCH) */
+/* SetSearchCriteria: r (copied; NULL keeps the current criteria) over the n
+ * folders of scope (n 0 keeps the current scope); refills the results
+ * unless flags has ST_SEARCH_STOPPED. ST_ERROR when fid is not a search
+ * folder or r is refused by st_res_check. */
+int st_search_set(st_store *s, st_id fid, const st_restriction *r, const st_id *scope,
+    size_t n, unsigned flags);
+/* GetSearchCriteria: *r (st_res_free; NULL when never set), *scope
+ * (malloc'd, free()) and *n, *flags; any out may be NULL. ST_ENOTFOUND
+ * when fid is not a search folder. */
+int st_search_get(st_store *s, st_id fid, st_restriction **r, st_id **scope, size_t *n,
+    unsigned *flags);
 
 /* ---- Messages ----
  * st_message_get returns every property, with those the store computes:
