@@ -17,6 +17,9 @@
  *   another, FinishedMsg moving to Sent Items (PR_SENTMAIL_ENTRYID),
  *   deleting (PR_DELETE_AFTER_SUBMIT) or leaving the message, each change
  *   reaching the queue table's sink;
+ * - the same through MAPI objects: CreateMessage in the Outbox and
+ *   SubmitMessage on the client's store, OpenEntry, SetLockState and
+ *   FinishedMsg on the spooler's;
  * - NotifyNewMail through IMAPISupport::Notify; bad arguments everywhere;
  * - at the end every object released (live-object counter), every MAPI
  *   buffer freed.
@@ -31,6 +34,7 @@
 #define USES_IID_IUnknown
 #define USES_IID_IMAPIProp
 #define USES_IID_IMessage
+#define USES_IID_IMAPIFolder
 #define USES_IID_IMsgStore
 #define USES_IID_IMSProvider
 #define USES_IID_IMSLogon
@@ -476,6 +480,75 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
     ok(sink.refs == 1, "sink references left: %ld\n", (long)sink.refs - 1);
 }
 
+/* The whole path through MAPI objects: a client makes a message in the
+ * Outbox and calls IMessage::SubmitMessage; it reaches the spooler's queue
+ * (a change of this process: told at once, no polling); the spooler opens
+ * it, locks it with the real IMessage and finishes it. */
+static void test_submit_through_mapi(LPMDB user, LPMDB spool, const BYTE outbox_eid[48],
+    st_id outbox)
+{
+    LPMAPITABLE q = NULL;
+    test_sink sink;
+    ULONG conn = 0, type = 0;
+    LPMAPIFOLDER folder = NULL;
+    LPMESSAGE msg = NULL, smsg = NULL;
+    BYTE eid[48];
+
+    sink_init(&sink);
+    if (spool->lpVtbl->GetOutgoingQueue(spool, 0, &q) != S_OK) {
+        ok(0, "GetOutgoingQueue\n");
+        return;
+    }
+    q->lpVtbl->Advise(q, fnevTableModified, &sink.iface, &conn);
+    HRESULT hr = user->lpVtbl->OpenEntry(user, 48, (LPENTRYID)outbox_eid, NULL, MAPI_MODIFY,
+        &type, (LPUNKNOWN *)&folder);
+    ok(hr == S_OK && type == MAPI_FOLDER, "OpenEntry(Outbox): %#lx\n", (unsigned long)hr);
+    if (hr == S_OK)
+        hr = folder->lpVtbl->CreateMessage(folder, NULL, 0, &msg);
+    ok(hr == S_OK && msg, "CreateMessage: %#lx\n", (unsigned long)hr);
+    if (hr == S_OK) {
+        SPropValue p[2];
+        p[0].ulPropTag = PR_SUBJECT_W;
+        p[0].Value.lpszW = L"through MAPI";
+        p[1].ulPropTag = PR_MESSAGE_CLASS_W;
+        p[1].Value.lpszW = L"IPM.Note";
+        ok(msg->lpVtbl->SetProps(msg, 2, p, NULL) == S_OK, "SetProps\n");
+        LONG before = sink_count(&sink);
+        hr = msg->lpVtbl->SubmitMessage(msg, 0);
+        ok(hr == S_OK, "SubmitMessage: %#lx\n", (unsigned long)hr);
+        ok(sink_wait(&sink, before, WAIT_MS) && sink.last_event == TABLE_ROW_ADDED
+           && sink.last_eid_cb == 48, "no ROW_ADDED for SubmitMessage (event %lu)\n",
+           (unsigned long)sink.last_event);
+    }
+    if (msg)
+        msg->lpVtbl->Release(msg);
+    if (folder)
+        folder->lpVtbl->Release(folder);
+    if (sink.last_eid_cb == 48) {
+        memcpy(eid, sink.last_eid, 48);
+        hr = spool->lpVtbl->OpenEntry(spool, 48, (LPENTRYID)eid, NULL, MAPI_MODIFY, &type,
+            (LPUNKNOWN *)&smsg);
+        ok(hr == S_OK && type == MAPI_MESSAGE, "spooler OpenEntry(message): %#lx\n",
+           (unsigned long)hr);
+    }
+    if (smsg) {
+        int has = 0;
+        ok(spool->lpVtbl->SetLockState(spool, smsg, MSG_LOCKED) == S_OK,
+           "SetLockState on a real message\n");
+        ok((stored_long(eid_id(eid), PR_SUBMIT_FLAGS, &has) & SUBMITFLAG_LOCKED) && has,
+           "lock not stored\n");
+        ok(user->lpVtbl->AbortSubmit(user, 48, (LPENTRYID)eid, 0) == MAPI_E_UNABLE_TO_ABORT,
+           "a client aborted a locked message\n");
+        ok(spool->lpVtbl->FinishedMsg(spool, 0, 48, (LPENTRYID)eid) == S_OK, "FinishedMsg\n");
+        st_id where = 0;
+        ok(st_message_folder(st, &where, eid_id(eid)) == 0 && where == outbox,
+           "finished message without PR_SENTMAIL_ENTRYID moved\n");
+        smsg->lpVtbl->Release(smsg);
+    }
+    q->lpVtbl->Unadvise(q, conn);
+    ok(q->lpVtbl->Release(q) == 0, "queue table still referenced\n");
+}
+
 static void test_notify_new_mail(LPMDB spool)
 {
     NOTIFICATION n;
@@ -569,6 +642,7 @@ int main(int argc, char **argv)
     test_receive_folder_table(user);
     test_not_spooler(user, nomail, spool_nomail);
     test_queue(spool, eid_id(outbox), sent, eid_id(sent));
+    test_submit_through_mapi(user, spool, outbox, eid_id(outbox));
     test_notify_new_mail(spool);
 
     st_store_close(st);
