@@ -18,11 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <windows.h>
+#include <mapidefs.h>
 #include <mapicode.h>
+#include <mapiguid.h>
 
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
-#include <mapiguid.h>
 #include "provider/object.h"
 #include "storage/props_tags.h"
 #include "storage/strutil.h"
@@ -728,8 +730,7 @@ static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE view_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->t->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE view_Advise(IMAPITable *iface, ULONG mask,
@@ -797,8 +798,11 @@ static HRESULT STDMETHODCALLTYPE view_SetColumns(IMAPITable *iface, LPSPropTagAr
     if (flags & ~(ULONG)(TBL_ASYNC | TBL_BATCH))
         return MAPI_E_UNKNOWN_FLAGS;
     for (ULONG i = 0; i < cols->cValues; i++)
-        if (cols->aulPropTag[i] & MV_INSTANCE)
+        if (cols->aulPropTag[i] & MV_INSTANCE) {
+            st_error_set("memtable: no MV_INSTANCE column (%#lx) in an in-memory table",
+                (unsigned long)cols->aulPropTag[i]);
             return MAPI_E_TOO_COMPLEX;   /* no rows expanded per value here */
+        }
     uint32_t *c = malloc(cols->cValues * sizeof *c);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -1090,10 +1094,13 @@ static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderS
         return hr;
     if (s && s->n_categories) {
         st_sortset_free(s);
-        return MAPI_E_TOO_COMPLEX;   /* no categories in an in-memory table */
+        st_error_set("memtable: no categories in an in-memory table");
+        return MAPI_E_TOO_COMPLEX;
     }
     for (uint32_t i = 0; s && i < s->n; i++)
         if (s->orders[i].tag & MV_INSTANCE) {
+            st_error_set("memtable: no MV_INSTANCE sort key (%#lx) in an in-memory table",
+                (unsigned long)s->orders[i].tag);
             st_sortset_free(s);
             return MAPI_E_TOO_COMPLEX;   /* no rows expanded per value either */
         }

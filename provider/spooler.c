@@ -36,6 +36,14 @@ static int is_spooler(const md_store *s)
     return (s->logon_flags & MD_LOGON_SPOOLER) && is_mail_store(s);
 }
 
+/* The answer of a spooler-only method elsewhere (GetLastError says why). */
+static HRESULT not_spooler(const md_store *s)
+{
+    st_error_set("%s", is_mail_store(s) ? "only the MAPI spooler's store (SpoolerLogon) does this"
+                                         : "the store was opened with MDB_NO_MAIL");
+    return MAPI_E_NO_SUPPORT;
+}
+
 /* A message entry ID of s -> its id. */
 static HRESULT message_id(const md_store *s, ULONG cb, const ENTRYID *eid, st_id *out)
 {
@@ -349,7 +357,7 @@ HRESULT md_spooler_outgoing_queue(md_store *s, ULONG flags, LPMAPITABLE *out)
         return MAPI_E_INVALID_PARAMETER;
     *out = NULL;
     if (!is_spooler(s))
-        return MAPI_E_NO_SUPPORT;   /* only the MAPI spooler calls it */
+        return not_spooler(s);   /* only the MAPI spooler calls it */
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
     md_queue *q = calloc(1, sizeof *q);
@@ -450,7 +458,7 @@ HRESULT md_spooler_set_lock_state(md_store *s, LPMESSAGE msg, ULONG state)
     st_bag *b = NULL;
 
     if (!is_spooler(s))
-        return MAPI_E_NO_SUPPORT;   /* only the MAPI spooler calls it */
+        return not_spooler(s);   /* only the MAPI spooler calls it */
     if (!msg || (state != MSG_LOCKED && state != MSG_UNLOCKED))
         return MAPI_E_INVALID_PARAMETER;
     /* "Call the message's SaveChanges in your SetLockState so that any
@@ -482,7 +490,7 @@ HRESULT md_spooler_finished_msg(md_store *s, ULONG flags, ULONG cb, LPENTRYID ei
     md_eid e;
 
     if (!is_spooler(s))
-        return MAPI_E_NO_SUPPORT;   /* "if the caller is not the MAPI spooler" */
+        return not_spooler(s);   /* "if the caller is not the MAPI spooler" */
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
     HRESULT hr = enter_queued(s, cb, eid, &id, &b);
@@ -519,7 +527,7 @@ HRESULT md_spooler_abort_submit(md_store *s, ULONG cb, LPENTRYID eid, ULONG flag
     st_bag *b = NULL;
 
     if (!is_mail_store(s))
-        return MAPI_E_NO_SUPPORT;   /* MDB_NO_MAIL: no outgoing queue */
+        return not_spooler(s);   /* MDB_NO_MAIL: no outgoing queue */
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
     HRESULT hr = enter_queued(s, cb, eid, &id, &b);
@@ -545,7 +553,7 @@ HRESULT md_spooler_notify_new_mail(md_store *s, LPNOTIFICATION n)
     ULONG flags = 0;
 
     if (!is_spooler(s))
-        return MAPI_E_NO_SUPPORT;   /* only the MAPI spooler calls it */
+        return not_spooler(s);   /* only the MAPI spooler calls it */
     if (!n || n->ulEventType != fnevNewMail)
         return MAPI_E_INVALID_PARAMETER;
     key.cb = MD_EID_SIZE;

@@ -140,8 +140,12 @@ static void test_methods(void)
     ok(tbl->lpVtbl->WaitForCompletion(tbl, 8, 0, NULL) == MAPI_E_UNKNOWN_FLAGS,
        "WaitForCompletion bad flags\n");
     ok(tbl->lpVtbl->Abort(tbl) == S_OK, "Abort\n");
-    MAPIERROR *err = (MAPIERROR *)1;
-    ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 0, &err) == S_OK && !err, "GetLastError\n");
+    MAPIERROR *err = NULL;
+    ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 0, &err) == S_OK && err && err->lpszError,
+       "GetLastError\n");
+    host_FreeBuffer(err);
+    ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 4, &err) == MAPI_E_UNKNOWN_FLAGS,
+       "GetLastError flags\n");
     ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 0, NULL) == MAPI_E_INVALID_PARAMETER,
        "GetLastError(NULL)\n");
 
@@ -428,6 +432,12 @@ static void test_sort_restrict(void)
        "SortTable flags\n");
     ok(tbl->lpVtbl->SortTable(tbl, (LPSSortOrderSet)&categ, 0) == MAPI_E_TOO_COMPLEX,
        "categories accepted\n");
+    MAPIERROR *why = NULL;
+    ok(tbl->lpVtbl->GetLastError(tbl, MAPI_E_TOO_COMPLEX, MAPI_UNICODE, &why) == S_OK && why
+       && why->lpszError && wcsstr((WCHAR *)why->lpszError, L"categories")
+       && why->ulContext == (ULONG)MAPI_E_TOO_COMPLEX, "GetLastError after SortTable: %ls\n",
+       why && why->lpszError ? (WCHAR *)why->lpszError : L"(none)");
+    host_FreeBuffer(why);
     double t2 = now_ms();
     ok(tbl->lpVtbl->SortTable(tbl, (LPSSortOrderSet)&desc, TBL_BATCH) == S_OK, "SortTable\n");
     double t3 = now_ms();

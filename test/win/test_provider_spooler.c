@@ -271,6 +271,12 @@ static void test_not_spooler(LPMDB user, LPMDB no_mail, LPMDB spool_no_mail)
     fake_init(&m, eid);
     ok(user->lpVtbl->GetOutgoingQueue(user, 0, &t) == MAPI_E_NO_SUPPORT && !t,
        "GetOutgoingQueue on a client's store\n");
+    MAPIERROR *why = NULL;
+    ok(user->lpVtbl->GetLastError(user, MAPI_E_NO_SUPPORT, MAPI_UNICODE, &why) == S_OK && why
+       && why->lpszError && wcsstr((WCHAR *)why->lpszError, L"spooler"),
+       "GetLastError does not say why: %ls\n",
+       why && why->lpszError ? (WCHAR *)why->lpszError : L"(none)");
+    host_FreeBuffer(why);
     ok(user->lpVtbl->SetLockState(user, (LPMESSAGE)&m, MSG_LOCKED) == MAPI_E_NO_SUPPORT,
        "SetLockState on a client's store\n");
     ok(user->lpVtbl->FinishedMsg(user, 0, 48, (LPENTRYID)eid) == MAPI_E_NO_SUPPORT,
