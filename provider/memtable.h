@@ -29,6 +29,9 @@
  * it is first) and the row in the view's columns, after the table's lock
  * is released.
  *
+ * GetLastError gives this thread's last storage message (md_prop_last_error:
+ * why a Restrict, SortTable or SetColumns was refused).
+ *
  * Threads: one lock per memtable, shared by its views. Memory: the data
  * lives while md_memtable_free has not been called or a view is alive
  * (refcounted); every view is a counted object (object.h).

@@ -543,6 +543,78 @@ static void test_sort_restrict(void)
     md_memtable_free(t);
 }
 
+/* A writer thread adds, replaces and deletes rows while this thread reads
+ * and seeks a sorted view with a bookmark and a sink: nothing breaks, and
+ * the view ends with what the table holds. */
+typedef struct writer_arg {
+    md_memtable *t;
+    int rounds;
+} writer_arg;
+
+static DWORD WINAPI writer_main(void *p)
+{
+    writer_arg *w = p;
+    for (int i = 0; i < w->rounds; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "w%05d", (i * 37) % 1000);
+        set_row(w->t, i % 500, name);
+        if (i % 3 == 0)
+            delete_row(w->t, (i * 7) % 500);
+    }
+    return 0;
+}
+
+static void test_threads(void)
+{
+    md_memtable *t = NULL;
+    IMAPITable *tbl = NULL;
+    test_sink sink;
+    ULONG conn = 0, n = 0;
+    BOOKMARK bk = 0;
+    int32_t ids[64];
+
+    sink_init(&sink);
+    md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
+    md_memtable_view(t, &tbl);
+    SizedSSortOrderSet(1, by_name) = { 1, 0, 0, { { PR_DISPLAY_NAME_W, TABLE_SORT_ASCEND } } };
+    tbl->lpVtbl->SortTable(tbl, (LPSSortOrderSet)&by_name, 0);
+    tbl->lpVtbl->Advise(tbl, fnevTableModified, &sink.iface, &conn);
+    writer_arg w = { t, 5000 };
+    HANDLE th = CreateThread(NULL, 0, writer_main, &w, 0, NULL);
+    int reads = 0;
+    while (WaitForSingleObject(th, 0) == WAIT_TIMEOUT) {
+        tbl->lpVtbl->SeekRowApprox(tbl, (ULONG)(reads % 10), 10);
+        if (!bk)
+            tbl->lpVtbl->CreateBookmark(tbl, &bk);
+        read_ids(tbl, 20, 0, ids, 64);
+        HRESULT hr = tbl->lpVtbl->SeekRow(tbl, bk, 1, NULL);
+        ok(hr == S_OK || hr == MAPI_W_POSITION_CHANGED, "SeekRow(bk): %#lx\n", (unsigned long)hr);
+        reads++;
+    }
+    CloseHandle(th);
+    ok(tbl->lpVtbl->GetRowCount(tbl, 0, &n) == S_OK && n == md_memtable_count(t),
+       "view %lu rows, table %zu\n", (unsigned long)n, md_memtable_count(t));
+    ok(sink_count(&sink) > 0, "no notifications\n");
+    /* The view is still sorted. */
+    SRowSet *rows = NULL;
+    tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 0, NULL);
+    int sorted = 1;
+    if (tbl->lpVtbl->QueryRows(tbl, 1000, 0, &rows) == S_OK) {
+        for (ULONG i = 1; i < rows->cRows; i++)
+            if (wcscmp(rows->aRow[i - 1].lpProps[1].Value.lpszW,
+                       rows->aRow[i].lpProps[1].Value.lpszW) > 0)
+                sorted = 0;
+        ok(rows->cRows == n, "rows read %lu of %lu\n", (unsigned long)rows->cRows,
+           (unsigned long)n);
+    }
+    free_rows(rows);
+    ok(sorted, "view out of order after concurrent changes\n");
+    printf("threads: %d reads while 5000 writes\n", reads);
+    tbl->lpVtbl->Unadvise(tbl, conn);
+    tbl->lpVtbl->Release(tbl);
+    md_memtable_free(t);
+}
+
 int main(void)
 {
     LONG live = md_live_objects();
@@ -551,6 +623,7 @@ int main(void)
     test_notifications();
     test_bookmarks();
     test_sort_restrict();
+    test_threads();
     ok(md_live_objects() == live, "live objects %ld, were %ld\n", (long)md_live_objects(),
        (long)live);
     ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);

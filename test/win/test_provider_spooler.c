@@ -405,6 +405,12 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
        "SetLockState(NULL)\n");
     ok(spool->lpVtbl->SetLockState(spool, (LPMESSAGE)&m, 7) == MAPI_E_INVALID_PARAMETER,
        "SetLockState(7)\n");
+    fake_msg junk_msg;
+    BYTE junk_eid[48];
+    memset(junk_eid, 0x5a, sizeof junk_eid);
+    fake_init(&junk_msg, junk_eid);
+    ok(spool->lpVtbl->SetLockState(spool, (LPMESSAGE)&junk_msg, MSG_LOCKED)
+       == MAPI_E_INVALID_ENTRYID, "SetLockState on a message with a garbage entry ID\n");
     before = sink_count(&sink);
     ok(spool->lpVtbl->SetLockState(spool, (LPMESSAGE)&m, MSG_LOCKED) == S_OK, "lock\n");
     ok(m.saves == 1, "SaveChanges not called: %d\n", m.saves);
@@ -464,6 +470,21 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
     st_bag *gone = NULL;
     ok(st_message_get(st, &gone, m_third) == ST_ENOTFOUND, "message not deleted\n");
     st_bag_free(gone);
+
+    /* A sent-mail folder of another store: flags cleared, message left,
+     * MAPI_E_NO_SUPPORT (no cross-store moves here). */
+    BYTE other_sent[48];
+    memcpy(other_sent, sent_eid, 48);
+    other_sent[20] ^= 0xff;   /* the store GUID (entryid.h: bytes 20-35) */
+    st_id m_other = make_submitted(outbox, "elsewhere", 500, other_sent, 0);
+    BYTE e_other[48];
+    for (DWORD w = 0; !queue_eid(q, L"elsewhere", e_other) && w < WAIT_MS; w += 50)
+        Sleep(50);
+    ok(spool->lpVtbl->FinishedMsg(spool, 0, 48, (LPENTRYID)e_other) == MAPI_E_NO_SUPPORT,
+       "FinishedMsg to another store's folder\n");
+    ok(st_message_folder(st, &where, m_other) == 0 && where == outbox
+       && !(stored_long(m_other, PR_MESSAGE_FLAGS, &has) & MSGFLAG_SUBMIT),
+       "message to another store's folder\n");
 
     /* Neither property: it stays where it was. */
     st_id m_fourth = make_submitted(outbox, "fourth", 400, NULL, 0);
