@@ -12,7 +12,8 @@
  *                    folder's id, little-endian), so rows of a search folder
  *                    name the message's own folder, not the table's;
  *   PR_STORE_ENTRYID, PR_STORE_RECORD_KEY  the store's (computed once);
- *   PR_FOLDER_TYPE   hierarchy rows (FOLDER_GENERIC).
+ *   PR_FOLDER_TYPE   hierarchy rows: FOLDER_SEARCH when storage has search
+ *                    criteria for the folder, else FOLDER_GENERIC.
  * PR_INSTANCE_KEY and PR_PARENT_SOURCE_KEY are added to the columns asked of
  * storage behind the caller's back when needed and never shown.
  *
@@ -36,14 +37,18 @@
  *   `stop`, wakes the thread and joins it holding no lock, then closes the
  *   storage table under the store lock. The object count drops when the
  *   memory is freed.
- * Lock order, when two are held: md_store.lock, then sink_lock. The bus
- * mutex is only ever taken inside storage calls, i.e. after the store lock.
+ * Lock order, when two are held: md_store.lock, then sink_lock, then (inside
+ * storage calls) the bus mutex. A thread with its own st_store handle takes
+ * the bus mutex without ours, and under it our listener takes nothing: no
+ * cycle.
  *
- * ExpandRow makes the rows visible and says how many (*lpulMoreRows); it
- * returns none of them itself (MAPI allows fewer than ulRowCount): the
- * caller reads them with QueryRows.
+ * ExpandRow returns the first ulRowCount rows that appeared, found by a
+ * walk of the visible rows from the beginning (storage has no seek to an
+ * instance key), so it costs in proportion to the header's position.
  * Never: call storage without the store lock, call a sink with a lock held,
- * or let a bookmark MAPI gives reach storage unchecked.
+ * let a bookmark MAPI gives reach storage unchecked, or Release a table
+ * while holding the store lock (Release joins the delivery thread, which
+ * may be waiting for that lock).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +62,7 @@
 #include "provider/object.h"
 #include "provider/restrict.h"
 #include "provider/table.h"
+#include "storage/strutil.h"
 #include "storage/table.h"
 
 #define MAX_COLUMNS 4096u   /* SetColumns bound (Outlook asks for about 40) */
@@ -124,6 +130,12 @@ static HRESULT hr_from_st(int code)
     case ST_ERROR: return MAPI_E_CALL_FAILED;
     default: return md_hr_from_st(code);
     }
+}
+
+/* What storage refuses in a restriction or a sort: too complex for it. */
+static HRESULT hr_refused(int code)
+{
+    return code == ST_ERROR ? MAPI_E_TOO_COMPLEX : hr_from_st(code);
 }
 
 static int string_type(ULONG t)
@@ -223,7 +235,8 @@ static st_id row_parent(const md_table *tb, const st_row *r)
 }
 
 /* What the provider computes for column tag of row r: 1 with *v set (a
- * view into eid / tb, or a value), 0 when it computes nothing. */
+ * view into eid / tb, or a value), 0 when it computes nothing. Under the
+ * store lock. */
 static int computed(const md_table *tb, const st_row *r, ULONG tag, st_value *v,
     BYTE eid[MD_EID_SIZE])
 {
@@ -259,10 +272,12 @@ static int computed(const md_table *tb, const st_row *r, ULONG tag, st_value *v,
             return 0;
         *v = st_view_long(PR_OBJECT_TYPE, hier ? MAPI_FOLDER : MAPI_MESSAGE);
         return 1;
-    case PROP_ID(PR_FOLDER_TYPE):
+    case PROP_ID(PR_FOLDER_TYPE):   /* a search folder has criteria (a small query) */
         if (!hier || !id)
             return 0;
-        *v = st_view_long(PR_FOLDER_TYPE, FOLDER_GENERIC);
+        *v = st_view_long(PR_FOLDER_TYPE,
+            st_search_get(tb->store->st, id, NULL, NULL, NULL, NULL) == 0
+                ? FOLDER_SEARCH : FOLDER_GENERIC);
         return 1;
     default:
         return 0;
@@ -369,14 +384,10 @@ static int bookmark_known(const md_table *tb, BOOKMARK b)
 
 static int bookmark_add(md_table *tb, st_bookmark b)
 {
-    if (tb->n_bms == tb->cap_bms) {
-        size_t cap = tb->cap_bms ? tb->cap_bms * 2 : 8;
-        st_bookmark *p = realloc(tb->bms, cap * sizeof *p);
-        if (!p)
-            return -1;
-        tb->bms = p;
-        tb->cap_bms = cap;
-    }
+    st_bookmark *p = st_grow(tb->bms, &tb->cap_bms, tb->n_bms, sizeof *p, 8);
+    if (!p)
+        return -1;
+    tb->bms = p;
     tb->bms[tb->n_bms++] = b;
     return 0;
 }
@@ -447,16 +458,15 @@ static void deliver(md_table *tb)
 
     lock(tb);
     int code = st_table_notifications(tb->t, &ns, &n);
-    if (!code && n) {
-        if (notifs_to_mapi(tb, ns, n, &arr) != S_OK) {
-            /* Out of memory: tell the sinks to reload instead. */
-            static const st_table_notif reload = { .type = TABLE_RELOAD };
-            st_table_notifs_free(ns, n);
-            ns = NULL;
-            n = 1;
-            if (notifs_to_mapi(tb, &reload, 1, &arr) != S_OK)
-                n = 0;
-        }
+    if (code || (n && notifs_to_mapi(tb, ns, n, &arr) != S_OK)) {
+        /* Storage failed or memory ran out: what changed is unknown, so
+         * tell the sinks to reload. */
+        static const st_table_notif reload = { .type = TABLE_RELOAD };
+        st_table_notifs_free(ns, n);
+        ns = NULL;
+        n = 1;
+        if (notifs_to_mapi(tb, &reload, 1, &arr) != S_OK)
+            n = 0;
     }
     unlock(tb);
     st_table_notifs_free(ns, ns ? n : 0);
@@ -584,8 +594,7 @@ static ULONG STDMETHODCALLTYPE table_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE table_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,
@@ -602,15 +611,12 @@ static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,
     lock(tb);
     EnterCriticalSection(&tb->sink_lock);
     hr = start_notifications(tb);
-    if (hr == S_OK && tb->n_sinks == tb->cap_sinks) {
-        size_t cap = tb->cap_sinks ? tb->cap_sinks * 2 : 4;
-        md_sink *p = realloc(tb->sinks, cap * sizeof *p);
-        if (!p) {
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        } else {
+    if (hr == S_OK) {
+        md_sink *p = st_grow(tb->sinks, &tb->cap_sinks, tb->n_sinks, sizeof *p, 4);
+        if (p)
             tb->sinks = p;
-            tb->cap_sinks = cap;
-        }
+        else
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
     if (hr == S_OK) {
         sink->lpVtbl->AddRef(sink);
@@ -851,9 +857,7 @@ static HRESULT STDMETHODCALLTYPE table_Restrict(IMAPITable *iface, LPSRestrictio
     int code = st_table_restrict(tb->t, r);
     unlock(tb);
     st_res_free(r);
-    if (code)
-        return code == ST_ERROR ? MAPI_E_TOO_COMPLEX : hr_from_st(code);
-    return S_OK;
+    return code ? hr_refused(code) : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
@@ -929,9 +933,7 @@ static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrder
     unlock(tb);
     st_sortset_free(s);
     st_sortset_free(keep);
-    if (code)
-        return code == ST_ERROR ? MAPI_E_TOO_COMPLEX : hr_from_st(code);
-    return S_OK;
+    return code ? hr_refused(code) : S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE table_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)
@@ -978,29 +980,94 @@ static int header_key(ULONG cb, const BYTE *key)
     return key && cb == 8;
 }
 
+/* Whether row r is the one with instance key key. */
+static int row_has_key(const md_table *tb, const st_row *r, const BYTE key[8])
+{
+    const st_value *v = tb->ik_col < r->n ? &r->vals[tb->ik_col] : NULL;
+    return v && PROP_TYPE(v->tag) == PT_BINARY && v->v.bin.len == 8
+        && memcmp(v->v.bin.data, key, 8) == 0;
+}
+
+/* Up to want rows right after the (visible) row with instance key key, the
+ * cursor left where it was. Storage has no seek to a key: the visible rows
+ * are walked from the beginning, in batches, like its own categorized
+ * backward reads. Under the lock. ST_ENOTFOUND when the key is not shown. */
+#define WALK_BATCH 256
+static int rows_after_key(md_table *tb, const BYTE key[8], size_t want, st_row **out,
+    size_t *n_out)
+{
+    st_bookmark saved = 0;
+    st_row *got = NULL, *batch = NULL;
+    size_t n_got = 0, n_batch = 0;
+    int found = 0;
+
+    *out = NULL;
+    *n_out = 0;
+    int code = st_table_bookmark_create(tb->t, &saved);
+    if (code)
+        return code;
+    if (want && !(got = calloc(want, sizeof *got)))
+        code = ST_ERROR;
+    if (!code)
+        code = st_table_seek(tb->t, BOOKMARK_BEGINNING, 0, NULL);
+    while (!code && n_got < want) {
+        code = st_table_query_rows(tb->t, &batch, &n_batch, found ? (long)(want - n_got)
+            : WALK_BATCH, 0);
+        if (code || n_batch == 0)
+            break;
+        for (size_t i = 0; i < n_batch; i++) {
+            if (found && n_got < want) {
+                got[n_got++] = batch[i];   /* moved: the batch's slot is emptied */
+                memset(&batch[i], 0, sizeof batch[i]);
+            } else if (!found && row_has_key(tb, &batch[i], key)) {
+                found = 1;
+            }
+        }
+        st_rows_free(batch, n_batch);
+        batch = NULL;
+    }
+    int back = st_table_seek(tb->t, saved, 0, NULL);
+    st_table_bookmark_free(tb->t, saved);
+    if (!code && !found)
+        code = ST_ENOTFOUND;
+    if (!code)
+        code = back;
+    if (code) {
+        st_rows_free(got, n_got);
+        return code;
+    }
+    *out = got;
+    *n_out = n_got;
+    return 0;
+}
+
 static HRESULT STDMETHODCALLTYPE table_ExpandRow(IMAPITable *iface, ULONG cb, LPBYTE key,
     ULONG max_rows, ULONG flags, LPSRowSet *rows, ULONG *more)
 {
     md_table *tb = impl(iface);
+    st_row *got = NULL;
+    size_t n_got = 0;
     uint32_t n = 0;
 
-    (void)max_rows;
     if (rows)
         *rows = NULL;
     if (more)
         *more = 0;
-    if (!header_key(cb, key))
+    if (!header_key(cb, key) || (max_rows && !rows))
         return MAPI_E_INVALID_PARAMETER;
     if (flags)
         return MAPI_E_UNKNOWN_FLAGS;
     lock(tb);
     int code = st_table_expand(tb->t, key, &n);
+    if (!code && rows && max_rows && n)
+        code = rows_after_key(tb, key, max_rows < n ? max_rows : n, &got, &n_got);
     HRESULT hr = code ? hr_from_st(code) : S_OK;
     if (hr == S_OK && rows)
-        hr = rows_to_mapi(tb, NULL, 0, rows);   /* see the top comment */
+        hr = rows_to_mapi(tb, got, n_got, rows);
     unlock(tb);
+    st_rows_free(got, n_got);
     if (hr == S_OK && more)
-        *more = n;
+        *more = n - (ULONG)n_got;
     return hr;
 }
 

@@ -48,6 +48,7 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
+#include "host_session.h"
 #include "provider/object.h"
 #include "storage/storage.h"
 #include "storage/table.h"
@@ -145,28 +146,6 @@ static st_id fill(int n)
 
 /* ---- MAPI side helpers */
 
-typedef struct session {
-    IMSLogon *logon;
-    IMsgStore *store;
-} session;
-
-static int logon(IMSProvider *prov, session *s)
-{
-    ULONG cb = 0;
-    LPBYTE spool = NULL;
-    memset(s, 0, sizeof *s);
-    return prov->lpVtbl->Logon(prov, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb, &spool, NULL, &s->logon, &s->store) == S_OK;
-}
-
-static void logoff(session *s)
-{
-    ULONG flags = 0;
-    s->logon->lpVtbl->Logoff(s->logon, &flags);
-    s->logon->lpVtbl->Release(s->logon);
-    s->store->lpVtbl->Release(s->store);
-}
-
 /* The folder with entry ID made from the store's own ID (kind 2, id). */
 static IMAPIFolder *open_by_id(IMsgStore *store, IMAPIFolder *root, st_id fid)
 {
@@ -187,13 +166,6 @@ static IMAPIFolder *open_by_id(IMsgStore *store, IMAPIFolder *root, st_id fid)
     store->lpVtbl->OpenEntry(store, 48, (LPENTRYID)eid, &IID_IMAPIFolder, MAPI_MODIFY, &type,
         &unk);
     return (IMAPIFolder *)unk;
-}
-
-static void free_rows(SRowSet *rs)
-{
-    for (ULONG i = 0; rs && i < rs->cRows; i++)
-        host_FreeBuffer(rs->aRow[i].lpProps);
-    host_FreeBuffer(rs);
 }
 
 static void report(const char *name, const char *suffix, double mapi, double storage)
@@ -241,7 +213,7 @@ static void bench_queryrows(IMAPIFolder *f, st_id fid, int n)
         HRESULT hr = t->lpVtbl->QueryRows(t, 50, 0, &rs);
         double t1 = now_ms();
         rows_ok &= hr == S_OK && rs && rs->cRows == 50;
-        free_rows(rs);
+        host_free_rows(rs);
 
         st_row *rows = NULL;
         size_t got = 0;
@@ -394,8 +366,6 @@ static void bench_messages(IMsgStore *store, IMAPIFolder *f, st_id fid)
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH];
-
     if (argc < 2) {
         fprintf(stderr, "usage: bench-provider PATH-TO-mapidav32.dll [messages]\n");
         return 2;
@@ -405,26 +375,17 @@ int main(int argc, char **argv)
         n = 1000;
     QueryPerformanceFrequency(&freq);
     make_body();
-    to_windows_path(path, sizeof path, argv[1]);
     host_support_setup();
     host_store_path(L"mapidav-bench");
     WideCharToMultiByte(CP_UTF8, 0, store_path, -1, store_path8, sizeof store_path8, NULL, NULL);
 
-    HMODULE dll = LoadLibraryA(path);
-    MSPROVIDERINIT *init = dll ? (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll,
-        "MSProviderInit") : NULL;
-    LPMSPROVIDER prov = NULL;
-    ULONG version = 0;
-    if (!init || init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-            CURRENT_SPI_VERSION, &version, &prov) != S_OK) {
-        fprintf(stderr, "cannot load %s\n", path);
-        return 1;
-    }
-    session ses;
-    if (logon(prov, &ses))   /* makes the store */
-        logoff(&ses);
+    HMODULE dll = NULL;
+    LPMSPROVIDER prov = host_load_provider(argv[1], &dll);
+    host_session ses;
+    if (host_logon(prov, &ses))   /* makes the store */
+        host_logoff(&ses);
     st_id fid = fill(n);
-    if (fid && logon(prov, &ses)) {
+    if (fid && host_logon(prov, &ses)) {
         IMAPIFolder *root = NULL;
         ULONG type = 0;
         ses.store->lpVtbl->OpenEntry(ses.store, 0, NULL, &IID_IMAPIFolder, 0, &type,
@@ -439,7 +400,7 @@ int main(int argc, char **argv)
         }
         if (root)
             root->lpVtbl->Release(root);
-        logoff(&ses);
+        host_logoff(&ses);
     }
     ULONG flags = 0;
     prov->lpVtbl->Shutdown(prov, &flags);

@@ -11,16 +11,21 @@
  * PR_STORE_RECORD_KEY, PR_OBJECT_TYPE, PR_RECORD_KEY), QueryColumns with
  * TBL_ALL_COLUMNS, sorts ascending / descending / multi-key and
  * QuerySortOrder, categories with ExpandRow / CollapseRow and the collapse
- * state carried to another table, restrictions (content, property,
+ * state carried to another table, a multi-valued column and sort with
+ * MV_INSTANCE (one row per value), restrictions (content, property,
  * bitmask, AND/NOT, RELOP_RE refused), SeekRow / SeekRowApprox /
  * QueryPosition, QueryRows forward, backward and TBL_NOADVANCE,
- * bookmarks, FindRow both ways, row counts, the associated contents,
- * the hierarchy table with and without CONVENIENT_DEPTH, bad arguments.
+ * bookmarks, FindRow both ways, row counts, the associated contents, a
+ * search folder's contents (rows name the message's own folder as parent;
+ * FOLDER_SEARCH in the hierarchy), the hierarchy table with and without
+ * CONVENIENT_DEPTH, 8-bit tables, bad arguments.
  *
  * Part 2, the same provider code linked into this program (provider_lib):
  * a table notification (TABLE_ROW_ADDED with the row, TABLE_ROW_DELETED)
  * reaches an advise sink when another thread writes a message with its own
- * st_store handle, standing in for the sync thread. This part cannot go
+ * st_store handle, standing in for the sync thread; a sink may release the
+ * table's last reference from OnNotify; a hierarchy table hears a folder
+ * that thread makes. This part cannot go
  * through the DLL: storage's change bus is per process *per copy of
  * storage*, and the DLL carries its own; a writer in this program using the
  * DLL's copy is what the real sync thread is, and what this part is.
@@ -45,6 +50,7 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
+#include "host_session.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "provider/table.h"
@@ -62,6 +68,14 @@ static int importance_of(int i) { return i % 3; }
 static int is_read(int i) { return i % 4 == 0; }
 static uint64_t time_of(int i) { return T0 + (uint64_t)((i * 7919) % N_MSGS) * 600000000ULL; }
 
+/* The first N_CATEGORIZED messages carry a multi-valued string property
+ * (a stand-in for Outlook's named Categories): every third "red" and
+ * "blue", the others "green". */
+#define N_CATEGORIZED 30
+#define PR_TEST_CATEGORIES PROP_TAG(PT_MV_UNICODE, 0x8101)
+static const char *const two_cats[] = { "red", "blue" };
+static const char *const one_cat[] = { "green" };
+
 static char store_path8[MAX_PATH * 3];
 
 /* ---- Helpers */
@@ -72,15 +86,6 @@ static const SPropValue *find_prop(const SRow *row, ULONG tag)
         if (row->lpProps[i].ulPropTag == tag)
             return &row->lpProps[i];
     return NULL;
-}
-
-static void free_rows(SRowSet *rs)
-{
-    if (!rs)
-        return;
-    for (ULONG i = 0; i < rs->cRows; i++)
-        host_FreeBuffer(rs->aRow[i].lpProps);
-    host_FreeBuffer(rs);
 }
 
 /* The message number in a subject "Message 01234", or -1. */
@@ -130,34 +135,6 @@ static LPSPropValue get_prop(IMAPIProp *obj, ULONG tag)
     return v;
 }
 
-/* ---- Logon */
-
-typedef struct session {
-    IMSLogon *logon;
-    IMsgStore *store;
-} session;
-
-static int logon(IMSProvider *prov, session *s)
-{
-    ULONG cb_spool = 0;
-    LPBYTE spool = NULL;
-    memset(s, 0, sizeof *s);
-    HRESULT hr = prov->lpVtbl->Logon(prov, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &s->logon, &s->store);
-    ok(hr == S_OK && s->logon && s->store, "Logon: %#lx\n", (unsigned long)hr);
-    return hr == S_OK;
-}
-
-static void logoff(session *s)
-{
-    ULONG flags = 0;
-    if (!s->logon)
-        return;
-    ok(s->logon->lpVtbl->Logoff(s->logon, &flags) == S_OK, "Logoff failed\n");
-    ok(s->logon->lpVtbl->Release(s->logon) == 0, "IMSLogon still referenced\n");
-    ok(s->store->lpVtbl->Release(s->store) == 0, "IMsgStore still referenced\n");
-}
-
 static IMAPIFolder *open_folder(IMsgStore *store, const SBinary *eid)
 {
     ULONG type = 0;
@@ -201,6 +178,11 @@ static st_id fill_store(void)
         st_bag_set_long(b, PR_IMPORTANCE, importance_of(i));
         st_bag_set_long(b, PR_MESSAGE_FLAGS, is_read(i) ? MSGFLAG_READ : 0);
         st_bag_set_systime(b, PR_MESSAGE_DELIVERY_TIME, time_of(i));
+        if (i < N_CATEGORIZED) {   /* Outlook's Categories: multi-valued */
+            st_value cats = i % 3 == 0 ? st_view_mv_str(PR_TEST_CATEGORIES, two_cats, 2)
+                                       : st_view_mv_str(PR_TEST_CATEGORIES, one_cat, 1);
+            st_bag_set(b, &cats);
+        }
         code = st_import_message(imp, NULL, big, b, NULL, 0, href, "\"1\"");
         st_bag_free(b);
     }
@@ -217,13 +199,26 @@ static st_id fill_store(void)
         st_bag_free(b);
     }
     ok(code == 0, "associated: %d %s\n", code, st_error_last());
+    /* A search folder "Found" over Big: subjects with "Message 0012". */
+    st_id found = 0;
+    fb = st_bag_new();
+    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Found");
+    if (!code)
+        code = st_folder_create(s, &found, root, fb, ST_FOLDER_SEARCH);
+    st_bag_free(fb);
+    st_value pat = st_view_str(PR_SUBJECT_W, "Message 0012");
+    st_restriction *crit = st_res_content(FL_SUBSTRING, PR_SUBJECT_W, &pat);
+    if (!code)
+        code = st_search_set(s, found, crit, &big, 1, 0);
+    st_res_free(crit);
+    ok(code == 0, "search folder: %d %s\n", code, st_error_last());
     st_store_close(s);
     return code ? 0 : big;
 }
 
 /* ---- Part 1 checks */
 
-static IMAPIFolder *find_big(IMsgStore *store, IMAPIFolder *root)
+static IMAPIFolder *find_folder(IMsgStore *store, IMAPIFolder *root, const WCHAR *want)
 {
     IMAPITable *h = NULL;
     HRESULT hr = root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
@@ -231,23 +226,23 @@ static IMAPIFolder *find_big(IMsgStore *store, IMAPIFolder *root)
     if (!h)
         return NULL;
     SPropValue name = { .ulPropTag = PR_DISPLAY_NAME_W };
-    name.Value.lpszW = L"big";   /* case-insensitive, as Exchange */
+    name.Value.lpszW = (LPWSTR)want;
     SRestriction r = { .rt = RES_PROPERTY };
     r.res.resProperty.relop = RELOP_EQ;
     r.res.resProperty.ulPropTag = PR_DISPLAY_NAME_W;
     r.res.resProperty.lpProp = &name;
     hr = h->lpVtbl->FindRow(h, &r, BOOKMARK_BEGINNING, 0);
-    ok(hr == S_OK, "FindRow(Big) in the root's hierarchy: %#lx\n", (unsigned long)hr);
+    ok(hr == S_OK, "FindRow(%ls) in the root's hierarchy: %#lx\n", want, (unsigned long)hr);
     SRowSet *rs = NULL;
     IMAPIFolder *f = NULL;
     hr = h->lpVtbl->QueryRows(h, 1, 0, &rs);
     if (hr == S_OK && rs && rs->cRows == 1) {
         const SPropValue *e = find_prop(&rs->aRow[0], PR_ENTRYID);
-        ok(e && eid_kind(&e->Value.bin) == 2, "Big's row has a folder entry ID\n");
+        ok(e && eid_kind(&e->Value.bin) == 2, "%ls's row has a folder entry ID\n", want);
         if (e)
             f = open_folder(store, &e->Value.bin);
     }
-    free_rows(rs);
+    host_free_rows(rs);
     h->lpVtbl->Release(h);
     return f;
 }
@@ -329,7 +324,7 @@ static void check_columns(IMsgStore *store, IMAPIFolder *big, IMAPITable *t)
         ok(imp && imp->Value.l == importance_of((int)i), "row %lu: PR_IMPORTANCE\n",
            (unsigned long)i);
     }
-    free_rows(rs);
+    host_free_rows(rs);
     host_FreeBuffer(feid);
     host_FreeBuffer(seid);
     host_FreeBuffer(skey);
@@ -346,7 +341,7 @@ static void check_columns(IMsgStore *store, IMAPIFolder *big, IMAPITable *t)
        && rs->aRow[0].lpProps[1].ulPropTag == PROP_TAG(PT_ERROR, 0x6123)
        && rs->aRow[0].lpProps[1].Value.err == MAPI_E_NOT_FOUND,
        "8-bit and missing columns: %#lx\n", (unsigned long)hr);
-    free_rows(rs);
+    host_free_rows(rs);
     set_main_cols(t);
 }
 
@@ -381,7 +376,7 @@ static void check_sorts(IMAPITable *t)
     for (ULONG i = 1; rs && i < rs->cRows; i++)
         ok(time_of(msg_num(&rs->aRow[i - 1])) >= time_of(msg_num(&rs->aRow[i])),
            "descending order broken at %lu\n", (unsigned long)i);
-    free_rows(rs);
+    host_free_rows(rs);
     /* The end, read backward: the oldest last. */
     t->lpVtbl->SeekRow(t, BOOKMARK_END, 0, NULL);
     rs = NULL;
@@ -389,7 +384,7 @@ static void check_sorts(IMAPITable *t)
     ok(rs && rs->cRows == 2 && msg_num(&rs->aRow[1]) == oldest,
        "backward from the end: last %d, want %d\n",
        rs && rs->cRows == 2 ? msg_num(&rs->aRow[1]) : -1, oldest);
-    free_rows(rs);
+    host_free_rows(rs);
 
     LPSSortOrderSet got = NULL;
     hr = t->lpVtbl->QuerySortOrder(t, &got);
@@ -419,7 +414,7 @@ static void check_sorts(IMAPITable *t)
         bad += c > 0 || (c == 0 && time_of(a) < time_of(b));
     }
     ok(bad == 0, "multi-key order broken %d times\n", bad);
-    free_rows(rs);
+    host_free_rows(rs);
 
     /* Refused sorts. */
     SSortOrder mv[] = { { PROP_TAG(PT_MV_UNICODE, 0x8010), TABLE_SORT_ASCEND } };
@@ -434,7 +429,7 @@ static void check_sorts(IMAPITable *t)
     rs = NULL;
     t->lpVtbl->QueryRows(t, 1, 0, &rs);
     ok(rs && rs->cRows == 1 && msg_num(&rs->aRow[0]) == 0, "default order back\n");
-    free_rows(rs);
+    host_free_rows(rs);
 }
 
 static void check_categories(IMAPIFolder *big, IMAPITable *t)
@@ -473,15 +468,28 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
         want_alice += strcmp(sender_of(i), "Alice") == 0;
     ok(alice == want_alice, "Alice's count %lu, want %lu\n", (unsigned long)alice,
        (unsigned long)want_alice);
-    free_rows(rs);
+    host_free_rows(rs);
 
-    /* Expand Alice: her messages appear under her header. */
+    /* Expand Alice: her messages appear under her header; ExpandRow gives
+     * the first 10 and leaves the cursor on its row (the 4th header). */
     ULONG more = 0;
     rs = NULL;
+    t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 3, NULL);
     hr = t->lpVtbl->ExpandRow(t, 8, key, 10, 0, &rs, &more);
-    ok(hr == S_OK && rs && more == want_alice, "ExpandRow: %#lx, %lu more\n", (unsigned long)hr,
-       (unsigned long)more);
-    free_rows(rs);
+    ok(hr == S_OK && rs && rs->cRows == 10 && more == want_alice - 10,
+       "ExpandRow: %#lx, %lu rows, %lu more\n", (unsigned long)hr,
+       rs ? (unsigned long)rs->cRows : 0, (unsigned long)more);
+    int not_alice = 0;
+    for (ULONG i = 0; rs && i < rs->cRows; i++) {
+        const SPropValue *nm = find_prop(&rs->aRow[i], PR_SENDER_NAME_W);
+        const SPropValue *rt = find_prop(&rs->aRow[i], PR_ROW_TYPE);
+        not_alice += !nm || wcscmp(nm->Value.lpszW, L"Alice") || !rt
+            || rt->Value.l != TBL_LEAF_ROW;
+    }
+    ok(not_alice == 0, "ExpandRow gave %d rows that are not Alice's leaves\n", not_alice);
+    host_free_rows(rs);
+    ok(position(t) == 3 + (LONG)want_alice, "cursor after ExpandRow: %ld, want %ld\n",
+       (long)position(t), 3 + (long)want_alice);
     t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 0, NULL);
     rs = NULL;
     t->lpVtbl->QueryRows(t, 3, 0, &rs);
@@ -495,7 +503,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
         ok(rt1 && rt1->Value.l == TBL_LEAF_ROW && d1 && d1->Value.l == 1 && n1
            && wcscmp(n1->Value.lpszW, L"Alice") == 0, "a leaf of Alice under it\n");
     }
-    free_rows(rs);
+    host_free_rows(rs);
     ULONG total = 0;
     hr = t->lpVtbl->GetRowCount(t, 0, &total);
     ok(hr == S_OK && total == N_SENDERS + want_alice, "row count expanded: %lu\n",
@@ -524,7 +532,7 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
         const SPropValue *ik = rs && rs->cRows ? find_prop(&rs->aRow[0], PR_INSTANCE_KEY) : NULL;
         ok(ik && ik->Value.bin.cb == 8 && memcmp(ik->Value.bin.lpb, key, 8) == 0,
            "the bookmark is on Alice's header\n");
-        free_rows(rs);
+        host_free_rows(rs);
         t2->lpVtbl->FreeBookmark(t2, bk);
         ok(t2->lpVtbl->SetCollapseState(t2, 0, 3, (LPBYTE)"xyz", &bk) != S_OK,
            "garbage collapse state refused\n");
@@ -553,10 +561,56 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
     t->lpVtbl->QueryRows(t, 100, 0, &rs);
     ok(rs && rs->cRows == N_SENDERS * 4, "two levels: %lu rows, want %d\n",
        rs ? (unsigned long)rs->cRows : 0, N_SENDERS * 4);
-    free_rows(rs);
+    host_free_rows(rs);
     ok(sort(t, 3, 3, 0, three) == MAPI_E_TOO_COMPLEX, "three category levels refused\n");
     SSortOrder none[] = { { PR_MESSAGE_DELIVERY_TIME, TABLE_SORT_ASCEND } };
     sort(t, 1, 0, 0, none);
+    set_main_cols(t);
+}
+
+/* A column and a sort with MV_INSTANCE: one row per value, the value
+ * single, the instance key 12 bytes and the entry ID still the message's. */
+static void check_mv_instance(IMAPITable *t)
+{
+    ULONG mvi = MVI_PROP(PR_TEST_CATEGORIES);
+    SizedSPropTagArray(4, c) = { 4, { PR_ENTRYID, PR_INSTANCE_KEY, PR_SUBJECT_W, mvi } };
+    HRESULT hr = t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
+    ok(hr == S_OK, "SetColumns with MV_INSTANCE: %#lx\n", (unsigned long)hr);
+    SRestriction ex = { .rt = RES_EXIST };
+    ex.res.resExist.ulPropTag = PR_TEST_CATEGORIES;
+    hr = t->lpVtbl->Restrict(t, &ex, 0);
+    ok(hr == S_OK, "Restrict(EXIST categories): %#lx\n", (unsigned long)hr);
+    SSortOrder k[] = { { mvi, TABLE_SORT_ASCEND }, { PR_SUBJECT_W, TABLE_SORT_ASCEND } };
+    hr = sort(t, 2, 0, 0, k);
+    ok(hr == S_OK, "SortTable by MV_INSTANCE: %#lx\n", (unsigned long)hr);
+    SRowSet *rs = NULL;
+    t->lpVtbl->QueryRows(t, 100, 0, &rs);
+    int n_two = (N_CATEGORIZED + 2) / 3;
+    ULONG want = (ULONG)(N_CATEGORIZED + n_two);
+    ok(rs && rs->cRows == want, "MV_INSTANCE rows: %lu, want %lu\n",
+       rs ? (unsigned long)rs->cRows : 0, (unsigned long)want);
+    int bad = 0;
+    for (ULONG i = 0; rs && i < rs->cRows; i++) {
+        const SRow *row = &rs->aRow[i];
+        const SPropValue *cat = find_prop(row, PROP_TAG(PT_UNICODE, PROP_ID(mvi)));
+        const SPropValue *ik = find_prop(row, PR_INSTANCE_KEY);
+        const SPropValue *e = find_prop(row, PR_ENTRYID);
+        const WCHAR *want_cat = (int)i < n_two ? L"blue"
+            : (int)i < n_two + (N_CATEGORIZED - n_two) ? L"green" : L"red";
+        int num = msg_num(row);
+        ULONGLONG id = 0;
+        for (int j = 0; ik && ik->Value.bin.cb == 12 && j < 8; j++)
+            id |= (ULONGLONG)ik->Value.bin.lpb[j] << (8 * j);
+        bad += !cat || wcscmp(cat->Value.lpszW, want_cat) || !ik || ik->Value.bin.cb != 12
+            || !e || eid_id(&e->Value.bin) != id || num < 0 || num >= N_CATEGORIZED;
+    }
+    ok(bad == 0, "MV_INSTANCE rows: %d wrong (value, 12-byte key or entry ID)\n", bad);
+    host_free_rows(rs);
+    t->lpVtbl->Restrict(t, NULL, 0);
+    SSortOrder none[] = { { PR_MESSAGE_DELIVERY_TIME, TABLE_SORT_ASCEND } };
+    sort(t, 1, 0, 0, none);
+    SizedSSortOrderSet(1, nokeys) = { 0, 0, 0, { { 0, 0 } } };
+    t->lpVtbl->SortTable(t, (LPSSortOrderSet)&nokeys, 0);
     set_main_cols(t);
 }
 
@@ -615,7 +669,7 @@ static void check_restrictions(IMAPITable *t)
         bad += !(importance_of(m) == 2 && is_read(m));
     }
     ok(rs && rs->cRows == 50 && bad == 0, "restricted rows: %d do not match\n", bad);
-    free_rows(rs);
+    host_free_rows(rs);
 
     SRestriction not_ = { .rt = RES_NOT };
     not_.res.resNot.lpRes = &kids[1];
@@ -632,6 +686,12 @@ static void check_restrictions(IMAPITable *t)
     SRestriction bad_r = prop_res(RELOP_RE, &re);
     hr = t->lpVtbl->Restrict(t, &bad_r, 0);
     ok(hr == MAPI_E_TOO_COMPLEX, "RELOP_RE: %#lx\n", (unsigned long)hr);
+    LPMAPIERROR err = NULL;
+    hr = t->lpVtbl->GetLastError(t, MAPI_E_TOO_COMPLEX, MAPI_UNICODE, &err);
+    ok(hr == S_OK && err && err->lpszError && wcsstr((WCHAR *)err->lpszError, L"restriction"),
+       "GetLastError after a refused restriction: %ls\n",
+       err && err->lpszError ? (WCHAR *)err->lpszError : L"(none)");
+    host_FreeBuffer(err);
     SRestriction unknown = { .rt = 0x66 };
     hr = t->lpVtbl->Restrict(t, &unknown, 0);
     ok(hr == MAPI_E_INVALID_PARAMETER, "unknown restriction type: %#lx\n", (unsigned long)hr);
@@ -673,19 +733,19 @@ static void check_positions(IMAPITable *t)
     hr = t->lpVtbl->QueryRows(t, 5, TBL_NOADVANCE, &rs);
     ok(hr == S_OK && rs && rs->cRows == 5 && msg_num(&rs->aRow[0]) == 200 && position(t) == 200,
        "TBL_NOADVANCE: at %ld\n", (long)position(t));
-    free_rows(rs);
+    host_free_rows(rs);
     rs = NULL;
     hr = t->lpVtbl->QueryRows(t, -5, 0, &rs);
     ok(hr == S_OK && rs && rs->cRows == 5 && msg_num(&rs->aRow[0]) == 195
        && msg_num(&rs->aRow[4]) == 199 && position(t) == 195,
        "backward: first %d, at %ld\n", rs && rs->cRows ? msg_num(&rs->aRow[0]) : -1,
        (long)position(t));
-    free_rows(rs);
+    host_free_rows(rs);
     t->lpVtbl->SeekRow(t, BOOKMARK_END, 0, NULL);
     rs = NULL;
     hr = t->lpVtbl->QueryRows(t, 5, 0, &rs);
     ok(hr == S_OK && rs && rs->cRows == 0, "QueryRows at the end: none\n");
-    free_rows(rs);
+    host_free_rows(rs);
 
     /* Bookmarks. */
     BOOKMARK bk = 0;
@@ -783,6 +843,35 @@ static void check_bad_arguments(IMAPIFolder *big, IMAPITable *t)
        "QueryInterface(IMAPIFolder)\n");
 }
 
+/* A table opened without MAPI_UNICODE: PT_UNSPECIFIED strings come 8-bit,
+ * and so does QueryColumns(TBL_ALL_COLUMNS). */
+static void check_8bit(IMAPIFolder *big)
+{
+    IMAPITable *t = NULL;
+    HRESULT hr = big->lpVtbl->GetContentsTable(big, 0, &t);
+    ok(hr == S_OK && t, "8-bit contents table: %#lx\n", (unsigned long)hr);
+    if (!t)
+        return;
+    SizedSPropTagArray(1, c) = { 1, { PROP_TAG(PT_UNSPECIFIED, PROP_ID(PR_SUBJECT_W)) } };
+    t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
+    SRowSet *rs = NULL;
+    hr = t->lpVtbl->QueryRows(t, 1, 0, &rs);
+    ok(hr == S_OK && rs && rs->cRows == 1 && rs->aRow[0].lpProps[0].ulPropTag == PR_SUBJECT_A
+       && strcmp(rs->aRow[0].lpProps[0].Value.lpszA, "Message 00000") == 0,
+       "PT_UNSPECIFIED without MAPI_UNICODE: %#lx\n", (unsigned long)hr);
+    host_free_rows(rs);
+    LPSPropTagArray all = NULL;
+    t->lpVtbl->QueryColumns(t, TBL_ALL_COLUMNS, &all);
+    int a8 = 0, w = 0;
+    for (ULONG i = 0; all && i < all->cValues; i++) {
+        a8 += all->aulPropTag[i] == PR_MESSAGE_CLASS_A;
+        w += PROP_TYPE(all->aulPropTag[i]) == PT_UNICODE;
+    }
+    ok(a8 == 1 && w == 0, "8-bit table lists 8-bit string columns\n");
+    host_FreeBuffer(all);
+    t->lpVtbl->Release(t);
+}
+
 static void check_associated(IMAPIFolder *big)
 {
     IMAPITable *t = NULL;
@@ -804,8 +893,8 @@ static void check_hierarchy(IMAPIFolder *root)
     ok(hr == S_OK && t, "GetHierarchyTable(CONVENIENT_DEPTH): %#lx\n", (unsigned long)hr);
     if (!t)
         return;
-    SizedSPropTagArray(6, c) = { 6, { PR_DISPLAY_NAME_W, PR_DEPTH, PR_ENTRYID,
-        PR_PARENT_ENTRYID, PR_OBJECT_TYPE, PR_FOLDER_TYPE } };
+    SizedSPropTagArray(7, c) = { 7, { PR_DISPLAY_NAME_W, PR_DEPTH, PR_ENTRYID,
+        PR_PARENT_ENTRYID, PR_OBJECT_TYPE, PR_FOLDER_TYPE, PR_SUBFOLDERS } };
     t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
     SRowSet *rs = NULL;
     hr = t->lpVtbl->QueryRows(t, 200, 0, &rs);
@@ -822,18 +911,22 @@ static void check_hierarchy(IMAPIFolder *root)
         const SPropValue *o = find_prop(row, PR_OBJECT_TYPE);
         const SPropValue *ft = find_prop(row, PR_FOLDER_TYPE);
         ok(e && eid_kind(&e->Value.bin) == 2 && o && o->Value.l == MAPI_FOLDER && ft
-           && ft->Value.l == FOLDER_GENERIC, "row %lu: folder columns\n", (unsigned long)i);
+           && (ft->Value.l == FOLDER_GENERIC || ft->Value.l == FOLDER_SEARCH),
+           "row %lu: folder columns\n", (unsigned long)i);
         if (d && d->Value.l > 0)
             deep++;
-        if (name && e && wcscmp(name->Value.lpszW, L"Top of Information Store") == 0)
+        if (name && e && wcscmp(name->Value.lpszW, L"Top of Information Store") == 0) {
+            const SPropValue *sub = find_prop(row, PR_SUBFOLDERS);
             ipm = &e->Value.bin;
+            ok(sub && sub->Value.b, "the IPM subtree has PR_SUBFOLDERS\n");
+        }
         if (name && wcscmp(name->Value.lpszW, L"Inbox") == 0 && ipm && p && d)
             inbox_ok = d->Value.l == 1 && p->Value.bin.cb == ipm->cb
                 && memcmp(p->Value.bin.lpb, ipm->lpb, ipm->cb) == 0;
     }
     ok(deep > 0, "no folder below depth 0\n");
     ok(inbox_ok, "Inbox at depth 1 under the IPM subtree\n");
-    free_rows(rs);
+    host_free_rows(rs);
     t->lpVtbl->Release(t);
 
     t = NULL;
@@ -849,7 +942,7 @@ static void check_hierarchy(IMAPIFolder *root)
         }
         ok(rs && rs->cRows > 0 && rs->cRows < 20 && all_top,
            "direct subfolders only: %lu\n", rs ? (unsigned long)rs->cRows : 0);
-        free_rows(rs);
+        host_free_rows(rs);
         SSortOrder k[] = { { PR_DISPLAY_NAME_W, TABLE_SORT_DESCEND } };
         ok(sort(t, 1, 0, 0, k) == S_OK, "hierarchy sorted\n");
         ok(sort(t, 1, 1, 0, k) != S_OK, "hierarchy categories refused\n");
@@ -857,30 +950,83 @@ static void check_hierarchy(IMAPIFolder *root)
     }
 }
 
+/* The search folder's contents: its results, each row naming the
+ * message's own folder (Big) as parent; FOLDER_SEARCH in the hierarchy. */
+static void check_search(IMsgStore *store, IMAPIFolder *root, IMAPIFolder *big)
+{
+    IMAPIFolder *found = find_folder(store, root, L"Found");
+    IMAPITable *t = NULL;
+    if (found)
+        found->lpVtbl->GetContentsTable(found, MAPI_UNICODE, &t);
+    ok(t != NULL, "search folder contents table\n");
+    if (t) {
+        ULONG want = 0, n = 0;
+        for (int i = 0; i < N_MSGS; i++) {
+            char subj[32];
+            snprintf(subj, sizeof subj, "Message %05d", i);
+            want += strstr(subj, "Message 0012") != NULL;
+        }
+        t->lpVtbl->GetRowCount(t, 0, &n);
+        ok(n == want, "search results: %lu, want %lu\n", (unsigned long)n, (unsigned long)want);
+        SizedSPropTagArray(3, c) = { 3, { PR_SUBJECT_W, PR_PARENT_ENTRYID, PR_ENTRYID } };
+        t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
+        LPSPropValue feid = get_prop((IMAPIProp *)big, PR_ENTRYID);
+        SRowSet *rs = NULL;
+        t->lpVtbl->QueryRows(t, 50, 0, &rs);
+        int bad = 0;
+        for (ULONG i = 0; rs && i < rs->cRows; i++) {
+            const SPropValue *p = find_prop(&rs->aRow[i], PR_PARENT_ENTRYID);
+            bad += !p || !feid || p->Value.bin.cb != feid->Value.bin.cb
+                || memcmp(p->Value.bin.lpb, feid->Value.bin.lpb, p->Value.bin.cb) != 0;
+        }
+        ok(rs && rs->cRows == want && bad == 0,
+           "search rows: %d of %lu do not name Big as their parent\n", bad,
+           rs ? (unsigned long)rs->cRows : 0);
+        host_free_rows(rs);
+        host_FreeBuffer(feid);
+        t->lpVtbl->Release(t);
+    }
+    if (found)
+        found->lpVtbl->Release(found);
+
+    IMAPITable *h = NULL;
+    root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
+    if (h) {
+        SizedSPropTagArray(2, c) = { 2, { PR_DISPLAY_NAME_W, PR_FOLDER_TYPE } };
+        h->lpVtbl->SetColumns(h, (LPSPropTagArray)&c, 0);
+        SRowSet *rs = NULL;
+        h->lpVtbl->QueryRows(h, 100, 0, &rs);
+        int search = -1, generic = -1;
+        for (ULONG i = 0; rs && i < rs->cRows; i++) {
+            const SPropValue *nm = find_prop(&rs->aRow[i], PR_DISPLAY_NAME_W);
+            const SPropValue *ft = find_prop(&rs->aRow[i], PR_FOLDER_TYPE);
+            if (nm && ft && wcscmp(nm->Value.lpszW, L"Found") == 0)
+                search = ft->Value.l;
+            if (nm && ft && wcscmp(nm->Value.lpszW, L"Big") == 0)
+                generic = ft->Value.l;
+        }
+        ok(search == FOLDER_SEARCH && generic == FOLDER_GENERIC,
+           "PR_FOLDER_TYPE: Found %d, Big %d\n", search, generic);
+        host_free_rows(rs);
+        h->lpVtbl->Release(h);
+    }
+}
+
 static void part1(const char *dll_path)
 {
-    HMODULE dll = LoadLibraryA(dll_path);
-    if (!dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", dll_path, GetLastError());
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    LPMSPROVIDER prov = NULL;
-    ULONG version = 0;
-    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &prov);
-    if (hr != S_OK || !prov)
-        test_fatal("MSProviderInit: %#lx\n", (unsigned long)hr);
+    HMODULE dll = NULL;
+    LPMSPROVIDER prov = host_load_provider(dll_path, &dll);
+    HRESULT hr;
     IMapidavDebug *debug = NULL;
     prov->lpVtbl->QueryInterface(prov, &IID_IMapidavDebug, (void **)&debug);
 
-    session s;
-    if (logon(prov, &s))   /* makes the store file and its default folders */
-        logoff(&s);
+    host_session s;
+    if (host_logon(prov, &s))   /* makes the store file and its default folders */
+        host_logoff(&s);
     st_id big_id = fill_store();
-    if (big_id && logon(prov, &s)) {
+    if (big_id && host_logon(prov, &s)) {
         IMAPIFolder *root = open_folder(s.store, NULL);
-        IMAPIFolder *big = root ? find_big(s.store, root) : NULL;
+        IMAPIFolder *big = root ? find_folder(s.store, root, L"big") : NULL;
         IMAPITable *t = NULL;
         if (big) {
             hr = big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t);
@@ -896,18 +1042,22 @@ static void part1(const char *dll_path)
             check_restrictions(t);
             check_positions(t);
             check_categories(big, t);
+            check_mv_instance(t);
             check_bad_arguments(big, t);
             ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
         }
+        if (big && root)
+            check_search(s.store, root, big);
         if (big) {
             check_associated(big);
+            check_8bit(big);
             big->lpVtbl->Release(big);
         }
         if (root) {
             check_hierarchy(root);
             root->lpVtbl->Release(root);
         }
-        logoff(&s);
+        host_logoff(&s);
     }
     ULONG flags = 0;
     prov->lpVtbl->Shutdown(prov, &flags);
@@ -929,6 +1079,8 @@ typedef struct test_sink {
     ULONG events[16];           /* ulTableEvent of each notification */
     int subject_ok[16];         /* the row of an ADDED carries "From sync" */
     int n;
+    IMAPITable *release_me;     /* released (its last reference) in OnNotify */
+    ULONG released_to;          /* what that Release returned */
 } test_sink;
 
 static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
@@ -964,7 +1116,11 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPN
         s->subject_ok[s->n] = good;
         s->events[s->n++] = tn->ulTableEvent;
     }
+    IMAPITable *t = s->release_me;
+    s->release_me = NULL;
     LeaveCriticalSection(&s->lock);
+    if (t)   /* the table's last reference, from its own delivery thread */
+        s->released_to = t->lpVtbl->Release(t);
     SetEvent(s->got);
     return 0;
 }
@@ -974,8 +1130,8 @@ static const IMAPIAdviseSinkVtbl sink_vtbl = {
 
 typedef struct writer_args {
     st_id fid;
-    int delete_too;
     st_id made;
+    const char *new_folder;   /* set: make this folder under fid instead */
 } writer_args;
 
 /* The sync thread's stand-in: its own handle, a server write. */
@@ -986,7 +1142,12 @@ static DWORD WINAPI writer(void *arg)
     if (st_store_open(&s, store_path8, NULL, 0))
         return 1;
     int code = 0;
-    if (!w->made) {
+    if (w->new_folder) {
+        st_bag *b = st_bag_new();
+        st_bag_set_str(b, PR_DISPLAY_NAME_W, w->new_folder);
+        code = st_folder_create(s, &w->made, w->fid, b, ST_FROM_SERVER);
+        st_bag_free(b);
+    } else if (!w->made) {
         st_bag *b = st_bag_new();
         st_bag_set_str(b, PR_SUBJECT_W, "From sync");
         st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
@@ -1020,10 +1181,10 @@ static void part2(void)
     ok(hr == S_OK && prov, "md_provider_create: %#lx\n", (unsigned long)hr);
     if (!prov)
         return;
-    session s;
-    if (logon(prov, &s)) {
+    host_session s;
+    if (host_logon(prov, &s)) {
         IMAPIFolder *root = open_folder(s.store, NULL);
-        IMAPIFolder *big = root ? find_big(s.store, root) : NULL;
+        IMAPIFolder *big = root ? find_folder(s.store, root, L"big") : NULL;
         IMAPITable *t = NULL;
         if (big)
             big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t);
@@ -1067,6 +1228,67 @@ static void part2(void)
             t->lpVtbl->Advise(t, fnevTableModified, &sink.iface, &conn);
             ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
             ok(sink.refs == 1, "sink not released with the table: %ld\n", (long)sink.refs);
+
+            /* A sink that releases the table's last reference from OnNotify:
+             * the delivery thread frees the table once OnNotify returns. */
+            IMAPITable *t3 = NULL;
+            big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t3);
+            test_sink sink2 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+            sink2.got = CreateEventW(NULL, FALSE, FALSE, NULL);
+            InitializeCriticalSection(&sink2.lock);
+            if (t3) {
+                LONG live = md_live_objects();
+                t3->lpVtbl->Advise(t3, fnevTableModified, &sink2.iface, &conn);
+                sink2.release_me = t3;
+                w.made = 0;
+                th = CreateThread(NULL, 0, writer, &w, 0, NULL);
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+                ok(wait_events(&sink2, 1), "no notification for the self-releasing sink\n");
+                for (int i = 0; i < 50 && md_live_objects() != live - 1; i++)
+                    Sleep(20);
+                ok(sink2.released_to == 0 && md_live_objects() == live - 1,
+                   "table released from OnNotify: Release gave %lu, live %ld -> %ld\n",
+                   (unsigned long)sink2.released_to, (long)live, (long)md_live_objects());
+                ok(sink2.refs == 1, "self-releasing sink still referenced: %ld\n",
+                   (long)sink2.refs);
+                th = CreateThread(NULL, 0, writer, &w, 0, NULL);   /* deletes it again */
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+            }
+            CloseHandle(sink2.got);
+            DeleteCriticalSection(&sink2.lock);
+
+            /* The root's hierarchy table hears a folder the writer makes. */
+            IMAPITable *h = NULL;
+            root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
+            test_sink sink3 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+            sink3.got = CreateEventW(NULL, FALSE, FALSE, NULL);
+            InitializeCriticalSection(&sink3.lock);
+            if (h) {
+                ULONG before = 0, after = 0;
+                h->lpVtbl->GetRowCount(h, 0, &before);
+                h->lpVtbl->Advise(h, fnevTableModified, &sink3.iface, &conn);
+                LPSPropValue re = get_prop((IMAPIProp *)root, PR_ENTRYID);
+                writer_args wf = { .fid = re ? eid_id(&re->Value.bin) : 0,
+                                   .new_folder = "Synced" };
+                host_FreeBuffer(re);
+                th = CreateThread(NULL, 0, writer, &wf, 0, NULL);
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+                ok(wf.made != 0, "writer made no folder\n");
+                ok(wait_events(&sink3, 1), "no hierarchy notification\n");
+                ok(sink3.n >= 1 && (sink3.events[0] == TABLE_RELOAD
+                   || sink3.events[0] == TABLE_ROW_ADDED), "hierarchy event %lu\n",
+                   sink3.n ? (unsigned long)sink3.events[0] : 0);
+                h->lpVtbl->GetRowCount(h, 0, &after);
+                ok(after == before + 1, "hierarchy rows %lu -> %lu\n", (unsigned long)before,
+                   (unsigned long)after);
+                ok(h->lpVtbl->Release(h) == 0, "hierarchy table still referenced\n");
+                ok(sink3.refs == 1, "hierarchy sink still referenced\n");
+            }
+            CloseHandle(sink3.got);
+            DeleteCriticalSection(&sink3.lock);
         }
         CloseHandle(sink.got);
         DeleteCriticalSection(&sink.lock);
@@ -1074,7 +1296,7 @@ static void part2(void)
             big->lpVtbl->Release(big);
         if (root)
             root->lpVtbl->Release(root);
-        logoff(&s);
+        host_logoff(&s);
     }
     ULONG flags = 0;
     prov->lpVtbl->Shutdown(prov, &flags);
@@ -1085,16 +1307,13 @@ static void part2(void)
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH];
-
     if (argc < 2)
         test_fatal("usage: test_provider_table PATH-TO-mapidav32.dll\n");
-    to_windows_path(path, sizeof path, argv[1]);
     host_support_setup();
     host_store_path(L"mapidav-table");
     WideCharToMultiByte(CP_UTF8, 0, store_path, -1, store_path8, sizeof store_path8, NULL, NULL);
 
-    part1(path);
+    part1(argv[1]);
     part2();
     ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
     host_remove_store();
