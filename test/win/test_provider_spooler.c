@@ -49,6 +49,7 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
+#include "host_session.h"
 #include "table_sink.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -227,7 +228,7 @@ static void test_receive_folder_table(LPMDB mdb)
         host_FreeBuffer(want);
     }
     ok(seen_ipm, "no IPM row\n");
-    free_rows(rows);
+    host_free_rows(rows);
     t->lpVtbl->Release(t);
 
     /* 8-bit classes without MAPI_UNICODE; a new entry shows in a new table. */
@@ -255,7 +256,7 @@ static void test_receive_folder_table(LPMDB mdb)
             seen = 1;
     }
     ok(seen, "IPM.Note.Spooler not listed\n");
-    free_rows(rows);
+    host_free_rows(rows);
     t->lpVtbl->Release(t);
 }
 
@@ -311,7 +312,7 @@ static void queue_subjects(LPMAPITABLE q, char *out, size_t size)
             strcat(out, ";");
         }
     }
-    free_rows(rows);
+    host_free_rows(rows);
 }
 
 /* The PR_ENTRYID of the queue row with subject subj. */
@@ -330,7 +331,7 @@ static int queue_eid(LPMAPITABLE q, const WCHAR *subj, BYTE out[48])
             found = 1;
         }
     }
-    free_rows(rows);
+    host_free_rows(rows);
     return found;
 }
 
@@ -381,7 +382,7 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
     } else {
         ok(0, "no first row\n");
     }
-    free_rows(rows);
+    host_free_rows(rows);
 
     ok(q->lpVtbl->Advise(q, fnevTableModified, &sink.iface, &conn) == S_OK, "Advise\n");
 
@@ -627,31 +628,21 @@ static void logoff(LPMSLOGON lo, LPMDB mdb)
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH], store_utf8[MAX_PATH * 3];
+    char store_utf8[MAX_PATH * 3];
 
     if (argc < 2)
         test_fatal("usage: test_provider_spooler PATH-TO-mapidav32.dll\n");
-    to_windows_path(path, sizeof path, argv[1]);
     host_support_setup();
     host_store_path(L"mapidav-spooler");
-
-    HMODULE dll = LoadLibraryA(path);
-    if (!dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    LPMSPROVIDER provider = NULL;
-    ULONG version = 0;
-    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &provider);
-    if (hr != S_OK || !provider)
-        test_fatal("MSProviderInit: %#lx\n", (unsigned long)hr);
+    HMODULE dll = NULL;
+    LPMSPROVIDER provider = host_load_provider(argv[1], &dll);
     IMapidavDebug *debug = NULL;
     provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
 
-    LPMSLOGON lo_user = NULL, lo_spool = NULL, lo_nomail = NULL, lo_spool_nomail = NULL;
-    LPMDB user = logon(provider, 0, MAPI_UNICODE, &lo_user);
+    LPMSLOGON lo_spool = NULL, lo_nomail = NULL, lo_spool_nomail = NULL;
+    host_session us;
+    host_logon(provider, &us);
+    LPMDB user = us.store;
     LPMDB spool = logon(provider, 1, 0, &lo_spool);
     LPMDB nomail = logon(provider, 0, MDB_NO_MAIL, &lo_nomail);
     LPMDB spool_nomail = logon(provider, 1, MDB_NO_MAIL, &lo_spool_nomail);
@@ -673,7 +664,7 @@ int main(int argc, char **argv)
     test_notify_new_mail(spool);
 
     st_store_close(st);
-    logoff(lo_user, user);
+    host_logoff(&us);
     logoff(lo_spool, spool);
     logoff(lo_nomail, nomail);
     logoff(lo_spool_nomail, spool_nomail);
