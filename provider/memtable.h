@@ -13,7 +13,8 @@
  *
  * Views: every IMAPITable method. Sorts and restrictions come through
  * provider/restrict.h and are evaluated with storage's st_bag_compare_sorted
- * and st_res_eval (rows compare on their own bags; ties by insertion order).
+ * and st_res_eval (rows compare on their own bags; ties by insertion order;
+ * rows have no subobjects, so a RES_SUBRESTRICTION matches no row).
  * No categories (SortTable with cCategories > 0 and MV_INSTANCE columns or
  * keys: MAPI_E_TOO_COMPLEX); ExpandRow, CollapseRow, GetCollapseState and
  * SetCollapseState answer MAPI_E_NO_SUPPORT, the documented answer of a
