@@ -18,13 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <windows.h>
+#include <mapidefs.h>
 #include <mapicode.h>
+#include <mapiguid.h>
 
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
-#include <mapiguid.h>
 #include "provider/object.h"
 #include "storage/props_tags.h"
+#include "storage/strutil.h"
 
 #include "provider/restrict.h"
 
@@ -81,6 +84,9 @@ struct md_memtable {
     uint64_t next_seq;
     uint32_t next_inst;
     mt_view *views;
+    size_t nviews;          /* views alive */
+    void (*on_last_view)(void *); /* md_memtable_on_last_view */
+    void *on_last_view_ctx;
 };
 
 /* A notification waiting for the lock to be released. */
@@ -98,21 +104,16 @@ static const IMAPITableVtbl view_vtbl;
 
 /* ---- Helpers */
 
+/* Room for need elements in *arr (storage's st_grow, which doubles once
+ * per call): 0 or -1. */
 static int reserve(void **arr, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 8;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem)
+    while (*cap < need) {
+        void *p = st_grow(*arr, cap, *cap, elem, 8);
+        if (!p)
             return -1;
-        c *= 2;
+        *arr = p;
     }
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = c;
     return 0;
 }
 
@@ -494,6 +495,20 @@ static int reserve_all(md_memtable *t)
     return 0;
 }
 
+/* Same tags, same values (strings compared exactly). */
+static int bags_equal(const st_bag *a, const st_bag *b)
+{
+    size_t n = st_bag_count(a);
+    if (n != st_bag_count(b))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const st_value *x = st_bag_at(a, i), *y = st_bag_at(b, i);
+        if (x->tag != y->tag || st_value_compare(x, y, 0) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* A changed row r (new bag in place, old place per view in tmp_pos):
  * moved, added or removed in every view, with the notifications. */
 static void views_update(md_memtable *t, mt_row *r, mt_queue *q)
@@ -531,6 +546,7 @@ HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row)
         return MAPI_E_NOT_ENOUGH_MEMORY;
     key = st_bag_get(bag, t->key_tag);
 
+    md_ref_add(&t->refs);   /* a sink may release the last view while it is told */
     EnterCriticalSection(&t->lock);
     size_t at = key_lower(t, key, &found);
     mt_row *r = found ? t->rows[at] : calloc(1, sizeof *r);
@@ -548,6 +564,8 @@ HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row)
         hr = MAPI_E_NOT_ENOUGH_MEMORY;
         goto cleanup;
     }
+    if (found && bags_equal(r->bag, bag))
+        goto cleanup;   /* nothing changed: no notification */
     for (mt_view *v = t->views; v; v = v->next)
         v->tmp_pos = found ? view_find(v, r) : SIZE_MAX;
     st_bag *old = r->bag;
@@ -568,6 +586,7 @@ cleanup:
     LeaveCriticalSection(&t->lock);
     st_bag_free(bag);
     deliver(&q, &t->alloc);
+    table_unref(t);
     return hr;
 }
 
@@ -578,10 +597,12 @@ HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
 
     if (!t || !key)
         return MAPI_E_INVALID_PARAMETER;
+    md_ref_add(&t->refs);   /* as in set_row */
     EnterCriticalSection(&t->lock);
     size_t at = key_lower(t, key, &found);
     if (!found) {
         LeaveCriticalSection(&t->lock);
+        table_unref(t);
         return MAPI_E_NOT_FOUND;
     }
     mt_row *r = t->rows[at];
@@ -598,7 +619,16 @@ HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
     st_bag_free(r->bag);
     free(r);
     deliver(&q, &t->alloc);
+    table_unref(t);
     return S_OK;
+}
+
+void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx)
+{
+    EnterCriticalSection(&t->lock);
+    t->on_last_view = fn;
+    t->on_last_view_ctx = ctx;
+    LeaveCriticalSection(&t->lock);
 }
 
 HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)
@@ -629,6 +659,7 @@ HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)
         md_ref_add(&t->refs);
         v->next = t->views;
         t->views = v;
+        t->nviews++;
     }
     LeaveCriticalSection(&t->lock);
     if (hr != S_OK) {
@@ -669,13 +700,19 @@ static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
     if (n)
         return n;
     md_memtable *t = v->t;
+    void (*last)(void *) = NULL;
     EnterCriticalSection(&t->lock);
     for (mt_view **p = &t->views; *p; p = &(*p)->next)
         if (*p == v) {
             *p = v->next;
             break;
         }
+    if (--t->nviews == 0)
+        last = t->on_last_view;
+    void *last_ctx = t->on_last_view_ctx;
     LeaveCriticalSection(&t->lock);
+    if (last)
+        last(last_ctx);
     for (size_t i = 0; i < v->nsinks; i++)
         v->sinks[i].sink->lpVtbl->Release(v->sinks[i].sink);
     free(v->sinks);
@@ -693,8 +730,7 @@ static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE view_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->t->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE view_Advise(IMAPITable *iface, ULONG mask,
@@ -762,8 +798,11 @@ static HRESULT STDMETHODCALLTYPE view_SetColumns(IMAPITable *iface, LPSPropTagAr
     if (flags & ~(ULONG)(TBL_ASYNC | TBL_BATCH))
         return MAPI_E_UNKNOWN_FLAGS;
     for (ULONG i = 0; i < cols->cValues; i++)
-        if (cols->aulPropTag[i] & MV_INSTANCE)
+        if (cols->aulPropTag[i] & MV_INSTANCE) {
+            st_error_set("memtable: no MV_INSTANCE column (%#lx) in an in-memory table",
+                (unsigned long)cols->aulPropTag[i]);
             return MAPI_E_TOO_COMPLEX;   /* no rows expanded per value here */
+        }
     uint32_t *c = malloc(cols->cValues * sizeof *c);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -950,6 +989,32 @@ cleanup:
     return hr;
 }
 
+/* Restrict / SortTable: *res or *sort (whichever is not NULL) becomes the
+ * view's and the view is rebuilt; *res / *sort then holds what the caller
+ * frees: the old one, or on failure the new one (the view unchanged). */
+static HRESULT view_reorder(mt_view *v, st_restriction **res, st_sortset **sort)
+{
+    EnterCriticalSection(&v->t->lock);
+    st_restriction *old_res = v->res;
+    st_sortset *old_sort = v->sort;
+    if (res)
+        v->res = *res;
+    if (sort)
+        v->sort = *sort;
+    HRESULT hr = view_rebuild(v);
+    if (hr != S_OK) {
+        v->res = old_res;
+        v->sort = old_sort;
+    } else {
+        if (res)
+            *res = old_res;
+        if (sort)
+            *sort = old_sort;
+    }
+    LeaveCriticalSection(&v->t->lock);
+    return hr;
+}
+
 static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction res,
     ULONG flags)
 {
@@ -961,15 +1026,7 @@ static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction
     HRESULT hr = md_res_from_mapi(&r, res);
     if (hr != S_OK)
         return hr;
-    EnterCriticalSection(&v->t->lock);
-    st_restriction *old = v->res;
-    v->res = r;
-    hr = view_rebuild(v);
-    if (hr != S_OK)
-        v->res = old;
-    else
-        r = old;
-    LeaveCriticalSection(&v->t->lock);
+    hr = view_reorder(v, &r, NULL);
     st_res_free(r);
     return hr;
 }
@@ -1037,10 +1094,13 @@ static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderS
         return hr;
     if (s && s->n_categories) {
         st_sortset_free(s);
-        return MAPI_E_TOO_COMPLEX;   /* no categories in an in-memory table */
+        st_error_set("memtable: no categories in an in-memory table");
+        return MAPI_E_TOO_COMPLEX;
     }
     for (uint32_t i = 0; s && i < s->n; i++)
         if (s->orders[i].tag & MV_INSTANCE) {
+            st_error_set("memtable: no MV_INSTANCE sort key (%#lx) in an in-memory table",
+                (unsigned long)s->orders[i].tag);
             st_sortset_free(s);
             return MAPI_E_TOO_COMPLEX;   /* no rows expanded per value either */
         }
@@ -1048,15 +1108,7 @@ static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderS
         st_sortset_free(s);
         s = NULL;   /* no keys: insertion order */
     }
-    EnterCriticalSection(&v->t->lock);
-    st_sortset *old = v->sort;
-    v->sort = s;
-    hr = view_rebuild(v);
-    if (hr != S_OK)
-        v->sort = old;
-    else
-        s = old;
-    LeaveCriticalSection(&v->t->lock);
+    hr = view_reorder(v, NULL, &s);
     st_sortset_free(s);
     return hr;
 }

@@ -13,7 +13,8 @@
  *
  * Views: every IMAPITable method. Sorts and restrictions come through
  * provider/restrict.h and are evaluated with storage's st_bag_compare_sorted
- * and st_res_eval (rows compare on their own bags; ties by insertion order).
+ * and st_res_eval (rows compare on their own bags; ties by insertion order;
+ * rows have no subobjects, so a RES_SUBRESTRICTION matches no row).
  * No categories (SortTable with cCategories > 0 and MV_INSTANCE columns or
  * keys: MAPI_E_TOO_COMPLEX); ExpandRow, CollapseRow, GetCollapseState and
  * SetCollapseState answer MAPI_E_NO_SUPPORT, the documented answer of a
@@ -28,6 +29,9 @@
  * view's sinks, with the row's instance key, the prior row's (PR_NULL when
  * it is first) and the row in the view's columns, after the table's lock
  * is released.
+ *
+ * GetLastError gives this thread's last storage message (md_prop_last_error:
+ * why a Restrict, SortTable or SetColumns was refused).
  *
  * Threads: one lock per memtable, shared by its views. Memory: the data
  * lives while md_memtable_free has not been called or a view is alive
@@ -54,7 +58,8 @@ HRESULT md_memtable_new(md_memtable **out, const md_alloc *a, const uint32_t *co
     size_t ncols, uint32_t key_tag);
 
 /* Adds row (copied), or replaces the row with the same key: the views are
- * updated and notified. MAPI_E_INVALID_PARAMETER when row has no key_tag. */
+ * updated and notified (a replacement equal to the row is no change and
+ * notifies nothing). MAPI_E_INVALID_PARAMETER when row has no key_tag. */
 HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row);
 
 /* Deletes the row whose key is key: MAPI_E_NOT_FOUND when none. */
@@ -65,6 +70,12 @@ size_t md_memtable_count(md_memtable *t);
 
 /* A new view with one reference, its own cursor at the beginning. */
 HRESULT md_memtable_view(md_memtable *t, IMAPITable **out);
+
+/* fn(ctx) is called each time the number of views drops to zero (the
+ * owner still holds t), on the thread releasing the last view, with no lock
+ * of t held; possibly inside that thread's md_memtable_set_row /
+ * delete_row (a sink releasing the view when told). */
+void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx);
 
 /* The owner lets go; views keep the data alive. NULL-safe. */
 void md_memtable_free(md_memtable *t);

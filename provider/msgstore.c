@@ -5,14 +5,15 @@
  * Done: GetProps / GetPropList of what store_props computes, OpenEntry
  * (NULL = root, folders, messages, the store itself), CompareEntryIDs,
  * GetReceiveFolder, SetReceiveFolder (not to NULL), StoreLogoff,
- * GetLastError (the last storage message), SaveChanges (nothing to save).
+ * GetLastError (the last storage message), SaveChanges (nothing to save);
+ * GetReceiveFolderTable and the spooler methods (GetOutgoingQueue,
+ * SetLockState, FinishedMsg, AbortSubmit, NotifyNewMail) in spooler.c.
  * IMAPIProp through mapiprop.h: SetProps/DeleteProps refuse the computed
  * values (MAPI_E_COMPUTED) and have nowhere to keep others
  * (MAPI_E_NO_SUPPORT); CopyTo/CopyProps, named properties (names.h),
  * GetLastError, OpenProperty as a read-only IStream.
  * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: Advise,
- * Unadvise, GetReceiveFolderTable and the spooler methods; GetReceiveFolder
- * gives no explicit class (NULL).
+ * Unadvise; GetReceiveFolder gives no explicit class (NULL).
  *
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
@@ -25,6 +26,7 @@
 #include "provider/message.h"
 #include "provider/names.h"
 #include "provider/object.h"
+#include "provider/spooler.h"
 #include "provider/store.h"
 #include "storage/props_guids.h"
 
@@ -373,10 +375,7 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
 static HRESULT STDMETHODCALLTYPE store_GetReceiveFolderTable(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    if (table)
-        *table = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_receive_folder_table(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flags)
@@ -391,37 +390,30 @@ static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flag
 static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG flags)
 {
-    (void)iface; (void)cb; (void)eid; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_abort_submit(impl(iface), cb, eid, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE store_GetOutgoingQueue(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    if (table)
-        *table = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_outgoing_queue(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetLockState(IMsgStore *iface, LPMESSAGE msg,
     ULONG state)
 {
-    (void)iface; (void)msg; (void)state;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_set_lock_state(impl(iface), msg, state);
 }
 
 static HRESULT STDMETHODCALLTYPE store_FinishedMsg(IMsgStore *iface, ULONG flags, ULONG cb,
     LPENTRYID eid)
 {
-    (void)iface; (void)flags; (void)cb; (void)eid;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_finished_msg(impl(iface), flags, cb, eid);
 }
 
 static HRESULT STDMETHODCALLTYPE store_NotifyNewMail(IMsgStore *iface, LPNOTIFICATION n)
 {
-    (void)iface; (void)n;
-    return MAPI_E_NO_SUPPORT;
+    return md_spooler_notify_new_mail(impl(iface), n);
 }
 
 static const IMsgStoreVtbl store_vtbl = {

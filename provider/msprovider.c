@@ -18,6 +18,7 @@
 
 #include "provider/entryid.h"
 #include "provider/object.h"
+#include "provider/spooler.h"
 #include "provider/store.h"
 
 typedef struct md_provider {
@@ -182,7 +183,9 @@ static HRESULT STDMETHODCALLTYPE provider_SpoolerLogon(IMSProvider *iface, LPMAP
     ULONG cb_spool, LPBYTE spool, LPMAPIERROR *error, LPMSLOGON *logon, LPMDB *mdb)
 {
     (void)ui; (void)profile; (void)cb_spool; (void)spool;
-    return logon_common(impl(iface), sup, cb, eid, flags, iid, error, logon, mdb);
+    /* The spooler's store: the only one whose spooler methods work (spooler.h). */
+    return logon_common(impl(iface), sup, cb, eid, flags | MD_LOGON_SPOOLER, iid, error, logon,
+        mdb);
 }
 
 static HRESULT STDMETHODCALLTYPE provider_CompareStoreIDs(IMSProvider *iface, ULONG cb1,

@@ -298,6 +298,15 @@ int st_message_list(st_store *s, st_id **out, size_t *n, st_id fid, int associat
         fid, associated ? 1 : 0);
 }
 
+int st_message_list_submitted(st_store *s, st_id **out, size_t *n)
+{
+    /* A scan of the messages table (no index on flags): the spooler asks
+     * once per outgoing-queue table, then follows changes. */
+    return id_list(s, out, n,
+        "SELECT id FROM messages WHERE folder_id IS NOT NULL AND assoc = 0"
+        " AND (flags & ?) != 0 ORDER BY submit_time, id", MSGFLAG_SUBMIT, -1);
+}
+
 int st_folder_find_by_name(st_store *s, st_id *out, st_id parent, const char *name)
 {
     *out = 0;

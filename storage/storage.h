@@ -228,6 +228,10 @@ int st_message_set_read(st_store *s, st_id mid, int read, unsigned flags);
 /* The folder holding mid (0 for an embedded message). */
 int st_message_folder(st_store *s, st_id *out, st_id mid);
 int st_message_list(st_store *s, st_id **out, size_t *n, st_id fid, int associated);
+/* The outgoing queue: normal top-level messages of any folder whose
+ * PR_MESSAGE_FLAGS has MSGFLAG_SUBMIT, by PR_CLIENT_SUBMIT_TIME (missing
+ * first), then id. */
+int st_message_list_submitted(st_store *s, st_id **out, size_t *n);
 
 /* Server identity of an item: href (relative or absolute, as davsync keeps
  * it) and ETag. A NULL argument leaves the field. get: malloc'd or NULL. */

@@ -172,6 +172,29 @@ int main(void)
     st_receive_folders_free(rfs, nrf);
     st_receive_folders_free(NULL, 0);
 
+    /* The outgoing queue: submitted messages, by client submit time. */
+    st_id q1 = 0, q2 = 0, q3 = 0, *qs = NULL;
+    size_t nq = 0;
+    st_bag *qb = st_bag_new();
+    st_bag_set_str(qb, PR_SUBJECT_W, "later");
+    st_bag_set_long(qb, PR_MESSAGE_FLAGS, MSGFLAG_SUBMIT | MSGFLAG_UNSENT);
+    st_bag_set_systime(qb, PR_CLIENT_SUBMIT_TIME, 2000);
+    ok(st_message_create(s, &q1, inbox, qb, 0) == 0, "queued 1\n");
+    st_bag_set_systime(qb, PR_CLIENT_SUBMIT_TIME, 1000);
+    ok(st_message_create(s, &q2, other, qb, 0) == 0, "queued 2\n");
+    st_bag_set_long(qb, PR_MESSAGE_FLAGS, MSGFLAG_UNSENT);
+    ok(st_message_create(s, &q3, inbox, qb, 0) == 0, "not queued\n");
+    st_bag_set_long(qb, PR_MESSAGE_FLAGS, MSGFLAG_SUBMIT);
+    st_id q4 = 0;
+    ok(st_message_create(s, &q4, inbox, qb, ST_ASSOCIATED) == 0, "associated\n");
+    ok(st_message_list_submitted(s, &qs, &nq) == 0 && nq == 2 && qs[0] == q2 && qs[1] == q1,
+        "submitted list (%zu)\n", nq);
+    free(qs);
+    ok(st_message_delete(s, q1, 0) == 0 && st_message_delete(s, q2, 0) == 0
+        && st_message_delete(s, q3, 0) == 0 && st_message_delete(s, q4, 0) == 0,
+        "queued deleted\n");
+    st_bag_free(qb);
+
     /* Delete. */
     r = st_folder_delete(s, proj, 0);
     ok(r == ST_ENOTEMPTY, "not empty: %d\n", r);

@@ -19,22 +19,13 @@
 
 #include "testutil.h"
 #include "host_alloc.h"
+#include "table_sink.h"
 #include "provider/memtable.h"
 #include "provider/object.h"
 #include "storage/props_tags.h"
 
 static const md_alloc alloc = { host_AllocateBuffer, host_AllocateMore, host_FreeBuffer };
 static const uint32_t cols3[] = { PR_ROWID, PR_DISPLAY_NAME_W, PR_INSTANCE_KEY };
-
-/* FreeProws, as MAPI does it: each row's values, then the set. */
-static void free_rows(SRowSet *set)
-{
-    if (!set)
-        return;
-    for (ULONG i = 0; i < set->cRows; i++)
-        host_FreeBuffer(set->aRow[i].lpProps);
-    host_FreeBuffer(set);
-}
 
 static HRESULT set_row(md_memtable *t, int32_t id, const char *name)
 {
@@ -72,61 +63,6 @@ static size_t read_ids(IMAPITable *tbl, LONG count, ULONG flags, int32_t *ids, s
     free_rows(rows);
     return n;
 }
-
-/* ---- A test advise sink: keeps copies of what it was told. */
-typedef struct test_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
-    int n;                  /* notifications received */
-    ULONG last_event;       /* TABLE_* of the last */
-    uint8_t last_key[4], last_prior[4];
-    int last_has_prior;     /* propPrior was an instance key (not PR_NULL) */
-    int32_t last_rowid;     /* PR_ROWID of the last row given, -1 none */
-    ULONG last_cvalues;
-} test_sink;
-
-static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *iface, REFIID riid,
-    void **out)
-{
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-static ULONG STDMETHODCALLTYPE sink_AddRef(IMAPIAdviseSink *iface)
-{
-    return (ULONG)InterlockedIncrement(&((test_sink *)iface)->refs);
-}
-static ULONG STDMETHODCALLTYPE sink_Release(IMAPIAdviseSink *iface)
-{
-    return (ULONG)InterlockedDecrement(&((test_sink *)iface)->refs);
-}
-static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *iface, ULONG n,
-    LPNOTIFICATION notifs)
-{
-    test_sink *s = (test_sink *)iface;
-    for (ULONG i = 0; i < n; i++) {
-        TABLE_NOTIFICATION *t = &notifs[i].info.tab;
-        ok(notifs[i].ulEventType == fnevTableModified, "event type %#lx\n",
-           (unsigned long)notifs[i].ulEventType);
-        s->n++;
-        s->last_event = t->ulTableEvent;
-        ok(t->propIndex.ulPropTag == PR_INSTANCE_KEY && t->propIndex.Value.bin.cb == 4,
-           "propIndex %#lx\n", (unsigned long)t->propIndex.ulPropTag);
-        if (t->propIndex.Value.bin.cb == 4)
-            memcpy(s->last_key, t->propIndex.Value.bin.lpb, 4);
-        s->last_has_prior = t->propPrior.ulPropTag == PR_INSTANCE_KEY;
-        ok(s->last_has_prior || t->propPrior.ulPropTag == PR_NULL, "propPrior %#lx\n",
-           (unsigned long)t->propPrior.ulPropTag);
-        if (s->last_has_prior)
-            memcpy(s->last_prior, t->propPrior.Value.bin.lpb, 4);
-        s->last_cvalues = t->row.cValues;
-        s->last_rowid = t->row.cValues && t->row.lpProps[0].ulPropTag == PR_ROWID
-            ? t->row.lpProps[0].Value.l : -1;
-    }
-    return 0;
-}
-static const IMAPIAdviseSinkVtbl sink_vtbl = {
-    sink_QueryInterface, sink_AddRef, sink_Release, sink_OnNotify
-};
 
 /* PR_INSTANCE_KEY of the row at the cursor (not advancing). */
 static int cursor_key(IMAPITable *tbl, uint8_t key[4])
@@ -170,7 +106,7 @@ static void test_methods(void)
 {
     md_memtable *t = NULL;
     IMAPITable *tbl = NULL;
-    int32_t ids[16];
+    int32_t ids[16] = { 0 };
     ULONG n = 0, st = 0, ty = 0;
     HRESULT hr;
 
@@ -204,8 +140,12 @@ static void test_methods(void)
     ok(tbl->lpVtbl->WaitForCompletion(tbl, 8, 0, NULL) == MAPI_E_UNKNOWN_FLAGS,
        "WaitForCompletion bad flags\n");
     ok(tbl->lpVtbl->Abort(tbl) == S_OK, "Abort\n");
-    MAPIERROR *err = (MAPIERROR *)1;
-    ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 0, &err) == S_OK && !err, "GetLastError\n");
+    MAPIERROR *err = NULL;
+    ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 0, &err) == S_OK && err && err->lpszError,
+       "GetLastError\n");
+    host_FreeBuffer(err);
+    ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 4, &err) == MAPI_E_UNKNOWN_FLAGS,
+       "GetLastError flags\n");
     ok(tbl->lpVtbl->GetLastError(tbl, E_FAIL, 0, NULL) == MAPI_E_INVALID_PARAMETER,
        "GetLastError(NULL)\n");
 
@@ -254,6 +194,18 @@ static void test_methods(void)
        && strcmp(rows->aRow[0].lpProps[1].Value.lpszA, "name 0") == 0, "8-bit column\n");
     free_rows(rows);
     SizedSPropTagArray(3, c3) = { 3, { PR_ROWID, PR_DISPLAY_NAME_W, PR_INSTANCE_KEY } };
+    SizedSPropTagArray(12, c12) = { 12, { PR_ROWID, PR_DISPLAY_NAME_W, PR_INSTANCE_KEY,
+        PR_ENTRYID, PR_SUBJECT_W, PR_MESSAGE_FLAGS, PR_MESSAGE_SIZE, PR_PRIORITY,
+        PR_SENDER_NAME_W, PR_DISPLAY_TO_W, PR_DISPLAY_CC_W, PR_DISPLAY_BCC_W } };
+    ok(tbl->lpVtbl->SetColumns(tbl, (LPSPropTagArray)&c12, 0) == S_OK, "SetColumns 12\n");
+    cols = NULL;
+    ok(tbl->lpVtbl->QueryColumns(tbl, 0, &cols) == S_OK && cols->cValues == 12
+       && cols->aulPropTag[11] == PR_DISPLAY_BCC_W, "QueryColumns 12\n");
+    host_FreeBuffer(cols);
+    rows = NULL;
+    ok(tbl->lpVtbl->QueryRows(tbl, 5, TBL_NOADVANCE, &rows) == S_OK && rows->cRows == 5
+       && rows->aRow[4].cValues == 12, "rows of 12 columns\n");
+    free_rows(rows);
     ok(tbl->lpVtbl->SetColumns(tbl, (LPSPropTagArray)&c3, 0) == S_OK, "SetColumns back\n");
 
     /* QueryRows forward, backward, TBL_NOADVANCE; positions */
@@ -332,10 +284,11 @@ static void test_notifications(void)
 {
     md_memtable *t = NULL;
     IMAPITable *tbl = NULL, *other = NULL;
-    test_sink sink = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+    test_sink sink;
     ULONG conn = 0, conn2 = 0;
     uint8_t k1[4], k2[4];
 
+    sink_init(&sink);
     md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
     set_row(t, 1, "one");
     set_row(t, 2, "two");
@@ -355,7 +308,7 @@ static void test_notifications(void)
     ok(cursor_key(tbl, k1), "key of row 1\n");
     set_row(t, 3, "three");
     ok(sink.n == 2 && sink.last_event == TABLE_ROW_ADDED && sink.last_rowid == 3
-       && sink.last_cvalues == 3, "ROW_ADDED: n %d event %lu rowid %d\n", sink.n,
+       && sink.last_cvalues == 3, "ROW_ADDED: n %d event %lu rowid %d\n", (int)sink.n,
        (unsigned long)sink.last_event, (int)sink.last_rowid);
     tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 1, NULL);
     ok(cursor_key(tbl, k2), "key of row 2\n");
@@ -366,16 +319,18 @@ static void test_notifications(void)
     set_row(t, 1, "uno");
     ok(sink.n == 2 && sink.last_event == TABLE_ROW_MODIFIED && sink.last_rowid == 1
        && !sink.last_has_prior && memcmp(sink.last_key, k1, 4) == 0,
-       "ROW_MODIFIED: n %d event %lu rowid %d prior %d\n", sink.n,
+       "ROW_MODIFIED: n %d event %lu rowid %d prior %d\n", (int)sink.n,
        (unsigned long)sink.last_event, (int)sink.last_rowid, sink.last_has_prior);
 
     ok(other->lpVtbl->Unadvise(other, conn2) == S_OK, "Unadvise\n");
     ok(other->lpVtbl->Unadvise(other, conn2) == MAPI_E_NOT_FOUND, "Unadvise twice\n");
     sink.n = 0;
+    set_row(t, 1, "uno");
+    ok(sink.n == 0, "a replacement equal to the row notified %d times\n", (int)sink.n);
     delete_row(t, 2);
     ok(sink.n == 1 && sink.last_event == TABLE_ROW_DELETED && memcmp(sink.last_key, k2, 4) == 0
        && sink.last_has_prior && memcmp(sink.last_prior, k1, 4) == 0 && sink.last_cvalues == 0,
-       "ROW_DELETED: n %d event %lu\n", sink.n, (unsigned long)sink.last_event);
+       "ROW_DELETED: n %d event %lu\n", (int)sink.n, (unsigned long)sink.last_event);
 
     /* A sink released with the view. */
     other->lpVtbl->Release(other);
@@ -390,7 +345,7 @@ static void test_bookmarks(void)
     md_memtable *t = NULL;
     IMAPITable *tbl = NULL;
     BOOKMARK bk = 0, bk2 = 0;
-    int32_t ids[8];
+    int32_t ids[8] = { 0 };
     LONG sought = 0;
 
     md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
@@ -477,6 +432,12 @@ static void test_sort_restrict(void)
        "SortTable flags\n");
     ok(tbl->lpVtbl->SortTable(tbl, (LPSSortOrderSet)&categ, 0) == MAPI_E_TOO_COMPLEX,
        "categories accepted\n");
+    MAPIERROR *why = NULL;
+    ok(tbl->lpVtbl->GetLastError(tbl, MAPI_E_TOO_COMPLEX, MAPI_UNICODE, &why) == S_OK && why
+       && why->lpszError && wcsstr((WCHAR *)why->lpszError, L"categories")
+       && why->ulContext == (ULONG)MAPI_E_TOO_COMPLEX, "GetLastError after SortTable: %ls\n",
+       why && why->lpszError ? (WCHAR *)why->lpszError : L"(none)");
+    host_FreeBuffer(why);
     double t2 = now_ms();
     ok(tbl->lpVtbl->SortTable(tbl, (LPSSortOrderSet)&desc, TBL_BATCH) == S_OK, "SortTable\n");
     double t3 = now_ms();
@@ -582,6 +543,78 @@ static void test_sort_restrict(void)
     md_memtable_free(t);
 }
 
+/* A writer thread adds, replaces and deletes rows while this thread reads
+ * and seeks a sorted view with a bookmark and a sink: nothing breaks, and
+ * the view ends with what the table holds. */
+typedef struct writer_arg {
+    md_memtable *t;
+    int rounds;
+} writer_arg;
+
+static DWORD WINAPI writer_main(void *p)
+{
+    writer_arg *w = p;
+    for (int i = 0; i < w->rounds; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "w%05d", (i * 37) % 1000);
+        set_row(w->t, i % 500, name);
+        if (i % 3 == 0)
+            delete_row(w->t, (i * 7) % 500);
+    }
+    return 0;
+}
+
+static void test_threads(void)
+{
+    md_memtable *t = NULL;
+    IMAPITable *tbl = NULL;
+    test_sink sink;
+    ULONG conn = 0, n = 0;
+    BOOKMARK bk = 0;
+    int32_t ids[64];
+
+    sink_init(&sink);
+    md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
+    md_memtable_view(t, &tbl);
+    SizedSSortOrderSet(1, by_name) = { 1, 0, 0, { { PR_DISPLAY_NAME_W, TABLE_SORT_ASCEND } } };
+    tbl->lpVtbl->SortTable(tbl, (LPSSortOrderSet)&by_name, 0);
+    tbl->lpVtbl->Advise(tbl, fnevTableModified, &sink.iface, &conn);
+    writer_arg w = { t, 5000 };
+    HANDLE th = CreateThread(NULL, 0, writer_main, &w, 0, NULL);
+    int reads = 0;
+    while (WaitForSingleObject(th, 0) == WAIT_TIMEOUT) {
+        tbl->lpVtbl->SeekRowApprox(tbl, (ULONG)(reads % 10), 10);
+        if (!bk)
+            tbl->lpVtbl->CreateBookmark(tbl, &bk);
+        read_ids(tbl, 20, 0, ids, 64);
+        HRESULT hr = tbl->lpVtbl->SeekRow(tbl, bk, 1, NULL);
+        ok(hr == S_OK || hr == MAPI_W_POSITION_CHANGED, "SeekRow(bk): %#lx\n", (unsigned long)hr);
+        reads++;
+    }
+    CloseHandle(th);
+    ok(tbl->lpVtbl->GetRowCount(tbl, 0, &n) == S_OK && n == md_memtable_count(t),
+       "view %lu rows, table %zu\n", (unsigned long)n, md_memtable_count(t));
+    ok(sink_count(&sink) > 0, "no notifications\n");
+    /* The view is still sorted. */
+    SRowSet *rows = NULL;
+    tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 0, NULL);
+    int sorted = 1;
+    if (tbl->lpVtbl->QueryRows(tbl, 1000, 0, &rows) == S_OK) {
+        for (ULONG i = 1; i < rows->cRows; i++)
+            if (wcscmp(rows->aRow[i - 1].lpProps[1].Value.lpszW,
+                       rows->aRow[i].lpProps[1].Value.lpszW) > 0)
+                sorted = 0;
+        ok(rows->cRows == n, "rows read %lu of %lu\n", (unsigned long)rows->cRows,
+           (unsigned long)n);
+    }
+    free_rows(rows);
+    ok(sorted, "view out of order after concurrent changes\n");
+    printf("threads: %d reads while 5000 writes\n", reads);
+    tbl->lpVtbl->Unadvise(tbl, conn);
+    tbl->lpVtbl->Release(tbl);
+    md_memtable_free(t);
+}
+
 int main(void)
 {
     LONG live = md_live_objects();
@@ -590,6 +623,7 @@ int main(void)
     test_notifications();
     test_bookmarks();
     test_sort_restrict();
+    test_threads();
     ok(md_live_objects() == live, "live objects %ld, were %ld\n", (long)md_live_objects(),
        (long)live);
     ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);
