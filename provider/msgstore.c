@@ -3,12 +3,14 @@
  * store-wide helpers of store.h (open, entry IDs, OpenEntry, CompareEntryIDs).
  *
  * Done: GetProps / GetPropList of what store_props computes, OpenEntry
- * (NULL = root, folders, the store itself), CompareEntryIDs,
+ * (NULL = root, folders, the store itself), CompareEntryIDs, Advise and
+ * Unadvise (notify.h: the store's notifier starts with the store and stops
+ * before its file closes),
  * GetReceiveFolder, SetReceiveFolder (not to NULL), StoreLogoff,
  * GetLastError (no extended information yet), SaveChanges (nothing to save).
  * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: SetProps,
- * DeleteProps, OpenProperty, CopyTo, CopyProps, named properties, Advise,
- * Unadvise, GetReceiveFolderTable and the spooler methods; GetReceiveFolder
+ * DeleteProps, OpenProperty, CopyTo, CopyProps, named properties,
+ * GetReceiveFolderTable and the spooler methods; GetReceiveFolder
  * gives no explicit class (NULL). Messages cannot be opened yet.
  *
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
@@ -19,6 +21,7 @@
 
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
+#include "provider/notify.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "storage/props_guids.h"
@@ -131,6 +134,7 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
     md_store *s = impl(iface);
     ULONG n = md_ref_release(&s->refs);
     if (n == 0) {
+        md_notify_stop(s->notify);
         st_store_close(s->st);
         s->sup->lpVtbl->Release(s->sup);
         DeleteCriticalSection(&s->lock);
@@ -240,16 +244,12 @@ static HRESULT STDMETHODCALLTYPE store_GetIDsFromNames(IMsgStore *iface, ULONG n
 static HRESULT STDMETHODCALLTYPE store_Advise(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG mask, LPMAPIADVISESINK sink, ULONG *conn)
 {
-    (void)iface; (void)cb; (void)eid; (void)mask; (void)sink;
-    if (conn)
-        *conn = 0;
-    return MAPI_E_NO_SUPPORT;
+    return md_notify_advise(impl(iface), cb, eid, mask, sink, conn);
 }
 
 static HRESULT STDMETHODCALLTYPE store_Unadvise(IMsgStore *iface, ULONG conn)
 {
-    (void)iface; (void)conn;
-    return MAPI_E_NO_SUPPORT;
+    return md_notify_unadvise(impl(iface), conn);
 }
 
 HRESULT md_store_compare_entryids(md_store *s, ULONG cb1, LPENTRYID eid1, ULONG cb2,
@@ -497,16 +497,19 @@ HRESULT md_store_create(md_store **out, const char *path, LPMAPISUP sup,
         code = st_store_commit(st);
     else
         st_store_rollback(st);
-    if (code) {
+    st_guid guid;
+    st_store_guid(st, &guid);
+    HRESULT hr = code ? md_hr_from_st(code) : md_notify_start(&s->notify, path, &guid, sup);
+    if (hr != S_OK) {
         st_store_close(st);
         free(s);
-        return md_hr_from_st(code);
+        return hr;
     }
     s->iface.lpVtbl = (IMsgStoreVtbl *)&store_vtbl;   /* mapidefs.h: not const */
     s->refs = 1;
     InitializeCriticalSection(&s->lock);
     s->st = st;
-    st_store_guid(st, &s->guid);
+    s->guid = guid;
     s->sup = sup;
     sup->lpVtbl->AddRef(sup);
     s->alloc = *alloc;
