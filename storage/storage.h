@@ -178,6 +178,31 @@ int st_folder_sync_rebase(st_store *s, const char *old_prefix, const char *new_p
 int st_receive_folder_set(st_store *s, const char *msg_class, st_id fid);
 int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class);
 
+/* ---- Search folders (search.c) ----
+ * A folder made with ST_FOLDER_SEARCH holds no messages of its own: its
+ * contents are the results of its criteria (a restriction over the normal
+ * messages of its scope folders), kept exact in the transaction of every
+ * message change. st_table_open(ST_TABLE_CONTENTS) on it gives the results
+ * with every table feature; its counts are those of the results; creating,
+ * moving or copying a message into it is refused (ST_ERROR). Deleting a
+ * message removes it from every result; deleting a scope folder drops it
+ * from the scope. A change of results raises ST_EV_CREATED / DELETED /
+ * MODIFIED with folder = the search folder. */
+#define ST_FOLDER_SEARCH 0x1000u    /* st_folder_create flag: a search folder */
+#define ST_SEARCH_RECURSIVE 0x1u    /* scope folders include their subfolders */
+#define ST_SEARCH_STOPPED   0x2u    /* criteria kept, results frozen (MAPI STOP_SEARCH) */
+/* SetSearchCriteria: r (copied; NULL keeps the current criteria) over the n
+ * folders of scope (n 0 keeps the current scope); refills the results
+ * unless flags has ST_SEARCH_STOPPED. ST_ERROR when fid is not a search
+ * folder or r is refused by st_res_check. */
+int st_search_set(st_store *s, st_id fid, const st_restriction *r, const st_id *scope,
+    size_t n, unsigned flags);
+/* GetSearchCriteria: *r (st_res_free; NULL when never set), *scope
+ * (malloc'd, free()) and *n, *flags; any out may be NULL. ST_ENOTFOUND
+ * when fid is not a search folder. */
+int st_search_get(st_store *s, st_id fid, st_restriction **r, st_id **scope, size_t *n,
+    unsigned *flags);
+
 /* ---- Messages ----
  * st_message_get returns every property, with those the store computes:
  * PR_RECORD_KEY, PR_INSTANCE_KEY, PR_SOURCE_KEY, PR_PARENT_SOURCE_KEY,
