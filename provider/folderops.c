@@ -680,9 +680,9 @@ HRESULT md_folder_set_search_criteria(md_store *s, st_id fid, LPSRestriction res
         return MAPI_E_INVALID_PARAMETER;
 #if MD_HAVE_SEARCH
     st_restriction *r = NULL, *old_r = NULL;
-    st_id *scope = NULL, *old_scope = NULL;
-    size_t n = 0, old_n = 0;
-    unsigned old_flags = 0;
+    st_id *scope = NULL;
+    size_t n = 0;
+    unsigned old_flags = 0;   /* what the search had: kept unless the flags say */
     HRESULT hr = md_res_from_mapi(&r, res);
     if (hr != S_OK)
         return hr;
@@ -698,12 +698,13 @@ HRESULT md_folder_set_search_criteria(md_store *s, st_id fid, LPSRestriction res
     EnterCriticalSection(&s->lock);
     int code = 0;
     if (hr == S_OK) {
-        /* What the call leaves out comes from the search as it is. */
-        code = st_search_get(s->st, fid, &old_r, &old_scope, &old_n, &old_flags);
+        /* What the call leaves out (NULL) stays as it is (st_search_set). */
+        code = st_search_get(s->st, fid, &old_r, NULL, NULL, &old_flags);
         if (code == ST_ENOTFOUND) {
             code = 0;
-            if (!res || !containers)
-                hr = MAPI_E_INVALID_PARAMETER;   /* a first search needs both */
+            hr = MAPI_E_NO_SUPPORT;   /* not a search folder */
+        } else if (!code && !old_r && (!r || !n)) {
+            hr = MAPI_E_INVALID_PARAMETER;   /* a first search needs both */
         }
     }
     for (size_t i = 0; !code && hr == S_OK && i < n; i++)
@@ -718,17 +719,15 @@ HRESULT md_folder_set_search_criteria(md_store *s, st_id fid, LPSRestriction res
             sflags |= ST_SEARCH_STOPPED;
         else
             sflags &= ~ST_SEARCH_STOPPED;   /* new criteria or RESTART_SEARCH: running */
-        code = st_search_set(s->st, fid, r ? r : old_r, containers ? scope : old_scope,
-            containers ? n : old_n, sflags);
+        code = st_search_set(s->st, fid, r, scope, n, sflags);
     }
     LeaveCriticalSection(&s->lock);
     st_res_free(r);
     st_res_free(old_r);
     free(scope);
-    free(old_scope);
     if (hr != S_OK)
         return hr;
-    return code == ST_ENOTFOUND ? MAPI_E_NOT_FOUND : md_hr_from_st(code);
+    return md_hr_from_st(code);
 #else
     (void)s; (void)fid; (void)res;
     return MAPI_E_NO_SUPPORT;   /* storage without search folders in this build */
@@ -755,9 +754,13 @@ HRESULT md_folder_get_search_criteria(md_store *s, st_id fid, ULONG flags,
     int code = st_search_get(s->st, fid, &r, &scope, &n, &sflags);
     LeaveCriticalSection(&s->lock);
     if (code == ST_ENOTFOUND)
-        return MAPI_E_NOT_INITIALIZED;   /* no criteria set yet */
+        return MAPI_E_NO_SUPPORT;   /* not a search folder */
     if (code)
         return md_hr_from_st(code);
+    if (!r) {
+        free(scope);
+        return MAPI_E_NOT_INITIALIZED;   /* no criteria set yet */
+    }
     HRESULT hr = S_OK;
     LPSRestriction mres = NULL;
     LPENTRYLIST list = NULL;
@@ -791,8 +794,8 @@ HRESULT md_folder_get_search_criteria(md_store *s, st_id fid, ULONG flags,
         *res = mres;
     if (containers)
         *containers = list;
-    /* Storage evaluates a search when its contents are read, so a search
-     * is never rebuilding: running unless stopped. */
+    /* Storage keeps the results exact in every change's transaction, so a
+     * search is never rebuilding: running unless stopped. */
     if (state)
         *state = ((sflags & ST_SEARCH_STOPPED) ? 0 : SEARCH_RUNNING)
             | ((sflags & ST_SEARCH_RECURSIVE) ? SEARCH_RECURSIVE : 0);
