@@ -98,6 +98,23 @@ static HRESULT dest_folder(md_store *s, LPCIID iid, void *dest, int *local, st_i
     return S_OK;
 }
 
+/* dest_folder, and for a folder of another store: MAPI_E_DECLINE_COPY
+ * with MAPI_DECLINE_OK, else S_OK with *forward 1 (the caller hands the
+ * copy to IMAPISupport). */
+static HRESULT local_dest(md_store *s, LPCIID iid, void *dest, ULONG flags, int *forward,
+    st_id *fid)
+{
+    int local = 0;
+    *forward = 0;
+    HRESULT hr = dest_folder(s, iid, dest, &local, fid);
+    if (hr != S_OK || local)
+        return hr;
+    if (flags & MAPI_DECLINE_OK)
+        return MAPI_E_DECLINE_COPY;
+    *forward = 1;
+    return S_OK;
+}
+
 static int is_default(const md_store *s, st_id fid)
 {
     for (int i = 0; i < MD_DF_COUNT; i++)
@@ -220,17 +237,12 @@ HRESULT md_folder_copy_messages(md_store *s, st_id fid, IMAPIFolder *self, LPENT
     HRESULT hr = check_list(list);
     if (hr != S_OK)
         return hr;
-    int local = 0;
+    int forward = 0;
     st_id dfid = 0;
-    hr = dest_folder(s, iid, dest, &local, &dfid);
-    if (hr != S_OK)
-        return hr;
-    if (!local) {
-        if (flags & MAPI_DECLINE_OK)
-            return MAPI_E_DECLINE_COPY;
-        return s->sup->lpVtbl->CopyMessages(s->sup, &IID_IMAPIFolder, self, list, iid, dest,
-            ui, progress, flags);
-    }
+    hr = local_dest(s, iid, dest, flags, &forward, &dfid);
+    if (hr != S_OK || forward)
+        return hr != S_OK ? hr : s->sup->lpVtbl->CopyMessages(s->sup, &IID_IMAPIFolder, self,
+            list, iid, dest, ui, progress, flags);
     st_id *ids = list_ids(s, list);
     if (!ids)
         return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -357,17 +369,12 @@ HRESULT md_folder_copy_folder(md_store *s, st_id fid, IMAPIFolder *self, ULONG c
     HRESULT hr = own_id(s, cb, eid, MD_EID_FOLDER, &src);
     if (hr != S_OK)
         return hr;
-    int local = 0;
+    int forward = 0;
     st_id dfid = 0;
-    hr = dest_folder(s, iid, dest, &local, &dfid);
-    if (hr != S_OK)
-        return hr;
-    if (!local) {
-        if (flags & MAPI_DECLINE_OK)
-            return MAPI_E_DECLINE_COPY;
-        return s->sup->lpVtbl->CopyFolder(s->sup, &IID_IMAPIFolder, self, cb, eid, iid, dest,
-            name, ui, progress, flags);
-    }
+    hr = local_dest(s, iid, dest, flags, &forward, &dfid);
+    if (hr != S_OK || forward)
+        return hr != S_OK ? hr : s->sup->lpVtbl->CopyFolder(s->sup, &IID_IMAPIFolder, self, cb,
+            eid, iid, dest, name, ui, progress, flags);
     int bad;
     char *n8 = tstr_utf8(name, flags, &bad);
     if (bad)

@@ -43,6 +43,7 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
+#include "host_logon.h"
 #include "provider/folderops.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -51,21 +52,8 @@
 
 static IMsgStore *store;
 
-/* ---- small property helpers */
-
-static LPSPropValue get_one(void *obj, ULONG tag)
-{
-    IMAPIProp *p = obj;
-    SizedSPropTagArray(1, t) = { 1, { tag } };
-    ULONG n = 0;
-    LPSPropValue v = NULL;
-    HRESULT hr = p->lpVtbl->GetProps(p, (LPSPropTagArray)&t, MAPI_UNICODE, &n, &v);
-    if (FAILED(hr) || n != 1 || !v || PROP_TYPE(v->ulPropTag) == PT_ERROR) {
-        host_FreeBuffer(v);
-        return NULL;
-    }
-    return v;
-}
+#define get_one host_get_one
+#define eid_of host_eid_of
 
 static LONG get_long(void *obj, ULONG tag)
 {
@@ -86,19 +74,6 @@ static void counts_(IMAPIFolder *f, LONG content, LONG unread, LONG assoc, LONG 
         assoc, children);
 }
 #define COUNTS(f, c, u, a, k) counts_(f, c, u, a, k, __LINE__)
-
-/* The entry ID of obj, copied into out (48 bytes at most). */
-static ULONG eid_of(void *obj, BYTE out[64])
-{
-    LPSPropValue v = get_one(obj, PR_ENTRYID);
-    ULONG cb = 0;
-    if (v && v->Value.bin.cb <= 64) {
-        cb = v->Value.bin.cb;
-        memcpy(out, v->Value.bin.lpb, cb);
-    }
-    host_FreeBuffer(v);
-    return cb;
-}
 
 static IMAPIFolder *open_folder(ULONG cb, const BYTE *eid)
 {
@@ -811,22 +786,10 @@ int main(int argc, char **argv)
     MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
     if (!init)
         test_fatal("MSProviderInit not exported\n");
-    LPMSPROVIDER provider = NULL;
-    ULONG version = 0;
-    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &provider);
-    if (hr != S_OK)
-        test_fatal("MSProviderInit: %#lx\n", hrx(hr));
+    IMSLogon *logon = NULL;
+    IMSProvider *provider = host_logon(init, dll, &logon, &store);
     IMapidavDebug *debug = NULL;
     provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
-
-    ULONG cb_spool = 0;
-    LPBYTE spool = NULL;
-    LPMSLOGON logon = NULL;
-    hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &logon, &store);
-    if (hr != S_OK)
-        test_fatal("Logon: %#lx\n", hrx(hr));
 
     ipm = open_store_folder(PR_IPM_SUBTREE_ENTRYID);
     if (!ipm)
@@ -846,18 +809,11 @@ int main(int argc, char **argv)
     archive->lpVtbl->Release(archive);
     projects->lpVtbl->Release(projects);
     ipm->lpVtbl->Release(ipm);
-    ULONG flags = 0;
-    logon->lpVtbl->Logoff(logon, &flags);
-    ok(logon->lpVtbl->Release(logon) == 0, "IMSLogon still referenced\n");
-    ok(store->lpVtbl->Release(store) == 0, "IMsgStore still referenced\n");
-    provider->lpVtbl->Shutdown(provider, &flags);
-    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
+    host_logoff(provider, logon, store);
     if (debug)
         ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
            (long)debug->lpVtbl->LiveObjects(debug));
-    ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
-    ok(buffers_live == 0, "MAPI buffers not freed: %ld\n", (long)buffers_live);
-    ok(subscribes == unsubscribes, "Subscribe %d, Unsubscribe %d\n", subscribes, unsubscribes);
+    host_end_checks();
     FreeLibrary(dll);
     host_remove_store();
     return test_done();

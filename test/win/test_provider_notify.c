@@ -48,6 +48,7 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
+#include "host_logon.h"
 #include "provider/object.h"
 #include "provider/entryid.h"
 #include "provider/store.h"
@@ -206,28 +207,12 @@ static int count_recs(sink *k, ULONG type)
 
 /* ---- helpers */
 
-static LPSPropValue get_one(void *obj, ULONG tag)
-{
-    IMAPIProp *p = obj;
-    SizedSPropTagArray(1, t) = { 1, { tag } };
-    ULONG n = 0;
-    LPSPropValue v = NULL;
-    HRESULT hr = p->lpVtbl->GetProps(p, (LPSPropTagArray)&t, MAPI_UNICODE, &n, &v);
-    if (FAILED(hr) || n != 1 || !v || PROP_TYPE(v->ulPropTag) == PT_ERROR) {
-        host_FreeBuffer(v);
-        return NULL;
-    }
-    return v;
-}
+#define get_one host_get_one
 
 static void eid_into(void *obj, SBinary *out, BYTE buf[64])
 {
-    LPSPropValue v = get_one(obj, PR_ENTRYID);
-    out->cb = v && v->Value.bin.cb <= 64 ? v->Value.bin.cb : 0;
     out->lpb = buf;
-    if (out->cb)
-        memcpy(buf, v->Value.bin.lpb, out->cb);
-    host_FreeBuffer(v);
+    out->cb = host_eid_of(obj, buf);
 }
 
 static int same_bin(const BYTE *a, ULONG ca, const SBinary *b)
@@ -270,33 +255,6 @@ static IMessage *new_saved(IMAPIFolder *f, const WCHAR *cls, SBinary *eid, BYTE 
     return m;
 }
 
-static IMSProvider *logon_with(MSPROVIDERINIT *init, HMODULE dll, IMSLogon **logon,
-    IMsgStore **store)
-{
-    IMSProvider *provider = NULL;
-    ULONG version = 0, cb_spool = 0;
-    LPBYTE spool = NULL;
-    HRESULT hr = init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-        CURRENT_SPI_VERSION, &version, &provider);
-    if (hr != S_OK)
-        test_fatal("MSProviderInit: %#lx\n", hrx(hr));
-    hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, logon, store);
-    if (hr != S_OK)
-        test_fatal("Logon: %#lx\n", hrx(hr));
-    return provider;
-}
-
-static void logoff(IMSProvider *provider, IMSLogon *logon, IMsgStore *store)
-{
-    ULONG flags = 0;
-    logon->lpVtbl->Logoff(logon, &flags);
-    ok(logon->lpVtbl->Release(logon) == 0, "IMSLogon still referenced\n");
-    ok(store->lpVtbl->Release(store) == 0, "IMsgStore still referenced\n");
-    provider->lpVtbl->Shutdown(provider, &flags);
-    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
-}
-
 static char *store_path_utf8(void)
 {
     static char p[MAX_PATH * 3];
@@ -315,7 +273,7 @@ static void part_dll(HMODULE dll)
         test_fatal("MSProviderInit not exported\n");
     IMSLogon *logon = NULL;
     IMsgStore *store = NULL;
-    IMSProvider *provider = logon_with(init, dll, &logon, &store);
+    IMSProvider *provider = host_logon(init, dll, &logon, &store);
     SBinary inbox_eid;
     BYTE ibuf[64];
     IMAPIFolder *inbox = open_inbox(store, &inbox_eid, ibuf);
@@ -446,7 +404,7 @@ static void part_dll(HMODULE dll)
         m->lpVtbl->Release(m);
     sub->lpVtbl->Release(sub);
     inbox->lpVtbl->Release(inbox);
-    logoff(provider, logon, store);
+    host_logoff(provider, logon, store);
 }
 
 /* ---- Part 2: the provider linked in; a sync thread with its own handle */
@@ -577,7 +535,7 @@ static void part_static(void)
 
     ok(static_store->lpVtbl->Unadvise(static_store, conn) == S_OK, "Unadvise\n");
     inbox->lpVtbl->Release(inbox);
-    logoff(provider, logon, static_store);
+    host_logoff(provider, logon, static_store);
     ok(md_live_objects() == 0, "live objects of the static provider: %ld\n",
        (long)md_live_objects());
 }
@@ -618,9 +576,7 @@ int main(int argc, char **argv)
 
     part_static();
 
-    ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
-    ok(buffers_live == 0, "MAPI buffers not freed: %ld\n", (long)buffers_live);
-    ok(subscribes == unsubscribes, "Subscribe %d, Unsubscribe %d\n", subscribes, unsubscribes);
+    host_end_checks();
     host_remove_store();
     return test_done();
 }
