@@ -132,6 +132,16 @@ static void progress_step(LPMAPIPROGRESS p, ULONG dialog, ULONG done, ULONG tota
     p->lpVtbl->Progress(p, value, done, total);
 }
 
+/* Ends a transaction of st_store_begin: the commit when code is 0, else
+ * the rollback; the result. */
+static int end_txn(md_store *s, int code)
+{
+    if (!code)
+        return st_store_commit(s->st);
+    st_store_rollback(s->st);
+    return code;
+}
+
 static HRESULT check_list(const ENTRYLIST *list)
 {
     if (!list || (list->cValues && !list->lpbin))
@@ -404,10 +414,7 @@ HRESULT md_folder_copy_folder(md_store *s, st_id fid, IMAPIFolder *self, ULONG c
                 (flags & COPY_SUBFOLDERS) ? ST_RECURSIVE : 0);
         if (!code)
             md_notify_copied(s->notify, ST_JKIND_FOLDER, nid, src, fid);
-        if (!code)
-            code = st_store_commit(s->st);
-        else
-            st_store_rollback(s->st);
+        code = end_txn(s, code);
     }
     LeaveCriticalSection(&s->lock);
     free(n8);
@@ -612,10 +619,7 @@ HRESULT md_folder_save_contents_sort(md_store *s, st_id fid, LPSSortOrderSet sor
         code = st_store_begin(s->st);
         if (!code)
             code = save_sort(s, fid, b, (flags & RECURSIVE_SORT) != 0);
-        if (!code)
-            code = st_store_commit(s->st);
-        else
-            st_store_rollback(s->st);
+        code = end_txn(s, code);
         LeaveCriticalSection(&s->lock);
     }
     st_bag_free(b);
