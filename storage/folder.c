@@ -70,6 +70,13 @@ int st_folder__exists(st_store *s, st_id fid)
         (int64_t)fid, "looking up a folder"), fid);
 }
 
+/* A search folder is ours alone (no collection on the server): its changes
+ * are never journaled (the journal skips ST_FROM_SERVER changes). */
+static unsigned journal_flags(st_store *s, st_id fid, unsigned flags)
+{
+    return st_search__is(s, fid) == 1 ? flags | ST_FROM_SERVER : flags;
+}
+
 int st_folder_create(st_store *s, st_id *out, st_id parent, const st_bag *props, unsigned flags)
 {
     *out = 0;
@@ -121,9 +128,11 @@ int st_folder_create(st_store *s, st_id *out, st_id parent, const st_bag *props,
                 st_error_set("%s: a folder named \"%s\" exists there already", s->d.path, name);
         }
     }
+    if (!code && (flags & ST_FOLDER_SEARCH))
+        code = st_search__created(s, id);
     if (!code)
         code = st_folder__adjust(s, parent, 0, 0, 0, 1);
-    if (!code && parent)
+    if (!code && parent && !(flags & ST_FOLDER_SEARCH))
         code = st_journal__record(s, ST_JOP_CREATE, ST_JKIND_FOLDER, id, parent, 0, flags);
     if (!code)
         st_store__event(s, ST_EV_CREATED, ST_JKIND_FOLDER, id, parent, 0, 0, flags);
@@ -140,7 +149,9 @@ int st_folder_get(st_store *s, st_bag **out, st_id fid)
     *out = NULL;
     sqlite3_stmt *st = NULL;
     int code = st_db__row_int(&s->d, &st,
-        "SELECT name, container_class, content_count, unread_count, assoc_count,"
+        "SELECT name, container_class,"
+        " ifnull((SELECT content FROM searches WHERE folder_id = id), content_count),"
+        " ifnull((SELECT unread FROM searches WHERE folder_id = id), unread_count), assoc_count,"
         " child_count, change_num, ifnull(parent_id, 0), props FROM folders WHERE id = ?",
         (int64_t)fid, "reading a folder");
     if (code)
@@ -228,7 +239,8 @@ int st_folder_set_props(st_store *s, st_id fid, const st_bag *set, const uint32_
         }
     }
     if (!code && parent)
-        code = st_journal__record(s, ST_JOP_MODIFY, ST_JKIND_FOLDER, fid, parent, 0, flags);
+        code = st_journal__record(s, ST_JOP_MODIFY, ST_JKIND_FOLDER, fid, parent, 0,
+            journal_flags(s, fid, flags));
     st_bag_free(cur);
     st_buf_free(&blob);
     if (!code)
@@ -306,8 +318,10 @@ int st_folder_counts_get(st_store *s, st_folder_counts *out, st_id fid)
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = NULL;
     int code = st_db__row_int(&s->d, &st,
-        "SELECT content_count, unread_count, assoc_count, child_count FROM folders"
-        " WHERE id = ?", (int64_t)fid, "reading folder counts");
+        "SELECT ifnull((SELECT content FROM searches WHERE folder_id = id), content_count),"
+        " ifnull((SELECT unread FROM searches WHERE folder_id = id), unread_count),"
+        " assoc_count, child_count FROM folders WHERE id = ?", (int64_t)fid,
+        "reading folder counts");
     if (code)
         return no_folder(s, code, fid);
     out->content = (uint32_t)sqlite3_column_int64(st, 0);
@@ -383,7 +397,7 @@ int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_nam
         code = st_folder__adjust(s, new_parent, 0, 0, 0, 1);
     if (!code)
         code = st_journal__record(s, moved ? ST_JOP_MOVE : ST_JOP_RENAME, ST_JKIND_FOLDER,
-            fid, new_parent, old_parent, flags);
+            fid, new_parent, old_parent, journal_flags(s, fid, flags));
     if (!code)
         st_store__event(s, moved ? ST_EV_MOVED : ST_EV_MODIFIED, ST_JKIND_FOLDER, fid,
             new_parent, old_parent, 0, flags);
@@ -428,6 +442,9 @@ int st_folder_delete(st_store *s, st_id fid, unsigned flags)
     code = st_folder_parent(s, &parent, fid);
     if (!code)
         code = st_folder_counts_get(s, &c, fid);
+    int search = code ? 0 : st_search__is(s, fid) == 1;
+    if (search)
+        c.content = 0;   /* a search folder's results are not its own messages */
     if (!code && !(flags & ST_RECURSIVE) && (c.content || c.assoc || c.children)) {
         st_error_set("%s: folder %llu is not empty", s->d.path, (unsigned long long)fid);
         code = ST_ENOTEMPTY;
@@ -447,7 +464,7 @@ int st_folder_delete(st_store *s, st_id fid, unsigned flags)
     /* The journal reads the folder's URL from its row: record before
      * deleting (as st_message_delete does). */
     if (!code)
-        code = (flags & ST_FROM_SERVER) ? st_journal__forget(s, ST_JKIND_FOLDER, fid)
+        code = (flags & ST_FROM_SERVER) || search ? st_journal__forget(s, ST_JKIND_FOLDER, fid)
             : st_journal__record(s, ST_JOP_DELETE, ST_JKIND_FOLDER, fid, parent, 0, flags);
     if (!code)
         code = delete_tree(s, fid);

@@ -164,6 +164,11 @@ static int counts_add(st_store *s, const msg_row *r, int sign)
 {
     if (!r->folder)
         return 0;
+    if (sign > 0) {   /* every way in (create, import, copy, move) comes here */
+        int code = st_search__refuse(s, r->folder);
+        if (code)
+            return code;
+    }
     return st_folder__adjust(s, r->folder, r->assoc ? 0 : sign, unread(r) ? sign : 0,
         r->assoc ? sign : 0, 0);
 }
@@ -833,6 +838,8 @@ int st_message__delete_rows(st_store *s, st_id mid)
 {
     msg_row r;
     int code = row_get(s, &r, mid);
+    if (!code)
+        code = st_search__on_delete(s, mid);
     if (code)
         return code;
     code = st_db__run_int(&s->d, "DELETE FROM messages WHERE id = ?", (int64_t)mid,

@@ -162,9 +162,53 @@ static int store_1_to_2(st_db *d)
         " sender_name, delivery_time, flags);");
 }
 
+/* ---- store v3 (search folders, storage/search.c) ----
+ * searches: one row per search folder (the folder itself stays a plain
+ * folders row with no messages): its criteria as [MS-OXCDATA] 2.12 bytes
+ * (NULL until SetSearchCriteria), ST_SEARCH_* flags, and the counts of its
+ * results (content, unread), which the triggers keep. search_scope: the
+ * folders searched (cascade: deleting a folder drops it from every scope).
+ * search_results: the materialised results, (search folder, message) with
+ * the message's unread bit copied so that the count triggers never need the
+ * message row (gone when a cascade runs). All of it changes in the
+ * transaction of the message change (search.c), never out of step. */
+static int store_2_to_3(st_db *d)
+{
+    return st_db__exec(d,
+        "CREATE TABLE searches(folder_id INTEGER PRIMARY KEY"
+        "    REFERENCES folders(id) ON DELETE CASCADE,"
+        "  flags INTEGER NOT NULL DEFAULT 0, criteria BLOB,"
+        "  content INTEGER NOT NULL DEFAULT 0, unread INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE search_scope(search_id INTEGER NOT NULL"
+        "    REFERENCES searches(folder_id) ON DELETE CASCADE,"
+        "  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+        "  PRIMARY KEY(search_id, folder_id)) WITHOUT ROWID;"
+        "CREATE INDEX search_scope_folder ON search_scope(folder_id);"
+        "CREATE TABLE search_results(search_id INTEGER NOT NULL"
+        "    REFERENCES searches(folder_id) ON DELETE CASCADE,"
+        "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+        "  unread INTEGER NOT NULL,"
+        "  PRIMARY KEY(search_id, message_id)) WITHOUT ROWID;"
+        "CREATE INDEX search_results_message ON search_results(message_id);"
+        "CREATE TRIGGER search_results_add AFTER INSERT ON search_results BEGIN"
+        "  UPDATE searches SET content = content + 1, unread = unread + new.unread"
+        "    WHERE folder_id = new.search_id; END;"
+        "CREATE TRIGGER search_results_drop AFTER DELETE ON search_results BEGIN"
+        "  UPDATE searches SET content = content - 1, unread = unread - old.unread"
+        "    WHERE folder_id = old.search_id; END;"
+        "CREATE TRIGGER search_results_unread AFTER UPDATE OF unread ON search_results"
+        "  WHEN old.unread <> new.unread BEGIN"
+        "  UPDATE searches SET unread = unread + new.unread - old.unread"
+        "    WHERE folder_id = new.search_id; END;"
+        "CREATE TRIGGER messages_search_read AFTER UPDATE OF flags ON messages"
+        "  WHEN (old.flags & 1) <> (new.flags & 1) BEGIN"
+        "  UPDATE search_results SET unread = (new.flags & 1) = 0"
+        "    WHERE message_id = new.id; END;");
+}
+
 /* Migration steps: steps[N-1] takes a file from version N to N+1. */
 static const st_schema_step catalog_steps[] = { NULL };
-static const st_schema_step store_steps[] = { store_1_to_2, NULL };
+static const st_schema_step store_steps[] = { store_1_to_2, store_2_to_3, NULL };
 
 static int set_version(st_db *d, int v)
 {

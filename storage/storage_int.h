@@ -19,7 +19,7 @@
 
 /* ---- db.c: the connection ---- */
 
-#define ST_DB__CACHE 64
+#define ST_DB__CACHE 128
 
 typedef struct st_db__stmt {
     const char *sql;      /* key: the SQL text (static strings; compared by pointer, then text) */
@@ -174,6 +174,8 @@ struct st_store {
     int ctr_loaded;       /* next_id/next_cn below are valid (this transaction) */
     int64_t next_id;      /* meta 'next_id', kept in memory during a transaction */
     int64_t next_cn;      /* meta 'next_cn', likewise */
+    int search_fns;       /* search.c: the table SQL functions are registered here */
+    int search_bulk;      /* search.c: a refill set ev_oom on purpose (too many rows) */
 };
 
 struct st_catalog {
@@ -225,6 +227,21 @@ int st_folder__adjust(st_store *s, st_id fid, int d_content, int d_unread, int d
 int st_folder__exists(st_store *s, st_id fid);
 /* The attachment row of (mid, num): 0, ST_ENOTFOUND (message) or an error. */
 int st_message__attach_id(st_store *s, int64_t *out, st_id mid, uint32_t num);
+
+/* search.c: search folders. */
+/* 1 when fid is a search folder, 0 when not, or an error. */
+int st_search__is(st_store *s, st_id fid);
+/* ST_ERROR with a message when fid is a search folder (no messages of its
+ * own), else 0. */
+int st_search__refuse(st_store *s, st_id fid);
+/* A new search folder (st_folder_create with ST_FOLDER_SEARCH). */
+int st_search__created(st_store *s, st_id fid);
+/* Before message mid's row goes: DELETED events for the results holding it
+ * (the rows themselves go by cascade). */
+int st_search__on_delete(st_store *s, st_id mid);
+/* Before the outermost COMMIT: brings the results of every search folder
+ * up to date with the messages this transaction's events name. */
+int st_search__precommit(st_store *s);
 
 /* stream.c */
 int st_stream__drop_orphans(st_store *s);

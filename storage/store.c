@@ -144,7 +144,9 @@ static void publish(st_store *s)
 int st_store__commit(st_store *s)
 {
     if (s->d.depth == 1 && !s->d.failed) {
-        int code = save_counters(s);
+        int code = st_search__precommit(s);   /* search results move with the change */
+        if (!code)
+            code = save_counters(s);
         if (code) {
             st_store__rollback(s);
             return code;

@@ -90,7 +90,7 @@ typedef struct qspec {
 static int first_key_not_null(st_table *t)
 {
     const char *k = t->q.n_keys ? t->q.key_expr[0] : "";
-    if (strcmp(k, "delivery_time") && strcmp(k, "sender_name"))
+    if (t->search || (strcmp(k, "delivery_time") && strcmp(k, "sender_name")))
         return 0;
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT 1 FROM messages WHERE folder_id = %lld AND assoc = %d"
@@ -144,6 +144,16 @@ static void add_bound(st_tstr *b, const st_table *t, const st_tpos *pos, int bac
         st_tstr__add(b, "))");
 }
 
+void st_table__add_scope(st_tstr *b, const st_table *t, int with_plus)
+{
+    if (t->search)
+        st_tstr__add(b, "id IN (SELECT message_id FROM search_results WHERE search_id = %lld)",
+            (long long)t->fid);
+    else
+        st_tstr__add(b, "%sfolder_id = %lld AND %sassoc = %d", with_plus ? "+" : "",
+            (long long)t->fid, with_plus ? "+" : "", t->assoc);
+}
+
 void st_table__add_from(st_tstr *b, const st_table *t)
 {
     st_tstr__add(b, " FROM messages");
@@ -166,8 +176,8 @@ static sqlite3_stmt *prepare(st_table *t, const qspec *qs)
             st_tstr__add(&b, ", mvi.i");
     }
     st_table__add_from(&b, t);
-    st_tstr__add(&b, " WHERE %sfolder_id = %lld AND %sassoc = %d",
-        q->by_rowid ? "+" : "", (long long)t->fid, q->by_rowid ? "+" : "", t->assoc);
+    st_tstr__add(&b, " WHERE ");
+    st_table__add_scope(&b, t, q->by_rowid);
     if (q->where)
         st_tstr__add(&b, " AND %s", q->where);
     if (qs->extra)
@@ -251,6 +261,7 @@ int st_table_open(st_table **out, st_store *s, st_id fid, int kind)
     t->s = s;
     t->fid = fid;
     t->assoc = kind == ST_TABLE_ASSOCIATED;
+    t->search = !t->assoc && st_search__is(s, fid) == 1;
     t->next_bm = 3;
     code = st_table_set_columns(t, def_cols, 3);
     if (!code)
@@ -767,12 +778,14 @@ int st_table_seek(st_table *t, st_bookmark origin, long rows, long *sought)
 static int time_range(st_table *t, int64_t *lo, int64_t *hi)
 {
     for (int i = 0; i < 2; i++) {
-        char sql[200];   /* ORDER BY + LIMIT: one index probe (min() scans the folder) */
-        snprintf(sql, sizeof sql, "SELECT delivery_time FROM messages WHERE folder_id = %lld"
-            " AND assoc = %d AND delivery_time IS NOT NULL ORDER BY delivery_time %s LIMIT 1",
-            (long long)t->fid, t->assoc, i ? "DESC" : "ASC");
+        st_tstr b = { 0 };   /* ORDER BY + LIMIT: one index probe (min() scans the folder) */
+        st_tstr__add(&b, "SELECT delivery_time FROM messages WHERE ");
+        st_table__add_scope(&b, t, 0);
+        st_tstr__add(&b, " AND delivery_time IS NOT NULL ORDER BY delivery_time %s LIMIT 1",
+            i ? "DESC" : "ASC");
         sqlite3_stmt *st = NULL;
-        int rc = sqlite3_prepare_v2(t->s->d.db, sql, -1, &st, NULL);
+        int rc = b.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(t->s->d.db, b.p, -1, &st, NULL);
+        free(b.p);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
         int null = rc != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL;

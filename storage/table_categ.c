@@ -222,8 +222,8 @@ static void walk_free(walk *w)
 static void add_base(st_tstr *b, const st_table *t)
 {
     st_table__add_from(b, t);
-    st_tstr__add(b, " WHERE %sfolder_id = %lld AND %sassoc = %d",
-        t->q.by_rowid ? "+" : "", (long long)t->fid, t->q.by_rowid ? "+" : "", t->assoc);
+    st_tstr__add(b, " WHERE ");
+    st_table__add_scope(b, t, t->q.by_rowid);
     if (t->q.where)
         st_tstr__add(b, " AND %s", t->q.where);
 }

@@ -81,6 +81,7 @@ struct st_table {
     st_store *s;                        /* borrowed */
     st_id fid;                          /* the folder */
     int assoc;                          /* ST_TABLE_ASSOCIATED */
+    int search;                         /* fid is a search folder: rows are its results */
     int hier;                           /* ST_TABLE_HIERARCHY */
     unsigned hier_flags;                /* ST_CONVENIENT_DEPTH */
     uint32_t *cols;                     /* columns (owned) */
@@ -137,6 +138,10 @@ int st_table__make_row(st_table *t, st_row *out, int64_t id, int64_t inst);
 /* The FROM clause (messages, joined with one row per value of the MV
  * instance column when there is one). */
 void st_table__add_from(st_tstr *b, const st_table *t);
+/* The condition naming the table's rows: its folder's messages (folder_id,
+ * assoc; with_plus: "+" keeps SQLite off those indexes), or a search
+ * folder's results (search.c). */
+void st_table__add_scope(st_tstr *b, const st_table *t, int with_plus);
 /* ST_TABLE__MAX_MVI: values of one MV instance column shown (more are cut). */
 #define ST_TABLE__MAX_MVI 1024
 

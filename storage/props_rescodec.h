@@ -1,0 +1,32 @@
+/*
+ * props_rescodec.h: restrictions <-> bytes (floor 0), in the wire format of
+ * [MS-OXCDATA] 2.12 (standard ROP context: RestrictType 1 byte, counts of
+ * AND/OR, binary lengths and multi-valued counts 2 bytes, little-endian;
+ * property values per 2.11.2; PT_UNICODE as NUL-terminated UTF-16LE; our
+ * PT_STRING8 strings, UTF-8 in memory, as their NUL-terminated bytes).
+ * Storage keeps search criteria this way; the provider may use it for
+ * PT_SRESTRICT values.
+ *
+ * Never trusted on decode: every length is checked against the end, nesting
+ * is bounded by ST_RES_MAX_DEPTH, and bytes that are not a restriction give
+ * -1 with a message, never a read past the buffer.
+ */
+#ifndef MAPIDAV_PROPS_RESCODEC_H
+#define MAPIDAV_PROPS_RESCODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage/props.h"
+
+/* *out (malloc'd, free()) gets the bytes of r, *len their count. -1 (message
+ * set) when r holds what the format cannot carry: more than 65535 children
+ * or values, a binary longer than 65535 bytes, more than 255 comment values,
+ * a value of type PT_SRESTRICT or PT_ACTIONS. */
+int st_res_encode(uint8_t **out, size_t *len, const st_restriction *r);
+/* *out (st_res_free) gets the restriction in data[0..len), which must hold
+ * exactly one. -1 (message set) on anything else, including
+ * RES_COUNT (0x0B), which our model does not have. */
+int st_res_decode(st_restriction **out, const uint8_t *data, size_t len);
+
+#endif /* MAPIDAV_PROPS_RESCODEC_H */
