@@ -2,7 +2,8 @@
  * folder.c: IMAPIFolder, the minimal first version: a folder of the store
  * (st_id) whose GetProps and GetPropList work over storage's folder bag plus
  * what the provider computes (PR_ENTRYID, PR_PARENT_ENTRYID, PR_OBJECT_TYPE,
- * PR_FOLDER_TYPE, PR_STORE_ENTRYID, PR_STORE_RECORD_KEY,
+ * PR_FOLDER_TYPE (FOLDER_SEARCH when storage has search criteria for it),
+ * PR_STORE_ENTRYID, PR_STORE_RECORD_KEY,
  * PR_STORE_SUPPORT_MASK, and on the root and the Inbox the default-folder
  * entry IDs of defaults.c: PR_IPM_*_ENTRYID, PR_ADDITIONAL_REN_ENTRYIDS). Storage computes PR_CONTENT_COUNT,
  * PR_CONTENT_UNREAD, PR_SUBFOLDERS, PR_FOLDER_CHILD_COUNT and the keys.
@@ -29,6 +30,8 @@
 #include "provider/names.h"
 #include "provider/object.h"
 #include "provider/store.h"
+#include "provider/table.h"
+#include "storage/table.h"
 
 typedef struct md_folder {
     IMAPIFolder iface;
@@ -57,6 +60,8 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
     int code = st_folder_get(s->st, &b, f->fid);
     if (!code && f->fid != s->fid[MD_DF_ROOT])
         code = st_folder_parent(s->st, &parent, f->fid);
+    /* a search folder has criteria (a small query) */
+    int search = !code && st_search_get(s->st, f->fid, NULL, NULL, NULL, NULL) == 0;
     LeaveCriticalSection(&s->lock);
     if (code) {
         *hr = md_hr_from_st(code);
@@ -76,9 +81,8 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
     s->alloc.free(store_eid);
     code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_FOLDER);
-    if (!st_bag_get(b, PR_FOLDER_TYPE))   /* storage may know better (search folders) */
-        code |= st_bag_set_long(b, PR_FOLDER_TYPE,
-            f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT : FOLDER_GENERIC);
+    code |= st_bag_set_long(b, PR_FOLDER_TYPE, f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT
+        : search ? FOLDER_SEARCH : FOLDER_GENERIC);
     code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
     if (f->fid == s->fid[MD_DF_ROOT] || f->fid == s->fid[MD_DF_INBOX])
         code |= md_defaults_folder_eids(b, s);
@@ -257,17 +261,34 @@ static HRESULT STDMETHODCALLTYPE folder_GetIDsFromNames(IMAPIFolder *iface, ULON
 static HRESULT STDMETHODCALLTYPE folder_GetContentsTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    CLEAR(table);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    if (flags & ~(ULONG)(MAPI_ASSOCIATED | MAPI_UNICODE | SHOW_SOFT_DELETES
+                         | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (flags & SHOW_SOFT_DELETES)
+        return MAPI_E_NO_SUPPORT;   /* the store keeps no soft-deleted items */
+    return md_table_open(f->store, f->fid,
+        flags & MAPI_ASSOCIATED ? ST_TABLE_ASSOCIATED : ST_TABLE_CONTENTS, flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetHierarchyTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    CLEAR(table);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    if (flags & ~(ULONG)(CONVENIENT_DEPTH | MAPI_UNICODE | SHOW_SOFT_DELETES
+                         | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (flags & SHOW_SOFT_DELETES)
+        return MAPI_E_NO_SUPPORT;
+    return md_table_open(f->store, f->fid, ST_TABLE_HIERARCHY, flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_OpenEntry(IMAPIFolder *iface, ULONG cb, LPENTRYID eid,

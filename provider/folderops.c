@@ -206,11 +206,15 @@ static st_id *list_ids(md_store *s, const ENTRYLIST *list)
     return ids;
 }
 
-/* Is mid a (top-level) message of folder fid? */
+/* Is mid a (top-level) message of folder fid? For a search folder, any
+ * message of the store: the results are the messages themselves, in their
+ * own folders, and what a client does to them there applies to them. */
 static int in_folder(md_store *s, st_id fid, st_id mid)
 {
     st_id where = 0;
-    return st_message_folder(s->st, &where, mid) == 0 && where == fid;
+    if (st_message_folder(s->st, &where, mid) || !where)
+        return 0;
+    return where == fid || st_search_get(s->st, fid, NULL, NULL, NULL, NULL) == 0;
 }
 
 static HRESULT partial(size_t failed)

@@ -6,9 +6,12 @@
  * GetSearchCriteria, each with the flags and errors of the MAPI reference.
  *
  * Rules they share:
- *  - Messages named in an ENTRYLIST must be in this folder; one that is not
- *    (or is garbage, or of another store) is skipped and the call answers
- *    MAPI_W_PARTIAL_COMPLETION, as it does when storage refuses one.
+ *  - Messages named in an ENTRYLIST must be in this folder (in a search
+ *    folder: any message of the store, as its results are the messages
+ *    themselves); one that is not (or is garbage, or of another store) is
+ *    skipped and the call answers MAPI_W_PARTIAL_COMPLETION, as it does
+ *    when storage refuses one. SetReadFlags(NULL) and EmptyFolder on a
+ *    search folder touch nothing (it holds no messages of its own).
  *  - Lists are worked in batches of MD_FOLDEROPS_BATCH objects, each batch
  *    one transaction under md_store.lock, so the lock is never held long and
  *    the sync thread gets its turn between batches.

@@ -13,7 +13,9 @@
  * EmptyFolder (DEL_ASSOCIATED, default subfolders kept), and Outlook's
  * Reminders search folder in Finder (SetSearchCriteria recursive over the
  * IPM subtree on PidLidReminderSet, GetSearchCriteria, a message with a
- * reminder in a subfolder among the results). Each with bad arguments; at
+ * reminder in a subfolder among the results of its contents table, its
+ * status set and the message deleted through the search folder, the
+ * search stopped). Each with bad arguments; at
  * the end the live-object counter, MAPI buffers and references at zero.
  *
  * usage: test_provider_folder PATH-TO-mapidav32.dll
@@ -43,7 +45,8 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
-#include "host_logon.h"
+#include "host_session.h"
+#include "host_props.h"
 #include "provider/folderops.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -715,6 +718,8 @@ static void check_search_folder(void)
 
         /* A task with a reminder in a subfolder of the IPM subtree. */
         IMessage *t = NULL;
+        BYTE task_buf[64];
+        SBinary task = { 0, task_buf };
         sub->lpVtbl->CreateMessage(sub, NULL, 0, &t);
         if (t) {
             SPropValue v[3] = { { .ulPropTag = PR_MESSAGE_CLASS_W },
@@ -723,7 +728,8 @@ static void check_search_folder(void)
             v[1].Value.lpszW = (WCHAR *)L"call back";
             v[2].Value.b = TRUE;
             t->lpVtbl->SetProps(t, 3, v, NULL);
-            ok(t->lpVtbl->SaveChanges(t, 0) == S_OK, "task saved\n");
+            ok(t->lpVtbl->SaveChanges(t, KEEP_OPEN_READWRITE) == S_OK, "task saved\n");
+            task.cb = eid_of(t, task_buf);
             t->lpVtbl->Release(t);
         }
         make_msg(sub, 0, L"no reminder", 0, &(SBinary){ 0 }, (BYTE[64]){ 0 });
@@ -731,12 +737,32 @@ static void check_search_folder(void)
            get_long(rem, PR_CONTENT_COUNT));
         LPMAPITABLE table = NULL;
         hr = rem->lpVtbl->GetContentsTable(rem, 0, &table);
-        if (hr == S_OK && table) {
-            ULONG rows = 0;
-            table->lpVtbl->GetRowCount(table, 0, &rows);
-            ok(rows == 1, "Reminders' contents table: %lu rows\n", (unsigned long)rows);
+        ok(hr == S_OK && table, "Reminders' GetContentsTable: %#lx\n", hrx(hr));
+        if (table) {
+            SizedSPropTagArray(1, cols) = { 1, { PR_SUBJECT_W } };
+            LPSRowSet rows = NULL;
+            hr = table->lpVtbl->SetColumns(table, (LPSPropTagArray)&cols, 0);
+            if (hr == S_OK)
+                hr = table->lpVtbl->QueryRows(table, 10, 0, &rows);
+            ok(hr == S_OK && rows && rows->cRows == 1 && rows->aRow[0].lpProps
+               && rows->aRow[0].lpProps[0].ulPropTag == PR_SUBJECT_W
+               && wcscmp(rows->aRow[0].lpProps[0].Value.lpszW, L"call back") == 0,
+               "Reminders' contents: %#lx, %lu rows\n", hrx(hr),
+               rows ? (unsigned long)rows->cRows : 0ul);
+            host_free_rows(rows);
             table->lpVtbl->Release(table);
         }
+        /* What is done to a result is done to the message itself. */
+        ULONG st = 0;
+        hr = rem->lpVtbl->SetMessageStatus(rem, task.cb, (LPENTRYID)task.lpb, MSGSTATUS_TAGGED,
+            MSGSTATUS_TAGGED, NULL);
+        ok(hr == S_OK, "SetMessageStatus through the search folder: %#lx\n", hrx(hr));
+        hr = sub->lpVtbl->GetMessageStatus(sub, task.cb, (LPENTRYID)task.lpb, 0, &st);
+        ok(hr == S_OK && st == MSGSTATUS_TAGGED, "status in its own folder: %#lx\n",
+           (unsigned long)st);
+        hr = rem->lpVtbl->DeleteMessages(rem, &(ENTRYLIST){ 1, &task }, 0, NULL, 0);
+        ok(hr == S_OK && get_long(rem, PR_CONTENT_COUNT) == 0,
+           "DeleteMessages through the search folder: %#lx\n", hrx(hr));
         hr = rem->lpVtbl->SetSearchCriteria(rem, NULL, NULL, STOP_SEARCH);
         ok(hr == S_OK, "SetSearchCriteria(STOP_SEARCH): %#lx\n", hrx(hr));
         rem->lpVtbl->GetSearchCriteria(rem, 0, NULL, NULL, &state);
@@ -760,11 +786,8 @@ static void check_search_folder(void)
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH];
-
     if (argc < 2)
         test_fatal("usage: test_provider_folder PATH-TO-mapidav32.dll\n");
-    to_windows_path(path, sizeof path, argv[1]);
     sup_vtbl.CopyMessages = sup_CopyMessages;
     sup_vtbl.CopyFolder = sup_CopyFolder;
     host_support_setup();
@@ -780,16 +803,14 @@ int main(int argc, char **argv)
     ff_vtbl.GetProps = ff_GetProps;
     fill_vtbl(&ff_vtbl, sizeof ff_vtbl);
 
-    HMODULE dll = LoadLibraryA(path);
-    if (!dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    IMSLogon *logon = NULL;
-    IMSProvider *provider = host_logon(init, dll, &logon, &store);
+    HMODULE dll = NULL;
+    IMSProvider *provider = host_load_provider(argv[1], &dll);
     IMapidavDebug *debug = NULL;
     provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no logon\n");
+    store = session.store;
 
     ipm = open_store_folder(PR_IPM_SUBTREE_ENTRYID);
     if (!ipm)
@@ -809,7 +830,10 @@ int main(int argc, char **argv)
     archive->lpVtbl->Release(archive);
     projects->lpVtbl->Release(projects);
     ipm->lpVtbl->Release(ipm);
-    host_logoff(provider, logon, store);
+    host_logoff(&session);
+    ULONG flags = 0;
+    provider->lpVtbl->Shutdown(provider, &flags);
+    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
     if (debug)
         ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
            (long)debug->lpVtbl->LiveObjects(debug));

@@ -48,7 +48,8 @@
 #include "host_alloc.h"
 #include "dll_path.h"
 #include "host_support.h"
-#include "host_logon.h"
+#include "host_session.h"
+#include "host_props.h"
 #include "provider/object.h"
 #include "provider/entryid.h"
 #include "provider/store.h"
@@ -266,14 +267,22 @@ static char *store_path_utf8(void)
 
 static sink s_store, s_inbox, s_msg, s_logon;
 
-static void part_dll(HMODULE dll)
+/* Logoff (host_session.h), Shutdown, and the provider released to zero. */
+static void session_end(IMSProvider *provider, host_session *session)
 {
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    if (!init)
-        test_fatal("MSProviderInit not exported\n");
-    IMSLogon *logon = NULL;
-    IMsgStore *store = NULL;
-    IMSProvider *provider = host_logon(init, dll, &logon, &store);
+    ULONG flags = 0;
+    host_logoff(session);
+    provider->lpVtbl->Shutdown(provider, &flags);
+    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
+}
+
+static void part_dll(IMSProvider *provider)
+{
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no logon\n");
+    IMSLogon *logon = session.logon;
+    IMsgStore *store = session.store;
     SBinary inbox_eid;
     BYTE ibuf[64];
     IMAPIFolder *inbox = open_inbox(store, &inbox_eid, ibuf);
@@ -404,7 +413,7 @@ static void part_dll(HMODULE dll)
         m->lpVtbl->Release(m);
     sub->lpVtbl->Release(sub);
     inbox->lpVtbl->Release(inbox);
-    host_logoff(provider, logon, store);
+    session_end(provider, &session);
 }
 
 /* ---- Part 2: the provider linked in; a sync thread with its own handle */
@@ -478,13 +487,10 @@ static void part_static(void)
     HRESULT hr = md_provider_create(&alloc, &provider);
     if (hr != S_OK)
         test_fatal("md_provider_create: %#lx\n", hrx(hr));
-    IMSLogon *logon = NULL;
-    ULONG cb_spool = 0;
-    LPBYTE spool = NULL;
-    hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
-        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &logon, &static_store);
-    if (hr != S_OK)
-        test_fatal("static Logon: %#lx\n", hrx(hr));
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no static logon\n");
+    static_store = session.store;
     SBinary inbox_eid;
     BYTE ibuf[64];
     IMAPIFolder *inbox = open_inbox(static_store, &inbox_eid, ibuf);
@@ -499,6 +505,11 @@ static void part_static(void)
     hr = static_store->lpVtbl->Advise(static_store, 0, NULL, fnevNewMail, &s_sync.iface, &conn);
     ok(hr == S_OK, "Advise: %#lx\n", hrx(hr));
 
+    LONG before = -1;
+    LPSPropValue v = get_one(inbox, PR_CONTENT_COUNT);
+    if (v)
+        before = v->Value.l;
+    host_FreeBuffer(v);
     HANDLE t = CreateThread(NULL, 0, sync_thread, NULL, 0, NULL);
     /* Meanwhile Outlook works on the same store through the provider. */
     IMAPIFolder *f = NULL;
@@ -533,20 +544,32 @@ static void part_static(void)
     ok(wait_rec(&s_sync, fnevNewMail, NULL, &r) && wcscmp(r.cls, L"IPM.Note") == 0
        && same_bin(r.parent, r.cb_parent, &inbox_eid), "synced mail's fnevNewMail\n");
 
+    /* What the sync thread wrote is what the Inbox shows. */
+    LPMAPITABLE table = NULL;
+    hr = inbox->lpVtbl->GetContentsTable(inbox, 0, &table);
+    ok(hr == S_OK && table, "GetContentsTable: %#lx\n", hrx(hr));
+    if (table) {
+        ULONG count = 0;
+        LPSRowSet rows = NULL;
+        table->lpVtbl->GetRowCount(table, 0, &count);
+        ok(count == (ULONG)before + SYNC_MSGS, "the Inbox shows %lu messages, %ld before\n",
+           (unsigned long)count, (long)before);
+        hr = table->lpVtbl->QueryRows(table, 1, 0, &rows);
+        ok(hr == S_OK && rows && rows->cRows == 1, "QueryRows: %#lx\n", hrx(hr));
+        host_free_rows(rows);
+        table->lpVtbl->Release(table);
+    }
     ok(static_store->lpVtbl->Unadvise(static_store, conn) == S_OK, "Unadvise\n");
     inbox->lpVtbl->Release(inbox);
-    host_logoff(provider, logon, static_store);
+    session_end(provider, &session);
     ok(md_live_objects() == 0, "live objects of the static provider: %ld\n",
        (long)md_live_objects());
 }
 
 int main(int argc, char **argv)
 {
-    char path[MAX_PATH];
-
     if (argc < 2)
         test_fatal("usage: test_provider_notify PATH-TO-mapidav32.dll\n");
-    to_windows_path(path, sizeof path, argv[1]);
     host_support_setup();
     host_store_path(L"mapidav-notify");
     notified = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -556,22 +579,14 @@ int main(int argc, char **argv)
     sink_init(&s_logon);
     sink_init(&s_sync);
 
-    HMODULE dll = LoadLibraryA(path);
-    if (!dll)
-        test_fatal("LoadLibrary(%s) failed: error %lu\n", path, GetLastError());
+    HMODULE dll = NULL;
+    IMSProvider *provider = host_load_provider(argv[1], &dll);
     IMapidavDebug *debug = NULL;
-    part_dll(dll);
-    MSPROVIDERINIT *init = (MSPROVIDERINIT *)(void (*)(void))GetProcAddress(dll, "MSProviderInit");
-    IMSProvider *p = NULL;
-    ULONG version = 0;
-    if (init && init(dll, NULL, host_AllocateBuffer, host_AllocateMore, host_FreeBuffer, 0,
-            CURRENT_SPI_VERSION, &version, &p) == S_OK) {
-        p->lpVtbl->QueryInterface(p, &IID_IMapidavDebug, (void **)&debug);
-        p->lpVtbl->Release(p);
-        if (debug)
-            ok(debug->lpVtbl->LiveObjects(debug) == 0, "DLL live objects: %ld\n",
-               (long)debug->lpVtbl->LiveObjects(debug));
-    }
+    provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
+    part_dll(provider);
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 0, "DLL live objects: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
     FreeLibrary(dll);
 
     part_static();
