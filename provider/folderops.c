@@ -3,11 +3,9 @@
  * gives the rules: batches under md_store.lock, partial completion,
  * default folders kept, cross-store through IMAPISupport).
  *
- * Search folders need storage's search API (ST_FOLDER_SEARCH,
- * st_search_set/get) and the restriction conversion of restrict.h: built
- * without either, CreateFolder(FOLDER_SEARCH) and the search criteria
- * methods answer MAPI_E_NO_SUPPORT, and SaveContentsSort too without
- * restrict.h.
+ * Search folders are storage's (ST_FOLDER_SEARCH, st_search_set/get:
+ * results kept exact in every change's transaction), their restrictions
+ * and sorts converted by restrict.h.
  * Never: call MAPI while holding s->lock; trust a count or an entry ID
  * MAPI gives before checking it.
  */
@@ -18,17 +16,7 @@
 #include "provider/folderops.h"
 #include "provider/notify.h"
 
-#if __has_include("provider/restrict.h")
 #include "provider/restrict.h"
-#define MD_HAVE_RESTRICT 1
-#else
-#define MD_HAVE_RESTRICT 0
-#endif
-#ifdef ST_FOLDER_SEARCH
-#define MD_HAVE_SEARCH MD_HAVE_RESTRICT
-#else
-#define MD_HAVE_SEARCH 0
-#endif
 
 /* ---- Helpers */
 
@@ -333,14 +321,7 @@ HRESULT md_folder_create_folder(md_store *s, st_id fid, ULONG type, LPTSTR name,
         return MAPI_E_INVALID_PARAMETER;
     if (!folder_iid_ok(iid))
         return MAPI_E_INTERFACE_NOT_SUPPORTED;
-    unsigned sflags = 0;
-    if (type == FOLDER_SEARCH) {
-#if MD_HAVE_SEARCH
-        sflags = ST_FOLDER_SEARCH;
-#else
-        return MAPI_E_NO_SUPPORT;   /* storage without search folders in this build */
-#endif
-    }
+    unsigned sflags = type == FOLDER_SEARCH ? ST_FOLDER_SEARCH : 0;
     int bad_name, bad_comment;
     char *n8 = tstr_utf8(name, flags, &bad_name);
     char *c8 = tstr_utf8(comment, flags, &bad_comment);
@@ -572,7 +553,6 @@ HRESULT md_folder_set_message_status(md_store *s, st_id fid, ULONG cb, LPENTRYID
 
 /* ---- SaveContentsSort */
 
-#if MD_HAVE_RESTRICT
 /* Sets PR_MAPIDAV_CONTENTS_SORT = blob on fid and, with recursive, on
  * every folder below it. Under s->lock, inside a transaction. */
 static int save_sort(md_store *s, st_id fid, const st_bag *b, int recursive)
@@ -588,7 +568,6 @@ static int save_sort(md_store *s, st_id fid, const st_bag *b, int recursive)
     free(kids);
     return code;
 }
-#endif
 
 HRESULT md_folder_save_contents_sort(md_store *s, st_id fid, LPSSortOrderSet sort,
     ULONG flags)
@@ -597,7 +576,6 @@ HRESULT md_folder_save_contents_sort(md_store *s, st_id fid, LPSSortOrderSet sor
         return MAPI_E_INVALID_PARAMETER;
     if (flags & ~(ULONG)RECURSIVE_SORT)
         return MAPI_E_UNKNOWN_FLAGS;
-#if MD_HAVE_RESTRICT
     st_sortset *ss = NULL;
     HRESULT hr = md_sort_from_mapi(&ss, sort);
     if (hr != S_OK)
@@ -630,10 +608,6 @@ HRESULT md_folder_save_contents_sort(md_store *s, st_id fid, LPSSortOrderSet sor
     free(blob);
     st_sortset_free(ss);
     return md_hr_from_st(code);
-#else
-    (void)s; (void)fid;
-    return MAPI_E_NO_SUPPORT;   /* built without restrict.h: sorts cannot be read */
-#endif
 }
 
 /* ---- EmptyFolder */
@@ -693,7 +667,6 @@ HRESULT md_folder_set_search_criteria(md_store *s, st_id fid, LPSRestriction res
         return MAPI_E_INVALID_PARAMETER;
     if (containers && containers->cValues && !containers->lpbin)
         return MAPI_E_INVALID_PARAMETER;
-#if MD_HAVE_SEARCH
     st_restriction *r = NULL, *old_r = NULL;
     st_id *scope = NULL;
     size_t n = 0;
@@ -743,10 +716,6 @@ HRESULT md_folder_set_search_criteria(md_store *s, st_id fid, LPSRestriction res
     if (hr != S_OK)
         return hr;
     return md_hr_from_st(code);
-#else
-    (void)s; (void)fid; (void)res;
-    return MAPI_E_NO_SUPPORT;   /* storage without search folders in this build */
-#endif
 }
 
 HRESULT md_folder_get_search_criteria(md_store *s, st_id fid, ULONG flags,
@@ -760,7 +729,6 @@ HRESULT md_folder_get_search_criteria(md_store *s, st_id fid, ULONG flags,
         *state = 0;
     if (flags & ~(ULONG)MAPI_UNICODE)
         return MAPI_E_UNKNOWN_FLAGS;
-#if MD_HAVE_SEARCH
     st_restriction *r = NULL;
     st_id *scope = NULL;
     size_t n = 0;
@@ -815,8 +783,4 @@ HRESULT md_folder_get_search_criteria(md_store *s, st_id fid, ULONG flags,
         *state = ((sflags & ST_SEARCH_STOPPED) ? 0 : SEARCH_RUNNING)
             | ((sflags & ST_SEARCH_RECURSIVE) ? SEARCH_RECURSIVE : 0);
     return S_OK;
-#else
-    (void)s; (void)fid;
-    return MAPI_E_NO_SUPPORT;   /* storage without search folders in this build */
-#endif
 }
