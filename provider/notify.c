@@ -31,6 +31,7 @@ struct md_notifier {
     size_t n_queue, cap_queue;
     copy_mark *copies;        /* objects to announce as copied */
     size_t n_copies, cap_copies;
+    int lost;                 /* events dropped (out of memory): announce a reload */
     int stop;                 /* the thread should end */
     int detached;             /* stopped from the thread itself: it frees n */
     HANDLE wake;              /* auto-reset: events queued or stop */
@@ -77,10 +78,8 @@ static void on_events(void *ctx, const st_event *ev, size_t n)
             cap *= 2;
         st_event *q = realloc(nt->queue, cap * sizeof *q);
         if (!q) {
-            /* Out of memory: what changed is lost, so say "reload". */
             n = 0;
-            if (nt->n_queue)
-                nt->queue[nt->n_queue - 1] = (st_event){ .type = ST_EV_EXTERNAL };
+            nt->lost = 1;   /* what changed is unknown now: the thread says "reload" */
         } else {
             nt->queue = q;
             nt->cap_queue = cap;
@@ -335,14 +334,17 @@ static unsigned __stdcall notify_thread(void *arg)
     for (;;) {
         DWORD w = WaitForSingleObject(n->wake, MD_NOTIFY_POLL_MS);
         EnterCriticalSection(&n->lock);
-        int stop = n->stop;
+        int stop = n->stop, lost = n->lost;
         st_event *batch = n->queue;
         size_t count = n->n_queue;
         n->queue = NULL;
         n->n_queue = n->cap_queue = 0;
+        n->lost = 0;
         LeaveCriticalSection(&n->lock);
         if (!stop && count)
             deliver(n, batch, count);
+        if (!stop && lost)
+            external_event(n);
         free(batch);
         if (stop)
             break;

@@ -20,7 +20,8 @@
  * a batch at a time) while the main thread works through the provider and
  * the sink calls back into the provider from OnNotify: every fnevNewMail
  * arrives, on the notification thread, nothing deadlocks; then the live
- * objects are back at zero.
+ * objects are back at zero. Part 3: a sink that releases the store's last
+ * reference from OnNotify (the notification thread stopping itself).
  *
  * usage: test_provider_notify PATH-TO-mapidav32.dll
  */
@@ -566,6 +567,68 @@ static void part_static(void)
        (long)md_live_objects());
 }
 
+/* ---- Part 3: the last reference on the store goes inside OnNotify, on
+ * the notification thread (a client closing the store when told): the
+ * notifier cannot wait for itself, it ends after the call returns. */
+
+static IMsgStore *last_store;
+static ULONG last_conn;
+static volatile LONG last_released = -1;
+
+static void release_hook(sink *k, const NOTIFICATION *nt)
+{
+    (void)k; (void)nt;
+    if (!last_store)
+        return;
+    IMsgStore *st = last_store;
+    last_store = NULL;
+    ok(st->lpVtbl->Unadvise(st, last_conn) == S_OK, "Unadvise inside OnNotify\n");
+    InterlockedExchange(&last_released, (LONG)st->lpVtbl->Release(st));
+}
+
+static sink s_last;
+
+static void part_release_in_sink(void)
+{
+    IMSProvider *provider = NULL;
+    md_alloc alloc = { host_AllocateBuffer, host_AllocateMore, host_FreeBuffer };
+    if (md_provider_create(&alloc, &provider) != S_OK)
+        test_fatal("md_provider_create\n");
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no logon\n");
+    ULONG flags = 0;
+    session.logon->lpVtbl->Logoff(session.logon, &flags);
+    session.logon->lpVtbl->Release(session.logon);
+    last_store = session.store;
+    s_last.hook = release_hook;
+    HRESULT hr = last_store->lpVtbl->Advise(last_store, 0, NULL, fnevObjectCreated,
+        &s_last.iface, &last_conn);
+    ok(hr == S_OK, "Advise: %#lx\n", hrx(hr));
+
+    st_store *w = NULL;
+    st_id root = 0, fid = 0;
+    ok(st_store_open(&w, store_path_utf8(), NULL, 0) == 0, "open: %s\n", st_error_last());
+    st_folder_root(w, &root);
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Wakes the sink");
+    ok(st_folder_create(w, &fid, root, b, ST_FROM_SERVER) == 0, "write: %s\n", st_error_last());
+    st_bag_free(b);
+    st_store_close(w);
+
+    DWORD start = GetTickCount();
+    while ((last_released < 0 || md_live_objects() != 1) && GetTickCount() - start < WAIT_MS)
+        Sleep(10);
+    ok(last_released == 0, "the store's last Release inside OnNotify gave %ld\n",
+       (long)last_released);
+    ok(md_live_objects() == 1, "live objects with only the provider left: %ld\n",
+       (long)md_live_objects());
+    Sleep(200);   /* the notifier ends on its own; nothing may crash meanwhile */
+    provider->lpVtbl->Shutdown(provider, &flags);
+    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
+    ok(md_live_objects() == 0, "live objects: %ld\n", (long)md_live_objects());
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -590,6 +653,8 @@ int main(int argc, char **argv)
     FreeLibrary(dll);
 
     part_static();
+    sink_init(&s_last);
+    part_release_in_sink();
 
     host_end_checks();
     host_remove_store();
