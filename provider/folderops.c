@@ -15,7 +15,6 @@
 #include "provider/entryid.h"
 #include "provider/folderops.h"
 #include "provider/notify.h"
-
 #include "provider/restrict.h"
 
 /* ---- Helpers */
@@ -159,7 +158,7 @@ static int within(md_store *s, st_id node, st_id fid, int *code)
 typedef int (*msg_op)(md_store *s, st_id fid, st_id mid, void *ctx);
 
 /* Works op over the messages ids[0..n) in batches; *failed counts those
- * that failed (including a batch whose commit failed). ui_dialog and
+ * that failed (including a batch whose commit failed). dialog and
  * progress: see progress_step. */
 static void run_batches(md_store *s, st_id fid, const st_id *ids, size_t n, msg_op op,
     void *ctx, LPMAPIPROGRESS progress, ULONG dialog, size_t *failed)
@@ -391,7 +390,8 @@ HRESULT md_folder_copy_folder(md_store *s, st_id fid, IMAPIFolder *self, ULONG c
     else if (!code && (move || (flags & COPY_SUBFOLDERS)) && within(s, dfid, src, &code))
         hr = MAPI_E_FOLDER_CYCLE;
     else if (!code && move) {
-        code = st_folder_move(s->st, src, dfid, n8, 0);
+        if (dfid != fid || n8)   /* onto its own parent under its own name: nothing to do */
+            code = st_folder_move(s->st, src, dfid, n8, 0);
     } else if (!code) {
         code = st_store_begin(s->st);
         if (!code)
@@ -432,7 +432,7 @@ HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
         hr = MAPI_E_HAS_FOLDERS;
     else if (!code && (c.content || c.assoc) && !(flags & DEL_MESSAGES))
         hr = MAPI_E_HAS_MESSAGES;
-    else if (!code)
+    else if (!code)   /* DELETE_HARD_DELETE or not, a folder goes for good */
         code = st_folder_delete(s->st, sub, ST_RECURSIVE);
     LeaveCriticalSection(&s->lock);
     progress_step(progress, flags & FOLDER_DIALOG, 1, 1);
