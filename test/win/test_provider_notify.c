@@ -543,7 +543,9 @@ static void part_static(void)
     ok(on_sync == 0, "%d notifications delivered on a committing thread\n", on_sync);
     rec r;
     ok(wait_rec(&s_sync, fnevNewMail, NULL, &r) && wcscmp(r.cls, L"IPM.Note") == 0
-       && same_bin(r.parent, r.cb_parent, &inbox_eid), "synced mail's fnevNewMail\n");
+       && same_bin(r.parent, r.cb_parent, &inbox_eid) && !(r.msg_flags & MSGFLAG_READ),
+       "synced mail's fnevNewMail: class %ls, flags %#lx\n", r.cls,
+       (unsigned long)r.msg_flags);
 
     /* What the sync thread wrote is what the Inbox shows. */
     LPMAPITABLE table = NULL;
