@@ -136,23 +136,6 @@ static HRESULT check_list(const ENTRYLIST *list)
     return S_OK;
 }
 
-/* Is folder `node` fid itself or below it? Walks up from node (bounded:
- * storage refuses cycles, the bound guards a damaged file). Under s->lock. */
-static int within(md_store *s, st_id node, st_id fid, int *code)
-{
-    *code = 0;
-    for (int depth = 0; node && depth < 100000; depth++) {
-        if (node == fid)
-            return 1;
-        st_id up = 0;
-        *code = st_folder_parent(s->st, &up, node);
-        if (*code)
-            return 0;
-        node = up;
-    }
-    return 0;
-}
-
 /* One operation on a message of the list, under s->lock inside the batch's
  * transaction: 0 done, else failed (skipped). */
 typedef int (*msg_op)(md_store *s, st_id fid, st_id mid, void *ctx);
@@ -385,9 +368,12 @@ HRESULT md_folder_copy_folder(md_store *s, st_id fid, IMAPIFolder *self, ULONG c
         code = ST_ENOTFOUND;   /* not a subfolder of this folder */
     if (!code)
         code = st_folder_counts_get(s->st, &(st_folder_counts){ 0 }, dfid);
+    int cycle = 0;
+    if (!code && (move || (flags & COPY_SUBFOLDERS)))
+        code = st_folder_within(s->st, &cycle, dfid, src);
     if (!code && move && is_default(s, src))
         hr = MAPI_E_NO_ACCESS;
-    else if (!code && (move || (flags & COPY_SUBFOLDERS)) && within(s, dfid, src, &code))
+    else if (!code && cycle)
         hr = MAPI_E_FOLDER_CYCLE;
     else if (!code && move) {
         if (dfid != fid || n8)   /* onto its own parent under its own name: nothing to do */

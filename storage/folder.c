@@ -332,10 +332,9 @@ int st_folder_counts_get(st_store *s, st_folder_counts *out, st_id fid)
     return 0;
 }
 
-/* ST_ERROR ("a folder cannot <what> into itself or its subfolder") when
- * node is fid or below it; 0 when not. */
-static int refuse_cycle(st_store *s, st_id fid, st_id node, const char *what)
+int st_folder_within(st_store *s, int *out, st_id node, st_id fid)
 {
+    *out = 0;
     sqlite3_stmt *st = st_db__prep(&s->d,
         "WITH RECURSIVE up(id) AS (SELECT ?1 UNION ALL"
         " SELECT f.parent_id FROM folders f JOIN up ON f.id = up.id"
@@ -349,12 +348,22 @@ static int refuse_cycle(st_store *s, st_id fid, st_id node, const char *what)
     int64_t hits = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     st_db__done(st);
     if (hits < 0)
-        return st_db__err(&s->d, rc, "checking a folder move or copy");
-    if (hits > 0) {
-        st_error_set("%s: a folder cannot %s into itself or its subfolder", s->d.path, what);
-        return ST_ERROR;
-    }
+        return st_db__err(&s->d, rc, "checking where a folder is");
+    *out = hits > 0;
     return 0;
+}
+
+/* ST_ERROR ("a folder cannot <what> into itself or its subfolder") when
+ * node is fid or below it; 0 when not. */
+static int refuse_cycle(st_store *s, st_id fid, st_id node, const char *what)
+{
+    int inside = 0;
+    int code = st_folder_within(s, &inside, node, fid);
+    if (!code && inside) {
+        st_error_set("%s: a folder cannot %s into itself or its subfolder", s->d.path, what);
+        code = ST_ERROR;
+    }
+    return code;
 }
 
 int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_name,

@@ -4,7 +4,7 @@
  * (cycles refused), delete (refused when not empty unless recursive), deep
  * copy (messages normal and associated, subfolders with ST_RECURSIVE, the
  * name taken, a recursive copy into itself refused, copy into itself without
- * subfolders), sync state, receive folders, keys.
+ * subfolders), st_folder_within, sync state, receive folders, keys.
  */
 #include "test_storage_util.h"
 
@@ -94,6 +94,12 @@ static void check_copy(st_store *s, st_id root)
         free(nums);
     }
     free(ids);
+
+    int inside = -1;
+    ok(st_folder_within(s, &inside, b, a) == 0 && inside == 1, "B is within A\n");
+    ok(st_folder_within(s, &inside, a, a) == 0 && inside == 1, "A is within A\n");
+    ok(st_folder_within(s, &inside, dest, a) == 0 && inside == 0, "dest is not within A\n");
+    ok(st_folder_within(s, &inside, a, b) == 0 && inside == 0, "A is not within B\n");
 
     /* Into itself: refused with subfolders, fine without (children listed
      * before the copy is made). */
