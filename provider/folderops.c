@@ -30,12 +30,11 @@ static char *tstr_utf8(const void *str, ULONG flags, int *bad)
     char *out = NULL;
     if (flags & MAPI_UNICODE) {
         out = md_utf8_from_wide(str);
-    } else {
-        int n = MultiByteToWideChar(CP_ACP, 0, str, -1, NULL, 0);
-        WCHAR *w = n > 0 ? malloc((size_t)n * sizeof(WCHAR)) : NULL;
-        if (w && MultiByteToWideChar(CP_ACP, 0, str, -1, w, n) > 0)
-            out = md_utf8_from_wide(w);
-        free(w);
+    } else {   /* propconv reads PT_STRING8 in the ANSI code page */
+        SPropValue v = { .ulPropTag = PR_DISPLAY_NAME_A, .Value.lpszA = (LPSTR)str };
+        st_value u;
+        if (md_value_from_mapi(&u, &v) == S_OK)
+            out = u.v.str;
     }
     *bad = out == NULL;
     return out;
