@@ -8,9 +8,10 @@
  * Outbox, Sent Items, Deleted Items, Drafts, Junk E-mail (IPF.Note),
  * Calendar (IPF.Appointment), Contacts (IPF.Contact), Tasks (IPF.Task),
  * Notes (IPF.StickyNote), Journal (IPF.Journal) and Sync Issues with
- * Conflicts, Local Failures and Server Failures under it (IPF.Note). A new
- * Inbox becomes the receive folder of "", "IPM" and "REPORT.IPM", the root
- * that of "IPC" (MAPI-NOTES.md).
+ * Conflicts, Local Failures and Server Failures under it (IPF.Note). While
+ * the store has no default receive folder, the Inbox becomes the receive
+ * folder of "", "IPM" and "REPORT.IPM", the root that of "IPC"
+ * (MAPI-NOTES.md), whoever made the Inbox.
  *
  * Folders are found by name under their parent, as davsync/sync.c does
  * (the sync adopts a local folder of the same name; Sync Issues and its
@@ -101,7 +102,6 @@ static int make_folder(st_store *st, st_id *out, st_id parent, int i)
 
 int md_defaults_ensure(st_store *st, st_id fid[MD_DF_COUNT])
 {
-    int new_inbox = 0;
     int code = st_folder_root(st, &fid[MD_DF_ROOT]);
 
     if (code == ST_ENOTFOUND)
@@ -109,13 +109,14 @@ int md_defaults_ensure(st_store *st, st_id fid[MD_DF_COUNT])
     for (int i = MD_DF_IPM_SUBTREE; !code && i < MD_DF_COUNT; i++) {
         st_id parent = fid[defaults[i].parent];
         code = st_folder_find_by_name(st, &fid[i], parent, defaults[i].name);
-        if (code == ST_ENOTFOUND) {
+        if (code == ST_ENOTFOUND)
             code = make_folder(st, &fid[i], parent, i);
-            if (i == MD_DF_INBOX)
-                new_inbox = 1;
-        }
     }
-    if (!code && new_inbox) {
+    /* A store without a default receive folder gets the Inbox as such, also
+     * when the Inbox was there before the first logon (the sync made it). */
+    st_id any = 0;
+    int missing = code ? 0 : st_receive_folder_get(st, &any, "") == ST_ENOTFOUND;
+    if (missing) {
         static const char *const inbox_classes[] = { "", "IPM", "REPORT.IPM" };
         for (int k = 0; !code && k < 3; k++)
             code = st_receive_folder_set(st, inbox_classes[k], fid[MD_DF_INBOX]);

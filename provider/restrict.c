@@ -17,6 +17,7 @@
 #include <mapicode.h>
 
 #include "provider/restrict.h"
+#include "storage/error.h"
 #include "storage/props_tags.h"
 
 /* ---- From MAPI */
@@ -28,17 +29,34 @@ typedef struct from_ctx {
 
 static st_restriction *from_node(from_ctx *c, const SRestriction *in, unsigned depth);
 
+/* Records the first error: hr for the caller, the reason for GetLastError. */
+static void fail(from_ctx *c, HRESULT hr, const char *why)
+{
+    if (c->hr != S_OK)
+        return;
+    c->hr = hr;
+    if (hr == MAPI_E_NOT_ENOUGH_MEMORY)
+        st_error_set("restriction: out of memory");
+    else
+        st_error_set("restriction: %s", why);
+}
+
 /* One MAPI value -> *out (to clear); NULL lpProp is invalid. */
 static int value_in(from_ctx *c, st_value *out, const SPropValue *p)
 {
     memset(out, 0, sizeof *out);
     if (!p) {
-        c->hr = MAPI_E_INVALID_PARAMETER;
+        fail(c, MAPI_E_INVALID_PARAMETER, "a value is missing (NULL lpProp)");
+        return -1;
+    }
+    if (PROP_TYPE(p->ulPropTag) == PT_SRESTRICT || PROP_TYPE(p->ulPropTag) == PT_ACTIONS) {
+        fail(c, MAPI_E_TOO_COMPLEX, "a value of type PT_SRESTRICT or PT_ACTIONS");
         return -1;
     }
     HRESULT hr = md_value_from_mapi(out, p);
     if (hr != S_OK) {
-        c->hr = hr == MAPI_E_INVALID_TYPE ? MAPI_E_INVALID_PARAMETER : hr;
+        fail(c, hr == MAPI_E_INVALID_TYPE ? MAPI_E_INVALID_PARAMETER : hr,
+            "a value of a bad type or with NULL data");
         return -1;
     }
     return 0;
@@ -52,15 +70,15 @@ static st_restriction *from_list(from_ctx *c, ULONG rt, ULONG n, const SRestrict
     ULONG i;
 
     if (n && !kids) {
-        c->hr = MAPI_E_INVALID_PARAMETER;
+        fail(c, MAPI_E_INVALID_PARAMETER, "AND/OR with a count and no array");
         return NULL;
     }
     if (n > MD_RES_MAX_NODES - c->nodes) {
-        c->hr = MAPI_E_TOO_COMPLEX;
+        fail(c, MAPI_E_TOO_COMPLEX, "more nodes than the limit");
         return NULL;
     }
     if (n && !(arr = calloc(n, sizeof *arr))) {
-        c->hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        fail(c, MAPI_E_NOT_ENOUGH_MEMORY, NULL);
         return NULL;
     }
     for (i = 0; i < n; i++) {
@@ -77,7 +95,7 @@ static st_restriction *from_list(from_ctx *c, ULONG rt, ULONG n, const SRestrict
     st_restriction *r = rt == RES_AND ? st_res_and_array(n, arr) : st_res_or_array(n, arr);
     free(arr);
     if (!r)
-        c->hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        fail(c, MAPI_E_NOT_ENOUGH_MEMORY, NULL);
     return r;
 }
 
@@ -89,16 +107,16 @@ static st_restriction *from_comment(from_ctx *c, const SCommentRestriction *in, 
     ULONG i = 0, n = in->cValues;
 
     if (n && !in->lpProp) {
-        c->hr = MAPI_E_INVALID_PARAMETER;
+        fail(c, MAPI_E_INVALID_PARAMETER, "comment with a count and no values");
         return NULL;
     }
     if (n > MD_RES_MAX_NODES - c->nodes) {
-        c->hr = MAPI_E_TOO_COMPLEX;
+        fail(c, MAPI_E_TOO_COMPLEX, "more nodes than the limit");
         return NULL;
     }
     c->nodes += n;
     if (n && !(vals = calloc(n, sizeof *vals))) {
-        c->hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        fail(c, MAPI_E_NOT_ENOUGH_MEMORY, NULL);
         return NULL;
     }
     for (i = 0; i < n; i++)
@@ -113,7 +131,7 @@ static st_restriction *from_comment(from_ctx *c, const SCommentRestriction *in, 
         r = st_res_comment_alone(vals, n);
     }
     if (!r)
-        c->hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        fail(c, MAPI_E_NOT_ENOUGH_MEMORY, NULL);
 cleanup:
     while (i > 0)
         st_value_clear(&vals[--i]);
@@ -127,11 +145,11 @@ static st_restriction *from_node(from_ctx *c, const SRestriction *in, unsigned d
     st_value v;
 
     if (!in) {
-        c->hr = MAPI_E_INVALID_PARAMETER;
+        fail(c, MAPI_E_INVALID_PARAMETER, "a child is missing (NULL)");
         return NULL;
     }
     if (depth >= ST_RES_MAX_DEPTH || c->nodes >= MD_RES_MAX_NODES) {
-        c->hr = MAPI_E_TOO_COMPLEX;
+        fail(c, MAPI_E_TOO_COMPLEX, "deeper or bigger than the limits");
         return NULL;
     }
     c->nodes++;
@@ -142,14 +160,14 @@ static st_restriction *from_node(from_ctx *c, const SRestriction *in, unsigned d
         return from_list(c, RES_OR, in->res.resOr.cRes, in->res.resOr.lpRes, depth);
     case RES_NOT:
         if (!in->res.resNot.lpRes) {
-            c->hr = MAPI_E_INVALID_PARAMETER;
+            fail(c, MAPI_E_INVALID_PARAMETER, "RES_NOT without a child");
             return NULL;
         }
         r = st_res_not(from_node(c, in->res.resNot.lpRes, depth + 1));
         break;
     case RES_SUBRESTRICTION:
         if (!in->res.resSub.lpRes) {
-            c->hr = MAPI_E_INVALID_PARAMETER;
+            fail(c, MAPI_E_INVALID_PARAMETER, "RES_SUBRESTRICTION without a child");
             return NULL;
         }
         r = st_res_sub(in->res.resSub.ulSubObject,
@@ -185,18 +203,18 @@ static st_restriction *from_node(from_ctx *c, const SRestriction *in, unsigned d
     case RES_ANNOTATION:   /* [MS-OXCDATA] 2.12.11: the comment's layout */
         return from_comment(c, &in->res.resComment, depth);
     case RES_COUNT:        /* known, not evaluated by storage */
-        c->hr = MAPI_E_TOO_COMPLEX;
+        fail(c, MAPI_E_TOO_COMPLEX, "RES_COUNT is not supported");
         return NULL;
     default:
-        c->hr = MAPI_E_INVALID_PARAMETER;
+        fail(c, MAPI_E_INVALID_PARAMETER, "unknown restriction type");
         return NULL;
     }
-    if (!r && c->hr == S_OK)
-        c->hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (!r)
+        fail(c, MAPI_E_NOT_ENOUGH_MEMORY, NULL);
     return r;
 }
 
-HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
+static HRESULT res_from_mapi(st_restriction **out, const SRestriction *in, int check)
 {
     from_ctx c = { 0, S_OK };
 
@@ -208,12 +226,25 @@ HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
     st_restriction *r = from_node(&c, in, 0);
     if (!r)
         return c.hr != S_OK ? c.hr : MAPI_E_NOT_ENOUGH_MEMORY;
-    if (st_res_check(r)) {
+    if (check && st_res_check(r)) {
         st_res_free(r);
+        st_error_set("restriction: cannot be evaluated (RELOP_RE, an unknown operator or "
+            "fuzzy level, operand types that differ, RES_BITMASK on a non-PT_LONG, or an "
+            "unknown subobject)");
         return MAPI_E_TOO_COMPLEX;
     }
     *out = r;
     return S_OK;
+}
+
+HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in)
+{
+    return res_from_mapi(out, in, 1);
+}
+
+HRESULT md_res_from_mapi_data(st_restriction **out, const SRestriction *in)
+{
+    return res_from_mapi(out, in, 0);
 }
 
 /* ---- Towards MAPI */
@@ -368,10 +399,14 @@ HRESULT md_sort_from_mapi(st_sortset **out, const SSortOrderSet *in)
     *out = NULL;
     if (!in)
         return S_OK;
-    if (in->cSorts > MD_SORT_MAX_KEYS)
+    if (in->cSorts > MD_SORT_MAX_KEYS) {
+        st_error_set("sort: %lu keys, at most %u", (unsigned long)in->cSorts, MD_SORT_MAX_KEYS);
         return MAPI_E_TOO_COMPLEX;
-    if (in->cCategories > in->cSorts || in->cExpanded > in->cCategories)
+    }
+    if (in->cCategories > in->cSorts || in->cExpanded > in->cCategories) {
+        st_error_set("sort: more categories than keys or more expanded than categories");
         return MAPI_E_INVALID_PARAMETER;
+    }
     st_sortset *s = st_sortset_new(in->cSorts);
     if (!s)
         return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -383,6 +418,8 @@ HRESULT md_sort_from_mapi(st_sortset **out, const SSortOrderSet *in)
     }
     if (st_sortset_check(s)) {
         st_sortset_free(s);
+        st_error_set("sort: an unknown order, a PT_UNSPECIFIED key, or MV_FLAG without "
+            "MV_INSTANCE");
         return MAPI_E_INVALID_PARAMETER;
     }
     *out = s;

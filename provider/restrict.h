@@ -9,7 +9,9 @@
  * RES_ANNOTATION, which has the comment's layout, becomes a COMMENT). The
  * tree is bounded: at most ST_RES_MAX_DEPTH deep and MD_RES_MAX_NODES nodes
  * in all; a sort at most MD_SORT_MAX_KEYS keys. Counts MAPI gives are the
- * only bounds read: a NULL array with a non-zero count is refused.
+ * only bounds read: a NULL array with a non-zero count is refused. A value
+ * of type PT_SRESTRICT or PT_ACTIONS inside a restriction is refused
+ * (MAPI_E_TOO_COMPLEX): no restriction nests through its values.
  * Errors: a NULL pointer where data is needed, an unknown restriction type
  * or a bad value -> MAPI_E_INVALID_PARAMETER (or propconv's
  * MAPI_E_INVALID_TYPE); a tree too deep or too big, RES_COUNT, or what
@@ -37,6 +39,10 @@
 /* in -> *out (free with st_res_free). A NULL in gives *out = NULL and S_OK
  * (no restriction). The result has passed st_res_check. */
 HRESULT md_res_from_mapi(st_restriction **out, const SRestriction *in);
+
+/* The same without st_res_check: a restriction kept as data, not evaluated
+ * here (a PT_SRESTRICT value such as PR_RULE_CONDITION). */
+HRESULT md_res_from_mapi_data(st_restriction **out, const SRestriction *in);
 
 /* in -> *out. parent NULL: *out is a new allocate-buffer chain (free with
  * a->free); else *out and everything under it are allocate_more off parent.

@@ -37,8 +37,10 @@
  *   `stop`, wakes the thread and joins it holding no lock, then closes the
  *   storage table under the store lock. The object count drops when the
  *   memory is freed.
- * Lock order, when two are held: md_store.lock, then sink_lock. The bus
- * mutex is only ever taken inside storage calls, i.e. after the store lock.
+ * Lock order, when two are held: md_store.lock, then sink_lock, then (inside
+ * storage calls) the bus mutex. A thread with its own st_store handle takes
+ * the bus mutex without ours, and under it our listener takes nothing: no
+ * cycle.
  *
  * ExpandRow returns the first ulRowCount rows that appeared, found by a
  * walk of the visible rows from the beginning (storage has no seek to an
@@ -456,16 +458,15 @@ static void deliver(md_table *tb)
 
     lock(tb);
     int code = st_table_notifications(tb->t, &ns, &n);
-    if (!code && n) {
-        if (notifs_to_mapi(tb, ns, n, &arr) != S_OK) {
-            /* Out of memory: tell the sinks to reload instead. */
-            static const st_table_notif reload = { .type = TABLE_RELOAD };
-            st_table_notifs_free(ns, n);
-            ns = NULL;
-            n = 1;
-            if (notifs_to_mapi(tb, &reload, 1, &arr) != S_OK)
-                n = 0;
-        }
+    if (code || (n && notifs_to_mapi(tb, ns, n, &arr) != S_OK)) {
+        /* Storage failed or memory ran out: what changed is unknown, so
+         * tell the sinks to reload. */
+        static const st_table_notif reload = { .type = TABLE_RELOAD };
+        st_table_notifs_free(ns, n);
+        ns = NULL;
+        n = 1;
+        if (notifs_to_mapi(tb, &reload, 1, &arr) != S_OK)
+            n = 0;
     }
     unlock(tb);
     st_table_notifs_free(ns, ns ? n : 0);
@@ -593,8 +594,7 @@ static ULONG STDMETHODCALLTYPE table_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE table_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    (void)iface; (void)hr;
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,

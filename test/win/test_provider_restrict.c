@@ -6,7 +6,9 @@
  * RES_ANNOTATION read as a comment; bad trees refused with the documented
  * error (NULL pointers and unknown types MAPI_E_INVALID_PARAMETER; too deep,
  * too many nodes, RES_COUNT, RELOP_RE MAPI_E_TOO_COMPLEX); sort order sets
- * both ways with their categories, bad ones refused; no buffer left over.
+ * both ways with their categories, bad ones refused; PT_SRESTRICT values
+ * (storage's bytes <-> MAPI's structure, propconv.c) both ways, junk bytes
+ * and nesting through a value refused; no buffer left over.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "testutil.h"
 #include "host_alloc.h"
 #include "provider/restrict.h"
+#include "storage/props_rescodec.h"
 #include "storage/props_tags.h"
 
 static const md_alloc alloc = { host_AllocateBuffer, host_AllocateMore, host_FreeBuffer };
@@ -288,10 +291,66 @@ static void test_sort(void)
     ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);
 }
 
+/* PT_SRESTRICT values: storage's [MS-OXCDATA] bytes <-> an LPSRestriction
+ * in Value.lpszA (propconv.c), kept as data (no st_res_check). */
+static void test_srestrict_values(void)
+{
+    st_value subj = st_view_str(PR_SUBJECT_W, "budget");
+    st_restriction *r = st_res_and(2, st_res_content(FL_SUBSTRING, PR_SUBJECT_W, &subj),
+        st_res_property(RELOP_RE, PR_SUBJECT_W, &subj));   /* data: RELOP_RE is fine */
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    ok(r && st_res_encode(&bytes, &len, r) == 0, "encode\n");
+    st_value v = st_view_bin(PROP_TAG(PT_SRESTRICT, 0x6679), bytes, (uint32_t)len);
+    SPropValue *m = NULL;
+    host_AllocateBuffer(sizeof *m, (void **)&m);
+    HRESULT hr = md_value_to_mapi(m, v.tag, &v, MAPI_UNICODE, m, &alloc);
+    const SRestriction *mr = hr == S_OK ? (const SRestriction *)(void *)m->Value.lpszA : NULL;
+    ok(hr == S_OK && mr && mr->rt == RES_AND && mr->res.resAnd.cRes == 2
+       && mr->res.resAnd.lpRes[1].res.resProperty.relop == RELOP_RE,
+       "PT_SRESTRICT to MAPI: %#lx\n", (unsigned long)hr);
+    if (hr == S_OK) {
+        st_value back;
+        hr = md_value_from_mapi(&back, m);
+        ok(hr == S_OK && back.tag == v.tag && back.v.bin.len == len
+           && memcmp(back.v.bin.data, bytes, len) == 0, "PT_SRESTRICT back: %#lx\n",
+           (unsigned long)hr);
+        if (hr == S_OK)
+            st_value_clear(&back);
+    }
+    host_FreeBuffer(m);
+
+    static const uint8_t junk[] = { 0x00, 0xFF, 0xFF, 0x17 };
+    v = st_view_bin(PROP_TAG(PT_SRESTRICT, 0x6679), junk, sizeof junk);
+    SPropValue m2;
+    ok(md_value_to_mapi(&m2, v.tag, &v, 0, NULL, &alloc) == MAPI_E_CORRUPT_DATA,
+       "bytes that are no restriction\n");
+    SPropValue in = { .ulPropTag = PROP_TAG(PT_SRESTRICT, 0x6679) };
+    st_value out;
+    ok(md_value_from_mapi(&out, &in) == MAPI_E_INVALID_PARAMETER, "NULL PT_SRESTRICT\n");
+
+    /* A restriction whose constant is itself a restriction: refused. */
+    SRestriction inner = { .rt = RES_EXIST };
+    inner.res.resExist.ulPropTag = PR_SUBJECT_W;
+    SPropValue nested = { .ulPropTag = PROP_TAG(PT_SRESTRICT, 0x6679) };
+    nested.Value.lpszA = (LPSTR)(void *)&inner;
+    SRestriction outer = { .rt = RES_PROPERTY };
+    outer.res.resProperty.relop = RELOP_EQ;
+    outer.res.resProperty.ulPropTag = nested.ulPropTag;
+    outer.res.resProperty.lpProp = &nested;
+    st_restriction *o = NULL;
+    ok(md_res_from_mapi_data(&o, &outer) == MAPI_E_TOO_COMPLEX && !o,
+       "a restriction nested through a value\n");
+    free(bytes);
+    st_res_free(r);
+    ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);
+}
+
 int main(void)
 {
     test_round_trip();
     test_from_mapi();
     test_sort();
+    test_srestrict_values();
     return test_done();
 }

@@ -11,7 +11,8 @@
  * PR_STORE_RECORD_KEY, PR_OBJECT_TYPE, PR_RECORD_KEY), QueryColumns with
  * TBL_ALL_COLUMNS, sorts ascending / descending / multi-key and
  * QuerySortOrder, categories with ExpandRow / CollapseRow and the collapse
- * state carried to another table, restrictions (content, property,
+ * state carried to another table, a multi-valued column and sort with
+ * MV_INSTANCE (one row per value), restrictions (content, property,
  * bitmask, AND/NOT, RELOP_RE refused), SeekRow / SeekRowApprox /
  * QueryPosition, QueryRows forward, backward and TBL_NOADVANCE,
  * bookmarks, FindRow both ways, row counts, the associated contents, a
@@ -22,7 +23,9 @@
  * Part 2, the same provider code linked into this program (provider_lib):
  * a table notification (TABLE_ROW_ADDED with the row, TABLE_ROW_DELETED)
  * reaches an advise sink when another thread writes a message with its own
- * st_store handle, standing in for the sync thread. This part cannot go
+ * st_store handle, standing in for the sync thread; a sink may release the
+ * table's last reference from OnNotify; a hierarchy table hears a folder
+ * that thread makes. This part cannot go
  * through the DLL: storage's change bus is per process *per copy of
  * storage*, and the DLL carries its own; a writer in this program using the
  * DLL's copy is what the real sync thread is, and what this part is.
@@ -64,6 +67,14 @@ static const char *sender_of(int i) { return senders[(i * 3) % N_SENDERS]; }
 static int importance_of(int i) { return i % 3; }
 static int is_read(int i) { return i % 4 == 0; }
 static uint64_t time_of(int i) { return T0 + (uint64_t)((i * 7919) % N_MSGS) * 600000000ULL; }
+
+/* The first N_CATEGORIZED messages carry a multi-valued string property
+ * (a stand-in for Outlook's named Categories): every third "red" and
+ * "blue", the others "green". */
+#define N_CATEGORIZED 30
+#define PR_TEST_CATEGORIES PROP_TAG(PT_MV_UNICODE, 0x8101)
+static const char *const two_cats[] = { "red", "blue" };
+static const char *const one_cat[] = { "green" };
 
 static char store_path8[MAX_PATH * 3];
 
@@ -167,6 +178,11 @@ static st_id fill_store(void)
         st_bag_set_long(b, PR_IMPORTANCE, importance_of(i));
         st_bag_set_long(b, PR_MESSAGE_FLAGS, is_read(i) ? MSGFLAG_READ : 0);
         st_bag_set_systime(b, PR_MESSAGE_DELIVERY_TIME, time_of(i));
+        if (i < N_CATEGORIZED) {   /* Outlook's Categories: multi-valued */
+            st_value cats = i % 3 == 0 ? st_view_mv_str(PR_TEST_CATEGORIES, two_cats, 2)
+                                       : st_view_mv_str(PR_TEST_CATEGORIES, one_cat, 1);
+            st_bag_set(b, &cats);
+        }
         code = st_import_message(imp, NULL, big, b, NULL, 0, href, "\"1\"");
         st_bag_free(b);
     }
@@ -552,6 +568,52 @@ static void check_categories(IMAPIFolder *big, IMAPITable *t)
     set_main_cols(t);
 }
 
+/* A column and a sort with MV_INSTANCE: one row per value, the value
+ * single, the instance key 12 bytes and the entry ID still the message's. */
+static void check_mv_instance(IMAPITable *t)
+{
+    ULONG mvi = MVI_PROP(PR_TEST_CATEGORIES);
+    SizedSPropTagArray(4, c) = { 4, { PR_ENTRYID, PR_INSTANCE_KEY, PR_SUBJECT_W, mvi } };
+    HRESULT hr = t->lpVtbl->SetColumns(t, (LPSPropTagArray)&c, 0);
+    ok(hr == S_OK, "SetColumns with MV_INSTANCE: %#lx\n", (unsigned long)hr);
+    SRestriction ex = { .rt = RES_EXIST };
+    ex.res.resExist.ulPropTag = PR_TEST_CATEGORIES;
+    hr = t->lpVtbl->Restrict(t, &ex, 0);
+    ok(hr == S_OK, "Restrict(EXIST categories): %#lx\n", (unsigned long)hr);
+    SSortOrder k[] = { { mvi, TABLE_SORT_ASCEND }, { PR_SUBJECT_W, TABLE_SORT_ASCEND } };
+    hr = sort(t, 2, 0, 0, k);
+    ok(hr == S_OK, "SortTable by MV_INSTANCE: %#lx\n", (unsigned long)hr);
+    SRowSet *rs = NULL;
+    t->lpVtbl->QueryRows(t, 100, 0, &rs);
+    int n_two = (N_CATEGORIZED + 2) / 3;
+    ULONG want = (ULONG)(N_CATEGORIZED + n_two);
+    ok(rs && rs->cRows == want, "MV_INSTANCE rows: %lu, want %lu\n",
+       rs ? (unsigned long)rs->cRows : 0, (unsigned long)want);
+    int bad = 0;
+    for (ULONG i = 0; rs && i < rs->cRows; i++) {
+        const SRow *row = &rs->aRow[i];
+        const SPropValue *cat = find_prop(row, PROP_TAG(PT_UNICODE, PROP_ID(mvi)));
+        const SPropValue *ik = find_prop(row, PR_INSTANCE_KEY);
+        const SPropValue *e = find_prop(row, PR_ENTRYID);
+        const WCHAR *want_cat = (int)i < n_two ? L"blue"
+            : (int)i < n_two + (N_CATEGORIZED - n_two) ? L"green" : L"red";
+        int num = msg_num(row);
+        ULONGLONG id = 0;
+        for (int j = 0; ik && ik->Value.bin.cb == 12 && j < 8; j++)
+            id |= (ULONGLONG)ik->Value.bin.lpb[j] << (8 * j);
+        bad += !cat || wcscmp(cat->Value.lpszW, want_cat) || !ik || ik->Value.bin.cb != 12
+            || !e || eid_id(&e->Value.bin) != id || num < 0 || num >= N_CATEGORIZED;
+    }
+    ok(bad == 0, "MV_INSTANCE rows: %d wrong (value, 12-byte key or entry ID)\n", bad);
+    host_free_rows(rs);
+    t->lpVtbl->Restrict(t, NULL, 0);
+    SSortOrder none[] = { { PR_MESSAGE_DELIVERY_TIME, TABLE_SORT_ASCEND } };
+    sort(t, 1, 0, 0, none);
+    SizedSSortOrderSet(1, nokeys) = { 0, 0, 0, { { 0, 0 } } };
+    t->lpVtbl->SortTable(t, (LPSSortOrderSet)&nokeys, 0);
+    set_main_cols(t);
+}
+
 /* RES_PROPERTY / RES_CONTENT helpers. */
 static SRestriction prop_res(ULONG relop, SPropValue *v)
 {
@@ -624,6 +686,12 @@ static void check_restrictions(IMAPITable *t)
     SRestriction bad_r = prop_res(RELOP_RE, &re);
     hr = t->lpVtbl->Restrict(t, &bad_r, 0);
     ok(hr == MAPI_E_TOO_COMPLEX, "RELOP_RE: %#lx\n", (unsigned long)hr);
+    LPMAPIERROR err = NULL;
+    hr = t->lpVtbl->GetLastError(t, MAPI_E_TOO_COMPLEX, MAPI_UNICODE, &err);
+    ok(hr == S_OK && err && err->lpszError && wcsstr((WCHAR *)err->lpszError, L"restriction"),
+       "GetLastError after a refused restriction: %ls\n",
+       err && err->lpszError ? (WCHAR *)err->lpszError : L"(none)");
+    host_FreeBuffer(err);
     SRestriction unknown = { .rt = 0x66 };
     hr = t->lpVtbl->Restrict(t, &unknown, 0);
     ok(hr == MAPI_E_INVALID_PARAMETER, "unknown restriction type: %#lx\n", (unsigned long)hr);
@@ -974,6 +1042,7 @@ static void part1(const char *dll_path)
             check_restrictions(t);
             check_positions(t);
             check_categories(big, t);
+            check_mv_instance(t);
             check_bad_arguments(big, t);
             ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
         }
@@ -1010,6 +1079,8 @@ typedef struct test_sink {
     ULONG events[16];           /* ulTableEvent of each notification */
     int subject_ok[16];         /* the row of an ADDED carries "From sync" */
     int n;
+    IMAPITable *release_me;     /* released (its last reference) in OnNotify */
+    ULONG released_to;          /* what that Release returned */
 } test_sink;
 
 static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
@@ -1045,7 +1116,11 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPN
         s->subject_ok[s->n] = good;
         s->events[s->n++] = tn->ulTableEvent;
     }
+    IMAPITable *t = s->release_me;
+    s->release_me = NULL;
     LeaveCriticalSection(&s->lock);
+    if (t)   /* the table's last reference, from its own delivery thread */
+        s->released_to = t->lpVtbl->Release(t);
     SetEvent(s->got);
     return 0;
 }
@@ -1055,8 +1130,8 @@ static const IMAPIAdviseSinkVtbl sink_vtbl = {
 
 typedef struct writer_args {
     st_id fid;
-    int delete_too;
     st_id made;
+    const char *new_folder;   /* set: make this folder under fid instead */
 } writer_args;
 
 /* The sync thread's stand-in: its own handle, a server write. */
@@ -1067,7 +1142,12 @@ static DWORD WINAPI writer(void *arg)
     if (st_store_open(&s, store_path8, NULL, 0))
         return 1;
     int code = 0;
-    if (!w->made) {
+    if (w->new_folder) {
+        st_bag *b = st_bag_new();
+        st_bag_set_str(b, PR_DISPLAY_NAME_W, w->new_folder);
+        code = st_folder_create(s, &w->made, w->fid, b, ST_FROM_SERVER);
+        st_bag_free(b);
+    } else if (!w->made) {
         st_bag *b = st_bag_new();
         st_bag_set_str(b, PR_SUBJECT_W, "From sync");
         st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
@@ -1148,6 +1228,67 @@ static void part2(void)
             t->lpVtbl->Advise(t, fnevTableModified, &sink.iface, &conn);
             ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
             ok(sink.refs == 1, "sink not released with the table: %ld\n", (long)sink.refs);
+
+            /* A sink that releases the table's last reference from OnNotify:
+             * the delivery thread frees the table once OnNotify returns. */
+            IMAPITable *t3 = NULL;
+            big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t3);
+            test_sink sink2 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+            sink2.got = CreateEventW(NULL, FALSE, FALSE, NULL);
+            InitializeCriticalSection(&sink2.lock);
+            if (t3) {
+                LONG live = md_live_objects();
+                t3->lpVtbl->Advise(t3, fnevTableModified, &sink2.iface, &conn);
+                sink2.release_me = t3;
+                w.made = 0;
+                th = CreateThread(NULL, 0, writer, &w, 0, NULL);
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+                ok(wait_events(&sink2, 1), "no notification for the self-releasing sink\n");
+                for (int i = 0; i < 50 && md_live_objects() != live - 1; i++)
+                    Sleep(20);
+                ok(sink2.released_to == 0 && md_live_objects() == live - 1,
+                   "table released from OnNotify: Release gave %lu, live %ld -> %ld\n",
+                   (unsigned long)sink2.released_to, (long)live, (long)md_live_objects());
+                ok(sink2.refs == 1, "self-releasing sink still referenced: %ld\n",
+                   (long)sink2.refs);
+                th = CreateThread(NULL, 0, writer, &w, 0, NULL);   /* deletes it again */
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+            }
+            CloseHandle(sink2.got);
+            DeleteCriticalSection(&sink2.lock);
+
+            /* The root's hierarchy table hears a folder the writer makes. */
+            IMAPITable *h = NULL;
+            root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
+            test_sink sink3 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
+            sink3.got = CreateEventW(NULL, FALSE, FALSE, NULL);
+            InitializeCriticalSection(&sink3.lock);
+            if (h) {
+                ULONG before = 0, after = 0;
+                h->lpVtbl->GetRowCount(h, 0, &before);
+                h->lpVtbl->Advise(h, fnevTableModified, &sink3.iface, &conn);
+                LPSPropValue re = get_prop((IMAPIProp *)root, PR_ENTRYID);
+                writer_args wf = { .fid = re ? eid_id(&re->Value.bin) : 0,
+                                   .new_folder = "Synced" };
+                host_FreeBuffer(re);
+                th = CreateThread(NULL, 0, writer, &wf, 0, NULL);
+                WaitForSingleObject(th, 30000);
+                CloseHandle(th);
+                ok(wf.made != 0, "writer made no folder\n");
+                ok(wait_events(&sink3, 1), "no hierarchy notification\n");
+                ok(sink3.n >= 1 && (sink3.events[0] == TABLE_RELOAD
+                   || sink3.events[0] == TABLE_ROW_ADDED), "hierarchy event %lu\n",
+                   sink3.n ? (unsigned long)sink3.events[0] : 0);
+                h->lpVtbl->GetRowCount(h, 0, &after);
+                ok(after == before + 1, "hierarchy rows %lu -> %lu\n", (unsigned long)before,
+                   (unsigned long)after);
+                ok(h->lpVtbl->Release(h) == 0, "hierarchy table still referenced\n");
+                ok(sink3.refs == 1, "hierarchy sink still referenced\n");
+            }
+            CloseHandle(sink3.got);
+            DeleteCriticalSection(&sink3.lock);
         }
         CloseHandle(sink.got);
         DeleteCriticalSection(&sink.lock);
