@@ -269,11 +269,21 @@ static void touch(st_id *touched, size_t *n, size_t cap, st_id fid)
         touched[(*n)++] = fid;
 }
 
+/* md_notify_stop was called: what is left of a batch is not delivered
+ * (the store is going; its last release may be waiting for us). */
+static int stopping(md_notifier *n)
+{
+    EnterCriticalSection(&n->lock);
+    int stop = n->stop;
+    LeaveCriticalSection(&n->lock);
+    return stop;
+}
+
 static void deliver(md_notifier *n, const st_event *ev, size_t count)
 {
     st_id touched[64];
     size_t n_touched = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count && !stopping(n); i++) {
         const st_event *e = &ev[i];
         switch (e->type) {
         case ST_EV_NEWMAIL:
@@ -355,7 +365,7 @@ static unsigned __stdcall notify_thread(void *arg)
     int detached = n->detached;
     LeaveCriticalSection(&n->lock);
     if (detached)
-        notifier_free(n);
+        notifier_free(n);   /* stopped from a sink on this thread: nobody waits for us */
     return 0;
 }
 
