@@ -2,7 +2,8 @@
  * folder.c: IMAPIFolder, the minimal first version: a folder of the store
  * (st_id) whose GetProps and GetPropList work over storage's folder bag plus
  * what the provider computes (PR_ENTRYID, PR_PARENT_ENTRYID, PR_OBJECT_TYPE,
- * PR_FOLDER_TYPE, PR_STORE_ENTRYID, PR_STORE_RECORD_KEY,
+ * PR_FOLDER_TYPE (FOLDER_SEARCH when storage has search criteria for it),
+ * PR_STORE_ENTRYID, PR_STORE_RECORD_KEY,
  * PR_STORE_SUPPORT_MASK, and on the root and the Inbox the default-folder
  * entry IDs of defaults.c: PR_IPM_*_ENTRYID, PR_ADDITIONAL_REN_ENTRYIDS). Storage computes PR_CONTENT_COUNT,
  * PR_CONTENT_UNREAD, PR_SUBFOLDERS, PR_FOLDER_CHILD_COUNT and the keys.
@@ -11,8 +12,11 @@
  * (st_folder_set_props; computed tags refused), CopyTo/CopyProps, named
  * properties (names.h), GetLastError, OpenProperty as a read-only IStream.
  * CreateMessage (also MAPI_ASSOCIATED) gives a new IMessage (message.h).
+ * The folder operations (CopyMessages, DeleteMessages, CreateFolder,
+ * CopyFolder, DeleteFolder, SetReadFlags, Get/SetMessageStatus,
+ * SaveContentsSort, EmptyFolder, Set/GetSearchCriteria) are folderops.c's.
  * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: every other method
- * (tables, folder operations, search criteria).
+ * (tables).
  * Never: keep a storage bag across calls (another thread may change the
  * folder); call storage outside the store's lock.
  */
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include "provider/entryid.h"
+#include "provider/folderops.h"
 #include "provider/mapiprop.h"
 #include "provider/message.h"
 #include "provider/names.h"
@@ -55,6 +60,8 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
     int code = st_folder_get(s->st, &b, f->fid);
     if (!code && f->fid != s->fid[MD_DF_ROOT])
         code = st_folder_parent(s->st, &parent, f->fid);
+    /* a search folder has criteria (a small query) */
+    int search = !code && st_search_get(s->st, f->fid, NULL, NULL, NULL, NULL) == 0;
     LeaveCriticalSection(&s->lock);
     if (code) {
         *hr = md_hr_from_st(code);
@@ -74,8 +81,8 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
     s->alloc.free(store_eid);
     code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_FOLDER);
-    code |= st_bag_set_long(b, PR_FOLDER_TYPE,
-        f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT : FOLDER_GENERIC);
+    code |= st_bag_set_long(b, PR_FOLDER_TYPE, f->fid == s->fid[MD_DF_ROOT] ? FOLDER_ROOT
+        : search ? FOLDER_SEARCH : FOLDER_GENERIC);
     code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
     if (f->fid == s->fid[MD_DF_ROOT] || f->fid == s->fid[MD_DF_INBOX])
         code |= md_defaults_folder_eids(b, s);
@@ -231,18 +238,15 @@ static HRESULT STDMETHODCALLTYPE folder_OpenEntry(IMAPIFolder *iface, ULONG cb, 
 static HRESULT STDMETHODCALLTYPE folder_SetSearchCriteria(IMAPIFolder *iface,
     LPSRestriction res, LPENTRYLIST containers, ULONG flags)
 {
-    (void)iface; (void)res; (void)containers; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_set_search_criteria(f->store, f->fid, res, containers, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetSearchCriteria(IMAPIFolder *iface, ULONG flags,
     LPSRestriction *res, LPENTRYLIST *containers, ULONG *state)
 {
-    (void)iface; (void)flags;
-    CLEAR(res);
-    CLEAR(containers);
-    CLEAR(state);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_get_search_criteria(f->store, f->fid, flags, res, containers, state);
 }
 
 /* ---- IMAPIFolder */
@@ -264,76 +268,78 @@ static HRESULT STDMETHODCALLTYPE folder_CreateMessage(IMAPIFolder *iface, LPCIID
 static HRESULT STDMETHODCALLTYPE folder_CopyMessages(IMAPIFolder *iface, LPENTRYLIST list,
     LPCIID iid, LPVOID dest, ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
-    (void)iface; (void)list; (void)iid; (void)dest; (void)ui; (void)progress; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_copy_messages(f->store, f->fid, iface, list, iid, dest, ui, progress,
+        flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_DeleteMessages(IMAPIFolder *iface, LPENTRYLIST list,
     ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
-    (void)iface; (void)list; (void)ui; (void)progress; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    (void)ui;
+    return md_folder_delete_messages(f->store, f->fid, list, progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_CreateFolder(IMAPIFolder *iface, ULONG type,
     LPTSTR name, LPTSTR comment, LPCIID iid, ULONG flags, LPMAPIFOLDER *out)
 {
-    (void)iface; (void)type; (void)name; (void)comment; (void)iid; (void)flags;
-    CLEAR(out);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_create_folder(f->store, f->fid, type, name, comment, iid, flags, out);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_CopyFolder(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, LPCIID iid, LPVOID dest, LPTSTR name, ULONG ui, LPMAPIPROGRESS progress,
     ULONG flags)
 {
-    (void)iface; (void)cb; (void)eid; (void)iid; (void)dest; (void)name; (void)ui;
-    (void)progress; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_copy_folder(f->store, f->fid, iface, cb, eid, iid, dest, name, ui,
+        progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_DeleteFolder(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
-    (void)iface; (void)cb; (void)eid; (void)ui; (void)progress; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    (void)ui;
+    return md_folder_delete_folder(f->store, f->fid, cb, eid, progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SetReadFlags(IMAPIFolder *iface, LPENTRYLIST list,
     ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
-    (void)iface; (void)list; (void)ui; (void)progress; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    (void)ui;
+    return md_folder_set_read_flags(f->store, f->fid, list, progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetMessageStatus(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, ULONG flags, ULONG *status)
 {
-    (void)iface; (void)cb; (void)eid; (void)flags;
-    CLEAR(status);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_get_message_status(f->store, f->fid, cb, eid, flags, status);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SetMessageStatus(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, ULONG status, ULONG mask, ULONG *old)
 {
-    (void)iface; (void)cb; (void)eid; (void)status; (void)mask;
-    CLEAR(old);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_set_message_status(f->store, f->fid, cb, eid, status, mask, old);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SaveContentsSort(IMAPIFolder *iface,
     LPSSortOrderSet sort, ULONG flags)
 {
-    (void)iface; (void)sort; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    return md_folder_save_contents_sort(f->store, f->fid, sort, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_EmptyFolder(IMAPIFolder *iface, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags)
 {
-    (void)iface; (void)ui; (void)progress; (void)flags;
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    (void)ui;
+    return md_folder_empty(f->store, f->fid, progress, flags);
 }
 
 static const IMAPIFolderVtbl folder_vtbl = {

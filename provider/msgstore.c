@@ -12,8 +12,9 @@
  * values (MAPI_E_COMPUTED) and have nowhere to keep others
  * (MAPI_E_NO_SUPPORT); CopyTo/CopyProps, named properties (names.h),
  * GetLastError, OpenProperty as a read-only IStream.
- * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: Advise,
- * Unadvise; GetReceiveFolder gives no explicit class (NULL).
+ * Advise and Unadvise: notify.h (the store's notifier starts with the
+ * store and stops before its file closes). GetReceiveFolder gives no
+ * explicit class (NULL).
  *
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
@@ -25,6 +26,7 @@
 #include "provider/mapiprop.h"
 #include "provider/message.h"
 #include "provider/names.h"
+#include "provider/notify.h"
 #include "provider/object.h"
 #include "provider/spooler.h"
 #include "provider/store.h"
@@ -162,6 +164,7 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
     md_store *s = impl(iface);
     ULONG n = md_ref_release(&s->refs);
     if (n == 0) {
+        md_notify_stop(s->notify);
         st_store_close(s->st);
         s->sup->lpVtbl->Release(s->sup);
         DeleteCriticalSection(&s->lock);
@@ -205,16 +208,12 @@ static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag,
 static HRESULT STDMETHODCALLTYPE store_Advise(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG mask, LPMAPIADVISESINK sink, ULONG *conn)
 {
-    (void)iface; (void)cb; (void)eid; (void)mask; (void)sink;
-    if (conn)
-        *conn = 0;
-    return MAPI_E_NO_SUPPORT;
+    return md_notify_advise(impl(iface), cb, eid, mask, sink, conn);
 }
 
 static HRESULT STDMETHODCALLTYPE store_Unadvise(IMsgStore *iface, ULONG conn)
 {
-    (void)iface; (void)conn;
-    return MAPI_E_NO_SUPPORT;
+    return md_notify_unadvise(impl(iface), conn);
 }
 
 HRESULT md_store_compare_entryids(md_store *s, ULONG cb1, LPENTRYID eid1, ULONG cb2,
@@ -463,16 +462,19 @@ HRESULT md_store_create(md_store **out, const char *path, LPMAPISUP sup,
         code = st_store_commit(st);
     else
         st_store_rollback(st);
-    if (code) {
+    st_guid guid;
+    st_store_guid(st, &guid);
+    HRESULT hr = code ? md_hr_from_st(code) : md_notify_start(&s->notify, path, &guid, sup);
+    if (hr != S_OK) {
         st_store_close(st);
         free(s);
-        return md_hr_from_st(code);
+        return hr;
     }
     s->iface.lpVtbl = (IMsgStoreVtbl *)&store_vtbl;   /* mapidefs.h: not const */
     s->refs = 1;
     InitializeCriticalSection(&s->lock);
     s->st = st;
-    st_store_guid(st, &s->guid);
+    s->guid = guid;
     s->sup = sup;
     sup->lpVtbl->AddRef(sup);
     s->alloc = *alloc;

@@ -1,13 +1,16 @@
 /*
  * mslogon.c: IMSLogon, MAPI's private handle on a logged-on store: Logoff,
  * OpenEntry and CompareEntryIDs hand over to the store (msgstore.c).
- * Not done, MAPI_E_NO_SUPPORT: Advise, Unadvise, OpenStatusEntry.
+ * Advise and Unadvise are the store's (notify.h: MAPI calls them for
+ * IMAPISession::Advise on our entry IDs).
+ * Not done, MAPI_E_NO_SUPPORT: OpenStatusEntry.
  * GetLastError gives no extended information yet.
  * Never: free the store here (it goes with its last reference).
  */
 #include <stdlib.h>
 
 #include "provider/mapiprop.h"
+#include "provider/notify.h"
 #include "provider/object.h"
 #include "provider/store.h"
 
@@ -75,16 +78,12 @@ static HRESULT STDMETHODCALLTYPE logon_CompareEntryIDs(IMSLogon *iface, ULONG cb
 static HRESULT STDMETHODCALLTYPE logon_Advise(IMSLogon *iface, ULONG cb, LPENTRYID eid,
     ULONG mask, LPMAPIADVISESINK sink, ULONG *conn)
 {
-    (void)iface; (void)cb; (void)eid; (void)mask; (void)sink;
-    if (conn)
-        *conn = 0;
-    return MAPI_E_NO_SUPPORT;
+    return md_notify_advise(impl(iface)->store, cb, eid, mask, sink, conn);
 }
 
 static HRESULT STDMETHODCALLTYPE logon_Unadvise(IMSLogon *iface, ULONG conn)
 {
-    (void)iface; (void)conn;
-    return MAPI_E_NO_SUPPORT;
+    return md_notify_unadvise(impl(iface)->store, conn);
 }
 
 static HRESULT STDMETHODCALLTYPE logon_OpenStatusEntry(IMSLogon *iface, LPCIID iid,

@@ -77,6 +77,7 @@ typedef struct md_store {
     ULONG logon_flags;
     int logged_off;            /* StoreLogoff / IMSLogon::Logoff done */
     st_id fid[MD_DF_COUNT];
+    struct md_notifier *notify;   /* notify.h: listener and notification thread, owned */
 } md_store;
 
 /* Finds or makes the default folders, their container classes and the

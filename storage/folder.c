@@ -341,6 +341,40 @@ int st_folder_counts_get(st_store *s, st_folder_counts *out, st_id fid)
     return 0;
 }
 
+int st_folder_within(st_store *s, int *out, st_id node, st_id fid)
+{
+    *out = 0;
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "WITH RECURSIVE up(id) AS (SELECT ?1 UNION ALL"
+        " SELECT f.parent_id FROM folders f JOIN up ON f.id = up.id"
+        " WHERE f.parent_id IS NOT NULL)"
+        " SELECT count(*) FROM up WHERE id = ?2");
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)node);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)fid);
+    int rc = sqlite3_step(st);
+    int64_t hits = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    st_db__done(st);
+    if (hits < 0)
+        return st_db__err(&s->d, rc, "checking where a folder is");
+    *out = hits > 0;
+    return 0;
+}
+
+/* ST_ERROR ("a folder cannot <what> into itself or its subfolder") when
+ * node is fid or below it; 0 when not. */
+static int refuse_cycle(st_store *s, st_id fid, st_id node, const char *what)
+{
+    int inside = 0;
+    int code = st_folder_within(s, &inside, node, fid);
+    if (!code && inside) {
+        st_error_set("%s: a folder cannot %s into itself or its subfolder", s->d.path, what);
+        code = ST_ERROR;
+    }
+    return code;
+}
+
 int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_name,
     unsigned flags)
 {
@@ -355,30 +389,8 @@ int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_nam
     }
     if (!code)
         code = st_folder__exists(s, new_parent);
-    if (!code) {
-        /* new_parent must not be fid or below it. */
-        sqlite3_stmt *st = st_db__prep(&s->d,
-            "WITH RECURSIVE up(id) AS (SELECT ?1 UNION ALL"
-            " SELECT f.parent_id FROM folders f JOIN up ON f.id = up.id"
-            " WHERE f.parent_id IS NOT NULL)"
-            " SELECT count(*) FROM up WHERE id = ?2");
-        if (!st) {
-            code = ST_ERROR;
-        } else {
-            sqlite3_bind_int64(st, 1, (sqlite3_int64)new_parent);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)fid);
-            int rc = sqlite3_step(st);
-            int64_t hits = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-            st_db__done(st);
-            if (hits < 0)
-                code = st_db__err(&s->d, rc, "checking a folder move");
-            else if (hits > 0) {
-                st_error_set("%s: a folder cannot move into itself or its subfolder",
-                    s->d.path);
-                code = ST_ERROR;
-            }
-        }
-    }
+    if (!code)
+        code = refuse_cycle(s, fid, new_parent, "move");
     int64_t cn = 0;
     if (!code)
         code = st_store__alloc_cn(s, &cn);
@@ -619,4 +631,62 @@ void st_receive_folders_free(st_receive_folder *rf, size_t n)
     for (size_t i = 0; i < n; i++)
         free(rf[i].msg_class);
     free(rf);
+}
+
+/* The copy of fid under dest (see st_folder_copy); children are listed
+ * before the copy is made, so a copy into fid itself does not copy itself. */
+static int copy_tree(st_store *s, st_id *out, st_id fid, st_id dest, const char *name,
+    unsigned flags)
+{
+    st_bag *b = NULL;
+    st_id *kids = NULL, *ids = NULL;
+    size_t nk = 0, n = 0;
+    st_id nid = 0;
+    unsigned wflags = flags & ST_FROM_SERVER;
+    int code = st_folder_get(s, &b, fid);
+    if (!code && name && st_bag_set_str(b, PR_DISPLAY_NAME_W, name))
+        code = ST_ERROR;
+    if (!code && (flags & ST_RECURSIVE))
+        code = st_folder_children(s, &kids, &nk, fid);
+    if (!code)
+        code = st_folder_create(s, &nid, dest, b, wflags);
+    st_bag_free(b);
+    for (int assoc = 0; !code && assoc < 2; assoc++) {
+        code = st_message_list(s, &ids, &n, fid, assoc);
+        for (size_t i = 0; !code && i < n; i++) {
+            st_id mid;
+            code = st_message_copy(s, &mid, ids[i], nid, wflags);
+        }
+        free(ids);
+        ids = NULL;
+    }
+    for (size_t i = 0; !code && i < nk; i++) {
+        st_id sub;
+        code = copy_tree(s, &sub, kids[i], nid, NULL, flags);
+    }
+    free(kids);
+    if (!code)
+        *out = nid;
+    return code;
+}
+
+int st_folder_copy(st_store *s, st_id *out, st_id fid, st_id dest_parent, const char *new_name,
+    unsigned flags)
+{
+    *out = 0;
+    int code = st_store__begin(s);
+    if (code)
+        return code;
+    code = st_folder__exists(s, fid);
+    if (!code)
+        code = st_folder__exists(s, dest_parent);
+    if (!code && (flags & ST_RECURSIVE))
+        code = refuse_cycle(s, fid, dest_parent, "be copied with its subfolders");
+    st_id nid = 0;
+    if (!code)
+        code = copy_tree(s, &nid, fid, dest_parent, new_name, flags);
+    code = st_store__end(s, code);
+    if (!code)
+        *out = nid;
+    return code;
 }

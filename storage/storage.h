@@ -145,9 +145,20 @@ int st_folder_move(st_store *s, st_id fid, st_id new_parent, const char *new_nam
     unsigned flags);
 /* ST_ENOTEMPTY unless empty or ST_RECURSIVE. */
 int st_folder_delete(st_store *s, st_id fid, unsigned flags);
+/* Deep copy of fid under dest_parent, in one transaction: its properties
+ * (new_name, may be NULL, renames the copy), its messages normal and
+ * associated (st_message_copy), and with ST_RECURSIVE its subfolders the
+ * same way; journaled and announced as creations. ST_EEXISTS when the name
+ * is taken in dest_parent; ST_ERROR for a recursive copy into fid itself or
+ * below it. *out gets the new folder's id. */
+int st_folder_copy(st_store *s, st_id *out, st_id fid, st_id dest_parent, const char *new_name,
+    unsigned flags);
 int st_folder_counts_get(st_store *s, st_folder_counts *out, st_id fid);
 int st_folder_root(st_store *s, st_id *out);   /* ST_ENOTFOUND before creation */
 int st_folder_parent(st_store *s, st_id *out, st_id fid);
+/* *out 1 when folder node is fid or below it, else 0 (a move or recursive
+ * copy of fid to node would make a cycle). */
+int st_folder_within(st_store *s, int *out, st_id node, st_id fid);
 /* Direct subfolders, by display name. *out malloc'd (free()). */
 int st_folder_children(st_store *s, st_id **out, size_t *n, st_id parent);
 int st_folder_find_by_name(st_store *s, st_id *out, st_id parent, const char *name);

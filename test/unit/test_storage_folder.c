@@ -1,8 +1,10 @@
 /*
  * test_storage_folder.c: the folder hierarchy: create, properties, counts
  * kept incrementally (content, unread, associated, children), rename, move
- * (cycles refused), delete (refused when not empty unless recursive), sync
- * state, receive folders, keys.
+ * (cycles refused), delete (refused when not empty unless recursive), deep
+ * copy (messages normal and associated, subfolders with ST_RECURSIVE, the
+ * name taken, a recursive copy into itself refused, copy into itself without
+ * subfolders), st_folder_within, sync state, receive folders, keys.
  */
 #include "test_storage_util.h"
 
@@ -23,6 +25,101 @@ static void expect_counts(st_store *s, st_id f, uint32_t content, uint32_t unrea
         c.content, c.unread, c.assoc, c.children, content, unread, assoc, children);
 }
 #define COUNTS(s, f, a, b, c, d) expect_counts(s, f, a, b, c, d, __LINE__)
+
+/* st_folder_copy: A (two mails, one associated message, subfolder B with a
+ * mail that has a recipient and an attachment) copied in several ways. */
+static void check_copy(st_store *s, st_id root)
+{
+    st_id a = tsu_folder(s, root, "Copy A", 0);
+    st_id b = tsu_folder(s, a, "Copy B", 0);
+    st_id dest = tsu_folder(s, root, "Copy dest", 0), m, out = 0;
+    for (int i = 0; i < 2; i++) {
+        st_bag *mail = tsu_mail(i, 100);
+        ok(st_message_create(s, &m, a, mail, 0) == 0, "mail %d\n", i);
+        st_bag_free(mail);
+    }
+    st_bag *fai = st_bag_new();
+    st_bag_set_str(fai, PR_MESSAGE_CLASS_W, "IPM.Microsoft.FolderDesign.NamedView");
+    ok(st_message_create(s, &m, a, fai, ST_ASSOCIATED) == 0, "associated\n");
+    st_bag_free(fai);
+    st_bag *mail = tsu_mail(7, 100), *rcpt = st_bag_new();
+    st_bag_set_str(rcpt, PR_DISPLAY_NAME_W, "Rcpt");
+    ok(tsu_create_full(s, b, mail, &rcpt, 1, 40000, &m) == 0, "full mail\n");
+    st_bag_free(mail);
+    st_bag_free(rcpt);
+    st_bag *props = st_bag_new();
+    st_bag_set_str(props, PR_CONTAINER_CLASS_W, "IPF.Note");
+    st_bag_set_long(props, PROP_TAG(PT_LONG, 0x6703), 7);
+    ok(st_folder_set_props(s, a, props, NULL, 0, 0) == 0, "props on A\n");
+    st_bag_free(props);
+
+    /* Without subfolders: the folder, its messages, its properties. */
+    ok(st_folder_copy(s, &out, a, dest, NULL, 0) == 0 && out && out != a, "copy: %s\n",
+        st_error_last());
+    COUNTS(s, out, 2, 1, 1, 0);
+    COUNTS(s, a, 2, 1, 1, 1);
+    st_bag *got = NULL;
+    ok(st_folder_get(s, &got, out) == 0, "get copy\n");
+    const st_value *v = got ? st_bag_get(got, PR_DISPLAY_NAME_W) : NULL;
+    ok(v && strcmp(v->v.str, "Copy A") == 0, "copy keeps the name\n");
+    v = got ? st_bag_get(got, PROP_TAG(PT_LONG, 0x6703)) : NULL;
+    ok(v && v->v.l == 7, "copy keeps the properties\n");
+    v = got ? st_bag_get(got, PR_CONTAINER_CLASS_W) : NULL;
+    ok(v && strcmp(v->v.str, "IPF.Note") == 0, "copy keeps the class\n");
+    st_bag_free(got);
+
+    /* The name is taken now; with a new one it goes; recursive copies the tree. */
+    st_id out2 = 0;
+    int r = st_folder_copy(s, &out2, a, dest, NULL, ST_RECURSIVE);
+    ok(r == ST_EEXISTS && out2 == 0, "name taken: %d\n", r);
+    ok(st_folder_copy(s, &out2, a, dest, "Copy A2", ST_RECURSIVE) == 0, "recursive: %s\n",
+        st_error_last());
+    COUNTS(s, out2, 2, 1, 1, 1);
+    st_id b2 = 0;
+    ok(st_folder_find_by_name(s, &b2, out2, "Copy B") == 0 && b2 && b2 != b, "B copied\n");
+    COUNTS(s, b2, 1, 1, 0, 0);
+    st_id *ids = NULL;
+    size_t n = 0;
+    ok(st_message_list(s, &ids, &n, b2, 0) == 0 && n == 1, "B's mail copied\n");
+    if (n == 1) {
+        st_bag **rows = NULL;
+        size_t nr = 0;
+        ok(st_recipients_get(s, &rows, &nr, ids[0]) == 0 && nr == 1, "recipient copied\n");
+        for (size_t i = 0; i < nr; i++)
+            st_bag_free(rows[i]);
+        free(rows);
+        uint32_t *nums = NULL;
+        size_t na = 0;
+        ok(st_attach_list(s, &nums, &na, ids[0]) == 0 && na == 1, "attachment copied\n");
+        free(nums);
+    }
+    free(ids);
+
+    int inside = -1;
+    ok(st_folder_within(s, &inside, b, a) == 0 && inside == 1, "B is within A\n");
+    ok(st_folder_within(s, &inside, a, a) == 0 && inside == 1, "A is within A\n");
+    ok(st_folder_within(s, &inside, dest, a) == 0 && inside == 0, "dest is not within A\n");
+    ok(st_folder_within(s, &inside, a, b) == 0 && inside == 0, "A is not within B\n");
+
+    /* Into itself: refused with subfolders, fine without (children listed
+     * before the copy is made). */
+    r = st_folder_copy(s, &out2, a, b, "Loop", ST_RECURSIVE);
+    ok(r == ST_ERROR, "recursive copy below itself: %d\n", r);
+    r = st_folder_copy(s, &out2, a, a, "Loop", ST_RECURSIVE);
+    ok(r == ST_ERROR, "recursive copy into itself: %d\n", r);
+    ok(st_folder_copy(s, &out2, a, a, "Inside", 0) == 0, "copy into itself: %s\n",
+        st_error_last());
+    COUNTS(s, a, 2, 1, 1, 2);
+    COUNTS(s, out2, 2, 1, 1, 0);
+    r = st_folder_copy(s, &out2, 987654, dest, NULL, 0);
+    ok(r == ST_ENOTFOUND, "missing source: %d\n", r);
+    r = st_folder_copy(s, &out2, a, 987654, NULL, 0);
+    ok(r == ST_ENOTFOUND, "missing destination: %d\n", r);
+    char *rep = NULL;
+    r = st_store_check(s, &rep);
+    ok(r == 0, "check after copies: %d %s\n", r, rep ? rep : "");
+    free(rep);
+}
 
 int main(void)
 {
@@ -194,6 +291,8 @@ int main(void)
         && st_message_delete(s, q3, 0) == 0 && st_message_delete(s, q4, 0) == 0,
         "queued deleted\n");
     st_bag_free(qb);
+
+    check_copy(s, root);
 
     /* Delete. */
     r = st_folder_delete(s, proj, 0);

@@ -109,7 +109,8 @@ static IProfSect profsect = { &profsect_vtbl };
 /* ---- IMAPISupport: SetProviderUID recorded; WrapStoreEntryID as MAPI
  * wraps ([MS-OXCDATA] 2.2.4.3: flags, MUIDSTOREWRAP, version, flag, the
  * provider DLL name, then the provider's entry ID); Subscribe/Unsubscribe/
- * Notify recorders; GetMemAllocRoutines; OpenProfileSection(NULL) = ours. */
+ * Notify as MAPI's notification engine (below); GetMemAllocRoutines;
+ * OpenProfileSection(NULL) = ours. */
 static LONG sup_refs = 1;
 static MAPIUID registered_uid;
 static int uid_registered, subscribes, unsubscribes, notifies;
@@ -200,30 +201,116 @@ static HRESULT STDMETHODCALLTYPE sup_WrapStoreEntryID(IMAPISupport *self, ULONG 
     return S_OK;
 }
 
+/* ---- Notifications, as the MAPI reference describes them:
+ * IMAPISupport::Subscribe "registers an advise sink to receive
+ * notifications through MAPI": lpKey (not NULL) names the advise source,
+ * ulEventMask the events wanted; MAPI keeps a reference on the sink until
+ * IMAPISupport::Unsubscribe(ulConnection) ("MAPI releases its pointer to
+ * the advise sink"), which answers MAPI_E_NOT_FOUND for a connection it
+ * does not know. IMAPISupport::Notify "sends a notification ... to every
+ * advise sink registered under lpKey": each registration whose key has the
+ * same bytes gets, through IMAPIAdviseSink::OnNotify, the notifications
+ * whose ulEventType is in its mask; *lpulFlags gets NOTIFY_CANCELED when a
+ * sink answered so ("the remaining notifications were not sent").
+ * Real MAPI delivers on its own notification thread unless NOTIFY_SYNC; this
+ * stand-in calls the sinks inside Notify, on the caller's thread, which is
+ * the stricter case for a provider's locks (a sink may call back into it).
+ * Callable from any thread: the list is guarded, sinks are called outside
+ * the guard with a reference of their own. */
+typedef struct host_sub {
+    ULONG conn;                 /* 0: free slot */
+    ULONG mask;
+    LPMAPIADVISESINK sink;      /* AddRef'd */
+    ULONG cb;                   /* key */
+    BYTE key[256];
+} host_sub;
+#define HOST_SUBS 64
+static host_sub host_subs[HOST_SUBS];
+static CRITICAL_SECTION host_subs_lock;
+static ULONG host_next_conn = 1;
+
 static HRESULT STDMETHODCALLTYPE sup_Subscribe(IMAPISupport *self, LPNOTIFKEY key, ULONG mask,
     ULONG flags, LPMAPIADVISESINK sink, ULONG *conn)
 {
-    (void)self; (void)key; (void)mask; (void)flags; (void)sink;
-    subscribes++;
-    if (conn)
-        *conn = (ULONG)subscribes;
-    return S_OK;
+    (void)self; (void)flags;   /* NOTIFY_SYNC: we always deliver at once */
+    if (!key || !sink || !conn || key->cb > sizeof host_subs[0].key)
+        return MAPI_E_INVALID_PARAMETER;
+    *conn = 0;
+    HRESULT hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    EnterCriticalSection(&host_subs_lock);
+    for (int i = 0; i < HOST_SUBS; i++) {
+        host_sub *h = &host_subs[i];
+        if (h->conn)
+            continue;
+        h->conn = host_next_conn++;
+        h->mask = mask;
+        h->sink = sink;
+        sink->lpVtbl->AddRef(sink);
+        h->cb = key->cb;
+        memcpy(h->key, key->ab, key->cb);
+        *conn = h->conn;
+        subscribes++;
+        hr = S_OK;
+        break;
+    }
+    LeaveCriticalSection(&host_subs_lock);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE sup_Unsubscribe(IMAPISupport *self, ULONG conn)
 {
-    (void)self; (void)conn;
-    unsubscribes++;
+    (void)self;
+    LPMAPIADVISESINK sink = NULL;
+    EnterCriticalSection(&host_subs_lock);
+    for (int i = 0; conn && i < HOST_SUBS; i++) {
+        if (host_subs[i].conn == conn) {
+            sink = host_subs[i].sink;
+            memset(&host_subs[i], 0, sizeof host_subs[i]);
+            unsubscribes++;
+            break;
+        }
+    }
+    LeaveCriticalSection(&host_subs_lock);
+    if (!sink)
+        return MAPI_E_NOT_FOUND;
+    sink->lpVtbl->Release(sink);
     return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE sup_Notify(IMAPISupport *self, LPNOTIFKEY key, ULONG n,
     LPNOTIFICATION notifs, ULONG *flags)
 {
-    (void)self; (void)key; (void)n; (void)notifs;
-    notifies++;
+    (void)self;
+    if (!key || (n && !notifs))
+        return MAPI_E_INVALID_PARAMETER;
     if (flags)
         *flags = 0;
+    InterlockedIncrement((LONG *)&notifies);
+    /* The sinks to call and what each wants, taken under the guard. */
+    LPMAPIADVISESINK sinks[HOST_SUBS];
+    ULONG masks[HOST_SUBS];
+    int count = 0;
+    EnterCriticalSection(&host_subs_lock);
+    for (int i = 0; i < HOST_SUBS; i++) {
+        host_sub *h = &host_subs[i];
+        if (h->conn && h->cb == key->cb && memcmp(h->key, key->ab, key->cb) == 0) {
+            sinks[count] = h->sink;
+            masks[count++] = h->mask;
+            h->sink->lpVtbl->AddRef(h->sink);
+        }
+    }
+    LeaveCriticalSection(&host_subs_lock);
+    NOTIFICATION *wanted = n ? malloc(n * sizeof *wanted) : NULL;
+    for (int i = 0; i < count; i++) {
+        ULONG k = 0;
+        for (ULONG j = 0; wanted && j < n; j++)
+            if (notifs[j].ulEventType & masks[i])
+                wanted[k++] = notifs[j];
+        if (k && sinks[i]->lpVtbl->OnNotify(sinks[i], k, wanted) == NOTIFY_CANCELED && flags)
+            *flags = NOTIFY_CANCELED;
+        sinks[i]->lpVtbl->Release(sinks[i]);
+    }
+    free(wanted);
     return S_OK;
 }
 
@@ -232,6 +319,7 @@ static IMAPISupport support = { &sup_vtbl };
 
 static void host_support_setup(void)
 {
+    InitializeCriticalSection(&host_subs_lock);
     profsect_vtbl.QueryInterface = ps_QueryInterface;
     profsect_vtbl.AddRef = ps_AddRef;
     profsect_vtbl.Release = ps_Release;
