@@ -179,7 +179,9 @@ int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class);
  * moving or copying a message into it is refused (ST_ERROR). Deleting a
  * message removes it from every result; deleting a scope folder drops it
  * from the scope. A change of results raises ST_EV_CREATED / DELETED /
- * MODIFIED with folder = the search folder. */
+ * MODIFIED with folder = the search folder. st_folder_get gives it
+ * PR_FOLDER_TYPE FOLDER_SEARCH. It is local only: never journaled, and
+ * st_store_rebuild does not keep it (Outlook makes its own again). */
 #define ST_FOLDER_SEARCH 0x1000u    /* st_folder_create flag: a search folder */
 #define ST_SEARCH_RECURSIVE 0x1u    /* scope folders include their subfolders */
 #define ST_SEARCH_STOPPED   0x2u    /* criteria kept, results frozen (MAPI STOP_SEARCH) */

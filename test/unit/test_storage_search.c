@@ -20,10 +20,8 @@
 #include "storage/props_rescodec.h"
 #include "storage/table.h"
 #include "test_storage_util.h"
+#include "reminders_util.h"
 
-/* PidLidReminderSet as a mapped named property would be (0x8503 is its LID
- * in PSETID_Common; a test needs no catalog for the mapping). */
-#define T_REMINDER_SET PROP_TAG(PT_BOOLEAN, 0x8503)
 
 /* ---- events ---- */
 static st_event evs[4096];
@@ -55,14 +53,6 @@ static void clear_events(void)
 
 /* ---- helpers ---- */
 
-static st_restriction *reminders(void)
-{
-    st_value t = st_view_bool(T_REMINDER_SET, 1);
-    st_value cls = st_view_str(PR_MESSAGE_CLASS_W, "IPM.Schedule");
-    return st_res_and(3, st_res_exist(T_REMINDER_SET),
-        st_res_property(RELOP_EQ, T_REMINDER_SET, &t),
-        st_res_not(st_res_content(FL_PREFIX | FL_IGNORECASE, PR_MESSAGE_CLASS_W, &cls)));
-}
 
 static st_bag *item(const char *subject, const char *cls, int reminder, int read)
 {
@@ -150,7 +140,7 @@ static int same_bytes(const st_restriction *a, const st_restriction *b)
 
 static void test_codec(void)
 {
-    st_restriction *r = reminders();
+    st_restriction *r = test_reminders();
     uint8_t *bytes = NULL;
     size_t len = 0;
     ok(st_res_encode(&bytes, &len, r) == 0, "encode reminders\n");
@@ -247,6 +237,11 @@ static void make_world(world *w, const char *name)
     int r = st_folder_create(w->s, &w->sid, w->finder, b, ST_FOLDER_SEARCH);
     ok(r == 0 && w->sid, "search folder: %d %s\n", r, st_error_last());
     st_bag_free(b);
+    b = NULL;
+    st_folder_get(w->s, &b, w->sid);
+    const st_value *ft = b ? st_bag_get(b, PR_FOLDER_TYPE) : NULL;
+    ok(ft && ft->v.l == FOLDER_SEARCH, "PR_FOLDER_TYPE FOLDER_SEARCH\n");
+    st_bag_free(b);
 }
 
 static void test_lifecycle(void)
@@ -280,7 +275,7 @@ static void test_lifecycle(void)
     (void)e;
 
     /* Set: the initial fill. */
-    st_restriction *rem = reminders();
+    st_restriction *rem = test_reminders();
     clear_events();
     int r = st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE);
     ok(r == 0, "set: %d %s\n", r, st_error_last());
@@ -481,7 +476,7 @@ static void test_table(void)
         ids[i] = mk(s, i % 2 ? w.inbox : w.tasks, names[i], i % 2 ? "IPM.Note" : "IPM.Task", 1,
             i == 2, ST_FROM_SERVER);
     mk(s, w.inbox, "zulu no", "IPM.Note", 0, 0, ST_FROM_SERVER);
-    st_restriction *rem = reminders();
+    st_restriction *rem = test_reminders();
     ok(st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
     st_res_free(rem);
 
@@ -560,6 +555,48 @@ static void test_table(void)
     st_store_close(s);
 }
 
+/* Criteria the trigram index can serve (RES_CONTENT on the subject): the
+ * fill and the per-message test agree, with bulk-imported messages still
+ * in the index queue and after indexing. */
+static void test_content(void)
+{
+    world w;
+    make_world(&w, "content.sqlite");
+    st_store *s = w.s;
+    st_import *imp = NULL;
+    st_id ids[4] = { 0 };
+    static const char *const subj[] = { "Quarterly REPORT", "lunch", "report card", "misc" };
+    ok(st_import_begin(&imp, s, 50) == 0, "import\n");
+    for (int i = 0; i < 4; i++) {
+        st_bag *b = item(subj[i], "IPM.Note", -1, 0);
+        char href[32];
+        snprintf(href, sizeof href, "/c/%d", i);
+        ok(st_import_message(imp, &ids[i], w.inbox, b, NULL, 0, href, "\"1\"") == 0, "import %d\n", i);
+        st_bag_free(b);
+    }
+    ok(st_import_end(imp) == 0, "import end\n");
+    st_value v = st_view_str(PR_SUBJECT_W, "report");
+    st_restriction *r = st_res_content(FL_SUBSTRING | FL_IGNORECASE, PR_SUBJECT_W, &v);
+    ok(st_search_set(s, w.sid, r, &w.inbox, 1, 0) == 0, "set content criteria\n");
+    counts(s, w.sid, 2, 2, __LINE__);
+    ok(in_results(s, w.sid, ids[0]) == 1 && in_results(s, w.sid, ids[2]) == 1, "fill\n");
+    size_t left = 1;
+    ok(st_store_index_pending(s, 10000, &left) == 0 && left == 0, "indexed\n");
+    st_id n1 = mk(s, w.inbox, "Another Report", "IPM.Note", -1, 0, 0);
+    st_id n2 = mk(s, w.inbox, "nothing", "IPM.Note", -1, 0, 0);
+    ok(in_results(s, w.sid, n1) == 1 && in_results(s, w.sid, n2) == 0, "incremental\n");
+    st_bag *set = st_bag_new();
+    st_bag_set_str(set, PR_SUBJECT_W, "reported later");
+    ok(st_message_set_props(s, n2, set, NULL, 0, 0) == 0 && in_results(s, w.sid, n2) == 1,
+        "renamed into the results\n");
+    st_bag_free(set);
+    ok(st_search_set(s, w.sid, NULL, NULL, 0, 0) == 0, "refill: no change\n");
+    counts(s, w.sid, 4, 4, __LINE__);
+    st_res_free(r);
+    check_store(s, __LINE__);
+    st_store_close(s);
+}
+
 /* A version 2 file with messages: migrated, then searched. */
 static void test_migration(void)
 {
@@ -586,7 +623,7 @@ static void test_migration(void)
     ok(st_folder_create(s, &sid, w.finder, b, ST_FOLDER_SEARCH) == 0, "search folder after "
         "migration\n");
     st_bag_free(b);
-    st_restriction *rem = reminders();
+    st_restriction *rem = test_reminders();
     ok(st_search_set(s, sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
     st_res_free(rem);
     counts(s, sid, 1, 1, __LINE__);
@@ -600,6 +637,7 @@ int main(void)
     test_codec();
     test_lifecycle();
     test_table();
+    test_content();
     test_migration();
     tsu_cleanup();
     return test_done();
