@@ -8,7 +8,8 @@
  * scope with a new subfolder and a moved folder; stop and restart; no
  * messages of its own; a deleted scope folder leaves the scope; a contents
  * table over the search folder (sort, restriction, categories, counts,
- * notifications); reopen after close; migration of a version 2 file.
+ * notifications); content criteria over the trigram index; lost events;
+ * reopen after close; migration of a version 2 file.
  *
  * Kill safety is the transactions': results, their counts and the criteria
  * are written in the transaction of the message change (search.c), which
@@ -19,6 +20,7 @@
 
 #include "storage/props_rescodec.h"
 #include "storage/table.h"
+#include "storage/storage_int.h"
 #include "test_storage_util.h"
 #include "reminders_util.h"
 
@@ -597,6 +599,32 @@ static void test_content(void)
     st_store_close(s);
 }
 
+/* Events lost to out-of-memory (ev_oom): the commit recomputes every active
+ * search instead, and listeners get one ST_EV_EXTERNAL. */
+static void test_lost_events(void)
+{
+    world w;
+    make_world(&w, "oom.sqlite");
+    st_store *s = w.s;
+    st_restriction *rem = test_reminders();
+    ok(st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
+    st_res_free(rem);
+    uint64_t tok = 0;
+    st_store_listen(s, &tok, on_events, NULL);
+    clear_events();
+    ok(st_store_begin(s) == 0, "begin\n");
+    st_id a = mk(s, w.inbox, "a", "IPM.Note", 1, 0, 0);
+    s->n_ev = 0;      /* as if queuing had failed: */
+    s->ev_oom = 1;
+    ok(st_store_commit(s) == 0, "commit: %s\n", st_error_last());
+    ok(in_results(s, w.sid, a) == 1, "found by the full recompute\n");
+    counts(s, w.sid, 1, 1, __LINE__);
+    ok(n_evs == 1 && evs[0].type == ST_EV_EXTERNAL, "one EXTERNAL event: %zu\n", n_evs);
+    st_store_unlisten(s, tok);
+    check_store(s, __LINE__);
+    st_store_close(s);
+}
+
 /* A version 2 file with messages: migrated, then searched. */
 static void test_migration(void)
 {
@@ -638,6 +666,7 @@ int main(void)
     test_lifecycle();
     test_table();
     test_content();
+    test_lost_events();
     test_migration();
     tsu_cleanup();
     return test_done();
