@@ -119,6 +119,15 @@ static int in_results(st_store *s, st_id sid, st_id mid)
     return found;
 }
 
+/* Outlook's Reminders criteria on sid over scope (recursive). */
+static void set_reminders(st_store *s, st_id sid, st_id scope, int line)
+{
+    st_restriction *rem = test_reminders();
+    int r = st_search_set(s, sid, rem, &scope, 1, ST_SEARCH_RECURSIVE);
+    ok(r == 0, "line %d: set reminders: %d %s\n", line, r, st_error_last());
+    st_res_free(rem);
+}
+
 static void check_store(st_store *s, int line)
 {
     char *rep = NULL;
@@ -478,9 +487,7 @@ static void test_table(void)
         ids[i] = mk(s, i % 2 ? w.inbox : w.tasks, names[i], i % 2 ? "IPM.Note" : "IPM.Task", 1,
             i == 2, ST_FROM_SERVER);
     mk(s, w.inbox, "zulu no", "IPM.Note", 0, 0, ST_FROM_SERVER);
-    st_restriction *rem = test_reminders();
-    ok(st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
-    st_res_free(rem);
+    set_reminders(s, w.sid, w.ipm, __LINE__);
 
     st_table *t = NULL;
     ok(st_table_open(&t, s, w.sid, ST_TABLE_CONTENTS) == 0, "open table\n");
@@ -606,9 +613,7 @@ static void test_lost_events(void)
     world w;
     make_world(&w, "oom.sqlite");
     st_store *s = w.s;
-    st_restriction *rem = test_reminders();
-    ok(st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
-    st_res_free(rem);
+    set_reminders(s, w.sid, w.ipm, __LINE__);
     uint64_t tok = 0;
     st_store_listen(s, &tok, on_events, NULL);
     clear_events();
@@ -651,9 +656,7 @@ static void test_migration(void)
     ok(st_folder_create(s, &sid, w.finder, b, ST_FOLDER_SEARCH) == 0, "search folder after "
         "migration\n");
     st_bag_free(b);
-    st_restriction *rem = test_reminders();
-    ok(st_search_set(s, sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
-    st_res_free(rem);
+    set_reminders(s, sid, w.ipm, __LINE__);
     counts(s, sid, 1, 1, __LINE__);
     ok(in_results(s, sid, a) == 1, "old message found\n");
     check_store(s, __LINE__);
