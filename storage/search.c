@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/log.h"
 #include "storage/props_rescodec.h"
 #include "storage/table_int.h"
 
@@ -168,6 +169,21 @@ static int srch_load(st_store *s, srch **out, st_id sid, uint32_t fts_cap)
     return 0;
 }
 
+/* srch_load for keeping results up to date: a search whose criteria cannot
+ * be read any more (a damaged file) is logged and left as it is (*out
+ * NULL), so that it never blocks the change being committed. */
+static int srch_load_kept(st_store *s, srch **out, st_id sid, uint32_t fts_cap)
+{
+    int code = srch_load(s, out, sid, fts_cap);
+    if (code == ST_ECORRUPT) {
+        ST_LOG_WARN(ST_LOG_STORAGE, "%s (its results are no longer kept up to date)",
+            st_error_last());
+        *out = NULL;
+        code = 0;
+    }
+    return code;
+}
+
 /* 1 when message mid matches c, 0 when not, or an error. */
 static int srch_match(st_store *s, srch *c, st_id mid)
 {
@@ -304,7 +320,7 @@ static int refill_all(st_store *s, st_id sub_root)
         " AND (flags & 2) = 0 AND (flags & ?1) = ?1", sub_root ? ST_SEARCH_RECURSIVE : 0);
     for (size_t i = 0; !code && i < n; i++) {
         srch *c = NULL;
-        code = srch_load(s, &c, sids[i], 0);
+        code = srch_load_kept(s, &c, sids[i], 0);
         if (!code && c)
             code = refill(s, c, sub_root);
         srch_free(c);
@@ -536,7 +552,7 @@ static int compiled(pass *p, srch **out, st_id sid)
     if (!cs)
         return ST_ERROR;
     p->cs = cs;
-    int code = srch_load(p->s, out, sid, 1);
+    int code = srch_load_kept(p->s, out, sid, 1);
     if (!code && *out)
         cs[p->n_cs++] = *out;
     return code;

@@ -627,6 +627,13 @@ static void test_lost_events(void)
     ok(n_evs == 1 && evs[0].type == ST_EV_EXTERNAL, "one EXTERNAL event: %zu\n", n_evs);
     st_store_unlisten(s, tok);
     check_store(s, __LINE__);
+    /* Damaged criteria: reported by st_search_get, never blocking a change. */
+    ok(sqlite3_exec(s->d.db, "UPDATE searches SET criteria = x'FF'", NULL, NULL, NULL) ==
+        SQLITE_OK, "damage the criteria\n");
+    st_restriction *got = NULL;
+    ok(st_search_get(s, w.sid, &got, NULL, NULL, NULL) == ST_ECORRUPT && !got,
+        "damaged criteria reported: %s\n", st_error_last());
+    ok(mk(s, w.inbox, "b after damage", "IPM.Note", 1, 0, 0) != 0, "changes go on\n");
     st_store_close(s);
 }
 
