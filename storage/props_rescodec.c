@@ -316,10 +316,26 @@ static char *get_str8(rbuf *b)
 static void get_fixed(rbuf *b, uint32_t t, void *out)
 {
     switch (t) {
-    case PT_I2: { int16_t x = (int16_t)(uint16_t)get_le(b, 2); memcpy(out, &x, 2); break; }
-    case PT_LONG: case PT_ERROR: { int32_t x = (int32_t)(uint32_t)get_le(b, 4); memcpy(out, &x, 4); break; }
-    case PT_R4: { uint32_t u = (uint32_t)get_le(b, 4); memcpy(out, &u, 4); break; }
-    default: { uint64_t u = get_le(b, 8); memcpy(out, &u, 8); break; }
+    case PT_I2: {
+        int16_t x = (int16_t)(uint16_t)get_le(b, 2);
+        memcpy(out, &x, 2);
+        break;
+    }
+    case PT_LONG: case PT_ERROR: {
+        int32_t x = (int32_t)(uint32_t)get_le(b, 4);
+        memcpy(out, &x, 4);
+        break;
+    }
+    case PT_R4: {
+        uint32_t u = (uint32_t)get_le(b, 4);
+        memcpy(out, &u, 4);
+        break;
+    }
+    default: {   /* 8 bytes: DOUBLE, APPTIME, CURRENCY, I8, SYSTIME */
+        uint64_t u = get_le(b, 8);
+        memcpy(out, &u, 8);
+        break;
+    }
     }
 }
 

@@ -14,8 +14,9 @@
  * leaves every result by cascade (st_search__on_delete raises the events
  * first); the counts follow from triggers (schema.c, v3). A moved folder
  * changes what recursive scopes hold: their results are recomputed for the
- * messages below it only. Lost events (ev_oom) refill every active search. The criteria are turned into SQL by the table code
- * (st_table__res_sql: what SQL cannot decide is st_res_eval'd per row).
+ * messages below it only. Lost events (ev_oom) refill every active search.
+ * The criteria are turned into SQL by the table code (st_table__res_sql:
+ * what SQL cannot decide is st_res_eval'd per row).
  *
  * Invariant: results, counts and criteria change only inside the
  * transaction of the change that moves them: a killed process leaves them
@@ -306,7 +307,8 @@ static int refill(st_store *s, srch *c, st_id sub_root)
     free(gone);
     free(added);
     if (!code)
-        code = st_db__exec(&s->d, "DELETE FROM temp.st_search_new; DELETE FROM temp.st_search_sub;");
+        code = st_db__exec(&s->d, "DELETE FROM temp.st_search_new;"
+            " DELETE FROM temp.st_search_sub;");
     return code;
 }
 
@@ -658,9 +660,11 @@ int st_search__precommit(st_store *s)
     if (!s->n_ev && !s->ev_oom)
         return 0;
     int64_t any = 0;
-    int code = st_db__one(&s->d, &any, st_db__prep(&s->d,
-        "SELECT EXISTS (SELECT 1 FROM searches WHERE criteria IS NOT NULL)"),
-        "reading search folders");
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT EXISTS (SELECT 1 FROM searches WHERE criteria IS NOT NULL)");
+    if (!st)
+        return ST_ERROR;
+    int code = st_db__one(&s->d, &any, st, "reading search folders");
     if (code || !any)
         return code;
     /* What changed: messages (created, modified, moved, read) and folder

@@ -452,8 +452,8 @@ static void test_lifecycle(void)
         "scope shrank\n");
     free(scope);
     counts(s, s2, 1, 1, __LINE__);
-    ok(st_folder_delete(s, s2, 0) == 0, "a search folder with results deletes (not ENOTEMPTY): %s\n",
-        st_error_last());
+    ok(st_folder_delete(s, s2, 0) == 0,
+        "a search folder with results deletes (not ENOTEMPTY): %s\n", st_error_last());
     check_store(s, __LINE__);
 
     /* Reopen: criteria, scope, results and counts are in the file. */
@@ -580,7 +580,8 @@ static void test_content(void)
         st_bag *b = item(subj[i], "IPM.Note", -1, 0);
         char href[32];
         snprintf(href, sizeof href, "/c/%d", i);
-        ok(st_import_message(imp, &ids[i], w.inbox, b, NULL, 0, href, "\"1\"") == 0, "import %d\n", i);
+        ok(st_import_message(imp, &ids[i], w.inbox, b, NULL, 0, href, "\"1\"") == 0,
+            "import %d\n", i);
         st_bag_free(b);
     }
     ok(st_import_end(imp) == 0, "import end\n");
