@@ -187,8 +187,10 @@ int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class);
 #define ST_SEARCH_STOPPED   0x2u    /* criteria kept, results frozen (MAPI STOP_SEARCH) */
 /* SetSearchCriteria: r (copied; NULL keeps the current criteria) over the n
  * folders of scope (n 0 keeps the current scope); refills the results
- * unless flags has ST_SEARCH_STOPPED. ST_ERROR when fid is not a search
- * folder or r is refused by st_res_check. */
+ * unless flags has ST_SEARCH_STOPPED, in this call's transaction (the
+ * search is complete when it returns: fnevSearchComplete). ST_ERROR when
+ * fid is not a search folder, a scope folder is one, no criteria were ever
+ * given, or r is refused by st_res_check (MAPI_E_TOO_COMPLEX). */
 int st_search_set(st_store *s, st_id fid, const st_restriction *r, const st_id *scope,
     size_t n, unsigned flags);
 /* GetSearchCriteria: *r (st_res_free; NULL when never set), *scope
