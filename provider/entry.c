@@ -2,10 +2,10 @@
  * entry.c: the three entry points MAPI looks up in mapidav32.dll.
  *
  * MSProviderInit checks the SPI version and hands over to the store provider
- * (msprovider.c). XPProviderInit and MSGServiceEntry still answer
- * MAPI_E_NO_SUPPORT: MAPI then reports that the service cannot be used, and
- * nothing in the profile or the user's data is touched; they are stubs and are
- * not called done.
+ * (msprovider.c); MSGServiceEntry hands over to the service entry
+ * (svcentry.c). XPProviderInit still answers MAPI_E_NO_SUPPORT: MAPI then
+ * reports that the transport cannot be used, and nothing in the profile or
+ * the user's data is touched; it is a stub and is not called done.
  * This file must stay free of logic: it only hands over to the store,
  * transport and service objects.
  */
@@ -14,6 +14,7 @@
 #include <mapicode.h>
 
 #include "provider/store.h"
+#include "provider/svcentry.h"
 
 
 /* MSGServiceEntry as Outlook's headers declare it: ulUIParam is a window
@@ -53,13 +54,13 @@ HRESULT __cdecl XPProviderInit(HINSTANCE instance, LPMALLOC malloc_iface,
     return MAPI_E_NO_SUPPORT;
 }
 
-/* Not done: profile configuration comes with the provider issue. */
+/* Profile configuration without UI (svcentry.h). */
 HRESULT WINAPI MSGServiceEntry(HINSTANCE instance, LPMALLOC malloc_iface,
     LPMAPISUP support, ULONG_PTR ui_param, ULONG flags, ULONG context,
     ULONG n_props, LPSPropValue props, LPPROVIDERADMIN provider_admin,
     LPMAPIERROR *error_out)
 {
-    if (error_out)
-        *error_out = NULL;
-    return MAPI_E_NO_SUPPORT;
+    (void)malloc_iface;
+    return md_service_entry(instance, support, ui_param, flags, context, n_props, props,
+        provider_admin, error_out);
 }

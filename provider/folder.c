@@ -7,9 +7,12 @@
  * entry IDs of defaults.c: PR_IPM_*_ENTRYID, PR_ADDITIONAL_REN_ENTRYIDS). Storage computes PR_CONTENT_COUNT,
  * PR_CONTENT_UNREAD, PR_SUBFOLDERS, PR_FOLDER_CHILD_COUNT and the keys.
  *
+ * IMAPIProp (mapiprop.h): SetProps/DeleteProps written at once
+ * (st_folder_set_props; computed tags refused), CopyTo/CopyProps, named
+ * properties (names.h), GetLastError, OpenProperty as a read-only IStream.
+ * CreateMessage (also MAPI_ASSOCIATED) gives a new IMessage (message.h).
  * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: every other method
- * (tables, messages, folder operations, SetProps, streams, named
- * properties, search criteria). GetLastError gives no information yet.
+ * (tables, folder operations, search criteria).
  * Never: keep a storage bag across calls (another thread may change the
  * folder); call storage outside the store's lock.
  */
@@ -18,8 +21,12 @@
 
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
+#include "provider/message.h"
+#include "provider/names.h"
 #include "provider/object.h"
 #include "provider/store.h"
+#include "provider/table.h"
+#include "storage/table.h"
 
 typedef struct md_folder {
     IMAPIFolder iface;
@@ -81,6 +88,43 @@ static st_bag *folder_props(void *obj, HRESULT *hr)
     return b;
 }
 
+/* Written at once: a folder has no SaveChanges of its own. */
+static HRESULT folder_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
+{
+    md_folder *f = obj;
+    EnterCriticalSection(&f->store->lock);
+    int code = st_folder_set_props(f->store->st, f->fid, set, del, n_del, 0);
+    LeaveCriticalSection(&f->store->lock);
+    return code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+}
+
+/* What folder_props and storage compute: refused by SetProps. */
+static int folder_computed(void *obj, uint32_t tag)
+{
+    (void)obj;
+    switch (PROP_ID(tag)) {
+    case PROP_ID(PR_ENTRYID): case PROP_ID(PR_PARENT_ENTRYID):
+    case PROP_ID(PR_STORE_ENTRYID): case PROP_ID(PR_STORE_RECORD_KEY):
+    case PROP_ID(PR_OBJECT_TYPE): case PROP_ID(PR_FOLDER_TYPE):
+    case PROP_ID(PR_STORE_SUPPORT_MASK): case PROP_ID(PR_RECORD_KEY):
+    case PROP_ID(PR_INSTANCE_KEY): case PROP_ID(PR_SOURCE_KEY):
+    case PROP_ID(PR_PARENT_SOURCE_KEY): case PROP_ID(PR_CONTENT_COUNT):
+    case PROP_ID(PR_CONTENT_UNREAD): case PROP_ID(PR_ASSOC_CONTENT_COUNT):
+    case PROP_ID(PR_FOLDER_CHILD_COUNT): case PROP_ID(PR_SUBFOLDERS):
+    case PROP_ID(PR_IPM_APPOINTMENT_ENTRYID): case PROP_ID(PR_IPM_CONTACT_ENTRYID):
+    case PROP_ID(PR_IPM_JOURNAL_ENTRYID): case PROP_ID(PR_IPM_NOTE_ENTRYID):
+    case PROP_ID(PR_IPM_TASK_ENTRYID): case PROP_ID(PR_IPM_DRAFTS_ENTRYID):
+    case PROP_ID(PR_ADDITIONAL_REN_ENTRYIDS):
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static const md_prop_ops folder_ops = {
+    folder_props, folder_write, folder_computed, NULL, NULL,
+};
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE folder_QueryInterface(IMAPIFolder *iface, REFIID riid,
@@ -112,7 +156,7 @@ static ULONG STDMETHODCALLTYPE folder_Release(IMAPIFolder *iface)
 static HRESULT STDMETHODCALLTYPE folder_GetLastError(IMAPIFolder *iface, HRESULT hr,
     ULONG flags, LPMAPIERROR *error)
 {
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG flags)
@@ -141,61 +185,68 @@ static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG tag,
     LPCIID iid, ULONG options, ULONG flags, LPUNKNOWN *out)
 {
-    (void)iface; (void)tag; (void)iid; (void)options; (void)flags;
-    CLEAR(out);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+    int writable = 0, create = 0;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
+    if (hr != S_OK)
+        return hr;
+    if (writable)
+        return MAPI_E_NO_SUPPORT;   /* folder values are written with SetProps */
+    st_bag *cur = folder_props(f, &hr);
+    if (!cur)
+        return hr;
+    hr = md_stream_open_prop((IStream **)out, f->store, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0,
+        NULL);
+    st_bag_free(cur);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SetProps(IMAPIFolder *iface, ULONG n,
     LPSPropValue props, LPSPropProblemArray *problems)
 {
-    (void)iface; (void)n; (void)props;
-    CLEAR(problems);
-    return MAPI_E_NO_SUPPORT;
+    return md_prop_set_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, n, props,
+        problems);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_DeleteProps(IMAPIFolder *iface, LPSPropTagArray tags,
     LPSPropProblemArray *problems)
 {
-    (void)iface; (void)tags;
-    CLEAR(problems);
-    return MAPI_E_NO_SUPPORT;
+    return md_prop_delete_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, tags,
+        problems);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_CopyTo(IMAPIFolder *iface, ULONG n_iid, LPCIID iids,
     LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
     ULONG flags, LPSPropProblemArray *problems)
 {
-    (void)iface; (void)n_iid; (void)iids; (void)exclude; (void)ui; (void)progress;
-    (void)iid; (void)dest; (void)flags;
-    CLEAR(problems);
-    return MAPI_E_NO_SUPPORT;
+    (void)ui; (void)progress;
+    return md_prop_copy_to(&folder_ops, impl(iface), &impl(iface)->store->alloc, n_iid, iids,
+        exclude, iid, dest, flags, problems);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_CopyProps(IMAPIFolder *iface, LPSPropTagArray include,
     ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
     LPSPropProblemArray *problems)
 {
-    (void)iface; (void)include; (void)ui; (void)progress; (void)iid; (void)dest; (void)flags;
-    CLEAR(problems);
-    return MAPI_E_NO_SUPPORT;
+    (void)ui; (void)progress;
+    return md_prop_copy_props(&folder_ops, impl(iface), &impl(iface)->store->alloc, include,
+        iid, dest, flags, problems);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetNamesFromIDs(IMAPIFolder *iface,
     LPSPropTagArray *tags, LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
 {
-    (void)iface; (void)tags; (void)guid; (void)flags;
-    CLEAR(count);
-    CLEAR(names);
-    return MAPI_E_NO_SUPPORT;
+    return md_ids_to_names(impl(iface)->store, tags, guid, flags, count, names);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetIDsFromNames(IMAPIFolder *iface, ULONG n,
     LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
 {
-    (void)iface; (void)n; (void)names; (void)flags;
-    CLEAR(tags);
-    return MAPI_E_NO_SUPPORT;
+    return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
 }
 
 /* ---- IMAPIContainer */
@@ -203,17 +254,34 @@ static HRESULT STDMETHODCALLTYPE folder_GetIDsFromNames(IMAPIFolder *iface, ULON
 static HRESULT STDMETHODCALLTYPE folder_GetContentsTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    CLEAR(table);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    if (flags & ~(ULONG)(MAPI_ASSOCIATED | MAPI_UNICODE | SHOW_SOFT_DELETES
+                         | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (flags & SHOW_SOFT_DELETES)
+        return MAPI_E_NO_SUPPORT;   /* the store keeps no soft-deleted items */
+    return md_table_open(f->store, f->fid,
+        flags & MAPI_ASSOCIATED ? ST_TABLE_ASSOCIATED : ST_TABLE_CONTENTS, flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetHierarchyTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
-    (void)iface; (void)flags;
-    CLEAR(table);
-    return MAPI_E_NO_SUPPORT;
+    md_folder *f = impl(iface);
+
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    if (flags & ~(ULONG)(CONVENIENT_DEPTH | MAPI_UNICODE | SHOW_SOFT_DELETES
+                         | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (flags & SHOW_SOFT_DELETES)
+        return MAPI_E_NO_SUPPORT;
+    return md_table_open(f->store, f->fid, ST_TABLE_HIERARCHY, flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_OpenEntry(IMAPIFolder *iface, ULONG cb, LPENTRYID eid,
@@ -244,9 +312,15 @@ static HRESULT STDMETHODCALLTYPE folder_GetSearchCriteria(IMAPIFolder *iface, UL
 static HRESULT STDMETHODCALLTYPE folder_CreateMessage(IMAPIFolder *iface, LPCIID iid,
     ULONG flags, LPMESSAGE *msg)
 {
-    (void)iface; (void)iid; (void)flags;
-    CLEAR(msg);
-    return MAPI_E_NO_SUPPORT;
+    if (!msg)
+        return MAPI_E_INVALID_PARAMETER;
+    *msg = NULL;
+    if (flags & ~(ULONG)(MAPI_ASSOCIATED | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (iid && !IsEqualIID(iid, &IID_IMessage) && !IsEqualIID(iid, &IID_IMAPIProp)
+        && !IsEqualIID(iid, &IID_IUnknown))
+        return MAPI_E_INTERFACE_NOT_SUPPORTED;
+    return md_message_create(impl(iface)->store, impl(iface)->fid, flags, msg);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_CopyMessages(IMAPIFolder *iface, LPENTRYLIST list,

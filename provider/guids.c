@@ -10,6 +10,9 @@
 #define USES_IID_IMsgStore
 #define USES_IID_IMSProvider
 #define USES_IID_IMSLogon
+#define USES_IID_IMessage
+#define USES_IID_IAttachment
+#define USES_IID_IMAPITable
 
 #include <windows.h>
 #include <initguid.h>

@@ -1,9 +1,22 @@
 /*
- * mapiprop.h: the IMAPIProp method bodies the provider's objects share:
- * GetLastError (no extended information yet), and GetProps / GetPropList
- * over a property bag an object computes on each call (argument and flag
- * checks as the MAPI reference gives them, then propconv.h).
- * Never: keep the bag beyond the call (it is built fresh each time).
+ * mapiprop.h: the IMAPIProp method bodies every object of the provider
+ * shares (store, folder, message, attachment): one implementation,
+ * parameterised by an object's callbacks (md_prop_ops), never a copy per
+ * object.
+ *
+ *  - GetProps / GetPropList over a bag the object computes on each call;
+ *  - SetProps / DeleteProps: arguments and types checked, computed and
+ *    read-only tags refused per value (MAPI_E_COMPUTED in the problem
+ *    array), the rest handed to the object's write callback (a folder
+ *    writes at once, a message keeps them until SaveChanges);
+ *  - CopyTo / CopyProps to any IMAPIProp (through its own SetProps), with
+ *    exclusions, MAPI_NOREPLACE and MAPI_MOVE; MAPI_DIALOG (a progress UI)
+ *    is refused with MAPI_E_NO_SUPPORT; subobjects (recipients,
+ *    attachments) through the object's copy_sub callback when it has one;
+ *  - GetLastError: the last storage message of this thread (st_error_last).
+ * Named properties are in names.h.
+ * Never: keep a bag beyond the call (it is built fresh each time); hand
+ * MAPI memory that did not come from the object's allocators.
  */
 #ifndef MAPIDAV_PROVIDER_MAPIPROP_H
 #define MAPIDAV_PROVIDER_MAPIPROP_H
@@ -13,10 +26,59 @@
 /* Builds the object's bag: NULL with *hr on failure. */
 typedef st_bag *(*md_bag_fn)(void *obj, HRESULT *hr);
 
+typedef struct md_prop_ops {
+    md_bag_fn build;   /* every value, computed ones included */
+    /* Applies set (may be NULL) and removes the n_del tags of del: S_OK or
+     * the MAPI error. NULL: the object is read-only (MAPI_E_NO_ACCESS). */
+    HRESULT (*write)(void *obj, const st_bag *set, const uint32_t *del, size_t n_del);
+    /* 1 when tag is computed or read-only on this object (refused by
+     * SetProps / DeleteProps, not copied by CopyTo). */
+    int (*computed)(void *obj, uint32_t tag);
+    /* S_OK when writes are allowed now, else the error (MAPI_E_NO_ACCESS
+     * for a read-only open). NULL: always allowed. */
+    HRESULT (*can_write)(void *obj);
+    /* CopyTo / CopyProps of subobjects (PR_MESSAGE_RECIPIENTS,
+     * PR_MESSAGE_ATTACHMENTS ...) to dest unless excluded. NULL: none. */
+    HRESULT (*copy_sub)(void *obj, IMAPIProp *dest, const SPropTagArray *exclude,
+        int include_mode, ULONG flags);
+} md_prop_ops;
+
+/* GetLastError without the object's allocators: no information (*error
+ * NULL). Prefer md_prop_last_error. */
 HRESULT md_prop_get_last_error(ULONG flags, LPMAPIERROR *error);
+/* GetLastError: st_error_last() of this thread in a MAPIERROR (UTF-16 with
+ * MAPI_UNICODE, else 8-bit), component "mapidav", context hr. */
+HRESULT md_prop_last_error(const md_alloc *a, HRESULT hr, ULONG flags, LPMAPIERROR *error);
+
 HRESULT md_prop_get_props(md_bag_fn build, void *obj, const md_alloc *a,
     LPSPropTagArray tags, ULONG flags, ULONG *count, LPSPropValue *props);
 HRESULT md_prop_get_prop_list(md_bag_fn build, void *obj, const md_alloc *a, ULONG flags,
     LPSPropTagArray *list);
+
+HRESULT md_prop_set_props(const md_prop_ops *ops, void *obj, const md_alloc *a, ULONG n,
+    LPSPropValue props, LPSPropProblemArray *problems);
+HRESULT md_prop_delete_props(const md_prop_ops *ops, void *obj, const md_alloc *a,
+    LPSPropTagArray tags, LPSPropProblemArray *problems);
+HRESULT md_prop_copy_to(const md_prop_ops *ops, void *obj, const md_alloc *a, ULONG n_iid,
+    LPCIID iids, LPSPropTagArray exclude, LPCIID iid, LPVOID dest, ULONG flags,
+    LPSPropProblemArray *problems);
+HRESULT md_prop_copy_props(const md_prop_ops *ops, void *obj, const md_alloc *a,
+    LPSPropTagArray include, LPCIID iid, LPVOID dest, ULONG flags,
+    LPSPropProblemArray *problems);
+
+/* The problem array of SetProps & co.: entries added one by one, handed
+ * over (or dropped when the caller passed no out-pointer). */
+typedef struct md_problems {
+    SPropProblem *p;   /* malloc'd */
+    size_t n, cap;
+} md_problems;
+int md_problems_add(md_problems *pr, ULONG index, ULONG tag, SCODE err);
+/* Gives the entries to *out (one allocate-buffer, NULL when none) and
+ * empties pr: S_OK or MAPI_E_NOT_ENOUGH_MEMORY. out may be NULL. */
+HRESULT md_problems_give(md_problems *pr, const md_alloc *a, LPSPropProblemArray *out);
+
+/* 1 when tag's type is one a client may write (not PT_ERROR, PT_NULL,
+ * PT_OBJECT, PT_UNSPECIFIED, an unknown type, id 0 or 0xFFFF). */
+int md_prop_tag_writable(ULONG tag);
 
 #endif

@@ -3,13 +3,16 @@
  * store-wide helpers of store.h (open, entry IDs, OpenEntry, CompareEntryIDs).
  *
  * Done: GetProps / GetPropList of what store_props computes, OpenEntry
- * (NULL = root, folders, the store itself), CompareEntryIDs,
+ * (NULL = root, folders, messages, the store itself), CompareEntryIDs,
  * GetReceiveFolder, SetReceiveFolder (not to NULL), StoreLogoff,
- * GetLastError (no extended information yet), SaveChanges (nothing to save).
- * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: SetProps,
- * DeleteProps, OpenProperty, CopyTo, CopyProps, named properties, Advise,
+ * GetLastError (the last storage message), SaveChanges (nothing to save).
+ * IMAPIProp through mapiprop.h: SetProps/DeleteProps refuse the computed
+ * values (MAPI_E_COMPUTED) and have nowhere to keep others
+ * (MAPI_E_NO_SUPPORT); CopyTo/CopyProps, named properties (names.h),
+ * GetLastError, OpenProperty as a read-only IStream.
+ * Not done, MAPI_E_NO_SUPPORT with out-pointers cleared: Advise,
  * Unadvise, GetReceiveFolderTable and the spooler methods; GetReceiveFolder
- * gives no explicit class (NULL). Messages cannot be opened yet.
+ * gives no explicit class (NULL).
  *
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
@@ -19,6 +22,8 @@
 
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
+#include "provider/message.h"
+#include "provider/names.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "storage/props_guids.h"
@@ -113,6 +118,28 @@ static st_bag *store_props(void *obj, HRESULT *hr)
     return b;
 }
 
+/* Every value of the store is computed (store_props): SetProps refuses
+ * those per value with MAPI_E_COMPUTED; others have nowhere to go. */
+static HRESULT store_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
+{
+    (void)obj; (void)set; (void)del; (void)n_del;
+    st_error_set("the store keeps no properties of its own beyond those it computes");
+    return MAPI_E_NO_SUPPORT;
+}
+
+static int store_computed(void *obj, uint32_t tag)
+{
+    HRESULT hr;
+    st_bag *b = store_props(obj, &hr);
+    int found = b && st_bag_get(b, CHANGE_PROP_TYPE(tag, PT_UNSPECIFIED)) != NULL;
+    st_bag_free(b);
+    return found;
+}
+
+static const md_prop_ops store_ops = {
+    store_props, store_write, store_computed, NULL, NULL,
+};
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE store_QueryInterface(IMsgStore *iface, REFIID riid, void **out)
@@ -145,7 +172,7 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
 static HRESULT STDMETHODCALLTYPE store_GetLastError(IMsgStore *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
-    return md_prop_get_last_error(flags, error);
+    return md_prop_last_error(&impl(iface)->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SaveChanges(IMsgStore *iface, ULONG flags)
@@ -170,69 +197,65 @@ static HRESULT STDMETHODCALLTYPE store_GetPropList(IMsgStore *iface, ULONG flags
 static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
-    (void)iface; (void)tag; (void)iid; (void)options; (void)flags;
-    if (out)
-        *out = NULL;
-    return MAPI_E_NO_SUPPORT;
+    md_store *s = impl(iface);
+    int writable = 0, create = 0;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    HRESULT hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
+    if (hr != S_OK)
+        return hr;
+    if (writable)
+        return MAPI_E_NO_ACCESS;   /* every store value is computed */
+    st_bag *cur = store_props(s, &hr);
+    if (!cur)
+        return hr;
+    hr = md_stream_open_prop((IStream **)out, s, 0, ST_NO_ATTACH, cur, NULL, tag, 0, 0, NULL);
+    st_bag_free(cur);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetProps(IMsgStore *iface, ULONG n, LPSPropValue props,
     LPSPropProblemArray *problems)
 {
-    (void)iface; (void)n; (void)props;
-    if (problems)
-        *problems = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_prop_set_props(&store_ops, impl(iface), &impl(iface)->alloc, n, props, problems);
 }
 
 static HRESULT STDMETHODCALLTYPE store_DeleteProps(IMsgStore *iface, LPSPropTagArray tags,
     LPSPropProblemArray *problems)
 {
-    (void)iface; (void)tags;
-    if (problems)
-        *problems = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_prop_delete_props(&store_ops, impl(iface), &impl(iface)->alloc, tags, problems);
 }
 
 static HRESULT STDMETHODCALLTYPE store_CopyTo(IMsgStore *iface, ULONG n_iid, LPCIID iids,
     LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
     ULONG flags, LPSPropProblemArray *problems)
 {
-    (void)iface; (void)n_iid; (void)iids; (void)exclude; (void)ui; (void)progress;
-    (void)iid; (void)dest; (void)flags;
-    if (problems)
-        *problems = NULL;
-    return MAPI_E_NO_SUPPORT;
+    (void)ui; (void)progress;
+    return md_prop_copy_to(&store_ops, impl(iface), &impl(iface)->alloc, n_iid, iids, exclude,
+        iid, dest, flags, problems);
 }
 
 static HRESULT STDMETHODCALLTYPE store_CopyProps(IMsgStore *iface, LPSPropTagArray include,
     ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
     LPSPropProblemArray *problems)
 {
-    (void)iface; (void)include; (void)ui; (void)progress; (void)iid; (void)dest; (void)flags;
-    if (problems)
-        *problems = NULL;
-    return MAPI_E_NO_SUPPORT;
+    (void)ui; (void)progress;
+    return md_prop_copy_props(&store_ops, impl(iface), &impl(iface)->alloc, include, iid, dest,
+        flags, problems);
 }
 
 static HRESULT STDMETHODCALLTYPE store_GetNamesFromIDs(IMsgStore *iface, LPSPropTagArray *tags,
     LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
 {
-    (void)iface; (void)tags; (void)guid; (void)flags;
-    if (count)
-        *count = 0;
-    if (names)
-        *names = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_ids_to_names(impl(iface), tags, guid, flags, count, names);
 }
 
 static HRESULT STDMETHODCALLTYPE store_GetIDsFromNames(IMsgStore *iface, ULONG n,
     LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
 {
-    (void)iface; (void)n; (void)names; (void)flags;
-    if (tags)
-        *tags = NULL;
-    return MAPI_E_NO_SUPPORT;
+    return md_names_to_ids(impl(iface), n, names, flags, tags);
 }
 
 /* ---- IMsgStore */
@@ -284,7 +307,8 @@ HRESULT md_store_open_entry(md_store *s, ULONG cb, LPENTRYID eid, LPCIID iid, UL
         return MAPI_E_INVALID_PARAMETER;
     *obj_type = 0;
     *out = NULL;
-    (void)flags;   /* MAPI_MODIFY, MAPI_BEST_ACCESS, MAPI_DEFERRED_ERRORS ...: all read-write */
+    /* folders: MAPI_MODIFY, MAPI_BEST_ACCESS ... all read-write; a message
+     * is read-write with MAPI_MODIFY or MAPI_BEST_ACCESS only */
     if (!cb && !eid) {
         e.kind = MD_EID_FOLDER;
         e.id = s->fid[MD_DF_ROOT];
@@ -304,8 +328,18 @@ HRESULT md_store_open_entry(md_store *s, ULONG cb, LPENTRYID eid, LPCIID iid, UL
         *out = (LPUNKNOWN)&s->iface;
         return S_OK;
     }
-    if (e.kind == MD_EID_MESSAGE)
-        return MAPI_E_NO_SUPPORT;   /* messages: not done yet */
+    if (e.kind == MD_EID_MESSAGE) {
+        if (iid && !IsEqualIID(iid, &IID_IMessage) && !IsEqualIID(iid, &IID_IMAPIProp)
+            && !IsEqualIID(iid, &IID_IUnknown))
+            return MAPI_E_INTERFACE_NOT_SUPPORTED;
+        IMessage *msg = NULL;
+        hr = md_message_open(s, e.id, flags, &msg);
+        if (hr != S_OK)
+            return hr;
+        *obj_type = MAPI_MESSAGE;
+        *out = (LPUNKNOWN)msg;
+        return S_OK;
+    }
     if (iid && !IsEqualIID(iid, &IID_IMAPIFolder) && !IsEqualIID(iid, &IID_IMAPIContainer)
         && !IsEqualIID(iid, &IID_IMAPIProp) && !IsEqualIID(iid, &IID_IUnknown))
         return MAPI_E_INTERFACE_NOT_SUPPORTED;

@@ -13,6 +13,8 @@
 #include <mapicode.h>
 
 #include "provider/propconv.h"
+#include "provider/restrict.h"
+#include "storage/props_rescodec.h"
 
 static int is_string_type(ULONG t)
 {
@@ -211,7 +213,16 @@ HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG f
     case PT_SVREID:
         hr = bytes_to_mapi(&out->Value.bin, &in->v.bin, parent, a);
         break;
-    case PT_SRESTRICT:
+    case PT_SRESTRICT: {   /* [MS-OXCDATA] bytes -> an LPSRestriction in Value.lpszA */
+        st_restriction *r = NULL;
+        LPSRestriction m = NULL;
+        if (st_res_decode(&r, in->v.bin.data, in->v.bin.len))
+            return MAPI_E_CORRUPT_DATA;
+        hr = md_res_to_mapi(&m, r, parent, a);
+        st_res_free(r);
+        out->Value.lpszA = (LPSTR)m;   /* where MAPI keeps it (MFCMAPI reads it so) */
+        break;
+    }
     case PT_ACTIONS:
         return MAPI_E_NO_SUPPORT;
     default:
@@ -356,7 +367,20 @@ HRESULT md_value_from_mapi(st_value *out, const SPropValue *in)
     case PT_SVREID:
         hr = bytes_from_mapi(&out->v.bin, &in->Value.bin);
         break;
-    default:   /* PT_SRESTRICT, PT_ACTIONS */
+    case PT_SRESTRICT: {   /* an LPSRestriction in Value.lpszA -> [MS-OXCDATA] bytes */
+        st_restriction *r = NULL;
+        size_t len = 0;
+        if (!in->Value.lpszA)
+            return MAPI_E_INVALID_PARAMETER;
+        hr = md_res_from_mapi_data(&r, (const SRestriction *)(const void *)in->Value.lpszA);
+        if (hr == S_OK && (st_res_encode(&out->v.bin.data, &len, r) || len > UINT32_MAX))
+            hr = MAPI_E_TOO_COMPLEX;   /* more than the format carries */
+        else if (hr == S_OK)
+            out->v.bin.len = (uint32_t)len;
+        st_res_free(r);
+        break;
+    }
+    default:   /* PT_ACTIONS */
         memset(out, 0, sizeof *out);
         return MAPI_E_NO_SUPPORT;
     }

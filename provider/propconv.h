@@ -8,8 +8,10 @@
  * is given as the type the caller asked for: PT_UNICODE, PT_STRING8, or for
  * PT_UNSPECIFIED (and for listings) PT_UNICODE with MAPI_UNICODE and
  * PT_STRING8 without. From MAPI, PT_STRING8 is read in the ANSI code page.
- * PT_SRESTRICT and PT_ACTIONS (in-memory structures in MAPI, [MS-OXCDATA]
- * bytes in storage) are not converted yet: MAPI_E_NO_SUPPORT.
+ * PT_SRESTRICT and PT_ACTIONS are in-memory structures in MAPI (a pointer in
+ * Value.lpszA) and [MS-OXCDATA] bytes in storage: PT_SRESTRICT goes through
+ * restrict.h and storage/props_rescodec.h; PT_ACTIONS is not converted yet
+ * (MAPI_E_NO_SUPPORT).
  *
  * Allocation: every pointer of a value towards MAPI hangs off `parent` with
  * allocate_more, so one MAPIFreeBuffer on the array frees everything.
@@ -34,7 +36,8 @@ typedef struct md_alloc {
 /* in -> *out, out->ulPropTag = `tag` (whose type decides strings: see
  * above; PT_UNSPECIFIED takes the value's type). in's type must fit tag's
  * type (strings fit each other). S_OK; MAPI_E_NOT_ENOUGH_MEMORY;
- * MAPI_E_NO_SUPPORT (PT_SRESTRICT, PT_ACTIONS); MAPI_E_INVALID_TYPE. */
+ * MAPI_E_NO_SUPPORT (PT_ACTIONS); MAPI_E_CORRUPT_DATA (PT_SRESTRICT bytes
+ * that are no restriction); MAPI_E_INVALID_TYPE. */
 HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG flags,
     void *parent, const md_alloc *a);
 

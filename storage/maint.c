@@ -2,7 +2,8 @@
  * maint.c: integrity check, compaction and statistics of a store.
  *
  * st_store_check runs SQLite's own checks (integrity_check,
- * foreign_key_check, FTS5 integrity-check) and then ours: folder counts equal the rows, pending
+ * foreign_key_check, FTS5 integrity-check) and then ours: folder counts and per-sender
+ * counts equal the rows, pending
  * journal entries name existing objects, live streams have all their
  * chunks, embedded messages hang off an existing attachment, and every
  * property blob decodes. It only reads. st_store_compact frees pages with
@@ -114,6 +115,19 @@ int st_store_check(st_store *s, char **out)
             " FROM folders f WHERE f.content_count || '/' || f.unread_count || '/' ||"
             " f.assoc_count || '/' || f.child_count <> real",
             "folder counts (folder, stored, actual)");
+    if (!code)   /* per-sender counts (schema.c, v4): each row exact, none missing */
+        code = findings(s, &r,
+            "SELECT c.folder_id, c.has || ':' || c.sender_name || ' ' || c.n || '/' || c.unread,"
+            " (SELECT count(*) || '/' || ifnull(sum((m.flags & 1) = 0), 0) FROM messages m"
+            "  WHERE m.folder_id = c.folder_id AND m.assoc = c.assoc AND CASE WHEN c.has"
+            "  THEN m.sender_name = c.sender_name ELSE m.sender_name IS NULL END) AS real"
+            " FROM sender_counts c WHERE c.n || '/' || c.unread <> real"
+            " UNION ALL SELECT m.folder_id, ifnull(m.sender_name, 'NULL'), 'not counted'"
+            " FROM messages m WHERE m.folder_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+            "  FROM sender_counts c WHERE c.folder_id = m.folder_id AND c.assoc = m.assoc"
+            "  AND c.has = (m.sender_name IS NOT NULL) AND c.sender_name = ifnull(m.sender_name,"
+            "  '')) GROUP BY m.folder_id, m.assoc, m.sender_name",
+            "sender counts (folder, stored, actual)");
     if (!code)
         code = findings(s, &r,
             "SELECT j.seq, j.op, j.obj_id FROM journal j WHERE j.state = 0 AND j.op NOT IN (5, 7) AND"

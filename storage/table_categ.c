@@ -228,6 +228,24 @@ static void add_base(st_tstr *b, const st_table *t)
         st_tstr__add(b, " AND %s", t->q.where);
 }
 
+/* The groups of level L come from the per-sender counts the schema keeps
+ * (schema.c, store v4) instead of a GROUP BY over the folder: first level
+ * by the sender column, no restriction, no MV instance rows. */
+static int counted(const st_table *t, int L)
+{
+    return L == 1 && !t->q.where && !t->q.mvi_tag && !strcmp(t->q.key_expr[0], "sender_name");
+}
+
+/* The sender_counts rows as (sender_name or NULL, extra columns): a
+ * subquery, so the bounds and ORDER BY of a GROUP BY query apply as they
+ * are (a missing sender sorts first, as NULL does). */
+static void add_counted(st_tstr *b, const st_table *t, const char *cols)
+{
+    st_tstr__add(b, "SELECT %s FROM (SELECT CASE WHEN has THEN sender_name END"
+        " COLLATE ST_NOCASE AS sender_name, n, unread FROM sender_counts"
+        " WHERE folder_id = %lld AND assoc = %d) WHERE 1", cols, (long long)t->fid, t->assoc);
+}
+
 static void add_prefix(st_tstr *b, const st_table *t, sqlite3_value **pv, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -363,9 +381,14 @@ static int walk_level(walk *w, int L, sqlite3_value **pv, const st_tpos *from)
     const char *k = t->q.key_expr[L - 1];
     int desc = t->q.key_desc[L - 1];
     st_tstr b = { 0 };
-    st_tstr__add(&b, "SELECT %s, count(*), sum(CASE WHEN flags & 1 THEN 0 ELSE 1 END)", k);
-    add_base(&b, t);
-    add_prefix(&b, t, pv, L - 1);
+    int fast = counted(t, L);
+    if (fast)
+        add_counted(&b, t, "sender_name, n, unread");
+    else {
+        st_tstr__add(&b, "SELECT %s, count(*), sum(CASE WHEN flags & 1 THEN 0 ELSE 1 END)", k);
+        add_base(&b, t);
+        add_prefix(&b, t, pv, L - 1);
+    }
     sqlite3_value *fv = from ? from->vals[L - 1] : NULL;
     if (fv) {
         int null = sqlite3_value_type(fv) == SQLITE_NULL;
@@ -376,8 +399,9 @@ static int walk_level(walk *w, int L, sqlite3_value **pv, const st_tpos *from)
         else if (!null)
             st_tstr__add(&b, " AND (%s <= ?%d OR %s IS NULL)", k, L, k);
     }
-    st_tstr__add(&b, " GROUP BY %s ORDER BY %s %s LIMIT %zu", k, k, desc ? "DESC" : "ASC",
-        w->max - w->n);
+    if (!fast)
+        st_tstr__add(&b, " GROUP BY %s", k);
+    st_tstr__add(&b, " ORDER BY %s %s LIMIT %zu", k, desc ? "DESC" : "ASC", w->max - w->n);
     sqlite3_stmt *st = prep(t, &b);
     if (!st)
         return ST_ERROR;
@@ -649,14 +673,18 @@ int st_table__c_count(st_table *t, uint32_t *out)
 {
     int c = (int)ncat(t);
     st_tstr b = { 0 };
-    st_tstr__add(&b, "SELECT %s", t->q.key_expr[0]);
-    if (c > 1)
-        st_tstr__add(&b, ", %s", t->q.key_expr[1]);
-    st_tstr__add(&b, ", count(*)");
-    add_base(&b, t);
-    st_tstr__add(&b, " GROUP BY %s", t->q.key_expr[0]);
-    if (c > 1)
-        st_tstr__add(&b, ", %s", t->q.key_expr[1]);
+    if (c == 1 && counted(t, 1))
+        add_counted(&b, t, "sender_name, n");
+    else {
+        st_tstr__add(&b, "SELECT %s", t->q.key_expr[0]);
+        if (c > 1)
+            st_tstr__add(&b, ", %s", t->q.key_expr[1]);
+        st_tstr__add(&b, ", count(*)");
+        add_base(&b, t);
+        st_tstr__add(&b, " GROUP BY %s", t->q.key_expr[0]);
+        if (c > 1)
+            st_tstr__add(&b, ", %s", t->q.key_expr[1]);
+    }
     sqlite3_stmt *st = prep(t, &b);
     if (!st)
         return ST_ERROR;

@@ -63,6 +63,12 @@ static void usage(FILE *to)
           "  tnef show [--data] FILE       a TNEF stream (winmail.dat) as JSON\n"
           "  ('-' as a file: standard input or output)\n"
           "\n"
+          "Outlook (MAPISVC.INF; needs administrator rights):\n"
+          "  register [--dll PATH] [--inf FILE]\n"
+          "                                add the mapidav service to MAPISVC.INF (PATH:\n"
+          "                                mapidav32.dll, default beside this program)\n"
+          "  unregister [--inf FILE]       take it out again\n"
+          "\n"
           "  version                       the mapidav version and the libraries it runs on\n"
           "  help                          this text\n"
           "\n"
@@ -130,6 +136,7 @@ int main(int argc, char **argv)
         { "ls", cmd_ls }, { "show", cmd_show }, { "offline", cmd_online },
         { "online", cmd_online }, { "item", cmd_item }, { "draft", cmd_draft },
         { "check", cmd_check }, { "rebuild", cmd_check },
+        { "register", cmd_register }, { "unregister", cmd_register },
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
         if (!strcmp(argv[1], groups[i].name))

@@ -27,6 +27,7 @@ int cmd_show(int argc, char **argv);      /* show ITEM (cmd_show.c) */
 int cmd_item(int argc, char **argv);      /* item read|unread|move|delete (cmd_item.c) */
 int cmd_draft(int argc, char **argv);     /* draft (cmd_item.c) */
 int cmd_check(int argc, char **argv);     /* check, rebuild (cmd_check.c) */
+int cmd_register(int argc, char **argv);  /* register, unregister (cmd_register.c) */
 
 /* Reads all of path ("-": standard input) into *out (NUL after the last
  * byte, not counted). 0, or 1 after printing "mapidav: PATH: why". */

@@ -647,11 +647,14 @@ static void test_migration(void)
     mk(w.s, w.inbox, "b old", "IPM.Note", 0, 0, ST_FROM_SERVER);
     st_folder_delete(w.s, w.sid, 0);
     st_store_close(w.s);
-    /* Back to v2 as it was: v3 only added these. */
+    /* Back to v2 as it was: v3 (search folders) and v4 (sender counts)
+     * only added these. */
     sqlite3 *db = NULL;
     int rc = sqlite3_open(tsu_path("v2.sqlite"), &db);
     rc = rc ? rc : sqlite3_exec(db, "DROP TRIGGER messages_search_read;"
         "DROP TABLE search_results; DROP TABLE search_scope; DROP TABLE searches;"
+        "DROP TRIGGER sender_counts_ins; DROP TRIGGER sender_counts_del;"
+        "DROP TRIGGER sender_counts_upd; DROP TABLE sender_counts;"
         "PRAGMA user_version = 2;", NULL, NULL, NULL);
     sqlite3_close(db);
     ok(rc == SQLITE_OK, "made a v2 file\n");

@@ -1,0 +1,413 @@
+/*
+ * attach.c: IAttach. An attachment object keeps its changes (values,
+ * deletions, spooled streams such as PR_ATTACH_DATA_BIN) until its
+ * SaveChanges hands them to its message (md_message_attach_put); the
+ * message writes them to storage at its own SaveChanges, as MAPI defines
+ * it. Computed: PR_ATTACH_NUM, PR_OBJECT_TYPE, PR_ACCESS_LEVEL,
+ * PR_ATTACH_SIZE of an attachment storage has not sized yet.
+ *
+ * PR_ATTACH_DATA_OBJ opens the embedded message (IID_IMessage) of an
+ * attachment that is in storage (its message and itself saved); before
+ * that: MAPI_E_NO_SUPPORT with a GetLastError message saying so.
+ * IID_IStorage (OLE attachments) is not done: MAPI_E_INTERFACE_NOT_SUPPORTED.
+ * Never: write to storage; outlive its message (it holds a reference).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "provider/mapiprop.h"
+#include "provider/message.h"
+#include "provider/names.h"
+#include "provider/object.h"
+
+typedef struct md_attach {
+    IAttach iface;
+    LONG refs;
+    md_message *msg;       /* its message, AddRef'd */
+    uint32_t num;          /* PR_ATTACH_NUM */
+    int is_new;            /* not in storage */
+    int modify;            /* read-write */
+    md_att_change ch;      /* pending: set, del, spool (ch.num = num) */
+    size_t cap_del;
+} md_attach;
+
+static md_attach *impl(IAttach *iface)
+{
+    return (md_attach *)iface;
+}
+
+static md_store *store_of(md_attach *a)
+{
+    return md_message_store(a->msg);
+}
+
+static st_bag *attach_props(void *obj, HRESULT *hr)
+{
+    md_attach *a = obj;
+    st_bag *b = NULL;
+    int exists = 0;
+
+    *hr = md_message_attach_base(a->msg, a->num, &b, &exists);
+    if (*hr == MAPI_E_NOT_FOUND && a->is_new)
+        *hr = S_OK;   /* created, never saved */
+    if (*hr != S_OK)
+        return NULL;
+    if (!b && !(b = st_bag_new())) {
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    int code = 0;
+    for (size_t i = 0; i < a->ch.n_del; i++)
+        st_bag_delete(b, a->ch.del[i]);
+    code |= st_bag_copy_to(b, a->ch.set, NULL, 0, 0);
+    for (size_t i = 0; !code && i < a->ch.n_spool; i++) {
+        st_value v;
+        st_bag_delete(b, CHANGE_PROP_TYPE(a->ch.spool[i]->tag, PT_UNSPECIFIED));
+        if (md_spool_to_value(a->ch.spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
+            code = st_bag_set(b, &v);
+            st_value_clear(&v);
+        } else {
+            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(a->ch.spool[i]->tag)) };
+            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+            code = st_bag_set(b, &mk);
+        }
+    }
+    uint64_t spooled = 0;
+    for (size_t i = 0; i < a->ch.n_spool; i++)
+        spooled += a->ch.spool[i]->size;
+    LeaveCriticalSection(&s->lock);
+    code |= st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)a->num);
+    code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_ATTACH);
+    code |= st_bag_set_long(b, PR_ACCESS_LEVEL, a->modify ? MAPI_MODIFY : 0);
+    if (!st_bag_get(b, PR_ATTACH_SIZE) || a->ch.n_spool || st_bag_count(a->ch.set)) {
+        uint64_t size = spooled;
+        for (size_t i = 0; i < st_bag_count(b); i++)
+            if (PROP_TYPE(st_bag_at(b, i)->tag) != PT_ERROR)
+                size += st_value_size(st_bag_at(b, i));
+        code |= st_bag_set_long(b, PR_ATTACH_SIZE, size > INT32_MAX ? INT32_MAX
+            : (int32_t)size);
+    }
+    if (code) {
+        st_bag_free(b);
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    return b;
+}
+
+static int attach_computed(void *obj, uint32_t tag)
+{
+    (void)obj;
+    switch (PROP_ID(tag)) {
+    case PROP_ID(PR_ATTACH_NUM): case PROP_ID(PR_OBJECT_TYPE): case PROP_ID(PR_ACCESS_LEVEL):
+    case PROP_ID(PR_ATTACH_SIZE): case PROP_ID(PR_RECORD_KEY): case PROP_ID(PR_INSTANCE_KEY):
+    case PROP_ID(PR_ENTRYID):
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static HRESULT attach_can_write(void *obj)
+{
+    return ((md_attach *)obj)->modify ? S_OK : MAPI_E_NO_ACCESS;
+}
+
+/* Drops the pending spool for tag's id. */
+static void drop_spool(md_attach *a, uint32_t tag)
+{
+    for (size_t i = 0; i < a->ch.n_spool; i++)
+        if (PROP_ID(a->ch.spool[i]->tag) == PROP_ID(tag)) {
+            md_spool_release(a->ch.spool[i]);
+            a->ch.spool[i] = a->ch.spool[--a->ch.n_spool];
+            return;
+        }
+}
+
+static void del_remove(md_attach *a, uint32_t tag)
+{
+    for (size_t i = 0; i < a->ch.n_del; i++)
+        if (PROP_ID(a->ch.del[i]) == PROP_ID(tag)) {
+            a->ch.del[i] = a->ch.del[--a->ch.n_del];
+            return;
+        }
+}
+
+static HRESULT attach_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
+{
+    md_attach *a = obj;
+    md_store *s = store_of(a);
+    HRESULT hr = S_OK;
+    EnterCriticalSection(&s->lock);
+    for (size_t i = 0; hr == S_OK && i < n_del; i++) {
+        st_bag_delete(a->ch.set, del[i]);
+        drop_spool(a, del[i]);
+        del_remove(a, del[i]);
+        if (a->ch.n_del == a->cap_del) {
+            size_t cap = a->cap_del ? a->cap_del * 2 : 8;
+            uint32_t *p = realloc(a->ch.del, cap * sizeof *p);
+            if (!p) {
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+                break;
+            }
+            a->ch.del = p;
+            a->cap_del = cap;
+        }
+        a->ch.del[a->ch.n_del++] = CHANGE_PROP_TYPE(del[i], PT_UNSPECIFIED);
+    }
+    for (size_t i = 0; hr == S_OK && set && i < st_bag_count(set); i++) {
+        const st_value *v = st_bag_at(set, i);
+        drop_spool(a, v->tag);
+        del_remove(a, v->tag);
+        st_bag_delete(a->ch.set, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED));
+        if (st_bag_set(a->ch.set, v))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&s->lock);
+    return hr;
+}
+
+static void attach_put_spool(void *obj, md_spool *sp)
+{
+    md_attach *a = obj;
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    st_bag_delete(a->ch.set, CHANGE_PROP_TYPE(sp->tag, PT_UNSPECIFIED));
+    del_remove(a, sp->tag);
+    drop_spool(a, sp->tag);
+    md_spool **p = realloc(a->ch.spool, (a->ch.n_spool + 1) * sizeof *p);
+    if (p) {
+        a->ch.spool = p;
+        md_spool_addref(sp);
+        p[a->ch.n_spool++] = sp;
+    }
+    LeaveCriticalSection(&s->lock);
+}
+
+static const md_prop_ops attach_ops = {
+    attach_props, attach_write, attach_computed, attach_can_write, NULL,
+};
+
+/* ---- IUnknown */
+
+static HRESULT STDMETHODCALLTYPE att_QueryInterface(IAttach *iface, REFIID riid, void **out)
+{
+    static const IID *const iids[] = { &IID_IAttachment, &IID_IMAPIProp };
+    return md_query_interface(iface, riid, out, iids, 2);
+}
+
+static ULONG STDMETHODCALLTYPE att_AddRef(IAttach *iface)
+{
+    return md_ref_add(&impl(iface)->refs);
+}
+
+static ULONG STDMETHODCALLTYPE att_Release(IAttach *iface)
+{
+    md_attach *a = impl(iface);
+    ULONG n = md_ref_release(&a->refs);
+    if (n == 0) {
+        md_att_change_clear(&a->ch);
+        IMessage *m = md_message_iface(a->msg);
+        m->lpVtbl->Release(m);
+        free(a);
+        md_object_destroyed();
+    }
+    return n;
+}
+
+/* ---- IMAPIProp */
+
+static HRESULT STDMETHODCALLTYPE att_GetLastError(IAttach *iface, HRESULT hr, ULONG flags,
+    LPMAPIERROR *error)
+{
+    return md_prop_last_error(&store_of(impl(iface))->alloc, hr, flags, error);
+}
+
+static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
+{
+    md_attach *a = impl(iface);
+    if (flags & ~(ULONG)(KEEP_OPEN_READONLY | KEEP_OPEN_READWRITE | FORCE_SAVE
+        | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (!a->modify)
+        return MAPI_E_NO_ACCESS;
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    md_att_change c = a->ch;
+    memset(&a->ch, 0, sizeof a->ch);
+    a->cap_del = 0;
+    c.num = a->num;
+    c.is_new = a->is_new;
+    if (!c.set)
+        c.set = st_bag_new();
+    if (!(a->ch.set = st_bag_new()) || !c.set) {
+        st_bag_free(a->ch.set);
+        a->ch = c;   /* nothing lost: try again later */
+        LeaveCriticalSection(&s->lock);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&s->lock);
+    HRESULT hr = md_message_attach_put(a->msg, &c);
+    md_att_change_clear(&c);
+    if (hr == S_OK && !(flags & KEEP_OPEN_READWRITE))
+        a->modify = 0;
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE att_GetProps(IAttach *iface, LPSPropTagArray tags, ULONG flags,
+    ULONG *count, LPSPropValue *props)
+{
+    return md_prop_get_props(attach_props, impl(iface), &store_of(impl(iface))->alloc, tags,
+        flags, count, props);
+}
+
+static HRESULT STDMETHODCALLTYPE att_GetPropList(IAttach *iface, ULONG flags,
+    LPSPropTagArray *list)
+{
+    return md_prop_get_prop_list(attach_props, impl(iface), &store_of(impl(iface))->alloc,
+        flags, list);
+}
+
+static HRESULT open_embedded(md_attach *a, ULONG flags, LPUNKNOWN *out)
+{
+    st_id mid = md_message_mid(a->msg);
+    if (!mid || a->is_new) {
+        st_error_set("the embedded message of attachment %u: save the attachment and its "
+            "message first", (unsigned)a->num);
+        return MAPI_E_NO_SUPPORT;
+    }
+    int modify = (flags & (MAPI_MODIFY | MAPI_CREATE)) != 0;
+    if (modify && !a->modify)
+        return MAPI_E_NO_ACCESS;
+    return md_message_open_embedded(store_of(a), mid, a->num, (flags & MAPI_CREATE) != 0,
+        modify, (IMessage **)out);
+}
+
+static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPCIID iid,
+    ULONG options, ULONG flags, LPUNKNOWN *out)
+{
+    md_attach *a = impl(iface);
+    int writable = 0, create = 0;
+    HRESULT hr;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (!iid)
+        return MAPI_E_INVALID_PARAMETER;
+    if (tag == PR_ATTACH_DATA_OBJ) {
+        if (flags & ~(ULONG)(MAPI_CREATE | MAPI_MODIFY | MAPI_DEFERRED_ERRORS
+            | MAPI_BEST_ACCESS))
+            return MAPI_E_UNKNOWN_FLAGS;
+        if (IsEqualIID(iid, &IID_IMessage))
+            return open_embedded(a, flags, out);
+        if (!IsEqualIID(iid, &IID_IStream))
+            return MAPI_E_INTERFACE_NOT_SUPPORTED;   /* IStorage: not done */
+        tag = PR_ATTACH_DATA_BIN;
+    }
+    hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
+    if (hr != S_OK)
+        return hr;
+    if (writable && !a->modify)
+        return MAPI_E_NO_ACCESS;
+    st_bag *cur = attach_props(a, &hr);
+    if (!cur)
+        return hr;
+    md_store *s = store_of(a);
+    EnterCriticalSection(&s->lock);
+    md_spool *pending = NULL;
+    for (size_t i = 0; i < a->ch.n_spool; i++)
+        if (PROP_ID(a->ch.spool[i]->tag) == PROP_ID(tag))
+            pending = a->ch.spool[i];
+    if (pending)
+        md_spool_addref(pending);
+    LeaveCriticalSection(&s->lock);
+    if (!pending)
+        pending = md_message_attach_spool(a->msg, a->num, tag);
+    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
+        md_spool_release(pending);
+        pending = NULL;
+    }
+    md_stream_owner owner = { a, (IUnknown *)&a->iface, attach_put_spool };
+    st_id mid = a->is_new ? 0 : md_message_mid(a->msg);
+    hr = md_stream_open_prop((IStream **)out, s, mid, a->num, cur, pending, tag, writable,
+        create, &owner);
+    md_spool_release(pending);
+    st_bag_free(cur);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE att_SetProps(IAttach *iface, ULONG n, LPSPropValue props,
+    LPSPropProblemArray *problems)
+{
+    return md_prop_set_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, n, props,
+        problems);
+}
+
+static HRESULT STDMETHODCALLTYPE att_DeleteProps(IAttach *iface, LPSPropTagArray tags,
+    LPSPropProblemArray *problems)
+{
+    return md_prop_delete_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, tags,
+        problems);
+}
+
+static HRESULT STDMETHODCALLTYPE att_CopyTo(IAttach *iface, ULONG n_iid, LPCIID iids,
+    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
+    ULONG flags, LPSPropProblemArray *problems)
+{
+    (void)ui; (void)progress;
+    return md_prop_copy_to(&attach_ops, impl(iface), &store_of(impl(iface))->alloc, n_iid,
+        iids, exclude, iid, dest, flags, problems);
+}
+
+static HRESULT STDMETHODCALLTYPE att_CopyProps(IAttach *iface, LPSPropTagArray include,
+    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
+    LPSPropProblemArray *problems)
+{
+    (void)ui; (void)progress;
+    return md_prop_copy_props(&attach_ops, impl(iface), &store_of(impl(iface))->alloc,
+        include, iid, dest, flags, problems);
+}
+
+static HRESULT STDMETHODCALLTYPE att_GetNamesFromIDs(IAttach *iface, LPSPropTagArray *tags,
+    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
+{
+    return md_ids_to_names(store_of(impl(iface)), tags, guid, flags, count, names);
+}
+
+static HRESULT STDMETHODCALLTYPE att_GetIDsFromNames(IAttach *iface, ULONG n,
+    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
+{
+    return md_names_to_ids(store_of(impl(iface)), n, names, flags, tags);
+}
+
+static const IAttachVtbl attach_vtbl = {
+    att_QueryInterface, att_AddRef, att_Release,
+    att_GetLastError, att_SaveChanges, att_GetProps, att_GetPropList, att_OpenProperty,
+    att_SetProps, att_DeleteProps, att_CopyTo, att_CopyProps, att_GetNamesFromIDs,
+    att_GetIDsFromNames,
+};
+
+HRESULT md_attach_open(md_message *msg, uint32_t num, int is_new, int modify, IAttach **out)
+{
+    *out = NULL;
+    md_attach *a = calloc(1, sizeof *a);
+    if (!a || !(a->ch.set = st_bag_new())) {
+        free(a);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    a->iface.lpVtbl = (IAttachVtbl *)&attach_vtbl;   /* mapidefs.h: not const */
+    a->refs = 1;
+    a->msg = msg;
+    IMessage *m = md_message_iface(msg);
+    m->lpVtbl->AddRef(m);
+    a->num = num;
+    a->ch.num = num;
+    a->is_new = is_new;
+    a->modify = modify;
+    md_object_created();
+    *out = &a->iface;
+    return S_OK;
+}

@@ -1,0 +1,1176 @@
+/*
+ * message.c: IMessage. Every change (values, deletions, recipients,
+ * attachment changes handed over by IAttach::SaveChanges, spooled streams)
+ * stays in the object until SaveChanges writes it: values, recipients and
+ * attachments in one storage transaction, then the streams in chunks
+ * (stream.h). GetProps shows storage's values with the pending changes on
+ * top, plus what the provider computes (entry IDs, keys of the store,
+ * PR_OBJECT_TYPE, PR_ACCESS, PR_ACCESS_LEVEL, PR_STORE_SUPPORT_MASK,
+ * PR_HASATTACH and MSGFLAG_HASATTACH, PR_MESSAGE_SIZE for a new message);
+ * storage gives PR_RECORD_KEY, PR_INSTANCE_KEY, PR_SEARCH_KEY and
+ * PR_MESSAGE_SIZE of a saved one.
+ *
+ * Bodies: when the client writes one body (PR_BODY, PR_HTML/PR_BODY_HTML or
+ * PR_RTF_COMPRESSED), SaveChanges makes the others from it
+ * (convert/body.h); text and HTML are kept without compressed RTF, which is
+ * made on demand when a client reads it (GetProps, OpenProperty), as for
+ * the mail the sync stores. A body bigger than BODY_SYNC_MAX is not kept in
+ * step (the others are removed instead, so none is stale).
+ *
+ * Not done (MAPI_E_NO_SUPPORT): GetRecipientTable and GetAttachmentTable
+ * (waiting for provider/memtable.h); the spooler side of SubmitMessage
+ * (IMAPISupport::PrepareSubmit, the outgoing queue: helper hmem); read
+ * receipts of SetReadFlag; CopyTo of recipients and attachments.
+ * Never: write to storage outside SaveChanges (SetReadFlag on a saved
+ * message excepted, as MAPI defines it); call storage outside the store's
+ * lock.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/body.h"
+#include "provider/entryid.h"
+#include "provider/mapiprop.h"
+#include "provider/message.h"
+#include "provider/names.h"
+#include "provider/object.h"
+
+#define BODY_SYNC_MAX (8u << 20)   /* bytes of a body kept in step in memory */
+#define ID_BODY 0x1000u
+#define ID_HTML 0x1013u
+#define ID_RTF 0x1009u
+
+struct md_message {
+    IMessage iface;
+    LONG refs;
+    md_store *store;       /* AddRef'd */
+    st_id mid;             /* 0 until the first SaveChanges of a new message */
+    st_id fid;             /* its folder; 0 for an embedded message */
+    unsigned st_flags;     /* ST_ASSOCIATED for associated contents */
+    int modify;            /* opened read-write */
+    int embedded;          /* the message of an attachment */
+    int is_saved;          /* in storage (mid is its id) */
+    st_bag *set;           /* pending values */
+    uint32_t *del;         /* pending deletions (PT_UNSPECIFIED tags) */
+    size_t n_del, cap_del;
+    uint32_t body_changed; /* id of the body written last, or 0 */
+    st_bag **rcp;          /* recipient rows, once loaded */
+    size_t n_rcp;
+    int rcp_loaded, rcp_dirty;
+    md_att_change *att;    /* pending attachment changes */
+    size_t n_att;
+    uint32_t next_num;     /* next number for a new attachment; 0: not known yet */
+    md_spool **spool;      /* pending streams of the message */
+    size_t n_spool;
+};
+
+static md_message *impl(IMessage *iface)
+{
+    return (md_message *)iface;
+}
+
+md_store *md_message_store(md_message *m) { return m->store; }
+IMessage *md_message_iface(md_message *m) { return &m->iface; }
+st_id md_message_mid(md_message *m) { return m->mid; }
+
+void md_att_change_clear(md_att_change *c)
+{
+    st_bag_free(c->set);
+    free(c->del);
+    for (size_t i = 0; i < c->n_spool; i++)
+        md_spool_release(c->spool[i]);
+    free(c->spool);
+    memset(c, 0, sizeof *c);
+}
+
+static int is_body_id(uint32_t id)
+{
+    return id == ID_BODY || id == ID_HTML || id == ID_RTF;
+}
+
+/* ---- pending changes (under the store's lock) */
+
+static int tags_add(uint32_t **list, size_t *n, size_t *cap, uint32_t tag)
+{
+    tag = CHANGE_PROP_TYPE(tag, PT_UNSPECIFIED);
+    for (size_t i = 0; i < *n; i++)
+        if ((*list)[i] == tag)
+            return 0;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        uint32_t *p = realloc(*list, c * sizeof *p);
+        if (!p)
+            return -1;
+        *list = p;
+        *cap = c;
+    }
+    (*list)[(*n)++] = tag;
+    return 0;
+}
+
+static void tags_remove(uint32_t *list, size_t *n, uint32_t tag)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (PROP_ID(list[i]) == PROP_ID(tag)) {
+            list[i] = list[--*n];
+            return;
+        }
+}
+
+/* Drops the spool for tag's id from an array of them. */
+static void spools_drop(md_spool **sp, size_t *n, uint32_t tag)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (PROP_ID(sp[i]->tag) == PROP_ID(tag)) {
+            md_spool_release(sp[i]);
+            sp[i] = sp[--*n];
+            return;
+        }
+}
+
+/* Puts sp (a reference taken) in place of the spool of its id. */
+static int spools_put(md_spool ***sp, size_t *n, md_spool *s)
+{
+    spools_drop(*sp, n, s->tag);
+    md_spool **p = realloc(*sp, (*n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    *sp = p;
+    md_spool_addref(s);
+    p[(*n)++] = s;
+    return 0;
+}
+
+static md_spool *spools_find(md_spool **sp, size_t n, uint32_t tag)
+{
+    for (size_t i = 0; i < n; i++)
+        if (PROP_ID(sp[i]->tag) == PROP_ID(tag))
+            return sp[i];
+    return NULL;
+}
+
+static HRESULT pend_set(md_message *m, const st_bag *set)
+{
+    for (size_t i = 0; i < st_bag_count(set); i++) {
+        const st_value *v = st_bag_at(set, i);
+        tags_remove(m->del, &m->n_del, v->tag);
+        spools_drop(m->spool, &m->n_spool, v->tag);
+        st_bag_delete(m->set, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED));
+        if (st_bag_set(m->set, v))
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        if (is_body_id(PROP_ID(v->tag)))
+            m->body_changed = PROP_ID(v->tag);
+    }
+    return S_OK;
+}
+
+static HRESULT pend_del(md_message *m, const uint32_t *del, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        st_bag_delete(m->set, CHANGE_PROP_TYPE(del[i], PT_UNSPECIFIED));
+        spools_drop(m->spool, &m->n_spool, del[i]);
+        if (m->mid && tags_add(&m->del, &m->n_del, &m->cap_del, del[i]))
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        if (m->body_changed == PROP_ID(del[i]))
+            m->body_changed = 0;
+    }
+    return S_OK;
+}
+
+static void msg_put_spool(void *obj, md_spool *sp)
+{
+    md_message *m = obj;
+    EnterCriticalSection(&m->store->lock);
+    st_bag_delete(m->set, CHANGE_PROP_TYPE(sp->tag, PT_UNSPECIFIED));
+    tags_remove(m->del, &m->n_del, sp->tag);
+    if (spools_put(&m->spool, &m->n_spool, sp) == 0 && is_body_id(PROP_ID(sp->tag)))
+        m->body_changed = PROP_ID(sp->tag);
+    LeaveCriticalSection(&m->store->lock);
+}
+
+/* ---- values */
+
+/* Reads a big value (kept as a stream) into b when at most max bytes. */
+static void load_big(md_message *m, st_bag *b, uint32_t id, uint32_t attach_num, st_id mid,
+    md_spool *pending, size_t max)
+{
+    st_value v;
+    if (pending) {
+        if (md_spool_to_value(pending, &v, max) == S_OK) {
+            st_bag_set(b, &v);
+            st_value_clear(&v);
+        }
+        return;
+    }
+    const st_value *mk = st_bag_get(b, PROP_TAG(PT_ERROR, id));
+    if (!mk || !mid)
+        return;
+    st_stream *rd = NULL;
+    EnterCriticalSection(&m->store->lock);
+    if (st_stream_open_read(&rd, m->store->st, mid, attach_num, PROP_TAG(PT_UNSPECIFIED, id)) == 0
+        && st_stream_size(rd) <= max) {
+        size_t len = (size_t)st_stream_size(rd), got = 0;
+        char *buf = malloc(len + 1);
+        if (buf && st_stream_read(rd, buf, len, &got) == 0 && got == len) {
+            uint32_t tag = st_stream_tag(rd);
+            if (PROP_TYPE(tag) == PT_BINARY)
+                st_bag_set_bin(b, tag, buf, (uint32_t)len);
+            else
+                st_bag_set_strn(b, tag, buf, len);
+        }
+        free(buf);
+    }
+    st_stream_close(rd);
+    LeaveCriticalSection(&m->store->lock);
+}
+
+/* Storage's values with the pending changes on top (no computed ones):
+ * NULL with *hr. */
+static st_bag *message_values(md_message *m, HRESULT *hr)
+{
+    st_bag *b = NULL;
+    int code = 0;
+
+    if (m->mid) {
+        code = st_message_get(m->store->st, &b, m->mid);
+        if (code) {
+            *hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            return NULL;
+        }
+    } else if (!(b = st_bag_new())) {
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    for (size_t i = 0; i < m->n_del; i++)
+        st_bag_delete(b, m->del[i]);
+    code = st_bag_copy_to(b, m->set, NULL, 0, 0);
+    for (size_t i = 0; !code && i < m->n_spool; i++) {
+        st_value v;
+        st_bag_delete(b, CHANGE_PROP_TYPE(m->spool[i]->tag, PT_UNSPECIFIED));
+        if (md_spool_to_value(m->spool[i], &v, ST_STREAM_INLINE_MAX) == S_OK) {
+            code = st_bag_set(b, &v);
+            st_value_clear(&v);
+        } else {
+            st_value mk = { .tag = PROP_TAG(PT_ERROR, PROP_ID(m->spool[i]->tag)) };
+            mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+            code = st_bag_set(b, &mk);
+        }
+    }
+    if (code) {
+        st_bag_free(b);
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    *hr = S_OK;
+    return b;
+}
+
+/* Attachments the message has once saved (storage's, changed by the
+ * pending ones). */
+static size_t attach_count(md_message *m)
+{
+    uint32_t *nums = NULL;
+    size_t n = 0, count = 0;
+    if (m->mid && st_attach_list(m->store->st, &nums, &n, m->mid) == 0)
+        count = n;
+    free(nums);
+    for (size_t i = 0; i < m->n_att; i++) {
+        if (m->att[i].is_new && !m->att[i].deleted)
+            count++;
+        else if (!m->att[i].is_new && m->att[i].deleted && count)
+            count--;
+    }
+    return count;
+}
+
+/* Every value of the message, computed ones included; with rtf, the
+ * compressed RTF made when missing. */
+static st_bag *build(md_message *m, int rtf, HRESULT *hr)
+{
+    md_store *s = m->store;
+    BYTE key[16];
+    ULONG cb = 0;
+    LPENTRYID store_eid = NULL;
+
+    EnterCriticalSection(&s->lock);
+    st_bag *b = message_values(m, hr);
+    size_t natt = b ? attach_count(m) : 0;
+    if (b && rtf && !st_bag_get(b, PR_RTF_COMPRESSED)) {
+        load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+            PR_BODY_W), BODY_SYNC_MAX);
+        load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+            PR_HTML), BODY_SYNC_MAX);
+    }
+    LeaveCriticalSection(&s->lock);
+    if (!b)
+        return NULL;
+    if (rtf && !st_bag_get(b, PR_RTF_COMPRESSED))
+        cv_body_sync(b, 0, 0);   /* a body that cannot be converted just has no RTF */
+    *hr = md_store_entryid(s, 1, &cb, &store_eid);
+    if (*hr != S_OK) {
+        st_bag_free(b);
+        return NULL;
+    }
+    int code = 0;
+    st_guid_to_bytes(key, &s->guid);
+    if (m->mid && !m->embedded)
+        code |= md_bag_set_eid(b, PR_ENTRYID, s, MD_EID_MESSAGE, m->mid);
+    if (m->fid)
+        code |= md_bag_set_eid(b, PR_PARENT_ENTRYID, s, MD_EID_FOLDER, m->fid);
+    code |= st_bag_set_bin(b, PR_STORE_ENTRYID, store_eid, cb);
+    s->alloc.free(store_eid);
+    code |= st_bag_set_bin(b, PR_STORE_RECORD_KEY, key, 16);
+    code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_MESSAGE);
+    code |= st_bag_set_long(b, PR_ACCESS, (int32_t)(MAPI_ACCESS_READ | MAPI_ACCESS_MODIFY
+        | MAPI_ACCESS_DELETE));
+    code |= st_bag_set_long(b, PR_ACCESS_LEVEL, m->modify ? MAPI_MODIFY : 0);
+    code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
+    code |= st_bag_set_long(b, PR_STORE_UNICODE_MASK, (int32_t)MD_STORE_MASK);
+    code |= st_bag_set_bool(b, PR_HASATTACH, natt > 0);
+    const st_value *fl = st_bag_get(b, PR_MESSAGE_FLAGS);
+    int32_t flags = fl ? fl->v.l : 0;
+    flags = natt ? flags | MSGFLAG_HASATTACH : flags & ~MSGFLAG_HASATTACH;
+    code |= st_bag_set_long(b, PR_MESSAGE_FLAGS, flags);
+    if (!st_bag_get(b, PR_MESSAGE_SIZE)) {
+        uint64_t size = 0;
+        for (size_t i = 0; i < st_bag_count(b); i++)
+            size += st_value_size(st_bag_at(b, i));
+        code |= st_bag_set_long(b, PR_MESSAGE_SIZE, size > INT32_MAX ? INT32_MAX
+            : (int32_t)size);
+    }
+    if (code) {
+        st_bag_free(b);
+        *hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    return b;
+}
+
+static st_bag *message_props(void *obj, HRESULT *hr)
+{
+    return build(obj, 0, hr);
+}
+
+static st_bag *message_props_rtf(void *obj, HRESULT *hr)
+{
+    return build(obj, 1, hr);
+}
+
+static int message_computed(void *obj, uint32_t tag)
+{
+    (void)obj;
+    switch (PROP_ID(tag)) {
+    case PROP_ID(PR_ENTRYID): case PROP_ID(PR_PARENT_ENTRYID):
+    case PROP_ID(PR_STORE_ENTRYID): case PROP_ID(PR_STORE_RECORD_KEY):
+    case PROP_ID(PR_OBJECT_TYPE): case PROP_ID(PR_ACCESS): case PROP_ID(PR_ACCESS_LEVEL):
+    case PROP_ID(PR_STORE_SUPPORT_MASK): case PROP_ID(PR_STORE_UNICODE_MASK):
+    case PROP_ID(PR_MESSAGE_SIZE): case PROP_ID(PR_HASATTACH): case PROP_ID(PR_RECORD_KEY):
+    case PROP_ID(PR_INSTANCE_KEY): case PROP_ID(PR_SOURCE_KEY):
+    case PROP_ID(PR_PARENT_SOURCE_KEY): case PROP_ID(PR_MESSAGE_RECIPIENTS):
+    case PROP_ID(PR_MESSAGE_ATTACHMENTS):
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static HRESULT message_can_write(void *obj)
+{
+    return ((md_message *)obj)->modify ? S_OK : MAPI_E_NO_ACCESS;
+}
+
+static HRESULT message_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
+{
+    md_message *m = obj;
+    EnterCriticalSection(&m->store->lock);
+    HRESULT hr = pend_del(m, del, n_del);
+    if (hr == S_OK && set)
+        hr = pend_set(m, set);
+    LeaveCriticalSection(&m->store->lock);
+    return hr;
+}
+
+static const md_prop_ops message_ops = {
+    message_props, message_write, message_computed, message_can_write, NULL,
+};
+
+/* ---- IUnknown */
+
+static HRESULT STDMETHODCALLTYPE msg_QueryInterface(IMessage *iface, REFIID riid, void **out)
+{
+    static const IID *const iids[] = { &IID_IMessage, &IID_IMAPIProp };
+    return md_query_interface(iface, riid, out, iids, 2);
+}
+
+static ULONG STDMETHODCALLTYPE msg_AddRef(IMessage *iface)
+{
+    return md_ref_add(&impl(iface)->refs);
+}
+
+static void rcp_free(md_message *m)
+{
+    for (size_t i = 0; i < m->n_rcp; i++)
+        st_bag_free(m->rcp[i]);
+    free(m->rcp);
+    m->rcp = NULL;
+    m->n_rcp = 0;
+    m->rcp_loaded = m->rcp_dirty = 0;
+}
+
+static void pending_clear(md_message *m)
+{
+    st_bag_free(m->set);
+    m->set = st_bag_new();
+    m->n_del = 0;
+    m->body_changed = 0;
+    rcp_free(m);
+    for (size_t i = 0; i < m->n_att; i++)
+        md_att_change_clear(&m->att[i]);
+    free(m->att);
+    m->att = NULL;
+    m->n_att = 0;
+    for (size_t i = 0; i < m->n_spool; i++)
+        md_spool_release(m->spool[i]);
+    free(m->spool);
+    m->spool = NULL;
+    m->n_spool = 0;
+}
+
+static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
+{
+    md_message *m = impl(iface);
+    ULONG n = md_ref_release(&m->refs);
+    if (n == 0) {
+        pending_clear(m);
+        st_bag_free(m->set);
+        free(m->del);
+        m->store->iface.lpVtbl->Release(&m->store->iface);
+        free(m);
+        md_object_destroyed();
+    }
+    return n;
+}
+
+/* ---- IMAPIProp */
+
+static HRESULT STDMETHODCALLTYPE msg_GetLastError(IMessage *iface, HRESULT hr, ULONG flags,
+    LPMAPIERROR *error)
+{
+    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
+}
+
+/* The bodies made again from the one written last (see the top comment),
+ * into the pending changes. */
+static HRESULT sync_bodies(md_message *m)
+{
+    HRESULT hr;
+    uint32_t id = m->body_changed;
+    st_bag *b = message_values(m, &hr);
+    if (!b)
+        return hr;
+    load_big(m, b, id, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+        PROP_TAG(PT_UNSPECIFIED, id)), BODY_SYNC_MAX);
+    const st_value *src = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, id));
+    static const uint32_t ids[] = { ID_BODY, ID_HTML, ID_RTF, PROP_ID(PR_NATIVE_BODY_INFO),
+        PROP_ID(PR_RTF_IN_SYNC) };
+    int code = 0;
+    if (src && PROP_TYPE(src->tag) != PT_ERROR) {
+        if (id != ID_RTF)
+            st_bag_delete(b, PR_RTF_COMPRESSED);   /* stale: made again on demand */
+        code = cv_body_sync(b, src->tag, id == ID_RTF ? 0 : CV_BODY_NO_RTF);
+    } else {
+        for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+            if (ids[i] != id)
+                st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ids[i]));   /* none left stale */
+    }
+    hr = code < 0 ? MAPI_E_NOT_ENOUGH_MEMORY : code ? MAPI_E_CORRUPT_DATA : S_OK;
+    for (size_t i = 0; hr == S_OK && i < sizeof ids / sizeof *ids; i++) {
+        uint32_t t = PROP_TAG(PT_UNSPECIFIED, ids[i]);
+        const st_value *v = st_bag_get(b, t);
+        if (v && PROP_TYPE(v->tag) == PT_ERROR)
+            continue;   /* a big body left as it is */
+        spools_drop(m->spool, &m->n_spool, t);
+        st_bag_delete(m->set, t);
+        tags_remove(m->del, &m->n_del, t);
+        if (v ? st_bag_set(m->set, v) != 0
+              : m->mid && tags_add(&m->del, &m->n_del, &m->cap_del, t) != 0)
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    st_bag_free(b);
+    return hr;
+}
+
+/* Writes the attachment changes (inside the save's transaction); nums[i]
+ * gets the number storage gave change i. */
+static int save_attachments(md_message *m, uint32_t *nums)
+{
+    int code = 0;
+    for (size_t i = 0; !code && i < m->n_att; i++) {
+        md_att_change *c = &m->att[i];
+        nums[i] = c->num;
+        if (c->deleted)
+            code = c->is_new ? 0 : st_attach_delete(m->store->st, m->mid, c->num, 0);
+        else if (c->is_new)
+            code = st_attach_create(m->store->st, &nums[i], m->mid, c->set, 0);
+        else
+            code = st_attach_set_props(m->store->st, m->mid, c->num, c->set, c->del, c->n_del,
+                0);
+    }
+    return code;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
+{
+    md_message *m = impl(iface);
+    md_store *s = m->store;
+    HRESULT hr = S_OK;
+
+    if (flags & ~(ULONG)(KEEP_OPEN_READONLY | KEEP_OPEN_READWRITE | FORCE_SAVE
+        | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if ((flags & KEEP_OPEN_READONLY) && (flags & KEEP_OPEN_READWRITE))
+        return MAPI_E_INVALID_PARAMETER;
+    if (!m->modify)
+        return MAPI_E_NO_ACCESS;
+    EnterCriticalSection(&s->lock);
+    if (m->body_changed)
+        hr = sync_bodies(m);
+    uint32_t *nums = calloc(m->n_att + 1, sizeof *nums);
+    if (hr == S_OK && !nums)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    int code = 0;
+    st_id mid = m->mid;
+    if (hr == S_OK) {
+        code = st_store_begin(s->st);
+        if (!code && !mid)
+            code = st_message_create(s->st, &mid, m->fid, m->set, m->st_flags);
+        else if (!code)
+            code = st_message_set_props(s->st, mid, m->set, m->del, m->n_del, 0);
+        if (!code && m->rcp_dirty)
+            code = st_recipients_set(s->st, mid, m->rcp, m->n_rcp, 0);
+        if (!code) {
+            m->mid = mid;   /* save_attachments writes under it */
+            code = save_attachments(m, nums);
+        }
+        if (!code)
+            code = st_store_commit(s->st);
+        else
+            st_store_rollback(s->st);
+        if (code) {
+            if (!m->is_saved)
+                m->mid = 0;   /* the create was rolled back */
+            hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+        } else {
+            m->is_saved = 1;
+        }
+    }
+    /* the values are in; now the streams, each in its own transactions */
+    for (size_t i = 0; hr == S_OK && i < m->n_spool; i++)
+        hr = md_spool_store(m->spool[i], s, m->mid, ST_NO_ATTACH, 0);
+    for (size_t i = 0; hr == S_OK && i < m->n_att; i++)
+        for (size_t k = 0; hr == S_OK && !m->att[i].deleted && k < m->att[i].n_spool; k++)
+            hr = md_spool_store(m->att[i].spool[k], s, m->mid, nums[i], 0);
+    if (hr == S_OK) {
+        pending_clear(m);
+        m->next_num = 0;
+        if (!(flags & KEEP_OPEN_READWRITE))
+            m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
+    }
+    LeaveCriticalSection(&s->lock);
+    free(nums);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,
+    ULONG *count, LPSPropValue *props)
+{
+    int rtf = !tags;
+    for (ULONG i = 0; tags && i < tags->cValues; i++)
+        rtf |= PROP_ID(tags->aulPropTag[i]) == ID_RTF;
+    return md_prop_get_props(rtf ? message_props_rtf : message_props, impl(iface),
+        &impl(iface)->store->alloc, tags, flags, count, props);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_GetPropList(IMessage *iface, ULONG flags,
+    LPSPropTagArray *list)
+{
+    return md_prop_get_prop_list(message_props_rtf, impl(iface), &impl(iface)->store->alloc,
+        flags, list);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
+    LPMAPITABLE *table);
+static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
+    LPMAPITABLE *table);
+
+static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LPCIID iid,
+    ULONG options, ULONG flags, LPUNKNOWN *out)
+{
+    md_message *m = impl(iface);
+    int writable = 0, create = 0;
+    HRESULT hr;
+
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (!iid)
+        return MAPI_E_INVALID_PARAMETER;
+    if (tag == PR_MESSAGE_RECIPIENTS || tag == PR_MESSAGE_ATTACHMENTS) {
+        if (!IsEqualIID(iid, &IID_IMAPITable))
+            return MAPI_E_INTERFACE_NOT_SUPPORTED;
+        return tag == PR_MESSAGE_RECIPIENTS
+            ? msg_GetRecipientTable(iface, flags & MAPI_UNICODE, (LPMAPITABLE *)out)
+            : msg_GetAttachmentTable(iface, flags & MAPI_UNICODE, (LPMAPITABLE *)out);
+    }
+    hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
+    if (hr != S_OK)
+        return hr;
+    if (writable && !m->modify)
+        return MAPI_E_NO_ACCESS;
+    st_bag *cur = build(m, PROP_ID(tag) == ID_RTF && !create, &hr);
+    if (!cur)
+        return hr;
+    md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };
+    EnterCriticalSection(&m->store->lock);
+    md_spool *pending = spools_find(m->spool, m->n_spool, tag);
+    if (pending)
+        md_spool_addref(pending);
+    LeaveCriticalSection(&m->store->lock);
+    if (pending && PROP_TYPE(pending->tag) != PROP_TYPE(tag)) {
+        md_spool_release(pending);   /* asked as another type: read the value instead */
+        pending = NULL;
+    }
+    hr = md_stream_open_prop((IStream **)out, m->store, m->mid, ST_NO_ATTACH, cur, pending,
+        tag, writable, create, &owner);
+    md_spool_release(pending);
+    st_bag_free(cur);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_SetProps(IMessage *iface, ULONG n, LPSPropValue props,
+    LPSPropProblemArray *problems)
+{
+    return md_prop_set_props(&message_ops, impl(iface), &impl(iface)->store->alloc, n, props,
+        problems);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_DeleteProps(IMessage *iface, LPSPropTagArray tags,
+    LPSPropProblemArray *problems)
+{
+    return md_prop_delete_props(&message_ops, impl(iface), &impl(iface)->store->alloc, tags,
+        problems);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_CopyTo(IMessage *iface, ULONG n_iid, LPCIID iids,
+    LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest,
+    ULONG flags, LPSPropProblemArray *problems)
+{
+    (void)ui; (void)progress;
+    return md_prop_copy_to(&message_ops, impl(iface), &impl(iface)->store->alloc, n_iid, iids,
+        exclude, iid, dest, flags, problems);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_CopyProps(IMessage *iface, LPSPropTagArray include,
+    ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags,
+    LPSPropProblemArray *problems)
+{
+    (void)ui; (void)progress;
+    return md_prop_copy_props(&message_ops, impl(iface), &impl(iface)->store->alloc, include,
+        iid, dest, flags, problems);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_GetNamesFromIDs(IMessage *iface, LPSPropTagArray *tags,
+    LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names)
+{
+    return md_ids_to_names(impl(iface)->store, tags, guid, flags, count, names);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_GetIDsFromNames(IMessage *iface, ULONG n,
+    LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags)
+{
+    return md_names_to_ids(impl(iface)->store, n, names, flags, tags);
+}
+
+/* ---- IMessage: attachments */
+
+static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
+    LPMAPITABLE *table)
+{
+    (void)iface; (void)flags;
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    return MAPI_E_NO_SUPPORT;   /* waits for provider/memtable.h */
+}
+
+static md_att_change *att_find(md_message *m, uint32_t num)
+{
+    for (size_t i = 0; i < m->n_att; i++)
+        if (m->att[i].num == num)
+            return &m->att[i];
+    return NULL;
+}
+
+/* The next number for a new attachment (under the lock). */
+static uint32_t next_num(md_message *m)
+{
+    if (!m->next_num) {
+        uint32_t *nums = NULL;
+        size_t n = 0;
+        m->next_num = 1;
+        if (m->mid && st_attach_list(m->store->st, &nums, &n, m->mid) == 0)
+            for (size_t i = 0; i < n; i++)
+                if (nums[i] + 1 > m->next_num)
+                    m->next_num = nums[i] + 1;
+        free(nums);
+        for (size_t i = 0; i < m->n_att; i++)
+            if (m->att[i].num + 1 > m->next_num)
+                m->next_num = m->att[i].num + 1;
+    }
+    return m->next_num++;
+}
+
+HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *exists)
+{
+    st_bag *b = NULL;
+    *out = NULL;
+    *exists = 0;
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    int code = 0;
+    if (c && c->deleted) {
+        code = ST_ENOTFOUND;
+    } else if (!c || !c->is_new) {
+        code = m->mid ? st_attach_get(m->store->st, &b, m->mid, num) : ST_ENOTFOUND;
+    } else {
+        b = st_bag_new();
+        code = b ? 0 : ST_ERROR;
+    }
+    if (!code && c) {
+        for (size_t i = 0; i < c->n_del; i++)
+            st_bag_delete(b, c->del[i]);
+        code = st_bag_copy_to(b, c->set, NULL, 0, 0);
+    }
+    LeaveCriticalSection(&m->store->lock);
+    if (code) {
+        st_bag_free(b);
+        return code == ST_ENOTFOUND ? MAPI_E_NOT_FOUND : md_hr_from_st(code);
+    }
+    *exists = 1;
+    *out = b;
+    return S_OK;
+}
+
+HRESULT md_message_attach_put(md_message *m, md_att_change *c)
+{
+    HRESULT hr = S_OK;
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *p = att_find(m, c->num);
+    if (!p) {
+        md_att_change *a = realloc(m->att, (m->n_att + 1) * sizeof *a);
+        if (!a) {
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        } else {
+            m->att = a;
+            m->att[m->n_att++] = *c;
+            memset(c, 0, sizeof *c);
+        }
+    } else if (c->deleted) {
+        int was_new = p->is_new;
+        md_att_change_clear(p);
+        p->num = c->num;
+        p->deleted = 1;
+        p->is_new = was_new;
+        md_att_change_clear(c);
+    } else {
+        size_t cap = p->n_del;
+        for (size_t i = 0; i < c->n_del; i++) {
+            st_bag_delete(p->set, c->del[i]);
+            spools_drop(p->spool, &p->n_spool, c->del[i]);
+            if (!p->is_new && tags_add(&p->del, &p->n_del, &cap, c->del[i]))
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        }
+        for (size_t i = 0; c->set && i < st_bag_count(c->set); i++) {
+            const st_value *v = st_bag_at(c->set, i);
+            tags_remove(p->del, &p->n_del, v->tag);
+            spools_drop(p->spool, &p->n_spool, v->tag);
+        }
+        if (hr == S_OK && c->set && st_bag_copy_to(p->set, c->set, NULL, 0, 0))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        for (size_t i = 0; hr == S_OK && i < c->n_spool; i++) {
+            st_bag_delete(p->set, CHANGE_PROP_TYPE(c->spool[i]->tag, PT_UNSPECIFIED));
+            tags_remove(p->del, &p->n_del, c->spool[i]->tag);
+            if (spools_put(&p->spool, &p->n_spool, c->spool[i]))
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        }
+        md_att_change_clear(c);
+    }
+    LeaveCriticalSection(&m->store->lock);
+    return hr;
+}
+
+md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
+{
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    md_spool *sp = c ? spools_find(c->spool, c->n_spool, tag) : NULL;
+    if (sp)
+        md_spool_addref(sp);
+    LeaveCriticalSection(&m->store->lock);
+    return sp;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCIID iid,
+    ULONG flags, LPATTACH *out)
+{
+    md_message *m = impl(iface);
+    if (!out)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    if (flags & ~(ULONG)(MAPI_MODIFY | MAPI_BEST_ACCESS | MAPI_DEFERRED_ERRORS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (iid && !IsEqualIID(iid, &IID_IAttachment) && !IsEqualIID(iid, &IID_IMAPIProp)
+        && !IsEqualIID(iid, &IID_IUnknown))
+        return MAPI_E_INTERFACE_NOT_SUPPORTED;
+    st_bag *b = NULL;
+    int exists = 0;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    st_bag_free(b);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *c = att_find(m, num);
+    int is_new = c && c->is_new;
+    LeaveCriticalSection(&m->store->lock);
+    int modify = m->modify && (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS));
+    if ((flags & MAPI_MODIFY) && !m->modify)
+        return MAPI_E_NO_ACCESS;
+    return md_attach_open(m, num, is_new, modify, out);
+}
+
+static HRESULT STDMETHODCALLTYPE msg_CreateAttach(IMessage *iface, LPCIID iid, ULONG flags,
+    ULONG *num, LPATTACH *out)
+{
+    md_message *m = impl(iface);
+    if (!out || !num)
+        return MAPI_E_INVALID_PARAMETER;
+    *out = NULL;
+    *num = 0;
+    if (flags & ~(ULONG)MAPI_DEFERRED_ERRORS)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (iid && !IsEqualIID(iid, &IID_IAttachment) && !IsEqualIID(iid, &IID_IMAPIProp)
+        && !IsEqualIID(iid, &IID_IUnknown))
+        return MAPI_E_INTERFACE_NOT_SUPPORTED;
+    if (!m->modify)
+        return MAPI_E_NO_ACCESS;
+    EnterCriticalSection(&m->store->lock);
+    uint32_t n = next_num(m);
+    LeaveCriticalSection(&m->store->lock);
+    HRESULT hr = md_attach_open(m, n, 1, 1, out);
+    if (hr == S_OK)
+        *num = n;
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, ULONG ui,
+    LPMAPIPROGRESS progress, ULONG flags)
+{
+    md_message *m = impl(iface);
+    (void)ui; (void)progress;
+    if (flags & ~(ULONG)MAPI_DIALOG)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (!m->modify)
+        return MAPI_E_NO_ACCESS;
+    st_bag *b = NULL;
+    int exists = 0;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    st_bag_free(b);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&m->store->lock);
+    md_att_change *p = att_find(m, num);
+    md_att_change c = { .num = num, .deleted = 1, .is_new = p && p->is_new };
+    LeaveCriticalSection(&m->store->lock);
+    return md_message_attach_put(m, &c);
+}
+
+/* ---- IMessage: recipients */
+
+static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
+    LPMAPITABLE *table)
+{
+    (void)iface; (void)flags;
+    if (!table)
+        return MAPI_E_INVALID_PARAMETER;
+    *table = NULL;
+    return MAPI_E_NO_SUPPORT;   /* waits for provider/memtable.h */
+}
+
+static HRESULT rcp_load(md_message *m)
+{
+    if (m->rcp_loaded)
+        return S_OK;
+    if (m->mid) {
+        int code = st_recipients_get(m->store->st, &m->rcp, &m->n_rcp, m->mid);
+        if (code)
+            return code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+    }
+    m->rcp_loaded = 1;
+    return S_OK;
+}
+
+/* An ADRENTRY as a bag (PT_ERROR and PT_NULL values skipped). */
+static HRESULT rcp_row(st_bag **out, const ADRENTRY *e)
+{
+    *out = NULL;
+    if (!e->rgPropVals && e->cValues)
+        return MAPI_E_INVALID_PARAMETER;
+    st_bag *b = st_bag_new();
+    if (!b)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    for (ULONG i = 0; i < e->cValues; i++) {
+        ULONG t = PROP_TYPE(e->rgPropVals[i].ulPropTag);
+        if (t == PT_ERROR || t == PT_NULL)
+            continue;
+        if (!md_prop_tag_writable(e->rgPropVals[i].ulPropTag)) {
+            st_bag_free(b);
+            return MAPI_E_INVALID_TYPE;
+        }
+        st_value v;
+        HRESULT hr = md_value_from_mapi(&v, &e->rgPropVals[i]);
+        if (hr == S_OK && st_bag_set(b, &v))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        st_value_clear(&v);
+        if (hr != S_OK) {
+            st_bag_free(b);
+            return hr;
+        }
+    }
+    *out = b;
+    return S_OK;
+}
+
+static ptrdiff_t rcp_find(md_message *m, int32_t rowid)
+{
+    for (size_t i = 0; i < m->n_rcp; i++) {
+        const st_value *v = st_bag_get(m->rcp[i], PR_ROWID);
+        if (v && v->v.l == rowid)
+            return (ptrdiff_t)i;
+    }
+    return -1;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_ModifyRecipients(IMessage *iface, ULONG flags,
+    LPADRLIST mods)
+{
+    md_message *m = impl(iface);
+    if (!mods)
+        return MAPI_E_INVALID_PARAMETER;
+    if (flags & ~(ULONG)(MODRECIP_ADD | MODRECIP_MODIFY | MODRECIP_REMOVE))
+        return MAPI_E_UNKNOWN_FLAGS;
+    ULONG op = flags & (MODRECIP_ADD | MODRECIP_MODIFY | MODRECIP_REMOVE);
+    if (op & (op - 1))
+        return MAPI_E_INVALID_PARAMETER;   /* one operation at a time */
+    if (!m->modify)
+        return MAPI_E_NO_ACCESS;
+    EnterCriticalSection(&m->store->lock);
+    HRESULT hr = rcp_load(m);
+    if (hr == S_OK && !op)
+        rcp_free(m), m->rcp_loaded = 1;
+    int32_t next = 0;
+    for (size_t i = 0; i < m->n_rcp; i++) {
+        const st_value *v = st_bag_get(m->rcp[i], PR_ROWID);
+        if (v && v->v.l >= next)
+            next = v->v.l + 1;
+    }
+    for (ULONG i = 0; hr == S_OK && i < mods->cEntries; i++) {
+        const ADRENTRY *e = &mods->aEntries[i];
+        if (op == MODRECIP_MODIFY || op == MODRECIP_REMOVE) {
+            const SPropValue *id = NULL;
+            for (ULONG k = 0; e->rgPropVals && k < e->cValues; k++)
+                if (e->rgPropVals[k].ulPropTag == PR_ROWID)
+                    id = &e->rgPropVals[k];
+            ptrdiff_t at = id ? rcp_find(m, id->Value.l) : -1;
+            if (at < 0) {
+                hr = id ? MAPI_E_NOT_FOUND : MAPI_E_INVALID_PARAMETER;
+                break;
+            }
+            if (op == MODRECIP_REMOVE) {
+                st_bag_free(m->rcp[at]);
+                memmove(&m->rcp[at], &m->rcp[at + 1], (m->n_rcp - (size_t)at - 1)
+                    * sizeof *m->rcp);
+                m->n_rcp--;
+                continue;
+            }
+            st_bag *row = NULL;
+            hr = rcp_row(&row, e);
+            if (hr == S_OK) {
+                st_bag_free(m->rcp[at]);
+                m->rcp[at] = row;
+            }
+            continue;
+        }
+        st_bag *row = NULL;
+        hr = rcp_row(&row, e);
+        if (hr == S_OK && st_bag_set_long(row, PR_ROWID, next++))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        st_bag **rows = hr == S_OK ? realloc(m->rcp, (m->n_rcp + 1) * sizeof *rows) : NULL;
+        if (!rows) {
+            st_bag_free(row);
+            if (hr == S_OK)
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        m->rcp = rows;
+        m->rcp[m->n_rcp++] = row;
+    }
+    m->rcp_dirty = 1;
+    LeaveCriticalSection(&m->store->lock);
+    return hr;
+}
+
+/* ---- IMessage: submit, read flag */
+
+static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
+{
+    md_message *m = impl(iface);
+    if (flags & ~(ULONG)FORCE_SUBMIT)
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (!m->modify)
+        return MAPI_E_NO_ACCESS;
+    if (m->embedded)
+        return MAPI_E_NO_SUPPORT;   /* only top-level messages are sent */
+    HRESULT hr;
+    st_bag *b = message_props(m, &hr);
+    if (!b)
+        return hr;
+    const st_value *fl = st_bag_get(b, PR_MESSAGE_FLAGS);
+    int32_t mf = (fl ? fl->v.l : 0) | MSGFLAG_SUBMIT | MSGFLAG_UNSENT;
+    st_bag_free(b);
+    st_bag *set = st_bag_new();
+    if (!set || st_bag_set_long(set, PR_MESSAGE_FLAGS, mf)
+        || st_bag_set_long(set, PR_SUBMIT_FLAGS, 0)) {
+        st_bag_free(set);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    hr = message_write(m, set, NULL, 0);
+    st_bag_free(set);
+    /* The spooler's part (IMAPISupport::PrepareSubmit, the outgoing queue)
+     * is not done here: the message is saved marked for submission. */
+    return hr == S_OK ? msg_SaveChanges(iface, KEEP_OPEN_READWRITE) : hr;
+}
+
+static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
+{
+    md_message *m = impl(iface);
+    if (flags & ~(ULONG)(SUPPRESS_RECEIPT | CLEAR_READ_FLAG | MAPI_DEFERRED_ERRORS
+        | GENERATE_RECEIPT_ONLY | CLEAR_RN_PENDING | CLEAR_NRN_PENDING))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if ((flags & CLEAR_READ_FLAG) && (flags & (SUPPRESS_RECEIPT | GENERATE_RECEIPT_ONLY)))
+        return MAPI_E_INVALID_PARAMETER;
+    if (flags & GENERATE_RECEIPT_ONLY)
+        return S_OK;   /* receipts are the transport's; the flag stays */
+    int read = !(flags & CLEAR_READ_FLAG);
+    HRESULT hr = S_OK;
+    EnterCriticalSection(&m->store->lock);
+    if (m->mid && !m->embedded) {
+        int code = st_message_set_read(m->store->st, m->mid, read, 0);
+        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+    }
+    /* a pending PR_MESSAGE_FLAGS follows, so SaveChanges does not undo it */
+    const st_value *fl = st_bag_get(m->set, PR_MESSAGE_FLAGS);
+    if (hr == S_OK && (fl || !m->mid)) {
+        int32_t mf = fl ? fl->v.l : 0;
+        mf = read ? mf | MSGFLAG_READ : mf & ~MSGFLAG_READ;
+        if (st_bag_set_long(m->set, PR_MESSAGE_FLAGS, mf))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    LeaveCriticalSection(&m->store->lock);
+    return hr;
+}
+
+static const IMessageVtbl message_vtbl = {
+    msg_QueryInterface, msg_AddRef, msg_Release,
+    msg_GetLastError, msg_SaveChanges, msg_GetProps, msg_GetPropList, msg_OpenProperty,
+    msg_SetProps, msg_DeleteProps, msg_CopyTo, msg_CopyProps, msg_GetNamesFromIDs,
+    msg_GetIDsFromNames,
+    msg_GetAttachmentTable, msg_OpenAttach, msg_CreateAttach, msg_DeleteAttach,
+    msg_GetRecipientTable, msg_ModifyRecipients, msg_SubmitMessage, msg_SetReadFlag,
+};
+
+static md_message *message_new(md_store *s)
+{
+    md_message *m = calloc(1, sizeof *m);
+    if (!m || !(m->set = st_bag_new())) {
+        free(m);
+        return NULL;
+    }
+    m->iface.lpVtbl = (IMessageVtbl *)&message_vtbl;   /* mapidefs.h: not const */
+    m->refs = 1;
+    m->store = s;
+    s->iface.lpVtbl->AddRef(&s->iface);
+    md_object_created();
+    return m;
+}
+
+HRESULT md_message_create(md_store *s, st_id fid, ULONG flags, IMessage **out)
+{
+    *out = NULL;
+    md_message *m = message_new(s);
+    if (!m)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    m->fid = fid;
+    m->modify = 1;
+    m->st_flags = flags & MAPI_ASSOCIATED ? ST_ASSOCIATED : 0;
+    /* [MS-OXCMSG] 3.2.5.2: a new message is unsent and read */
+    if (st_bag_set_long(m->set, PR_MESSAGE_FLAGS, MSGFLAG_UNSENT | MSGFLAG_READ)) {
+        msg_Release(&m->iface);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    *out = &m->iface;
+    return S_OK;
+}
+
+HRESULT md_message_open(md_store *s, st_id mid, ULONG flags, IMessage **out)
+{
+    st_id fid = 0;
+    *out = NULL;
+    EnterCriticalSection(&s->lock);
+    int code = st_message_folder(s->st, &fid, mid);
+    LeaveCriticalSection(&s->lock);
+    if (code)
+        return code == ST_ENOTFOUND ? MAPI_E_NOT_FOUND : md_hr_from_st(code);
+    if (!fid)
+        return MAPI_E_NOT_FOUND;   /* an embedded message has no entry ID of its own */
+    md_message *m = message_new(s);
+    if (!m)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    m->mid = mid;
+    m->is_saved = 1;
+    m->fid = fid;
+    m->modify = (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS)) != 0;
+    *out = &m->iface;
+    return S_OK;
+}
+
+HRESULT md_message_open_embedded(md_store *s, st_id mid, uint32_t num, int create,
+    int modify, IMessage **out)
+{
+    st_id emid = 0;
+    *out = NULL;
+    EnterCriticalSection(&s->lock);
+    int code = st_attach_embedded(s->st, &emid, mid, num, create);
+    LeaveCriticalSection(&s->lock);
+    if (code)
+        return code == ST_ENOTFOUND ? MAPI_E_NOT_FOUND : md_hr_from_st(code);
+    md_message *m = message_new(s);
+    if (!m)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    m->mid = emid;
+    m->is_saved = 1;
+    m->embedded = 1;
+    m->modify = modify;
+    *out = &m->iface;
+    return S_OK;
+}

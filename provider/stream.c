@@ -1,0 +1,703 @@
+/*
+ * stream.c: IStream over a spool file or over storage (contract in
+ * stream.h). Strings change form at the edges only: storage keeps UTF-8,
+ * a stream shows what MAPI expects of the tag's type; conversions go in
+ * pieces that never split a character.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mapicode.h>
+
+#include "provider/object.h"
+#include "provider/stream.h"
+
+#define PIECE ST_STREAM_CHUNK
+
+static int is_string(uint32_t tag)
+{
+    return PROP_TYPE(tag) == PT_UNICODE || PROP_TYPE(tag) == PT_STRING8;
+}
+
+/* ---- spools */
+
+HRESULT md_spool_new(md_spool **out, uint32_t tag)
+{
+    WCHAR dir[MAX_PATH + 1], name[MAX_PATH + 16];
+
+    *out = NULL;
+    if (!GetTempPathW(MAX_PATH, dir) || !GetTempFileNameW(dir, L"mdv", 0, name))
+        return MAPI_E_DISK_ERROR;
+    HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+        FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        DeleteFileW(name);
+        return MAPI_E_DISK_ERROR;
+    }
+    md_spool *sp = calloc(1, sizeof *sp);
+    if (!sp) {
+        CloseHandle(h);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    sp->refs = 1;
+    sp->tag = tag;
+    sp->file = h;
+    InitializeCriticalSection(&sp->lock);
+    *out = sp;
+    return S_OK;
+}
+
+void md_spool_addref(md_spool *sp)
+{
+    InterlockedIncrement(&sp->refs);
+}
+
+void md_spool_release(md_spool *sp)
+{
+    if (!sp || InterlockedDecrement(&sp->refs) != 0)
+        return;
+    CloseHandle(sp->file);
+    DeleteCriticalSection(&sp->lock);
+    free(sp);
+}
+
+static OVERLAPPED at(uint64_t pos)
+{
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    o.Offset = (DWORD)pos;
+    o.OffsetHigh = (DWORD)(pos >> 32);
+    return o;
+}
+
+HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got)
+{
+    *got = 0;
+    EnterCriticalSection(&sp->lock);
+    uint64_t size = sp->size;
+    LeaveCriticalSection(&sp->lock);
+    if (pos >= size || !len)
+        return S_OK;
+    if (len > size - pos)
+        len = (ULONG)(size - pos);
+    OVERLAPPED o = at(pos);
+    DWORD n = 0;
+    if (!ReadFile(sp->file, buf, len, &n, &o))
+        return GetLastError() == ERROR_HANDLE_EOF ? S_OK : MAPI_E_DISK_ERROR;
+    *got = n;
+    return S_OK;
+}
+
+HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
+{
+    if (!len)
+        return S_OK;
+    OVERLAPPED o = at(pos);
+    DWORD n = 0;
+    if (!WriteFile(sp->file, buf, len, &n, &o) || n != len)
+        return MAPI_E_DISK_ERROR;
+    EnterCriticalSection(&sp->lock);
+    if (pos + len > sp->size)
+        sp->size = pos + len;
+    LeaveCriticalSection(&sp->lock);
+    return S_OK;
+}
+
+HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
+{
+    LARGE_INTEGER li;
+    HRESULT hr = S_OK;
+    li.QuadPart = (LONGLONG)size;
+    EnterCriticalSection(&sp->lock);
+    if (!SetFilePointerEx(sp->file, li, NULL, FILE_BEGIN) || !SetEndOfFile(sp->file))
+        hr = MAPI_E_DISK_ERROR;
+    else
+        sp->size = size;
+    LeaveCriticalSection(&sp->lock);
+    return hr;
+}
+
+/* Appends UTF-8 bytes s[0..len) (whole characters) in the MAPI form of
+ * the spool's type. */
+static HRESULT put_utf8(md_spool *sp, const char *s, size_t len)
+{
+    if (!len)
+        return S_OK;
+    if (len > INT_MAX / 2)
+        return MAPI_E_TOO_BIG;
+    int nw = MultiByteToWideChar(CP_UTF8, 0, s, (int)len, NULL, 0);
+    WCHAR *w = nw > 0 ? malloc((size_t)nw * sizeof *w) : NULL;
+    if (!w)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    MultiByteToWideChar(CP_UTF8, 0, s, (int)len, w, nw);
+    HRESULT hr;
+    if (PROP_TYPE(sp->tag) == PT_UNICODE) {
+        hr = md_spool_write(sp, sp->size, w, (ULONG)nw * sizeof *w);
+    } else {
+        int na = WideCharToMultiByte(CP_ACP, 0, w, nw, NULL, 0, NULL, NULL);
+        char *a = na > 0 ? malloc((size_t)na) : NULL;
+        hr = a ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+        if (a) {
+            WideCharToMultiByte(CP_ACP, 0, w, nw, a, na, NULL, NULL);
+            hr = md_spool_write(sp, sp->size, a, (ULONG)na);
+        }
+        free(a);
+    }
+    free(w);
+    return hr;
+}
+
+HRESULT md_spool_put_value(md_spool *sp, const st_value *v)
+{
+    uint32_t t = PROP_TYPE(v->tag);
+    if (t == PT_UNICODE || t == PT_STRING8) {
+        if (!is_string(sp->tag))
+            return MAPI_E_INVALID_TYPE;
+        return put_utf8(sp, v->v.str, strlen(v->v.str));
+    }
+    if (t != PT_BINARY || PROP_TYPE(sp->tag) != PT_BINARY)
+        return MAPI_E_INVALID_TYPE;
+    return md_spool_write(sp, sp->size, v->v.bin.data, v->v.bin.len);
+}
+
+/* Bytes of s[0..len) that end on a whole UTF-8 character. */
+static size_t utf8_whole(const unsigned char *s, size_t len)
+{
+    size_t i = len, back = 0;
+    while (i > 0 && back < 4 && (s[i - 1] & 0xC0) == 0x80) {
+        i--;
+        back++;
+    }
+    if (i == 0)
+        return len;
+    unsigned char lead = s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return back + 1 >= need ? len : i - 1;
+}
+
+HRESULT md_spool_put_stream(md_spool *sp, md_store *s, st_stream *r)
+{
+    unsigned char *buf = malloc(PIECE + 4);
+    size_t keep = 0;
+    HRESULT hr = buf ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+    int text = is_string(st_stream_tag(r));
+
+    if (text != is_string(sp->tag) || (!text && PROP_TYPE(sp->tag) != PT_BINARY))
+        hr = MAPI_E_INVALID_TYPE;
+    while (hr == S_OK) {
+        size_t got = 0;
+        EnterCriticalSection(&s->lock);
+        int code = st_stream_read(r, buf + keep, PIECE, &got);
+        LeaveCriticalSection(&s->lock);
+        if (code) {
+            hr = md_hr_from_st(code);
+            break;
+        }
+        size_t have = keep + got;
+        if (!text) {
+            hr = md_spool_write(sp, sp->size, buf, (ULONG)got);
+        } else {
+            size_t whole = got ? utf8_whole(buf, have) : have;
+            hr = put_utf8(sp, (char *)buf, whole);
+            keep = have - whole;
+            memmove(buf, buf + whole, keep);
+        }
+        if (!got)
+            break;
+    }
+    free(buf);
+    return hr;
+}
+
+/* The spool's bytes [pos, pos+len) as storage's form (UTF-8 for strings)
+ * into *out (malloc'd). last: trailing NULs of a string dropped. */
+static HRESULT piece_to_storage(md_spool *sp, uint64_t pos, ULONG len, int last, char **out,
+    size_t *out_len, ULONG *used)
+{
+    char *buf = malloc(len ? len : 1);
+    ULONG got = 0;
+    *out = NULL;
+    *out_len = 0;
+    *used = 0;
+    if (!buf)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    HRESULT hr = md_spool_read(sp, pos, buf, len, &got);
+    if (hr != S_OK || !is_string(sp->tag)) {
+        *out = buf;
+        *out_len = got;
+        *used = got;
+        return hr;
+    }
+    int nw;
+    WCHAR *w;
+    WCHAR *own = NULL;
+    if (PROP_TYPE(sp->tag) == PT_UNICODE) {
+        got &= ~1u;
+        nw = (int)(got / 2);
+        w = (WCHAR *)buf;
+        if (!last && nw && w[nw - 1] >= 0xD800 && w[nw - 1] <= 0xDBFF)
+            nw--;   /* a high surrogate waits for its pair */
+        *used = (ULONG)nw * 2;
+    } else {
+        nw = MultiByteToWideChar(CP_ACP, 0, buf, (int)got, NULL, 0);
+        own = nw > 0 ? malloc((size_t)nw * sizeof *own) : NULL;
+        if (nw > 0 && !own) {
+            free(buf);
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        }
+        if (own)
+            MultiByteToWideChar(CP_ACP, 0, buf, (int)got, own, nw);
+        w = own;
+        *used = got;
+    }
+    if (last)
+        while (nw > 0 && w[nw - 1] == 0)
+            nw--;
+    int n8 = nw ? WideCharToMultiByte(CP_UTF8, 0, w, nw, NULL, 0, NULL, NULL) : 0;
+    char *u = malloc((size_t)n8 + 1);
+    if (u && n8)
+        WideCharToMultiByte(CP_UTF8, 0, w, nw, u, n8, NULL, NULL);
+    free(own);
+    free(buf);
+    if (!u)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    u[n8] = 0;
+    *out = u;
+    *out_len = (size_t)n8;
+    return S_OK;
+}
+
+HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
+    unsigned flags)
+{
+    st_stream *w = NULL;
+    EnterCriticalSection(&s->lock);
+    int code = st_stream_open_write(&w, s->st, mid, attach_num, sp->tag);
+    LeaveCriticalSection(&s->lock);
+    if (code)
+        return md_hr_from_st(code);
+    HRESULT hr = S_OK;
+    uint64_t pos = 0, size = sp->size;
+    while (hr == S_OK && pos < size) {
+        ULONG len = size - pos > PIECE ? PIECE : (ULONG)(size - pos);
+        char *piece = NULL;
+        size_t n = 0;
+        ULONG used = 0;
+        hr = piece_to_storage(sp, pos, len, pos + len >= size, &piece, &n, &used);
+        if (hr == S_OK && !used)
+            hr = MAPI_E_CORRUPT_DATA;   /* a lone surrogate at the very end */
+        if (hr == S_OK) {
+            EnterCriticalSection(&s->lock);
+            code = st_stream_write(w, piece, n);
+            LeaveCriticalSection(&s->lock);
+            hr = md_hr_from_st(code);
+        }
+        free(piece);
+        pos += used;
+    }
+    EnterCriticalSection(&s->lock);
+    if (hr == S_OK)
+        hr = md_hr_from_st(st_stream_commit(w, flags));
+    else
+        st_stream_close(w);
+    LeaveCriticalSection(&s->lock);
+    return hr;
+}
+
+HRESULT md_spool_to_value(md_spool *sp, st_value *out, uint64_t max)
+{
+    memset(out, 0, sizeof *out);
+    if (sp->size > max || sp->size > UINT32_MAX / 2)
+        return MAPI_E_TOO_BIG;
+    char *data = NULL;
+    size_t n = 0;
+    ULONG used = 0;
+    HRESULT hr = piece_to_storage(sp, 0, (ULONG)sp->size, 1, &data, &n, &used);
+    if (hr != S_OK) {
+        free(data);
+        return hr;
+    }
+    out->tag = sp->tag;
+    if (is_string(sp->tag)) {
+        out->v.str = data;
+    } else {
+        out->v.bin.len = (uint32_t)n;
+        out->v.bin.data = (uint8_t *)data;
+        if (!n) {
+            free(data);
+            out->v.bin.data = NULL;
+        }
+    }
+    return S_OK;
+}
+
+/* ---- IStream */
+
+typedef struct md_stream {
+    IStream iface;
+    LONG refs;
+    md_store *store;       /* AddRef'd */
+    IUnknown *owner_unk;   /* AddRef'd, or NULL */
+    md_stream_owner owner; /* put == NULL: nobody to hand a spool to */
+    md_spool *sp;          /* spool (reference), or NULL */
+    st_stream *rd;         /* storage reader (under store->lock), or NULL */
+    uint64_t pos;
+    int writable;
+    int dirty;             /* written since the last hand-over */
+} md_stream;
+
+static md_stream *impl(IStream *iface)
+{
+    return (md_stream *)iface;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_QueryInterface(IStream *iface, REFIID riid, void **out)
+{
+    static const IID *const iids[] = { &IID_IStream, &IID_ISequentialStream };
+    return md_query_interface(iface, riid, out, iids, 2);
+}
+
+static ULONG STDMETHODCALLTYPE stream_AddRef(IStream *iface)
+{
+    return md_ref_add(&impl(iface)->refs);
+}
+
+static void hand_over(md_stream *st)
+{
+    if (st->writable && st->dirty && st->owner.put) {
+        st->owner.put(st->owner.obj, st->sp);
+        st->dirty = 0;
+    }
+}
+
+static ULONG STDMETHODCALLTYPE stream_Release(IStream *iface)
+{
+    md_stream *st = impl(iface);
+    ULONG n = md_ref_release(&st->refs);
+    if (n == 0) {
+        hand_over(st);
+        md_spool_release(st->sp);
+        if (st->rd) {
+            EnterCriticalSection(&st->store->lock);
+            st_stream_close(st->rd);
+            LeaveCriticalSection(&st->store->lock);
+        }
+        if (st->owner_unk)
+            st->owner_unk->lpVtbl->Release(st->owner_unk);
+        st->store->iface.lpVtbl->Release(&st->store->iface);
+        free(st);
+        md_object_destroyed();
+    }
+    return n;
+}
+
+static uint64_t stream_size(md_stream *st)
+{
+    return st->sp ? st->sp->size : st_stream_size(st->rd);
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG len, ULONG *got)
+{
+    md_stream *st = impl(iface);
+    ULONG n = 0;
+    HRESULT hr = S_OK;
+
+    if (got)
+        *got = 0;
+    if (!buf && len)
+        return STG_E_INVALIDPOINTER;
+    if (st->sp) {
+        hr = md_spool_read(st->sp, st->pos, buf, len, &n);
+    } else {
+        EnterCriticalSection(&st->store->lock);
+        int code = st_stream_seek(st->rd, st->pos);
+        while (!code && n < len) {
+            size_t part = 0;
+            code = st_stream_read(st->rd, (char *)buf + n, len - n, &part);
+            if (!part)
+                break;
+            n += (ULONG)part;
+        }
+        LeaveCriticalSection(&st->store->lock);
+        if (code)
+            hr = STG_E_READFAULT;
+    }
+    st->pos += n;
+    if (got)
+        *got = n;
+    return hr == S_OK ? S_OK : STG_E_READFAULT;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Write(IStream *iface, const void *buf, ULONG len,
+    ULONG *done)
+{
+    md_stream *st = impl(iface);
+    if (done)
+        *done = 0;
+    if (!buf && len)
+        return STG_E_INVALIDPOINTER;
+    if (!st->writable)
+        return STG_E_ACCESSDENIED;
+    if (md_spool_write(st->sp, st->pos, buf, len) != S_OK)
+        return STG_E_MEDIUMFULL;
+    st->pos += len;
+    st->dirty = 1;
+    if (done)
+        *done = len;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Seek(IStream *iface, LARGE_INTEGER move, DWORD origin,
+    ULARGE_INTEGER *newpos)
+{
+    md_stream *st = impl(iface);
+    LONGLONG base;
+    switch (origin) {
+    case STREAM_SEEK_SET: base = 0; break;
+    case STREAM_SEEK_CUR: base = (LONGLONG)st->pos; break;
+    case STREAM_SEEK_END: base = (LONGLONG)stream_size(st); break;
+    default: return STG_E_INVALIDFUNCTION;
+    }
+    if (move.QuadPart < 0 && -move.QuadPart > base)
+        return STG_E_INVALIDFUNCTION;
+    st->pos = (uint64_t)(base + move.QuadPart);
+    if (newpos)
+        newpos->QuadPart = st->pos;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_SetSize(IStream *iface, ULARGE_INTEGER size)
+{
+    md_stream *st = impl(iface);
+    if (!st->writable)
+        return STG_E_ACCESSDENIED;
+    if (md_spool_set_size(st->sp, size.QuadPart) != S_OK)
+        return STG_E_MEDIUMFULL;
+    st->dirty = 1;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_CopyTo(IStream *iface, IStream *dest, ULARGE_INTEGER cb,
+    ULARGE_INTEGER *read, ULARGE_INTEGER *written)
+{
+    if (read)
+        read->QuadPart = 0;
+    if (written)
+        written->QuadPart = 0;
+    if (!dest)
+        return STG_E_INVALIDPOINTER;
+    char *buf = malloc(PIECE);
+    if (!buf)
+        return E_OUTOFMEMORY;
+    HRESULT hr = S_OK;
+    uint64_t left = cb.QuadPart;
+    while (hr == S_OK && left) {
+        ULONG got = 0, put = 0;
+        hr = stream_Read(iface, buf, left > PIECE ? PIECE : (ULONG)left, &got);
+        if (hr != S_OK || !got)
+            break;
+        hr = dest->lpVtbl->Write(dest, buf, got, &put);
+        if (read)
+            read->QuadPart += got;
+        if (written)
+            written->QuadPart += put;
+        left -= got;
+    }
+    free(buf);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Commit(IStream *iface, DWORD flags)
+{
+    (void)flags;
+    hand_over(impl(iface));
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Revert(IStream *iface)
+{
+    (void)iface;
+    return STG_E_INVALIDFUNCTION;   /* not transacted */
+}
+
+static HRESULT STDMETHODCALLTYPE stream_LockRegion(IStream *iface, ULARGE_INTEGER off,
+    ULARGE_INTEGER cb, DWORD type)
+{
+    (void)iface; (void)off; (void)cb; (void)type;
+    return STG_E_INVALIDFUNCTION;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_UnlockRegion(IStream *iface, ULARGE_INTEGER off,
+    ULARGE_INTEGER cb, DWORD type)
+{
+    (void)iface; (void)off; (void)cb; (void)type;
+    return STG_E_INVALIDFUNCTION;
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Stat(IStream *iface, STATSTG *stat, DWORD flags)
+{
+    md_stream *st = impl(iface);
+    if (!stat)
+        return STG_E_INVALIDPOINTER;
+    if (flags & ~(DWORD)(STATFLAG_NONAME | STATFLAG_NOOPEN))
+        return STG_E_INVALIDFLAG;
+    memset(stat, 0, sizeof *stat);
+    stat->type = STGTY_STREAM;
+    stat->cbSize.QuadPart = stream_size(st);
+    stat->grfMode = st->writable ? STGM_READWRITE : STGM_READ;
+    return S_OK;   /* no name: a property has none */
+}
+
+static HRESULT STDMETHODCALLTYPE stream_Clone(IStream *iface, IStream **out)
+{
+    (void)iface;
+    if (out)
+        *out = NULL;
+    return STG_E_INVALIDFUNCTION;
+}
+
+static const IStreamVtbl stream_vtbl = {
+    stream_QueryInterface, stream_AddRef, stream_Release,
+    stream_Read, stream_Write, stream_Seek, stream_SetSize, stream_CopyTo, stream_Commit,
+    stream_Revert, stream_LockRegion, stream_UnlockRegion, stream_Stat, stream_Clone,
+};
+
+static md_stream *stream_new(md_store *s, IUnknown *owner)
+{
+    md_stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->iface.lpVtbl = (IStreamVtbl *)&stream_vtbl;
+    st->refs = 1;
+    st->store = s;
+    s->iface.lpVtbl->AddRef(&s->iface);
+    st->owner_unk = owner;
+    if (owner)
+        owner->lpVtbl->AddRef(owner);
+    md_object_created();
+    return st;
+}
+
+HRESULT md_stream_spool(IStream **out, md_store *s, md_spool *sp, int writable,
+    const md_stream_owner *owner)
+{
+    *out = NULL;
+    md_stream *st = stream_new(s, owner ? owner->unk : NULL);
+    if (!st)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    if (owner)
+        st->owner = *owner;
+    md_spool_addref(sp);
+    st->sp = sp;
+    st->writable = writable;
+    st->dirty = writable;   /* MAPI_CREATE: even an empty stream replaces the value */
+    *out = &st->iface;
+    return S_OK;
+}
+
+HRESULT md_stream_storage(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag, IUnknown *owner)
+{
+    st_stream *rd = NULL;
+    *out = NULL;
+    EnterCriticalSection(&s->lock);
+    int code = st_stream_open_read(&rd, s->st, mid, attach_num, tag);
+    LeaveCriticalSection(&s->lock);
+    if (code)
+        return md_hr_from_st(code);
+    md_stream *st = stream_new(s, owner);
+    if (!st) {
+        EnterCriticalSection(&s->lock);
+        st_stream_close(rd);
+        LeaveCriticalSection(&s->lock);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    st->rd = rd;
+    *out = &st->iface;
+    return S_OK;
+}
+
+HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
+    int *writable, int *create)
+{
+    *writable = *create = 0;
+    if (!iid)
+        return MAPI_E_INVALID_PARAMETER;
+    if (flags & ~(ULONG)(MAPI_CREATE | MAPI_MODIFY | MAPI_DEFERRED_ERRORS | MAPI_BEST_ACCESS))
+        return MAPI_E_UNKNOWN_FLAGS;
+    if (!IsEqualIID(iid, &IID_IStream))
+        return MAPI_E_INTERFACE_NOT_SUPPORTED;
+    ULONG t = PROP_TYPE(tag);
+    if (t != PT_BINARY && t != PT_STRING8 && t != PT_UNICODE)
+        return MAPI_E_INVALID_TYPE;
+    *create = (flags & MAPI_CREATE) || (options & STGM_CREATE);
+    *writable = *create || (flags & MAPI_MODIFY)
+        || (options & (STGM_WRITE | STGM_READWRITE));
+    return S_OK;
+}
+
+/* Appends src's bytes to dst. */
+static HRESULT spool_copy(md_spool *dst, md_spool *src)
+{
+    char *buf = malloc(PIECE);
+    HRESULT hr = buf ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+    for (uint64_t pos = 0; hr == S_OK && pos < src->size;) {
+        ULONG got = 0;
+        hr = md_spool_read(src, pos, buf, PIECE, &got);
+        if (hr == S_OK && !got)
+            break;
+        if (hr == S_OK)
+            hr = md_spool_write(dst, dst->size, buf, got);
+        pos += got;
+    }
+    free(buf);
+    return hr;
+}
+
+HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
+    const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
+    const md_stream_owner *owner)
+{
+    const st_value *v = pending ? NULL : st_bag_get(cur, tag);
+    const st_value *marker = pending || v ? NULL
+        : st_bag_get(cur, PROP_TAG(PT_ERROR, PROP_ID(tag)));
+    HRESULT hr;
+
+    *out = NULL;
+    if (marker && !mid)
+        marker = NULL;
+    if (!create && !pending && !v && !marker)
+        return MAPI_E_NOT_FOUND;
+    /* read-only, binary, in storage as it is: read it there */
+    if (!writable && marker && PROP_TYPE(tag) == PT_BINARY)
+        return md_stream_storage(out, s, mid, attach_num, tag, owner ? owner->unk : NULL);
+    md_spool *sp = NULL;
+    hr = md_spool_new(&sp, tag);
+    if (hr != S_OK)
+        return hr;
+    if (!create) {
+        if (pending) {
+            hr = spool_copy(sp, pending);
+        } else if (v) {
+            hr = md_spool_put_value(sp, v);
+        } else {
+            st_stream *rd = NULL;
+            EnterCriticalSection(&s->lock);
+            int code = st_stream_open_read(&rd, s->st, mid, attach_num, tag);
+            LeaveCriticalSection(&s->lock);
+            hr = md_hr_from_st(code);
+            if (hr == S_OK)
+                hr = md_spool_put_stream(sp, s, rd);
+            EnterCriticalSection(&s->lock);
+            st_stream_close(rd);
+            LeaveCriticalSection(&s->lock);
+        }
+    }
+    if (hr == S_OK)
+        hr = md_stream_spool(out, s, sp, writable, writable ? owner : NULL);
+    md_spool_release(sp);
+    if (hr == S_OK && writable && !create)
+        impl(*out)->dirty = 0;   /* unchanged until written */
+    return hr;
+}

@@ -1,0 +1,96 @@
+/*
+ * stream.h: IStream for IMAPIProp::OpenProperty on messages and
+ * attachments (bodies, PR_ATTACH_DATA_BIN, any PT_BINARY or string
+ * property).
+ *
+ * Two kinds of stream:
+ *  - a reader straight over storage (st_stream_open_read, under the store's
+ *    lock per call) for a saved, unchanged binary property opened
+ *    read-only: nothing is copied;
+ *  - a spool: a temporary file (FILE_FLAG_DELETE_ON_CLOSE, in %TEMP%)
+ *    holding the property's bytes as MAPI sees them (PT_UNICODE as UTF-16LE,
+ *    PT_STRING8 in the ANSI code page), for every stream opened for writing
+ *    and for values not in storage yet. Read, Write, Seek, SetSize and Stat
+ *    work anywhere in it. Commit (and the last Release of a written stream)
+ *    hands the spool to the owner (message or attachment) through its put
+ *    callback; the owner writes it to storage with st_stream_open_write in
+ *    ST_STREAM_CHUNK pieces at its SaveChanges. So a 50 MB stream is never
+ *    held in memory.
+ * Clone, Revert, LockRegion and UnlockRegion are refused (STG_E_INVALIDFUNCTION).
+ *
+ * Never: hold the store's lock while waiting on the client; read storage
+ * outside the lock.
+ */
+#ifndef MAPIDAV_PROVIDER_STREAM_H
+#define MAPIDAV_PROVIDER_STREAM_H
+
+#include <objidl.h>
+
+#include "provider/store.h"
+
+/* A spooled property value: reference counted, shared by the stream that
+ * wrote it and the owner's pending changes. */
+typedef struct md_spool {
+    LONG refs;
+    uint32_t tag;          /* the property (its type says the byte form) */
+    HANDLE file;           /* temporary, deleted on close */
+    uint64_t size;         /* bytes in it */
+    CRITICAL_SECTION lock; /* around size and the file's end */
+} md_spool;
+
+HRESULT md_spool_new(md_spool **out, uint32_t tag);
+void md_spool_addref(md_spool *sp);
+void md_spool_release(md_spool *sp);   /* NULL-safe */
+/* Reads / writes at pos: S_OK or the error (reading past the end gives
+ * fewer bytes). */
+HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got);
+HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len);
+HRESULT md_spool_set_size(md_spool *sp, uint64_t size);
+/* Appends the MAPI form of value v (a string converted, a binary as is). */
+HRESULT md_spool_put_value(md_spool *sp, const st_value *v);
+/* Appends the MAPI form of storage stream r (UTF-8 strings converted to
+ * UTF-16 in pieces). */
+HRESULT md_spool_put_stream(md_spool *sp, md_store *s, st_stream *r);
+/* Writes the spool to storage as property sp->tag of (mid, attach_num):
+ * st_stream_open_write, chunks, st_stream_commit. Takes the store's lock
+ * per chunk. */
+HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
+    unsigned flags);
+/* The spool as a value when it is at most max bytes in storage's form
+ * (*out cleared with st_value_clear): S_OK, or MAPI_E_TOO_BIG. */
+HRESULT md_spool_to_value(md_spool *sp, st_value *out, uint64_t max);
+
+/* What a stream needs from its owner. */
+typedef struct md_stream_owner {
+    void *obj;                                   /* the message or attachment */
+    IUnknown *unk;                               /* AddRef'd by the stream */
+    void (*put)(void *obj, md_spool *sp);        /* takes a reference */
+} md_stream_owner;
+
+/* A stream over a spool; writable: Write, SetSize and Commit allowed. */
+HRESULT md_stream_spool(IStream **out, md_store *s, md_spool *sp, int writable,
+    const md_stream_owner *owner);
+/* A read-only stream over storage's property (mid, attach_num, tag). */
+HRESULT md_stream_storage(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag, IUnknown *owner);
+
+/* OpenProperty's checks for a stream: iid IID_IStream (else
+ * MAPI_E_INTERFACE_NOT_SUPPORTED), tag of a type a stream can carry
+ * (PT_BINARY, PT_STRING8, PT_UNICODE, else MAPI_E_INVALID_TYPE), flags
+ * (MAPI_CREATE, MAPI_MODIFY, MAPI_DEFERRED_ERRORS, MAPI_BEST_ACCESS) and
+ * options (STGM_READ/WRITE/READWRITE, STGM_CREATE ...). S_OK and *writable,
+ * *create. */
+HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
+    int *writable, int *create);
+
+/* OpenProperty(IID_IStream) of tag on an object of s: mid (0 while never
+ * saved) and attach_num (ST_NO_ATTACH for a message) say where storage
+ * keeps it; cur holds the object's current values (a PT_ERROR value under
+ * tag's id: kept as a stream in storage); pending is the object's spool for
+ * tag's id (may be NULL). writable/create as md_stream_check_open gave
+ * them. MAPI_E_NOT_FOUND when the property is nowhere and not created. */
+HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t attach_num,
+    const st_bag *cur, md_spool *pending, uint32_t tag, int writable, int create,
+    const md_stream_owner *owner);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * table.h: IMAPITable over storage's tables (storage/table.h): the contents
+ * (normal or associated) and hierarchy tables a folder hands out through
+ * GetContentsTable / GetHierarchyTable. table.c holds the object; its top
+ * comment gives the threading design (store lock, notification thread).
+ * Never: hand storage's memory to MAPI (rows go through propconv.h).
+ */
+#ifndef MAPIDAV_PROVIDER_TABLE_H
+#define MAPIDAV_PROVIDER_TABLE_H
+
+#include "provider/store.h"
+
+/* GetContentsTable / GetHierarchyTable flag of the MAPI reference that
+ * mingw-w64's headers lack (Outlook's mapidefs.h: 0x00000002). */
+#ifndef SHOW_SOFT_DELETES
+#define SHOW_SOFT_DELETES ((ULONG) 0x00000002)
+#endif
+
+/* A new table over folder fid of s (s AddRef'd): kind ST_TABLE_CONTENTS,
+ * ST_TABLE_ASSOCIATED or ST_TABLE_HIERARCHY; flags MAPI_UNICODE (strings of
+ * PT_UNSPECIFIED columns and of QueryColumns) and, for hierarchy tables,
+ * CONVENIENT_DEPTH. MAPI_E_NOT_FOUND when fid is no folder of s. */
+HRESULT md_table_open(md_store *s, st_id fid, int kind, ULONG flags, IMAPITable **out);
+
+#endif
