@@ -9,7 +9,7 @@
  * messages of its own; a deleted scope folder leaves the scope; a contents
  * table over the search folder (sort, restriction, categories, counts,
  * notifications); content criteria over the trigram index; lost events;
- * reopen after close; migration of a version 2 file.
+ * reopen after close; migration of version 1 and 2 files with content.
  *
  * Kill safety is the transactions': results, their counts and the criteria
  * are written in the transaction of the message change (search.c), which
@@ -638,40 +638,70 @@ static void test_lost_events(void)
     st_store_close(s);
 }
 
-/* A version 2 file with messages: migrated, then searched. */
+/* Files of every version before search folders (1 and 2), made by the
+ * schema code of that version with folders and messages in them: migrated
+ * on open, then searched (the messages from before are found). */
 static void test_migration(void)
 {
-    world w;
-    make_world(&w, "v2.sqlite");
-    st_id a = mk(w.s, w.inbox, "a old", "IPM.Note", 1, 0, ST_FROM_SERVER);
-    mk(w.s, w.inbox, "b old", "IPM.Note", 0, 0, ST_FROM_SERVER);
-    st_folder_delete(w.s, w.sid, 0);
-    st_store_close(w.s);
-    /* Back to v2 as it was: v3 (search folders) and v4 (sender counts)
-     * only added these. */
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(tsu_path("v2.sqlite"), &db);
-    rc = rc ? rc : sqlite3_exec(db, "DROP TRIGGER messages_search_read;"
-        "DROP TABLE search_results; DROP TABLE search_scope; DROP TABLE searches;"
-        "DROP TRIGGER sender_counts_ins; DROP TRIGGER sender_counts_del;"
-        "DROP TRIGGER sender_counts_upd; DROP TABLE sender_counts;"
-        "PRAGMA user_version = 2;", NULL, NULL, NULL);
-    sqlite3_close(db);
-    ok(rc == SQLITE_OK, "made a v2 file\n");
-    st_store *s = NULL;
-    ok(st_store_open(&s, tsu_path("v2.sqlite"), &tsu_guid, 0) == 0, "open v2: %s\n",
-        st_error_last());
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Reminders");
-    st_id sid = 0;
-    ok(st_folder_create(s, &sid, w.finder, b, ST_FOLDER_SEARCH) == 0, "search folder after "
-        "migration\n");
-    st_bag_free(b);
-    set_reminders(s, sid, w.ipm, __LINE__);
-    counts(s, sid, 1, 1, __LINE__);
-    ok(in_results(s, sid, a) == 1, "old message found\n");
-    check_store(s, __LINE__);
-    st_store_close(s);
+    for (int v = 1; v <= 2; v++) {
+        char name[32];
+        snprintf(name, sizeof name, "v%d.sqlite", v);
+        st_db d;
+        ok(st_db__open(&d, tsu_path(name), 1, 0, ST_STORE_VERSION) == 0 &&
+            st_schema__create_version(&d, ST_SCHEMA_STORE, v) == 0, "made v%d: %s\n", v,
+            st_error_last());
+        /* Root 1 > IPM 2 > Inbox 3 with messages 5 (reminder set) and 6
+         * (reminder clear); Finder 4 under the root; counts as kept. */
+        ok(st_db__exec(&d, "INSERT INTO meta(key, value) VALUES ('guid',"
+            " x'78563412341278569" "0abcdef01234567');"
+            "UPDATE meta SET value = 100 WHERE key IN ('next_id', 'next_cn');"
+            "INSERT INTO folders(id, parent_id, name, change_num, child_count) VALUES"
+            " (1, NULL, 'Root', 1, 2), (2, 1, 'IPM_SUBTREE', 2, 1), (4, 1, 'Finder', 4, 0);"
+            "INSERT INTO folders(id, parent_id, name, change_num, content_count, unread_count)"
+            " VALUES (3, 2, 'Inbox', 3, 2, 2);"
+            "INSERT INTO fts_queue(id, head) VALUES (5, 1), (6, 1);") == 0, "v%d rows: %s\n",
+            v, st_error_last());
+        for (int i = 0; i < 2; i++) {
+            st_bag *b = st_bag_new();
+            st_bag_set_bool(b, T_REMINDER_SET, i == 0);
+            st_buf blob = { 0 };
+            sqlite3_stmt *st = NULL;
+            int rc = st_propblob__encode(&blob, b, NULL, NULL) ? SQLITE_ERROR :
+                sqlite3_prepare_v2(d.db, "INSERT INTO messages(id, folder_id, msg_class,"
+                    " subject, change_num, props) VALUES (?1, 3, 'IPM.Note', 'old', ?1, ?2)",
+                    -1, &st, NULL);
+            if (rc == SQLITE_OK) {
+                sqlite3_bind_int(st, 1, 5 + i);
+                sqlite3_bind_blob(st, 2, blob.data, (int)blob.len, SQLITE_TRANSIENT);
+                rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            }
+            sqlite3_finalize(st);
+            ok(rc == SQLITE_OK, "v%d message %d\n", v, 5 + i);
+            st_buf_free(&blob);
+            st_bag_free(b);
+        }
+        st_db__close(&d);
+        st_store *s = NULL;
+        ok(st_store_open(&s, tsu_path(name), &tsu_guid, 0) == 0, "open v%d: %s\n", v,
+            st_error_last());
+        if (!s)
+            continue;
+        check_store(s, __LINE__);
+        st_bag *b = st_bag_new();
+        st_bag_set_str(b, PR_DISPLAY_NAME_W, "Reminders");
+        st_id sid = 0;
+        ok(st_folder_create(s, &sid, 4, b, ST_FOLDER_SEARCH) == 0,
+            "search folder after migration from v%d: %s\n", v, st_error_last());
+        st_bag_free(b);
+        set_reminders(s, sid, 2, __LINE__);
+        counts(s, sid, 1, 1, __LINE__);
+        ok(in_results(s, sid, 5) == 1 && in_results(s, sid, 6) == 0, "v%d: old message "
+            "found\n", v);
+        ok(st_message_set_read(s, 5, 1, 0) == 0, "read\n");
+        counts(s, sid, 1, 0, __LINE__);
+        check_store(s, __LINE__);
+        st_store_close(s);
+    }
 }
 
 int main(void)
