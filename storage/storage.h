@@ -186,7 +186,9 @@ int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class);
 #define ST_SEARCH_RECURSIVE 0x1u    /* scope folders include their subfolders */
 #define ST_SEARCH_STOPPED   0x2u    /* criteria kept, results frozen (MAPI STOP_SEARCH) */
 /* SetSearchCriteria: r (copied; NULL keeps the current criteria) over the n
- * folders of scope (n 0 keeps the current scope); refills the results
+ * folders of scope (n 0 keeps the current scope); flags replace the stored
+ * ones (MAPI's "neither RECURSIVE_SEARCH nor SHALLOW_SEARCH" keeps the
+ * previous depth: read it with st_search_get first); refills the results
  * unless flags has ST_SEARCH_STOPPED, in this call's transaction (the
  * search is complete when it returns: fnevSearchComplete). ST_ERROR when
  * fid is not a search folder, a scope folder is one, no criteria were ever
