@@ -569,8 +569,12 @@ static int has(const st_id *ids, size_t n, st_id id)
 }
 
 /* Re-evaluates message mid for the searches covering its folder and those
- * holding it; flags: the change's (ST_FROM_SERVER or not). */
-static int update_one(pass *p, st_id mid, unsigned flags)
+ * holding it; flags: the change's (ST_FROM_SERVER or not). fresh: the
+ * message was created in this transaction and not changed since (a bulk
+ * import's common case): no result can hold it unless a refill of this
+ * transaction added it, and then it matched, so the lookup of what holds it
+ * is skipped and an insert that finds the row there already is a MODIFIED. */
+static int update_one(pass *p, st_id mid, unsigned flags, int fresh)
 {
     st_store *s = p->s;
     sqlite3_stmt *st = NULL;
@@ -590,7 +594,7 @@ static int update_one(pass *p, st_id mid, unsigned flags)
     st_id *held = NULL;
     size_t n_held = 0;
     code = covering(p, &f, fid);
-    if (!code) {
+    if (!code && !fresh) {
         st = st_db__prep(&s->d, "SELECT search_id FROM search_results WHERE message_id = ?");
         if (!st)
             code = ST_ERROR;
@@ -611,8 +615,10 @@ static int update_one(pass *p, st_id mid, unsigned flags)
             break;
         int h = has(held, n_held, sid);
         if (m && !h)
-            code = pair_run(s, "INSERT INTO search_results(search_id, message_id, unread)"
-                " VALUES (?1, ?2, ?3)", sid, mid, unread);
+            code = pair_run(s, "INSERT OR IGNORE INTO search_results(search_id, message_id,"
+                " unread) VALUES (?1, ?2, ?3)", sid, mid, unread);
+        if (m && !h && !code && fresh && sqlite3_changes(s->d.db) == 0)
+            h = 1;   /* a refill of this transaction found it first */
         else if (!m && h)
             code = pair_run(s, "DELETE FROM search_results WHERE search_id = ?1"
                 " AND message_id = ?2", sid, mid, 0);
@@ -645,6 +651,7 @@ static int update_one(pass *p, st_id mid, unsigned flags)
 typedef struct touched {
     st_id id;             /* a message an event named */
     unsigned flags;       /* ST_FROM_SERVER when that change was the server's */
+    int created;          /* the event was ST_EV_CREATED */
 } touched;
 
 static int cmp_touched(const void *a, const void *b)
@@ -690,6 +697,7 @@ int st_search__precommit(st_store *s)
                 e->type == ST_EV_MODIFIED || e->type == ST_EV_MOVED) &&
                 !has(sfs, n_sfs, e->folder)) {   /* not a result event of ours */
             ts[k].id = e->id;
+            ts[k].created = e->type == ST_EV_CREATED;
             ts[k++].flags = e->from_server ? ST_FROM_SERVER : 0;
         }
     }
@@ -703,9 +711,14 @@ int st_search__precommit(st_store *s)
             code = refill_all(s, e.id);
     }
     pass p = { .s = s };
-    for (size_t i = 0; !code && i < k; i++)
-        if (!i || ts[i].id != ts[i - 1].id)
-            code = update_one(&p, ts[i].id, ts[i].flags);
+    for (size_t i = 0; !code && i < k;) {
+        size_t j = i;
+        int fresh = 1;
+        for (; j < k && ts[j].id == ts[i].id; j++)
+            fresh &= ts[j].created;
+        code = update_one(&p, ts[i].id, ts[i].flags, fresh);
+        i = j;
+    }
     pass_free(&p);
     free(ts);
     free(sfs);

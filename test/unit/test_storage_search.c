@@ -626,6 +626,16 @@ static void test_lost_events(void)
     ok(in_results(s, w.sid, a) == 1, "found by the full recompute\n");
     counts(s, w.sid, 1, 1, __LINE__);
     ok(n_evs == 1 && evs[0].type == ST_EV_EXTERNAL, "one EXTERNAL event: %zu\n", n_evs);
+    /* One transaction: a message made, then the criteria set again (the
+     * refill finds it before the commit's pass does). */
+    clear_events();
+    ok(st_store_begin(s) == 0, "begin\n");
+    st_id c = mk(s, w.inbox, "c", "IPM.Note", 1, 0, 0);
+    ok(st_search_set(s, w.sid, NULL, NULL, 0, ST_SEARCH_RECURSIVE) == 0, "refill inside\n");
+    ok(st_store_commit(s) == 0, "commit: %s\n", st_error_last());
+    ok(in_results(s, w.sid, c) == 1 && seen(ST_EV_CREATED, c, w.sid) == 1,
+        "found once: %d created events\n", seen(ST_EV_CREATED, c, w.sid));
+    counts(s, w.sid, 2, 2, __LINE__);
     st_store_unlisten(s, tok);
     check_store(s, __LINE__);
     /* Damaged criteria: reported by st_search_get, never blocking a change. */
