@@ -60,7 +60,6 @@
 #include "storage/storage.h"
 
 #define hrx(hr) ((unsigned long)(hr))
-#define unused_eid_of host_eid_of   /* host_props.h: not needed here */
 #define WAIT_MS 10000
 #define READERS 4
 #define SEED_MESSAGES 200
@@ -411,6 +410,8 @@ static void part_concurrency(IMSProvider *prov)
         host_logoff(&s);
         return;
     }
+    BYTE inbox_eid[64];
+    ok(host_eid_of(inbox, inbox_eid) == 48, "the Inbox's PR_ENTRYID\n");
     WCHAR subj[32];
     for (int i = 0; i < SEED_MESSAGES; i++) {
         swprintf(subj, 32, L"msg %d", i);
