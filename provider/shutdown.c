@@ -14,6 +14,7 @@
 
 #include "provider/shutdown.h"
 #include "provider/store.h"
+#include "storage/strutil.h"
 
 const IID IID_IMAPIProviderShutdown = { 0x00020398, 0x0000, 0x0000,
     { 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
@@ -37,17 +38,13 @@ static size_t n_stores, cap_stores;
 
 static volatile LONG shutdown_done;
 
-/* Grows *arr (elements of size) for one more; 0 or -1. */
+/* Room for one more in *arr (elements of size): 0 or -1. */
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*arr, ncap * size);
+    void *p = st_grow(*arr, cap, n, size, 16);
     if (!p)
         return -1;
     *arr = p;
-    *cap = ncap;
     return 0;
 }
 

@@ -518,16 +518,51 @@ static void submit_one(IMsgStore *store, const WCHAR *subj)
         outbox->lpVtbl->Release(outbox);
 }
 
+/* A fresh load of the DLL with a client's logon and the spooler's. */
+typedef struct loaded {
+    HMODULE dll;
+    IMSProvider *prov;
+    IMapidavDebug *debug;
+    host_session us;         /* the client's */
+    LPMSLOGON lo;            /* the spooler's */
+    LPMDB spool;
+} loaded;
+
+static void load_both(loaded *l, const char *dll_path)
+{
+    memset(l, 0, sizeof *l);
+    l->prov = host_load_provider(dll_path, &l->dll);
+    l->prov->lpVtbl->QueryInterface(l->prov, &IID_IMapidavDebug, (void **)&l->debug);
+    if (!host_logon(l->prov, &l->us))
+        test_fatal("no logon\n");
+    l->spool = spooler_logon(l->prov, &l->lo);
+    if (!l->spool)
+        test_fatal("no spooler store\n");
+}
+
+/* Logoffs, Shutdown, the last Release: no object and no thread of ours
+ * left (at most baseline threads in the process), then FreeLibrary. */
+static void unload_both(loaded *l, int baseline)
+{
+    host_logoff(&l->us);
+    logoff_release(l->lo, l->spool);
+    ULONG flags = 0;
+    l->prov->lpVtbl->Shutdown(l->prov, &flags);
+    ok(l->prov->lpVtbl->Release(l->prov) == 0, "IMSProvider still referenced\n");
+    int now = thread_count();
+    ok(now <= baseline, "threads after the last Release: %d, before logon %d\n", now,
+       baseline);
+    if (l->debug)
+        ok(l->debug->lpVtbl->LiveObjects(l->debug) == 0, "live objects: %ld\n",
+           (long)l->debug->lpVtbl->LiveObjects(l->debug));
+    ok(FreeLibrary(l->dll), "FreeLibrary failed: error %lu\n", GetLastError());
+}
+
 static void part_release_from_sink(const char *dll_path, int baseline)
 {
-    HMODULE dll = NULL;
-    IMSProvider *prov = host_load_provider(dll_path, &dll);
-    IMapidavDebug *debug = NULL;
-    prov->lpVtbl->QueryInterface(prov, &IID_IMapidavDebug, (void **)&debug);
-    host_session us;
-    LPMSLOGON lo = NULL;
-    host_logon(prov, &us);
-    LPMDB spool = spooler_logon(prov, &lo);
+    loaded l;
+    load_both(&l, dll_path);
+    LPMDB spool = l.spool;
     release_sink k = { { (IMAPIAdviseSinkVtbl *)&rs_vtbl }, 1, NULL,
         CreateEventW(NULL, TRUE, FALSE, NULL) };
     IMAPITable *q = NULL;
@@ -538,25 +573,14 @@ static void part_release_from_sink(const char *dll_path, int baseline)
         hr = q->lpVtbl->Advise(q, fnevTableModified, &k.iface, &conn);
         ok(hr == S_OK, "queue Advise: %#lx\n", hrx(hr));
         k.table = q;
-        submit_one(us.store, L"released from the sink");
+        submit_one(l.us.store, L"released from the sink");
         ok(WaitForSingleObject(k.done, WAIT_MS) == WAIT_OBJECT_0,
            "the sink was not told (queue not released)\n");
     }
     /* At once: logoff, Shutdown, the last Release, FreeLibrary. */
-    host_logoff(&us);
-    logoff_release(lo, spool);
-    ULONG flags = 0;
-    prov->lpVtbl->Shutdown(prov, &flags);
-    ok(prov->lpVtbl->Release(prov) == 0, "IMSProvider still referenced\n");
-    int now = thread_count();
-    ok(now <= baseline, "threads after the last Release: %d, before logon %d\n", now,
-       baseline);
-    if (debug)
-        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects: %ld\n",
-           (long)debug->lpVtbl->LiveObjects(debug));
+    unload_both(&l, baseline);
     ok(k.refs == 1, "sink references left: %ld\n", (long)k.refs - 1);
     CloseHandle(k.done);
-    ok(FreeLibrary(dll), "FreeLibrary failed: error %lu\n", GetLastError());
 }
 
 /* ---- Part 4: fast shutdown with everything running */
@@ -624,18 +648,14 @@ static DWORD WINAPI busy_writer(void *arg)
 
 static void part_fast_shutdown(const char *dll_path, int baseline)
 {
-    HMODULE dll = NULL;
-    IMSProvider *prov = host_load_provider(dll_path, &dll);
-    IMapidavDebug *debug = NULL;
-    prov->lpVtbl->QueryInterface(prov, &IID_IMapidavDebug, (void **)&debug);
-    host_session us;
-    LPMSLOGON lo = NULL;
-    if (!host_logon(prov, &us))
-        test_fatal("no logon\n");
-    LPMDB spool = spooler_logon(prov, &lo);
+    loaded l;
+    load_both(&l, dll_path);
+    IMSProvider *prov = l.prov;
+    host_session us = l.us;
+    LPMDB spool = l.spool;
     IMAPIFolder *inbox = open_inbox(us.store);
-    if (!inbox || !spool)
-        test_fatal("no Inbox or spooler store\n");
+    if (!inbox)
+        test_fatal("no Inbox\n");
 
     /* Notifications of the store, a contents table's and the queue's. */
     count_sink s_store, s_table, s_queue;
@@ -749,18 +769,8 @@ static void part_fast_shutdown(const char *dll_path, int baseline)
     if (q)
         q->lpVtbl->Release(q);
     inbox->lpVtbl->Release(inbox);
-    host_logoff(&us);
-    logoff_release(lo, spool);
     shut->lpVtbl->Release(shut);
-    ULONG flags = 0;
-    prov->lpVtbl->Shutdown(prov, &flags);
-    ok(prov->lpVtbl->Release(prov) == 0, "IMSProvider still referenced\n");
-    if (debug)
-        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
-           (long)debug->lpVtbl->LiveObjects(debug));
-    now = thread_count();
-    ok(now <= baseline, "threads at the end: %d, baseline %d\n", now, baseline);
-    ok(FreeLibrary(dll), "FreeLibrary failed: error %lu\n", GetLastError());
+    unload_both(&l, baseline);
     check_store_file("after the fast shutdown");
 }
 
