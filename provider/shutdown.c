@@ -21,7 +21,7 @@ const IID IID_IMAPIProviderShutdown = { 0x00020398, 0x0000, 0x0000,
 
 typedef struct bg_entry {
     DWORD tid;
-    HANDLE thread;          /* our duplicate, or NULL (left before it was added) */
+    HANDLE thread;          /* our duplicate */
     HANDLE wake;            /* borrowed; NULL once the thread left */
     const void *owner;
     int stop;               /* md_bg_stop asked it to end */
@@ -81,15 +81,10 @@ void md_bg_add(const void *owner, HANDLE thread, DWORD tid, HANDLE wake)
     if (!dup)
         return;   /* not registered: it stops with its owner only */
     AcquireSRWLockExclusive(&bg_lock);
-    bg_entry *e = find(tid);
-    if (e && !e->thread) {
-        e->thread = dup;   /* it left already: only the join is left to do */
-        e->owner = owner;
-    } else if (!e && !grow((void **)&bg, &cap_bg, n_bg, sizeof *bg)) {
+    if (!find(tid) && !grow((void **)&bg, &cap_bg, n_bg, sizeof *bg))
         bg[n_bg++] = (bg_entry){ tid, dup, wake, owner, 0, 0 };
-    } else {
+    else
         CloseHandle(dup);
-    }
     ReleaseSRWLockExclusive(&bg_lock);
 }
 
@@ -106,14 +101,14 @@ int md_bg_stopping(void)
 
 void md_bg_leave(void)
 {
-    DWORD tid = GetCurrentThreadId();
+    /* Not found: it ends before its starter added it, so its owner joins
+     * it (a thread frees its own object only after a sink ran on it, which
+     * is after the add) and the entry, added late, is removed then. */
     AcquireSRWLockExclusive(&bg_lock);
-    bg_entry *e = find(tid);
+    bg_entry *e = find(GetCurrentThreadId());
     if (e) {
         e->wake = NULL;
         e->left = 1;
-    } else if (!grow((void **)&bg, &cap_bg, n_bg, sizeof *bg)) {
-        bg[n_bg++] = (bg_entry){ tid, NULL, NULL, NULL, 0, 1 };
     }
     ReleaseSRWLockExclusive(&bg_lock);
 }
@@ -188,7 +183,7 @@ void md_bg_reap(void)
     HANDLE *hs = collect(match_left, NULL, &n);
     if (hs || !n_bg)
         for (size_t i = n_bg; i-- > 0; )
-            if (bg[i].left && bg[i].tid != self && bg[i].thread)
+            if (bg[i].left && bg[i].tid != self)
                 drop(&bg[i]);
     ReleaseSRWLockExclusive(&bg_lock);
     /* They are past md_bg_leave, on their way out: the wait is short. */
