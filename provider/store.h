@@ -30,15 +30,16 @@
  * - Measured (test_provider_threads "# BENCH" lines, under Wine on the
  *   shared 2-core machine at load 7; a "read" is a QueryRows of 50 rows or
  *   an OpenEntry + GetProps of a message, 1 QueryRows to 5 opens; four
- *   runs): 1 thread, 360 reads: 50-270 ms CPU (process), 130-1330 ms wall;
- *   4 threads, 1440 reads: 300-570 ms CPU, 940-3760 ms wall; 4 readers and
- *   a writer saving 50-90 messages meanwhile: 150-260 ms CPU, 600-1300 ms
- *   wall, every call succeeding. CPU per read stays 0.1-0.4 ms with four
- *   threads queued on the lock (no cost of contention that shows), and
- *   wall time follows what the other builds on the machine leave us. A
- *   call holds the lock well under a millisecond, so Outlook's UI thread
- *   waits at most about one call; parallel WAL readers would gain at most
- *   the second core, for a handle per thread and per object.
+ *   to eight runs): 1 thread, 360 reads: 50-280 ms CPU (process), 130-1330
+ *   ms wall; 4 threads, 1440 reads: 300-570 ms CPU, 720-3760 ms wall; 4
+ *   readers and a writer saving 50-90 messages meanwhile: 140-460 ms CPU,
+ *   360-1300 ms wall, every call succeeding. CPU per read is 0.2-0.4 ms
+ *   with four threads queued on the lock against 0.15-0.8 ms alone (no
+ *   cost of contention shows); wall time follows what the other builds on
+ *   the machine leave us. A call holds the lock about a millisecond at
+ *   most, so Outlook's UI thread waits about one call; parallel WAL readers
+ *   would gain at most the second core, for a handle per thread and per
+ *   object.
  * Lock order: md_store.lock, then a table's sink_lock, then storage's bus
  * mutex; the registries of shutdown.h are leaves. Never hold md_store.lock
  * while waiting for a thread (shutdown.h, md_store_stop) or calling MAPI.
