@@ -11,10 +11,11 @@
  *    succeeds and reads what was written; the store passes st_store_check.
  *    The same reads by one thread alone first: wall and CPU time (the
  *    process's, GetProcessTimes) of both are printed as "# BENCH" lines.
- * 3. A sink of the outgoing queue that releases the queue's last view from
- *    inside its notification (the worker's own thread): the provider's
- *    Shutdown and last Release join that worker: no thread of ours is left
- *    when the DLL is freed.
+ * 3. StoreLogoff stops the store's notifier and its tables' delivery
+ *    threads at once. A sink of the outgoing queue that releases the
+ *    queue's last view from inside its notification (the worker's own
+ *    thread): the provider's Shutdown and last Release join that worker:
+ *    no thread of ours is left when the DLL is freed.
  * 4. Fast shutdown (IMAPIProviderShutdown, by QueryInterface on the
  *    IMSProvider) while store notifications, a table sink and the outgoing
  *    queue are active and a writer thread saves messages: DoFastShutdown
@@ -433,6 +434,65 @@ static void part_concurrency(IMSProvider *prov)
     check_store_file("after the concurrent calls");
 }
 
+/* ---- Sinks */
+
+/* A sink that counts what it is told (any event). */
+typedef struct count_sink {
+    IMAPIAdviseSink iface;
+    LONG refs;
+    volatile LONG n;
+} count_sink;
+
+static ULONG STDMETHODCALLTYPE cs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOTIFICATION nt)
+{
+    (void)nt;
+    InterlockedExchangeAdd(&((count_sink *)self)->n, (LONG)n);
+    return 0;
+}
+
+static HRESULT STDMETHODCALLTYPE cs_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
+    void **out)
+{
+    (void)self; (void)riid;
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG STDMETHODCALLTYPE cs_AddRef(IMAPIAdviseSink *self)
+{
+    return (ULONG)InterlockedIncrement(&((count_sink *)self)->refs);
+}
+
+static ULONG STDMETHODCALLTYPE cs_Release(IMAPIAdviseSink *self)
+{
+    return (ULONG)InterlockedDecrement(&((count_sink *)self)->refs);
+}
+
+static const IMAPIAdviseSinkVtbl cs_vtbl = {
+    cs_QueryInterface, cs_AddRef, cs_Release, cs_OnNotify
+};
+
+static void sink_init(count_sink *k)
+{
+    memset(k, 0, sizeof *k);
+    k->iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&cs_vtbl;
+    k->refs = 1;
+}
+
+static LONG sink_count(count_sink *k)
+{
+    return InterlockedCompareExchange(&k->n, 0, 0);
+}
+
+/* Waits up to ms for more than `before` notifications. */
+static int sink_wait(count_sink *k, LONG before, DWORD ms)
+{
+    DWORD start = GetTickCount();
+    while (sink_count(k) <= before && GetTickCount() - start < ms)
+        Sleep(10);
+    return sink_count(k) > before;
+}
+
 /* ---- Part 3: a sink releasing the outgoing queue's last view from its
  * notification, on the worker; then the DLL goes at once. */
 
@@ -442,14 +502,6 @@ typedef struct release_sink {
     IMAPITable *table;       /* released by OnNotify */
     HANDLE done;
 } release_sink;
-
-static HRESULT STDMETHODCALLTYPE rs_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
-    void **out)
-{
-    (void)self; (void)riid;
-    *out = NULL;
-    return E_NOINTERFACE;
-}
 
 static ULONG STDMETHODCALLTYPE rs_AddRef(IMAPIAdviseSink *self)
 {
@@ -474,7 +526,7 @@ static ULONG STDMETHODCALLTYPE rs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOT
 }
 
 static const IMAPIAdviseSinkVtbl rs_vtbl = {
-    rs_QueryInterface, rs_AddRef, rs_Release, rs_OnNotify
+    cs_QueryInterface, rs_AddRef, rs_Release, rs_OnNotify
 };
 
 static LPMDB spooler_logon(IMSProvider *prov, LPMSLOGON *lo)
@@ -558,11 +610,40 @@ static void unload_both(loaded *l, int baseline)
     ok(FreeLibrary(l->dll), "FreeLibrary failed: error %lu\n", GetLastError());
 }
 
+/* StoreLogoff stops what belongs to the store: its notifier and the
+ * delivery thread of a table advised on it (2 threads), at once. */
+static void check_logoff_stops(IMsgStore *store)
+{
+    IMAPIFolder *inbox = open_inbox(store);
+    IMAPITable *t = NULL;
+    count_sink k;
+    ULONG conn = 0, flags = 0;
+    sink_init(&k);
+    if (!inbox || inbox->lpVtbl->GetContentsTable(inbox, 0, &t) != S_OK) {
+        ok(0, "no contents table\n");
+        return;
+    }
+    ok(t->lpVtbl->Advise(t, fnevTableModified, &k.iface, &conn) == S_OK, "table Advise\n");
+    ok(save_new(inbox, L"msg before logoff") == S_OK, "a message\n");
+    ok(sink_wait(&k, 0, WAIT_MS), "the table's sink was not told\n");
+    int before = thread_count();
+    double t0 = now_ms();
+    ok(store->lpVtbl->StoreLogoff(store, &flags) == S_OK, "StoreLogoff\n");
+    double took = now_ms() - t0;
+    int after = thread_count();
+    ok(after <= before - 2, "threads: %d before StoreLogoff, %d after\n", before, after);
+    ok(took < 1000.0, "StoreLogoff took %.0f ms\n", took);
+    t->lpVtbl->Release(t);
+    inbox->lpVtbl->Release(inbox);
+    ok(k.refs == 1, "table sink references left: %ld\n", (long)k.refs - 1);
+}
+
 static void part_release_from_sink(const char *dll_path, int baseline)
 {
     loaded l;
     load_both(&l, dll_path);
     LPMDB spool = l.spool;
+    check_logoff_stops(l.us.store);
     release_sink k = { { (IMAPIAdviseSinkVtbl *)&rs_vtbl }, 1, NULL,
         CreateEventW(NULL, TRUE, FALSE, NULL) };
     IMAPITable *q = NULL;
@@ -584,46 +665,6 @@ static void part_release_from_sink(const char *dll_path, int baseline)
 }
 
 /* ---- Part 4: fast shutdown with everything running */
-
-/* A sink that counts what it is told (any event). */
-typedef struct count_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
-    volatile LONG n;
-} count_sink;
-
-static ULONG STDMETHODCALLTYPE cs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOTIFICATION nt)
-{
-    (void)nt;
-    InterlockedExchangeAdd(&((count_sink *)self)->n, (LONG)n);
-    return 0;
-}
-
-/* IUnknown as release_sink's: both start with iface, then refs. */
-static const IMAPIAdviseSinkVtbl cs_vtbl = {
-    rs_QueryInterface, rs_AddRef, rs_Release, cs_OnNotify
-};
-
-static void sink_init(count_sink *k)
-{
-    memset(k, 0, sizeof *k);
-    k->iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&cs_vtbl;
-    k->refs = 1;
-}
-
-static LONG sink_count(count_sink *k)
-{
-    return InterlockedCompareExchange(&k->n, 0, 0);
-}
-
-/* Waits up to ms for more than `before` notifications. */
-static int sink_wait(count_sink *k, LONG before, DWORD ms)
-{
-    DWORD start = GetTickCount();
-    while (sink_count(k) <= before && GetTickCount() - start < ms)
-        Sleep(10);
-    return sink_count(k) > before;
-}
 
 static volatile LONG writer_stop;
 static volatile LONG writer_saves, writer_fails;
