@@ -521,6 +521,7 @@ static ULONG STDMETHODCALLTYPE rs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOT
     if (t) {
         t->lpVtbl->Release(t);   /* the last view: the worker is told to end, from itself */
         SetEvent(k->done);
+        Sleep(300);   /* the worker lingers: Shutdown must wait for it, not leave it */
     }
     return 0;
 }
