@@ -823,6 +823,8 @@ int main(int argc, char **argv)
     host_support_setup();
     profsect_vtbl.GetProps = ps_GetProps_named;
     host_store_path(L"mapidav-threads");
+    host_remove_store();   /* what a crashed run of the same process id left */
+    host_store_path(L"mapidav-threads");
 
     /* Parts 1 and 2 on one load of the DLL. */
     HMODULE dll = NULL;
