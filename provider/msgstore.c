@@ -16,6 +16,12 @@
  * store and stops before its file closes). GetReceiveFolder gives no
  * explicit class (NULL).
  *
+ * StoreLogoff stops the store's background work (shutdown.h,
+ * md_store_stop). After fast shutdown (md_shutdown_done) the methods that
+ * reach storage or start work (OpenEntry, Advise, Get/SetReceiveFolder,
+ * GetReceiveFolderTable and the spooler methods) answer MAPI_E_CALL_FAILED;
+ * the computed properties still answer.
+ * PR_DISPLAY_NAME: md_store.display_name (the profile's), else "mapidav".
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
  */
