@@ -138,19 +138,12 @@ static double now_ms(void)
     return (double)c.QuadPart * 1000.0 / (double)f.QuadPart;
 }
 
-static char *store_path_utf8(void)
-{
-    static char p[MAX_PATH * 3];
-    WideCharToMultiByte(CP_UTF8, 0, store_path, -1, p, sizeof p, NULL, NULL);
-    return p;
-}
-
 /* The file passes storage's own check (a handle of this program's). */
 static void check_store_file(const char *when)
 {
     st_store *st = NULL;
     char *report = NULL;
-    int code = st_store_open(&st, store_path_utf8(), NULL, 0);
+    int code = st_store_open(&st, host_store_path_utf8(), NULL, 0);
     ok(code == 0, "%s: st_store_open: %s\n", when, st_error_last());
     if (code)
         return;
