@@ -57,12 +57,18 @@ static bg_entry *find(DWORD tid)
     return NULL;
 }
 
-/* Under bg_lock: drops entry e (closing our handle). */
+/* Under bg_lock: drops entry e (closing our handle); the array goes with
+ * its last entry, so nothing of ours stays allocated once all is done. */
 static void drop(bg_entry *e)
 {
     if (e->thread)
         CloseHandle(e->thread);
     *e = bg[--n_bg];
+    if (!n_bg) {
+        free(bg);
+        bg = NULL;
+        cap_bg = 0;
+    }
 }
 
 /* A handle of our own on thread h, for waiting outside bg_lock. */
