@@ -14,7 +14,7 @@
  * 3. StoreLogoff stops the store's notifier and its tables' delivery
  *    threads at once. A sink of the outgoing queue that releases the
  *    queue's last view from inside its notification (the worker's own
- *    thread): the provider's Shutdown and last Release join that worker:
+ *    thread): Logoff (or else Shutdown, the last Release) joins that worker:
  *    no thread of ours is left when the DLL is freed.
  * 4. Fast shutdown (IMAPIProviderShutdown, by QueryInterface on the
  *    IMSProvider) while store notifications, a table sink and the outgoing
