@@ -52,6 +52,26 @@ static inline int test_check_(int cond, const char *file, int line, const char *
     return 0;
 }
 
+#ifdef _WIN32
+/* Every Windows test: an unhandled fault (in any thread, also one left
+ * running in a freed DLL) fails the program with status 3; under Wine it
+ * could otherwise end with status 0 and pass. Installed before main. */
+static LONG WINAPI test_on_crash_(EXCEPTION_POINTERS *e)
+{
+    fprintf(stderr, "crash: exception %#lx at %p\n",
+        (unsigned long)e->ExceptionRecord->ExceptionCode, e->ExceptionRecord->ExceptionAddress);
+    fflush(stderr);
+    fflush(stdout);
+    TerminateProcess(GetCurrentProcess(), 3);
+    return EXCEPTION_EXECUTE_HANDLER;
+}
+
+__attribute__((constructor)) static void test_crash_filter_(void)
+{
+    SetUnhandledExceptionFilter(test_on_crash_);
+}
+#endif
+
 /* ok(condition, printf-format, ...): the message should end with "\n". */
 #define ok(cond, ...) test_check_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 

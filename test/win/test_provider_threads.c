@@ -809,19 +809,8 @@ static void part_fast_shutdown(const char *dll_path, int baseline)
     check_store_file("after the fast shutdown");
 }
 
-/* A crash (a thread left running in the freed DLL, say) fails the test:
- * under Wine an unhandled fault otherwise ends the process with status 0. */
-static LONG WINAPI on_crash(EXCEPTION_POINTERS *e)
-{
-    printf("crash: exception %#lx at %p\n",
-           (unsigned long)e->ExceptionRecord->ExceptionCode, e->ExceptionRecord->ExceptionAddress);
-    fflush(stdout);
-    ExitProcess(3);
-}
-
 int main(int argc, char **argv)
 {
-    SetUnhandledExceptionFilter(on_crash);
     if (argc < 2)
         test_fatal("usage: test_provider_threads PATH-TO-mapidav32.dll\n");
     host_support_setup();
