@@ -1,0 +1,409 @@
+/*
+ * test_provider_gaps.c: what the first wave of the provider left out,
+ * through mapidav32.dll with the stand-in MAPI of host_support.h, under
+ * Wine:
+ * - named properties without a list: GetNamesFromIDs with *tags NULL
+ *   (every name, by property set, MAPI_NO_STRINGS / MAPI_NO_IDS) and
+ *   GetIDsFromNames with no names (every id);
+ * - SaveContentsSort: a new contents table of the folder starts in the
+ *   saved order (QuerySortOrder and the rows), a damaged saved sort leaves
+ *   the default order;
+ * - IMsgStore SetProps / DeleteProps of values the store does not compute
+ *   (a named property, PR_COMMENT), kept across a logoff and a new logon;
+ *   computed ones refused per value;
+ * then every object released (live-object counter) and every MAPI buffer
+ * freed.
+ *
+ * usage: test_provider_gaps PATH-TO-mapidav32.dll
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define USES_IID_IUnknown
+#define USES_IID_IMAPIProp
+#define USES_IID_IMAPIFolder
+#define USES_IID_IMAPIContainer
+#define USES_IID_IMsgStore
+#define USES_IID_IMSProvider
+#define USES_IID_IMSLogon
+#define USES_IID_IMessage
+#define USES_IID_IMAPITable
+#define USES_IID_IAttachment
+#define USES_IID_IStorage
+#include <windows.h>
+#include <initguid.h>
+#include <mapiguid.h>
+#include <mapispi.h>
+#include <mapicode.h>
+#include <mapitags.h>
+
+#include "testutil.h"
+#include "host_alloc.h"
+#include "dll_path.h"
+#include "host_support.h"
+#include "host_session.h"
+#include "host_props.h"
+#include "provider/folderops.h"
+#include "provider/object.h"
+#include "provider/store.h"
+
+#define hrx(hr) ((unsigned long)(hr))
+
+static IMsgStore *store;
+
+/* A property set of the test's own: no other name of the store is in it. */
+DEFINE_GUID(PSETID_GapsTest, 0x67617073, 0x7465, 0x7374, 0x80, 0x01, 0x02, 0x03, 0x04, 0x05,
+    0x06, 0x07);
+
+static IMAPIFolder *open_folder(ULONG cb, const BYTE *eid)
+{
+    ULONG type = 0;
+    LPUNKNOWN unk = NULL;
+    HRESULT hr = store->lpVtbl->OpenEntry(store, cb, (LPENTRYID)eid, &IID_IMAPIFolder,
+        MAPI_MODIFY, &type, &unk);
+    ok(hr == S_OK && type == MAPI_FOLDER, "OpenEntry(folder): %#lx\n", hrx(hr));
+    return (IMAPIFolder *)unk;
+}
+
+static IMAPIFolder *open_ipm(void)
+{
+    LPSPropValue v = host_get_one(store, PR_IPM_SUBTREE_ENTRYID);
+    IMAPIFolder *f = v ? open_folder(v->Value.bin.cb, v->Value.bin.lpb) : NULL;
+    host_FreeBuffer(v);
+    if (!f)
+        test_fatal("no IPM subtree\n");
+    return f;
+}
+
+/* ---- 1. named properties, all of them */
+
+/* Three names of PSETID_GapsTest (two numeric, one string) made with
+ * MAPI_CREATE: their tags in out. */
+static void make_names(ULONG out[3])
+{
+    MAPINAMEID n[3];
+    LPMAPINAMEID pn[3] = { &n[0], &n[1], &n[2] };
+    for (int i = 0; i < 3; i++)
+        n[i].lpguid = (LPGUID)&PSETID_GapsTest;
+    n[0].ulKind = MNID_ID;
+    n[0].Kind.lID = 0x8501;
+    n[1].ulKind = MNID_STRING;
+    n[1].Kind.lpwstrName = (LPWSTR)L"gaps-string";
+    n[2].ulKind = MNID_ID;
+    n[2].Kind.lID = 0x8502;
+    LPSPropTagArray tags = NULL;
+    HRESULT hr = store->lpVtbl->GetIDsFromNames(store, 3, pn, MAPI_CREATE, &tags);
+    ok(hr == S_OK && tags && tags->cValues == 3, "GetIDsFromNames(create): %#lx\n", hrx(hr));
+    for (int i = 0; i < 3; i++)
+        out[i] = tags && tags->cValues == 3 ? tags->aulPropTag[i] : 0;
+    host_FreeBuffer(tags);
+}
+
+static int has_tag(const SPropTagArray *t, ULONG tag)
+{
+    for (ULONG i = 0; t && i < t->cValues; i++)
+        if (t->aulPropTag[i] == tag)
+            return 1;
+    return 0;
+}
+
+static void check_all_names(void)
+{
+    ULONG mine[3];
+    make_names(mine);
+
+    /* GetNamesFromIDs(*tags NULL, our set): exactly our three, in id order */
+    LPSPropTagArray tags = NULL;
+    ULONG count = 0;
+    LPMAPINAMEID *names = NULL;
+    HRESULT hr = store->lpVtbl->GetNamesFromIDs(store, &tags, (LPGUID)&PSETID_GapsTest, 0,
+        &count, &names);
+    ok(hr == S_OK && tags && names && count == 3 && tags->cValues == 3,
+       "GetNamesFromIDs(all of one set): %#lx, %lu names\n", hrx(hr), (unsigned long)count);
+    if (hr == S_OK && count == 3 && tags->cValues == 3) {
+        for (ULONG i = 0; i < 3; i++)
+            ok(tags->aulPropTag[i] == mine[i]
+               && IsEqualGUID(names[i]->lpguid, &PSETID_GapsTest), "name %lu: tag %#lx want %#lx\n",
+               (unsigned long)i, (unsigned long)tags->aulPropTag[i], (unsigned long)mine[i]);
+        ok(names[0]->ulKind == MNID_ID && names[0]->Kind.lID == 0x8501, "numeric name\n");
+        ok(names[1]->ulKind == MNID_STRING && !wcscmp(names[1]->Kind.lpwstrName, L"gaps-string"),
+           "string name\n");
+    }
+    host_FreeBuffer(tags);
+    host_FreeBuffer(names);
+
+    /* MAPI_NO_STRINGS and MAPI_NO_IDS leave kinds out */
+    tags = NULL;
+    hr = store->lpVtbl->GetNamesFromIDs(store, &tags, (LPGUID)&PSETID_GapsTest, MAPI_NO_STRINGS,
+        &count, &names);
+    ok(hr == S_OK && count == 2 && tags && tags->cValues == 2 && tags->aulPropTag[1] == mine[2],
+       "GetNamesFromIDs(all, MAPI_NO_STRINGS): %#lx, %lu\n", hrx(hr), (unsigned long)count);
+    host_FreeBuffer(tags);
+    host_FreeBuffer(names);
+    tags = NULL;
+    hr = store->lpVtbl->GetNamesFromIDs(store, &tags, (LPGUID)&PSETID_GapsTest, MAPI_NO_IDS,
+        &count, &names);
+    ok(hr == S_OK && count == 1 && tags && tags->aulPropTag[0] == mine[1],
+       "GetNamesFromIDs(all, MAPI_NO_IDS): %#lx, %lu\n", hrx(hr), (unsigned long)count);
+    host_FreeBuffer(tags);
+    host_FreeBuffer(names);
+
+    /* no set: every name of the catalog, ours among them */
+    tags = NULL;
+    hr = store->lpVtbl->GetNamesFromIDs(store, &tags, NULL, 0, &count, &names);
+    ok(hr == S_OK && tags && count >= 3 && tags->cValues == count && has_tag(tags, mine[0])
+       && has_tag(tags, mine[1]) && has_tag(tags, mine[2]),
+       "GetNamesFromIDs(all): %#lx, %lu\n", hrx(hr), (unsigned long)count);
+    ULONG all = count;
+    host_FreeBuffer(tags);
+    host_FreeBuffer(names);
+
+    /* a set no name is in: none, no error */
+    tags = NULL;
+    hr = store->lpVtbl->GetNamesFromIDs(store, &tags, (LPGUID)&IID_IMAPITable, 0, &count,
+        &names);
+    ok(hr == S_OK && count == 0 && tags && tags->cValues == 0,
+       "GetNamesFromIDs(all of an unused set): %#lx, %lu\n", hrx(hr), (unsigned long)count);
+    host_FreeBuffer(tags);
+    host_FreeBuffer(names);
+
+    /* GetIDsFromNames(0, NULL): every id, the same count */
+    tags = NULL;
+    hr = store->lpVtbl->GetIDsFromNames(store, 0, NULL, 0, &tags);
+    ok(hr == S_OK && tags && tags->cValues == all && has_tag(tags, PROP_TAG(PT_UNSPECIFIED,
+       PROP_ID(mine[1]))), "GetIDsFromNames(no names): %#lx, %lu\n", hrx(hr),
+       (unsigned long)(tags ? tags->cValues : 0));
+    host_FreeBuffer(tags);
+
+    /* half-given lists stay errors */
+    tags = NULL;
+    hr = store->lpVtbl->GetIDsFromNames(store, 2, NULL, 0, &tags);
+    ok(hr == MAPI_E_INVALID_PARAMETER && !tags, "GetIDsFromNames(2, NULL): %#lx\n", hrx(hr));
+    hr = store->lpVtbl->GetNamesFromIDs(store, NULL, NULL, 0, &count, &names);
+    ok(hr == MAPI_E_INVALID_PARAMETER, "GetNamesFromIDs(NULL): %#lx\n", hrx(hr));
+    tags = NULL;
+    hr = store->lpVtbl->GetNamesFromIDs(store, &tags, NULL, 0x1000, &count, &names);
+    ok(hr == MAPI_E_UNKNOWN_FLAGS && !tags, "GetNamesFromIDs(bad flag): %#lx\n", hrx(hr));
+}
+
+/* ---- 2. SaveContentsSort -> the sort of a new contents table */
+
+static void make_msg(IMAPIFolder *f, const WCHAR *subject)
+{
+    IMessage *m = NULL;
+    HRESULT hr = f->lpVtbl->CreateMessage(f, NULL, 0, &m);
+    ok(hr == S_OK && m, "CreateMessage: %#lx\n", hrx(hr));
+    if (!m)
+        return;
+    SPropValue v[2];
+    v[0].ulPropTag = PR_SUBJECT_W;
+    v[0].Value.lpszW = (WCHAR *)subject;
+    v[1].ulPropTag = PR_MESSAGE_CLASS_W;
+    v[1].Value.lpszW = (WCHAR *)L"IPM.Note";
+    ok(m->lpVtbl->SetProps(m, 2, v, NULL) == S_OK, "SetProps\n");
+    ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges\n");
+    m->lpVtbl->Release(m);
+}
+
+/* The subjects of f's contents table, in its order, joined by '|', and
+ * its sort order's first key (0 when none) and count of keys. */
+static void table_order(IMAPIFolder *f, WCHAR *out, size_t cap, ULONG *key, ULONG *n_keys)
+{
+    IMAPITable *t = NULL;
+    out[0] = 0;
+    *key = 0;
+    *n_keys = 99;
+    HRESULT hr = f->lpVtbl->GetContentsTable(f, MAPI_UNICODE, &t);
+    ok(hr == S_OK && t, "GetContentsTable: %#lx\n", hrx(hr));
+    if (!t)
+        return;
+    LPSSortOrderSet sort = NULL;
+    hr = t->lpVtbl->QuerySortOrder(t, &sort);
+    ok(hr == S_OK && sort, "QuerySortOrder: %#lx\n", hrx(hr));
+    if (sort) {
+        *n_keys = sort->cSorts;
+        *key = sort->cSorts ? sort->aSort[0].ulPropTag | sort->aSort[0].ulOrder << 31 : 0;
+    }
+    host_FreeBuffer(sort);
+    SizedSPropTagArray(1, cols) = { 1, { PR_SUBJECT_W } };
+    ok(t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0) == S_OK, "SetColumns\n");
+    LPSRowSet rows = NULL;
+    hr = t->lpVtbl->QueryRows(t, 10, 0, &rows);
+    ok(hr == S_OK && rows, "QueryRows: %#lx\n", hrx(hr));
+    for (ULONG i = 0; rows && i < rows->cRows; i++) {
+        const SPropValue *v = &rows->aRow[i].lpProps[0];
+        if (i)
+            wcsncat(out, L"|", cap - wcslen(out) - 1);
+        if (v->ulPropTag == PR_SUBJECT_W)
+            wcsncat(out, v->Value.lpszW, cap - wcslen(out) - 1);
+    }
+    host_free_rows(rows);
+    t->lpVtbl->Release(t);
+}
+
+static void check_contents_sort(IMAPIFolder *ipm)
+{
+    IMAPIFolder *f = NULL;
+    HRESULT hr = ipm->lpVtbl->CreateFolder(ipm, FOLDER_GENERIC, (LPTSTR)L"Sorted", NULL, NULL,
+        MAPI_UNICODE, &f);
+    ok(hr == S_OK && f, "CreateFolder: %#lx\n", hrx(hr));
+    if (!f)
+        return;
+    make_msg(f, L"bravo");
+    make_msg(f, L"alpha");
+    make_msg(f, L"charlie");
+
+    WCHAR order[128];
+    ULONG key = 0, n = 0;
+    SizedSSortOrderSet(1, desc) = { 1, 0, 0, { { PR_SUBJECT_W, TABLE_SORT_DESCEND } } };
+    hr = f->lpVtbl->SaveContentsSort(f, (LPSSortOrderSet)&desc, 0);
+    ok(hr == S_OK, "SaveContentsSort(descending): %#lx\n", hrx(hr));
+    table_order(f, order, 128, &key, &n);
+    ok(n == 1 && key == (PR_SUBJECT_W | (ULONG)TABLE_SORT_DESCEND << 31),
+       "new table's sort: %lu keys, %#lx\n", (unsigned long)n, (unsigned long)key);
+    ok(!wcscmp(order, L"charlie|bravo|alpha"), "rows in the saved order: %ls\n", order);
+
+    SizedSSortOrderSet(1, asc) = { 1, 0, 0, { { PR_SUBJECT_W, TABLE_SORT_ASCEND } } };
+    hr = f->lpVtbl->SaveContentsSort(f, (LPSSortOrderSet)&asc, 0);
+    ok(hr == S_OK, "SaveContentsSort(ascending): %#lx\n", hrx(hr));
+    table_order(f, order, 128, &key, &n);
+    ok(n == 1 && key == PR_SUBJECT_W && !wcscmp(order, L"alpha|bravo|charlie"),
+       "saved again: %lu keys, %ls\n", (unsigned long)n, order);
+
+    /* a damaged saved sort (written as a plain property) is ignored */
+    BYTE junk[20] = { 200, 0, 0, 0 };
+    SPropValue v;
+    v.ulPropTag = PR_MAPIDAV_CONTENTS_SORT;
+    v.Value.bin.cb = sizeof junk;
+    v.Value.bin.lpb = junk;
+    hr = f->lpVtbl->SetProps(f, 1, &v, NULL);
+    ok(hr == S_OK, "SetProps(damaged sort): %#lx\n", hrx(hr));
+    table_order(f, order, 128, &key, &n);
+    ok(n == 0 && wcslen(order) == wcslen(L"alpha|bravo|charlie"),
+       "damaged sort: default order, %lu keys\n", (unsigned long)n);
+
+    /* the associated table keeps its own default */
+    IMAPITable *t = NULL;
+    hr = f->lpVtbl->SaveContentsSort(f, (LPSSortOrderSet)&desc, 0);
+    hr = f->lpVtbl->GetContentsTable(f, MAPI_ASSOCIATED, &t);
+    LPSSortOrderSet sort = NULL;
+    ok(hr == S_OK && t && t->lpVtbl->QuerySortOrder(t, &sort) == S_OK && sort
+       && sort->cSorts == 0, "associated table unsorted: %#lx\n", hrx(hr));
+    host_FreeBuffer(sort);
+    if (t)
+        t->lpVtbl->Release(t);
+    f->lpVtbl->Release(f);
+}
+
+/* ---- 3. the store's own properties */
+
+static ULONG store_named_tag(void)
+{
+    MAPINAMEID n;
+    LPMAPINAMEID pn = &n;
+    n.lpguid = (LPGUID)&PSETID_GapsTest;
+    n.ulKind = MNID_STRING;
+    n.Kind.lpwstrName = (LPWSTR)L"outlook-store-flag";
+    LPSPropTagArray tags = NULL;
+    HRESULT hr = store->lpVtbl->GetIDsFromNames(store, 1, &pn, MAPI_CREATE, &tags);
+    ULONG tag = hr == S_OK && tags ? CHANGE_PROP_TYPE(tags->aulPropTag[0], PT_LONG) : 0;
+    host_FreeBuffer(tags);
+    ok(tag != 0, "named tag for the store: %#lx\n", hrx(hr));
+    return tag;
+}
+
+static void check_store_set(ULONG named)
+{
+    SPropValue v[3];
+    v[0].ulPropTag = named;
+    v[0].Value.l = 12345;
+    v[1].ulPropTag = PR_COMMENT_W;
+    v[1].Value.lpszW = (LPWSTR)L"kept by the store";
+    v[2].ulPropTag = PR_STORE_SUPPORT_MASK;
+    v[2].Value.l = 0;
+    LPSPropProblemArray probs = NULL;
+    HRESULT hr = store->lpVtbl->SetProps(store, 3, v, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 1 && probs->aProblem[0].ulIndex == 2
+       && probs->aProblem[0].scode == MAPI_E_COMPUTED,
+       "IMsgStore::SetProps: %#lx, computed one refused\n", hrx(hr));
+    host_FreeBuffer(probs);
+    LPSPropValue g = host_get_one(store, named);
+    ok(g && g->Value.l == 12345, "named value read back\n");
+    host_FreeBuffer(g);
+    g = host_get_one(store, PR_STORE_SUPPORT_MASK);
+    ok(g && g->Value.l != 0, "computed value unchanged\n");
+    host_FreeBuffer(g);
+    LPSPropTagArray list = NULL;
+    hr = store->lpVtbl->GetPropList(store, MAPI_UNICODE, &list);
+    ok(hr == S_OK && has_tag(list, named) && has_tag(list, PR_COMMENT_W),
+       "GetPropList shows the kept ones: %#lx\n", hrx(hr));
+    host_FreeBuffer(list);
+    /* SaveChanges on a store has nothing more to do */
+    ok(store->lpVtbl->SaveChanges(store, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges\n");
+}
+
+static void check_store_kept(ULONG named)
+{
+    LPSPropValue g = host_get_one(store, named);
+    ok(g && g->Value.l == 12345, "named value after a new logon\n");
+    host_FreeBuffer(g);
+    g = host_get_one(store, PR_COMMENT_W);
+    ok(g && !wcscmp(g->Value.lpszW, L"kept by the store"), "PR_COMMENT after a new logon\n");
+    host_FreeBuffer(g);
+    SizedSPropTagArray(2, del) = { 2, { PR_COMMENT_W, PR_DISPLAY_NAME_W } };
+    LPSPropProblemArray probs = NULL;
+    HRESULT hr = store->lpVtbl->DeleteProps(store, (LPSPropTagArray)&del, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 1 && probs->aProblem[0].ulIndex == 1,
+       "IMsgStore::DeleteProps: %#lx, computed one refused\n", hrx(hr));
+    host_FreeBuffer(probs);
+    g = host_get_one(store, PR_COMMENT_W);
+    ok(!g, "PR_COMMENT deleted\n");
+    host_FreeBuffer(g);
+    g = host_get_one(store, PR_DISPLAY_NAME_W);
+    ok(g != NULL, "PR_DISPLAY_NAME still there\n");
+    host_FreeBuffer(g);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        test_fatal("usage: test_provider_gaps PATH-TO-mapidav32.dll\n");
+    host_support_setup();
+    host_store_path(L"mapidav-gaps");
+
+    HMODULE dll = NULL;
+    IMSProvider *provider = host_load_provider(argv[1], &dll);
+    IMapidavDebug *debug = NULL;
+    provider->lpVtbl->QueryInterface(provider, &IID_IMapidavDebug, (void **)&debug);
+    host_session session;
+    if (!host_logon(provider, &session))
+        test_fatal("no logon\n");
+    store = session.store;
+    IMAPIFolder *ipm = open_ipm();
+
+    check_all_names();
+    check_contents_sort(ipm);
+    ULONG named = store_named_tag();
+    check_store_set(named);
+
+    ipm->lpVtbl->Release(ipm);
+    host_logoff(&session);
+    if (!host_logon(provider, &session))
+        test_fatal("no second logon\n");
+    store = session.store;
+    check_store_kept(named);
+    host_logoff(&session);
+
+    ULONG flags = 0;
+    provider->lpVtbl->Shutdown(provider, &flags);
+    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
+    if (debug)
+        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
+           (long)debug->lpVtbl->LiveObjects(debug));
+    host_end_checks();
+    FreeLibrary(dll);
+    host_remove_store();
+    return test_done();
+}
