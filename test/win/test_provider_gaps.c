@@ -11,6 +11,10 @@
  * - IMsgStore SetProps / DeleteProps of values the store does not compute
  *   (a named property, PR_COMMENT), kept across a logoff and a new logon;
  *   computed ones refused per value;
+ * - OLE attachments: PR_ATTACH_DATA_OBJ as IStorage made with MAPI_CREATE
+ *   (streams and a nested storage), read back after the message is saved
+ *   and reopened, changed with MAPI_MODIFY; refused on a data attachment,
+ *   on a read-only one for writing, and on bytes that are no compound file;
  * then every object released (live-object counter) and every MAPI buffer
  * freed.
  *
@@ -366,6 +370,221 @@ static void check_store_kept(ULONG named)
     host_FreeBuffer(g);
 }
 
+/* ---- 4. OLE attachments: PR_ATTACH_DATA_OBJ as IStorage */
+
+static const char ole_bytes[] = "OLE native data, kept in a compound file";
+
+/* A stream named name in stg holding text: 1 when written. */
+static int put_stream(IStorage *stg, const WCHAR *name, const char *text)
+{
+    IStream *st = NULL;
+    HRESULT hr = stg->lpVtbl->CreateStream(stg, name, STGM_CREATE | STGM_READWRITE
+        | STGM_SHARE_EXCLUSIVE, 0, 0, &st);
+    ok(hr == S_OK && st, "IStorage::CreateStream(%ls): %#lx\n", name, hrx(hr));
+    if (!st)
+        return 0;
+    ULONG put = 0;
+    hr = st->lpVtbl->Write(st, text, (ULONG)strlen(text), &put);
+    ok(hr == S_OK && put == strlen(text), "IStream::Write: %#lx\n", hrx(hr));
+    st->lpVtbl->Release(st);
+    return hr == S_OK;
+}
+
+/* 1 when stream name of stg holds exactly text. */
+static int stream_is(IStorage *stg, const WCHAR *name, const char *text)
+{
+    IStream *st = NULL;
+    HRESULT hr = stg->lpVtbl->OpenStream(stg, name, NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, 0,
+        &st);
+    ok(hr == S_OK && st, "IStorage::OpenStream(%ls): %#lx\n", name, hrx(hr));
+    if (!st)
+        return 0;
+    char buf[128] = { 0 };
+    ULONG got = 0;
+    st->lpVtbl->Read(st, buf, sizeof buf - 1, &got);
+    st->lpVtbl->Release(st);
+    return got == strlen(text) && !memcmp(buf, text, got);
+}
+
+static IAttach *open_attach(IMessage *m, ULONG num, ULONG flags)
+{
+    IAttach *a = NULL;
+    HRESULT hr = m->lpVtbl->OpenAttach(m, num, NULL, flags, &a);
+    ok(hr == S_OK && a, "OpenAttach(%lu): %#lx\n", (unsigned long)num, hrx(hr));
+    return a;
+}
+
+static IStorage *open_stg(IAttach *a, ULONG flags, HRESULT want)
+{
+    IStorage *stg = NULL;
+    HRESULT hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_OBJ, &IID_IStorage, 0, flags,
+        (LPUNKNOWN *)&stg);
+    ok(hr == want && (hr == S_OK) == (stg != NULL),
+       "OpenProperty(PR_ATTACH_DATA_OBJ, IStorage, %#lx): %#lx, want %#lx\n",
+       (unsigned long)flags, hrx(hr), hrx(want));
+    return stg;
+}
+
+/* PR_ATTACH_METHOD and a PR_DISPLAY_NAME to find the attachment by (its
+ * number may change when the message is first saved). */
+static void set_method(IAttach *a, LONG method, const WCHAR *name)
+{
+    SPropValue v[2];
+    v[0].ulPropTag = PR_ATTACH_METHOD;
+    v[0].Value.l = method;
+    v[1].ulPropTag = PR_DISPLAY_NAME_W;
+    v[1].Value.lpszW = (LPWSTR)name;
+    ok(a->lpVtbl->SetProps(a, 2, v, NULL) == S_OK, "SetProps(PR_ATTACH_METHOD)\n");
+}
+
+/* PR_ATTACH_NUM of m's attachment named name (attachment table), or ~0. */
+static ULONG attach_num(IMessage *m, const WCHAR *name)
+{
+    IMAPITable *t = NULL;
+    ULONG num = ~0ul;
+    HRESULT hr = m->lpVtbl->GetAttachmentTable(m, MAPI_UNICODE, &t);
+    ok(hr == S_OK && t, "GetAttachmentTable: %#lx\n", hrx(hr));
+    if (!t)
+        return num;
+    SizedSPropTagArray(2, cols) = { 2, { PR_ATTACH_NUM, PR_DISPLAY_NAME_W } };
+    LPSRowSet rows = NULL;
+    if (t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0) == S_OK
+        && t->lpVtbl->QueryRows(t, 50, 0, &rows) == S_OK)
+        for (ULONG i = 0; rows && i < rows->cRows; i++) {
+            const SPropValue *p = rows->aRow[i].lpProps;
+            if (p[0].ulPropTag == PR_ATTACH_NUM && p[1].ulPropTag == PR_DISPLAY_NAME_W
+                && !wcscmp(p[1].Value.lpszW, name))
+                num = (ULONG)p[0].Value.l;
+        }
+    host_free_rows(rows);
+    t->lpVtbl->Release(t);
+    ok(num != ~0ul, "attachment %ls in the table\n", name);
+    return num;
+}
+
+static void check_ole_attachment(IMAPIFolder *ipm)
+{
+    IMessage *m = NULL;
+    HRESULT hr = ipm->lpVtbl->CreateMessage(ipm, NULL, 0, &m);
+    ok(hr == S_OK && m, "CreateMessage: %#lx\n", hrx(hr));
+    if (!m)
+        return;
+    /* an OLE attachment made through IStorage before anything is saved */
+    IAttach *a = NULL;
+    ULONG num = 0, num_bin = 0, num_bad = 0;
+    ok(m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a) == S_OK && a, "CreateAttach\n");
+    if (!a)
+        return;
+    set_method(a, ATTACH_OLE, L"ole");
+    open_stg(a, 0, MAPI_E_NOT_FOUND);   /* nothing there, nothing made */
+    IStorage *stg = open_stg(a, MAPI_CREATE | MAPI_MODIFY, S_OK);
+    if (stg) {
+        put_stream(stg, L"CONTENTS", ole_bytes);
+        IStorage *sub = NULL;
+        hr = stg->lpVtbl->CreateStorage(stg, L"Sub", STGM_CREATE | STGM_READWRITE
+            | STGM_SHARE_EXCLUSIVE, 0, 0, &sub);
+        ok(hr == S_OK && sub, "IStorage::CreateStorage: %#lx\n", hrx(hr));
+        if (sub) {
+            put_stream(sub, L"Inner", "nested");
+            sub->lpVtbl->Commit(sub, STGC_DEFAULT);
+            sub->lpVtbl->Release(sub);
+        }
+        ok(stg->lpVtbl->Commit(stg, STGC_DEFAULT) == S_OK, "IStorage::Commit\n");
+        stg->lpVtbl->Release(stg);
+    }
+    ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "IAttach::SaveChanges\n");
+    a->lpVtbl->Release(a);
+
+    /* a data attachment: no IStorage on it */
+    a = NULL;
+    ok(m->lpVtbl->CreateAttach(m, NULL, 0, &num_bin, &a) == S_OK && a, "CreateAttach(2)\n");
+    if (a) {
+        set_method(a, ATTACH_BY_VALUE, L"bin");
+        open_stg(a, MAPI_CREATE | MAPI_MODIFY, MAPI_E_INTERFACE_NOT_SUPPORTED);
+        a->lpVtbl->SaveChanges(a, 0);
+        a->lpVtbl->Release(a);
+    }
+    /* an OLE attachment whose data is no compound file */
+    a = NULL;
+    ok(m->lpVtbl->CreateAttach(m, NULL, 0, &num_bad, &a) == S_OK && a, "CreateAttach(3)\n");
+    if (a) {
+        set_method(a, ATTACH_OLE, L"bad");
+        SPropValue v;
+        v.ulPropTag = PR_ATTACH_DATA_BIN;
+        v.Value.bin.cb = sizeof ole_bytes;
+        v.Value.bin.lpb = (LPBYTE)ole_bytes;
+        ok(a->lpVtbl->SetProps(a, 1, &v, NULL) == S_OK, "SetProps(garbage OLE)\n");
+        a->lpVtbl->SaveChanges(a, 0);
+        a->lpVtbl->Release(a);
+    }
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "IMessage::SaveChanges\n");
+    BYTE eid[64];
+    ULONG cb = host_eid_of(m, eid);
+    m->lpVtbl->Release(m);
+
+    /* reopened from the store: the compound file is there, read-only */
+    ULONG type = 0;
+    m = NULL;
+    hr = store->lpVtbl->OpenEntry(store, cb, (LPENTRYID)eid, NULL, MAPI_MODIFY, &type,
+        (LPUNKNOWN *)&m);
+    ok(hr == S_OK && m, "OpenEntry(message): %#lx\n", hrx(hr));
+    if (!m)
+        return;
+    num = attach_num(m, L"ole");
+    num_bin = attach_num(m, L"bin");
+    num_bad = attach_num(m, L"bad");
+    a = open_attach(m, num, MAPI_MODIFY);
+    stg = a ? open_stg(a, 0, S_OK) : NULL;
+    if (stg) {
+        ok(stream_is(stg, L"CONTENTS", ole_bytes), "CONTENTS read back\n");
+        IStorage *sub = NULL;
+        hr = stg->lpVtbl->OpenStorage(stg, L"Sub", NULL, STGM_READ | STGM_SHARE_EXCLUSIVE,
+            NULL, 0, &sub);
+        ok(hr == S_OK && sub && stream_is(sub, L"Inner", "nested"), "nested storage: %#lx\n",
+           hrx(hr));
+        if (sub)
+            sub->lpVtbl->Release(sub);
+        IStream *w = NULL;
+        hr = stg->lpVtbl->CreateStream(stg, L"More", STGM_CREATE | STGM_READWRITE
+            | STGM_SHARE_EXCLUSIVE, 0, 0, &w);
+        ok(FAILED(hr) && !w, "read-only storage refuses a new stream: %#lx\n", hrx(hr));
+        stg->lpVtbl->Release(stg);
+    }
+    /* MAPI_MODIFY: a stream added, kept after SaveChanges */
+    stg = a ? open_stg(a, MAPI_MODIFY, S_OK) : NULL;
+    if (stg) {
+        put_stream(stg, L"More", "added later");
+        ok(stg->lpVtbl->Commit(stg, STGC_DEFAULT) == S_OK, "IStorage::Commit (modify)\n");
+        stg->lpVtbl->Release(stg);
+        ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "IAttach::SaveChanges (modify)\n");
+        ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges (modify)\n");
+    }
+    if (a)
+        a->lpVtbl->Release(a);
+    a = open_attach(m, num, 0);
+    stg = a ? open_stg(a, 0, S_OK) : NULL;
+    if (stg) {
+        ok(stream_is(stg, L"More", "added later") && stream_is(stg, L"CONTENTS", ole_bytes),
+           "both streams after the change\n");
+        stg->lpVtbl->Release(stg);
+    }
+    if (a) {
+        open_stg(a, MAPI_MODIFY, MAPI_E_NO_ACCESS);   /* attachment opened read-only */
+        a->lpVtbl->Release(a);
+    }
+    a = open_attach(m, num_bad, 0);
+    if (a) {
+        open_stg(a, 0, MAPI_E_CORRUPT_DATA);
+        a->lpVtbl->Release(a);
+    }
+    a = open_attach(m, num_bin, 0);
+    if (a) {
+        open_stg(a, 0, MAPI_E_INTERFACE_NOT_SUPPORTED);
+        a->lpVtbl->Release(a);
+    }
+    m->lpVtbl->Release(m);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -387,6 +606,7 @@ int main(int argc, char **argv)
     check_contents_sort(ipm);
     ULONG named = store_named_tag();
     check_store_set(named);
+    check_ole_attachment(ipm);
 
     ipm->lpVtbl->Release(ipm);
     host_logoff(&session);
