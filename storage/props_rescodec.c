@@ -544,3 +544,27 @@ int st_res_decode(st_restriction **out, const uint8_t *data, size_t len)
     *out = r;
     return 0;
 }
+
+/* ---- one tagged value, for other codecs (props_actcodec.c) ---- */
+
+int st_tagged_value_put(char **buf, size_t *len, size_t *cap, const st_value *v)
+{
+    wbuf b = { *buf, *len, *cap, 0 };
+    put_value(&b, v);
+    *buf = b.p;
+    *len = b.len;
+    *cap = b.cap;
+    return b.bad ? -1 : 0;
+}
+
+int st_tagged_value_get(const uint8_t **p, const uint8_t *end, st_value *v)
+{
+    rbuf b = { *p, end, 0 };
+    get_value(&b, v);
+    if (b.bad) {
+        st_value_clear(v);
+        return -1;
+    }
+    *p = b.p;
+    return 0;
+}
