@@ -15,6 +15,10 @@
  *   (streams and a nested storage), read back after the message is saved
  *   and reopened, changed with MAPI_MODIFY; refused on a data attachment,
  *   on a read-only one for writing, and on bytes that are no compound file;
+ * - PT_ACTIONS: PR_RULE_ACTIONS with one action of every type set on a rule
+ *   message, read back before and after SaveChanges; a wrong version, a
+ *   nested PT_ACTIONS, an unknown type, too many actions and NULL refused
+ *   per value;
  * then every object released (live-object counter) and every MAPI buffer
  * freed.
  *
@@ -49,6 +53,7 @@
 #include "host_support.h"
 #include "host_session.h"
 #include "host_props.h"
+#include "provider/actions.h"
 #include "provider/folderops.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -585,6 +590,160 @@ static void check_ole_attachment(IMAPIFolder *ipm)
     m->lpVtbl->Release(m);
 }
 
+/* ---- 5. PT_ACTIONS values */
+
+#ifndef PR_RULE_ACTIONS
+#define PR_RULE_ACTIONS PROP_TAG(PT_ACTIONS, 0x6680)
+#endif
+
+/* A rule message's actions: one of every type. */
+static void fill_actions(ACTIONS *acts, ACTION act[11], ADRLIST *al, SPropValue rv[2])
+{
+    static BYTE store_eid[] = { 1, 2, 3, 4 }, folder_eid[] = { 5, 6, 7 }, defer[] = { 0xde, 0xfe };
+    memset(act, 0, 11 * sizeof *act);
+    for (int i = 0; i < 11; i++) {
+        act[i].acttype = (ACTTYPE)(i + 1);
+        act[i].ulActionFlavor = (ULONG)i;
+    }
+    act[0].actMoveCopy.cbStoreEntryId = sizeof store_eid;
+    act[0].actMoveCopy.lpStoreEntryId = (LPENTRYID)store_eid;
+    act[0].actMoveCopy.cbFldEntryId = sizeof folder_eid;
+    act[0].actMoveCopy.lpFldEntryId = (LPENTRYID)folder_eid;
+    act[1].actMoveCopy.cbFldEntryId = sizeof folder_eid;   /* copy: in this store */
+    act[1].actMoveCopy.lpFldEntryId = (LPENTRYID)folder_eid;
+    act[2].actReply.cbEntryId = sizeof folder_eid;
+    act[2].actReply.lpEntryId = (LPENTRYID)folder_eid;
+    act[2].actReply.guidReplyTemplate = PSETID_GapsTest;
+    act[4].actDeferAction.cbData = sizeof defer;
+    act[4].actDeferAction.pbData = defer;
+    act[5].scBounceCode = 38;
+    rv[0].ulPropTag = PR_DISPLAY_NAME_W;
+    rv[0].Value.lpszW = (LPWSTR)L"Forward \u00e9 here";
+    rv[1].ulPropTag = PR_RECIPIENT_TYPE;
+    rv[1].Value.l = MAPI_TO;
+    al->cEntries = 1;
+    al->aEntries[0].ulReserved1 = 0;
+    al->aEntries[0].cValues = 2;
+    al->aEntries[0].rgPropVals = rv;
+    act[6].lpadrlist = al;
+    act[7].lpadrlist = al;
+    act[8].propTag.ulPropTag = PR_IMPORTANCE;
+    act[8].propTag.Value.l = IMPORTANCE_HIGH;
+    acts->ulVersion = EDK_RULES_VERSION;
+    acts->cActions = 11;
+    acts->lpAction = act;
+}
+
+static void check_actions_read(const ACTIONS *g)
+{
+    ok(g && g->ulVersion == EDK_RULES_VERSION && g->cActions == 11 && g->lpAction,
+       "ACTIONS read back: %u actions\n", g ? g->cActions : 0);
+    if (!g || g->cActions != 11 || !g->lpAction)
+        return;
+    const ACTION *a = g->lpAction;
+    ok(a[0].acttype == OP_MOVE && a[0].actMoveCopy.cbStoreEntryId == 4
+       && ((BYTE *)a[0].actMoveCopy.lpStoreEntryId)[3] == 4 && a[0].actMoveCopy.cbFldEntryId == 3,
+       "OP_MOVE\n");
+    ok(a[1].acttype == OP_COPY && a[1].actMoveCopy.cbStoreEntryId == 0
+       && a[1].ulActionFlavor == 1, "OP_COPY\n");
+    ok(a[2].acttype == OP_REPLY && IsEqualGUID(&a[2].actReply.guidReplyTemplate,
+       &PSETID_GapsTest) && a[2].actReply.cbEntryId == 3, "OP_REPLY\n");
+    ok(a[4].acttype == OP_DEFER_ACTION && a[4].actDeferAction.cbData == 2
+       && a[4].actDeferAction.pbData[0] == 0xde, "OP_DEFER_ACTION\n");
+    ok(a[5].acttype == OP_BOUNCE && a[5].scBounceCode == 38, "OP_BOUNCE\n");
+    for (int k = 6; k <= 7; k++) {
+        const ADRLIST *l = a[k].lpadrlist;
+        ok(l && l->cEntries == 1 && l->aEntries[0].cValues == 2
+           && l->aEntries[0].rgPropVals[0].ulPropTag == PR_DISPLAY_NAME_W
+           && !wcscmp(l->aEntries[0].rgPropVals[0].Value.lpszW, L"Forward \u00e9 here")
+           && l->aEntries[0].rgPropVals[1].Value.l == MAPI_TO, "OP_FORWARD/OP_DELEGATE %d\n", k);
+    }
+    ok(a[8].acttype == OP_TAG && a[8].propTag.ulPropTag == PR_IMPORTANCE
+       && a[8].propTag.Value.l == IMPORTANCE_HIGH, "OP_TAG\n");
+    ok(a[9].acttype == OP_DELETE && a[10].acttype == OP_MARK_AS_READ
+       && a[10].ulActionFlavor == 10, "OP_DELETE, OP_MARK_AS_READ\n");
+}
+
+static void check_actions(IMAPIFolder *ipm)
+{
+    IMessage *m = NULL;
+    HRESULT hr = ipm->lpVtbl->CreateMessage(ipm, NULL, MAPI_ASSOCIATED, &m);
+    ok(hr == S_OK && m, "CreateMessage(associated): %#lx\n", hrx(hr));
+    if (!m)
+        return;
+    ACTIONS acts;
+    ACTION act[11];
+    SizedADRLIST(1, al);
+    SPropValue rv[2];
+    fill_actions(&acts, act, (ADRLIST *)&al, rv);
+    SPropValue v[2];
+    v[0].ulPropTag = PR_MESSAGE_CLASS_W;
+    v[0].Value.lpszW = (LPWSTR)L"IPM.Rule.Version2.Message";
+    v[1].ulPropTag = PR_RULE_ACTIONS;
+    v[1].Value.lpszA = (LPSTR)&acts;
+    LPSPropProblemArray probs = NULL;
+    hr = m->lpVtbl->SetProps(m, 2, v, &probs);
+    ok(hr == S_OK && !probs, "SetProps(PR_RULE_ACTIONS): %#lx, %lu problems\n", hrx(hr),
+       probs ? (unsigned long)probs->cProblem : 0ul);
+    host_FreeBuffer(probs);
+    /* before saving: read back from the pending change */
+    LPSPropValue g = host_get_one(m, PR_RULE_ACTIONS);
+    check_actions_read(g ? (const ACTIONS *)(const void *)g->Value.lpszA : NULL);
+    host_FreeBuffer(g);
+
+    /* refused values: each its own problem, nothing kept */
+    ACTIONS bad = acts;
+    bad.ulVersion = 2;
+    ACTION nested = act[8];
+    SPropValue inner;
+    inner.ulPropTag = PR_RULE_ACTIONS;
+    inner.Value.lpszA = (LPSTR)&acts;
+    nested.propTag = inner;
+    ACTIONS loop = { EDK_RULES_VERSION, 1, &nested };
+    ACTION unknown = act[9];
+    unknown.acttype = (ACTTYPE)77;
+    ACTIONS unk = { EDK_RULES_VERSION, 1, &unknown };
+    ACTIONS many = { EDK_RULES_VERSION, 100000, act };
+    SPropValue b[5];
+    for (int i = 0; i < 5; i++)
+        b[i].ulPropTag = PROP_TAG(PT_ACTIONS, 0x6681 + i);
+    b[0].Value.lpszA = (LPSTR)&bad;
+    b[1].Value.lpszA = (LPSTR)&loop;
+    b[2].Value.lpszA = (LPSTR)&unk;
+    b[3].Value.lpszA = (LPSTR)&many;
+    b[4].Value.lpszA = NULL;
+    static const SCODE want[5] = { MAPI_E_VERSION, MAPI_E_INVALID_TYPE,
+        MAPI_E_INVALID_PARAMETER, MAPI_E_TOO_COMPLEX, MAPI_E_INVALID_PARAMETER };
+    probs = NULL;
+    hr = m->lpVtbl->SetProps(m, 5, b, &probs);
+    ok(hr == S_OK && probs && probs->cProblem == 5, "SetProps(bad actions): %#lx\n", hrx(hr));
+    for (ULONG i = 0; probs && i < probs->cProblem && i < 5; i++)
+        ok(probs->aProblem[i].ulIndex == i && probs->aProblem[i].scode == want[i],
+           "bad actions %lu: %#lx, want %#lx\n", (unsigned long)i,
+           (unsigned long)probs->aProblem[i].scode, (unsigned long)want[i]);
+    host_FreeBuffer(probs);
+
+    ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges(rule message)\n");
+    BYTE eid[64];
+    ULONG cb = host_eid_of(m, eid);
+    m->lpVtbl->Release(m);
+
+    /* reopened: the same actions */
+    ULONG type = 0;
+    m = NULL;
+    hr = store->lpVtbl->OpenEntry(store, cb, (LPENTRYID)eid, NULL, 0, &type, (LPUNKNOWN *)&m);
+    ok(hr == S_OK && m, "OpenEntry(rule message): %#lx\n", hrx(hr));
+    if (!m)
+        return;
+    g = host_get_one(m, PR_RULE_ACTIONS);
+    check_actions_read(g ? (const ACTIONS *)(const void *)g->Value.lpszA : NULL);
+    host_FreeBuffer(g);
+    g = host_get_one(m, PROP_TAG(PT_ACTIONS, 0x6681));
+    ok(!g, "a refused value was not kept\n");
+    host_FreeBuffer(g);
+    m->lpVtbl->Release(m);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -607,6 +766,7 @@ int main(int argc, char **argv)
     ULONG named = store_named_tag();
     check_store_set(named);
     check_ole_attachment(ipm);
+    check_actions(ipm);
 
     ipm->lpVtbl->Release(ipm);
     host_logoff(&session);
