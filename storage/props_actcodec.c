@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "storage/props_actcodec.h"
-#include "storage/props_int.h"
+#include "storage/props_bytes.h"
 #include "storage/props_rescodec.h"
-#include "storage/strutil.h"
 
 st_actions *st_actions_new(uint32_t n)
 {
@@ -59,51 +58,19 @@ void st_actions_free(st_actions *acts)
 
 /* ---- encoding ---- */
 
-typedef struct wbuf {
-    char *p;              /* bytes (st_reserve'd) */
-    size_t len, cap;      /* used / allocated */
-    int bad;              /* failed: message set */
-} wbuf;
-
-static void put(wbuf *b, const void *p, size_t n)
-{
-    if (b->bad)
-        return;
-    if (st_reserve(&b->p, &b->cap, b->len + n, 256)) {
-        b->bad = 1;
-        return;
-    }
-    if (n)
-        memcpy(b->p + b->len, p, n);
-    b->len += n;
-}
-
-static void put_le(wbuf *b, uint64_t v, int n)
-{
-    uint8_t x[8];
-    for (int i = 0; i < n; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
-    put(b, x, (size_t)n);
-}
-
-static void refuse(wbuf *b, const char *what)
-{
-    if (!b->bad)
-        st__fail(what);
-    b->bad = 1;
-}
+typedef st_wbuf wbuf;
 
 static void put_count(wbuf *b, uint64_t n)
 {
     if (n > 0xFFFF)
-        refuse(b, "rule actions: a count or size above 65535");
-    put_le(b, n, 2);
+        st_wbuf_refuse(b, "rule actions: a count or size above 65535");
+    st_wbuf_le(b, n, 2);
 }
 
 static void put_bin(wbuf *b, const st_bin *x)
 {
     put_count(b, x->len);
-    put(b, x->data, x->len);
+    st_wbuf_put(b, x->data, x->len);
 }
 
 static void put_tagged(wbuf *b, const st_value *v)
@@ -117,29 +84,29 @@ static void put_data(wbuf *b, const st_action *a)
     uint8_t g[16];
     switch (a->type) {
     case ST_OP_MOVE: case ST_OP_COPY:
-        put_le(b, a->eid1.len == 0, 1);
+        st_wbuf_le(b, a->eid1.len == 0, 1);
         put_bin(b, &a->eid1);
         put_bin(b, &a->eid2);
         break;
     case ST_OP_REPLY: case ST_OP_OOF_REPLY:
         put_bin(b, &a->eid1);
         st_guid_to_bytes(g, &a->guid);
-        put(b, g, 16);
+        st_wbuf_put(b, g, 16);
         break;
     case ST_OP_DEFER_ACTION:
-        put(b, a->eid1.data, a->eid1.len);
+        st_wbuf_put(b, a->eid1.data, a->eid1.len);
         break;
     case ST_OP_BOUNCE:
-        put_le(b, (uint32_t)a->bounce, 4);
+        st_wbuf_le(b, (uint32_t)a->bounce, 4);
         break;
     case ST_OP_FORWARD: case ST_OP_DELEGATE:
         if (a->n_recips > ST_ACT_MAX_RECIPS)
-            refuse(b, "rule actions: more than 1024 recipients");
+            st_wbuf_refuse(b, "rule actions: more than 1024 recipients");
         put_count(b, a->n_recips);
         for (uint32_t i = 0; i < a->n_recips && !b->bad; i++) {
             if (a->recips[i].n > ST_ACT_MAX_PROPS)
-                refuse(b, "rule actions: a recipient of more than 256 values");
-            put_le(b, 1, 1);
+                st_wbuf_refuse(b, "rule actions: a recipient of more than 256 values");
+            st_wbuf_le(b, 1, 1);
             put_count(b, a->recips[i].n);
             for (uint32_t k = 0; k < a->recips[i].n; k++)
                 put_tagged(b, &a->recips[i].props[k]);
@@ -151,7 +118,7 @@ static void put_data(wbuf *b, const st_action *a)
     case ST_OP_DELETE: case ST_OP_MARK_AS_READ:
         break;
     default:
-        refuse(b, "rule actions: unknown action type");
+        st_wbuf_refuse(b, "rule actions: unknown action type");
     }
 }
 
@@ -163,19 +130,19 @@ int st_actions_encode(uint8_t **out, size_t *len, const st_actions *acts)
         return st__fail("rule actions: nothing to encode");
     wbuf b = { 0 };
     if (acts->n > ST_ACT_MAX_ACTIONS)
-        refuse(&b, "rule actions: more than 256 actions");
+        st_wbuf_refuse(&b, "rule actions: more than 256 actions");
     put_count(&b, acts->n);
     for (uint32_t i = 0; i < acts->n && !b.bad; i++) {
         const st_action *a = &acts->a[i];
         size_t at = b.len;
-        put_le(&b, 0, 2);   /* ActionLength, set below */
-        put_le(&b, a->type, 1);
-        put_le(&b, a->flavor, 4);
-        put_le(&b, a->flags, 4);
+        st_wbuf_le(&b, 0, 2);   /* ActionLength, set below */
+        st_wbuf_le(&b, a->type, 1);
+        st_wbuf_le(&b, a->flavor, 4);
+        st_wbuf_le(&b, a->flags, 4);
         put_data(&b, a);
         size_t n = b.bad ? 0 : b.len - at - 2;
         if (n > 0xFFFF)
-            refuse(&b, "rule actions: an action longer than 65535 bytes");
+            st_wbuf_refuse(&b, "rule actions: an action longer than 65535 bytes");
         if (!b.bad) {
             b.p[at] = (char)(n & 0xFF);
             b.p[at + 1] = (char)(n >> 8);
@@ -192,50 +159,17 @@ int st_actions_encode(uint8_t **out, size_t *len, const st_actions *acts)
 
 /* ---- decoding ---- */
 
-typedef struct rbuf {
-    const uint8_t *p, *end;   /* unread bytes (of the current block) */
-    int bad;                  /* failed: message set */
-} rbuf;
-
-static void bad(rbuf *b, const char *what)
-{
-    if (!b->bad)
-        st__fail(what);
-    b->bad = 1;
-}
-
-static uint64_t get_le(rbuf *b, int n)
-{
-    if (b->bad || b->end - b->p < n) {
-        bad(b, "rule actions: bytes end inside an action");
-        return 0;
-    }
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)b->p[i] << (8 * i);
-    b->p += n;
-    return v;
-}
-
-static const uint8_t *get_bytes(rbuf *b, size_t n)
-{
-    if (b->bad || (size_t)(b->end - b->p) < n) {
-        bad(b, "rule actions: bytes end inside an action");
-        return NULL;
-    }
-    const uint8_t *p = b->p;
-    b->p += n;
-    return p;
-}
+typedef st_rbuf rbuf;
+#define CUT "rule actions: bytes end inside an action"
 
 /* n bytes into *x (a copy; none for 0). */
 static void get_bin_n(rbuf *b, st_bin *x, size_t n)
 {
-    const uint8_t *d = get_bytes(b, n);
+    const uint8_t *d = st_rbuf_bytes(b, n);
     if (!d || !n)
         return;
     if (!(x->data = st__malloc(n))) {
-        bad(b, "out of memory");
+        st_rbuf_bad(b, "out of memory");
         return;
     }
     memcpy(x->data, d, n);
@@ -244,7 +178,7 @@ static void get_bin_n(rbuf *b, st_bin *x, size_t n)
 
 static void get_bin(rbuf *b, st_bin *x)
 {
-    size_t n = (size_t)get_le(b, 2);
+    size_t n = (size_t)st_rbuf_le(b, 2);
     if (!b->bad)
         get_bin_n(b, x, n);
 }
@@ -257,30 +191,30 @@ static void get_tagged(rbuf *b, st_value *v)
 
 static void get_recips(rbuf *b, st_action *a)
 {
-    uint32_t n = (uint32_t)get_le(b, 2);
+    uint32_t n = (uint32_t)st_rbuf_le(b, 2);
     if (b->bad)
         return;
     if (n > ST_ACT_MAX_RECIPS || (size_t)(b->end - b->p) < (size_t)n * 3) {
-        bad(b, "rule actions: a recipient count the bytes cannot hold");
+        st_rbuf_bad(b, "rule actions: a recipient count the bytes cannot hold");
         return;
     }
     if (n && !(a->recips = st__calloc(n, sizeof *a->recips))) {
-        bad(b, "out of memory");
+        st_rbuf_bad(b, "out of memory");
         return;
     }
     a->n_recips = n;
     for (uint32_t i = 0; i < n && !b->bad; i++) {
-        if (get_le(b, 1) != 1 && !b->bad)
-            bad(b, "rule actions: a recipient block's reserved byte is not 1");
-        uint32_t np = (uint32_t)get_le(b, 2);
+        if (st_rbuf_le(b, 1) != 1 && !b->bad)
+            st_rbuf_bad(b, "rule actions: a recipient block's reserved byte is not 1");
+        uint32_t np = (uint32_t)st_rbuf_le(b, 2);
         if (b->bad)
             return;
         if (np > ST_ACT_MAX_PROPS || (size_t)(b->end - b->p) < (size_t)np * 4) {
-            bad(b, "rule actions: a value count the bytes cannot hold");
+            st_rbuf_bad(b, "rule actions: a value count the bytes cannot hold");
             return;
         }
         if (np && !(a->recips[i].props = st__calloc(np, sizeof(st_value)))) {
-            bad(b, "out of memory");
+            st_rbuf_bad(b, "out of memory");
             return;
         }
         a->recips[i].n = np;
@@ -294,15 +228,15 @@ static void get_data(rbuf *b, st_action *a)
     uint64_t in_store;
     switch (a->type) {
     case ST_OP_MOVE: case ST_OP_COPY:
-        in_store = get_le(b, 1);
+        in_store = st_rbuf_le(b, 1);
         get_bin(b, &a->eid1);
         get_bin(b, &a->eid2);
         if (!b->bad && in_store != (a->eid1.len == 0))
-            bad(b, "rule actions: FolderInThisStore does not match the store entry ID");
+            st_rbuf_bad(b, "rule actions: FolderInThisStore does not match the store entry ID");
         break;
     case ST_OP_REPLY: case ST_OP_OOF_REPLY: {
         get_bin(b, &a->eid1);
-        const uint8_t *g = get_bytes(b, 16);
+        const uint8_t *g = st_rbuf_bytes(b, 16);
         if (g)
             st_guid_from_bytes(&a->guid, g);
         break;
@@ -311,7 +245,7 @@ static void get_data(rbuf *b, st_action *a)
         get_bin_n(b, &a->eid1, (size_t)(b->end - b->p));
         break;
     case ST_OP_BOUNCE:
-        a->bounce = (int32_t)(uint32_t)get_le(b, 4);
+        a->bounce = (int32_t)(uint32_t)st_rbuf_le(b, 4);
         break;
     case ST_OP_FORWARD: case ST_OP_DELEGATE:
         get_recips(b, a);
@@ -322,7 +256,7 @@ static void get_data(rbuf *b, st_action *a)
     case ST_OP_DELETE: case ST_OP_MARK_AS_READ:
         break;
     default:
-        bad(b, "rule actions: unknown action type");
+        st_rbuf_bad(b, "rule actions: unknown action type");
     }
 }
 
@@ -331,8 +265,8 @@ int st_actions_decode(st_actions **out, const uint8_t *data, size_t len)
     *out = NULL;
     if (!data)
         return st__fail("rule actions: no bytes");
-    rbuf b = { data, data + len, 0 };
-    uint32_t n = (uint32_t)get_le(&b, 2);
+    rbuf b = { data, data + len, 0, CUT };
+    uint32_t n = (uint32_t)st_rbuf_le(&b, 2);
     if (b.bad)
         return -1;
     /* every block is at least 2 + 9 bytes */
@@ -342,22 +276,22 @@ int st_actions_decode(st_actions **out, const uint8_t *data, size_t len)
     if (!acts)
         return -1;
     for (uint32_t i = 0; i < n && !b.bad; i++) {
-        size_t blen = (size_t)get_le(&b, 2);
-        const uint8_t *block = get_bytes(&b, blen);
+        size_t blen = (size_t)st_rbuf_le(&b, 2);
+        const uint8_t *block = st_rbuf_bytes(&b, blen);
         if (!block)
             break;
-        rbuf in = { block, block + blen, 0 };
+        rbuf in = { block, block + blen, 0, CUT };
         st_action *a = &acts->a[i];
-        a->type = (uint32_t)get_le(&in, 1);
-        a->flavor = (uint32_t)get_le(&in, 4);
-        a->flags = (uint32_t)get_le(&in, 4);
+        a->type = (uint32_t)st_rbuf_le(&in, 1);
+        a->flavor = (uint32_t)st_rbuf_le(&in, 4);
+        a->flags = (uint32_t)st_rbuf_le(&in, 4);
         get_data(&in, a);
         if (!in.bad && in.p != in.end)
-            bad(&in, "rule actions: bytes left in an action block");
+            st_rbuf_bad(&in, "rule actions: bytes left in an action block");
         b.bad |= in.bad;
     }
     if (!b.bad && b.p != b.end)
-        bad(&b, "rule actions: bytes left after the actions");
+        st_rbuf_bad(&b, "rule actions: bytes left after the actions");
     if (b.bad) {
         st_actions_free(acts);
         return -1;
