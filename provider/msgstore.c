@@ -17,6 +17,12 @@
  * store and stops before its file closes). GetReceiveFolder gives no
  * explicit class (NULL).
  *
+ * StoreLogoff stops the store's background work (shutdown.h,
+ * md_store_stop). After fast shutdown (md_shutdown_done) the methods that
+ * reach storage or start work (OpenEntry, Advise, Get/SetReceiveFolder,
+ * GetReceiveFolderTable and the spooler methods) answer MAPI_E_CALL_FAILED;
+ * the computed properties still answer.
+ * PR_DISPLAY_NAME: md_store.display_name (the profile's), else "mapidav".
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
  */
@@ -29,6 +35,7 @@
 #include "provider/names.h"
 #include "provider/notify.h"
 #include "provider/object.h"
+#include "provider/shutdown.h"
 #include "provider/spooler.h"
 #include "provider/store.h"
 #include "storage/props_guids.h"
@@ -114,7 +121,7 @@ static st_bag *store_computed_props(void *obj, HRESULT *hr)
     code |= st_bag_set_bin(b, PR_ENTRYID, eid, cb);
     code |= st_bag_set_bin(b, PR_STORE_ENTRYID, eid, cb);
     s->alloc.free(eid);
-    code |= st_bag_set_str(b, PR_DISPLAY_NAME_W, "mapidav");
+    code |= st_bag_set_str(b, PR_DISPLAY_NAME_W, s->display_name ? s->display_name : "mapidav");
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_STORE);
     code |= st_bag_set_long(b, PR_STORE_SUPPORT_MASK, (int32_t)MD_STORE_MASK);
     code |= st_bag_set_long(b, PR_STORE_UNICODE_MASK, (int32_t)MD_STORE_MASK);
@@ -202,10 +209,12 @@ static ULONG STDMETHODCALLTYPE store_Release(IMsgStore *iface)
     md_store *s = impl(iface);
     ULONG n = md_ref_release(&s->refs);
     if (n == 0) {
+        md_lifecycle_store_remove(s);
         md_notify_stop(s->notify);
         st_store_close(s->st);
         s->sup->lpVtbl->Release(s->sup);
         DeleteCriticalSection(&s->lock);
+        free(s->display_name);
         free(s);
         md_object_destroyed();
     }
@@ -246,6 +255,10 @@ static HRESULT STDMETHODCALLTYPE store_OpenProperty(IMsgStore *iface, ULONG tag,
 static HRESULT STDMETHODCALLTYPE store_Advise(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG mask, LPMAPIADVISESINK sink, ULONG *conn)
 {
+    if (conn)
+        *conn = 0;
+    if (md_shutdown_done())
+        return MAPI_E_CALL_FAILED;
     return md_notify_advise(impl(iface), cb, eid, mask, sink, conn);
 }
 
@@ -286,6 +299,8 @@ HRESULT md_store_open_entry(md_store *s, ULONG cb, LPENTRYID eid, LPCIID iid, UL
         return MAPI_E_INVALID_PARAMETER;
     *obj_type = 0;
     *out = NULL;
+    if (md_shutdown_done())
+        return MAPI_E_CALL_FAILED;   /* DoFastShutdown: the process is exiting */
     /* folders: MAPI_MODIFY, MAPI_BEST_ACCESS ... all read-write; a message
      * is read-write with MAPI_MODIFY or MAPI_BEST_ACCESS only */
     if (!cb && !eid) {
@@ -363,6 +378,8 @@ static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR
         return MAPI_E_UNKNOWN_FLAGS;
     if (!eid)
         return MAPI_E_NO_SUPPORT;   /* back to the default: not done yet */
+    if (md_shutdown_done())
+        return MAPI_E_CALL_FAILED;
     HRESULT hr = md_eid_parse(&e, cb, eid);
     if (hr != S_OK)
         return hr;
@@ -396,6 +413,8 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
     *eid = NULL;
     if (flags & ~(ULONG)MAPI_UNICODE)
         return MAPI_E_UNKNOWN_FLAGS;
+    if (md_shutdown_done())
+        return MAPI_E_CALL_FAILED;
     char *c = class_utf8(cls, flags);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -409,47 +428,76 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
     return md_eid_alloc(cb, eid, &e, s->alloc.buffer);
 }
 
+/* After DoFastShutdown: the methods that reach storage or start work. */
+#define SHUT_GATE() do { \
+        if (md_shutdown_done()) \
+            return MAPI_E_CALL_FAILED; \
+    } while (0)
+
 static HRESULT STDMETHODCALLTYPE store_GetReceiveFolderTable(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
+    if (table)
+        *table = NULL;
+    SHUT_GATE();
     return md_receive_folder_table(impl(iface), flags, table);
 }
 
+/* The store's background work stops (md_store_stop); its file closes with
+ * its last reference. LOGOFF_* flags in *flags are advisory: nothing of
+ * ours needs the client's consent, so *flags comes back unchanged. */
 static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flags)
 {
-    md_store *s = impl(iface);
     if (!flags)
         return MAPI_E_INVALID_PARAMETER;
-    s->logged_off = 1;
+    md_store_stop(impl(iface));
     return S_OK;
+}
+
+void md_store_stop(md_store *s)
+{
+    EnterCriticalSection(&s->lock);
+    md_notifier *n = s->notify;
+    s->notify = NULL;   /* Advise answers MAPI_E_NO_SUPPORT from now on */
+    s->logged_off = 1;
+    LeaveCriticalSection(&s->lock);
+    md_notify_stop(n);   /* joined, holding no lock: a sink may be calling us */
+    md_bg_stop(s, MD_BG_STOP_MS);
 }
 
 static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG flags)
 {
+    SHUT_GATE();
     return md_spooler_abort_submit(impl(iface), cb, eid, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE store_GetOutgoingQueue(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
+    if (table)
+        *table = NULL;
+    SHUT_GATE();
     return md_spooler_outgoing_queue(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetLockState(IMsgStore *iface, LPMESSAGE msg,
     ULONG state)
 {
+    SHUT_GATE();
     return md_spooler_set_lock_state(impl(iface), msg, state);
 }
 
 static HRESULT STDMETHODCALLTYPE store_FinishedMsg(IMsgStore *iface, ULONG flags, ULONG cb,
     LPENTRYID eid)
 {
+    SHUT_GATE();
     return md_spooler_finished_msg(impl(iface), flags, cb, eid);
 }
 
 static HRESULT STDMETHODCALLTYPE store_NotifyNewMail(IMsgStore *iface, LPNOTIFICATION n)
 {
+    SHUT_GATE();
     return md_spooler_notify_new_mail(impl(iface), n);
 }
 
@@ -517,6 +565,7 @@ HRESULT md_store_create(md_store **out, const char *path, LPMAPISUP sup,
     sup->lpVtbl->AddRef(sup);
     s->alloc = *alloc;
     s->logon_flags = flags;
+    md_lifecycle_store_add(s);
     md_object_created();
     *out = s;
     return S_OK;

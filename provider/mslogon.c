@@ -2,7 +2,9 @@
  * mslogon.c: IMSLogon, MAPI's private handle on a logged-on store: Logoff,
  * OpenEntry and CompareEntryIDs hand over to the store (msgstore.c).
  * Advise and Unadvise are the store's (notify.h: MAPI calls them for
- * IMAPISession::Advise on our entry IDs).
+ * IMAPISession::Advise on our entry IDs). Logoff stops the store's
+ * background work (shutdown.h); after DoFastShutdown OpenEntry and Advise
+ * answer MAPI_E_CALL_FAILED.
  * Not done, MAPI_E_NO_SUPPORT: OpenStatusEntry.
  * GetLastError gives no extended information yet.
  * Never: free the store here (it goes with its last reference).
@@ -12,6 +14,7 @@
 #include "provider/mapiprop.h"
 #include "provider/notify.h"
 #include "provider/object.h"
+#include "provider/shutdown.h"
 #include "provider/store.h"
 
 typedef struct md_logon {
@@ -54,12 +57,13 @@ static HRESULT STDMETHODCALLTYPE logon_GetLastError(IMSLogon *iface, HRESULT hr,
     return md_prop_get_last_error(flags, error);
 }
 
-/* MAPI calls Logoff before releasing the logon; the store's file closes
- * when the last object holding the store goes. */
+/* MAPI calls Logoff before releasing the logon: the store's background
+ * work stops (shutdown.h, md_store_stop); its file closes when the last
+ * object holding the store goes. */
 static HRESULT STDMETHODCALLTYPE logon_Logoff(IMSLogon *iface, ULONG *flags)
 {
     (void)flags;   /* reserved */
-    impl(iface)->store->logged_off = 1;
+    md_store_stop(impl(iface)->store);
     return S_OK;
 }
 
@@ -78,6 +82,10 @@ static HRESULT STDMETHODCALLTYPE logon_CompareEntryIDs(IMSLogon *iface, ULONG cb
 static HRESULT STDMETHODCALLTYPE logon_Advise(IMSLogon *iface, ULONG cb, LPENTRYID eid,
     ULONG mask, LPMAPIADVISESINK sink, ULONG *conn)
 {
+    if (conn)
+        *conn = 0;
+    if (md_shutdown_done())
+        return MAPI_E_CALL_FAILED;   /* DoFastShutdown: the process is exiting */
     return md_notify_advise(impl(iface)->store, cb, eid, mask, sink, conn);
 }
 

@@ -7,6 +7,9 @@
  * Invariant: n->lock is a leaf: held only to copy into or out of the queue
  * and the copy marks, never while calling storage or MAPI. Only the thread
  * touches n->st after start.
+ * The thread is registered with shutdown.h (md_bg_add): fast shutdown ends
+ * its loop too; its stopper still joins it, and one stopped from a sink on
+ * the thread itself is joined by md_bg_reap.
  * Never: call Notify from the listener; let the thread touch an md_store
  * (it may be gone: the notifier outlives nothing but itself).
  */
@@ -16,6 +19,7 @@
 
 #include "provider/entryid.h"
 #include "provider/notify.h"
+#include "provider/shutdown.h"
 #include "provider/store.h"
 
 typedef struct copy_mark {
@@ -276,7 +280,7 @@ static int stopping(md_notifier *n)
     EnterCriticalSection(&n->lock);
     int stop = n->stop;
     LeaveCriticalSection(&n->lock);
-    return stop;
+    return stop || md_bg_stopping();
 }
 
 static void deliver(md_notifier *n, const st_event *ev, size_t count)
@@ -343,8 +347,9 @@ static unsigned __stdcall notify_thread(void *arg)
 
     for (;;) {
         DWORD w = WaitForSingleObject(n->wake, MD_NOTIFY_POLL_MS);
+        int bg_stop = md_bg_stopping();   /* fast shutdown */
         EnterCriticalSection(&n->lock);
-        int stop = n->stop, lost = n->lost;
+        int stop = n->stop || bg_stop, lost = n->lost;
         st_event *batch = n->queue;
         size_t count = n->n_queue;
         n->queue = NULL;
@@ -361,11 +366,14 @@ static unsigned __stdcall notify_thread(void *arg)
         if (w == WAIT_TIMEOUT)
             st_store_poll(n->st);   /* what it finds comes back through on_events */
     }
+    /* No sink runs on this thread any more: detached is final (a later
+     * md_notify_stop comes from another thread and joins). */
     EnterCriticalSection(&n->lock);
     int detached = n->detached;
     LeaveCriticalSection(&n->lock);
+    md_bg_leave();   /* the registry sets n->wake no more */
     if (detached)
-        notifier_free(n);   /* stopped from a sink on this thread: nobody waits for us */
+        notifier_free(n);   /* stopped from a sink on this thread: md_bg_reap joins us */
     return 0;
 }
 
@@ -399,10 +407,12 @@ HRESULT md_notify_start(md_notifier **out, const char *path, const st_guid *guid
         return MAPI_E_CALL_FAILED;
     }
     n->tid = tid;
+    md_bg_add(NULL, n->thread, tid, n->wake);   /* its stopper is md_notify_stop */
     WaitForSingleObject(n->ready, INFINITE);
     if (n->start_hr != S_OK) {
         HRESULT hr = n->start_hr;
         WaitForSingleObject(n->thread, INFINITE);
+        md_bg_remove(tid);
         notifier_free(n);
         return hr;
     }
@@ -423,6 +433,7 @@ void md_notify_stop(md_notifier *n)
     if (detached)
         return;   /* we are the thread: it frees n when this call returns to it */
     WaitForSingleObject(n->thread, INFINITE);
+    md_bg_remove(n->tid);
     notifier_free(n);
 }
 

@@ -12,7 +12,10 @@
  * lock of ours held. The queue owns the memtable (its owner reference); when
  * the last view is released the worker is stopped (and waited for, unless
  * it is the worker itself releasing it from a sink), and it frees the
- * memtable and its handle on its way out.
+ * memtable and its handle on its way out. The worker is registered with
+ * shutdown.h: Logoff and fast shutdown end it too, and one that outlived
+ * the last view (released from a sink on the worker) is joined by
+ * md_bg_reap, not left running.
  * Invariant: q->shown lists exactly the messages that have a row.
  * Never: read storage in the listener; call memtable after stop.
  */
@@ -23,6 +26,7 @@
 #include "provider/entryid.h"
 #include "provider/memtable.h"
 #include "provider/object.h"
+#include "provider/shutdown.h"
 #include "provider/spooler.h"
 #include "storage/strutil.h"
 
@@ -173,7 +177,7 @@ static int queue_stopped(md_queue *q)
     EnterCriticalSection(&q->lock);
     int stop = q->stop;
     LeaveCriticalSection(&q->lock);
-    return stop;
+    return stop || md_bg_stopping();   /* Logoff, fast shutdown (shutdown.h) */
 }
 
 /* Storage listener: any thread, storage's bus mutex held: note and wake. */
@@ -331,6 +335,7 @@ static unsigned __stdcall queue_worker(void *arg)
     st_store_close(q->st);
     free(q->shown);
     md_memtable_free(q->t);
+    md_bg_leave();   /* before queue_release may close q->wake */
     queue_release(q);
     return 0;
 }
@@ -346,8 +351,10 @@ static void queue_on_last_view(void *ctx)
     /* Wait, so no thread runs our code once every object is released (the
      * DLL may be unloaded then), unless this is the worker itself, a sink
      * releasing the view when told. */
-    if (GetCurrentThreadId() != q->thread_id)
+    if (GetCurrentThreadId() != q->thread_id) {
         WaitForSingleObject(q->thread, INFINITE);
+        md_bg_remove(q->thread_id);
+    }   /* else md_bg_reap joins it */
     queue_release(q);
 }
 
@@ -383,6 +390,7 @@ HRESULT md_spooler_outgoing_queue(md_store *s, ULONG flags, LPMAPITABLE *out)
         queue_release(q);
         return hr;
     }
+    md_bg_add(s, q->thread, q->thread_id, q->wake);
     ResumeThread(q->thread);
     WaitForSingleObject(q->ready, INFINITE);
     hr = q->start_hr;
@@ -395,6 +403,7 @@ HRESULT md_spooler_outgoing_queue(md_store *s, ULONG flags, LPMAPITABLE *out)
         LeaveCriticalSection(&q->lock);
         SetEvent(q->wake);
         WaitForSingleObject(q->thread, INFINITE);
+        md_bg_remove(q->thread_id);
         queue_release(q);
         return hr;
     }

@@ -36,7 +36,9 @@
  *   listener call is in flight, the bus mutex guarantees it), then sets
  *   `stop`, wakes the thread and joins it holding no lock, then closes the
  *   storage table under the store lock. The object count drops when the
- *   memory is freed.
+ *   memory is freed. The thread is registered with shutdown.h: Logoff and
+ *   fast shutdown end its loop (Release still joins it), and when it frees
+ *   the table itself md_bg_reap joins it.
  * Lock order, when two are held: md_store.lock, then sink_lock, then (inside
  * storage calls) the bus mutex. A thread with its own st_store handle takes
  * the bus mutex without ours, and under it our listener takes nothing: no
@@ -62,6 +64,7 @@
 #include "provider/mapiprop.h"
 #include "provider/object.h"
 #include "provider/restrict.h"
+#include "provider/shutdown.h"
 #include "provider/table.h"
 #include "storage/strutil.h"
 #include "storage/table.h"
@@ -517,12 +520,13 @@ static void destroy(md_table *tb)
 static DWORD WINAPI delivery_thread(void *arg)
 {
     md_table *tb = arg;
-    while (!tb->stop) {
+    while (!tb->stop && !md_bg_stopping()) {
         WaitForSingleObject(tb->wake, INFINITE);
-        if (tb->stop)
+        if (tb->stop || md_bg_stopping())
             break;
         deliver(tb);
     }
+    md_bg_leave();   /* before destroy closes tb->wake */
     if (tb->free_on_exit) {   /* released by a sink on this thread */
         CloseHandle(tb->thread);
         destroy(tb);
@@ -547,6 +551,7 @@ static HRESULT start_notifications(md_table *tb)
         tb->listening = 0;
         return MAPI_E_CALL_FAILED;
     }
+    md_bg_add(tb->store, tb->thread, tb->thread_id, tb->wake);
     return S_OK;
 }
 
@@ -584,6 +589,7 @@ static ULONG STDMETHODCALLTYPE table_Release(IMAPITable *iface)
         }
         SetEvent(tb->wake);
         WaitForSingleObject(tb->thread, INFINITE);
+        md_bg_remove(tb->thread_id);
         CloseHandle(tb->thread);
     }
     destroy(tb);

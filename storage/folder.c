@@ -152,7 +152,8 @@ int st_folder_get(st_store *s, st_bag **out, st_id fid)
         "SELECT name, container_class,"
         " ifnull((SELECT content FROM searches WHERE folder_id = id), content_count),"
         " ifnull((SELECT unread FROM searches WHERE folder_id = id), unread_count), assoc_count,"
-        " child_count, change_num, ifnull(parent_id, 0), props FROM folders WHERE id = ?",
+        " child_count, change_num, ifnull(parent_id, 0), props,"
+        " EXISTS (SELECT 1 FROM searches WHERE folder_id = id) FROM folders WHERE id = ?",
         (int64_t)fid, "reading a folder");
     if (code)
         return no_folder(s, code, fid);
@@ -185,6 +186,8 @@ int st_folder_get(st_store *s, st_bag **out, st_id fid)
         r |= st_bag_set_bin(bag, PR_SOURCE_KEY, key, 22);
         r |= st_bag_set_bin(bag, PR_CHANGE_KEY, ck, 22);
         r |= st_bag_set_bin(bag, PR_INSTANCE_KEY, ik, 8);
+        if (sqlite3_column_int(st, 9))
+            r |= st_bag_set_long(bag, PR_FOLDER_TYPE, FOLDER_SEARCH);
         if (parent)
             r |= st_bag_set_bin(bag, PR_PARENT_SOURCE_KEY, pkey, 22);
         if (r)

@@ -158,6 +158,23 @@ int st_store_check(st_store *s, char **out)
         code = findings(s, &r,
             "SELECT count(*), 'folders without parent', '' FROM folders WHERE parent_id IS NULL"
             " HAVING count(*) > 1", "more than one root");
+    /* Search folders (search.c): counts, copied unread bits, no messages of
+     * their own. */
+    if (!code)
+        code = findings(s, &r,
+            "SELECT s.folder_id, s.content || '/' || s.unread, (SELECT count(*) || '/' ||"
+            "  ifnull(sum(r.unread), 0) FROM search_results r WHERE r.search_id = s.folder_id)"
+            "  AS real FROM searches s WHERE s.content || '/' || s.unread <> real",
+            "search folder counts (folder, stored, actual)");
+    if (!code)
+        code = findings(s, &r,
+            "SELECT r.search_id, r.message_id, m.flags FROM search_results r JOIN messages m"
+            " ON m.id = r.message_id WHERE r.unread <> ((m.flags & 1) = 0)",
+            "search result unread bit (folder, message, flags)");
+    if (!code)
+        code = findings(s, &r,
+            "SELECT m.folder_id, m.id, '' FROM messages m JOIN searches s"
+            " ON s.folder_id = m.folder_id", "message in a search folder (folder, message)");
     if (!code)
         code = check_blobs(s, &r, "SELECT id, props FROM messages", "message blob");
     if (!code)

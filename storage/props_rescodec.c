@@ -64,16 +64,23 @@ static void put_fixed(wbuf *b, uint32_t t, const void *p)
     }
 }
 
+/* 1 for the types whose value is a fixed-size number (put_fixed/get_fixed). */
+static int fixed_type(uint32_t t)
+{
+    return t == PT_I2 || t == PT_LONG || t == PT_ERROR || t == PT_R4 || t == PT_DOUBLE ||
+        t == PT_APPTIME || t == PT_CURRENCY || t == PT_I8 || t == PT_SYSTIME;
+}
+
 static void put_value(wbuf *b, const st_value *v)
 {
     uint32_t t = PROP_TYPE(v->tag) & ~(uint32_t)MV_INSTANCE;
     st_wbuf_le(b, v->tag, 4);
-    switch (t) {
-    case PT_NULL: case PT_OBJECT: return;
-    case PT_I2: case PT_LONG: case PT_ERROR: case PT_R4: case PT_DOUBLE: case PT_APPTIME:
-    case PT_CURRENCY: case PT_I8: case PT_SYSTIME:
+    if (fixed_type(t)) {
         put_fixed(b, t, &v->v);
         return;
+    }
+    switch (t) {
+    case PT_NULL: case PT_OBJECT: return;
     case PT_BOOLEAN: st_wbuf_le(b, v->v.b != 0, 1); return;
     case PT_UNICODE: put_utf16(b, v->v.str ? v->v.str : ""); return;
     case PT_STRING8: st_wbuf_put(b, v->v.str ? v->v.str : "", strlen(v->v.str ? v->v.str : "") + 1); return;
@@ -246,10 +253,26 @@ static char *get_str8(rbuf *b)
 static void get_fixed(rbuf *b, uint32_t t, void *out)
 {
     switch (t) {
-    case PT_I2: { int16_t x = (int16_t)(uint16_t)st_rbuf_le(b, 2); memcpy(out, &x, 2); break; }
-    case PT_LONG: case PT_ERROR: { int32_t x = (int32_t)(uint32_t)st_rbuf_le(b, 4); memcpy(out, &x, 4); break; }
-    case PT_R4: { uint32_t u = (uint32_t)st_rbuf_le(b, 4); memcpy(out, &u, 4); break; }
-    default: { uint64_t u = st_rbuf_le(b, 8); memcpy(out, &u, 8); break; }
+    case PT_I2: {
+        int16_t x = (int16_t)(uint16_t)st_rbuf_le(b, 2);
+        memcpy(out, &x, 2);
+        break;
+    }
+    case PT_LONG: case PT_ERROR: {
+        int32_t x = (int32_t)(uint32_t)st_rbuf_le(b, 4);
+        memcpy(out, &x, 4);
+        break;
+    }
+    case PT_R4: {
+        uint32_t u = (uint32_t)st_rbuf_le(b, 4);
+        memcpy(out, &u, 4);
+        break;
+    }
+    default: {   /* 8 bytes: DOUBLE, APPTIME, CURRENCY, I8, SYSTIME */
+        uint64_t u = st_rbuf_le(b, 8);
+        memcpy(out, &u, 8);
+        break;
+    }
     }
 }
 
@@ -267,12 +290,12 @@ static void get_value(rbuf *b, st_value *v)
         return;
     }
     v->tag = tag;
-    switch (t) {
-    case PT_NULL: case PT_OBJECT: return;
-    case PT_I2: case PT_LONG: case PT_ERROR: case PT_R4: case PT_DOUBLE: case PT_APPTIME:
-    case PT_CURRENCY: case PT_I8: case PT_SYSTIME:
+    if (fixed_type(t)) {
         get_fixed(b, t, &v->v);
         return;
+    }
+    switch (t) {
+    case PT_NULL: case PT_OBJECT: return;
     case PT_BOOLEAN: v->v.b = st_rbuf_le(b, 1) != 0; return;
     case PT_UNICODE: v->v.str = get_utf16(b); return;
     case PT_STRING8: v->v.str = get_str8(b); return;

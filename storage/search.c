@@ -13,9 +13,10 @@
  * DELETED / MODIFIED with folder = the search folder. A deleted message
  * leaves every result by cascade (st_search__on_delete raises the events
  * first); the counts follow from triggers (schema.c, v3). A moved folder
- * (recursive scopes change) or lost events (ev_oom) refill every active
- * search. The criteria are turned into SQL by the table code
- * (st_table__res_sql: what SQL cannot decide is st_res_eval'd per row).
+ * changes what recursive scopes hold: their results are recomputed for the
+ * messages below it only. Lost events (ev_oom) refill every active search.
+ * The criteria are turned into SQL by the table code (st_table__res_sql:
+ * what SQL cannot decide is st_res_eval'd per row).
  *
  * Invariant: results, counts and criteria change only inside the
  * transaction of the change that moves them: a killed process leaves them
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/log.h"
 #include "storage/props_rescodec.h"
 #include "storage/table_int.h"
 
@@ -168,6 +170,21 @@ static int srch_load(st_store *s, srch **out, st_id sid, uint32_t fts_cap)
     return 0;
 }
 
+/* srch_load for keeping results up to date: a search whose criteria cannot
+ * be read any more (a damaged file) is logged and left as it is (*out
+ * NULL), so that it never blocks the change being committed. */
+static int srch_load_kept(st_store *s, srch **out, st_id sid, uint32_t fts_cap)
+{
+    int code = srch_load(s, out, sid, fts_cap);
+    if (code == ST_ECORRUPT) {
+        ST_LOG_WARN(ST_LOG_STORAGE, "%s (its results are no longer kept up to date)",
+            st_error_last());
+        *out = NULL;
+        code = 0;
+    }
+    return code;
+}
+
 /* 1 when message mid matches c, 0 when not, or an error. */
 static int srch_match(st_store *s, srch *c, st_id mid)
 {
@@ -191,6 +208,20 @@ static int srch_match(st_store *s, srch *c, st_id mid)
 }
 
 /* ---- refill: the results computed afresh, the differences applied ---- */
+
+/* Runs a cached statement with ?1 = sid, ?2 = mid, ?3 = v. */
+static int pair_run(st_store *s, const char *sql, st_id sid, st_id mid, int v)
+{
+    sqlite3_stmt *st = st_db__prep(&s->d, sql);
+    if (!st)
+        return ST_ERROR;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)sid);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)mid);
+    if (sqlite3_bind_parameter_count(st) >= 3)
+        sqlite3_bind_int(st, 3, v);
+    return st_db__step_done(&s->d, st, "updating search results");
+}
+
 
 /* Runs dynamic SQL with ?1 = sid and c's evaluator slots. */
 static int run_sql(st_store *s, const srch *c, const char *sql, const char *what)
@@ -216,10 +247,20 @@ static int sid_ids(st_store *s, st_id **out, size_t *n, const char *sql, st_id s
     return st_db__ids(&s->d, out, n, st, "reading search results");
 }
 
-static int refill(st_store *s, srch *c)
+/* Recomputes the results of c (sub_root 0: all of them; else only those in
+ * the folder sub_root and below, after it moved) and applies the
+ * differences with their events. */
+static int refill(st_store *s, srch *c, st_id sub_root)
 {
     int code = st_db__exec(&s->d, "CREATE TEMP TABLE IF NOT EXISTS st_search_new("
-        "id INTEGER PRIMARY KEY); DELETE FROM temp.st_search_new;");
+        "id INTEGER PRIMARY KEY); DELETE FROM temp.st_search_new;"
+        "CREATE TEMP TABLE IF NOT EXISTS st_search_sub(id INTEGER PRIMARY KEY);"
+        "DELETE FROM temp.st_search_sub;");
+    if (!code && sub_root)
+        code = st_db__run_int(&s->d, "INSERT INTO temp.st_search_sub(id) WITH RECURSIVE"
+            " sub(id) AS (SELECT ?1 UNION SELECT f.id FROM folders f JOIN sub"
+            " ON f.parent_id = sub.id) SELECT id FROM sub", (int64_t)sub_root,
+            "listing a moved folder's subtree");
     if (code)
         return code;
     st_tstr b = { 0 };
@@ -227,8 +268,8 @@ static int refill(st_store *s, srch *c)
         "SELECT folder_id FROM search_scope WHERE search_id = ?1");
     if (c->flags & ST_SEARCH_RECURSIVE)
         st_tstr__add(&b, " UNION SELECT f.id FROM folders f JOIN sc ON f.parent_id = sc.id");
-    st_tstr__add(&b, ") SELECT id FROM messages WHERE folder_id IN sc AND assoc = 0 AND (%s)",
-        c->q.where);
+    st_tstr__add(&b, ") SELECT id FROM messages WHERE folder_id IN sc%s AND assoc = 0 AND (%s)",
+        sub_root ? " AND folder_id IN temp.st_search_sub" : "", c->q.where);
     if (b.oom) {
         free(b.p);
         st_error_set("search: out of memory");
@@ -238,16 +279,20 @@ static int refill(st_store *s, srch *c)
     free(b.p);
     st_id *gone = NULL, *added = NULL;
     size_t n_gone = 0, n_added = 0;
-    if (!code)
+    if (!code && sub_root)
+        code = sid_ids(s, &gone, &n_gone, "SELECT r.message_id FROM search_results r"
+            " JOIN messages m ON m.id = r.message_id WHERE r.search_id = ?1"
+            " AND m.folder_id IN temp.st_search_sub"
+            " AND r.message_id NOT IN temp.st_search_new", c->sid);
+    else if (!code)
         code = sid_ids(s, &gone, &n_gone, "SELECT message_id FROM search_results"
             " WHERE search_id = ?1 AND message_id NOT IN temp.st_search_new", c->sid);
     if (!code)
         code = sid_ids(s, &added, &n_added, "SELECT id FROM temp.st_search_new WHERE id NOT IN"
             " (SELECT message_id FROM search_results WHERE search_id = ?1)", c->sid);
-    if (!code)
-        code = st_db__run_int(&s->d, "DELETE FROM search_results WHERE search_id = ?1"
-            " AND message_id NOT IN temp.st_search_new", (int64_t)c->sid,
-            "updating search results");
+    for (size_t i = 0; !code && i < n_gone; i++)
+        code = pair_run(s, "DELETE FROM search_results WHERE search_id = ?1"
+            " AND message_id = ?2", c->sid, gone[i], 0);
     if (!code)
         code = st_db__run_int(&s->d, "INSERT OR IGNORE INTO search_results(search_id,"
             " message_id, unread) SELECT ?1, m.id, (m.flags & 1) = 0 FROM temp.st_search_new n"
@@ -262,22 +307,24 @@ static int refill(st_store *s, srch *c)
     free(gone);
     free(added);
     if (!code)
-        code = st_db__exec(&s->d, "DELETE FROM temp.st_search_new");
+        code = st_db__exec(&s->d, "DELETE FROM temp.st_search_new;"
+            " DELETE FROM temp.st_search_sub;");
     return code;
 }
 
-/* Refills every active search (or, with only_recursive, the recursive ones). */
-static int refill_all(st_store *s, int only_recursive)
+/* Refills every active search; with sub_root, only the recursive ones and
+ * only below sub_root (a folder moved: what their scopes hold changed). */
+static int refill_all(st_store *s, st_id sub_root)
 {
     st_id *sids = NULL;
     size_t n = 0;
     int code = sid_ids(s, &sids, &n, "SELECT folder_id FROM searches WHERE criteria IS NOT NULL"
-        " AND (flags & 2) = 0 AND (flags & ?1) = ?1", only_recursive ? ST_SEARCH_RECURSIVE : 0);
+        " AND (flags & 2) = 0 AND (flags & ?1) = ?1", sub_root ? ST_SEARCH_RECURSIVE : 0);
     for (size_t i = 0; !code && i < n; i++) {
         srch *c = NULL;
-        code = srch_load(s, &c, sids[i], 0);
+        code = srch_load_kept(s, &c, sids[i], 0);
         if (!code && c)
-            code = refill(s, c);
+            code = refill(s, c, sub_root);
         srch_free(c);
     }
     free(sids);
@@ -372,7 +419,7 @@ int st_search_set(st_store *s, st_id fid, const st_restriction *r, const st_id *
         code = ST_ERROR;
     }
     if (!code && !(flags & ST_SEARCH_STOPPED))
-        code = refill(s, c);
+        code = refill(s, c, 0);
     srch_free(c);
     if (!code) {
         st_id parent = 0;
@@ -507,7 +554,7 @@ static int compiled(pass *p, srch **out, st_id sid)
     if (!cs)
         return ST_ERROR;
     p->cs = cs;
-    int code = srch_load(p->s, out, sid, 1);
+    int code = srch_load_kept(p->s, out, sid, 1);
     if (!code && *out)
         cs[p->n_cs++] = *out;
     return code;
@@ -521,22 +568,13 @@ static int has(const st_id *ids, size_t n, st_id id)
     return 0;
 }
 
-/* Runs a cached statement with ?1 = sid, ?2 = mid, ?3 = v. */
-static int pair_run(st_store *s, const char *sql, st_id sid, st_id mid, int v)
-{
-    sqlite3_stmt *st = st_db__prep(&s->d, sql);
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)sid);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)mid);
-    if (sqlite3_bind_parameter_count(st) >= 3)
-        sqlite3_bind_int(st, 3, v);
-    return st_db__step_done(&s->d, st, "updating search results");
-}
-
 /* Re-evaluates message mid for the searches covering its folder and those
- * holding it; flags: the change's (ST_FROM_SERVER or not). */
-static int update_one(pass *p, st_id mid, unsigned flags)
+ * holding it; flags: the change's (ST_FROM_SERVER or not). fresh: the
+ * message was created in this transaction and not changed since (a bulk
+ * import's common case): no result can hold it unless a refill of this
+ * transaction added it, and then it matched, so the lookup of what holds it
+ * is skipped and an insert that finds the row there already is a MODIFIED. */
+static int update_one(pass *p, st_id mid, unsigned flags, int fresh)
 {
     st_store *s = p->s;
     sqlite3_stmt *st = NULL;
@@ -556,7 +594,7 @@ static int update_one(pass *p, st_id mid, unsigned flags)
     st_id *held = NULL;
     size_t n_held = 0;
     code = covering(p, &f, fid);
-    if (!code) {
+    if (!code && !fresh) {
         st = st_db__prep(&s->d, "SELECT search_id FROM search_results WHERE message_id = ?");
         if (!st)
             code = ST_ERROR;
@@ -577,8 +615,10 @@ static int update_one(pass *p, st_id mid, unsigned flags)
             break;
         int h = has(held, n_held, sid);
         if (m && !h)
-            code = pair_run(s, "INSERT INTO search_results(search_id, message_id, unread)"
-                " VALUES (?1, ?2, ?3)", sid, mid, unread);
+            code = pair_run(s, "INSERT OR IGNORE INTO search_results(search_id, message_id,"
+                " unread) VALUES (?1, ?2, ?3)", sid, mid, unread);
+        if (m && !h && !code && fresh && sqlite3_changes(s->d.db) == 0)
+            h = 1;   /* a refill of this transaction found it first */
         else if (!m && h)
             code = pair_run(s, "DELETE FROM search_results WHERE search_id = ?1"
                 " AND message_id = ?2", sid, mid, 0);
@@ -611,6 +651,7 @@ static int update_one(pass *p, st_id mid, unsigned flags)
 typedef struct touched {
     st_id id;             /* a message an event named */
     unsigned flags;       /* ST_FROM_SERVER when that change was the server's */
+    int created;          /* the event was ST_EV_CREATED */
 } touched;
 
 static int cmp_touched(const void *a, const void *b)
@@ -626,9 +667,11 @@ int st_search__precommit(st_store *s)
     if (!s->n_ev && !s->ev_oom)
         return 0;
     int64_t any = 0;
-    int code = st_db__one(&s->d, &any, st_db__prep(&s->d,
-        "SELECT EXISTS (SELECT 1 FROM searches WHERE criteria IS NOT NULL)"),
-        "reading search folders");
+    sqlite3_stmt *st = st_db__prep(&s->d,
+        "SELECT EXISTS (SELECT 1 FROM searches WHERE criteria IS NOT NULL)");
+    if (!st)
+        return ST_ERROR;
+    int code = st_db__one(&s->d, &any, st, "reading search folders");
     if (code || !any)
         return code;
     /* What changed: messages (created, modified, moved, read) and folder
@@ -639,8 +682,7 @@ int st_search__precommit(st_store *s)
     code = sid_ids(s, &sfs, &n_sfs, "SELECT folder_id FROM searches", 0);
     if (code)
         return code;
-    size_t n = s->n_ev, k = 0;
-    int folder_moved = 0;
+    size_t n = s->n_ev, k = 0, n_moved = 0;
     touched *ts = n ? malloc(n * sizeof *ts) : NULL;
     if (n && !ts) {
         free(sfs);
@@ -649,12 +691,13 @@ int st_search__precommit(st_store *s)
     }
     for (size_t i = 0; i < n; i++) {
         const st_event *e = &s->ev[i];
-        if (e->kind == ST_JKIND_FOLDER && e->type == ST_EV_MOVED)
-            folder_moved = 1;
+        if (e->kind == ST_JKIND_FOLDER && e->type == ST_EV_MOVED && !has(sfs, n_sfs, e->id))
+            n_moved++;
         if (e->kind == ST_JKIND_MESSAGE && !e->associated && (e->type == ST_EV_CREATED ||
                 e->type == ST_EV_MODIFIED || e->type == ST_EV_MOVED) &&
                 !has(sfs, n_sfs, e->folder)) {   /* not a result event of ours */
             ts[k].id = e->id;
+            ts[k].created = e->type == ST_EV_CREATED;
             ts[k++].flags = e->from_server ? ST_FROM_SERVER : 0;
         }
     }
@@ -662,12 +705,20 @@ int st_search__precommit(st_store *s)
         qsort(ts, k, sizeof *ts, cmp_touched);
     if (s->ev_oom && !bulk)
         code = refill_all(s, 0);   /* events were lost: recompute everything */
-    else if (folder_moved)
-        code = refill_all(s, 1);
+    for (size_t i = 0; !code && n_moved && !(s->ev_oom && !bulk) && i < n; i++) {
+        st_event e = s->ev[i];   /* a copy: refills queue events (s->ev may move) */
+        if (e.kind == ST_JKIND_FOLDER && e.type == ST_EV_MOVED && !has(sfs, n_sfs, e.id))
+            code = refill_all(s, e.id);
+    }
     pass p = { .s = s };
-    for (size_t i = 0; !code && i < k; i++)
-        if (!i || ts[i].id != ts[i - 1].id)
-            code = update_one(&p, ts[i].id, ts[i].flags);
+    for (size_t i = 0; !code && i < k;) {
+        size_t j = i;
+        int fresh = 1;
+        for (; j < k && ts[j].id == ts[i].id; j++)
+            fresh &= ts[j].created;
+        code = update_one(&p, ts[i].id, ts[i].flags, fresh);
+        i = j;
+    }
     pass_free(&p);
     free(ts);
     free(sfs);

@@ -211,14 +211,20 @@ void st_receive_folders_free(st_receive_folder *rf, size_t n);   /* NULL-safe */
  * moving or copying a message into it is refused (ST_ERROR). Deleting a
  * message removes it from every result; deleting a scope folder drops it
  * from the scope. A change of results raises ST_EV_CREATED / DELETED /
- * MODIFIED with folder = the search folder. */
+ * MODIFIED with folder = the search folder. st_folder_get gives it
+ * PR_FOLDER_TYPE FOLDER_SEARCH. It is local only: never journaled, and
+ * st_store_rebuild does not keep it (Outlook makes its own again). */
 #define ST_FOLDER_SEARCH 0x1000u    /* st_folder_create flag: a search folder */
 #define ST_SEARCH_RECURSIVE 0x1u    /* scope folders include their subfolders */
 #define ST_SEARCH_STOPPED   0x2u    /* criteria kept, results frozen (MAPI STOP_SEARCH) */
 /* SetSearchCriteria: r (copied; NULL keeps the current criteria) over the n
- * folders of scope (n 0 keeps the current scope); refills the results
- * unless flags has ST_SEARCH_STOPPED. ST_ERROR when fid is not a search
- * folder or r is refused by st_res_check. */
+ * folders of scope (n 0 keeps the current scope); flags replace the stored
+ * ones (MAPI's "neither RECURSIVE_SEARCH nor SHALLOW_SEARCH" keeps the
+ * previous depth: read it with st_search_get first); refills the results
+ * unless flags has ST_SEARCH_STOPPED, in this call's transaction (the
+ * search is complete when it returns: fnevSearchComplete). ST_ERROR when
+ * fid is not a search folder, a scope folder is one, no criteria were ever
+ * given, or r is refused by st_res_check (MAPI_E_TOO_COMPLEX). */
 int st_search_set(st_store *s, st_id fid, const st_restriction *r, const st_id *scope,
     size_t n, unsigned flags);
 /* GetSearchCriteria: *r (st_res_free; NULL when never set), *scope

@@ -47,9 +47,8 @@
 #include "storage/storage.h"
 #include "storage/table.h"
 #include "davsync/rss_util.h"
+#include "reminders_util.h"
 
-/* PidLidReminderSet as the catalog would map it (0x8503: its LID). */
-#define T_REMINDER_SET PROP_TAG(PT_BOOLEAN, 0x8503)
 
 /* Peak RSS in MB (rss_util.h counts in KB). */
 static double peak_rss_mb(void)
@@ -115,14 +114,6 @@ static st_bag *mail(int i, st_bag *rcp)
 
 /* ---- search folders ---- */
 
-static st_restriction *reminders(void)
-{
-    st_value t = st_view_bool(T_REMINDER_SET, 1);
-    st_value cls = st_view_str(PR_MESSAGE_CLASS_W, "IPM.Schedule");
-    return st_res_and(3, st_res_exist(T_REMINDER_SET),
-        st_res_property(RELOP_EQ, T_REMINDER_SET, &t),
-        st_res_not(st_res_content(FL_PREFIX | FL_IGNORECASE, PR_MESSAGE_CLASS_W, &cls)));
-}
 
 /* Outlook's Reminders search folder under parent, over scope (recursive). */
 static int reminders_folder(st_store *s, st_id *out, st_id parent, st_id scope)
@@ -133,7 +124,7 @@ static int reminders_folder(st_store *s, st_id *out, st_id parent, st_id scope)
     st_bag_free(fb);
     if (r == ST_EEXISTS)
         r = st_folder_find_by_name(s, out, parent, "Reminders");
-    st_restriction *rem = reminders();
+    st_restriction *rem = test_reminders();
     if (!r)
         r = st_search_set(s, *out, rem, &scope, 1, ST_SEARCH_RECURSIVE);
     st_res_free(rem);

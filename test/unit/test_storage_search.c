@@ -8,7 +8,8 @@
  * scope with a new subfolder and a moved folder; stop and restart; no
  * messages of its own; a deleted scope folder leaves the scope; a contents
  * table over the search folder (sort, restriction, categories, counts,
- * notifications); reopen after close; migration of a version 2 file.
+ * notifications); content criteria over the trigram index; lost events;
+ * reopen after close; migration of version 1 and 2 files with content.
  *
  * Kill safety is the transactions': results, their counts and the criteria
  * are written in the transaction of the message change (search.c), which
@@ -19,11 +20,10 @@
 
 #include "storage/props_rescodec.h"
 #include "storage/table.h"
+#include "storage/storage_int.h"
 #include "test_storage_util.h"
+#include "reminders_util.h"
 
-/* PidLidReminderSet as a mapped named property would be (0x8503 is its LID
- * in PSETID_Common; a test needs no catalog for the mapping). */
-#define T_REMINDER_SET PROP_TAG(PT_BOOLEAN, 0x8503)
 
 /* ---- events ---- */
 static st_event evs[4096];
@@ -55,14 +55,6 @@ static void clear_events(void)
 
 /* ---- helpers ---- */
 
-static st_restriction *reminders(void)
-{
-    st_value t = st_view_bool(T_REMINDER_SET, 1);
-    st_value cls = st_view_str(PR_MESSAGE_CLASS_W, "IPM.Schedule");
-    return st_res_and(3, st_res_exist(T_REMINDER_SET),
-        st_res_property(RELOP_EQ, T_REMINDER_SET, &t),
-        st_res_not(st_res_content(FL_PREFIX | FL_IGNORECASE, PR_MESSAGE_CLASS_W, &cls)));
-}
 
 static st_bag *item(const char *subject, const char *cls, int reminder, int read)
 {
@@ -127,6 +119,15 @@ static int in_results(st_store *s, st_id sid, st_id mid)
     return found;
 }
 
+/* Outlook's Reminders criteria on sid over scope (recursive). */
+static void set_reminders(st_store *s, st_id sid, st_id scope, int line)
+{
+    st_restriction *rem = test_reminders();
+    int r = st_search_set(s, sid, rem, &scope, 1, ST_SEARCH_RECURSIVE);
+    ok(r == 0, "line %d: set reminders: %d %s\n", line, r, st_error_last());
+    st_res_free(rem);
+}
+
 static void check_store(st_store *s, int line)
 {
     char *rep = NULL;
@@ -150,7 +151,7 @@ static int same_bytes(const st_restriction *a, const st_restriction *b)
 
 static void test_codec(void)
 {
-    st_restriction *r = reminders();
+    st_restriction *r = test_reminders();
     uint8_t *bytes = NULL;
     size_t len = 0;
     ok(st_res_encode(&bytes, &len, r) == 0, "encode reminders\n");
@@ -247,6 +248,11 @@ static void make_world(world *w, const char *name)
     int r = st_folder_create(w->s, &w->sid, w->finder, b, ST_FOLDER_SEARCH);
     ok(r == 0 && w->sid, "search folder: %d %s\n", r, st_error_last());
     st_bag_free(b);
+    b = NULL;
+    st_folder_get(w->s, &b, w->sid);
+    const st_value *ft = b ? st_bag_get(b, PR_FOLDER_TYPE) : NULL;
+    ok(ft && ft->v.l == FOLDER_SEARCH, "PR_FOLDER_TYPE FOLDER_SEARCH\n");
+    st_bag_free(b);
 }
 
 static void test_lifecycle(void)
@@ -280,7 +286,7 @@ static void test_lifecycle(void)
     (void)e;
 
     /* Set: the initial fill. */
-    st_restriction *rem = reminders();
+    st_restriction *rem = test_reminders();
     clear_events();
     int r = st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE);
     ok(r == 0, "set: %d %s\n", r, st_error_last());
@@ -446,8 +452,8 @@ static void test_lifecycle(void)
         "scope shrank\n");
     free(scope);
     counts(s, s2, 1, 1, __LINE__);
-    ok(st_folder_delete(s, s2, 0) == 0, "a search folder with results deletes (not ENOTEMPTY): %s\n",
-        st_error_last());
+    ok(st_folder_delete(s, s2, 0) == 0,
+        "a search folder with results deletes (not ENOTEMPTY): %s\n", st_error_last());
     check_store(s, __LINE__);
 
     /* Reopen: criteria, scope, results and counts are in the file. */
@@ -481,9 +487,7 @@ static void test_table(void)
         ids[i] = mk(s, i % 2 ? w.inbox : w.tasks, names[i], i % 2 ? "IPM.Note" : "IPM.Task", 1,
             i == 2, ST_FROM_SERVER);
     mk(s, w.inbox, "zulu no", "IPM.Note", 0, 0, ST_FROM_SERVER);
-    st_restriction *rem = reminders();
-    ok(st_search_set(s, w.sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
-    st_res_free(rem);
+    set_reminders(s, w.sid, w.ipm, __LINE__);
 
     st_table *t = NULL;
     ok(st_table_open(&t, s, w.sid, ST_TABLE_CONTENTS) == 0, "open table\n");
@@ -560,42 +564,154 @@ static void test_table(void)
     st_store_close(s);
 }
 
-/* A version 2 file with messages: migrated, then searched. */
-static void test_migration(void)
+/* Criteria the trigram index can serve (RES_CONTENT on the subject): the
+ * fill and the per-message test agree, with bulk-imported messages still
+ * in the index queue and after indexing. */
+static void test_content(void)
 {
     world w;
-    make_world(&w, "v2.sqlite");
-    st_id a = mk(w.s, w.inbox, "a old", "IPM.Note", 1, 0, ST_FROM_SERVER);
-    mk(w.s, w.inbox, "b old", "IPM.Note", 0, 0, ST_FROM_SERVER);
-    st_folder_delete(w.s, w.sid, 0);
-    st_store_close(w.s);
-    /* Back to v2 as it was: v3 (search folders) and v4 (sender counts)
-     * only added these. */
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(tsu_path("v2.sqlite"), &db);
-    rc = rc ? rc : sqlite3_exec(db, "DROP TRIGGER messages_search_read;"
-        "DROP TABLE search_results; DROP TABLE search_scope; DROP TABLE searches;"
-        "DROP TRIGGER sender_counts_ins; DROP TRIGGER sender_counts_del;"
-        "DROP TRIGGER sender_counts_upd; DROP TABLE sender_counts;"
-        "PRAGMA user_version = 2;", NULL, NULL, NULL);
-    sqlite3_close(db);
-    ok(rc == SQLITE_OK, "made a v2 file\n");
-    st_store *s = NULL;
-    ok(st_store_open(&s, tsu_path("v2.sqlite"), &tsu_guid, 0) == 0, "open v2: %s\n",
-        st_error_last());
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "Reminders");
-    st_id sid = 0;
-    ok(st_folder_create(s, &sid, w.finder, b, ST_FOLDER_SEARCH) == 0, "search folder after "
-        "migration\n");
-    st_bag_free(b);
-    st_restriction *rem = reminders();
-    ok(st_search_set(s, sid, rem, &w.ipm, 1, ST_SEARCH_RECURSIVE) == 0, "set\n");
-    st_res_free(rem);
-    counts(s, sid, 1, 1, __LINE__);
-    ok(in_results(s, sid, a) == 1, "old message found\n");
+    make_world(&w, "content.sqlite");
+    st_store *s = w.s;
+    st_import *imp = NULL;
+    st_id ids[4] = { 0 };
+    static const char *const subj[] = { "Quarterly REPORT", "lunch", "report card", "misc" };
+    ok(st_import_begin(&imp, s, 50) == 0, "import\n");
+    for (int i = 0; i < 4; i++) {
+        st_bag *b = item(subj[i], "IPM.Note", -1, 0);
+        char href[32];
+        snprintf(href, sizeof href, "/c/%d", i);
+        ok(st_import_message(imp, &ids[i], w.inbox, b, NULL, 0, href, "\"1\"") == 0,
+            "import %d\n", i);
+        st_bag_free(b);
+    }
+    ok(st_import_end(imp) == 0, "import end\n");
+    st_value v = st_view_str(PR_SUBJECT_W, "report");
+    st_restriction *r = st_res_content(FL_SUBSTRING | FL_IGNORECASE, PR_SUBJECT_W, &v);
+    ok(st_search_set(s, w.sid, r, &w.inbox, 1, 0) == 0, "set content criteria\n");
+    counts(s, w.sid, 2, 2, __LINE__);
+    ok(in_results(s, w.sid, ids[0]) == 1 && in_results(s, w.sid, ids[2]) == 1, "fill\n");
+    size_t left = 1;
+    ok(st_store_index_pending(s, 10000, &left) == 0 && left == 0, "indexed\n");
+    st_id n1 = mk(s, w.inbox, "Another Report", "IPM.Note", -1, 0, 0);
+    st_id n2 = mk(s, w.inbox, "nothing", "IPM.Note", -1, 0, 0);
+    ok(in_results(s, w.sid, n1) == 1 && in_results(s, w.sid, n2) == 0, "incremental\n");
+    st_bag *set = st_bag_new();
+    st_bag_set_str(set, PR_SUBJECT_W, "reported later");
+    ok(st_message_set_props(s, n2, set, NULL, 0, 0) == 0 && in_results(s, w.sid, n2) == 1,
+        "renamed into the results\n");
+    st_bag_free(set);
+    ok(st_search_set(s, w.sid, NULL, NULL, 0, 0) == 0, "refill: no change\n");
+    counts(s, w.sid, 4, 4, __LINE__);
+    st_res_free(r);
     check_store(s, __LINE__);
     st_store_close(s);
+}
+
+/* Events lost to out-of-memory (ev_oom): the commit recomputes every active
+ * search instead, and listeners get one ST_EV_EXTERNAL. */
+static void test_lost_events(void)
+{
+    world w;
+    make_world(&w, "oom.sqlite");
+    st_store *s = w.s;
+    set_reminders(s, w.sid, w.ipm, __LINE__);
+    uint64_t tok = 0;
+    st_store_listen(s, &tok, on_events, NULL);
+    clear_events();
+    ok(st_store_begin(s) == 0, "begin\n");
+    st_id a = mk(s, w.inbox, "a", "IPM.Note", 1, 0, 0);
+    s->n_ev = 0;      /* as if queuing had failed: */
+    s->ev_oom = 1;
+    ok(st_store_commit(s) == 0, "commit: %s\n", st_error_last());
+    ok(in_results(s, w.sid, a) == 1, "found by the full recompute\n");
+    counts(s, w.sid, 1, 1, __LINE__);
+    ok(n_evs == 1 && evs[0].type == ST_EV_EXTERNAL, "one EXTERNAL event: %zu\n", n_evs);
+    /* One transaction: a message made, then the criteria set again (the
+     * refill finds it before the commit's pass does). */
+    clear_events();
+    ok(st_store_begin(s) == 0, "begin\n");
+    st_id c = mk(s, w.inbox, "c", "IPM.Note", 1, 0, 0);
+    ok(st_search_set(s, w.sid, NULL, NULL, 0, ST_SEARCH_RECURSIVE) == 0, "refill inside\n");
+    ok(st_store_commit(s) == 0, "commit: %s\n", st_error_last());
+    ok(in_results(s, w.sid, c) == 1 && seen(ST_EV_CREATED, c, w.sid) == 1,
+        "found once: %d created events\n", seen(ST_EV_CREATED, c, w.sid));
+    counts(s, w.sid, 2, 2, __LINE__);
+    st_store_unlisten(s, tok);
+    check_store(s, __LINE__);
+    /* Damaged criteria: reported by st_search_get, never blocking a change. */
+    ok(sqlite3_exec(s->d.db, "UPDATE searches SET criteria = x'FF'", NULL, NULL, NULL) ==
+        SQLITE_OK, "damage the criteria\n");
+    st_restriction *got = NULL;
+    ok(st_search_get(s, w.sid, &got, NULL, NULL, NULL) == ST_ECORRUPT && !got,
+        "damaged criteria reported: %s\n", st_error_last());
+    ok(mk(s, w.inbox, "b after damage", "IPM.Note", 1, 0, 0) != 0, "changes go on\n");
+    st_store_close(s);
+}
+
+/* Files of every version before search folders (1 and 2), made by the
+ * schema code of that version with folders and messages in them: migrated
+ * on open, then searched (the messages from before are found). */
+static void test_migration(void)
+{
+    for (int v = 1; v <= 2; v++) {
+        char name[32];
+        snprintf(name, sizeof name, "v%d.sqlite", v);
+        st_db d;
+        ok(st_db__open(&d, tsu_path(name), 1, 0, ST_STORE_VERSION) == 0 &&
+            st_schema__create_version(&d, ST_SCHEMA_STORE, v) == 0, "made v%d: %s\n", v,
+            st_error_last());
+        /* Root 1 > IPM 2 > Inbox 3 with messages 5 (reminder set) and 6
+         * (reminder clear); Finder 4 under the root; counts as kept. */
+        ok(st_db__exec(&d, "INSERT INTO meta(key, value) VALUES ('guid',"
+            " x'78563412341278569" "0abcdef01234567');"
+            "UPDATE meta SET value = 100 WHERE key IN ('next_id', 'next_cn');"
+            "INSERT INTO folders(id, parent_id, name, change_num, child_count) VALUES"
+            " (1, NULL, 'Root', 1, 2), (2, 1, 'IPM_SUBTREE', 2, 1), (4, 1, 'Finder', 4, 0);"
+            "INSERT INTO folders(id, parent_id, name, change_num, content_count, unread_count)"
+            " VALUES (3, 2, 'Inbox', 3, 2, 2);"
+            "INSERT INTO fts_queue(id, head) VALUES (5, 1), (6, 1);") == 0, "v%d rows: %s\n",
+            v, st_error_last());
+        for (int i = 0; i < 2; i++) {
+            st_bag *b = st_bag_new();
+            st_bag_set_bool(b, T_REMINDER_SET, i == 0);
+            st_buf blob = { 0 };
+            sqlite3_stmt *st = NULL;
+            int rc = st_propblob__encode(&blob, b, NULL, NULL) ? SQLITE_ERROR :
+                sqlite3_prepare_v2(d.db, "INSERT INTO messages(id, folder_id, msg_class,"
+                    " subject, change_num, props) VALUES (?1, 3, 'IPM.Note', 'old', ?1, ?2)",
+                    -1, &st, NULL);
+            if (rc == SQLITE_OK) {
+                sqlite3_bind_int(st, 1, 5 + i);
+                sqlite3_bind_blob(st, 2, blob.data, (int)blob.len, SQLITE_TRANSIENT);
+                rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            }
+            sqlite3_finalize(st);
+            ok(rc == SQLITE_OK, "v%d message %d\n", v, 5 + i);
+            st_buf_free(&blob);
+            st_bag_free(b);
+        }
+        st_db__close(&d);
+        st_store *s = NULL;
+        ok(st_store_open(&s, tsu_path(name), &tsu_guid, 0) == 0, "open v%d: %s\n", v,
+            st_error_last());
+        if (!s)
+            continue;
+        check_store(s, __LINE__);
+        st_bag *b = st_bag_new();
+        st_bag_set_str(b, PR_DISPLAY_NAME_W, "Reminders");
+        st_id sid = 0;
+        ok(st_folder_create(s, &sid, 4, b, ST_FOLDER_SEARCH) == 0,
+            "search folder after migration from v%d: %s\n", v, st_error_last());
+        st_bag_free(b);
+        set_reminders(s, sid, 2, __LINE__);
+        counts(s, sid, 1, 1, __LINE__);
+        ok(in_results(s, sid, 5) == 1 && in_results(s, sid, 6) == 0, "v%d: old message "
+            "found\n", v);
+        ok(st_message_set_read(s, 5, 1, 0) == 0, "read\n");
+        counts(s, sid, 1, 0, __LINE__);
+        check_store(s, __LINE__);
+        st_store_close(s);
+    }
 }
 
 int main(void)
@@ -603,6 +719,8 @@ int main(void)
     test_codec();
     test_lifecycle();
     test_table();
+    test_content();
+    test_lost_events();
     test_migration();
     tsu_cleanup();
     return test_done();

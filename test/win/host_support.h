@@ -351,6 +351,15 @@ static void host_store_path(const WCHAR *prefix)
     wcscat(store_path, L"\\store.sqlite");
 }
 
+/* The store path in UTF-8, as storage's own calls take it (a static
+ * buffer). */
+static inline const char *host_store_path_utf8(void)
+{
+    static char p[MAX_PATH * 3];
+    WideCharToMultiByte(CP_UTF8, 0, store_path, -1, p, sizeof p, NULL, NULL);
+    return p;
+}
+
 /* Removes the store file and the catalog beside it (catalog.sqlite, made
  * by named properties), then the folder. */
 static void host_remove_store(void)

@@ -600,7 +600,8 @@ static void part_release_in_sink(void)
     if (!host_logon(provider, &session))
         test_fatal("no logon\n");
     ULONG flags = 0;
-    session.logon->lpVtbl->Logoff(session.logon, &flags);
+    /* No Logoff: it stops the store's notifier (shutdown.h); the logon's
+     * reference on the store goes with it. */
     session.logon->lpVtbl->Release(session.logon);
     last_store = session.store;
     s_last.hook = release_hook;
