@@ -10,7 +10,13 @@
  * over storage for an attachment in storage; for one not saved yet, an
  * object whose SaveChanges hands a copy of its state to the attachment
  * (md_attach_put_embedded), written with the top message.
- * IID_IStorage (OLE attachments) is not done: MAPI_E_INTERFACE_NOT_SUPPORTED.
+ * IID_IStorage, for an ATTACH_OLE attachment only (others answer
+ * MAPI_E_INTERFACE_NOT_SUPPORTED): ole32's compound file over an
+ * ILockBytes of ours (olestg.h) over the attachment's data stream, kept as
+ * PR_ATTACH_DATA_BIN; MAPI_CREATE makes a new one, MAPI_MODIFY opens it
+ * read-write. Its Commit (or last Release) hands the bytes to the
+ * attachment like a stream's; bytes that are no compound file are
+ * MAPI_E_CORRUPT_DATA.
  * Never: write to storage; outlive its message (it holds a reference).
  */
 #include <stdlib.h>
@@ -20,6 +26,7 @@
 #include "provider/message.h"
 #include "provider/names.h"
 #include "provider/object.h"
+#include "provider/olestg.h"
 
 typedef struct md_attach {
     IAttach iface;
@@ -311,6 +318,52 @@ void md_attach_put_embedded(IAttach *iface, IMessage *emb)
 }
 
 static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPCIID iid,
+    ULONG options, ULONG flags, LPUNKNOWN *out);
+
+/* OpenProperty(PR_ATTACH_DATA_OBJ, IID_IStorage): see the top comment. */
+static HRESULT open_storage(md_attach *a, ULONG flags, LPUNKNOWN *out)
+{
+    HRESULT hr;
+    st_bag *cur = attach_props(a, &hr);
+    if (!cur)
+        return hr;
+    const st_value *m = st_bag_get(cur, PR_ATTACH_METHOD);
+    int ole = m && m->v.l == ATTACH_OLE;
+    st_bag_free(cur);
+    if (!ole)
+        return MAPI_E_INTERFACE_NOT_SUPPORTED;
+    int create = (flags & MAPI_CREATE) != 0;
+    int modify = create || (flags & MAPI_MODIFY) || (flags & MAPI_BEST_ACCESS && a->modify);
+    if (modify && !a->modify)
+        return MAPI_E_NO_ACCESS;
+    IStream *st = NULL;
+    hr = att_OpenProperty(&a->iface, PR_ATTACH_DATA_BIN, &IID_IStream,
+        modify ? STGM_READWRITE : STGM_READ, create ? MAPI_CREATE | MAPI_MODIFY
+        : modify ? MAPI_MODIFY : 0, (LPUNKNOWN *)&st);
+    if (hr != S_OK)
+        return hr;
+    ILockBytes *lb = NULL;
+    hr = md_lockbytes_new(st, &lb);
+    st->lpVtbl->Release(st);
+    if (hr != S_OK)
+        return hr;
+    IStorage *stg = NULL;
+    DWORD mode = (modify ? STGM_READWRITE : STGM_READ) | STGM_SHARE_EXCLUSIVE;
+    hr = create ? StgCreateDocfileOnILockBytes(lb, mode | STGM_CREATE, 0, &stg)
+                : StgOpenStorageOnILockBytes(lb, NULL, mode, NULL, 0, &stg);
+    lb->lpVtbl->Release(lb);
+    if (hr == E_OUTOFMEMORY || hr == STG_E_INSUFFICIENTMEMORY)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    if (FAILED(hr) || !stg) {
+        st_error_set("attachment %u: its data is no OLE compound file (ole32: %#lx)",
+            (unsigned)a->num, (unsigned long)hr);
+        return MAPI_E_CORRUPT_DATA;
+    }
+    *out = (LPUNKNOWN)stg;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
     md_attach *a = impl(iface);
@@ -329,8 +382,10 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
             return MAPI_E_UNKNOWN_FLAGS;
         if (IsEqualIID(iid, &IID_IMessage))
             return open_embedded(a, flags, out);
+        if (IsEqualIID(iid, &IID_IStorage))
+            return open_storage(a, flags, out);
         if (!IsEqualIID(iid, &IID_IStream))
-            return MAPI_E_INTERFACE_NOT_SUPPORTED;   /* IStorage: not done */
+            return MAPI_E_INTERFACE_NOT_SUPPORTED;
         tag = PR_ATTACH_DATA_BIN;
     }
     hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);

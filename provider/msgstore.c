@@ -9,8 +9,9 @@
  * GetReceiveFolderTable and the spooler methods (GetOutgoingQueue,
  * SetLockState, FinishedMsg, AbortSubmit, NotifyNewMail) in spooler.c.
  * IMAPIProp through mapiprop.h: SetProps/DeleteProps refuse the computed
- * values (MAPI_E_COMPUTED) and have nowhere to keep others
- * (MAPI_E_NO_SUPPORT); CopyTo/CopyProps, named properties (names.h),
+ * values (MAPI_E_COMPUTED) and keep the others in the store file
+ * (st_store_props_set; GetProps shows them after the computed ones, which
+ * always win); CopyTo/CopyProps, named properties (names.h),
  * GetLastError, OpenProperty as a read-only IStream.
  * Advise and Unadvise: notify.h (the store's notifier starts with the
  * store and stops before its file closes). GetReceiveFolder gives no
@@ -79,9 +80,27 @@ HRESULT md_store_entryid(md_store *s, int wrapped, ULONG *cb, LPENTRYID *eid)
     return hr;
 }
 
-/* The store's properties, computed. NULL when out of memory or when
+/* Adds to b the values a client set on the store (st_store_props_get)
+ * that b does not hold already: a computed value always wins. */
+static int add_kept(st_bag *b, md_store *s)
+{
+    st_bag *kept = NULL;
+    EnterCriticalSection(&s->lock);
+    int code = st_store_props_get(s->st, &kept);
+    LeaveCriticalSection(&s->lock);
+    size_t n = kept ? st_bag_count(kept) : 0;
+    for (size_t i = 0; !code && i < n; i++) {
+        const st_value *v = st_bag_at(kept, i);
+        if (!st_bag_get(b, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED)))
+            code = st_bag_set(b, v);
+    }
+    st_bag_free(kept);
+    return code;
+}
+
+/* The store's computed properties. NULL when out of memory or when
  * WrapStoreEntryID fails (*hr says which). */
-static st_bag *store_props(void *obj, HRESULT *hr)
+static st_bag *store_computed_props(void *obj, HRESULT *hr)
 {
     md_store *s = obj;
     st_bag *b = st_bag_new();
@@ -129,19 +148,38 @@ static st_bag *store_props(void *obj, HRESULT *hr)
     return b;
 }
 
-/* Every value of the store is computed (store_props): SetProps refuses
- * those per value with MAPI_E_COMPUTED; others have nowhere to go. */
+/* Every property of the store: computed, then those kept for clients. */
+static st_bag *store_props(void *obj, HRESULT *hr)
+{
+    st_bag *b = store_computed_props(obj, hr);
+    if (b) {
+        int code = add_kept(b, obj);
+        if (code) {
+            st_bag_free(b);
+            *hr = md_hr_from_st(code);
+            return NULL;
+        }
+    }
+    return b;
+}
+
+/* SetProps / DeleteProps: the computed values (store_props) are refused
+ * per value with MAPI_E_COMPUTED before this is called; the others are
+ * kept in the store file at once (st_store_props_set: one transaction,
+ * there is no SaveChanges to wait for on a store). */
 static HRESULT store_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
 {
-    (void)obj; (void)set; (void)del; (void)n_del;
-    st_error_set("the store keeps no properties of its own beyond those it computes");
-    return MAPI_E_NO_SUPPORT;
+    md_store *s = obj;
+    EnterCriticalSection(&s->lock);
+    int code = st_store_props_set(s->st, set, del, n_del);
+    LeaveCriticalSection(&s->lock);
+    return md_hr_from_st(code);
 }
 
 static int store_computed(void *obj, uint32_t tag)
 {
     HRESULT hr;
-    st_bag *b = store_props(obj, &hr);
+    st_bag *b = store_computed_props(obj, &hr);
     int found = b && st_bag_get(b, CHANGE_PROP_TYPE(tag, PT_UNSPECIFIED)) != NULL;
     st_bag_free(b);
     return found;

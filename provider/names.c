@@ -151,6 +151,55 @@ static int name_from_mapi(st_propname *out, const MAPINAMEID *n)
     return 0;
 }
 
+/* Every name of the catalog (of property set guid unless NULL), by id,
+ * cached as it goes: as st_catalog_names_list, HRESULT. */
+static HRESULT list_all(md_store *s, LPGUID guid, uint16_t **ids, st_propname **pn, size_t *n)
+{
+    *ids = NULL;
+    *pn = NULL;
+    *n = 0;
+    char *path = catalog_path(s);
+    if (!path)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    st_guid g;
+    if (guid)
+        st_guid_from_bytes(&g, (const uint8_t *)guid);
+    st_catalog *cat = NULL;
+    int code = st_catalog_open(&cat, path, ST_OPEN_CREATE);
+    if (!code)
+        code = st_catalog_names_list(cat, guid ? &g : NULL, ids, pn, n);
+    st_catalog_close(cat);
+    if (!code) {
+        AcquireSRWLockExclusive(&cache_lock);
+        name_cache *cache = cache_of(path);
+        for (size_t i = 0; cache && i < *n; i++)
+            cache_put(cache, (*ids)[i], &(*pn)[i]);
+        ReleaseSRWLockExclusive(&cache_lock);
+    }
+    free(path);
+    return md_hr_from_st(code);
+}
+
+static void free_list(uint16_t *ids, st_propname *pn, size_t n)
+{
+    for (size_t i = 0; pn && i < n; i++)
+        st_propname_clear(&pn[i]);
+    free(pn);
+    free(ids);
+}
+
+/* The tag array of ids[0..n) (PT_UNSPECIFIED) from the allocator of s. */
+static HRESULT tags_of(md_store *s, const uint16_t *ids, size_t n, LPSPropTagArray *out)
+{
+    *out = NULL;
+    if (s->alloc.buffer(CbNewSPropTagArray(n), (void **)out) != S_OK || !*out)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    (*out)->cValues = (ULONG)n;
+    for (size_t i = 0; i < n; i++)
+        (*out)->aulPropTag[i] = PROP_TAG(PT_UNSPECIFIED, ids[i]);
+    return S_OK;
+}
+
 HRESULT md_names_to_ids(md_store *s, ULONG n, LPMAPINAMEID *names, ULONG flags,
     LPSPropTagArray *tags)
 {
@@ -161,9 +210,17 @@ HRESULT md_names_to_ids(md_store *s, ULONG n, LPMAPINAMEID *names, ULONG flags,
     *tags = NULL;
     if (flags & ~(ULONG)MAPI_CREATE)
         return MAPI_E_UNKNOWN_FLAGS;
-    if (!n || !names)
-        return MAPI_E_NO_SUPPORT;   /* every name of the store: not done */
-    if (n > 0x10000)
+    if (!n && !names) {   /* the ids of every name the store knows */
+        uint16_t *all = NULL;
+        st_propname *pn = NULL;
+        size_t cnt = 0;
+        HRESULT hr = list_all(s, NULL, &all, &pn, &cnt);
+        if (hr == S_OK)
+            hr = tags_of(s, all, cnt, tags);
+        free_list(all, pn, cnt);
+        return hr;
+    }
+    if (!n || !names || n > 0x10000)
         return MAPI_E_INVALID_PARAMETER;
     st_propname *pn = calloc(n, sizeof *pn);
     uint16_t *ids = calloc(n, sizeof *ids);
@@ -297,6 +354,46 @@ static HRESULT name_to_mapi(MAPINAMEID **out, const st_propname *p, void *parent
     return S_OK;
 }
 
+/* GetNamesFromIDs with *tags NULL: every name of the catalog (of guid
+ * unless NULL; no string names with MAPI_NO_STRINGS, no numeric ones with
+ * MAPI_NO_IDS), *tags set to their tags, both arrays the caller's. */
+static HRESULT all_names(md_store *s, LPSPropTagArray *tags, LPGUID guid, ULONG flags,
+    ULONG *count, LPMAPINAMEID **names)
+{
+    uint16_t *ids = NULL;
+    st_propname *pn = NULL;
+    size_t n = 0, k = 0;
+    HRESULT hr = list_all(s, guid, &ids, &pn, &n);
+    if (hr != S_OK)
+        return hr;
+    for (size_t i = 0; i < n; i++) {
+        if ((flags & MAPI_NO_STRINGS && pn[i].kind == ST_MNID_STRING)
+            || (flags & MAPI_NO_IDS && pn[i].kind == ST_MNID_ID)) {
+            st_propname_clear(&pn[i]);
+            continue;
+        }
+        ids[k] = ids[i];
+        pn[k++] = pn[i];
+    }
+    LPSPropTagArray t = NULL;
+    MAPINAMEID **out = NULL;
+    hr = tags_of(s, ids, k, &t);
+    if (hr == S_OK && (s->alloc.buffer((k ? k : 1) * sizeof *out, (void **)&out) != S_OK || !out))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; hr == S_OK && i < k; i++)
+        hr = name_to_mapi(&out[i], &pn[i], out, &s->alloc);
+    if (hr == S_OK) {
+        *tags = t;
+        *names = out;
+        *count = (ULONG)k;
+    } else {
+        s->alloc.free(t);
+        s->alloc.free(out);
+    }
+    free_list(ids, pn, k);
+    return hr;
+}
+
 HRESULT md_ids_to_names(md_store *s, LPSPropTagArray *tags, LPGUID guid, ULONG flags,
     ULONG *count, LPMAPINAMEID **names)
 {
@@ -309,7 +406,7 @@ HRESULT md_ids_to_names(md_store *s, LPSPropTagArray *tags, LPGUID guid, ULONG f
     if (flags & ~(ULONG)NAMES_FLAGS)
         return MAPI_E_UNKNOWN_FLAGS;
     if (!*tags)
-        return MAPI_E_NO_SUPPORT;   /* every name of the store: not done */
+        return all_names(s, tags, guid, flags, count, names);
     ULONG n = (*tags)->cValues;
     if (!n || n > 0x10000)
         return MAPI_E_INVALID_PARAMETER;

@@ -17,12 +17,15 @@
 
 #include "provider/store.h"
 
-/* IMAPIProp::GetIDsFromNames for objects of s (flags: MAPI_CREATE). */
+/* IMAPIProp::GetIDsFromNames for objects of s (flags: MAPI_CREATE). No
+ * names (n 0, names NULL): the ids of every name the catalog knows. */
 HRESULT md_names_to_ids(md_store *s, ULONG n, LPMAPINAMEID *names, ULONG flags,
     LPSPropTagArray *tags);
 
-/* IMAPIProp::GetNamesFromIDs for objects of s. *tags NULL (all names) is
- * not done: MAPI_E_NO_SUPPORT. */
+/* IMAPIProp::GetNamesFromIDs for objects of s. *tags NULL: every name of
+ * the catalog (those of guid when given, MAPI_NO_STRINGS / MAPI_NO_IDS
+ * leave kinds out), *tags set to a new array of their tags (the caller's,
+ * freed with MAPIFreeBuffer). PS_MAPI names are not in that list. */
 HRESULT md_ids_to_names(md_store *s, LPSPropTagArray *tags, LPGUID guid, ULONG flags,
     ULONG *count, LPMAPINAMEID **names);
 

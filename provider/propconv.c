@@ -12,6 +12,7 @@
 #include <mapidefs.h>
 #include <mapicode.h>
 
+#include "provider/actions.h"
 #include "provider/propconv.h"
 #include "provider/restrict.h"
 #include "storage/props_rescodec.h"
@@ -22,7 +23,7 @@ static int is_string_type(ULONG t)
     return t == PT_STRING8 || t == PT_UNICODE;
 }
 
-static HRESULT more(const md_alloc *a, void *parent, size_t n, void **out)
+HRESULT md_alloc_more(const md_alloc *a, void *parent, size_t n, void **out)
 {
     *out = NULL;
     if (n == 0)
@@ -76,14 +77,14 @@ HRESULT md_string_to_mapi(void **out, const char *s, ULONG type, void *parent,
         return hr;
     if (type == PT_UNICODE) {
         size_t len = (wcslen(w) + 1) * sizeof *w;
-        hr = more(a, parent, len, out);
+        hr = md_alloc_more(a, parent, len, out);
         if (hr == S_OK)
             memcpy(*out, w, len);
     } else {
         char *n8 = cp_from_wide(CP_ACP, w);
         if (n8) {
             size_t len = strlen(n8) + 1;
-            hr = more(a, parent, len, out);
+            hr = md_alloc_more(a, parent, len, out);
             if (hr == S_OK)
                 memcpy(*out, n8, len);
             free(n8);
@@ -98,7 +99,7 @@ static HRESULT bytes_to_mapi(SBinary *out, const st_bin *in, void *parent, const
     void *p = NULL;
     out->cb = 0;
     out->lpb = NULL;
-    HRESULT hr = more(a, parent, in->len, &p);
+    HRESULT hr = md_alloc_more(a, parent, in->len, &p);
     if (hr != S_OK)
         return hr;
     if (in->len)
@@ -131,18 +132,18 @@ HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG f
         ULONG base = want & ~(ULONG)MV_FLAG, n = in->v.mv.n;
         void *arr = NULL;
         if (base == PT_STRING8 || base == PT_UNICODE) {
-            hr = more(a, parent, (size_t)n * sizeof(void *), &arr);
+            hr = md_alloc_more(a, parent, (size_t)n * sizeof(void *), &arr);
             for (ULONG i = 0; hr == S_OK && i < n; i++)
                 hr = md_string_to_mapi(&((void **)arr)[i], in->v.mv.str[i], base, parent, a);
         } else if (base == PT_BINARY) {
-            hr = more(a, parent, (size_t)n * sizeof(SBinary), &arr);
+            hr = md_alloc_more(a, parent, (size_t)n * sizeof(SBinary), &arr);
             for (ULONG i = 0; hr == S_OK && i < n; i++)
                 hr = bytes_to_mapi(&((SBinary *)arr)[i], &in->v.mv.bin[i], parent, a);
         } else {
             size_t size = st_proptype_elem_size(base);
             if (!size)
                 return MAPI_E_INVALID_TYPE;
-            hr = more(a, parent, (size_t)n * size, &arr);
+            hr = md_alloc_more(a, parent, (size_t)n * size, &arr);
             if (hr == S_OK && n)
                 memcpy(arr, in->v.mv.any, (size_t)n * size);
         }
@@ -202,7 +203,7 @@ HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG f
     }
     case PT_CLSID: {
         void *g = NULL;
-        hr = more(a, parent, sizeof(GUID), &g);
+        hr = md_alloc_more(a, parent, sizeof(GUID), &g);
         if (hr == S_OK) {
             memcpy(g, in->v.guid, sizeof(GUID));
             out->Value.lpguid = g;
@@ -223,8 +224,12 @@ HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG f
         out->Value.lpszA = (LPSTR)m;   /* where MAPI keeps it (MFCMAPI reads it so) */
         break;
     }
-    case PT_ACTIONS:
-        return MAPI_E_NO_SUPPORT;
+    case PT_ACTIONS: {   /* [MS-OXORULE] bytes -> an ACTIONS in Value.lpszA */
+        ACTIONS *acts = NULL;
+        hr = md_actions_to_mapi(&acts, in->v.bin.data, in->v.bin.len, parent, a);
+        out->Value.lpszA = (LPSTR)acts;
+        break;
+    }
     default:
         return MAPI_E_INVALID_TYPE;
     }
@@ -380,9 +385,18 @@ HRESULT md_value_from_mapi(st_value *out, const SPropValue *in)
         st_res_free(r);
         break;
     }
-    default:   /* PT_ACTIONS */
-        memset(out, 0, sizeof *out);
-        return MAPI_E_NO_SUPPORT;
+    default: {   /* PT_ACTIONS: an ACTIONS in Value.lpszA -> [MS-OXORULE] bytes */
+        size_t len = 0;
+        if (!in->Value.lpszA)
+            return MAPI_E_INVALID_PARAMETER;
+        hr = md_actions_from_mapi(&out->v.bin.data, &len,
+            (const ACTIONS *)(const void *)in->Value.lpszA);
+        if (hr == S_OK && len > UINT32_MAX)
+            hr = MAPI_E_TOO_COMPLEX;
+        else if (hr == S_OK)
+            out->v.bin.len = (uint32_t)len;
+        break;
+    }
     }
     if (hr != S_OK)
         st_value_clear(out);

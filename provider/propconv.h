@@ -10,8 +10,8 @@
  * PT_STRING8 without. From MAPI, PT_STRING8 is read in the ANSI code page.
  * PT_SRESTRICT and PT_ACTIONS are in-memory structures in MAPI (a pointer in
  * Value.lpszA) and [MS-OXCDATA] bytes in storage: PT_SRESTRICT goes through
- * restrict.h and storage/props_rescodec.h; PT_ACTIONS is not converted yet
- * (MAPI_E_NO_SUPPORT).
+ * restrict.h and storage/props_rescodec.h, PT_ACTIONS through actions.h
+ * and storage/props_actcodec.h.
  *
  * Allocation: every pointer of a value towards MAPI hangs off `parent` with
  * allocate_more, so one MAPIFreeBuffer on the array frees everything.
@@ -36,8 +36,8 @@ typedef struct md_alloc {
 /* in -> *out, out->ulPropTag = `tag` (whose type decides strings: see
  * above; PT_UNSPECIFIED takes the value's type). in's type must fit tag's
  * type (strings fit each other). S_OK; MAPI_E_NOT_ENOUGH_MEMORY;
- * MAPI_E_NO_SUPPORT (PT_ACTIONS); MAPI_E_CORRUPT_DATA (PT_SRESTRICT bytes
- * that are no restriction); MAPI_E_INVALID_TYPE. */
+ * MAPI_E_CORRUPT_DATA (PT_SRESTRICT or PT_ACTIONS bytes that are no
+ * restriction / actions); MAPI_E_INVALID_TYPE. */
 HRESULT md_value_to_mapi(SPropValue *out, ULONG tag, const st_value *in, ULONG flags,
     void *parent, const md_alloc *a);
 
@@ -56,6 +56,10 @@ HRESULT md_bag_get_props(const st_bag *bag, const SPropTagArray *tags, ULONG fla
 /* IMAPIProp::GetPropList over a bag (strings by MAPI_UNICODE). */
 HRESULT md_bag_prop_list(const st_bag *bag, ULONG flags, const md_alloc *a,
     LPSPropTagArray *out);
+
+/* n bytes (at least 1) off parent with a->more: S_OK or
+ * MAPI_E_NOT_ENOUGH_MEMORY (*out NULL). */
+HRESULT md_alloc_more(const md_alloc *a, void *parent, size_t n, void **out);
 
 /* UTF-8 s (NULL is "") as type PT_UNICODE (WCHAR *) or PT_STRING8 (ANSI
  * code page) in *out, memory off parent (allocate_more). */

@@ -60,6 +60,7 @@
 #include <mapicode.h>
 
 #include "provider/entryid.h"
+#include "provider/folderops.h"
 #include "provider/mapiprop.h"
 #include "provider/object.h"
 #include "provider/restrict.h"
@@ -1176,6 +1177,43 @@ static const IMAPITableVtbl table_vtbl = {
     table_SetCollapseState,
 };
 
+/* The sort SaveContentsSort kept on folder fid (PR_MAPIDAV_CONTENTS_SORT,
+ * layout in folderops.h), or NULL: none, or bytes that are not one (a bad
+ * blob is ignored: the table opens in the default order). Under s->lock. */
+static st_sortset *saved_sort(md_store *s, st_id fid)
+{
+    st_bag *b = NULL;
+    if (st_folder_get(s->st, &b, fid))
+        return NULL;
+    const st_value *v = st_bag_get(b, PR_MAPIDAV_CONTENTS_SORT);
+    st_sortset *ss = NULL;
+    if (v && PROP_TYPE(v->tag) == PT_BINARY && v->v.bin.len >= 12) {
+        const uint8_t *p = v->v.bin.data;
+        uint32_t w[3];
+        for (int i = 0; i < 3; i++)
+            w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8
+                | (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+        if (w[0] && w[0] <= MD_SORT_MAX_KEYS && v->v.bin.len == 12 + (size_t)w[0] * 8
+            && (ss = st_sortset_new(w[0]))) {
+            ss->n_categories = w[1];
+            ss->n_expanded = w[2];
+            for (uint32_t i = 0; i < w[0]; i++) {
+                const uint8_t *q = p + 12 + (size_t)i * 8;
+                ss->orders[i].tag = (uint32_t)q[0] | (uint32_t)q[1] << 8
+                    | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+                ss->orders[i].order = (uint32_t)q[4] | (uint32_t)q[5] << 8
+                    | (uint32_t)q[6] << 16 | (uint32_t)q[7] << 24;
+            }
+            if (st_sortset_check(ss)) {
+                st_sortset_free(ss);
+                ss = NULL;
+            }
+        }
+    }
+    st_bag_free(b);
+    return ss;
+}
+
 HRESULT md_table_open(md_store *s, st_id fid, int kind, ULONG flags, IMAPITable **out)
 {
     ULONG str = flags & MAPI_UNICODE ? PT_UNICODE : PT_STRING8;
@@ -1222,6 +1260,13 @@ HRESULT md_table_open(md_store *s, st_id fid, int kind, ULONG flags, IMAPITable 
     if (hr == S_OK)
         hr = kind == ST_TABLE_HIERARCHY ? set_columns(tb, hier_cols, 4)
                                         : set_columns(tb, contents_cols, 4);
+    /* SaveContentsSort: a new contents table starts in the folder's saved
+     * order (a sort storage refuses leaves the default one) */
+    if (hr == S_OK && kind == ST_TABLE_CONTENTS && (tb->sort = saved_sort(s, fid))
+        && st_table_sort(tb->t, tb->sort)) {
+        st_sortset_free(tb->sort);
+        tb->sort = NULL;
+    }
     if (hr != S_OK)
         st_table_close(tb->t);
     LeaveCriticalSection(&s->lock);

@@ -277,6 +277,25 @@ int st_catalog_names_to_ids(st_catalog *c, uint16_t *ids, const st_propname *nam
     return st_db__commit(&c->d);
 }
 
+/* The name in columns at.. at+3 (guid, kind, lid, name) of a named_props
+ * row into *e (zeroed first): 1 read, 0 not a row assign() makes (left
+ * with kind -1), -1 out of memory. */
+static int row_name(sqlite3_stmt *st, int at, st_propname *e)
+{
+    memset(e, 0, sizeof *e);
+    e->kind = -1;
+    int kind = sqlite3_column_int(st, at + 1);
+    if (sqlite3_column_bytes(st, at) != 16 || (kind != ST_MNID_ID && kind != ST_MNID_STRING))
+        return 0;
+    st_guid_from_bytes(&e->guid, sqlite3_column_blob(st, at));
+    if (kind == ST_MNID_ID)
+        e->lid = (uint32_t)sqlite3_column_int64(st, at + 2);
+    else if (!(e->name = st_db__col_strdup(st, at + 3)))
+        return -1;
+    e->kind = kind;
+    return 1;
+}
+
 int st_catalog_ids_to_names(st_catalog *c, st_propname *out, const uint16_t *ids, size_t n)
 {
     memset(out, 0, n * sizeof *out);
@@ -289,15 +308,10 @@ int st_catalog_ids_to_names(st_catalog *c, st_propname *out, const uint16_t *ids
         sqlite3_bind_int(st, 1, ids[i]);
         int rc = sqlite3_step(st);
         int code = 0;
-        if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 16) {
-            st_guid_from_bytes(&out[i].guid, sqlite3_column_blob(st, 0));
-            out[i].kind = sqlite3_column_int(st, 1);
-            if (out[i].kind == ST_MNID_ID) {
-                out[i].lid = (uint32_t)sqlite3_column_int64(st, 2);
-            } else if (!(out[i].name = st_db__col_strdup(st, 3))) {
+        if (rc == SQLITE_ROW) {
+            if (row_name(st, 0, &out[i]) < 0)
                 code = ST_ERROR;
-            }
-        } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        } else if (rc != SQLITE_DONE) {
             code = st_db__err(&c->d, rc, "reading named properties");
         }
         st_db__done(st);
@@ -307,5 +321,63 @@ int st_catalog_ids_to_names(st_catalog *c, st_propname *out, const uint16_t *ids
             return code;
         }
     }
+    return 0;
+}
+
+int st_catalog_names_list(st_catalog *c, const st_guid *guid, uint16_t **ids,
+    st_propname **names, size_t *n)
+{
+    *ids = NULL;
+    *names = NULL;
+    *n = 0;
+    uint8_t g[16];
+    if (guid)
+        st_guid_to_bytes(g, guid);
+    sqlite3_stmt *st = st_db__prep(&c->d, guid
+        ? "SELECT id, guid, kind, lid, name FROM named_props WHERE guid = ? ORDER BY id"
+        : "SELECT id, guid, kind, lid, name FROM named_props ORDER BY id");
+    if (!st)
+        return ST_ERROR;
+    if (guid)
+        sqlite3_bind_blob(st, 1, g, 16, SQLITE_TRANSIENT);
+    uint16_t *vi = NULL;
+    st_propname *vn = NULL;
+    size_t cnt = 0, cap_i = 0, cap_n = 0;
+    int rc, code = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id < 0x8000 || id > 0xFFFE)
+            continue;   /* not a row assign() makes: never handed out */
+        uint16_t *pi = st_grow(vi, &cap_i, cnt, sizeof *vi, 64);
+        if (pi)
+            vi = pi;
+        st_propname *pn = st_grow(vn, &cap_n, cnt, sizeof *vn, 64);
+        if (pn)
+            vn = pn;
+        if (!pi || !pn) {
+            code = ST_ERROR;
+            break;
+        }
+        int r = row_name(st, 1, &vn[cnt]);
+        if (r < 0) {
+            code = ST_ERROR;
+            break;
+        }
+        if (r > 0)
+            vi[cnt++] = (uint16_t)id;
+    }
+    st_db__done(st);
+    if (!code && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        code = st_db__err(&c->d, rc, "listing named properties");
+    if (code) {
+        for (size_t i = 0; i < cnt; i++)
+            st_propname_clear(&vn[i]);
+        free(vi);
+        free(vn);
+        return code;
+    }
+    *ids = vi;
+    *names = vn;
+    *n = cnt;
     return 0;
 }

@@ -9,50 +9,18 @@
  */
 #include <string.h>
 
-#include "storage/props_int.h"
+#include "storage/props_bytes.h"
 #include "storage/props_rescodec.h"
-#include "storage/strutil.h"
 
 /* ---- encoding ---- */
 
-typedef struct wbuf {
-    char *p;              /* bytes (st_reserve'd) */
-    size_t len, cap;      /* used / allocated */
-    int bad;              /* failed: message set */
-} wbuf;
-
-static void put(wbuf *b, const void *p, size_t n)
-{
-    if (b->bad)
-        return;
-    if (st_reserve(&b->p, &b->cap, b->len + n, 256)) {
-        b->bad = 1;
-        return;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-}
-
-static void put_le(wbuf *b, uint64_t v, int n)
-{
-    uint8_t x[8];
-    for (int i = 0; i < n; i++)
-        x[i] = (uint8_t)(v >> (8 * i));
-    put(b, x, (size_t)n);
-}
-
-static void refuse(wbuf *b, const char *what)
-{
-    if (!b->bad)
-        st__fail(what);
-    b->bad = 1;
-}
+typedef st_wbuf wbuf;
 
 static void put_count(wbuf *b, uint64_t n)
 {
     if (n > 0xFFFF)
-        refuse(b, "restriction: a count above 65535 does not fit [MS-OXCDATA] 2.12");
-    put_le(b, n, 2);
+        st_wbuf_refuse(b, "restriction: a count above 65535 does not fit [MS-OXCDATA] 2.12");
+    st_wbuf_le(b, n, 2);
 }
 
 static void put_utf16(wbuf *b, const char *s)
@@ -62,37 +30,37 @@ static void put_utf16(wbuf *b, const char *s)
         uint32_t cp = st__utf8_next(&p, end);
         if (cp >= 0x10000) {
             cp -= 0x10000;
-            put_le(b, 0xD800 | (cp >> 10), 2);
-            put_le(b, 0xDC00 | (cp & 0x3FF), 2);
+            st_wbuf_le(b, 0xD800 | (cp >> 10), 2);
+            st_wbuf_le(b, 0xDC00 | (cp & 0x3FF), 2);
         } else
-            put_le(b, cp, 2);
+            st_wbuf_le(b, cp, 2);
     }
-    put_le(b, 0, 2);
+    st_wbuf_le(b, 0, 2);
 }
 
 static void put_bin(wbuf *b, const st_bin *x)
 {
     put_count(b, x->len);
     if (x->len)
-        put(b, x->data, x->len);
+        st_wbuf_put(b, x->data, x->len);
 }
 
 static void put_guid(wbuf *b, const st_guid *g)
 {
     uint8_t x[16];
     st_guid_to_bytes(x, g);
-    put(b, x, 16);
+    st_wbuf_put(b, x, 16);
 }
 
 /* One fixed-size element of type t (base type) at p. */
 static void put_fixed(wbuf *b, uint32_t t, const void *p)
 {
     switch (t) {
-    case PT_I2: put_le(b, (uint16_t)*(const int16_t *)p, 2); break;
-    case PT_LONG: case PT_ERROR: put_le(b, (uint32_t)*(const int32_t *)p, 4); break;
-    case PT_R4: { uint32_t u; memcpy(&u, p, 4); put_le(b, u, 4); break; }
-    case PT_DOUBLE: case PT_APPTIME: { uint64_t u; memcpy(&u, p, 8); put_le(b, u, 8); break; }
-    default: { uint64_t u; memcpy(&u, p, 8); put_le(b, u, 8); break; }   /* I8, CURRENCY, SYSTIME */
+    case PT_I2: st_wbuf_le(b, (uint16_t)*(const int16_t *)p, 2); break;
+    case PT_LONG: case PT_ERROR: st_wbuf_le(b, (uint32_t)*(const int32_t *)p, 4); break;
+    case PT_R4: { uint32_t u; memcpy(&u, p, 4); st_wbuf_le(b, u, 4); break; }
+    case PT_DOUBLE: case PT_APPTIME: { uint64_t u; memcpy(&u, p, 8); st_wbuf_le(b, u, 8); break; }
+    default: { uint64_t u; memcpy(&u, p, 8); st_wbuf_le(b, u, 8); break; }   /* I8, CURRENCY, SYSTIME */
     }
 }
 
@@ -106,22 +74,22 @@ static int fixed_type(uint32_t t)
 static void put_value(wbuf *b, const st_value *v)
 {
     uint32_t t = PROP_TYPE(v->tag) & ~(uint32_t)MV_INSTANCE;
-    put_le(b, v->tag, 4);
+    st_wbuf_le(b, v->tag, 4);
     if (fixed_type(t)) {
         put_fixed(b, t, &v->v);
         return;
     }
     switch (t) {
     case PT_NULL: case PT_OBJECT: return;
-    case PT_BOOLEAN: put_le(b, v->v.b != 0, 1); return;
+    case PT_BOOLEAN: st_wbuf_le(b, v->v.b != 0, 1); return;
     case PT_UNICODE: put_utf16(b, v->v.str ? v->v.str : ""); return;
-    case PT_STRING8: put(b, v->v.str ? v->v.str : "", strlen(v->v.str ? v->v.str : "") + 1); return;
+    case PT_STRING8: st_wbuf_put(b, v->v.str ? v->v.str : "", strlen(v->v.str ? v->v.str : "") + 1); return;
     case PT_CLSID: put_guid(b, v->v.guid); return;
     case PT_BINARY: case PT_SVREID: put_bin(b, &v->v.bin); return;
     default: break;
     }
     if (!(t & MV_FLAG)) {
-        refuse(b, "restriction: a value of this type cannot be stored");
+        st_wbuf_refuse(b, "restriction: a value of this type cannot be stored");
         return;
     }
     uint32_t base = t & ~(uint32_t)MV_FLAG;
@@ -132,7 +100,7 @@ static void put_value(wbuf *b, const st_value *v)
         if (base == PT_UNICODE)
             put_utf16(b, v->v.mv.str[i]);
         else if (base == PT_STRING8)
-            put(b, v->v.mv.str[i], strlen(v->v.mv.str[i]) + 1);
+            st_wbuf_put(b, v->v.mv.str[i], strlen(v->v.mv.str[i]) + 1);
         else if (base == PT_BINARY)
             put_bin(b, &v->v.mv.bin[i]);
         else if (base == PT_CLSID)
@@ -140,7 +108,7 @@ static void put_value(wbuf *b, const st_value *v)
         else if (esz)
             put_fixed(b, base, e);
         else
-            refuse(b, "restriction: a multi-valued type that cannot be stored");
+            st_wbuf_refuse(b, "restriction: a multi-valued type that cannot be stored");
     }
 }
 
@@ -148,7 +116,7 @@ static void put_res(wbuf *b, const st_restriction *r)
 {
     if (b->bad)
         return;
-    put_le(b, r->rt, 1);
+    st_wbuf_le(b, r->rt, 1);
     switch (r->rt) {
     case RES_AND: case RES_OR:
         put_count(b, r->u.and_or.n);
@@ -157,48 +125,48 @@ static void put_res(wbuf *b, const st_restriction *r)
         break;
     case RES_NOT: put_res(b, r->u.not_.kid); break;
     case RES_CONTENT:
-        put_le(b, r->u.content.fuzzy & 0xFFFF, 2);
-        put_le(b, r->u.content.fuzzy >> 16, 2);
-        put_le(b, r->u.content.tag, 4);
+        st_wbuf_le(b, r->u.content.fuzzy & 0xFFFF, 2);
+        st_wbuf_le(b, r->u.content.fuzzy >> 16, 2);
+        st_wbuf_le(b, r->u.content.tag, 4);
         put_value(b, &r->u.content.value);
         break;
     case RES_PROPERTY:
-        put_le(b, r->u.prop.relop, 1);
-        put_le(b, r->u.prop.tag, 4);
+        st_wbuf_le(b, r->u.prop.relop, 1);
+        st_wbuf_le(b, r->u.prop.tag, 4);
         put_value(b, &r->u.prop.value);
         break;
     case RES_COMPAREPROPS:
-        put_le(b, r->u.cmp.relop, 1);
-        put_le(b, r->u.cmp.tag1, 4);
-        put_le(b, r->u.cmp.tag2, 4);
+        st_wbuf_le(b, r->u.cmp.relop, 1);
+        st_wbuf_le(b, r->u.cmp.tag1, 4);
+        st_wbuf_le(b, r->u.cmp.tag2, 4);
         break;
     case RES_BITMASK:
-        put_le(b, r->u.bitmask.bmr, 1);
-        put_le(b, r->u.bitmask.tag, 4);
-        put_le(b, r->u.bitmask.mask, 4);
+        st_wbuf_le(b, r->u.bitmask.bmr, 1);
+        st_wbuf_le(b, r->u.bitmask.tag, 4);
+        st_wbuf_le(b, r->u.bitmask.mask, 4);
         break;
     case RES_SIZE:
-        put_le(b, r->u.size.relop, 1);
-        put_le(b, r->u.size.tag, 4);
-        put_le(b, r->u.size.cb, 4);
+        st_wbuf_le(b, r->u.size.relop, 1);
+        st_wbuf_le(b, r->u.size.tag, 4);
+        st_wbuf_le(b, r->u.size.cb, 4);
         break;
-    case RES_EXIST: put_le(b, r->u.exist.tag, 4); break;
+    case RES_EXIST: st_wbuf_le(b, r->u.exist.tag, 4); break;
     case RES_SUBRESTRICTION:
-        put_le(b, r->u.sub.subobject, 4);
+        st_wbuf_le(b, r->u.sub.subobject, 4);
         put_res(b, r->u.sub.kid);
         break;
     case RES_COMMENT:
         if (r->u.comment.n > 0xFF)
-            refuse(b, "restriction: more than 255 comment values");
-        put_le(b, r->u.comment.n, 1);
+            st_wbuf_refuse(b, "restriction: more than 255 comment values");
+        st_wbuf_le(b, r->u.comment.n, 1);
         for (uint32_t i = 0; i < r->u.comment.n; i++)
             put_value(b, &r->u.comment.values[i]);
-        put_le(b, r->u.comment.kid != NULL, 1);
+        st_wbuf_le(b, r->u.comment.kid != NULL, 1);
         if (r->u.comment.kid)
             put_res(b, r->u.comment.kid);
         break;
     default:
-        refuse(b, "restriction: unknown type");
+        st_wbuf_refuse(b, "restriction: unknown type");
     }
 }
 
@@ -221,44 +189,13 @@ int st_res_encode(uint8_t **out, size_t *len, const st_restriction *r)
 
 /* ---- decoding ---- */
 
-typedef struct rbuf {
-    const uint8_t *p, *end;   /* unread bytes */
-    int bad;                  /* failed: message set */
-} rbuf;
+typedef st_rbuf rbuf;
+#define CUT "restriction: bytes end inside a restriction"
 
 static int short_input(rbuf *b)
 {
-    if (!b->bad)
-        st__fail("restriction: bytes end inside a restriction");
-    b->bad = 1;
+    st_rbuf_bad(b, CUT);
     return 0;
-}
-
-static uint64_t get_le(rbuf *b, int n)
-{
-    if (b->bad || b->end - b->p < n)
-        return short_input(b), 0;
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)b->p[i] << (8 * i);
-    b->p += n;
-    return v;
-}
-
-static const uint8_t *get_bytes(rbuf *b, size_t n)
-{
-    if (b->bad || (size_t)(b->end - b->p) < n)
-        return short_input(b), NULL;
-    const uint8_t *p = b->p;
-    b->p += n;
-    return p;
-}
-
-static void bad(rbuf *b, const char *what)
-{
-    if (!b->bad)
-        st__fail(what);
-    b->bad = 1;
 }
 
 /* A NUL-terminated UTF-16LE string as UTF-8 (st__malloc'd). */
@@ -267,7 +204,7 @@ static char *get_utf16(rbuf *b)
     const uint8_t *start = b->p;
     size_t units = 0;
     for (;;) {
-        uint64_t u = get_le(b, 2);
+        uint64_t u = st_rbuf_le(b, 2);
         if (b->bad)
             return NULL;
         if (!u)
@@ -317,22 +254,22 @@ static void get_fixed(rbuf *b, uint32_t t, void *out)
 {
     switch (t) {
     case PT_I2: {
-        int16_t x = (int16_t)(uint16_t)get_le(b, 2);
+        int16_t x = (int16_t)(uint16_t)st_rbuf_le(b, 2);
         memcpy(out, &x, 2);
         break;
     }
     case PT_LONG: case PT_ERROR: {
-        int32_t x = (int32_t)(uint32_t)get_le(b, 4);
+        int32_t x = (int32_t)(uint32_t)st_rbuf_le(b, 4);
         memcpy(out, &x, 4);
         break;
     }
     case PT_R4: {
-        uint32_t u = (uint32_t)get_le(b, 4);
+        uint32_t u = (uint32_t)st_rbuf_le(b, 4);
         memcpy(out, &u, 4);
         break;
     }
     default: {   /* 8 bytes: DOUBLE, APPTIME, CURRENCY, I8, SYSTIME */
-        uint64_t u = get_le(b, 8);
+        uint64_t u = st_rbuf_le(b, 8);
         memcpy(out, &u, 8);
         break;
     }
@@ -344,12 +281,12 @@ static void get_fixed(rbuf *b, uint32_t t, void *out)
 static void get_value(rbuf *b, st_value *v)
 {
     memset(v, 0, sizeof *v);
-    uint32_t tag = (uint32_t)get_le(b, 4);
+    uint32_t tag = (uint32_t)st_rbuf_le(b, 4);
     uint32_t t = PROP_TYPE(tag) & ~(uint32_t)MV_INSTANCE;
     if (b->bad)
         return;
     if (!st_proptype_valid(t) || t == PT_SRESTRICT || t == PT_ACTIONS) {
-        bad(b, "restriction: a value of an unknown or unsupported type");
+        st_rbuf_bad(b, "restriction: a value of an unknown or unsupported type");
         return;
     }
     v->tag = tag;
@@ -359,11 +296,11 @@ static void get_value(rbuf *b, st_value *v)
     }
     switch (t) {
     case PT_NULL: case PT_OBJECT: return;
-    case PT_BOOLEAN: v->v.b = get_le(b, 1) != 0; return;
+    case PT_BOOLEAN: v->v.b = st_rbuf_le(b, 1) != 0; return;
     case PT_UNICODE: v->v.str = get_utf16(b); return;
     case PT_STRING8: v->v.str = get_str8(b); return;
     case PT_CLSID: {
-        const uint8_t *g = get_bytes(b, 16);
+        const uint8_t *g = st_rbuf_bytes(b, 16);
         if (g && (v->v.guid = st__malloc(sizeof *v->v.guid)))
             st_guid_from_bytes(v->v.guid, g);
         else
@@ -371,8 +308,8 @@ static void get_value(rbuf *b, st_value *v)
         return;
     }
     case PT_BINARY: case PT_SVREID: {
-        uint32_t n = (uint32_t)get_le(b, 2);
-        const uint8_t *d = get_bytes(b, n);
+        uint32_t n = (uint32_t)st_rbuf_le(b, 2);
+        const uint8_t *d = st_rbuf_bytes(b, n);
         if (d && n && (v->v.bin.data = st__malloc(n))) {
             memcpy(v->v.bin.data, d, n);
             v->v.bin.len = n;
@@ -384,11 +321,11 @@ static void get_value(rbuf *b, st_value *v)
     }
     uint32_t base = t & ~(uint32_t)MV_FLAG;
     size_t esz = st_proptype_elem_size(base);
-    uint32_t n = (uint32_t)get_le(b, 2);
+    uint32_t n = (uint32_t)st_rbuf_le(b, 2);
     if (b->bad)
         return;
     if (!esz) {
-        bad(b, "restriction: a multi-valued type that cannot be stored");
+        st_rbuf_bad(b, "restriction: a multi-valued type that cannot be stored");
         return;
     }
     if (n && !(v->v.mv.any = st__calloc(n, esz))) {
@@ -402,15 +339,15 @@ static void get_value(rbuf *b, st_value *v)
         else if (base == PT_STRING8)
             v->v.mv.str[i] = get_str8(b);
         else if (base == PT_BINARY) {
-            uint32_t m = (uint32_t)get_le(b, 2);
-            const uint8_t *d = get_bytes(b, m);
+            uint32_t m = (uint32_t)st_rbuf_le(b, 2);
+            const uint8_t *d = st_rbuf_bytes(b, m);
             if (d && m && (v->v.mv.bin[i].data = st__malloc(m))) {
                 memcpy(v->v.mv.bin[i].data, d, m);
                 v->v.mv.bin[i].len = m;
             } else if (m)
                 b->bad = 1;
         } else if (base == PT_CLSID) {
-            const uint8_t *g = get_bytes(b, 16);
+            const uint8_t *g = st_rbuf_bytes(b, 16);
             if (g)
                 st_guid_from_bytes(&v->v.mv.guid[i], g);
         } else
@@ -430,13 +367,13 @@ static st_restriction *with_value(rbuf *b, st_restriction *(*make)(uint32_t, uin
     st_restriction *r = b->bad ? NULL : make(a, tag, &v);
     st_value_clear(&v);
     if (!r)
-        bad(b, "restriction: a value the restriction model refuses");
+        st_rbuf_bad(b, "restriction: a value the restriction model refuses");
     return r;
 }
 
 static st_restriction *get_list(rbuf *b, unsigned depth, uint32_t rt)
 {
-    uint32_t n = (uint32_t)get_le(b, 2);
+    uint32_t n = (uint32_t)st_rbuf_le(b, 2);
     if (b->bad)
         return NULL;
     st_restriction **kids = n ? st__calloc(n, sizeof *kids) : NULL;
@@ -454,13 +391,13 @@ static st_restriction *get_list(rbuf *b, unsigned depth, uint32_t rt)
             st_res_free(kids[i]);
     st__free(kids);
     if (!r)
-        bad(b, "restriction: out of memory or nested too deep");
+        st_rbuf_bad(b, "restriction: out of memory or nested too deep");
     return r;
 }
 
 static st_restriction *get_comment(rbuf *b, unsigned depth)
 {
-    uint32_t n = (uint32_t)get_le(b, 1);
+    uint32_t n = (uint32_t)st_rbuf_le(b, 1);
     if (b->bad)
         return NULL;
     st_value *vals = n ? st__calloc(n, sizeof *vals) : NULL;
@@ -472,9 +409,9 @@ static st_restriction *get_comment(rbuf *b, unsigned depth)
     for (; got < n && !b->bad; got++)
         get_value(b, &vals[got]);
     st_restriction *kid = NULL, *r = NULL;
-    int present = b->bad ? 0 : (int)get_le(b, 1);
+    int present = b->bad ? 0 : (int)st_rbuf_le(b, 1);
     if (!b->bad && present > 1)
-        bad(b, "restriction: RestrictionPresent is neither 0 nor 1");
+        st_rbuf_bad(b, "restriction: RestrictionPresent is neither 0 nor 1");
     if (!b->bad && present)
         kid = get_res(b, depth + 1);
     if (!b->bad)
@@ -485,17 +422,17 @@ static st_restriction *get_comment(rbuf *b, unsigned depth)
         st_value_clear(&vals[i]);
     st__free(vals);
     if (!r)
-        bad(b, "restriction: a comment the restriction model refuses");
+        st_rbuf_bad(b, "restriction: a comment the restriction model refuses");
     return r;
 }
 
 static st_restriction *get_res(rbuf *b, unsigned depth)
 {
     if (depth >= ST_RES_MAX_DEPTH) {
-        bad(b, "restriction: nested too deep");
+        st_rbuf_bad(b, "restriction: nested too deep");
         return NULL;
     }
-    uint32_t rt = (uint32_t)get_le(b, 1);
+    uint32_t rt = (uint32_t)st_rbuf_le(b, 1);
     if (b->bad)
         return NULL;
     st_restriction *r = NULL;
@@ -510,31 +447,31 @@ static st_restriction *get_res(rbuf *b, unsigned depth)
         r = st_res_not(r);
         break;
     case RES_CONTENT:
-        a = (uint32_t)get_le(b, 2);
-        a |= (uint32_t)get_le(b, 2) << 16;
-        t1 = (uint32_t)get_le(b, 4);
+        a = (uint32_t)st_rbuf_le(b, 2);
+        a |= (uint32_t)st_rbuf_le(b, 2) << 16;
+        t1 = (uint32_t)st_rbuf_le(b, 4);
         return b->bad ? NULL : with_value(b, st_res_content, a, t1);
     case RES_PROPERTY:
-        a = (uint32_t)get_le(b, 1);
-        t1 = (uint32_t)get_le(b, 4);
+        a = (uint32_t)st_rbuf_le(b, 1);
+        t1 = (uint32_t)st_rbuf_le(b, 4);
         return b->bad ? NULL : with_value(b, st_res_property, a, t1);
     case RES_COMPAREPROPS: case RES_BITMASK: case RES_SIZE:
-        a = (uint32_t)get_le(b, 1);
-        t1 = (uint32_t)get_le(b, 4);
-        t2 = (uint32_t)get_le(b, 4);
+        a = (uint32_t)st_rbuf_le(b, 1);
+        t1 = (uint32_t)st_rbuf_le(b, 4);
+        t2 = (uint32_t)st_rbuf_le(b, 4);
         if (b->bad)
             return NULL;
         r = rt == RES_COMPAREPROPS ? st_res_compareprops(a, t1, t2)
             : rt == RES_BITMASK ? st_res_bitmask(a, t1, t2) : st_res_size(a, t1, t2);
         break;
     case RES_EXIST:
-        t1 = (uint32_t)get_le(b, 4);
+        t1 = (uint32_t)st_rbuf_le(b, 4);
         if (b->bad)
             return NULL;
         r = st_res_exist(t1);
         break;
     case RES_SUBRESTRICTION:
-        t1 = (uint32_t)get_le(b, 4);
+        t1 = (uint32_t)st_rbuf_le(b, 4);
         r = b->bad ? NULL : get_res(b, depth + 1);
         if (!r)
             return NULL;
@@ -543,27 +480,51 @@ static st_restriction *get_res(rbuf *b, unsigned depth)
     case RES_COMMENT:
         return get_comment(b, depth);
     default:
-        bad(b, "restriction: unknown or unsupported restriction type");
+        st_rbuf_bad(b, "restriction: unknown or unsupported restriction type");
         return NULL;
     }
     if (!r)
-        bad(b, "restriction: refused by the restriction model");
+        st_rbuf_bad(b, "restriction: refused by the restriction model");
     return r;
 }
 
 int st_res_decode(st_restriction **out, const uint8_t *data, size_t len)
 {
     *out = NULL;
-    rbuf b = { data, data + len, 0 };
+    rbuf b = { data, data + len, 0, CUT };
     if (!data)
         return st__fail("restriction: no bytes");
     st_restriction *r = get_res(&b, 0);
     if (!b.bad && b.p != b.end)
-        bad(&b, "restriction: bytes left after the restriction");
+        st_rbuf_bad(&b, "restriction: bytes left after the restriction");
     if (b.bad) {
         st_res_free(r);
         return -1;
     }
     *out = r;
+    return 0;
+}
+
+/* ---- one tagged value, for other codecs (props_actcodec.c) ---- */
+
+int st_tagged_value_put(char **buf, size_t *len, size_t *cap, const st_value *v)
+{
+    wbuf b = { *buf, *len, *cap, 0 };
+    put_value(&b, v);
+    *buf = b.p;
+    *len = b.len;
+    *cap = b.cap;
+    return b.bad ? -1 : 0;
+}
+
+int st_tagged_value_get(const uint8_t **p, const uint8_t *end, st_value *v)
+{
+    rbuf b = { *p, end, 0, CUT };
+    get_value(&b, v);
+    if (b.bad) {
+        st_value_clear(v);
+        return -1;
+    }
+    *p = b.p;
     return 0;
 }

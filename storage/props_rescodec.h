@@ -29,4 +29,14 @@ int st_res_encode(uint8_t **out, size_t *len, const st_restriction *r);
  * RES_COUNT (0x0B), which our model does not have. */
 int st_res_decode(st_restriction **out, const uint8_t *data, size_t len);
 
+/* One TaggedPropertyValue ([MS-OXCDATA] 2.11.4, the value form above) for
+ * the codecs of other structures that hold some (props_actcodec.h).
+ * put appends v to the st_reserve'd buffer *buf (*len used, *cap
+ * allocated; on failure they still describe a buffer the caller frees);
+ * -1 (message set) for what the format cannot carry. get reads one at *p
+ * (before end) into *v (cleared with st_value_clear; zeroed on failure)
+ * and moves *p past it; -1 (message set) on bad or short bytes. */
+int st_tagged_value_put(char **buf, size_t *len, size_t *cap, const st_value *v);
+int st_tagged_value_get(const uint8_t **p, const uint8_t *end, st_value *v);
+
 #endif /* MAPIDAV_PROPS_RESCODEC_H */

@@ -95,6 +95,11 @@ int st_catalog_names_to_ids(st_catalog *c, uint16_t *ids, const st_propname *nam
 /* out[i] gets the name of ids[i] (caller clears with st_propname_clear), or
  * a zeroed name with kind -1 when the id is unknown. */
 int st_catalog_ids_to_names(st_catalog *c, st_propname *out, const uint16_t *ids, size_t n);
+/* Every name of the map (only those of property set guid unless it is
+ * NULL), by id: *ids and *names (n each, malloc'd; the caller clears each
+ * name with st_propname_clear and frees both). Nothing found: 0, n 0. */
+int st_catalog_names_list(st_catalog *c, const st_guid *guid, uint16_t **ids,
+    st_propname **names, size_t *n);
 
 /* ======================================================================
  * Store
@@ -111,6 +116,14 @@ const char *st_store_path(const st_store *s);   /* borrowed */
 void st_store_guid(const st_store *s, st_guid *out);
 /* Busy timeout for this handle in ms (default 5000). */
 void st_store_set_busy_timeout(st_store *s, int ms);
+
+/* The store object's own properties (IMsgStore::SetProps of values the
+ * provider does not compute), kept in the store file (store_props.c).
+ * get: *out a new bag (empty when none were set; st_bag_free). set: the
+ * values of set (NULL: none) then the n_del tags of del removed, in one
+ * transaction. Not synchronised, not journalled. */
+int st_store_props_get(st_store *s, st_bag **out);
+int st_store_props_set(st_store *s, const st_bag *set, const uint32_t *del, size_t n_del);
 
 /* Flags of the write calls. */
 #define ST_FROM_SERVER   0x100u  /* sync side applying server state: not journaled */

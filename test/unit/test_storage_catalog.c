@@ -122,6 +122,45 @@ static void test_names(void)
     st_catalog_close(c);
 }
 
+/* st_catalog_names_list: every name by id, or those of one property set;
+ * an empty map first. */
+static void test_names_list(void)
+{
+    st_catalog *c = NULL;
+    ok(st_catalog_open(&c, tsu_path("list.sqlite"), ST_OPEN_CREATE) == 0, "open\n");
+    uint16_t *ids = NULL;
+    st_propname *names = NULL;
+    size_t n = 99;
+    ok(st_catalog_names_list(c, NULL, &ids, &names, &n) == 0 && n == 0, "empty: %zu\n", n);
+    free(ids);
+    free(names);
+    st_propname pn[3] = {
+        { ST_PS_PUBLIC_STRINGS, ST_MNID_STRING, 0, (char *)"Keywords" },
+        { ST_PSETID_Appointment, ST_MNID_ID, 0x820D, NULL },
+        { ST_PSETID_Appointment, ST_MNID_ID, 0x8205, NULL },
+    };
+    uint16_t got[3];
+    ok(st_catalog_names_to_ids(c, got, pn, 3, 1) == 0, "create: %s\n", st_error_last());
+    ok(st_catalog_names_list(c, NULL, &ids, &names, &n) == 0 && n == 3, "all: %zu\n", n);
+    for (size_t i = 0; i < n && n == 3; i++) {
+        ok(ids[i] == got[i] && st_propname_compare(&names[i], &pn[i]) == 0,
+            "name %zu: id %x want %x\n", i, ids[i], got[i]);
+        st_propname_clear(&names[i]);
+    }
+    free(ids);
+    free(names);
+    ok(st_catalog_names_list(c, &ST_PSETID_Appointment, &ids, &names, &n) == 0 && n == 2
+        && ids[0] == got[1] && ids[1] == got[2] && names[1].lid == 0x8205,
+        "one set: %zu\n", n);
+    for (size_t i = 0; i < n; i++)
+        st_propname_clear(&names[i]);
+    free(ids);
+    free(names);
+    ok(st_catalog_names_list(c, &ST_PSETID_Task, &ids, &names, &n) == 0 && n == 0 && !ids,
+        "no name of the set: %zu\n", n);
+    st_catalog_close(c);
+}
+
 static int check_unique(const uint16_t *all, size_t n, size_t n_distinct_expected)
 {
     size_t distinct = 0;
@@ -210,6 +249,7 @@ int main(void)
 {
     test_settings_and_stores();
     test_names();
+    test_names_list();
     test_threads();
 #ifndef _WIN32
     test_processes();

@@ -164,7 +164,8 @@ static void test_bad_mapi_values(void)
     m.Value.lpguid = NULL;
     ok(md_value_from_mapi(&out, &m) == MAPI_E_INVALID_PARAMETER, "NULL PT_CLSID accepted\n");
     m.ulPropTag = PROP_TAG(PT_ACTIONS, 0x6001);
-    ok(md_value_from_mapi(&out, &m) == MAPI_E_NO_SUPPORT, "PT_ACTIONS: not refused\n");
+    m.Value.lpszA = NULL;
+    ok(md_value_from_mapi(&out, &m) == MAPI_E_INVALID_PARAMETER, "NULL PT_ACTIONS accepted\n");
     m.ulPropTag = PROP_TAG(0x77, 0x6001);
     ok(md_value_from_mapi(&out, &m) == MAPI_E_INVALID_TYPE, "type 0x77 accepted\n");
     m.ulPropTag = PROP_TAG(PT_MV_LONG | MV_INSTANCE, 0x6001);
