@@ -354,6 +354,38 @@ static void reset_positions(st_table *t)
         st_tpos__clear(&t->bms[i].pos);
 }
 
+static int trial_progress(void *ctx)
+{
+    long *left = ctx;
+    return --*left < 0;   /* nonzero interrupts the statement */
+}
+
+/* A content restriction the trigram index might serve better than a scan
+ * (table_sql.c fts_selective): the scan gets ST_TABLE__SCAN_BUDGET VM
+ * steps to find the first screen of rows; if it runs out (a rare pattern
+ * in a big folder), the index drives from now on. Either way the cost is
+ * bounded by the budget plus the better plan, whatever the folder size. */
+static int fts_trial(st_table *t)
+{
+    st_tpos begin = { .mode = POS_BEGIN };
+    qspec qs = { .pos = &begin, .inclusive = 1, .limit = 51 };
+    sqlite3_stmt *st = prepare(t, &qs);
+    if (!st)
+        return ST_ERROR;
+    long left = st_table__scan_budget / 1000;
+    sqlite3_progress_handler(t->s->d.db, 1000, trial_progress, &left);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_progress_handler(t->s->d.db, 0, NULL, NULL);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_INTERRUPT || left < 0) {
+        t->fts_force = 1;
+        return st_table__compile(t, &t->q);
+    }
+    return rc == SQLITE_DONE ? 0 : st_db__err(&t->s->d, rc, "reading table rows");
+}
+
 static int recompile(st_table *t, st_sortset *sort, st_restriction *res)
 {
     st_sortset *old_sort = t->sort;
@@ -363,15 +395,22 @@ static int recompile(st_table *t, st_sortset *sort, st_restriction *res)
         st_table__c_reset(t);   /* header keys belong to one sort */
     t->sort = sort;
     t->res = res;
+    int old_force = t->fts_force;
+    if (res != old_res)
+        t->fts_force = 0;   /* a new restriction: a new choice */
     int code = 0;
     if (t->hier && sort && sort->n_categories) {
         st_error_set("table: a hierarchy table has no categories");
         code = ST_ELIMIT;
-    } else if (!t->hier)
+    } else if (!t->hier) {
         code = st_table__compile(t, &t->q);
+        if (!code && t->q.fts_trial && !t->fts_force)
+            code = fts_trial(t);
+    }
     if (code) {
         t->sort = old_sort;
         t->res = old_res;
+        t->fts_force = old_force;
         if (!t->hier)
             st_table__compile(t, &t->q);   /* what worked before works again */
         return code;

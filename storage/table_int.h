@@ -38,6 +38,17 @@ typedef struct st_teval {
 } st_teval;
 
 /* The compiled form of a (sort, restriction) pair. */
+/* Trigram candidates counted before a content restriction is driven by
+ * the index (table_sql.c fts_selective), and the budget of SQLite VM steps
+ * a scan gets to produce the first screen before the table falls back to
+ * the index (table.c). */
+#define ST_TABLE__FTS_PROBE 256
+#define ST_TABLE__SCAN_BUDGET 2000000
+/* Their values in force (table_sql.c): tests lower them to reach every
+ * plan on a small folder. */
+extern uint32_t st_table__fts_probe;
+extern long st_table__scan_budget;
+
 typedef struct st_tsql {
     size_t n_keys;                      /* sort keys, not counting the id */
     char *key_expr[ST_TABLE__MAX_KEYS]; /* SQL expression of each key (owned) */
@@ -49,6 +60,8 @@ typedef struct st_tsql {
     uint32_t mvi_tag;                   /* the MV_INSTANCE column expanded per value, or 0 */
     uint32_t fts_cap;                   /* trigram candidates above which we scan; 0: always use */
     int by_rowid;                       /* few FTS candidates: drive by them, not by an index */
+    int fts_force;                      /* the trigram index drives every content node it can */
+    int fts_trial;                      /* a scan was chosen where the index might be better */
 } st_tsql;
 
 typedef struct st_tbm {
@@ -89,6 +102,7 @@ struct st_table {
     st_sortset *sort;                   /* owned, NULL: by id */
     st_restriction *res;                /* owned, NULL: none */
     st_tsql q;                          /* compiled sort + restriction */
+    int fts_force;                      /* the scan's trial ran out: the index drives */
     st_tpos cur;                        /* the cursor */
     st_tbm *bms;                        /* bookmarks */
     size_t n_bms, cap_bms;              /* used / allocated */

@@ -539,15 +539,24 @@ static void add_res(st_tstr *b, st_tsql *q, st_store *s, const st_restriction *r
  * found faster by reading the view's index in order and matching each row
  * (the first screen needs 50 / selectivity rows) than by collecting every
  * candidate from the trigram index (each is re-checked against its row).
- * So count the candidates up to a cap (q->fts_cap, about 0.2% of the
- * folder): above it, scan. The probe costs at most cap row reads. */
+ * The crossover is at about 0.2% of the folder (q->fts_cap), but counting
+ * that many candidates costs in proportion to the folder (1M: 2,000
+ * candidates, ~8 ms), so the probe stops at ST_TABLE__FTS_PROBE: up to
+ * there the index drives; above it the scan is chosen, and when the cap
+ * is higher (a big folder) the table tries that scan with a budget before
+ * its first rows and falls back to the index when the budget runs out
+ * (q->fts_trial, table.c). q->fts_force: the index drives, no probe. */
+uint32_t st_table__fts_probe = ST_TABLE__FTS_PROBE;
+long st_table__scan_budget = ST_TABLE__SCAN_BUDGET;
+
 static int fts_selective(st_tsql *q, st_store *s, const char *col, const char *pat, size_t len)
 {
-    if (q->fts_cap == 0)
+    if (q->fts_cap == 0 || q->fts_force)
         return 1;
+    uint32_t cap = q->fts_cap < st_table__fts_probe ? q->fts_cap : st_table__fts_probe;
     st_tstr b = { 0 };
     st_tstr__add(&b, "SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE %s LIKE '%%%.*s%%'"
-        " LIMIT %lu)", col, (int)len, pat, (unsigned long)q->fts_cap + 1);
+        " LIMIT %lu)", col, (int)len, pat, (unsigned long)cap + 1);
     if (b.oom) {
         free(b.p);
         return 1;
@@ -559,7 +568,11 @@ static int fts_selective(st_tsql *q, st_store *s, const char *col, const char *p
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     free(b.p);
-    return n <= (int64_t)q->fts_cap;
+    if (n <= (int64_t)cap)
+        return 1;
+    if (q->fts_cap > cap)
+        q->fts_trial = 1;
+    return 0;
 }
 
 static void add_content(st_tstr *b, st_tsql *q, st_store *s, const st_restriction *r)
@@ -740,6 +753,7 @@ static int scan_whole_table(st_table *t, const st_tsql *q)
 int st_table__compile(st_table *t, st_tsql *q)
 {
     st_tsql__clear(q);
+    q->fts_force = t->fts_force;
     const st_sortset *so = t->sort;
     for (size_t i = 0; !t->hier && i < t->n_cols; i++)
         if ((PROP_TYPE(t->cols[i]) & MV_INSTANCE) && !q->mvi_tag)

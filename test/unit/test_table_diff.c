@@ -9,6 +9,7 @@
  * direction of the last key). Never depends on the wall clock: seeded.
  */
 #include "storage/table.h"
+#include "storage/table_int.h"
 #include "test_storage_util.h"
 
 #define N_MSG 320
@@ -254,6 +255,7 @@ int main(void)
     ok(st_table_set_columns(t, cols, 4) == 0, "columns\n");
 
     int rounds = 200, mismatches = 0, selective = 0, mvi_rounds = 0;
+    int fts_forced = 0, fts_scanned = 0;
     /* every message, and with an MV instance key one item per value, whose
      * bag holds that single value (st_bag_get's MV instance rule) */
     item *exp = calloc(n_ids * 4, sizeof *exp);
@@ -273,8 +275,24 @@ int main(void)
             st_res_free(r);
             r = NULL;
         }
+        if (round == rounds / 2) {   /* the second half with every message indexed */
+            size_t queued = 0;
+            ok(st_store_index_pending(s, 60000, &queued) == 0 && queued == 0, "index all\n");
+        }
+        /* every plan of a content restriction: the trigram index driving,
+         * a scan, and a scan whose budget runs out (then the index) */
+        int plan = (int)rnd(3);
+        if (round >= rounds / 2 && plan) {   /* a content node the index can serve */
+            st_value v = st_view_str(PR_SUBJECT_W, rnd(2) ? "report" : "tatus");
+            st_restriction *c = st_res_content(FL_SUBSTRING | FL_IGNORECASE, PR_SUBJECT_W, &v);
+            r = r ? st_res_and(2, r, c) : c;
+        }
+        st_table__fts_probe = plan ? 1 : ST_TABLE__FTS_PROBE;
+        st_table__scan_budget = plan == 2 ? 0 : ST_TABLE__SCAN_BUDGET;
         ok(st_table_sort(t, so) == 0, "sort: %s\n", st_error_last());
         ok(st_table_restrict(t, r) == 0, "restrict: %s\n", st_error_last());
+        fts_forced += t->fts_force;
+        fts_scanned += plan == 1 && t->q.fts_trial && !t->fts_force;
         /* expected */
         size_t n_exp = 0;
         for (size_t i = 0; i < n_ids; i++) {
@@ -363,6 +381,12 @@ int main(void)
     printf("%d of %d rounds had a selective restriction, %d an MV instance key\n", selective,
         rounds, mvi_rounds);
     ok(selective > rounds / 4, "too few selective restrictions\n");
+    printf("content plans: %d rounds fell back to the index after a scan's budget, %d kept "
+        "the scan\n", fts_forced, fts_scanned);
+    ok(fts_forced > 0 && fts_scanned > 0, "every content plan reached: %d %d\n", fts_forced,
+        fts_scanned);
+    st_table__fts_probe = ST_TABLE__FTS_PROBE;
+    st_table__scan_budget = ST_TABLE__SCAN_BUDGET;
     free(exp);
     st_table_close(t);
     for (size_t i = 0; i < n_ids; i++)
