@@ -756,24 +756,34 @@ static int leaf_line(cv_mime_parser *p, frame *f, const char *s, size_t n, const
     return 0;
 }
 
-/* Bare LF -> CRLF, as MAPI bodies have it. */
+/* Bare LF -> CRLF, as MAPI bodies have it. Lines are found with memchr
+ * and copied whole (bodies are most of the bytes of a message). */
 static char *crlf(const char *s)
 {
-    size_t n = 0, lf = 0;
-    for (; s[n]; n++)
-        lf += s[n] == '\n' && (n == 0 || s[n - 1] != '\r');
+    size_t n = strlen(s), lf = 0;
+    for (const char *q = memchr(s, '\n', n); q; q = memchr(q + 1, '\n', n - (size_t)(q + 1 - s)))
+        lf += q == s || q[-1] != '\r';
     char *o = malloc(n + lf + 1);
     if (!o) {
         st_error_set("out of memory");
         return NULL;
     }
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
-            o[j++] = '\r';
-        o[j++] = s[i];
+    if (!lf) {
+        memcpy(o, s, n + 1);
+        return o;
     }
-    o[j] = 0;
+    size_t j = 0, i = 0;
+    for (const char *q = memchr(s, '\n', n); q; q = memchr(s + i, '\n', n - i)) {
+        size_t k = (size_t)(q - s);
+        memcpy(o + j, s + i, k - i);
+        j += k - i;
+        if (k == 0 || s[k - 1] != '\r')
+            o[j++] = '\r';
+        o[j++] = '\n';
+        i = k + 1;
+    }
+    memcpy(o + j, s + i, n - i);
+    o[j + n - i] = 0;
     return o;
 }
 

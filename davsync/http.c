@@ -1014,6 +1014,11 @@ void ds_http_wakeup(ds_http *h)
     curl_multi_wakeup(h->multi);
 }
 
+void ds_http_yield(ds_http *h)
+{
+    atomic_store(&h->wake, 1);   /* seen by ds_http_run before it polls */
+}
+
 void ds_http_abort(ds_http *h)
 {
     atomic_store(&h->abort_req, 1);

@@ -43,9 +43,9 @@
  * without getetag (nginx, pitfall 7) gets a pseudo-ETag
  * "mapidav-lm:LENGTH:LAST-MODIFIED", which is never sent as If-Match.
  *
- * Invariants: an item is stored in one transaction (props, recipients,
- * attachments, ETag last): a kill leaves it either whole with its ETag or
- * absent/old, so the next sync fetches it again and upserts it by href; a
+ * Invariants: an item is stored as one savepoint of the import's batch
+ * (st_import_item_begin/_end: props, recipients, ETag, attachments): a kill
+ * leaves it either whole with its ETag or absent/old, so the next sync fetches it again and upserts it by href; a
  * message with a pending local change is never overwritten or deleted here.
  * Never: journal (ST_FROM_SERVER everywhere), trust a server byte (no
  * assert), follow an href outside the folder's collection.
@@ -693,14 +693,15 @@ static int store_item(down *d, fetch *f, cv_message *m)
     if (!code && f->it->has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it->flag) < 0)
         code = ST_ERROR;
     if (!code)
-        code = st_store_begin(st);
+        code = st_import_item_begin(d->imp);
     if (code)
         return code;
     st_id mid = 0;
     int embedded = 0;
-    /* ETag NULL here, set last: see the file comment. */
+    /* The ETag goes with the row: the item is one savepoint, so it is
+     * stored whole with it or not at all (see the file comment). */
     code = st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
-        f->it->url, NULL);
+        f->it->url, f->it->etag ? f->it->etag : "");
     if (!code && f->local) {   /* replaced: the old attachments go */
         uint32_t *nums = NULL;
         size_t nn = 0;
@@ -713,13 +714,7 @@ static int store_item(down *d, fetch *f, cv_message *m)
         code = store_attachments(st, mid, m, &f->sp, &embedded);
     if (!code && embedded)
         code = ack_own_entries(st, mid);
-    if (!code)
-        code = st_message_server_set(st, mid, NULL, f->it->etag ? f->it->etag : "");
-    if (code) {
-        st_store_rollback(st);
-        return code;
-    }
-    return st_store_commit(st);
+    return st_import_item_end(d->imp, code);
 }
 
 static void fetch_free(fetch *f)
@@ -797,7 +792,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
                                                                      : d->s->bytes_left;
     ds_sync__progress(d->s, "fetch", d->name, d->done, d->total, d->c);
     fetch_free(f);
-    ds_http_wakeup(d->s->http);   /* back to the loop: refill the window now */
+    ds_http_yield(d->s->http);   /* back to the loop: refill the window now */
 }
 
 static int fetch_submit(down *d, const sitem *it, const litem *local)
