@@ -362,12 +362,22 @@ static struct curl_slist *add_hdr(struct curl_slist *l, int *err, const char *na
     return n;
 }
 
+/* An easy handle out of the multi handle: kept for the next attempt (its
+ * options reset there), or cleaned up. */
+static void put_easy(ds_http *h, CURL *e)
+{
+    if (h->nspare < DS_HTTP_SPARE_MAX)
+        h->spare[h->nspare++] = e;
+    else
+        curl_easy_cleanup(e);
+}
+
 static void drop_easy(ds_http *h, struct ds_http_req *r)
 {
     if (r->easy) {
         if (r->state == RQ_ACTIVE)
             curl_multi_remove_handle(h->multi, r->easy);
-        curl_easy_cleanup(r->easy);
+        put_easy(h, r->easy);
         r->easy = NULL;
     }
     curl_slist_free_all(r->hdrs);
@@ -377,7 +387,13 @@ static void drop_easy(ds_http *h, struct ds_http_req *r)
 
 static int start_attempt(ds_http *h, struct ds_http_req *r)
 {
-    CURL *e = curl_easy_init();
+    CURL *e = NULL;
+    if (h->nspare) {   /* as new: every option back to its default */
+        e = h->spare[--h->nspare];
+        curl_easy_reset(e);
+    } else {
+        e = curl_easy_init();
+    }
     int err = 0, has_body = r->body != NULL || (r->rq.read != NULL);
     const char *ctype = r->content_type;
     int rc;
@@ -506,7 +522,7 @@ static int start_attempt(ds_http *h, struct ds_http_req *r)
     r->state = RQ_ACTIVE;
     return 0;
 fail:
-    curl_easy_cleanup(e);
+    put_easy(h, e);
     r->easy = NULL;
     curl_slist_free_all(r->hdrs);
     r->hdrs = NULL;
@@ -897,6 +913,8 @@ void ds_http_free(ds_http *h)
         return;
     if (h->multi) {
         ds_http_cancel_all(h);
+        while (h->nspare)
+            curl_easy_cleanup(h->spare[--h->nspare]);
         curl_multi_cleanup(h->multi);
     }
     ds_http__tls_free(h);
