@@ -622,11 +622,16 @@ static int cmp_ctag(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-ds_sync__members *ds_sync__take_members(ds_sync *s, st_id fid)
+/* fid's entry in the listed ctags, or NULL. */
+static ds_ctag *find_ctag(ds_sync *s, st_id fid)
 {
     ds_ctag key = { fid, NULL, NULL };
-    ds_ctag *c = s->nctags
-        ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
+    return s->nctags ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
+}
+
+ds_sync__members *ds_sync__take_members(ds_sync *s, st_id fid)
+{
+    ds_ctag *c = find_ctag(s, fid);
     ds_sync__members *m = c ? c->members : NULL;
     if (c)
         c->members = NULL;
@@ -635,9 +640,7 @@ ds_sync__members *ds_sync__take_members(ds_sync *s, st_id fid)
 
 char *ds_sync__take_ctag(ds_sync *s, st_id fid)
 {
-    ds_ctag key = { fid, NULL, NULL };
-    ds_ctag *c = s->nctags
-        ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
+    ds_ctag *c = find_ctag(s, fid);
     char *t = c ? c->ctag : NULL;
     if (c)
         c->ctag = NULL;
