@@ -787,6 +787,19 @@ static char *crlf(const char *s)
     return o;
 }
 
+/* crlf of *s, taking *s over (set to NULL) when it has no bare LF. */
+static char *crlf_take(char **s)
+{
+    const char *lf = strchr(*s, '\n');
+    while (lf && lf > *s && lf[-1] == '\r')
+        lf = strchr(lf + 1, '\n');
+    if (lf)
+        return crlf(*s);
+    char *t = *s;
+    *s = NULL;
+    return t;
+}
+
 static int finish_msg(cv_mime_parser *p, cv_message **out);
 
 static int end_leaf(cv_mime_parser *p, frame *f)
@@ -1260,8 +1273,10 @@ static int finish_msg(cv_mime_parser *p, cv_message **out)
         return fail(p);
     if (strncmp(cls, "REPORT.", 7) == 0 && map_report(p) != 0)
         return fail(p);
+    int had_text = p->text != NULL;
     if (p->text || (p->own_sh && p->sh->trunc)) {
-        char *t = crlf(p->text ? p->text : "");
+        /* the text body goes into the bag without a copy when it can */
+        char *t = p->text ? crlf_take(&p->text) : crlf("");
         if (!t)
             return fail(p);
         if (p->own_sh && p->sh->trunc) {
@@ -1276,14 +1291,12 @@ static int finish_msg(cv_mime_parser *p, cv_message **out)
             snprintf(t + tl, nl - tl, "%s[X-mapidav-truncated: %s]\r\n",
                      tl && t[tl - 1] != '\n' ? "\r\n" : "", p->sh->trunc);
         }
-        int r = st_bag_set_str(bag, PR_BODY, t);
-        free(t);
-        if (r != 0)
+        if (st_bag_take_strn(bag, PR_BODY, t, strlen(t)) != 0)
             return fail(p);
     }
     if (p->html && st_bag_set_bin(bag, PR_HTML, p->html, (uint32_t)p->html_len) != 0)
         return fail(p);
-    if ((p->text || p->html) && st_bag_set_long(bag, PR_INTERNET_CPID, 65001) != 0)
+    if ((had_text || p->html) && st_bag_set_long(bag, PR_INTERNET_CPID, 65001) != 0)
         return fail(p);
     int visible = 0;
     for (size_t i = 0; i < p->msg->n_attachments; i++) {
