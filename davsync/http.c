@@ -3,6 +3,8 @@
  * HTTP client (http.h): per-transfer set-up, header capture, streaming body
  * sinks, same-origin redirects, retries with backoff, cancellation, results.
  *
+ * Easy handles of ended attempts are kept (a few) and reset for the next.
+ *
  * Invariants: a request is in exactly one state, waiting (not in the multi
  * handle: new, or backing off before a retry) or active (its easy handle is
  * in the multi handle); it leaves the list before its done callback runs, so

@@ -15,7 +15,8 @@
  *     diffed as below, so nothing is duplicated. A collection that refuses
  *     the REPORT without a token (501/405/403/400: Apache, nginx) gets the
  *     DS_SYNC_NO_REPORT marker in its token field and is listed by
- *   - PROPFIND Depth 1 from then on,
+ *   - PROPFIND Depth 1 from then on (the folder walk's own Depth 1 answer
+ *     for the collection when it kept one, ds_sync__take_members),
  * diffed against the stored (href, ETag) map (a full listing: what is not
  * listed is gone; a delta: only what is listed is looked at); new and
  * changed messages fetched in parallel (a window of 2 x connections GETs
@@ -44,9 +45,10 @@
  * "mapidav-lm:LENGTH:LAST-MODIFIED", which is never sent as If-Match.
  *
  * Invariants: an item is stored as one savepoint of the import's batch
- * (st_import_item_begin/_end: props, recipients, ETag, attachments): a kill
- * leaves it either whole with its ETag or absent/old, so the next sync fetches it again and upserts it by href; a
- * message with a pending local change is never overwritten or deleted here.
+ * (st_import_item_begin/_end: props, recipients, ETag, attachments): a
+ * kill leaves it either whole with its ETag or absent/old, so the next
+ * sync fetches it again and upserts it by href; a message with a pending
+ * local change is never overwritten or deleted here.
  * Never: journal (ST_FROM_SERVER everywhere), trust a server byte (no
  * assert), follow an href outside the folder's collection.
  */

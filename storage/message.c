@@ -11,6 +11,10 @@
  * whole tree (recipients, attachments, embedded messages, streams) and a
  * trigger keeps the FTS index in step.
  *
+ * The import writes in batches (transactions of about budget_ms), one
+ * savepoint per item; within a batch it looks the receive folder up once
+ * and writes the folder counts of what it created once, before the commit.
+ *
  * Invariants: every write is one transaction (or a savepoint inside the
  * caller's), with its folder counts, FTS rows and journal entry; a local
  * change to an embedded message is a change of its top-level message.
