@@ -166,8 +166,11 @@ void cv_mime__header_clear(cv_mime_header *h)
 const cv_mime_field *cv_mime__header_get_nth(const cv_mime_header *h, const char *name,
                                              size_t nth)
 {
+    /* The first letters (ASCII case folded) first: most fields differ there. */
+    unsigned char c0 = (unsigned char)name[0] | 0x20;
     for (size_t i = 0; h && i < h->n; i++)
-        if (strcasecmp(h->f[i].name, name) == 0 && nth-- == 0)
+        if (((unsigned char)h->f[i].name[0] | 0x20) == c0 &&
+            strcasecmp(h->f[i].name, name) == 0 && nth-- == 0)
             return &h->f[i];
     return NULL;
 }

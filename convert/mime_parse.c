@@ -756,25 +756,48 @@ static int leaf_line(cv_mime_parser *p, frame *f, const char *s, size_t n, const
     return 0;
 }
 
-/* Bare LF -> CRLF, as MAPI bodies have it. */
+/* Bare LF -> CRLF, as MAPI bodies have it. Lines are found with memchr
+ * and copied whole (bodies are most of the bytes of a message). */
 static char *crlf(const char *s)
 {
-    size_t n = 0, lf = 0;
-    for (; s[n]; n++)
-        lf += s[n] == '\n' && (n == 0 || s[n - 1] != '\r');
+    size_t n = strlen(s), lf = 0;
+    for (const char *q = memchr(s, '\n', n); q; q = memchr(q + 1, '\n', n - (size_t)(q + 1 - s)))
+        lf += q == s || q[-1] != '\r';
     char *o = malloc(n + lf + 1);
     if (!o) {
         st_error_set("out of memory");
         return NULL;
     }
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
-            o[j++] = '\r';
-        o[j++] = s[i];
+    if (!lf) {
+        memcpy(o, s, n + 1);
+        return o;
     }
-    o[j] = 0;
+    size_t j = 0, i = 0;
+    for (const char *q = memchr(s, '\n', n); q; q = memchr(s + i, '\n', n - i)) {
+        size_t k = (size_t)(q - s);
+        memcpy(o + j, s + i, k - i);
+        j += k - i;
+        if (k == 0 || s[k - 1] != '\r')
+            o[j++] = '\r';
+        o[j++] = '\n';
+        i = k + 1;
+    }
+    memcpy(o + j, s + i, n - i);
+    o[j + n - i] = 0;
     return o;
+}
+
+/* crlf of *s, taking *s over (set to NULL) when it has no bare LF. */
+static char *crlf_take(char **s)
+{
+    const char *lf = strchr(*s, '\n');
+    while (lf && lf > *s && lf[-1] == '\r')
+        lf = strchr(lf + 1, '\n');
+    if (lf)
+        return crlf(*s);
+    char *t = *s;
+    *s = NULL;
+    return t;
 }
 
 static int finish_msg(cv_mime_parser *p, cv_message **out);
@@ -1250,8 +1273,10 @@ static int finish_msg(cv_mime_parser *p, cv_message **out)
         return fail(p);
     if (strncmp(cls, "REPORT.", 7) == 0 && map_report(p) != 0)
         return fail(p);
+    int had_text = p->text != NULL;
     if (p->text || (p->own_sh && p->sh->trunc)) {
-        char *t = crlf(p->text ? p->text : "");
+        /* the text body goes into the bag without a copy when it can */
+        char *t = p->text ? crlf_take(&p->text) : crlf("");
         if (!t)
             return fail(p);
         if (p->own_sh && p->sh->trunc) {
@@ -1266,14 +1291,12 @@ static int finish_msg(cv_mime_parser *p, cv_message **out)
             snprintf(t + tl, nl - tl, "%s[X-mapidav-truncated: %s]\r\n",
                      tl && t[tl - 1] != '\n' ? "\r\n" : "", p->sh->trunc);
         }
-        int r = st_bag_set_str(bag, PR_BODY, t);
-        free(t);
-        if (r != 0)
+        if (st_bag_take_strn(bag, PR_BODY, t, strlen(t)) != 0)
             return fail(p);
     }
     if (p->html && st_bag_set_bin(bag, PR_HTML, p->html, (uint32_t)p->html_len) != 0)
         return fail(p);
-    if ((p->text || p->html) && st_bag_set_long(bag, PR_INTERNET_CPID, 65001) != 0)
+    if ((had_text || p->html) && st_bag_set_long(bag, PR_INTERNET_CPID, 65001) != 0)
         return fail(p);
     int visible = 0;
     for (size_t i = 0; i < p->msg->n_attachments; i++) {

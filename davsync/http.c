@@ -3,6 +3,8 @@
  * HTTP client (http.h): per-transfer set-up, header capture, streaming body
  * sinks, same-origin redirects, retries with backoff, cancellation, results.
  *
+ * Easy handles of ended attempts are kept (a few) and reset for the next.
+ *
  * Invariants: a request is in exactly one state, waiting (not in the multi
  * handle: new, or backing off before a retry) or active (its easy handle is
  * in the multi handle); it leaves the list before its done callback runs, so
@@ -362,12 +364,22 @@ static struct curl_slist *add_hdr(struct curl_slist *l, int *err, const char *na
     return n;
 }
 
+/* An easy handle out of the multi handle: kept for the next attempt (its
+ * options reset there), or cleaned up. */
+static void put_easy(ds_http *h, CURL *e)
+{
+    if (h->nspare < DS_HTTP_SPARE_MAX)
+        h->spare[h->nspare++] = e;
+    else
+        curl_easy_cleanup(e);
+}
+
 static void drop_easy(ds_http *h, struct ds_http_req *r)
 {
     if (r->easy) {
         if (r->state == RQ_ACTIVE)
             curl_multi_remove_handle(h->multi, r->easy);
-        curl_easy_cleanup(r->easy);
+        put_easy(h, r->easy);
         r->easy = NULL;
     }
     curl_slist_free_all(r->hdrs);
@@ -377,7 +389,13 @@ static void drop_easy(ds_http *h, struct ds_http_req *r)
 
 static int start_attempt(ds_http *h, struct ds_http_req *r)
 {
-    CURL *e = curl_easy_init();
+    CURL *e = NULL;
+    if (h->nspare) {   /* as new: every option back to its default */
+        e = h->spare[--h->nspare];
+        curl_easy_reset(e);
+    } else {
+        e = curl_easy_init();
+    }
     int err = 0, has_body = r->body != NULL || (r->rq.read != NULL);
     const char *ctype = r->content_type;
     int rc;
@@ -506,7 +524,7 @@ static int start_attempt(ds_http *h, struct ds_http_req *r)
     r->state = RQ_ACTIVE;
     return 0;
 fail:
-    curl_easy_cleanup(e);
+    put_easy(h, e);
     r->easy = NULL;
     curl_slist_free_all(r->hdrs);
     r->hdrs = NULL;
@@ -897,6 +915,8 @@ void ds_http_free(ds_http *h)
         return;
     if (h->multi) {
         ds_http_cancel_all(h);
+        while (h->nspare)
+            curl_easy_cleanup(h->spare[--h->nspare]);
         curl_multi_cleanup(h->multi);
     }
     ds_http__tls_free(h);
@@ -1012,6 +1032,11 @@ void ds_http_wakeup(ds_http *h)
 {
     atomic_store(&h->wake, 1);
     curl_multi_wakeup(h->multi);
+}
+
+void ds_http_yield(ds_http *h)
+{
+    atomic_store(&h->wake, 1);   /* seen by ds_http_run before it polls */
 }
 
 void ds_http_abort(ds_http *h)

@@ -173,6 +173,10 @@ void ds_http_cancel_all(ds_http *h);
 
 /* Any thread: make ds_http_run return soon. */
 void ds_http_wakeup(ds_http *h);
+/* The owning thread, from a callback inside ds_http_run: it returns after
+ * this pass. Cheaper than ds_http_wakeup (no wake-up through curl, which
+ * costs system calls and a spare pass of the next run). */
+void ds_http_yield(ds_http *h);
 /* Any thread: cancel everything at the next chance (within milliseconds). */
 void ds_http_abort(ds_http *h);
 

@@ -18,6 +18,10 @@
 
 struct ds_http_req;
 
+/* Easy handles kept for reuse (curl_easy_reset is cheaper than a cleanup
+ * and a new handle per request). */
+#define DS_HTTP_SPARE_MAX 16
+
 struct ds_http {
     ds_http_config cfg;             /* copy; strings below are owned */
     char *user, *password, *ca_file, *pin, *proxy, *user_agent;
@@ -33,6 +37,8 @@ struct ds_http {
     void *tls_roots;                /* Windows: the mbedTLS chain of trusted roots */
     atomic_int wake;                /* set by ds_http_wakeup */
     atomic_int abort_req;           /* set by ds_http_abort */
+    CURL *spare[DS_HTTP_SPARE_MAX]; /* easy handles of ended attempts, for the next */
+    size_t nspare;
 };
 
 /* http_auth.c: credentials on one easy handle for one attempt. renew asks

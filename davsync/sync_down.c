@@ -15,7 +15,8 @@
  *     diffed as below, so nothing is duplicated. A collection that refuses
  *     the REPORT without a token (501/405/403/400: Apache, nginx) gets the
  *     DS_SYNC_NO_REPORT marker in its token field and is listed by
- *   - PROPFIND Depth 1 from then on,
+ *   - PROPFIND Depth 1 from then on (the folder walk's own Depth 1 answer
+ *     for the collection when it kept one, ds_sync__take_members),
  * diffed against the stored (href, ETag) map (a full listing: what is not
  * listed is gone; a delta: only what is listed is looked at); new and
  * changed messages fetched in parallel (a window of 2 x connections GETs
@@ -43,10 +44,11 @@
  * without getetag (nginx, pitfall 7) gets a pseudo-ETag
  * "mapidav-lm:LENGTH:LAST-MODIFIED", which is never sent as If-Match.
  *
- * Invariants: an item is stored in one transaction (props, recipients,
- * attachments, ETag last): a kill leaves it either whole with its ETag or
- * absent/old, so the next sync fetches it again and upserts it by href; a
- * message with a pending local change is never overwritten or deleted here.
+ * Invariants: an item is stored as one savepoint of the import's batch
+ * (st_import_item_begin/_end: props, recipients, ETag, attachments): a
+ * kill leaves it either whole with its ETag or absent/old, so the next
+ * sync fetches it again and upserts it by href; a message with a pending
+ * local change is never overwritten or deleted here.
  * Never: journal (ST_FROM_SERVER everywhere), trust a server byte (no
  * assert), follow an href outside the folder's collection.
  */
@@ -243,6 +245,44 @@ static int ask(ds_sync *s, ds_http_method method, const char *depth, const char 
     return code;
 }
 
+/* ---- members kept by the tree walk (sync_int.h) ------------------------ */
+
+struct ds_sync__members {
+    char *coll;         /* the collection's URL */
+    slist l;            /* its members, l.coll = coll */
+};
+
+ds_sync__members *ds_sync__members_new(const char *coll_url)
+{
+    ds_sync__members *m = calloc(1, sizeof *m);
+    if (m && !(m->coll = strdup(coll_url))) {
+        free(m);
+        m = NULL;
+    }
+    if (m)
+        m->l.coll = m->coll;
+    return m;
+}
+
+int ds_sync__members_add(ds_sync__members *m, const ds_ms_response *r)
+{
+    return on_item(&m->l, r);
+}
+
+size_t ds_sync__members_count(const ds_sync__members *m)
+{
+    return m ? m->l.n : 0;
+}
+
+void ds_sync__members_free(ds_sync__members *m)
+{
+    if (!m)
+        return;
+    slist_free(&m->l);
+    free(m->coll);
+    free(m);
+}
+
 static void slist_reset(slist *l)
 {
     slist_free(l);
@@ -311,11 +351,27 @@ static int list_report(ds_sync *s, slist *l, const char *url, const char *token,
     return 0;
 }
 
-static int list_server(ds_sync *s, slist *l, const char *url)
+/* The folder's members: the tree walk's listing when it kept one for this
+ * URL (*kept taken: the same PROPFIND a moment ago), else a PROPFIND. */
+static int list_server(ds_sync *s, slist *l, const char *url, ds_sync__members **kept)
 {
     char *body = NULL;
     ds_ms_parser *p = NULL;
     l->coll = url;
+    if (*kept && strcmp((*kept)->coll, url) == 0 && !l->n) {
+        slist_free(l);
+        l->it = (*kept)->l.it;
+        l->n = (*kept)->l.n;
+        l->cap = (*kept)->l.cap;
+        l->seen = (*kept)->l.seen;
+        (*kept)->l.it = NULL;
+        (*kept)->l.n = (*kept)->l.cap = 0;
+        ds_sync__members_free(*kept);
+        *kept = NULL;
+        slist_sort(l);
+        ST_LOG_TRACE(ST_LOG_DAVSYNC, "%s: %zu members from the folder listing", url, l->n);
+        return 0;
+    }
     int code = ds_xml_propfind(&body, list_props, NLIST_PROPS);
     ds_ms_config mc = { .request_url = url, .on_response = on_item, .arg = l };
     if (!code)
@@ -693,14 +749,15 @@ static int store_item(down *d, fetch *f, cv_message *m)
     if (!code && f->it->has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it->flag) < 0)
         code = ST_ERROR;
     if (!code)
-        code = st_store_begin(st);
+        code = st_import_item_begin(d->imp);
     if (code)
         return code;
     st_id mid = 0;
     int embedded = 0;
-    /* ETag NULL here, set last: see the file comment. */
+    /* The ETag goes with the row: the item is one savepoint, so it is
+     * stored whole with it or not at all (see the file comment). */
     code = st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
-        f->it->url, NULL);
+        f->it->url, f->it->etag ? f->it->etag : "");
     if (!code && f->local) {   /* replaced: the old attachments go */
         uint32_t *nums = NULL;
         size_t nn = 0;
@@ -713,13 +770,7 @@ static int store_item(down *d, fetch *f, cv_message *m)
         code = store_attachments(st, mid, m, &f->sp, &embedded);
     if (!code && embedded)
         code = ack_own_entries(st, mid);
-    if (!code)
-        code = st_message_server_set(st, mid, NULL, f->it->etag ? f->it->etag : "");
-    if (code) {
-        st_store_rollback(st);
-        return code;
-    }
-    return st_store_commit(st);
+    return st_import_item_end(d->imp, code);
 }
 
 static void fetch_free(fetch *f)
@@ -797,7 +848,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
                                                                      : d->s->bytes_left;
     ds_sync__progress(d->s, "fetch", d->name, d->done, d->total, d->c);
     fetch_free(f);
-    ds_http_wakeup(d->s->http);   /* back to the loop: refill the window now */
+    ds_http_yield(d->s->http);   /* back to the loop: refill the window now */
 }
 
 static int fetch_submit(down *d, const sitem *it, const litem *local)
@@ -861,14 +912,14 @@ static int apply_flags(down *d, const sitem *it, const litem *l)
  * folder completed (malloc'd; NULL on the PROPFIND path, "" when the
  * server sent none). */
 static int list_folder(ds_sync *s, slist *l, st_id fid, const char *url, const char *token,
-    int *delta, char **new_token)
+    int *delta, char **new_token, ds_sync__members **kept)
 {
     *delta = 0;
     *new_token = NULL;
     long status = 0;
     int code;
     if (token && strcmp(token, DS_SYNC_NO_REPORT) == 0)
-        return list_server(s, l, url);
+        return list_server(s, l, url, kept);
     if (token && *token) {
         code = list_report(s, l, url, token, new_token, &status);
         if (!code) {
@@ -888,7 +939,7 @@ static int list_folder(ds_sync *s, slist *l, st_id fid, const char *url, const c
         slist_reset(l);
         code = st_folder_sync_set(s->store, fid, NULL, DS_SYNC_NO_REPORT, NULL);
         if (!code)
-            code = list_server(s, l, url);
+            code = list_server(s, l, url, kept);
         return code;
     }
 done:
@@ -927,9 +978,11 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
         code = DS_EPROTO;
     }
     char *listed_ctag = ds_sync__take_ctag(s, fid);
+    ds_sync__members *kept = ds_sync__take_members(s, fid);
     if (!code && listed_ctag && ctag && strcmp(listed_ctag, ctag) == 0) {
         ST_LOG_TRACE(ST_LOG_DAVSYNC, "folder %s: ctag unchanged", url);
         c->folders_skipped++;
+        ds_sync__members_free(kept);
         free(url);
         free(token);
         free(ctag);
@@ -942,7 +995,9 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     uint64_t t0 = st_os_time_ms(), t1 = t0, t2 = t0;
     if (!code) {
         ds_sync__progress(s, "list", name, 0, 0, c);
-        code = list_folder(s, &sl, fid, url, token, &delta, &new_token);
+        code = list_folder(s, &sl, fid, url, token, &delta, &new_token, &kept);
+        ds_sync__members_free(kept);   /* not used (sync-collection): gone now */
+        kept = NULL;
         t1 = st_os_time_ms();
     }
     /* A delta needs only what it names: one by one when it is small (an
@@ -1108,6 +1163,7 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     free(token);
     free(ctag);
     free(listed_ctag);
+    ds_sync__members_free(kept);
     free(new_token);
     return code;
 }

@@ -19,6 +19,12 @@
  * every folder in one answer (the per-folder listings of sync_down.c list
  * them again), nginx and Cyrus refuse it with 403, and Depth 1 keeps
  * memory bounded by one level.
+ * The Depth 1 listing of a collection is also kept for its folder's
+ * down-sync (ds_sync__take_members), which then asks no second PROPFIND of
+ * the same (on Apache it was a fifth of an initial sync's CPU), when it
+ * will be used: the folder lists by PROPFIND (no sync-collection token)
+ * and its ctag or fingerprint changed. At most KEEP_MAX members in all
+ * are kept (memory); the folders beyond are listed again.
  * Display names: DAV:displayname when present, else the last path segment
  * percent-decoded; when the Depth 0 request failed, a known folder keeps
  * its name.
@@ -52,6 +58,7 @@
 
 #define MAX_LEVELS 64
 #define MAX_COLLECTIONS 100000
+#define KEEP_MAX 50000      /* members kept for the down-syncs, in all */
 
 typedef struct coll {
     char *url;          /* normalised, ends in '/' */
@@ -64,6 +71,7 @@ typedef struct coll {
     int fp_ok;          /* its Depth 1 listing was complete */
     int level;          /* 1: a child of the mail root */
     int name_known;     /* the Depth 0 answer came: name is the server's */
+    ds_sync__members *members;  /* its Depth 1 listing kept, or NULL */
 } coll;
 
 typedef struct walk {
@@ -72,6 +80,7 @@ typedef struct walk {
     size_t n, cap;
     int failed;         /* a listing failed: no deletions */
     int first_error;    /* its code */
+    size_t kept;        /* members kept in all (KEEP_MAX) */
 } walk;
 
 typedef struct listing {
@@ -209,11 +218,37 @@ static void fingerprint(coll *c, const ds_ms_response *r)
     c->fp_n++;
 }
 
+static void drop_members(listing *l)
+{
+    coll *c = &l->w->c[l->coll - 1];
+    l->w->kept -= ds_sync__members_count(c->members);
+    ds_sync__members_free(c->members);
+    c->members = NULL;
+}
+
+/* Keeps r for the down-sync of l's collection as its own PROPFIND would
+ * take it: a response outside the collection (which that parser drops,
+ * and then trusts the listing no more) makes it list again itself; so do
+ * too many members, or no memory. */
+static void keep_member(listing *l, const ds_ms_response *r)
+{
+    ds_sync__members *m = l->w->c[l->coll - 1].members;
+    size_t before = ds_sync__members_count(m);
+    if (!ds_href_is_inside(r->url, l->url) || l->w->kept >= KEEP_MAX ||
+        ds_sync__members_add(m, r) != 0) {
+        drop_members(l);
+        return;
+    }
+    l->w->kept += ds_sync__members_count(m) - before;
+}
+
 static int on_response(void *arg, const ds_ms_response *r)
 {
     listing *l = arg;
     if (l->own)
         return on_own(l, r);
+    if (l->coll && l->w->c[l->coll - 1].members)
+        keep_member(l, r);
     if (r->status)
         return 0;
     if (strcmp(r->url, l->url) == 0)
@@ -228,8 +263,9 @@ static int on_response(void *arg, const ds_ms_response *r)
     if (slash && slash[1])
         return 0;
     if (!(r->resourcetype & DS_RT_COLLECTION)) {
-        if (l->coll && !slash)
+        if (l->coll && !slash) {
             fingerprint(&l->w->c[l->coll - 1], r);
+        }
         return 0;
     }
     for (size_t i = 0; i < l->w->n; i++)
@@ -262,6 +298,8 @@ static void on_done(void *arg, const ds_http_result *res)
     } else if (l->coll) {
         l->w->c[l->coll - 1].fp_ok = 1;
     }
+    if (code && l->coll && l->w->c[l->coll - 1].members)
+        drop_members(l);
     l->done = 1;
 }
 
@@ -295,6 +333,8 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
         l->level = level;
         l->own = k >= nl ? from + i + 1 : 0;
         l->coll = k < nl && level > 1 ? from + i + 1 : 0;
+        if (l->coll && w->kept < KEEP_MAX)   /* NULL when out of memory: listed again */
+            w->c[l->coll - 1].members = ds_sync__members_new(l->url);
         ds_ms_config mc = { .request_url = l->url, .allowed = allowed, .nallowed = 1,
             .on_response = on_response, .arg = l };
         code = ds_ms_parser_new(&l->p, &mc);
@@ -582,11 +622,25 @@ static int cmp_ctag(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* fid's entry in the listed ctags, or NULL. */
+static ds_ctag *find_ctag(ds_sync *s, st_id fid)
+{
+    ds_ctag key = { fid, NULL, NULL };
+    return s->nctags ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
+}
+
+ds_sync__members *ds_sync__take_members(ds_sync *s, st_id fid)
+{
+    ds_ctag *c = find_ctag(s, fid);
+    ds_sync__members *m = c ? c->members : NULL;
+    if (c)
+        c->members = NULL;
+    return m;
+}
+
 char *ds_sync__take_ctag(ds_sync *s, st_id fid)
 {
-    ds_ctag key = { fid, NULL };
-    ds_ctag *c = s->nctags
-        ? bsearch(&key, s->ctags, s->nctags, sizeof *s->ctags, cmp_ctag) : NULL;
+    ds_ctag *c = find_ctag(s, fid);
     char *t = c ? c->ctag : NULL;
     if (c)
         c->ctag = NULL;
@@ -595,11 +649,29 @@ char *ds_sync__take_ctag(ds_sync *s, st_id fid)
 
 void ds_sync__ctags_clear(ds_sync *s)
 {
-    for (size_t i = 0; i < s->nctags; i++)
+    for (size_t i = 0; i < s->nctags; i++) {
         free(s->ctags[i].ctag);
+        ds_sync__members_free(s->ctags[i].members);
+    }
     free(s->ctags);
     s->ctags = NULL;
     s->nctags = s->ctags_cap = 0;
+}
+
+/* 1 when folder fid's down-sync will want c's members: it lists by
+ * PROPFIND (no sync-collection token) and its ctag is not the one it
+ * stored (it is not skipped). */
+static int keep_members(ds_sync *s, st_id fid, const char *listed_ctag)
+{
+    char *url = NULL, *token = NULL, *ctag = NULL;
+    if (st_folder_sync_get(s->store, fid, &url, &token, &ctag) != 0)
+        return 0;
+    int want = (!token || !*token || strcmp(token, DS_SYNC_NO_REPORT) == 0) &&
+        !(ctag && listed_ctag && strcmp(ctag, listed_ctag) == 0);
+    free(url);
+    free(token);
+    free(ctag);
+    return want;
 }
 
 /* Remembers c's ctag for folder fid (the ctag moves into the list). A
@@ -622,7 +694,10 @@ static int keep_ctag(ds_sync *s, st_id fid, coll *c)
         return ST_ERROR;
     s->ctags = p;
     p[s->nctags].fid = fid;
-    p[s->nctags++].ctag = c->ctag;
+    p[s->nctags].ctag = c->ctag;
+    p[s->nctags++].members = c->fp_ok && keep_members(s, fid, c->ctag) ? c->members : NULL;
+    if (p[s->nctags - 1].members)
+        c->members = NULL;
     c->ctag = NULL;
     return 0;
 }
@@ -681,6 +756,7 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
         free(w.c[i].parent);
         free(w.c[i].name);
         free(w.c[i].ctag);
+        ds_sync__members_free(w.c[i].members);
     }
     free(w.c);
     ds_sync__progress(s, "folders", NULL, w.n, w.n, cnt);

@@ -23,10 +23,25 @@
  * in full, see sync_down.c). */
 #define DS_SYNC_NO_REPORT "mapidav:no-sync-collection"
 
-/* A collection's CS:getctag as the last ds_sync_folders listed it. */
+/* A folder's members as a Depth 1 listing (PROPFIND of ds_sync__list_props)
+ * gave them, ready for its down-sync (sync_down.c). The tree walk keeps its
+ * listing of a collection so that the down-sync need not ask the server
+ * the same again (sync_folders.c). */
+typedef struct ds_sync__members ds_sync__members;
+/* For the collection coll_url (copied); NULL when out of memory. */
+ds_sync__members *ds_sync__members_new(const char *coll_url);
+/* Takes one response of the listing (what is not a direct member is left
+ * out, as in the down-sync's own listing): 0, or ST_ERROR (out of memory). */
+int ds_sync__members_add(ds_sync__members *m, const ds_ms_response *r);
+size_t ds_sync__members_count(const ds_sync__members *m);
+void ds_sync__members_free(ds_sync__members *m);   /* NULL-safe */
+
+/* A collection's CS:getctag as the last ds_sync_folders listed it, and its
+ * members when the walk kept them. */
 typedef struct ds_ctag {
     st_id fid;                  /* the folder */
     char *ctag;                 /* as the server sent it */
+    ds_sync__members *members;  /* its Depth 1 listing, or NULL */
 } ds_ctag;
 
 struct ds_sync {
@@ -83,6 +98,9 @@ int ds_sync__folder_name(ds_sync *s, char **out, st_id fid);
  * is never skipped on an old ctag), or NULL (none listed, no listing yet,
  * or the server offers none). */
 char *ds_sync__take_ctag(ds_sync *s, st_id fid);
+/* The members the last folder listing kept for fid, taken out of s (free
+ * with ds_sync__members_free), or NULL. */
+ds_sync__members *ds_sync__take_members(ds_sync *s, st_id fid);
 /* Forgets the listed ctags (NULL-safe contents). */
 void ds_sync__ctags_clear(ds_sync *s);
 

@@ -11,6 +11,10 @@
  * whole tree (recipients, attachments, embedded messages, streams) and a
  * trigger keeps the FTS index in step.
  *
+ * The import writes in batches (transactions of about budget_ms), one
+ * savepoint per item; within a batch it looks the receive folder up once
+ * and writes the folder counts of what it created once, before the commit.
+ *
  * Invariants: every write is one transaction (or a savepoint inside the
  * caller's), with its folder counts, FTS rows and journal entry; a local
  * change to an embedded message is a change of its top-level message.
@@ -456,6 +460,13 @@ static void bind_hot(sqlite3_stmt *st, int first, const st_bag *bag, const uint8
     }
 }
 
+/* The string create_in put in a hot column for tag, or NULL. */
+static const char *hot_str(const st_bag *bag, uint32_t tag)
+{
+    const st_value *v = st_bag_get(bag, tag);
+    return v && type_fits(v->tag, HOT_STR) ? v->v.str : NULL;
+}
+
 static size_t hot_text_len(const st_bag *bag)
 {
     size_t n = 64;
@@ -474,9 +485,14 @@ static int32_t bag_flags(const st_bag *bag)
     return v ? v->v.l : 0;
 }
 
-/* Creates a message row (folder fid, or embedded in attachment emb). */
+static int import_receive_folder(st_import *imp, st_id *out, const char *msg_class);
+static int import_count(st_import *imp, const msg_row *r);
+
+/* Creates a message row (folder fid, or embedded in attachment emb). imp:
+ * called by the import, inside its savepoint for the item (so no savepoint
+ * of its own), with its receive folder cache; NULL otherwise. */
 static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_bag *props,
-    unsigned flags, const char *href, const char *etag)
+    unsigned flags, const char *href, const char *etag, st_import *imp)
 {
     st_bag *own = NULL;
     st_buf blob = { 0 };
@@ -496,7 +512,7 @@ static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_b
         st_bag_free(own);
         return ST_ERROR;
     }
-    code = st_store__begin(s);
+    code = imp ? 0 : st_store__begin(s);
     if (code)
         goto out;
     st_id id = 0;
@@ -548,19 +564,22 @@ static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_b
         code = fts_put(s, id, props, 0, 1);
     msg_row r = { fid, emb, assoc, mflags };
     if (!code)
-        code = counts_add(s, &r, 1);
+        code = imp ? import_count(imp, &r) : counts_add(s, &r, 1);
     if (!code && fid)
         code = st_journal__record(s, ST_JOP_CREATE, ST_JKIND_MESSAGE, id, fid, 0, flags);
     if (!code && fid) {
         st_store__event(s, ST_EV_CREATED, ST_JKIND_MESSAGE, id, fid, 0, assoc, flags);
         if (!assoc) {
             const st_value *cls = st_bag_get(props, PR_MESSAGE_CLASS_W);
+            const char *mc = cls ? cls->v.str : "";
             st_id rf = 0;
-            if (st_receive_folder_get(s, &rf, cls ? cls->v.str : "") == 0 && rf == fid)
+            if ((imp ? import_receive_folder(imp, &rf, mc) : st_receive_folder_get(s, &rf, mc))
+                    == 0 && rf == fid)
                 st_store__event(s, ST_EV_NEWMAIL, ST_JKIND_MESSAGE, id, fid, 0, 0, flags);
         }
     }
-    code = st_store__end(s, code);
+    if (!imp)
+        code = st_store__end(s, code);
     if (!code)
         *out = id;
 out:
@@ -577,7 +596,7 @@ int st_message_create(st_store *s, st_id *out, st_id fid, const st_bag *props, u
         return ST_ERROR;
     int code = st_folder__exists(s, fid);
     if (!code)
-        code = create_in(s, out, fid, 0, props, flags, NULL, NULL);
+        code = create_in(s, out, fid, 0, props, flags, NULL, NULL, NULL);
     st_bag_free(empty);
     return code;
 }
@@ -1146,7 +1165,10 @@ int st_message_server_list(st_store *s, st_server_item **out, size_t *n, st_id f
 }
 
 /* ---- recipients ---- */
-static int recipients_write(st_store *s, st_id mid, st_bag *const *rows, size_t n, int fresh)
+/* known_to: the display_to the row already has (a fresh row's, from its
+ * bag), so an equal one needs no UPDATE; NULL when not known. */
+static int recipients_write(st_store *s, st_id mid, st_bag *const *rows, size_t n, int fresh,
+    const char *known_to)
 {
     sqlite3_stmt *st;
     int code = 0;
@@ -1180,7 +1202,10 @@ static int recipients_write(st_store *s, st_id mid, st_bag *const *rows, size_t 
     }
     st_buf_free(&blob);
     /* PR_DISPLAY_TO follows the recipient table, as in every MAPI store. */
-    if (!code) {
+    if (!code && known_to && to.len && strlen(known_to) == to.len &&
+        memcmp(known_to, to.data, to.len) == 0) {
+        /* already right */
+    } else if (!code) {
         st = st_db__prep(&s->d, "UPDATE messages SET display_to = ?1 WHERE id = ?2"
             " AND display_to IS NOT ?1");   /* no row rewrite when unchanged */
         if (!st)
@@ -1204,7 +1229,7 @@ int st_recipients_set(st_store *s, st_id mid, st_bag *const *rows, size_t n, uns
         return code;
     code = row_get(s, &r, mid);
     if (!code)
-        code = recipients_write(s, mid, rows, n, 0);
+        code = recipients_write(s, mid, rows, n, 0, NULL);
     if (!code)
         code = refresh_sizes_up(s, mid);
     if (!code)
@@ -1505,7 +1530,7 @@ int st_attach_embedded(st_store *s, st_id *out, st_id mid, uint32_t num, int cre
         return ST_ERROR;
     code = st_store__begin(s);
     if (!code)
-        code = create_in(s, &id, 0, aid, empty, 0, NULL, NULL);
+        code = create_in(s, &id, 0, aid, empty, 0, NULL, NULL, NULL);
     if (!code)
         code = refresh_sizes_up(s, id);
     if (!code)
@@ -1518,11 +1543,80 @@ int st_attach_embedded(st_store *s, st_id *out, st_id mid, uint32_t num, int cre
 }
 
 /* ---- bulk import ---- */
+#define RF_CLASS_MAX 64
+
 struct st_import {
     st_store *s;          /* the store (this thread's handle) */
     unsigned budget_ms;   /* commit when a batch is this old */
     int open;             /* a batch transaction is open */
+    int in_item;          /* between st_import_item_begin and _end */
+    /* The receive folder of the last message class, valid while the batch
+     * is open: we hold the write lock, so no other connection changes
+     * receive_folders, and this thread sets none while importing. */
+    int rf_valid;
+    st_id rf;
+    char rf_class[RF_CLASS_MAX];
+    /* Folder counts of the messages created in folder cnt_fid (the first
+     * of the batch; others are counted at once), written once per batch:
+     * one UPDATE of the folder row instead of one per message. The item's
+     * (dropped when it rolls back) and the batch's. */
+    st_id cnt_fid;
+    int item_content, item_unread;
+    int batch_content, batch_unread;
 };
+
+/* Counts of a message created in the open item (or st_import_message). */
+static int import_count(st_import *imp, const msg_row *r)
+{
+    if (!r->folder || r->assoc || (imp->cnt_fid && r->folder != imp->cnt_fid))
+        return counts_add(imp->s, r, 1);   /* at once, inside the item's savepoint */
+    imp->cnt_fid = r->folder;
+    imp->item_content++;
+    imp->item_unread += unread(r);
+    return 0;
+}
+
+/* The item's counts join the batch's (it is stored) or go (rolled back). */
+static void item_counts_end(st_import *imp, int stored)
+{
+    if (stored) {
+        imp->batch_content += imp->item_content;
+        imp->batch_unread += imp->item_unread;
+    }
+    imp->item_content = imp->item_unread = 0;
+}
+
+/* Writes the batch's counts: outside an item, before every commit of the
+ * batch. */
+static int batch_counts_flush(st_import *imp)
+{
+    int code = 0;
+    if (imp->batch_content || imp->batch_unread)
+        code = st_folder__adjust(imp->s, imp->cnt_fid, imp->batch_content, imp->batch_unread,
+            0, 0);
+    if (!code) {
+        imp->batch_content = imp->batch_unread = 0;
+        imp->cnt_fid = 0;
+    }
+    return code;
+}
+
+/* st_receive_folder_get, asked once per batch and message class. */
+static int import_receive_folder(st_import *imp, st_id *out, const char *msg_class)
+{
+    if (imp->rf_valid && strcmp(imp->rf_class, msg_class) == 0) {
+        *out = imp->rf;
+        return 0;
+    }
+    int code = st_receive_folder_get(imp->s, out, msg_class);
+    size_t n = strlen(msg_class);
+    imp->rf_valid = !code && n < RF_CLASS_MAX;
+    if (imp->rf_valid) {
+        memcpy(imp->rf_class, msg_class, n + 1);
+        imp->rf = *out;
+    }
+    return code;
+}
 
 int st_import_begin(st_import **out, st_store *s, unsigned budget_ms)
 {
@@ -1554,6 +1648,7 @@ static int batch_open(st_import *imp)
     int code = st_store__begin(imp->s);
     if (!code)
         imp->open = 1;
+    imp->rf_valid = 0;
     return code;
 }
 
@@ -1562,10 +1657,13 @@ static int batch_open(st_import *imp)
 
 static int batch_maybe_commit(st_import *imp)
 {
-    if (!imp->open || st_os_time_ms() - imp->s->d.txn_start_ms < imp->budget_ms)
+    if (!imp->open || imp->in_item || st_os_time_ms() - imp->s->d.txn_start_ms < imp->budget_ms)
         return 0;
+    int code = batch_counts_flush(imp);
+    if (code)
+        return code;   /* the batch stays open: ended or aborted by the caller */
     imp->open = 0;
-    int code = st_store__commit(imp->s);
+    code = st_store__commit(imp->s);
     /* Another connection is waiting for the write lock: let it take it
      * before our next BEGIN IMMEDIATE (its busy handler polls every 1 ms;
      * without this the importer, never sleeping, nearly always wins the
@@ -1589,7 +1687,9 @@ int st_import_message(st_import *imp, st_id *out, st_id fid, const st_bag *props
     int code = batch_open(imp);
     if (code)
         return code;
-    code = st_store__begin(s);   /* a savepoint: a bad item does not spoil the batch */
+    /* A savepoint: a bad item does not spoil the batch (inside an item,
+     * the item's). */
+    code = imp->in_item ? 0 : st_store__begin(s);
     if (code)
         return code;
     st_id id = 0;
@@ -1603,15 +1703,46 @@ int st_import_message(st_import *imp, st_id *out, st_id fid, const st_bag *props
         if (!code)
             code = st_message_server_set(s, id, NULL, etag);
         if (!code)
-            code = recipients_write(s, id, recips, n_recips, 0);
+            code = recipients_write(s, id, recips, n_recips, 0, NULL);
     } else if (!code) {
-        code = create_in(s, &id, fid, 0, props, ST_FROM_SERVER, href, etag);
+        code = create_in(s, &id, fid, 0, props, ST_FROM_SERVER, href, etag, imp);
         if (!code && n_recips)
-            code = recipients_write(s, id, recips, n_recips, 1);
+            code = recipients_write(s, id, recips, n_recips, 1, hot_str(props, PR_DISPLAY_TO_W));
     }
-    code = st_store__end(s, code);
+    if (!imp->in_item) {
+        code = st_store__end(s, code);
+        item_counts_end(imp, !code);
+    }
     if (!code && out)
         *out = id;
+    if (!code)
+        code = batch_maybe_commit(imp);
+    return code;
+}
+
+int st_import_item_begin(st_import *imp)
+{
+    if (imp->in_item) {
+        st_error_set("%s: an import item is already open", imp->s->d.path);
+        return ST_ERROR;
+    }
+    int code = batch_open(imp);
+    if (!code)
+        code = st_store__begin(imp->s);
+    if (!code)
+        imp->in_item = 1;
+    return code;
+}
+
+int st_import_item_end(st_import *imp, int code)
+{
+    if (!imp->in_item) {
+        st_error_set("%s: no import item is open", imp->s->d.path);
+        return code ? code : ST_ERROR;
+    }
+    imp->in_item = 0;
+    code = st_store__end(imp->s, code);
+    item_counts_end(imp, !code);
     if (!code)
         code = batch_maybe_commit(imp);
     return code;
@@ -1638,7 +1769,16 @@ static void import_free(st_import *imp)
 int st_import_end(st_import *imp)
 {
     int code = 0;
+    if (imp->in_item) {   /* a caller's bug: the item is not whole */
+        imp->in_item = 0;
+        st_store__rollback(imp->s);
+        item_counts_end(imp, 0);
+    }
     if (imp->open)
+        code = batch_counts_flush(imp);
+    if (imp->open && code)
+        st_store__rollback(imp->s);
+    else if (imp->open)
         code = st_store__commit(imp->s);
     import_free(imp);
     return code;
@@ -1648,6 +1788,8 @@ void st_import_abort(st_import *imp)
 {
     if (!imp)
         return;
+    if (imp->in_item)
+        st_store__rollback(imp->s);
     if (imp->open)
         st_store__rollback(imp->s);
     import_free(imp);

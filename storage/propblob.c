@@ -171,21 +171,28 @@ int st_propblob__encode(st_buf *out, const st_bag *bag, int (*keep)(uint32_t tag
     void *ctx)
 {
     size_t n = st_bag_count(bag), kept = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!keep || keep(st_bag_at(bag, i)->tag, ctx))
-            kept++;
+    /* keep is asked once per value: its answers wait here for the second
+     * pass (the count goes first). */
+    uint8_t small[256], *no = n <= sizeof small ? small : calloc(n, 1);
+    if (!no) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    for (size_t i = 0; i < n; i++) {
+        no[i] = keep && !keep(st_bag_at(bag, i)->tag, ctx);
+        kept += !no[i];
+    }
     out->len = 0;
     static const uint8_t head[4] = { 'S', 'B', BLOB_VERSION, 0 };
-    if (st_buf_append(out, head, 4) || put_varint(out, kept))
-        return ST_ERROR;
-    for (size_t i = 0; i < n; i++) {
+    int code = st_buf_append(out, head, 4) || put_varint(out, kept) ? ST_ERROR : 0;
+    for (size_t i = 0; !code && i < n; i++) {
         const st_value *v = st_bag_at(bag, i);
-        if (keep && !keep(v->tag, ctx))
-            continue;
-        if (put_u64(out, v->tag, 4) || encode_value(out, v))
-            return ST_ERROR;
+        if (!no[i] && (put_u64(out, v->tag, 4) || encode_value(out, v)))
+            code = ST_ERROR;
     }
-    return put_u64(out, st_crc32(0, out->data, out->len), 4);
+    if (no != small)
+        free(no);
+    return code ? code : put_u64(out, st_crc32(0, out->data, out->len), 4);
 }
 
 /* ---- decoding ---- */

@@ -469,6 +469,11 @@ int st_bag_set_i8(st_bag *bag, uint32_t tag, int64_t li);
 int st_bag_set_systime(st_bag *bag, uint32_t tag, uint64_t ft);
 int st_bag_set_str(st_bag *bag, uint32_t tag, const char *s);
 int st_bag_set_strn(st_bag *bag, uint32_t tag, const char *s, size_t len);
+/* st_bag_set_strn for a malloc'd s of at least len + 1 bytes, which the bag
+ * takes over whatever it returns: valid UTF-8 without NUL (checked here)
+ * becomes the value as it is, without a copy (big bodies); else a repaired
+ * copy, as set_strn makes, and s is freed. */
+int st_bag_take_strn(st_bag *bag, uint32_t tag, char *s, size_t len);
 int st_bag_set_bin(st_bag *bag, uint32_t tag, const void *data, uint32_t len);
 int st_bag_set_guid(st_bag *bag, uint32_t tag, const st_guid *g);
 

@@ -198,6 +198,25 @@ int st_bag_set_strn(st_bag *bag, uint32_t tag, const char *s, size_t len)
     return put_owned(bag, &v);
 }
 
+int st_bag_take_strn(st_bag *bag, uint32_t tag, char *s, size_t len)
+{
+    st_value v = { .tag = tag };
+    if (want_type(tag, PT_UNICODE, PT_STRING8) < 0 || check_storable(tag) < 0) {
+        st__free(s);
+        return -1;
+    }
+    if (st_utf8_valid(s, len)) {   /* no NUL inside either: s is the value as it is */
+        s[len] = 0;
+        v.v.str = s;
+    } else {
+        v.v.str = st__utf8_dup(s, len);
+        st__free(s);
+        if (!v.v.str)
+            return -1;
+    }
+    return put_owned(bag, &v);
+}
+
 int st_bag_set_bin(st_bag *bag, uint32_t tag, const void *data, uint32_t len)
 {
     st_value v = st_view_bin(tag, data, len);

@@ -344,6 +344,14 @@ int st_import_begin(st_import **out, st_store *s, unsigned budget_ms);
 int st_import_message(st_import *imp, st_id *out, st_id fid, const st_bag *props,
     st_bag *const *recips, size_t n_recips, const char *href, const char *etag);
 int st_import_delete(st_import *imp, st_id mid);
+/* One item written by several calls (st_import_message, then st_attach_*,
+ * st_stream_* ... on the same store) as one savepoint of the batch: begin
+ * opens the batch if need be; st_import_message inside takes no savepoint
+ * of its own and never commits; end releases the item (code 0) or rolls
+ * it back alone (code != 0: returned as it is), then commits the batch
+ * when its budget is spent. */
+int st_import_item_begin(st_import *imp);
+int st_import_item_end(st_import *imp, int code);
 /* Commits what is left and frees imp; on error rolls back the open batch
  * (earlier batches stay committed). */
 int st_import_end(st_import *imp);

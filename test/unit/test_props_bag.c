@@ -143,6 +143,33 @@ static void test_strings(void)
     st_bag_free(bag);
 }
 
+/* st_bag_take_strn: valid text kept without a copy, the rest as set_strn. */
+static char *heap(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = 'x';   /* no NUL yet: take_strn puts it */
+    return p;
+}
+
+static void test_take(void)
+{
+    st_bag *bag = st_bag_new();
+    char *p = heap("Gr\xC3\xBC\xC3\x9F" "e", 7);
+    ok(st_bag_take_strn(bag, PR_SUBJECT_W, p, 7) == 0, "take\n");
+    const st_value *v = st_bag_get(bag, PR_SUBJECT_W);
+    ok(v && v->v.str == p && strcmp(v->v.str, "Gr\xC3\xBC\xC3\x9F" "e") == 0, "taken as it is\n");
+    ok(st_bag_take_strn(bag, PR_SUBJECT_W, heap("ab\xC3", 3), 3) == 0, "take invalid\n");
+    v = st_bag_get(bag, PR_SUBJECT_W);
+    ok(v && strcmp(v->v.str, "ab\xEF\xBF\xBD") == 0, "repaired: %s\n", v ? v->v.str : "");
+    ok(st_bag_take_strn(bag, PR_SUBJECT_W, heap("abc\0def", 7), 7) == 0, "take with NUL\n");
+    v = st_bag_get(bag, PR_SUBJECT_W);
+    ok(v && strcmp(v->v.str, "abc") == 0, "cut at the NUL\n");
+    ok(st_bag_take_strn(bag, PR_MESSAGE_FLAGS, heap("x", 1), 1) == -1, "wrong type refused\n");
+    ok(st_bag_count(bag) == 1, "one value\n");
+    st_bag_free(bag);
+}
+
 static void test_order(void)
 {
     st_bag *bag = st_bag_new();
@@ -234,6 +261,7 @@ int main(void)
     test_set_get();
     test_refused();
     test_strings();
+    test_take();
     test_order();
     test_copy_to();
     return test_done();

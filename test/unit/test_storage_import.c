@@ -185,8 +185,67 @@ int main(void)
     st_bag_free(m);
     ok(other_writes == 1, "other writer\n");
     st_store_close(s2);
+    /* Items in several calls: one savepoint each, rolled back alone; the
+     * folder counts kept for the batch are written before its commit, a
+     * second folder's at once; the ETag goes with the row. */
+    st_id other = tsu_folder(s, root, "Other", 0);
+    st_folder_counts c0, o0;
+    st_folder_counts_get(s, &c0, inbox);
+    st_folder_counts_get(s, &o0, other);
+    ok(st_import_begin(&imp, s, 60000) == 0, "begin 5\n");
+    ok(st_import_item_end(imp, 0) != 0, "no item to end\n");
+    ok(st_import_item_begin(imp) == 0, "item 1\n");
+    ok(st_import_item_begin(imp) != 0, "no item inside an item\n");
+    st_bag *it = tsu_mail(9001, 100);
+    st_bag_set_str(it, PR_DISPLAY_TO_W, "Me");
+    st_id kept = 0, dropped = 0, moved = 0;
+    ok(st_import_message(imp, &kept, inbox, it, &rcp, 1, "/mail/me/Inbox/i1.eml", "\"e1\"") == 0,
+        "item 1 message\n");
+    st_bag *att = st_bag_new();
+    st_bag_set_str(att, PR_ATTACH_LONG_FILENAME_W, "a.txt");
+    uint32_t anum = 0;
+    ok(st_attach_create(s, &anum, kept, att, ST_FROM_SERVER) == 0, "item 1 attachment\n");
+    ok(st_import_item_end(imp, 0) == 0, "item 1 stored\n");
+    ok(st_import_item_begin(imp) == 0, "item 2\n");
+    ok(st_import_message(imp, &dropped, inbox, it, NULL, 0, "/mail/me/Inbox/i2.eml", "\"e2\"") == 0,
+        "item 2 message\n");
+    ok(st_import_item_end(imp, ST_ERROR) == ST_ERROR, "item 2 failed: its code back\n");
+    ok(st_import_item_begin(imp) == 0 && st_import_message(imp, &moved, other, it, NULL, 0,
+        "/mail/me/Other/i3.eml", "\"e3\"") == 0 && st_import_item_end(imp, 0) == 0,
+        "item 3 in another folder\n");
+    ok(st_import_end(imp) == 0, "end 5\n");
+    st_bag_free(att);
+    st_bag_free(it);
+    found = 0;
+    ok(st_message_find_by_href(s, &found, "/mail/me/Inbox/i1.eml") == 0 && found == kept,
+        "item 1 there\n");
+    ok(st_message_find_by_href(s, &found, "/mail/me/Inbox/i2.eml") == ST_ENOTFOUND,
+        "item 2 rolled back alone\n");
+    char *h = NULL, *e = NULL;
+    ok(st_message_server_get(s, kept, &h, &e) == 0 && e && strcmp(e, "\"e1\"") == 0,
+        "item 1 ETag %s\n", e ? e : "(null)");
+    free(h);
+    free(e);
+    uint32_t *nums = NULL;
+    size_t nn = 0;
+    ok(st_attach_list(s, &nums, &nn, kept) == 0 && nn == 1, "item 1 attachment there\n");
+    free(nums);
+    ok(st_message_get(s, &got, kept) == 0, "item 1 read\n");
+    const st_value *dt = got ? st_bag_get(got, PR_DISPLAY_TO_W) : NULL;
+    ok(dt && strcmp(dt->v.str, "Me") == 0, "display_to %s\n", dt ? dt->v.str : "(none)");
+    st_bag_free(got);
+    st_folder_counts c1, o1;
+    st_folder_counts_get(s, &c1, inbox);
+    st_folder_counts_get(s, &o1, other);
+    ok(c1.content == c0.content + 1, "Inbox count %u after %u\n", c1.content, c0.content);
+    ok(o1.content == o0.content + 1, "Other count %u after %u\n", o1.content, o0.content);
     char *rep = NULL;
     int rc = st_store_check(s, &rep);
+    ok(rc == 0, "check after items: %s\n", rep ? rep : "");
+    free(rep);
+
+    rep = NULL;
+    rc = st_store_check(s, &rep);
     ok(rc == 0, "check: %s\n", rep ? rep : "");
     free(rep);
     st_bag_free(rcp);
