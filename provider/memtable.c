@@ -26,6 +26,7 @@
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
 #include "provider/object.h"
+#include "provider/sinklist.h"
 #include "storage/props_tags.h"
 #include "storage/strutil.h"
 
@@ -48,11 +49,6 @@ typedef struct mt_mark {
     int follow;             /* during a row move: goes with the row */
 } mt_mark;
 
-typedef struct mt_sink {
-    ULONG conn;             /* connection number Advise gave */
-    IMAPIAdviseSink *sink;  /* AddRef'd */
-} mt_sink;
-
 typedef struct mt_view {
     IMAPITable iface;       /* first */
     LONG refs;
@@ -66,9 +62,7 @@ typedef struct mt_view {
     size_t n, cap;
     mt_mark *marks;         /* [0] cursor, then bookmarks */
     size_t nmarks;
-    mt_sink *sinks;
-    size_t nsinks;
-    ULONG next_conn;
+    md_sinklist sinks;      /* under t->lock */
     size_t tmp_pos;         /* set_row: the row's old place (SIZE_MAX: not shown) */
 } mt_view;
 
@@ -396,7 +390,7 @@ static void notify_view(mt_view *v, mt_queue *q, ULONG event, const mt_row *r,
 {
     const md_alloc *a = &v->t->alloc;
 
-    for (size_t s = 0; s < v->nsinks; s++) {
+    for (size_t s = 0; s < v->sinks.n; s++) {
         NOTIFICATION *n = NULL;
         HRESULT hr = S_OK;
         if (reserve((void **)&q->p, &q->cap, q->n + 1, sizeof *q->p)
@@ -425,8 +419,8 @@ static void notify_view(mt_view *v, mt_queue *q, ULONG event, const mt_row *r,
             a->free(n);
             return;
         }
-        v->sinks[s].sink->lpVtbl->AddRef(v->sinks[s].sink);
-        q->p[q->n].sink = v->sinks[s].sink;
+        v->sinks.v[s].sink->lpVtbl->AddRef(v->sinks.v[s].sink);
+        q->p[q->n].sink = v->sinks.v[s].sink;
         q->p[q->n].notif = n;
         q->n++;
     }
@@ -713,9 +707,7 @@ static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
     LeaveCriticalSection(&t->lock);
     if (last)
         last(last_ctx);
-    for (size_t i = 0; i < v->nsinks; i++)
-        v->sinks[i].sink->lpVtbl->Release(v->sinks[i].sink);
-    free(v->sinks);
+    md_sinks_clear(&v->sinks);
     free(v->rows);
     free(v->marks);
     free(v->cols);
@@ -737,23 +729,12 @@ static HRESULT STDMETHODCALLTYPE view_Advise(IMAPITable *iface, ULONG mask,
     LPMAPIADVISESINK sink, ULONG *conn)
 {
     mt_view *v = impl(iface);
-    HRESULT hr = S_OK;
+    HRESULT hr = md_table_advise_check(mask, sink, conn);
 
-    if (!sink || !conn)
-        return MAPI_E_INVALID_PARAMETER;
-    *conn = 0;
-    if (!(mask & fnevTableModified))
-        return MAPI_E_INVALID_PARAMETER;   /* a table raises nothing else */
+    if (hr != S_OK)
+        return hr;
     EnterCriticalSection(&v->t->lock);
-    size_t cap = v->nsinks;
-    if (reserve((void **)&v->sinks, &cap, v->nsinks + 1, sizeof *v->sinks)) {
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    } else {
-        sink->lpVtbl->AddRef(sink);
-        v->sinks[v->nsinks].sink = sink;
-        v->sinks[v->nsinks].conn = *conn = ++v->next_conn;
-        v->nsinks++;
-    }
+    hr = md_sinks_add(&v->sinks, sink, conn);
     LeaveCriticalSection(&v->t->lock);
     return hr;
 }
@@ -761,16 +742,9 @@ static HRESULT STDMETHODCALLTYPE view_Advise(IMAPITable *iface, ULONG mask,
 static HRESULT STDMETHODCALLTYPE view_Unadvise(IMAPITable *iface, ULONG conn)
 {
     mt_view *v = impl(iface);
-    IMAPIAdviseSink *sink = NULL;
 
     EnterCriticalSection(&v->t->lock);
-    for (size_t i = 0; i < v->nsinks; i++)
-        if (conn && v->sinks[i].conn == conn) {
-            sink = v->sinks[i].sink;
-            memmove(v->sinks + i, v->sinks + i + 1, (v->nsinks - i - 1) * sizeof *v->sinks);
-            v->nsinks--;
-            break;
-        }
+    IMAPIAdviseSink *sink = md_sinks_remove(&v->sinks, conn);
     LeaveCriticalSection(&v->t->lock);
     if (!sink)
         return MAPI_E_NOT_FOUND;
@@ -781,11 +755,7 @@ static HRESULT STDMETHODCALLTYPE view_Unadvise(IMAPITable *iface, ULONG conn)
 static HRESULT STDMETHODCALLTYPE view_GetStatus(IMAPITable *iface, ULONG *status, ULONG *type)
 {
     (void)iface;
-    if (!status || !type)
-        return MAPI_E_INVALID_PARAMETER;
-    *status = TBLSTAT_COMPLETE;
-    *type = TBLTYPE_DYNAMIC;
-    return S_OK;
+    return md_table_status(status, type);
 }
 
 static HRESULT STDMETHODCALLTYPE view_SetColumns(IMAPITable *iface, LPSPropTagArray cols,
@@ -1183,11 +1153,7 @@ static HRESULT STDMETHODCALLTYPE view_WaitForCompletion(IMAPITable *iface, ULONG
     ULONG timeout, ULONG *status)
 {
     (void)iface; (void)timeout;
-    if (flags)
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (status)
-        *status = TBLSTAT_COMPLETE;
-    return S_OK;
+    return md_table_wait(flags, status);
 }
 
 static HRESULT STDMETHODCALLTYPE view_GetCollapseState(IMAPITable *iface, ULONG flags,

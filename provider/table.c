@@ -67,14 +67,10 @@
 #include "provider/shutdown.h"
 #include "provider/table.h"
 #include "storage/strutil.h"
+#include "provider/sinklist.h"
 #include "storage/table.h"
 
 #define MAX_COLUMNS 4096u   /* SetColumns bound (Outlook asks for about 40) */
-
-typedef struct md_sink {
-    ULONG conn;                /* connection number given to Advise's caller */
-    IMAPIAdviseSink *sink;     /* AddRef'd */
-} md_sink;
 
 typedef struct md_table {
     IMAPITable iface;          /* first: an IMAPITable * is an md_table * */
@@ -98,10 +94,9 @@ typedef struct md_table {
     ULONG cb_store_eid;
     BYTE store_key[16];        /* PR_STORE_RECORD_KEY */
     /* Notifications. */
-    CRITICAL_SECTION sink_lock;   /* guards sinks, n_sinks, cap_sinks, next_conn */
-    md_sink *sinks;
-    size_t n_sinks, cap_sinks;
-    ULONG next_conn;
+    CRITICAL_SECTION sink_lock;   /* guards sinks and delivering */
+    md_sinklist sinks;
+    int delivering;            /* the delivery thread holds copies of the sinks */
     int listening;             /* listener registered (under store->lock) */
     uint64_t token;            /* its st_store_listen token */
     HANDLE wake;               /* auto-reset event the listener sets */
@@ -477,18 +472,22 @@ static void deliver(md_table *tb)
     if (!arr || !n)
         return;
     EnterCriticalSection(&tb->sink_lock);
-    size_t ns_count = tb->n_sinks;
+    size_t ns_count = tb->sinks.n;
     IMAPIAdviseSink **sinks = ns_count ? calloc(ns_count, sizeof *sinks) : NULL;
     if (sinks)
         for (size_t i = 0; i < ns_count; i++) {
-            sinks[i] = tb->sinks[i].sink;
+            sinks[i] = tb->sinks.v[i].sink;
             sinks[i]->lpVtbl->AddRef(sinks[i]);
         }
+    tb->delivering = sinks != NULL;
     LeaveCriticalSection(&tb->sink_lock);
     for (size_t i = 0; sinks && i < ns_count; i++) {
         sinks[i]->lpVtbl->OnNotify(sinks[i], (ULONG)n, arr);
         sinks[i]->lpVtbl->Release(sinks[i]);
     }
+    EnterCriticalSection(&tb->sink_lock);
+    tb->delivering = 0;
+    LeaveCriticalSection(&tb->sink_lock);
     free(sinks);
     tb->store->alloc.free(arr);
 }
@@ -501,9 +500,7 @@ static void destroy(md_table *tb)
     lock(tb);
     st_table_close(tb->t);
     unlock(tb);
-    for (size_t i = 0; i < tb->n_sinks; i++)
-        tb->sinks[i].sink->lpVtbl->Release(tb->sinks[i].sink);
-    free(tb->sinks);
+    md_sinks_clear(&tb->sinks);
     DeleteCriticalSection(&tb->sink_lock);
     if (tb->wake)
         CloseHandle(tb->wake);
@@ -608,48 +605,33 @@ static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,
     LPMAPIADVISESINK sink, ULONG *conn)
 {
     md_table *tb = impl(iface);
-    HRESULT hr;
+    HRESULT hr = md_table_advise_check(mask, sink, conn);
 
-    if (!sink || !conn)
-        return MAPI_E_INVALID_PARAMETER;
-    *conn = 0;
-    if (!(mask & fnevTableModified) || (mask & ~(ULONG)fnevTableModified))
-        return MAPI_E_INVALID_PARAMETER;
+    if (hr != S_OK)
+        return hr;
     lock(tb);
     EnterCriticalSection(&tb->sink_lock);
     hr = start_notifications(tb);
-    if (hr == S_OK) {
-        md_sink *p = st_grow(tb->sinks, &tb->cap_sinks, tb->n_sinks, sizeof *p, 4);
-        if (p)
-            tb->sinks = p;
-        else
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    }
-    if (hr == S_OK) {
-        sink->lpVtbl->AddRef(sink);
-        tb->sinks[tb->n_sinks].conn = ++tb->next_conn;
-        tb->sinks[tb->n_sinks].sink = sink;
-        tb->n_sinks++;
-        *conn = tb->next_conn;
-    }
+    if (hr == S_OK)
+        hr = md_sinks_add(&tb->sinks, sink, conn);
     LeaveCriticalSection(&tb->sink_lock);
     unlock(tb);
     return hr;
 }
 
+/* After Unadvise returns the sink hears nothing more: a delivery under way
+ * on the delivery thread is waited for (unless this is that thread, a
+ * sink unadvising itself from OnNotify). */
 static HRESULT STDMETHODCALLTYPE table_Unadvise(IMAPITable *iface, ULONG conn)
 {
     md_table *tb = impl(iface);
-    IMAPIAdviseSink *sink = NULL;
 
     EnterCriticalSection(&tb->sink_lock);
-    for (size_t i = 0; i < tb->n_sinks; i++) {
-        if (tb->sinks[i].conn == conn) {
-            sink = tb->sinks[i].sink;
-            memmove(&tb->sinks[i], &tb->sinks[i + 1], (tb->n_sinks - i - 1) * sizeof *tb->sinks);
-            tb->n_sinks--;
-            break;
-        }
+    IMAPIAdviseSink *sink = md_sinks_remove(&tb->sinks, conn);
+    while (sink && tb->delivering && GetCurrentThreadId() != tb->thread_id) {
+        LeaveCriticalSection(&tb->sink_lock);
+        Sleep(1);
+        EnterCriticalSection(&tb->sink_lock);
     }
     LeaveCriticalSection(&tb->sink_lock);
     if (!sink)
@@ -661,11 +643,7 @@ static HRESULT STDMETHODCALLTYPE table_Unadvise(IMAPITable *iface, ULONG conn)
 static HRESULT STDMETHODCALLTYPE table_GetStatus(IMAPITable *iface, ULONG *status, ULONG *type)
 {
     (void)iface;
-    if (!status || !type)
-        return MAPI_E_INVALID_PARAMETER;
-    *status = TBLSTAT_COMPLETE;   /* every operation is synchronous */
-    *type = TBLTYPE_DYNAMIC;
-    return S_OK;
+    return md_table_status(status, type);   /* every operation is synchronous */
 }
 
 static HRESULT STDMETHODCALLTYPE table_SetColumns(IMAPITable *iface, LPSPropTagArray tags,
@@ -1102,10 +1080,8 @@ static HRESULT STDMETHODCALLTYPE table_CollapseRow(IMAPITable *iface, ULONG cb, 
 static HRESULT STDMETHODCALLTYPE table_WaitForCompletion(IMAPITable *iface, ULONG flags,
     ULONG timeout, ULONG *status)
 {
-    (void)iface; (void)flags; (void)timeout;
-    if (status)
-        *status = TBLSTAT_COMPLETE;
-    return S_OK;
+    (void)iface; (void)timeout;
+    return md_table_wait(flags, status);
 }
 
 static HRESULT STDMETHODCALLTYPE table_GetCollapseState(IMAPITable *iface, ULONG flags,
