@@ -119,7 +119,7 @@ HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
         HRESULT hr = S_OK;
         EnterCriticalSection(&sp->lock);
         if (pos + len > sp->cap) {
-            size_t cap = sp->cap ? sp->cap : 4096;
+            size_t cap = sp->cap ? sp->cap : pos + len > 4096 ? pos + len : 4096;
             while (cap < pos + len)
                 cap *= 2;
             uint8_t *m = pos + len > SIZE_MAX / 2 ? NULL : realloc(sp->mem, cap);
@@ -170,6 +170,37 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     return hr;
 }
 
+/* UTF-16 code units of UTF-8 bytes s[0..len) (whole characters), -1 when
+ * they cannot be converted. The ASCII head, most of a mail body, is
+ * counted (and widened, below) here; only the rest goes through
+ * MultiByteToWideChar. */
+static int utf16_units(const char *s, size_t len)
+{
+    size_t head = 0;
+    while (head < len && (unsigned char)s[head] < 0x80)
+        head++;
+    if (head == len)
+        return (int)len;
+    int rest = MultiByteToWideChar(CP_UTF8, 0, s + head, (int)(len - head), NULL, 0);
+    return rest > 0 ? (int)head + rest : -1;
+}
+
+/* Converts s[0..len) into w (room for cap units, at least utf16_units):
+ * the units written. */
+static int widen_into(const char *s, size_t len, WCHAR *w, int cap)
+{
+    size_t head = 0;
+    while (head < len && head < (size_t)cap && (unsigned char)s[head] < 0x80) {
+        w[head] = (unsigned char)s[head];
+        head++;
+    }
+    if (head == len)
+        return (int)len;
+    int rest = MultiByteToWideChar(CP_UTF8, 0, s + head, (int)(len - head), w + head,
+        cap - (int)head);
+    return (int)head + (rest > 0 ? rest : 0);
+}
+
 /* Appends UTF-8 bytes s[0..len) (whole characters) in the MAPI form of
  * the spool's type. */
 static HRESULT put_utf8(md_spool *sp, const char *s, size_t len)
@@ -178,11 +209,11 @@ static HRESULT put_utf8(md_spool *sp, const char *s, size_t len)
         return S_OK;
     if (len > INT_MAX / 2)
         return MAPI_E_TOO_BIG;
-    int nw = MultiByteToWideChar(CP_UTF8, 0, s, (int)len, NULL, 0);
+    int nw = utf16_units(s, len);
     WCHAR *w = nw > 0 ? malloc((size_t)nw * sizeof *w) : NULL;
     if (!w)
         return MAPI_E_NOT_ENOUGH_MEMORY;
-    MultiByteToWideChar(CP_UTF8, 0, s, (int)len, w, nw);
+    nw = widen_into(s, len, w, nw);
     HRESULT hr;
     if (PROP_TYPE(sp->tag) == PT_UNICODE) {
         hr = md_spool_write(sp, sp->size, w, (ULONG)nw * sizeof *w);
@@ -406,7 +437,20 @@ typedef struct md_stream {
     uint64_t pos;
     int writable;
     int dirty;             /* written since the last hand-over */
+    /* A read-only PT_UNICODE stream over a value: its UTF-8 (a copy),
+     * shown as UTF-16 through a window converted as Read gets there (no
+     * copy of the whole in UTF-16: under Wine a block of 32 KB or more is
+     * a mapping of its own, made and dropped each time). */
+    char *text;            /* or NULL */
+    size_t text_len;
+    WCHAR *win;            /* TEXT_WIN units */
+    size_t win_u8, win_u8_end; /* the window's bytes of text */
+    uint64_t win_pos;      /* its first byte in the UTF-16 form */
+    uint64_t win_bytes;    /* its UTF-16 bytes */
+    int64_t text_size;     /* UTF-16 bytes of all of it; -1 until counted */
 } md_stream;
+
+#define TEXT_WIN 4096      /* UTF-16 units of a text stream's window */
 
 static md_stream *impl(IStream *iface)
 {
@@ -439,6 +483,8 @@ static ULONG STDMETHODCALLTYPE stream_Release(IStream *iface)
     if (n == 0) {
         hand_over(st);
         md_spool_release(st->sp);
+        free(st->text);
+        free(st->win);
         if (st->rd) {
             EnterCriticalSection(&st->store->lock);
             st_stream_close(st->rd);
@@ -455,7 +501,49 @@ static ULONG STDMETHODCALLTYPE stream_Release(IStream *iface)
 
 static uint64_t stream_size(md_stream *st)
 {
+    if (st->text) {
+        if (st->text_size < 0) {
+            int n = utf16_units(st->text, st->text_len);
+            st->text_size = n > 0 ? (int64_t)n * 2 : 0;
+        }
+        return (uint64_t)st->text_size;
+    }
     return st->sp ? st->sp->size : st_stream_size(st->rd);
+}
+
+/* Reads a text stream at pos (see md_stream): the bytes copied. */
+static ULONG text_read(md_stream *st, uint64_t pos, BYTE *buf, ULONG len)
+{
+    ULONG n = 0;
+    while (n < len) {
+        if (pos < st->win_pos) {   /* back: from the start again */
+            st->win_pos = st->win_bytes = 0;
+            st->win_u8 = st->win_u8_end = 0;
+        }
+        if (pos < st->win_pos + st->win_bytes) {
+            uint64_t off = pos - st->win_pos;
+            ULONG part = (ULONG)(st->win_bytes - off < len - n ? st->win_bytes - off : len - n);
+            memcpy(buf + n, (BYTE *)st->win + off, part);
+            n += part;
+            pos += part;
+            continue;
+        }
+        /* the next window */
+        size_t from = st->win_u8_end, take = st->text_len - from;
+        if (take > TEXT_WIN)
+            take = utf8_whole((const unsigned char *)st->text + from, TEXT_WIN);
+        int units = take ? widen_into(st->text + from, take, st->win, TEXT_WIN) : 0;
+        if (units <= 0) {
+            if (take)   /* not converted: the window's buffer is spoilt */
+                st->win_pos = st->win_bytes = st->win_u8 = st->win_u8_end = 0;
+            break;   /* the end: the window stays the last one */
+        }
+        st->win_pos += st->win_bytes;
+        st->win_u8 = from;
+        st->win_u8_end = from + take;
+        st->win_bytes = (uint64_t)units * 2;
+    }
+    return n;
 }
 
 static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG len, ULONG *got)
@@ -468,7 +556,9 @@ static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG le
         *got = 0;
     if (!buf && len)
         return STG_E_INVALIDPOINTER;
-    if (st->sp) {
+    if (st->text) {
+        n = text_read(st, st->pos, buf, len);
+    } else if (st->sp) {
         hr = md_spool_read(st->sp, st->pos, buf, len, &n);
     } else {
         EnterCriticalSection(&st->store->lock);
@@ -684,6 +774,28 @@ HRESULT md_stream_storage(IStream **out, md_store *s, st_id mid, uint32_t attach
     return S_OK;
 }
 
+/* A read-only PT_UNICODE stream over UTF-8 text (copied). */
+static HRESULT text_stream(IStream **out, md_store *s, const char *text, IUnknown *owner)
+{
+    size_t len = strlen(text);
+    if (len > INT_MAX / 2)
+        return MAPI_E_TOO_BIG;
+    md_stream *st = stream_new(s, owner);
+    if (!st)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    st->text = malloc(len + 1);
+    st->win = malloc(TEXT_WIN * sizeof *st->win);
+    if (!st->text || !st->win) {
+        stream_Release(&st->iface);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    memcpy(st->text, text, len + 1);
+    st->text_len = len;
+    st->text_size = -1;
+    *out = &st->iface;
+    return S_OK;
+}
+
 HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
     int *writable, int *create)
 {
@@ -743,6 +855,8 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     /* read-only, binary, in storage as it is: read it there */
     if (!writable && marker && PROP_TYPE(tag) == PT_BINARY)
         return md_stream_storage(out, s, mid, attach_num, tag, owner ? owner->unk : NULL);
+    if (!writable && v && !create && PROP_TYPE(tag) == PT_UNICODE && is_string(v->tag))
+        return text_stream(out, s, v->v.str, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
     hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
     if (hr != S_OK)

@@ -828,6 +828,68 @@ static void check_attachments(void)
     m->lpVtbl->Release(m);
 }
 
+/* A read-only PT_UNICODE stream over a saved body (converted from UTF-8 as
+ * it is read, stream.c): sizes, odd pieces, seeks back and forth across
+ * its windows, characters of 1 to 4 UTF-8 bytes (a surrogate pair). */
+static void check_text_stream(void)
+{
+    enum { N = 12000 };
+    static WCHAR body[N + 1];
+    static const WCHAR pieces[] = L"plain words \x00e9" L"t\x00e9 \x20ac" L"5 \xd83d\xde00" L" end\r\n";
+    size_t np = wcslen(pieces);
+    for (size_t i = 0; i < N; i++)
+        body[i] = pieces[i % np];
+    if (body[N - 1] >= 0xD800 && body[N - 1] <= 0xDBFF)
+        body[N - 1] = L'.';   /* no half pair at the end */
+    IMessage *m = new_msg(L"text stream");
+    if (!m)
+        return;
+    ok(set_str((IMAPIProp *)m, PR_BODY_W, body) == S_OK, "SetProps(long body)\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(long body)\n");
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    m = eid ? open_msg(&eid->Value.bin, 0) : NULL;
+    IStream *st = NULL;
+    HRESULT hr = m ? m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0,
+        (LPUNKNOWN *)&st) : E_FAIL;
+    ok(hr == S_OK && st, "OpenProperty(long body): %#lx\n", hrx(hr));
+    if (st) {
+        static BYTE got[(N + 8) * 2];
+        const BYTE *want = (const BYTE *)body;
+        STATSTG stat;
+        ok(st->lpVtbl->Stat(st, &stat, STATFLAG_NONAME) == S_OK
+           && stat.cbSize.QuadPart == N * 2, "text stream size %lu\n",
+           (unsigned long)stat.cbSize.QuadPart);
+        ULONG total = 0, n = 0;
+        while (st->lpVtbl->Read(st, got + total, 333, &n) == S_OK && n)
+            total += n;   /* odd pieces: halves of units and of pairs */
+        ok(total == N * 2 && memcmp(got, want, total) == 0, "text read in pieces: %lu bytes\n",
+           (unsigned long)total);
+        static const ULONG at[] = { 9001, 3, 20001, 8192, 0, N * 2 - 5 };
+        for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+            LARGE_INTEGER li;
+            ULARGE_INTEGER np2;
+            li.QuadPart = at[i];
+            st->lpVtbl->Seek(st, li, STREAM_SEEK_SET, &np2);
+            n = 0;
+            st->lpVtbl->Read(st, got, 1001, &n);
+            ULONG expect = N * 2 - at[i] < 1001 ? N * 2 - at[i] : 1001;
+            ok(n == expect && memcmp(got, want + at[i], n) == 0, "text read at %lu: %lu bytes\n",
+               (unsigned long)at[i], (unsigned long)n);
+        }
+        LARGE_INTEGER zero;
+        zero.QuadPart = 0;
+        st->lpVtbl->Seek(st, zero, STREAM_SEEK_END, NULL);
+        n = 1;
+        ok(st->lpVtbl->Read(st, got, 10, &n) == S_OK && n == 0, "text read at the end: %lu\n",
+           (unsigned long)n);
+        st->lpVtbl->Release(st);
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    host_FreeBuffer(eid);
+}
+
 /* A 50 MB attachment written through IStream, saved, read back; the
  * process's peak memory must not grow by anything near 50 MB. */
 static void check_big_stream(void)
@@ -1395,6 +1457,7 @@ int main(int argc, char **argv)
     check_folder_store_props();
     check_big_body_and_deep_copy();
     check_threads();
+    check_text_stream();
     check_big_stream();
 
     inbox->lpVtbl->Release(inbox);
