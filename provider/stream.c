@@ -369,11 +369,28 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         return md_hr_from_st(code);
     HRESULT hr = S_OK;
     uint64_t pos = 0, size = sp->size;
+    char *bin = is_string(sp->tag) ? NULL : malloc(PIECE);   /* one buffer for all */
+    if (!is_string(sp->tag) && !bin)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
     while (hr == S_OK && pos < size) {
         ULONG len = size - pos > PIECE ? PIECE : (ULONG)(size - pos);
         char *piece = NULL;
         size_t n = 0;
         ULONG used = 0;
+        if (bin) {
+            hr = md_spool_read(sp, pos, bin, len, &used);
+            n = used;
+            if (hr == S_OK && !used)
+                hr = MAPI_E_DISK_ERROR;   /* shorter than it says */
+            if (hr == S_OK) {
+                EnterCriticalSection(&s->lock);
+                code = st_stream_write(w, bin, n);
+                LeaveCriticalSection(&s->lock);
+                hr = md_hr_from_st(code);
+            }
+            pos += used;
+            continue;
+        }
         hr = piece_to_storage(sp, pos, len, pos + len >= size, &piece, &n, &used);
         if (hr == S_OK && !used) {
             free(piece);
@@ -388,6 +405,7 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         free(piece);
         pos += used;
     }
+    free(bin);
     EnterCriticalSection(&s->lock);
     if (hr == S_OK)
         hr = md_hr_from_st(st_stream_commit(w, flags));
@@ -439,8 +457,7 @@ typedef struct md_stream {
     int dirty;             /* written since the last hand-over */
     /* A read-only PT_UNICODE stream over a value: its UTF-8 (a copy),
      * shown as UTF-16 through a window converted as Read gets there (no
-     * copy of the whole in UTF-16: under Wine a block of 32 KB or more is
-     * a mapping of its own, made and dropped each time). */
+     * copy of the whole in UTF-16: stream.h). */
     char *text;            /* or NULL */
     size_t text_len;
     WCHAR *win;            /* TEXT_WIN units */
@@ -852,6 +869,9 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
         marker = NULL;
     if (!create && !pending && !v && !marker)
         return MAPI_E_NOT_FOUND;
+    /* read-only over a pending spool: the spool itself (no copy of it) */
+    if (!writable && !create && pending)
+        return md_stream_spool(out, s, pending, 0, NULL);
     /* read-only, binary, in storage as it is: read it there */
     if (!writable && marker && PROP_TYPE(tag) == PT_BINARY)
         return md_stream_storage(out, s, mid, attach_num, tag, owner ? owner->unk : NULL);

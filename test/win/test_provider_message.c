@@ -844,13 +844,32 @@ static void check_text_stream(void)
     IMessage *m = new_msg(L"text stream");
     if (!m)
         return;
+    /* a stream written and not saved yet reads back (over its spool) */
+    IStream *w = NULL, *r = NULL;
+    m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_READWRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&w);
+    if (w) {
+        w->lpVtbl->Write(w, L"pending", 14, NULL);
+        w->lpVtbl->Commit(w, 0);
+        w->lpVtbl->Release(w);
+    }
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&r);
+    if (r) {
+        WCHAR buf[16] = { 0 };
+        ULONG n = 0;
+        r->lpVtbl->Read(r, buf, sizeof buf - 2, &n);
+        ok(n == 14 && wcscmp(buf, L"pending") == 0, "pending stream read: %lu \"%ls\"\n",
+           (unsigned long)n, buf);
+        r->lpVtbl->Release(r);
+    }
+    ok(hr == S_OK && r, "OpenProperty(pending body): %#lx\n", hrx(hr));
     ok(set_str((IMAPIProp *)m, PR_BODY_W, body) == S_OK, "SetProps(long body)\n");
     ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(long body)\n");
     LPSPropValue eid = entryid_of(m);
     m->lpVtbl->Release(m);
     m = eid ? open_msg(&eid->Value.bin, 0) : NULL;
     IStream *st = NULL;
-    HRESULT hr = m ? m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0,
+    hr = m ? m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0,
         (LPUNKNOWN *)&st) : E_FAIL;
     ok(hr == S_OK && st, "OpenProperty(long body): %#lx\n", hrx(hr));
     if (st) {
