@@ -22,19 +22,36 @@ static int is_string(uint32_t tag)
 
 /* ---- spools */
 
-HRESULT md_spool_new(md_spool **out, uint32_t tag)
+static OVERLAPPED at(uint64_t pos)
+{
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    o.Offset = (DWORD)pos;
+    o.OffsetHigh = (DWORD)(pos >> 32);
+    return o;
+}
+
+/* A temporary file, deleted on close: NULL when none could be made. */
+static HANDLE temp_file(void)
 {
     WCHAR dir[MAX_PATH + 1], name[MAX_PATH + 16];
-
-    *out = NULL;
     if (!GetTempPathW(MAX_PATH, dir) || !GetTempFileNameW(dir, L"mdv", 0, name))
-        return MAPI_E_DISK_ERROR;
+        return NULL;
     HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
         FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
     if (h == INVALID_HANDLE_VALUE) {
         DeleteFileW(name);
-        return MAPI_E_DISK_ERROR;
+        return NULL;
     }
+    return h;
+}
+
+HRESULT md_spool_new(md_spool **out, uint32_t tag)
+{
+    *out = NULL;
+    HANDLE h = temp_file();
+    if (!h)
+        return MAPI_E_DISK_ERROR;
     md_spool *sp = calloc(1, sizeof *sp);
     if (!sp) {
         CloseHandle(h);
@@ -61,6 +78,92 @@ HRESULT md_spool_new_mem(md_spool **out, uint32_t tag)
     return S_OK;
 }
 
+HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag)
+{
+    HRESULT hr = md_spool_new_mem(out, tag);
+    if (hr != S_OK)
+        return hr;
+    md_spool *sp = *out;
+    EnterCriticalSection(&s->lock);
+    int code = st_stream_open_write(&sp->w, s->st, mid, attach_num, tag);
+    LeaveCriticalSection(&s->lock);
+    if (code) {
+        md_spool_release(sp);
+        *out = NULL;
+        return md_hr_from_st(code);
+    }
+    sp->ws = s;
+    s->iface.lpVtbl->AddRef(&s->iface);
+    sp->w_mid = mid;
+    sp->w_num = attach_num;
+    return S_OK;
+}
+
+/* Reads the bytes of a direct spool at pos (sp->lock held). */
+static HRESULT direct_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got)
+{
+    md_store *s = sp->ws;
+    st_stream *r = NULL;
+    size_t n = 0;
+    int code = 0;
+    EnterCriticalSection(&s->lock);
+    if (sp->w) {
+        code = st_stream_read_pending(sp->w, pos, buf, len, &n);
+    } else {   /* committed: the property's */
+        code = st_stream_open_read(&r, s->st, sp->w_mid, sp->w_num, sp->tag);
+        if (!code)
+            code = st_stream_seek(r, pos);
+        while (!code && n < len) {
+            size_t part = 0;
+            code = st_stream_read(r, (char *)buf + n, len - n, &part);
+            if (!part)
+                break;
+            n += part;
+        }
+        st_stream_close(r);
+    }
+    LeaveCriticalSection(&s->lock);
+    *got = (ULONG)n;
+    return md_hr_from_st(code);
+}
+
+/* A direct spool moved into a temporary file (sp->lock held): its bytes
+ * copied, the writer dropped. */
+static HRESULT direct_to_file(md_spool *sp)
+{
+    HANDLE h = temp_file();
+    char *buf = malloc(PIECE);
+    HRESULT hr = h && buf ? S_OK : h ? MAPI_E_NOT_ENOUGH_MEMORY : MAPI_E_DISK_ERROR;
+    for (uint64_t pos = 0; hr == S_OK && pos < sp->size;) {
+        ULONG got = 0;
+        DWORD put = 0;
+        hr = direct_read(sp, pos, buf, PIECE, &got);
+        if (hr == S_OK && !got)
+            hr = MAPI_E_CORRUPT_DATA;   /* shorter than it was */
+        OVERLAPPED o = at(pos);
+        if (hr == S_OK && (!WriteFile(h, buf, got, &put, &o) || put != got))
+            hr = MAPI_E_DISK_ERROR;
+        pos += got;
+    }
+    free(buf);
+    if (hr != S_OK) {
+        if (h)
+            CloseHandle(h);
+        return hr;
+    }
+    md_store *s = sp->ws;
+    EnterCriticalSection(&s->lock);
+    st_stream_close(sp->w);   /* aborts an unfinished one */
+    LeaveCriticalSection(&s->lock);
+    sp->w = NULL;
+    sp->ws = NULL;
+    sp->committed = 0;
+    sp->file = h;
+    s->iface.lpVtbl->Release(&s->iface);
+    return S_OK;
+}
+
 void md_spool_addref(md_spool *sp)
 {
     InterlockedIncrement(&sp->refs);
@@ -70,6 +173,12 @@ void md_spool_release(md_spool *sp)
 {
     if (!sp || InterlockedDecrement(&sp->refs) != 0)
         return;
+    if (sp->ws) {
+        EnterCriticalSection(&sp->ws->lock);
+        st_stream_close(sp->w);   /* never committed: dropped */
+        LeaveCriticalSection(&sp->ws->lock);
+        sp->ws->iface.lpVtbl->Release(&sp->ws->iface);
+    }
     if (sp->file)
         CloseHandle(sp->file);
     free(sp->mem);
@@ -77,21 +186,37 @@ void md_spool_release(md_spool *sp)
     free(sp);
 }
 
-static OVERLAPPED at(uint64_t pos)
+/* Takes sp's lock; for a direct spool the store's first (the order of
+ * every path that holds both: GetProps reads spools under the store's
+ * lock). The store stays while its spool's holder holds it. */
+static md_store *spool_lock(md_spool *sp)
 {
-    OVERLAPPED o;
-    memset(&o, 0, sizeof o);
-    o.Offset = (DWORD)pos;
-    o.OffsetHigh = (DWORD)(pos >> 32);
-    return o;
+    md_store *ws = sp->ws;
+    if (ws)
+        EnterCriticalSection(&ws->lock);
+    EnterCriticalSection(&sp->lock);
+    return ws;
+}
+
+static void spool_unlock(md_spool *sp, md_store *ws)
+{
+    LeaveCriticalSection(&sp->lock);
+    if (ws)
+        LeaveCriticalSection(&ws->lock);
 }
 
 HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got)
 {
     *got = 0;
-    EnterCriticalSection(&sp->lock);
+    md_store *ws = spool_lock(sp);
     uint64_t size = sp->size;
-    LeaveCriticalSection(&sp->lock);
+    if (sp->ws) {
+        HRESULT hr = pos < size && len ? direct_read(sp, pos, buf,
+            len > size - pos ? (ULONG)(size - pos) : len, got) : S_OK;
+        spool_unlock(sp, ws);
+        return hr;
+    }
+    spool_unlock(sp, ws);
     if (pos >= size || !len)
         return S_OK;
     if (len > size - pos)
@@ -115,6 +240,18 @@ HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
 {
     if (!len)
         return S_OK;
+    md_store *ws = spool_lock(sp);
+    if (sp->ws && sp->w && pos == sp->size) {   /* at the end: straight on */
+        int code = st_stream_write(sp->w, buf, len);
+        if (!code)
+            sp->size += len;
+        spool_unlock(sp, ws);
+        return code ? md_hr_from_st(code) : S_OK;
+    }
+    HRESULT moved = sp->ws ? direct_to_file(sp) : S_OK;
+    spool_unlock(sp, ws);
+    if (moved != S_OK)
+        return moved;
     if (!sp->file) {
         HRESULT hr = S_OK;
         EnterCriticalSection(&sp->lock);
@@ -155,8 +292,12 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     LARGE_INTEGER li;
     HRESULT hr = S_OK;
     li.QuadPart = (LONGLONG)size;
-    EnterCriticalSection(&sp->lock);
-    if (!sp->file) {
+    md_store *ws = spool_lock(sp);
+    if (sp->ws && size != sp->size)
+        hr = direct_to_file(sp);
+    if (hr != S_OK || (sp->ws && size == sp->size)) {
+        /* moving failed, or nothing to change */
+    } else if (!sp->file) {
         if (size > sp->cap)
             hr = MAPI_E_NO_SUPPORT;   /* in-memory spools are read-only streams' */
         else
@@ -166,7 +307,7 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     } else {
         sp->size = size;
     }
-    LeaveCriticalSection(&sp->lock);
+    spool_unlock(sp, ws);
     return hr;
 }
 
@@ -362,6 +503,27 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
     unsigned flags)
 {
     st_stream *w = NULL;
+    HRESULT moved = S_OK;
+    md_store *ws = spool_lock(sp);
+    if (sp->ws && sp->w && sp->ws == s && sp->w_mid == mid && sp->w_num == attach_num) {
+        /* written straight in: the commit swaps it in */
+        int code = st_stream_commit(sp->w, flags);   /* frees the writer */
+        sp->w = NULL;
+        if (code) {   /* its bytes are gone with it */
+            sp->size = 0;
+            sp->ws = NULL;
+            s->iface.lpVtbl->Release(&s->iface);
+        } else {
+            sp->committed = 1;
+        }
+        spool_unlock(sp, ws);
+        return md_hr_from_st(code);
+    }
+    if (sp->ws)
+        moved = direct_to_file(sp);
+    spool_unlock(sp, ws);
+    if (moved != S_OK)
+        return moved;
     EnterCriticalSection(&s->lock);
     int code = st_stream_open_write(&w, s->st, mid, attach_num, sp->tag);
     LeaveCriticalSection(&s->lock);
@@ -878,7 +1040,11 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
     if (!writable && v && !create && PROP_TYPE(tag) == PT_UNICODE && is_string(v->tag))
         return text_stream(out, s, v->v.str, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
-    hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
+    hr = MAPI_E_NO_SUPPORT;
+    if (writable && create && mid && PROP_TYPE(tag) == PT_BINARY)
+        hr = md_spool_new_direct(&sp, s, mid, attach_num, tag);   /* written once */
+    if (hr != S_OK)
+        hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
     if (hr != S_OK)
         return hr;
     if (!create) {

@@ -3,7 +3,7 @@
  * attachments (bodies, PR_ATTACH_DATA_BIN, any PT_BINARY or string
  * property).
  *
- * Three kinds of stream:
+ * Four kinds of stream:
  *  - a reader straight over storage (st_stream_open_read, under the store's
  *    lock per call) for a saved, unchanged binary property opened
  *    read-only: nothing is copied;
@@ -23,10 +23,16 @@
  *    hands the spool to the owner (message or attachment) through its put
  *    callback; the owner writes it to storage with st_stream_open_write in
  *    ST_STREAM_CHUNK pieces at its SaveChanges. So a 50 MB stream is never
- *    held in memory (storage lets go of its page cache as it passes), but
- *    it is written twice: storage can only stream into the property of a
- *    message (and attachment) already in it, and what a client writes
- *    before the first SaveChanges has no such owner yet.
+ *    held in memory (storage lets go of its page cache as it passes);
+ *  - direct: a binary property created (MAPI_CREATE) on a message or
+ *    attachment already in storage is written straight into it
+ *    (st_stream_open_write at OpenProperty, st_stream_commit at the
+ *    message's SaveChanges: md_spool_new_direct), so written once; a spool
+ *    for one not in storage yet (a new message or attachment) is written
+ *    twice, as storage can only stream into a property of a message (and
+ *    attachment) it has. A direct spool not saved within a day of its last
+ *    flush (each 1 MB) may be dropped by the next open of the store
+ *    (storage's orphan rule): SaveChanges then fails.
  * Clone, Revert, LockRegion and UnlockRegion are refused (STG_E_INVALIDFUNCTION).
  *
  * Never: hold the store's lock while waiting on the client; read storage
@@ -49,11 +55,26 @@ typedef struct md_spool {
     uint8_t *mem;          /* the bytes of an in-memory spool (malloc'd) */
     size_t cap;            /* bytes allocated at mem */
     uint64_t size;         /* bytes in it */
-    CRITICAL_SECTION lock; /* around size, mem and the file's end */
+    CRITICAL_SECTION lock; /* around size, mem, the file's end and the writer */
+    /* Written straight into storage (md_spool_new_direct): */
+    md_store *ws;          /* AddRef'd while direct, else NULL */
+    st_stream *w;          /* storage's writer until committed */
+    st_id w_mid;           /* its owner */
+    uint32_t w_num;
+    int committed;         /* the writer committed: the bytes are the property */
 } md_spool;
 
 /* A spool in a temporary file (what a writable stream needs: any size). */
 HRESULT md_spool_new(md_spool **out, uint32_t tag);
+/* A spool written straight into storage as property tag (binary) of
+ * (mid, attach_num), both in storage: st_stream_open_write now, each
+ * Write at the end goes to the writer, and md_spool_store for the same
+ * owner commits it (the bytes are written once). Reads of it read the
+ * writer's bytes; anything else (a Write elsewhere, SetSize, a store for
+ * another owner, a Write after the commit) first moves it into a
+ * temporary file, as md_spool_new's. */
+HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag);
 /* A spool in memory, for a read-only stream over a value already in memory
  * (a small one: storage keeps bigger ones as streams, read in place). */
 HRESULT md_spool_new_mem(md_spool **out, uint32_t tag);

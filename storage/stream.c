@@ -30,7 +30,11 @@
 #include "storage/storage_int.h"
 
 #define FLUSH_CHUNKS 16                       /* 1 MB per write transaction */
-#define ORPHAN_MS (15u * 60u * 1000u)         /* abandoned writer after 15 min */
+/* An abandoned writer after a day without a flush: the provider's writer
+ * of an attachment waits for its message's SaveChanges, which may come
+ * long after the last write (a draft left open); a crash's leftover just
+ * waits that long for the next open or compaction. */
+#define ORPHAN_MS (24u * 60u * 60u * 1000u)
 
 struct st_stream {
     st_store *s;          /* owner handle */
@@ -215,6 +219,35 @@ int st_stream_write(st_stream *w, const void *buf, size_t len)
         }
     }
     return 0;
+}
+
+int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got)
+{
+    *got = 0;
+    if (!w->writer || w->failed) {
+        st_error_set("not a stream being written");
+        return ST_ERROR;
+    }
+    uint64_t flushed = w->size - w->len;   /* whole chunks in the file */
+    uint8_t *p = buf;
+    int code = 0;
+    if (pos < flushed && len) {
+        st_stream r = { .s = w->s, .mid = w->mid, .attach_id = w->attach_id, .tag = w->tag,
+            .sid = w->sid, .size = flushed, .pos = pos, .buf_seq = -1 };
+        size_t n = 0;
+        code = st_stream_read(&r, p, len, &n);
+        free(r.buf);
+        p += n;
+        len -= n;
+        pos += n;
+        *got += n;
+    }
+    if (!code && len && pos >= flushed && pos < w->size) {
+        size_t n = w->size - pos < len ? (size_t)(w->size - pos) : len;
+        memcpy(p, w->buf + (pos - flushed), n);
+        *got += n;
+    }
+    return code;
 }
 
 /* Sets the state of stream row sid. */

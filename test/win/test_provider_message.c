@@ -976,6 +976,129 @@ static void check_big_stream(void)
     ok(peak0 == 0 || grew < 24 * 1024, "peak memory grew by %ld KB for a 50 MB stream\n", grew);
 }
 
+/* Bytes of the store file and its WAL. */
+static ULONGLONG store_bytes(void)
+{
+    ULONGLONG total = 0;
+    static const WCHAR *const ext[] = { L"", L"-wal" };
+    for (int i = 0; i < 2; i++) {
+        WCHAR p[MAX_PATH + 8];
+        WIN32_FILE_ATTRIBUTE_DATA fa;
+        swprintf(p, MAX_PATH + 8, L"%ls%ls", store_path, ext[i]);
+        if (GetFileAttributesExW(p, GetFileExInfoStandard, &fa))
+            total += ((ULONGLONG)fa.nFileSizeHigh << 32) | fa.nFileSizeLow;
+    }
+    return total;
+}
+
+/* The saved attachment of a reopened message (read-write), or NULL. */
+static IAttach *reopen_attach(const SBinary *eid, IMessage **m)
+{
+    IAttach *a = NULL;
+    *m = open_msg(eid, MAPI_MODIFY);
+    for (ULONG k = 0; *m && k < 4 && !a; k++)
+        (*m)->lpVtbl->OpenAttach(*m, k, NULL, MAPI_MODIFY, &a);
+    return a;
+}
+
+/* A stream created on an attachment already in storage goes straight into
+ * storage (stream.h: written once): the store file grows while it is
+ * written, before any SaveChanges; it reads back before and after the
+ * save; a write that is not at the end moves it to a temporary file,
+ * nothing lost. */
+static void check_direct_stream(void)
+{
+    enum { SIZE = 3 << 20 };
+    IMessage *m = new_msg(L"direct");
+    IAttach *a = NULL;
+    ULONG num = 0;
+    if (m)
+        m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    if (!a) {
+        ok(0, "CreateAttach for the direct stream\n");
+        if (m)
+            m->lpVtbl->Release(m);
+        return;
+    }
+    set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+    set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"direct.bin");
+    a->lpVtbl->SaveChanges(a, 0);
+    a->lpVtbl->Release(a);
+    ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges(direct)\n");
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid)
+        return;
+    for (int round = 0; round < 2; round++) {
+        a = reopen_attach(&eid->Value.bin, &m);
+        ok(a != NULL, "the attachment reopened (round %d)\n", round);
+        if (!a) {
+            if (m)
+                m->lpVtbl->Release(m);
+            break;
+        }
+        IStream *st = NULL, *rd = NULL;
+        ULONGLONG before = store_bytes();
+        HRESULT hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream,
+            STGM_READWRITE, MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(direct): %#lx\n", hrx(hr));
+        if (st) {
+            write_stream(st, SIZE, 65536);
+            if (round == 0) {
+                ULONGLONG grew = store_bytes() - before;
+                ok(grew >= 2u << 20, "store grew by %lu bytes while written\n",
+                   (unsigned long)grew);
+            } else {   /* not at the end: into a temporary file */
+                LARGE_INTEGER at10;
+                at10.QuadPart = 10;
+                BYTE x[4] = { 1, 2, 3, 4 };
+                st->lpVtbl->Seek(st, at10, STREAM_SEEK_SET, NULL);
+                ok(st->lpVtbl->Write(st, x, 4, NULL) == S_OK, "Write at 10\n");
+            }
+            st->lpVtbl->Commit(st, 0);
+            st->lpVtbl->Release(st);
+        }
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+            (LPUNKNOWN *)&rd);
+        if (rd && round == 0) {
+            ok(read_back(rd, SIZE, 50000), "direct stream read back before saving\n");
+        }
+        if (rd)
+            rd->lpVtbl->Release(rd);
+        ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the direct attachment\n");
+        a->lpVtbl->Release(a);
+        ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges with the direct stream\n");
+        m->lpVtbl->Release(m);
+        a = reopen_attach(&eid->Value.bin, &m);
+        rd = NULL;
+        if (a)
+            a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&rd);
+        ok(rd != NULL, "direct stream reopened (round %d)\n", round);
+        if (rd && round == 0) {
+            ok(read_back(rd, SIZE, 65536), "direct stream read back after saving\n");
+        } else if (rd) {
+            BYTE got[16], want[16];
+            ULONG n = 0;
+            STATSTG stat;
+            fill_pattern(want, 16, 0);
+            want[10] = 1, want[11] = 2, want[12] = 3, want[13] = 4;
+            rd->lpVtbl->Read(rd, got, 16, &n);
+            ok(n == 16 && memcmp(got, want, 16) == 0, "moved stream's bytes\n");
+            ok(rd->lpVtbl->Stat(rd, &stat, STATFLAG_NONAME) == S_OK
+               && stat.cbSize.QuadPart == SIZE, "moved stream's size %lu\n",
+               (unsigned long)stat.cbSize.QuadPart);
+        }
+        if (rd)
+            rd->lpVtbl->Release(rd);
+        if (a)
+            a->lpVtbl->Release(a);
+        if (m)
+            m->lpVtbl->Release(m);
+    }
+    host_FreeBuffer(eid);
+}
+
 /* ---- named properties */
 
 static void check_named(void)
@@ -1478,6 +1601,7 @@ int main(int argc, char **argv)
     check_threads();
     check_text_stream();
     check_big_stream();
+    check_direct_stream();
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
