@@ -86,7 +86,8 @@ HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t att
         return hr;
     md_spool *sp = *out;
     EnterCriticalSection(&s->lock);
-    int code = st_stream_open_write(&sp->w, s->st, mid, attach_num, tag);
+    int code = st_stream_open_write(&sp->w, s->st, mid,
+        attach_num == MD_ATTACH_NEW ? ST_NO_ATTACH : attach_num, tag);
     LeaveCriticalSection(&s->lock);
     if (code) {
         md_spool_release(sp);
@@ -505,10 +506,14 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
     st_stream *w = NULL;
     HRESULT moved = S_OK;
     md_store *ws = spool_lock(sp);
-    if (sp->ws && sp->w && sp->ws == s && sp->w_mid == mid && sp->w_num == attach_num) {
+    if (sp->ws && sp->w && sp->ws == s && sp->w_mid == mid && (sp->w_num == attach_num
+        || (sp->w_num == MD_ATTACH_NEW && attach_num != ST_NO_ATTACH))) {
         /* written straight in: the commit swaps it in */
-        int code = st_stream_commit(sp->w, flags);   /* frees the writer */
+        int code = sp->w_num == MD_ATTACH_NEW
+            ? st_stream_commit_to(sp->w, attach_num, flags)
+            : st_stream_commit(sp->w, flags);   /* frees the writer */
         sp->w = NULL;
+        sp->w_num = attach_num;
         if (code) {   /* its bytes are gone with it */
             sp->size = 0;
             sp->ws = NULL;
@@ -1022,6 +1027,9 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
             return MAPI_E_INVALID_TYPE;   /* written as text, asked as bytes, or the reverse */
         pending = NULL;   /* the other string type: through the value */
     }
+    st_id wmid = mid;   /* where a direct spool goes */
+    if (attach_num == MD_ATTACH_NEW)
+        mid = 0;   /* nothing of it in storage yet */
     const st_value *v = pending ? NULL : st_bag_get(cur, tag);
     const st_value *marker = pending || v ? NULL
         : st_bag_get(cur, PROP_TAG(PT_ERROR, PROP_ID(tag)));
@@ -1041,8 +1049,8 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
         return text_stream(out, s, v->v.str, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
     hr = MAPI_E_NO_SUPPORT;
-    if (writable && create && mid && PROP_TYPE(tag) == PT_BINARY)
-        hr = md_spool_new_direct(&sp, s, mid, attach_num, tag);   /* written once */
+    if (writable && create && wmid && PROP_TYPE(tag) == PT_BINARY)
+        hr = md_spool_new_direct(&sp, s, wmid, attach_num, tag);   /* written once */
     if (hr != S_OK)
         hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
     if (hr != S_OK)

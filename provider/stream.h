@@ -75,6 +75,11 @@ HRESULT md_spool_new(md_spool **out, uint32_t tag);
  * temporary file, as md_spool_new's. */
 HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t attach_num,
     uint32_t tag);
+/* As attach_num of md_spool_new_direct and md_stream_open_prop: an
+ * attachment of message mid (in storage) that is not in storage yet; the
+ * spool is written on the message and goes to the attachment at the store
+ * (st_stream_commit_to) under the number storage gave it. */
+#define MD_ATTACH_NEW (UINT32_MAX - 1)
 /* A spool in memory, for a read-only stream over a value already in memory
  * (a small one: storage keeps bigger ones as streams, read in place). */
 HRESULT md_spool_new_mem(md_spool **out, uint32_t tag);
@@ -123,8 +128,8 @@ HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
     int *writable, int *create);
 
 /* OpenProperty(IID_IStream) of tag on an object of s: mid (0 while never
- * saved) and attach_num (ST_NO_ATTACH for a message) say where storage
- * keeps it; cur holds the object's current values (a PT_ERROR value under
+ * saved) and attach_num (ST_NO_ATTACH for a message, MD_ATTACH_NEW for a
+ * new attachment of saved message mid) say where storage keeps it; cur holds the object's current values (a PT_ERROR value under
  * tag's id: kept as a stream in storage); pending is the object's spool for
  * tag's id (may be NULL). writable/create as md_stream_check_open gave
  * them. MAPI_E_NOT_FOUND when the property is nowhere and not created;

@@ -294,6 +294,10 @@ int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attac
     uint32_t tag);
 int st_stream_write(st_stream *w, const void *buf, size_t len);
 int st_stream_commit(st_stream *w, unsigned flags);  /* frees w whatever it returns */
+/* st_stream_commit of a writer opened on its message (ST_NO_ATTACH) as the
+ * property of the message's attachment attach_num instead (one made after
+ * the writer began). Frees w whatever it returns. */
+int st_stream_commit_to(st_stream *w, uint32_t attach_num, unsigned flags);
 /* What writer w has written so far, at pos (the writer goes on): up to
  * len bytes, *got 0 at its end. */
 int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got);

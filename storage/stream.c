@@ -325,6 +325,29 @@ int st_stream_commit(st_stream *w, unsigned flags)
     return code;
 }
 
+int st_stream_commit_to(st_stream *w, uint32_t attach_num, unsigned flags)
+{
+    if (attach_num != ST_NO_ATTACH && !w->attach_id && w->writer) {
+        int64_t aid = 0;
+        int code = resolve_attach(w->s, &aid, w->mid, attach_num);
+        sqlite3_stmt *st = code ? NULL : st_db__prep(&w->s->d,
+            "UPDATE streams SET attach_id = ?2 WHERE id = ?1 AND state = 0");
+        if (!code && !st)
+            code = ST_ERROR;
+        if (st) {
+            sqlite3_bind_int64(st, 1, w->sid);
+            sqlite3_bind_int64(st, 2, aid);
+            code = st_db__step_done(&w->s->d, st, "moving a stream to its attachment");
+        }
+        if (code) {
+            st_stream_close(w);
+            return code;
+        }
+        w->attach_id = aid;
+    }
+    return st_stream_commit(w, flags);
+}
+
 int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
     uint32_t tag)
 {

@@ -163,6 +163,34 @@ int main(void)
     st_store_stats_get(s, &stats);
     ok(stats.page_count < pages / 4 && stats.free_pages == 0, "pages %llu -> %llu\n",
         (unsigned long long)pages, (unsigned long long)stats.page_count);
+    /* A writer begun on the message, committed to an attachment made
+     * meanwhile. */
+    {
+        st_stream *p = NULL, *r = NULL;
+        uint32_t num2 = 0;
+        ok(st_stream_open_write(&p, s, m, ST_NO_ATTACH, PR_ATTACH_DATA_BIN) == 0,
+            "writer on the message\n");
+        for (size_t i = 0; i < 3000; i++)
+            buf[i] = pattern(i);
+        if (p)
+            st_stream_write(p, buf, 3000);
+        st_bag *nb = st_bag_new();
+        st_bag_set_long(nb, PR_ATTACH_METHOD, 1);
+        ok(st_attach_create(s, &num2, m, nb, 0) == 0, "attachment made meanwhile\n");
+        st_bag_free(nb);
+        ok(p && st_stream_commit_to(p, num2, 0) == 0, "commit to it: %s\n", st_error_last());
+        uint8_t got[3001];
+        size_t n = 0;
+        int code = st_stream_open_read(&r, s, m, num2, PR_ATTACH_DATA_BIN);
+        if (!code)
+            code = st_stream_read(r, got, sizeof got, &n);
+        ok(code == 0 && n == 3000 && memcmp(got, buf, 3000) == 0, "its bytes: %d, %zu\n", code,
+            n);
+        st_stream_close(r);
+        ok(st_stream_open_read(&r, s, m, ST_NO_ATTACH, PR_ATTACH_DATA_BIN) == ST_ENOTFOUND,
+            "not the message's\n");
+        st_stream_close(r);
+    }
     char *rep = NULL;
     int rc = st_store_check(s, &rep);
     ok(rc == 0, "check: %s\n", rep ? rep : "");

@@ -976,19 +976,21 @@ static void check_big_stream(void)
     ok(peak0 == 0 || grew < 24 * 1024, "peak memory grew by %ld KB for a 50 MB stream\n", grew);
 }
 
-/* Bytes of the store file and its WAL. */
+static void store_path_utf8(char *out, size_t size);
+
+/* Bytes of the store's pages in use (a connection of the test's own: the
+ * provider's flushed stream chunks are committed). */
 static ULONGLONG store_bytes(void)
 {
-    ULONGLONG total = 0;
-    static const WCHAR *const ext[] = { L"", L"-wal" };
-    for (int i = 0; i < 2; i++) {
-        WCHAR p[MAX_PATH + 8];
-        WIN32_FILE_ATTRIBUTE_DATA fa;
-        swprintf(p, MAX_PATH + 8, L"%ls%ls", store_path, ext[i]);
-        if (GetFileAttributesExW(p, GetFileExInfoStandard, &fa))
-            total += ((ULONGLONG)fa.nFileSizeHigh << 32) | fa.nFileSizeLow;
-    }
-    return total;
+    char path[MAX_PATH * 3];
+    st_store *st = NULL;
+    st_store_stats stats;
+    ULONGLONG used = 0;
+    store_path_utf8(path, sizeof path);
+    if (st_store_open(&st, path, NULL, 0) == 0 && st_store_stats_get(st, &stats) == 0)
+        used = (stats.page_count - stats.free_pages) * stats.page_size;
+    st_store_close(st);
+    return used;
 }
 
 /* The saved attachment of a reopened message (read-write), or NULL. */
@@ -1096,6 +1098,54 @@ static void check_direct_stream(void)
         if (m)
             m->lpVtbl->Release(m);
     }
+    /* a new attachment of the saved message: written on the message, moved
+     * to the attachment storage numbers at SaveChanges */
+    m = open_msg(&eid->Value.bin, MAPI_MODIFY);
+    a = NULL;
+    if (m)
+        m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    ok(a != NULL, "CreateAttach on the saved message\n");
+    if (a) {
+        IStream *st = NULL;
+        set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"new.bin");
+        ULONGLONG before = store_bytes();
+        a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+        ok(st != NULL, "OpenProperty on the new attachment\n");
+        if (st) {
+            write_stream(st, SIZE, 65536);
+            ULONGLONG grew = store_bytes() - before;
+            ok(grew >= 2u << 20, "store grew by %lu bytes while the new one was written\n",
+               (unsigned long)grew);
+            st->lpVtbl->Release(st);
+        }
+        ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the new attachment\n");
+        a->lpVtbl->Release(a);
+        ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges with the new attachment\n");
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    m = open_msg(&eid->Value.bin, 0);
+    int found = 0;
+    for (ULONG k = 0; m && k < 8 && !found; k++) {
+        a = NULL;
+        if (m->lpVtbl->OpenAttach(m, k, NULL, 0, &a) != S_OK || !a)
+            continue;
+        if (has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"new.bin")) {
+            IStream *rd = NULL;
+            found = 1;
+            a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&rd);
+            ok(rd && read_back(rd, SIZE, 65536), "the new attachment's stream read back\n");
+            if (rd)
+                rd->lpVtbl->Release(rd);
+        }
+        a->lpVtbl->Release(a);
+    }
+    ok(found, "the new attachment after saving\n");
+    if (m)
+        m->lpVtbl->Release(m);
     host_FreeBuffer(eid);
 }
 
