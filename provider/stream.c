@@ -101,6 +101,22 @@ HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t att
     return S_OK;
 }
 
+/* Reads up to len bytes of storage reader r at pos (the store's lock
+ * held): *got fewer at its end. */
+static int read_at(st_stream *r, uint64_t pos, void *buf, size_t len, size_t *got)
+{
+    int code = st_stream_seek(r, pos);
+    *got = 0;
+    while (!code && *got < len) {
+        size_t part = 0;
+        code = st_stream_read(r, (char *)buf + *got, len - *got, &part);
+        if (!part)
+            break;
+        *got += part;
+    }
+    return code;
+}
+
 /* Reads the bytes of a direct spool at pos (sp->lock held). */
 static HRESULT direct_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got)
 {
@@ -114,14 +130,7 @@ static HRESULT direct_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULO
     } else {   /* committed: the property's */
         code = st_stream_open_read(&r, s->st, sp->w_mid, sp->w_num, sp->tag);
         if (!code)
-            code = st_stream_seek(r, pos);
-        while (!code && n < len) {
-            size_t part = 0;
-            code = st_stream_read(r, (char *)buf + n, len - n, &part);
-            if (!part)
-                break;
-            n += part;
-        }
+            code = read_at(r, pos, buf, len, &n);
         st_stream_close(r);
     }
     LeaveCriticalSection(&s->lock);
@@ -745,16 +754,11 @@ static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG le
     } else if (st->sp) {
         hr = md_spool_read(st->sp, st->pos, buf, len, &n);
     } else {
+        size_t part = 0;
         EnterCriticalSection(&st->store->lock);
-        int code = st_stream_seek(st->rd, st->pos);
-        while (!code && n < len) {
-            size_t part = 0;
-            code = st_stream_read(st->rd, (char *)buf + n, len - n, &part);
-            if (!part)
-                break;
-            n += (ULONG)part;
-        }
+        int code = read_at(st->rd, st->pos, buf, len, &part);
         LeaveCriticalSection(&st->store->lock);
+        n = (ULONG)part;
         if (code)
             hr = STG_E_READFAULT;
     }
