@@ -285,8 +285,11 @@ int st_attach_embedded(st_store *s, st_id *out, st_id mid, uint32_t num, int cre
  * Owner: a message (attach_num ST_NO_ATTACH) or an attachment of it. A
  * writer fills a new stream outside the object, each chunk in its own short
  * transaction (no lock held while the caller produces data), and
- * st_stream_commit swaps it in atomically (with the journal entry); aborting
- * or a crash leaves an orphan that the next open or st_store_compact drops. */
+ * st_stream_commit swaps it in atomically (with the journal entry);
+ * st_stream_close aborts it; a crash leaves an orphan that an open or
+ * st_store_compact drops a day after the writer's last 1 MB flush (a
+ * writer may wait that long for its message's SaveChanges). Big streams
+ * let go of the connection's page cache as they pass. */
 #define ST_NO_ATTACH UINT32_MAX
 #define ST_STREAM_CHUNK 65536u
 typedef struct st_stream st_stream;
