@@ -220,6 +220,10 @@ HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *g
     *got = 0;
     md_store *ws = spool_lock(sp);
     uint64_t size = sp->size;
+    if (sp->lost) {
+        spool_unlock(sp, ws);
+        return sp->lost;
+    }
     if (sp->ws) {
         HRESULT hr = pos < size && len ? direct_read(sp, pos, buf,
             len > size - pos ? (ULONG)(size - pos) : len, got) : S_OK;
@@ -251,6 +255,10 @@ HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
     if (!len)
         return S_OK;
     md_store *ws = spool_lock(sp);
+    if (sp->lost) {
+        spool_unlock(sp, ws);
+        return sp->lost;
+    }
     if (sp->ws && sp->w && pos == sp->size) {   /* at the end: straight on */
         int code = st_stream_write(sp->w, buf, len);
         if (!code)
@@ -515,6 +523,10 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
     st_stream *w = NULL;
     HRESULT moved = S_OK;
     md_store *ws = spool_lock(sp);
+    if (sp->lost) {
+        spool_unlock(sp, ws);
+        return sp->lost;
+    }
     if (sp->ws && sp->w && sp->ws == s && sp->w_mid == mid && (sp->w_num == attach_num
         || (sp->w_num == MD_ATTACH_NEW && attach_num != ST_NO_ATTACH))) {
         /* written straight in: the commit swaps it in */
@@ -524,7 +536,7 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         sp->w = NULL;
         sp->w_num = attach_num;
         if (code) {   /* its bytes are gone with it */
-            sp->size = 0;
+            sp->lost = md_hr_from_st(code);
             sp->ws = NULL;
             s->iface.lpVtbl->Release(&s->iface);
         } else {

@@ -62,6 +62,8 @@ typedef struct md_spool {
     st_id w_mid;           /* its owner */
     uint32_t w_num;
     int committed;         /* the writer committed: the bytes are the property */
+    HRESULT lost;          /* its commit failed, its bytes with it: every use
+                              says so (never an empty value saved instead) */
 } md_spool;
 
 /* A spool in a temporary file (what a writable stream needs: any size). */
