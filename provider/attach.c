@@ -408,8 +408,9 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
     if (!pending)
         pending = md_message_attach_spool(a->msg, a->num, tag);
     md_stream_owner owner = { a, (IUnknown *)&a->iface, attach_put_spool };
-    st_id mid = a->is_new ? 0 : md_message_mid(a->msg);
-    hr = md_stream_open_prop((IStream **)out, s, mid, a->num, cur, pending, tag, writable,
+    st_id mid = md_message_mid(a->msg);   /* a new one of a saved message: stream.h */
+    uint32_t num = !a->is_new ? a->num : mid ? MD_ATTACH_NEW : a->num;
+    hr = md_stream_open_prop((IStream **)out, s, mid, num, cur, pending, tag, writable,
         create, &owner);
     md_spool_release(pending);
     st_bag_free(cur);

@@ -22,19 +22,36 @@ static int is_string(uint32_t tag)
 
 /* ---- spools */
 
-HRESULT md_spool_new(md_spool **out, uint32_t tag)
+static OVERLAPPED at(uint64_t pos)
+{
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    o.Offset = (DWORD)pos;
+    o.OffsetHigh = (DWORD)(pos >> 32);
+    return o;
+}
+
+/* A temporary file, deleted on close: NULL when none could be made. */
+static HANDLE temp_file(void)
 {
     WCHAR dir[MAX_PATH + 1], name[MAX_PATH + 16];
-
-    *out = NULL;
     if (!GetTempPathW(MAX_PATH, dir) || !GetTempFileNameW(dir, L"mdv", 0, name))
-        return MAPI_E_DISK_ERROR;
+        return NULL;
     HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
         FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
     if (h == INVALID_HANDLE_VALUE) {
         DeleteFileW(name);
-        return MAPI_E_DISK_ERROR;
+        return NULL;
     }
+    return h;
+}
+
+HRESULT md_spool_new(md_spool **out, uint32_t tag)
+{
+    *out = NULL;
+    HANDLE h = temp_file();
+    if (!h)
+        return MAPI_E_DISK_ERROR;
     md_spool *sp = calloc(1, sizeof *sp);
     if (!sp) {
         CloseHandle(h);
@@ -61,6 +78,102 @@ HRESULT md_spool_new_mem(md_spool **out, uint32_t tag)
     return S_OK;
 }
 
+HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag)
+{
+    HRESULT hr = md_spool_new_mem(out, tag);
+    if (hr != S_OK)
+        return hr;
+    md_spool *sp = *out;
+    EnterCriticalSection(&s->lock);
+    int code = st_stream_open_write(&sp->w, s->st, mid,
+        attach_num == MD_ATTACH_NEW ? ST_NO_ATTACH : attach_num, tag);
+    LeaveCriticalSection(&s->lock);
+    if (code) {
+        md_spool_release(sp);
+        *out = NULL;
+        return md_hr_from_st(code);
+    }
+    sp->ws = s;
+    s->iface.lpVtbl->AddRef(&s->iface);
+    sp->w_mid = mid;
+    sp->w_num = attach_num;
+    return S_OK;
+}
+
+/* Reads up to len bytes of storage reader r at pos (the store's lock
+ * held): *got fewer at its end. */
+static int read_at(st_stream *r, uint64_t pos, void *buf, size_t len, size_t *got)
+{
+    int code = st_stream_seek(r, pos);
+    *got = 0;
+    while (!code && *got < len) {
+        size_t part = 0;
+        code = st_stream_read(r, (char *)buf + *got, len - *got, &part);
+        if (!part)
+            break;
+        *got += part;
+    }
+    return code;
+}
+
+/* Reads the bytes of a direct spool at pos (sp->lock held). */
+static HRESULT direct_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got)
+{
+    md_store *s = sp->ws;
+    st_stream *r = NULL;
+    size_t n = 0;
+    int code = 0;
+    EnterCriticalSection(&s->lock);
+    if (sp->w) {
+        code = st_stream_read_pending(sp->w, pos, buf, len, &n);
+    } else {   /* committed: the property's */
+        code = st_stream_open_read(&r, s->st, sp->w_mid, sp->w_num, sp->tag);
+        if (!code)
+            code = read_at(r, pos, buf, len, &n);
+        st_stream_close(r);
+    }
+    LeaveCriticalSection(&s->lock);
+    *got = (ULONG)n;
+    return md_hr_from_st(code);
+}
+
+/* A direct spool moved into a temporary file (sp->lock held): its bytes
+ * copied, the writer dropped. */
+static HRESULT direct_to_file(md_spool *sp)
+{
+    HANDLE h = temp_file();
+    char *buf = malloc(PIECE);
+    HRESULT hr = h && buf ? S_OK : h ? MAPI_E_NOT_ENOUGH_MEMORY : MAPI_E_DISK_ERROR;
+    for (uint64_t pos = 0; hr == S_OK && pos < sp->size;) {
+        ULONG got = 0;
+        DWORD put = 0;
+        hr = direct_read(sp, pos, buf, PIECE, &got);
+        if (hr == S_OK && !got)
+            hr = MAPI_E_CORRUPT_DATA;   /* shorter than it was */
+        OVERLAPPED o = at(pos);
+        if (hr == S_OK && (!WriteFile(h, buf, got, &put, &o) || put != got))
+            hr = MAPI_E_DISK_ERROR;
+        pos += got;
+    }
+    free(buf);
+    if (hr != S_OK) {
+        if (h)
+            CloseHandle(h);
+        return hr;
+    }
+    md_store *s = sp->ws;
+    EnterCriticalSection(&s->lock);
+    st_stream_close(sp->w);   /* aborts an unfinished one */
+    LeaveCriticalSection(&s->lock);
+    sp->w = NULL;
+    sp->ws = NULL;
+    sp->committed = 0;
+    sp->file = h;
+    s->iface.lpVtbl->Release(&s->iface);
+    return S_OK;
+}
+
 void md_spool_addref(md_spool *sp)
 {
     InterlockedIncrement(&sp->refs);
@@ -70,6 +183,12 @@ void md_spool_release(md_spool *sp)
 {
     if (!sp || InterlockedDecrement(&sp->refs) != 0)
         return;
+    if (sp->ws) {
+        EnterCriticalSection(&sp->ws->lock);
+        st_stream_close(sp->w);   /* never committed: dropped */
+        LeaveCriticalSection(&sp->ws->lock);
+        sp->ws->iface.lpVtbl->Release(&sp->ws->iface);
+    }
     if (sp->file)
         CloseHandle(sp->file);
     free(sp->mem);
@@ -77,21 +196,41 @@ void md_spool_release(md_spool *sp)
     free(sp);
 }
 
-static OVERLAPPED at(uint64_t pos)
+/* Takes sp's lock; for a direct spool the store's first (the order of
+ * every path that holds both: GetProps reads spools under the store's
+ * lock). The store stays while its spool's holder holds it. */
+static md_store *spool_lock(md_spool *sp)
 {
-    OVERLAPPED o;
-    memset(&o, 0, sizeof o);
-    o.Offset = (DWORD)pos;
-    o.OffsetHigh = (DWORD)(pos >> 32);
-    return o;
+    md_store *ws = sp->ws;
+    if (ws)
+        EnterCriticalSection(&ws->lock);
+    EnterCriticalSection(&sp->lock);
+    return ws;
+}
+
+static void spool_unlock(md_spool *sp, md_store *ws)
+{
+    LeaveCriticalSection(&sp->lock);
+    if (ws)
+        LeaveCriticalSection(&ws->lock);
 }
 
 HRESULT md_spool_read(md_spool *sp, uint64_t pos, void *buf, ULONG len, ULONG *got)
 {
     *got = 0;
-    EnterCriticalSection(&sp->lock);
+    md_store *ws = spool_lock(sp);
     uint64_t size = sp->size;
-    LeaveCriticalSection(&sp->lock);
+    if (sp->lost) {
+        spool_unlock(sp, ws);
+        return sp->lost;
+    }
+    if (sp->ws) {
+        HRESULT hr = pos < size && len ? direct_read(sp, pos, buf,
+            len > size - pos ? (ULONG)(size - pos) : len, got) : S_OK;
+        spool_unlock(sp, ws);
+        return hr;
+    }
+    spool_unlock(sp, ws);
     if (pos >= size || !len)
         return S_OK;
     if (len > size - pos)
@@ -115,11 +254,27 @@ HRESULT md_spool_write(md_spool *sp, uint64_t pos, const void *buf, ULONG len)
 {
     if (!len)
         return S_OK;
+    md_store *ws = spool_lock(sp);
+    if (sp->lost) {
+        spool_unlock(sp, ws);
+        return sp->lost;
+    }
+    if (sp->ws && sp->w && pos == sp->size) {   /* at the end: straight on */
+        int code = st_stream_write(sp->w, buf, len);
+        if (!code)
+            sp->size += len;
+        spool_unlock(sp, ws);
+        return code ? md_hr_from_st(code) : S_OK;
+    }
+    HRESULT moved = sp->ws ? direct_to_file(sp) : S_OK;
+    spool_unlock(sp, ws);
+    if (moved != S_OK)
+        return moved;
     if (!sp->file) {
         HRESULT hr = S_OK;
         EnterCriticalSection(&sp->lock);
         if (pos + len > sp->cap) {
-            size_t cap = sp->cap ? sp->cap : 4096;
+            size_t cap = sp->cap ? sp->cap : pos + len > 4096 ? pos + len : 4096;
             while (cap < pos + len)
                 cap *= 2;
             uint8_t *m = pos + len > SIZE_MAX / 2 ? NULL : realloc(sp->mem, cap);
@@ -155,8 +310,12 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     LARGE_INTEGER li;
     HRESULT hr = S_OK;
     li.QuadPart = (LONGLONG)size;
-    EnterCriticalSection(&sp->lock);
-    if (!sp->file) {
+    md_store *ws = spool_lock(sp);
+    if (sp->ws && size != sp->size)
+        hr = direct_to_file(sp);
+    if (hr != S_OK || (sp->ws && size == sp->size)) {
+        /* moving failed, or nothing to change */
+    } else if (!sp->file) {
         if (size > sp->cap)
             hr = MAPI_E_NO_SUPPORT;   /* in-memory spools are read-only streams' */
         else
@@ -166,8 +325,39 @@ HRESULT md_spool_set_size(md_spool *sp, uint64_t size)
     } else {
         sp->size = size;
     }
-    LeaveCriticalSection(&sp->lock);
+    spool_unlock(sp, ws);
     return hr;
+}
+
+/* UTF-16 code units of UTF-8 bytes s[0..len) (whole characters), -1 when
+ * they cannot be converted. The ASCII head, most of a mail body, is
+ * counted (and widened, below) here; only the rest goes through
+ * MultiByteToWideChar. */
+static int utf16_units(const char *s, size_t len)
+{
+    size_t head = 0;
+    while (head < len && (unsigned char)s[head] < 0x80)
+        head++;
+    if (head == len)
+        return (int)len;
+    int rest = MultiByteToWideChar(CP_UTF8, 0, s + head, (int)(len - head), NULL, 0);
+    return rest > 0 ? (int)head + rest : -1;
+}
+
+/* Converts s[0..len) into w (room for cap units, at least utf16_units):
+ * the units written. */
+static int widen_into(const char *s, size_t len, WCHAR *w, int cap)
+{
+    size_t head = 0;
+    while (head < len && head < (size_t)cap && (unsigned char)s[head] < 0x80) {
+        w[head] = (unsigned char)s[head];
+        head++;
+    }
+    if (head == len)
+        return (int)len;
+    int rest = MultiByteToWideChar(CP_UTF8, 0, s + head, (int)(len - head), w + head,
+        cap - (int)head);
+    return (int)head + (rest > 0 ? rest : 0);
 }
 
 /* Appends UTF-8 bytes s[0..len) (whole characters) in the MAPI form of
@@ -178,11 +368,11 @@ static HRESULT put_utf8(md_spool *sp, const char *s, size_t len)
         return S_OK;
     if (len > INT_MAX / 2)
         return MAPI_E_TOO_BIG;
-    int nw = MultiByteToWideChar(CP_UTF8, 0, s, (int)len, NULL, 0);
+    int nw = utf16_units(s, len);
     WCHAR *w = nw > 0 ? malloc((size_t)nw * sizeof *w) : NULL;
     if (!w)
         return MAPI_E_NOT_ENOUGH_MEMORY;
-    MultiByteToWideChar(CP_UTF8, 0, s, (int)len, w, nw);
+    nw = widen_into(s, len, w, nw);
     HRESULT hr;
     if (PROP_TYPE(sp->tag) == PT_UNICODE) {
         hr = md_spool_write(sp, sp->size, w, (ULONG)nw * sizeof *w);
@@ -331,6 +521,35 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
     unsigned flags)
 {
     st_stream *w = NULL;
+    HRESULT moved = S_OK;
+    md_store *ws = spool_lock(sp);
+    if (sp->lost) {
+        spool_unlock(sp, ws);
+        return sp->lost;
+    }
+    if (sp->ws && sp->w && sp->ws == s && sp->w_mid == mid && (sp->w_num == attach_num
+        || (sp->w_num == MD_ATTACH_NEW && attach_num != ST_NO_ATTACH))) {
+        /* written straight in: the commit swaps it in */
+        int code = sp->w_num == MD_ATTACH_NEW
+            ? st_stream_commit_to(sp->w, attach_num, flags)
+            : st_stream_commit(sp->w, flags);   /* frees the writer */
+        sp->w = NULL;
+        sp->w_num = attach_num;
+        if (code) {   /* its bytes are gone with it */
+            sp->lost = md_hr_from_st(code);
+            sp->ws = NULL;
+            s->iface.lpVtbl->Release(&s->iface);
+        } else {
+            sp->committed = 1;
+        }
+        spool_unlock(sp, ws);
+        return md_hr_from_st(code);
+    }
+    if (sp->ws)
+        moved = direct_to_file(sp);
+    spool_unlock(sp, ws);
+    if (moved != S_OK)
+        return moved;
     EnterCriticalSection(&s->lock);
     int code = st_stream_open_write(&w, s->st, mid, attach_num, sp->tag);
     LeaveCriticalSection(&s->lock);
@@ -338,11 +557,28 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         return md_hr_from_st(code);
     HRESULT hr = S_OK;
     uint64_t pos = 0, size = sp->size;
+    char *bin = is_string(sp->tag) ? NULL : malloc(PIECE);   /* one buffer for all */
+    if (!is_string(sp->tag) && !bin)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
     while (hr == S_OK && pos < size) {
         ULONG len = size - pos > PIECE ? PIECE : (ULONG)(size - pos);
         char *piece = NULL;
         size_t n = 0;
         ULONG used = 0;
+        if (bin) {
+            hr = md_spool_read(sp, pos, bin, len, &used);
+            n = used;
+            if (hr == S_OK && !used)
+                hr = MAPI_E_DISK_ERROR;   /* shorter than it says */
+            if (hr == S_OK) {
+                EnterCriticalSection(&s->lock);
+                code = st_stream_write(w, bin, n);
+                LeaveCriticalSection(&s->lock);
+                hr = md_hr_from_st(code);
+            }
+            pos += used;
+            continue;
+        }
         hr = piece_to_storage(sp, pos, len, pos + len >= size, &piece, &n, &used);
         if (hr == S_OK && !used) {
             free(piece);
@@ -357,6 +593,7 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         free(piece);
         pos += used;
     }
+    free(bin);
     EnterCriticalSection(&s->lock);
     if (hr == S_OK)
         hr = md_hr_from_st(st_stream_commit(w, flags));
@@ -406,7 +643,19 @@ typedef struct md_stream {
     uint64_t pos;
     int writable;
     int dirty;             /* written since the last hand-over */
+    /* A read-only PT_UNICODE stream over a value: its UTF-8 (a copy),
+     * shown as UTF-16 through a window converted as Read gets there (no
+     * copy of the whole in UTF-16: stream.h). */
+    char *text;            /* or NULL */
+    size_t text_len;
+    WCHAR *win;            /* TEXT_WIN units */
+    size_t win_u8, win_u8_end; /* the window's bytes of text */
+    uint64_t win_pos;      /* its first byte in the UTF-16 form */
+    uint64_t win_bytes;    /* its UTF-16 bytes */
+    int64_t text_size;     /* UTF-16 bytes of all of it; -1 until counted */
 } md_stream;
+
+#define TEXT_WIN 4096      /* UTF-16 units of a text stream's window */
 
 static md_stream *impl(IStream *iface)
 {
@@ -439,6 +688,8 @@ static ULONG STDMETHODCALLTYPE stream_Release(IStream *iface)
     if (n == 0) {
         hand_over(st);
         md_spool_release(st->sp);
+        free(st->text);
+        free(st->win);
         if (st->rd) {
             EnterCriticalSection(&st->store->lock);
             st_stream_close(st->rd);
@@ -455,7 +706,49 @@ static ULONG STDMETHODCALLTYPE stream_Release(IStream *iface)
 
 static uint64_t stream_size(md_stream *st)
 {
+    if (st->text) {
+        if (st->text_size < 0) {
+            int n = utf16_units(st->text, st->text_len);
+            st->text_size = n > 0 ? (int64_t)n * 2 : 0;
+        }
+        return (uint64_t)st->text_size;
+    }
     return st->sp ? st->sp->size : st_stream_size(st->rd);
+}
+
+/* Reads a text stream at pos (see md_stream): the bytes copied. */
+static ULONG text_read(md_stream *st, uint64_t pos, BYTE *buf, ULONG len)
+{
+    ULONG n = 0;
+    while (n < len) {
+        if (pos < st->win_pos) {   /* back: from the start again */
+            st->win_pos = st->win_bytes = 0;
+            st->win_u8 = st->win_u8_end = 0;
+        }
+        if (pos < st->win_pos + st->win_bytes) {
+            uint64_t off = pos - st->win_pos;
+            ULONG part = (ULONG)(st->win_bytes - off < len - n ? st->win_bytes - off : len - n);
+            memcpy(buf + n, (BYTE *)st->win + off, part);
+            n += part;
+            pos += part;
+            continue;
+        }
+        /* the next window */
+        size_t from = st->win_u8_end, take = st->text_len - from;
+        if (take > TEXT_WIN)
+            take = utf8_whole((const unsigned char *)st->text + from, TEXT_WIN);
+        int units = take ? widen_into(st->text + from, take, st->win, TEXT_WIN) : 0;
+        if (units <= 0) {
+            if (take)   /* not converted: the window's buffer is spoilt */
+                st->win_pos = st->win_bytes = st->win_u8 = st->win_u8_end = 0;
+            break;   /* the end: the window stays the last one */
+        }
+        st->win_pos += st->win_bytes;
+        st->win_u8 = from;
+        st->win_u8_end = from + take;
+        st->win_bytes = (uint64_t)units * 2;
+    }
+    return n;
 }
 
 static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG len, ULONG *got)
@@ -468,19 +761,16 @@ static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG le
         *got = 0;
     if (!buf && len)
         return STG_E_INVALIDPOINTER;
-    if (st->sp) {
+    if (st->text) {
+        n = text_read(st, st->pos, buf, len);
+    } else if (st->sp) {
         hr = md_spool_read(st->sp, st->pos, buf, len, &n);
     } else {
+        size_t part = 0;
         EnterCriticalSection(&st->store->lock);
-        int code = st_stream_seek(st->rd, st->pos);
-        while (!code && n < len) {
-            size_t part = 0;
-            code = st_stream_read(st->rd, (char *)buf + n, len - n, &part);
-            if (!part)
-                break;
-            n += (ULONG)part;
-        }
+        int code = read_at(st->rd, st->pos, buf, len, &part);
         LeaveCriticalSection(&st->store->lock);
+        n = (ULONG)part;
         if (code)
             hr = STG_E_READFAULT;
     }
@@ -684,6 +974,28 @@ HRESULT md_stream_storage(IStream **out, md_store *s, st_id mid, uint32_t attach
     return S_OK;
 }
 
+/* A read-only PT_UNICODE stream over UTF-8 text (copied). */
+static HRESULT text_stream(IStream **out, md_store *s, const char *text, IUnknown *owner)
+{
+    size_t len = strlen(text);
+    if (len > INT_MAX / 2)
+        return MAPI_E_TOO_BIG;
+    md_stream *st = stream_new(s, owner);
+    if (!st)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    st->text = malloc(len + 1);
+    st->win = malloc(TEXT_WIN * sizeof *st->win);
+    if (!st->text || !st->win) {
+        stream_Release(&st->iface);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    memcpy(st->text, text, len + 1);
+    st->text_len = len;
+    st->text_size = -1;
+    *out = &st->iface;
+    return S_OK;
+}
+
 HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
     int *writable, int *create)
 {
@@ -731,6 +1043,9 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
             return MAPI_E_INVALID_TYPE;   /* written as text, asked as bytes, or the reverse */
         pending = NULL;   /* the other string type: through the value */
     }
+    st_id wmid = mid;   /* where a direct spool goes */
+    if (attach_num == MD_ATTACH_NEW)
+        mid = 0;   /* nothing of it in storage yet */
     const st_value *v = pending ? NULL : st_bag_get(cur, tag);
     const st_value *marker = pending || v ? NULL
         : st_bag_get(cur, PROP_TAG(PT_ERROR, PROP_ID(tag)));
@@ -740,11 +1055,20 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
         marker = NULL;
     if (!create && !pending && !v && !marker)
         return MAPI_E_NOT_FOUND;
+    /* read-only over a pending spool: the spool itself (no copy of it) */
+    if (!writable && !create && pending)
+        return md_stream_spool(out, s, pending, 0, NULL);
     /* read-only, binary, in storage as it is: read it there */
     if (!writable && marker && PROP_TYPE(tag) == PT_BINARY)
         return md_stream_storage(out, s, mid, attach_num, tag, owner ? owner->unk : NULL);
+    if (!writable && v && !create && PROP_TYPE(tag) == PT_UNICODE && is_string(v->tag))
+        return text_stream(out, s, v->v.str, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
-    hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
+    hr = MAPI_E_NO_SUPPORT;
+    if (writable && create && wmid && PROP_TYPE(tag) == PT_BINARY)
+        hr = md_spool_new_direct(&sp, s, wmid, attach_num, tag);   /* written once */
+    if (hr != S_OK)
+        hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);
     if (hr != S_OK)
         return hr;
     if (!create) {

@@ -3,20 +3,36 @@
  * attachments (bodies, PR_ATTACH_DATA_BIN, any PT_BINARY or string
  * property).
  *
- * Two kinds of stream:
+ * Four kinds of stream:
  *  - a reader straight over storage (st_stream_open_read, under the store's
  *    lock per call) for a saved, unchanged binary property opened
  *    read-only: nothing is copied;
+ *  - a text reader for a PT_UNICODE property opened read-only whose value
+ *    is in memory (a body up to ST_STREAM_INLINE_MAX, or a pending one): its
+ *    UTF-8 copied, shown as UTF-16 through a 4096-unit window converted as
+ *    Read gets there (no whole UTF-16 copy: making one, a 40 KB block for
+ *    a 20 KB body, cost a third of the storage read under Wine);
  *  - a spool: a temporary file (FILE_FLAG_DELETE_ON_CLOSE, in %TEMP%)
  *    holding the property's bytes as MAPI sees them (PT_UNICODE as UTF-16LE,
  *    PT_STRING8 in the ANSI code page), for every stream opened for writing
- *    and for text kept as a stream; a read-only stream over a value held
- *    in memory (at most ST_STREAM_INLINE_MAX in storage) spools in memory. Read, Write, Seek, SetSize and Stat
+ *    and for text kept as a stream; a read-only stream over another value
+ *    held in memory (binary, PT_STRING8) spools in memory; a read-only
+ *    stream over a pending spool reads that spool (no copy; a writer still
+ *    open on it is seen). Read, Write, Seek, SetSize and Stat
  *    work anywhere in it. Commit (and the last Release of a written stream)
  *    hands the spool to the owner (message or attachment) through its put
  *    callback; the owner writes it to storage with st_stream_open_write in
  *    ST_STREAM_CHUNK pieces at its SaveChanges. So a 50 MB stream is never
- *    held in memory.
+ *    held in memory (storage lets go of its page cache as it passes);
+ *  - direct: a binary property created (MAPI_CREATE) on a message or
+ *    attachment already in storage is written straight into it
+ *    (st_stream_open_write at OpenProperty, st_stream_commit at the
+ *    message's SaveChanges: md_spool_new_direct), so written once; a spool
+ *    for one not in storage yet (a new message or attachment) is written
+ *    twice, as storage can only stream into a property of a message (and
+ *    attachment) it has. A direct spool not saved within a day of its last
+ *    flush (each 1 MB) may be dropped by the next open of the store
+ *    (storage's orphan rule): SaveChanges then fails.
  * Clone, Revert, LockRegion and UnlockRegion are refused (STG_E_INVALIDFUNCTION).
  *
  * Never: hold the store's lock while waiting on the client; read storage
@@ -39,11 +55,33 @@ typedef struct md_spool {
     uint8_t *mem;          /* the bytes of an in-memory spool (malloc'd) */
     size_t cap;            /* bytes allocated at mem */
     uint64_t size;         /* bytes in it */
-    CRITICAL_SECTION lock; /* around size, mem and the file's end */
+    CRITICAL_SECTION lock; /* around size, mem, the file's end and the writer */
+    /* Written straight into storage (md_spool_new_direct): */
+    md_store *ws;          /* AddRef'd while direct, else NULL */
+    st_stream *w;          /* storage's writer until committed */
+    st_id w_mid;           /* its owner */
+    uint32_t w_num;
+    int committed;         /* the writer committed: the bytes are the property */
+    HRESULT lost;          /* its commit failed, its bytes with it: every use
+                              says so (never an empty value saved instead) */
 } md_spool;
 
 /* A spool in a temporary file (what a writable stream needs: any size). */
 HRESULT md_spool_new(md_spool **out, uint32_t tag);
+/* A spool written straight into storage as property tag (binary) of
+ * (mid, attach_num), both in storage: st_stream_open_write now, each
+ * Write at the end goes to the writer, and md_spool_store for the same
+ * owner commits it (the bytes are written once). Reads of it read the
+ * writer's bytes; anything else (a Write elsewhere, SetSize, a store for
+ * another owner, a Write after the commit) first moves it into a
+ * temporary file, as md_spool_new's. */
+HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag);
+/* As attach_num of md_spool_new_direct and md_stream_open_prop: an
+ * attachment of message mid (in storage) that is not in storage yet; the
+ * spool is written on the message and goes to the attachment at the store
+ * (st_stream_commit_to) under the number storage gave it. */
+#define MD_ATTACH_NEW (UINT32_MAX - 1)
 /* A spool in memory, for a read-only stream over a value already in memory
  * (a small one: storage keeps bigger ones as streams, read in place). */
 HRESULT md_spool_new_mem(md_spool **out, uint32_t tag);
@@ -92,8 +130,8 @@ HRESULT md_stream_check_open(ULONG tag, LPCIID iid, ULONG options, ULONG flags,
     int *writable, int *create);
 
 /* OpenProperty(IID_IStream) of tag on an object of s: mid (0 while never
- * saved) and attach_num (ST_NO_ATTACH for a message) say where storage
- * keeps it; cur holds the object's current values (a PT_ERROR value under
+ * saved) and attach_num (ST_NO_ATTACH for a message, MD_ATTACH_NEW for a
+ * new attachment of saved message mid) say where storage keeps it; cur holds the object's current values (a PT_ERROR value under
  * tag's id: kept as a stream in storage); pending is the object's spool for
  * tag's id (may be NULL). writable/create as md_stream_check_open gave
  * them. MAPI_E_NOT_FOUND when the property is nowhere and not created;

@@ -304,8 +304,11 @@ int st_attach_embedded(st_store *s, st_id *out, st_id mid, uint32_t num, int cre
  * Owner: a message (attach_num ST_NO_ATTACH) or an attachment of it. A
  * writer fills a new stream outside the object, each chunk in its own short
  * transaction (no lock held while the caller produces data), and
- * st_stream_commit swaps it in atomically (with the journal entry); aborting
- * or a crash leaves an orphan that the next open or st_store_compact drops. */
+ * st_stream_commit swaps it in atomically (with the journal entry);
+ * st_stream_close aborts it; a crash leaves an orphan that an open or
+ * st_store_compact drops a day after the writer's last 1 MB flush (a
+ * writer may wait that long for its message's SaveChanges). Big streams
+ * let go of the connection's page cache as they pass. */
 #define ST_NO_ATTACH UINT32_MAX
 #define ST_STREAM_CHUNK 65536u
 typedef struct st_stream st_stream;
@@ -313,6 +316,13 @@ int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attac
     uint32_t tag);
 int st_stream_write(st_stream *w, const void *buf, size_t len);
 int st_stream_commit(st_stream *w, unsigned flags);  /* frees w whatever it returns */
+/* st_stream_commit of a writer opened on its message (ST_NO_ATTACH) as the
+ * property of the message's attachment attach_num instead (one made after
+ * the writer began). Frees w whatever it returns. */
+int st_stream_commit_to(st_stream *w, uint32_t attach_num, unsigned flags);
+/* What writer w has written so far, at pos (the writer goes on): up to
+ * len bytes, *got 0 at its end. */
+int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got);
 /* ST_ENOTFOUND when the property is not a stream and not stored inline;
  * an inline value is read as a stream too. */
 int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,

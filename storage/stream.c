@@ -30,7 +30,11 @@
 #include "storage/storage_int.h"
 
 #define FLUSH_CHUNKS 16                       /* 1 MB per write transaction */
-#define ORPHAN_MS (15u * 60u * 1000u)         /* abandoned writer after 15 min */
+/* An abandoned writer after a day without a flush: the provider's writer
+ * of an attachment waits for its message's SaveChanges, which may come
+ * long after the last write (a draft left open); a crash's leftover just
+ * waits that long for the next open or compaction. */
+#define ORPHAN_MS (24u * 60u * 60u * 1000u)
 
 struct st_stream {
     st_store *s;          /* owner handle */
@@ -141,6 +145,15 @@ int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attac
     return 0;
 }
 
+/* A big stream passes through the connection's page cache (db.c: 16 MB)
+ * and would fill it with pages used once (the 50 MB test saw its peak
+ * memory grow by 16 MB): they are let go after each group of FLUSH_CHUNKS
+ * chunks written or read, so a stream costs its own buffers only. */
+static void let_go_pages(st_store *s)
+{
+    sqlite3_db_release_memory(s->d.db);
+}
+
 /* Writes the buffered bytes as chunks, in one short transaction. */
 static int flush(st_stream *w, int in_txn)
 {
@@ -173,6 +186,8 @@ static int flush(st_stream *w, int in_txn)
             st_db__rollback(&s->d);
         else
             code = st_db__commit(&s->d);
+        if (!code)
+            let_go_pages(s);
     }
     if (code) {
         w->failed = 1;   /* the group's chunks went with the rollback */
@@ -204,6 +219,35 @@ int st_stream_write(st_stream *w, const void *buf, size_t len)
         }
     }
     return 0;
+}
+
+int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got)
+{
+    *got = 0;
+    if (!w->writer || w->failed) {
+        st_error_set("not a stream being written");
+        return ST_ERROR;
+    }
+    uint64_t flushed = w->size - w->len;   /* whole chunks in the file */
+    uint8_t *p = buf;
+    int code = 0;
+    if (pos < flushed && len) {
+        st_stream r = { .s = w->s, .mid = w->mid, .attach_id = w->attach_id, .tag = w->tag,
+            .sid = w->sid, .size = flushed, .pos = pos, .buf_seq = -1 };
+        size_t n = 0;
+        code = st_stream_read(&r, p, len, &n);
+        free(r.buf);
+        p += n;
+        len -= n;
+        pos += n;
+        *got += n;
+    }
+    if (!code && len && pos >= flushed && pos < w->size) {
+        size_t n = w->size - pos < len ? (size_t)(w->size - pos) : len;
+        memcpy(p, w->buf + (pos - flushed), n);
+        *got += n;
+    }
+    return code;
 }
 
 /* Sets the state of stream row sid. */
@@ -275,8 +319,33 @@ int st_stream_commit(st_stream *w, unsigned flags)
     code = st_store__end(s, code);
     if (!code)
         w->sid = 0;   /* live now: close must not drop it */
+    if (!code && w->next_seq > FLUSH_CHUNKS)
+        let_go_pages(s);
     st_stream_close(w);
     return code;
+}
+
+int st_stream_commit_to(st_stream *w, uint32_t attach_num, unsigned flags)
+{
+    if (attach_num != ST_NO_ATTACH && !w->attach_id && w->writer) {
+        int64_t aid = 0;
+        int code = resolve_attach(w->s, &aid, w->mid, attach_num);
+        sqlite3_stmt *st = code ? NULL : st_db__prep(&w->s->d,
+            "UPDATE streams SET attach_id = ?2 WHERE id = ?1 AND state = 0");
+        if (!code && !st)
+            code = ST_ERROR;
+        if (st) {
+            sqlite3_bind_int64(st, 1, w->sid);
+            sqlite3_bind_int64(st, 2, aid);
+            code = st_db__step_done(&w->s->d, st, "moving a stream to its attachment");
+        }
+        if (code) {
+            st_stream_close(w);
+            return code;
+        }
+        w->attach_id = aid;
+    }
+    return st_stream_commit(w, flags);
 }
 
 int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
@@ -365,7 +434,7 @@ static int load_chunk(st_stream *r, int64_t seq)
     sqlite3_bind_int64(st, 1, r->sid);
     sqlite3_bind_int64(st, 2, seq);
     int rc = sqlite3_step(st);
-    int code = 0;
+    int code = 0, let_go = 0;
     if (rc == SQLITE_ROW) {
         size_t n = (size_t)sqlite3_column_bytes(st, 0);
         if (n > ST_STREAM_CHUNK) {
@@ -380,6 +449,7 @@ static int load_chunk(st_stream *r, int64_t seq)
                     memcpy(r->buf, sqlite3_column_blob(st, 0), n);
                 r->len = n;
                 r->buf_seq = seq;
+                let_go = seq % FLUSH_CHUNKS == FLUSH_CHUNKS - 1;
             }
         }
     } else if (rc == SQLITE_DONE) {
@@ -389,6 +459,8 @@ static int load_chunk(st_stream *r, int64_t seq)
         code = st_db__err(&s->d, rc, "reading a stream");
     }
     st_db__done(st);
+    if (let_go)   /* a group read: its pages go */
+        let_go_pages(s);
     return code;
 }
 

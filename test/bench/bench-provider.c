@@ -14,7 +14,7 @@
  *
  *   BENCH queryrows50_ms_100k <ms> ms              IMAPITable::QueryRows(50),
  *   BENCH queryrows50_storage_ms_100k <ms> ms      12 columns, newest first,
- *   BENCH queryrows50_vs_storage <ratio> x         20 positions, mean
+ *   BENCH queryrows50_vs_storage <ratio> x         21 positions, median
  *   BENCH savechanges_new_msg_ms <ms> ms           CreateMessage, SetProps
  *   BENCH savechanges_new_msg_storage_ms <ms> ms   (20 KB body), SaveChanges
  *   BENCH savechanges_new_msg_vs_storage <ratio> x   vs st_message_create
@@ -24,7 +24,11 @@
  *
  * (the folder's size goes into the first name: _100k for 100,000). The
  * goal is a ratio of at most 1.5. Wall time from QueryPerformanceCounter;
- * the storage side uses its own connection to the same file (warm cache
+ * each figure is a median (of 21 positions, of 101 messages: the machine
+ * may be shared, and a mean follows its outliers); a message round does
+ * both sides, which goes first alternating; the storage side of
+ * open_msg_read_body frees its bag, as the MAPI side's Release does; the
+ * storage side uses its own connection to the same file (warm cache
  * on both sides: each is run once before it is timed). Build without
  * sanitizers (the Windows build has none).
  */
@@ -53,8 +57,8 @@
 #include "storage/storage.h"
 #include "storage/table.h"
 
-#define POSITIONS 20      /* QueryRows positions, spread over the folder */
-#define SAVES 20          /* messages saved / opened per side */
+#define POSITIONS 21      /* QueryRows positions, spread over the folder */
+#define SAVES 101         /* messages saved / opened per side (medians) */
 #define BODY_BYTES 20480
 
 static char store_path8[MAX_PATH * 3];
@@ -175,6 +179,19 @@ static void report(const char *name, const char *suffix, double mapi, double sto
     printf("BENCH %s_vs_storage %.2f x\n", name, storage > 0 ? mapi / storage : 0.0);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median of v[0..n) (sorts v). */
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* ---- queryrows50 */
 
 static void bench_queryrows(IMAPIFolder *f, st_id fid, int n)
@@ -203,7 +220,7 @@ static void bench_queryrows(IMAPIFolder *f, st_id fid, int n)
         code = st_table_sort(st, sso);
     st_sortset_free(sso);
 
-    double mapi = 0, storage = 0;
+    double mapi[POSITIONS], storage[POSITIONS];
     int rows_ok = 1;
     for (int round = -1; round < POSITIONS; round++) {   /* round -1 warms up */
         long pos = round < 0 ? 0 : (long)((double)n * round / POSITIONS);
@@ -226,8 +243,8 @@ static void bench_queryrows(IMAPIFolder *f, st_id fid, int n)
         rows_ok &= got == 50;
         st_rows_free(rows, got);
         if (round >= 0) {
-            mapi += t1 - t0;
-            storage += t3 - t2;
+            mapi[round] = t1 - t0;
+            storage[round] = t3 - t2;
         }
     }
     if (code || !rows_ok)
@@ -238,9 +255,7 @@ static void bench_queryrows(IMAPIFolder *f, st_id fid, int n)
         snprintf(suffix, sizeof suffix, "_%dk", n / 1000);
     else
         snprintf(suffix, sizeof suffix, "_%d", n);
-    printf("BENCH queryrows50_ms%s %.3f ms\n", suffix, mapi / POSITIONS);
-    printf("BENCH queryrows50_storage_ms%s %.3f ms\n", suffix, storage / POSITIONS);
-    printf("BENCH queryrows50_vs_storage %.2f x\n", storage > 0 ? mapi / storage : 0.0);
+    report("queryrows50", suffix, median(mapi, POSITIONS), median(storage, POSITIONS));
     st_table_close(st);
     st_store_close(s);
     t->lpVtbl->Release(t);
@@ -248,117 +263,130 @@ static void bench_queryrows(IMAPIFolder *f, st_id fid, int n)
 
 /* ---- savechanges_new_msg and open_msg_read_body */
 
+/* The storage side of a save: st_message_create with the same values. */
+static int storage_save(st_store *s, st_id fid, st_id *mid)
+{
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
+    st_bag_set_str(b, PR_SUBJECT_W, "A new message with a 20 KB body");
+    st_bag_set_str(b, PR_BODY_W, body8);
+    st_bag_set_long(b, PR_MESSAGE_FLAGS, MSGFLAG_READ);
+    int code = st_message_create(s, mid, fid, b, 0);
+    st_bag_free(b);
+    return code;
+}
+
 static void bench_messages(IMsgStore *store, IMAPIFolder *f, st_id fid)
 {
     st_store *s = NULL;
     if (st_store_open(&s, store_path8, NULL, 0))
         return;
-    BYTE eids[SAVES][48];
-    int have_eid[SAVES] = { 0 };
-    st_id mids[SAVES] = { 0 };
-    double mapi = 0, storage = 0;
+    static BYTE eids[SAVES][48];
+    static int have_eid[SAVES];
+    static st_id mids[SAVES];
+    static double tm[SAVES], ts[SAVES], tcpu[SAVES], t_open[SAVES], t_prop[SAVES];
     int errors = 0;
 
-    for (int round = -1; round < SAVES; round++) {
-        IMessage *m = NULL;
-        double t0 = now_ms();
-        HRESULT hr = f->lpVtbl->CreateMessage(f, NULL, 0, &m);
-        if (hr == S_OK) {
-            SPropValue v[4];
-            v[0].ulPropTag = PR_MESSAGE_CLASS_W;
-            v[0].Value.lpszW = L"IPM.Note";
-            v[1].ulPropTag = PR_SUBJECT_W;
-            v[1].Value.lpszW = L"A new message with a 20 KB body";
-            v[2].ulPropTag = PR_BODY_W;
-            v[2].Value.lpszW = body16;
-            v[3].ulPropTag = PR_MESSAGE_FLAGS;
-            v[3].Value.l = MSGFLAG_READ;
-            hr = m->lpVtbl->SetProps(m, 4, v, NULL);
-            if (hr == S_OK)
-                hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
-        }
-        double t1 = now_ms();
-        errors += hr != S_OK;
-        if (m && round >= 0) {
-            SizedSPropTagArray(1, t) = { 1, { PR_ENTRYID } };
-            ULONG n = 0;
-            LPSPropValue e = NULL;
-            if (m->lpVtbl->GetProps(m, (LPSPropTagArray)&t, 0, &n, &e) == S_OK
-                && e[0].Value.bin.cb == 48) {
-                memcpy(eids[round], e[0].Value.bin.lpb, 48);
-                have_eid[round] = 1;
-            }
-            host_FreeBuffer(e);
-        }
-        if (m)
-            m->lpVtbl->Release(m);
-
-        st_bag *b = st_bag_new();
-        st_id mid = 0;
-        double t2 = now_ms();
-        st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
-        st_bag_set_str(b, PR_SUBJECT_W, "A new message with a 20 KB body");
-        st_bag_set_str(b, PR_BODY_W, body8);
-        st_bag_set_long(b, PR_MESSAGE_FLAGS, MSGFLAG_READ);
-        int code = st_message_create(s, &mid, fid, b, 0);
-        double t3 = now_ms();
-        st_bag_free(b);
-        errors += code != 0;
-        if (round >= 0) {
-            mids[round] = mid;
-            mapi += t1 - t0;
-            storage += t3 - t2;
-        }
-    }
-    report("savechanges_new_msg", "", mapi / SAVES, storage / SAVES);
-
-    mapi = storage = 0;
-    double t_open = 0, t_prop = 0;   /* the MAPI side's parts */
+    /* Rounds alternate which side goes first, so neither always finds the
+     * other's work in the cache (or its fsync just done). */
     for (int round = -1; round < SAVES; round++) {
         int k = round < 0 ? 0 : round;
-        double ta = 0, tb = 0;
-        ULONG type = 0;
-        IUnknown *unk = NULL;
-        double t0 = now_ms();
-        HRESULT hr = have_eid[k] ? store->lpVtbl->OpenEntry(store, 48, (LPENTRYID)eids[k],
-            &IID_IMessage, 0, &type, &unk) : MAPI_E_NOT_FOUND;
-        size_t total = 0;
-        ta = now_ms();
-        if (hr == S_OK) {
-            IMessage *m = (IMessage *)unk;
-            IStream *stm = NULL;
-            hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_READ, 0,
-                (IUnknown **)&stm);
-            tb = now_ms();
-            if (hr == S_OK) {
-                BYTE buf[8192];
-                ULONG got = 0;
-                while (stm->lpVtbl->Read(stm, buf, sizeof buf, &got) == S_OK && got)
-                    total += got;
-                stm->lpVtbl->Release(stm);
+        double a = 0, b = 0;
+        for (int side = 0; side < 2; side++) {
+            if ((side == 0) == (round % 2 == 0)) {
+                IMessage *m = NULL;
+                double t0 = now_ms();
+                HRESULT hr = f->lpVtbl->CreateMessage(f, NULL, 0, &m);
+                if (hr == S_OK) {
+                    SPropValue v[4];
+                    v[0].ulPropTag = PR_MESSAGE_CLASS_W;
+                    v[0].Value.lpszW = L"IPM.Note";
+                    v[1].ulPropTag = PR_SUBJECT_W;
+                    v[1].Value.lpszW = L"A new message with a 20 KB body";
+                    v[2].ulPropTag = PR_BODY_W;
+                    v[2].Value.lpszW = body16;
+                    v[3].ulPropTag = PR_MESSAGE_FLAGS;
+                    v[3].Value.l = MSGFLAG_READ;
+                    hr = m->lpVtbl->SetProps(m, 4, v, NULL);
+                    if (hr == S_OK)
+                        hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+                }
+                a = now_ms() - t0;
+                errors += hr != S_OK;
+                if (m && round >= 0) {
+                    SizedSPropTagArray(1, t) = { 1, { PR_ENTRYID } };
+                    ULONG n = 0;
+                    LPSPropValue e = NULL;
+                    if (m->lpVtbl->GetProps(m, (LPSPropTagArray)&t, 0, &n, &e) == S_OK
+                        && e[0].Value.bin.cb == 48) {
+                        memcpy(eids[k], e[0].Value.bin.lpb, 48);
+                        have_eid[k] = 1;
+                    }
+                    host_FreeBuffer(e);
+                }
+                if (m)
+                    m->lpVtbl->Release(m);
+            } else {
+                double t0 = now_ms();
+                errors += storage_save(s, fid, &mids[k]) != 0;
+                b = now_ms() - t0;
             }
-            m->lpVtbl->Release(m);
         }
-        double t1 = now_ms();
-        errors += hr != S_OK || total != BODY_BYTES * sizeof(WCHAR);
-
-        st_bag *b = NULL;
-        double t2 = now_ms();
-        int code = st_message_get(s, &b, mids[k]);
-        const st_value *body = code ? NULL : st_bag_get(b, PR_BODY_W);
-        double t3 = now_ms();
-        errors += !body || strlen(body->v.str) != BODY_BYTES;
-        st_bag_free(b);
-        if (round >= 0) {
-            mapi += t1 - t0;
-            storage += t3 - t2;
-            t_open += ta - t0;
-            t_prop += tb ? tb - ta : 0;
-        }
+        tm[k] = a;
+        ts[k] = b;
     }
-    report("open_msg_read_body", "", mapi / SAVES, storage / SAVES);
-    printf("info: open_msg_read_body: OpenEntry %.3f ms, OpenProperty %.3f ms, Read %.3f ms\n",
-           t_open / SAVES, t_prop / SAVES, (mapi - t_open - t_prop) / SAVES);
+    report("savechanges_new_msg", "", median(tm, SAVES), median(ts, SAVES));
+
+    for (int round = -1; round < SAVES; round++) {
+        int k = round < 0 ? 0 : round;
+        double a = 0, b = 0, ta = 0, tb = 0;
+        for (int side = 0; side < 2; side++) {
+            if ((side == 0) == (round % 2 == 0)) {
+                ULONG type = 0;
+                IUnknown *unk = NULL;
+                size_t total = 0;
+                double t0 = now_ms();
+                HRESULT hr = have_eid[k] ? store->lpVtbl->OpenEntry(store, 48,
+                    (LPENTRYID)eids[k], &IID_IMessage, 0, &type, &unk) : MAPI_E_NOT_FOUND;
+                double t1 = now_ms(), t2 = t1;
+                if (hr == S_OK) {
+                    IMessage *m = (IMessage *)unk;
+                    IStream *stm = NULL;
+                    hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_READ, 0,
+                        (IUnknown **)&stm);
+                    t2 = now_ms();
+                    if (hr == S_OK) {
+                        BYTE buf[8192];
+                        ULONG got = 0;
+                        while (stm->lpVtbl->Read(stm, buf, sizeof buf, &got) == S_OK && got)
+                            total += got;
+                        stm->lpVtbl->Release(stm);
+                    }
+                    m->lpVtbl->Release(m);
+                }
+                a = now_ms() - t0;
+                ta = t1 - t0;
+                tb = t2 - t1;
+                errors += hr != S_OK || total != BODY_BYTES * sizeof(WCHAR);
+            } else {
+                st_bag *bag = NULL;
+                double t0 = now_ms();
+                int code = st_message_get(s, &bag, mids[k]);
+                const st_value *body = code ? NULL : st_bag_get(bag, PR_BODY_W);
+                errors += !body || strlen(body->v.str) != BODY_BYTES;
+                st_bag_free(bag);   /* the MAPI side's figure has its Release too */
+                b = now_ms() - t0;
+            }
+        }
+        tm[k] = a;
+        ts[k] = b;
+        t_open[k] = ta;
+        t_prop[k] = tb;
+        tcpu[k] = a - ta - tb;
+    }
+    report("open_msg_read_body", "", median(tm, SAVES), median(ts, SAVES));
+    printf("info: open_msg_read_body medians: OpenEntry %.3f ms, OpenProperty %.3f ms, "
+           "Read %.3f ms\n", median(t_open, SAVES), median(t_prop, SAVES), median(tcpu, SAVES));
     if (errors)
         printf("info: messages: %d errors\n", errors);
     st_store_close(s);

@@ -828,6 +828,87 @@ static void check_attachments(void)
     m->lpVtbl->Release(m);
 }
 
+/* A read-only PT_UNICODE stream over a saved body (converted from UTF-8 as
+ * it is read, stream.c): sizes, odd pieces, seeks back and forth across
+ * its windows, characters of 1 to 4 UTF-8 bytes (a surrogate pair). */
+static void check_text_stream(void)
+{
+    enum { N = 12000 };
+    static WCHAR body[N + 1];
+    static const WCHAR pieces[] = L"plain words \x00e9" L"t\x00e9 \x20ac" L"5 \xd83d\xde00" L" end\r\n";
+    size_t np = wcslen(pieces);
+    for (size_t i = 0; i < N; i++)
+        body[i] = pieces[i % np];
+    if (body[N - 1] >= 0xD800 && body[N - 1] <= 0xDBFF)
+        body[N - 1] = L'.';   /* no half pair at the end */
+    IMessage *m = new_msg(L"text stream");
+    if (!m)
+        return;
+    /* a stream written and not saved yet reads back (over its spool) */
+    IStream *w = NULL, *r = NULL;
+    m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_READWRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&w);
+    if (w) {
+        w->lpVtbl->Write(w, L"pending", 14, NULL);
+        w->lpVtbl->Commit(w, 0);
+        w->lpVtbl->Release(w);
+    }
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&r);
+    if (r) {
+        WCHAR buf[16] = { 0 };
+        ULONG n = 0;
+        r->lpVtbl->Read(r, buf, sizeof buf - 2, &n);
+        ok(n == 14 && wcscmp(buf, L"pending") == 0, "pending stream read: %lu \"%ls\"\n",
+           (unsigned long)n, buf);
+        r->lpVtbl->Release(r);
+    }
+    ok(hr == S_OK && r, "OpenProperty(pending body): %#lx\n", hrx(hr));
+    ok(set_str((IMAPIProp *)m, PR_BODY_W, body) == S_OK, "SetProps(long body)\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(long body)\n");
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    m = eid ? open_msg(&eid->Value.bin, 0) : NULL;
+    IStream *st = NULL;
+    hr = m ? m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0,
+        (LPUNKNOWN *)&st) : E_FAIL;
+    ok(hr == S_OK && st, "OpenProperty(long body): %#lx\n", hrx(hr));
+    if (st) {
+        static BYTE got[(N + 8) * 2];
+        const BYTE *want = (const BYTE *)body;
+        STATSTG stat;
+        ok(st->lpVtbl->Stat(st, &stat, STATFLAG_NONAME) == S_OK
+           && stat.cbSize.QuadPart == N * 2, "text stream size %lu\n",
+           (unsigned long)stat.cbSize.QuadPart);
+        ULONG total = 0, n = 0;
+        while (st->lpVtbl->Read(st, got + total, 333, &n) == S_OK && n)
+            total += n;   /* odd pieces: halves of units and of pairs */
+        ok(total == N * 2 && memcmp(got, want, total) == 0, "text read in pieces: %lu bytes\n",
+           (unsigned long)total);
+        static const ULONG at[] = { 9001, 3, 20001, 8192, 0, N * 2 - 5 };
+        for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+            LARGE_INTEGER li;
+            ULARGE_INTEGER np2;
+            li.QuadPart = at[i];
+            st->lpVtbl->Seek(st, li, STREAM_SEEK_SET, &np2);
+            n = 0;
+            st->lpVtbl->Read(st, got, 1001, &n);
+            ULONG expect = N * 2 - at[i] < 1001 ? N * 2 - at[i] : 1001;
+            ok(n == expect && memcmp(got, want + at[i], n) == 0, "text read at %lu: %lu bytes\n",
+               (unsigned long)at[i], (unsigned long)n);
+        }
+        LARGE_INTEGER zero;
+        zero.QuadPart = 0;
+        st->lpVtbl->Seek(st, zero, STREAM_SEEK_END, NULL);
+        n = 1;
+        ok(st->lpVtbl->Read(st, got, 10, &n) == S_OK && n == 0, "text read at the end: %lu\n",
+           (unsigned long)n);
+        st->lpVtbl->Release(st);
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    host_FreeBuffer(eid);
+}
+
 /* A 50 MB attachment written through IStream, saved, read back; the
  * process's peak memory must not grow by anything near 50 MB. */
 static void check_big_stream(void)
@@ -893,6 +974,179 @@ static void check_big_stream(void)
     printf("50 MB stream: write+save %lu ms, read %lu ms, peak memory grew %ld KB\n",
            (unsigned long)(t1 - t0), (unsigned long)(t2 - t1), grew);
     ok(peak0 == 0 || grew < 24 * 1024, "peak memory grew by %ld KB for a 50 MB stream\n", grew);
+}
+
+static void store_path_utf8(char *out, size_t size);
+
+/* Bytes of the store's pages in use (a connection of the test's own: the
+ * provider's flushed stream chunks are committed). */
+static ULONGLONG store_bytes(void)
+{
+    char path[MAX_PATH * 3];
+    st_store *st = NULL;
+    st_store_stats stats;
+    ULONGLONG used = 0;
+    store_path_utf8(path, sizeof path);
+    if (st_store_open(&st, path, NULL, 0) == 0 && st_store_stats_get(st, &stats) == 0)
+        used = (stats.page_count - stats.free_pages) * stats.page_size;
+    st_store_close(st);
+    return used;
+}
+
+/* The saved attachment of a reopened message (read-write), or NULL. */
+static IAttach *reopen_attach(const SBinary *eid, IMessage **m)
+{
+    IAttach *a = NULL;
+    *m = open_msg(eid, MAPI_MODIFY);
+    for (ULONG k = 0; *m && k < 4 && !a; k++)
+        (*m)->lpVtbl->OpenAttach(*m, k, NULL, MAPI_MODIFY, &a);
+    return a;
+}
+
+/* A stream created on an attachment already in storage goes straight into
+ * storage (stream.h: written once): the store file grows while it is
+ * written, before any SaveChanges; it reads back before and after the
+ * save; a write that is not at the end moves it to a temporary file,
+ * nothing lost. */
+static void check_direct_stream(void)
+{
+    enum { SIZE = 3 << 20 };
+    IMessage *m = new_msg(L"direct");
+    IAttach *a = NULL;
+    ULONG num = 0;
+    if (m)
+        m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    if (!a) {
+        ok(0, "CreateAttach for the direct stream\n");
+        if (m)
+            m->lpVtbl->Release(m);
+        return;
+    }
+    set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+    set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"direct.bin");
+    a->lpVtbl->SaveChanges(a, 0);
+    a->lpVtbl->Release(a);
+    ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges(direct)\n");
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid)
+        return;
+    for (int round = 0; round < 2; round++) {
+        a = reopen_attach(&eid->Value.bin, &m);
+        ok(a != NULL, "the attachment reopened (round %d)\n", round);
+        if (!a) {
+            if (m)
+                m->lpVtbl->Release(m);
+            break;
+        }
+        IStream *st = NULL, *rd = NULL;
+        ULONGLONG before = store_bytes();
+        HRESULT hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream,
+            STGM_READWRITE, MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+        ok(hr == S_OK && st, "OpenProperty(direct): %#lx\n", hrx(hr));
+        if (st) {
+            write_stream(st, SIZE, 65536);
+            if (round == 0) {
+                ULONGLONG grew = store_bytes() - before;
+                ok(grew >= 2u << 20, "store grew by %lu bytes while written\n",
+                   (unsigned long)grew);
+            } else {   /* not at the end: into a temporary file */
+                LARGE_INTEGER at10;
+                at10.QuadPart = 10;
+                BYTE x[4] = { 1, 2, 3, 4 };
+                st->lpVtbl->Seek(st, at10, STREAM_SEEK_SET, NULL);
+                ok(st->lpVtbl->Write(st, x, 4, NULL) == S_OK, "Write at 10\n");
+            }
+            st->lpVtbl->Commit(st, 0);
+            st->lpVtbl->Release(st);
+        }
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+            (LPUNKNOWN *)&rd);
+        if (rd && round == 0) {
+            ok(read_back(rd, SIZE, 50000), "direct stream read back before saving\n");
+        }
+        if (rd)
+            rd->lpVtbl->Release(rd);
+        ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the direct attachment\n");
+        a->lpVtbl->Release(a);
+        ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges with the direct stream\n");
+        m->lpVtbl->Release(m);
+        a = reopen_attach(&eid->Value.bin, &m);
+        rd = NULL;
+        if (a)
+            a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&rd);
+        ok(rd != NULL, "direct stream reopened (round %d)\n", round);
+        if (rd && round == 0) {
+            ok(read_back(rd, SIZE, 65536), "direct stream read back after saving\n");
+        } else if (rd) {
+            BYTE got[16], want[16];
+            ULONG n = 0;
+            STATSTG stat;
+            fill_pattern(want, 16, 0);
+            want[10] = 1, want[11] = 2, want[12] = 3, want[13] = 4;
+            rd->lpVtbl->Read(rd, got, 16, &n);
+            ok(n == 16 && memcmp(got, want, 16) == 0, "moved stream's bytes\n");
+            ok(rd->lpVtbl->Stat(rd, &stat, STATFLAG_NONAME) == S_OK
+               && stat.cbSize.QuadPart == SIZE, "moved stream's size %lu\n",
+               (unsigned long)stat.cbSize.QuadPart);
+        }
+        if (rd)
+            rd->lpVtbl->Release(rd);
+        if (a)
+            a->lpVtbl->Release(a);
+        if (m)
+            m->lpVtbl->Release(m);
+    }
+    /* a new attachment of the saved message: written on the message, moved
+     * to the attachment storage numbers at SaveChanges */
+    m = open_msg(&eid->Value.bin, MAPI_MODIFY);
+    a = NULL;
+    if (m)
+        m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    ok(a != NULL, "CreateAttach on the saved message\n");
+    if (a) {
+        IStream *st = NULL;
+        set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"new.bin");
+        ULONGLONG before = store_bytes();
+        a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+        ok(st != NULL, "OpenProperty on the new attachment\n");
+        if (st) {
+            write_stream(st, SIZE, 65536);
+            ULONGLONG grew = store_bytes() - before;
+            ok(grew >= 2u << 20, "store grew by %lu bytes while the new one was written\n",
+               (unsigned long)grew);
+            st->lpVtbl->Release(st);
+        }
+        ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of the new attachment\n");
+        a->lpVtbl->Release(a);
+        ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges with the new attachment\n");
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    m = open_msg(&eid->Value.bin, 0);
+    int found = 0;
+    for (ULONG k = 0; m && k < 8 && !found; k++) {
+        a = NULL;
+        if (m->lpVtbl->OpenAttach(m, k, NULL, 0, &a) != S_OK || !a)
+            continue;
+        if (has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"new.bin")) {
+            IStream *rd = NULL;
+            found = 1;
+            a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&rd);
+            ok(rd && read_back(rd, SIZE, 65536), "the new attachment's stream read back\n");
+            if (rd)
+                rd->lpVtbl->Release(rd);
+        }
+        a->lpVtbl->Release(a);
+    }
+    ok(found, "the new attachment after saving\n");
+    if (m)
+        m->lpVtbl->Release(m);
+    host_FreeBuffer(eid);
 }
 
 /* ---- named properties */
@@ -1395,7 +1649,9 @@ int main(int argc, char **argv)
     check_folder_store_props();
     check_big_body_and_deep_copy();
     check_threads();
+    check_text_stream();
     check_big_stream();
+    check_direct_stream();
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
