@@ -744,6 +744,55 @@ static void check_actions(IMAPIFolder *ipm)
     m->lpVtbl->Release(m);
 }
 
+/* A store written by a newer mapidav (PRAGMA user_version, bytes 60-63
+ * of the SQLite header, above ours): Logon refuses it with MAPI_E_VERSION
+ * and a MAPIERROR naming the file, and leaves it untouched; with the old
+ * version back it logs on again. */
+static void check_newer_store(IMSProvider *provider)
+{
+    HANDLE h = CreateFileW(store_path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0,
+        NULL);
+    ok(h != INVALID_HANDLE_VALUE, "open the store file\n");
+    if (h == INVALID_HANDLE_VALUE)
+        return;
+    BYTE hdr[100], newer[4];
+    DWORD got = 0;
+    ok(ReadFile(h, hdr, sizeof hdr, &got, NULL) && got == sizeof hdr, "read the header\n");
+    DWORD v = (DWORD)hdr[60] << 24 | (DWORD)hdr[61] << 16 | (DWORD)hdr[62] << 8 | hdr[63];
+    ok(v == ST_STORE_VERSION, "the store's version: %lu\n", (unsigned long)v);
+    v++;
+    newer[0] = (BYTE)(v >> 24); newer[1] = (BYTE)(v >> 16); newer[2] = (BYTE)(v >> 8);
+    newer[3] = (BYTE)v;
+    SetFilePointer(h, 60, NULL, FILE_BEGIN);
+    ok(WriteFile(h, newer, 4, &got, NULL) && got == 4, "write a newer version\n");
+    CloseHandle(h);
+
+    ULONG cb_spool = 0;
+    LPBYTE spool = NULL;
+    LPMSLOGON logon = NULL;
+    LPMDB mdb = NULL;
+    LPMAPIERROR err = NULL;
+    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, (LPTSTR)L"profile", 0, NULL,
+        MDB_NO_DIALOG | MAPI_UNICODE, NULL, &cb_spool, &spool, &err, &logon, &mdb);
+    ok(hr == MAPI_E_VERSION && !logon && !mdb, "Logon on a newer store: %#lx\n",
+       (unsigned long)hr);
+    ok(err && err->lpszError && wcsstr((WCHAR *)err->lpszError, L"mapidav-gaps"),
+       "the MAPIERROR does not name the file: %ls\n",
+       err && err->lpszError ? (WCHAR *)err->lpszError : L"(none)");
+    host_FreeBuffer(err);
+
+    h = CreateFileW(store_path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    BYTE now[100];
+    ok(h != INVALID_HANDLE_VALUE && ReadFile(h, now, sizeof now, &got, NULL)
+       && got == sizeof now && !memcmp(now + 60, newer, 4), "the newer file was changed\n");
+    SetFilePointer(h, 60, NULL, FILE_BEGIN);
+    WriteFile(h, hdr + 60, 4, &got, NULL);
+    CloseHandle(h);
+    host_session session;
+    if (host_logon(provider, &session))
+        host_logoff(&session);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -775,6 +824,7 @@ int main(int argc, char **argv)
     store = session.store;
     check_store_kept(named);
     host_logoff(&session);
+    check_newer_store(provider);
 
     ULONG flags = 0;
     provider->lpVtbl->Shutdown(provider, &flags);
