@@ -285,6 +285,8 @@ static int topn_cmp(const st_topn *k, const char *a, size_t alen, int64_t aid,
     int c;
     if (!a || !b->key)
         c = (a != NULL) - (b->key != NULL);
+    else if (alen == b->len && !memcmp(a, b->key, alen))
+        c = 0;   /* the same sender again: common, and the collation's slowest case */
     else
         c = st_utf8_collate(a, alen, b->key, b->len, FL_IGNORECASE);
     if (!c)
@@ -391,7 +393,16 @@ void st_topn__sort(st_topn *k)
 static void fn_topn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    st_topn *k = sqlite3_value_pointer(argv[0], "st_topn");
+    /* The bound pointer, looked up once per query (each lookup compares
+     * its type name). */
+    st_topn **slot = sqlite3_aggregate_context(ctx, (int)sizeof *slot);
+    if (!slot) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (!*slot)
+        *slot = sqlite3_value_pointer(argv[0], "st_topn");
+    st_topn *k = *slot;
     if (!k) {
         sqlite3_result_error(ctx, "st_topn: no state bound", -1);
         return;
