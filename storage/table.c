@@ -646,8 +646,14 @@ static int top_read(st_table *t, int back, long want, int64_t *ids, size_t *got,
     *done = 0;
     if (!top_usable(t) || want >= ST_TABLE__TOPN_MAX)
         return 0;
+    /* Kept rows are stale after an event of ours (this process's commits,
+     * any connection) or another process's commit (data_version moves;
+     * st_store_poll may not have run yet). */
     uint64_t gen = queue_gen(t);
-    if (t->top_ok && t->top_gen != gen)
+    int64_t dv = -1;
+    if (st_db__int(&t->s->d, &dv, "PRAGMA data_version"))
+        dv = -1;
+    if (t->top_ok && (t->top_gen != gen || t->top_dv != dv || dv < 0))
         top_drop(t);
     st_topn tmp = { 0 }, *k = &t->top;
     size_t j = 0;   /* reading starts before k->e[j] (forward) */
@@ -662,6 +668,7 @@ static int top_read(st_table *t, int back, long want, int64_t *ids, size_t *got,
         t->top_ok = 1;
         t->top_all = t->top.n < t->top.cap;
         t->top_gen = gen;
+        t->top_dv = dv;
     }
     if (t->top_ok && t->cur.mode == POS_BEGIN)
         j = 0;

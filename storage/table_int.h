@@ -139,6 +139,7 @@ struct st_table {
     int top_ok;                         /* top holds the table's first rows in order */
     int top_all;                        /* ... and they are all of its rows */
     uint64_t top_gen;                   /* queue->gen when top was read */
+    int64_t top_dv;                     /* PRAGMA data_version then (other processes) */
 };
 
 /* table_sql.c */
