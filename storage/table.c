@@ -6,7 +6,12 @@
  * Invariant: the cursor and bookmarks are st_tpos (sort-key values + id of
  * the row they stand before, or an end); every read is one SQL statement
  * "rows after/before pos ORDER BY keys, id LIMIT n", so nothing reads more
- * of the folder than the rows asked for (plus what the index skips).
+ * of the folder than the rows asked for (plus what the index skips). One
+ * exception: a sort by one string of the blob (no index can give it) reads
+ * through the st_topn aggregate (table_sql.c), a scan whose rows C keeps in
+ * a bounded heap; the scan from the beginning keeps ST_TABLE__TOPN_MAX rows
+ * (t->top) and serves the pages within them until an event of the table's
+ * rows or another process's commit (data_version) makes them stale.
  * Never: keep a prepared statement across calls (the store's connection may
  * be used for writes in between), or read the whole folder into memory.
  */

@@ -302,12 +302,11 @@ static size_t same_page(st_table *a, st_table *b, long count, int line)
  * with fewer kept than a page. */
 static void test_blob_topn(st_store *s)
 {
-    st_id root, fid;
+    st_id root = 0;
     st_folder_root(s, &root);
-    st_bag *b = st_bag_new();
-    st_bag_set_str(b, PR_DISPLAY_NAME_W, "TopN");
-    ok(st_folder_create(s, &fid, root, b, ST_FROM_SERVER) == 0, "folder\n");
-    st_bag_free(b);
+    st_id fid = tsu_folder(s, root, "TopN", ST_FROM_SERVER);
+    ok(fid != 0, "folder\n");
+    st_bag *b;
     static const char *addr[] = { "bob@x", "Bob@x", "alice@x", "ÄRGER@x", "ärger@y", "zed@x",
         "", "Straße@x", "strasse@x", NULL };
     st_id mids[60];
