@@ -523,16 +523,48 @@ int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *foun
         return open;
     for (uint64_t i = 0; i < n; i++) {
         uint32_t t;
-        int code = get_tag(&r, &t);
-        if (code)
-            return code;
-        uint32_t type = PROP_TYPE(t);
-        const uint8_t *start = r.p, *bytes = NULL;
+        const uint8_t *start, *bytes = NULL;
         uint32_t blen = 0;
-        int variable = is_counted(type);
-        code = variable ? get_bytes(&r, &bytes, &blen) : skip_value(&r, type);
+        int variable, code;
+        /* The common single types first, inline (a table sorted by a blob
+         * property calls this for every row): a valid type, a usable id,
+         * a one-byte length or a fixed size, checked against the end. */
+        if (r.end - r.p >= 5) {
+            t = (uint32_t)r.p[0] | (uint32_t)r.p[1] << 8 | (uint32_t)r.p[2] << 16 |
+                (uint32_t)r.p[3] << 24;
+            size_t fixed = 0;
+            variable = 0;
+            switch (PROP_TYPE(t)) {
+            case PT_UNICODE: case PT_STRING8: case PT_BINARY:
+                variable = r.p[4] < 0x80;
+                fixed = variable ? 1 + (size_t)r.p[4] : 0;
+                break;
+            case PT_LONG: fixed = 4; break;
+            case PT_SYSTIME: case PT_I8: fixed = 8; break;
+            case PT_BOOLEAN: fixed = 1; break;
+            default: break;
+            }
+            if (fixed && PROP_ID(t) != PROP_ID_NULL && PROP_ID(t) != PROP_ID_INVALID &&
+                (size_t)(r.end - r.p) - 4 >= fixed) {
+                start = r.p + 4;
+                r.p = start + fixed;
+                if (variable) {
+                    bytes = start + 1;
+                    blen = (uint32_t)(fixed - 1);
+                }
+                goto check;
+            }
+        }
+        code = get_tag(&r, &t);
         if (code)
             return code;
+        start = r.p;
+        variable = is_counted(PROP_TYPE(t));
+        code = variable ? get_bytes(&r, &bytes, &blen) : skip_value(&r, PROP_TYPE(t));
+        if (code)
+            return code;
+    check:;
+        uint32_t type = PROP_TYPE(t);
         /* ids are unique in a blob (it is written from a bag) */
         if (PROP_ID(t) == PROP_ID(tag)) {
             if (!st__type_compatible(PROP_TYPE(tag), type))

@@ -6,7 +6,12 @@
  * Invariant: the cursor and bookmarks are st_tpos (sort-key values + id of
  * the row they stand before, or an end); every read is one SQL statement
  * "rows after/before pos ORDER BY keys, id LIMIT n", so nothing reads more
- * of the folder than the rows asked for (plus what the index skips).
+ * of the folder than the rows asked for (plus what the index skips). One
+ * exception: a sort by one string of the blob (no index can give it) reads
+ * through the st_topn aggregate (table_sql.c), a scan whose rows C keeps in
+ * a bounded heap; the scan from the beginning keeps ST_TABLE__TOPN_MAX rows
+ * (t->top) and serves the pages within them until an event of the table's
+ * rows or another process's commit (data_version) makes them stale.
  * Never: keep a prepared statement across calls (the store's connection may
  * be used for writes in between), or read the whole folder into memory.
  */
@@ -20,6 +25,7 @@
 #define ID_PARAM (ST_TABLE__MAX_KEYS + 1)
 
 static int recompile(st_table *t, st_sortset *sort, st_restriction *res);
+static void top_drop(st_table *t);
 
 void st_tpos__clear(st_tpos *p)
 {
@@ -82,7 +88,10 @@ typedef struct qspec {
     long offset;          /* OFFSET */
     const char *extra;    /* AND extra */
     int count_only;       /* SELECT count(*) instead of rows */
+    st_topn *topn;        /* SELECT st_topn(?99, id, props), no ORDER BY */
 } qspec;
+
+#define TOPN_PARAM 99
 
 /* 1 when the first sort key is an indexed column with no NULL in the
  * folder (one index probe: NULLs sort first), so "after v" descending needs
@@ -168,6 +177,8 @@ static sqlite3_stmt *prepare(st_table *t, const qspec *qs)
     st_tstr b = { 0 };
     if (qs->count_only)
         st_tstr__add(&b, "SELECT count(*)");
+    else if (qs->topn)
+        st_tstr__add(&b, "SELECT st_topn(?%d, id, props)", TOPN_PARAM);
     else {
         st_tstr__add(&b, "SELECT id");
         for (size_t i = 0; i < q->n_keys; i++)
@@ -189,7 +200,7 @@ static sqlite3_stmt *prepare(st_table *t, const qspec *qs)
         st_tstr__add(&b, " AND ");
         add_bound(&b, t, qs->pos, qs->backward, qs->inclusive, no_null0);
     }
-    if (!qs->count_only) {
+    if (!qs->count_only && !qs->topn) {
         st_tstr__add(&b, " ORDER BY ");
         for (size_t i = 0; i < q->n_keys; i++)
             st_tstr__add(&b, "%s %s, ", q->key_expr[i],
@@ -213,6 +224,8 @@ static sqlite3_stmt *prepare(st_table *t, const qspec *qs)
         return NULL;
     }
     st_tsql__bind_eval(q, st);
+    if (qs->topn)
+        sqlite3_bind_pointer(st, TOPN_PARAM, qs->topn, "st_topn", NULL);
     if (bound) {
         for (size_t i = 0; i < q->n_keys; i++)
             if (sqlite3_value_type(qs->pos->vals[i]) != SQLITE_NULL)
@@ -309,6 +322,7 @@ void st_table_close(st_table *t)
         return;
     st_table__live_stop(t);
     st_table__c_reset(t);
+    top_drop(t);
     for (size_t i = 0; i < t->n_bms; i++)
         st_tpos__clear(&t->bms[i].pos);
     free(t->bms);
@@ -391,6 +405,7 @@ static int recompile(st_table *t, st_sortset *sort, st_restriction *res)
     st_sortset *old_sort = t->sort;
     st_restriction *old_res = t->res;
     reset_positions(t);
+    top_drop(t);
     if (sort != old_sort)
         st_table__c_reset(t);   /* header keys belong to one sort */
     t->sort = sort;
@@ -545,6 +560,182 @@ int st_table__make_row(st_table *t, st_row *out, int64_t id, int64_t inst)
     return code;
 }
 
+/* ---- reading rows ---- */
+
+/* Rows from the cursor by the SQL query (ORDER BY keys, id LIMIT): want
+ * rows into ids (id, inst pairs) in reading order; forward, one more tells
+ * *more and gives *next; backward, *next is the last row read. */
+static int sql_read(st_table *t, int back, long want, int64_t *ids, size_t *got, int *more,
+    st_tpos *next)
+{
+    qspec qs = { .pos = &t->cur, .backward = back, .inclusive = 1,
+        .limit = back ? want : want + 1 };
+    sqlite3_stmt *st = prepare(t, &qs);
+    if (!st)
+        return ST_ERROR;
+    int code = 0, rc = SQLITE_DONE;
+    while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((long)*got < want) {
+            ids[2 * *got] = sqlite3_column_int64(st, 0);
+            ids[2 * *got + 1] = t->q.mvi_tag ? sqlite3_column_int64(st, (int)t->q.n_keys + 1) : 0;
+            (*got)++;
+            if (back)
+                code = pos_from_row(next, st, t->q.n_keys);
+        } else {
+            *more = 1;
+            code = pos_from_row(next, st, t->q.n_keys);
+        }
+    }
+    if (!code && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        code = st_db__err(&t->s->d, rc, "reading table rows");
+    sqlite3_finalize(st);
+    return code;
+}
+
+/* The top-N read applies: one sort key, a string of the blob, no MV
+ * instance rows (table_sql.c st_topn). */
+static int top_usable(const st_table *t)
+{
+    return t->sort && t->q.n_keys == 1 && !t->q.mvi_tag && t->sort->n == 1 &&
+        (PROP_TYPE(t->sort->orders[0].tag) == PT_UNICODE ||
+         PROP_TYPE(t->sort->orders[0].tag) == PT_STRING8) &&
+        !strncmp(t->q.key_expr[0], "(st_prop(", 9);
+}
+
+static uint64_t queue_gen(st_table *t)
+{
+    st_mutex_lock(&t->queue->mutex);
+    uint64_t g = t->queue->gen + (uint64_t)t->queue->reload;
+    st_mutex_unlock(&t->queue->mutex);
+    return g;
+}
+
+static void top_drop(st_table *t)
+{
+    st_topn__clear(&t->top);
+    t->top_ok = 0;
+    t->top_all = 0;
+}
+
+/* One scan feeding st_topn: the cap first rows from the cursor in the
+ * reading direction into k (sorted). */
+static int top_scan(st_table *t, st_topn *k, int back, size_t cap)
+{
+    const st_tsql *q = &t->q;
+    if (st_topn__init(k, t->sort->orders[0].tag, q->key_desc[0] ^ back, cap))
+        return ST_ERROR;
+    qspec qs = { .pos = &t->cur, .backward = back, .inclusive = 1, .limit = -1, .topn = k };
+    sqlite3_stmt *st = prepare(t, &qs);
+    if (!st)
+        return ST_ERROR;
+    int rc = sqlite3_step(st);
+    int code = rc == SQLITE_ROW ? 0 : k->oom ? ST_ERROR
+        : st_db__err(&t->s->d, rc, "reading table rows");
+    sqlite3_finalize(st);
+    if (code == ST_ERROR && k->oom)
+        st_error_set("table: out of memory");
+    if (!code)
+        st_topn__sort(k);
+    return code;
+}
+
+/* Rows from the cursor chosen in C (top_usable): the first page from the
+ * beginning scans once for ST_TABLE__TOPN_MAX rows and keeps them (t->top)
+ * while no event touched the table's rows, so the next pages (and going
+ * back over them) read no scan at all; other positions scan for just the
+ * page. *done 0: not applicable here, the SQL query reads. Same outputs as
+ * sql_read. */
+static int top_read(st_table *t, int back, long want, int64_t *ids, size_t *got, int *more,
+    st_tpos *next, int *done)
+{
+    *done = 0;
+    if (!top_usable(t) || want >= ST_TABLE__TOPN_MAX)
+        return 0;
+    /* Kept rows are stale after an event of ours (this process's commits,
+     * any connection) or another process's commit (data_version moves;
+     * st_store_poll may not have run yet). */
+    uint64_t gen = queue_gen(t);
+    int64_t dv = -1;
+    if (st_db__int(&t->s->d, &dv, "PRAGMA data_version"))
+        dv = -1;
+    if (t->top_ok && (t->top_gen != gen || t->top_dv != dv || dv < 0))
+        top_drop(t);
+    st_topn tmp = { 0 }, *k = &t->top;
+    size_t j = 0;   /* reading starts before k->e[j] (forward) */
+    int code = 0, cached = 1;
+    /* Not for a search folder: its rows' events name their own folders. */
+    if (!t->top_ok && !back && t->cur.mode == POS_BEGIN && !t->search) {
+        code = top_scan(t, &t->top, 0, st_table__topn_keep);
+        if (code) {
+            top_drop(t);
+            return code;
+        }
+        t->top_ok = 1;
+        t->top_all = t->top.n < t->top.cap;
+        t->top_gen = gen;
+        t->top_dv = dv;
+    }
+    if (t->top_ok && t->cur.mode == POS_BEGIN)
+        j = 0;
+    else if (t->top_ok && t->cur.mode == POS_END && t->top_all)
+        j = k->n;
+    else if (t->top_ok && t->cur.mode == POS_KEY) {
+        while (j < k->n && k->e[j].id != t->cur.id)
+            j++;
+        cached = j < k->n;
+    } else
+        cached = 0;
+    /* Forward needs the page and the row after it (or the table's end) in
+     * the cache; backward only rows before j. */
+    if (cached && !back && j + (size_t)want >= k->n && !t->top_all)
+        cached = 0;
+    if (!cached) {
+        code = top_scan(t, &tmp, back, (size_t)want + (back ? 0 : 1));
+        if (code) {
+            st_topn__clear(&tmp);
+            return code;
+        }
+        k = &tmp;
+        j = 0;   /* tmp holds just the page (and the row after), in reading order */
+    }
+    size_t n = 0;
+    int64_t after = 0;
+    if (!back || !cached) {
+        /* k->e[j..] in reading order */
+        for (; n < (size_t)want && j + n < k->n; n++) {
+            ids[2 * n] = k->e[j + n].id;
+            ids[2 * n + 1] = 0;
+        }
+        if (!back && j + n < k->n) {
+            *more = 1;
+            after = k->e[j + n].id;
+        } else if (back && n)
+            after = k->e[n - 1].id;
+    } else {
+        for (; n < (size_t)want && n < j; n++) {
+            ids[2 * n] = k->e[j - 1 - n].id;
+            ids[2 * n + 1] = 0;
+        }
+        if (n)
+            after = k->e[j - n].id;
+    }
+    if (!cached)
+        st_topn__clear(&tmp);
+    if (after) {
+        code = st_table__pos_of(t, next, after);
+        if (code == ST_ENOTFOUND) {   /* deleted meanwhile: let SQL read */
+            *more = 0;
+            top_drop(t);
+            return 0;
+        }
+        if (code)
+            return code;
+    }
+    *got = n;
+    *done = 1;
+    return 0;
+}
+
 int st_table_query_rows(st_table *t, st_row **out, size_t *n, long count, unsigned flags)
 {
     *out = NULL;
@@ -561,30 +752,15 @@ int st_table_query_rows(st_table *t, st_row **out, size_t *n, long count, unsign
         return 0;
     if (want > 100000)
         want = 100000;
-    qspec qs = { .pos = &t->cur, .backward = back, .inclusive = 1,
-        .limit = back ? want : want + 1 };
-    sqlite3_stmt *st = prepare(t, &qs);
-    if (!st)
-        return ST_ERROR;
     int64_t *ids = malloc((size_t)want * 2 * sizeof *ids);   /* id, inst pairs */
     st_tpos next = { 0 };
-    int code = ids ? 0 : ST_ERROR, rc, more = 0;
+    int code = ids ? 0 : ST_ERROR, more = 0;
     size_t got = 0;
-    while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((long)got < want) {
-            ids[2 * got] = sqlite3_column_int64(st, 0);
-            ids[2 * got + 1] = t->q.mvi_tag ? sqlite3_column_int64(st, (int)t->q.n_keys + 1) : 0;
-            got++;
-            if (back)
-                code = pos_from_row(&next, st, t->q.n_keys);
-        } else {
-            more = 1;
-            code = pos_from_row(&next, st, t->q.n_keys);
-        }
-    }
-    if (!code && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        code = st_db__err(&t->s->d, rc, "reading table rows");
-    sqlite3_finalize(st);
+    int done = 0;
+    if (!code)
+        code = top_read(t, back, want, ids, &got, &more, &next, &done);
+    if (!code && !done)
+        code = sql_read(t, back, want, ids, &got, &more, &next);
     st_row *rows = NULL;
     if (!code && got) {
         rows = calloc(got, sizeof *rows);

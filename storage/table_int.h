@@ -77,7 +77,30 @@ typedef struct st_tqueue {
     st_id fid;                          /* the table's folder (constant) */
     int assoc;                          /* the table's kind (constant) */
     int hier;                           /* a hierarchy table: folder events reload */
+    uint64_t gen;                       /* bumped by every event of our rows */
 } st_tqueue;
+
+/* The first rows of a table sorted by one string property of the blob,
+ * chosen in C by the st_topn aggregate (table_sql.c) instead of SQLite's
+ * sorter: a bounded max-heap of the best cap rows in reading order (key
+ * COLLATE ST_NOCASE, then id; NULL first ascending; desc reverses both). */
+typedef struct st_topn_ent {
+    char *key;                          /* the key's bytes (owned), NULL: no value */
+    size_t len;                         /* bytes in key */
+    int64_t id;                         /* the message */
+} st_topn_ent;
+typedef struct st_topn {
+    uint32_t tag;                       /* the sort property */
+    int desc;                           /* reading order is descending */
+    size_t cap;                         /* rows kept at most */
+    size_t n;                           /* rows in e */
+    st_topn_ent *e;                     /* heap, then (st_topn__sort) reading order */
+    int oom;                            /* an allocation failed */
+} st_topn;
+#define ST_TABLE__TOPN_MAX 2048         /* rows kept of the first scan; pages below it */
+/* The rows kept in force (table_sql.c): tests lower it to reach the page
+ * past the kept rows on a small folder. */
+extern size_t st_table__topn_keep;
 
 /* A category header the table has shown: its key and expand state. */
 typedef struct st_tcat {
@@ -112,6 +135,11 @@ struct st_table {
     uint64_t next_hkey;                 /* next header key (low bits) */
     st_tqueue *queue;                   /* change events (shared with the listener) */
     uint64_t listen_token;              /* bus registration */
+    st_topn top;                        /* first rows of a blob-key sort (table.c) */
+    int top_ok;                         /* top holds the table's first rows in order */
+    int top_all;                        /* ... and they are all of its rows */
+    uint64_t top_gen;                   /* queue->gen when top was read */
+    int64_t top_dv;                     /* PRAGMA data_version then (other processes) */
 };
 
 /* table_sql.c */
@@ -123,7 +151,12 @@ typedef struct st_tstr {
     int oom;                            /* an append failed */
 } st_tstr;
 ST_PRINTF(2, 3) void st_tstr__add(st_tstr *b, const char *fmt, ...);
-/* Registers st_prop, st_tres and st_match on the connection (idempotent). */
+/* st_topn: cap rows of tag (0 or ST_ERROR on out of memory); clear frees
+ * them; sort puts e[0..n) in reading order. */
+int st_topn__init(st_topn *k, uint32_t tag, int desc, size_t cap);
+void st_topn__clear(st_topn *k);
+void st_topn__sort(st_topn *k);
+/* Registers st_prop, st_topn, st_tres and st_match on the connection (idempotent). */
 int st_table__register(st_store *s);
 /* Compiles sort + restriction of t into q (q cleared first). ST_ELIMIT for a
  * sort it cannot do. */

@@ -20,6 +20,11 @@ static void on_events(void *ctx, const st_event *ev, size_t n)
 {
     st_tqueue *q = ctx;
     st_mutex_lock(&q->mutex);
+    for (size_t i = 0; i < n; i++)   /* the table's kept rows (t->top) are stale */
+        if (ev[i].type == ST_EV_EXTERNAL || (ev[i].kind == ST_JKIND_MESSAGE &&
+                (ev[i].folder == q->fid || (ev[i].type == ST_EV_MOVED &&
+                 ev[i].old_folder == q->fid))))
+            q->gen++;
     for (size_t i = 0; i < n && !q->reload; i++) {
         const st_event *e = &ev[i];
         if (e->type == ST_EV_EXTERNAL) {

@@ -2,6 +2,8 @@
  * table_sql.c: sort orders and restrictions of a table turned into SQL over
  * the messages table, and the SQL functions that support them:
  *   st_prop(props, tag)   a property from the codec blob (non-hot columns);
+ *   st_topn(?ptr, id, props)  an aggregate keeping the first rows of a sort
+ *                         by one blob string (table.c's top-N read);
  *   st_tres(?ptr, id)     a restriction subtree SQL cannot decide, evaluated
  *                         with st_res_eval on the message's own bag;
  *   st_match(text, pattern, fuzzy)  st_utf8_match (RES_CONTENT re-check).
@@ -268,6 +270,170 @@ static void fn_prop(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     st_bag_free(bag);
 }
 
+/* ---- st_topn(?ptr, id, props): the first rows of a blob string sort ----
+ * An aggregate fed by a lean scan (no ORDER BY): each row's key is found
+ * in place in the blob and compared with the worst row kept; only a
+ * better row is copied. No sorter, no record per row, no st_prop result.
+ * The order is the ORDER BY's: st_prop(props, tag) COLLATE ST_NOCASE then
+ * id, NULL (missing) first, both reversed when descending. */
+
+size_t st_table__topn_keep = ST_TABLE__TOPN_MAX;
+
+static int topn_cmp(const st_topn *k, const char *a, size_t alen, int64_t aid,
+    const st_topn_ent *b)
+{
+    int c;
+    if (!a || !b->key)
+        c = (a != NULL) - (b->key != NULL);
+    else if (alen == b->len && !memcmp(a, b->key, alen))
+        c = 0;   /* the same sender again: common, and the collation's slowest case */
+    else
+        c = st_utf8_collate(a, alen, b->key, b->len, FL_IGNORECASE);
+    if (!c)
+        c = aid < b->id ? -1 : aid > b->id;
+    return k->desc ? -c : c;
+}
+
+static int ent_cmp(const st_topn *k, const st_topn_ent *a, const st_topn_ent *b)
+{
+    return topn_cmp(k, a->key, a->len, a->id, b);
+}
+
+/* Max-heap on reading order: the worst row kept is e[0]. */
+static void heap_down(st_topn *k, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < k->n && ent_cmp(k, &k->e[l], &k->e[m]) > 0)
+            m = l;
+        if (r < k->n && ent_cmp(k, &k->e[r], &k->e[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        st_topn_ent tmp = k->e[i];
+        k->e[i] = k->e[m];
+        k->e[m] = tmp;
+        i = m;
+    }
+}
+
+static void heap_up(st_topn *k, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (ent_cmp(k, &k->e[i], &k->e[p]) <= 0)
+            return;
+        st_topn_ent tmp = k->e[i];
+        k->e[i] = k->e[p];
+        k->e[p] = tmp;
+        i = p;
+    }
+}
+
+int st_topn__init(st_topn *k, uint32_t tag, int desc, size_t cap)
+{
+    memset(k, 0, sizeof *k);
+    k->tag = tag;
+    k->desc = desc;
+    k->cap = cap ? cap : 1;
+    k->e = malloc(k->cap * sizeof *k->e);
+    if (!k->e) {
+        st_error_set("table: out of memory");
+        return ST_ERROR;
+    }
+    return 0;
+}
+
+void st_topn__clear(st_topn *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        free(k->e[i].key);
+    free(k->e);
+    memset(k, 0, sizeof *k);
+}
+
+/* Keeps (key, id) if it is among the cap best so far: 0, or -1 (memory). */
+static int topn_add(st_topn *k, const char *key, size_t len, int64_t id)
+{
+    if (k->n == k->cap && topn_cmp(k, key, len, id, &k->e[0]) >= 0)
+        return 0;   /* the common case at a million rows: no copy */
+    char *c = NULL;
+    if (key) {
+        c = malloc(len + 1);
+        if (!c)
+            return -1;
+        memcpy(c, key, len);
+        c[len] = 0;
+    }
+    if (k->n == k->cap) {
+        free(k->e[0].key);
+        k->e[0] = (st_topn_ent){ c, len, id };
+        heap_down(k, 0);
+    } else {
+        k->e[k->n++] = (st_topn_ent){ c, len, id };
+        heap_up(k, k->n - 1);
+    }
+    return 0;
+}
+
+void st_topn__sort(st_topn *k)
+{
+    /* In place, no callback state: heap-sort (ascending in reading order). */
+    size_t n = k->n;
+    for (size_t end = n; end > 1; end--) {
+        st_topn_ent tmp = k->e[0];
+        k->e[0] = k->e[end - 1];
+        k->e[end - 1] = tmp;
+        k->n = end - 1;
+        heap_down(k, 0);
+    }
+    k->n = n;
+}
+
+static void fn_topn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    /* The bound pointer, looked up once per query (each lookup compares
+     * its type name). */
+    st_topn **slot = sqlite3_aggregate_context(ctx, (int)sizeof *slot);
+    if (!slot) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (!*slot)
+        *slot = sqlite3_value_pointer(argv[0], "st_topn");
+    st_topn *k = *slot;
+    if (!k) {
+        sqlite3_result_error(ctx, "st_topn: no state bound", -1);
+        return;
+    }
+    const char *key = NULL;
+    size_t len = 0;
+    if (sqlite3_value_type(argv[2]) == SQLITE_BLOB) {
+        uint32_t found = 0;
+        const uint8_t *val = NULL, *end = NULL;
+        int rc = st_propblob__find(sqlite3_value_blob(argv[2]),
+            (size_t)sqlite3_value_bytes(argv[2]), k->tag, &found, &val, &end);
+        if (rc < 0 || (rc == 1 && !is_str_type(PROP_TYPE(found)))) {
+            sqlite3_result_error(ctx, "corrupt property blob", -1);
+            return;
+        }
+        if (rc == 1) {   /* up to a NUL, as st_prop gives it */
+            key = (const char *)val;
+            len = strnlen(key, (size_t)(end - val));
+        }
+    }
+    if (topn_add(k, key, len, sqlite3_value_int64(argv[1]))) {
+        k->oom = 1;
+        sqlite3_result_error_nomem(ctx);
+    }
+}
+
+static void fn_topn_final(sqlite3_context *ctx)
+{
+    sqlite3_result_null(ctx);
+}
+
 /* The MV value of tag in a blob (a borrowed value of bag), or NULL. */
 static const st_value *mv_get(sqlite3_context *ctx, st_bag *bag, sqlite3_value **argv)
 {
@@ -451,6 +617,10 @@ int st_table__register(st_store *s)
         rc = sqlite3_create_function_v2(db, "st_match", 3,
             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, fn_match, NULL, NULL,
             NULL);
+    /* Direct only: its first argument is a C pointer bound by table.c. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "st_topn", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+            NULL, NULL, fn_topn_step, fn_topn_final, NULL);
     /* Not deterministic: it reads other rows of the database. */
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "st_tres", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY,

@@ -6,7 +6,9 @@
  * FTS index, or evaluated by st_res_eval); the table's rows, read forward
  * and backward in pages, must be exactly a brute-force st_res_eval over
  * every message sorted with st_bag_compare_sorted (ties by id in the
- * direction of the last key). Never depends on the wall clock: seeded.
+ * direction of the last key). Sorts by one blob string (rows chosen in C,
+ * the first ones kept) come often, with few or many rows kept. Never
+ * depends on the wall clock: seeded.
  */
 #include "storage/table.h"
 #include "storage/table_int.h"
@@ -255,7 +257,7 @@ int main(void)
     ok(st_table_set_columns(t, cols, 4) == 0, "columns\n");
 
     int rounds = 200, mismatches = 0, selective = 0, mvi_rounds = 0;
-    int fts_forced = 0, fts_scanned = 0;
+    int fts_forced = 0, fts_scanned = 0, topn_rounds = 0;
     /* every message, and with an MV instance key one item per value, whose
      * bag holds that single value (st_bag_get's MV instance rule) */
     item *exp = calloc(n_ids * 4, sizeof *exp);
@@ -270,6 +272,14 @@ int main(void)
         }
         if (mvi)
             so->orders[rnd(nk)].tag = MVI_PROP(T_NMV);
+        if (round % 3 == 1 && nk && !mvi) {   /* more sorts by one blob string (st_topn) */
+            nk = so->n = 1;
+            so->orders[0].tag = round % 12 == 1 ? T_EMAIL : T_NSTR;
+        }
+        /* the first rows kept by such a sort: fewer than a page, than the
+         * folder, or all */
+        st_table__topn_keep = round / 3 % 3 == 0 ? 5 : round / 3 % 3 == 1 ? 40 : ST_TABLE__TOPN_MAX;
+        topn_rounds += nk == 1 && (so->orders[0].tag == T_EMAIL || so->orders[0].tag == T_NSTR);
         st_restriction *r = rnd(5) ? rand_res(0) : NULL;
         if (r && st_res_check(r)) {
             st_res_free(r);
@@ -385,8 +395,11 @@ int main(void)
         "the scan\n", fts_forced, fts_scanned);
     ok(fts_forced > 0 && fts_scanned > 0, "every content plan reached: %d %d\n", fts_forced,
         fts_scanned);
+    printf("%d rounds sorted by one blob string\n", topn_rounds);
+    ok(topn_rounds >= 20, "too few blob string sorts: %d\n", topn_rounds);
     st_table__fts_probe = ST_TABLE__FTS_PROBE;
     st_table__scan_budget = ST_TABLE__SCAN_BUDGET;
+    st_table__topn_keep = ST_TABLE__TOPN_MAX;
     free(exp);
     st_table_close(t);
     for (size_t i = 0; i < n_ids; i++)
