@@ -19,24 +19,12 @@
 
 /* ---- Helpers */
 
-/* A string argument (LPTSTR: UTF-16 with MAPI_UNICODE, else the ANSI code
- * page) as malloc'd UTF-8; NULL stays NULL (*bad 0); *bad 1 when it cannot
- * be converted (out of memory, invalid). */
+/* A string argument (LPTSTR) as malloc'd UTF-8 (md_utf8_from_tstr); NULL
+ * stays NULL (*bad 0); *bad 1 when it cannot be converted. */
 static char *tstr_utf8(const void *str, ULONG flags, int *bad)
 {
-    *bad = 0;
-    if (!str)
-        return NULL;
-    char *out = NULL;
-    if (flags & MAPI_UNICODE) {
-        out = md_utf8_from_wide(str);
-    } else {   /* propconv reads PT_STRING8 in the ANSI code page */
-        SPropValue v = { .ulPropTag = PR_DISPLAY_NAME_A, .Value.lpszA = (LPSTR)str };
-        st_value u;
-        if (md_value_from_mapi(&u, &v) == S_OK)
-            out = u.v.str;
-    }
-    *bad = out == NULL;
+    char *out = md_utf8_from_tstr(str, flags);
+    *bad = str && !out;
     return out;
 }
 

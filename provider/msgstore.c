@@ -14,8 +14,9 @@
  * always win); CopyTo/CopyProps, named properties (names.h),
  * GetLastError, OpenProperty as a read-only IStream.
  * Advise and Unadvise: notify.h (the store's notifier starts with the
- * store and stops before its file closes). GetReceiveFolder gives no
- * explicit class (NULL).
+ * store and stops before its file closes). GetReceiveFolder gives the
+ * registered class that matched (the prefix, as stored; "" for the
+ * default) as the explicit class.
  *
  * StoreLogoff stops the store's background work (shutdown.h,
  * md_store_stop). After fast shutdown (md_shutdown_done) the methods that
@@ -352,20 +353,10 @@ static HRESULT STDMETHODCALLTYPE store_OpenEntry(IMsgStore *iface, ULONG cb, LPE
     return md_store_open_entry(impl(iface), cb, eid, iid, flags, obj_type, out);
 }
 
-/* A message class argument (LPTSTR: UTF-16 with MAPI_UNICODE) in UTF-8;
- * NULL is "". */
+/* A message class argument (LPTSTR) in UTF-8; NULL is "". */
 static char *class_utf8(const void *cls, ULONG flags)
 {
-    if (!cls)
-        return _strdup("");
-    if (flags & MAPI_UNICODE)
-        return md_utf8_from_wide(cls);
-    SPropValue v = { .ulPropTag = PT_STRING8 | (1u << 16) };
-    st_value out;
-    v.Value.lpszA = (LPSTR)cls;
-    if (md_value_from_mapi(&out, &v) != S_OK)
-        return NULL;
-    return out.v.str;
+    return cls ? md_utf8_from_tstr(cls, flags) : _strdup("");
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR cls,
@@ -418,14 +409,27 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
     char *c = class_utf8(cls, flags);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
+    char *matched = NULL;
     EnterCriticalSection(&s->lock);
-    int code = st_receive_folder_get(s->st, &fid, c);
+    int code = st_receive_folder_find(s->st, &fid, explicit_class ? &matched : NULL, c);
     LeaveCriticalSection(&s->lock);
     free(c);
     if (code)
         return md_hr_from_st(code);
     md_eid e = { .store = s->guid, .kind = MD_EID_FOLDER, .id = fid };
-    return md_eid_alloc(cb, eid, &e, s->alloc.buffer);
+    HRESULT hr = md_eid_alloc(cb, eid, &e, s->alloc.buffer);
+    if (hr == S_OK && explicit_class) {
+        /* the registered class that matched, as stored ("" the default) */
+        hr = md_string_to_mapi((void **)explicit_class, matched,
+            flags & MAPI_UNICODE ? PT_UNICODE : PT_STRING8, NULL, &s->alloc);
+        if (hr != S_OK) {
+            s->alloc.free(*eid);
+            *eid = NULL;
+            *cb = 0;
+        }
+    }
+    free(matched);
+    return hr;
 }
 
 /* After DoFastShutdown: the methods that reach storage or start work. */
