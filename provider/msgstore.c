@@ -21,8 +21,9 @@
  * StoreLogoff stops the store's background work (shutdown.h,
  * md_store_stop). After fast shutdown (md_shutdown_done) the methods that
  * reach storage or start work (OpenEntry, Advise, Get/SetReceiveFolder,
- * GetReceiveFolderTable and the spooler methods) answer MAPI_E_CALL_FAILED;
- * the computed properties still answer.
+ * GetReceiveFolderTable, the spooler methods and the IMAPIProp forwarders
+ * of mapiprop.h) answer MAPI_E_CALL_FAILED; the computed properties still
+ * answer.
  * PR_DISPLAY_NAME: md_store.display_name (the profile's), else "mapidav".
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
@@ -432,18 +433,12 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
     return hr;
 }
 
-/* After DoFastShutdown: the methods that reach storage or start work. */
-#define SHUT_GATE() do { \
-        if (md_shutdown_done()) \
-            return MAPI_E_CALL_FAILED; \
-    } while (0)
-
 static HRESULT STDMETHODCALLTYPE store_GetReceiveFolderTable(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
     if (table)
         *table = NULL;
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_receive_folder_table(impl(iface), flags, table);
 }
 
@@ -472,7 +467,7 @@ void md_store_stop(md_store *s)
 static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG flags)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_abort_submit(impl(iface), cb, eid, flags);
 }
 
@@ -481,27 +476,27 @@ static HRESULT STDMETHODCALLTYPE store_GetOutgoingQueue(IMsgStore *iface, ULONG 
 {
     if (table)
         *table = NULL;
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_outgoing_queue(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetLockState(IMsgStore *iface, LPMESSAGE msg,
     ULONG state)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_set_lock_state(impl(iface), msg, state);
 }
 
 static HRESULT STDMETHODCALLTYPE store_FinishedMsg(IMsgStore *iface, ULONG flags, ULONG cb,
     LPENTRYID eid)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_finished_msg(impl(iface), flags, cb, eid);
 }
 
 static HRESULT STDMETHODCALLTYPE store_NotifyNewMail(IMsgStore *iface, LPNOTIFICATION n)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_notify_new_mail(impl(iface), n);
 }
 

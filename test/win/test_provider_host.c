@@ -470,7 +470,7 @@ static void check_set_receive_folder(IMsgStore *store)
     ok(hr == S_OK && cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0,
        "GetReceiveFolder of a subclass, other case: %#lx\n", (unsigned long)hr);
     ok(cls && wcscmp((WCHAR *)cls, L"IPM.Note.Mapidav") == 0,
-       "explicit class of a subclass: %ls\n", cls ? (WCHAR *)cls : L"(null)");
+       "explicit class of a subclass: %s, not IPM.Note.Mapidav\n", cls ? "other" : "NULL");
     host_FreeBuffer(eid);
     host_FreeBuffer(cls);
     eid = NULL;
@@ -607,7 +607,10 @@ static void logon_and_drive(IMSProvider *provider, int second)
         &inbox_eid, &explicit_class);
     ok(hr == S_OK && cb_inbox == 48 && inbox_eid, "GetReceiveFolder(IPM.Note): %#lx\n",
        (unsigned long)hr);
-    ok(explicit_class == NULL, "explicit class not cleared\n");
+    ok(explicit_class && wcscmp((WCHAR *)explicit_class, L"IPM") == 0,
+       "explicit class of IPM.Note: not IPM\n");
+    if (explicit_class != (LPTSTR)(ULONG_PTR)1)
+        host_FreeBuffer(explicit_class);
     LPENTRYID ipc_eid = NULL;
     ULONG cb_ipc = 0;
     hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPC.Something", 0, &cb_ipc, &ipc_eid,
