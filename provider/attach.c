@@ -88,14 +88,8 @@ static st_bag *attach_props(void *obj, HRESULT *hr)
     code |= st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)a->num);
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_ATTACH);
     code |= st_bag_set_long(b, PR_ACCESS_LEVEL, a->modify ? MAPI_MODIFY : 0);
-    if (!st_bag_get(b, PR_ATTACH_SIZE) || a->ch.n_spool || st_bag_count(a->ch.set)) {
-        uint64_t size = spooled;
-        for (size_t i = 0; i < st_bag_count(b); i++)
-            if (PROP_TYPE(st_bag_at(b, i)->tag) != PT_ERROR)
-                size += st_value_size(st_bag_at(b, i));
-        code |= st_bag_set_long(b, PR_ATTACH_SIZE, size > INT32_MAX ? INT32_MAX
-            : (int32_t)size);
-    }
+    if (!st_bag_get(b, PR_ATTACH_SIZE) || a->ch.n_spool || st_bag_count(a->ch.set))
+        code |= st_bag_set_long(b, PR_ATTACH_SIZE, md_bag_size(b, spooled));
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;

@@ -32,17 +32,7 @@ static char *tstr_utf8(const void *str, ULONG flags, int *bad)
  * for anything else. */
 static HRESULT own_id(md_store *s, ULONG cb, const ENTRYID *eid, unsigned kind, st_id *out)
 {
-    md_eid e;
-    *out = 0;
-    if (!eid)
-        return MAPI_E_INVALID_ENTRYID;
-    HRESULT hr = md_eid_parse(&e, cb, eid);
-    if (hr != S_OK)
-        return hr;
-    if (e.kind != kind || st_guid_compare(&e.store, &s->guid) != 0)
-        return MAPI_E_INVALID_ENTRYID;
-    *out = e.id;
-    return S_OK;
+    return md_eid_own_id(&s->guid, cb, eid, kind, out);
 }
 
 /* The destination folder of a copy or move: iid (NULL or IID_IMAPIFolder)

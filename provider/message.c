@@ -237,6 +237,15 @@ static void msg_put_spool(void *obj, md_spool *sp)
 
 /* ---- values */
 
+int32_t md_bag_size(const st_bag *b, uint64_t extra)
+{
+    uint64_t size = extra;
+    for (size_t i = 0; i < st_bag_count(b); i++)
+        if (PROP_TYPE(st_bag_at(b, i)->tag) != PT_ERROR)
+            size += st_value_size(st_bag_at(b, i));
+    return size > INT32_MAX ? INT32_MAX : (int32_t)size;
+}
+
 int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
     md_spool *const *spool, size_t n_spool)
 {
@@ -386,13 +395,8 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     int32_t flags = fl ? fl->v.l : 0;
     flags = natt ? flags | MSGFLAG_HASATTACH : flags & ~MSGFLAG_HASATTACH;
     code |= st_bag_set_long(b, PR_MESSAGE_FLAGS, flags);
-    if (!st_bag_get(b, PR_MESSAGE_SIZE)) {
-        uint64_t size = 0;
-        for (size_t i = 0; i < st_bag_count(b); i++)
-            size += st_value_size(st_bag_at(b, i));
-        code |= st_bag_set_long(b, PR_MESSAGE_SIZE, size > INT32_MAX ? INT32_MAX
-            : (int32_t)size);
-    }
+    if (!st_bag_get(b, PR_MESSAGE_SIZE))
+        code |= st_bag_set_long(b, PR_MESSAGE_SIZE, md_bag_size(b, 0));
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;

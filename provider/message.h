@@ -78,6 +78,11 @@ HRESULT md_attach_open(md_message *msg, uint32_t num, int is_new, int modify,
 int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
     md_spool *const *spool, size_t n_spool);
 
+/* PR_MESSAGE_SIZE / PR_ATTACH_SIZE of what b holds: its values (storage's
+ * stream markers, PT_ERROR, not counted) plus extra bytes, at most
+ * INT32_MAX. */
+int32_t md_bag_size(const st_bag *b, uint64_t extra);
+
 /* The lists of pending changes a message and an attachment keep (under
  * the store's lock). A deletion list holds PT_UNSPECIFIED tags, each once:
  * md_tags_add adds tag (0, or -1 when out of memory; *cap its capacity),

@@ -364,7 +364,7 @@ static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR
     ULONG flags, ULONG cb, LPENTRYID eid)
 {
     md_store *s = impl(iface);
-    md_eid e;
+    st_id fid = 0;
 
     if (flags & ~(ULONG)MAPI_UNICODE)
         return MAPI_E_UNKNOWN_FLAGS;
@@ -372,20 +372,18 @@ static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR
         return MAPI_E_NO_SUPPORT;   /* back to the default: not done yet */
     if (md_shutdown_done())
         return MAPI_E_CALL_FAILED;
-    HRESULT hr = md_eid_parse(&e, cb, eid);
+    HRESULT hr = md_eid_own_id(&s->guid, cb, eid, MD_EID_FOLDER, &fid);
     if (hr != S_OK)
         return hr;
-    if (e.kind != MD_EID_FOLDER || st_guid_compare(&e.store, &s->guid) != 0)
-        return MAPI_E_INVALID_ENTRYID;
     char *c = class_utf8(cls, flags);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
     EnterCriticalSection(&s->lock);
     st_bag *b = NULL;
-    int code = st_folder_get(s->st, &b, e.id);
+    int code = st_folder_get(s->st, &b, fid);
     st_bag_free(b);
     if (!code)
-        code = st_receive_folder_set(s->st, c, e.id);
+        code = st_receive_folder_set(s->st, c, fid);
     LeaveCriticalSection(&s->lock);
     free(c);
     return md_hr_from_st(code);
