@@ -85,13 +85,20 @@ static uint64_t stream_size(st_store *s, st_id mid, uint32_t num, uint32_t tag)
     return n;
 }
 
+/* A new store file name with the server's state in it. */
+static st_store *mailbox(const char *name, st_id *inbox, st_id *archive, st_id ids[5])
+{
+    st_store *s = NULL;
+    ok(st_store_open(&s, tsu_path(name), &tsu_guid, ST_OPEN_CREATE) == 0, "create %s\n", name);
+    server_state(s, inbox, archive, ids);
+    return s;
+}
+
 static void test_rebuild_and_restore(void)
 {
     const char *path = tsu_path("mail.sqlite");
-    st_store *s = NULL;
-    ok(st_store_open(&s, path, &tsu_guid, ST_OPEN_CREATE) == 0, "create\n");
     st_id inbox = 0, archive = 0, ids[5];
-    server_state(s, &inbox, &archive, ids);
+    st_store *s = mailbox("mail.sqlite", &inbox, &archive, ids);
 
     /* local changes */
     for (size_t i = 0; i < sizeof big; i++)
@@ -234,10 +241,8 @@ static int sort_is(st_store *s, st_id fid, const uint8_t *want, size_t len)
 static void test_local_props_carried(void)
 {
     const char *path = tsu_path("props.sqlite");
-    st_store *s = NULL;
-    ok(st_store_open(&s, path, &tsu_guid, ST_OPEN_CREATE) == 0, "create\n");
     st_id inbox = 0, archive = 0, ids[5];
-    server_state(s, &inbox, &archive, ids);
+    st_store *s = mailbox("props.sqlite", &inbox, &archive, ids);
     st_id gone = tsu_folder(s, inbox, "Gone", ST_FROM_SERVER);
     st_folder_sync_set(s, gone, "https://dav.example/mail/u/Inbox/Gone/", NULL, NULL);
     static const uint8_t sort_a[20] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0x39, 0,
