@@ -360,10 +360,7 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
         return hr;
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
-    md_spool *pending = NULL;
-    for (size_t i = 0; i < a->ch.n_spool; i++)
-        if (PROP_ID(a->ch.spool[i]->tag) == PROP_ID(tag))
-            pending = a->ch.spool[i];
+    md_spool *pending = md_spools_find(a->ch.spool, a->ch.n_spool, tag);
     if (pending)
         md_spool_addref(pending);
     LeaveCriticalSection(&s->lock);

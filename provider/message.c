@@ -186,7 +186,7 @@ int md_spools_put(md_spool ***sp, size_t *n, md_spool *s)
     return 0;
 }
 
-static md_spool *spools_find(md_spool **sp, size_t n, uint32_t tag)
+md_spool *md_spools_find(md_spool *const *sp, size_t n, uint32_t tag)
 {
     for (size_t i = 0; i < n; i++)
         if (PROP_ID(sp[i]->tag) == PROP_ID(tag))
@@ -360,9 +360,9 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     st_bag *b = message_values(m, hr);
     size_t natt = b ? attach_count(m) : 0;
     if (b && rtf && !st_bag_get(b, PR_RTF_COMPRESSED)) {
-        load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+        load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
             PR_BODY_W), BODY_SYNC_MAX);
-        load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+        load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
             PR_HTML), BODY_SYNC_MAX);
     }
     LeaveCriticalSection(&s->lock);
@@ -531,7 +531,7 @@ static HRESULT sync_bodies(md_message *m)
     st_bag *b = message_values(m, &hr);
     if (!b)
         return hr;
-    load_big(m, b, id, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+    load_big(m, b, id, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
         PROP_TAG(PT_UNSPECIFIED, id)), BODY_SYNC_MAX);
     const st_value *src = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, id));
     static const uint32_t ids[] = { ID_BODY, ID_HTML, ID_RTF, PROP_ID(PR_NATIVE_BODY_INFO),
@@ -873,7 +873,7 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
         return hr;
     md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };
     EnterCriticalSection(&m->store->lock);
-    md_spool *pending = spools_find(m->spool, m->n_spool, tag);
+    md_spool *pending = md_spools_find(m->spool, m->n_spool, tag);
     if (pending)
         md_spool_addref(pending);
     LeaveCriticalSection(&m->store->lock);
@@ -1109,7 +1109,7 @@ md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
 {
     EnterCriticalSection(&m->store->lock);
     md_att_change *c = att_find(m, num);
-    md_spool *sp = c ? spools_find(c->spool, c->n_spool, tag) : NULL;
+    md_spool *sp = c ? md_spools_find(c->spool, c->n_spool, tag) : NULL;
     if (sp)
         md_spool_addref(sp);
     LeaveCriticalSection(&m->store->lock);

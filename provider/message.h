@@ -93,6 +93,8 @@ int md_tags_add(uint32_t **list, size_t *n, size_t *cap, uint32_t tag);
 void md_tags_remove(uint32_t *list, size_t *n, uint32_t tag);
 void md_spools_drop(md_spool **sp, size_t *n, uint32_t tag);
 int md_spools_put(md_spool ***sp, size_t *n, md_spool *s);
+/* The spool of tag's id in the list (not AddRef'd), or NULL. */
+md_spool *md_spools_find(md_spool *const *sp, size_t n, uint32_t tag);
 
 /* What attach.c needs of its message (message.c). */
 md_store *md_message_store(md_message *m);
