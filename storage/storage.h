@@ -491,8 +491,9 @@ int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
     st_rebuild_report *out);
 void st_rebuild_report_clear(st_rebuild_report *r);   /* NULL-safe */
 typedef struct st_restore_report {
-    uint64_t restored;    /* changes made again */
-    uint64_t skipped;     /* messages that were unreadable at the rebuild */
+    uint64_t restored;    /* changes made again, folders' local properties put back */
+    uint64_t skipped;     /* messages that were unreadable at the rebuild, folders
+                           * with local properties not found again */
     uint64_t failed;      /* changes that could not be made (logged) */
 } st_restore_report;
 /* The catalog setting naming the recovered file of a rebuild until its
