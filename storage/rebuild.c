@@ -32,7 +32,8 @@
  * again; a folder made locally is made again by its path, a renamed or
  * moved one renamed or moved by its URL, a deleted one deleted. Then the
  * folders' local properties go back on the folder with the same URL, else
- * the same name path (one that is in neither place is counted as skipped).
+ * the same name path, not journaled (one that is in neither place is
+ * counted as skipped).
  * Never: delete a file, drop an entry silently (what cannot be restored is
  * counted and logged), write to the damaged file.
  */
@@ -730,8 +731,9 @@ static char *col_dup(sqlite3_stmt *st, int i)
 }
 
 /* The folders' local properties back on the folders found by URL, else by
- * name path (set as SaveContentsSort sets them: a local change). A file
- * of before folder_props, or without any, has no table: nothing to do. */
+ * name path; not journaled (ST_FROM_SERVER): the server never has them,
+ * there is nothing to send. A file of before folder_props, or one without
+ * any, has no such table: nothing to do. */
 static int restore_folder_props(st_store *ex, st_store *s, st_restore_report *r)
 {
     sqlite3_stmt *st = NULL;
@@ -756,7 +758,7 @@ static int restore_folder_props(st_store *ex, st_store *s, st_restore_report *r)
         int c = b ? st_propblob__decode(b, sqlite3_column_blob(st, 2),
                         (size_t)sqlite3_column_bytes(st, 2)) : ST_ERROR;
         if (!c)
-            c = st_folder_set_props(s, fid, b, NULL, 0, 0);
+            c = st_folder_set_props(s, fid, b, NULL, 0, ST_FROM_SERVER);
         st_bag_free(b);
         if (nomem) {
             code = c;

@@ -294,6 +294,9 @@ static void test_local_props_carried(void)
        (unsigned long long)rr.skipped, (unsigned long long)rr.failed);
     ok(sort_is(s, inbox, sort_a, sizeof sort_a), "Inbox sort back (by URL)\n");
     ok(sort_is(s, archive, sort_b, sizeof sort_b), "Archive sort back (by path)\n");
+    pending = 1;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    ok(pending == 0, "nothing to send for local properties: %zu\n", pending);
     char *report = NULL;
     ok(st_store_check(s, &report) == 0, "check: %s\n", report ? report : "");
     free(report);
