@@ -27,6 +27,7 @@
 #include "provider/names.h"
 #include "provider/object.h"
 #include "provider/olestg.h"
+#include "provider/shutdown.h"
 
 typedef struct md_attach {
     IAttach iface;
@@ -36,7 +37,6 @@ typedef struct md_attach {
     int is_new;            /* not in storage */
     int modify;            /* read-write */
     md_att_change ch;      /* pending: set, del, spool (ch.num = num) */
-    size_t cap_del;
 } md_attach;
 
 static md_attach *impl(IAttach *iface)
@@ -88,14 +88,8 @@ static st_bag *attach_props(void *obj, HRESULT *hr)
     code |= st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)a->num);
     code |= st_bag_set_long(b, PR_OBJECT_TYPE, MAPI_ATTACH);
     code |= st_bag_set_long(b, PR_ACCESS_LEVEL, a->modify ? MAPI_MODIFY : 0);
-    if (!st_bag_get(b, PR_ATTACH_SIZE) || a->ch.n_spool || st_bag_count(a->ch.set)) {
-        uint64_t size = spooled;
-        for (size_t i = 0; i < st_bag_count(b); i++)
-            if (PROP_TYPE(st_bag_at(b, i)->tag) != PT_ERROR)
-                size += st_value_size(st_bag_at(b, i));
-        code |= st_bag_set_long(b, PR_ATTACH_SIZE, size > INT32_MAX ? INT32_MAX
-            : (int32_t)size);
-    }
+    if (!st_bag_get(b, PR_ATTACH_SIZE) || a->ch.n_spool || st_bag_count(a->ch.set))
+        code |= st_bag_set_long(b, PR_ATTACH_SIZE, md_bag_size(b, spooled));
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -122,26 +116,6 @@ static HRESULT attach_can_write(void *obj)
     return ((md_attach *)obj)->modify ? S_OK : MAPI_E_NO_ACCESS;
 }
 
-/* Drops the pending spool for tag's id. */
-static void drop_spool(md_attach *a, uint32_t tag)
-{
-    for (size_t i = 0; i < a->ch.n_spool; i++)
-        if (PROP_ID(a->ch.spool[i]->tag) == PROP_ID(tag)) {
-            md_spool_release(a->ch.spool[i]);
-            a->ch.spool[i] = a->ch.spool[--a->ch.n_spool];
-            return;
-        }
-}
-
-static void del_remove(md_attach *a, uint32_t tag)
-{
-    for (size_t i = 0; i < a->ch.n_del; i++)
-        if (PROP_ID(a->ch.del[i]) == PROP_ID(tag)) {
-            a->ch.del[i] = a->ch.del[--a->ch.n_del];
-            return;
-        }
-}
-
 static HRESULT attach_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
 {
     md_attach *a = obj;
@@ -151,24 +125,15 @@ static HRESULT attach_write(void *obj, const st_bag *set, const uint32_t *del, s
     EnterCriticalSection(&s->lock);
     for (size_t i = 0; hr == S_OK && i < n_del; i++) {
         st_bag_delete(a->ch.set, del[i]);
-        drop_spool(a, del[i]);
-        del_remove(a, del[i]);
-        if (a->ch.n_del == a->cap_del) {
-            size_t cap = a->cap_del ? a->cap_del * 2 : 8;
-            uint32_t *p = realloc(a->ch.del, cap * sizeof *p);
-            if (!p) {
-                hr = MAPI_E_NOT_ENOUGH_MEMORY;
-                break;
-            }
-            a->ch.del = p;
-            a->cap_del = cap;
-        }
-        a->ch.del[a->ch.n_del++] = CHANGE_PROP_TYPE(del[i], PT_UNSPECIFIED);
+        md_spools_drop(a->ch.spool, &a->ch.n_spool, del[i]);
+        size_t cap = a->ch.n_del;   /* ch moves to the message at SaveChanges */
+        if (md_tags_add(&a->ch.del, &a->ch.n_del, &cap, del[i]))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
     for (size_t i = 0; hr == S_OK && set && i < st_bag_count(set); i++) {
         const st_value *v = st_bag_at(set, i);
-        drop_spool(a, v->tag);
-        del_remove(a, v->tag);
+        md_spools_drop(a->ch.spool, &a->ch.n_spool, v->tag);
+        md_tags_remove(a->ch.del, &a->ch.n_del, v->tag);
         st_bag_delete(a->ch.set, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED));
         if (st_bag_set(a->ch.set, v))
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -183,14 +148,8 @@ static void attach_put_spool(void *obj, md_spool *sp)
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
     st_bag_delete(a->ch.set, CHANGE_PROP_TYPE(sp->tag, PT_UNSPECIFIED));
-    del_remove(a, sp->tag);
-    drop_spool(a, sp->tag);
-    md_spool **p = realloc(a->ch.spool, (a->ch.n_spool + 1) * sizeof *p);
-    if (p) {
-        a->ch.spool = p;
-        md_spool_addref(sp);
-        p[a->ch.n_spool++] = sp;
-    }
+    md_tags_remove(a->ch.del, &a->ch.n_del, sp->tag);
+    md_spools_put(&a->ch.spool, &a->ch.n_spool, sp);
     LeaveCriticalSection(&s->lock);
 }
 
@@ -235,6 +194,7 @@ static ULONG STDMETHODCALLTYPE att_Release(IAttach *iface)
 
 static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_attach *a = impl(iface);
     if (flags & ~(ULONG)(KEEP_OPEN_READONLY | KEEP_OPEN_READWRITE | FORCE_SAVE
         | MAPI_DEFERRED_ERRORS))
@@ -246,7 +206,6 @@ static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
     EnterCriticalSection(&s->lock);
     md_att_change c = a->ch;
     memset(&a->ch, 0, sizeof a->ch);
-    a->cap_del = 0;
     c.num = a->num;
     c.is_new = a->is_new;
     if (!c.set)
@@ -268,6 +227,7 @@ static HRESULT STDMETHODCALLTYPE att_SaveChanges(IAttach *iface, ULONG flags)
 static HRESULT STDMETHODCALLTYPE att_GetProps(IAttach *iface, LPSPropTagArray tags, ULONG flags,
     ULONG *count, LPSPropValue *props)
 {
+    MD_SHUT_GATE();
     return md_prop_get_props(attach_props, impl(iface), &store_of(impl(iface))->alloc, tags,
         flags, count, props);
 }
@@ -275,6 +235,7 @@ static HRESULT STDMETHODCALLTYPE att_GetProps(IAttach *iface, LPSPropTagArray ta
 static HRESULT STDMETHODCALLTYPE att_GetPropList(IAttach *iface, ULONG flags,
     LPSPropTagArray *list)
 {
+    MD_SHUT_GATE();
     return md_prop_get_prop_list(attach_props, impl(iface), &store_of(impl(iface))->alloc,
         flags, list);
 }
@@ -366,6 +327,7 @@ static HRESULT open_storage(md_attach *a, ULONG flags, LPUNKNOWN *out)
 static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
+    MD_SHUT_GATE();
     md_attach *a = impl(iface);
     int writable = 0, create = 0;
     HRESULT hr;
@@ -398,10 +360,7 @@ static HRESULT STDMETHODCALLTYPE att_OpenProperty(IAttach *iface, ULONG tag, LPC
         return hr;
     md_store *s = store_of(a);
     EnterCriticalSection(&s->lock);
-    md_spool *pending = NULL;
-    for (size_t i = 0; i < a->ch.n_spool; i++)
-        if (PROP_ID(a->ch.spool[i]->tag) == PROP_ID(tag))
-            pending = a->ch.spool[i];
+    md_spool *pending = md_spools_find(a->ch.spool, a->ch.n_spool, tag);
     if (pending)
         md_spool_addref(pending);
     LeaveCriticalSection(&s->lock);

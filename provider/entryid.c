@@ -54,6 +54,20 @@ HRESULT md_eid_parse(md_eid *out, ULONG cb, const ENTRYID *eid)
     return S_OK;
 }
 
+HRESULT md_eid_own_id(const st_guid *store, ULONG cb, const ENTRYID *eid, unsigned kind,
+    st_id *out)
+{
+    md_eid e;
+    *out = 0;
+    HRESULT hr = md_eid_parse(&e, cb, eid);
+    if (hr != S_OK)
+        return hr;
+    if (e.kind != kind || st_guid_compare(&e.store, store) != 0)
+        return MAPI_E_INVALID_ENTRYID;
+    *out = e.id;
+    return S_OK;
+}
+
 HRESULT md_eid_alloc(ULONG *cb_out, LPENTRYID *eid_out, const md_eid *e,
     LPALLOCATEBUFFER allocate)
 {

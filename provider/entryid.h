@@ -45,6 +45,12 @@ void md_eid_write(BYTE out[MD_EID_SIZE], const md_eid *e);
 /* S_OK with *out filled, or MAPI_E_INVALID_ENTRYID. */
 HRESULT md_eid_parse(md_eid *out, ULONG cb, const ENTRYID *eid);
 
+/* The id of an object of kind in the store of GUID store from its entry
+ * ID: S_OK with *out, or MAPI_E_INVALID_ENTRYID (NULL, garbage, another
+ * provider's or store's, another kind; *out 0). */
+HRESULT md_eid_own_id(const st_guid *store, ULONG cb, const ENTRYID *eid, unsigned kind,
+    st_id *out);
+
 /* A new entry ID for e in a buffer from allocate (MAPIAllocateBuffer):
  * *cb_out and *eid_out, or MAPI_E_NOT_ENOUGH_MEMORY. */
 HRESULT md_eid_alloc(ULONG *cb_out, LPENTRYID *eid_out, const md_eid *e,

@@ -31,6 +31,7 @@
 #include "provider/object.h"
 #include "provider/store.h"
 #include "provider/table.h"
+#include "provider/shutdown.h"
 #include "storage/table.h"
 
 typedef struct md_folder {
@@ -165,6 +166,7 @@ static ULONG STDMETHODCALLTYPE folder_Release(IMAPIFolder *iface)
 
 static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG flags)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)flags;
     return S_OK;   /* folder changes are written at once */
 }
@@ -172,6 +174,7 @@ static HRESULT STDMETHODCALLTYPE folder_SaveChanges(IMAPIFolder *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE folder_GetProps(IMAPIFolder *iface, LPSPropTagArray tags,
     ULONG flags, ULONG *count, LPSPropValue *props)
 {
+    MD_SHUT_GATE();
     return md_prop_get_props(folder_props, impl(iface), &impl(iface)->store->alloc, tags, flags,
         count, props);
 }
@@ -179,6 +182,7 @@ static HRESULT STDMETHODCALLTYPE folder_GetProps(IMAPIFolder *iface, LPSPropTagA
 static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG flags,
     LPSPropTagArray *list)
 {
+    MD_SHUT_GATE();
     return md_prop_get_prop_list(folder_props, impl(iface), &impl(iface)->store->alloc, flags,
         list);
 }
@@ -189,6 +193,7 @@ static HRESULT STDMETHODCALLTYPE folder_GetPropList(IMAPIFolder *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG tag,
     LPCIID iid, ULONG options, ULONG flags, LPUNKNOWN *out)
 {
+    MD_SHUT_GATE();
     /* folder values are written with SetProps */
     return md_stream_open_readonly(out, impl(iface)->store, folder_props, impl(iface), tag, iid,
         options, flags, MAPI_E_NO_SUPPORT);
@@ -199,6 +204,7 @@ static HRESULT STDMETHODCALLTYPE folder_OpenProperty(IMAPIFolder *iface, ULONG t
 static HRESULT STDMETHODCALLTYPE folder_GetContentsTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
 
     if (!table)
@@ -216,6 +222,7 @@ static HRESULT STDMETHODCALLTYPE folder_GetContentsTable(IMAPIFolder *iface, ULO
 static HRESULT STDMETHODCALLTYPE folder_GetHierarchyTable(IMAPIFolder *iface, ULONG flags,
     LPMAPITABLE *table)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
 
     if (!table)
@@ -232,12 +239,14 @@ static HRESULT STDMETHODCALLTYPE folder_GetHierarchyTable(IMAPIFolder *iface, UL
 static HRESULT STDMETHODCALLTYPE folder_OpenEntry(IMAPIFolder *iface, ULONG cb, LPENTRYID eid,
     LPCIID iid, ULONG flags, ULONG *obj_type, LPUNKNOWN *out)
 {
+    MD_SHUT_GATE();
     return md_store_open_entry(impl(iface)->store, cb, eid, iid, flags, obj_type, out);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SetSearchCriteria(IMAPIFolder *iface,
     LPSRestriction res, LPENTRYLIST containers, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_set_search_criteria(f->store, f->fid, res, containers, flags);
 }
@@ -245,6 +254,7 @@ static HRESULT STDMETHODCALLTYPE folder_SetSearchCriteria(IMAPIFolder *iface,
 static HRESULT STDMETHODCALLTYPE folder_GetSearchCriteria(IMAPIFolder *iface, ULONG flags,
     LPSRestriction *res, LPENTRYLIST *containers, ULONG *state)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_get_search_criteria(f->store, f->fid, flags, res, containers, state);
 }
@@ -254,6 +264,7 @@ static HRESULT STDMETHODCALLTYPE folder_GetSearchCriteria(IMAPIFolder *iface, UL
 static HRESULT STDMETHODCALLTYPE folder_CreateMessage(IMAPIFolder *iface, LPCIID iid,
     ULONG flags, LPMESSAGE *msg)
 {
+    MD_SHUT_GATE();
     if (!msg)
         return MAPI_E_INVALID_PARAMETER;
     *msg = NULL;
@@ -268,6 +279,7 @@ static HRESULT STDMETHODCALLTYPE folder_CreateMessage(IMAPIFolder *iface, LPCIID
 static HRESULT STDMETHODCALLTYPE folder_CopyMessages(IMAPIFolder *iface, LPENTRYLIST list,
     LPCIID iid, LPVOID dest, ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_copy_messages(f->store, f->fid, iface, list, iid, dest, ui, progress,
         flags);
@@ -276,6 +288,7 @@ static HRESULT STDMETHODCALLTYPE folder_CopyMessages(IMAPIFolder *iface, LPENTRY
 static HRESULT STDMETHODCALLTYPE folder_DeleteMessages(IMAPIFolder *iface, LPENTRYLIST list,
     ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     (void)ui;
     return md_folder_delete_messages(f->store, f->fid, list, progress, flags);
@@ -284,6 +297,7 @@ static HRESULT STDMETHODCALLTYPE folder_DeleteMessages(IMAPIFolder *iface, LPENT
 static HRESULT STDMETHODCALLTYPE folder_CreateFolder(IMAPIFolder *iface, ULONG type,
     LPTSTR name, LPTSTR comment, LPCIID iid, ULONG flags, LPMAPIFOLDER *out)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_create_folder(f->store, f->fid, type, name, comment, iid, flags, out);
 }
@@ -292,6 +306,7 @@ static HRESULT STDMETHODCALLTYPE folder_CopyFolder(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, LPCIID iid, LPVOID dest, LPTSTR name, ULONG ui, LPMAPIPROGRESS progress,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_copy_folder(f->store, f->fid, iface, cb, eid, iid, dest, name, ui,
         progress, flags);
@@ -300,6 +315,7 @@ static HRESULT STDMETHODCALLTYPE folder_CopyFolder(IMAPIFolder *iface, ULONG cb,
 static HRESULT STDMETHODCALLTYPE folder_DeleteFolder(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     (void)ui;
     return md_folder_delete_folder(f->store, f->fid, cb, eid, progress, flags);
@@ -308,6 +324,7 @@ static HRESULT STDMETHODCALLTYPE folder_DeleteFolder(IMAPIFolder *iface, ULONG c
 static HRESULT STDMETHODCALLTYPE folder_SetReadFlags(IMAPIFolder *iface, LPENTRYLIST list,
     ULONG ui, LPMAPIPROGRESS progress, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     (void)ui;
     return md_folder_set_read_flags(f->store, f->fid, list, progress, flags);
@@ -316,6 +333,7 @@ static HRESULT STDMETHODCALLTYPE folder_SetReadFlags(IMAPIFolder *iface, LPENTRY
 static HRESULT STDMETHODCALLTYPE folder_GetMessageStatus(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, ULONG flags, ULONG *status)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_get_message_status(f->store, f->fid, cb, eid, flags, status);
 }
@@ -323,6 +341,7 @@ static HRESULT STDMETHODCALLTYPE folder_GetMessageStatus(IMAPIFolder *iface, ULO
 static HRESULT STDMETHODCALLTYPE folder_SetMessageStatus(IMAPIFolder *iface, ULONG cb,
     LPENTRYID eid, ULONG status, ULONG mask, ULONG *old)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_set_message_status(f->store, f->fid, cb, eid, status, mask, old);
 }
@@ -330,6 +349,7 @@ static HRESULT STDMETHODCALLTYPE folder_SetMessageStatus(IMAPIFolder *iface, ULO
 static HRESULT STDMETHODCALLTYPE folder_SaveContentsSort(IMAPIFolder *iface,
     LPSSortOrderSet sort, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     return md_folder_save_contents_sort(f->store, f->fid, sort, flags);
 }
@@ -337,6 +357,7 @@ static HRESULT STDMETHODCALLTYPE folder_SaveContentsSort(IMAPIFolder *iface,
 static HRESULT STDMETHODCALLTYPE folder_EmptyFolder(IMAPIFolder *iface, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_folder *f = impl(iface);
     (void)ui;
     return md_folder_empty(f->store, f->fid, progress, flags);

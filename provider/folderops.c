@@ -19,24 +19,12 @@
 
 /* ---- Helpers */
 
-/* A string argument (LPTSTR: UTF-16 with MAPI_UNICODE, else the ANSI code
- * page) as malloc'd UTF-8; NULL stays NULL (*bad 0); *bad 1 when it cannot
- * be converted (out of memory, invalid). */
+/* A string argument (LPTSTR) as malloc'd UTF-8 (md_utf8_from_tstr); NULL
+ * stays NULL (*bad 0); *bad 1 when it cannot be converted. */
 static char *tstr_utf8(const void *str, ULONG flags, int *bad)
 {
-    *bad = 0;
-    if (!str)
-        return NULL;
-    char *out = NULL;
-    if (flags & MAPI_UNICODE) {
-        out = md_utf8_from_wide(str);
-    } else {   /* propconv reads PT_STRING8 in the ANSI code page */
-        SPropValue v = { .ulPropTag = PR_DISPLAY_NAME_A, .Value.lpszA = (LPSTR)str };
-        st_value u;
-        if (md_value_from_mapi(&u, &v) == S_OK)
-            out = u.v.str;
-    }
-    *bad = out == NULL;
+    char *out = md_utf8_from_tstr(str, flags);
+    *bad = str && !out;
     return out;
 }
 
@@ -44,17 +32,7 @@ static char *tstr_utf8(const void *str, ULONG flags, int *bad)
  * for anything else. */
 static HRESULT own_id(md_store *s, ULONG cb, const ENTRYID *eid, unsigned kind, st_id *out)
 {
-    md_eid e;
-    *out = 0;
-    if (!eid)
-        return MAPI_E_INVALID_ENTRYID;
-    HRESULT hr = md_eid_parse(&e, cb, eid);
-    if (hr != S_OK)
-        return hr;
-    if (e.kind != kind || st_guid_compare(&e.store, &s->guid) != 0)
-        return MAPI_E_INVALID_ENTRYID;
-    *out = e.id;
-    return S_OK;
+    return md_eid_own_id(&s->guid, cb, eid, kind, out);
 }
 
 /* The destination folder of a copy or move: iid (NULL or IID_IMAPIFolder)

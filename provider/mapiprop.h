@@ -22,6 +22,7 @@
 #define MAPIDAV_PROVIDER_MAPIPROP_H
 
 #include "provider/propconv.h"
+#include "provider/shutdown.h"
 
 /* Builds the object's bag: NULL with *hr on failure. */
 typedef st_bag *(*md_bag_fn)(void *obj, HRESULT *hr);
@@ -92,27 +93,32 @@ int md_prop_tag_writable(ULONG tag);
  * PFX_DeleteProps, PFX_CopyTo, PFX_CopyProps, PFX_GetNamesFromIDs and
  * PFX_GetIDsFromNames (the file includes names.h): OBJ(iface) is the object
  * given to the callbacks of OPS (an md_prop_ops), STORE(iface) its md_store.
- * One definition instead of the same seven thunks in every object's file. */
+ * One definition instead of the same seven thunks in every object's file.
+ * After fast shutdown each answers MAPI_E_CALL_FAILED (shutdown.h). */
 #define MD_PROP_FORWARDERS(PFX, ITYPE, OBJ, STORE, OPS) \
 static HRESULT STDMETHODCALLTYPE PFX##_GetLastError(ITYPE *iface, HRESULT hr, ULONG flags, \
     LPMAPIERROR *error) \
 { \
+    MD_SHUT_GATE(); \
     return md_prop_last_error(&STORE(iface)->alloc, hr, flags, error); \
 } \
 static HRESULT STDMETHODCALLTYPE PFX##_SetProps(ITYPE *iface, ULONG n, LPSPropValue props, \
     LPSPropProblemArray *problems) \
 { \
+    MD_SHUT_GATE(); \
     return md_prop_set_props(&OPS, OBJ(iface), &STORE(iface)->alloc, n, props, problems); \
 } \
 static HRESULT STDMETHODCALLTYPE PFX##_DeleteProps(ITYPE *iface, LPSPropTagArray tags, \
     LPSPropProblemArray *problems) \
 { \
+    MD_SHUT_GATE(); \
     return md_prop_delete_props(&OPS, OBJ(iface), &STORE(iface)->alloc, tags, problems); \
 } \
 static HRESULT STDMETHODCALLTYPE PFX##_CopyTo(ITYPE *iface, ULONG n_iid, LPCIID iids, \
     LPSPropTagArray exclude, ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, \
     ULONG flags, LPSPropProblemArray *problems) \
 { \
+    MD_SHUT_GATE(); \
     (void)ui; (void)progress; \
     return md_prop_copy_to(&OPS, OBJ(iface), &STORE(iface)->alloc, n_iid, iids, exclude, iid, \
         dest, flags, problems); \
@@ -121,6 +127,7 @@ static HRESULT STDMETHODCALLTYPE PFX##_CopyProps(ITYPE *iface, LPSPropTagArray i
     ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags, \
     LPSPropProblemArray *problems) \
 { \
+    MD_SHUT_GATE(); \
     (void)ui; (void)progress; \
     return md_prop_copy_props(&OPS, OBJ(iface), &STORE(iface)->alloc, include, iid, dest, \
         flags, problems); \
@@ -128,11 +135,13 @@ static HRESULT STDMETHODCALLTYPE PFX##_CopyProps(ITYPE *iface, LPSPropTagArray i
 static HRESULT STDMETHODCALLTYPE PFX##_GetNamesFromIDs(ITYPE *iface, LPSPropTagArray *tags, \
     LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names) \
 { \
+    MD_SHUT_GATE(); \
     return md_ids_to_names(STORE(iface), tags, guid, flags, count, names); \
 } \
 static HRESULT STDMETHODCALLTYPE PFX##_GetIDsFromNames(ITYPE *iface, ULONG n, \
     LPMAPINAMEID *names, ULONG flags, LPSPropTagArray *tags) \
 { \
+    MD_SHUT_GATE(); \
     return md_names_to_ids(STORE(iface), n, names, flags, tags); \
 }
 

@@ -41,6 +41,7 @@
 #include "provider/message.h"
 #include "provider/names.h"
 #include "provider/object.h"
+#include "provider/shutdown.h"
 
 #define BODY_SYNC_MAX (8u << 20)   /* bytes of a body kept in step in memory */
 #define ID_BODY 0x1000u
@@ -134,7 +135,7 @@ static int is_body_id(uint32_t id)
 
 /* ---- pending changes (under the store's lock) */
 
-static int tags_add(uint32_t **list, size_t *n, size_t *cap, uint32_t tag)
+int md_tags_add(uint32_t **list, size_t *n, size_t *cap, uint32_t tag)
 {
     tag = CHANGE_PROP_TYPE(tag, PT_UNSPECIFIED);
     for (size_t i = 0; i < *n; i++)
@@ -152,7 +153,7 @@ static int tags_add(uint32_t **list, size_t *n, size_t *cap, uint32_t tag)
     return 0;
 }
 
-static void tags_remove(uint32_t *list, size_t *n, uint32_t tag)
+void md_tags_remove(uint32_t *list, size_t *n, uint32_t tag)
 {
     for (size_t i = 0; i < *n; i++)
         if (PROP_ID(list[i]) == PROP_ID(tag)) {
@@ -162,7 +163,7 @@ static void tags_remove(uint32_t *list, size_t *n, uint32_t tag)
 }
 
 /* Drops the spool for tag's id from an array of them. */
-static void spools_drop(md_spool **sp, size_t *n, uint32_t tag)
+void md_spools_drop(md_spool **sp, size_t *n, uint32_t tag)
 {
     for (size_t i = 0; i < *n; i++)
         if (PROP_ID(sp[i]->tag) == PROP_ID(tag)) {
@@ -173,9 +174,9 @@ static void spools_drop(md_spool **sp, size_t *n, uint32_t tag)
 }
 
 /* Puts sp (a reference taken) in place of the spool of its id. */
-static int spools_put(md_spool ***sp, size_t *n, md_spool *s)
+int md_spools_put(md_spool ***sp, size_t *n, md_spool *s)
 {
-    spools_drop(*sp, n, s->tag);
+    md_spools_drop(*sp, n, s->tag);
     md_spool **p = realloc(*sp, (*n + 1) * sizeof *p);
     if (!p)
         return -1;
@@ -185,7 +186,7 @@ static int spools_put(md_spool ***sp, size_t *n, md_spool *s)
     return 0;
 }
 
-static md_spool *spools_find(md_spool **sp, size_t n, uint32_t tag)
+md_spool *md_spools_find(md_spool *const *sp, size_t n, uint32_t tag)
 {
     for (size_t i = 0; i < n; i++)
         if (PROP_ID(sp[i]->tag) == PROP_ID(tag))
@@ -197,8 +198,8 @@ static HRESULT pend_set(md_message *m, const st_bag *set)
 {
     for (size_t i = 0; i < st_bag_count(set); i++) {
         const st_value *v = st_bag_at(set, i);
-        tags_remove(m->del, &m->n_del, v->tag);
-        spools_drop(m->spool, &m->n_spool, v->tag);
+        md_tags_remove(m->del, &m->n_del, v->tag);
+        md_spools_drop(m->spool, &m->n_spool, v->tag);
         st_bag_delete(m->set, CHANGE_PROP_TYPE(v->tag, PT_UNSPECIFIED));
         if (st_bag_set(m->set, v))
             return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -214,8 +215,8 @@ static HRESULT pend_del(md_message *m, const uint32_t *del, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         st_bag_delete(m->set, CHANGE_PROP_TYPE(del[i], PT_UNSPECIFIED));
-        spools_drop(m->spool, &m->n_spool, del[i]);
-        if (m->mid && tags_add(&m->del, &m->n_del, &m->cap_del, del[i]))
+        md_spools_drop(m->spool, &m->n_spool, del[i]);
+        if (m->mid && md_tags_add(&m->del, &m->n_del, &m->cap_del, del[i]))
             return MAPI_E_NOT_ENOUGH_MEMORY;
         if (m->body_changed == PROP_ID(del[i]))
             m->body_changed = 0;
@@ -228,13 +229,22 @@ static void msg_put_spool(void *obj, md_spool *sp)
     md_message *m = obj;
     EnterCriticalSection(&m->store->lock);
     st_bag_delete(m->set, CHANGE_PROP_TYPE(sp->tag, PT_UNSPECIFIED));
-    tags_remove(m->del, &m->n_del, sp->tag);
-    if (spools_put(&m->spool, &m->n_spool, sp) == 0 && is_body_id(PROP_ID(sp->tag)))
+    md_tags_remove(m->del, &m->n_del, sp->tag);
+    if (md_spools_put(&m->spool, &m->n_spool, sp) == 0 && is_body_id(PROP_ID(sp->tag)))
         m->body_changed = PROP_ID(sp->tag);
     LeaveCriticalSection(&m->store->lock);
 }
 
 /* ---- values */
+
+int32_t md_bag_size(const st_bag *b, uint64_t extra)
+{
+    uint64_t size = extra;
+    for (size_t i = 0; i < st_bag_count(b); i++)
+        if (PROP_TYPE(st_bag_at(b, i)->tag) != PT_ERROR)
+            size += st_value_size(st_bag_at(b, i));
+    return size > INT32_MAX ? INT32_MAX : (int32_t)size;
+}
 
 int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
     md_spool *const *spool, size_t n_spool)
@@ -350,9 +360,9 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     st_bag *b = message_values(m, hr);
     size_t natt = b ? attach_count(m) : 0;
     if (b && rtf && !st_bag_get(b, PR_RTF_COMPRESSED)) {
-        load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+        load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
             PR_BODY_W), BODY_SYNC_MAX);
-        load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+        load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
             PR_HTML), BODY_SYNC_MAX);
     }
     LeaveCriticalSection(&s->lock);
@@ -385,13 +395,8 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     int32_t flags = fl ? fl->v.l : 0;
     flags = natt ? flags | MSGFLAG_HASATTACH : flags & ~MSGFLAG_HASATTACH;
     code |= st_bag_set_long(b, PR_MESSAGE_FLAGS, flags);
-    if (!st_bag_get(b, PR_MESSAGE_SIZE)) {
-        uint64_t size = 0;
-        for (size_t i = 0; i < st_bag_count(b); i++)
-            size += st_value_size(st_bag_at(b, i));
-        code |= st_bag_set_long(b, PR_MESSAGE_SIZE, size > INT32_MAX ? INT32_MAX
-            : (int32_t)size);
-    }
+    if (!st_bag_get(b, PR_MESSAGE_SIZE))
+        code |= st_bag_set_long(b, PR_MESSAGE_SIZE, md_bag_size(b, 0));
     if (code) {
         st_bag_free(b);
         *hr = MAPI_E_NOT_ENOUGH_MEMORY;
@@ -526,7 +531,7 @@ static HRESULT sync_bodies(md_message *m)
     st_bag *b = message_values(m, &hr);
     if (!b)
         return hr;
-    load_big(m, b, id, ST_NO_ATTACH, m->mid, spools_find(m->spool, m->n_spool,
+    load_big(m, b, id, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
         PROP_TAG(PT_UNSPECIFIED, id)), BODY_SYNC_MAX);
     const st_value *src = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, id));
     static const uint32_t ids[] = { ID_BODY, ID_HTML, ID_RTF, PROP_ID(PR_NATIVE_BODY_INFO),
@@ -547,11 +552,11 @@ static HRESULT sync_bodies(md_message *m)
         const st_value *v = st_bag_get(b, t);
         if (v && PROP_TYPE(v->tag) == PT_ERROR)
             continue;   /* a big body left as it is */
-        spools_drop(m->spool, &m->n_spool, t);
+        md_spools_drop(m->spool, &m->n_spool, t);
         st_bag_delete(m->set, t);
-        tags_remove(m->del, &m->n_del, t);
+        md_tags_remove(m->del, &m->n_del, t);
         if (v ? st_bag_set(m->set, v) != 0
-              : m->mid && tags_add(&m->del, &m->n_del, &m->cap_del, t) != 0)
+              : m->mid && md_tags_add(&m->del, &m->n_del, &m->cap_del, t) != 0)
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
     st_bag_free(b);
@@ -638,7 +643,7 @@ static HRESULT write_streams(md_message *m, later_stream *list, size_t n)
         if (hr != S_OK && list[i].mid == m->mid) {
             EnterCriticalSection(&m->store->lock);
             if (list[i].num == ST_NO_ATTACH) {
-                spools_put(&m->spool, &m->n_spool, list[i].sp);
+                md_spools_put(&m->spool, &m->n_spool, list[i].sp);
             } else {
                 md_att_change c = { .num = list[i].num, .set = st_bag_new() };
                 md_spool **one = malloc(sizeof *one);
@@ -741,6 +746,7 @@ int md_message_renumber(md_message *m, uint32_t *num)
 
 static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     md_store *s = m->store;
     HRESULT hr = S_OK;
@@ -808,6 +814,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
 static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,
     ULONG *count, LPSPropValue *props)
 {
+    MD_SHUT_GATE();
     int rtf = !tags;
     for (ULONG i = 0; tags && i < tags->cValues; i++)
         rtf |= PROP_ID(tags->aulPropTag[i]) == ID_RTF;
@@ -818,6 +825,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray t
 static HRESULT STDMETHODCALLTYPE msg_GetPropList(IMessage *iface, ULONG flags,
     LPSPropTagArray *list)
 {
+    MD_SHUT_GATE();
     return md_prop_get_prop_list(message_props_rtf, impl(iface), &impl(iface)->store->alloc,
         flags, list);
 }
@@ -830,6 +838,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG f
 static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     int writable = 0, create = 0;
     HRESULT hr;
@@ -864,7 +873,7 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
         return hr;
     md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };
     EnterCriticalSection(&m->store->lock);
-    md_spool *pending = spools_find(m->spool, m->n_spool, tag);
+    md_spool *pending = md_spools_find(m->spool, m->n_spool, tag);
     if (pending)
         md_spool_addref(pending);
     LeaveCriticalSection(&m->store->lock);
@@ -958,6 +967,7 @@ static HRESULT sub_table(md_message *m, LPMAPITABLE *out, ULONG flags, const uin
 static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
 {
+    MD_SHUT_GATE();
     static const uint32_t cols[] = { PR_ATTACH_NUM, PR_INSTANCE_KEY, PR_RECORD_KEY,
         PR_RENDERING_POSITION, PR_ATTACH_METHOD, PR_ATTACH_SIZE, PR_DISPLAY_NAME_W,
         PR_ATTACH_FILENAME_W, PR_ATTACH_LONG_FILENAME_W, PR_ATTACH_EXTENSION_W,
@@ -1055,21 +1065,21 @@ HRESULT md_message_attach_put(md_message *m, md_att_change *c)
         size_t cap = p->n_del;
         for (size_t i = 0; i < c->n_del; i++) {
             st_bag_delete(p->set, c->del[i]);
-            spools_drop(p->spool, &p->n_spool, c->del[i]);
-            if (!p->is_new && tags_add(&p->del, &p->n_del, &cap, c->del[i]))
+            md_spools_drop(p->spool, &p->n_spool, c->del[i]);
+            if (!p->is_new && md_tags_add(&p->del, &p->n_del, &cap, c->del[i]))
                 hr = MAPI_E_NOT_ENOUGH_MEMORY;
         }
         for (size_t i = 0; c->set && i < st_bag_count(c->set); i++) {
             const st_value *v = st_bag_at(c->set, i);
-            tags_remove(p->del, &p->n_del, v->tag);
-            spools_drop(p->spool, &p->n_spool, v->tag);
+            md_tags_remove(p->del, &p->n_del, v->tag);
+            md_spools_drop(p->spool, &p->n_spool, v->tag);
         }
         if (hr == S_OK && c->set && st_bag_copy_to(p->set, c->set, NULL, 0, 0))
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
         for (size_t i = 0; hr == S_OK && i < c->n_spool; i++) {
             st_bag_delete(p->set, CHANGE_PROP_TYPE(c->spool[i]->tag, PT_UNSPECIFIED));
-            tags_remove(p->del, &p->n_del, c->spool[i]->tag);
-            if (spools_put(&p->spool, &p->n_spool, c->spool[i]))
+            md_tags_remove(p->del, &p->n_del, c->spool[i]->tag);
+            if (md_spools_put(&p->spool, &p->n_spool, c->spool[i]))
                 hr = MAPI_E_NOT_ENOUGH_MEMORY;
         }
         if (hr == S_OK && c->emb) {
@@ -1099,7 +1109,7 @@ md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
 {
     EnterCriticalSection(&m->store->lock);
     md_att_change *c = att_find(m, num);
-    md_spool *sp = c ? spools_find(c->spool, c->n_spool, tag) : NULL;
+    md_spool *sp = c ? md_spools_find(c->spool, c->n_spool, tag) : NULL;
     if (sp)
         md_spool_addref(sp);
     LeaveCriticalSection(&m->store->lock);
@@ -1126,6 +1136,7 @@ static HRESULT attach_state(md_message *m, uint32_t num, int *is_new)
 static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCIID iid,
     ULONG flags, LPATTACH *out)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     if (!out)
         return MAPI_E_INVALID_PARAMETER;
@@ -1148,6 +1159,7 @@ static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCI
 static HRESULT STDMETHODCALLTYPE msg_CreateAttach(IMessage *iface, LPCIID iid, ULONG flags,
     ULONG *num, LPATTACH *out)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     if (!out || !num)
         return MAPI_E_INVALID_PARAMETER;
@@ -1172,6 +1184,7 @@ static HRESULT STDMETHODCALLTYPE msg_CreateAttach(IMessage *iface, LPCIID iid, U
 static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     (void)ui; (void)progress;
     if (flags & ~(ULONG)MAPI_DIALOG)
@@ -1191,6 +1204,7 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
 static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
 {
+    MD_SHUT_GATE();
     static const uint32_t cols[] = { PR_ROWID, PR_INSTANCE_KEY, PR_DISPLAY_NAME_W,
         PR_EMAIL_ADDRESS_W, PR_ADDRTYPE_W, PR_RECIPIENT_TYPE, PR_ENTRYID, PR_SEARCH_KEY,
         PR_RECIPIENT_FLAGS, PR_SMTP_ADDRESS_W };
@@ -1264,6 +1278,7 @@ static ptrdiff_t rcp_find(md_message *m, int32_t rowid)
 static HRESULT STDMETHODCALLTYPE msg_ModifyRecipients(IMessage *iface, ULONG flags,
     LPADRLIST mods)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     if (!mods)
         return MAPI_E_INVALID_PARAMETER;
@@ -1334,6 +1349,7 @@ static HRESULT STDMETHODCALLTYPE msg_ModifyRecipients(IMessage *iface, ULONG fla
 
 static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     if (flags & ~(ULONG)FORCE_SUBMIT)
         return MAPI_E_UNKNOWN_FLAGS;
@@ -1363,6 +1379,7 @@ static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
 
 static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_message *m = impl(iface);
     if (flags & ~(ULONG)(SUPPRESS_RECEIPT | CLEAR_READ_FLAG | MAPI_DEFERRED_ERRORS
         | GENERATE_RECEIPT_ONLY | CLEAR_RN_PENDING | CLEAR_NRN_PENDING))

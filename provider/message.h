@@ -78,6 +78,24 @@ HRESULT md_attach_open(md_message *msg, uint32_t num, int is_new, int modify,
 int md_pending_apply(st_bag *b, const uint32_t *del, size_t n_del, const st_bag *set,
     md_spool *const *spool, size_t n_spool);
 
+/* PR_MESSAGE_SIZE / PR_ATTACH_SIZE of what b holds: its values (storage's
+ * stream markers, PT_ERROR, not counted) plus extra bytes, at most
+ * INT32_MAX. */
+int32_t md_bag_size(const st_bag *b, uint64_t extra);
+
+/* The lists of pending changes a message and an attachment keep (under
+ * the store's lock). A deletion list holds PT_UNSPECIFIED tags, each once:
+ * md_tags_add adds tag (0, or -1 when out of memory; *cap its capacity),
+ * md_tags_remove takes tag's id out. A spool list holds one spool per id:
+ * md_spools_drop releases the one of tag's id, md_spools_put puts s (a
+ * reference taken) in its place (0, or -1 when out of memory). */
+int md_tags_add(uint32_t **list, size_t *n, size_t *cap, uint32_t tag);
+void md_tags_remove(uint32_t *list, size_t *n, uint32_t tag);
+void md_spools_drop(md_spool **sp, size_t *n, uint32_t tag);
+int md_spools_put(md_spool ***sp, size_t *n, md_spool *s);
+/* The spool of tag's id in the list (not AddRef'd), or NULL. */
+md_spool *md_spools_find(md_spool *const *sp, size_t n, uint32_t tag);
+
 /* What attach.c needs of its message (message.c). */
 md_store *md_message_store(md_message *m);
 IMessage *md_message_iface(md_message *m);

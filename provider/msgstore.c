@@ -14,14 +14,16 @@
  * always win); CopyTo/CopyProps, named properties (names.h),
  * GetLastError, OpenProperty as a read-only IStream.
  * Advise and Unadvise: notify.h (the store's notifier starts with the
- * store and stops before its file closes). GetReceiveFolder gives no
- * explicit class (NULL).
+ * store and stops before its file closes). GetReceiveFolder gives the
+ * registered class that matched (the prefix, as stored; "" for the
+ * default) as the explicit class.
  *
  * StoreLogoff stops the store's background work (shutdown.h,
  * md_store_stop). After fast shutdown (md_shutdown_done) the methods that
  * reach storage or start work (OpenEntry, Advise, Get/SetReceiveFolder,
- * GetReceiveFolderTable and the spooler methods) answer MAPI_E_CALL_FAILED;
- * the computed properties still answer.
+ * GetReceiveFolderTable, the spooler methods and the IMAPIProp forwarders
+ * of mapiprop.h) answer MAPI_E_CALL_FAILED; the computed properties still
+ * answer.
  * PR_DISPLAY_NAME: md_store.display_name (the profile's), else "mapidav".
  * PR_STORE_SUPPORT_MASK: MD_STORE_MASK (store.h).
  * Never: give MAPI storage's memory; call storage outside s->lock.
@@ -352,27 +354,17 @@ static HRESULT STDMETHODCALLTYPE store_OpenEntry(IMsgStore *iface, ULONG cb, LPE
     return md_store_open_entry(impl(iface), cb, eid, iid, flags, obj_type, out);
 }
 
-/* A message class argument (LPTSTR: UTF-16 with MAPI_UNICODE) in UTF-8;
- * NULL is "". */
+/* A message class argument (LPTSTR) in UTF-8; NULL is "". */
 static char *class_utf8(const void *cls, ULONG flags)
 {
-    if (!cls)
-        return _strdup("");
-    if (flags & MAPI_UNICODE)
-        return md_utf8_from_wide(cls);
-    SPropValue v = { .ulPropTag = PT_STRING8 | (1u << 16) };
-    st_value out;
-    v.Value.lpszA = (LPSTR)cls;
-    if (md_value_from_mapi(&out, &v) != S_OK)
-        return NULL;
-    return out.v.str;
+    return cls ? md_utf8_from_tstr(cls, flags) : _strdup("");
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR cls,
     ULONG flags, ULONG cb, LPENTRYID eid)
 {
     md_store *s = impl(iface);
-    md_eid e;
+    st_id fid = 0;
 
     if (flags & ~(ULONG)MAPI_UNICODE)
         return MAPI_E_UNKNOWN_FLAGS;
@@ -380,20 +372,18 @@ static HRESULT STDMETHODCALLTYPE store_SetReceiveFolder(IMsgStore *iface, LPTSTR
         return MAPI_E_NO_SUPPORT;   /* back to the default: not done yet */
     if (md_shutdown_done())
         return MAPI_E_CALL_FAILED;
-    HRESULT hr = md_eid_parse(&e, cb, eid);
+    HRESULT hr = md_eid_own_id(&s->guid, cb, eid, MD_EID_FOLDER, &fid);
     if (hr != S_OK)
         return hr;
-    if (e.kind != MD_EID_FOLDER || st_guid_compare(&e.store, &s->guid) != 0)
-        return MAPI_E_INVALID_ENTRYID;
     char *c = class_utf8(cls, flags);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
     EnterCriticalSection(&s->lock);
     st_bag *b = NULL;
-    int code = st_folder_get(s->st, &b, e.id);
+    int code = st_folder_get(s->st, &b, fid);
     st_bag_free(b);
     if (!code)
-        code = st_receive_folder_set(s->st, c, e.id);
+        code = st_receive_folder_set(s->st, c, fid);
     LeaveCriticalSection(&s->lock);
     free(c);
     return md_hr_from_st(code);
@@ -418,28 +408,35 @@ static HRESULT STDMETHODCALLTYPE store_GetReceiveFolder(IMsgStore *iface, LPTSTR
     char *c = class_utf8(cls, flags);
     if (!c)
         return MAPI_E_NOT_ENOUGH_MEMORY;
+    char *matched = NULL;
     EnterCriticalSection(&s->lock);
-    int code = st_receive_folder_get(s->st, &fid, c);
+    int code = st_receive_folder_find(s->st, &fid, explicit_class ? &matched : NULL, c);
     LeaveCriticalSection(&s->lock);
     free(c);
     if (code)
         return md_hr_from_st(code);
     md_eid e = { .store = s->guid, .kind = MD_EID_FOLDER, .id = fid };
-    return md_eid_alloc(cb, eid, &e, s->alloc.buffer);
+    HRESULT hr = md_eid_alloc(cb, eid, &e, s->alloc.buffer);
+    if (hr == S_OK && explicit_class) {
+        /* the registered class that matched, as stored ("" the default) */
+        hr = md_string_to_mapi((void **)explicit_class, matched,
+            flags & MAPI_UNICODE ? PT_UNICODE : PT_STRING8, NULL, &s->alloc);
+        if (hr != S_OK) {
+            s->alloc.free(*eid);
+            *eid = NULL;
+            *cb = 0;
+        }
+    }
+    free(matched);
+    return hr;
 }
-
-/* After DoFastShutdown: the methods that reach storage or start work. */
-#define SHUT_GATE() do { \
-        if (md_shutdown_done()) \
-            return MAPI_E_CALL_FAILED; \
-    } while (0)
 
 static HRESULT STDMETHODCALLTYPE store_GetReceiveFolderTable(IMsgStore *iface, ULONG flags,
     LPMAPITABLE *table)
 {
     if (table)
         *table = NULL;
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_receive_folder_table(impl(iface), flags, table);
 }
 
@@ -468,7 +465,7 @@ void md_store_stop(md_store *s)
 static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,
     ULONG flags)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_abort_submit(impl(iface), cb, eid, flags);
 }
 
@@ -477,27 +474,27 @@ static HRESULT STDMETHODCALLTYPE store_GetOutgoingQueue(IMsgStore *iface, ULONG 
 {
     if (table)
         *table = NULL;
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_outgoing_queue(impl(iface), flags, table);
 }
 
 static HRESULT STDMETHODCALLTYPE store_SetLockState(IMsgStore *iface, LPMESSAGE msg,
     ULONG state)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_set_lock_state(impl(iface), msg, state);
 }
 
 static HRESULT STDMETHODCALLTYPE store_FinishedMsg(IMsgStore *iface, ULONG flags, ULONG cb,
     LPENTRYID eid)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_finished_msg(impl(iface), flags, cb, eid);
 }
 
 static HRESULT STDMETHODCALLTYPE store_NotifyNewMail(IMsgStore *iface, LPNOTIFICATION n)
 {
-    SHUT_GATE();
+    MD_SHUT_GATE();
     return md_spooler_notify_new_mail(impl(iface), n);
 }
 

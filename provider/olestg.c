@@ -8,6 +8,7 @@
 
 #include "provider/object.h"
 #include "provider/olestg.h"
+#include "provider/shutdown.h"
 
 typedef struct md_lockbytes {
     ILockBytes iface;
@@ -58,6 +59,7 @@ static HRESULT seek_to(md_lockbytes *lb, ULARGE_INTEGER off)
 static HRESULT STDMETHODCALLTYPE lb_ReadAt(ILockBytes *iface, ULARGE_INTEGER off, void *buf,
     ULONG cb, ULONG *got)
 {
+    MD_SHUT_GATE();
     md_lockbytes *lb = impl(iface);
     ULONG n = 0;
     if (got)
@@ -77,6 +79,7 @@ static HRESULT STDMETHODCALLTYPE lb_ReadAt(ILockBytes *iface, ULARGE_INTEGER off
 static HRESULT STDMETHODCALLTYPE lb_WriteAt(ILockBytes *iface, ULARGE_INTEGER off,
     const void *buf, ULONG cb, ULONG *put)
 {
+    MD_SHUT_GATE();
     md_lockbytes *lb = impl(iface);
     ULONG n = 0;
     if (put)
@@ -95,12 +98,14 @@ static HRESULT STDMETHODCALLTYPE lb_WriteAt(ILockBytes *iface, ULARGE_INTEGER of
 
 static HRESULT STDMETHODCALLTYPE lb_Flush(ILockBytes *iface)
 {
+    MD_SHUT_GATE();
     md_lockbytes *lb = impl(iface);
     return lb->st->lpVtbl->Commit(lb->st, STGC_DEFAULT);
 }
 
 static HRESULT STDMETHODCALLTYPE lb_SetSize(ILockBytes *iface, ULARGE_INTEGER size)
 {
+    MD_SHUT_GATE();
     md_lockbytes *lb = impl(iface);
     EnterCriticalSection(&lb->lock);
     HRESULT hr = lb->st->lpVtbl->SetSize(lb->st, size);
@@ -111,6 +116,7 @@ static HRESULT STDMETHODCALLTYPE lb_SetSize(ILockBytes *iface, ULARGE_INTEGER si
 static HRESULT STDMETHODCALLTYPE lb_LockRegion(ILockBytes *iface, ULARGE_INTEGER off,
     ULARGE_INTEGER cb, DWORD type)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)off; (void)cb; (void)type;
     return STG_E_INVALIDFUNCTION;
 }
@@ -118,12 +124,14 @@ static HRESULT STDMETHODCALLTYPE lb_LockRegion(ILockBytes *iface, ULARGE_INTEGER
 static HRESULT STDMETHODCALLTYPE lb_UnlockRegion(ILockBytes *iface, ULARGE_INTEGER off,
     ULARGE_INTEGER cb, DWORD type)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)off; (void)cb; (void)type;
     return STG_E_INVALIDFUNCTION;
 }
 
 static HRESULT STDMETHODCALLTYPE lb_Stat(ILockBytes *iface, STATSTG *out, DWORD flag)
 {
+    MD_SHUT_GATE();
     md_lockbytes *lb = impl(iface);
     (void)flag;
     if (!out)

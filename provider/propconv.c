@@ -65,6 +65,17 @@ char *md_utf8_from_wide(const WCHAR *w)
     return w ? cp_from_wide(CP_UTF8, w) : NULL;
 }
 
+/* n bytes off parent, or a buffer of their own when parent is NULL. */
+static HRESULT alloc_in(const md_alloc *a, void *parent, size_t n, void **out)
+{
+    if (parent)
+        return md_alloc_more(a, parent, n, out);
+    *out = NULL;
+    if (n > ULONG_MAX / 2 || a->buffer((ULONG)n, out) != S_OK || !*out)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    return S_OK;
+}
+
 /* UTF-8 s as type (PT_UNICODE or PT_STRING8) in memory off parent. */
 HRESULT md_string_to_mapi(void **out, const char *s, ULONG type, void *parent,
     const md_alloc *a)
@@ -77,14 +88,14 @@ HRESULT md_string_to_mapi(void **out, const char *s, ULONG type, void *parent,
         return hr;
     if (type == PT_UNICODE) {
         size_t len = (wcslen(w) + 1) * sizeof *w;
-        hr = md_alloc_more(a, parent, len, out);
+        hr = alloc_in(a, parent, len, out);
         if (hr == S_OK)
             memcpy(*out, w, len);
     } else {
         char *n8 = cp_from_wide(CP_ACP, w);
         if (n8) {
             size_t len = strlen(n8) + 1;
-            hr = md_alloc_more(a, parent, len, out);
+            hr = alloc_in(a, parent, len, out);
             if (hr == S_OK)
                 memcpy(*out, n8, len);
             free(n8);
@@ -250,6 +261,14 @@ static HRESULT string_from_mapi(char **out, const void *s, ULONG type)
         free(w);
     }
     return *out ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
+}
+
+char *md_utf8_from_tstr(const void *str, ULONG flags)
+{
+    char *out = NULL;
+    if (str)
+        string_from_mapi(&out, str, flags & MAPI_UNICODE ? PT_UNICODE : PT_STRING8);
+    return out;
 }
 
 static HRESULT bytes_from_mapi(st_bin *out, const SBinary *in)

@@ -62,11 +62,17 @@ HRESULT md_bag_prop_list(const st_bag *bag, ULONG flags, const md_alloc *a,
 HRESULT md_alloc_more(const md_alloc *a, void *parent, size_t n, void **out);
 
 /* UTF-8 s (NULL is "") as type PT_UNICODE (WCHAR *) or PT_STRING8 (ANSI
- * code page) in *out, memory off parent (allocate_more). */
+ * code page) in *out, memory off parent (allocate_more), or in a buffer of
+ * its own (allocate_buffer: the caller frees it) when parent is NULL. */
 HRESULT md_string_to_mapi(void **out, const char *s, ULONG type, void *parent,
     const md_alloc *a);
 
 /* UTF-16 -> malloc'd UTF-8 (NULL when out of memory or invalid). */
 char *md_utf8_from_wide(const WCHAR *w);
+
+/* A string argument (LPTSTR: UTF-16 when flags has MAPI_UNICODE, else the
+ * ANSI code page) -> malloc'd UTF-8; NULL for NULL, out of memory or
+ * invalid. */
+char *md_utf8_from_tstr(const void *str, ULONG flags);
 
 #endif

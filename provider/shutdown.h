@@ -28,9 +28,12 @@
  * lock, so no storage call is in flight when it returns; storage writes are
  * SQLite transactions, atomic and durable at commit, so the files are
  * consistent whenever the process ends after that. The store, logon and
- * provider then answer MAPI_E_CALL_FAILED (md_shutdown_done); objects opened
- * before (messages, folders, tables) keep their storage handles until
- * released, so their calls are still serialised and atomic, never a crash.
+ * provider then answer MAPI_E_CALL_FAILED (md_shutdown_done), and so does
+ * every method but QueryInterface, AddRef and Release of the folders,
+ * messages, attachments, streams and lock-bytes opened before
+ * (MD_SHUT_GATE at each method's door: no storage call); they keep their
+ * storage handles until released. Tables (table.c, memtable.c) are not
+ * gated yet: their calls stay serialised and atomic, never a crash.
  *
  * Locks: the registry's own SRW lock is a leaf (held to copy, never while
  * waiting for a thread or calling storage or MAPI).
@@ -42,6 +45,7 @@
 
 #include <windows.h>
 #include <mapidefs.h>
+#include <mapicode.h>
 
 struct md_store;
 
@@ -107,5 +111,12 @@ void md_fast_shutdown(void);
 
 /* 1 once md_fast_shutdown began. */
 int md_shutdown_done(void);
+
+/* The first statement of a method that must not run after fast shutdown:
+ * returns MAPI_E_CALL_FAILED from it then. */
+#define MD_SHUT_GATE() do { \
+        if (md_shutdown_done()) \
+            return MAPI_E_CALL_FAILED; \
+    } while (0)
 
 #endif

@@ -48,19 +48,13 @@ static HRESULT not_spooler(const md_store *s)
     return MAPI_E_NO_SUPPORT;
 }
 
-/* A message entry ID of s -> its id. */
+/* A message entry ID of s -> its id (NULL: MAPI_E_INVALID_PARAMETER). */
 static HRESULT message_id(const md_store *s, ULONG cb, const ENTRYID *eid, st_id *out)
 {
-    md_eid e;
+    *out = 0;
     if (!eid)
         return MAPI_E_INVALID_PARAMETER;
-    HRESULT hr = md_eid_parse(&e, cb, eid);
-    if (hr != S_OK)
-        return hr;
-    if (e.kind != MD_EID_MESSAGE || st_guid_compare(&e.store, &s->guid) != 0)
-        return MAPI_E_INVALID_ENTRYID;
-    *out = e.id;
-    return S_OK;
+    return md_eid_own_id(&s->guid, cb, eid, MD_EID_MESSAGE, out);
 }
 
 static int32_t bag_long(const st_bag *b, uint32_t tag)

@@ -11,6 +11,7 @@
 #include <mapicode.h>
 
 #include "provider/object.h"
+#include "provider/shutdown.h"
 #include "provider/stream.h"
 
 #define PIECE ST_STREAM_CHUNK
@@ -753,6 +754,7 @@ static ULONG text_read(md_stream *st, uint64_t pos, BYTE *buf, ULONG len)
 
 static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG len, ULONG *got)
 {
+    MD_SHUT_GATE();
     md_stream *st = impl(iface);
     ULONG n = 0;
     HRESULT hr = S_OK;
@@ -783,6 +785,7 @@ static HRESULT STDMETHODCALLTYPE stream_Read(IStream *iface, void *buf, ULONG le
 static HRESULT STDMETHODCALLTYPE stream_Write(IStream *iface, const void *buf, ULONG len,
     ULONG *done)
 {
+    MD_SHUT_GATE();
     md_stream *st = impl(iface);
     if (done)
         *done = 0;
@@ -802,6 +805,7 @@ static HRESULT STDMETHODCALLTYPE stream_Write(IStream *iface, const void *buf, U
 static HRESULT STDMETHODCALLTYPE stream_Seek(IStream *iface, LARGE_INTEGER move, DWORD origin,
     ULARGE_INTEGER *newpos)
 {
+    MD_SHUT_GATE();
     md_stream *st = impl(iface);
     LONGLONG base;
     switch (origin) {
@@ -820,6 +824,7 @@ static HRESULT STDMETHODCALLTYPE stream_Seek(IStream *iface, LARGE_INTEGER move,
 
 static HRESULT STDMETHODCALLTYPE stream_SetSize(IStream *iface, ULARGE_INTEGER size)
 {
+    MD_SHUT_GATE();
     md_stream *st = impl(iface);
     if (!st->writable)
         return STG_E_ACCESSDENIED;
@@ -832,6 +837,7 @@ static HRESULT STDMETHODCALLTYPE stream_SetSize(IStream *iface, ULARGE_INTEGER s
 static HRESULT STDMETHODCALLTYPE stream_CopyTo(IStream *iface, IStream *dest, ULARGE_INTEGER cb,
     ULARGE_INTEGER *read, ULARGE_INTEGER *written)
 {
+    MD_SHUT_GATE();
     if (read)
         read->QuadPart = 0;
     if (written)
@@ -861,6 +867,7 @@ static HRESULT STDMETHODCALLTYPE stream_CopyTo(IStream *iface, IStream *dest, UL
 
 static HRESULT STDMETHODCALLTYPE stream_Commit(IStream *iface, DWORD flags)
 {
+    MD_SHUT_GATE();
     (void)flags;
     hand_over(impl(iface));
     return S_OK;
@@ -868,6 +875,7 @@ static HRESULT STDMETHODCALLTYPE stream_Commit(IStream *iface, DWORD flags)
 
 static HRESULT STDMETHODCALLTYPE stream_Revert(IStream *iface)
 {
+    MD_SHUT_GATE();
     (void)iface;
     return STG_E_INVALIDFUNCTION;   /* not transacted */
 }
@@ -875,6 +883,7 @@ static HRESULT STDMETHODCALLTYPE stream_Revert(IStream *iface)
 static HRESULT STDMETHODCALLTYPE stream_LockRegion(IStream *iface, ULARGE_INTEGER off,
     ULARGE_INTEGER cb, DWORD type)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)off; (void)cb; (void)type;
     return STG_E_INVALIDFUNCTION;
 }
@@ -882,12 +891,14 @@ static HRESULT STDMETHODCALLTYPE stream_LockRegion(IStream *iface, ULARGE_INTEGE
 static HRESULT STDMETHODCALLTYPE stream_UnlockRegion(IStream *iface, ULARGE_INTEGER off,
     ULARGE_INTEGER cb, DWORD type)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)off; (void)cb; (void)type;
     return STG_E_INVALIDFUNCTION;
 }
 
 static HRESULT STDMETHODCALLTYPE stream_Stat(IStream *iface, STATSTG *stat, DWORD flags)
 {
+    MD_SHUT_GATE();
     md_stream *st = impl(iface);
     if (!stat)
         return STG_E_INVALIDPOINTER;
@@ -902,6 +913,7 @@ static HRESULT STDMETHODCALLTYPE stream_Stat(IStream *iface, STATSTG *stat, DWOR
 
 static HRESULT STDMETHODCALLTYPE stream_Clone(IStream *iface, IStream **out)
 {
+    MD_SHUT_GATE();
     (void)iface;
     if (out)
         *out = NULL;

@@ -571,22 +571,39 @@ int st_receive_folder_set(st_store *s, const char *msg_class, st_id fid)
     return st_db__step_done(&s->d, st, "setting a receive folder");
 }
 
-int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class)
+int st_receive_folder_find(st_store *s, st_id *out, char **matched, const char *msg_class)
 {
     *out = 0;
+    if (matched)
+        *matched = NULL;
     /* Longest prefix on '.' boundaries, case-insensitively ("" matches all). */
     sqlite3_stmt *st = st_db__prep(&s->d,
-        "SELECT folder_id FROM receive_folders WHERE msg_class = ''"
+        "SELECT folder_id, msg_class FROM receive_folders WHERE msg_class = ''"
         " OR ?1 = msg_class"
         " OR substr(?1, 1, length(msg_class) + 1) = msg_class || '.' COLLATE ST_NOCASE"
         " ORDER BY length(msg_class) DESC LIMIT 1");
     if (!st)
         return ST_ERROR;
     sqlite3_bind_text(st, 1, msg_class ? msg_class : "", -1, SQLITE_TRANSIENT);
-    int64_t id = 0;
-    int code = st_db__one(&s->d, &id, st, "reading receive folders");
-    *out = (st_id)id;
+    int code = st_db__step_row(&s->d, st, "reading receive folders");
+    if (code)
+        return code;
+    *out = (st_id)sqlite3_column_int64(st, 0);
+    if (matched) {
+        *matched = st_db__col_strdup(st, 1);   /* NOT NULL column: NULL is no memory */
+        if (!*matched) {
+            *out = 0;
+            st_error_set("reading receive folders: out of memory");
+            code = ST_ERROR;
+        }
+    }
+    st_db__done(st);
     return code;
+}
+
+int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class)
+{
+    return st_receive_folder_find(s, out, NULL, msg_class);
 }
 
 int st_receive_folder_list(st_store *s, st_receive_folder **out, size_t *n)

@@ -15,7 +15,14 @@
  *      logged, the others still go;
  *   3. the damaged file (and its -wal, -shm) is renamed to
  *      "<store>.damaged-<time>" (never deleted: an expert may want it);
- *   4. a fresh, empty store with the same GUID takes its place.
+ *   4. a fresh, empty store with the same GUID takes its place, with the
+ *      store's own properties (st_store_props_get / _set: local, the server
+ *      never has them) of the damaged one when they can be read.
+ * Beside the journal entries, the export store keeps each folder's local
+ * properties (table `folder_props`: ids 0x6600-0x67FF, the provider-defined
+ * non-transmittable range ([MS-OXPROPS] 1.3.1) the sync never brings back,
+ * such as the provider's saved contents sort) with the folder's URL and
+ * name path: the fresh store has no folders yet at rebuild time.
  * Restore, after the fresh store has synced down: per recovered entry, in
  * journal order, the change is made again as a local change (so it is
  * journaled and goes up): a message the server has (by href) gets the
@@ -23,7 +30,10 @@
  * have is created in the folder with the same URL, else the same name path,
  * else "Recovered Items" under the root; a deleted message is deleted
  * again; a folder made locally is made again by its path, a renamed or
- * moved one renamed or moved by its URL, a deleted one deleted.
+ * moved one renamed or moved by its URL, a deleted one deleted. Then the
+ * folders' local properties go back on the folder with the same URL, else
+ * the same name path, not journaled (one that is in neither place is
+ * counted as skipped).
  * Never: delete a file, drop an entry silently (what cannot be restored is
  * counted and logged), write to the damaged file.
  */
@@ -383,6 +393,107 @@ static int export_entry(st_store *old, st_store *ex, st_id ex_folder, const st_j
     return code;
 }
 
+/* ---- folders' local properties ---- */
+
+static const char folder_props_schema[] =
+    "CREATE TABLE folder_props(id INTEGER PRIMARY KEY, folder_url TEXT, folder_path TEXT, "
+    "props BLOB NOT NULL)";
+
+/* Local: in the provider-defined, non-transmittable range, and not one the
+ * store computes. */
+static int local_prop(uint32_t tag, void *ctx)
+{
+    (void)ctx;
+    uint32_t id = PROP_ID(tag);
+    return id >= 0x6600 && id <= 0x67FF && id != PROP_ID(PR_FOLDER_CHILD_COUNT);
+}
+
+/* fid's local properties as a property blob in *out (len 0: none). */
+static int local_props(st_store *s, st_id fid, st_buf *out)
+{
+    st_bag *b = NULL;
+    int code = st_folder_get(s, &b, fid);
+    size_t n = 0;
+    for (size_t i = 0; !code && i < st_bag_count(b); i++)
+        n += (size_t)local_prop(st_bag_at(b, i)->tag, NULL);
+    if (!code && n)
+        code = st_propblob__encode(out, b, local_prop, NULL);
+    st_bag_free(b);
+    return code;
+}
+
+typedef struct fprops {
+    char *url, *path;   /* url may be NULL (a folder made locally) */
+    st_buf blob;
+} fprops;
+
+typedef struct fprops_list {
+    fprops *v;
+    size_t n, cap;
+} fprops_list;
+
+static void fprops_free(fprops_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].url);
+        free(l->v[i].path);
+        st_buf_free(&l->v[i].blob);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* The local properties of every folder below fid (depth-first) into l. A
+ * folder that cannot be read is counted in r->unreadable and logged. */
+static int collect_folder_props(st_store *old, st_id fid, int depth, fprops_list *l,
+    st_rebuild_report *r)
+{
+    st_id *kids = NULL;
+    size_t n = 0;
+    int code = depth < 64 ? st_folder_children(old, &kids, &n, fid) : 0;
+    for (size_t i = 0; !code && i < n; i++) {
+        fprops f = { 0 };
+        if (local_props(old, kids[i], &f.blob) || folder_path(old, kids[i], &f.path)) {
+            ST_LOG_WARN(ST_LOG_STORAGE, "rebuild: folder %llu unreadable: %s",
+                (unsigned long long)kids[i], st_error_last());
+            r->unreadable++;
+        } else if (f.blob.len) {
+            st_folder_sync_get(old, kids[i], &f.url, NULL, NULL);
+            fprops *p = st_grow(l->v, &l->cap, l->n, sizeof *l->v, 8);
+            if (!p) {
+                code = ST_ERROR;
+            } else {
+                l->v = p;
+                l->v[l->n++] = f;
+                memset(&f, 0, sizeof f);
+            }
+        }
+        free(f.url);
+        free(f.path);
+        st_buf_free(&f.blob);
+        if (!code)
+            code = collect_folder_props(old, kids[i], depth + 1, l, r);
+    }
+    free(kids);
+    return code;
+}
+
+static int export_folder_props(st_store *ex, const fprops_list *l)
+{
+    int code = l->n ? st_db__exec(&ex->d, folder_props_schema) : 0;
+    for (size_t i = 0; !code && i < l->n; i++) {
+        sqlite3_stmt *st = st_db__prep(&ex->d,
+            "INSERT INTO folder_props(folder_url, folder_path, props) VALUES (?,?,?)");
+        if (!st)
+            return ST_ERROR;
+        sqlite3_bind_text(st, 1, l->v[i].url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, l->v[i].path, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, l->v[i].blob.data, (int)l->v[i].blob.len, SQLITE_STATIC);
+        code = st_db__step_done(&ex->d, st, "keeping a folder's local properties");
+    }
+    return code;
+}
+
 static void stamp(char *out, size_t size)
 {
     uint64_t ft = st_os_time_filetime();
@@ -438,7 +549,24 @@ int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
     }
     r.journal_lost = code != 0;
     code = 0;
-    if (n) {
+    /* what the server never has: the store's own properties, the folders'
+     * local ones (a damaged part is logged and left, the rest still goes) */
+    st_bag *sprops = NULL;
+    if (old && st_store_props_get(old, &sprops)) {
+        ST_LOG_WARN(ST_LOG_STORAGE, "rebuild: the store's properties are unreadable: %s",
+            st_error_last());
+        r.unreadable++;
+    }
+    fprops_list fl = { 0 };
+    st_id old_root = 0;
+    if (old && (st_folder_root(old, &old_root)
+            || collect_folder_props(old, old_root, 0, &fl, &r))) {
+        ST_LOG_WARN(ST_LOG_STORAGE, "rebuild: the folders' local properties are unreadable: "
+            "%s", st_error_last());
+        r.unreadable++;
+    }
+    r.folders_kept = fl.n;
+    if (n || fl.n) {
         snprintf(buf, sizeof buf, "%s.recovered-%s.sqlite", path, ts);
         st_guid g;
         st_guid_new(&g, buf);
@@ -457,6 +585,8 @@ int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
         }
         for (size_t i = 0; !code && i < n; i++)
             code = export_entry(old, ex, folder, &e[i], &r);
+        if (!code)
+            code = export_folder_props(ex, &fl);
         st_store_close(ex);
         if (!code && !(r.export_path = st_strdup(buf)))
             code = ST_ERROR;
@@ -466,6 +596,7 @@ int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
         }
     }
     st_journal_entries_free(e, n);
+    fprops_free(&fl);
     st_store_close(old);
     if (!code) {
         snprintf(buf, sizeof buf, "%s.damaged-%s", path, ts);
@@ -476,8 +607,18 @@ int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
     if (!code) {
         st_store *fresh = NULL;
         code = st_store_open(&fresh, path, guid, ST_OPEN_CREATE);
+        if (!code && sprops && st_bag_count(sprops)) {
+            if (st_store_props_set(fresh, sprops, NULL, 0) == 0) {
+                r.store_props = 1;
+            } else {
+                ST_LOG_WARN(ST_LOG_STORAGE, "rebuild: the store's properties were not put on "
+                    "the fresh store: %s", st_error_last());
+                r.unreadable++;
+            }
+        }
         st_store_close(fresh);
     }
+    st_bag_free(sprops);
     if (!code)
         ST_LOG_INFO(ST_LOG_STORAGE, "rebuild: %s set aside as %s; %llu changes (%llu messages) "
             "kept in %s", path, r.damaged_path, (unsigned long long)r.entries,
@@ -589,6 +730,50 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return t ? st_strdup((const char *)t) : NULL;
 }
 
+/* The folders' local properties back on the folders found by URL, else by
+ * name path; not journaled (ST_FROM_SERVER): the server never has them,
+ * there is nothing to send. A file of before folder_props, or one without
+ * any, has no such table: nothing to do. */
+static int restore_folder_props(st_store *ex, st_store *s, st_restore_report *r)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ex->d.db, "SELECT folder_url, folder_path, props FROM folder_props "
+            "ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    int code = 0, rc;
+    while (!code && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *url = (const char *)sqlite3_column_text(st, 0);
+        const char *path = (const char *)sqlite3_column_text(st, 1);
+        st_id fid = 0;
+        int found = (url && st_folder_find_by_url(s, &fid, url) == 0)
+            || (path && *path && folder_by_path(s, path, 0, &fid) == 0);
+        if (!found) {
+            r->skipped++;
+            continue;
+        }
+        st_bag *b = st_bag_new();
+        int nomem = !b;
+        int c = b ? st_propblob__decode(b, sqlite3_column_blob(st, 2),
+                        (size_t)sqlite3_column_bytes(st, 2)) : ST_ERROR;
+        if (!c)
+            c = st_folder_set_props(s, fid, b, NULL, 0, ST_FROM_SERVER);
+        st_bag_free(b);
+        if (nomem) {
+            code = c;
+        } else if (c) {
+            ST_LOG_WARN(ST_LOG_STORAGE, "restore: a folder's local properties could not be put "
+                "back: %s", st_error_last());
+            r->failed++;
+        } else {
+            r->restored++;
+        }
+    }
+    sqlite3_finalize(st);
+    return code;
+}
+
 int st_store_restore(st_store *s, const char *export_path, st_restore_report *out)
 {
     st_restore_report r = { 0 };
@@ -622,6 +807,8 @@ int st_store_restore(st_store *s, const char *export_path, st_restore_report *ou
         free(x.name);
     }
     st_db__done(st);
+    if (!code)
+        code = restore_folder_props(ex, s, &r);
     st_store_close(ex);
     if (out)
         *out = r;

@@ -193,6 +193,9 @@ int st_folder_sync_rebase(st_store *s, const char *old_prefix, const char *new_p
  * folder raise ST_EV_NEWMAIL. */
 int st_receive_folder_set(st_store *s, const char *msg_class, st_id fid);
 int st_receive_folder_get(st_store *s, st_id *out, const char *msg_class);
+/* The same, and the registered class that matched in *matched (malloc'd,
+ * as stored; "" for the default) unless matched is NULL. */
+int st_receive_folder_find(st_store *s, st_id *out, char **matched, const char *msg_class);
 /* Every receive-folder entry, by message class ("" first). *out malloc'd:
  * free with st_receive_folders_free. */
 typedef struct st_receive_folder {
@@ -466,8 +469,10 @@ int st_store_check(st_store *s, char **report);
  * changes the journal holds (and the messages they name, whole) are copied
  * to "<path>.recovered-<time>.sqlite", the damaged file is renamed to
  * "<path>.damaged-<time>" (never deleted), and a fresh empty store with the
- * same GUID takes its place, to be filled by the next sync; then
- * st_store_restore makes those changes again, as local changes. Without
+ * same GUID and the damaged one's store properties takes its place, to be
+ * filled by the next sync; then st_store_restore makes those changes
+ * again, as local changes, and puts the folders' local properties (kept in
+ * the recovered file too) back on the folders found by URL or name path. Without
  * ST_REBUILD_FORCE a journal that cannot be read stops it (nothing
  * changed); with it the file is set aside anyway (report.journal_lost). */
 #define ST_REBUILD_FORCE 0x1u
@@ -476,6 +481,9 @@ typedef struct st_rebuild_report {
     uint64_t messages;    /* messages copied whole */
     uint64_t unreadable;  /* messages or folders that could not be read (logged) */
     int journal_lost;     /* forced past an unreadable journal */
+    int store_props;      /* 1: the store's own properties are on the fresh store */
+    uint64_t folders_kept; /* folders whose local properties (ids 0x6600-0x67FF, the
+                            * saved contents sort ...) the recovered file keeps */
     char *export_path;    /* the recovered file, or NULL when there was nothing */
     char *damaged_path;   /* where the damaged file went */
 } st_rebuild_report;
@@ -483,8 +491,9 @@ int st_store_rebuild(const char *path, const st_guid *guid, unsigned flags,
     st_rebuild_report *out);
 void st_rebuild_report_clear(st_rebuild_report *r);   /* NULL-safe */
 typedef struct st_restore_report {
-    uint64_t restored;    /* changes made again */
-    uint64_t skipped;     /* messages that were unreadable at the rebuild */
+    uint64_t restored;    /* changes made again, folders' local properties put back */
+    uint64_t skipped;     /* messages that were unreadable at the rebuild, folders
+                           * with local properties not found again */
     uint64_t failed;      /* changes that could not be made (logged) */
 } st_restore_report;
 /* The catalog setting naming the recovered file of a rebuild until its

@@ -9,6 +9,11 @@
  * (imported as a sync would), the restore makes every change again, as
  * journaled local changes. A file whose journal cannot be read is left
  * alone unless forced; forced, it is set aside and nothing is deleted.
+ * What the server never has goes over too, also without a journal entry:
+ * the store's own properties straight onto the fresh store, the folders'
+ * local properties (a saved contents sort, ids 0x6600-0x67FF) kept in the
+ * recovered file and put back by the restore on the folder with the same
+ * URL, else the same name path (one found neither way: skipped).
  */
 #include "test_storage_util.h"
 
@@ -80,13 +85,20 @@ static uint64_t stream_size(st_store *s, st_id mid, uint32_t num, uint32_t tag)
     return n;
 }
 
+/* A new store file name with the server's state in it. */
+static st_store *mailbox(const char *name, st_id *inbox, st_id *archive, st_id ids[5])
+{
+    st_store *s = NULL;
+    ok(st_store_open(&s, tsu_path(name), &tsu_guid, ST_OPEN_CREATE) == 0, "create %s\n", name);
+    server_state(s, inbox, archive, ids);
+    return s;
+}
+
 static void test_rebuild_and_restore(void)
 {
     const char *path = tsu_path("mail.sqlite");
-    st_store *s = NULL;
-    ok(st_store_open(&s, path, &tsu_guid, ST_OPEN_CREATE) == 0, "create\n");
     st_id inbox = 0, archive = 0, ids[5];
-    server_state(s, &inbox, &archive, ids);
+    st_store *s = mailbox("mail.sqlite", &inbox, &archive, ids);
 
     /* local changes */
     for (size_t i = 0; i < sizeof big; i++)
@@ -211,6 +223,87 @@ static void test_rebuild_and_restore(void)
     st_rebuild_report_clear(&r);
 }
 
+#define PR_SORT_BLOB PROP_TAG(PT_BINARY, 0x6771)   /* provider/folderops.h */
+#define PR_STORE_MARK PROP_TAG(PT_UNICODE, 0x6650)  /* any local store value */
+
+static int sort_is(st_store *s, st_id fid, const uint8_t *want, size_t len)
+{
+    st_bag *b = NULL;
+    int same = 0;
+    if (st_folder_get(s, &b, fid) == 0) {
+        const st_value *v = st_bag_get(b, PR_SORT_BLOB);
+        same = v && v->v.bin.len == len && !memcmp(v->v.bin.data, want, len);
+    }
+    st_bag_free(b);
+    return same;
+}
+
+static void test_local_props_carried(void)
+{
+    const char *path = tsu_path("props.sqlite");
+    st_id inbox = 0, archive = 0, ids[5];
+    st_store *s = mailbox("props.sqlite", &inbox, &archive, ids);
+    st_id gone = tsu_folder(s, inbox, "Gone", ST_FROM_SERVER);
+    st_folder_sync_set(s, gone, "https://dav.example/mail/u/Inbox/Gone/", NULL, NULL);
+    static const uint8_t sort_a[20] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0x39, 0,
+        1, 0, 0, 0 };
+    static const uint8_t sort_b[12] = { 0 };
+    st_bag *b = st_bag_new();
+    st_bag_set_bin(b, PR_SORT_BLOB, sort_a, sizeof sort_a);
+    ok(st_folder_set_props(s, inbox, b, NULL, 0, ST_FROM_SERVER) == 0
+       && st_folder_set_props(s, gone, b, NULL, 0, ST_FROM_SERVER) == 0, "sorts A\n");
+    st_bag_free(b);
+    b = st_bag_new();
+    st_bag_set_bin(b, PR_SORT_BLOB, sort_b, sizeof sort_b);
+    ok(st_folder_set_props(s, archive, b, NULL, 0, ST_FROM_SERVER) == 0, "sort B\n");
+    st_bag_free(b);
+    b = st_bag_new();
+    st_bag_set_str(b, PR_STORE_MARK, "kept");
+    ok(st_store_props_set(s, b, NULL, 0) == 0, "store property\n");
+    st_bag_free(b);
+    size_t pending = 1;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    ok(pending == 0, "nothing journaled: %zu\n", pending);
+    st_store_close(s);
+
+    st_rebuild_report r = { 0 };
+    ok(st_store_rebuild(path, &tsu_guid, 0, &r) == 0, "rebuild: %s\n", st_error_last());
+    ok(r.entries == 0 && r.unreadable == 0 && r.store_props == 1 && r.folders_kept == 3
+       && r.export_path, "report: %llu entries, %llu unreadable, store %d, %llu folders, %s\n",
+       (unsigned long long)r.entries, (unsigned long long)r.unreadable, r.store_props,
+       (unsigned long long)r.folders_kept, r.export_path ? r.export_path : "no file");
+
+    /* the store's properties are there at once */
+    s = NULL;
+    ok(st_store_open(&s, path, &tsu_guid, 0) == 0, "fresh store\n");
+    b = NULL;
+    const st_value *v = NULL;
+    ok(st_store_props_get(s, &b) == 0 && (v = st_bag_get(b, PR_STORE_MARK)) != NULL
+       && !strcmp(v->v.str, "kept"), "store property on the fresh store\n");
+    st_bag_free(b);
+    /* the resync: Inbox by the same URL, Archive under another URL (found
+     * by its name path), Gone not there any more */
+    server_state(s, &inbox, &archive, ids);
+    st_folder_sync_set(s, archive, "https://dav.example/mail/u/Archive-2/", NULL, NULL);
+    ok(!sort_is(s, inbox, sort_a, sizeof sort_a), "no sort before the restore\n");
+    st_restore_report rr = { 0 };
+    ok(r.export_path && st_store_restore(s, r.export_path, &rr) == 0, "restore: %s\n",
+       st_error_last());
+    ok(rr.restored == 2 && rr.skipped == 1 && rr.failed == 0,
+       "restored %llu, skipped %llu, failed %llu\n", (unsigned long long)rr.restored,
+       (unsigned long long)rr.skipped, (unsigned long long)rr.failed);
+    ok(sort_is(s, inbox, sort_a, sizeof sort_a), "Inbox sort back (by URL)\n");
+    ok(sort_is(s, archive, sort_b, sizeof sort_b), "Archive sort back (by path)\n");
+    pending = 1;
+    st_journal_count(s, &pending, ST_JSTATE_PENDING);
+    ok(pending == 0, "nothing to send for local properties: %zu\n", pending);
+    char *report = NULL;
+    ok(st_store_check(s, &report) == 0, "check: %s\n", report ? report : "");
+    free(report);
+    st_store_close(s);
+    st_rebuild_report_clear(&r);
+}
+
 static void test_unreadable_journal(void)
 {
     const char *path = tsu_path("junk.sqlite");
@@ -244,6 +337,7 @@ static void test_unreadable_journal(void)
 int main(void)
 {
     test_rebuild_and_restore();
+    test_local_props_carried();
     test_unreadable_journal();
     tsu_cleanup();
     return test_done();

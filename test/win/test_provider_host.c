@@ -461,17 +461,36 @@ static void check_set_receive_folder(IMsgStore *store)
     hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.Note.Mapidav", MAPI_UNICODE,
         outbox->cb, (LPENTRYID)outbox->lpb);
     ok(hr == S_OK, "SetReceiveFolder: %#lx\n", (unsigned long)hr);
+    /* the explicit class is the registered one that matched (the MAPI
+     * reference: "the same as the class in lpszMessageClass, or a base
+     * class of that class"), as it was set */
+    LPTSTR cls = NULL;
     hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"ipm.note.mapidav.sub", MAPI_UNICODE,
-        &cb, &eid, NULL);
+        &cb, &eid, &cls);
     ok(hr == S_OK && cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0,
        "GetReceiveFolder of a subclass, other case: %#lx\n", (unsigned long)hr);
+    ok(cls && wcscmp((WCHAR *)cls, L"IPM.Note.Mapidav") == 0,
+       "explicit class of a subclass: %s, not IPM.Note.Mapidav\n", cls ? "other" : "NULL");
     host_FreeBuffer(eid);
+    host_FreeBuffer(cls);
     eid = NULL;
+    cls = NULL;
     hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPM.Note.Mapidavx", 0, &cb, &eid,
-        NULL);
+        &cls);
     ok(hr == S_OK && !(cb == outbox->cb && memcmp(eid, outbox->lpb, cb) == 0),
        "a longer class name is not a subclass: %#lx\n", (unsigned long)hr);
+    ok(cls && strcmp((char *)cls, "IPM") == 0, "explicit class, 8-bit: %s\n",
+       cls ? (char *)cls : "(null)");
     host_FreeBuffer(eid);
+    host_FreeBuffer(cls);
+    eid = NULL;
+    cls = NULL;
+    hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)L"Other.Class", MAPI_UNICODE, &cb,
+        &eid, &cls);
+    ok(hr == S_OK && cls && ((WCHAR *)cls)[0] == 0,
+       "explicit class of the default receive folder: %#lx\n", (unsigned long)hr);
+    host_FreeBuffer(eid);
+    host_FreeBuffer(cls);
     BYTE junk[48] = { 0 };
     hr = store->lpVtbl->SetReceiveFolder(store, (LPTSTR)L"IPM.X", MAPI_UNICODE, sizeof junk,
         (LPENTRYID)junk);
@@ -588,7 +607,10 @@ static void logon_and_drive(IMSProvider *provider, int second)
         &inbox_eid, &explicit_class);
     ok(hr == S_OK && cb_inbox == 48 && inbox_eid, "GetReceiveFolder(IPM.Note): %#lx\n",
        (unsigned long)hr);
-    ok(explicit_class == NULL, "explicit class not cleared\n");
+    ok(explicit_class && wcscmp((WCHAR *)explicit_class, L"IPM") == 0,
+       "explicit class of IPM.Note: not IPM\n");
+    if (explicit_class != (LPTSTR)(ULONG_PTR)1)
+        host_FreeBuffer(explicit_class);
     LPENTRYID ipc_eid = NULL;
     ULONG cb_ipc = 0;
     hr = store->lpVtbl->GetReceiveFolder(store, (LPTSTR)"IPC.Something", 0, &cb_ipc, &ipc_eid,

@@ -21,7 +21,9 @@
  *    queue are active and a writer thread saves messages: DoFastShutdown
  *    returns within a second with every background thread gone; nothing is
  *    notified afterwards; the store, the logon and the provider answer
- *    MAPI_E_CALL_FAILED; objects opened before still work or fail cleanly;
+ *    MAPI_E_CALL_FAILED, and so does every method (but the IUnknown ones)
+ *    of a folder, message, attachment and stream opened before (tables
+ *    still work or fail cleanly);
  *    after every release the live objects and MAPI buffers are back at
  *    zero and the file passes st_store_check.
  * Threads are counted with the Toolhelp snapshot of this process.
@@ -40,6 +42,7 @@
 #define USES_IID_IMSProvider
 #define USES_IID_IMSLogon
 #define USES_IID_IMessage
+#define USES_IID_IAttachment
 #define USES_IID_IMAPITable
 #define USES_IID_IMAPIAdviseSink
 #include <windows.h>
@@ -681,6 +684,62 @@ static DWORD WINAPI busy_writer(void *arg)
     return 0;
 }
 
+/* Every method of objects opened before fast shutdown: MAPI_E_CALL_FAILED
+ * (shutdown.h, MD_SHUT_GATE), a sample of each interface's. */
+static void check_gated(IMAPIFolder *f, IMessage *m, IAttach *a, IStream *st)
+{
+    ULONG n = 0, got = 0, num = 0;
+    LPSPropValue v = NULL;
+    LPSPropTagArray list = NULL;
+    IMAPITable *t = NULL;
+    IMessage *m2 = NULL;
+    IAttach *a2 = NULL;
+    IUnknown *unk = NULL;
+    LPMAPIERROR err = NULL;
+    SPropValue subj = { .ulPropTag = PR_SUBJECT_W, .Value.lpszW = (WCHAR *)L"after" };
+    SizedSPropTagArray(1, del) = { 1, { PR_SUBJECT_W } };
+    char buf[8];
+    STATSTG stat;
+    HRESULT hr;
+
+#define GATED(call, what) do { \
+        hr = (call); \
+        ok(hr == MAPI_E_CALL_FAILED, "%s after DoFastShutdown: %#lx\n", what, hrx(hr)); \
+    } while (0)
+    GATED(f->lpVtbl->GetProps(f, NULL, MAPI_UNICODE, &n, &v), "folder GetProps");
+    GATED(f->lpVtbl->GetPropList(f, 0, &list), "folder GetPropList");
+    GATED(f->lpVtbl->SetProps(f, 1, &subj, NULL), "folder SetProps");
+    GATED(f->lpVtbl->DeleteProps(f, (LPSPropTagArray)&del, NULL), "folder DeleteProps");
+    GATED(f->lpVtbl->GetLastError(f, MAPI_E_NOT_FOUND, 0, &err), "folder GetLastError");
+    GATED(f->lpVtbl->GetContentsTable(f, 0, &t), "folder GetContentsTable");
+    GATED(f->lpVtbl->GetHierarchyTable(f, 0, &t), "folder GetHierarchyTable");
+    GATED(f->lpVtbl->CreateMessage(f, NULL, 0, &m2), "folder CreateMessage");
+    GATED(f->lpVtbl->EmptyFolder(f, 0, NULL, 0), "folder EmptyFolder");
+    GATED(f->lpVtbl->SaveContentsSort(f, NULL, 0), "folder SaveContentsSort");
+    GATED(m->lpVtbl->GetProps(m, NULL, MAPI_UNICODE, &n, &v), "message GetProps");
+    GATED(m->lpVtbl->SetProps(m, 1, &subj, NULL), "message SetProps");
+    GATED(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE), "message SaveChanges");
+    GATED(m->lpVtbl->GetAttachmentTable(m, 0, &t), "message GetAttachmentTable");
+    GATED(m->lpVtbl->GetRecipientTable(m, 0, &t), "message GetRecipientTable");
+    GATED(m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a2), "message CreateAttach");
+    GATED(m->lpVtbl->OpenAttach(m, 0, NULL, 0, &a2), "message OpenAttach");
+    GATED(m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, &unk),
+        "message OpenProperty");
+    GATED(m->lpVtbl->SetReadFlag(m, 0), "message SetReadFlag");
+    GATED(m->lpVtbl->SubmitMessage(m, 0), "message SubmitMessage");
+    GATED(a->lpVtbl->GetProps(a, NULL, MAPI_UNICODE, &n, &v), "attachment GetProps");
+    GATED(a->lpVtbl->SetProps(a, 1, &subj, NULL), "attachment SetProps");
+    GATED(a->lpVtbl->SaveChanges(a, 0), "attachment SaveChanges");
+    GATED(a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0, &unk),
+        "attachment OpenProperty");
+    GATED(st->lpVtbl->Read(st, buf, sizeof buf, &got), "stream Read");
+    GATED(st->lpVtbl->Write(st, "x", 1, &got), "stream Write");
+    GATED(st->lpVtbl->Stat(st, &stat, STATFLAG_NONAME), "stream Stat");
+    GATED(st->lpVtbl->Commit(st, 0), "stream Commit");
+#undef GATED
+    ok(!v && !list && !t && !m2 && !a2 && !unk && !err, "an object given after DoFastShutdown\n");
+}
+
 static void part_fast_shutdown(const char *dll_path, int baseline)
 {
     loaded l;
@@ -724,6 +783,24 @@ static void part_fast_shutdown(const char *dll_path, int baseline)
     if (unk)
         unk->lpVtbl->Release(unk);
 
+    /* Objects opened before: a new message with an attachment and a stream
+     * on its body. */
+    IMessage *m = NULL;
+    IAttach *att = NULL;
+    IStream *body = NULL;
+    ULONG att_num = 0;
+    hr = inbox->lpVtbl->CreateMessage(inbox, NULL, 0, &m);
+    ok(hr == S_OK && m, "CreateMessage: %#lx\n", hrx(hr));
+    if (!m)
+        test_fatal("no message\n");
+    hr = m->lpVtbl->CreateAttach(m, NULL, 0, &att_num, &att);
+    ok(hr == S_OK && att, "CreateAttach: %#lx\n", hrx(hr));
+    hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, STGM_READWRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&body);
+    ok(hr == S_OK && body, "OpenProperty(PR_BODY_W): %#lx\n", hrx(hr));
+    if (!att || !body)
+        test_fatal("no attachment or stream\n");
+
     /* Everything busy: a writer saving, a submitted message, the sinks told. */
     HANDLE wt = CreateThread(NULL, 0, busy_writer, inbox, 0, NULL);
     LONG before = sink_count(&s_queue);
@@ -756,7 +833,8 @@ static void part_fast_shutdown(const char *dll_path, int baseline)
     LONG n_store = sink_count(&s_store), n_table = sink_count(&s_table),
         n_queue = sink_count(&s_queue);
     hr = save_new(inbox, L"msg after");
-    ok(hr == S_OK || hr == MAPI_E_CALL_FAILED, "a folder's call after: %#lx\n", hrx(hr));
+    ok(hr == MAPI_E_CALL_FAILED, "a folder's call after: %#lx\n", hrx(hr));
+    check_gated(inbox, m, att, body);
     Sleep(1500);
     ok(sink_count(&s_store) == n_store && sink_count(&s_table) == n_table
        && sink_count(&s_queue) == n_queue, "notified after DoFastShutdown: %ld %ld %ld\n",
@@ -803,6 +881,9 @@ static void part_fast_shutdown(const char *dll_path, int baseline)
         t->lpVtbl->Release(t);
     if (q)
         q->lpVtbl->Release(q);
+    body->lpVtbl->Release(body);
+    att->lpVtbl->Release(att);
+    m->lpVtbl->Release(m);
     inbox->lpVtbl->Release(inbox);
     shut->lpVtbl->Release(shut);
     unload_both(&l, baseline);
