@@ -26,6 +26,7 @@
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
 #include "provider/object.h"
+#include "provider/shutdown.h"
 #include "provider/sinklist.h"
 #include "storage/props_tags.h"
 #include "storage/strutil.h"
@@ -722,12 +723,14 @@ static ULONG STDMETHODCALLTYPE view_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE view_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
+    MD_SHUT_GATE();
     return md_prop_last_error(&impl(iface)->t->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE view_Advise(IMAPITable *iface, ULONG mask,
     LPMAPIADVISESINK sink, ULONG *conn)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     HRESULT hr = md_table_advise_check(mask, sink, conn);
 
@@ -754,6 +757,7 @@ static HRESULT STDMETHODCALLTYPE view_Unadvise(IMAPITable *iface, ULONG conn)
 
 static HRESULT STDMETHODCALLTYPE view_GetStatus(IMAPITable *iface, ULONG *status, ULONG *type)
 {
+    MD_SHUT_GATE();
     (void)iface;
     return md_table_status(status, type);
 }
@@ -761,6 +765,7 @@ static HRESULT STDMETHODCALLTYPE view_GetStatus(IMAPITable *iface, ULONG *status
 static HRESULT STDMETHODCALLTYPE view_SetColumns(IMAPITable *iface, LPSPropTagArray cols,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
 
     if (!cols || !cols->cValues || cols->cValues > ULONG_MAX / sizeof(SPropValue))
@@ -801,6 +806,7 @@ static int add_col(uint32_t **list, size_t *n, size_t *cap, uint32_t tag)
 static HRESULT STDMETHODCALLTYPE view_QueryColumns(IMAPITable *iface, ULONG flags,
     LPSPropTagArray *out)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     md_memtable *t = v->t;
     uint32_t *list = NULL;
@@ -842,6 +848,7 @@ static HRESULT STDMETHODCALLTYPE view_QueryColumns(IMAPITable *iface, ULONG flag
 
 static HRESULT STDMETHODCALLTYPE view_GetRowCount(IMAPITable *iface, ULONG flags, ULONG *count)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     if (!count)
         return MAPI_E_INVALID_PARAMETER;
@@ -857,6 +864,7 @@ static HRESULT STDMETHODCALLTYPE view_GetRowCount(IMAPITable *iface, ULONG flags
 static HRESULT STDMETHODCALLTYPE view_SeekRow(IMAPITable *iface, BOOKMARK origin, LONG rows,
     LONG *sought)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     mt_mark tmp;
     HRESULT hr = S_OK;
@@ -886,6 +894,7 @@ static HRESULT STDMETHODCALLTYPE view_SeekRow(IMAPITable *iface, BOOKMARK origin
 
 static HRESULT STDMETHODCALLTYPE view_SeekRowApprox(IMAPITable *iface, ULONG num, ULONG den)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     if (!den)
         return MAPI_E_INVALID_PARAMETER;
@@ -899,6 +908,7 @@ static HRESULT STDMETHODCALLTYPE view_SeekRowApprox(IMAPITable *iface, ULONG num
 static HRESULT STDMETHODCALLTYPE view_QueryPosition(IMAPITable *iface, ULONG *row, ULONG *num,
     ULONG *den)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     if (!row || !num || !den)
         return MAPI_E_INVALID_PARAMETER;
@@ -912,6 +922,7 @@ static HRESULT STDMETHODCALLTYPE view_QueryPosition(IMAPITable *iface, ULONG *ro
 static HRESULT STDMETHODCALLTYPE view_FindRow(IMAPITable *iface, LPSRestriction res,
     BOOKMARK origin, ULONG flags)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     st_restriction *r = NULL;
     mt_mark tmp;
@@ -988,6 +999,7 @@ static HRESULT view_reorder(mt_view *v, st_restriction **res, st_sortset **sort)
 static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction res,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     st_restriction *r = NULL;
 
@@ -1003,6 +1015,7 @@ static HRESULT STDMETHODCALLTYPE view_Restrict(IMAPITable *iface, LPSRestriction
 
 static HRESULT STDMETHODCALLTYPE view_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     HRESULT hr = S_OK;
 
@@ -1034,6 +1047,7 @@ cleanup:
 
 static HRESULT STDMETHODCALLTYPE view_FreeBookmark(IMAPITable *iface, BOOKMARK b)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     HRESULT hr = S_OK;
 
@@ -1052,6 +1066,7 @@ static HRESULT STDMETHODCALLTYPE view_FreeBookmark(IMAPITable *iface, BOOKMARK b
 static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderSet sort,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     st_sortset *s = NULL;
 
@@ -1085,6 +1100,7 @@ static HRESULT STDMETHODCALLTYPE view_SortTable(IMAPITable *iface, LPSSortOrderS
 
 static HRESULT STDMETHODCALLTYPE view_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     if (!out)
         return MAPI_E_INVALID_PARAMETER;
@@ -1098,6 +1114,7 @@ static HRESULT STDMETHODCALLTYPE view_QuerySortOrder(IMAPITable *iface, LPSSortO
 static HRESULT STDMETHODCALLTYPE view_QueryRows(IMAPITable *iface, LONG count, ULONG flags,
     LPSRowSet *out)
 {
+    MD_SHUT_GATE();
     mt_view *v = impl(iface);
     if (!out)
         return MAPI_E_INVALID_PARAMETER;
@@ -1125,6 +1142,7 @@ static HRESULT STDMETHODCALLTYPE view_QueryRows(IMAPITable *iface, LONG count, U
 
 static HRESULT STDMETHODCALLTYPE view_Abort(IMAPITable *iface)
 {
+    MD_SHUT_GATE();
     (void)iface;
     return S_OK;   /* nothing runs in the background */
 }
@@ -1132,6 +1150,7 @@ static HRESULT STDMETHODCALLTYPE view_Abort(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE view_ExpandRow(IMAPITable *iface, ULONG cb, LPBYTE key,
     ULONG count, ULONG flags, LPSRowSet *rows, ULONG *more)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)cb; (void)key; (void)count; (void)flags;
     if (rows)
         *rows = NULL;
@@ -1143,6 +1162,7 @@ static HRESULT STDMETHODCALLTYPE view_ExpandRow(IMAPITable *iface, ULONG cb, LPB
 static HRESULT STDMETHODCALLTYPE view_CollapseRow(IMAPITable *iface, ULONG cb, LPBYTE key,
     ULONG flags, ULONG *count)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)cb; (void)key; (void)flags;
     if (count)
         *count = 0;
@@ -1152,6 +1172,7 @@ static HRESULT STDMETHODCALLTYPE view_CollapseRow(IMAPITable *iface, ULONG cb, L
 static HRESULT STDMETHODCALLTYPE view_WaitForCompletion(IMAPITable *iface, ULONG flags,
     ULONG timeout, ULONG *status)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)timeout;
     return md_table_wait(flags, status);
 }
@@ -1159,6 +1180,7 @@ static HRESULT STDMETHODCALLTYPE view_WaitForCompletion(IMAPITable *iface, ULONG
 static HRESULT STDMETHODCALLTYPE view_GetCollapseState(IMAPITable *iface, ULONG flags,
     ULONG cb, LPBYTE key, ULONG *cb_state, LPBYTE *state)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)flags; (void)cb; (void)key;
     if (cb_state)
         *cb_state = 0;
@@ -1170,6 +1192,7 @@ static HRESULT STDMETHODCALLTYPE view_GetCollapseState(IMAPITable *iface, ULONG 
 static HRESULT STDMETHODCALLTYPE view_SetCollapseState(IMAPITable *iface, ULONG flags,
     ULONG cb, LPBYTE state, BOOKMARK *location)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)flags; (void)cb; (void)state;
     if (location)
         *location = BOOKMARK_BEGINNING;

@@ -32,8 +32,8 @@
  * every method but QueryInterface, AddRef and Release of the folders,
  * messages, attachments, streams and lock-bytes opened before
  * (MD_SHUT_GATE at each method's door: no storage call); they keep their
- * storage handles until released. Tables (table.c, memtable.c) are not
- * gated yet: their calls stay serialised and atomic, never a crash.
+ * storage handles until released. Tables (table.c, memtable.c) too, but
+ * for Unadvise (a client may still let go of its sinks).
  *
  * Locks: the registry's own SRW lock is a leaf (held to copy, never while
  * waiting for a thread or calling storage or MAPI).

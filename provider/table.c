@@ -598,12 +598,14 @@ static ULONG STDMETHODCALLTYPE table_Release(IMAPITable *iface)
 static HRESULT STDMETHODCALLTYPE table_GetLastError(IMAPITable *iface, HRESULT hr, ULONG flags,
     LPMAPIERROR *error)
 {
+    MD_SHUT_GATE();
     return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,
     LPMAPIADVISESINK sink, ULONG *conn)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     HRESULT hr = md_table_advise_check(mask, sink, conn);
 
@@ -642,6 +644,7 @@ static HRESULT STDMETHODCALLTYPE table_Unadvise(IMAPITable *iface, ULONG conn)
 
 static HRESULT STDMETHODCALLTYPE table_GetStatus(IMAPITable *iface, ULONG *status, ULONG *type)
 {
+    MD_SHUT_GATE();
     (void)iface;
     return md_table_status(status, type);   /* every operation is synchronous */
 }
@@ -649,6 +652,7 @@ static HRESULT STDMETHODCALLTYPE table_GetStatus(IMAPITable *iface, ULONG *statu
 static HRESULT STDMETHODCALLTYPE table_SetColumns(IMAPITable *iface, LPSPropTagArray tags,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
 
     if (!tags || tags->cValues == 0 || tags->cValues > MAX_COLUMNS)
@@ -690,6 +694,7 @@ static const ULONG all_folder_cols[] = {
 static HRESULT STDMETHODCALLTYPE table_QueryColumns(IMAPITable *iface, ULONG flags,
     LPSPropTagArray *out)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     const md_alloc *a = &tb->store->alloc;
     int hier = tb->kind == ST_TABLE_HIERARCHY;
@@ -732,6 +737,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryColumns(IMAPITable *iface, ULONG fla
 
 static HRESULT STDMETHODCALLTYPE table_GetRowCount(IMAPITable *iface, ULONG flags, ULONG *count)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     uint32_t n = 0;
 
@@ -752,6 +758,7 @@ static HRESULT STDMETHODCALLTYPE table_GetRowCount(IMAPITable *iface, ULONG flag
 static HRESULT STDMETHODCALLTYPE table_SeekRow(IMAPITable *iface, BOOKMARK origin, LONG rows,
     LONG *sought)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     long got = 0;
 
@@ -772,6 +779,7 @@ static HRESULT STDMETHODCALLTYPE table_SeekRow(IMAPITable *iface, BOOKMARK origi
 
 static HRESULT STDMETHODCALLTYPE table_SeekRowApprox(IMAPITable *iface, ULONG num, ULONG den)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
 
     if (den == 0)
@@ -787,6 +795,7 @@ static HRESULT STDMETHODCALLTYPE table_SeekRowApprox(IMAPITable *iface, ULONG nu
 static HRESULT STDMETHODCALLTYPE table_QueryPosition(IMAPITable *iface, ULONG *row, ULONG *num,
     ULONG *den)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     uint32_t r = 0, n = 0, d = 0;
 
@@ -806,6 +815,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryPosition(IMAPITable *iface, ULONG *r
 static HRESULT STDMETHODCALLTYPE table_FindRow(IMAPITable *iface, LPSRestriction res,
     BOOKMARK origin, ULONG flags)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_restriction *r = NULL;
 
@@ -830,6 +840,7 @@ static HRESULT STDMETHODCALLTYPE table_FindRow(IMAPITable *iface, LPSRestriction
 static HRESULT STDMETHODCALLTYPE table_Restrict(IMAPITable *iface, LPSRestriction res,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_restriction *r = NULL;
 
@@ -847,6 +858,7 @@ static HRESULT STDMETHODCALLTYPE table_Restrict(IMAPITable *iface, LPSRestrictio
 
 static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_bookmark b = 0;
     HRESULT hr = S_OK;
@@ -870,6 +882,7 @@ static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMAR
 
 static HRESULT STDMETHODCALLTYPE table_FreeBookmark(IMAPITable *iface, BOOKMARK b)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     HRESULT hr = MAPI_E_INVALID_BOOKMARK;
 
@@ -891,6 +904,7 @@ static HRESULT STDMETHODCALLTYPE table_FreeBookmark(IMAPITable *iface, BOOKMARK 
 static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrderSet sort,
     ULONG flags)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_sortset *s = NULL, *keep = NULL;
 
@@ -923,6 +937,7 @@ static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrder
 
 static HRESULT STDMETHODCALLTYPE table_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
 
     if (!out)
@@ -936,6 +951,7 @@ static HRESULT STDMETHODCALLTYPE table_QuerySortOrder(IMAPITable *iface, LPSSort
 static HRESULT STDMETHODCALLTYPE table_QueryRows(IMAPITable *iface, LONG count, ULONG flags,
     LPSRowSet *out)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_row *rows = NULL;
     size_t n = 0;
@@ -955,6 +971,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryRows(IMAPITable *iface, LONG count, 
 
 static HRESULT STDMETHODCALLTYPE table_Abort(IMAPITable *iface)
 {
+    MD_SHUT_GATE();
     (void)iface;
     return S_OK;   /* nothing runs in the background but notifications */
 }
@@ -1029,6 +1046,7 @@ static int rows_after_key(md_table *tb, const BYTE key[8], size_t want, st_row *
 static HRESULT STDMETHODCALLTYPE table_ExpandRow(IMAPITable *iface, ULONG cb, LPBYTE key,
     ULONG max_rows, ULONG flags, LPSRowSet *rows, ULONG *more)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_row *got = NULL;
     size_t n_got = 0;
@@ -1059,6 +1077,7 @@ static HRESULT STDMETHODCALLTYPE table_ExpandRow(IMAPITable *iface, ULONG cb, LP
 static HRESULT STDMETHODCALLTYPE table_CollapseRow(IMAPITable *iface, ULONG cb, LPBYTE key,
     ULONG flags, ULONG *count)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     uint32_t n = 0;
 
@@ -1080,6 +1099,7 @@ static HRESULT STDMETHODCALLTYPE table_CollapseRow(IMAPITable *iface, ULONG cb, 
 static HRESULT STDMETHODCALLTYPE table_WaitForCompletion(IMAPITable *iface, ULONG flags,
     ULONG timeout, ULONG *status)
 {
+    MD_SHUT_GATE();
     (void)iface; (void)timeout;
     return md_table_wait(flags, status);
 }
@@ -1087,6 +1107,7 @@ static HRESULT STDMETHODCALLTYPE table_WaitForCompletion(IMAPITable *iface, ULON
 static HRESULT STDMETHODCALLTYPE table_GetCollapseState(IMAPITable *iface, ULONG flags,
     ULONG cb, LPBYTE key, ULONG *cb_state, LPBYTE *state)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     uint8_t *blob = NULL;
     size_t len = 0;
@@ -1120,6 +1141,7 @@ static HRESULT STDMETHODCALLTYPE table_GetCollapseState(IMAPITable *iface, ULONG
 static HRESULT STDMETHODCALLTYPE table_SetCollapseState(IMAPITable *iface, ULONG flags,
     ULONG cb, LPBYTE state, BOOKMARK *out)
 {
+    MD_SHUT_GATE();
     md_table *tb = impl(iface);
     st_bookmark b = BOOKMARK_BEGINNING;
     HRESULT hr = S_OK;
