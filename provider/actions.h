@@ -5,7 +5,7 @@
  * (storage/props_actcodec.h, [MS-OXORULE] 2.2.5), through the floor-0
  * model st_actions. propconv.c calls these for PT_ACTIONS.
  *
- * mingw-w64 has no edkmdb.h: ACTTYPE, ACTION and ACTIONS are declared here
+ * mingw-w64 has no edkmdb.h: ACTTYPE, ACTION and ACTIONS are declared in mapi_extra.h
  * as edkmdb.h declares them (same layout, same member names), unless the
  * including file already has them (EDK_RULES_VERSION defined).
  *
@@ -19,51 +19,8 @@
 #ifndef MAPIDAV_PROVIDER_ACTIONS_H
 #define MAPIDAV_PROVIDER_ACTIONS_H
 
+#include "provider/mapi_extra.h"
 #include "provider/propconv.h"
-
-#ifndef EDK_RULES_VERSION
-#define EDK_RULES_VERSION 1
-
-typedef enum {
-    OP_MOVE = 1, OP_COPY, OP_REPLY, OP_OOF_REPLY, OP_DEFER_ACTION, OP_BOUNCE, OP_FORWARD,
-    OP_DELEGATE, OP_TAG, OP_DELETE, OP_MARK_AS_READ
-} ACTTYPE;
-
-typedef struct _action {
-    ACTTYPE acttype;
-    ULONG ulActionFlavor;
-    LPSRestriction lpRes;            /* reserved: NULL */
-    LPSPropTagArray lpPropTagArray;  /* reserved: NULL */
-    ULONG ulFlags;
-    ULONG dwAlignPad;
-    union {
-        struct {
-            ULONG cbStoreEntryId;
-            LPENTRYID lpStoreEntryId;
-            ULONG cbFldEntryId;
-            LPENTRYID lpFldEntryId;
-        } actMoveCopy;
-        struct {
-            ULONG cbEntryId;
-            LPENTRYID lpEntryId;
-            GUID guidReplyTemplate;
-        } actReply;
-        struct {
-            ULONG cbData;
-            BYTE *pbData;
-        } actDeferAction;
-        SCODE scBounceCode;
-        LPADRLIST lpadrlist;
-        SPropValue propTag;
-    };
-} ACTION, *LPACTION;
-
-typedef struct _actions {
-    ULONG ulVersion;       /* EDK_RULES_VERSION */
-    UINT cActions;
-    LPACTION lpAction;
-} ACTIONS;
-#endif
 
 /* The ACTIONS at acts -> storage's bytes in *out (malloc'd, free()), *len. */
 HRESULT md_actions_from_mapi(uint8_t **out, size_t *len, const ACTIONS *acts);

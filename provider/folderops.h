@@ -37,24 +37,10 @@
 #include <windows.h>
 #include <mapidefs.h>
 
+#include "provider/mapi_extra.h"
 #include "provider/store.h"
 
 #define MD_FOLDEROPS_BATCH 256u
-
-/* Flags the mingw-w64 headers lack (MAPI reference; [MS-OXCFOLD] 2.2.1.11
- * and [MS-OXOSRCH] 2.2.1.1). */
-#ifndef DELETE_HARD_DELETE
-#define DELETE_HARD_DELETE ((ULONG)0x00000010)
-#endif
-#ifndef CONTENT_INDEXED_SEARCH
-#define CONTENT_INDEXED_SEARCH ((ULONG)0x00010000)
-#endif
-#ifndef NON_CONTENT_INDEXED_SEARCH
-#define NON_CONTENT_INDEXED_SEARCH ((ULONG)0x00020000)
-#endif
-#ifndef STATIC_SEARCH
-#define STATIC_SEARCH ((ULONG)0x00040000)
-#endif
 
 /* The folder's saved contents sort (SaveContentsSort), a provider-defined
  * property ([MS-OXPROPS] 1.3.1 range, see store.h): little-endian uint32

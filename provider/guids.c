@@ -1,7 +1,8 @@
 /*
  * guids.c: the one place the provider's interface identifiers are defined
- * (INITGUID): MAPI's, through mapiguid.h's USES_IID_x switches, and our
- * private IID_IMapidavDebug (object.h). Every other file only declares them.
+ * (INITGUID): MAPI's, through mapiguid.h's USES_IID_x switches, those
+ * mingw-w64 lacks (mapi_extra.h) and our private IID_IMapidavDebug
+ * (object.h). Every other file only declares them.
  */
 #define USES_IID_IUnknown
 #define USES_IID_IMAPIProp
@@ -18,4 +19,5 @@
 #include <initguid.h>
 #include <mapiguid.h>
 
+#include "provider/mapi_extra.h"
 #include "provider/object.h"

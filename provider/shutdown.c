@@ -16,9 +16,6 @@
 #include "provider/store.h"
 #include "storage/strutil.h"
 
-const IID IID_IMAPIProviderShutdown = { 0x00020398, 0x0000, 0x0000,
-    { 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
-
 typedef struct bg_entry {
     DWORD tid;
     HANDLE thread;          /* our duplicate */

@@ -47,27 +47,12 @@
 #include <mapidefs.h>
 #include <mapicode.h>
 
+#include "provider/mapi_extra.h"
+
 struct md_store;
 
 /* How long Logoff and fast shutdown wait for background threads, in all. */
 #define MD_BG_STOP_MS 1000u
-
-/* IMAPIProviderShutdown (Outlook's mapidefs.h; mingw-w64 lacks it):
- * {00020398-0000-0000-C000-000000000046}, defined in shutdown.c. */
-extern const IID IID_IMAPIProviderShutdown;
-typedef struct IMAPIProviderShutdown IMAPIProviderShutdown;
-typedef struct IMAPIProviderShutdownVtbl {
-    HRESULT (STDMETHODCALLTYPE *QueryInterface)(IMAPIProviderShutdown *self, REFIID riid,
-        void **out);
-    ULONG (STDMETHODCALLTYPE *AddRef)(IMAPIProviderShutdown *self);
-    ULONG (STDMETHODCALLTYPE *Release)(IMAPIProviderShutdown *self);
-    HRESULT (STDMETHODCALLTYPE *QueryFastShutdown)(IMAPIProviderShutdown *self);
-    HRESULT (STDMETHODCALLTYPE *NotifyProcessShutdown)(IMAPIProviderShutdown *self);
-    HRESULT (STDMETHODCALLTYPE *DoFastShutdown)(IMAPIProviderShutdown *self);
-} IMAPIProviderShutdownVtbl;
-struct IMAPIProviderShutdown {
-    const IMAPIProviderShutdownVtbl *lpVtbl;
-};
 
 /* ---- Background threads */
 

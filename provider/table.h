@@ -8,13 +8,8 @@
 #ifndef MAPIDAV_PROVIDER_TABLE_H
 #define MAPIDAV_PROVIDER_TABLE_H
 
+#include "provider/mapi_extra.h"
 #include "provider/store.h"
-
-/* GetContentsTable / GetHierarchyTable flag of the MAPI reference that
- * mingw-w64's headers lack (Outlook's mapidefs.h: 0x00000002). */
-#ifndef SHOW_SOFT_DELETES
-#define SHOW_SOFT_DELETES ((ULONG) 0x00000002)
-#endif
 
 /* A new table over folder fid of s (s AddRef'd): kind ST_TABLE_CONTENTS,
  * ST_TABLE_ASSOCIATED or ST_TABLE_HIERARCHY; flags MAPI_UNICODE (strings of

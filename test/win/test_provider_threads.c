@@ -69,10 +69,6 @@
 #define SEED_MESSAGES 200
 #define READ_ROUNDS 60       /* per reader: a QueryRows of 50 + 5 OpenEntry/GetProps */
 
-/* The IID as Outlook's mapidefs.h gives it (the DLL defines its own). */
-const IID IID_IMAPIProviderShutdown = { 0x00020398, 0x0000, 0x0000,
-    { 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 } };
-
 /* ---- The profile section with a display name: host_support.h's, plus
  * PR_DISPLAY_NAME_W when profile_name is set. */
 static const WCHAR *profile_name;
