@@ -25,15 +25,8 @@ struct sbuf {
 
 static void sb_add(struct sbuf *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 64) != 0) {
+    if (!b->oom && st_append(&b->p, &b->len, &b->cap, s, n) != 0)
         b->oom = 1;
-        return;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
 }
 
 static void sb_addc(struct sbuf *b, char c)

@@ -85,12 +85,7 @@ static char *xstrdup(const char *s)
 
 static int mbuf_add(struct mbuf *b, const char *s, size_t n)
 {
-    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 4096) != 0)
-        return -1;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
+    return st_append(&b->p, &b->len, &b->cap, s, n);
 }
 
 static uint64_t rng_next(ds_http *h)

@@ -110,12 +110,7 @@ struct ds_ms_parser {
 
 static int buf_add(struct buf *b, const char *s, size_t n)
 {
-    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 128) != 0)
-        return -1;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
+    return st_append(&b->p, &b->len, &b->cap, s, n);
 }
 
 static void buf_reset(struct buf *b)

@@ -76,3 +76,15 @@ int st_reserve(char **p, size_t *cap, size_t need, size_t first)
     *cap = nc;
     return 0;
 }
+
+int st_append(char **p, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (n > SIZE_MAX - *len - 1 || st_reserve(p, cap, *len + n + 1, 0) != 0) {
+        st_error_set("out of memory");
+        return -1;
+    }
+    memcpy(*p + *len, s, n);
+    *len += n;
+    (*p)[*len] = '\0';
+    return 0;
+}

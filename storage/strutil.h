@@ -29,6 +29,11 @@ void *st_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
  * "out of memory" set; on failure *p and *cap are unchanged. */
 int st_reserve(char **p, size_t *cap, size_t need, size_t first);
 
+/* Appends the n bytes at s to the NUL-terminated string *p of *len bytes
+ * in a buffer of *cap (NULL, 0, 0 at first; grown by st_reserve) and keeps
+ * a NUL after them. 0, or -1 with "out of memory" (nothing changed). */
+int st_append(char **p, size_t *len, size_t *cap, const char *s, size_t n);
+
 /* The value of an ASCII hex digit ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
 int st_hex_digit(int c);
 

@@ -51,12 +51,7 @@ typedef struct buf {
 
 static int buf_add(buf *b, const char *s, size_t n)
 {
-    if (st_reserve(&b->p, &b->cap, b->len + n + 1, 4096) != 0)
-        return -1;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
+    return st_append(&b->p, &b->len, &b->cap, s, n);
 }
 
 static int buf_str(buf *b, const char *s)
