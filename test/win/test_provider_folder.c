@@ -834,14 +834,6 @@ int main(int argc, char **argv)
     projects->lpVtbl->Release(projects);
     ipm->lpVtbl->Release(ipm);
     host_logoff(&session);
-    ULONG flags = 0;
-    provider->lpVtbl->Shutdown(provider, &flags);
-    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
-    if (debug)
-        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
-           (long)debug->lpVtbl->LiveObjects(debug));
-    host_end_checks();
-    FreeLibrary(dll);
-    host_remove_store();
+    host_unload_provider(provider, debug, dll);
     return test_done();
 }

@@ -45,6 +45,7 @@
 #include "dll_path.h"
 #include "host_support.h"
 #include "host_session.h"
+#include "host_props.h"
 #include "test/davsync/rss_util.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -1656,18 +1657,9 @@ int main(int argc, char **argv)
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
     host_logoff(&session);
-    ULONG flags = 0;
     if (debug)
         ok(debug->lpVtbl->LiveObjects(debug) == 1, "live objects after logoff: %ld\n",
            (long)debug->lpVtbl->LiveObjects(debug));
-    provider->lpVtbl->Shutdown(provider, &flags);
-    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
-    if (debug)
-        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
-           (long)debug->lpVtbl->LiveObjects(debug));
-    ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
-    ok(buffers_live == 0, "MAPI buffers not freed: %ld\n", (long)buffers_live);
-    FreeLibrary(dll);
-    host_remove_store();
+    host_unload_provider(provider, debug, dll);
     return test_done();
 }

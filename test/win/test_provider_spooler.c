@@ -50,6 +50,7 @@
 #include "dll_path.h"
 #include "host_support.h"
 #include "host_session.h"
+#include "host_props.h"
 #include "table_sink.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -668,15 +669,6 @@ int main(int argc, char **argv)
     logoff(lo_spool, spool);
     logoff(lo_nomail, nomail);
     logoff(lo_spool_nomail, spool_nomail);
-    ULONG flags = 0;
-    provider->lpVtbl->Shutdown(provider, &flags);
-    ok(provider->lpVtbl->Release(provider) == 0, "IMSProvider still referenced\n");
-    if (debug)
-        ok(debug->lpVtbl->LiveObjects(debug) == 0, "live objects at the end: %ld\n",
-           (long)debug->lpVtbl->LiveObjects(debug));
-    ok(sup_refs == 1, "support object references left: %ld\n", (long)sup_refs - 1);
-    ok(buffers_live == 0, "MAPI buffers not freed: %ld\n", (long)buffers_live);
-    ok(FreeLibrary(dll), "FreeLibrary failed: error %lu\n", GetLastError());
-    host_remove_store();
+    host_unload_provider(provider, debug, dll);
     return test_done();
 }
