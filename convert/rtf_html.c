@@ -15,6 +15,7 @@
  * Never: trust the HTMLTAG parameter (it is ignored), or emit RTF whose
  * braces do not balance.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,11 @@ typedef struct enc {
     int last_space;      /* the last visible character was a space */
     int in_head;         /* inside <head>: nothing is visible */
     int cells;           /* cells in the current table row */
+    /* Streaming (cv_html_to_rtf_push): */
+    cv_push base;        /* first: the push's operations */
+    cv_sink_fn sink;     /* where the RTF goes */
+    void *sink_ctx;
+    cv_rtf__in in;       /* input held back */
 } enc;
 
 /* Appends \uN and its Windows-1252 (or '?') fallback. */
@@ -473,30 +479,38 @@ static const char rtf_header[] =
     "{\\*\\htmltag64}\r\n"
     "\\uc1\\pard\\plain\\deftab360 \\f0\\fs24 ";
 
-int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
+static int name_raw(const char *name)
 {
     static const char *const raw[] = { "script", "style", "title", "textarea", "xmp", "iframe",
                                        "noembed", "noframes" };
-    enc *e;
-    size_t i = 0;
-    int rc;
+    return name_in(name, raw, sizeof raw / sizeof raw[0]);
+}
 
-    *out = NULL;
-    if (out_len)
-        *out_len = 0;
-    e = calloc(1, sizeof *e);
-    if (!e) {
-        st_error_set("HTML to RTF: out of memory");
-        return -1;
-    }
-    cv_rtf__buf_init(&e->out, 0);
-    cv_rtf__puts(&e->out, rtf_header);
-    if (!html)
-        len = 0;
+/* Encapsulates the tokens of html that are complete (all when final): the
+ * bytes used. */
+static size_t enc_run(enc *e, const char *html, size_t len, int final)
+{
+    size_t i = 0;
+
     while (i < len && !e->out.err) {
         cv_rtf__htok t;
         size_t start = i;
         i = cv_rtf__html_next(html, len, i, &t);
+        if (!final && (t.unterminated || (t.kind == CV_RTF__H_TEXT && t.end == len))) {
+            /* It may go on in the next chunk: long visible text is cut where
+             * that is safe, anything else waits. */
+            if (t.kind != CV_RTF__H_TEXT || e->in_head)
+                return start;
+            size_t cut = cv_rtf__html_text_cut(html, start, len);
+            if (cut > start)
+                visible(e, html + start, cut - start);
+            return cut;
+        }
+        if (!final && t.kind == CV_RTF__H_START && !t.unterminated && name_raw(t.name)) {
+            size_t stop = cv_rtf__html_raw_end(html, len, i, t.name);
+            if (stop + strlen(t.name) + 2 >= len)
+                return start;  /* its end tag is not there yet */
+        }
         if (t.kind == CV_RTF__H_TEXT) {
             int ws = 1;
             for (size_t k = start; k < i && ws; k++)
@@ -511,14 +525,99 @@ int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
         if ((t.kind != CV_RTF__H_START && t.kind != CV_RTF__H_END) || t.unterminated)
             continue;
         tag_layout(e, &t);
-        if (t.kind == CV_RTF__H_START && name_in(t.name, raw, sizeof raw / sizeof raw[0])) {
+        if (t.kind == CV_RTF__H_START && name_raw(t.name)) {
             size_t stop = cv_rtf__html_raw_end(html, len, i, t.name);
             htmltag(e, html + i, stop - i);
             i = stop;
         }
     }
+    return len;
+}
+
+static int enc_error(enc *e)
+{
+    if (e->out.err == CV_ELIMIT)
+        st_error_set("HTML to RTF: the result is larger than the limit of %zu bytes",
+                     e->out.limit);
+    else if (e->out.err)
+        st_error_set("HTML to RTF: out of memory");
+    return e->out.err;
+}
+
+#define DRAIN_AT 65536u   /* bytes of RTF gathered before they go to the sink */
+
+static int enc_feed(cv_push *p, const char *data, size_t len)
+{
+    enc *e = (enc *)((char *)p - offsetof(enc, base));
+    if (cv_rtf__in_add(&e->in, data, len, "HTML to RTF"))
+        return -1;
+    if (e->in.len < e->in.want)
+        return 0;
+    cv_rtf__in_drop(&e->in, enc_run(e, e->in.data, e->in.len, 0));
+    if (e->out.err)
+        return enc_error(e);
+    return e->out.len >= DRAIN_AT ? cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx)
+                                  : 0;
+}
+
+static int enc_end(cv_push *p)
+{
+    enc *e = (enc *)((char *)p - offsetof(enc, base));
+    enc_run(e, e->in.data, e->in.len, 1);
+    cv_rtf__in_drop(&e->in, e->in.len);
     cv_rtf__putc(&e->out, '}');
-    rc = cv_rtf__buf_finish(&e->out, out, out_len, "HTML to RTF");
+    if (e->out.err)
+        return enc_error(e);
+    return cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx);
+}
+
+static void enc_free(cv_push *p)
+{
+    enc *e = (enc *)((char *)p - offsetof(enc, base));
+    cv_rtf__buf_free(&e->out);
+    cv_rtf__in_free(&e->in);
     free(e);
-    return rc;
+}
+
+int cv_html_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx)
+{
+    enc *e = calloc(1, sizeof *e);
+
+    *out = NULL;
+    if (!e) {
+        st_error_set("HTML to RTF: out of memory");
+        return -1;
+    }
+    cv_rtf__buf_init(&e->out, 0);
+    cv_rtf__puts(&e->out, rtf_header);
+    e->base.feed = enc_feed;
+    e->base.end = enc_end;
+    e->base.free = enc_free;
+    e->sink = sink;
+    e->sink_ctx = ctx;
+    *out = &e->base;
+    return 0;
+}
+
+int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
+{
+    cv_push *p;
+    cv_rtf__buf b;
+    int rc;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    cv_rtf__buf_init(&b, 0);
+    if (cv_html_to_rtf_push(&p, cv_rtf__buf_sink, &b))
+        return -1;
+    rc = html ? cv_push_feed(p, html, len) : 0;
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
+    if (rc && !b.err) {
+        cv_rtf__buf_free(&b);
+        return rc;
+    }
+    return cv_rtf__buf_finish(&b, out, out_len, "HTML to RTF");
 }

@@ -348,8 +348,8 @@ size_t cv_rtf__decompress_prefix(char *buf, size_t size, const void *in, size_t 
 #define CHAIN2 16
 
 typedef struct matcher {
-    const uint8_t *text;   /* preset + input: position p is text[p] */
-    size_t total;          /* its length */
+    const uint8_t *text;   /* the window: position p is text[p - base] */
+    size_t base;           /* the position of text[0] */
     uint32_t mask3;        /* hash table sizes - 1 */
     uint32_t mask2;
     int32_t *head3;        /* newest position per 3-byte hash, -1 none */
@@ -368,11 +368,13 @@ static inline uint32_t hash2(const uint8_t *p)
     return ((uint32_t)p[0] << 8 | p[1]) * 2654435761u >> 12;
 }
 
-/* text has two zero bytes after its end, so positions near it hash too
- * (a candidate is always checked byte by byte within the input). */
+/* The window has two zero bytes after the end of the input, so positions
+ * near it hash too (a candidate is always checked byte by byte within the
+ * input). */
 static inline void chain_insert(matcher *m, size_t pos)
 {
-    uint32_t h3 = hash3(m->text + pos) & m->mask3, h2 = hash2(m->text + pos) & m->mask2;
+    const uint8_t *p = m->text + (pos - m->base);
+    uint32_t h3 = hash3(p) & m->mask3, h2 = hash2(p) & m->mask2;
 
     m->prev3[pos & DICT_MASK] = m->head3[h3];
     m->head3[h3] = (int32_t)pos;
@@ -384,15 +386,16 @@ static inline void chain_insert(matcher *m, size_t pos)
 static void chain_walk(const matcher *m, const int32_t *prev, int32_t cand, size_t pos,
                        uint32_t maxlen, int tries, uint32_t *len, uint32_t *off)
 {
-    const uint8_t *t = m->text;
+    const uint8_t *t = m->text, *tp = m->text + (pos - m->base);
 
     for (; cand >= 0 && tries > 0; tries--) {
         size_t c = (size_t)cand;
         if (pos - c > DICT_SIZE - 1)
             break;  /* out of the window; older ones too */
-        if (t[c] == t[pos] && t[c + 1] == t[pos + 1]) {
+        const uint8_t *tc = t + (c - m->base);
+        if (tc[0] == tp[0] && tc[1] == tp[1]) {
             uint32_t l = 2;
-            while (l < maxlen && t[c + l] == t[pos + l])
+            while (l < maxlen && tc[l] == tp[l])
                 l++;
             uint32_t o = (uint32_t)(c & DICT_MASK);
             if (l > *len || (l == *len && o < *off)) {
@@ -406,9 +409,11 @@ static void chain_walk(const matcher *m, const int32_t *prev, int32_t cand, size
     }
 }
 
+#define OUT_CHUNK 65536u   /* compressed bytes gathered before they go to the sink */
+
 typedef struct encoder {
-    uint8_t *out;      /* output buffer, worst case sized */
-    size_t o;          /* bytes written */
+    uint8_t out[OUT_CHUNK + 64]; /* output not handed to the sink yet */
+    size_t o;          /* bytes in it */
     size_t ctrl_at;    /* where the current run's control byte goes */
     unsigned ctrl;     /* its bits so far */
     unsigned nbits;    /* tokens in the current run */
@@ -448,14 +453,260 @@ static void enc_ref(encoder *e, uint32_t off, uint32_t len)
     enc_token_end(e);
 }
 
+/* The streaming compressor: the window holds the input from 4096 positions
+ * before the next one to encode (what a match can reach) to the end of
+ * what was fed (a position is encoded once 19 bytes follow it: a match of
+ * 17 and the hash of its last position). */
+typedef struct lzenc {
+    cv_push base;          /* first: the push's operations */
+    unsigned flags;        /* CV_RTF_STORE_UNCOMPRESSED */
+    cv_sink_fn sink;
+    void *sink_ctx;
+    int started;           /* the header's placeholder went to the sink */
+    uint64_t in_len;       /* input bytes fed */
+    uint64_t content;      /* bytes after the header given to the sink */
+    uint32_t crc;          /* their CRC */
+    int ended;             /* cv_push_end done: the header is known */
+    uint8_t *win;          /* the window (positions from m->base) */
+    size_t wlen, wcap;     /* bytes in it, allocated (+2 zero bytes) */
+    size_t pos;            /* next position to encode */
+    int preset_indexed;    /* the preset's positions are in the chains */
+    matcher *m;
+    encoder e;
+} lzenc;
+
+static int lz_out(lzenc *z, const uint8_t *p, size_t n)
+{
+    if (!z->started) {
+        static const uint8_t zero[16];
+        z->started = 1;
+        int rc = z->sink(z->sink_ctx, zero, 16);
+        if (rc)
+            return rc;
+    }
+    if (n == 0)
+        return 0;
+    z->crc = cv_rtf_crc(z->crc, p, n);
+    z->content += n;
+    return z->sink(z->sink_ctx, p, n);
+}
+
+/* Hands the encoder's finished bytes to the sink (not the run whose
+ * control byte is still open). */
+static int lz_drain(lzenc *z)
+{
+    encoder *e = &z->e;
+    size_t upto = e->nbits ? e->ctrl_at : e->o;
+    int rc = lz_out(z, e->out, upto);
+    if (rc)
+        return rc;
+    memmove(e->out, e->out + upto, e->o - upto);
+    e->o -= upto;
+    if (e->nbits)
+        e->ctrl_at -= upto;
+    return 0;
+}
+
+/* Encodes what the window allows (everything when final). */
+static int lz_run(lzenc *z, int final)
+{
+    matcher *m = z->m;
+    size_t end = m->base + z->wlen;   /* one past the last position */
+
+    if (!z->preset_indexed) {
+        if (!final && end < PRESET_LEN + MAX_MATCH + 2)
+            return 0;
+        /* Index the preset: every position of it can start a match. */
+        for (size_t p = 0; p < PRESET_LEN; p++)
+            chain_insert(m, p);
+        z->preset_indexed = 1;
+    }
+    while (z->pos < end && (final || end - z->pos >= MAX_MATCH + 2)) {
+        size_t pos = z->pos;
+        uint32_t best_len = 0, best_off = 0;
+        size_t avail = end - pos;
+        uint32_t maxlen = avail < MAX_MATCH ? (uint32_t)avail : MAX_MATCH;
+        const uint8_t *tp = m->text + (pos - m->base);
+        if (avail >= 3)
+            chain_walk(m, m->prev3, m->head3[hash3(tp) & m->mask3], pos, maxlen, CHAIN3,
+                       &best_len, &best_off);
+        if (best_len < 3 && avail >= 2)
+            chain_walk(m, m->prev2, m->head2[hash2(tp) & m->mask2], pos, maxlen, CHAIN2,
+                       &best_len, &best_off);
+        size_t step = 1;
+        if (best_len >= MIN_MATCH) {
+            enc_ref(&z->e, best_off, best_len);
+            step = best_len;
+        } else {
+            enc_literal(&z->e, *tp);
+        }
+        /* Index every position passed: the next search may start a match
+         * at any of them (at distance 1 too: references may overlap the
+         * bytes they produce). */
+        for (size_t k = 0; k < step; k++)
+            chain_insert(m, pos + k);
+        z->pos = pos + step;
+        if (z->e.o >= OUT_CHUNK) {
+            int rc = lz_drain(z);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int lz_add(lzenc *z, const uint8_t *data, size_t len)
+{
+    matcher *m = z->m;
+    /* Forget what no match can reach any more (by 64 KB at least, so
+     * small chunks do not move the window each time). */
+    size_t keep_from = z->pos > DICT_SIZE ? z->pos - DICT_SIZE : 0;
+    if (keep_from >= m->base + 65536 && z->preset_indexed) {
+        size_t drop = keep_from - m->base;
+        memmove(z->win, z->win + drop, z->wlen - drop);
+        z->wlen -= drop;
+        m->base += drop;
+    }
+    if (z->wcap - z->wlen < len + 2) {
+        size_t ncap = z->wcap * 2;
+        if (ncap < z->wlen + len + 2)
+            ncap = z->wlen + len + 2;
+        uint8_t *n = realloc(z->win, ncap);
+        if (!n) {
+            st_error_set("compressing RTF: out of memory");
+            return -1;
+        }
+        z->win = n;
+        z->wcap = ncap;
+        m->text = n;
+    }
+    memcpy(z->win + z->wlen, data, len);
+    z->wlen += len;
+    z->win[z->wlen] = 0;
+    z->win[z->wlen + 1] = 0;
+    return 0;
+}
+
+static int lz_feed(cv_push *p, const char *data, size_t len)
+{
+    lzenc *z = (lzenc *)p;
+    if (len > CV_RTF_LIMIT - z->in_len) {
+        st_error_set("compressing RTF: more than the limit of %zu bytes", (size_t)CV_RTF_LIMIT);
+        return CV_ELIMIT;
+    }
+    z->in_len += len;
+    if (z->flags & CV_RTF_STORE_UNCOMPRESSED)
+        return lz_out(z, (const uint8_t *)data, len);
+    int rc = lz_add(z, (const uint8_t *)data, len);
+    return rc ? rc : lz_run(z, 0);
+}
+
+static int lz_end(cv_push *p)
+{
+    lzenc *z = (lzenc *)p;
+    int rc = 0;
+    if (!(z->flags & CV_RTF_STORE_UNCOMPRESSED)) {
+        rc = lz_run(z, 1);
+        if (rc)
+            return rc;
+        /* The end: a reference to the write offset. */
+        enc_ref(&z->e, (uint32_t)(z->pos & DICT_MASK), MIN_MATCH);
+        if (z->e.nbits)
+            z->e.out[z->e.ctrl_at] = (uint8_t)z->e.ctrl;
+        z->e.nbits = 0;
+        rc = lz_drain(z);
+    } else {
+        rc = lz_out(z, NULL, 0);
+    }
+    z->ended = rc == 0;
+    return rc;
+}
+
+static void lz_free(cv_push *p)
+{
+    lzenc *z = (lzenc *)p;
+    if (!z)
+        return;
+    free(z->win);
+    free(z->m);
+    free(z);
+}
+
+int cv_rtf__compress_push_hint(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx,
+                               size_t size_hint)
+{
+    lzenc *z = calloc(1, sizeof *z);
+    *out = NULL;
+    if (!z)
+        goto nomem;
+    z->base.feed = lz_feed;
+    z->base.end = lz_end;
+    z->base.free = lz_free;
+    z->flags = flags;
+    z->sink = sink;
+    z->sink_ctx = ctx;
+    if (!(flags & CV_RTF_STORE_UNCOMPRESSED)) {
+        /* Hash tables sized to the input: small bodies do not pay for big ones. */
+        size_t total = size_hint > SIZE_MAX - PRESET_LEN ? SIZE_MAX : PRESET_LEN + size_hint;
+        uint32_t bits3 = 10, bits2 = 10;
+        while (bits3 < 15 && ((size_t)1 << bits3) < total)
+            bits3++;
+        while (bits2 < 13 && ((size_t)1 << bits2) < total)
+            bits2++;
+        size_t heads = ((size_t)1 << bits3) + ((size_t)1 << bits2);
+        z->m = malloc(sizeof *z->m + heads * sizeof(int32_t));
+        z->wcap = PRESET_LEN + (size_hint < (1u << 20) ? size_hint : (1u << 20)) + 2;
+        z->win = malloc(z->wcap);
+        if (!z->m || !z->win)
+            goto nomem;
+        matcher *m = z->m;
+        m->mask3 = (1u << bits3) - 1;
+        m->mask2 = (1u << bits2) - 1;
+        m->head3 = (int32_t *)(m + 1);
+        m->head2 = m->head3 + ((size_t)1 << bits3);
+        memset(m->head3, 0xFF, heads * sizeof(int32_t));
+        m->text = z->win;
+        m->base = 0;
+        memcpy(z->win, preset, PRESET_LEN);
+        z->wlen = PRESET_LEN;
+        z->win[z->wlen] = 0;
+        z->win[z->wlen + 1] = 0;
+        z->pos = PRESET_LEN;
+    }
+    *out = &z->base;
+    return 0;
+nomem:
+    lz_free(z ? &z->base : NULL);
+    st_error_set("compressing RTF: out of memory");
+    return -1;
+}
+
+int cv_rtf_compress_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx)
+{
+    return cv_rtf__compress_push_hint(out, flags, sink, ctx, SIZE_MAX);
+}
+
+int cv_rtf_compress_header(cv_push *p, uint8_t header[16])
+{
+    lzenc *z = (lzenc *)p;
+    if (!z->ended || z->content > UINT32_MAX - 12 || z->in_len > UINT32_MAX) {
+        st_error_set("compressing RTF: no header: not ended, or beyond 32-bit sizes");
+        return CV_ELIMIT;
+    }
+    int mela = (z->flags & CV_RTF_STORE_UNCOMPRESSED) != 0;
+    put_le32(header, (uint32_t)(z->content + 12));
+    put_le32(header + 4, (uint32_t)z->in_len);
+    put_le32(header + 8, mela ? CV_RTF_MAGIC_MELA : CV_RTF_MAGIC_LZFU);
+    put_le32(header + 12, mela ? 0 : z->crc);
+    return 0;
+}
+
 int cv_rtf_compress(uint8_t **out, size_t *out_len, const void *rtf, size_t len,
                     unsigned flags)
 {
-    const uint8_t *in = rtf;
-    uint8_t *buf = NULL, *text = NULL;
-    matcher *m = NULL;
-    size_t cap;
-    int rc = -1;
+    cv_push *p;
+    cv_rtf__buf b;
+    int rc;
 
     *out = NULL;
     if (out_len)
@@ -465,101 +716,28 @@ int cv_rtf_compress(uint8_t **out, size_t *out_len, const void *rtf, size_t len,
                      (size_t)CV_RTF_LIMIT);
         return CV_ELIMIT;
     }
-    if (!in)
+    if (!rtf)
         len = 0;
-    if (flags & CV_RTF_STORE_UNCOMPRESSED) {
-        buf = malloc(16 + len + 1);
-        if (!buf)
-            goto nomem;
-        put_le32(buf, (uint32_t)(len + 12));
-        put_le32(buf + 4, (uint32_t)len);
-        put_le32(buf + 8, CV_RTF_MAGIC_MELA);
-        put_le32(buf + 12, 0);
-        if (len)
-            memcpy(buf + 16, in, len);
-        buf[16 + len] = 0;
-        *out = buf;
-        if (out_len)
-            *out_len = 16 + len;
-        return 0;
-    }
-
     /* Worst case: every byte a literal, one control byte per 8 tokens, the
-     * end reference. */
-    cap = 16 + len + len / 8 + 8;
-    size_t total = PRESET_LEN + len;
-    /* Hash tables sized to the input: small bodies do not pay for big ones. */
-    uint32_t bits3 = 10, bits2 = 10;
-    while (bits3 < 15 && ((size_t)1 << bits3) < total)
-        bits3++;
-    while (bits2 < 13 && ((size_t)1 << bits2) < total)
-        bits2++;
-    buf = malloc(cap);
-    text = malloc(total + 2);
-    m = malloc(sizeof *m + (((size_t)1 << bits3) + ((size_t)1 << bits2)) * sizeof(int32_t));
-    if (!buf || !text || !m)
-        goto nomem;
-    memcpy(text, preset, PRESET_LEN);
-    if (len)
-        memcpy(text + PRESET_LEN, in, len);
-    text[total] = 0;
-    text[total + 1] = 0;
-    m->text = text;
-    m->total = total;
-    m->mask3 = (1u << bits3) - 1;
-    m->mask2 = (1u << bits2) - 1;
-    m->head3 = (int32_t *)(m + 1);
-    m->head2 = m->head3 + ((size_t)1 << bits3);
-    memset(m->head3, 0xFF, (((size_t)1 << bits3) + ((size_t)1 << bits2)) * sizeof(int32_t));
-
-    encoder e = { .out = buf, .o = 16 };
-    size_t pos = 0;
-    /* Index the preset: every position of it can start a match. */
-    for (; pos < PRESET_LEN; pos++)
-        chain_insert(m, pos);
-    pos = PRESET_LEN;
-    while (pos < total) {
-        uint32_t best_len = 0, best_off = 0;
-        size_t avail = total - pos;
-        uint32_t maxlen = avail < MAX_MATCH ? (uint32_t)avail : MAX_MATCH;
-        if (avail >= 3)
-            chain_walk(m, m->prev3, m->head3[hash3(text + pos) & m->mask3], pos, maxlen, CHAIN3,
-                       &best_len, &best_off);
-        if (best_len < 3 && avail >= 2)
-            chain_walk(m, m->prev2, m->head2[hash2(text + pos) & m->mask2], pos, maxlen, CHAIN2,
-                       &best_len, &best_off);
-        size_t step = 1;
-        if (best_len >= MIN_MATCH) {
-            enc_ref(&e, best_off, best_len);
-            step = best_len;
-        } else {
-            enc_literal(&e, text[pos]);
-        }
-        /* Index every position passed: the next search may start a match
-         * at any of them (at distance 1 too: references may overlap the
-         * bytes they produce). */
-        for (size_t k = 0; k < step; k++, pos++)
-            chain_insert(m, pos);
+     * end reference; the buffer's limit is only a guard. */
+    cv_rtf__buf_init(&b, 16 + len + len / 8 + 64);
+    if (cv_rtf__buf_grow(&b, 16 + len + len / 8 + 9) != 0) {
+        st_error_set("compressing RTF: out of memory");
+        return -1;
     }
-    /* The end: a reference to the write offset. */
-    enc_ref(&e, (uint32_t)(total & DICT_MASK), MIN_MATCH);
-    if (e.nbits)
-        e.out[e.ctrl_at] = (uint8_t)e.ctrl;
-    put_le32(buf, (uint32_t)(e.o - 16 + 12));
-    put_le32(buf + 4, (uint32_t)len);
-    put_le32(buf + 8, CV_RTF_MAGIC_LZFU);
-    put_le32(buf + 12, cv_rtf_crc(0, buf + 16, e.o - 16));
-    *out = buf;
-    if (out_len)
-        *out_len = e.o;
-    buf = NULL;
-    rc = 0;
-    goto cleanup;
-nomem:
-    st_error_set("compressing RTF: out of memory");
-cleanup:
-    free(buf);
-    free(text);
-    free(m);
-    return rc;
+    if (cv_rtf__compress_push_hint(&p, flags, cv_rtf__buf_sink, &b, len)) {
+        cv_rtf__buf_free(&b);
+        return -1;
+    }
+    rc = cv_push_feed(p, rtf, len);
+    if (!rc)
+        rc = cv_push_end(p);
+    if (!rc && !b.err)
+        rc = cv_rtf_compress_header(p, (uint8_t *)b.data);
+    cv_push_free(p);
+    if (rc && !b.err) {
+        cv_rtf__buf_free(&b);
+        return rc;
+    }
+    return cv_rtf__buf_finish(&b, (char **)out, out_len, "compressing RTF");
 }
