@@ -15,9 +15,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "convert/body.h"
 #include "convert/rtf.h"
 #include "corpus_util.h"
 #include "storage/error.h"
+#include "storage/props_tags.h"
 #include "testutil.h"
 
 static const size_t chunks[] = { 1, 7, 4096 };
@@ -253,8 +255,54 @@ static void test_big_chain(void)
     cv_push_free(t);
 }
 
+/* HTML bytes to UTF-8 in chunks: UTF-8 validated across chunk ends as
+ * whole, a single-byte charset decoded, a multi-byte one refused. */
+static void test_html_decode(void)
+{
+    static const char utf8[] = "<p>caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 bad \xc3 \xff end</p>";
+    size_t len = sizeof utf8 - 1;
+    cv_rtf__buf want;
+    cv_rtf__buf_init(&want, 0);
+    cv_rtf__put_utf8(&want, utf8, len);
+    st_bag *bag = st_bag_new();
+    st_bag_set_long(bag, PR_INTERNET_CPID, 65001);
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        cv_rtf__buf b;
+        cv_push *p;
+        cv_rtf__buf_init(&b, 0);
+        int rc = cv_body_html_push(&p, bag, utf8, len, cv_rtf__buf_sink, &b);
+        for (size_t i = 0; !rc && i < len; i += chunks[c])
+            rc = cv_push_feed(p, utf8 + i, len - i < chunks[c] ? len - i : chunks[c]);
+        if (!rc)
+            rc = cv_push_end(p);
+        cv_push_free(p);
+        ok(rc == 0 && b.len == want.len && memcmp(b.data, want.data, b.len) == 0,
+           "UTF-8 HTML in chunks of %zu: %d, %zu/%zu bytes\n", chunks[c], rc, b.len, want.len);
+        cv_rtf__buf_free(&b);
+    }
+    cv_rtf__buf_free(&want);
+    st_bag_set_long(bag, PR_INTERNET_CPID, 1252);
+    cv_rtf__buf b;
+    cv_push *p;
+    cv_rtf__buf_init(&b, 0);
+    int rc = cv_body_html_push(&p, bag, "x", 1, cv_rtf__buf_sink, &b);
+    if (!rc)
+        rc = cv_push_feed(p, "caf\xe9 \x80", 6);
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
+    ok(rc == 0 && b.len == 9 && memcmp(b.data, "caf\xc3\xa9 \xe2\x82\xac", 9) == 0,
+       "windows-1252 HTML decoded in chunks: %d, %zu bytes\n", rc, b.len);
+    cv_rtf__buf_free(&b);
+    st_bag_set_long(bag, PR_INTERNET_CPID, 50220);
+    ok(cv_body_html_push(&p, bag, "x", 1, cv_rtf__buf_sink, &b) == CV_EPARSE && !p,
+       "iso-2022-jp HTML is not converted in pieces\n");
+    st_bag_free(bag);
+}
+
 int main(void)
 {
+    test_html_decode();
     test_built();
     test_compress_public();
     test_big_chain();
