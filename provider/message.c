@@ -15,8 +15,11 @@
  * PR_RTF_COMPRESSED), SaveChanges makes the others from it
  * (convert/body.h); text and HTML are kept without compressed RTF, which is
  * made on demand when a client reads it (GetProps, OpenProperty), as for
- * the mail the sync stores. A body bigger than BODY_SYNC_MAX is not kept in
- * step (the others are removed instead, so none is stale).
+ * the mail the sync stores. A body bigger than BODY_SYNC_MAX is kept in
+ * step in chunks (body_stream.h: HTML gives PR_BODY at SaveChanges, HTML or
+ * text the RTF at OpenProperty), never whole in memory; one that cannot be
+ * (compressed RTF written, HTML in a multi-byte charset other than UTF-8)
+ * is not kept in step: the others are removed instead, so none is stale.
  *
  * GetRecipientTable and GetAttachmentTable give a snapshot (memtable.h) of
  * the rows at the call, pending changes included; they do not follow later
@@ -35,6 +38,7 @@
 #include <string.h>
 
 #include "convert/body.h"
+#include "provider/body_stream.h"
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
@@ -302,6 +306,68 @@ static void load_big(md_message *m, st_bag *b, uint32_t id, uint32_t attach_num,
     LeaveCriticalSection(&m->store->lock);
 }
 
+/* The body a compressed RTF made on demand would come from when that body
+ * is too big to convert in memory (kept as a stream, load_big left it
+ * out): its id, or 0 (none, or a body in memory: cv_body_sync makes it). */
+static uint32_t big_rtf_source(const st_bag *b)
+{
+    const st_value *h = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+    const st_value *t = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, ID_BODY));
+    const st_value *html_str = st_bag_get(b, PR_BODY_HTML_W);
+    if (h && PROP_TYPE(h->tag) == PT_ERROR && !html_str)
+        return ID_HTML;
+    if (!h && !html_str && t && PROP_TYPE(t->tag) == PT_ERROR)
+        return ID_BODY;
+    return 0;
+}
+
+/* The source of a body kept as a stream: its pending spool (a reference,
+ * released by the caller) or storage. Under the store's lock. */
+static md_body_src body_src(md_message *m, uint32_t id)
+{
+    md_body_src src = { m->store, m->mid, NULL, id };
+    src.pending = md_spools_find(m->spool, m->n_spool, PROP_TAG(PT_UNSPECIFIED, id));
+    if (src.pending)
+        md_spool_addref(src.pending);
+    return src;
+}
+
+/* The bodies made from big body id in chunks (body_stream.h), into b and
+ * the pending changes as sync_bodies leaves them: S_OK, or an error (then
+ * nothing is changed: the caller removes the others as stale). */
+static HRESULT sync_big(md_message *m, st_bag *b, uint32_t id)
+{
+    if (id == ID_BODY) {
+        /* cv_body_sync's rule T without RTF: nothing to convert */
+        st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+        return st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_PLAINTEXT) ? 
+            MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    }
+    if (id != ID_HTML)
+        return MAPI_E_NO_SUPPORT;
+    md_body_src src = body_src(m, id);
+    md_spool *text = NULL;
+    HRESULT hr = md_body_text_of_html(&text, &src, b);
+    md_spool_release(src.pending);
+    if (hr != S_OK)
+        return hr;
+    /* rule H without RTF: PR_BODY its text, native HTML */
+    uint32_t t = PROP_TAG(PT_UNSPECIFIED, ID_BODY);
+    st_value mk = { .tag = PROP_TAG(PT_ERROR, ID_BODY) };
+    mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+    st_bag_delete(b, t);
+    if (st_bag_set(b, &mk) || st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_HTML)) {
+        md_spool_release(text);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    md_spools_drop(m->spool, &m->n_spool, t);
+    st_bag_delete(m->set, t);
+    md_tags_remove(m->del, &m->n_del, t);
+    hr = md_spools_put(&m->spool, &m->n_spool, text) ? MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    md_spool_release(text);
+    return hr;
+}
+
 /* Storage's values with the pending changes on top (no computed ones):
  * NULL with *hr. */
 static st_bag *message_values(md_message *m, HRESULT *hr)
@@ -359,7 +425,8 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     EnterCriticalSection(&s->lock);
     st_bag *b = message_values(m, hr);
     size_t natt = b ? attach_count(m) : 0;
-    if (b && rtf && !st_bag_get(b, PR_RTF_COMPRESSED)) {
+    int want_rtf = b && rtf && !st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, ID_RTF));
+    if (want_rtf) {
         load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
             PR_BODY_W), BODY_SYNC_MAX);
         load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
@@ -368,8 +435,14 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     LeaveCriticalSection(&s->lock);
     if (!b)
         return NULL;
-    if (rtf && !st_bag_get(b, PR_RTF_COMPRESSED))
+    if (want_rtf && big_rtf_source(b)) {
+        /* too big for memory: OpenProperty makes it in chunks */
+        st_value mk = { .tag = PROP_TAG(PT_ERROR, ID_RTF) };
+        mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+        st_bag_set(b, &mk);
+    } else if (want_rtf) {
         cv_body_sync(b, 0, 0);   /* a body that cannot be converted just has no RTF */
+    }
     *hr = md_store_entryid(s, 1, &cb, &store_eid);
     if (*hr != S_OK) {
         st_bag_free(b);
@@ -541,6 +614,8 @@ static HRESULT sync_bodies(md_message *m)
         if (id != ID_RTF)
             st_bag_delete(b, PR_RTF_COMPRESSED);   /* stale: made again on demand */
         code = cv_body_sync(b, src->tag, id == ID_RTF ? 0 : CV_BODY_NO_RTF);
+    } else if (src && id != ID_RTF && sync_big(m, b, id) == S_OK) {
+        st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_RTF));   /* made again on demand */
     } else {
         for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
             if (ids[i] != id)
@@ -835,6 +910,37 @@ static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG fl
 static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table);
 
+/* OpenProperty of the compressed RTF of a body too big for memory (build
+ * left a PT_ERROR in cur for it, and none is kept): made in chunks into a
+ * spool the stream reads. S_FALSE when it is not that case. */
+static HRESULT rtf_big_open(md_message *m, const st_bag *cur, int writable,
+    const md_stream_owner *owner, IStream **out)
+{
+    const st_value *mk = st_bag_get(cur, PROP_TAG(PT_UNSPECIFIED, ID_RTF));
+    uint32_t id = mk && PROP_TYPE(mk->tag) == PT_ERROR ? big_rtf_source(cur) : 0;
+    if (!id)
+        return S_FALSE;
+    HRESULT hr;
+    EnterCriticalSection(&m->store->lock);
+    st_bag *kept = message_values(m, &hr);
+    int have = !kept || st_bag_get(kept, PROP_TAG(PT_UNSPECIFIED, ID_RTF)) != NULL;
+    md_body_src src = body_src(m, id);
+    LeaveCriticalSection(&m->store->lock);
+    st_bag_free(kept);
+    if (have) {
+        md_spool_release(src.pending);
+        return S_FALSE;   /* a stored RTF: read as it is */
+    }
+    md_spool *sp = NULL;
+    hr = md_body_rtf_of(&sp, &src, cur);
+    md_spool_release(src.pending);
+    if (hr == S_OK) {
+        hr = md_stream_spool(out, m->store, sp, writable, owner);
+        md_spool_release(sp);
+    }
+    return hr;
+}
+
 static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
 {
@@ -872,6 +978,13 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     if (!cur)
         return hr;
     md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };
+    if (PROP_ID(tag) == ID_RTF && !create && PROP_TYPE(tag) == PT_BINARY) {
+        hr = rtf_big_open(m, cur, writable, &owner, (IStream **)out);
+        if (hr != S_FALSE) {
+            st_bag_free(cur);
+            return hr;
+        }
+    }
     EnterCriticalSection(&m->store->lock);
     md_spool *pending = md_spools_find(m->spool, m->n_spool, tag);
     if (pending)

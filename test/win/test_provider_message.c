@@ -47,6 +47,7 @@
 #include "host_session.h"
 #include "host_props.h"
 #include "test/davsync/rss_util.h"
+#include "convert/rtf.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "storage/storage.h"
@@ -1605,6 +1606,234 @@ static void check_threads(void)
        "%ld -> %ld messages\n", (long)thread_failures, (long)before, (long)after);
 }
 
+/* ---- bodies of any size kept in step (helper hbody) */
+
+#define BIG_HTML (50u << 20)
+static const char big_html_head[] =
+    "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">"
+    "<style>p { margin: 0 }</style></head><body>\r\n";
+static const char big_html_tail[] = "</body></html>\r\n";
+
+/* Paragraph i of the big newsletter, and its text as PR_BODY shows it. */
+static int big_para(char *buf, size_t size, unsigned i)
+{
+    return snprintf(buf, size, "<p>Item %07u: caf\xc3\xa9 &amp; more <a href=\"https://example."
+        "com/%u\">link</a></p>\r\n", i, i);
+}
+
+static int big_para_text(WCHAR *buf, size_t size, unsigned i)
+{
+    return swprintf(buf, size, L"%lsItem %07u: caf\x00e9 & more link <https://example.com/%u>",
+        i ? L"\r\n\r\n" : L"", i, i);
+}
+
+/* The big HTML into a cv_rtf__buf-free sink: writes it to st (or, with
+ * st NULL, appends it to *mem); the number of paragraphs. */
+static unsigned big_html_write(IStream *st, char **mem, size_t *mem_len)
+{
+    char *buf = malloc(65536 + 256);
+    size_t n = 0, total = 0;
+    unsigned paras = 0;
+    HRESULT hr = S_OK;
+    if (!buf)
+        return 0;
+    memcpy(buf, big_html_head, sizeof big_html_head - 1);
+    n = sizeof big_html_head - 1;
+    for (;;) {
+        int last = total + n >= BIG_HTML;
+        if (!last)
+            n += (size_t)big_para(buf + n, 256, paras++);
+        if (last)
+            n += (size_t)snprintf(buf + n, 256, "%s", big_html_tail);
+        if (n >= 65536 || last) {
+            if (st) {
+                ULONG put = 0;
+                hr = st->lpVtbl->Write(st, buf, (ULONG)n, &put);
+                if (hr != S_OK || put != n)
+                    break;
+            } else {
+                char *p = realloc(*mem, *mem_len + n + 1);
+                if (!p)
+                    break;
+                memcpy(p + *mem_len, buf, n);
+                *mem = p;
+                *mem_len += n;
+                (*mem)[*mem_len] = 0;
+            }
+            total += n;
+            n = 0;
+        }
+        if (last)
+            break;
+    }
+    free(buf);
+    ok(hr == S_OK && total >= BIG_HTML, "big HTML written: %#lx, %lu bytes\n", hrx(hr),
+       (unsigned long)total);
+    return paras;
+}
+
+/* Reads PR_BODY_W of m as a stream and compares it with the text of
+ * paras paragraphs, a chunk at a time. */
+static void big_text_check(IMessage *m, unsigned paras)
+{
+    IStream *st = NULL;
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_BODY_W, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(PR_BODY_W) of the big HTML message: %#lx\n", hrx(hr));
+    if (!st)
+        return;
+    WCHAR *got = malloc(32768 * sizeof *got), want[160];
+    unsigned para = 0;
+    int wn = big_para_text(want, 160, 0), wi = 0, same = got != NULL;
+    size_t chars = 0;
+    while (same) {
+        ULONG n = 0;
+        if (st->lpVtbl->Read(st, got, 32768 * sizeof *got, &n) != S_OK || n == 0)
+            break;
+        for (ULONG k = 0; same && k < n / sizeof *got; k++, chars++) {
+            if (wi == wn) {
+                if (++para >= paras) {
+                    same = 0;
+                    break;
+                }
+                wn = big_para_text(want, 160, para);
+                wi = 0;
+            }
+            same = got[k] == want[wi++];
+        }
+    }
+    ok(same && para == paras - 1 && wi == wn, "PR_BODY of the big HTML: differs at char %lu "
+       "(paragraph %u of %u)\n", (unsigned long)chars, para, paras);
+    free(got);
+    st->lpVtbl->Release(st);
+}
+
+static SBinary big_html_eid;   /* the message, for the RTF check at the end */
+static unsigned big_html_paras;
+
+/* A 50 MB HTML body written through IStream and saved: PR_BODY made from
+ * it in chunks (memory growth bounded), read back exact; its compressed
+ * RTF made on demand as a stream. */
+static void check_big_html_body(void)
+{
+    IMessage *m = new_msg(L"big HTML");
+    if (!m)
+        return;
+    long peak0 = peak_rss_kb();
+    IStream *st = NULL;
+    DWORD t0 = GetTickCount();
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_HTML_BIN, &IID_IStream, STGM_WRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(PR_HTML) for 50 MB: %#lx\n", hrx(hr));
+    if (!st) {
+        m->lpVtbl->Release(m);
+        return;
+    }
+    big_html_paras = big_html_write(st, NULL, NULL);
+    st->lpVtbl->Commit(st, 0);
+    st->lpVtbl->Release(st);
+    DWORD t1 = GetTickCount();
+    long peak1 = peak_rss_kb();
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    DWORD t2 = GetTickCount();
+    long peak2 = peak_rss_kb();
+    ok(hr == S_OK, "SaveChanges of the 50 MB HTML body: %#lx\n", hrx(hr));
+    printf("50 MB HTML body: written %lu ms, SaveChanges %lu ms (PR_BODY made in chunks), "
+           "peak memory grew %ld KB in SaveChanges, %ld KB in all\n", (unsigned long)(t1 - t0),
+           (unsigned long)(t2 - t1), peak2 - peak1, peak2 - peak0);
+    ok(peak0 == 0 || peak2 - peak0 < 32 * 1024, "peak memory grew by %ld KB for a 50 MB HTML "
+       "body\n", peak2 - peak0);
+    ok(get_long((IMAPIProp *)m, PR_NATIVE_BODY_INFO, 0) == 3, "PR_NATIVE_BODY_INFO: %ld\n",
+       (long)get_long((IMAPIProp *)m, PR_NATIVE_BODY_INFO, 0));
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid)
+        return;
+    m = open_msg(&eid->Value.bin, MAPI_MODIFY);
+    if (m) {
+        big_text_check(m, big_html_paras);
+        /* GetProps says the RTF is there but too big: OpenProperty it */
+        SizedSPropTagArray(1, t) = { 1, { PR_RTF_COMP } };
+        ULONG n = 0;
+        LPSPropValue v = NULL;
+        hr = m->lpVtbl->GetProps(m, (LPSPropTagArray)&t, 0, &n, &v);
+        ok(v && v->ulPropTag == PROP_TAG(PT_ERROR, 0x1009) &&
+           v->Value.err == MAPI_E_NOT_ENOUGH_MEMORY, "GetProps(PR_RTF_COMPRESSED) of a big "
+           "body: %#lx %#lx\n", v ? (unsigned long)v->ulPropTag : 0ul,
+           v ? (unsigned long)v->Value.err : 0ul);
+        host_FreeBuffer(v);
+        peak1 = peak_rss_kb();
+        DWORD t3 = GetTickCount();
+        st = NULL;
+        hr = m->lpVtbl->OpenProperty(m, PR_RTF_COMP, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+        DWORD t4 = GetTickCount();
+        ok(hr == S_OK && st, "OpenProperty(PR_RTF_COMPRESSED) of the big HTML: %#lx\n",
+           hrx(hr));
+        STATSTG stat;
+        if (st && st->lpVtbl->Stat(st, &stat, STATFLAG_NONAME) == S_OK)
+            printf("50 MB HTML body: compressed RTF made on demand in %lu ms, %lu bytes, "
+                   "peak memory grew %ld KB\n", (unsigned long)(t4 - t3),
+                   (unsigned long)stat.cbSize.QuadPart, peak_rss_kb() - peak1);
+        ok(peak1 == 0 || peak_rss_kb() - peak1 < 32 * 1024, "peak memory grew by %ld KB for "
+           "the RTF of a 50 MB body\n", peak_rss_kb() - peak1);
+        if (st)
+            st->lpVtbl->Release(st);
+        m->lpVtbl->Release(m);
+    }
+    big_html_eid.cb = eid->Value.bin.cb;
+    big_html_eid.lpb = malloc(eid->Value.bin.cb);
+    if (big_html_eid.lpb)
+        memcpy(big_html_eid.lpb, eid->Value.bin.lpb, eid->Value.bin.cb);
+    host_FreeBuffer(eid);
+}
+
+/* Last (it holds the bodies in memory to compare them): the compressed RTF
+ * of the big HTML message decompresses to RTF that gives the HTML back. */
+static void check_big_html_rtf(void)
+{
+    if (!big_html_eid.lpb)
+        return;
+    IMessage *m = open_msg(&big_html_eid, 0);
+    IStream *st = NULL;
+    if (m)
+        m->lpVtbl->OpenProperty(m, PR_RTF_COMP, &IID_IStream, 0, 0, (LPUNKNOWN *)&st);
+    ok(st != NULL, "OpenProperty(PR_RTF_COMPRESSED) of the big HTML again\n");
+    char *comp = NULL, *html = NULL;
+    size_t comp_len = 0, html_len = 0;
+    for (;;) {
+        if (!st)
+            break;
+        char *p = realloc(comp, comp_len + (1u << 20));
+        if (!p)
+            break;
+        comp = p;
+        ULONG got = 0;
+        if (st->lpVtbl->Read(st, comp + comp_len, 1u << 20, &got) != S_OK || !got)
+            break;
+        comp_len += got;
+    }
+    uint8_t *rtf = NULL;
+    size_t rtf_len = 0;
+    char *back = NULL;
+    size_t back_len = 0;
+    int rc = comp ? cv_rtf_decompress(&rtf, &rtf_len, comp, comp_len, 0, 0) : -1;
+    ok(rc == 0, "the big RTF decompresses: %d (%lu bytes)\n", rc, (unsigned long)comp_len);
+    if (rc == 0)
+        rc = cv_rtf_to_html(&back, &back_len, (const char *)rtf, rtf_len);
+    big_html_write(NULL, &html, &html_len);
+    ok(rc == 0 && html && back_len == html_len && memcmp(back, html, html_len) == 0,
+       "the big RTF gives the HTML back: %d, %lu / %lu bytes\n", rc, (unsigned long)back_len,
+       (unsigned long)html_len);
+    free(comp);
+    free(rtf);
+    free(back);
+    free(html);
+    if (st)
+        st->lpVtbl->Release(st);
+    if (m)
+        m->lpVtbl->Release(m);
+    free(big_html_eid.lpb);
+}
+
 /* ---- logon and main */
 
 static void open_inbox(void)
@@ -1651,8 +1880,10 @@ int main(int argc, char **argv)
     check_big_body_and_deep_copy();
     check_threads();
     check_text_stream();
+    check_big_html_body();
     check_big_stream();
     check_direct_stream();
+    check_big_html_rtf();
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
