@@ -184,6 +184,16 @@ int cv_html_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *c
 int cv_html_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx);
 /* cv_text_to_rtf, streaming. 0 or -1. */
 int cv_text_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx);
+/* cv_rtf_to_text, streaming (flags: CV_TEXT_LF). 0 or -1. */
+int cv_rtf_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx);
+/* cv_rtf_to_html, streaming: the first 1024 bytes (or all, if fewer) must
+ * say \fromhtml1, else CV_EPARSE from the feed that tells. 0 or -1. */
+int cv_rtf_to_html_push(cv_push **out, cv_sink_fn sink, void *ctx);
+/* cv_rtf_decompress, streaming (limit, flags as it has them). COMPSIZE
+ * and the CRC are checked at the end (cv_push_end fails then, after the
+ * sink got the output). 0 or -1. */
+int cv_rtf_decompress_push(cv_push **out, size_t limit, unsigned flags, cv_sink_fn sink,
+                           void *ctx);
 /* cv_rtf_compress, streaming (flags: CV_RTF_STORE_UNCOMPRESSED). The sink
  * gets 16 zero bytes first where the header goes; after cv_push_end,
  * cv_rtf_compress_header gives the header to write over them (sizes and
@@ -319,6 +329,10 @@ typedef int (*cv_rtf__event_fn)(void *ctx, int event, const char *s, size_t n,
  * -1 (out of memory) or fn's error. */
 int cv_rtf__read(const char *rtf, size_t len, unsigned mode, cv_rtf__event_fn fn,
                  void *ctx);
+
+/* cv_rtf__read in chunks: a cv_push whose events go to fn as they come
+ * (the same events, in the same order, as for the whole input). 0 or -1. */
+int cv_rtf__read_push(cv_push **out, unsigned mode, cv_rtf__event_fn fn, void *ctx);
 
 /* HTML character reference at s (n bytes, s[0] == '&'): the code point in
  * *out and the bytes used, or 0 when s starts no reference. HTML5 rules:

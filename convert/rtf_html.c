@@ -150,43 +150,35 @@ int cv_rtf__html_meta_charset(const char *html, size_t len, char *buf, size_t si
     return 0;
 }
 
-/* Rewrites every <meta> charset in b to utf-8. */
-static void meta_to_utf8(cv_rtf__buf *b)
+/* Copies the complete tokens of html[0..len) (all when final) to o with
+ * every <meta> charset rewritten to utf-8: the bytes used. A token that may
+ * go on after len waits (text does not: only markup is rewritten). */
+static size_t meta_rewrite(const char *html, size_t len, int final, cv_rtf__buf *o)
 {
-    cv_rtf__buf o;
     size_t i = 0, copied = 0;
-    int changed = 0;
 
-    if (b->err || !b->data)
-        return;
-    cv_rtf__buf_init(&o, b->limit);
-    while (i < b->len) {
+    while (i < len) {
         cv_rtf__htok t;
         size_t at, vl;
-        i = cv_rtf__html_next(b->data, b->len, i, &t);
+        size_t start = i;
+        i = cv_rtf__html_next(html, len, i, &t);
+        if (!final && t.end == len && (t.unterminated ||
+                                       (t.kind == CV_RTF__H_TEXT && html[start] == '<'))) {
+            i = start;
+            break;
+        }
         if (t.kind != CV_RTF__H_START || strcmp(t.name, "meta") != 0 ||
-            !meta_charset_at(b->data, &t, &at, &vl))
+            !meta_charset_at(html, &t, &at, &vl))
             continue;
-        if (vl == 5 && ((b->data[at] | 0x20) == 'u') && ((b->data[at + 1] | 0x20) == 't') &&
-            ((b->data[at + 2] | 0x20) == 'f') && b->data[at + 3] == '-' && b->data[at + 4] == '8')
+        if (vl == 5 && ((html[at] | 0x20) == 'u') && ((html[at + 1] | 0x20) == 't') &&
+            ((html[at + 2] | 0x20) == 'f') && html[at + 3] == '-' && html[at + 4] == '8')
             continue;
-        cv_rtf__put(&o, b->data + copied, at - copied);
-        cv_rtf__puts(&o, "utf-8");
+        cv_rtf__put(o, html + copied, at - copied);
+        cv_rtf__puts(o, "utf-8");
         copied = at + vl;
-        changed = 1;
     }
-    if (!changed) {
-        cv_rtf__buf_free(&o);
-        return;
-    }
-    cv_rtf__put(&o, b->data + copied, b->len - copied);
-    if (o.err) {
-        b->err = o.err;
-        cv_rtf__buf_free(&o);
-        return;
-    }
-    cv_rtf__buf_free(b);
-    *b = o;
+    cv_rtf__put(o, html + copied, i - copied);
+    return i;
 }
 
 /* ==== De-encapsulation ([MS-OXRTFEX] 2.2.3.2) ==== */
@@ -214,8 +206,113 @@ static int html_event(void *ctx, int ev, const char *s, size_t n, unsigned where
     return b->err;
 }
 
+/* cv_rtf_to_html_push: the head sniffed for \fromhtml1, the reader's HTML
+ * gathered in html, its <meta> charsets rewritten into out, out drained. */
+typedef struct html_push {
+    cv_push base;          /* first: the push's operations */
+    cv_push *rd;           /* the reader (HTML mode), its events to html */
+    cv_rtf__buf head;      /* the input until it is known to be \fromhtml1 */
+    int sniffed;
+    cv_rtf__buf html;      /* de-encapsulated HTML not rewritten yet */
+    cv_rtf__buf out;       /* rewritten, not handed to the sink yet */
+    cv_sink_fn sink;
+    void *sink_ctx;
+} html_push;
+
+#define SNIFF 1024u        /* bytes of RTF that show its first 10 tokens */
+
+static int hp_rewrite(html_push *h, int final)
+{
+    size_t used = meta_rewrite(h->html.data ? h->html.data : "", h->html.len, final, &h->out);
+    if (used < h->html.len)
+        memmove(h->html.data, h->html.data + used, h->html.len - used);
+    h->html.len -= used;
+    if (h->out.err || h->html.err) {
+        int err = h->out.err ? h->out.err : h->html.err;
+        if (err == CV_ELIMIT)
+            st_error_set("RTF to HTML: the result is larger than the limit of %zu bytes",
+                         h->out.limit);
+        else
+            st_error_set("RTF to HTML: out of memory");
+        return err;
+    }
+    return h->out.len >= 65536 || final
+        ? cv_rtf__buf_drain(&h->out, h->out.len, h->sink, h->sink_ctx) : 0;
+}
+
+/* The reader gets data once the head said \fromhtml1. */
+static int hp_read(html_push *h, const char *data, size_t len, int final)
+{
+    if (!h->sniffed) {
+        cv_rtf__put(&h->head, data, len);
+        if (h->head.err)
+            return h->head.err;
+        if (h->head.len < SNIFF && !final)
+            return 0;
+        int rc = cv_rtf_encapsulation(h->head.data ? h->head.data : "", h->head.len);
+        if (rc < 0)
+            return rc;
+        if (rc != CV_RTF_FROMHTML) {
+            st_error_set("RTF: no HTML is encapsulated in it (no \\fromhtml1)");
+            return CV_EPARSE;
+        }
+        h->sniffed = 1;
+        data = h->head.data;
+        len = h->head.len;
+    }
+    int rc = len ? cv_push_feed(h->rd, data, len) : 0;
+    if (!rc && final)
+        rc = cv_push_end(h->rd);
+    if (h->head.data && h->sniffed)
+        cv_rtf__buf_free(&h->head);
+    return rc ? rc : hp_rewrite(h, final);
+}
+
+static int hp_feed(cv_push *p, const char *data, size_t len)
+{
+    return hp_read((html_push *)p, data, len, 0);
+}
+
+static int hp_end(cv_push *p)
+{
+    return hp_read((html_push *)p, "", 0, 1);
+}
+
+static void hp_free(cv_push *p)
+{
+    html_push *h = (html_push *)p;
+    cv_push_free(h->rd);
+    cv_rtf__buf_free(&h->head);
+    cv_rtf__buf_free(&h->html);
+    cv_rtf__buf_free(&h->out);
+    free(h);
+}
+
+int cv_rtf_to_html_push(cv_push **out, cv_sink_fn sink, void *ctx)
+{
+    html_push *h = calloc(1, sizeof *h);
+
+    *out = NULL;
+    if (!h || cv_rtf__read_push(&h->rd, CV_RTF__MODE_HTML, html_event, &h->html)) {
+        free(h);
+        st_error_set("RTF to HTML: out of memory");
+        return -1;
+    }
+    cv_rtf__buf_init(&h->head, 0);
+    cv_rtf__buf_init(&h->html, 0);
+    cv_rtf__buf_init(&h->out, 0);
+    h->base.feed = hp_feed;
+    h->base.end = hp_end;
+    h->base.free = hp_free;
+    h->sink = sink;
+    h->sink_ctx = ctx;
+    *out = &h->base;
+    return 0;
+}
+
 int cv_rtf_to_html(char **out, size_t *out_len, const char *rtf, size_t len)
 {
+    cv_push *p;
     cv_rtf__buf b;
     int rc;
 
@@ -230,12 +327,16 @@ int cv_rtf_to_html(char **out, size_t *out_len, const char *rtf, size_t len)
         return CV_EPARSE;
     }
     cv_rtf__buf_init(&b, 0);
-    rc = cv_rtf__read(rtf, len, CV_RTF__MODE_HTML, html_event, &b);
-    if (rc == CV_EPARSE || rc == -1) {
+    if (cv_rtf_to_html_push(&p, cv_rtf__buf_sink, &b))
+        return -1;
+    rc = cv_push_feed(p, rtf, len);
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
+    if (rc && !b.err) {
         cv_rtf__buf_free(&b);
         return rc;
     }
-    meta_to_utf8(&b);
     return cv_rtf__buf_finish(&b, out, out_len, "RTF to HTML");
 }
 

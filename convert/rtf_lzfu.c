@@ -123,115 +123,199 @@ int cv_rtf_header_read(cv_rtf_header *out, const void *in, size_t len)
     return 0;
 }
 
-/*
- * The decoder writes into one buffer that starts with the dictionary's
- * initial content laid out linearly: DICT_SIZE bytes (zeros, then the preset
- * at the end), then the output. The dictionary slot a reference names then is
- * always DICT_SIZE - 1 bytes back or less: the byte at distance
- * d = (write offset - offset) mod 4096, so no dictionary is kept and copies
- * are plain (overlapping ones byte by byte, as the format means them).
- * Room for a whole run (8 references of 17 bytes) is made before each run.
+/* ---- Decompression ----
+ *
+ * In chunks: the header first, then the content through the spec's
+ * dictionary (4096 bytes, the preset at 0, the write offset at 207) a byte
+ * at a time; output gathered and handed to the sink. COMPSIZE and the CRC
+ * can only be checked at the end: output already given stays given (the
+ * whole-buffer function drops it on error).
  */
-#define RUN_MAX (8 * MAX_MATCH)
 
-static int out_reserve(uint8_t **buf, size_t *cap, size_t used, size_t hard_cap)
+#define DEC_OUT 65536u     /* decompressed bytes gathered before they go to the sink */
+#define DEC_STOP (-99)     /* cv_rtf__decompress_prefix's sink: enough */
+
+typedef struct lzdec {
+    cv_push base;          /* first: the push's operations */
+    cv_sink_fn sink;
+    void *sink_ctx;
+    size_t limit;          /* output cap */
+    unsigned flags;        /* CV_RTF_NO_CRC */
+    uint8_t head[16];      /* the header as it comes */
+    size_t nhead;
+    cv_rtf_header h;
+    uint64_t left;         /* content bytes still to come (COMPSIZE - 12, or RAWSIZE for MELA) */
+    uint64_t seen;         /* content bytes seen */
+    uint32_t crc;          /* their CRC */
+    uint8_t dict[DICT_SIZE];
+    uint32_t wpos;         /* the write offset */
+    unsigned ctrl;         /* the run's control byte */
+    unsigned bit;          /* its next bit; 8: a control byte comes next */
+    int half;              /* the first byte of a reference, or -1 */
+    int done;              /* the end reference was read */
+    uint64_t total;        /* bytes output */
+    uint8_t out[DEC_OUT];
+    size_t o;
+} lzdec;
+
+static int dec_flush(lzdec *d)
 {
-    if (*cap - used >= RUN_MAX + 1)
-        return 0;
-    size_t ncap = *cap * 2;
-    if (ncap < used + RUN_MAX + 1)
-        ncap = used + RUN_MAX + 1;
-    if (ncap > hard_cap + RUN_MAX + 1)
-        ncap = hard_cap + RUN_MAX + 1;
-    if (ncap <= *cap || ncap - used < RUN_MAX + 1)
+    int rc = d->o ? d->sink(d->sink_ctx, d->out, d->o) : 0;
+    d->o = 0;
+    return rc;
+}
+
+static int dec_put(lzdec *d, uint8_t c)
+{
+    if (++d->total > d->limit) {
+        st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", d->limit);
         return CV_ELIMIT;
-    uint8_t *n = realloc(*buf, ncap);
-    if (!n)
-        return -1;
-    *buf = n;
-    *cap = ncap;
+    }
+    d->out[d->o++] = c;
+    return d->o == DEC_OUT ? dec_flush(d) : 0;
+}
+
+/* Decodes content bytes p[0..n). */
+static int dec_lzfu(lzdec *d, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n && !d->done; i++) {
+        uint8_t b = p[i];
+        int rc = 0;
+        if (d->bit == 8) {
+            d->ctrl = b;
+            d->bit = 0;
+            continue;
+        }
+        if (!(d->ctrl >> d->bit & 1)) {
+            d->dict[d->wpos] = b;
+            d->wpos = (d->wpos + 1) & DICT_MASK;
+            rc = dec_put(d, b);
+        } else if (d->half < 0) {
+            d->half = b;
+            continue;
+        } else {
+            uint32_t ref = (uint32_t)d->half << 8 | b, off = ref >> 4;
+            uint32_t len = (ref & 0xF) + MIN_MATCH;
+            d->half = -1;
+            if (off == d->wpos) {
+                d->done = 1;   /* the end reference: its offset is the write offset */
+                break;
+            }
+            for (uint32_t k = 0; k < len && !rc; k++) {
+                /* byte by byte: an overlapping copy reads what it writes */
+                uint8_t c = d->dict[(off + k) & DICT_MASK];
+                d->dict[d->wpos] = c;
+                d->wpos = (d->wpos + 1) & DICT_MASK;
+                rc = dec_put(d, c);
+            }
+        }
+        if (rc)
+            return rc;
+        if (++d->bit == 8)
+            d->ctrl = 0;
+    }
     return 0;
 }
 
-static int lzfu_decode(uint8_t **out, size_t *out_len, const uint8_t *ip, size_t n,
-                       uint32_t raw_hint, size_t limit)
+static int dec_feed(cv_push *p, const char *data, size_t len)
 {
-    const uint8_t *end = ip + n;
-    uint32_t wpos = PRESET_LEN;
-    /* Each input byte gives at most 8 output bytes (a control byte and 16
-     * reference bytes give 8 * 17 = 136), so that bounds the output too. */
-    size_t max_out = n > limit / 8 ? limit : n * 8;
-    size_t hard_cap = DICT_SIZE + max_out;
-    size_t cap = DICT_SIZE + (raw_hint < max_out ? raw_hint : max_out) + RUN_MAX + 1;
-    size_t o = DICT_SIZE;
-    uint8_t *buf;
-    int rc;
-
-    buf = malloc(cap);
-    if (!buf)
-        goto nomem;
-    memset(buf, 0, DICT_SIZE - PRESET_LEN);
-    memcpy(buf + DICT_SIZE - PRESET_LEN, preset, PRESET_LEN);
-    while (ip < end) {
-        unsigned ctrl = *ip++;
-        if ((rc = out_reserve(&buf, &cap, o, hard_cap)) != 0) {
-            if (rc == -1)
-                goto nomem;
-            goto toolarge;
-        }
-        for (unsigned bit = 0; bit < 8; bit++, ctrl >>= 1) {
-            if (ip >= end)
-                goto done;  /* content ended without an end reference */
-            if (!(ctrl & 1)) {
-                buf[o++] = *ip++;
-                wpos = (wpos + 1) & DICT_MASK;
-                continue;
-            }
-            if (end - ip < 2)
-                goto done;  /* half a reference: the content is cut */
-            uint32_t ref = (uint32_t)ip[0] << 8 | ip[1];
-            ip += 2;
-            uint32_t d = (wpos - (ref >> 4)) & DICT_MASK;
-            uint32_t len = (ref & 0xF) + MIN_MATCH;
-            if (d == 0)
-                goto done;  /* the end reference: its offset is the write offset */
-            const uint8_t *src = buf + o - d;
-            uint8_t *dst = buf + o;
-            if (d >= len) {
-                memcpy(dst, src, len);
-            } else {
-                for (uint32_t i = 0; i < len; i++)
-                    dst[i] = src[i];  /* overlapping: the bytes being written are read */
-            }
-            o += len;
-            wpos = (wpos + len) & DICT_MASK;
+    lzdec *d = (lzdec *)p;
+    const uint8_t *in = (const uint8_t *)data;
+    if (d->nhead < 16) {
+        size_t take = 16 - d->nhead < len ? 16 - d->nhead : len;
+        memcpy(d->head + d->nhead, in, take);
+        d->nhead += take;
+        in += take;
+        len -= take;
+        if (d->nhead < 16)
+            return 0;
+        int rc = cv_rtf_header_read(&d->h, d->head, 16);
+        if (rc)
+            return rc;
+        if (d->h.magic == CV_RTF_MAGIC_MELA) {
+            d->left = d->h.raw_size;
+        } else if (d->h.comp_size < 12) {
+            st_error_set("compressed RTF: COMPSIZE %u is smaller than the header",
+                         (unsigned)d->h.comp_size);
+            return CV_EPARSE;
+        } else {
+            d->left = (uint64_t)d->h.comp_size - 12;
         }
     }
-done:
-    o -= DICT_SIZE;
-    if (o > limit)
-        goto toolarge;
-    memmove(buf, buf + DICT_SIZE, o);
-    buf[o] = 0;
-    *out = buf;
-    *out_len = o;
+    size_t take = len < d->left ? len : (size_t)d->left;   /* what follows is not content */
+    d->left -= take;
+    d->seen += take;
+    if (d->h.magic == CV_RTF_MAGIC_MELA) {
+        /* stored as is: RAWSIZE bytes, or what there is */
+        if (d->total + take > d->limit) {
+            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes",
+                         d->limit);
+            return CV_ELIMIT;
+        }
+        d->total += take;
+        int rc = dec_flush(d);
+        return rc || !take ? rc : d->sink(d->sink_ctx, in, take);
+    }
+    d->crc = cv_rtf_crc(d->crc, in, take);
+    return dec_lzfu(d, in, take);
+}
+
+static int dec_end(cv_push *p)
+{
+    lzdec *d = (lzdec *)p;
+    if (d->nhead < 16)
+        return cv_rtf_header_read(&d->h, d->head, d->nhead);   /* says it is too short */
+    if (d->h.magic == CV_RTF_MAGIC_LZFU) {
+        if (d->left) {
+            st_error_set("compressed RTF: cut: the header says %llu content bytes, %llu are "
+                         "there", (unsigned long long)(d->seen + d->left),
+                         (unsigned long long)d->seen);
+            return CV_EPARSE;
+        }
+        if (d->crc != d->h.crc && !(d->flags & CV_RTF_NO_CRC)) {
+            st_error_set("compressed RTF: CRC 0x%08x does not match the header's 0x%08x",
+                         (unsigned)d->crc, (unsigned)d->h.crc);
+            return CV_EPARSE;
+        }
+    }
+    return dec_flush(d);
+}
+
+static void dec_free(cv_push *p)
+{
+    free(p);
+}
+
+int cv_rtf_decompress_push(cv_push **out, size_t limit, unsigned flags, cv_sink_fn sink,
+                           void *ctx)
+{
+    lzdec *d = calloc(1, sizeof *d);
+    *out = NULL;
+    if (!d) {
+        st_error_set("compressed RTF: out of memory");
+        return -1;
+    }
+    d->base.feed = dec_feed;
+    d->base.end = dec_end;
+    d->base.free = dec_free;
+    d->sink = sink;
+    d->sink_ctx = ctx;
+    d->limit = limit ? limit : CV_RTF_LIMIT;
+    d->flags = flags;
+    memcpy(d->dict, preset, PRESET_LEN);
+    d->wpos = PRESET_LEN;
+    d->bit = 8;
+    d->half = -1;
+    *out = &d->base;
     return 0;
-toolarge:
-    free(buf);
-    st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
-    return CV_ELIMIT;
-nomem:
-    free(buf);
-    st_error_set("compressed RTF: out of memory");
-    return -1;
 }
 
 int cv_rtf_decompress(uint8_t **out, size_t *out_len, const void *in, size_t len,
                       size_t limit, unsigned flags)
 {
+    cv_push *p;
+    cv_rtf__buf b;
     cv_rtf_header h;
-    const uint8_t *p = in;
-    size_t got = 0;
     int rc;
 
     *out = NULL;
@@ -241,96 +325,72 @@ int cv_rtf_decompress(uint8_t **out, size_t *out_len, const void *in, size_t len
         limit = CV_RTF_LIMIT;
     if ((rc = cv_rtf_header_read(&h, in, len)) != 0)
         return rc;
-    if (h.magic == CV_RTF_MAGIC_MELA) {
-        /* Stored as is. COMPSIZE is RAWSIZE + 12 by the spec, but writers
-         * differ; RAWSIZE bytes, or what there is. */
-        size_t n = len - 16;
-        if (h.raw_size < n)
-            n = h.raw_size;
-        if (n > limit) {
-            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
-            return CV_ELIMIT;
-        }
-        uint8_t *buf = malloc(n + 1);
-        if (!buf) {
-            st_error_set("compressed RTF: out of memory");
-            return -1;
-        }
-        memcpy(buf, p + 16, n);
-        buf[n] = 0;
-        *out = buf;
-        if (out_len)
-            *out_len = n;
-        return 0;
+    /* RAWSIZE is only a hint: the first allocation, never more than 8
+     * bytes per input byte. */
+    cv_rtf__buf_init(&b, limit);
+    size_t hint = h.raw_size < len * 8 ? h.raw_size : len * 8;
+    if (hint > limit)
+        hint = limit;
+    if (cv_rtf__buf_grow(&b, hint + 1) || cv_rtf_decompress_push(&p, limit, flags,
+                                                                 cv_rtf__buf_sink, &b)) {
+        cv_rtf__buf_free(&b);
+        st_error_set("compressed RTF: out of memory");
+        return -1;
     }
-    if (h.comp_size < 12) {
-        st_error_set("compressed RTF: COMPSIZE %u is smaller than the header", (unsigned)h.comp_size);
-        return CV_EPARSE;
+    rc = cv_push_feed(p, in, len);
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
+    if (rc && !b.err) {
+        cv_rtf__buf_free(&b);
+        return rc;
     }
-    size_t content = (size_t)h.comp_size - 12;
-    if (content > len - 16) {
-        st_error_set("compressed RTF: cut: the header says %zu content bytes, %zu are there",
-                     content, len - 16);
-        return CV_EPARSE;
+    if (b.err == CV_ELIMIT) {
+        cv_rtf__buf_free(&b);
+        st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
+        return CV_ELIMIT;
     }
-    uint32_t crc = cv_rtf_crc(0, p + 16, content);
-    if (crc != h.crc && !(flags & CV_RTF_NO_CRC)) {
-        st_error_set("compressed RTF: CRC 0x%08x does not match the header's 0x%08x",
-                     (unsigned)crc, (unsigned)h.crc);
-        return CV_EPARSE;
-    }
-    rc = lzfu_decode(out, &got, p + 16, content, h.raw_size, limit);
-    if (rc == 0 && out_len)
-        *out_len = got;
-    return rc;
+    return cv_rtf__buf_finish(&b, (char **)out, out_len, "compressed RTF");
+}
+
+/* cv_rtf__decompress_prefix's sink: fills the caller's buffer, then stops. */
+typedef struct prefix_sink {
+    char *buf;
+    size_t size, n;
+} prefix_sink;
+
+static int prefix_put(void *ctx, const void *data, size_t len)
+{
+    prefix_sink *k = ctx;
+    size_t take = k->size - k->n < len ? k->size - k->n : len;
+    memcpy(k->buf + k->n, data, take);
+    k->n += take;
+    return k->n == k->size ? DEC_STOP : 0;
 }
 
 size_t cv_rtf__decompress_prefix(char *buf, size_t size, const void *in, size_t len)
 {
+    cv_push *p;
     cv_rtf_header h;
-    const uint8_t *ip = in, *end;
-    uint8_t dict[DICT_SIZE];
-    uint32_t wpos = PRESET_LEN;
-    size_t o = 0;
+    prefix_sink k = { buf, size, 0 };
 
     if (size == 0 || cv_rtf_header_read(&h, in, len) != 0)
         return 0;
-    if (h.magic == CV_RTF_MAGIC_MELA) {
-        size_t n = len - 16 < h.raw_size ? len - 16 : h.raw_size;
-        n = n < size ? n : size;
-        memcpy(buf, ip + 16, n);
-        return n;
-    }
-    if (h.comp_size < 12)
+    if (cv_rtf_decompress_push(&p, 0, CV_RTF_NO_CRC, prefix_put, &k))
         return 0;
-    end = ip + 16 + ((size_t)h.comp_size - 12 < len - 16 ? (size_t)h.comp_size - 12 : len - 16);
-    ip += 16;
-    memcpy(dict, preset, PRESET_LEN);
-    memset(dict + PRESET_LEN, 0, DICT_SIZE - PRESET_LEN);
-    while (ip < end && o < size) {
-        unsigned ctrl = *ip++;
-        for (unsigned bit = 0; bit < 8 && ip < end && o < size; bit++, ctrl >>= 1) {
-            if (!(ctrl & 1)) {
-                buf[o++] = (char)(dict[wpos] = *ip++);
-                wpos = (wpos + 1) & DICT_MASK;
-                continue;
-            }
-            if (end - ip < 2)
-                return o;
-            uint32_t ref = (uint32_t)ip[0] << 8 | ip[1];
-            ip += 2;
-            uint32_t off = ref >> 4, n = (ref & 0xF) + MIN_MATCH;
-            if (off == wpos)
-                return o;
-            for (uint32_t i = 0; i < n && o < size; i++) {
-                uint8_t c = dict[(off + i) & DICT_MASK];
-                buf[o++] = (char)c;
-                dict[wpos] = c;
-                wpos = (wpos + 1) & DICT_MASK;
-            }
-        }
-    }
-    return o;
+    /* Feed in pieces so a long body stops early; errors (a cut content)
+     * leave what came out. */
+    const char *s = in;
+    for (size_t i = 0; i < len && !p->err; i += 4096)
+        cv_push_feed(p, s + i, len - i < 4096 ? len - i : 4096);
+    if (!p->err)
+        cv_push_end(p);
+    /* what is still gathered in the decoder when it stopped early */
+    lzdec *d = (lzdec *)p;
+    if (p->err == 0 || d->o)
+        (void)dec_flush(d);
+    cv_push_free(p);
+    return k.n;
 }
 
 /* ---- Compression ----

@@ -24,9 +24,11 @@
 
 static const size_t chunks[] = { 1, 7, 4096 };
 
-enum { K_HTML_TEXT, K_HTML_RTF, K_TEXT_RTF, K_COMPRESS };
+enum { K_HTML_TEXT, K_HTML_RTF, K_TEXT_RTF, K_COMPRESS, K_RTF_TEXT, K_RTF_HTML, K_DECOMPRESS,
+       K_COUNT };
 static const char *const kind_name[] = { "HTML to text", "HTML to RTF", "text to RTF",
-                                         "compress" };
+                                         "compress", "RTF to text", "RTF to HTML",
+                                         "decompress" };
 
 static int make(int kind, cv_push **p, cv_rtf__buf *b, size_t hint)
 {
@@ -34,6 +36,9 @@ static int make(int kind, cv_push **p, cv_rtf__buf *b, size_t hint)
     case K_HTML_TEXT: return cv_html_to_text_push(p, 0, cv_rtf__buf_sink, b);
     case K_HTML_RTF: return cv_html_to_rtf_push(p, cv_rtf__buf_sink, b);
     case K_TEXT_RTF: return cv_text_to_rtf_push(p, cv_rtf__buf_sink, b);
+    case K_RTF_TEXT: return cv_rtf_to_text_push(p, 0, cv_rtf__buf_sink, b);
+    case K_RTF_HTML: return cv_rtf_to_html_push(p, cv_rtf__buf_sink, b);
+    case K_DECOMPRESS: return cv_rtf_decompress_push(p, 0, 0, cv_rtf__buf_sink, b);
     default: return cv_rtf__compress_push_hint(p, 0, cv_rtf__buf_sink, b, hint);
     }
 }
@@ -44,6 +49,9 @@ static int whole(int kind, const char *in, size_t len, char **out, size_t *out_l
     case K_HTML_TEXT: return cv_html_to_text(out, out_len, in, len, 0);
     case K_HTML_RTF: return cv_html_to_rtf(out, out_len, in, len);
     case K_TEXT_RTF: return cv_text_to_rtf(out, out_len, in, len);
+    case K_RTF_TEXT: return cv_rtf_to_text(out, out_len, in, len, 0);
+    case K_RTF_HTML: return cv_rtf_to_html(out, out_len, in, len);
+    case K_DECOMPRESS: return cv_rtf_decompress((uint8_t **)out, out_len, in, len, 0, 0);
     default: return cv_rtf_compress((uint8_t **)out, out_len, in, len, 0);
     }
 }
@@ -67,9 +75,41 @@ static int chunked(int kind, const char *in, size_t len, size_t chunk, cv_rtf__b
 
 static int compared;
 
+static void compare(const char *what, int kind, const char *in, size_t len);
+
+/* Every converter on in; the RTF readers also on in made RTF (HTML
+ * encapsulated, text), the decompressor on in compressed. */
 static void same_as_whole(const char *what, const char *in, size_t len)
 {
-    for (int kind = 0; kind <= K_COMPRESS; kind++) {
+    for (int kind = 0; kind < K_COUNT; kind++)
+        compare(what, kind, in, len);
+    char *rtf = NULL;
+    size_t rtf_len = 0;
+    if (cv_html_to_rtf(&rtf, &rtf_len, in, len) == 0) {
+        compare(what, K_RTF_TEXT, rtf, rtf_len);
+        compare(what, K_RTF_HTML, rtf, rtf_len);
+        compare(what, K_COMPRESS, rtf, rtf_len);
+        free(rtf);
+    }
+    if (cv_text_to_rtf(&rtf, &rtf_len, in, len) == 0) {
+        compare(what, K_RTF_TEXT, rtf, rtf_len);
+        free(rtf);
+    }
+    uint8_t *z = NULL;
+    size_t zl = 0;
+    if (cv_rtf_compress(&z, &zl, in, len, 0) == 0) {
+        compare(what, K_DECOMPRESS, (const char *)z, zl);
+        free(z);
+    }
+    if (cv_rtf_compress(&z, &zl, in, len, CV_RTF_STORE_UNCOMPRESSED) == 0) {
+        compare(what, K_DECOMPRESS, (const char *)z, zl);
+        free(z);
+    }
+}
+
+static void compare(const char *what, int kind, const char *in, size_t len)
+{
+    {
         char *w = NULL;
         size_t wl = 0;
         int wrc = whole(kind, in, len, &w, &wl);
