@@ -279,3 +279,113 @@ HRESULT md_body_rtf_of(md_spool **out, const md_body_src *src, const st_bag *bag
         md_spool_release(k.sp);
     return hr;
 }
+
+/* ---- compressed RTF to text and HTML: the decompressed RTF goes to both */
+
+typedef struct rtf_tee {
+    cv_rtf__buf head;      /* the RTF until its kind is known */
+    int kind;              /* -1 until known */
+    cv_push *text, *html;  /* the readers, html only for \fromhtml1 */
+    spool_sink tk, hk;     /* their spools */
+} rtf_tee;
+
+#define SNIFF 1024u        /* bytes of RTF that show its first 10 tokens */
+
+static int tee_both(rtf_tee *t, const void *data, size_t len)
+{
+    int rc = cv_push_feed(t->text, data, len);
+    if (!rc && t->html)
+        rc = cv_push_feed(t->html, data, len);
+    return rc;
+}
+
+/* Decides the kind from the head (at the end: whatever there is) and
+ * starts the readers with it. */
+static int tee_start(rtf_tee *t)
+{
+    int k = cv_rtf_encapsulation(t->head.data ? t->head.data : "", t->head.len);
+    if (k < 0)
+        return k;
+    t->kind = k;
+    if (cv_rtf_to_text_push(&t->text, 0, text_sink, &t->tk))
+        return -1;
+    if (k == CV_RTF_FROMHTML) {
+        if (md_spool_new(&t->hk.sp, PR_HTML) != S_OK) {
+            t->hk.hr = MAPI_E_DISK_ERROR;
+            return SINK_FAILED;
+        }
+        if (cv_rtf_to_html_push(&t->html, bin_sink, &t->hk))
+            return -1;
+    }
+    int rc = t->head.len ? tee_both(t, t->head.data, t->head.len) : 0;
+    cv_rtf__buf_free(&t->head);
+    return rc;
+}
+
+static int tee_sink(void *ctx, const void *data, size_t len)
+{
+    rtf_tee *t = ctx;
+    if (t->kind >= 0)
+        return tee_both(t, data, len);
+    cv_rtf__put(&t->head, data, len);
+    if (t->head.err)
+        return t->head.err;
+    return t->head.len >= SNIFF ? tee_start(t) : 0;
+}
+
+HRESULT md_body_of_rtf(md_spool **text, md_spool **html, uint32_t *native,
+    const md_body_src *src)
+{
+    *text = *html = NULL;
+    *native = ST_NATIVE_BODY_RTF;
+    reader *r = malloc(sizeof *r);
+    if (!r)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    rtf_tee t = { .kind = -1 };
+    cv_rtf__buf_init(&t.head, 0);
+    cv_push *dec = NULL;
+    HRESULT hr = reader_open(r, src);
+    if (hr == S_OK)
+        hr = md_spool_new(&t.tk.sp, PR_BODY_W);
+    if (hr == S_OK && cv_rtf_decompress_push(&dec, 0, 0, tee_sink, &t))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    const char *data = NULL;
+    size_t len = 0;
+    if (hr == S_OK)
+        hr = reader_next(r, &data, &len);
+    int rc = 0;
+    while (hr == S_OK && !rc && len) {
+        rc = cv_push_feed(dec, data, len);
+        if (!rc)
+            hr = reader_next(r, &data, &len);
+    }
+    if (hr == S_OK && !rc)
+        rc = cv_push_end(dec);
+    if (hr == S_OK && !rc && t.kind < 0)
+        rc = tee_start(&t);
+    if (hr == S_OK && !rc)
+        rc = cv_push_end(t.text);
+    if (hr == S_OK && !rc && t.html)
+        rc = cv_push_end(t.html);
+    if (hr == S_OK && rc) {
+        const spool_sink *k = t.hk.hr != S_OK ? &t.hk : &t.tk;
+        hr = rc == CV_EPARSE ? MAPI_E_CORRUPT_DATA : hr_of(rc, k);
+    }
+    reader_close(r);
+    free(r);
+    cv_push_free(dec);
+    cv_push_free(t.text);
+    cv_push_free(t.html);
+    cv_rtf__buf_free(&t.head);
+    free(t.tk.tmp);
+    if (hr == S_OK) {
+        *text = t.tk.sp;
+        *html = t.hk.sp;
+        *native = t.kind == CV_RTF_FROMHTML ? ST_NATIVE_BODY_HTML
+            : t.kind == CV_RTF_FROMTEXT ? ST_NATIVE_BODY_PLAINTEXT : ST_NATIVE_BODY_RTF;
+    } else {
+        md_spool_release(t.tk.sp);
+        md_spool_release(t.hk.sp);
+    }
+    return hr;
+}

@@ -34,4 +34,12 @@ HRESULT md_body_text_of_html(md_spool **out, const md_body_src *src, const st_ba
  * Outlook writes it. Errors as md_body_text_of_html. */
 HRESULT md_body_rtf_of(md_spool **out, const md_body_src *src, const st_bag *bag);
 
+/* PR_BODY (PT_UNICODE spool) and, when the RTF encapsulates HTML
+ * (\fromhtml1), PR_HTML (PT_BINARY spool, UTF-8) made from the compressed
+ * RTF at src; *native: the PR_NATIVE_BODY_INFO that RTF means
+ * (ST_NATIVE_BODY_HTML, _PLAINTEXT for \fromtext, else _RTF). *html is NULL when there is no HTML in it. Errors as md_body_text_of_html,
+ * MAPI_E_CORRUPT_DATA for RTF that cannot be read. */
+HRESULT md_body_of_rtf(md_spool **text, md_spool **html, uint32_t *native,
+    const md_body_src *src);
+
 #endif

@@ -332,39 +332,60 @@ static md_body_src body_src(md_message *m, uint32_t id)
     return src;
 }
 
-/* The bodies made from big body id in chunks (body_stream.h), into b and
- * the pending changes as sync_bodies leaves them: S_OK, or an error (then
- * nothing is changed: the caller removes the others as stale). */
-static HRESULT sync_big(md_message *m, st_bag *b, uint32_t id)
+/* sp (a reference taken) becomes the pending value of property id: b
+ * shows it as kept as a stream, so sync_bodies leaves it as it is. */
+static HRESULT put_big(md_message *m, st_bag *b, uint32_t id, md_spool *sp)
 {
-    if (id == ID_BODY) {
-        /* cv_body_sync's rule T without RTF: nothing to convert */
-        st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
-        return st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_PLAINTEXT) ? 
-            MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
-    }
-    if (id != ID_HTML)
-        return MAPI_E_NO_SUPPORT;
-    md_body_src src = body_src(m, id);
-    md_spool *text = NULL;
-    HRESULT hr = md_body_text_of_html(&text, &src, b);
-    md_spool_release(src.pending);
-    if (hr != S_OK)
-        return hr;
-    /* rule H without RTF: PR_BODY its text, native HTML */
-    uint32_t t = PROP_TAG(PT_UNSPECIFIED, ID_BODY);
-    st_value mk = { .tag = PROP_TAG(PT_ERROR, ID_BODY) };
+    uint32_t t = PROP_TAG(PT_UNSPECIFIED, id);
+    st_value mk = { .tag = PROP_TAG(PT_ERROR, id) };
     mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
     st_bag_delete(b, t);
-    if (st_bag_set(b, &mk) || st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_HTML)) {
-        md_spool_release(text);
+    if (st_bag_set(b, &mk))
         return MAPI_E_NOT_ENOUGH_MEMORY;
-    }
     md_spools_drop(m->spool, &m->n_spool, t);
     st_bag_delete(m->set, t);
     md_tags_remove(m->del, &m->n_del, t);
-    hr = md_spools_put(&m->spool, &m->n_spool, text) ? MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    return md_spools_put(&m->spool, &m->n_spool, sp) ? MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+}
+
+/* The bodies made from big body id in chunks (body_stream.h), into b and
+ * the pending changes as sync_bodies leaves them (cv_body_sync's rules of
+ * body.c): S_OK, or an error (then the caller removes the others as
+ * stale; what was put pending is replaced by that). */
+static HRESULT sync_big(md_message *m, st_bag *b, uint32_t id)
+{
+    if (id == ID_BODY) {
+        /* rule T without RTF: nothing to convert */
+        st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+        return st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_PLAINTEXT) ?
+            MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    }
+    md_body_src src = body_src(m, id);
+    md_spool *text = NULL, *html = NULL;
+    uint32_t native = ST_NATIVE_BODY_RTF;
+    HRESULT hr = id == ID_HTML ? md_body_text_of_html(&text, &src, b)
+        : md_body_of_rtf(&text, &html, &native, &src);
+    md_spool_release(src.pending);
+    if (hr == S_OK)
+        hr = put_big(m, b, ID_BODY, text);
+    if (hr == S_OK && id == ID_HTML) {
+        /* rule H without RTF: PR_BODY its text, native HTML */
+        hr = st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_HTML) ?
+            MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    } else if (hr == S_OK) {
+        /* rules R1-R3: PR_BODY its text, PR_HTML when it carries HTML (a
+         * stale one goes otherwise), in sync */
+        if (html)
+            hr = put_big(m, b, ID_HTML, html);
+        else
+            st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+        if (hr == S_OK && (st_bag_set_long(b, PR_NATIVE_BODY_INFO, (int32_t)native) ||
+            st_bag_set_bool(b, PR_RTF_IN_SYNC, 1) ||
+            (html && st_bag_set_long(b, PR_INTERNET_CPID, 65001))))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
     md_spool_release(text);
+    md_spool_release(html);
     return hr;
 }
 
@@ -614,8 +635,9 @@ static HRESULT sync_bodies(md_message *m)
         if (id != ID_RTF)
             st_bag_delete(b, PR_RTF_COMPRESSED);   /* stale: made again on demand */
         code = cv_body_sync(b, src->tag, id == ID_RTF ? 0 : CV_BODY_NO_RTF);
-    } else if (src && id != ID_RTF && sync_big(m, b, id) == S_OK) {
-        st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_RTF));   /* made again on demand */
+    } else if (src && sync_big(m, b, id) == S_OK) {
+        if (id != ID_RTF)
+            st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_RTF));   /* made again on demand */
     } else {
         for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
             if (ids[i] != id)

@@ -1627,14 +1627,22 @@ static int big_para_text(WCHAR *buf, size_t size, unsigned i)
         i ? L"\r\n\r\n" : L"", i, i);
 }
 
-/* The big HTML into a cv_rtf__buf-free sink: writes it to st (or, with
- * st NULL, appends it to *mem); the number of paragraphs. */
-static unsigned big_html_write(IStream *st, char **mem, size_t *mem_len)
+/* A sink writing to an IStream. */
+static int istream_sink(void *ctx, const void *data, size_t len)
+{
+    IStream *st = ctx;
+    ULONG put = 0;
+    HRESULT hr = st->lpVtbl->Write(st, data, (ULONG)len, &put);
+    return hr == S_OK && put == len ? 0 : -1;
+}
+
+/* The big HTML, 64 KB at a time, to sink; the number of paragraphs. */
+static unsigned big_html_gen(cv_sink_fn sink, void *ctx)
 {
     char *buf = malloc(65536 + 256);
     size_t n = 0, total = 0;
     unsigned paras = 0;
-    HRESULT hr = S_OK;
+    int rc = 0;
     if (!buf)
         return 0;
     memcpy(buf, big_html_head, sizeof big_html_head - 1);
@@ -1646,20 +1654,8 @@ static unsigned big_html_write(IStream *st, char **mem, size_t *mem_len)
         if (last)
             n += (size_t)snprintf(buf + n, 256, "%s", big_html_tail);
         if (n >= 65536 || last) {
-            if (st) {
-                ULONG put = 0;
-                hr = st->lpVtbl->Write(st, buf, (ULONG)n, &put);
-                if (hr != S_OK || put != n)
-                    break;
-            } else {
-                char *p = realloc(*mem, *mem_len + n + 1);
-                if (!p)
-                    break;
-                memcpy(p + *mem_len, buf, n);
-                *mem = p;
-                *mem_len += n;
-                (*mem)[*mem_len] = 0;
-            }
+            if ((rc = sink(ctx, buf, n)) != 0)
+                break;
             total += n;
             n = 0;
         }
@@ -1667,9 +1663,22 @@ static unsigned big_html_write(IStream *st, char **mem, size_t *mem_len)
             break;
     }
     free(buf);
-    ok(hr == S_OK && total >= BIG_HTML, "big HTML written: %#lx, %lu bytes\n", hrx(hr),
+    ok(rc == 0 && total >= BIG_HTML, "big HTML made: %d, %lu bytes\n", rc,
        (unsigned long)total);
     return paras;
+}
+
+/* The big HTML in memory (for the checks at the end). */
+static char *big_html_mem(size_t *len)
+{
+    cv_rtf__buf b;
+    char *out = NULL;
+    cv_rtf__buf_init(&b, 0);
+    big_html_gen(cv_rtf__buf_sink, &b);
+    *len = b.len;
+    if (cv_rtf__buf_finish(&b, &out, len, "test") != 0)
+        *len = 0;
+    return out;
 }
 
 /* Reads PR_BODY_W of m as a stream and compares it with the text of
@@ -1728,7 +1737,7 @@ static void check_big_html_body(void)
         m->lpVtbl->Release(m);
         return;
     }
-    big_html_paras = big_html_write(st, NULL, NULL);
+    big_html_paras = big_html_gen(istream_sink, st);
     st->lpVtbl->Commit(st, 0);
     st->lpVtbl->Release(st);
     DWORD t1 = GetTickCount();
@@ -1786,6 +1795,136 @@ static void check_big_html_body(void)
     host_FreeBuffer(eid);
 }
 
+static SBinary big_rtf_eid;    /* the RTF-only message, for the check at the end */
+
+/* A big RTF-only body (the 50 MB HTML encapsulated and compressed, written
+ * through IStream): SaveChanges makes PR_BODY and PR_HTML from it in
+ * chunks, with memory growth bounded. */
+static void check_big_rtf_body(void)
+{
+    IMessage *m = new_msg(L"big RTF");
+    if (!m)
+        return;
+    IStream *st = NULL;
+    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_RTF_COMP, &IID_IStream, STGM_WRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(PR_RTF_COMPRESSED) for a big RTF: %#lx\n", hrx(hr));
+    if (!st) {
+        m->lpVtbl->Release(m);
+        return;
+    }
+    /* HTML -> RTF -> compressed RTF -> the stream, in chunks */
+    cv_push *rtf = NULL, *z = NULL;
+    int rc = cv_rtf_compress_push(&z, 0, istream_sink, st);
+    if (!rc)
+        rc = cv_html_to_rtf_push(&rtf, cv_push_sink, z);
+    if (!rc)
+        big_html_gen(cv_push_sink, rtf);
+    if (rtf && rtf->err)
+        rc = rtf->err;
+    if (!rc)
+        rc = cv_push_end(rtf);
+    if (!rc)
+        rc = cv_push_end(z);
+    uint8_t header[16];
+    if (!rc)
+        rc = cv_rtf_compress_header(z, header);
+    if (!rc) {
+        LARGE_INTEGER zero = { .QuadPart = 0 };
+        ULONG put = 0;
+        st->lpVtbl->Seek(st, zero, STREAM_SEEK_SET, NULL);
+        hr = st->lpVtbl->Write(st, header, 16, &put);
+        rc = hr == S_OK && put == 16 ? 0 : -1;
+    }
+    ok(rc == 0, "big RTF written in chunks: %d\n", rc);
+    cv_push_free(rtf);
+    cv_push_free(z);
+    st->lpVtbl->Commit(st, 0);
+    st->lpVtbl->Release(st);
+    long peak0 = peak_rss_kb();
+    DWORD t0 = GetTickCount();
+    hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    DWORD t1 = GetTickCount();
+    long grew = peak_rss_kb() - peak0;
+    ok(hr == S_OK, "SaveChanges of the big RTF body: %#lx\n", hrx(hr));
+    printf("big RTF body (50 MB HTML encapsulated): SaveChanges %lu ms (PR_BODY and PR_HTML "
+           "made in chunks), peak memory grew %ld KB\n", (unsigned long)(t1 - t0), grew);
+    ok(peak0 == 0 || grew < 32 * 1024, "peak memory grew by %ld KB for a big RTF body\n", grew);
+    ok(get_long((IMAPIProp *)m, PR_NATIVE_BODY_INFO, 0) == 3, "PR_NATIVE_BODY_INFO of the "
+       "big RTF: %ld\n", (long)get_long((IMAPIProp *)m, PR_NATIVE_BODY_INFO, 0));
+    LPSPropValue eid = entryid_of(m);
+    if (eid) {
+        big_rtf_eid.cb = eid->Value.bin.cb;
+        big_rtf_eid.lpb = malloc(eid->Value.bin.cb);
+        if (big_rtf_eid.lpb)
+            memcpy(big_rtf_eid.lpb, eid->Value.bin.lpb, eid->Value.bin.cb);
+        host_FreeBuffer(eid);
+    }
+    m->lpVtbl->Release(m);
+}
+
+/* All of stream tag of m, in memory (NUL after it). */
+static char *read_all(IMessage *m, ULONG tag, size_t *len)
+{
+    IStream *st = NULL;
+    char *all = NULL;
+    *len = 0;
+    if (m->lpVtbl->OpenProperty(m, tag, &IID_IStream, 0, 0, (LPUNKNOWN *)&st) != S_OK || !st)
+        return NULL;
+    for (;;) {
+        char *p = realloc(all, *len + (1u << 20) + 2);
+        if (!p)
+            break;
+        all = p;
+        ULONG got = 0;
+        if (st->lpVtbl->Read(st, all + *len, 1u << 20, &got) != S_OK || !got)
+            break;
+        *len += got;
+    }
+    if (all)
+        all[*len] = all[*len + 1] = 0;
+    st->lpVtbl->Release(st);
+    return all;
+}
+
+/* Last: the big RTF-only message's PR_HTML is the HTML encapsulated, and its
+ * PR_BODY the text of that RTF (as cv_rtf_to_text gives it whole). */
+static void check_big_rtf_verify(void)
+{
+    if (!big_rtf_eid.lpb)
+        return;
+    IMessage *m = open_msg(&big_rtf_eid, 0);
+    free(big_rtf_eid.lpb);
+    if (!m)
+        return;
+    size_t hl = 0, bl = 0, want_len = 0, rtf_len = 0, text_len = 0;
+    char *got_html = read_all(m, PR_HTML_BIN, &hl), *got_body = read_all(m, PR_BODY_W, &bl);
+    char *want = NULL, *rtf = NULL, *text = NULL;
+    want = big_html_mem(&want_len);
+    ok(got_html && hl == want_len && memcmp(got_html, want, hl) == 0,
+       "PR_HTML of the big RTF is the HTML: %lu / %lu bytes\n", (unsigned long)hl,
+       (unsigned long)want_len);
+    int rc = cv_html_to_rtf(&rtf, &rtf_len, want, want_len);
+    if (!rc)
+        rc = cv_rtf_to_text(&text, &text_len, rtf, rtf_len, 0);
+    int n8 = got_body ? WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)got_body,
+        (int)(bl / 2), NULL, 0, NULL, NULL) : 0;
+    char *body8 = n8 > 0 ? malloc((size_t)n8) : NULL;
+    if (body8)
+        WideCharToMultiByte(CP_UTF8, 0, (const WCHAR *)got_body, (int)(bl / 2), body8, n8,
+            NULL, NULL);
+    ok(rc == 0 && body8 && (size_t)n8 == text_len && memcmp(body8, text, text_len) == 0,
+       "PR_BODY of the big RTF is its text: %d, %d / %lu bytes\n", rc, n8,
+       (unsigned long)text_len);
+    free(body8);
+    free(got_html);
+    free(got_body);
+    free(want);
+    free(rtf);
+    free(text);
+    m->lpVtbl->Release(m);
+}
+
 /* Last (it holds the bodies in memory to compare them): the compressed RTF
  * of the big HTML message decompresses to RTF that gives the HTML back. */
 static void check_big_html_rtf(void)
@@ -1819,7 +1958,7 @@ static void check_big_html_rtf(void)
     ok(rc == 0, "the big RTF decompresses: %d (%lu bytes)\n", rc, (unsigned long)comp_len);
     if (rc == 0)
         rc = cv_rtf_to_html(&back, &back_len, (const char *)rtf, rtf_len);
-    big_html_write(NULL, &html, &html_len);
+    html = big_html_mem(&html_len);
     ok(rc == 0 && html && back_len == html_len && memcmp(back, html, html_len) == 0,
        "the big RTF gives the HTML back: %d, %lu / %lu bytes\n", rc, (unsigned long)back_len,
        (unsigned long)html_len);
@@ -1881,9 +2020,11 @@ int main(int argc, char **argv)
     check_threads();
     check_text_stream();
     check_big_html_body();
+    check_big_rtf_body();
     check_big_stream();
     check_direct_stream();
     check_big_html_rtf();
+    check_big_rtf_verify();
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
