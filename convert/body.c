@@ -286,9 +286,7 @@ int cv_body_html_push(cv_push **out, const st_bag *bag, const void *head, size_t
     }
     cv_rtf__buf_init(&d->tmp, 0);
     cv_rtf__buf_init(&d->join, 0);
-    d->base.feed = hdec_feed;
-    d->base.end = hdec_end;
-    d->base.free = hdec_free;
+    cv_rtf__push_init(&d->base, hdec_feed, hdec_end, hdec_free);
     d->sink = sink;
     d->sink_ctx = ctx;
     *out = &d->base;

@@ -1393,16 +1393,6 @@ static int drain(hctx *h)
     return rc;
 }
 
-static int out_error(hctx *h)
-{
-    if (h->out.err == CV_ELIMIT)
-        st_error_set("HTML to text: the result is larger than the limit of %zu bytes",
-                     h->out.limit);
-    else if (h->out.err)
-        st_error_set("HTML to text: out of memory");
-    return h->out.err;
-}
-
 #define DRAIN_AT 65536u   /* bytes of text gathered before they go to the sink */
 
 static int push_feed(cv_push *p, const char *data, size_t len)
@@ -1414,7 +1404,7 @@ static int push_feed(cv_push *p, const char *data, size_t len)
         return 0;
     cv_rtf__in_drop(&h->in, run(h, h->in.data, h->in.len, 0));
     if (h->out.err)
-        return out_error(h);
+        return cv_rtf__buf_error(&h->out, "HTML to text");
     return h->out.len >= DRAIN_AT ? drain(h) : 0;
 }
 
@@ -1429,7 +1419,7 @@ static int push_end(cv_push *p)
                           h->out.data[h->out.len - 1] == '\r'))
         h->out.len--;
     if (h->out.err)
-        return out_error(h);
+        return cv_rtf__buf_error(&h->out, "HTML to text");
     return cv_rtf__buf_drain(&h->out, h->out.len, h->sink, h->sink_ctx);
 }
 
@@ -1456,9 +1446,7 @@ int cv_html_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *c
     h->col0 = 1;
     cv_rtf__buf_init(&h->out, 0);
     cv_rtf__buf_init(&h->href, 0);
-    h->base.feed = push_feed;
-    h->base.end = push_end;
-    h->base.free = push_free;
+    cv_rtf__push_init(&h->base, push_feed, push_end, push_free);
     h->sink = sink;
     h->sink_ctx = ctx;
     *out = &h->base;
@@ -1469,7 +1457,6 @@ int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len, u
 {
     cv_push *p;
     cv_rtf__buf b;
-    int rc;
 
     *out = NULL;
     if (out_len)
@@ -1477,13 +1464,5 @@ int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len, u
     cv_rtf__buf_init(&b, 0);
     if (cv_html_to_text_push(&p, flags, cv_rtf__buf_sink, &b))
         return -1;
-    rc = html ? cv_push_feed(p, html, len) : 0;
-    if (!rc)
-        rc = cv_push_end(p);
-    cv_push_free(p);
-    if (rc && !b.err) {
-        cv_rtf__buf_free(&b);
-        return rc;
-    }
-    return cv_rtf__buf_finish(&b, out, out_len, "HTML to text");
+    return cv_rtf__push_whole(p, &b, html, len, out, out_len, "HTML to text");
 }

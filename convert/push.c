@@ -41,6 +41,15 @@ void cv_push_free(cv_push *p)
         p->free(p);
 }
 
+void cv_rtf__push_init(cv_push *p, int (*feed)(cv_push *, const char *, size_t),
+                       int (*end)(cv_push *), void (*free_fn)(cv_push *))
+{
+    p->feed = feed;
+    p->end = end;
+    p->free = free_fn;
+    p->err = 0;
+}
+
 int cv_push_sink(void *ctx, const void *data, size_t len)
 {
     return cv_push_feed(ctx, data, len);
@@ -139,4 +148,27 @@ size_t cv_rtf__html_text_cut(const char *s, size_t from, size_t n)
             return c;
     }
     return from;
+}
+
+int cv_rtf__buf_error(const cv_rtf__buf *b, const char *what)
+{
+    if (b->err == CV_ELIMIT)
+        st_error_set("%s: the result is larger than the limit of %zu bytes", what, b->limit);
+    else if (b->err)
+        st_error_set("%s: out of memory", what);
+    return b->err;
+}
+
+int cv_rtf__push_whole(cv_push *p, cv_rtf__buf *b, const void *in, size_t len, char **out,
+                       size_t *out_len, const char *what)
+{
+    int rc = in ? cv_push_feed(p, in, len) : 0;
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
+    if (rc && !b->err) {
+        cv_rtf__buf_free(b);
+        return rc;
+    }
+    return cv_rtf__buf_finish(b, out, out_len, what);
 }

@@ -265,6 +265,10 @@ struct cv_push {
     int err;                  /* sticky: the first error */
 };
 
+/* Sets p's operations (its err cleared). */
+void cv_rtf__push_init(cv_push *p, int (*feed)(cv_push *, const char *, size_t),
+                       int (*end)(cv_push *), void (*free_fn)(cv_push *));
+
 /* The input not consumed yet: what was held back (a token not complete)
  * and what was fed after it. */
 typedef struct cv_rtf__in {
@@ -289,6 +293,15 @@ int cv_rtf__buf_drain(cv_rtf__buf *b, size_t upto, cv_sink_fn sink, void *ctx);
  * with the input's length. */
 int cv_rtf__compress_push_hint(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx,
                                size_t size_hint);
+/* b->err, with st_error_set saying what (what: "RTF to text" ...) ran out
+ * of memory or past b's limit; 0 when b has no error. */
+int cv_rtf__buf_error(const cv_rtf__buf *b, const char *what);
+/* A whole-buffer function over a streaming one: feeds in (len bytes; NULL:
+ * none) to p, whose sink appends to b (cv_rtf__buf_sink), ends and frees p,
+ * then hands b's bytes to *out as cv_rtf__buf_finish does: 0 or the error
+ * (b freed). */
+int cv_rtf__push_whole(cv_push *p, cv_rtf__buf *b, const void *in, size_t len, char **out,
+                       size_t *out_len, const char *what);
 /* A cv_sink_fn appending to the cv_rtf__buf ctx: 0 or its error. */
 int cv_rtf__buf_sink(void *ctx, const void *data, size_t len);
 

@@ -227,15 +227,8 @@ static int hp_rewrite(html_push *h, int final)
     if (used < h->html.len)
         memmove(h->html.data, h->html.data + used, h->html.len - used);
     h->html.len -= used;
-    if (h->out.err || h->html.err) {
-        int err = h->out.err ? h->out.err : h->html.err;
-        if (err == CV_ELIMIT)
-            st_error_set("RTF to HTML: the result is larger than the limit of %zu bytes",
-                         h->out.limit);
-        else
-            st_error_set("RTF to HTML: out of memory");
-        return err;
-    }
+    if (h->out.err || h->html.err)
+        return cv_rtf__buf_error(h->out.err ? &h->out : &h->html, "RTF to HTML");
     return h->out.len >= 65536 || final
         ? cv_rtf__buf_drain(&h->out, h->out.len, h->sink, h->sink_ctx) : 0;
 }
@@ -301,9 +294,7 @@ int cv_rtf_to_html_push(cv_push **out, cv_sink_fn sink, void *ctx)
     cv_rtf__buf_init(&h->head, 0);
     cv_rtf__buf_init(&h->html, 0);
     cv_rtf__buf_init(&h->out, 0);
-    h->base.feed = hp_feed;
-    h->base.end = hp_end;
-    h->base.free = hp_free;
+    cv_rtf__push_init(&h->base, hp_feed, hp_end, hp_free);
     h->sink = sink;
     h->sink_ctx = ctx;
     *out = &h->base;
@@ -329,15 +320,7 @@ int cv_rtf_to_html(char **out, size_t *out_len, const char *rtf, size_t len)
     cv_rtf__buf_init(&b, 0);
     if (cv_rtf_to_html_push(&p, cv_rtf__buf_sink, &b))
         return -1;
-    rc = cv_push_feed(p, rtf, len);
-    if (!rc)
-        rc = cv_push_end(p);
-    cv_push_free(p);
-    if (rc && !b.err) {
-        cv_rtf__buf_free(&b);
-        return rc;
-    }
-    return cv_rtf__buf_finish(&b, out, out_len, "RTF to HTML");
+    return cv_rtf__push_whole(p, &b, rtf, len, out, out_len, "RTF to HTML");
 }
 
 /* ==== Encapsulation ([MS-OXRTFEX] 2.1.3.2) ==== */
@@ -635,16 +618,6 @@ static size_t enc_run(enc *e, const char *html, size_t len, int final)
     return len;
 }
 
-static int enc_error(enc *e)
-{
-    if (e->out.err == CV_ELIMIT)
-        st_error_set("HTML to RTF: the result is larger than the limit of %zu bytes",
-                     e->out.limit);
-    else if (e->out.err)
-        st_error_set("HTML to RTF: out of memory");
-    return e->out.err;
-}
-
 #define DRAIN_AT 65536u   /* bytes of RTF gathered before they go to the sink */
 
 static int enc_feed(cv_push *p, const char *data, size_t len)
@@ -656,7 +629,7 @@ static int enc_feed(cv_push *p, const char *data, size_t len)
         return 0;
     cv_rtf__in_drop(&e->in, enc_run(e, e->in.data, e->in.len, 0));
     if (e->out.err)
-        return enc_error(e);
+        return cv_rtf__buf_error(&e->out, "HTML to RTF");
     return e->out.len >= DRAIN_AT ? cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx)
                                   : 0;
 }
@@ -668,7 +641,7 @@ static int enc_end(cv_push *p)
     cv_rtf__in_drop(&e->in, e->in.len);
     cv_rtf__putc(&e->out, '}');
     if (e->out.err)
-        return enc_error(e);
+        return cv_rtf__buf_error(&e->out, "HTML to RTF");
     return cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx);
 }
 
@@ -691,9 +664,7 @@ int cv_html_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx)
     }
     cv_rtf__buf_init(&e->out, 0);
     cv_rtf__puts(&e->out, rtf_header);
-    e->base.feed = enc_feed;
-    e->base.end = enc_end;
-    e->base.free = enc_free;
+    cv_rtf__push_init(&e->base, enc_feed, enc_end, enc_free);
     e->sink = sink;
     e->sink_ctx = ctx;
     *out = &e->base;
@@ -704,7 +675,6 @@ int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
 {
     cv_push *p;
     cv_rtf__buf b;
-    int rc;
 
     *out = NULL;
     if (out_len)
@@ -712,13 +682,5 @@ int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
     cv_rtf__buf_init(&b, 0);
     if (cv_html_to_rtf_push(&p, cv_rtf__buf_sink, &b))
         return -1;
-    rc = html ? cv_push_feed(p, html, len) : 0;
-    if (!rc)
-        rc = cv_push_end(p);
-    cv_push_free(p);
-    if (rc && !b.err) {
-        cv_rtf__buf_free(&b);
-        return rc;
-    }
-    return cv_rtf__buf_finish(&b, out, out_len, "HTML to RTF");
+    return cv_rtf__push_whole(p, &b, html, len, out, out_len, "HTML to RTF");
 }

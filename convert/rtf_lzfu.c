@@ -295,9 +295,7 @@ int cv_rtf_decompress_push(cv_push **out, size_t limit, unsigned flags, cv_sink_
         st_error_set("compressed RTF: out of memory");
         return -1;
     }
-    d->base.feed = dec_feed;
-    d->base.end = dec_end;
-    d->base.free = dec_free;
+    cv_rtf__push_init(&d->base, dec_feed, dec_end, dec_free);
     d->sink = sink;
     d->sink_ctx = ctx;
     d->limit = limit ? limit : CV_RTF_LIMIT;
@@ -337,20 +335,7 @@ int cv_rtf_decompress(uint8_t **out, size_t *out_len, const void *in, size_t len
         st_error_set("compressed RTF: out of memory");
         return -1;
     }
-    rc = cv_push_feed(p, in, len);
-    if (!rc)
-        rc = cv_push_end(p);
-    cv_push_free(p);
-    if (rc && !b.err) {
-        cv_rtf__buf_free(&b);
-        return rc;
-    }
-    if (b.err == CV_ELIMIT) {
-        cv_rtf__buf_free(&b);
-        st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
-        return CV_ELIMIT;
-    }
-    return cv_rtf__buf_finish(&b, (char **)out, out_len, "compressed RTF");
+    return cv_rtf__push_whole(p, &b, in, len, (char **)out, out_len, "compressed RTF");
 }
 
 /* cv_rtf__decompress_prefix's sink: fills the caller's buffer, then stops. */
@@ -699,9 +684,7 @@ int cv_rtf__compress_push_hint(cv_push **out, unsigned flags, cv_sink_fn sink, v
     *out = NULL;
     if (!z)
         goto nomem;
-    z->base.feed = lz_feed;
-    z->base.end = lz_end;
-    z->base.free = lz_free;
+    cv_rtf__push_init(&z->base, lz_feed, lz_end, lz_free);
     z->flags = flags;
     z->sink = sink;
     z->sink_ctx = ctx;

@@ -70,11 +70,7 @@ int cv_rtf__buf_finish(cv_rtf__buf *b, char **out, size_t *out_len, const char *
     if (!b->err && cv_rtf__buf_grow(b, 1) == 0)
         b->data[b->len] = '\0';
     if (b->err) {
-        int err = b->err;
-        if (err == CV_ELIMIT)
-            st_error_set("%s: the result is larger than the limit of %zu bytes", what, b->limit);
-        else
-            st_error_set("%s: out of memory", what);
+        int err = cv_rtf__buf_error(b, what);
         cv_rtf__buf_free(b);
         return err;
     }
@@ -1261,9 +1257,7 @@ int cv_rtf__read_push(cv_push **out, unsigned mode, cv_rtf__event_fn fn, void *c
         st_error_set("RTF: out of memory");
         return -1;
     }
-    r->base.feed = reader_feed;
-    r->base.end = reader_end;
-    r->base.free = reader_free;
+    cv_rtf__push_init(&r->base, reader_feed, reader_end, reader_free);
     r->mode = mode;
     r->fn = fn;
     r->ctx = ctx;
@@ -1457,11 +1451,8 @@ static int tp_drain(text_push *tp, int all)
 
 static int tp_error(text_push *tp, int rc)
 {
-    if (rc == CV_ELIMIT && tp->t.out.err == CV_ELIMIT)
-        st_error_set("RTF to text: the result is larger than the limit of %zu bytes",
-                     tp->t.out.limit);
-    else if (rc == -1 && tp->t.out.err == -1)
-        st_error_set("RTF to text: out of memory");
+    if (rc == tp->t.out.err)
+        cv_rtf__buf_error(&tp->t.out, "RTF to text");
     return rc;
 }
 
@@ -1500,9 +1491,7 @@ int cv_rtf_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ct
     tp->t.nl = (flags & CV_TEXT_LF) ? "\n" : "\r\n";
     tp->t.nl_len = strlen(tp->t.nl);
     cv_rtf__buf_init(&tp->t.out, 0);
-    tp->base.feed = tp_feed;
-    tp->base.end = tp_end;
-    tp->base.free = tp_free;
+    cv_rtf__push_init(&tp->base, tp_feed, tp_end, tp_free);
     tp->sink = sink;
     tp->sink_ctx = ctx;
     *out = &tp->base;
@@ -1513,7 +1502,6 @@ int cv_rtf_to_text(char **out, size_t *out_len, const char *rtf, size_t len, uns
 {
     cv_push *p;
     cv_rtf__buf b;
-    int rc;
 
     *out = NULL;
     if (out_len)
@@ -1525,13 +1513,5 @@ int cv_rtf_to_text(char **out, size_t *out_len, const char *rtf, size_t len, uns
     cv_rtf__buf_init(&b, 0);
     if (cv_rtf_to_text_push(&p, flags, cv_rtf__buf_sink, &b))
         return -1;
-    rc = cv_push_feed(p, rtf, len);
-    if (!rc)
-        rc = cv_push_end(p);
-    cv_push_free(p);
-    if (rc && !b.err) {
-        cv_rtf__buf_free(&b);
-        return rc;
-    }
-    return cv_rtf__buf_finish(&b, out, out_len, "RTF to text");
+    return cv_rtf__push_whole(p, &b, rtf, len, out, out_len, "RTF to text");
 }

@@ -118,16 +118,6 @@ typedef struct tpush {
 
 #define DRAIN_AT 65536u   /* bytes of RTF gathered before they go to the sink */
 
-static int out_error(tpush *t)
-{
-    if (t->out.err == CV_ELIMIT)
-        st_error_set("text to RTF: the result is larger than the limit of %zu bytes",
-                     t->out.limit);
-    else if (t->out.err)
-        st_error_set("text to RTF: out of memory");
-    return t->out.err;
-}
-
 static int tp_feed(cv_push *p, const char *data, size_t len)
 {
     tpush *t = (tpush *)p;
@@ -136,7 +126,7 @@ static int tp_feed(cv_push *p, const char *data, size_t len)
     cv_rtf__in_drop(&t->in, convert(&t->out, t->in.data, t->in.len, 0));
     t->in.want = 0;   /* at most 3 bytes held: always try again */
     if (t->out.err)
-        return out_error(t);
+        return cv_rtf__buf_error(&t->out, "text to RTF");
     return t->out.len >= DRAIN_AT ? cv_rtf__buf_drain(&t->out, t->out.len, t->sink, t->sink_ctx)
                                   : 0;
 }
@@ -148,7 +138,7 @@ static int tp_end(cv_push *p)
     cv_rtf__in_drop(&t->in, t->in.len);
     cv_rtf__putc(&t->out, '}');
     if (t->out.err)
-        return out_error(t);
+        return cv_rtf__buf_error(&t->out, "text to RTF");
     return cv_rtf__buf_drain(&t->out, t->out.len, t->sink, t->sink_ctx);
 }
 
@@ -171,9 +161,7 @@ int cv_text_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx)
     }
     cv_rtf__buf_init(&t->out, 0);
     cv_rtf__puts(&t->out, header);
-    t->base.feed = tp_feed;
-    t->base.end = tp_end;
-    t->base.free = tp_free;
+    cv_rtf__push_init(&t->base, tp_feed, tp_end, tp_free);
     t->sink = sink;
     t->sink_ctx = ctx;
     *out = &t->base;

@@ -1681,6 +1681,19 @@ static char *big_html_mem(size_t *len)
     return out;
 }
 
+/* A stream created on property tag of m, or NULL (m released then). */
+static IStream *create_stream(IMessage *m, ULONG tag)
+{
+    IStream *st = NULL;
+    HRESULT hr = m->lpVtbl->OpenProperty(m, tag, &IID_IStream, STGM_WRITE,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(%#lx) to write a big body: %#lx\n",
+       (unsigned long)tag, hrx(hr));
+    if (!st)
+        m->lpVtbl->Release(m);
+    return st;
+}
+
 /* Reads PR_BODY_W of m as a stream and compares it with the text of
  * paras paragraphs, a chunk at a time. */
 static void big_text_check(IMessage *m, unsigned paras)
@@ -1728,15 +1741,11 @@ static void check_big_html_body(void)
     if (!m)
         return;
     long peak0 = peak_rss_kb();
-    IStream *st = NULL;
     DWORD t0 = GetTickCount();
-    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_HTML_BIN, &IID_IStream, STGM_WRITE,
-        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
-    ok(hr == S_OK && st, "OpenProperty(PR_HTML) for 50 MB: %#lx\n", hrx(hr));
-    if (!st) {
-        m->lpVtbl->Release(m);
+    IStream *st = create_stream(m, PR_HTML_BIN);
+    if (!st)
         return;
-    }
+    HRESULT hr;
     big_html_paras = big_html_gen(istream_sink, st);
     st->lpVtbl->Commit(st, 0);
     st->lpVtbl->Release(st);
@@ -1805,14 +1814,10 @@ static void check_big_rtf_body(void)
     IMessage *m = new_msg(L"big RTF");
     if (!m)
         return;
-    IStream *st = NULL;
-    HRESULT hr = m->lpVtbl->OpenProperty(m, PR_RTF_COMP, &IID_IStream, STGM_WRITE,
-        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
-    ok(hr == S_OK && st, "OpenProperty(PR_RTF_COMPRESSED) for a big RTF: %#lx\n", hrx(hr));
-    if (!st) {
-        m->lpVtbl->Release(m);
+    IStream *st = create_stream(m, PR_RTF_COMP);
+    if (!st)
         return;
-    }
+    HRESULT hr;
     /* HTML -> RTF -> compressed RTF -> the stream, in chunks */
     cv_push *rtf = NULL, *z = NULL;
     int rc = cv_rtf_compress_push(&z, 0, istream_sink, st);
