@@ -1978,6 +1978,56 @@ static void check_big_html_rtf(void)
     free(big_html_eid.lpb);
 }
 
+/* Last: a 9 MB plain-text body (beyond what is converted in memory): its
+ * compressed RTF made on demand in chunks, from the pending stream before
+ * SaveChanges and from storage after it, reads back as the text. */
+static void check_big_text_rtf(void)
+{
+    enum { LINES = 150000 };   /* 64 characters a line: about 9.6 MB */
+    IMessage *m = new_msg(L"big text");
+    if (!m)
+        return;
+    IStream *st = create_stream(m, PR_BODY_W);
+    if (!st)
+        return;
+    cv_rtf__buf want;
+    cv_rtf__buf_init(&want, 0);
+    WCHAR line[80];
+    char line8[160];
+    for (unsigned i = 0; i < LINES; i++) {
+        int n = swprintf(line, 80, L"line %07u \x00e9t\x00e9 {brace} \\back\\ tab\there %25s\r\n",
+            i, "x");
+        ULONG put = 0;
+        st->lpVtbl->Write(st, line, (ULONG)n * sizeof(WCHAR), &put);
+        int n8 = WideCharToMultiByte(CP_UTF8, 0, line, n, line8, sizeof line8, NULL, NULL);
+        cv_rtf__put(&want, line8, (size_t)n8);
+    }
+    st->lpVtbl->Commit(st, 0);
+    st->lpVtbl->Release(st);
+    for (int saved = 0; saved < 2; saved++) {
+        if (saved) {
+            HRESULT hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+            ok(hr == S_OK, "SaveChanges of the big text: %#lx\n", hrx(hr));
+        }
+        size_t zl = 0, rl = 0, tl = 0;
+        char *z = read_all(m, PR_RTF_COMP, &zl), *text = NULL;
+        uint8_t *rtf = NULL;
+        int rc = z ? cv_rtf_decompress(&rtf, &rl, z, zl, 0, 0) : -1;
+        if (!rc)
+            rc = cv_rtf_to_text(&text, &tl, (const char *)rtf, rl, 0);
+        /* the text's last line end is a \par like the others */
+        ok(rc == 0 && tl == want.len && memcmp(text, want.data, tl) == 0,
+           "RTF of the big text (%s): %d, %lu compressed, %lu / %lu bytes of text\n",
+           saved ? "saved" : "pending", rc, (unsigned long)zl, (unsigned long)tl,
+           (unsigned long)want.len);
+        free(z);
+        free(rtf);
+        free(text);
+    }
+    cv_rtf__buf_free(&want);
+    m->lpVtbl->Release(m);
+}
+
 /* ---- logon and main */
 
 static void open_inbox(void)
@@ -2030,6 +2080,7 @@ int main(int argc, char **argv)
     check_direct_stream();
     check_big_html_rtf();
     check_big_rtf_verify();
+    check_big_text_rtf();
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
