@@ -8,6 +8,12 @@
  * list stack, table cells, the open link, <pre> depth, and an element whose
  * content is skipped. Every scan moves forward, so time is linear.
  *
+ * In chunks (cv_html_to_text_push, what cv_html_to_text wraps): a token
+ * that may go on after the chunk (markup not closed, a <script> or <style>
+ * without its end tag, text at the end) waits for more input; long text is
+ * cut where push.c says it is safe. The text goes to the sink as it is
+ * final: not the spaces and line ends at its end, nor an open link's text.
+ *
  * Invariants: output is valid UTF-8 (invalid input bytes become U+FFFD);
  * list nesting is tracked to MAX_LISTS levels and indented to MAX_INDENT,
  * so no input can blow the output up more than a small constant.

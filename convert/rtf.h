@@ -5,6 +5,9 @@
  * convert/body.h builds on these to keep PR_BODY, PR_HTML and
  * PR_RTF_COMPRESSED in step.
  *
+ * Each converter also comes streaming ("Streaming" below): fed in chunks,
+ * output through a sink, memory bounded by one token, the same bytes.
+ *
  * Invariants: every function takes bytes from outside (a server, a .msg, a
  * TNEF stream, Outlook) and trusts none of them: sizes in headers are checked
  * against the input, output is capped (CV_RTF_LIMIT or the caller's limit;

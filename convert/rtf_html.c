@@ -10,6 +10,11 @@
  * the visible text is shared, and what only RTF needs (paragraph marks,
  * bullets, cell tabs) stands under \htmlrtf.
  *
+ * Both ways also go in chunks (cv_html_to_rtf_push, cv_rtf_to_html_push:
+ * the whole-buffer functions wrap them): encapsulation holds back a token
+ * that may go on, as html_text.c does; de-encapsulation sniffs \fromhtml1
+ * in the first 1024 bytes and rewrites <meta> charsets token by token.
+ *
  * Invariants: de-encapsulating what cv_html_to_rtf wrote gives the HTML back
  * byte for byte (as valid UTF-8); output sizes are linear in the input.
  * Never: trust the HTMLTAG parameter (it is ignored), or emit RTF whose

@@ -10,6 +10,12 @@
  * any earlier position at distance 1..4095 is a valid match source, overlaps
  * included.
  *
+ * Both ways stream (cv_rtf_compress_push, cv_rtf_decompress_push; the
+ * whole-buffer functions wrap them): the encoder keeps a window of the last
+ * 4096 positions plus what was fed, encodes a position once 19 bytes follow
+ * it, and leaves the header (sizes, CRC) to be written last; the decoder
+ * checks COMPSIZE and the CRC at the end.
+ *
  * Never: trust COMPSIZE or RAWSIZE (the first is checked against the input,
  * the second is only a hint; output is capped by the caller's limit), read
  * past the input, or allocate more than 8 bytes of output per input byte.

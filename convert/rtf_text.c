@@ -9,9 +9,17 @@
  * memchr-speed pass), the font table, \uN with fallback skipping, and runs of
  * text bytes decoded per code page, handed to a callback as UTF-8 events.
  *
+ * In chunks (cv_rtf__read_push, what the whole-buffer cv_rtf__read wraps):
+ * a control word, \'hh or \*\word cut by a chunk's end waits for the
+ * next chunk; a destination being skipped and \bin data go on across
+ * chunks; text runs are cut anywhere (their bytes gather until an event).
+ * RTF to text drains its text to the sink but for a field's result, which
+ * a HYPERLINK's end still reads.
+ *
  * Invariants: state is pushed for at most MAX_DEPTH nested groups (deeper
  * groups are skipped whole); text handed out is valid UTF-8; the reader stops
- * at the '}' that closes the document group.
+ * at the '}' that closes the document group; the events are the same
+ * whatever the chunks.
  *
  * Never: read past the input (every scan is bounded by end), recurse
  * (nesting costs no stack), or call back with text of a skipped destination.
@@ -788,13 +796,13 @@ static int control_complete(const reader *r, const uint8_t *q)
     if (*q == '\'')
         return e - q > 2;
     if (*q == '*') {
+        /* \*\word: the word after it is read with it */
         if (++q >= e)
             return 0;
         if (*q != '\\')
             return 1;
-        if (q + 1 >= e)
+        if (++q >= e)
             return 0;
-        return is_letter(q[1]) ? control_complete(r, q) : 1;
     }
     if (!is_letter(*q))
         return 1;

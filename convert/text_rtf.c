@@ -6,6 +6,8 @@
  * Invariant: cv_rtf_to_text of the result gives the text back with its line
  * ends as CRLF (invalid UTF-8 as U+FFFD); "body\r\n" becomes exactly the RTF
  * Outlook stores for that body.
+ * In chunks (cv_text_to_rtf_push): a CR or a UTF-8 sequence cut by the
+ * chunk's end waits for the next.
  * Never: emit an unescaped brace or backslash, or a byte above 0x7F (all
  * non-ASCII goes as \uN with a Windows-1252 or '?' fallback).
  */
