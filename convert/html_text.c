@@ -1379,6 +1379,11 @@ static size_t run(hctx *h, const char *html, size_t len, int final)
     return len;
 }
 
+static size_t run_chunk(void *h, const char *s, size_t n)
+{
+    return run(h, s, n, 0);
+}
+
 /* Hands the text that is final to the sink: not the spaces and line ends
  * at its end (a line end or the end of the text may trim them), nor the
  * text of an open link (its URL may follow it). */
@@ -1404,11 +1409,8 @@ static int drain(hctx *h)
 static int push_feed(cv_push *p, const char *data, size_t len)
 {
     hctx *h = (hctx *)((char *)p - offsetof(hctx, base));
-    if (cv_rtf__in_add(&h->in, data, len, "HTML to text"))
+    if (cv_rtf__in_feed(&h->in, data, len, "HTML to text", run_chunk, h))
         return -1;
-    if (h->in.len < h->in.want)
-        return 0;
-    cv_rtf__in_drop(&h->in, run(h, h->in.data, h->in.len, 0));
     if (h->out.err)
         return cv_rtf__buf_error(&h->out, "HTML to text");
     return h->out.len >= DRAIN_AT ? drain(h) : 0;

@@ -90,6 +90,25 @@ void cv_rtf__in_drop(cv_rtf__in *in, size_t used)
     in->want = in->len + grow;
 }
 
+int cv_rtf__in_feed(cv_rtf__in *in, const char *data, size_t len, const char *what,
+                    size_t (*run)(void *ctx, const char *s, size_t n), void *ctx)
+{
+    if (in->len == 0) {
+        size_t used = run(ctx, data, len);
+        if (used < len) {
+            if (cv_rtf__in_add(in, data + used, len - used, what))
+                return -1;
+            cv_rtf__in_drop(in, 0);
+        }
+        return 0;
+    }
+    if (cv_rtf__in_add(in, data, len, what))
+        return -1;
+    if (in->len >= in->want)
+        cv_rtf__in_drop(in, run(ctx, in->data, in->len));
+    return 0;
+}
+
 void cv_rtf__in_free(cv_rtf__in *in)
 {
     free(in->data);
@@ -104,6 +123,17 @@ int cv_rtf__buf_drain(cv_rtf__buf *b, size_t upto, cv_sink_fn sink, void *ctx)
         upto = b->len;
     if (upto == 0)
         return 0;
+    cv_rtf__buf *to = ctx;
+    if (sink == cv_rtf__buf_sink && upto == b->len && to->len == 0 && !to->err &&
+        b->len <= to->limit) {
+        /* all of it into an empty buffer: handed over, not copied */
+        size_t limit = to->limit;
+        cv_rtf__buf_free(to);
+        *to = *b;
+        to->limit = limit;
+        cv_rtf__buf_init(b, b->limit);
+        return 0;
+    }
     int rc = sink(ctx, b->data, upto);
     if (rc)
         return rc;

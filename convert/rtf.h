@@ -287,6 +287,12 @@ int cv_rtf__in_add(cv_rtf__in *in, const char *data, size_t len, const char *wha
  * so a long token fed a byte at a time costs linear time. */
 void cv_rtf__in_drop(cv_rtf__in *in, size_t used);
 void cv_rtf__in_free(cv_rtf__in *in);
+/* A chunk of input: run(ctx, s, n) converts what is complete in s[0..n)
+ * (not the end of the input) and says how many bytes it used; the rest is
+ * held. The chunk is used in place when nothing is held (no copy), else
+ * appended and run once the input has grown enough. 0 or -1. */
+int cv_rtf__in_feed(cv_rtf__in *in, const char *data, size_t len, const char *what,
+                    size_t (*run)(void *ctx, const char *s, size_t n), void *ctx);
 
 /* Hands out->data[0..upto) to the sink and keeps the rest: 0 or the sink's
  * error. */

@@ -242,12 +242,17 @@ static int hp_rewrite(html_push *h, int final)
 static int hp_read(html_push *h, const char *data, size_t len, int final)
 {
     if (!h->sniffed) {
-        cv_rtf__put(&h->head, data, len);
-        if (h->head.err)
-            return h->head.err;
-        if (h->head.len < SNIFF && !final)
-            return 0;
-        int rc = cv_rtf_encapsulation(h->head.data ? h->head.data : "", h->head.len);
+        /* a first chunk that shows the head is read in place */
+        int in_place = h->head.len == 0 && len >= SNIFF;
+        if (!in_place) {
+            cv_rtf__put(&h->head, data, len);
+            if (h->head.err)
+                return h->head.err;
+            if (h->head.len < SNIFF && !final)
+                return 0;
+        }
+        int rc = in_place ? cv_rtf_encapsulation(data, len)
+                          : cv_rtf_encapsulation(h->head.data ? h->head.data : "", h->head.len);
         if (rc < 0)
             return rc;
         if (rc != CV_RTF_FROMHTML) {
@@ -255,8 +260,10 @@ static int hp_read(html_push *h, const char *data, size_t len, int final)
             return CV_EPARSE;
         }
         h->sniffed = 1;
-        data = h->head.data;
-        len = h->head.len;
+        if (!in_place) {
+            data = h->head.data;
+            len = h->head.len;
+        }
     }
     int rc = len ? cv_push_feed(h->rd, data, len) : 0;
     if (!rc && final)
@@ -625,14 +632,16 @@ static size_t enc_run(enc *e, const char *html, size_t len, int final)
 
 #define DRAIN_AT 65536u   /* bytes of RTF gathered before they go to the sink */
 
+static size_t enc_chunk(void *e, const char *s, size_t n)
+{
+    return enc_run(e, s, n, 0);
+}
+
 static int enc_feed(cv_push *p, const char *data, size_t len)
 {
     enc *e = (enc *)((char *)p - offsetof(enc, base));
-    if (cv_rtf__in_add(&e->in, data, len, "HTML to RTF"))
+    if (cv_rtf__in_feed(&e->in, data, len, "HTML to RTF", enc_chunk, e))
         return -1;
-    if (e->in.len < e->in.want)
-        return 0;
-    cv_rtf__in_drop(&e->in, enc_run(e, e->in.data, e->in.len, 0));
     if (e->out.err)
         return cv_rtf__buf_error(&e->out, "HTML to RTF");
     return e->out.len >= DRAIN_AT ? cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx)

@@ -131,11 +131,15 @@ int cv_rtf_header_read(cv_rtf_header *out, const void *in, size_t len)
 
 /* ---- Decompression ----
  *
- * In chunks: the header first, then the content through the spec's
- * dictionary (4096 bytes, the preset at 0, the write offset at 207) a byte
- * at a time; output gathered and handed to the sink. COMPSIZE and the CRC
- * can only be checked at the end: output already given stays given (the
- * whole-buffer function drops it on error).
+ * In chunks: the header first, then the content. The output buffer starts
+ * with the dictionary laid out linearly (DICT_SIZE bytes: zeros, then the
+ * preset at the end) and keeps the last DICT_SIZE bytes written in front
+ * when the rest goes to the sink; the slot a reference names is then always
+ * DICT_SIZE - 1 bytes back or less: the byte at distance d = (write offset
+ * - offset) mod 4096, so copies are plain (overlapping ones byte by byte,
+ * as the format means them). COMPSIZE and the CRC can only be checked at
+ * the end: output already given stays given (the whole-buffer function
+ * drops it on error).
  */
 
 #define DEC_OUT 65536u     /* decompressed bytes gathered before they go to the sink */
@@ -153,32 +157,25 @@ typedef struct lzdec {
     uint64_t left;         /* content bytes still to come (COMPSIZE - 12, or RAWSIZE for MELA) */
     uint64_t seen;         /* content bytes seen */
     uint32_t crc;          /* their CRC */
-    uint8_t dict[DICT_SIZE];
     uint32_t wpos;         /* the write offset */
     unsigned ctrl;         /* the run's control byte */
     unsigned bit;          /* its next bit; 8: a control byte comes next */
     int half;              /* the first byte of a reference, or -1 */
     int done;              /* the end reference was read */
     uint64_t total;        /* bytes output */
-    uint8_t out[DEC_OUT];
-    size_t o;
+    size_t o;              /* the next byte of buf (DICT_SIZE: nothing new) */
+    uint8_t buf[DICT_SIZE + DEC_OUT + MAX_MATCH];
 } lzdec;
 
 static int dec_flush(lzdec *d)
 {
-    int rc = d->o ? d->sink(d->sink_ctx, d->out, d->o) : 0;
-    d->o = 0;
+    size_t n = d->o - DICT_SIZE;
+    if (n == 0)
+        return 0;
+    int rc = d->sink(d->sink_ctx, d->buf + DICT_SIZE, n);
+    memmove(d->buf, d->buf + d->o - DICT_SIZE, DICT_SIZE);
+    d->o = DICT_SIZE;
     return rc;
-}
-
-static int dec_put(lzdec *d, uint8_t c)
-{
-    if (++d->total > d->limit) {
-        st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", d->limit);
-        return CV_ELIMIT;
-    }
-    d->out[d->o++] = c;
-    return d->o == DEC_OUT ? dec_flush(d) : 0;
 }
 
 /* Decodes content bytes p[0..n). */
@@ -186,39 +183,50 @@ static int dec_lzfu(lzdec *d, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n && !d->done; i++) {
         uint8_t b = p[i];
-        int rc = 0;
+        uint32_t len = 1;
         if (d->bit == 8) {
             d->ctrl = b;
             d->bit = 0;
             continue;
         }
         if (!(d->ctrl >> d->bit & 1)) {
-            d->dict[d->wpos] = b;
-            d->wpos = (d->wpos + 1) & DICT_MASK;
-            rc = dec_put(d, b);
+            d->buf[d->o] = b;
         } else if (d->half < 0) {
             d->half = b;
             continue;
         } else {
-            uint32_t ref = (uint32_t)d->half << 8 | b, off = ref >> 4;
-            uint32_t len = (ref & 0xF) + MIN_MATCH;
+            uint32_t ref = (uint32_t)d->half << 8 | b;
+            uint32_t dist = (d->wpos - (ref >> 4)) & DICT_MASK;
+            len = (ref & 0xF) + MIN_MATCH;
             d->half = -1;
-            if (off == d->wpos) {
+            if (dist == 0) {
                 d->done = 1;   /* the end reference: its offset is the write offset */
                 break;
             }
-            for (uint32_t k = 0; k < len && !rc; k++) {
-                /* byte by byte: an overlapping copy reads what it writes */
-                uint8_t c = d->dict[(off + k) & DICT_MASK];
-                d->dict[d->wpos] = c;
-                d->wpos = (d->wpos + 1) & DICT_MASK;
-                rc = dec_put(d, c);
+            const uint8_t *src = d->buf + d->o - dist;
+            uint8_t *dst = d->buf + d->o;
+            if (dist >= len) {
+                memcpy(dst, src, len);
+            } else {
+                for (uint32_t k = 0; k < len; k++)
+                    dst[k] = src[k];  /* overlapping: the bytes being written are read */
             }
         }
-        if (rc)
-            return rc;
+        if (len > d->limit - d->total) {
+            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes",
+                         d->limit);
+            return CV_ELIMIT;
+        }
+        d->total += len;
+        d->o += len;
+        d->wpos = (d->wpos + len) & DICT_MASK;
         if (++d->bit == 8)
             d->ctrl = 0;
+        if (d->o >= DICT_SIZE + DEC_OUT) {
+            int rc = dec_flush(d);
+            if (rc)
+                return rc;
+        }
     }
     return 0;
 }
@@ -306,7 +314,8 @@ int cv_rtf_decompress_push(cv_push **out, size_t limit, unsigned flags, cv_sink_
     d->sink_ctx = ctx;
     d->limit = limit ? limit : CV_RTF_LIMIT;
     d->flags = flags;
-    memcpy(d->dict, preset, PRESET_LEN);
+    memcpy(d->buf + DICT_SIZE - PRESET_LEN, preset, PRESET_LEN);
+    d->o = DICT_SIZE;
     d->wpos = PRESET_LEN;
     d->bit = 8;
     d->half = -1;
@@ -378,7 +387,7 @@ size_t cv_rtf__decompress_prefix(char *buf, size_t size, const void *in, size_t 
         cv_push_end(p);
     /* what is still gathered in the decoder when it stopped early */
     lzdec *d = (lzdec *)p;
-    if (p->err == 0 || d->o)
+    if (p->err == 0 || d->o > DICT_SIZE)
         (void)dec_flush(d);
     cv_push_free(p);
     return k.n;

@@ -1216,17 +1216,21 @@ static size_t read_run(reader *r, const uint8_t *data, size_t len)
         }
         }
     }
-    return len;   /* all used (what is left after the document is not RTF) */
+    /* what is left after the document is not RTF; a control word cut by
+     * the end while skipping waits (r->p stays on it) */
+    return r->depth <= 0 || r->err ? len : (size_t)(r->p - data);
+}
+
+static size_t read_chunk(void *r, const char *s, size_t n)
+{
+    return read_run(r, (const uint8_t *)s, n);
 }
 
 static int reader_feed(cv_push *p, const char *data, size_t len)
 {
     reader *r = (reader *)p;
-    if (cv_rtf__in_add(&r->in, data, len, "RTF"))
+    if (cv_rtf__in_feed(&r->in, data, len, "RTF", read_chunk, r))
         return -1;
-    if (r->in.len < r->in.want)
-        return 0;
-    cv_rtf__in_drop(&r->in, read_run(r, (const uint8_t *)r->in.data, r->in.len));
     if (r->err == -1)
         st_error_set("RTF: out of memory");
     return r->err;

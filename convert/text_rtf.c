@@ -110,6 +110,11 @@ static size_t convert(cv_rtf__buf *o, const char *text, size_t len, int final)
     return len;
 }
 
+static size_t convert_chunk(void *out, const char *s, size_t n)
+{
+    return convert(out, s, n, 0);
+}
+
 typedef struct tpush {
     cv_push base;        /* first: the push's operations */
     cv_rtf__buf out;     /* RTF not handed to the sink yet */
@@ -123,9 +128,8 @@ typedef struct tpush {
 static int tp_feed(cv_push *p, const char *data, size_t len)
 {
     tpush *t = (tpush *)p;
-    if (cv_rtf__in_add(&t->in, data, len, "text to RTF"))
+    if (cv_rtf__in_feed(&t->in, data, len, "text to RTF", convert_chunk, &t->out))
         return -1;
-    cv_rtf__in_drop(&t->in, convert(&t->out, t->in.data, t->in.len, 0));
     t->in.want = 0;   /* at most 3 bytes held: always try again */
     if (t->out.err)
         return cv_rtf__buf_error(&t->out, "text to RTF");
