@@ -10,7 +10,10 @@
  * associated), a message created, saved (KEEP_OPEN_READWRITE twice),
  * reopened read-only and read-write, its recipients (ModifyRecipients),
  * attachments (create, open, delete), an embedded message, bodies kept in
- * step (compressed RTF made when read), SetReadFlag, SubmitMessage, a
+ * step (compressed RTF made when read), SetReadFlag with its read reports
+ * (IMAPISupport::ReadReceipt, also through IMAPIFolder::SetReadFlags),
+ * SubmitMessage (no recipients refused), MAPI_DIALOG progress (CopyTo,
+ * CopyProps, DeleteAttach: the caller's progress object or MAPI's), a
  * message deleted under an open object (MAPI_E_OBJECT_DELETED), a 50 MB
  * attachment stream written and read back in bounded memory, bad arguments
  * everywhere, and at the end the live-object counter back at zero.
@@ -1259,6 +1262,26 @@ static void store_path_utf8(char *out, size_t size)
     WideCharToMultiByte(CP_UTF8, 0, store_path, -1, out, (int)size, NULL, NULL);
 }
 
+/* One SMTP recipient (To) added to m. */
+static HRESULT add_rcp(IMessage *m, const WCHAR *name, const WCHAR *addr)
+{
+    SizedADRLIST(1, al);
+    SPropValue v[4];
+    v[0].ulPropTag = PR_DISPLAY_NAME_W;
+    v[0].Value.lpszW = (WCHAR *)name;
+    v[1].ulPropTag = PR_EMAIL_ADDRESS_W;
+    v[1].Value.lpszW = (WCHAR *)addr;
+    v[2].ulPropTag = PR_ADDRTYPE_W;
+    v[2].Value.lpszW = (WCHAR *)L"SMTP";
+    v[3].ulPropTag = PR_RECIPIENT_TYPE;
+    v[3].Value.l = MAPI_TO;
+    al.cEntries = 1;
+    al.aEntries[0].ulReserved1 = 0;
+    al.aEntries[0].cValues = 4;
+    al.aEntries[0].rgPropVals = v;
+    return m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD, (LPADRLIST)&al);
+}
+
 static void check_flags_and_deleted(void)
 {
     IMessage *m = new_msg(L"flags");
@@ -1278,6 +1301,10 @@ static void check_flags_and_deleted(void)
        "SetReadFlag(SUPPRESS_RECEIPT): %#lx\n", hrx(hr));
     hr = m->lpVtbl->SubmitMessage(m, 0x100);
     ok(hr == MAPI_E_UNKNOWN_FLAGS, "SubmitMessage(bad flag): %#lx\n", hrx(hr));
+    hr = m->lpVtbl->SubmitMessage(m, 0);
+    ok(hr == MAPI_E_NO_RECIPIENTS && !(get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0)
+       & MSGFLAG_SUBMIT), "SubmitMessage without recipients: %#lx\n", hrx(hr));
+    ok(add_rcp(m, L"Bob", L"bob@example.org") == S_OK, "ModifyRecipients\n");
     hr = m->lpVtbl->SubmitMessage(m, 0);
     ok(hr == S_OK && (get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT),
        "SubmitMessage: %#lx\n", hrx(hr));
@@ -1372,7 +1399,7 @@ static void check_folder_store_props(void)
     ok(hr == S_OK && has_str((IMAPIProp *)dst, PR_SUBJECT_W, L"kept"),
        "CopyProps(MAPI_NOREPLACE): %#lx\n", hrx(hr));
     hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMessage, dst, MAPI_DIALOG, NULL);
-    ok(hr == MAPI_E_NO_SUPPORT, "CopyTo(MAPI_DIALOG): %#lx\n", hrx(hr));
+    ok(hr == S_OK, "CopyTo(MAPI_DIALOG): %#lx\n", hrx(hr));
     hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMSLogon, dst, 0, NULL);
     ok(hr == MAPI_E_INTERFACE_NOT_SUPPORTED, "CopyTo(IMSLogon): %#lx\n", hrx(hr));
     hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMessage, NULL, 0, NULL);
@@ -1605,6 +1632,252 @@ static void check_threads(void)
        "%ld -> %ld messages\n", (long)thread_failures, (long)before, (long)after);
 }
 
+/* ---- read reports (SetReadFlag, SetReadFlags) and MAPI_DIALOG */
+
+/* A message as it arrives with a read report requested (the sender asked
+ * Disposition-Notification-To): unread, MSGFLAG_RN_PENDING and
+ * MSGFLAG_NRN_PENDING, PR_READ_RECEIPT_REQUESTED; saved, kept open. */
+static IMessage *receipt_msg(const WCHAR *subject)
+{
+    IMessage *m = new_msg(subject);
+    if (!m)
+        return NULL;
+    SPropValue v[2];
+    v[0].ulPropTag = PR_READ_RECEIPT_REQUESTED;
+    v[0].Value.b = TRUE;
+    v[1].ulPropTag = PR_MESSAGE_FLAGS;
+    v[1].Value.l = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
+    ok(m->lpVtbl->SetProps(m, 2, v, NULL) == S_OK, "SetProps(receipt requested)\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges(%ls)\n", subject);
+    return m;
+}
+
+/* Read reports waiting in the Outbox: REPORT.IPM.Note.IPNRN, submitted,
+ * PR_DELETE_AFTER_SUBMIT. */
+static int outbox_reports(void)
+{
+    LPSPropValue e = get_one((IMAPIProp *)store, PR_IPM_OUTBOX_ENTRYID);
+    IMAPIFolder *f = NULL;
+    LPMAPITABLE t = NULL;
+    ULONG type = 0;
+    int n = 0;
+    if (e && store->lpVtbl->OpenEntry(store, e->Value.bin.cb, (LPENTRYID)e->Value.bin.lpb, NULL,
+            0, &type, (LPUNKNOWN *)&f) == S_OK
+        && f->lpVtbl->GetContentsTable(f, MAPI_UNICODE, &t) == S_OK) {
+        SizedSPropTagArray(3, cols) = { 3, { PR_MESSAGE_CLASS_W, PR_MESSAGE_FLAGS,
+            PR_DELETE_AFTER_SUBMIT } };
+        t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0);
+        LPSRowSet rows = NULL;
+        while (t->lpVtbl->QueryRows(t, 50, 0, &rows) == S_OK && rows && rows->cRows) {
+            for (ULONG i = 0; i < rows->cRows; i++) {
+                LPSPropValue p = rows->aRow[i].lpProps;
+                if (p[0].ulPropTag == PR_MESSAGE_CLASS_W
+                    && wcscmp(p[0].Value.lpszW, L"REPORT.IPM.Note.IPNRN") == 0
+                    && p[1].ulPropTag == PR_MESSAGE_FLAGS && (p[1].Value.l & MSGFLAG_SUBMIT)
+                    && p[2].ulPropTag == PR_DELETE_AFTER_SUBMIT && p[2].Value.b)
+                    n++;
+            }
+            host_free_rows(rows);
+            rows = NULL;
+        }
+        host_free_rows(rows);
+    }
+    if (t)
+        t->lpVtbl->Release(t);
+    if (f)
+        f->lpVtbl->Release(f);
+    host_FreeBuffer(e);
+    return n;
+}
+
+static LONG flags_of(IMessage *m)
+{
+    return get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0);
+}
+
+/* PR_MESSAGE_FLAGS as storage has it (a fresh object on the message). */
+static LONG stored_flags(IMessage *m)
+{
+    LPSPropValue e = entryid_of(m);
+    IMessage *o = e ? open_msg(&e->Value.bin, 0) : NULL;
+    LONG f = o ? flags_of(o) : -1;
+    if (o)
+        o->lpVtbl->Release(o);
+    host_FreeBuffer(e);
+    return f;
+}
+
+static void check_read_receipts(void)
+{
+    const LONG pend = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
+    int reports = outbox_reports();
+
+    /* Marked read: the report made by IMAPISupport::ReadReceipt on an empty
+     * message of ours, then submitted; both pending bits go. */
+    IMessage *a = receipt_msg(L"receipt a");
+    if (!a)
+        return;
+    ok((flags_of(a) & pend) == pend && !(flags_of(a) & MSGFLAG_READ), "arrived flags %#lx\n",
+       (unsigned long)flags_of(a));
+    host_calls_reset();
+    HRESULT hr = a->lpVtbl->SetReadFlag(a, 0);
+    const host_call *rr = host_call_find("ReadReceipt");
+    ok(hr == S_OK && rr && rr->flags == 0 && rr->obj == a && rr->obj2 && rr->obj2 != a,
+       "SetReadFlag(0): %#lx, calls %s\n", hrx(hr), host_calls_str());
+    ok(strstr(host_calls_str(), "ReadReceipt,") == host_calls_str()
+       && host_call_find("ExpandRecips"), "report not submitted after ReadReceipt: %s\n",
+       host_calls_str());
+    ok((flags_of(a) & (MSGFLAG_READ | pend)) == MSGFLAG_READ
+       && (stored_flags(a) & (MSGFLAG_READ | pend)) == MSGFLAG_READ,
+       "flags after the report %#lx (stored %#lx)\n", (unsigned long)flags_of(a),
+       (unsigned long)stored_flags(a));
+    ok(outbox_reports() == reports + 1, "report in the Outbox: %d, before %d\n",
+       outbox_reports(), reports);
+    /* Once only. */
+    host_calls_reset();
+    ok(a->lpVtbl->SetReadFlag(a, CLEAR_READ_FLAG) == S_OK && !(flags_of(a) & MSGFLAG_READ),
+       "CLEAR_READ_FLAG\n");
+    ok(a->lpVtbl->SetReadFlag(a, 0) == S_OK && !host_call_find("ReadReceipt"),
+       "a second report: %s\n", host_calls_str());
+    a->lpVtbl->Release(a);
+
+    /* SUPPRESS_RECEIPT: read, the report cancelled. */
+    IMessage *b = receipt_msg(L"receipt b");
+    host_calls_reset();
+    hr = b ? b->lpVtbl->SetReadFlag(b, SUPPRESS_RECEIPT) : E_FAIL;
+    ok(hr == S_OK && !host_call_find("ReadReceipt")
+       && (stored_flags(b) & (MSGFLAG_READ | pend)) == MSGFLAG_READ,
+       "SUPPRESS_RECEIPT: %#lx, calls %s, flags %#lx\n", hrx(hr), host_calls_str(),
+       b ? (unsigned long)stored_flags(b) : 0ul);
+    if (b)
+        b->lpVtbl->Release(b);
+
+    /* ReadReceipt failing: nothing changes, the report stays owed; then
+     * GENERATE_RECEIPT_ONLY sends it and leaves the message unread. */
+    IMessage *c = receipt_msg(L"receipt c");
+    host_sup.receipt_hr = MAPI_E_CALL_FAILED;
+    hr = c ? c->lpVtbl->SetReadFlag(c, 0) : E_FAIL;
+    host_sup.receipt_hr = S_OK;
+    ok(hr == MAPI_E_CALL_FAILED && c && (stored_flags(c) & (MSGFLAG_READ | pend)) == pend,
+       "SetReadFlag with ReadReceipt failing: %#lx, flags %#lx\n", hrx(hr),
+       c ? (unsigned long)stored_flags(c) : 0ul);
+    host_calls_reset();
+    hr = c ? c->lpVtbl->SetReadFlag(c, GENERATE_RECEIPT_ONLY) : E_FAIL;
+    ok(hr == S_OK && host_call_find("ReadReceipt") && c
+       && (stored_flags(c) & (MSGFLAG_READ | MSGFLAG_RN_PENDING)) == 0,
+       "GENERATE_RECEIPT_ONLY: %#lx, calls %s, flags %#lx\n", hrx(hr), host_calls_str(),
+       c ? (unsigned long)stored_flags(c) : 0ul);
+    if (c)
+        c->lpVtbl->Release(c);
+
+    /* GENERATE_RECEIPT_ONLY | SUPPRESS_RECEIPT: PR_READ_RECEIPT_REQUESTED
+     * cleared, no report; CLEAR_NRN_PENDING: that bit only. */
+    IMessage *d = receipt_msg(L"receipt d");
+    host_calls_reset();
+    hr = d ? d->lpVtbl->SetReadFlag(d, GENERATE_RECEIPT_ONLY | SUPPRESS_RECEIPT) : E_FAIL;
+    LPSPropValue req = d ? get_one((IMAPIProp *)d, PR_READ_RECEIPT_REQUESTED) : NULL;
+    ok(hr == S_OK && !host_call_find("ReadReceipt") && (!req || !req->Value.b)
+       && !(flags_of(d) & MSGFLAG_READ), "GENERATE_RECEIPT_ONLY | SUPPRESS_RECEIPT: %#lx\n",
+       hrx(hr));
+    host_FreeBuffer(req);
+    hr = d ? d->lpVtbl->SetReadFlag(d, CLEAR_NRN_PENDING) : E_FAIL;
+    ok(hr == S_OK && d && (stored_flags(d) & (MSGFLAG_READ | MSGFLAG_NRN_PENDING)) == 0,
+       "CLEAR_NRN_PENDING: %#lx, flags %#lx\n", hrx(hr),
+       d ? (unsigned long)stored_flags(d) : 0ul);
+    ok(d && d->lpVtbl->SetReadFlag(d, CLEAR_READ_FLAG | GENERATE_RECEIPT_ONLY)
+       == MAPI_E_INVALID_PARAMETER, "CLEAR_READ_FLAG | GENERATE_RECEIPT_ONLY\n");
+    if (d)
+        d->lpVtbl->Release(d);
+
+    /* IMAPIFolder::SetReadFlags: the same per message, reports sent after
+     * the batch, one per message. */
+    IMessage *e1 = receipt_msg(L"receipt e1"), *e2 = receipt_msg(L"receipt e2");
+    LPSPropValue id1 = e1 ? entryid_of(e1) : NULL, id2 = e2 ? entryid_of(e2) : NULL;
+    if (id1 && id2) {
+        SBinary bins[2] = { id1->Value.bin, id2->Value.bin };
+        ENTRYLIST list = { 2, bins };
+        reports = outbox_reports();
+        host_calls_reset();
+        hr = inbox->lpVtbl->SetReadFlags(inbox, &list, 0, NULL, 0);
+        int receipts = 0;
+        for (LONG i = 0; i < host_n_calls; i++)
+            receipts += strcmp(host_calls[i].name, "ReadReceipt") == 0;
+        ok(hr == S_OK && receipts == 2 && outbox_reports() == reports + 2,
+           "SetReadFlags: %#lx, %d reports (%s)\n", hrx(hr), receipts, host_calls_str());
+        ok((stored_flags(e1) & (MSGFLAG_READ | pend)) == MSGFLAG_READ
+           && (stored_flags(e2) & (MSGFLAG_READ | pend)) == MSGFLAG_READ,
+           "flags after SetReadFlags %#lx %#lx\n", (unsigned long)stored_flags(e1),
+           (unsigned long)stored_flags(e2));
+        host_calls_reset();
+        hr = inbox->lpVtbl->SetReadFlags(inbox, &list, 0, NULL, 0);
+        ok(hr == S_OK && !host_call_find("ReadReceipt"), "SetReadFlags again: %s\n",
+           host_calls_str());
+        hr = inbox->lpVtbl->SetReadFlags(inbox, &list, 0, NULL,
+            GENERATE_RECEIPT_ONLY | SUPPRESS_RECEIPT);
+        ok(hr == S_OK, "SetReadFlags(GENERATE_RECEIPT_ONLY | SUPPRESS_RECEIPT): %#lx\n",
+           hrx(hr));
+    }
+    host_FreeBuffer(id1);
+    host_FreeBuffer(id2);
+    if (e1)
+        e1->lpVtbl->Release(e1);
+    if (e2)
+        e2->lpVtbl->Release(e2);
+}
+
+/* MAPI_DIALOG: progress through the caller's object, else MAPI's
+ * (IMAPISupport::DoProgressDialog). */
+static void check_progress(void)
+{
+    IMessage *src = new_msg(L"progress source"), *dst = new_msg(NULL);
+    if (!src || !dst)
+        return;
+    host_calls_reset();
+    HRESULT hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IMessage, dst,
+        MAPI_DIALOG, NULL);
+    ok(hr == S_OK && host_call_find("DoProgressDialog")
+       && host_call_find("DoProgressDialog")->flags == MAPI_TOP_LEVEL,
+       "CopyTo(MAPI_DIALOG) without a progress object: %#lx (%s)\n", hrx(hr),
+       host_calls_str());
+    ok(host_progress_calls == 2 && host_progress_value == 1000 && host_progress_count == 2
+       && host_progress_total == 2, "MAPI's progress: %lu calls, last %lu (%lu of %lu)\n",
+       (unsigned long)host_progress_calls, (unsigned long)host_progress_value,
+       (unsigned long)host_progress_count, (unsigned long)host_progress_total);
+    ok(has_str((IMAPIProp *)dst, PR_SUBJECT_W, L"progress source"), "CopyTo copied\n");
+    ok(host_progress_refs == 0, "progress object references left: %ld\n",
+       (long)host_progress_refs);
+    /* The caller's own (a subobject level: within its GetMin..GetMax). */
+    host_calls_reset();
+    host_progress_flags = 0;
+    host_progress_calls = host_progress_value = 0;
+    InterlockedIncrement(&host_progress_refs);   /* the caller's reference */
+    SizedSPropTagArray(1, subj) = { 1, { PR_SUBJECT_W } };
+    hr = src->lpVtbl->CopyProps(src, (LPSPropTagArray)&subj, 0, &host_progress, &IID_IMessage,
+        dst, MAPI_DIALOG, NULL);
+    ok(hr == S_OK && !host_call_find("DoProgressDialog") && host_progress_calls == 2
+       && host_progress_value == 1000 && host_progress_count == 0,
+       "CopyProps(MAPI_DIALOG) with the caller's progress: %#lx, %lu calls, last %lu\n",
+       hrx(hr), (unsigned long)host_progress_calls, (unsigned long)host_progress_value);
+    InterlockedDecrement(&host_progress_refs);
+    ok(host_progress_refs == 0, "caller's progress object references left: %ld\n",
+       (long)host_progress_refs);
+    /* DeleteAttach with MAPI_DIALOG: one item. */
+    IAttach *at = NULL;
+    ULONG num = 0;
+    hr = src->lpVtbl->CreateAttach(src, NULL, 0, &num, &at);
+    if (at) {
+        at->lpVtbl->SaveChanges(at, 0);
+        at->lpVtbl->Release(at);
+    }
+    host_calls_reset();
+    hr = hr == S_OK ? src->lpVtbl->DeleteAttach(src, num, 0, NULL, MAPI_DIALOG) : hr;
+    ok(hr == S_OK && host_call_find("DoProgressDialog") && host_progress_value == 1000
+       && host_progress_refs == 0, "DeleteAttach(MAPI_DIALOG): %#lx (%s)\n", hrx(hr),
+       host_calls_str());
+    src->lpVtbl->Release(src);
+    dst->lpVtbl->Release(dst);
+}
+
 /* ---- logon and main */
 
 static void open_inbox(void)
@@ -1647,6 +1920,8 @@ int main(int argc, char **argv)
     check_attachments();
     check_named();
     check_flags_and_deleted();
+    check_read_receipts();
+    check_progress();
     check_folder_store_props();
     check_big_body_and_deep_copy();
     check_threads();
