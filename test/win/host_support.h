@@ -346,7 +346,8 @@ static HRESULT STDMETHODCALLTYPE sup_Notify(IMAPISupport *self, LPNOTIFKEY key, 
  * - CopyMessages(..., ulFlags): "copies or moves messages" between stores:
  *   recorded (source, destination, list size, flags); with MESSAGE_MOVE the
  *   originals are then removed from the source folder
- *   (IMAPIFolder::DeleteMessages), which is the move's half in our store.
+ *   (IMAPIFolder::DeleteMessages), which is the move's half in our store;
+ *   host_sup.copy_hr makes it fail.
  *   A program may bring its own (set the slot before host_support_setup).
  * - DoProgressDialog(ulUIParam, ulFlags, lppProgress): "retrieves a progress
  *   object that displays a progress indicator": host_progress (flags as
@@ -367,7 +368,7 @@ static LONG host_n_calls;
 static CRITICAL_SECTION host_calls_lock;
 
 static struct {
-    HRESULT spooler_notify_hr, prepare_hr, expand_hr, receipt_hr;
+    HRESULT spooler_notify_hr, prepare_hr, expand_hr, receipt_hr, copy_hr;
     ULONG prepare_out, expand_out;
     int expand_adds;
 } host_sup;
@@ -603,6 +604,8 @@ static HRESULT STDMETHODCALLTYPE hsup_CopyMessages(IMAPISupport *self, LPCIID sr
     ok(src_iid && IsEqualIID(src_iid, &host_iid_folder), "CopyMessages: source iid\n");
     ok(!dest_iid || IsEqualIID(dest_iid, &host_iid_folder), "CopyMessages: destination iid\n");
     host_record("CopyMessages", flags, src, dest, list->cValues);
+    if (host_sup.copy_hr != S_OK)
+        return host_sup.copy_hr;
     if (!(flags & MESSAGE_MOVE))
         return S_OK;
     IMAPIFolder *f = src;
