@@ -16,8 +16,14 @@
  * shutdown.h: Logoff and fast shutdown end it too, and one that outlived
  * the last view (released from a sink on the worker) is joined by
  * md_bg_reap, not left running.
+ * The spooler methods: SetLockState, FinishedMsg (a sent-mail folder of
+ * another store reached through IMAPISupport::OpenEntry and CopyMessages
+ * with MESSAGE_MOVE), AbortSubmit, NotifyNewMail; and SubmitMessage's
+ * once-per-store SpoolerNotify(NOTIFY_READYTOSEND) (the rest of
+ * SubmitMessage is message.c's, read reports receipt.c's).
  * Invariant: q->shown lists exactly the messages that have a row.
- * Never: read storage in the listener; call memtable after stop.
+ * Never: read storage in the listener; call memtable after stop; call
+ * IMAPISupport with md_store.lock held.
  */
 #include <process.h>
 #include <stdlib.h>

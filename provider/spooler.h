@@ -14,8 +14,10 @@
  * too on an MDB_NO_MAIL store: it has no queue).
  *
  * Submitted: a normal top-level message whose PR_MESSAGE_FLAGS has
- * MSGFLAG_SUBMIT (IMessage::SubmitMessage sets it with PR_SUBMIT_FLAGS 0);
- * locked: PR_SUBMIT_FLAGS has SUBMITFLAG_LOCKED.
+ * MSGFLAG_SUBMIT (IMessage::SubmitMessage sets it with PR_SUBMIT_FLAGS 0,
+ * or SUBMITFLAG_PREPROCESS when MAPI asked for preprocessing: the spooler's
+ * own SubmitMessage clears that); locked: PR_SUBMIT_FLAGS has
+ * SUBMITFLAG_LOCKED.
  *
  * Never: hold md_store.lock while calling a sink or IMAPISupport::Notify.
  */
