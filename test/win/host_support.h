@@ -13,7 +13,9 @@
  * References held on the support object and the profile section are
  * counted (sup_refs, profsect_refs: 1 when nobody holds one), so a test
  * sees that the provider released them.
- * Never: call into the provider from here.
+ * Never: call into the provider from here, but through the objects it
+ * hands to a support method (as MAPI does: ExpandRecips and ReadReceipt
+ * work on the message given, CopyMessages on the folder given).
  */
 #ifndef MAPIDAV_HOST_SUPPORT_H
 #define MAPIDAV_HOST_SUPPORT_H
@@ -419,6 +421,28 @@ static inline const host_call *host_call_find(const char *name)
     return NULL;
 }
 
+/* One SMTP recipient (To) name <addr> given to m's ModifyRecipients with
+ * flags (MODRECIP_ADD, or 0: the whole list replaced). */
+static HRESULT host_add_recipient(LPMESSAGE m, ULONG flags, const WCHAR *name,
+    const WCHAR *addr)
+{
+    SizedADRLIST(1, al);
+    SPropValue v[4];
+    v[0].ulPropTag = PR_DISPLAY_NAME_W;
+    v[0].Value.lpszW = (WCHAR *)name;
+    v[1].ulPropTag = PR_EMAIL_ADDRESS_W;
+    v[1].Value.lpszW = (WCHAR *)addr;
+    v[2].ulPropTag = PR_ADDRTYPE_W;
+    v[2].Value.lpszW = (WCHAR *)L"SMTP";
+    v[3].ulPropTag = PR_RECIPIENT_TYPE;
+    v[3].Value.l = MAPI_TO;
+    al.cEntries = 1;
+    al.aEntries[0].ulReserved1 = 0;
+    al.aEntries[0].cValues = 4;
+    al.aEntries[0].rgPropVals = v;
+    return m->lpVtbl->ModifyRecipients(m, flags, (LPADRLIST)&al);
+}
+
 static HRESULT STDMETHODCALLTYPE hsup_SpoolerNotify(IMAPISupport *self, ULONG flags,
     LPVOID data)
 {
@@ -455,21 +479,8 @@ static HRESULT STDMETHODCALLTYPE hsup_ExpandRecips(IMAPISupport *self, LPMESSAGE
     if (host_sup.expand_hr != S_OK)
         return host_sup.expand_hr;
     for (int i = 0; i < host_sup.expand_adds; i++) {
-        SizedADRLIST(1, al);
-        SPropValue v[4];
-        v[0].ulPropTag = PR_DISPLAY_NAME_W;
-        v[0].Value.lpszW = (WCHAR *)L"List member";
-        v[1].ulPropTag = PR_EMAIL_ADDRESS_W;
-        v[1].Value.lpszW = (WCHAR *)L"member@example.org";
-        v[2].ulPropTag = PR_ADDRTYPE_W;
-        v[2].Value.lpszW = (WCHAR *)L"SMTP";
-        v[3].ulPropTag = PR_RECIPIENT_TYPE;
-        v[3].Value.l = MAPI_TO;
-        al.cEntries = 1;
-        al.aEntries[0].ulReserved1 = 0;
-        al.aEntries[0].cValues = 4;
-        al.aEntries[0].rgPropVals = v;
-        HRESULT hr = msg->lpVtbl->ModifyRecipients(msg, MODRECIP_ADD, (LPADRLIST)&al);
+        HRESULT hr = host_add_recipient(msg, MODRECIP_ADD, L"List member",
+            L"member@example.org");
         if (hr != S_OK)
             return hr;
     }
@@ -487,29 +498,15 @@ static HRESULT STDMETHODCALLTYPE hsup_ReadReceipt(IMAPISupport *self, ULONG flag
     host_record("ReadReceipt", flags, read, *empty, 0);
     if (host_sup.receipt_hr != S_OK)
         return host_sup.receipt_hr;
-    SPropValue v[4];
+    SPropValue v[2];
     v[0].ulPropTag = PR_MESSAGE_CLASS_W;
     v[0].Value.lpszW = (WCHAR *)(flags & MAPI_NON_READ ? L"REPORT.IPM.Note.IPNNRN"
                                                        : L"REPORT.IPM.Note.IPNRN");
     v[1].ulPropTag = PR_SUBJECT_W;
     v[1].Value.lpszW = (WCHAR *)(flags & MAPI_NON_READ ? L"Not read" : L"Read");
-    v[2].ulPropTag = PR_DISPLAY_NAME_W;
-    v[2].Value.lpszW = (WCHAR *)L"Original Sender";
-    v[3].ulPropTag = PR_EMAIL_ADDRESS_W;
-    v[3].Value.lpszW = (WCHAR *)L"sender@example.org";
     HRESULT hr = (*empty)->lpVtbl->SetProps(*empty, 2, v, NULL);
-    SizedADRLIST(1, al);
-    SPropValue r[4] = { v[2], v[3] };
-    r[2].ulPropTag = PR_ADDRTYPE_W;
-    r[2].Value.lpszW = (WCHAR *)L"SMTP";
-    r[3].ulPropTag = PR_RECIPIENT_TYPE;
-    r[3].Value.l = MAPI_TO;
-    al.cEntries = 1;
-    al.aEntries[0].ulReserved1 = 0;
-    al.aEntries[0].cValues = 4;
-    al.aEntries[0].rgPropVals = r;
     if (hr == S_OK)
-        hr = (*empty)->lpVtbl->ModifyRecipients(*empty, 0, (LPADRLIST)&al);
+        hr = host_add_recipient(*empty, 0, L"Original Sender", L"sender@example.org");
     return hr;
 }
 

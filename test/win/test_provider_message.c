@@ -1262,26 +1262,6 @@ static void store_path_utf8(char *out, size_t size)
     WideCharToMultiByte(CP_UTF8, 0, store_path, -1, out, (int)size, NULL, NULL);
 }
 
-/* One SMTP recipient (To) added to m. */
-static HRESULT add_rcp(IMessage *m, const WCHAR *name, const WCHAR *addr)
-{
-    SizedADRLIST(1, al);
-    SPropValue v[4];
-    v[0].ulPropTag = PR_DISPLAY_NAME_W;
-    v[0].Value.lpszW = (WCHAR *)name;
-    v[1].ulPropTag = PR_EMAIL_ADDRESS_W;
-    v[1].Value.lpszW = (WCHAR *)addr;
-    v[2].ulPropTag = PR_ADDRTYPE_W;
-    v[2].Value.lpszW = (WCHAR *)L"SMTP";
-    v[3].ulPropTag = PR_RECIPIENT_TYPE;
-    v[3].Value.l = MAPI_TO;
-    al.cEntries = 1;
-    al.aEntries[0].ulReserved1 = 0;
-    al.aEntries[0].cValues = 4;
-    al.aEntries[0].rgPropVals = v;
-    return m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD, (LPADRLIST)&al);
-}
-
 static void check_flags_and_deleted(void)
 {
     IMessage *m = new_msg(L"flags");
@@ -1304,7 +1284,8 @@ static void check_flags_and_deleted(void)
     hr = m->lpVtbl->SubmitMessage(m, 0);
     ok(hr == MAPI_E_NO_RECIPIENTS && !(get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0)
        & MSGFLAG_SUBMIT), "SubmitMessage without recipients: %#lx\n", hrx(hr));
-    ok(add_rcp(m, L"Bob", L"bob@example.org") == S_OK, "ModifyRecipients\n");
+    ok(host_add_recipient(m, MODRECIP_ADD, L"Bob", L"bob@example.org") == S_OK,
+       "ModifyRecipients\n");
     hr = m->lpVtbl->SubmitMessage(m, 0);
     ok(hr == S_OK && (get_long((IMAPIProp *)m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT),
        "SubmitMessage: %#lx\n", hrx(hr));

@@ -552,26 +552,6 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
     ok(sink.refs == 1, "sink references left: %ld\n", (long)sink.refs - 1);
 }
 
-/* One SMTP recipient (To) added to m. */
-static HRESULT add_rcp(LPMESSAGE m, const WCHAR *name)
-{
-    SizedADRLIST(1, al);
-    SPropValue v[4];
-    v[0].ulPropTag = PR_DISPLAY_NAME_W;
-    v[0].Value.lpszW = (WCHAR *)name;
-    v[1].ulPropTag = PR_EMAIL_ADDRESS_W;
-    v[1].Value.lpszW = (WCHAR *)L"someone@example.org";
-    v[2].ulPropTag = PR_ADDRTYPE_W;
-    v[2].Value.lpszW = (WCHAR *)L"SMTP";
-    v[3].ulPropTag = PR_RECIPIENT_TYPE;
-    v[3].Value.l = MAPI_TO;
-    al.cEntries = 1;
-    al.aEntries[0].ulReserved1 = 0;
-    al.aEntries[0].cValues = 4;
-    al.aEntries[0].rgPropVals = v;
-    return m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD, (LPADRLIST)&al);
-}
-
 /* The recipients of m with PR_RESPONSIBILITY FALSE, or -1 when one lacks
  * it or has it TRUE. */
 static int responsibility_false(LPMESSAGE m)
@@ -633,7 +613,8 @@ static void test_submit_through_mapi(LPMDB user, LPMDB spool, const BYTE outbox_
         p[1].ulPropTag = PR_MESSAGE_CLASS_W;
         p[1].Value.lpszW = L"IPM.Note";
         ok(msg->lpVtbl->SetProps(msg, 2, p, NULL) == S_OK, "SetProps\n");
-        ok(add_rcp(msg, L"Bob") == S_OK, "ModifyRecipients\n");
+        ok(host_add_recipient(msg, MODRECIP_ADD, L"Bob", L"bob@example.org") == S_OK,
+           "ModifyRecipients\n");
         LONG before = sink_count(&sink);
         host_calls_reset();
         hr = msg->lpVtbl->SubmitMessage(msg, 0);
@@ -714,7 +695,7 @@ static LPMESSAGE outbox_msg(LPMDB mdb, const BYTE outbox_eid[48], const WCHAR *s
     p[2].Value.l = flags;
     ok(m->lpVtbl->SetProps(m, 3, p, NULL) == S_OK, "SetProps(%ls)\n", subj);
     for (int i = 0; i < recipients; i++)
-        add_rcp(m, L"Someone");
+        host_add_recipient(m, MODRECIP_ADD, L"Someone", L"someone@example.org");
     return m;
 }
 
@@ -737,7 +718,8 @@ static void test_submit_rules(LPMDB user, LPMDB spool, const BYTE outbox_eid[48]
        "SubmitMessage without recipients: %#lx (%s)\n", (unsigned long)hr, host_calls_str());
     /* FORCE_SUBMIT ("not currently in use") is accepted; SpoolerNotify was
      * done by the first submission of this store: not again. */
-    ok(m && add_rcp(m, L"Bob") == S_OK, "ModifyRecipients\n");
+    ok(m && host_add_recipient(m, MODRECIP_ADD, L"Bob", L"bob@example.org") == S_OK,
+       "ModifyRecipients\n");
     host_calls_reset();
     hr = m ? m->lpVtbl->SubmitMessage(m, FORCE_SUBMIT) : E_FAIL;
     ok(hr == S_OK && strcmp(host_calls_str(), "ExpandRecips") == 0

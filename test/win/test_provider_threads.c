@@ -556,19 +556,7 @@ static void submit_one(IMsgStore *store, const WCHAR *subj)
         p[1].Value.lpszW = (WCHAR *)L"IPM.Note";
         m->lpVtbl->SetProps(m, 2, p, NULL);
         /* SubmitMessage wants a recipient (MAPI_E_NO_RECIPIENTS). */
-        SizedADRLIST(1, al);
-        SPropValue r[3];
-        r[0].ulPropTag = PR_DISPLAY_NAME_W;
-        r[0].Value.lpszW = (WCHAR *)L"Bob";
-        r[1].ulPropTag = PR_EMAIL_ADDRESS_W;
-        r[1].Value.lpszW = (WCHAR *)L"bob@example.org";
-        r[2].ulPropTag = PR_RECIPIENT_TYPE;
-        r[2].Value.l = MAPI_TO;
-        al.cEntries = 1;
-        al.aEntries[0].ulReserved1 = 0;
-        al.aEntries[0].cValues = 3;
-        al.aEntries[0].rgPropVals = r;
-        m->lpVtbl->ModifyRecipients(m, MODRECIP_ADD, (LPADRLIST)&al);
+        host_add_recipient(m, MODRECIP_ADD, L"Bob", L"bob@example.org");
         hr = m->lpVtbl->SubmitMessage(m, 0);
         m->lpVtbl->Release(m);
     }
