@@ -62,22 +62,27 @@ static ULONG STDMETHODCALLTYPE ps_Release(IProfSect *self)
     return (ULONG)InterlockedDecrement(&profsect_refs);
 }
 
-static HRESULT STDMETHODCALLTYPE ps_GetProps(IProfSect *self, LPSPropTagArray tags,
-    ULONG flags, ULONG *count, LPSPropValue *out)
+/* IMAPIProp::GetProps of an object holding the one value have (PT_UNICODE
+ * or PT_BINARY): the others PT_ERROR MAPI_E_NOT_FOUND with
+ * MAPI_W_ERRORS_RETURNED. */
+static HRESULT host_get_props_one(const SPropValue *have, LPSPropTagArray tags, ULONG *count,
+    LPSPropValue *out)
 {
-    (void)self;
     if (!tags || !count || !out)
         return MAPI_E_INVALID_PARAMETER;
-    ok(flags == MAPI_UNICODE, "profile section GetProps: flags %#lx\n", (unsigned long)flags);
     SPropValue *v = NULL;
     host_AllocateBuffer(sizeof *v * tags->cValues, (void **)&v);
     HRESULT hr = S_OK;
     for (ULONG i = 0; i < tags->cValues; i++) {
-        if (tags->aulPropTag[i] == PR_MAPIDAV_STORE_PATH_W) {
-            size_t len = (wcslen(store_path) + 1) * sizeof(WCHAR);
-            v[i].ulPropTag = PR_MAPIDAV_STORE_PATH_W;
+        v[i] = *have;
+        if (tags->aulPropTag[i] == have->ulPropTag && PROP_TYPE(have->ulPropTag) == PT_BINARY) {
+            ULONG cb = have->Value.bin.cb;
+            host_AllocateMore(cb ? cb : 1, v, (void **)&v[i].Value.bin.lpb);
+            memcpy(v[i].Value.bin.lpb, have->Value.bin.lpb, cb);
+        } else if (tags->aulPropTag[i] == have->ulPropTag) {
+            size_t len = (wcslen(have->Value.lpszW) + 1) * sizeof(WCHAR);
             host_AllocateMore((ULONG)len, v, (void **)&v[i].Value.lpszW);
-            memcpy(v[i].Value.lpszW, store_path, len);
+            memcpy(v[i].Value.lpszW, have->Value.lpszW, len);
         } else {
             v[i].ulPropTag = PROP_TAG(PT_ERROR, PROP_ID(tags->aulPropTag[i]));
             v[i].Value.err = MAPI_E_NOT_FOUND;
@@ -87,6 +92,17 @@ static HRESULT STDMETHODCALLTYPE ps_GetProps(IProfSect *self, LPSPropTagArray ta
     *count = tags->cValues;
     *out = v;
     return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE ps_GetProps(IProfSect *self, LPSPropTagArray tags,
+    ULONG flags, ULONG *count, LPSPropValue *out)
+{
+    (void)self;
+    ok(flags == MAPI_UNICODE, "profile section GetProps: flags %#lx\n", (unsigned long)flags);
+    SPropValue have;
+    have.ulPropTag = PR_MAPIDAV_STORE_PATH_W;
+    have.Value.lpszW = store_path;
+    return host_get_props_one(&have, tags, count, out);
 }
 
 static HRESULT STDMETHODCALLTYPE host_no_support(void)
@@ -548,27 +564,11 @@ static HRESULT STDMETHODCALLTYPE hfold_GetProps(IMAPIFolder *self, LPSPropTagArr
     ULONG flags, ULONG *count, LPSPropValue *out)
 {
     (void)self; (void)flags;
-    if (!tags || !count || !out)
-        return MAPI_E_INVALID_PARAMETER;
-    SPropValue *v = NULL;
-    host_AllocateBuffer(sizeof *v * tags->cValues, (void **)&v);
-    HRESULT hr = S_OK;
-    for (ULONG i = 0; i < tags->cValues; i++) {
-        if (tags->aulPropTag[i] == PR_ENTRYID) {
-            v[i].ulPropTag = PR_ENTRYID;
-            v[i].Value.bin.cb = host_foreign_cb;
-            host_AllocateMore(host_foreign_cb ? host_foreign_cb : 1, v,
-                (void **)&v[i].Value.bin.lpb);
-            memcpy(v[i].Value.bin.lpb, host_foreign_eid, host_foreign_cb);
-        } else {
-            v[i].ulPropTag = PROP_TAG(PT_ERROR, PROP_ID(tags->aulPropTag[i]));
-            v[i].Value.err = MAPI_E_NOT_FOUND;
-            hr = MAPI_W_ERRORS_RETURNED;
-        }
-    }
-    *count = tags->cValues;
-    *out = v;
-    return hr;
+    SPropValue have;
+    have.ulPropTag = PR_ENTRYID;
+    have.Value.bin.cb = host_foreign_cb;
+    have.Value.bin.lpb = host_foreign_eid;
+    return host_get_props_one(&have, tags, count, out);
 }
 
 static HRESULT STDMETHODCALLTYPE hsup_OpenEntry(IMAPISupport *self, ULONG cb, LPENTRYID eid,

@@ -707,6 +707,18 @@ static LONG msg_long(LPMESSAGE m, ULONG tag, LONG dflt)
     return l;
 }
 
+/* Takes submitted message m (may be NULL) out of the queue and releases it. */
+static void abort_and_release(LPMDB user, LPMESSAGE m)
+{
+    LPSPropValue e = m ? host_get_one((IMAPIProp *)m, PR_ENTRYID) : NULL;
+    if (e)
+        ok(user->lpVtbl->AbortSubmit(user, e->Value.bin.cb, (LPENTRYID)e->Value.bin.lpb, 0)
+           == S_OK, "AbortSubmit\n");
+    host_FreeBuffer(e);
+    if (m)
+        m->lpVtbl->Release(m);
+}
+
 static void test_submit_rules(LPMDB user, LPMDB spool, const BYTE outbox_eid[48])
 {
     /* No recipients: nothing asked of MAPI, nothing changed. */
@@ -766,12 +778,8 @@ static void test_submit_rules(LPMDB user, LPMDB spool, const BYTE outbox_eid[48]
        host_calls_str());
     if (sm)
         sm->lpVtbl->Release(sm);
-    if (e)
-        ok(user->lpVtbl->AbortSubmit(user, e->Value.bin.cb, (LPENTRYID)e->Value.bin.lpb, 0)
-           == S_OK, "AbortSubmit\n");
     host_FreeBuffer(e);
-    if (m)
-        m->lpVtbl->Release(m);
+    abort_and_release(user, m);
 
     /* ExpandRecips failing: the message as it was. */
     m = outbox_msg(user, outbox_eid, L"expand fails", MSGFLAG_UNSENT, 1);
@@ -792,13 +800,7 @@ static void test_submit_rules(LPMDB user, LPMDB spool, const BYTE outbox_eid[48]
     ok(hr == S_OK && msg_long(m, PR_SUBMIT_FLAGS, -1) == 0 && responsibility_false(m) == 3,
        "SubmitMessage with ExpandRecips adding recipients: %#lx, %d recipients\n",
        (unsigned long)hr, m ? responsibility_false(m) : -1);
-    e = m ? host_get_one((IMAPIProp *)m, PR_ENTRYID) : NULL;
-    if (e)
-        ok(user->lpVtbl->AbortSubmit(user, e->Value.bin.cb, (LPENTRYID)e->Value.bin.lpb, 0)
-           == S_OK, "AbortSubmit\n");
-    host_FreeBuffer(e);
-    if (m)
-        m->lpVtbl->Release(m);
+    abort_and_release(user, m);
 }
 
 static void test_notify_new_mail(LPMDB spool)
