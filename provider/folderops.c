@@ -14,6 +14,7 @@
 
 #include "provider/entryid.h"
 #include "provider/folderops.h"
+#include "provider/mapiprop.h"
 #include "provider/message.h"
 #include "provider/notify.h"
 #include "provider/receipt.h"
@@ -426,7 +427,7 @@ static int read_plan_of(md_store *s, st_id mid, ULONG flags, md_read_plan *p)
     if (code)
         return code;
     const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
-    md_read_plan_make(p, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
+    md_read_plan_make(p, s, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
     st_bag_free(b);
     return 0;
 }
@@ -501,7 +502,12 @@ HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list,
         return MAPI_E_NOT_ENOUGH_MEMORY;
     size_t failed = 0;
     read_ctx c = { .flags = flags & ~(ULONG)MESSAGE_DIALOG };
-    run_batches(s, fid, ids, n, read_one, &c, progress, flags & MESSAGE_DIALOG, &failed);
+    /* MESSAGE_DIALOG without a progress object: MAPI's (mapiprop.h; the
+     * parent window is not handed down to here). */
+    LPMAPIPROGRESS prog = md_progress_open(s->sup, 0, progress,
+        (flags & MESSAGE_DIALOG) != 0);
+    run_batches(s, fid, ids, n, read_one, &c, prog, prog != NULL, &failed);
+    md_progress_close(prog);
     for (size_t i = 0; i < c.n_owed; i++)
         if (read_owed(s, c.owed[i], c.flags))
             failed++;

@@ -1481,7 +1481,7 @@ static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
         return hr;
     const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
     md_read_plan p;
-    md_read_plan_make(&p, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
+    md_read_plan_make(&p, s, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
     st_bag_free(b);
     int saved = m->mid && !m->embedded;
     int32_t sent = 0;

@@ -19,9 +19,11 @@ HRESULT md_read_flags_check(ULONG flags)
     return S_OK;
 }
 
-void md_read_plan_make(md_read_plan *p, ULONG flags, int32_t mf, int requested)
+void md_read_plan_make(md_read_plan *p, const md_store *s, ULONG flags, int32_t mf,
+    int requested)
 {
     int pending = requested && (mf & MSGFLAG_RN_PENDING);
+    int can_send = !(s->logon_flags & MDB_NO_MAIL);
     p->set_read = -1;
     p->send = 0;
     p->clear_bits = 0;
@@ -36,7 +38,7 @@ void md_read_plan_make(md_read_plan *p, ULONG flags, int32_t mf, int requested)
             p->clear_requested = requested;
             p->clear_bits |= MSGFLAG_RN_PENDING;
         } else if (pending && !(flags & CLEAR_RN_PENDING)) {
-            p->send = 1;
+            p->send = can_send;
         }
         return;
     }
@@ -51,7 +53,7 @@ void md_read_plan_make(md_read_plan *p, ULONG flags, int32_t mf, int requested)
     if (flags & SUPPRESS_RECEIPT)
         p->clear_bits |= MSGFLAG_RN_PENDING;   /* the pending report cancelled */
     else if (pending && !(flags & CLEAR_RN_PENDING))
-        p->send = 1;
+        p->send = can_send;   /* else still owed: RN_PENDING stays */
 }
 
 int md_read_plan_apply(md_store *s, st_id mid, const md_read_plan *p, int32_t extra_bits)

@@ -39,8 +39,10 @@ typedef struct md_read_plan {
  * CLEAR_READ_FLAG | GENERATE_RECEIPT_ONLY). */
 HRESULT md_read_flags_check(ULONG flags);
 
-/* The plan for a message whose PR_MESSAGE_FLAGS is mf and
- * PR_READ_RECEIPT_REQUESTED requested (flags checked):
+/* The plan for a message of store s whose PR_MESSAGE_FLAGS is mf and
+ * PR_READ_RECEIPT_REQUESTED requested (flags checked). A store opened with
+ * MDB_NO_MAIL ("should not be used for sending or receiving mail", e.g.
+ * the search indexer's) sends no report: it stays owed.
  *  - 0 (or SUPPRESS_RECEIPT): set read; a pending read report is sent
  *    (cancelled with SUPPRESS_RECEIPT); the nonread report is no longer due;
  *  - CLEAR_READ_FLAG: clear read, no report;
@@ -49,7 +51,8 @@ HRESULT md_read_flags_check(ULONG flags);
  *  - CLEAR_RN_PENDING / CLEAR_NRN_PENDING: the bit cleared, no report, the
  *    read state unchanged ([MS-OXCMSG] rfClearNotifyRead/Unread) unless
  *    SUPPRESS_RECEIPT also asks to set it. */
-void md_read_plan_make(md_read_plan *p, ULONG flags, int32_t mf, int requested);
+void md_read_plan_make(md_read_plan *p, const md_store *s, ULONG flags, int32_t mf,
+    int requested);
 
 /* Sends the report on msg (read, or nonread with MAPI_NON_READ): an empty
  * message of the store's Outbox, PR_DELETE_AFTER_SUBMIT set, handed to

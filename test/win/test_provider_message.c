@@ -13,7 +13,8 @@
  * step (compressed RTF made when read), SetReadFlag with its read reports
  * (IMAPISupport::ReadReceipt, also through IMAPIFolder::SetReadFlags),
  * SubmitMessage (no recipients refused), MAPI_DIALOG progress (CopyTo,
- * CopyProps, DeleteAttach: the caller's progress object or MAPI's), a
+ * CopyProps, DeleteAttach, SetReadFlags: the caller's progress object or
+ * MAPI's), a
  * message deleted under an open object (MAPI_E_OBJECT_DELETED), a 50 MB
  * attachment stream written and read back in bounded memory, bad arguments
  * everywhere, and at the end the live-object counter back at zero.
@@ -1855,6 +1856,18 @@ static void check_progress(void)
     ok(hr == S_OK && host_call_find("DoProgressDialog") && host_progress_value == 1000
        && host_progress_refs == 0, "DeleteAttach(MAPI_DIALOG): %#lx (%s)\n", hrx(hr),
        host_calls_str());
+    /* IMAPIFolder::SetReadFlags with MESSAGE_DIALOG and no progress object. */
+    src->lpVtbl->SaveChanges(src, KEEP_OPEN_READWRITE);
+    LPSPropValue id = entryid_of(src);
+    if (id) {
+        ENTRYLIST one = { 1, &id->Value.bin };
+        host_calls_reset();
+        hr = inbox->lpVtbl->SetReadFlags(inbox, &one, 0, NULL, MESSAGE_DIALOG);
+        ok(hr == S_OK && host_call_find("DoProgressDialog") && host_progress_calls == 1
+           && host_progress_refs == 0, "SetReadFlags(MESSAGE_DIALOG): %#lx (%s)\n", hrx(hr),
+           host_calls_str());
+    }
+    host_FreeBuffer(id);
     src->lpVtbl->Release(src);
     dst->lpVtbl->Release(dst);
 }

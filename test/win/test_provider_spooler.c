@@ -27,7 +27,8 @@
  * - SubmitMessage's rules: no recipients, FORCE_SUBMIT, PrepareSubmit for
  *   a resend (failing: message unchanged), NEEDS_PREPROCESSING and the
  *   spooler's own SubmitMessage after it, ExpandRecips failing (message
- *   unchanged) and adding recipients;
+ *   unchanged) and adding recipients; no read report from an MDB_NO_MAIL
+ *   store;
  * - NotifyNewMail through IMAPISupport::Notify; bad arguments everywhere;
  * - at the end every object released (live-object counter), every MAPI
  *   buffer freed.
@@ -803,6 +804,28 @@ static void test_submit_rules(LPMDB user, LPMDB spool, const BYTE outbox_eid[48]
     abort_and_release(user, m);
 }
 
+/* A store opened with MDB_NO_MAIL sends no read report: the message is
+ * marked read and the report stays owed (MSGFLAG_RN_PENDING) for a session
+ * that sends mail. */
+static void test_no_mail_receipt(LPMDB nomail, const BYTE outbox_eid[48])
+{
+    LPMESSAGE m = outbox_msg(nomail, outbox_eid, L"receipt, no mail",
+        MSGFLAG_RN_PENDING, 0);
+    SPropValue v;
+    v.ulPropTag = PR_READ_RECEIPT_REQUESTED;
+    v.Value.b = TRUE;
+    ok(m && m->lpVtbl->SetProps(m, 1, &v, NULL) == S_OK
+       && m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "receipt message\n");
+    host_calls_reset();
+    HRESULT hr = m ? m->lpVtbl->SetReadFlag(m, 0) : E_FAIL;
+    LONG f = msg_long(m, PR_MESSAGE_FLAGS, 0);
+    ok(hr == S_OK && host_n_calls == 0 && (f & MSGFLAG_READ) && (f & MSGFLAG_RN_PENDING),
+       "SetReadFlag on an MDB_NO_MAIL store: %#lx (%s), flags %#lx\n", (unsigned long)hr,
+       host_calls_str(), (unsigned long)f);
+    if (m)
+        m->lpVtbl->Release(m);
+}
+
 static void test_notify_new_mail(LPMDB spool)
 {
     NOTIFICATION n;
@@ -888,6 +911,7 @@ int main(int argc, char **argv)
     test_queue(spool, eid_id(outbox), sent, eid_id(sent));
     test_submit_through_mapi(user, spool, outbox, eid_id(outbox));
     test_submit_rules(user, spool, outbox);
+    test_no_mail_receipt(nomail, outbox);
     test_notify_new_mail(spool);
 
     st_store_close(st);
