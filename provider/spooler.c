@@ -521,8 +521,10 @@ static HRESULT move_elsewhere(md_store *s, st_id fid, ULONG cb, LPENTRYID eid, s
     IMAPIFolder *src = NULL;
     LPUNKNOWN unk = NULL;
     ULONG type = 0;
-    if (dest_len > UINT32_MAX)
+    if (!dest_len || dest_len > UINT32_MAX) {
+        st_error_set("PR_SENTMAIL_ENTRYID is empty or too long: the sent message stays");
         return MAPI_E_INVALID_ENTRYID;
+    }
     HRESULT hr = md_folder_open(s, fid, &src);
     if (hr == S_OK)
         hr = s->sup->lpVtbl->OpenEntry(s->sup, (ULONG)dest_len, (LPENTRYID)dest,
