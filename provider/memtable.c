@@ -804,7 +804,9 @@ static void plan_finish(md_memtable *t, mt_plan *p, size_t n)
     memset(p->fresh, 0, (n ? n : 1) * sizeof *p->fresh);   /* rows of the table now */
 }
 
-HRESULT md_memtable_replace_all(md_memtable *t, st_bag *const *rows, size_t n)
+/* sync (whole 0) or replace_all (whole 1). */
+static HRESULT reset(md_memtable *t, st_bag *const *rows, const st_value *const *prev,
+    size_t n, int whole)
 {
     mt_plan p;
 
@@ -812,8 +814,8 @@ HRESULT md_memtable_replace_all(md_memtable *t, st_bag *const *rows, size_t n)
         return MAPI_E_INVALID_PARAMETER;
     md_ref_add(&t->refs);   /* as in set_row */
     EnterCriticalSection(&t->lock);
-    HRESULT hr = plan_make(t, &p, rows, NULL, n, 0);
-    if (hr == S_OK) {
+    HRESULT hr = plan_make(t, &p, rows, prev, n, !whole);
+    if (hr == S_OK && whole) {
         for (size_t i = 0; i < n; i++) {
             p.claim[i]->bag = p.bags[i];
             p.bags[i] = NULL;
@@ -832,26 +834,7 @@ HRESULT md_memtable_replace_all(md_memtable *t, st_bag *const *rows, size_t n)
                 }
             notify_view(v, &t->queue, TABLE_CHANGED, NULL, NULL);
         }
-        plan_finish(t, &p, n);
-    }
-    plan_free(&p, n);
-    LeaveCriticalSection(&t->lock);
-    flush(t);
-    table_unref(t);
-    return hr;
-}
-
-HRESULT md_memtable_sync(md_memtable *t, st_bag *const *rows, const st_value *const *prev,
-    size_t n)
-{
-    mt_plan p;
-
-    if (!t || (n && !rows))
-        return MAPI_E_INVALID_PARAMETER;
-    md_ref_add(&t->refs);   /* as in set_row */
-    EnterCriticalSection(&t->lock);
-    HRESULT hr = plan_make(t, &p, rows, prev, n, 1);
-    if (hr == S_OK) {
+    } else if (hr == S_OK) {
         for (size_t i = 0; i < t->n; i++)
             if (!p.kept[i])
                 row_unshow(t, t->rows[i]);
@@ -859,13 +842,25 @@ HRESULT md_memtable_sync(md_memtable *t, st_bag *const *rows, const st_value *co
             row_change(t, p.claim[i], p.bags[i]);
             p.bags[i] = NULL;
         }
-        plan_finish(t, &p, n);
     }
+    if (hr == S_OK)
+        plan_finish(t, &p, n);
     plan_free(&p, n);
     LeaveCriticalSection(&t->lock);
     flush(t);
     table_unref(t);
     return hr;
+}
+
+HRESULT md_memtable_replace_all(md_memtable *t, st_bag *const *rows, size_t n)
+{
+    return reset(t, rows, NULL, n, 1);
+}
+
+HRESULT md_memtable_sync(md_memtable *t, st_bag *const *rows, const st_value *const *prev,
+    size_t n)
+{
+    return reset(t, rows, prev, n, 0);
 }
 
 void md_memtable_hold(md_memtable *t)
