@@ -7,7 +7,12 @@
  * binary search too. The cursor is mark 0 of a view and bookmarks the
  * others: each a position plus the row there, shifted when rows come and
  * go. Changes reserve every array first, so a change either fails before
- * touching anything or completes.
+ * touching anything or completes; sync and replace_all plan the whole new
+ * content (mt_plan: which old row each given row continues, the copies,
+ * the next key-sorted array) before applying it. Notifications go to
+ * t->queue in the order of the changes; flush() hands them to the sinks
+ * from one thread at a time (t->delivering), with no lock held, unless a
+ * hold is on.
  * Invariant: view->rows holds exactly the rows whose bag matches the
  * view's restriction, in view order; mark.row == rows[mark.pos] (NULL at
  * the end).
