@@ -731,6 +731,54 @@ static void test_live_changes(void)
        (long)s1.refs, (long)s2.refs, (long)s3.refs);
 }
 
+/* A sink that changes the table from OnNotify (once): the change is told
+ * after OnNotify returns, not inside it. */
+typedef struct reentrant_sink {
+    test_sink base;         /* first */
+    md_memtable *t;
+    int depth, max_depth, changed;
+} reentrant_sink;
+
+static ULONG STDMETHODCALLTYPE reentrant_OnNotify(IMAPIAdviseSink *iface, ULONG n,
+    LPNOTIFICATION notifs)
+{
+    reentrant_sink *r = (reentrant_sink *)iface;
+    if (++r->depth > r->max_depth)
+        r->max_depth = r->depth;
+    sink_OnNotify(iface, n, notifs);
+    if (!r->changed) {
+        r->changed = 1;
+        set_row(r->t, 99, "nested");
+    }
+    r->depth--;
+    return 0;
+}
+
+static const IMAPIAdviseSinkVtbl reentrant_vtbl = {
+    sink_QueryInterface, sink_AddRef, sink_Release, reentrant_OnNotify
+};
+
+static void test_reentrant_sink(void)
+{
+    reentrant_sink r;
+    IMAPITable *tbl = NULL;
+    ULONG conn = 0;
+
+    memset(&r, 0, sizeof r);
+    sink_init(&r.base);
+    r.base.iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&reentrant_vtbl;
+    md_memtable_new(&r.t, &alloc, cols3, 3, PR_ROWID);
+    md_memtable_view(r.t, &tbl);
+    tbl->lpVtbl->Advise(tbl, fnevTableModified, &r.base.iface, &conn);
+    set_row(r.t, 50, "outer");
+    ok(r.base.n == 2 && r.base.last_rowid == 99 && r.max_depth == 1,
+       "a change made in OnNotify: %ld told, last row %ld, depth %d\n", (long)r.base.n,
+       (long)r.base.last_rowid, r.max_depth);
+    tbl->lpVtbl->Release(tbl);
+    md_memtable_free(r.t);
+    ok(r.base.refs == 1, "sink not released: %ld\n", (long)r.base.refs);
+}
+
 typedef struct writer_arg {
     md_memtable *t;
     int rounds;
@@ -810,6 +858,7 @@ int main(void)
     test_sort_restrict();
     test_threads();
     test_live_changes();
+    test_reentrant_sink();
     ok(md_live_objects() == live, "live objects %ld, were %ld\n", (long)md_live_objects(),
        (long)live);
     ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);
