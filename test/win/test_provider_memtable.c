@@ -779,6 +779,125 @@ static void test_reentrant_sink(void)
     ok(r.base.refs == 1, "sink not released: %ld\n", (long)r.base.refs);
 }
 
+/* A sink that mirrors the rows from the notifications alone (instance
+ * key -> PR_ROWID): right only when they come in order, one at a time. */
+typedef struct mirror_sink {
+    test_sink base;         /* first */
+    LONG inside;            /* OnNotify calls running */
+    LONG overlaps, errors;  /* calls that ran together; events that did not fit */
+    uint32_t keys[64];
+    int32_t ids[64];
+    size_t n;
+} mirror_sink;
+
+static ULONG STDMETHODCALLTYPE mirror_OnNotify(IMAPIAdviseSink *iface, ULONG n,
+    LPNOTIFICATION notifs)
+{
+    mirror_sink *m = (mirror_sink *)iface;
+    if (InterlockedIncrement(&m->inside) > 1)
+        InterlockedIncrement(&m->overlaps);
+    for (ULONG i = 0; i < n; i++) {
+        TABLE_NOTIFICATION *tn = &notifs[i].info.tab;
+        uint32_t key = 0;
+        memcpy(&key, tn->propIndex.Value.bin.lpb, 4);
+        size_t at = m->n;
+        for (size_t k = 0; k < m->n; k++)
+            if (m->keys[k] == key)
+                at = k;
+        int32_t id = tn->row.cValues ? tn->row.lpProps[0].Value.l : -1;
+        if (tn->ulTableEvent == TABLE_ROW_ADDED && at == m->n && m->n < 64) {
+            m->keys[m->n] = key;
+            m->ids[m->n++] = id;
+        } else if (tn->ulTableEvent == TABLE_ROW_MODIFIED && at < m->n) {
+            m->ids[at] = id;
+        } else if (tn->ulTableEvent == TABLE_ROW_DELETED && at < m->n) {
+            m->keys[at] = m->keys[--m->n];
+            m->ids[at] = m->ids[m->n];
+        } else {
+            m->errors++;
+        }
+    }
+    sink_OnNotify(iface, n, notifs);
+    if ((sink_count(&m->base) & 31) == 0)
+        Sleep(1);   /* a window for another thread's delivery to run into */
+    InterlockedDecrement(&m->inside);
+    return 0;
+}
+
+static const IMAPIAdviseSinkVtbl mirror_vtbl = {
+    sink_QueryInterface, sink_AddRef, sink_Release, mirror_OnNotify
+};
+
+typedef struct syncer_arg {
+    md_memtable *t;
+    unsigned seed;
+} syncer_arg;
+
+/* Held syncs of a few random rows, and single changes, as an owner does. */
+static DWORD WINAPI syncer_main(void *p)
+{
+    syncer_arg *a = p;
+    unsigned x = a->seed;
+    for (int i = 0; i < 400; i++) {
+        int32_t ids[5];
+        const char *names[5] = { "a", "b", "c", "d", "e" };
+        size_t n = 0;
+        x = x * 1103515245u + 12345u;
+        for (int32_t id = 0; id < 10 && n < 5; id++)
+            if ((x >> (id + 8)) & 1)
+                ids[n++] = id;
+        md_memtable_hold(a->t);
+        if (i % 4 == 3)
+            set_row(a->t, (int32_t)(x % 10), names[x % 5]);
+        else
+            sync_rows(a->t, ids, names + (x % 2), NULL, n, 0);
+        md_memtable_deliver(a->t);
+    }
+    return 0;
+}
+
+static void test_ordered_delivery(void)
+{
+    mirror_sink m;
+    IMAPITable *tbl = NULL;
+    ULONG conn = 0;
+
+    memset(&m, 0, sizeof m);
+    sink_init(&m.base);
+    m.base.iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&mirror_vtbl;
+    md_memtable *t = NULL;
+    md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
+    md_memtable_view(t, &tbl);
+    tbl->lpVtbl->Advise(tbl, fnevTableModified, &m.base.iface, &conn);
+    syncer_arg a1 = { t, 1 }, a2 = { t, 77 };
+    HANDLE th[2];
+    th[0] = CreateThread(NULL, 0, syncer_main, &a1, 0, NULL);
+    th[1] = CreateThread(NULL, 0, syncer_main, &a2, 0, NULL);
+    WaitForMultipleObjects(2, th, TRUE, INFINITE);
+    CloseHandle(th[0]);
+    CloseHandle(th[1]);
+    ok(m.overlaps == 0 && m.errors == 0, "delivery: %ld overlapping calls, %ld out of order\n",
+       (long)m.overlaps, (long)m.errors);
+    /* the mirror is the table */
+    SRowSet *rows = NULL;
+    size_t same = 0;
+    tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 0, NULL);
+    ok(tbl->lpVtbl->QueryRows(tbl, 100, 0, &rows) == S_OK && rows->cRows == m.n,
+       "table %lu rows, mirror %zu\n", rows ? (unsigned long)rows->cRows : 0ul, m.n);
+    for (ULONG i = 0; rows && i < rows->cRows; i++) {
+        uint32_t key = 0;
+        memcpy(&key, rows->aRow[i].lpProps[2].Value.bin.lpb, 4);
+        for (size_t k = 0; k < m.n; k++)
+            if (m.keys[k] == key && m.ids[k] == rows->aRow[i].lpProps[0].Value.l)
+                same++;
+    }
+    ok(rows && same == rows->cRows, "mirror differs: %zu rows alike\n", same);
+    free_rows(rows);
+    printf("ordered delivery: %ld notifications from 2 threads\n", (long)sink_count(&m.base));
+    tbl->lpVtbl->Release(tbl);
+    md_memtable_free(t);
+}
+
 typedef struct writer_arg {
     md_memtable *t;
     int rounds;
@@ -859,6 +978,7 @@ int main(void)
     test_threads();
     test_live_changes();
     test_reentrant_sink();
+    test_ordered_delivery();
     ok(md_live_objects() == live, "live objects %ld, were %ld\n", (long)md_live_objects(),
        (long)live);
     ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);
