@@ -522,6 +522,31 @@ size_t md_memtable_count(md_memtable *t)
     return n;
 }
 
+HRESULT md_memtable_keys(md_memtable *t, st_value **out, size_t *n)
+{
+    HRESULT hr = S_OK;
+    *out = NULL;
+    *n = 0;
+    EnterCriticalSection(&t->lock);
+    st_value *k = calloc(t->n ? t->n : 1, sizeof *k);
+    size_t got = 0;
+    if (!k)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (; hr == S_OK && got < t->n; got++)
+        if (st_value_copy(&k[got], row_key(t, t->rows[got])))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    LeaveCriticalSection(&t->lock);
+    if (hr != S_OK) {
+        for (size_t i = 0; k && i < got; i++)
+            st_value_clear(&k[i]);
+        free(k);
+        return hr;
+    }
+    *out = k;
+    *n = got;
+    return S_OK;
+}
+
 /* Room for k more rows in every view. */
 static int reserve_views(md_memtable *t, size_t k)
 {

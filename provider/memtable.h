@@ -100,6 +100,10 @@ HRESULT md_memtable_replace_all(md_memtable *t, st_bag *const *rows, size_t n);
 void md_memtable_hold(md_memtable *t);
 void md_memtable_deliver(md_memtable *t);
 
+/* The rows' keys in key order, copied: *out holds n values (st_value_clear
+ * each, then free()). */
+HRESULT md_memtable_keys(md_memtable *t, st_value **out, size_t *n);
+
 /* Number of rows (all of them, no view's restriction). */
 size_t md_memtable_count(md_memtable *t);
 

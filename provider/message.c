@@ -985,8 +985,11 @@ static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
 
 /* Brings the live recipient (att 0) or attachment table, when there is
  * one, in step with the message: row by row, or with replace as new rows
- * at once (one TABLE_CHANGED). Attachments numbered anew by the save that
- * made m->renum[renum_from...] keep their rows (SIZE_MAX: none).
+ * at once (one TABLE_CHANGED). renum_from (SIZE_MAX: none) follows a
+ * save: attachments it numbered anew (m->renum[renum_from...]) keep their
+ * rows, and so do recipients, which storage numbers 0..n-1 in the order of
+ * their row IDs (the order of m->rcp): row i continues the table's i-th
+ * key when the counts agree.
  * *held: the table with its notifications held, for md_memtable_deliver
  * once the store's lock is released; NULL when there is no table. A
  * failure leaves the table behind until the next change or call. */
@@ -1003,6 +1006,14 @@ static HRESULT table_update(md_message *m, int att, int replace, size_t renum_fr
     EnterCriticalSection(&m->store->lock);
     t = att ? m->att_table : m->rcp_table;
     HRESULT hr = !t ? S_OK : att ? att_rows(m, &rows, &n) : rcp_load(m);
+    st_value *keys = NULL;
+    size_t n_keys = 0;
+    if (t && hr == S_OK && !att && renum_from != SIZE_MAX
+        && md_memtable_keys(t, &keys, &n_keys) == S_OK && n_keys == m->n_rcp && n_keys) {
+        prev = calloc(n_keys, sizeof *prev);
+        for (size_t i = 0; prev && i < n_keys; i++)
+            prev[i] = &keys[i];   /* out of memory: by key, still right */
+    }
     if (t && hr == S_OK && att && renum_from < m->n_renum) {
         prev = calloc(n ? n : 1, sizeof *prev);
         pv = calloc(n ? n : 1, sizeof *pv);
@@ -1030,6 +1041,9 @@ static HRESULT table_update(md_message *m, int att, int replace, size_t renum_fr
     free(rows);
     free(prev);
     free(pv);
+    for (size_t i = 0; i < n_keys; i++)
+        st_value_clear(&keys[i]);
+    free(keys);
     return hr;
 }
 
@@ -1038,7 +1052,7 @@ static HRESULT table_update(md_message *m, int att, int replace, size_t renum_fr
 static void tables_saved(md_message *m, size_t renum_from)
 {
     md_memtable *held[2];
-    table_update(m, 0, 0, SIZE_MAX, &held[0]);
+    table_update(m, 0, 0, renum_from, &held[0]);
     table_update(m, 1, 0, renum_from, &held[1]);
     for (int i = 0; i < 2; i++)
         if (held[i])

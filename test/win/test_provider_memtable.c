@@ -7,11 +7,14 @@
  * (MAPI_W_POSITION_CHANGED once); sorts, restrictions and FindRow through
  * provider/restrict.h on 10,000 rows; sync (row by row, renumbered rows
  * keeping their instance key), replace_all (TABLE_CHANGED) and held
- * notifications on plain, sorted and restricted views; buffers in
- * FreeProws-shaped chains
- * and every view released (live-object counter back where it was).
+ * notifications on plain, sorted and restricted views, a sink changing the
+ * table from OnNotify, notifications of two threads' changes in order and
+ * one at a time (a sink mirroring the rows from them alone); buffers in
+ * FreeProws-shaped chains and every view released (live-object counter
+ * back where it was).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -667,6 +670,13 @@ static void test_live_changes(void)
        (long)s1.n, (unsigned long)s1.last_event, (long)s1.last_rowid);
     ok(key_of(plain, 5, k5) && memcmp(k5, k4, 4) == 0, "renumbered row lost its key\n");
     ok(read_ids(plain, 10, 0, ids, 8) == 3 && ids[2] == 5, "renumbered row moved\n");
+    st_value *keys = NULL;
+    size_t nk = 0;
+    ok(md_memtable_keys(t, &keys, &nk) == S_OK && nk == 3 && keys[0].v.l == 2
+       && keys[1].v.l == 3 && keys[2].v.l == 5, "keys: %zu\n", nk);
+    for (size_t i = 0; i < nk; i++)
+        st_value_clear(&keys[i]);
+    free(keys);
 
     /* Bad input changes nothing. */
     static const int32_t dup[] = { 2, 2 };

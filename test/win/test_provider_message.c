@@ -650,6 +650,8 @@ static void check_live_recipients(void)
     ok(s1.n == 2 && s2.n == 2 && s3.n == 2 && s3.last_event == TABLE_ROW_ADDED,
        "replace: %ld %ld %ld\n", (long)s1.n, (long)s2.n, (long)s3.n);
     ok(live_rows(t, ids, names, 8) == 2 && wcscmp(names[0], L"Carl") == 0, "rows after replace\n");
+    BYTE dora[4];
+    memcpy(dora, s1.last_key, 4);
 
     /* SaveChanges: nothing the user would not see changes */
     s1.n = s2.n = s3.n = 0;
@@ -660,7 +662,11 @@ static void check_live_recipients(void)
        && wcscmp(names[1], L"Dora") == 0, "rows after SaveChanges\n");
     /* a gap closed by storage at the next save: Dora is row 0 then */
     live_modify(m, MODRECIP_REMOVE, NULL, 0, 0);
+    s1.n = 0;
     ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges 2\n");
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_MODIFIED && s1.last_rowid == 0
+       && memcmp(s1.last_key, dora, 4) == 0, "renumbered by the save: %ld, last %lu row %ld\n",
+       (long)s1.n, (unsigned long)s1.last_event, (long)s1.last_rowid);
     ok(live_rows(t, ids, names, 8) == 1 && ids[0] == 0 && wcscmp(names[0], L"Dora") == 0,
        "rows after a renumbering save: %ld %ls\n", (long)ids[0], names[0]);
     ok(live_modify(m, MODRECIP_MODIFY, L"Dorothy", ids[0], MAPI_CC) == S_OK
