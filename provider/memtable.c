@@ -532,9 +532,12 @@ HRESULT md_memtable_keys(md_memtable *t, st_value **out, size_t *n)
     size_t got = 0;
     if (!k)
         hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    for (; hr == S_OK && got < t->n; got++)
+    while (hr == S_OK && got < t->n) {
         if (st_value_copy(&k[got], row_key(t, t->rows[got])))
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        else
+            got++;
+    }
     LeaveCriticalSection(&t->lock);
     if (hr != S_OK) {
         for (size_t i = 0; k && i < got; i++)
