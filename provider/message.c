@@ -938,9 +938,34 @@ static HRESULT attach_numbers(md_message *m, uint32_t **out, size_t *n)
 
 static HRESULT rcp_load(md_message *m);
 
-/* The attachment table's rows as they are now (each bag and the array
- * freed by the caller): storage's with the pending changes, big data
- * (PT_ERROR markers) left out, PR_ATTACH_NUM set. */
+/* Attachment num's row of the attachment table as it is now: storage's
+ * values with the pending changes, big data (PT_ERROR markers) left out,
+ * PR_ATTACH_NUM set. *out NULL and S_OK when it is deleted. */
+static HRESULT att_row(md_message *m, uint32_t num, st_bag **out)
+{
+    st_bag *b = NULL;
+    int exists = 0;
+    *out = NULL;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    if (hr == MAPI_E_NOT_FOUND)
+        return S_OK;   /* deleted, not saved yet */
+    if (hr == S_OK && !b && !(b = st_bag_new()))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t j = st_bag_count(b); hr == S_OK && j-- > 0;)
+        if (PROP_TYPE(st_bag_at(b, j)->tag) == PT_ERROR)
+            st_bag_delete(b, st_bag_at(b, j)->tag);   /* big data: not a column */
+    if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)num))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr != S_OK) {
+        st_bag_free(b);
+        return hr;
+    }
+    *out = b;
+    return S_OK;
+}
+
+/* The attachment table's rows as they are now (att_row of each; each bag
+ * and the array freed by the caller). */
 static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
 {
     uint32_t *nums = NULL;
@@ -952,24 +977,9 @@ static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
     if (hr == S_OK && !rows)
         hr = MAPI_E_NOT_ENOUGH_MEMORY;
     for (size_t i = 0; hr == S_OK && i < k; i++) {
-        st_bag *b = NULL;
-        int exists = 0;
-        hr = md_message_attach_base(m, nums[i], &b, &exists);
-        if (hr == MAPI_E_NOT_FOUND) {
-            hr = S_OK;   /* deleted, not saved yet */
-            continue;
-        }
-        if (hr == S_OK && !b && !(b = st_bag_new()))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        for (size_t j = st_bag_count(b); hr == S_OK && j-- > 0;)
-            if (PROP_TYPE(st_bag_at(b, j)->tag) == PT_ERROR)
-                st_bag_delete(b, st_bag_at(b, j)->tag);   /* big data: not a column */
-        if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)nums[i]))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        if (hr == S_OK)
-            rows[got++] = b;
-        else
-            st_bag_free(b);
+        hr = att_row(m, nums[i], &rows[got]);
+        if (hr == S_OK && rows[got])
+            got++;
     }
     free(nums);
     if (hr != S_OK) {
@@ -981,6 +991,29 @@ static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
     *out = rows;
     *n = got;
     return S_OK;
+}
+
+/* After attachment num changed (IAttach::SaveChanges, DeleteAttach): its
+ * row of the live attachment table, when there is one, under the store's
+ * lock; *held as table_update's. */
+static HRESULT att_table_put(md_message *m, uint32_t num, md_memtable **held)
+{
+    st_bag *b = NULL;
+    *held = NULL;
+    EnterCriticalSection(&m->store->lock);
+    md_memtable *t = m->att_table;
+    HRESULT hr = t ? att_row(m, num, &b) : S_OK;
+    if (t && hr == S_OK) {
+        st_value key = st_view_long(PR_ATTACH_NUM, (int32_t)num);
+        md_memtable_hold(t);
+        *held = t;
+        hr = b ? md_memtable_set_row(t, b) : md_memtable_delete_row(t, &key);
+        if (hr == MAPI_E_NOT_FOUND)
+            hr = S_OK;   /* deleted before it was shown */
+    }
+    LeaveCriticalSection(&m->store->lock);
+    st_bag_free(b);
+    return hr;
 }
 
 /* Brings the live recipient (att 0) or attachment table, when there is
@@ -1162,6 +1195,7 @@ HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *e
 HRESULT md_message_attach_put(md_message *m, md_att_change *c)
 {
     HRESULT hr = S_OK;
+    uint32_t num = c->num;   /* c is emptied below */
     EnterCriticalSection(&m->store->lock);
     md_att_change *p = att_find(m, c->num);
     if (!p) {
@@ -1211,7 +1245,7 @@ HRESULT md_message_attach_put(md_message *m, md_att_change *c)
     }
     md_memtable *held = NULL;
     if (hr == S_OK)
-        table_update(m, 1, 0, SIZE_MAX, &held);   /* behind on failure: see there */
+        att_table_put(m, num, &held);   /* behind on failure until the next call */
     LeaveCriticalSection(&m->store->lock);
     if (held)
         md_memtable_deliver(held);

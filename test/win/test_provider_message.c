@@ -786,9 +786,34 @@ static void check_live_attachments(void)
        "OpenAttach by the number the table shows (%ld)\n", (long)ids[0]);
     if (x)
         x->lpVtbl->Release(x);
+    /* a saved attachment changed, then deleted */
+    s1.n = 0;
+    x = NULL;
+    ok(m->lpVtbl->OpenAttach(m, (ULONG)ids[0], NULL, MAPI_MODIFY, &x) == S_OK && x,
+       "OpenAttach(MAPI_MODIFY)\n");
+    if (x) {
+        set_str((IMAPIProp *)x, PR_ATTACH_LONG_FILENAME_W, L"dos.txt");
+        ok(x->lpVtbl->SaveChanges(x, 0) == S_OK, "IAttach::SaveChanges of a saved one\n");
+        x->lpVtbl->Release(x);
+    }
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_MODIFIED && live_rows(t, ids, names, 8) == 1
+       && wcscmp(names[0], L"dos.txt") == 0, "saved attachment changed: %ld, %ls\n",
+       (long)s1.n, names[0]);
+    ok(m->lpVtbl->DeleteAttach(m, (ULONG)ids[0], 0, NULL, 0) == S_OK && s1.n == 2
+       && s1.last_event == TABLE_ROW_DELETED, "saved attachment deleted: %ld\n", (long)s1.n);
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK && s1.n == 2
+       && t->lpVtbl->GetRowCount(t, 0, &n) == S_OK && n == 0,
+       "SaveChanges after the deletion: %ld, %lu rows\n", (long)s1.n, (unsigned long)n);
     /* the table released after the message */
+    b = live_attach(m, L"three.txt", &n2);
+    if (b) {
+        b->lpVtbl->SaveChanges(b, 0);
+        b->lpVtbl->Release(b);
+    }
     m->lpVtbl->Release(m);
     ok(t->lpVtbl->GetRowCount(t, 0, &n) == S_OK && n == 1, "rows after the message went\n");
+    ok(live_rows(t, ids, names, 8) == 1 && wcscmp(names[0], L"three.txt") == 0,
+       "row after the message went\n");
     t->lpVtbl->Release(t);
     ok(s1.refs == 1, "sink not released\n");
 }
