@@ -768,18 +768,26 @@ static const IMAPIAdviseSinkVtbl reentrant_vtbl = {
     sink_QueryInterface, sink_AddRef, sink_Release, reentrant_OnNotify
 };
 
+/* A new table *t (cols3) and a view of it advised to sink s, which gets
+ * vtbl. */
+static IMAPITable *advised_view(md_memtable **t, test_sink *s, const IMAPIAdviseSinkVtbl *vtbl)
+{
+    IMAPITable *tbl = NULL;
+    ULONG conn = 0;
+    sink_init(s);
+    s->iface.lpVtbl = (IMAPIAdviseSinkVtbl *)vtbl;
+    md_memtable_new(t, &alloc, cols3, 3, PR_ROWID);
+    md_memtable_view(*t, &tbl);
+    tbl->lpVtbl->Advise(tbl, fnevTableModified, &s->iface, &conn);
+    return tbl;
+}
+
 static void test_reentrant_sink(void)
 {
     reentrant_sink r;
-    IMAPITable *tbl = NULL;
-    ULONG conn = 0;
 
     memset(&r, 0, sizeof r);
-    sink_init(&r.base);
-    r.base.iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&reentrant_vtbl;
-    md_memtable_new(&r.t, &alloc, cols3, 3, PR_ROWID);
-    md_memtable_view(r.t, &tbl);
-    tbl->lpVtbl->Advise(tbl, fnevTableModified, &r.base.iface, &conn);
+    IMAPITable *tbl = advised_view(&r.t, &r.base, &reentrant_vtbl);
     set_row(r.t, 50, "outer");
     ok(r.base.n == 2 && r.base.last_rowid == 99 && r.max_depth == 1,
        "a change made in OnNotify: %ld told, last row %ld, depth %d\n", (long)r.base.n,
@@ -869,16 +877,10 @@ static DWORD WINAPI syncer_main(void *p)
 static void test_ordered_delivery(void)
 {
     mirror_sink m;
-    IMAPITable *tbl = NULL;
-    ULONG conn = 0;
+    md_memtable *t = NULL;
 
     memset(&m, 0, sizeof m);
-    sink_init(&m.base);
-    m.base.iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&mirror_vtbl;
-    md_memtable *t = NULL;
-    md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
-    md_memtable_view(t, &tbl);
-    tbl->lpVtbl->Advise(tbl, fnevTableModified, &m.base.iface, &conn);
+    IMAPITable *tbl = advised_view(&t, &m.base, &mirror_vtbl);
     syncer_arg a1 = { t, 1 }, a2 = { t, 77 };
     HANDLE th[2];
     th[0] = CreateThread(NULL, 0, syncer_main, &a1, 0, NULL);
