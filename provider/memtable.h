@@ -47,9 +47,9 @@
  *
  * Threads: one lock per memtable, shared by its views, innermost (an
  * owner may change the table with its own lock held; a view never takes
- * anything but this lock). Memory: the data
- * lives while md_memtable_free has not been called or a view is alive
- * (refcounted); every view is a counted object (object.h).
+ * anything but this lock). Memory: the data lives while md_memtable_free
+ * has not been called or a view is alive (refcounted); every view is a
+ * counted object (object.h).
  * Never: hand MAPI a pointer into a bag; call a sink with the lock held.
  */
 #ifndef MAPIDAV_PROVIDER_MEMTABLE_H
@@ -115,8 +115,8 @@ HRESULT md_memtable_view_cols(md_memtable *t, const uint32_t *cols, size_t ncols
 
 /* fn(ctx) is called each time the number of views drops to zero (the
  * owner still holds t), on the thread releasing the last view, with no lock
- * of t held; possibly inside that thread's md_memtable_set_row /
- * delete_row (a sink releasing the view when told). */
+ * of t held; possibly inside a change or md_memtable_deliver of any
+ * thread (a sink releasing the view when told). */
 void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx);
 
 /* The owner lets go; views keep the data alive. NULL-safe. */
