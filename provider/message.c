@@ -730,7 +730,9 @@ static md_message *snapshot(md_message *m)
 
 /* After a commit: the numbers storage gave new attachments, for attachment
  * objects still open under ours (md_message_renumber). Out of memory
- * leaves some unmapped: such an object then finds nothing. */
+ * leaves some unmapped: such an object then finds nothing. Our numbers are
+ * never given twice in an object's life (next_num only grows, past
+ * storage's too), so each maps one way. */
 static void remember_numbers(md_message *m)
 {
     for (size_t i = 0; i < m->n_att; i++) {
@@ -743,6 +745,8 @@ static void remember_numbers(md_message *m)
         m->renum = r;
         r[m->n_renum][0] = c->num;
         r[m->n_renum++][1] = c->saved_num;
+        if (c->saved_num + 1 > m->next_num)
+            m->next_num = c->saved_num + 1;
     }
 }
 
@@ -818,7 +822,6 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
          * committed values pending would write them twice */
         short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
-        m->next_num = 0;
         if (!(flags & KEEP_OPEN_READWRITE))
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
     }

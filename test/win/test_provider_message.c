@@ -820,6 +820,36 @@ static void check_live_attachments(void)
 
 /* ---- attachments, a stream, an embedded message */
 
+/* Attachments created across saves of one message object (KEEP_OPEN):
+ * each open attachment object stays the attachment it was made as, though
+ * storage numbers them anew at every save. */
+static void check_attach_numbers_across_saves(void)
+{
+    IMessage *m = new_msg(L"numbers across saves");
+    if (!m)
+        return;
+    ULONG na = 0, nb = 0;
+    IAttach *a = live_attach(m, L"first.txt", &na);
+    ok(a && a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "first attachment saved\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "first save\n");
+    /* a is not called between the saves: it learns its number late */
+    IAttach *b = live_attach(m, L"second.txt", &nb);
+    ok(b && b->lpVtbl->SaveChanges(b, KEEP_OPEN_READWRITE) == S_OK, "second attachment saved\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "second save\n");
+    ok(b && has_str((IMAPIProp *)b, PR_ATTACH_LONG_FILENAME_W, L"second.txt"),
+       "the second attachment object still shows the second attachment\n");
+    ok(a && has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"first.txt"),
+       "the first attachment object still shows the first attachment\n");
+    LONG an = a ? get_long((IMAPIProp *)a, PR_ATTACH_NUM, -1) : -1;
+    LONG bn = b ? get_long((IMAPIProp *)b, PR_ATTACH_NUM, -1) : -1;
+    ok(an >= 0 && bn >= 0 && an != bn, "two numbers: %ld and %ld\n", (long)an, (long)bn);
+    if (a)
+        a->lpVtbl->Release(a);
+    if (b)
+        b->lpVtbl->Release(b);
+    m->lpVtbl->Release(m);
+}
+
 static void write_stream(IStream *st, size_t total, size_t piece)
 {
     BYTE *buf = malloc(piece);
@@ -1938,6 +1968,7 @@ int main(int argc, char **argv)
     check_attachments();
     check_live_recipients();
     check_live_attachments();
+    check_attach_numbers_across_saves();
     check_named();
     check_flags_and_deleted();
     check_folder_store_props();
