@@ -33,19 +33,6 @@ static const char *base, *user, *pass, *fixdir, *access_log;
 
 enum { NFILES = 48, NCONN = 6, BODY = 4096 };
 
-/* Occurrences of needle in the file at path (0 when unreadable). */
-static size_t count_in_file(const char *path, const char *needle)
-{
-    char *data = NULL;
-    size_t len = 0, n = 0;
-    if (st_os_read_file(&data, &len, path) != 0)
-        return 0;
-    for (const char *p = data; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    free(data);
-    return n;
-}
-
 /* Squid's access log: requests answered, and NTLM rounds refused (401). */
 static size_t served(void)
 {
