@@ -10,7 +10,8 @@
  * connections, one NTLM handshake per connection and not per request
  * (counted in Squid's access log); a Basic-only client is refused; a wrong
  * password is DS_EAUTH after one handshake, no retry; the sync engine brings
- * a mail folder down through NTLM, and with a wrong password ends in
+ * a mail folder down through NTLM and sends local changes up (a new message,
+ * a read flag, a move), and with a wrong password ends in
  * AUTH_FAILED, says so, and asks the server nothing more; the trace log holds
  * no NTLM message and no password.
  * Skips (77) when the linked curl has no NTLM; serve.py itself skips when
@@ -27,6 +28,7 @@
 #include "davsync/xml.h"
 #include "storage/log.h"
 #include "storage/os.h"
+#include "storage/props_tags.h"
 #include "testutil.h"
 
 static const char *base, *user, *pass, *fixdir, *access_log;
@@ -261,6 +263,7 @@ static void engine(void)
 {
     enum { NMSG = 12 };
     char *root = cat(base, "ntlm-eng/user/"), *inbox_url = cat(root, "Inbox/");
+    char *archive_url = cat(root, "Archive/");
     char *store = cat(fixdir, "/ntlm-engine.sqlite"), *bad_store = cat(fixdir, "/ntlm-bad.sqlite");
     char url[512];
     ds_http *h = client(pass, DS_HTTP_AUTH_NTLM, 2);
@@ -268,11 +271,11 @@ static void engine(void)
     dav_mkcol(h, eng);
     dav_mkcol(h, root);
     dav_mkcol(h, inbox_url);
+    dav_mkcol(h, archive_url);
     for (int i = 0; i < NMSG; i++) {
         snprintf(url, sizeof url, "%sm%02d.eml", inbox_url, i);
         dav_put_plain(h, url, "ntlm", i, NULL);
     }
-    ds_http_free(h);
 
     /* Right password: the first pass brings the Inbox down. */
     ds_engine_config cfg = engine_config(root, store, pass);
@@ -287,14 +290,58 @@ static void engine(void)
     ok(st.totals.new_items == NMSG && st.totals.failed == 0, "new %llu failed %llu\n",
        (unsigned long long)st.totals.new_items, (unsigned long long)st.totals.failed);
     ds_status_clear(&st);
-    ds_engine_stop(e);
     st_store *s = NULL;
     if (st_store_open(&s, store, NULL, 0) != 0)
         test_fatal("open store: %s\n", st_error_last());
-    st_id fid = find_folder(s, inbox_url);
+    st_id fid = find_folder(s, inbox_url), archive = find_folder(s, archive_url);
     ok(fid && count_msgs(s, fid) == NMSG, "Inbox: %zu messages\n", fid ? count_msgs(s, fid) : 0);
     ok(!fid || count_dups(s, fid) == 0, "duplicates\n");
+    ok(archive != 0, "Archive folder\n");
+
+    /* Local changes go up through NTLM: a new message (a streamed PUT with
+     * If-None-Match: *), a read flag (PROPPATCH), a move (MOVE, its
+     * Destination on the NTLM origin). */
+    char *m00 = cat(inbox_url, "m00.eml"), *m01 = cat(inbox_url, "m01.eml");
+    char *m01_moved = cat(archive_url, "m01.eml");
+    st_id mid = 0;
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
+    st_bag_set_str(b, PR_SUBJECT_W, "Written offline, sent through NTLM");
+    st_bag_set_str(b, PR_BODY_W, "Hello.\r\n");
+    ok(st_message_create(s, &mid, fid, b, 0) == 0, "create: %s\n", st_error_last());
+    st_bag_free(b);
+    ok(st_message_set_read(s, find_href(s, m00), 1, 0) == 0, "set read: %s\n", st_error_last());
+    ok(st_message_move(s, find_href(s, m01), archive, 0) == 0, "move: %s\n", st_error_last());
+    ds_engine_sync_now(e);
+    ok(ds_engine_wait_pass(e, 60000) == 0, "up pass\n");
+    st = engine_status(e);
+    ok(st.state == DS_STATE_IDLE && st.last_code == 0, "after up: %s %d %s\n",
+       ds_state_name(st.state), st.last_code, st.last_error ? st.last_error : "-");
+    ok(st.totals.up_done == 3 && st.totals.up_refused == 0 && st.totals.up_conflicts == 0,
+       "up done %llu refused %llu conflicts %llu\n", (unsigned long long)st.totals.up_done,
+       (unsigned long long)st.totals.up_refused, (unsigned long long)st.totals.up_conflicts);
+    ds_status_clear(&st);
+    ds_engine_stop(e);
+    ok(journal_len(s) == 0, "journal: %zu left\n", journal_len(s));
+    char *href = NULL;
+    ok(mid && st_message_server_get(s, mid, &href, NULL) == 0 && href, "new message href\n");
+    if (href) {
+        ds_http_result r;
+        ds_http_perform(h, &(ds_http_request){ .method = DS_HTTP_GET, .url = href }, &r);
+        ok(r.code == 0 && r.body && strstr(r.body, "sent through NTLM"), "GET %s: %d %ld\n",
+           href, r.code, r.status);
+        ds_http_result_clear(&r);
+    }
+    free(href);
+    ok(dav_do(h, &(ds_http_request){ .method = DS_HTTP_HEAD, .url = m01_moved }) == 200,
+       "moved on the server\n");
+    ok(dav_do(h, &(ds_http_request){ .method = DS_HTTP_HEAD, .url = m01 }) == 404,
+       "gone from the Inbox\n");
     st_store_close(s);
+    ds_http_free(h);
+    free(m00);
+    free(m01);
+    free(m01_moved);
 
     /* Wrong password: AUTH_FAILED, said clearly, and no more requests. */
     cfg = engine_config(root, bad_store, "Wrong-Pa55word");
@@ -318,6 +365,7 @@ static void engine(void)
     ds_engine_stop(e);
 
     free(eng);
+    free(archive_url);
     free(root);
     free(inbox_url);
     free(store);
@@ -352,6 +400,23 @@ int main(void)
     ok(r.code == 0 && r.dav && strstr(r.dav, "1"), "OPTIONS: %d %ld dav %s\n", r.code, r.status,
        r.dav ? r.dav : "-");
     ds_http_result_clear(&r);
+    {
+        /* New connections: one 401 each (the challenge to curl's Type 1),
+         * not two (a first one naming the scheme). */
+        ds_http_stats st0, st1;
+        size_t denied0 = refused();
+        struct par p = { .status = 207 };
+        ds_http_get_stats(h, &st0);
+        for (int i = 0; i < 4 * NCONN; i++)
+            ds_http_submit(h, &(ds_http_request){ .method = DS_HTTP_PROPFIND, .url = base,
+                           .depth = "0", .done = par_done, .done_arg = &p }, NULL);
+        run_all(h);
+        ds_http_get_stats(h, &st1);
+        ok(p.ok == 4 * NCONN, "parallel PROPFINDs: %d ok %d failed\n", p.ok, p.fail);
+        ok(st1.connects > st0.connects && refused() - denied0 <= st1.connects - st0.connects,
+           "default schemes: %zu 401s for %llu new connections\n", refused() - denied0,
+           (unsigned long long)(st1.connects - st0.connects));
+    }
     ds_http_free(h);
 
     account_requests();
