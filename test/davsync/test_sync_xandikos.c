@@ -12,7 +12,14 @@
  * token the server refuses (Xandikos: 500) recovers by a full listing
  * without duplicates; 507 paging; an interrupted initial sync resumes
  * without fetching anything twice, its token stored only once complete; a
- * listed ctag is used once; small and large deltas.
+ * listed ctag is used once; small and large deltas. The ctag path over a
+ * tree (test_tree): no change costs one Depth 0 per folder and the root,
+ * no Depth 1; a changed message in a nested folder, a renamed folder, a
+ * folder deleted (also while the ctags are trusted) are found; a new
+ * subfolder under an unchanged ctag (Xandikos's ctag does not cover
+ * subcollections) is found by the walk after the refresh time, which
+ * records that the ctag misses subcollections, after which the tree is
+ * walked every sync; a walk record that does not parse.
  * Kept to a few dozen items: Xandikos slows down as a collection grows.
  * Never: a mock server; the checks read the store's public API.
  */
@@ -233,6 +240,20 @@ static void test_tree(ds_http *h, const char *base)
     ok(rc == 0 && c.folders_created == 2, "tree2: first sync %d\n", rc);
     rc = sync_counted(h, &cfg, &c, &req);
     ok(rc == 0 && req == 3, "tree2: no change: %llu requests\n", (unsigned long long)req);
+    {   /* a walk record that does not parse: walked, and recorded again */
+        st_store *s2 = NULL;
+        st_id rf = 0, ipm2 = 0;
+        st_store_open(&s2, store, NULL, 0);
+        st_folder_root(s2, &rf);
+        st_folder_find_by_name(s2, &ipm2, rf, "Top of Information Store");
+        ok(st_folder_sync_set(s2, ipm2, NULL, TREE_MARK "x:y:", NULL) == 0, "tree2: bad record\n");
+        st_store_close(s2);
+        rc = sync_counted(h, &cfg, &c, &req);
+        ok(rc == 0 && req == 6 && c.folders_skipped == 2 && tree_mark(store, 0) == 'y',
+           "tree2: bad record: walked, %llu requests\n", (unsigned long long)req);
+        rc = sync_counted(h, &cfg, &c, &req);
+        ok(rc == 0 && req == 3, "tree2: then no change: %llu requests\n", (unsigned long long)req);
+    }
     dav_del(h, url);
     rc = sync_counted(h, &cfg, &c, &req);
     ok(rc == 0 && c.folders_deleted == 1 && tree_mark(store, 0) == 'n', "tree2: deleted under"
