@@ -18,9 +18,19 @@
  * the mail the sync stores. A body bigger than BODY_SYNC_MAX is not kept in
  * step (the others are removed instead, so none is stale).
  *
- * GetRecipientTable and GetAttachmentTable give a snapshot (memtable.h) of
- * the rows at the call, pending changes included; they do not follow later
- * changes of the object.
+ * GetRecipientTable and GetAttachmentTable give views of a live table
+ * (memtable.h) the message makes at the first call and keeps: it shows the
+ * rows as they are now, pending changes included, and follows the object
+ * with table notifications: ModifyRecipients (row by row; 0, replace all:
+ * one TABLE_CHANGED), IAttach::SaveChanges and DeleteAttach (a row added,
+ * modified, deleted), SaveChanges (storage's rows: recipients renumbered
+ * 0..n-1 by storage and new attachments renumbered by it keep their rows,
+ * with the new PR_ROWID / PR_ATTACH_NUM; rows that look the same notify
+ * nothing). An attachment shows once IAttach::SaveChanges handed it over,
+ * as MAPI defines it: CreateAttach alone and unsaved IAttach changes do
+ * not show. The tables are updated under the store's lock and their sinks
+ * called after it is released (md_memtable_hold). A table outlives the
+ * message: its views keep the rows they had at the message's last Release.
  * SubmitMessage does the store's part of sending ("Sending Messages:
  * Message Store Provider Tasks"): recipients required, SpoolerNotify
  * (NOTIFY_READYTOSEND) once, PrepareSubmit for a resend, ExpandRecips,
@@ -80,6 +90,8 @@ struct md_message {
                               SaveChanges hands a snapshot to it (AddRef'd) */
     uint32_t (*renum)[2];  /* new attachments saved: [our number, storage's] */
     size_t n_renum;
+    md_memtable *rcp_table; /* live recipient table once asked for (owned) */
+    md_memtable *att_table; /* live attachment table once asked for (owned) */
 };
 
 static md_message *impl(IMessage *iface)
@@ -92,6 +104,7 @@ IMessage *md_message_iface(md_message *m) { return &m->iface; }
 st_id md_message_mid(md_message *m) { return m->mid; }
 
 static md_message *snapshot(md_message *m);
+static void tables_saved(md_message *m, size_t renum_from);
 
 void md_att_change_clear(md_att_change *c)
 {
@@ -519,6 +532,8 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
         if (m->parent)
             m->parent->lpVtbl->Release(m->parent);
         free(m->renum);
+        md_memtable_free(m->rcp_table);   /* open views keep their rows */
+        md_memtable_free(m->att_table);
         m->store->iface.lpVtbl->Release(&m->store->iface);
         free(m);
         md_object_destroyed();
@@ -721,7 +736,9 @@ static md_message *snapshot(md_message *m)
 
 /* After a commit: the numbers storage gave new attachments, for attachment
  * objects still open under ours (md_message_renumber). Out of memory
- * leaves some unmapped: such an object then finds nothing. */
+ * leaves some unmapped: such an object then finds nothing. Our numbers are
+ * never given twice in an object's life (next_num only grows, past
+ * storage's too), so each maps one way. */
 static void remember_numbers(md_message *m)
 {
     for (size_t i = 0; i < m->n_att; i++) {
@@ -734,6 +751,8 @@ static void remember_numbers(md_message *m)
         m->renum = r;
         r[m->n_renum][0] = c->num;
         r[m->n_renum++][1] = c->saved_num;
+        if (c->saved_num + 1 > m->next_num)
+            m->next_num = c->saved_num + 1;
     }
 }
 
@@ -781,6 +800,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     }
     int code = 0;
     st_id mid = m->mid;
+    size_t renum_from = SIZE_MAX;   /* committed: the renumberings it made */
     if (hr == S_OK) {
         code = st_store_begin(s->st);
         if (!code)
@@ -794,6 +814,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
         } else {
             m->mid = mid;
             m->is_saved = 1;
+            renum_from = m->n_renum;
             remember_numbers(m);
         }
     }
@@ -807,13 +828,14 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
          * committed values pending would write them twice */
         short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
-        m->next_num = 0;
         if (!(flags & KEEP_OPEN_READWRITE))
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
     }
     LeaveCriticalSection(&s->lock);
     if (hr == S_OK)
         hr = write_streams(m, later, n_later);
+    if (renum_from != SIZE_MAX)
+        tables_saved(m, renum_from);
     return short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY : hr;
 }
 
@@ -923,48 +945,185 @@ static HRESULT attach_numbers(md_message *m, uint32_t **out, size_t *n)
     return S_OK;
 }
 
-/* A snapshot table (memtable.h) of the recipients (nums NULL) or of the
- * attachments numbered nums (freed here), in cols with strings 8-bit
- * unless MAPI_UNICODE. */
 static HRESULT rcp_load(md_message *m);
+
+/* Attachment num's row of the attachment table as it is now: storage's
+ * values with the pending changes, big data (PT_ERROR markers) left out,
+ * PR_ATTACH_NUM set. *out NULL and S_OK when it is deleted. */
+static HRESULT att_row(md_message *m, uint32_t num, st_bag **out)
+{
+    st_bag *b = NULL;
+    int exists = 0;
+    *out = NULL;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    if (hr == MAPI_E_NOT_FOUND)
+        return S_OK;   /* deleted, not saved yet */
+    if (hr == S_OK && !b && !(b = st_bag_new()))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t j = st_bag_count(b); hr == S_OK && j-- > 0;)
+        if (PROP_TYPE(st_bag_at(b, j)->tag) == PT_ERROR)
+            st_bag_delete(b, st_bag_at(b, j)->tag);   /* big data: not a column */
+    if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)num))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr != S_OK) {
+        st_bag_free(b);
+        return hr;
+    }
+    *out = b;
+    return S_OK;
+}
+
+/* The attachment table's rows as they are now (att_row of each; each bag
+ * and the array freed by the caller). */
+static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
+{
+    uint32_t *nums = NULL;
+    size_t k = 0, got = 0;
+    *out = NULL;
+    *n = 0;
+    HRESULT hr = attach_numbers(m, &nums, &k);
+    st_bag **rows = hr == S_OK ? calloc(k ? k : 1, sizeof *rows) : NULL;
+    if (hr == S_OK && !rows)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; hr == S_OK && i < k; i++) {
+        hr = att_row(m, nums[i], &rows[got]);
+        if (hr == S_OK && rows[got])
+            got++;
+    }
+    free(nums);
+    if (hr != S_OK) {
+        for (size_t i = 0; i < got; i++)
+            st_bag_free(rows[i]);
+        free(rows);
+        return hr;
+    }
+    *out = rows;
+    *n = got;
+    return S_OK;
+}
+
+/* After attachment num changed (IAttach::SaveChanges, DeleteAttach): its
+ * row of the live attachment table, when there is one, under the store's
+ * lock; *held as table_update's. */
+static HRESULT att_table_put(md_message *m, uint32_t num, md_memtable **held)
+{
+    st_bag *b = NULL;
+    *held = NULL;
+    EnterCriticalSection(&m->store->lock);
+    md_memtable *t = m->att_table;
+    HRESULT hr = t ? att_row(m, num, &b) : S_OK;
+    if (t && hr == S_OK) {
+        st_value key = st_view_long(PR_ATTACH_NUM, (int32_t)num);
+        md_memtable_hold(t);
+        *held = t;
+        hr = b ? md_memtable_set_row(t, b) : md_memtable_delete_row(t, &key);
+        if (hr == MAPI_E_NOT_FOUND)
+            hr = S_OK;   /* deleted before it was shown */
+    }
+    LeaveCriticalSection(&m->store->lock);
+    st_bag_free(b);
+    return hr;
+}
+
+/* Brings the live recipient (att 0) or attachment table, when there is
+ * one, in step with the message: row by row, or with replace as new rows
+ * at once (one TABLE_CHANGED). renum_from (SIZE_MAX: none) follows a
+ * save: attachments it numbered anew (m->renum[renum_from...]) keep their
+ * rows, and so do recipients, which storage numbers 0..n-1 in the order of
+ * their row IDs (the order of m->rcp): row i continues the table's i-th
+ * key when the counts agree.
+ * *held: the table with its notifications held, for md_memtable_deliver
+ * once the store's lock is released; NULL when there is no table. A
+ * failure leaves the table behind until the next change or call. */
+static HRESULT table_update(md_message *m, int att, int replace, size_t renum_from,
+    md_memtable **held)
+{
+    md_memtable *t = NULL;
+    st_bag **rows = NULL;
+    size_t n = 0;
+    const st_value **prev = NULL;
+    st_value *pv = NULL;
+
+    *held = NULL;
+    EnterCriticalSection(&m->store->lock);
+    t = att ? m->att_table : m->rcp_table;
+    HRESULT hr = !t ? S_OK : att ? att_rows(m, &rows, &n) : rcp_load(m);
+    st_value *keys = NULL;
+    size_t n_keys = 0;
+    if (t && hr == S_OK && !att && renum_from != SIZE_MAX
+        && md_memtable_keys(t, &keys, &n_keys) == S_OK && n_keys == m->n_rcp && n_keys) {
+        prev = calloc(n_keys, sizeof *prev);
+        for (size_t i = 0; prev && i < n_keys; i++)
+            prev[i] = &keys[i];   /* out of memory: by key, still right */
+    }
+    if (t && hr == S_OK && att && renum_from < m->n_renum) {
+        prev = calloc(n ? n : 1, sizeof *prev);
+        pv = calloc(n ? n : 1, sizeof *pv);
+        if (!prev || !pv)
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        for (size_t i = 0; hr == S_OK && i < n; i++) {
+            uint32_t num = (uint32_t)st_bag_get(rows[i], PR_ATTACH_NUM)->v.l;
+            for (size_t j = renum_from; j < m->n_renum; j++)
+                if (m->renum[j][1] == num) {
+                    pv[i] = st_view_long(PR_ATTACH_NUM, (int32_t)m->renum[j][0]);
+                    prev[i] = &pv[i];
+                }
+        }
+    }
+    if (t && hr == S_OK) {
+        st_bag *const *r = att ? rows : m->rcp;
+        size_t k = att ? n : m->n_rcp;
+        md_memtable_hold(t);
+        *held = t;
+        hr = replace ? md_memtable_replace_all(t, r, k) : md_memtable_sync(t, r, prev, k);
+    }
+    LeaveCriticalSection(&m->store->lock);
+    for (size_t i = 0; i < n; i++)
+        st_bag_free(rows[i]);
+    free(rows);
+    free(prev);
+    free(pv);
+    for (size_t i = 0; i < n_keys; i++)
+        st_value_clear(&keys[i]);
+    free(keys);
+    return hr;
+}
+
+/* After a commit (m->renum[renum_from...] its renumberings): the tables
+ * show storage's rows. */
+static void tables_saved(md_message *m, size_t renum_from)
+{
+    md_memtable *held[2];
+    table_update(m, 0, 0, renum_from, &held[0]);
+    table_update(m, 1, 0, renum_from, &held[1]);
+    for (int i = 0; i < 2; i++)
+        if (held[i])
+            md_memtable_deliver(held[i]);
+}
+
+/* A view of the live recipient (att 0) or attachment table, made at the
+ * first call, in cols with strings 8-bit unless MAPI_UNICODE. */
 static HRESULT sub_table(md_message *m, LPMAPITABLE *out, ULONG flags, const uint32_t *cols,
-    size_t ncols, uint32_t key, uint32_t *nums, size_t n)
+    size_t ncols, int att)
 {
     uint32_t c[16];
-    md_memtable *t = NULL;
+    md_memtable *held = NULL;
+    HRESULT hr = S_OK;
     for (size_t i = 0; i < ncols; i++)
         c[i] = PROP_TYPE(cols[i]) == PT_UNICODE && !(flags & MAPI_UNICODE)
             ? CHANGE_PROP_TYPE(cols[i], PT_STRING8) : cols[i];
-    HRESULT hr = md_memtable_new(&t, &m->store->alloc, c, ncols, key);
-    if (hr == S_OK && !nums) {
-        EnterCriticalSection(&m->store->lock);
-        for (size_t i = 0; hr == S_OK && i < m->n_rcp; i++)
-            hr = md_memtable_set_row(t, m->rcp[i]);
-        LeaveCriticalSection(&m->store->lock);
-    }
-    for (size_t i = 0; hr == S_OK && i < n; i++) {
-        st_bag *b = NULL;
-        int exists = 0;
-        hr = md_message_attach_base(m, nums[i], &b, &exists);
-        if (hr == MAPI_E_NOT_FOUND) {
-            hr = S_OK;   /* deleted, not saved yet */
-            continue;
-        }
-        if (hr == S_OK && !b && !(b = st_bag_new()))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        for (size_t k = st_bag_count(b); hr == S_OK && k-- > 0;)
-            if (PROP_TYPE(st_bag_at(b, k)->tag) == PT_ERROR)
-                st_bag_delete(b, st_bag_at(b, k)->tag);   /* big data: not a column */
-        if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)nums[i]))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        if (hr == S_OK)
-            hr = md_memtable_set_row(t, b);
-        st_bag_free(b);
-    }
-    free(nums);
+    EnterCriticalSection(&m->store->lock);
+    md_memtable **slot = att ? &m->att_table : &m->rcp_table;
+    if (!*slot)
+        hr = md_memtable_new(slot, &m->store->alloc, cols, ncols,
+            att ? PR_ATTACH_NUM : PR_ROWID);
     if (hr == S_OK)
-        hr = md_memtable_view(t, out);
-    md_memtable_free(t);
+        hr = table_update(m, att, 0, SIZE_MAX, &held);   /* healed if behind */
+    if (hr == S_OK)
+        hr = md_memtable_view_cols(*slot, c, ncols, out);
+    LeaveCriticalSection(&m->store->lock);
+    if (held)
+        md_memtable_deliver(held);
     return hr;
 }
 
@@ -984,11 +1143,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG f
     *table = NULL;
     if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
         return MAPI_E_UNKNOWN_FLAGS;
-    uint32_t *nums = NULL;
-    size_t n = 0;
-    HRESULT hr = attach_numbers(m, &nums, &n);
-    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols,
-        PR_ATTACH_NUM, nums, n) : hr;
+    return sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, 1);
 }
 
 static md_att_change *att_find(md_message *m, uint32_t num)
@@ -1049,6 +1204,7 @@ HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *e
 HRESULT md_message_attach_put(md_message *m, md_att_change *c)
 {
     HRESULT hr = S_OK;
+    uint32_t num = c->num;   /* c is emptied below */
     EnterCriticalSection(&m->store->lock);
     md_att_change *p = att_find(m, c->num);
     if (!p) {
@@ -1096,7 +1252,12 @@ HRESULT md_message_attach_put(md_message *m, md_att_change *c)
         }
         md_att_change_clear(c);
     }
+    md_memtable *held = NULL;
+    if (hr == S_OK)
+        att_table_put(m, num, &held);   /* behind on failure until the next call */
     LeaveCriticalSection(&m->store->lock);
+    if (held)
+        md_memtable_deliver(held);
     return hr;
 }
 
@@ -1227,11 +1388,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG fl
     *table = NULL;
     if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
         return MAPI_E_UNKNOWN_FLAGS;
-    EnterCriticalSection(&m->store->lock);
-    HRESULT hr = rcp_load(m);
-    LeaveCriticalSection(&m->store->lock);
-    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, PR_ROWID,
-        NULL, 0) : hr;
+    return sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, 0);
 }
 
 static HRESULT rcp_load(md_message *m)
@@ -1354,7 +1511,11 @@ static HRESULT STDMETHODCALLTYPE msg_ModifyRecipients(IMessage *iface, ULONG fla
         m->rcp[m->n_rcp++] = row;
     }
     m->rcp_dirty = 1;
+    md_memtable *held = NULL;
+    table_update(m, 0, !op, SIZE_MAX, &held);   /* behind on failure: see there */
     LeaveCriticalSection(&m->store->lock);
+    if (held)
+        md_memtable_deliver(held);
     return hr;
 }
 
@@ -1439,7 +1600,11 @@ static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
             if (st_bag_set_bool(m->rcp[i], PR_RESPONSIBILITY, 0))
                 hr = MAPI_E_NOT_ENOUGH_MEMORY;
         m->rcp_dirty = 1;
+        md_memtable *held = NULL;
+        table_update(m, 0, 0, SIZE_MAX, &held);   /* the live recipient table follows */
         LeaveCriticalSection(&s->lock);
+        if (held)
+            md_memtable_deliver(held);
     }
     st_bag_free(set);
     set = st_bag_new();

@@ -9,7 +9,9 @@
  * round trip over the catalog, IMAPIFolder::CreateMessage (also
  * associated), a message created, saved (KEEP_OPEN_READWRITE twice),
  * reopened read-only and read-write, its recipients (ModifyRecipients),
- * attachments (create, open, delete), an embedded message, bodies kept in
+ * attachments (create, open, delete), live recipient and attachment tables
+ * (rows and notifications after each change, sorted and restricted views,
+ * a table outliving its message), an embedded message, bodies kept in
  * step (compressed RTF made when read), SetReadFlag with its read reports
  * (IMAPISupport::ReadReceipt, also through IMAPIFolder::SetReadFlags),
  * SubmitMessage (no recipients refused), MAPI_DIALOG progress (CopyTo,
@@ -50,6 +52,7 @@
 #include "host_support.h"
 #include "host_session.h"
 #include "host_props.h"
+#include "table_sink.h"
 #include "test/davsync/rss_util.h"
 #include "provider/object.h"
 #include "provider/store.h"
@@ -531,7 +534,325 @@ static void check_recipients(void)
     m->lpVtbl->Release(m);
 }
 
+/* ---- live recipient and attachment tables (issue 6) */
+
+/* The rows of t from the beginning: the first column's PT_LONG and the
+ * second's string into ids / names (up to max); the number of rows. */
+static ULONG live_rows(LPMAPITABLE t, LONG *ids, WCHAR names[][16], ULONG max)
+{
+    LPSRowSet rows = NULL;
+    ULONG n = 0;
+    t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 0, NULL);
+    if (t->lpVtbl->QueryRows(t, 50, 0, &rows) != S_OK || !rows)
+        return 0;
+    for (ULONG i = 0; i < rows->cRows && i < max; i++, n++) {
+        SPropValue *v = rows->aRow[i].lpProps;
+        ids[i] = PROP_TYPE(v[0].ulPropTag) == PT_LONG ? v[0].Value.l : -1;
+        names[i][0] = 0;
+        if (rows->aRow[i].cValues > 1 && v[1].ulPropTag == PROP_TAG(PT_UNICODE,
+            PROP_ID(v[1].ulPropTag)))
+            wcsncpy(names[i], v[1].Value.lpszW, 15), names[i][15] = 0;
+    }
+    host_free_rows(rows);
+    return n;
+}
+
+static HRESULT live_modify(IMessage *m, ULONG flags, const WCHAR *name, LONG rowid, LONG type)
+{
+    BYTE buf[sizeof(ADRLIST) + sizeof(ADRENTRY)];
+    ADRLIST *al = (ADRLIST *)buf;
+    SPropValue v[4];
+    ULONG n = 0;
+    if (rowid >= 0) {
+        v[n].ulPropTag = PR_ROWID;
+        v[n++].Value.l = rowid;
+    }
+    if (name) {
+        v[n].ulPropTag = PR_DISPLAY_NAME_W;
+        v[n++].Value.lpszW = (WCHAR *)name;
+        v[n].ulPropTag = PR_EMAIL_ADDRESS_W;
+        v[n++].Value.lpszW = (WCHAR *)L"x@example.org";
+        v[n].ulPropTag = PR_RECIPIENT_TYPE;
+        v[n++].Value.l = type;
+    }
+    al->cEntries = 1;
+    al->aEntries[0].ulReserved1 = 0;
+    al->aEntries[0].cValues = n;
+    al->aEntries[0].rgPropVals = v;
+    return m->lpVtbl->ModifyRecipients(m, flags, al);
+}
+
+static void check_live_recipients(void)
+{
+    IMessage *m = new_msg(L"live recipients");
+    if (!m)
+        return;
+    LPMAPITABLE t = NULL, bynm = NULL, cc = NULL;
+    test_sink s1, s2, s3;
+    ULONG c1 = 0, c2 = 0, c3 = 0, n = 0;
+    LONG ids[8];
+    WCHAR names[8][16];
+    sink_init(&s1);
+    sink_init(&s2);
+    sink_init(&s3);
+    HRESULT hr = m->lpVtbl->GetRecipientTable(m, MAPI_UNICODE, &t);
+    ok(hr == S_OK && t, "GetRecipientTable: %#lx\n", hrx(hr));
+    m->lpVtbl->GetRecipientTable(m, MAPI_UNICODE, &bynm);
+    m->lpVtbl->GetRecipientTable(m, MAPI_UNICODE, &cc);
+    if (!t || !bynm || !cc)
+        goto done;
+    SizedSPropTagArray(3, cols) = { 3, { PR_ROWID, PR_DISPLAY_NAME_W, PR_RECIPIENT_TYPE } };
+    t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0);
+    bynm->lpVtbl->SetColumns(bynm, (LPSPropTagArray)&cols, 0);
+    cc->lpVtbl->SetColumns(cc, (LPSPropTagArray)&cols, 0);
+    SizedSSortOrderSet(1, desc) = { 1, 0, 0, { { PR_DISPLAY_NAME_W, TABLE_SORT_DESCEND } } };
+    ok(bynm->lpVtbl->SortTable(bynm, (LPSSortOrderSet)&desc, 0) == S_OK, "SortTable\n");
+    SPropValue ccv = { PR_RECIPIENT_TYPE, 0, { .l = MAPI_CC } };
+    SRestriction res = { RES_PROPERTY, { .resProperty = { RELOP_EQ, PR_RECIPIENT_TYPE, &ccv } } };
+    ok(cc->lpVtbl->Restrict(cc, &res, 0) == S_OK, "Restrict\n");
+    t->lpVtbl->Advise(t, fnevTableModified, &s1.iface, &c1);
+    bynm->lpVtbl->Advise(bynm, fnevTableModified, &s2.iface, &c2);
+    cc->lpVtbl->Advise(cc, fnevTableModified, &s3.iface, &c3);
+
+    /* MODRECIP_ADD: rows added */
+    ok(live_modify(m, MODRECIP_ADD, L"Ann", -1, MAPI_TO) == S_OK
+       && live_modify(m, MODRECIP_ADD, L"Bob", -1, MAPI_CC) == S_OK, "ModifyRecipients(ADD)\n");
+    ok(s1.n == 2 && s1.last_event == TABLE_ROW_ADDED && s1.last_rowid == 1,
+       "ADD: %ld notifications, last %lu row %ld\n", (long)s1.n, (unsigned long)s1.last_event,
+       (long)s1.last_rowid);
+    ok(s3.n == 1, "restricted view told of %ld\n", (long)s3.n);
+    ok(live_rows(t, ids, names, 8) == 2 && ids[0] == 0 && wcscmp(names[1], L"Bob") == 0,
+       "rows after ADD\n");
+    ok(live_rows(bynm, ids, names, 8) == 2 && wcscmp(names[0], L"Bob") == 0,
+       "sorted rows after ADD: %ls first\n", names[0]);
+
+    /* MODRECIP_MODIFY: the row modified; the sorted view reorders */
+    s1.n = s2.n = s3.n = 0;
+    ok(live_modify(m, MODRECIP_MODIFY, L"Aaron", 1, MAPI_CC) == S_OK, "ModifyRecipients(MODIFY)\n");
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_MODIFIED && s1.last_rowid == 1,
+       "MODIFY: %ld, last %lu\n", (long)s1.n, (unsigned long)s1.last_event);
+    ok(s2.n == 1 && s2.last_event == TABLE_ROW_MODIFIED, "sorted MODIFY: %ld\n", (long)s2.n);
+    ok(live_rows(bynm, ids, names, 8) == 2 && wcscmp(names[0], L"Ann") == 0
+       && wcscmp(names[1], L"Aaron") == 0, "sorted view order after MODIFY: %ls %ls\n",
+       names[0], names[1]);
+    ok(live_rows(cc, ids, names, 8) == 1 && ids[0] == 1, "restricted view after MODIFY\n");
+
+    /* MODRECIP_REMOVE: the row deleted; the cursor on it goes to the next */
+    s1.n = 0;
+    t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 0, NULL);
+    ok(live_modify(m, MODRECIP_REMOVE, NULL, 0, 0) == S_OK, "ModifyRecipients(REMOVE)\n");
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_DELETED, "REMOVE: %ld, last %lu\n",
+       (long)s1.n, (unsigned long)s1.last_event);
+    ULONG row = 9, num = 0, den = 0;
+    ok(t->lpVtbl->QueryPosition(t, &row, &num, &den) == S_OK && row == 0 && den == 1,
+       "position after REMOVE: %lu of %lu\n", (unsigned long)row, (unsigned long)den);
+
+    /* 0: every recipient replaced, TABLE_CHANGED */
+    s1.n = s2.n = s3.n = 0;
+    ok(live_modify(m, 0, L"Carl", -1, MAPI_TO) == S_OK
+       && live_modify(m, MODRECIP_ADD, L"Dora", -1, MAPI_CC) == S_OK, "ModifyRecipients(0)\n");
+    ok(s1.n == 2 && s2.n == 2 && s3.n == 2 && s3.last_event == TABLE_ROW_ADDED,
+       "replace: %ld %ld %ld\n", (long)s1.n, (long)s2.n, (long)s3.n);
+    ok(live_rows(t, ids, names, 8) == 2 && wcscmp(names[0], L"Carl") == 0, "rows after replace\n");
+    BYTE dora[4];
+    memcpy(dora, s1.last_key, 4);
+
+    /* SaveChanges: nothing the user would not see changes */
+    s1.n = s2.n = s3.n = 0;
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges\n");
+    ok(s1.n == 0 && s2.n == 0 && s3.n == 0, "SaveChanges notified %ld %ld %ld\n", (long)s1.n,
+       (long)s2.n, (long)s3.n);
+    ok(live_rows(t, ids, names, 8) == 2 && ids[0] == 0 && ids[1] == 1
+       && wcscmp(names[1], L"Dora") == 0, "rows after SaveChanges\n");
+    /* a gap closed by storage at the next save: Dora is row 0 then */
+    live_modify(m, MODRECIP_REMOVE, NULL, 0, 0);
+    s1.n = 0;
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges 2\n");
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_MODIFIED && s1.last_rowid == 0
+       && memcmp(s1.last_key, dora, 4) == 0, "renumbered by the save: %ld, last %lu row %ld\n",
+       (long)s1.n, (unsigned long)s1.last_event, (long)s1.last_rowid);
+    ok(live_rows(t, ids, names, 8) == 1 && ids[0] == 0 && wcscmp(names[0], L"Dora") == 0,
+       "rows after a renumbering save: %ld %ls\n", (long)ids[0], names[0]);
+    ok(live_modify(m, MODRECIP_MODIFY, L"Dorothy", ids[0], MAPI_CC) == S_OK
+       && live_rows(cc, ids, names, 8) == 1 && wcscmp(names[0], L"Dorothy") == 0,
+       "MODIFY by the row ID the table shows\n");
+
+    /* A table released after the message: it keeps the rows it had. */
+    m->lpVtbl->Release(m);
+    m = NULL;
+    ok(t->lpVtbl->GetRowCount(t, 0, &n) == S_OK && n == 1, "rows after the message went: %lu\n",
+       (unsigned long)n);
+    ok(live_rows(bynm, ids, names, 8) == 1 && wcscmp(names[0], L"Dorothy") == 0,
+       "row after the message went\n");
+done:
+    if (m)
+        m->lpVtbl->Release(m);
+    if (cc)
+        cc->lpVtbl->Release(cc);
+    if (bynm)
+        bynm->lpVtbl->Release(bynm);
+    if (t)
+        t->lpVtbl->Release(t);
+    ok(s1.refs == 1 && s2.refs == 1 && s3.refs == 1, "sinks not released\n");
+}
+
+static IAttach *live_attach(IMessage *m, const WCHAR *file, ULONG *num)
+{
+    IAttach *a = NULL;
+    HRESULT hr = m->lpVtbl->CreateAttach(m, NULL, 0, num, &a);
+    ok(hr == S_OK && a, "CreateAttach: %#lx\n", hrx(hr));
+    if (a) {
+        set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, file);
+    }
+    return a;
+}
+
+static void check_live_attachments(void)
+{
+    IMessage *m = new_msg(L"live attachments");
+    if (!m)
+        return;
+    LPMAPITABLE t = NULL;
+    test_sink s1;
+    ULONG c1 = 0, n1 = 0, n2 = 0, n = 9;
+    LONG ids[8];
+    WCHAR names[8][16];
+    BYTE key[4] = { 0 };
+    sink_init(&s1);
+    HRESULT hr = m->lpVtbl->GetAttachmentTable(m, MAPI_UNICODE, &t);
+    ok(hr == S_OK && t, "GetAttachmentTable: %#lx\n", hrx(hr));
+    if (!t) {
+        m->lpVtbl->Release(m);
+        return;
+    }
+    SizedSPropTagArray(4, cols) = { 4, { PR_ATTACH_NUM, PR_ATTACH_LONG_FILENAME_W,
+        PR_ATTACH_METHOD, PR_ATTACH_SIZE } };
+    t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0);
+    t->lpVtbl->Advise(t, fnevTableModified, &s1.iface, &c1);
+
+    /* CreateAttach and unsaved changes do not show; IAttach::SaveChanges does */
+    IAttach *a = live_attach(m, L"one.txt", &n1);
+    ok(s1.n == 0 && t->lpVtbl->GetRowCount(t, 0, &n) == S_OK && n == 0,
+       "an unsaved attachment shows: %ld, %lu rows\n", (long)s1.n, (unsigned long)n);
+    if (a) {
+        ok(a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "IAttach::SaveChanges\n");
+        ok(s1.n == 1 && s1.last_event == TABLE_ROW_ADDED && s1.last_rowid == (LONG)n1
+           && s1.last_cvalues == 4, "attachment saved: %ld, last %lu row %ld\n", (long)s1.n,
+           (unsigned long)s1.last_event, (long)s1.last_rowid);
+        memcpy(key, s1.last_key, 4);
+        ok(live_rows(t, ids, names, 8) == 1 && wcscmp(names[0], L"one.txt") == 0,
+           "row of the saved attachment\n");
+        /* a property change shows once saved */
+        set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"uno.txt");
+        ok(s1.n == 1, "an unsaved change notified\n");
+        ok(a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "IAttach::SaveChanges 2\n");
+        ok(s1.n == 2 && s1.last_event == TABLE_ROW_MODIFIED && memcmp(s1.last_key, key, 4) == 0,
+           "attachment change: %ld, last %lu\n", (long)s1.n, (unsigned long)s1.last_event);
+        ok(live_rows(t, ids, names, 8) == 1 && wcscmp(names[0], L"uno.txt") == 0,
+           "row after the change: %ls\n", names[0]);
+        a->lpVtbl->Release(a);
+    }
+    IAttach *b = live_attach(m, L"two.txt", &n2);
+    if (b) {
+        b->lpVtbl->SaveChanges(b, 0);
+        b->lpVtbl->Release(b);
+    }
+    ok(s1.n == 3 && s1.last_event == TABLE_ROW_ADDED, "second attachment: %ld\n", (long)s1.n);
+    /* DeleteAttach: the row deleted */
+    ok(m->lpVtbl->DeleteAttach(m, n1, 0, NULL, 0) == S_OK, "DeleteAttach\n");
+    ok(s1.n == 4 && s1.last_event == TABLE_ROW_DELETED && memcmp(s1.last_key, key, 4) == 0,
+       "DeleteAttach: %ld, last %lu\n", (long)s1.n, (unsigned long)s1.last_event);
+    ok(live_rows(t, ids, names, 8) == 1 && ids[0] == (LONG)n2, "rows after DeleteAttach\n");
+    BYTE key2[4];
+    memcpy(key2, s1.last_prior, 4);   /* unused when it was first */
+    t->lpVtbl->SeekRow(t, BOOKMARK_BEGINNING, 0, NULL);
+    LPSRowSet rows = NULL;
+    SizedSPropTagArray(2, kc) = { 2, { PR_ATTACH_NUM, PR_INSTANCE_KEY } };
+    t->lpVtbl->SetColumns(t, (LPSPropTagArray)&kc, 0);
+    if (t->lpVtbl->QueryRows(t, 1, TBL_NOADVANCE, &rows) == S_OK && rows->cRows == 1)
+        memcpy(key2, rows->aRow[0].lpProps[1].Value.bin.lpb, 4);
+    host_free_rows(rows);
+    t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0);
+
+    /* IMessage::SaveChanges: storage numbers the attachment; the row stays */
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges\n");
+    ok(live_rows(t, ids, names, 8) == 1 && wcscmp(names[0], L"two.txt") == 0,
+       "rows after SaveChanges\n");
+    ok(s1.n == 4 || (s1.n == 5 && s1.last_event == TABLE_ROW_MODIFIED
+       && memcmp(s1.last_key, key2, 4) == 0), "SaveChanges: %ld, last %lu\n", (long)s1.n,
+       (unsigned long)s1.last_event);
+    printf("live attachment table: number %lu saved as %ld, %ld notifications at SaveChanges\n",
+        (unsigned long)n2, (long)ids[0], (long)s1.n - 4);
+    IAttach *x = NULL;
+    ok(m->lpVtbl->OpenAttach(m, (ULONG)ids[0], NULL, 0, &x) == S_OK && x
+       && has_str((IMAPIProp *)x, PR_ATTACH_LONG_FILENAME_W, L"two.txt"),
+       "OpenAttach by the number the table shows (%ld)\n", (long)ids[0]);
+    if (x)
+        x->lpVtbl->Release(x);
+    /* a saved attachment changed, then deleted */
+    s1.n = 0;
+    x = NULL;
+    ok(m->lpVtbl->OpenAttach(m, (ULONG)ids[0], NULL, MAPI_MODIFY, &x) == S_OK && x,
+       "OpenAttach(MAPI_MODIFY)\n");
+    if (x) {
+        set_str((IMAPIProp *)x, PR_ATTACH_LONG_FILENAME_W, L"dos.txt");
+        ok(x->lpVtbl->SaveChanges(x, 0) == S_OK, "IAttach::SaveChanges of a saved one\n");
+        x->lpVtbl->Release(x);
+    }
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_MODIFIED && live_rows(t, ids, names, 8) == 1
+       && wcscmp(names[0], L"dos.txt") == 0, "saved attachment changed: %ld, %ls\n",
+       (long)s1.n, names[0]);
+    ok(m->lpVtbl->DeleteAttach(m, (ULONG)ids[0], 0, NULL, 0) == S_OK && s1.n == 2
+       && s1.last_event == TABLE_ROW_DELETED, "saved attachment deleted: %ld\n", (long)s1.n);
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK && s1.n == 2
+       && t->lpVtbl->GetRowCount(t, 0, &n) == S_OK && n == 0,
+       "SaveChanges after the deletion: %ld, %lu rows\n", (long)s1.n, (unsigned long)n);
+    /* the table released after the message */
+    b = live_attach(m, L"three.txt", &n2);
+    if (b) {
+        b->lpVtbl->SaveChanges(b, 0);
+        b->lpVtbl->Release(b);
+    }
+    m->lpVtbl->Release(m);
+    ok(t->lpVtbl->GetRowCount(t, 0, &n) == S_OK && n == 1, "rows after the message went\n");
+    ok(live_rows(t, ids, names, 8) == 1 && wcscmp(names[0], L"three.txt") == 0,
+       "row after the message went\n");
+    t->lpVtbl->Release(t);
+    ok(s1.refs == 1, "sink not released\n");
+}
+
 /* ---- attachments, a stream, an embedded message */
+
+/* Attachments created across saves of one message object (KEEP_OPEN):
+ * each open attachment object stays the attachment it was made as, though
+ * storage numbers them anew at every save. */
+static void check_attach_numbers_across_saves(void)
+{
+    IMessage *m = new_msg(L"numbers across saves");
+    if (!m)
+        return;
+    ULONG na = 0, nb = 0;
+    IAttach *a = live_attach(m, L"first.txt", &na);
+    ok(a && a->lpVtbl->SaveChanges(a, KEEP_OPEN_READWRITE) == S_OK, "first attachment saved\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "first save\n");
+    /* a is not called between the saves: it learns its number late */
+    IAttach *b = live_attach(m, L"second.txt", &nb);
+    ok(b && b->lpVtbl->SaveChanges(b, KEEP_OPEN_READWRITE) == S_OK, "second attachment saved\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "second save\n");
+    ok(b && has_str((IMAPIProp *)b, PR_ATTACH_LONG_FILENAME_W, L"second.txt"),
+       "the second attachment object still shows the second attachment\n");
+    ok(a && has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, L"first.txt"),
+       "the first attachment object still shows the first attachment\n");
+    LONG an = a ? get_long((IMAPIProp *)a, PR_ATTACH_NUM, -1) : -1;
+    LONG bn = b ? get_long((IMAPIProp *)b, PR_ATTACH_NUM, -1) : -1;
+    ok(an >= 0 && bn >= 0 && an != bn, "two numbers: %ld and %ld\n", (long)an, (long)bn);
+    if (a)
+        a->lpVtbl->Release(a);
+    if (b)
+        b->lpVtbl->Release(b);
+    m->lpVtbl->Release(m);
+}
 
 static void write_stream(IStream *st, size_t total, size_t piece)
 {
@@ -1912,6 +2233,9 @@ int main(int argc, char **argv)
     check_create_and_save();
     check_recipients();
     check_attachments();
+    check_live_recipients();
+    check_live_attachments();
+    check_attach_numbers_across_saves();
     check_named();
     check_flags_and_deleted();
     check_read_receipts();
