@@ -594,22 +594,25 @@ static int save_db(md_message *m, st_id *mid)
     return code;
 }
 
-/* A spooled stream to write after the commit, and where. */
+/* A spooled stream of the save, and where it goes. */
 typedef struct later_stream {
     md_spool *sp;          /* a reference */
     st_id mid;
     uint32_t num;          /* ST_NO_ATTACH for the message's own */
+    int adopted;           /* taken in the save's transaction (md_spool_adopt) */
 } later_stream;
 
-/* Collects (with references) the spooled streams of m, its attachments
- * and their embedded messages, as saved by save_db: 0 or -1. */
-static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t *cap)
+/* Collects (with references) the spooled streams of m (saved by save_db
+ * as mid), its attachments and their embedded messages: 0 or -1. */
+static int collect_streams(md_message *m, st_id mid, later_stream **list, size_t *n,
+    size_t *cap)
 {
     for (size_t i = 0; i < m->n_spool + m->n_att; i++) {
         md_att_change *c = i < m->n_spool ? NULL : &m->att[i - m->n_spool];
         if (c && c->deleted)
             continue;
-        if (c && c->emb && collect_streams((md_message *)c->emb, list, n, cap))
+        md_message *e = c && c->emb ? (md_message *)c->emb : NULL;
+        if (e && collect_streams(e, e->mid, list, n, cap))
             return -1;
         size_t k_end = c ? c->n_spool : 1;
         for (size_t k = 0; k < k_end; k++) {
@@ -623,23 +626,48 @@ static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t
             }
             later_stream *l = &(*list)[(*n)++];
             l->sp = c ? c->spool[k] : m->spool[i];
-            l->mid = m->mid;
+            l->mid = mid;
             l->num = c ? c->saved_num : ST_NO_ATTACH;
+            l->adopted = 0;
             md_spool_addref(l->sp);
         }
     }
     return 0;
 }
 
-/* Writes the streams collected, without the store's lock held for long
- * (md_spool_store takes it per chunk). One that fails is kept as a pending
- * change of m when it is m's or one of its attachments' (a later
- * SaveChanges writes it); the first error is returned. */
+/* Inside the save's transaction (the lock held): the streams written
+ * straight into storage become their owners' properties, no byte copied
+ * (md_spool_adopt), so they appear with the message. 0 or the error (the
+ * transaction then rolls back; adopt_streams_end says so to each). */
+static int adopt_streams(md_message *m, later_stream *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        HRESULT hr = md_spool_adopt(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        if (hr != S_OK && hr != S_FALSE)
+            return ST_ERROR;   /* storage's message is set */
+        list[i].adopted = hr == S_OK;
+    }
+    return 0;
+}
+
+static void adopt_streams_end(later_stream *list, size_t n, int committed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].adopted)
+            md_spool_adopt_end(list[i].sp, committed, list[i].mid, list[i].num);
+}
+
+/* Writes the streams collected and not adopted, without the store's lock
+ * held for long (md_spool_store takes it per chunk). One that fails is
+ * kept as a pending change of m when it is m's or one of its attachments'
+ * (a later SaveChanges writes it); the first error is returned. Frees
+ * list. */
 static HRESULT write_streams(md_message *m, later_stream *list, size_t n)
 {
     HRESULT first = S_OK;
     for (size_t i = 0; i < n; i++) {
-        HRESULT hr = md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        HRESULT hr = list[i].adopted ? S_OK
+            : md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
         if (hr != S_OK && list[i].mid == m->mid) {
             EnterCriticalSection(&m->store->lock);
             if (list[i].num == ST_NO_ATTACH) {
@@ -775,31 +803,43 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     }
     int code = 0;
     st_id mid = m->mid;
+    /* The streams: those written straight into storage are adopted in the
+     * values' transaction (no copy: they appear with the message); the
+     * spooled ones follow it, each in its own transactions, without the
+     * lock held meanwhile. */
+    later_stream *later = NULL;
+    size_t n_later = 0, cap = 0;
+    int short_of_memory = 0;
     if (hr == S_OK) {
         code = st_store_begin(s->st);
         if (!code)
             code = save_db(m, &mid);
+        if (!code && collect_streams(m, mid, &later, &n_later, &cap) != 0) {
+            short_of_memory = 1;
+            code = ST_ERROR;
+        }
+        if (!code)
+            code = adopt_streams(m, later, n_later);
         if (!code)
             code = st_store_commit(s->st);
         else
             st_store_rollback(s->st);
+        adopt_streams_end(later, n_later, !code);
         if (code) {
-            hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            hr = short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY
+                : code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            for (size_t i = 0; i < n_later; i++)
+                md_spool_release(later[i].sp);
+            free(later);
+            later = NULL;
+            n_later = 0;
         } else {
             m->mid = mid;
             m->is_saved = 1;
             remember_numbers(m);
         }
     }
-    /* the values are in; the streams follow, each in its own transactions,
-     * without the lock held meanwhile */
-    later_stream *later = NULL;
-    size_t n_later = 0, cap = 0;
-    int short_of_memory = 0;
     if (hr == S_OK) {
-        /* out of memory here loses streams, but says so: keeping the
-         * committed values pending would write them twice */
-        short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
         m->next_num = 0;
         if (!(flags & KEEP_OPEN_READWRITE))
@@ -808,7 +848,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     LeaveCriticalSection(&s->lock);
     if (hr == S_OK)
         hr = write_streams(m, later, n_later);
-    return short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY : hr;
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,
@@ -1008,6 +1048,11 @@ static uint32_t next_num(md_message *m)
         for (size_t i = 0; i < m->n_att; i++)
             if (m->att[i].num + 1 > m->next_num)
                 m->next_num = m->att[i].num + 1;
+        /* nor a number handed out before a save renumbered it: an object
+         * still holding it would take the new one for its own (refresh) */
+        for (size_t i = 0; i < m->n_renum; i++)
+            if (m->renum[i][0] + 1 > m->next_num)
+                m->next_num = m->renum[i][0] + 1;
     }
     return m->next_num++;
 }
