@@ -86,6 +86,39 @@ static int checks_clean(st_store *s, const char *when)
     return code == 0;
 }
 
+/* Begins a transaction and makes message i in fid in it (*m). */
+static int begin_message(st_store *s, st_id fid, int i, st_id *m)
+{
+    st_bag *b = tsu_mail(i, 10);
+    int code = st_store_begin(s);
+    if (!code)
+        code = st_message_create(s, m, fid, b, 0);
+    st_bag_free(b);
+    return code;
+}
+
+/* An attachment of m by method, data its PR_ATTACH_DATA_BIN (or none). */
+static int new_attach(st_store *s, st_id m, long method, const char *data, uint32_t *num)
+{
+    st_bag *b = st_bag_new();
+    st_bag_set_long(b, PR_ATTACH_METHOD, method);
+    if (data)
+        st_bag_set_bin(b, PR_ATTACH_DATA_BIN, (const uint8_t *)data, (uint32_t)strlen(data));
+    int code = st_attach_create(s, num, m, b, 0);
+    st_bag_free(b);
+    return code;
+}
+
+/* Commits when code is 0, else rolls back: the code. */
+static int end(st_store *s, int code)
+{
+    if (code) {
+        st_store_rollback(s);
+        return code;
+    }
+    return st_store_commit(s);
+}
+
 /* A new message with a new attachment whose 5 MB were written before
  * either existed. */
 static void test_new_attachment(st_store *s, st_id inbox)
@@ -117,23 +150,15 @@ static void test_new_attachment(st_store *s, st_id inbox)
         && got[7] == pattern(5 * MB - 1), "pending read at the end: %zu\n", n);
 
     int64_t j0 = count(s, "SELECT count(*) FROM journal");
-    st_bag *b = tsu_mail(1, 100);
     st_id m = 0;
     uint32_t num = 0;
-    int code = st_store_begin(s);
+    int code = begin_message(s, inbox, 1, &m);
     if (!code)
-        code = st_message_create(s, &m, inbox, b, 0);
-    st_bag_free(b);
-    b = st_bag_new();
-    st_bag_set_long(b, PR_ATTACH_METHOD, 1);
-    if (!code)
-        code = st_attach_create(s, &num, m, b, 0);
-    st_bag_free(b);
+        code = new_attach(s, m, 1, NULL, &num);
     if (!code)
         code = st_stream_adopt(w, m, num, 0);
     ok(code == 0, "adopted: %s\n", st_error_last());
-    code = code ? (st_store_rollback(s), code) : st_store_commit(s);
-    ok(code == 0, "commit\n");
+    ok(end(s, code) == 0, "commit\n");
     st_stream_close(w);
     ok(reads_back(s, m, num, PR_ATTACH_DATA_BIN, 5 * MB), "5 MB read back\n");
     ok(count(s, "SELECT count(*) FROM messages WHERE id < 0") == 0, "holder gone\n");
@@ -161,25 +186,18 @@ static void test_rollback(st_store *s, st_id inbox)
     if (!w)
         return;
     ok(write_pattern(w, 0, 1536 * 1024, NULL) == 0, "1.5 MB\n");
-    st_bag *b = tsu_mail(2, 10);
     st_id m = 0;
-    int code = st_store_begin(s);
-    if (!code)
-        code = st_message_create(s, &m, inbox, b, 0);
+    int code = begin_message(s, inbox, 2, &m);
     if (!code)
         code = st_stream_adopt(w, m, ST_NO_ATTACH, 0);
     ok(code == 0, "adopted in a transaction that then rolls back\n");
     st_store_rollback(s);
     ok(count(s, "SELECT count(*) FROM messages WHERE id < 0") == 1, "the holder is back\n");
     ok(write_pattern(w, 1536 * 1024, 512 * 1024 + 7, NULL) == 0, "written on\n");
-    code = st_store_begin(s);
-    if (!code)
-        code = st_message_create(s, &m, inbox, b, 0);
+    code = begin_message(s, inbox, 2, &m);
     if (!code)
         code = st_stream_adopt(w, m, ST_NO_ATTACH, 0);
-    code = code ? (st_store_rollback(s), code) : st_store_commit(s);
-    ok(code == 0, "adopted again: %s\n", st_error_last());
-    st_bag_free(b);
+    ok(end(s, code) == 0, "adopted again: %s\n", st_error_last());
     st_stream_close(w);
     ok(reads_back(s, m, ST_NO_ATTACH, PR_RTF_COMPRESSED, 2 * MB + 7), "2 MB read back\n");
     checks_clean(s, "after the rollback and the adoption");
@@ -188,31 +206,21 @@ static void test_rollback(st_store *s, st_id inbox)
 /* An embedded message's attachment, and the replacement of a value. */
 static void test_embedded(st_store *s, st_id inbox)
 {
-    st_bag *b = tsu_mail(3, 10);
     st_id m = 0, e = 0;
     uint32_t num = 0, inner = 0;
     st_stream *w = NULL;
     ok(st_stream_open_draft(&w, s, PR_ATTACH_DATA_BIN) == 0, "draft\n");
     ok(write_pattern(w, 0, 100000, NULL) == 0, "100 KB\n");
-    int code = st_store_begin(s);
+    int code = begin_message(s, inbox, 3, &m);
     if (!code)
-        code = st_message_create(s, &m, inbox, b, 0);
-    st_bag_free(b);
-    b = st_bag_new();
-    st_bag_set_long(b, PR_ATTACH_METHOD, 5);
-    if (!code)
-        code = st_attach_create(s, &num, m, b, 0);
+        code = new_attach(s, m, 5, NULL, &num);
     if (!code)
         code = st_attach_embedded(s, &e, m, num, 1);
-    st_bag_set_long(b, PR_ATTACH_METHOD, 1);
-    st_bag_set_bin(b, PR_ATTACH_DATA_BIN, (const uint8_t *)"old", 3);
     if (!code)
-        code = st_attach_create(s, &inner, e, b, 0);
-    st_bag_free(b);
+        code = new_attach(s, e, 1, "old", &inner);
     if (!code && w)
         code = st_stream_adopt(w, e, inner, 0);
-    code = code ? (st_store_rollback(s), code) : st_store_commit(s);
-    ok(code == 0, "embedded attachment adopted: %s\n", st_error_last());
+    ok(end(s, code) == 0, "embedded attachment adopted: %s\n", st_error_last());
     st_stream_close(w);
     ok(reads_back(s, e, inner, PR_ATTACH_DATA_BIN, 100000), "read back, the old value gone\n");
     checks_clean(s, "after the embedded one");
@@ -265,21 +273,15 @@ static void test_crash_sweep(st_store *s, st_id inbox)
     /* the old writer finds out at its next flush or adoption */
     int bad = write_pattern(old, 2 * MB, 1 * MB, NULL);
     st_id m = 0;
-    st_bag *b = tsu_mail(4, 10);
-    int code = st_store_begin(s);
-    if (!code)
-        code = st_message_create(s, &m, inbox, b, 0);
+    int code = begin_message(s, inbox, 4, &m);
     int adopt = code ? 0 : st_stream_adopt(old, m, ST_NO_ATTACH, 0);
     ok(bad || adopt, "the swept writer fails: %d, %d (%s)\n", bad, adopt, st_error_last());
     st_store_rollback(s);
     st_stream_close(old);
-    code = st_store_begin(s);
-    if (!code)
-        code = st_message_create(s, &m, inbox, b, 0);
+    code = begin_message(s, inbox, 4, &m);
     if (!code)
         code = st_stream_adopt(young, m, ST_NO_ATTACH, 0);
-    code = code ? (st_store_rollback(s), code) : st_store_commit(s);
-    st_bag_free(b);
+    code = end(s, code);
     ok(code == 0, "the young one adopted: %s\n", st_error_last());
     st_stream_close(young);
     ok(code == 0 && reads_back(s, m, ST_NO_ATTACH, PR_ATTACH_DATA_BIN, MB + 5),
