@@ -2,9 +2,11 @@
  * message.c: IMessage. Every change (values, deletions, recipients,
  * attachment changes handed over by IAttach::SaveChanges, spooled streams)
  * stays in the object until SaveChanges writes it: values, recipients and
- * attachments (with embedded messages) in one storage transaction, then
- * the streams in chunks without the store's lock held throughout
- * (stream.h). GetProps shows storage's values with the pending changes on
+ * attachments (with embedded messages) in one storage transaction, which
+ * also adopts the streams already written straight into storage (binary
+ * ones made with MAPI_CREATE, of new objects too: stream.h, no copy); then
+ * the spooled ones in chunks without the store's lock held throughout.
+ * GetProps shows storage's values with the pending changes on
  * top, plus what the provider computes (entry IDs, keys of the store,
  * PR_OBJECT_TYPE, PR_ACCESS, PR_ACCESS_LEVEL, PR_STORE_SUPPORT_MASK,
  * PR_HASATTACH and MSGFLAG_HASATTACH, PR_MESSAGE_SIZE for a new message);
