@@ -812,6 +812,12 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     later_stream *later = NULL;
     size_t n_later = 0, cap = 0;
     int short_of_memory = 0;
+    if (hr == S_OK && collect_streams(m, 0, &later, &n_later, &cap) == 0)
+        for (size_t i = 0; i < n_later; i++)
+            md_spool_flush(later[i].sp);   /* before: the transaction stays short */
+    for (size_t i = 0; i < n_later; i++)
+        md_spool_release(later[i].sp);
+    n_later = 0;
     if (hr == S_OK) {
         code = st_store_begin(s->st);
         if (!code)

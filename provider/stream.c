@@ -528,6 +528,14 @@ static int direct_for(const md_spool *sp, md_store *s, st_id mid, uint32_t attac
             || (sp->w_num == MD_ATTACH_NEW && attach_num != ST_NO_ATTACH))));
 }
 
+void md_spool_flush(md_spool *sp)
+{
+    md_store *ws = spool_lock(sp);
+    if (ws && sp->w && !sp->lost)
+        (void)st_stream_flush(sp->w);   /* a failure shows at the adoption */
+    spool_unlock(sp, ws);
+}
+
 HRESULT md_spool_adopt(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
     unsigned flags)
 {

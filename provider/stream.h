@@ -108,6 +108,10 @@ HRESULT md_spool_put_stream(md_spool *sp, md_store *s, st_stream *r);
  * per chunk. */
 HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
     unsigned flags);
+/* A direct spool's whole chunks written now, each group in its own short
+ * transaction, so that md_spool_adopt has at most a chunk left to write in
+ * the SaveChanges transaction (the write lock held briefly). */
+void md_spool_flush(md_spool *sp);
 /* Inside the message's SaveChanges transaction (the store's lock held,
  * st_store_begin'd, (mid, attach_num) just saved in it): a direct spool
  * still being written whose owner that is (a draft: any) becomes the

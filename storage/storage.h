@@ -339,6 +339,11 @@ int st_stream_open_draft(st_stream **out, st_store *s, uint32_t tag);
  * property stays); after its rollback w is as before the call (write on,
  * adopt again, or close to drop). On failure nothing of the call stays. */
 int st_stream_adopt(st_stream *w, st_id mid, uint32_t attach_num, unsigned flags);
+/* Writes w's buffered whole chunks now, in a short transaction of their
+ * own (the rest, under ST_STREAM_CHUNK, stays buffered): so that a later
+ * st_stream_commit or st_stream_adopt has little left to write inside its
+ * transaction. */
+int st_stream_flush(st_stream *w);
 /* What writer w has written so far, at pos (the writer goes on): up to
  * len bytes, *got 0 at its end. */
 int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got);

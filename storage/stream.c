@@ -286,6 +286,25 @@ int st_stream_write(st_stream *w, const void *buf, size_t len)
     return 0;
 }
 
+int st_stream_flush(st_stream *w)
+{
+    if (!w->writer || w->failed) {
+        st_error_set("stream not writable");
+        return ST_ERROR;
+    }
+    /* whole chunks only: a short one may only be the last */
+    size_t whole = w->len - w->len % ST_STREAM_CHUNK, rest = w->len - whole;
+    if (!whole)
+        return 0;
+    w->len = whole;
+    int code = flush(w, 0);
+    if (code)
+        return code;
+    memmove(w->buf, w->buf + whole, rest);
+    w->len = rest;
+    return 0;
+}
+
 int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got)
 {
     *got = 0;

@@ -185,7 +185,11 @@ static void test_rollback(st_store *s, st_id inbox)
     ok(st_stream_open_draft(&w, s, PR_RTF_COMPRESSED) == 0, "draft\n");
     if (!w)
         return;
-    ok(write_pattern(w, 0, 1536 * 1024, NULL) == 0, "1.5 MB\n");
+    ok(write_pattern(w, 0, 1536 * 1024 - 100, NULL) == 0, "1.5 MB\n");
+    ok(st_stream_flush(w) == 0, "flushed: %s\n", st_error_last());
+    ok(count(s, "SELECT count(*) FROM stream_chunks c JOIN streams t ON t.id = c.stream_id"
+        " WHERE t.message_id < 0") == 23, "whole chunks only\n");
+    ok(write_pattern(w, 1536 * 1024 - 100, 100, NULL) == 0, "and on\n");
     st_id m = 0;
     int code = begin_message(s, inbox, 2, &m);
     if (!code)
