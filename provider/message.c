@@ -2,9 +2,11 @@
  * message.c: IMessage. Every change (values, deletions, recipients,
  * attachment changes handed over by IAttach::SaveChanges, spooled streams)
  * stays in the object until SaveChanges writes it: values, recipients and
- * attachments (with embedded messages) in one storage transaction, then
- * the streams in chunks without the store's lock held throughout
- * (stream.h). GetProps shows storage's values with the pending changes on
+ * attachments (with embedded messages) in one storage transaction, which
+ * also adopts the streams already written straight into storage (binary
+ * ones made with MAPI_CREATE, of new objects too: stream.h, no copy); then
+ * the spooled ones in chunks without the store's lock held throughout.
+ * GetProps shows storage's values with the pending changes on
  * top, plus what the provider computes (entry IDs, keys of the store,
  * PR_OBJECT_TYPE, PR_ACCESS, PR_ACCESS_LEVEL, PR_STORE_SUPPORT_MASK,
  * PR_HASATTACH and MSGFLAG_HASATTACH, PR_MESSAGE_SIZE for a new message);
@@ -615,22 +617,25 @@ static int save_db(md_message *m, st_id *mid)
     return code;
 }
 
-/* A spooled stream to write after the commit, and where. */
+/* A spooled stream of the save, and where it goes. */
 typedef struct later_stream {
     md_spool *sp;          /* a reference */
     st_id mid;
     uint32_t num;          /* ST_NO_ATTACH for the message's own */
+    int adopted;           /* taken in the save's transaction (md_spool_adopt) */
 } later_stream;
 
-/* Collects (with references) the spooled streams of m, its attachments
- * and their embedded messages, as saved by save_db: 0 or -1. */
-static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t *cap)
+/* Collects (with references) the spooled streams of m (saved by save_db
+ * as mid), its attachments and their embedded messages: 0 or -1. */
+static int collect_streams(md_message *m, st_id mid, later_stream **list, size_t *n,
+    size_t *cap)
 {
     for (size_t i = 0; i < m->n_spool + m->n_att; i++) {
         md_att_change *c = i < m->n_spool ? NULL : &m->att[i - m->n_spool];
         if (c && c->deleted)
             continue;
-        if (c && c->emb && collect_streams((md_message *)c->emb, list, n, cap))
+        md_message *e = c && c->emb ? (md_message *)c->emb : NULL;
+        if (e && collect_streams(e, e->mid, list, n, cap))
             return -1;
         size_t k_end = c ? c->n_spool : 1;
         for (size_t k = 0; k < k_end; k++) {
@@ -644,23 +649,48 @@ static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t
             }
             later_stream *l = &(*list)[(*n)++];
             l->sp = c ? c->spool[k] : m->spool[i];
-            l->mid = m->mid;
+            l->mid = mid;
             l->num = c ? c->saved_num : ST_NO_ATTACH;
+            l->adopted = 0;
             md_spool_addref(l->sp);
         }
     }
     return 0;
 }
 
-/* Writes the streams collected, without the store's lock held for long
- * (md_spool_store takes it per chunk). One that fails is kept as a pending
- * change of m when it is m's or one of its attachments' (a later
- * SaveChanges writes it); the first error is returned. */
+/* Inside the save's transaction (the lock held): the streams written
+ * straight into storage become their owners' properties, no byte copied
+ * (md_spool_adopt), so they appear with the message. 0 or the error (the
+ * transaction then rolls back; adopt_streams_end says so to each). */
+static int adopt_streams(md_message *m, later_stream *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        HRESULT hr = md_spool_adopt(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        if (hr != S_OK && hr != S_FALSE)
+            return ST_ERROR;   /* storage's message is set */
+        list[i].adopted = hr == S_OK;
+    }
+    return 0;
+}
+
+static void adopt_streams_end(later_stream *list, size_t n, int committed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].adopted)
+            md_spool_adopt_end(list[i].sp, committed, list[i].mid, list[i].num);
+}
+
+/* Writes the streams collected and not adopted, without the store's lock
+ * held for long (md_spool_store takes it per chunk). One that fails is
+ * kept as a pending change of m when it is m's or one of its attachments'
+ * (a later SaveChanges writes it); the first error is returned. Frees
+ * list. */
 static HRESULT write_streams(md_message *m, later_stream *list, size_t n)
 {
     HRESULT first = S_OK;
     for (size_t i = 0; i < n; i++) {
-        HRESULT hr = md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        HRESULT hr = list[i].adopted ? S_OK
+            : md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
         if (hr != S_OK && list[i].mid == m->mid) {
             EnterCriticalSection(&m->store->lock);
             if (list[i].num == ST_NO_ATTACH) {
@@ -801,16 +831,42 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     int code = 0;
     st_id mid = m->mid;
     size_t renum_from = SIZE_MAX;   /* committed: the renumberings it made */
+    /* The streams: those written straight into storage are adopted in the
+     * values' transaction (no copy: they appear with the message); the
+     * spooled ones follow it, each in its own transactions, without the
+     * lock held meanwhile. */
+    later_stream *later = NULL;
+    size_t n_later = 0, cap = 0;
+    int short_of_memory = 0;
+    if (hr == S_OK && collect_streams(m, 0, &later, &n_later, &cap) == 0)
+        for (size_t i = 0; i < n_later; i++)
+            md_spool_flush(later[i].sp);   /* before: the transaction stays short */
+    for (size_t i = 0; i < n_later; i++)
+        md_spool_release(later[i].sp);
+    n_later = 0;
     if (hr == S_OK) {
         code = st_store_begin(s->st);
         if (!code)
             code = save_db(m, &mid);
+        if (!code && collect_streams(m, mid, &later, &n_later, &cap) != 0) {
+            short_of_memory = 1;
+            code = ST_ERROR;
+        }
+        if (!code)
+            code = adopt_streams(m, later, n_later);
         if (!code)
             code = st_store_commit(s->st);
         else
             st_store_rollback(s->st);
+        adopt_streams_end(later, n_later, !code);
         if (code) {
-            hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            hr = short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY
+                : code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            for (size_t i = 0; i < n_later; i++)
+                md_spool_release(later[i].sp);
+            free(later);
+            later = NULL;
+            n_later = 0;
         } else {
             m->mid = mid;
             m->is_saved = 1;
@@ -818,15 +874,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
             remember_numbers(m);
         }
     }
-    /* the values are in; the streams follow, each in its own transactions,
-     * without the lock held meanwhile */
-    later_stream *later = NULL;
-    size_t n_later = 0, cap = 0;
-    int short_of_memory = 0;
     if (hr == S_OK) {
-        /* out of memory here loses streams, but says so: keeping the
-         * committed values pending would write them twice */
-        short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
         if (!(flags & KEEP_OPEN_READWRITE))
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
@@ -836,7 +884,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
         hr = write_streams(m, later, n_later);
     if (renum_from != SIZE_MAX)
         tables_saved(m, renum_from);
-    return short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY : hr;
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,

@@ -18,8 +18,12 @@
  * CopyProps, DeleteAttach, SetReadFlags: the caller's progress object or
  * MAPI's), a
  * message deleted under an open object (MAPI_E_OBJECT_DELETED), a 50 MB
- * attachment stream written and read back in bounded memory, bad arguments
- * everywhere, and at the end the live-object counter back at zero.
+ * attachment stream written and read back in bounded memory, a new
+ * message's attachment streams (nested ones too) written once straight
+ * into storage (no temporary file, store grows once, flat memory, nothing
+ * left when released unsaved, repeated KEEP_OPEN_READWRITE saves), bad
+ * arguments everywhere, and at the end the live-object counter back at
+ * zero.
  *
  * usage: test_provider_message PATH-TO-mapidav32.dll
  */
@@ -1935,6 +1939,304 @@ static void check_threads(void)
        "%ld -> %ld messages\n", (long)thread_failures, (long)before, (long)after);
 }
 
+/* ---- a new message's streams written once (stream.h: direct, drafts) */
+
+/* %TEMP% of this process only while the checks below run (other test
+ * programs share the Wine prefix's): spools are made there
+ * (GetTempPathW reads TMP first). */
+static WCHAR temp_dir[MAX_PATH + 1];
+
+static void private_temp(int on)
+{
+    if (on) {
+        swprintf(temp_dir, MAX_PATH, L"%ls.tmp\\", store_path);
+        CreateDirectoryW(temp_dir, NULL);
+    }
+    SetEnvironmentVariableW(L"TMP", on ? temp_dir : NULL);
+    if (!on)
+        RemoveDirectoryW(temp_dir);
+}
+
+/* Temporary files of ours (spools: "mdv*.tmp" in %TEMP%) that exist now. */
+static int temp_spools(void)
+{
+    WCHAR dir[MAX_PATH + 1], pat[MAX_PATH + 16];
+    WIN32_FIND_DATAW fd;
+    int n = 0;
+    if (!GetTempPathW(MAX_PATH, dir))
+        return -1;
+    swprintf(pat, MAX_PATH + 16, L"%lsmdv*.tmp", dir);
+    HANDLE h = FindFirstFileW(pat, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    do
+        n++;
+    while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return n;
+}
+
+/* The process's private bytes now, in KB. */
+static long private_kb(void)
+{
+    PROCESS_MEMORY_COUNTERS pmc;
+    if (K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+        return (long)(pmc.PagefileUsage / 1024);
+    return 0;
+}
+
+/* write_stream, noting the highest private bytes seen. */
+static void write_stream_peak(IStream *st, size_t total, long *peak)
+{
+    enum { PIECE = 1u << 20 };
+    size_t done = 0;
+    while (done < total) {
+        size_t n = total - done < PIECE ? total - done : PIECE;
+        write_stream(st, n, 65536 < n ? 65536 : n);   /* the pattern restarts per piece */
+        done += n;
+        long now = private_kb();
+        if (now > *peak)
+            *peak = now;
+    }
+}
+
+/* Pieces of write_stream_peak each restart the pattern at 0: the reader
+ * checks the same way. */
+static int read_back_pieces(IStream *st, size_t total)
+{
+    enum { PIECE = 1u << 20 };
+    int same = 1;
+    for (size_t done = 0; same && done < total; done += PIECE)
+        same = read_back(st, total - done < PIECE ? total - done : PIECE, 65536);
+    return same;
+}
+
+/* Store file: used bytes after an own connection's compaction, and its
+ * check. */
+static ULONGLONG store_compacted_bytes(int *check)
+{
+    char path[MAX_PATH * 3];
+    st_store *st = NULL;
+    st_store_stats stats;
+    ULONGLONG used = 0;
+    char *report = NULL;
+    store_path_utf8(path, sizeof path);
+    *check = -1;
+    if (st_store_open(&st, path, NULL, 0) == 0) {
+        st_store_compact(st, 1u << 20);
+        if (st_store_stats_get(st, &stats) == 0)
+            used = (stats.page_count - stats.free_pages) * stats.page_size;
+        *check = st_store_check(st, &report);
+        if (*check)
+            printf("st_store_check: %s\n", report ? report : st_error_last());
+        free(report);
+    }
+    st_store_close(st);
+    return used;
+}
+
+/* The attachment of eid named name, read back as total bytes of
+ * write_stream_peak's pattern. */
+static int attach_reads_back(const SBinary *eid, const WCHAR *name, size_t total)
+{
+    IMessage *m = open_msg(eid, 0);
+    int same = 0, found = 0;
+    for (ULONG k = 0; m && k < 8 && !found; k++) {
+        IAttach *a = NULL;
+        if (m->lpVtbl->OpenAttach(m, k, NULL, 0, &a) != S_OK || !a)
+            continue;
+        if (has_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, name)) {
+            IStream *rd = NULL;
+            found = 1;
+            a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+                (LPUNKNOWN *)&rd);
+            same = rd && read_back_pieces(rd, total);
+            if (rd)
+                rd->lpVtbl->Release(rd);
+        }
+        a->lpVtbl->Release(a);
+    }
+    if (m)
+        m->lpVtbl->Release(m);
+    return same;
+}
+
+/* A new attachment named name on m with size bytes written through a
+ * stream made with MAPI_CREATE; *tmp_during the spool files counted while
+ * the stream is open, written and not saved. */
+static void new_attach_stream(IMessage *m, const WCHAR *name, size_t size, long *peak,
+    int *tmp_during)
+{
+    ULONG num = 0;
+    IAttach *a = NULL;
+    IStream *st = NULL;
+    m->lpVtbl->CreateAttach(m, NULL, 0, &num, &a);
+    ok(a != NULL, "CreateAttach(%ls)\n", name);
+    if (!a)
+        return;
+    set_long((IMAPIProp *)a, PR_ATTACH_METHOD, ATTACH_BY_VALUE);
+    set_str((IMAPIProp *)a, PR_ATTACH_LONG_FILENAME_W, name);
+    HRESULT hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0,
+        MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&st);
+    ok(hr == S_OK && st, "OpenProperty(%ls): %#lx\n", name, hrx(hr));
+    if (st) {
+        write_stream_peak(st, size, peak);
+        *tmp_during = temp_spools();
+        st->lpVtbl->Commit(st, 0);   /* what Commit hands over, a reader sees */
+        IStream *rd = NULL;
+        hr = a->lpVtbl->OpenProperty(a, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0, (LPUNKNOWN *)&rd);
+        ok(rd && read_back_pieces(rd, size), "%ls read back before saving: %#lx\n", name, hrx(hr));
+        if (rd)
+            rd->lpVtbl->Release(rd);
+        st->lpVtbl->Release(st);
+    }
+    ok(a->lpVtbl->SaveChanges(a, 0) == S_OK, "SaveChanges of %ls\n", name);
+    a->lpVtbl->Release(a);
+}
+
+/* A new message's attachment stream goes straight into storage: no
+ * temporary file, the store grows once by its size, memory stays flat;
+ * saved twice more with KEEP_OPEN_READWRITE (a second attachment then goes
+ * the saved message's way); read back. MAPIDAV_TEST_NEW_MB sets the size
+ * (default 32; 200 for the figures of the issue). */
+static void check_new_message_stream(void)
+{
+    size_t size = 32u << 20;
+    const char *mb = getenv("MAPIDAV_TEST_NEW_MB");
+    if (mb && atoi(mb) > 0)
+        size = (size_t)atoi(mb) << 20;
+    int check = 0;
+    ULONGLONG used0 = store_compacted_bytes(&check);
+    int tmp0 = temp_spools(), tmp_during = -1, tmp_second = -1;
+    long mem0 = private_kb(), peak = mem0;
+    DWORD t0 = GetTickCount();
+    IMessage *m = new_msg(L"new with a big attachment");
+    if (!m)
+        return;
+    new_attach_stream(m, L"new-big.bin", size, &peak, &tmp_during);
+    ULONGLONG grew = store_bytes() - used0;
+    ok(grew >= size - size / 8, "store grew by %lu KB while written (%lu KB)\n",
+       (unsigned long)(grew >> 10), (unsigned long)(size >> 10));
+    DWORD t_save = GetTickCount();
+    HRESULT hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    ok(hr == S_OK, "SaveChanges(new, big): %#lx\n", hrx(hr));
+    DWORD t1 = GetTickCount();
+    t_save = t1 - t_save;
+    ok(tmp_during == tmp0, "spool files while written: %d, before %d\n", tmp_during, tmp0);
+    ULONGLONG after = store_compacted_bytes(&check);
+    ok(check == 0, "store checks after the save\n");
+    ok(after - used0 < size + size / 8, "store grew once: %lu KB for %lu KB\n",
+       (unsigned long)((after - used0) >> 10), (unsigned long)(size >> 10));
+    long grew_kb = peak - mem0;
+    printf("new message, %lu MB attachment: write+save %lu ms (SaveChanges %lu ms), store +%lu KB,"
+        " private bytes peak +%ld KB, spool files %d\n", (unsigned long)(size >> 20),
+        (unsigned long)(t1 - t0), (unsigned long)t_save, (unsigned long)((after - used0) >> 10),
+        grew_kb, tmp_during - tmp0);
+    ok(grew_kb < 8 * 1024, "private bytes grew by %ld KB for a %lu MB stream\n", grew_kb,
+       (unsigned long)(size >> 20));
+    /* saved again, a property changed; then a second attachment */
+    ok(set_str((IMAPIProp *)m, PR_SUBJECT_W, L"saved twice") == S_OK, "SetProps again\n");
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges again\n");
+    new_attach_stream(m, L"new-second.bin", 3u << 20, &peak, &tmp_second);
+    ok(tmp_second == tmp0, "no spool file for the second one: %d\n", tmp_second);
+    ok(m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "SaveChanges a third time\n");
+    ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges a fourth time (nothing new)\n");
+    after = store_compacted_bytes(&check);
+    ok(check == 0 && after - used0 < size + (3u << 20) + size / 8,
+       "store after four saves: +%lu KB\n", (unsigned long)((after - used0) >> 10));
+    LPSPropValue eid = entryid_of(m);
+    m->lpVtbl->Release(m);
+    if (!eid)
+        return;
+    ok(attach_reads_back(&eid->Value.bin, L"new-big.bin", size), "big one read back\n");
+    ok(attach_reads_back(&eid->Value.bin, L"new-second.bin", 3u << 20),
+       "second one read back\n");
+    host_FreeBuffer(eid);
+}
+
+/* Released without saving: nothing stays in the store file (pages back
+ * after compaction, the store checks clean); an embedded message's new
+ * attachment also goes straight in and is adopted with its message. */
+static void check_new_message_stream_dropped(void)
+{
+    enum { SIZE = 6u << 20 };
+    int check = 0, tmp_during = -1;
+    long peak = 0;
+    ULONGLONG used0 = store_compacted_bytes(&check);
+    IMessage *m = new_msg(L"never saved");
+    if (!m)
+        return;
+    new_attach_stream(m, L"dropped.bin", SIZE, &peak, &tmp_during);
+    ok(store_bytes() - used0 >= SIZE - SIZE / 8, "written straight in\n");
+    m->lpVtbl->Release(m);   /* never saved */
+    ULONGLONG after = store_compacted_bytes(&check);
+    ok(check == 0, "store checks after the release\n");
+    ok(after <= used0 + 64 * 1024, "pages back after the release: %lu -> %lu KB\n",
+       (unsigned long)(used0 >> 10), (unsigned long)(after >> 10));
+
+    /* nested: new message > new embedded message > new attachment */
+    int tmp0 = temp_spools();
+    m = new_msg(L"nested new");
+    IAttach *outer = NULL;
+    IMessage *e = NULL;
+    ULONG num = 0;
+    if (m)
+        m->lpVtbl->CreateAttach(m, NULL, 0, &num, &outer);
+    if (outer) {
+        set_long((IMAPIProp *)outer, PR_ATTACH_METHOD, ATTACH_EMBEDDED_MSG);
+        outer->lpVtbl->OpenProperty(outer, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0,
+            MAPI_CREATE | MAPI_MODIFY, (LPUNKNOWN *)&e);
+    }
+    ok(e != NULL, "embedded message made\n");
+    if (e) {
+        set_str((IMAPIProp *)e, PR_SUBJECT_W, L"inner");
+        new_attach_stream(e, L"inner.bin", 2u << 20, &peak, &tmp_during);
+        ok(tmp_during == tmp0, "no spool file for the inner one: %d, before %d\n", tmp_during,
+           tmp0);
+        ok(e->lpVtbl->SaveChanges(e, 0) == S_OK, "SaveChanges(embedded)\n");
+        e->lpVtbl->Release(e);
+    }
+    if (outer) {
+        ok(outer->lpVtbl->SaveChanges(outer, 0) == S_OK, "SaveChanges(outer attachment)\n");
+        outer->lpVtbl->Release(outer);
+    }
+    LPSPropValue eid = NULL;
+    if (m) {
+        ok(m->lpVtbl->SaveChanges(m, 0) == S_OK, "SaveChanges(nested)\n");
+        eid = entryid_of(m);
+        m->lpVtbl->Release(m);
+    }
+    m = eid ? open_msg(&eid->Value.bin, 0) : NULL;
+    outer = NULL;
+    e = NULL;
+    if (m)
+        m->lpVtbl->OpenAttach(m, 0, NULL, 0, &outer);
+    if (outer)
+        outer->lpVtbl->OpenProperty(outer, PR_ATTACH_DATA_OBJ, &IID_IMessage, 0, 0,
+            (LPUNKNOWN *)&e);
+    IAttach *inner = NULL;
+    IStream *rd = NULL;
+    if (e)
+        e->lpVtbl->OpenAttach(e, 0, NULL, 0, &inner);
+    if (inner)
+        inner->lpVtbl->OpenProperty(inner, PR_ATTACH_DATA_BIN, &IID_IStream, 0, 0,
+            (LPUNKNOWN *)&rd);
+    ok(rd && read_back_pieces(rd, 2u << 20), "the inner attachment read back\n");
+    if (rd)
+        rd->lpVtbl->Release(rd);
+    if (inner)
+        inner->lpVtbl->Release(inner);
+    if (e)
+        e->lpVtbl->Release(e);
+    if (outer)
+        outer->lpVtbl->Release(outer);
+    if (m)
+        m->lpVtbl->Release(m);
+    host_FreeBuffer(eid);
+    store_compacted_bytes(&check);
+    ok(check == 0, "store checks after the nested one\n");
+}
+
 /* ---- read reports (SetReadFlag, SetReadFlags) and MAPI_DIALOG */
 
 /* A message as it arrives with a read report requested (the sender asked
@@ -2246,6 +2548,10 @@ int main(int argc, char **argv)
     check_text_stream();
     check_big_stream();
     check_direct_stream();
+    private_temp(1);
+    check_new_message_stream();
+    check_new_message_stream_dropped();
+    private_temp(0);
 
     inbox->lpVtbl->Release(inbox);
     host_FreeBuffer(inbox_eid.lpb);
