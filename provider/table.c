@@ -52,6 +52,10 @@
  * reads the first row (TBL_NOADVANCE): that is where storage pays for a
  * new order or filter (the scan of a sort by a property of the blob, a
  * restriction no index serves), so the caller's next QueryRows is quick.
+ * It works on the store's handle under the store lock (store.h), which it
+ * holds for the whole storage call: other calls on the store wait for it
+ * as they would for the same call made synchronously; Abort, GetStatus and
+ * WaitForCompletion never take that lock.
  * Meanwhile GetStatus says TBLSTAT_SORTING / RESTRICTING / SETTING_COLS,
  * then TBLSTAT_COMPLETE, or *_ERROR when it failed (GetLastError with that
  * HRESULT gives storage's message). Every other method (but GetStatus,
@@ -522,7 +526,7 @@ static void call_sinks(md_table *tb, NOTIFICATION *arr, size_t n)
     tb->store->alloc.free(arr);
 }
 
-/* The ends of asynchronous operations queued by op_done, to the sinks. */
+/* The ends of asynchronous operations queued by run_job, to the sinks. */
 static void deliver_done(md_table *tb)
 {
     ULONG ev[4];
@@ -652,13 +656,17 @@ typedef struct md_tjob {
     ULONG n_cols;
 } md_tjob;
 
-static void job_free(md_tjob *j)
+static void job_clear(md_tjob *j)
 {
-    if (!j)
-        return;
     st_sortset_free(j->sort);
     st_res_free(j->res);
     free(j->cols);
+}
+
+static void job_free(md_tjob *j)
+{
+    if (j)
+        job_clear(j);
     free(j);
 }
 
@@ -712,7 +720,7 @@ static void join_worker(md_table *tb)
     tb->worker = NULL;
     LeaveCriticalSection(&tb->op_lock);
     if (h) {
-        WaitForSingleObject(h, INFINITE);   /* past op_done: about to return */
+        WaitForSingleObject(h, INFINITE);   /* past run_job: about to return */
         md_bg_remove(id);
         CloseHandle(h);
     }
@@ -738,12 +746,24 @@ static int prime(md_table *tb)
     return code;
 }
 
-/* The first row of the new sort or restriction, read under the cancel
- * hook (async only): 0, or a storage code with st_error_last set. */
-static int prime_async(md_table *tb, int async)
+static void undo_sort(md_table *tb)
+{
+    st_table_sort(tb->t, tb->sort);
+}
+
+static void undo_restrict(md_table *tb)
+{
+    st_table_restrict(tb->t, tb->res);
+}
+
+/* After storage took a new sort or restriction (under the lock), async
+ * only: its first row read under the cancel hook; a failure or a cancel
+ * puts the previous one back with undo (no scan: storage reads lazily),
+ * keeping the failure's message. */
+static HRESULT prime_async(md_table *tb, int async, void (*undo)(md_table *))
 {
     if (!async)
-        return 0;
+        return S_OK;
     st_table_cancel_hook(tb->t, op_cancelled, tb);
     int code = prime(tb);
     if (!code && op_cancelled(tb)) {
@@ -751,30 +771,26 @@ static int prime_async(md_table *tb, int async)
         code = ST_ERROR;
     }
     st_table_cancel_hook(tb->t, NULL, NULL);
-    return code;
+    if (!code)
+        return S_OK;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", st_error_last());
+    undo(tb);
+    st_error_set("%s", msg);
+    return hr_from_st(code);
 }
 
-/* SortTable's work (under the lock): s is taken (NULL: the default order).
- * With `async`, the first row is read under the cancel hook, and a
- * failure or a cancel puts the previous sort back (no scan: storage reads
- * lazily), keeping the failure's message. */
+/* SortTable's work (under the lock): s is taken (NULL: the default order). */
 static HRESULT do_sort(md_table *tb, st_sortset *s, int async)
 {
     st_sortset *keep = NULL;
-    char msg[256];
     if (s && !(keep = st_sortset_copy(s))) {
         st_sortset_free(s);
         return MAPI_E_NOT_ENOUGH_MEMORY;
     }
     int code = st_table_sort(tb->t, s);
     st_sortset_free(s);
-    HRESULT hr = code ? hr_refused(code) : S_OK;
-    if (!code && (code = prime_async(tb, async)) != 0) {
-        hr = hr_from_st(code);
-        snprintf(msg, sizeof msg, "%s", st_error_last());
-        st_table_sort(tb->t, tb->sort);
-        st_error_set("%s", msg);
-    }
+    HRESULT hr = code ? hr_refused(code) : prime_async(tb, async, undo_sort);
     if (hr != S_OK) {
         st_sortset_free(keep);
         return hr;
@@ -787,15 +803,8 @@ static HRESULT do_sort(md_table *tb, st_sortset *s, int async)
 /* Restrict's work, as do_sort: r is taken (NULL: none). */
 static HRESULT do_restrict(md_table *tb, st_restriction *r, int async)
 {
-    char msg[256];
     int code = st_table_restrict(tb->t, r);
-    HRESULT hr = code ? hr_refused(code) : S_OK;
-    if (!code && (code = prime_async(tb, async)) != 0) {
-        hr = hr_from_st(code);
-        snprintf(msg, sizeof msg, "%s", st_error_last());
-        st_table_restrict(tb->t, tb->res);
-        st_error_set("%s", msg);
-    }
+    HRESULT hr = code ? hr_refused(code) : prime_async(tb, async, undo_restrict);
     if (hr != S_OK) {
         st_res_free(r);
         return hr;
@@ -805,22 +814,29 @@ static HRESULT do_restrict(md_table *tb, st_restriction *r, int async)
     return S_OK;
 }
 
-/* Runs job j (the arguments taken from it) under the store lock. */
-static HRESULT run_job(md_table *tb, md_tjob *j)
+/* The work of j (its arguments taken from it), under the store lock. */
+static HRESULT apply(md_table *tb, md_tjob *j, int async)
 {
-    HRESULT hr = S_OK;
-    lock(tb);
-    if (op_cancelled(tb)) {
-        hr = MAPI_E_USER_CANCEL;   /* aborted before it began: nothing changed */
-    } else if (j->kind == OP_SORT) {
-        hr = do_sort(tb, j->sort, 1);
+    HRESULT hr;
+    if (j->kind == OP_SORT) {
+        hr = do_sort(tb, j->sort, async);
         j->sort = NULL;
     } else if (j->kind == OP_RESTRICT) {
-        hr = do_restrict(tb, j->res, 1);
+        hr = do_restrict(tb, j->res, async);
         j->res = NULL;
     } else {
         hr = set_columns(tb, j->cols, j->n_cols);
     }
+    return hr;
+}
+
+/* Runs job j asynchronously (see the top comment) and frees it. */
+static HRESULT run_job(md_table *tb, md_tjob *j)
+{
+    HRESULT hr = MAPI_E_USER_CANCEL;   /* aborted before it began: nothing changed */
+    lock(tb);
+    if (!op_cancelled(tb))
+        hr = apply(tb, j, 1);
     if (hr != S_OK && op_cancelled(tb))
         hr = MAPI_E_USER_CANCEL;
     char msg[sizeof tb->op_msg];
@@ -894,10 +910,25 @@ static HRESULT op_start(md_table *tb, md_tjob *j)
     return S_OK;
 }
 
-/* A synchronous SortTable / Restrict / SetColumns that succeeded leaves
- * the status complete (a past asynchronous failure is forgotten). */
-static HRESULT sync_done(md_table *tb, HRESULT hr)
+/* SortTable, Restrict, SetColumns once their arguments are converted
+ * (job: taken): with TBL_ASYNC on a thread, else here, after the
+ * operation under way; one that succeeds here leaves the status complete
+ * (a past asynchronous failure is forgotten). */
+static HRESULT op_run(md_table *tb, ULONG flags, md_tjob job)
 {
+    md_tjob *j = malloc(sizeof *j);
+    if (!j) {
+        job_clear(&job);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    *j = job;
+    if (flags & TBL_ASYNC)
+        return op_start(tb, j);
+    settle(tb);
+    lock(tb);
+    HRESULT hr = apply(tb, j, 0);
+    unlock(tb);
+    job_free(j);
     if (hr == S_OK) {
         EnterCriticalSection(&tb->op_lock);
         tb->op_status = TBLSTAT_COMPLETE;
@@ -1046,22 +1077,11 @@ static HRESULT STDMETHODCALLTYPE table_SetColumns(IMAPITable *iface, LPSPropTagA
         if (t != PT_UNSPECIFIED && !st_proptype_valid(t & ~(ULONG)MV_INSTANCE))
             return MAPI_E_INVALID_TYPE;
     }
-    if (flags & TBL_ASYNC) {
-        md_tjob *j = calloc(1, sizeof *j);
-        if (!j || !(j->cols = malloc(tags->cValues * sizeof *j->cols))) {
-            free(j);
-            return MAPI_E_NOT_ENOUGH_MEMORY;
-        }
-        memcpy(j->cols, tags->aulPropTag, tags->cValues * sizeof *j->cols);
-        j->n_cols = tags->cValues;
-        j->kind = OP_SETCOLS;
-        return op_start(tb, j);
-    }
-    settle(tb);
-    lock(tb);
-    HRESULT hr = set_columns(tb, tags->aulPropTag, tags->cValues);
-    unlock(tb);
-    return sync_done(tb, hr);
+    md_tjob j = { .kind = OP_SETCOLS, .n_cols = tags->cValues };
+    if (!(j.cols = malloc(tags->cValues * sizeof *j.cols)))
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    memcpy(j.cols, tags->aulPropTag, tags->cValues * sizeof *j.cols);
+    return op_run(tb, flags, j);
 }
 
 /* Tags offered beyond the current columns by QueryColumns(TBL_ALL_COLUMNS):
@@ -1249,21 +1269,7 @@ static HRESULT STDMETHODCALLTYPE table_Restrict(IMAPITable *iface, LPSRestrictio
     HRESULT hr = md_res_from_mapi(&r, res);
     if (hr != S_OK)
         return hr;
-    if (flags & TBL_ASYNC) {
-        md_tjob *j = calloc(1, sizeof *j);
-        if (!j) {
-            st_res_free(r);
-            return MAPI_E_NOT_ENOUGH_MEMORY;
-        }
-        j->kind = OP_RESTRICT;
-        j->res = r;
-        return op_start(tb, j);
-    }
-    settle(tb);
-    lock(tb);
-    hr = do_restrict(tb, r, 0);
-    unlock(tb);
-    return sync_done(tb, hr);
+    return op_run(tb, flags, (md_tjob){ .kind = OP_RESTRICT, .res = r });
 }
 
 static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
@@ -1331,21 +1337,7 @@ static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrder
         st_sortset_free(s);
         s = NULL;
     }
-    if (flags & TBL_ASYNC) {
-        md_tjob *j = calloc(1, sizeof *j);
-        if (!j) {
-            st_sortset_free(s);
-            return MAPI_E_NOT_ENOUGH_MEMORY;
-        }
-        j->kind = OP_SORT;
-        j->sort = s;
-        return op_start(tb, j);
-    }
-    settle(tb);
-    lock(tb);
-    hr = do_sort(tb, s, 0);
-    unlock(tb);
-    return sync_done(tb, hr);
+    return op_run(tb, flags, (md_tjob){ .kind = OP_SORT, .sort = s });
 }
 
 static HRESULT STDMETHODCALLTYPE table_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)
