@@ -471,6 +471,10 @@ static int recompile(st_table *t, st_sortset *sort, st_restriction *res)
         if (!code && t->q.fts_trial && !t->fts_force)
             code = fts_trial(t);
     }
+    if (!code && hook.fired) {   /* a probe of the plan was stopped: refused */
+        st_error_set("table: cancelled");
+        code = ST_ERROR;
+    }
     if (code) {
         t->sort = old_sort;
         t->res = old_res;
