@@ -13,7 +13,8 @@
  * TABLE_RESTRICT_DONE, TABLE_SETCOL_DONE, and TABLE_ERROR with the
  * failure (then TBLSTAT_SORT_ERROR and GetLastError's message); Abort
  * puts the previous order back (queued, and while the scan runs);
- * DoFastShutdown during a running sort returns within a second; every
+ * Logoff and DoFastShutdown during a running sort return within a second
+ * (then TBL_ASYNC runs in the call, or calls fail as after any shutdown); every
  * object is released and the live-object counter is back at zero.
  *
  * To see an operation "while it waits" without a race, the test holds the
@@ -319,6 +320,17 @@ static void check_sort(md_store *ms, IMAPITable *t, ev_sink *sink)
     host_free_rows(rs);
     printf("# BENCH async_sort_return_ms_%dk %.1f ms\n", N_MSGS / 1000, ret);
     printf("# BENCH async_sort_then_queryrows50_ms_%dk %.1f ms\n", N_MSGS / 1000, all);
+    /* The same done synchronously, for comparison. */
+    hr = sort_key(t, TABLE_SORT_ASCEND, 0);
+    t0 = now_ms();
+    hr = sort_key(t, TABLE_SORT_DESCEND, 0);
+    rs = NULL;
+    if (hr == S_OK)
+        hr = t->lpVtbl->QueryRows(t, 50, 0, &rs);
+    ok(hr == S_OK, "synchronous sort and QueryRows: %#lx\n", hrx(hr));
+    host_free_rows(rs);
+    printf("# BENCH sync_sort_then_queryrows50_ms_%dk %.1f ms\n", N_MSGS / 1000,
+       now_ms() - t0);
     ok(sink_event(sink, base + 1, &hr) == TABLE_SORT_DONE, "second TABLE_SORT_DONE\n");
 }
 
@@ -347,12 +359,14 @@ static void check_abort(md_store *ms, IMAPITable *t, ev_sink *sink)
        "QuerySortOrder after Abort: %#lx\n", hrx(hr));
     host_FreeBuffer(so);
 
-    /* While the scan runs: Abort stops it (S_OK, the order back) or it had
-     * finished (MAPI_E_UNABLE_TO_ABORT, the new order); never anything else. */
+    /* While the scan runs: Abort stops it (S_OK, the order back), or the
+     * sort had finished (MAPI_E_UNABLE_TO_ABORT, or S_OK when it had ended
+     * before Abort was called: nothing under way), with the new order;
+     * never anything else. */
     int stopped = 0;
     for (int i = 0; i < 6; i++) {
         int asc = i % 2 == 0;   /* the order before is the other one */
-        int before = first_key(t);
+        int before = first_key(t), after = asc ? 0 : N_MSGS - 1;
         sort_key(t, asc ? TABLE_SORT_ASCEND : TABLE_SORT_DESCEND, TBL_ASYNC);
         Sleep((DWORD)(i * 3));
         double t0 = now_ms();
@@ -360,17 +374,16 @@ static void check_abort(md_store *ms, IMAPITable *t, ev_sink *sink)
         double took = now_ms() - t0;
         ok(took < 1000.0, "Abort took %.0f ms\n", took);
         int first = first_key(t);
-        if (hr == S_OK) {
+        ok(hr == S_OK || hr == MAPI_E_UNABLE_TO_ABORT, "Abort: %#lx\n", hrx(hr));
+        ok(first == before || first == after, "sort %d: first %d, before %d\n", i, first,
+           before);
+        ok(hr == S_OK || first == after, "sort %d: MAPI_E_UNABLE_TO_ABORT, old order\n", i);
+        if (first == before) {
             stopped++;
-            ok(first == before, "aborted sort %d: first %d, before %d\n", i, first, before);
-            /* the order back: flip what the next round expects */
-            sort_key(t, asc ? TABLE_SORT_ASCEND : TABLE_SORT_DESCEND, 0);
-        } else {
-            ok(hr == MAPI_E_UNABLE_TO_ABORT, "Abort: %#lx\n", hrx(hr));
-            ok(first == (asc ? 0 : N_MSGS - 1), "finished sort %d: first %d\n", i, first);
+            sort_key(t, asc ? TABLE_SORT_ASCEND : TABLE_SORT_DESCEND, 0);   /* for the next round */
         }
     }
-    printf("# %d of 6 running sorts stopped by Abort\n", stopped);
+    printf("# %d of 6 sorts stopped by Abort (the others had ended)\n", stopped);
     t->lpVtbl->WaitForCompletion(t, 0, 0xFFFFFFFF, NULL);
     (void)sink;
 }
@@ -440,6 +453,32 @@ static void check_restrict_setcols_error(md_store *ms, IMAPITable *t, ev_sink *s
     ok(hr == S_OK && status_of(t) == TBLSTAT_COMPLETE, "a sync sort clears the error\n");
 }
 
+/* IMSLogon::Logoff while a sort runs: back within a second, the table
+ * usable (it stopped the sort, or let it end); after it, TBL_ASYNC runs in
+ * the call (no background work on a logged-off store). */
+static void check_logoff(host_session *s, IMAPITable *t)
+{
+    sort_key(t, TABLE_SORT_ASCEND, 0);
+    int before = first_key(t);
+    sort_key(t, TABLE_SORT_DESCEND, TBL_ASYNC);
+    ULONG flags = 0;
+    double t0 = now_ms();
+    HRESULT hr = s->logon->lpVtbl->Logoff(s->logon, &flags);
+    double took = now_ms() - t0;
+    ok(hr == S_OK, "Logoff: %#lx\n", hrx(hr));
+    ok(took < 1000.0, "Logoff during a sort took %.0f ms\n", took);
+    printf("# BENCH logoff_during_sort_ms %.1f ms\n", took);
+    ULONG st = 0;
+    hr = t->lpVtbl->WaitForCompletion(t, 0, 0, &st);
+    ok(hr == S_OK && st == TBLSTAT_COMPLETE, "after Logoff: %#lx, %lu\n", hrx(hr),
+       (unsigned long)st);
+    int first = first_key(t);
+    ok(first == before || first == N_MSGS - 1, "order after Logoff: %d\n", first);
+    hr = sort_key(t, TABLE_SORT_ASCEND, TBL_ASYNC);
+    ok(hr == S_OK && status_of(t) == TBLSTAT_COMPLETE && first_key(t) == 0,
+       "TBL_ASYNC after Logoff: %#lx\n", hrx(hr));
+}
+
 /* DoFastShutdown while a sort scans: back within a second. */
 static void check_shutdown(IMSProvider *prov, IMAPITable *t)
 {
@@ -484,6 +523,7 @@ int main(int argc, char **argv)
     InitializeCriticalSection(&sink.lock);
     sink.got = CreateEventW(NULL, FALSE, FALSE, NULL);
     ULONG conn = 0;
+    /* Session 1: the operations, then Logoff during a sort. */
     if (filled && host_logon(prov, &s) && (big = open_big(s.store)) != NULL
         && big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t) == S_OK) {
         md_store *ms = (md_store *)s.store;   /* an IMsgStore * is an md_store * */
@@ -494,12 +534,36 @@ int main(int argc, char **argv)
         check_sort(ms, t, &sink);
         check_abort(ms, t, &sink);
         check_restrict_setcols_error(ms, t, &sink);
-        check_shutdown(prov, t);
-        ok(t->lpVtbl->Unadvise(t, conn) == S_OK, "Unadvise after shutdown\n");
-        ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
-        ok(sink.refs == 1, "sink still referenced: %ld\n", (long)sink.refs);
+        check_logoff(&s, t);
+        ok(t->lpVtbl->Unadvise(t, conn) == S_OK, "Unadvise\n");
     } else {
         ok(0, "no contents table of Big\n");
+    }
+    if (t)
+        ok(t->lpVtbl->Release(t) == 0, "table still referenced\n");
+    ok(sink.refs == 1, "sink still referenced: %ld\n", (long)sink.refs);
+    if (big)
+        big->lpVtbl->Release(big);
+    if (s.logon) {   /* logged off already */
+        ok(s.logon->lpVtbl->Release(s.logon) == 0, "IMSLogon still referenced\n");
+        ok(s.store->lpVtbl->Release(s.store) == 0, "IMsgStore still referenced\n");
+    }
+    /* Session 2: fast shutdown during a sort. */
+    t = NULL;
+    big = NULL;
+    if (filled && host_logon(prov, &s) && (big = open_big(s.store)) != NULL
+        && big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t) == S_OK) {
+        SizedSPropTagArray(2, cols) = { 2, { PR_INSTANCE_KEY, KEY } };
+        ok(t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0) == S_OK, "SetColumns\n");
+        ok(sort_key(t, TABLE_SORT_DESCEND, 0) == S_OK && first_key(t) == N_MSGS - 1,
+           "session 2: sorted\n");
+        ok(t->lpVtbl->Advise(t, fnevTableModified, &sink.iface, &conn) == S_OK, "Advise\n");
+        check_shutdown(prov, t);
+        ok(t->lpVtbl->Unadvise(t, conn) == S_OK, "Unadvise after shutdown\n");
+        ok(t->lpVtbl->Release(t) == 0, "table still referenced after shutdown\n");
+        ok(sink.refs == 1, "sink still referenced: %ld\n", (long)sink.refs);
+    } else {
+        ok(0, "session 2: no contents table of Big\n");
         if (t)
             t->lpVtbl->Release(t);
     }
