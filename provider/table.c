@@ -109,6 +109,8 @@
 #include "storage/table.h"
 
 #define MAX_COLUMNS 4096u   /* SetColumns bound (Outlook asks for about 40) */
+#define MAX_DONE 16u        /* ends of operations waiting for the delivery thread
+                               (more: the last is replaced by the newest) */
 
 typedef struct md_table {
     IMAPITable iface;          /* first: an IMAPITable * is an md_table * */
@@ -142,8 +144,8 @@ typedef struct md_table {
     DWORD thread_id;
     volatile LONG stop;        /* 1: the delivery thread must end */
     volatile LONG free_on_exit;   /* 1: the last Release came from the delivery thread */
-    ULONG done_ev[4];          /* TABLE_*_DONE / TABLE_ERROR to deliver (sink_lock) */
-    HRESULT done_hr[4];        /* their hResult */
+    ULONG done_ev[MAX_DONE];   /* TABLE_*_DONE / TABLE_ERROR to deliver (sink_lock) */
+    HRESULT done_hr[MAX_DONE];   /* their hResult */
     size_t n_done;
     /* Asynchronous operations (under op_lock unless said). */
     CRITICAL_SECTION op_lock;  /* a leaf */
@@ -529,8 +531,8 @@ static void call_sinks(md_table *tb, NOTIFICATION *arr, size_t n)
 /* The ends of asynchronous operations queued by run_job, to the sinks. */
 static void deliver_done(md_table *tb)
 {
-    ULONG ev[4];
-    HRESULT hrs[4];
+    ULONG ev[MAX_DONE];
+    HRESULT hrs[MAX_DONE];
     NOTIFICATION *arr = NULL;
 
     EnterCriticalSection(&tb->sink_lock);
@@ -845,9 +847,10 @@ static HRESULT run_job(md_table *tb, md_tjob *j)
     unlock(tb);
     /* The end to the sinks (not for an abort), by the delivery thread. */
     EnterCriticalSection(&tb->sink_lock);
-    if (hr != MAPI_E_USER_CANCEL && tb->thread && tb->sinks.n && tb->n_done < 4) {
-        tb->done_ev[tb->n_done] = hr == S_OK ? op_states[j->kind].done : TABLE_ERROR;
-        tb->done_hr[tb->n_done++] = hr;
+    if (hr != MAPI_E_USER_CANCEL && tb->thread && tb->sinks.n) {
+        size_t i = tb->n_done < MAX_DONE ? tb->n_done++ : MAX_DONE - 1;
+        tb->done_ev[i] = hr == S_OK ? op_states[j->kind].done : TABLE_ERROR;
+        tb->done_hr[i] = hr;
         SetEvent(tb->wake);
     }
     LeaveCriticalSection(&tb->sink_lock);
