@@ -12,7 +12,8 @@
  * sort gives the sorted rows; the advise sink hears TABLE_SORT_DONE,
  * TABLE_RESTRICT_DONE, TABLE_SETCOL_DONE, and TABLE_ERROR with the
  * failure (then TBLSTAT_SORT_ERROR and GetLastError's message); Abort
- * puts the previous order back (queued, and while the scan runs);
+ * puts the previous order or restriction back (queued, and while the scan
+ * runs); a hierarchy table sorts asynchronously too;
  * Logoff and DoFastShutdown during a running sort return within a second
  * (then TBL_ASYNC runs in the call, or calls fail as after any shutdown); every
  * object is released and the live-object counter is back at zero.
@@ -415,6 +416,18 @@ static void check_restrict_setcols_error(md_store *ms, IMAPITable *t, ev_sink *s
     t->lpVtbl->GetRowCount(t, 0, &n);
     ok(n == N_MSGS, "rows without restriction: %lu\n", (unsigned long)n);
     ok(sink_event(sink, base + 1, NULL) == TABLE_RESTRICT_DONE, "second TABLE_RESTRICT_DONE\n");
+    /* A restriction aborted while it waits: the table keeps all its rows. */
+    EnterCriticalSection(&ms->lock);
+    hr = t->lpVtbl->Restrict(t, &r, TBL_ASYNC);
+    abort_args a = { t, E_FAIL };
+    HANDLE th = CreateThread(NULL, 0, abort_thread, &a, 0, NULL);
+    Sleep(50);
+    LeaveCriticalSection(&ms->lock);
+    WaitForSingleObject(th, INFINITE);
+    CloseHandle(th);
+    t->lpVtbl->GetRowCount(t, 0, &n);
+    ok(hr == S_OK && a.hr == S_OK && n == N_MSGS, "aborted restriction: %#lx %#lx, %lu rows\n",
+       hrx(hr), hrx(a.hr), (unsigned long)n);
 
     SizedSPropTagArray(3, cols) = { 3, { PR_INSTANCE_KEY, KEY, PR_SUBJECT_W } };
     EnterCriticalSection(&ms->lock);
@@ -451,6 +464,42 @@ static void check_restrict_setcols_error(md_store *ms, IMAPITable *t, ev_sink *s
     ok(first_key(t) == N_MSGS - 1 || first_key(t) == 0, "order after the failed sort\n");
     hr = sort_key(t, TABLE_SORT_DESCEND, 0);
     ok(hr == S_OK && status_of(t) == TBLSTAT_COMPLETE, "a sync sort clears the error\n");
+}
+
+/* A hierarchy table sorts asynchronously too. */
+static void check_hierarchy(IMsgStore *store)
+{
+    ULONG type = 0;
+    IMAPIFolder *root = NULL;
+    IMAPITable *h = NULL;
+    if (store->lpVtbl->OpenEntry(store, 0, NULL, &IID_IMAPIFolder, 0, &type,
+            (LPUNKNOWN *)&root) != S_OK
+        || root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE | CONVENIENT_DEPTH, &h) != S_OK) {
+        ok(0, "no hierarchy table\n");
+        if (root)
+            root->lpVtbl->Release(root);
+        return;
+    }
+    SizedSSortOrderSet(1, so) = { 1, 0, 0, { { PR_DISPLAY_NAME_W, TABLE_SORT_DESCEND } } };
+    HRESULT hr = h->lpVtbl->SortTable(h, (LPSSortOrderSet)&so, TBL_ASYNC | TBL_BATCH);
+    ULONG st = 0;
+    HRESULT w = h->lpVtbl->WaitForCompletion(h, 0, 10000, &st);
+    ok(hr == S_OK && w == S_OK && st == TBLSTAT_COMPLETE, "hierarchy sort: %#lx %#lx %lu\n",
+       hrx(hr), hrx(w), (unsigned long)st);
+    SRowSet *rs = NULL;
+    hr = h->lpVtbl->QueryRows(h, 2, 0, &rs);
+    int desc = hr == S_OK && rs && rs->cRows == 2;
+    const WCHAR *name[2] = { NULL, NULL };
+    for (ULONG i = 0; desc && i < 2; i++)
+        for (ULONG c = 0; c < rs->aRow[i].cValues; c++)
+            if (rs->aRow[i].lpProps[c].ulPropTag == PR_DISPLAY_NAME_W)
+                name[i] = rs->aRow[i].lpProps[c].Value.lpszW;
+    ok(desc && name[0] && name[1] && _wcsicmp(name[0], name[1]) >= 0,
+       "hierarchy rows not descending: %ls, %ls\n", name[0] ? name[0] : L"-",
+       name[1] ? name[1] : L"-");
+    host_free_rows(rs);
+    ok(h->lpVtbl->Release(h) == 0, "hierarchy table still referenced\n");
+    root->lpVtbl->Release(root);
 }
 
 /* IMSLogon::Logoff while a sort runs: back within a second, the table
@@ -534,6 +583,7 @@ int main(int argc, char **argv)
         check_sort(ms, t, &sink);
         check_abort(ms, t, &sink);
         check_restrict_setcols_error(ms, t, &sink);
+        check_hierarchy(s.store);
         check_logoff(&s, t);
         ok(t->lpVtbl->Unadvise(t, conn) == S_OK, "Unadvise\n");
     } else {
