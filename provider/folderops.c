@@ -14,8 +14,13 @@
 
 #include "provider/entryid.h"
 #include "provider/folderops.h"
+#include "provider/mapiprop.h"
+#include "provider/message.h"
 #include "provider/notify.h"
+#include "provider/receipt.h"
 #include "provider/restrict.h"
+#include "provider/spooler.h"
+#include "storage/strutil.h"
 
 /* ---- Helpers */
 
@@ -404,27 +409,78 @@ HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
 
 /* ---- SetReadFlags */
 
+/* Each message as IMessage::SetReadFlag treats it (receipt.h). Messages
+ * with a read report owed are left to after the batches (IMAPISupport is
+ * not called under s->lock): the report is sent, then the flags written;
+ * one whose report fails stays unchanged and counts as failed. */
+typedef struct read_ctx {
+    ULONG flags;           /* the read flags of the call */
+    st_id *owed;           /* messages with a read report to send */
+    size_t n_owed, cap_owed;
+} read_ctx;
+
+/* The plan for message mid (under s->lock): 0 or a storage code. */
+static int read_plan_of(md_store *s, st_id mid, ULONG flags, md_read_plan *p)
+{
+    st_bag *b = NULL;
+    int code = st_message_get(s->st, &b, mid);
+    if (code)
+        return code;
+    const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
+    md_read_plan_make(p, s, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
+    st_bag_free(b);
+    return 0;
+}
+
 static int read_one(md_store *s, st_id fid, st_id mid, void *ctx)
 {
-    int read = *(int *)ctx;
+    read_ctx *c = ctx;
+    md_read_plan p;
     if (!in_folder(s, fid, mid))
         return -1;
-    return st_message_set_read(s->st, mid, read, 0);
+    int code = read_plan_of(s, mid, c->flags, &p);
+    if (code || !p.send)
+        return code ? code : md_read_plan_apply(s, mid, &p, 0);
+    st_id *o = st_grow(c->owed, &c->cap_owed, c->n_owed, sizeof *o, 16);
+    if (!o)
+        return -1;
+    c->owed = o;
+    c->owed[c->n_owed++] = mid;
+    return 0;
+}
+
+/* The read report of message mid, then its flags: 0 done, else failed. */
+static int read_owed(md_store *s, st_id mid, ULONG flags)
+{
+    IMessage *msg = NULL;
+    HRESULT hr = md_message_open(s, mid, 0, &msg);
+    if (hr == S_OK)
+        hr = md_receipt_send(s, msg, 0);
+    if (msg)
+        msg->lpVtbl->Release(msg);
+    if (hr != S_OK)
+        return -1;
+    md_read_plan p;
+    EnterCriticalSection(&s->lock);
+    int code = st_store_begin(s->st);
+    if (!code)
+        code = read_plan_of(s, mid, flags, &p);
+    if (!code)
+        code = md_read_plan_apply(s, mid, &p, MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING);
+    code = end_txn(s, code);
+    LeaveCriticalSection(&s->lock);
+    return code;
 }
 
 HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list,
     LPMAPIPROGRESS progress, ULONG flags)
 {
-    const ULONG known = SUPPRESS_RECEIPT | CLEAR_READ_FLAG | MAPI_DEFERRED_ERRORS
-        | GENERATE_RECEIPT_ONLY | CLEAR_RN_PENDING | CLEAR_NRN_PENDING | MESSAGE_DIALOG;
-    if (flags & ~known)
+    if (flags & ~(ULONG)(MD_READ_FLAGS | MESSAGE_DIALOG))
         return MAPI_E_UNKNOWN_FLAGS;
-    /* Contradictions (IMessage::SetReadFlag's rules): clearing the flag while
-     * suppressing or sending only the receipt. */
-    if ((flags & CLEAR_READ_FLAG) && (flags & (SUPPRESS_RECEIPT | GENERATE_RECEIPT_ONLY)))
-        return MAPI_E_INVALID_PARAMETER;
-    if ((flags & SUPPRESS_RECEIPT) && (flags & GENERATE_RECEIPT_ONLY))
-        return MAPI_E_INVALID_PARAMETER;
+    /* The rules of IMessage::SetReadFlag, per message. */
+    HRESULT hr = md_read_flags_check(flags & ~(ULONG)MESSAGE_DIALOG);
+    if (hr != S_OK)
+        return hr;
     if (list && list->cValues && !list->lpbin)
         return MAPI_E_INVALID_PARAMETER;
     st_id *ids = NULL;
@@ -445,11 +501,17 @@ HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list,
     if (!ids)
         return MAPI_E_NOT_ENOUGH_MEMORY;
     size_t failed = 0;
-    if (!(flags & GENERATE_RECEIPT_ONLY)) {   /* that one changes no flag */
-        int read = !(flags & CLEAR_READ_FLAG);
-        run_batches(s, fid, ids, n, read_one, &read, progress, flags & MESSAGE_DIALOG,
-            &failed);
-    }
+    read_ctx c = { .flags = flags & ~(ULONG)MESSAGE_DIALOG };
+    /* MESSAGE_DIALOG without a progress object: MAPI's (mapiprop.h; the
+     * parent window is not handed down to here). */
+    LPMAPIPROGRESS prog = md_progress_open(s->sup, 0, progress,
+        (flags & MESSAGE_DIALOG) != 0);
+    run_batches(s, fid, ids, n, read_one, &c, prog, prog != NULL, &failed);
+    md_progress_close(prog);
+    for (size_t i = 0; i < c.n_owed; i++)
+        if (read_owed(s, c.owed[i], c.flags))
+            failed++;
+    free(c.owed);
     free(ids);
     return partial(failed);
 }
