@@ -67,9 +67,13 @@
  * restriction back (a storage call without a scan) and Abort returns S_OK,
  * or MAPI_E_UNABLE_TO_ABORT when the operation had already finished. As
  * after any SortTable / Restrict, the cursor and bookmarks are at the
- * beginning and the collapse state back to its default. The same flag is
- * raised by Logoff and fast shutdown (md_bg_stopping), so both return
- * within MD_BG_STOP_MS however big the folder. The end is told to the
+ * beginning and the collapse state back to its default. Fast shutdown
+ * raises the same stop (md_bg_stopping: it stops the threads before it
+ * takes any store lock), so it returns within MD_BG_STOP_MS however big
+ * the folder; Logoff (md_store_stop, msgstore.c) takes the store lock
+ * first, so it waits for the storage call under way to end (a first sort
+ * by a blob string of 1M rows: about 300 ms) and stops the thread after.
+ * The end is told to the
  * advise sinks as TABLE_SORT_DONE / TABLE_RESTRICT_DONE / TABLE_SETCOL_DONE
  * or TABLE_ERROR (hResult the failure; an aborted operation tells nothing):
  * the thread queues the event under sink_lock and wakes the delivery
