@@ -130,10 +130,12 @@ int st_table_collapse_state_set(st_table *t, st_bookmark *out, const uint8_t *st
  * functions run on that thread calls cancel(ctx) about every thousand
  * SQLite steps (a long scan: the first read after a sort by a property of
  * the blob, a restriction no index serves) and stops when it returns
- * nonzero; from then on every statement of the thread stops at once, until
- * the hook is set again or cleared. The call stopped fails with ST_ERROR
- * and st_table_cancelled() is 1; the table stays consistent (a stopped
- * sort or restriction leaves the previous one; kept rows are dropped).
+ * nonzero; from then on every statement of the thread stops at its first
+ * check (one shorter than a thousand steps may still end), until the hook
+ * is set again or cleared. The call stopped fails with ST_ERROR and
+ * st_table_cancelled() is 1; the table stays consistent (a sort or
+ * restriction stopped while its plan is chosen is refused and the
+ * previous one stays; a stopped read drops the rows kept of a scan).
  * cancel runs on the calling thread, inside SQLite, holding whatever the
  * caller holds: it may only read flags. The hook is installed on t's store
  * connection, so set it, make the calls and clear it (cancel NULL) on one
