@@ -13,7 +13,8 @@
  * TABLE_RESTRICT_DONE, TABLE_SETCOL_DONE, and TABLE_ERROR with the
  * failure (then TBLSTAT_SORT_ERROR and GetLastError's message); Abort
  * puts the previous order or restriction back (queued, and while the scan
- * runs); a hierarchy table sorts asynchronously too;
+ * runs); a hierarchy table sorts asynchronously too; two threads sorting,
+ * aborting and reading one table always read one order's rows;
  * Logoff and DoFastShutdown during a running sort return within a second
  * (then TBL_ASYNC runs in the call, or calls fail as after any shutdown); every
  * object is released and the live-object counter is back at zero.
@@ -466,6 +467,66 @@ static void check_restrict_setcols_error(md_store *ms, IMAPITable *t, ev_sink *s
     ok(hr == S_OK && status_of(t) == TBLSTAT_COMPLETE, "a sync sort clears the error\n");
 }
 
+/* Two threads sort (async), abort and read one table at once: every read
+ * gives consecutive rows of one of the two orders, nothing hangs. */
+typedef struct racer {
+    IMAPITable *t;
+    int seed;
+    int bad;        /* reads that were not one order's consecutive rows */
+    int failed;     /* calls that failed */
+} racer;
+
+static DWORD WINAPI racer_main(void *arg)
+{
+    racer *r = arg;
+    for (int i = 0; i < 15; i++) {
+        int pick = (r->seed + i * 7) % 3;
+        if (sort_key(r->t, (r->seed + i) % 2 ? TABLE_SORT_ASCEND : TABLE_SORT_DESCEND,
+                TBL_ASYNC) != S_OK)
+            r->failed++;
+        if (pick == 0) {   /* MAPI_E_UNABLE_TO_ABORT: it had finished */
+            HRESULT hr = r->t->lpVtbl->Abort(r->t);
+            r->failed += hr != S_OK && hr != MAPI_E_UNABLE_TO_ABORT;
+        }
+        SRowSet *rs = NULL;
+        if (r->t->lpVtbl->QueryRows(r->t, 5, TBL_NOADVANCE, &rs) != S_OK || !rs) {
+            r->failed++;
+            continue;
+        }
+        int k[5], n = (int)rs->cRows;
+        for (int j = 0; j < n && j < 5; j++) {
+            k[j] = -1;
+            for (ULONG c = 0; c < rs->aRow[j].cValues; c++)
+                if (rs->aRow[j].lpProps[c].ulPropTag == KEY)
+                    swscanf(rs->aRow[j].lpProps[c].Value.lpszW, L"Name %d", &k[j]);
+        }
+        int up = 1, down = 1;
+        for (int j = 1; j < n && j < 5; j++) {
+            up &= k[j] == k[j - 1] + 1;
+            down &= k[j] == k[j - 1] - 1;
+        }
+        r->bad += n != 5 || k[0] < 0 || !(up || down);
+        host_free_rows(rs);
+    }
+    return 0;
+}
+
+static void check_concurrent(IMAPITable *t)
+{
+    racer r[2] = { { t, 0, 0, 0 }, { t, 1, 0, 0 } };
+    HANDLE th[2];
+    for (int i = 0; i < 2; i++)
+        th[i] = CreateThread(NULL, 0, racer_main, &r[i], 0, NULL);
+    DWORD w = WaitForMultipleObjects(2, th, TRUE, 120000);
+    ok(w == WAIT_OBJECT_0, "racing threads did not end: %lu\n", (unsigned long)w);
+    for (int i = 0; i < 2; i++) {
+        CloseHandle(th[i]);
+        ok(r[i].bad == 0 && r[i].failed == 0, "racer %d: %d bad reads, %d failed calls\n", i,
+           r[i].bad, r[i].failed);
+    }
+    ok(t->lpVtbl->WaitForCompletion(t, 0, 0xFFFFFFFF, NULL) == S_OK, "wait after the race\n");
+}
+
 /* A hierarchy table sorts asynchronously too. */
 static void check_hierarchy(IMsgStore *store)
 {
@@ -584,6 +645,7 @@ int main(int argc, char **argv)
         check_abort(ms, t, &sink);
         check_restrict_setcols_error(ms, t, &sink);
         check_hierarchy(s.store);
+        check_concurrent(t);
         check_logoff(&s, t);
         ok(t->lpVtbl->Unadvise(t, conn) == S_OK, "Unadvise\n");
     } else {
