@@ -3,8 +3,8 @@
  * what the last table notification said (event, instance keys of the row
  * and of the prior row, the row's first column as a PT_LONG when it is
  * one, the row's PR_ENTRYID) and counts them, checking the shape MAPI gives
- * (fnevTableModified, a 4-byte PR_INSTANCE_KEY index, a PR_INSTANCE_KEY or
- * PR_NULL prior). Reference counted but never freed (a static object).
+ * (fnevTableModified, a 4-byte PR_INSTANCE_KEY index, PR_NULL for
+ * TABLE_CHANGED / TABLE_RELOAD, a PR_INSTANCE_KEY or PR_NULL prior). Reference counted but never freed (a static object).
  * Header-only: include testutil.h and host_alloc.h first. Counters are read by the test's
  * thread while a provider thread may write them: reads go through
  * sink_count().
@@ -60,9 +60,11 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *iface, ULONG n,
         ok(notifs[i].ulEventType == fnevTableModified, "event type %#lx\n",
            (unsigned long)notifs[i].ulEventType);
         s->last_event = t->ulTableEvent;
-        ok(t->propIndex.ulPropTag == PR_INSTANCE_KEY && t->propIndex.Value.bin.cb == 4,
+        int whole = t->ulTableEvent == TABLE_CHANGED || t->ulTableEvent == TABLE_RELOAD;
+        ok(whole ? t->propIndex.ulPropTag == PR_NULL   /* no row named */
+                 : t->propIndex.ulPropTag == PR_INSTANCE_KEY && t->propIndex.Value.bin.cb == 4,
            "propIndex %#lx\n", (unsigned long)t->propIndex.ulPropTag);
-        if (t->propIndex.Value.bin.cb == 4)
+        if (!whole && t->propIndex.Value.bin.cb == 4)
             memcpy(s->last_key, t->propIndex.Value.bin.lpb, 4);
         s->last_has_prior = t->propPrior.ulPropTag == PR_INSTANCE_KEY;
         ok(s->last_has_prior || t->propPrior.ulPropTag == PR_NULL, "propPrior %#lx\n",

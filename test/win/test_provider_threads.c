@@ -555,6 +555,8 @@ static void submit_one(IMsgStore *store, const WCHAR *subj)
         p[1].ulPropTag = PR_MESSAGE_CLASS_W;
         p[1].Value.lpszW = (WCHAR *)L"IPM.Note";
         m->lpVtbl->SetProps(m, 2, p, NULL);
+        /* SubmitMessage wants a recipient (MAPI_E_NO_RECIPIENTS). */
+        host_add_recipient(m, MODRECIP_ADD, L"Bob", L"bob@example.org");
         hr = m->lpVtbl->SubmitMessage(m, 0);
         m->lpVtbl->Release(m);
     }
