@@ -278,7 +278,7 @@ int cv_body_html_push(cv_push **out, const st_bag *bag, const void *head, size_t
         st_error_set("bodies: out of memory");
         return -1;
     }
-    d->label = html_label(bag, head, head_len, d->meta);
+    d->label = bag ? html_label(bag, head, head_len, d->meta) : NULL;
     if (d->label && !single_byte(cv_charset_codepage(d->label))) {
         st_error_set("bodies: HTML in %s is not converted in pieces", d->label);
         free(d);

@@ -57,7 +57,8 @@ int cv_body_sync(st_bag *bag, uint32_t changed, unsigned flags);
  * converters of rtf.h ("Streaming"); this gives the first step, the HTML
  * property's bytes to UTF-8 as cv_body_sync reads them. Its charset comes
  * from bag (PR_INTERNET_CPID) or from the head of the HTML (its first
- * bytes: a <meta>, else a guess). Returns 0 and a converter feeding UTF-8
+ * bytes: a <meta>, else a guess); bag NULL: UTF-8 already (PR_BODY_HTML,
+ * a string), only validated. Returns 0 and a converter feeding UTF-8
  * to sink, or CV_EPARSE when the charset is one that cannot be converted
  * in pieces (a multi-byte one other than UTF-8), or -1.
  */

@@ -195,7 +195,10 @@ static HRESULT html_start(reader *r, const st_bag *bag, cv_push **dec, cv_sink_f
     HRESULT hr = reader_next(r, head, head_len);
     if (hr != S_OK)
         return hr;
-    int rc = cv_body_html_push(dec, bag, *head, *head_len, sink, ctx);
+    /* PR_BODY_HTML, a string, is UTF-8 already: no charset to read */
+    uint32_t type = PROP_TYPE(r->tag);
+    int rc = cv_body_html_push(dec, type == PT_BINARY ? bag : NULL, *head, *head_len, sink,
+        ctx);
     return rc == CV_EPARSE ? MAPI_E_NO_SUPPORT : rc ? MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
 }
 

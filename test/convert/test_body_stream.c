@@ -313,6 +313,20 @@ static void test_html_decode(void)
     ok(rc == 0 && b.len == 9 && memcmp(b.data, "caf\xc3\xa9 \xe2\x82\xac", 9) == 0,
        "windows-1252 HTML decoded in chunks: %d, %zu bytes\n", rc, b.len);
     cv_rtf__buf_free(&b);
+    /* no bag: UTF-8 already (PR_BODY_HTML), whatever a guess would say */
+    cv_rtf__buf_init(&b, 0);
+    rc = cv_body_html_push(&p, NULL, utf8, len, cv_rtf__buf_sink, &b);
+    if (!rc)
+        rc = cv_push_feed(p, utf8, len);
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
+    cv_rtf__buf_init(&want, 0);
+    cv_rtf__put_utf8(&want, utf8, len);
+    ok(rc == 0 && b.len == want.len && memcmp(b.data, want.data, b.len) == 0,
+       "string HTML taken as UTF-8: %d, %zu/%zu bytes\n", rc, b.len, want.len);
+    cv_rtf__buf_free(&want);
+    cv_rtf__buf_free(&b);
     st_bag_set_long(bag, PR_INTERNET_CPID, 50220);
     ok(cv_body_html_push(&p, bag, "x", 1, cv_rtf__buf_sink, &b) == CV_EPARSE && !p,
        "iso-2022-jp HTML is not converted in pieces\n");
