@@ -738,7 +738,8 @@ static void join_worker(md_table *tb)
 static int op_cancelled(void *ctx)
 {
     md_table *tb = ctx;
-    return InterlockedCompareExchange(&tb->cancel, 0, 0) != 0 || md_bg_stopping();
+    return InterlockedCompareExchange(&tb->cancel, 0, 0) != 0
+        || InterlockedCompareExchange(&tb->store->stopping, 0, 0) != 0 || md_bg_stopping();
 }
 
 /* The first row read without moving the cursor: storage does the work of a

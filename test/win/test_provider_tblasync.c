@@ -563,9 +563,10 @@ static void check_hierarchy(IMsgStore *store)
     root->lpVtbl->Release(root);
 }
 
-/* IMSLogon::Logoff while a sort runs: back within a second, the table
- * usable (it stopped the sort, or let it end); after it, TBL_ASYNC runs in
- * the call (no background work on a logged-off store). */
+/* IMSLogon::Logoff while a sort runs: back within a second (the sort is
+ * stopped, not waited for), the table usable (as before the sort, or
+ * sorted if it had ended); after it, TBL_ASYNC runs in the call (no
+ * background work on a logged-off store). */
 static void check_logoff(host_session *s, IMAPITable *t)
 {
     sort_key(t, TABLE_SORT_ASCEND, 0);
