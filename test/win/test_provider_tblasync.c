@@ -48,6 +48,7 @@
 #include "host_support.h"
 #include "host_session.h"
 #include "host_props.h"
+#include "advise_sink.h"
 #include "provider/shutdown.h"
 #include "provider/store.h"
 #include "storage/storage.h"
@@ -78,32 +79,13 @@ static unsigned long hrx(HRESULT hr)
 /* ---- The advise sink: the table events and their hResult */
 
 typedef struct ev_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
+    ADVISE_SINK_BASE;
     CRITICAL_SECTION lock;
     HANDLE got;                 /* set on each OnNotify */
     int n;                      /* operation events kept */
     ULONG ev[64];               /* ulTableEvent of each (row events are skipped) */
     HRESULT hr[64];
 } ev_sink;
-
-static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
-    void **out)
-{
-    (void)self; (void)riid;
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-
-static ULONG STDMETHODCALLTYPE sink_AddRef(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedIncrement(&((ev_sink *)self)->refs);
-}
-
-static ULONG STDMETHODCALLTYPE sink_Release(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedDecrement(&((ev_sink *)self)->refs);
-}
 
 static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOTIFICATION ns)
 {
@@ -127,8 +109,14 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPN
     return 0;
 }
 
-static const IMAPIAdviseSinkVtbl sink_vtbl = {
-    sink_QueryInterface, sink_AddRef, sink_Release, sink_OnNotify };
+/* s as a sink with one reference, its lock and event made. */
+static void sink_init(ev_sink *s)
+{
+    memset(s, 0, sizeof *s);
+    advise_sink_init(&s->base, sink_OnNotify);
+    InitializeCriticalSection(&s->lock);
+    s->got = CreateEventW(NULL, FALSE, FALSE, NULL);
+}
 
 static int sink_count(ev_sink *s)
 {
@@ -630,9 +618,8 @@ int main(int argc, char **argv)
     printf("# %d messages made in %.0f ms\n", N_MSGS, now_ms() - t0);
     IMAPIFolder *big = NULL;
     IMAPITable *t = NULL;
-    ev_sink sink = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
-    InitializeCriticalSection(&sink.lock);
-    sink.got = CreateEventW(NULL, FALSE, FALSE, NULL);
+    ev_sink sink;
+    sink_init(&sink);
     ULONG conn = 0;
     /* Session 1: the operations, then Logoff during a sort. */
     if (filled && host_logon(prov, &s) && (big = open_big(s.store)) != NULL
