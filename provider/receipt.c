@@ -79,8 +79,9 @@ int md_read_plan_apply(md_store *s, st_id mid, const md_read_plan *p, int32_t ex
         bad = st_bag_set_bool(set, PR_READ_RECEIPT_REQUESTED, 0) != 0;
     if (bad)
         code = ST_ERROR;
-    else if (st_bag_count(set))
-        code = st_message_set_props(s->st, mid, set, NULL, 0, 0);
+    else if (st_bag_count(set))   /* this mailbox's own state: no journal entry, so
+                                     the message is not sent to the server again */
+        code = st_message_set_props(s->st, mid, set, NULL, 0, ST_FROM_SERVER);
     st_bag_free(set);
     return code;
 }

@@ -2313,6 +2313,43 @@ static LONG stored_flags(IMessage *m)
     return f;
 }
 
+/* The pending report bits are this mailbox's own state: clearing them
+ * writes no journal entry, so the message is not sent to the server again
+ * (only the read flag goes, as a PROPPATCH). */
+static void check_receipt_no_upload(void)
+{
+    IMessage *m = receipt_msg(L"receipt local");
+    if (!m)
+        return;
+    char path[MAX_PATH * 3];
+    store_path_utf8(path, sizeof path);
+    st_store *st = NULL;
+    st_journal_entry *e = NULL;
+    size_t n = 0;
+    ok(st_store_open(&st, path, NULL, 0) == 0, "store opened beside the provider\n");
+    /* as if the sync had sent every change so far */
+    while (st && st_journal_take(st, &e, &n, 256) == 0 && n) {
+        for (size_t i = 0; i < n; i++)
+            st_journal_ack(st, e[i].seq, NULL, NULL);
+        st_journal_entries_free(e, n);
+    }
+    HRESULT hr = m->lpVtbl->SetReadFlag(m, SUPPRESS_RECEIPT);
+    int modify = 0, read = 0;
+    if (st && st_journal_list(st, &e, &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            modify += e[i].op == ST_JOP_MODIFY;
+            read += e[i].op == ST_JOP_READ;
+        }
+        st_journal_entries_free(e, n);
+    }
+    ok(hr == S_OK && read == 1 && modify == 0,
+       "SetReadFlag(SUPPRESS_RECEIPT): %#lx, journal: %d read, %d modify\n", hrx(hr), read,
+       modify);
+    if (st)
+        st_store_close(st);
+    m->lpVtbl->Release(m);
+}
+
 static void check_read_receipts(void)
 {
     const LONG pend = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
@@ -2964,6 +3001,7 @@ int main(int argc, char **argv)
     check_named();
     check_flags_and_deleted();
     check_read_receipts();
+    check_receipt_no_upload();
     check_progress();
     check_folder_store_props();
     check_big_body_and_deep_copy();
