@@ -1,7 +1,10 @@
 /*
- * message.c: IMessage. Every change (values, deletions, recipients,
- * attachment changes handed over by IAttach::SaveChanges, spooled streams)
- * stays in the object until SaveChanges writes it: values, recipients and
+ * message.c: IMessage, the object: its values, bodies and SaveChanges
+ * (message_int.h names the files of its other concerns: recipients,
+ * attachments, the live tables, submission, CopyTo of the subobjects).
+ * Every change (values, deletions, recipients, attachment changes handed
+ * over by IAttach::SaveChanges, spooled streams) stays in the object until
+ * SaveChanges writes it: values, recipients and
  * attachments (with embedded messages) in one storage transaction, which
  * also adopts the streams already written straight into storage (binary
  * ones made with MAPI_CREATE, of new objects too: stream.h, no copy); then
@@ -22,29 +25,6 @@
  * text the RTF at OpenProperty), never whole in memory; one that cannot be
  * (compressed RTF written, HTML in a multi-byte charset other than UTF-8)
  * is not kept in step: the others are removed instead, so none is stale.
- *
- * GetRecipientTable and GetAttachmentTable give views of a live table
- * (memtable.h) the message makes at the first call and keeps: it shows the
- * rows as they are now, pending changes included, and follows the object
- * with table notifications: ModifyRecipients (row by row; 0, replace all:
- * one TABLE_CHANGED), IAttach::SaveChanges and DeleteAttach (a row added,
- * modified, deleted), SaveChanges (storage's rows: recipients renumbered
- * 0..n-1 by storage and new attachments renumbered by it keep their rows,
- * with the new PR_ROWID / PR_ATTACH_NUM; rows that look the same notify
- * nothing). An attachment shows once IAttach::SaveChanges handed it over,
- * as MAPI defines it: CreateAttach alone and unsaved IAttach changes do
- * not show. The tables are updated under the store's lock and their sinks
- * called after it is released (md_memtable_hold). A table outlives the
- * message: its views keep the rows they had at the message's last Release.
- * SubmitMessage does the store's part of sending ("Sending Messages:
- * Message Store Provider Tasks"): recipients required, SpoolerNotify
- * (NOTIFY_READYTOSEND) once, PrepareSubmit for a resend, ExpandRecips,
- * MSGFLAG_SUBMIT, PR_CLIENT_SUBMIT_TIME, PR_RESPONSIBILITY, PR_SUBMIT_FLAGS
- * (SUBMITFLAG_PREPROCESS when asked), saved into the outgoing queue
- * (spooler.h). SetReadFlag manages read reports through
- * IMAPISupport::ReadReceipt (receipt.h). DeleteAttach with MAPI_DIALOG
- * reports progress (mapiprop.h). Not done: SubmitMessage on an embedded
- * message (MAPI_E_NO_SUPPORT: only top-level messages are sent).
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
  * message excepted, as MAPI defines it); call storage outside the store's
  * lock.
@@ -58,100 +38,19 @@
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
-#include "provider/message.h"
+#include "provider/message_int.h"
 #include "provider/names.h"
 #include "provider/object.h"
-#include "provider/receipt.h"
 #include "provider/shutdown.h"
-#include "provider/spooler.h"
 
 #define BODY_SYNC_MAX (8u << 20)   /* bytes of a body kept in step in memory */
 #define ID_BODY 0x1000u
 #define ID_HTML 0x1013u
 #define ID_RTF 0x1009u
 
-struct md_message {
-    IMessage iface;
-    LONG refs;
-    md_store *store;       /* AddRef'd */
-    st_id mid;             /* 0 until the first SaveChanges of a new message */
-    st_id fid;             /* its folder; 0 for an embedded message */
-    unsigned st_flags;     /* ST_ASSOCIATED for associated contents */
-    int modify;            /* opened read-write */
-    int embedded;          /* the message of an attachment */
-    int is_saved;          /* in storage (mid is its id) */
-    st_bag *set;           /* pending values */
-    uint32_t *del;         /* pending deletions (PT_UNSPECIFIED tags) */
-    size_t n_del, cap_del;
-    uint32_t body_changed; /* id of the body written last, or 0 */
-    st_bag **rcp;          /* recipient rows, once loaded */
-    size_t n_rcp;
-    int rcp_loaded, rcp_dirty;
-    md_att_change *att;    /* pending attachment changes */
-    size_t n_att;
-    uint32_t next_num;     /* next number for a new attachment; 0: not known yet */
-    md_spool **spool;      /* pending streams of the message */
-    size_t n_spool;
-    IAttach *parent;       /* embedded in an attachment not in storage yet:
-                              SaveChanges hands a snapshot to it (AddRef'd) */
-    uint32_t (*renum)[2];  /* new attachments saved: [our number, storage's] */
-    size_t n_renum;
-    md_memtable *rcp_table; /* live recipient table once asked for (owned) */
-    md_memtable *att_table; /* live attachment table once asked for (owned) */
-};
-
-static md_message *impl(IMessage *iface)
-{
-    return (md_message *)iface;
-}
-
 md_store *md_message_store(md_message *m) { return m->store; }
 IMessage *md_message_iface(md_message *m) { return &m->iface; }
 st_id md_message_mid(md_message *m) { return m->mid; }
-
-static md_message *snapshot(md_message *m);
-static void tables_saved(md_message *m, size_t renum_from);
-
-void md_att_change_clear(md_att_change *c)
-{
-    st_bag_free(c->set);
-    free(c->del);
-    for (size_t i = 0; i < c->n_spool; i++)
-        md_spool_release(c->spool[i]);
-    free(c->spool);
-    if (c->emb)
-        c->emb->lpVtbl->Release(c->emb);
-    memset(c, 0, sizeof *c);
-}
-
-HRESULT md_att_change_dup(md_att_change *out, const md_att_change *c)
-{
-    *out = *c;
-    out->set = c->set ? st_bag_dup(c->set) : NULL;
-    out->del = c->n_del ? malloc(c->n_del * sizeof *out->del) : NULL;
-    out->spool = c->n_spool ? malloc(c->n_spool * sizeof *out->spool) : NULL;
-    out->emb = NULL;
-    if ((c->set && !out->set) || (c->n_del && !out->del) || (c->n_spool && !out->spool)) {
-        out->n_spool = 0;
-        md_att_change_clear(out);
-        return MAPI_E_NOT_ENOUGH_MEMORY;
-    }
-    if (c->n_del)
-        memcpy(out->del, c->del, c->n_del * sizeof *out->del);
-    for (size_t i = 0; i < c->n_spool; i++) {
-        out->spool[i] = c->spool[i];
-        md_spool_addref(out->spool[i]);
-    }
-    if (c->emb) {
-        md_message *e = snapshot((md_message *)c->emb);
-        if (!e) {
-            md_att_change_clear(out);
-            return MAPI_E_NOT_ENOUGH_MEMORY;
-        }
-        out->emb = &e->iface;
-    }
-    return S_OK;
-}
 
 static int is_body_id(uint32_t id)
 {
@@ -520,7 +419,7 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     return b;
 }
 
-static st_bag *message_props(void *obj, HRESULT *hr)
+st_bag *md_msg__message_props(void *obj, HRESULT *hr)
 {
     return build(obj, 0, hr);
 }
@@ -554,7 +453,8 @@ static HRESULT message_can_write(void *obj)
     return ((md_message *)obj)->modify ? S_OK : MAPI_E_NO_ACCESS;
 }
 
-static HRESULT message_write(void *obj, const st_bag *set, const uint32_t *del, size_t n_del)
+HRESULT md_msg__message_write(void *obj, const st_bag *set, const uint32_t *del,
+    size_t n_del)
 {
     md_message *m = obj;
     EnterCriticalSection(&m->store->lock);
@@ -565,11 +465,9 @@ static HRESULT message_write(void *obj, const st_bag *set, const uint32_t *del, 
     return hr;
 }
 
-static HRESULT message_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
-    int include_mode, ULONG flags);
-
 static const md_prop_ops message_ops = {
-    message_props, message_write, message_computed, message_can_write, message_copy_sub,
+    md_msg__message_props, md_msg__message_write, message_computed, message_can_write,
+    md_msg__message_copy_sub,
 };
 
 #define MSG_STORE(i) (impl(i)->store)
@@ -588,23 +486,13 @@ static ULONG STDMETHODCALLTYPE msg_AddRef(IMessage *iface)
     return md_ref_add(&impl(iface)->refs);
 }
 
-static void rcp_free(md_message *m)
-{
-    for (size_t i = 0; i < m->n_rcp; i++)
-        st_bag_free(m->rcp[i]);
-    free(m->rcp);
-    m->rcp = NULL;
-    m->n_rcp = 0;
-    m->rcp_loaded = m->rcp_dirty = 0;
-}
-
 static void pending_clear(md_message *m)
 {
     st_bag_free(m->set);
     m->set = st_bag_new();
     m->n_del = 0;
     m->body_changed = 0;
-    rcp_free(m);
+    md_msg__rcp_free(m);
     for (size_t i = 0; i < m->n_att; i++)
         md_att_change_clear(&m->att[i]);
     free(m->att);
@@ -821,7 +709,7 @@ static md_message *message_new(md_store *s);
 /* A copy of m's pending state in a new object (for an embedded message
  * not in storage yet: its SaveChanges hands the copy to its attachment).
  * NULL when out of memory. */
-static md_message *snapshot(md_message *m)
+md_message *md_msg__snapshot(md_message *m)
 {
     md_message *c = message_new(m->store);
     int bad = !c;
@@ -861,42 +749,7 @@ static md_message *snapshot(md_message *m)
     return c;
 }
 
-/* After a commit: the numbers storage gave new attachments, for attachment
- * objects still open under ours (md_message_renumber). Out of memory
- * leaves some unmapped: such an object then finds nothing. Our numbers are
- * never given twice in an object's life (next_num only grows, past
- * storage's too), so each maps one way. */
-static void remember_numbers(md_message *m)
-{
-    for (size_t i = 0; i < m->n_att; i++) {
-        md_att_change *c = &m->att[i];
-        if (!c->is_new || c->deleted)
-            continue;
-        uint32_t (*r)[2] = realloc(m->renum, (m->n_renum + 1) * sizeof *r);
-        if (!r)
-            return;
-        m->renum = r;
-        r[m->n_renum][0] = c->num;
-        r[m->n_renum++][1] = c->saved_num;
-        if (c->saved_num + 1 > m->next_num)
-            m->next_num = c->saved_num + 1;
-    }
-}
-
-int md_message_renumber(md_message *m, uint32_t *num)
-{
-    int found = 0;
-    EnterCriticalSection(&m->store->lock);
-    for (size_t i = 0; !found && i < m->n_renum; i++)
-        if (m->renum[i][0] == *num) {
-            *num = m->renum[i][1];
-            found = 1;
-        }
-    LeaveCriticalSection(&m->store->lock);
-    return found;
-}
-
-static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
+HRESULT STDMETHODCALLTYPE md_msg__SaveChanges(IMessage *iface, ULONG flags)
 {
     MD_SHUT_GATE();
     md_message *m = impl(iface);
@@ -916,7 +769,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     if (hr == S_OK && m->parent) {
         /* an embedded message of an attachment not in storage: its state
          * goes to the attachment, and from there with its message */
-        md_message *c = snapshot(m);
+        md_message *c = md_msg__snapshot(m);
         hr = c ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
         if (c)
             md_attach_put_embedded(m->parent, &c->iface);
@@ -968,7 +821,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
             m->mid = mid;
             m->is_saved = 1;
             renum_from = m->n_renum;
-            remember_numbers(m);
+            md_msg__remember_numbers(m);
         }
     }
     if (hr == S_OK) {
@@ -980,7 +833,7 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     if (hr == S_OK)
         hr = write_streams(m, later, n_later);
     if (renum_from != SIZE_MAX)
-        tables_saved(m, renum_from);
+        md_msg__tables_saved(m, renum_from);
     return hr;
 }
 
@@ -991,7 +844,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray t
     int rtf = !tags;
     for (ULONG i = 0; tags && i < tags->cValues; i++)
         rtf |= PROP_ID(tags->aulPropTag[i]) == ID_RTF;
-    return md_prop_get_props(rtf ? message_props_rtf : message_props, impl(iface),
+    return md_prop_get_props(rtf ? message_props_rtf : md_msg__message_props, impl(iface),
         &impl(iface)->store->alloc, tags, flags, count, props);
 }
 
@@ -1002,11 +855,6 @@ static HRESULT STDMETHODCALLTYPE msg_GetPropList(IMessage *iface, ULONG flags,
     return md_prop_get_prop_list(message_props_rtf, impl(iface), &impl(iface)->store->alloc,
         flags, list);
 }
-
-static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
-    LPMAPITABLE *table);
-static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
-    LPMAPITABLE *table);
 
 /* OpenProperty of the compressed RTF of a body too big for memory (build
  * left a PT_ERROR in cur for it, and none is kept): made in chunks into a
@@ -1056,8 +904,9 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
         if (!IsEqualIID(iid, &IID_IMAPITable))
             return MAPI_E_INTERFACE_NOT_SUPPORTED;
         return tag == PR_MESSAGE_RECIPIENTS
-            ? msg_GetRecipientTable(iface, (options | flags) & MAPI_UNICODE, (LPMAPITABLE *)out)
-            : msg_GetAttachmentTable(iface, (options | flags) & MAPI_UNICODE,
+            ? md_msg__GetRecipientTable(iface, (options | flags) & MAPI_UNICODE,
+                (LPMAPITABLE *)out)
+            : md_msg__GetAttachmentTable(iface, (options | flags) & MAPI_UNICODE,
                 (LPMAPITABLE *)out);
     }
     hr = md_stream_check_open(tag, iid, options, flags, &writable, &create);
@@ -1095,868 +944,14 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     return hr;
 }
 
-/* The numbers of the attachments the message has now: storage's (deleted
- * ones still listed: md_message_attach_base tells) and the new ones.
- * *out malloc'd. */
-static HRESULT attach_numbers(md_message *m, uint32_t **out, size_t *n)
-{
-    uint32_t *nums = NULL;
-    HRESULT hr = S_OK;
-    *out = NULL;
-    *n = 0;
-    EnterCriticalSection(&m->store->lock);
-    if (m->mid) {
-        int code = st_attach_list(m->store->st, &nums, n, m->mid);
-        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
-    }
-    uint32_t *all = hr == S_OK ? realloc(nums, (*n + m->n_att + 1) * sizeof *all) : NULL;
-    if (all) {
-        nums = all;
-        for (size_t i = 0; i < m->n_att; i++)
-            if (m->att[i].is_new && !m->att[i].deleted)
-                nums[(*n)++] = m->att[i].num;
-    } else if (hr == S_OK) {
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    }
-    LeaveCriticalSection(&m->store->lock);
-    if (hr != S_OK) {
-        free(nums);
-        *n = 0;
-        return hr;
-    }
-    *out = nums;
-    return S_OK;
-}
-
-static HRESULT rcp_load(md_message *m);
-
-/* Attachment num's row of the attachment table as it is now: storage's
- * values with the pending changes, big data (PT_ERROR markers) left out,
- * PR_ATTACH_NUM set. *out NULL and S_OK when it is deleted. */
-static HRESULT att_row(md_message *m, uint32_t num, st_bag **out)
-{
-    st_bag *b = NULL;
-    int exists = 0;
-    *out = NULL;
-    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
-    if (hr == MAPI_E_NOT_FOUND)
-        return S_OK;   /* deleted, not saved yet */
-    if (hr == S_OK && !b && !(b = st_bag_new()))
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    for (size_t j = st_bag_count(b); hr == S_OK && j-- > 0;)
-        if (PROP_TYPE(st_bag_at(b, j)->tag) == PT_ERROR)
-            st_bag_delete(b, st_bag_at(b, j)->tag);   /* big data: not a column */
-    if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)num))
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    if (hr != S_OK) {
-        st_bag_free(b);
-        return hr;
-    }
-    *out = b;
-    return S_OK;
-}
-
-/* The attachment table's rows as they are now (att_row of each; each bag
- * and the array freed by the caller). */
-static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
-{
-    uint32_t *nums = NULL;
-    size_t k = 0, got = 0;
-    *out = NULL;
-    *n = 0;
-    HRESULT hr = attach_numbers(m, &nums, &k);
-    st_bag **rows = hr == S_OK ? calloc(k ? k : 1, sizeof *rows) : NULL;
-    if (hr == S_OK && !rows)
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    for (size_t i = 0; hr == S_OK && i < k; i++) {
-        hr = att_row(m, nums[i], &rows[got]);
-        if (hr == S_OK && rows[got])
-            got++;
-    }
-    free(nums);
-    if (hr != S_OK) {
-        for (size_t i = 0; i < got; i++)
-            st_bag_free(rows[i]);
-        free(rows);
-        return hr;
-    }
-    *out = rows;
-    *n = got;
-    return S_OK;
-}
-
-/* After attachment num changed (IAttach::SaveChanges, DeleteAttach): its
- * row of the live attachment table, when there is one, under the store's
- * lock; *held as table_update's. */
-static HRESULT att_table_put(md_message *m, uint32_t num, md_memtable **held)
-{
-    st_bag *b = NULL;
-    *held = NULL;
-    EnterCriticalSection(&m->store->lock);
-    md_memtable *t = m->att_table;
-    HRESULT hr = t ? att_row(m, num, &b) : S_OK;
-    if (t && hr == S_OK) {
-        st_value key = st_view_long(PR_ATTACH_NUM, (int32_t)num);
-        md_memtable_hold(t);
-        *held = t;
-        hr = b ? md_memtable_set_row(t, b) : md_memtable_delete_row(t, &key);
-        if (hr == MAPI_E_NOT_FOUND)
-            hr = S_OK;   /* deleted before it was shown */
-    }
-    LeaveCriticalSection(&m->store->lock);
-    st_bag_free(b);
-    return hr;
-}
-
-/* Brings the live recipient (att 0) or attachment table, when there is
- * one, in step with the message: row by row, or with replace as new rows
- * at once (one TABLE_CHANGED). renum_from (SIZE_MAX: none) follows a
- * save: attachments it numbered anew (m->renum[renum_from...]) keep their
- * rows, and so do recipients, which storage numbers 0..n-1 in the order of
- * their row IDs (the order of m->rcp): row i continues the table's i-th
- * key when the counts agree.
- * *held: the table with its notifications held, for md_memtable_deliver
- * once the store's lock is released; NULL when there is no table. A
- * failure leaves the table behind until the next change or call. */
-static HRESULT table_update(md_message *m, int att, int replace, size_t renum_from,
-    md_memtable **held)
-{
-    md_memtable *t = NULL;
-    st_bag **rows = NULL;
-    size_t n = 0;
-    const st_value **prev = NULL;
-    st_value *pv = NULL;
-
-    *held = NULL;
-    EnterCriticalSection(&m->store->lock);
-    t = att ? m->att_table : m->rcp_table;
-    HRESULT hr = !t ? S_OK : att ? att_rows(m, &rows, &n) : rcp_load(m);
-    st_value *keys = NULL;
-    size_t n_keys = 0;
-    if (t && hr == S_OK && !att && renum_from != SIZE_MAX
-        && md_memtable_keys(t, &keys, &n_keys) == S_OK && n_keys == m->n_rcp && n_keys) {
-        prev = calloc(n_keys, sizeof *prev);
-        for (size_t i = 0; prev && i < n_keys; i++)
-            prev[i] = &keys[i];   /* out of memory: by key, still right */
-    }
-    if (t && hr == S_OK && att && renum_from < m->n_renum) {
-        prev = calloc(n ? n : 1, sizeof *prev);
-        pv = calloc(n ? n : 1, sizeof *pv);
-        if (!prev || !pv)
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        for (size_t i = 0; hr == S_OK && i < n; i++) {
-            uint32_t num = (uint32_t)st_bag_get(rows[i], PR_ATTACH_NUM)->v.l;
-            for (size_t j = renum_from; j < m->n_renum; j++)
-                if (m->renum[j][1] == num) {
-                    pv[i] = st_view_long(PR_ATTACH_NUM, (int32_t)m->renum[j][0]);
-                    prev[i] = &pv[i];
-                }
-        }
-    }
-    if (t && hr == S_OK) {
-        st_bag *const *r = att ? rows : m->rcp;
-        size_t k = att ? n : m->n_rcp;
-        md_memtable_hold(t);
-        *held = t;
-        hr = replace ? md_memtable_replace_all(t, r, k) : md_memtable_sync(t, r, prev, k);
-    }
-    LeaveCriticalSection(&m->store->lock);
-    for (size_t i = 0; i < n; i++)
-        st_bag_free(rows[i]);
-    free(rows);
-    free(prev);
-    free(pv);
-    for (size_t i = 0; i < n_keys; i++)
-        st_value_clear(&keys[i]);
-    free(keys);
-    return hr;
-}
-
-/* After a commit (m->renum[renum_from...] its renumberings): the tables
- * show storage's rows. */
-static void tables_saved(md_message *m, size_t renum_from)
-{
-    md_memtable *held[2];
-    table_update(m, 0, 0, renum_from, &held[0]);
-    table_update(m, 1, 0, renum_from, &held[1]);
-    for (int i = 0; i < 2; i++)
-        if (held[i])
-            md_memtable_deliver(held[i]);
-}
-
-/* A view of the live recipient (att 0) or attachment table, made at the
- * first call, in cols with strings 8-bit unless MAPI_UNICODE. */
-static HRESULT sub_table(md_message *m, LPMAPITABLE *out, ULONG flags, const uint32_t *cols,
-    size_t ncols, int att)
-{
-    uint32_t c[16];
-    md_memtable *held = NULL;
-    HRESULT hr = S_OK;
-    for (size_t i = 0; i < ncols; i++)
-        c[i] = PROP_TYPE(cols[i]) == PT_UNICODE && !(flags & MAPI_UNICODE)
-            ? CHANGE_PROP_TYPE(cols[i], PT_STRING8) : cols[i];
-    EnterCriticalSection(&m->store->lock);
-    md_memtable **slot = att ? &m->att_table : &m->rcp_table;
-    if (!*slot)
-        hr = md_memtable_new(slot, &m->store->alloc, cols, ncols,
-            att ? PR_ATTACH_NUM : PR_ROWID);
-    if (hr == S_OK)
-        hr = table_update(m, att, 0, SIZE_MAX, &held);   /* healed if behind */
-    if (hr == S_OK)
-        hr = md_memtable_view_cols(*slot, c, ncols, out);
-    LeaveCriticalSection(&m->store->lock);
-    if (held)
-        md_memtable_deliver(held);
-    return hr;
-}
-
-/* ---- IMessage: attachments */
-
-static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
-    LPMAPITABLE *table)
-{
-    MD_SHUT_GATE();
-    static const uint32_t cols[] = { PR_ATTACH_NUM, PR_INSTANCE_KEY, PR_RECORD_KEY,
-        PR_RENDERING_POSITION, PR_ATTACH_METHOD, PR_ATTACH_SIZE, PR_DISPLAY_NAME_W,
-        PR_ATTACH_FILENAME_W, PR_ATTACH_LONG_FILENAME_W, PR_ATTACH_EXTENSION_W,
-        PR_ATTACH_MIME_TAG_W, PR_ATTACH_CONTENT_ID_W, PR_ATTACH_FLAGS, PR_ATTACHMENT_HIDDEN };
-    md_message *m = impl(iface);
-    if (!table)
-        return MAPI_E_INVALID_PARAMETER;
-    *table = NULL;
-    if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
-        return MAPI_E_UNKNOWN_FLAGS;
-    return sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, 1);
-}
-
-static md_att_change *att_find(md_message *m, uint32_t num)
-{
-    for (size_t i = 0; i < m->n_att; i++)
-        if (m->att[i].num == num)
-            return &m->att[i];
-    return NULL;
-}
-
-/* The next number for a new attachment (under the lock). */
-static uint32_t next_num(md_message *m)
-{
-    if (!m->next_num) {
-        uint32_t *nums = NULL;
-        size_t n = 0;
-        m->next_num = 1;
-        if (m->mid && st_attach_list(m->store->st, &nums, &n, m->mid) == 0)
-            for (size_t i = 0; i < n; i++)
-                if (nums[i] + 1 > m->next_num)
-                    m->next_num = nums[i] + 1;
-        free(nums);
-        for (size_t i = 0; i < m->n_att; i++)
-            if (m->att[i].num + 1 > m->next_num)
-                m->next_num = m->att[i].num + 1;
-    }
-    return m->next_num++;
-}
-
-HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *exists)
-{
-    st_bag *b = NULL;
-    *out = NULL;
-    *exists = 0;
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *c = att_find(m, num);
-    int code = 0;
-    if (c && c->deleted) {
-        code = ST_ENOTFOUND;
-    } else if (!c || !c->is_new) {
-        code = m->mid ? st_attach_get(m->store->st, &b, m->mid, num) : ST_ENOTFOUND;
-    } else {
-        b = st_bag_new();
-        code = b ? 0 : ST_ERROR;
-    }
-    if (!code && c)
-        code = md_pending_apply(b, c->del, c->n_del, c->set, NULL, 0);
-    LeaveCriticalSection(&m->store->lock);
-    if (code) {
-        st_bag_free(b);
-        return code == ST_ENOTFOUND ? MAPI_E_NOT_FOUND : md_hr_from_st(code);
-    }
-    *exists = 1;
-    *out = b;
-    return S_OK;
-}
-
-HRESULT md_message_attach_put(md_message *m, md_att_change *c)
-{
-    HRESULT hr = S_OK;
-    uint32_t num = c->num;   /* c is emptied below */
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *p = att_find(m, c->num);
-    if (!p) {
-        md_att_change *a = realloc(m->att, (m->n_att + 1) * sizeof *a);
-        if (!a) {
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        } else {
-            m->att = a;
-            m->att[m->n_att++] = *c;
-            memset(c, 0, sizeof *c);
-        }
-    } else if (c->deleted) {
-        int was_new = p->is_new;
-        md_att_change_clear(p);
-        p->num = c->num;
-        p->deleted = 1;
-        p->is_new = was_new;
-        md_att_change_clear(c);
-    } else {
-        size_t cap = p->n_del;
-        for (size_t i = 0; i < c->n_del; i++) {
-            st_bag_delete(p->set, c->del[i]);
-            md_spools_drop(p->spool, &p->n_spool, c->del[i]);
-            if (!p->is_new && md_tags_add(&p->del, &p->n_del, &cap, c->del[i]))
-                hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        }
-        for (size_t i = 0; c->set && i < st_bag_count(c->set); i++) {
-            const st_value *v = st_bag_at(c->set, i);
-            md_tags_remove(p->del, &p->n_del, v->tag);
-            md_spools_drop(p->spool, &p->n_spool, v->tag);
-        }
-        if (hr == S_OK && c->set && st_bag_copy_to(p->set, c->set, NULL, 0, 0))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        for (size_t i = 0; hr == S_OK && i < c->n_spool; i++) {
-            st_bag_delete(p->set, CHANGE_PROP_TYPE(c->spool[i]->tag, PT_UNSPECIFIED));
-            md_tags_remove(p->del, &p->n_del, c->spool[i]->tag);
-            if (md_spools_put(&p->spool, &p->n_spool, c->spool[i]))
-                hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        }
-        if (hr == S_OK && c->emb) {
-            if (p->emb)
-                p->emb->lpVtbl->Release(p->emb);
-            p->emb = c->emb;   /* taken */
-            c->emb = NULL;
-        }
-        md_att_change_clear(c);
-    }
-    md_memtable *held = NULL;
-    if (hr == S_OK)
-        att_table_put(m, num, &held);   /* behind on failure until the next call */
-    LeaveCriticalSection(&m->store->lock);
-    if (held)
-        md_memtable_deliver(held);
-    return hr;
-}
-
-IMessage *md_message_attach_emb(md_message *m, uint32_t num)
-{
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *c = att_find(m, num);
-    IMessage *e = c && !c->deleted ? c->emb : NULL;
-    if (e)
-        e->lpVtbl->AddRef(e);
-    LeaveCriticalSection(&m->store->lock);
-    return e;
-}
-
-md_spool *md_message_attach_spool(md_message *m, uint32_t num, uint32_t tag)
-{
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *c = att_find(m, num);
-    md_spool *sp = c ? md_spools_find(c->spool, c->n_spool, tag) : NULL;
-    if (sp)
-        md_spool_addref(sp);
-    LeaveCriticalSection(&m->store->lock);
-    return sp;
-}
-
-/* S_OK when attachment num exists (saved or pending), *is_new when it is
- * not in storage yet; MAPI_E_NOT_FOUND when it does not (or is deleted). */
-static HRESULT attach_state(md_message *m, uint32_t num, int *is_new)
-{
-    st_bag *b = NULL;
-    int exists = 0;
-    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
-    st_bag_free(b);
-    if (hr != S_OK)
-        return hr;
-    EnterCriticalSection(&m->store->lock);
-    md_att_change *c = att_find(m, num);
-    *is_new = c && c->is_new;
-    LeaveCriticalSection(&m->store->lock);
-    return S_OK;
-}
-
-static HRESULT STDMETHODCALLTYPE msg_OpenAttach(IMessage *iface, ULONG num, LPCIID iid,
-    ULONG flags, LPATTACH *out)
-{
-    MD_SHUT_GATE();
-    md_message *m = impl(iface);
-    if (!out)
-        return MAPI_E_INVALID_PARAMETER;
-    *out = NULL;
-    if (flags & ~(ULONG)(MAPI_MODIFY | MAPI_BEST_ACCESS | MAPI_DEFERRED_ERRORS))
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (iid && !IsEqualIID(iid, &IID_IAttachment) && !IsEqualIID(iid, &IID_IMAPIProp)
-        && !IsEqualIID(iid, &IID_IUnknown))
-        return MAPI_E_INTERFACE_NOT_SUPPORTED;
-    int is_new = 0;
-    HRESULT hr = attach_state(m, num, &is_new);
-    if (hr != S_OK)
-        return hr;
-    int modify = m->modify && (flags & (MAPI_MODIFY | MAPI_BEST_ACCESS));
-    if ((flags & MAPI_MODIFY) && !m->modify)
-        return MAPI_E_NO_ACCESS;
-    return md_attach_open(m, num, is_new, modify, out);
-}
-
-static HRESULT STDMETHODCALLTYPE msg_CreateAttach(IMessage *iface, LPCIID iid, ULONG flags,
-    ULONG *num, LPATTACH *out)
-{
-    MD_SHUT_GATE();
-    md_message *m = impl(iface);
-    if (!out || !num)
-        return MAPI_E_INVALID_PARAMETER;
-    *out = NULL;
-    *num = 0;
-    if (flags & ~(ULONG)MAPI_DEFERRED_ERRORS)
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (iid && !IsEqualIID(iid, &IID_IAttachment) && !IsEqualIID(iid, &IID_IMAPIProp)
-        && !IsEqualIID(iid, &IID_IUnknown))
-        return MAPI_E_INTERFACE_NOT_SUPPORTED;
-    if (!m->modify)
-        return MAPI_E_NO_ACCESS;
-    EnterCriticalSection(&m->store->lock);
-    uint32_t n = next_num(m);
-    LeaveCriticalSection(&m->store->lock);
-    HRESULT hr = md_attach_open(m, n, 1, 1, out);
-    if (hr == S_OK)
-        *num = n;
-    return hr;
-}
-
-static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, ULONG ui,
-    LPMAPIPROGRESS progress, ULONG flags)
-{
-    MD_SHUT_GATE();
-    md_message *m = impl(iface);
-    if (flags & ~(ULONG)MAPI_DIALOG)
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (!m->modify)
-        return MAPI_E_NO_ACCESS;
-    int is_new = 0;
-    HRESULT hr = attach_state(m, num, &is_new);
-    if (hr != S_OK)
-        return hr;
-    /* MAPI_DIALOG: one item, reported through the caller's progress object
-     * or MAPI's (mapiprop.h md_progress_*). */
-    LPMAPIPROGRESS prog = md_progress_open(m->store->sup, ui, progress,
-        (flags & MAPI_DIALOG) != 0);
-    md_att_change c = { .num = num, .deleted = 1, .is_new = is_new };
-    hr = md_message_attach_put(m, &c);
-    if (hr == S_OK)
-        md_progress_step(prog, 1, 1);
-    md_progress_close(prog);
-    return hr;
-}
-
-/* ---- IMessage: recipients */
-
-static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG flags,
-    LPMAPITABLE *table)
-{
-    MD_SHUT_GATE();
-    static const uint32_t cols[] = { PR_ROWID, PR_INSTANCE_KEY, PR_DISPLAY_NAME_W,
-        PR_EMAIL_ADDRESS_W, PR_ADDRTYPE_W, PR_RECIPIENT_TYPE, PR_ENTRYID, PR_SEARCH_KEY,
-        PR_RECIPIENT_FLAGS, PR_SMTP_ADDRESS_W };
-    md_message *m = impl(iface);
-    if (!table)
-        return MAPI_E_INVALID_PARAMETER;
-    *table = NULL;
-    if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
-        return MAPI_E_UNKNOWN_FLAGS;
-    return sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, 0);
-}
-
-static HRESULT rcp_load(md_message *m)
-{
-    if (m->rcp_loaded)
-        return S_OK;
-    if (m->mid) {
-        int code = st_recipients_get(m->store->st, &m->rcp, &m->n_rcp, m->mid);
-        if (code)
-            return code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
-    }
-    m->rcp_loaded = 1;
-    return S_OK;
-}
-
-/* An ADRENTRY as a bag (PT_ERROR and PT_NULL values skipped). */
-static HRESULT rcp_row(st_bag **out, const ADRENTRY *e)
-{
-    *out = NULL;
-    if (!e->rgPropVals && e->cValues)
-        return MAPI_E_INVALID_PARAMETER;
-    st_bag *b = st_bag_new();
-    if (!b)
-        return MAPI_E_NOT_ENOUGH_MEMORY;
-    for (ULONG i = 0; i < e->cValues; i++) {
-        ULONG t = PROP_TYPE(e->rgPropVals[i].ulPropTag);
-        if (t == PT_ERROR || t == PT_NULL)
-            continue;
-        if (!md_prop_tag_writable(e->rgPropVals[i].ulPropTag)) {
-            st_bag_free(b);
-            return MAPI_E_INVALID_TYPE;
-        }
-        st_value v;
-        HRESULT hr = md_value_from_mapi(&v, &e->rgPropVals[i]);
-        if (hr == S_OK && st_bag_set(b, &v))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        st_value_clear(&v);
-        if (hr != S_OK) {
-            st_bag_free(b);
-            return hr;
-        }
-    }
-    *out = b;
-    return S_OK;
-}
-
-static ptrdiff_t rcp_find(md_message *m, int32_t rowid)
-{
-    for (size_t i = 0; i < m->n_rcp; i++) {
-        const st_value *v = st_bag_get(m->rcp[i], PR_ROWID);
-        if (v && v->v.l == rowid)
-            return (ptrdiff_t)i;
-    }
-    return -1;
-}
-
-static HRESULT STDMETHODCALLTYPE msg_ModifyRecipients(IMessage *iface, ULONG flags,
-    LPADRLIST mods)
-{
-    MD_SHUT_GATE();
-    md_message *m = impl(iface);
-    if (!mods)
-        return MAPI_E_INVALID_PARAMETER;
-    if (flags & ~(ULONG)(MODRECIP_ADD | MODRECIP_MODIFY | MODRECIP_REMOVE))
-        return MAPI_E_UNKNOWN_FLAGS;
-    ULONG op = flags & (MODRECIP_ADD | MODRECIP_MODIFY | MODRECIP_REMOVE);
-    if (op & (op - 1))
-        return MAPI_E_INVALID_PARAMETER;   /* one operation at a time */
-    if (!m->modify)
-        return MAPI_E_NO_ACCESS;
-    EnterCriticalSection(&m->store->lock);
-    HRESULT hr = rcp_load(m);
-    if (hr == S_OK && !op)
-        rcp_free(m), m->rcp_loaded = 1;
-    int32_t next = 0;
-    for (size_t i = 0; i < m->n_rcp; i++) {
-        const st_value *v = st_bag_get(m->rcp[i], PR_ROWID);
-        if (v && v->v.l >= next)
-            next = v->v.l + 1;
-    }
-    for (ULONG i = 0; hr == S_OK && i < mods->cEntries; i++) {
-        const ADRENTRY *e = &mods->aEntries[i];
-        if (op == MODRECIP_MODIFY || op == MODRECIP_REMOVE) {
-            const SPropValue *id = NULL;
-            for (ULONG k = 0; e->rgPropVals && k < e->cValues; k++)
-                if (e->rgPropVals[k].ulPropTag == PR_ROWID)
-                    id = &e->rgPropVals[k];
-            ptrdiff_t at = id ? rcp_find(m, id->Value.l) : -1;
-            if (at < 0) {
-                hr = id ? MAPI_E_NOT_FOUND : MAPI_E_INVALID_PARAMETER;
-                break;
-            }
-            if (op == MODRECIP_REMOVE) {
-                st_bag_free(m->rcp[at]);
-                memmove(&m->rcp[at], &m->rcp[at + 1], (m->n_rcp - (size_t)at - 1)
-                    * sizeof *m->rcp);
-                m->n_rcp--;
-                continue;
-            }
-            st_bag *row = NULL;
-            hr = rcp_row(&row, e);
-            if (hr == S_OK) {
-                st_bag_free(m->rcp[at]);
-                m->rcp[at] = row;
-            }
-            continue;
-        }
-        st_bag *row = NULL;
-        hr = rcp_row(&row, e);
-        if (hr == S_OK && st_bag_set_long(row, PR_ROWID, next++))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        st_bag **rows = hr == S_OK ? realloc(m->rcp, (m->n_rcp + 1) * sizeof *rows) : NULL;
-        if (!rows) {
-            st_bag_free(row);
-            if (hr == S_OK)
-                hr = MAPI_E_NOT_ENOUGH_MEMORY;
-            break;
-        }
-        m->rcp = rows;
-        m->rcp[m->n_rcp++] = row;
-    }
-    m->rcp_dirty = 1;
-    md_memtable *held = NULL;
-    table_update(m, 0, !op, SIZE_MAX, &held);   /* behind on failure: see there */
-    LeaveCriticalSection(&m->store->lock);
-    if (held)
-        md_memtable_deliver(held);
-    return hr;
-}
-
-/* ---- IMessage: submit, read flag */
-
-/* IMessage::SubmitMessage as "Sending Messages: Message Store Provider
- * Tasks" orders it: no recipients -> MAPI_E_NO_RECIPIENTS;
- * SpoolerNotify(NOTIFY_READYTOSEND) once per store (spooler.h);
- * PrepareSubmit for a MSGFLAG_RESEND message (its failure returned, the
- * message unchanged); MSGFLAG_SUBMIT (and UNSENT) and PR_CLIENT_SUBMIT_TIME;
- * ExpandRecips; PR_RESPONSIBILITY FALSE on every recipient (after
- * ExpandRecips, so those it adds get it too); PR_SUBMIT_FLAGS
- * SUBMITFLAG_PREPROCESS when PrepareSubmit or ExpandRecips answered
- * NEEDS_PREPROCESSING, else 0; SaveChanges. The saved MSGFLAG_SUBMIT puts
- * it in the outgoing queue, whose table tells the spooler (table
- * notification). We are not coupled to a transport: NEEDS_SPOOLER changes
- * nothing, the spooler always sends. On a failure after PrepareSubmit the
- * pending values are put back as they were (recipients keep
- * PR_RESPONSIBILITY FALSE). The spooler's own call after preprocessing
- * (its store, SUBMITFLAG_PREPROCESS set) clears that flag and saves. */
-static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
-{
-    MD_SHUT_GATE();
-    md_message *m = impl(iface);
-    md_store *s = m->store;
-    if (flags & ~(ULONG)FORCE_SUBMIT)   /* FORCE_SUBMIT: "not currently in use" */
-        return MAPI_E_UNKNOWN_FLAGS;
-    if (!m->modify)
-        return MAPI_E_NO_ACCESS;
-    if (m->embedded)
-        return MAPI_E_NO_SUPPORT;   /* only top-level messages are sent */
-    HRESULT hr;
-    st_bag *b = message_props(m, &hr);
-    if (!b)
-        return hr;
-    int32_t mf = md_bag_long(b, PR_MESSAGE_FLAGS) & ~MSGFLAG_HASATTACH;
-    int32_t sf = md_bag_long(b, PR_SUBMIT_FLAGS);
-    st_bag_free(b);
-    st_bag *set = st_bag_new();
-    if (!set)
-        return MAPI_E_NOT_ENOUGH_MEMORY;
-    if (md_spooler_is_spooler(s) && (mf & MSGFLAG_SUBMIT) && (sf & SUBMITFLAG_PREPROCESS)) {
-        hr = st_bag_set_long(set, PR_SUBMIT_FLAGS, sf & ~(int32_t)SUBMITFLAG_PREPROCESS)
-            ? MAPI_E_NOT_ENOUGH_MEMORY : message_write(m, set, NULL, 0);
-        st_bag_free(set);
-        return hr == S_OK ? msg_SaveChanges(iface, KEEP_OPEN_READWRITE) : hr;
-    }
-    EnterCriticalSection(&s->lock);
-    hr = rcp_load(m);
-    size_t n_rcp = m->n_rcp;
-    LeaveCriticalSection(&s->lock);
-    if (hr == S_OK && !n_rcp) {
-        st_error_set("the message has no recipients");
-        hr = MAPI_E_NO_RECIPIENTS;
-    }
-    if (hr == S_OK)
-        hr = md_spooler_ready_to_send(s);
-    ULONG prep = 0, expand = 0;
-    if (hr == S_OK && (mf & MSGFLAG_RESEND))
-        hr = s->sup->lpVtbl->PrepareSubmit(s->sup, iface, &prep);
-    if (hr != S_OK) {
-        st_bag_free(set);
-        return hr;   /* nothing changed */
-    }
-    FILETIME now;
-    GetSystemTimeAsFileTime(&now);
-    EnterCriticalSection(&s->lock);
-    st_bag *before = st_bag_dup(m->set);
-    LeaveCriticalSection(&s->lock);
-    if (!before || st_bag_set_long(set, PR_MESSAGE_FLAGS, mf | MSGFLAG_SUBMIT | MSGFLAG_UNSENT)
-        || st_bag_set_systime(set, PR_CLIENT_SUBMIT_TIME,
-            (uint64_t)now.dwHighDateTime << 32 | now.dwLowDateTime))
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    if (hr == S_OK)
-        hr = message_write(m, set, NULL, 0);
-    if (hr == S_OK)
-        hr = s->sup->lpVtbl->ExpandRecips(s->sup, iface, &expand);
-    if (hr == S_OK) {
-        EnterCriticalSection(&s->lock);
-        hr = rcp_load(m);
-        for (size_t i = 0; hr == S_OK && i < m->n_rcp; i++)
-            if (st_bag_set_bool(m->rcp[i], PR_RESPONSIBILITY, 0))
-                hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        m->rcp_dirty = 1;
-        md_memtable *held = NULL;
-        table_update(m, 0, 0, SIZE_MAX, &held);   /* the live recipient table follows */
-        LeaveCriticalSection(&s->lock);
-        if (held)
-            md_memtable_deliver(held);
-    }
-    st_bag_free(set);
-    set = st_bag_new();
-    if (hr == S_OK && (!set || st_bag_set_long(set, PR_SUBMIT_FLAGS,
-            (prep | expand) & NEEDS_PREPROCESSING ? (int32_t)SUBMITFLAG_PREPROCESS : 0)))
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    if (hr == S_OK)
-        hr = message_write(m, set, NULL, 0);
-    st_bag_free(set);
-    if (hr == S_OK)
-        hr = msg_SaveChanges(iface, KEEP_OPEN_READWRITE);
-    if (hr != S_OK && before) {
-        EnterCriticalSection(&s->lock);
-        st_bag_free(m->set);
-        m->set = before;
-        LeaveCriticalSection(&s->lock);
-        before = NULL;
-    }
-    st_bag_free(before);
-    return hr;
-}
-
-/* IMessage::SetReadFlag with its read reports (receipt.h gives the rules).
- * A saved message in a folder is written at once, as MAPI defines it, and
- * a pending PR_MESSAGE_FLAGS follows so SaveChanges does not undo it. A
- * report is made only for a message in a folder (not a new or embedded
- * one); when IMAPISupport::ReadReceipt fails nothing changes (the report
- * stays owed) and its error is returned. */
-static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
-{
-    MD_SHUT_GATE();
-    md_message *m = impl(iface);
-    md_store *s = m->store;
-    HRESULT hr = md_read_flags_check(flags);
-    if (hr != S_OK)
-        return hr;
-    st_bag *b = message_props(m, &hr);
-    if (!b)
-        return hr;
-    const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
-    md_read_plan p;
-    md_read_plan_make(&p, s, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
-    st_bag_free(b);
-    int saved = m->mid && !m->embedded;
-    int32_t sent = 0;
-    if (p.send && saved) {
-        hr = md_receipt_send(s, iface, 0);
-        if (hr != S_OK)
-            return hr;
-        sent = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
-    }
-    EnterCriticalSection(&s->lock);
-    if (saved) {
-        int code = st_store_begin(s->st);
-        if (!code)
-            code = md_read_plan_apply(s, m->mid, &p, sent);
-        if (code)
-            st_store_rollback(s->st);
-        else
-            code = st_store_commit(s->st);
-        hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
-    }
-    const st_value *fl = st_bag_get(m->set, PR_MESSAGE_FLAGS);
-    if (hr == S_OK && (fl || !m->mid)) {
-        int32_t mf = fl ? fl->v.l : 0;
-        if (p.set_read >= 0)
-            mf = p.set_read ? mf | MSGFLAG_READ : mf & ~MSGFLAG_READ;
-        if (st_bag_set_long(m->set, PR_MESSAGE_FLAGS, mf & ~(p.clear_bits | sent)))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    }
-    if (hr == S_OK && p.clear_requested
-        && (st_bag_get(m->set, PR_READ_RECEIPT_REQUESTED) || !m->mid)
-        && st_bag_set_bool(m->set, PR_READ_RECEIPT_REQUESTED, 0))
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    LeaveCriticalSection(&s->lock);
-    return hr;
-}
-
-/* ---- CopyTo / CopyProps of the subobjects */
-
-/* The recipients to dest (a message: ModifyRecipients replacing its own). */
-static HRESULT copy_recipients(md_message *m, IMessage *d)
-{
-    const md_alloc *a = &m->store->alloc;
-    ADRLIST *al = NULL;
-    EnterCriticalSection(&m->store->lock);
-    HRESULT hr = rcp_load(m);
-    size_t n = m->n_rcp;
-    if (hr == S_OK && a->buffer(CbNewADRLIST(n ? n : 1), (void **)&al) != S_OK)
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-    if (al)
-        memset(al, 0, CbNewADRLIST(n ? n : 1));
-    for (size_t i = 0; hr == S_OK && i < n; i++) {
-        st_bag *row = st_bag_dup(m->rcp[i]);
-        if (!row) {
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-            break;
-        }
-        st_bag_delete(row, PR_ROWID);   /* the destination numbers its own */
-        hr = md_bag_get_props(row, NULL, MAPI_UNICODE, a, &al->aEntries[i].cValues,
-            &al->aEntries[i].rgPropVals);
-        st_bag_free(row);
-        al->cEntries = (ULONG)i + 1;
-    }
-    LeaveCriticalSection(&m->store->lock);
-    if (hr == S_OK)
-        hr = d->lpVtbl->ModifyRecipients(d, 0, al);
-    for (ULONG i = 0; al && i < al->cEntries; i++)
-        a->free(al->aEntries[i].rgPropVals);
-    a->free(al);
-    return hr;
-}
-
-/* Each attachment to a new attachment of dest, values, streams and
- * embedded messages through IAttach::CopyTo. */
-static HRESULT copy_attachments(md_message *m, IMessage *d)
-{
-    uint32_t *nums = NULL;
-    size_t n = 0;
-    HRESULT hr = attach_numbers(m, &nums, &n);
-    for (size_t i = 0; hr == S_OK && i < n; i++) {
-        int is_new = 0;
-        if (attach_state(m, nums[i], &is_new) != S_OK)
-            continue;   /* deleted, not saved yet */
-        IAttach *src = NULL, *dst = NULL;
-        ULONG dnum = 0;
-        hr = md_attach_open(m, nums[i], is_new, 0, &src);
-        if (hr == S_OK)
-            hr = d->lpVtbl->CreateAttach(d, NULL, 0, &dnum, &dst);
-        if (hr == S_OK)
-            hr = src->lpVtbl->CopyTo(src, 0, NULL, NULL, 0, NULL, &IID_IAttachment, dst, 0,
-                NULL);
-        if (hr == S_OK)
-            hr = dst->lpVtbl->SaveChanges(dst, 0);
-        if (dst)
-            dst->lpVtbl->Release(dst);
-        if (src)
-            src->lpVtbl->Release(src);
-    }
-    free(nums);
-    return hr;
-}
-
-static HRESULT message_copy_sub(void *obj, IMAPIProp *dest, const SPropTagArray *list,
-    int include_mode, ULONG flags)
-{
-    md_message *m = obj;
-    IMessage *d = NULL;
-    (void)flags;   /* MAPI_MOVE and MAPI_NOREPLACE concern values; subobjects are copied */
-    int rcp = md_prop_wanted(list, include_mode, PR_MESSAGE_RECIPIENTS);
-    int att = md_prop_wanted(list, include_mode, PR_MESSAGE_ATTACHMENTS);
-    if (!rcp && !att)
-        return S_OK;
-    if (FAILED(dest->lpVtbl->QueryInterface(dest, &IID_IMessage, (void **)&d)) || !d)
-        return S_OK;   /* not a message: only values go */
-    HRESULT hr = rcp ? copy_recipients(m, d) : S_OK;
-    if (hr == S_OK && att)
-        hr = copy_attachments(m, d);
-    d->lpVtbl->Release(d);
-    return hr;
-}
-
 static const IMessageVtbl message_vtbl = {
     msg_QueryInterface, msg_AddRef, msg_Release,
-    msg_GetLastError, msg_SaveChanges, msg_GetProps, msg_GetPropList, msg_OpenProperty,
+    msg_GetLastError, md_msg__SaveChanges, msg_GetProps, msg_GetPropList, msg_OpenProperty,
     msg_SetProps, msg_DeleteProps, msg_CopyTo, msg_CopyProps, msg_GetNamesFromIDs,
     msg_GetIDsFromNames,
-    msg_GetAttachmentTable, msg_OpenAttach, msg_CreateAttach, msg_DeleteAttach,
-    msg_GetRecipientTable, msg_ModifyRecipients, msg_SubmitMessage, msg_SetReadFlag,
+    md_msg__GetAttachmentTable, md_msg__OpenAttach, md_msg__CreateAttach, md_msg__DeleteAttach,
+    md_msg__GetRecipientTable, md_msg__ModifyRecipients, md_msg__SubmitMessage,
+    md_msg__SetReadFlag,
 };
 
 static md_message *message_new(md_store *s)
@@ -2019,7 +1014,7 @@ HRESULT md_message_open_pending_embedded(md_store *s, IMessage *saved, IAttach *
 {
     *out = NULL;
     EnterCriticalSection(&s->lock);
-    md_message *m = saved ? snapshot((md_message *)saved) : message_new(s);
+    md_message *m = saved ? md_msg__snapshot((md_message *)saved) : message_new(s);
     LeaveCriticalSection(&s->lock);
     if (!m)
         return MAPI_E_NOT_ENOUGH_MEMORY;
