@@ -5,9 +5,10 @@
  * struct and the few helpers one file gives another, each declared here
  * once (md_msg__: private to the message's files).
  *
- * Invariants: a message's pending state (every field below but iface,
- * refs and store) is read and changed under the store's lock; helpers
- * that say so take it themselves (recursive).
+ * Invariants: a message's pending changes (set, del, rcp, att, spool,
+ * renum, the live tables) are read and changed under the store's lock
+ * (recursive); the helpers below take it themselves unless they say the
+ * caller holds it.
  * Never: include this outside the message's files (attach.c and the rest
  * of the provider go through message.h).
  */
@@ -65,8 +66,10 @@ HRESULT STDMETHODCALLTYPE md_msg__SaveChanges(IMessage *iface, ULONG flags);
 
 /* ---- msg_recipients.c */
 
+/* The recipient rows dropped, to be loaded again / storage's recipients
+ * into m->rcp once: the caller holds the store's lock (or has the last
+ * reference, at Release). */
 void md_msg__rcp_free(md_message *m);
-/* Storage's recipients into m->rcp once (under the store's lock). */
 HRESULT md_msg__rcp_load(md_message *m);
 HRESULT STDMETHODCALLTYPE md_msg__GetRecipientTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table);
@@ -75,11 +78,13 @@ HRESULT STDMETHODCALLTYPE md_msg__ModifyRecipients(IMessage *iface, ULONG flags,
 
 /* ---- msg_attachments.c */
 
-/* After a commit: storage's numbers of the new attachments (renum). */
+/* After a commit: storage's numbers of the new attachments (renum); the
+ * caller holds the store's lock. */
 void md_msg__remember_numbers(md_message *m);
 /* The numbers of the attachments the message has now (*out malloc'd). */
 HRESULT md_msg__attach_numbers(md_message *m, uint32_t **out, size_t *n);
-/* S_OK when attachment num exists, *is_new when not in storage yet. */
+/* S_OK when attachment num exists, *is_new when not in storage yet;
+ * MAPI_E_NOT_FOUND when it does not (or is deleted). */
 HRESULT md_msg__attach_state(md_message *m, uint32_t num, int *is_new);
 HRESULT STDMETHODCALLTYPE md_msg__GetAttachmentTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table);
@@ -90,7 +95,9 @@ HRESULT STDMETHODCALLTYPE md_msg__CreateAttach(IMessage *iface, LPCIID iid, ULON
 HRESULT STDMETHODCALLTYPE md_msg__DeleteAttach(IMessage *iface, ULONG num, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags);
 
-/* ---- msg_tables.c: the live recipient (att 0) and attachment tables */
+/* ---- msg_tables.c: the live recipient (att 0) and attachment tables;
+ * *held: a table whose notifications wait for md_memtable_deliver once the
+ * store's lock is released. */
 
 HRESULT md_msg__att_table_put(md_message *m, uint32_t num, md_memtable **held);
 HRESULT md_msg__table_update(md_message *m, int att, int replace, size_t renum_from,
