@@ -16,6 +16,8 @@
 #include "provider/message_int.h"
 #include "provider/shutdown.h"
 
+/* ---- IMessage: recipients */
+
 void md_msg__rcp_free(md_message *m)
 {
     for (size_t i = 0; i < m->n_rcp; i++)
@@ -25,8 +27,6 @@ void md_msg__rcp_free(md_message *m)
     m->n_rcp = 0;
     m->rcp_loaded = m->rcp_dirty = 0;
 }
-
-/* ---- IMessage: recipients */
 
 HRESULT STDMETHODCALLTYPE md_msg__GetRecipientTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table)
