@@ -1,5 +1,6 @@
 /*
- * message.h: IMessage (message.c) and IAttach (attach.c).
+ * message.h: IMessage (message.c, with its parts in msg_*.c: message_int.h) and
+ * IAttach (attach.c).
  *
  * A message object keeps every change in memory (values, deletions,
  * recipients, attachments, spooled streams) until SaveChanges writes them
@@ -35,7 +36,7 @@ HRESULT md_message_open(md_store *s, st_id mid, ULONG flags, IMessage **out);
 HRESULT md_message_open_embedded(md_store *s, st_id mid, uint32_t num, int create,
     int modify, IMessage **out);
 
-/* ---- between message.c and attach.c ---- */
+/* ---- between the message (message.c, msg_attachments.c) and attach.c ---- */
 
 /* An attachment's changes handed to its message by IAttach::SaveChanges. */
 typedef struct md_att_change {
@@ -96,7 +97,7 @@ int md_spools_put(md_spool ***sp, size_t *n, md_spool *s);
 /* The spool of tag's id in the list (not AddRef'd), or NULL. */
 md_spool *md_spools_find(md_spool *const *sp, size_t n, uint32_t tag);
 
-/* What attach.c needs of its message (message.c). */
+/* What attach.c needs of its message (msg_attachments.c). */
 md_store *md_message_store(md_message *m);
 IMessage *md_message_iface(md_message *m);
 st_id md_message_mid(md_message *m);               /* 0 while never saved */

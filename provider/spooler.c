@@ -20,7 +20,7 @@
  * another store reached through IMAPISupport::OpenEntry and CopyMessages
  * with MESSAGE_MOVE), AbortSubmit, NotifyNewMail; and SubmitMessage's
  * once-per-store SpoolerNotify(NOTIFY_READYTOSEND) (the rest of
- * SubmitMessage is message.c's, read reports receipt.c's).
+ * SubmitMessage is msg_submit.c's, read reports receipt.c's).
  * Invariant: q->shown lists exactly the messages that have a row.
  * Never: read storage in the listener; call memtable after stop; call
  * IMAPISupport with md_store.lock held.
