@@ -1552,8 +1552,10 @@ struct st_import {
     int in_item;          /* between st_import_item_begin and _end */
     /* The receive folder of the last message class, valid while the batch
      * is open: we hold the write lock, so no other connection changes
-     * receive_folders, and this thread sets none while importing. */
+     * receive_folders, and this thread sets none while importing. "None"
+     * (ST_ENOTFOUND: a store without receive folders) is kept too. */
     int rf_valid;
+    int rf_code;          /* 0 or ST_ENOTFOUND */
     st_id rf;
     char rf_class[RF_CLASS_MAX];
     /* Folder counts of the messages created in folder cnt_fid (the first
@@ -1606,14 +1608,15 @@ static int import_receive_folder(st_import *imp, st_id *out, const char *msg_cla
 {
     if (imp->rf_valid && strcmp(imp->rf_class, msg_class) == 0) {
         *out = imp->rf;
-        return 0;
+        return imp->rf_code;
     }
     int code = st_receive_folder_get(imp->s, out, msg_class);
     size_t n = strlen(msg_class);
-    imp->rf_valid = !code && n < RF_CLASS_MAX;
+    imp->rf_valid = (!code || code == ST_ENOTFOUND) && n < RF_CLASS_MAX;
     if (imp->rf_valid) {
         memcpy(imp->rf_class, msg_class, n + 1);
         imp->rf = *out;
+        imp->rf_code = code;
     }
     return code;
 }
