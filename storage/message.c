@@ -487,6 +487,7 @@ static int32_t bag_flags(const st_bag *bag)
 
 static int import_receive_folder(st_import *imp, st_id *out, const char *msg_class);
 static int import_count(st_import *imp, const msg_row *r);
+static void import_wrote(st_import *imp);
 
 /* Creates a message row (folder fid, or embedded in attachment emb). imp:
  * called by the import, inside its savepoint for the item (so no savepoint
@@ -550,6 +551,8 @@ static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_b
             sqlite3_bind_blob(st, 10, blob.data, (int)blob.len, SQLITE_STATIC);
             bind_hot(st, 11, props, sk ? NULL : skey);
             code = st_db__step_done(&s->d, st, "creating a message");
+            if (!code && imp)
+                import_wrote(imp);
         }
     }
     int big = 0;
@@ -1611,7 +1614,13 @@ struct st_import {
     st_id cnt_fid;
     int item_content, item_unread;
     int batch_content, batch_unread;
+    int wrote;            /* a light item got past its first write */
 };
+
+static void import_wrote(st_import *imp)
+{
+    imp->wrote = 1;
+}
 
 /* Counts of a message created in the open item (or st_import_message). */
 static int import_count(st_import *imp, const msg_row *r)
@@ -1750,13 +1759,13 @@ static int import_light_create(st_import *imp, st_id *out, st_id fid, const st_b
     int code = rcp_encode(&e, recips, n_recips);
     if (code)
         return code;
-    int before = sqlite3_total_changes(s->d.db);
+    imp->wrote = 0;
     st_id id = 0;
     code = create_in(s, &id, fid, 0, props, ST_FROM_SERVER, href, etag, imp);
     if (!code && n_recips)
         code = rcp_insert(s, id, &e, 1, hot_str(props, PR_DISPLAY_TO_W));
     rcp_enc_free(&e);
-    if (code && sqlite3_total_changes(s->d.db) != before) {
+    if (code && imp->wrote) {
         /* Written in part: the batch goes with it (its items are fetched
          * again: their ETags go too). */
         st_error_set("%s; the import batch was rolled back", st_error_last());
