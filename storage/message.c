@@ -12,8 +12,11 @@
  * trigger keeps the FTS index in step.
  *
  * The import writes in batches (transactions of about budget_ms), one
- * savepoint per item; within a batch it looks the receive folder up once
- * and writes the folder counts of what it created once, before the commit.
+ * savepoint per item, except a light one (a new message that, once its
+ * blobs are encoded, can fail after its first write only when the store
+ * cannot write: that failure rolls the batch back); within a batch it
+ * looks the receive folder up once and writes the folder counts of what
+ * it created once, before the commit.
  *
  * Invariants: every write is one transaction (or a savepoint inside the
  * caller's), with its folder counts, FTS rows and journal entry; a local
