@@ -119,6 +119,25 @@ uint32_t cv_body_native(const st_bag *bag)
     return ST_NATIVE_BODY_UNDEFINED;
 }
 
+/* The charset of the bag's HTML (data: all of it, or its head): NULL for
+ * UTF-8, else a label (meta holds it when it came from a <meta>). */
+static const char *html_label(const st_bag *bag, const char *data, size_t len, char meta[64])
+{
+    const st_value *cpid = st_bag_get(bag, PR_INTERNET_CPID);
+    const char *label = NULL;
+
+    if (cpid && cpid->v.l > 0)
+        label = cv_charset_from_codepage((unsigned)cpid->v.l);
+    if (!label && data && cv_rtf__html_meta_charset(data, len, meta, 64))
+        label = meta;
+    if (!label)
+        label = cv_charset_guess(data, len);
+    if (label && (cv_charset_codepage(label) == 65001 || strcmp(label, "utf-8") == 0 ||
+                  strcmp(label, "UTF-8") == 0))
+        label = NULL;  /* UTF-8: only validated */
+    return label;
+}
+
 /* The HTML of the bag as UTF-8 (caller frees). */
 static int html_utf8(const st_bag *bag, const st_value *h, char **out, size_t *out_len)
 {
@@ -138,19 +157,9 @@ static int html_utf8(const st_bag *bag, const st_value *h, char **out, size_t *o
     }
     const char *data = (const char *)h->v.bin.data;
     size_t len = h->v.bin.len;
-    const st_value *cpid = st_bag_get(bag, PR_INTERNET_CPID);
-    const char *label = NULL;
     char meta[64];
+    const char *label = html_label(bag, data, len, meta);
 
-    if (cpid && cpid->v.l > 0)
-        label = cv_charset_from_codepage((unsigned)cpid->v.l);
-    if (!label && data && cv_rtf__html_meta_charset(data, len, meta, sizeof meta))
-        label = meta;
-    if (!label)
-        label = cv_charset_guess(data, len);
-    if (label && (cv_charset_codepage(label) == 65001 || strcmp(label, "utf-8") == 0 ||
-                  strcmp(label, "UTF-8") == 0))
-        label = NULL;  /* UTF-8: only validated */
     if (label) {
         int rc = cv_charset_decode(out, out_len, label, data ? data : "", len);
         if (rc == 0)
@@ -163,6 +172,125 @@ static int html_utf8(const st_bag *bag, const st_value *h, char **out, size_t *o
     cv_rtf__buf_init(&b, 0);
     cv_rtf__put_utf8(&b, data ? data : "", len);
     return cv_rtf__buf_finish(&b, out, out_len, "bodies");
+}
+
+/* ---- HTML bytes to UTF-8 in chunks (cv_body_html_push) ---- */
+
+typedef struct hdec {
+    cv_push base;          /* first: the push's operations */
+    const char *label;     /* NULL: UTF-8 (validated), else a single-byte charset */
+    char meta[64];         /* label's storage when it came from a <meta> */
+    char carry[4];         /* the start of a UTF-8 sequence the next chunk ends */
+    size_t ncarry;
+    cv_rtf__buf tmp;       /* a chunk converted */
+    cv_rtf__buf join;      /* the carry and the next chunk */
+    cv_sink_fn sink;
+    void *sink_ctx;
+} hdec;
+
+/* Code pages whose every byte is one character: decoded chunk by chunk
+ * exactly as whole. */
+static int single_byte(unsigned cp)
+{
+    return cp == 437 || cp == 850 || cp == 852 || cp == 866 || cp == 874 ||
+           (cp >= 1250 && cp <= 1258) || cp == 20127 || cp == 20866 || cp == 21866 ||
+           (cp >= 28591 && cp <= 28606);
+}
+
+static int hdec_chunk(hdec *d, const char *data, size_t len, int final)
+{
+    if (d->label) {
+        char *u = NULL;
+        size_t ul = 0;
+        int rc = cv_charset_decode(&u, &ul, d->label, data, len);
+        if (rc)
+            return rc;
+        rc = d->sink(d->sink_ctx, u, ul);
+        free(u);
+        return rc;
+    }
+    /* UTF-8: whole sequences now, the start of a cut one with the next. */
+    const char *s = data;
+    size_t n = len;
+    if (d->ncarry) {
+        d->join.len = 0;
+        cv_rtf__put(&d->join, d->carry, d->ncarry);
+        cv_rtf__put(&d->join, data, len);
+        d->ncarry = 0;
+        if (d->join.err) {
+            st_error_set("bodies: out of memory");
+            return d->join.err;
+        }
+        s = d->join.data;
+        n = d->join.len;
+    }
+    size_t end = n;
+    if (!final) {
+        /* a lead byte near the end whose sequence is not complete waits */
+        for (size_t k = 1; k <= 3 && k <= n; k++) {
+            unsigned char c = (unsigned char)s[n - k];
+            if (c < 0x80)
+                break;
+            if (c >= 0xC0) {
+                size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                if (need > k)
+                    end = n - k;
+                break;
+            }
+        }
+    }
+    d->tmp.len = 0;
+    if (end)
+        cv_rtf__put_utf8(&d->tmp, s, end);
+    memcpy(d->carry, s + end, n - end);
+    d->ncarry = n - end;
+    if (d->tmp.err) {
+        st_error_set("bodies: out of memory");
+        return d->tmp.err;
+    }
+    return d->tmp.len ? d->sink(d->sink_ctx, d->tmp.data, d->tmp.len) : 0;
+}
+
+static int hdec_feed(cv_push *p, const char *data, size_t len)
+{
+    return hdec_chunk((hdec *)p, data, len, 0);
+}
+
+static int hdec_end(cv_push *p)
+{
+    return hdec_chunk((hdec *)p, "", 0, 1);
+}
+
+static void hdec_free(cv_push *p)
+{
+    hdec *d = (hdec *)p;
+    cv_rtf__buf_free(&d->tmp);
+    cv_rtf__buf_free(&d->join);
+    free(d);
+}
+
+int cv_body_html_push(cv_push **out, const st_bag *bag, const void *head, size_t head_len,
+                      cv_sink_fn sink, void *ctx)
+{
+    hdec *d = calloc(1, sizeof *d);
+    *out = NULL;
+    if (!d) {
+        st_error_set("bodies: out of memory");
+        return -1;
+    }
+    d->label = bag ? html_label(bag, head, head_len, d->meta) : NULL;
+    if (d->label && !single_byte(cv_charset_codepage(d->label))) {
+        st_error_set("bodies: HTML in %s is not converted in pieces", d->label);
+        free(d);
+        return CV_EPARSE;
+    }
+    cv_rtf__buf_init(&d->tmp, 0);
+    cv_rtf__buf_init(&d->join, 0);
+    cv_rtf__push_init(&d->base, hdec_feed, hdec_end, hdec_free);
+    d->sink = sink;
+    d->sink_ctx = ctx;
+    *out = &d->base;
+    return 0;
 }
 
 /* Plain text to simple HTML: escaped, a <br> per line, runs of spaces kept. */

@@ -13,9 +13,12 @@
 #ifndef MAPIDAV_CONVERT_BODY_H
 #define MAPIDAV_CONVERT_BODY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "storage/props.h"
+
+struct cv_push;   /* convert/rtf.h */
 
 /* Flags of cv_body_sync. */
 #define CV_BODY_HTML_FROM_TEXT 0x1u   /* also make PR_HTML for a plain-text body */
@@ -48,5 +51,19 @@ uint32_t cv_body_native(const st_bag *bag);
  * part of the new values).
  */
 int cv_body_sync(st_bag *bag, uint32_t changed, unsigned flags);
+
+/*
+ * Bodies too big to hold in memory: the caller streams them through the
+ * converters of rtf.h ("Streaming"); this gives the first step, the HTML
+ * property's bytes to UTF-8 as cv_body_sync reads them. Its charset comes
+ * from bag (PR_INTERNET_CPID) or from the head of the HTML (its first
+ * bytes: a <meta>, else a guess); bag NULL: UTF-8 already (PR_BODY_HTML,
+ * a string), only validated. Returns 0 and a converter feeding UTF-8
+ * to sink, or CV_EPARSE when the charset is one that cannot be converted
+ * in pieces (a multi-byte one other than UTF-8), or -1.
+ */
+int cv_body_html_push(struct cv_push **out, const st_bag *bag, const void *head,
+                      size_t head_len, int (*sink)(void *ctx, const void *data, size_t len),
+                      void *ctx);
 
 #endif /* MAPIDAV_CONVERT_BODY_H */

@@ -8,6 +8,12 @@
  * list stack, table cells, the open link, <pre> depth, and an element whose
  * content is skipped. Every scan moves forward, so time is linear.
  *
+ * In chunks (cv_html_to_text_push, what cv_html_to_text wraps): a token
+ * that may go on after the chunk (markup not closed, a <script> or <style>
+ * without its end tag, text at the end) waits for more input; long text is
+ * cut where push.c says it is safe. The text goes to the sink as it is
+ * final: not the spaces and line ends at its end, nor an open link's text.
+ *
  * Invariants: output is valid UTF-8 (invalid input bytes become U+FFFD);
  * list nesting is tracked to MAX_LISTS levels and indented to MAX_INDENT,
  * so no input can blow the output up more than a small constant.
@@ -15,6 +21,7 @@
  * Never: recurse, look back further than the current line, or emit text
  * from <head>, <script>, <style>, <template>, <title> or comments.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -865,6 +872,15 @@ typedef struct hctx {
     int link;               /* an <a href> is open */
     size_t link_start;      /* where its text starts in out; SIZE_MAX: none yet */
     cv_rtf__buf href;       /* its URL, references decoded */
+    /* Streaming (cv_html_to_text_push): */
+    cv_push base;           /* first: the push's operations */
+    size_t sent;            /* bytes of out handed to the sink */
+    cv_sink_fn sink;        /* where the text goes */
+    void *sink_ctx;
+    cv_rtf__in in;          /* input held back */
+    char skip[16];          /* an element whose content is dropped */
+    size_t skip_nest;       /* its nested copies */
+    int done;               /* a tag cut by the end of the input: the rest is ignored */
 } hctx;
 
 static void trim_spaces(hctx *h)
@@ -895,7 +911,7 @@ static void block_break(hctx *h, int n)
 /* The line ends asked for by block_break. */
 static void flush_breaks(hctx *h)
 {
-    if (h->want_nl && h->out.len) {
+    if (h->want_nl && (h->out.len || h->sent)) {
         if (!h->col0) {
             newline(h);
             h->nl_run = 1;
@@ -911,7 +927,7 @@ static void before_text(hctx *h)
 {
     flush_breaks(h);
     if (h->marker[0]) {
-        if (!h->col0 && h->out.len)
+        if (!h->col0 && (h->out.len || h->sent))
             newline(h);
         cv_rtf__puts(&h->out, h->marker);
         h->marker[0] = '\0';
@@ -1274,43 +1290,41 @@ static int self_closing(const char *s, const cv_rtf__htok *t)
     return t->end - t->start >= 2 && s[t->end - 2] == '/';
 }
 
-int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len, unsigned flags)
+/* Converts the tokens of in that are complete (all of them when final):
+ * the bytes used. */
+static size_t run(hctx *h, const char *html, size_t len, int final)
 {
-    hctx *h;
     size_t i = 0;
-    int rc;
-    char skip[16] = "";  /* an element whose content is dropped */
-    size_t skip_nest = 0;
 
-    *out = NULL;
-    if (out_len)
-        *out_len = 0;
-    h = calloc(1, sizeof *h);
-    if (!h) {
-        st_error_set("HTML to text: out of memory");
-        return -1;
-    }
-    h->nl = (flags & CV_TEXT_LF) ? "\n" : "\r\n";
-    h->nl_len = strlen(h->nl);
-    h->col0 = 1;
-    cv_rtf__buf_init(&h->out, 0);
-    cv_rtf__buf_init(&h->href, 0);
-    if (!html)
-        len = 0;
-    while (i < len && !h->out.err) {
+    while (i < len && !h->out.err && !h->done) {
         cv_rtf__htok t;
         const tag_info *ti = NULL;
-        i = cv_rtf__html_next(html, len, i, &t);
+        size_t start = i;
+        i = cv_rtf__html_next(html, len, start, &t);
+        if (!final && (t.unterminated || (t.kind == CV_RTF__H_TEXT && t.end == len))) {
+            /* It may go on in the next chunk: long text is cut where that is
+             * safe, anything else waits. */
+            if (t.kind != CV_RTF__H_TEXT || h->skip[0])
+                return start;
+            size_t cut = cv_rtf__html_text_cut(html, start, len);
+            if (cut > start)
+                text(h, html + start, cut - start);
+            return cut;
+        }
         if (t.kind == CV_RTF__H_START || t.kind == CV_RTF__H_END) {
-            if (t.unterminated)
+            if (t.unterminated) {
+                h->done = 1;
                 break;  /* a tag cut by the end of the input is no tag */
+            }
             ti = tag_find(t.name);
         }
         if (ti && t.kind == CV_RTF__H_START && (ti->flags & T_RAW)) {
             /* <script>, <style>, <title>, <textarea> ...: raw text up to
              * the end tag, which the next round reads as any end tag. */
             size_t stop = cv_rtf__html_raw_end(html, len, i, t.name);
-            if (!skip[0] && !(ti->flags & T_SKIP)) {
+            if (!final && stop + strlen(t.name) + 2 >= len)
+                return start;  /* its end tag is not there yet */
+            if (!h->skip[0] && !(ti->flags & T_SKIP)) {
                 start_tag(h, html, &t, ti);
                 h->pre++;
                 h->pre_start = 1;
@@ -1321,24 +1335,25 @@ int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len, u
             i = stop;
             continue;
         }
-        if (skip[0]) {
-            if (strcmp(skip, "head") == 0) {
+        if (h->skip[0]) {
+            if (strcmp(h->skip, "head") == 0) {
                 /* <head> ends at </head>, and where the body evidently
                  * begins: text or an element that has no place in head. */
                 if (t.kind == CV_RTF__H_END && strcmp(t.name, "head") == 0) {
-                    skip[0] = '\0';
+                    h->skip[0] = '\0';
                     continue;
                 }
                 if (!(t.kind == CV_RTF__H_START && !in_head(t.name)) &&
                     !(t.kind == CV_RTF__H_TEXT && !all_space(html + t.start, t.end - t.start)))
                     continue;
-                skip[0] = '\0';
+                h->skip[0] = '\0';
             } else {
-                if (t.kind == CV_RTF__H_START && strcmp(t.name, skip) == 0 &&
+                if (t.kind == CV_RTF__H_START && strcmp(t.name, h->skip) == 0 &&
                     !self_closing(html, &t))
-                    skip_nest++;
-                else if (t.kind == CV_RTF__H_END && strcmp(t.name, skip) == 0 && skip_nest-- == 0)
-                    skip[0] = '\0';
+                    h->skip_nest++;
+                else if (t.kind == CV_RTF__H_END && strcmp(t.name, h->skip) == 0 &&
+                         h->skip_nest-- == 0)
+                    h->skip[0] = '\0';
                 continue;
             }
         }
@@ -1354,20 +1369,108 @@ int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len, u
         }
         if (ti->flags & T_SKIP) {
             if (!self_closing(html, &t)) {
-                strcpy(skip, ti->name);
-                skip_nest = 0;
+                strcpy(h->skip, ti->name);
+                h->skip_nest = 0;
             }
             continue;
         }
         start_tag(h, html, &t, ti);
     }
+    return len;
+}
+
+static size_t run_chunk(void *h, const char *s, size_t n)
+{
+    return run(h, s, n, 0);
+}
+
+/* Hands the text that is final to the sink: not the spaces and line ends
+ * at its end (a line end or the end of the text may trim them), nor the
+ * text of an open link (its URL may follow it). */
+static int drain(hctx *h)
+{
+    size_t upto = h->out.len;
+    while (upto && (h->out.data[upto - 1] == ' ' || h->out.data[upto - 1] == '\n' ||
+                    h->out.data[upto - 1] == '\r'))
+        upto--;
+    if (h->link && h->link_start != SIZE_MAX && h->link_start < upto)
+        upto = h->link_start;
+    int rc = cv_rtf__buf_drain(&h->out, upto, h->sink, h->sink_ctx);
+    if (rc == 0) {
+        h->sent += upto;
+        if (h->link && h->link_start != SIZE_MAX)
+            h->link_start -= upto;
+    }
+    return rc;
+}
+
+#define DRAIN_AT 65536u   /* bytes of text gathered before they go to the sink */
+
+static int push_feed(cv_push *p, const char *data, size_t len)
+{
+    hctx *h = (hctx *)((char *)p - offsetof(hctx, base));
+    if (cv_rtf__in_feed(&h->in, data, len, "HTML to text", run_chunk, h))
+        return -1;
+    if (h->out.err)
+        return cv_rtf__buf_error(&h->out, "HTML to text");
+    return h->out.len >= DRAIN_AT ? drain(h) : 0;
+}
+
+static int push_end(cv_push *p)
+{
+    hctx *h = (hctx *)((char *)p - offsetof(hctx, base));
+    run(h, h->in.data, h->in.len, 1);
+    cv_rtf__in_drop(&h->in, h->in.len);
     link_close(h);
     /* No trailing spaces or line ends. */
     while (h->out.len && (h->out.data[h->out.len - 1] == ' ' || h->out.data[h->out.len - 1] == '\n' ||
                           h->out.data[h->out.len - 1] == '\r'))
         h->out.len--;
+    if (h->out.err)
+        return cv_rtf__buf_error(&h->out, "HTML to text");
+    return cv_rtf__buf_drain(&h->out, h->out.len, h->sink, h->sink_ctx);
+}
+
+static void push_free(cv_push *p)
+{
+    hctx *h = (hctx *)((char *)p - offsetof(hctx, base));
+    cv_rtf__buf_free(&h->out);
     cv_rtf__buf_free(&h->href);
-    rc = cv_rtf__buf_finish(&h->out, out, out_len, "HTML to text");
+    cv_rtf__in_free(&h->in);
     free(h);
-    return rc;
+}
+
+int cv_html_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx)
+{
+    hctx *h = calloc(1, sizeof *h);
+
+    *out = NULL;
+    if (!h) {
+        st_error_set("HTML to text: out of memory");
+        return -1;
+    }
+    h->nl = (flags & CV_TEXT_LF) ? "\n" : "\r\n";
+    h->nl_len = strlen(h->nl);
+    h->col0 = 1;
+    cv_rtf__buf_init(&h->out, 0);
+    cv_rtf__buf_init(&h->href, 0);
+    cv_rtf__push_init(&h->base, push_feed, push_end, push_free);
+    h->sink = sink;
+    h->sink_ctx = ctx;
+    *out = &h->base;
+    return 0;
+}
+
+int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len, unsigned flags)
+{
+    cv_push *p;
+    cv_rtf__buf b;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    cv_rtf__buf_init(&b, 0);
+    if (cv_html_to_text_push(&p, flags, cv_rtf__buf_sink, &b))
+        return -1;
+    return cv_rtf__push_whole(p, &b, html, len, out, out_len, "HTML to text");
 }

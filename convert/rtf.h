@@ -5,6 +5,9 @@
  * convert/body.h builds on these to keep PR_BODY, PR_HTML and
  * PR_RTF_COMPRESSED in step.
  *
+ * Each converter also comes streaming ("Streaming" below): fed in chunks,
+ * output through a sink, memory bounded by one token, the same bytes.
+ *
  * Invariants: every function takes bytes from outside (a server, a .msg, a
  * TNEF stream, Outlook) and trusts none of them: sizes in headers are checked
  * against the input, output is capped (CV_RTF_LIMIT or the caller's limit;
@@ -152,6 +155,57 @@ int cv_text_to_rtf(char **out, size_t *out_len, const char *text, size_t len);
 int cv_html_to_text(char **out, size_t *out_len, const char *html, size_t len,
                     unsigned flags);
 
+/* ---- Streaming (push) ----
+ *
+ * Bodies of any size: a converter is fed its input in chunks of any size
+ * (a chunk may end inside a character, an entity, a tag or a control word)
+ * and hands its output, in chunks, to a sink. The output is the same bytes
+ * the whole-buffer function gives for the concatenated input (those
+ * functions are wrappers over these). Memory stays bounded by the largest
+ * single token of the input (a tag, a comment, a <style> block, an RTF
+ * group that is skipped), not by the input.
+ */
+
+/* Takes len bytes of output: 0, or an error that stops the converter (it
+ * is returned by the feed or end call that gave the output). */
+typedef int (*cv_sink_fn)(void *ctx, const void *data, size_t len);
+
+typedef struct cv_push cv_push;
+
+/* Feeds len more bytes of input: 0, CV_ELIMIT, -1 or the sink's error
+ * (st_error_set). After an error, the converter only takes cv_push_free. */
+int cv_push_feed(cv_push *p, const void *data, size_t len);
+/* The input is over: the rest of the output goes to the sink. 0 or error. */
+int cv_push_end(cv_push *p);
+void cv_push_free(cv_push *p);   /* NULL-safe */
+/* A cv_sink_fn whose ctx is another cv_push: chains two converters. */
+int cv_push_sink(void *ctx, const void *data, size_t len);
+
+/* cv_html_to_text, streaming (flags: CV_TEXT_LF). 0 or -1. */
+int cv_html_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx);
+/* cv_html_to_rtf, streaming. 0 or -1. */
+int cv_html_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx);
+/* cv_text_to_rtf, streaming. 0 or -1. */
+int cv_text_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx);
+/* cv_rtf_to_text, streaming (flags: CV_TEXT_LF). 0 or -1. */
+int cv_rtf_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx);
+/* cv_rtf_to_html, streaming: the first 1024 bytes (or all, if fewer) must
+ * say \fromhtml1, else CV_EPARSE from the feed that tells. 0 or -1. */
+int cv_rtf_to_html_push(cv_push **out, cv_sink_fn sink, void *ctx);
+/* cv_rtf_decompress, streaming (limit, flags as it has them). COMPSIZE
+ * and the CRC are checked at the end (cv_push_end fails then, after the
+ * sink got the output). 0 or -1. */
+int cv_rtf_decompress_push(cv_push **out, size_t limit, unsigned flags, cv_sink_fn sink,
+                           void *ctx);
+/* cv_rtf_compress, streaming (flags: CV_RTF_STORE_UNCOMPRESSED). The sink
+ * gets 16 zero bytes first where the header goes; after cv_push_end,
+ * cv_rtf_compress_header gives the header to write over them (sizes and
+ * CRC are known only at the end). 0 or -1. */
+int cv_rtf_compress_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx);
+/* The 16-byte header of what p (a cv_rtf_compress_push) compressed:
+ * 0, or CV_ELIMIT when it was more than 32-bit sizes hold. */
+int cv_rtf_compress_header(cv_push *p, uint8_t header[16]);
+
 /* ========================================================================
  * Private to the body converters (rtf_*.c, text_rtf.c, html_text.c,
  * body.c): not for other modules.
@@ -204,6 +258,68 @@ uint32_t cv_rtf__utf8_next(const char *s, size_t n, size_t *used);
 uint32_t cv_rtf__cp1252_to_ucs(uint8_t c);
 uint8_t cv_rtf__ucs_to_cp1252(uint32_t cp);
 
+/* ---- Push plumbing (push.c) ---- */
+
+/* What every streaming converter is: its three operations. */
+struct cv_push {
+    int (*feed)(cv_push *p, const char *data, size_t len);
+    int (*end)(cv_push *p);
+    void (*free)(cv_push *p);
+    int err;                  /* sticky: the first error */
+};
+
+/* Sets p's operations (its err cleared). */
+void cv_rtf__push_init(cv_push *p, int (*feed)(cv_push *, const char *, size_t),
+                       int (*end)(cv_push *), void (*free_fn)(cv_push *));
+
+/* The input not consumed yet: what was held back (a token not complete)
+ * and what was fed after it. */
+typedef struct cv_rtf__in {
+    char *data;
+    size_t len, cap;
+    size_t want;              /* try again once len reaches this */
+} cv_rtf__in;
+
+/* Appends: 0 or -1 (st_error_set, what: the converter). */
+int cv_rtf__in_add(cv_rtf__in *in, const char *data, size_t len, const char *what);
+/* Drops the first used bytes; the rest is kept for the next feed, and is
+ * tried again only when the input has grown enough (twice, or by 4096):
+ * so a long token fed a byte at a time costs linear time. */
+void cv_rtf__in_drop(cv_rtf__in *in, size_t used);
+void cv_rtf__in_free(cv_rtf__in *in);
+/* A chunk of input: run(ctx, s, n) converts what is complete in s[0..n)
+ * (not the end of the input) and says how many bytes it used; the rest is
+ * held. The chunk is used in place when nothing is held (no copy), else
+ * appended and run once the input has grown enough. 0 or -1. */
+int cv_rtf__in_feed(cv_rtf__in *in, const char *data, size_t len, const char *what,
+                    size_t (*run)(void *ctx, const char *s, size_t n), void *ctx);
+
+/* Hands out->data[0..upto) to the sink and keeps the rest: 0 or the sink's
+ * error. */
+int cv_rtf__buf_drain(cv_rtf__buf *b, size_t upto, cv_sink_fn sink, void *ctx);
+/* cv_rtf_compress_push with hash tables sized for size_hint input bytes
+ * (SIZE_MAX: unknown, the biggest): cv_rtf_compress gives its exact bytes
+ * with the input's length. */
+int cv_rtf__compress_push_hint(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx,
+                               size_t size_hint);
+/* b->err, with st_error_set saying what (what: "RTF to text" ...) ran out
+ * of memory or past b's limit; 0 when b has no error. */
+int cv_rtf__buf_error(const cv_rtf__buf *b, const char *what);
+/* A whole-buffer function over a streaming one: feeds in (len bytes; NULL:
+ * none) to p, whose sink appends to b (cv_rtf__buf_sink), ends and frees p,
+ * then hands b's bytes to *out as cv_rtf__buf_finish does: 0 or the error
+ * (b freed). */
+int cv_rtf__push_whole(cv_push *p, cv_rtf__buf *b, const void *in, size_t len, char **out,
+                       size_t *out_len, const char *what);
+/* A cv_sink_fn appending to the cv_rtf__buf ctx: 0 or its error. */
+int cv_rtf__buf_sink(void *ctx, const void *data, size_t len);
+
+/* Where HTML text s[from..n) (a text token that may go on after n) can be
+ * cut so both parts convert as the whole does: not inside a UTF-8
+ * sequence, a character reference or a whitespace run. A cut > from, or
+ * from when there is none near the end. */
+size_t cv_rtf__html_text_cut(const char *s, size_t from, size_t n);
+
 /* ---- The RTF reader shared by cv_rtf_to_text and cv_rtf_to_html ---- */
 
 /* Events of the reader. */
@@ -235,6 +351,10 @@ typedef int (*cv_rtf__event_fn)(void *ctx, int event, const char *s, size_t n,
  * -1 (out of memory) or fn's error. */
 int cv_rtf__read(const char *rtf, size_t len, unsigned mode, cv_rtf__event_fn fn,
                  void *ctx);
+
+/* cv_rtf__read in chunks: a cv_push whose events go to fn as they come
+ * (the same events, in the same order, as for the whole input). 0 or -1. */
+int cv_rtf__read_push(cv_push **out, unsigned mode, cv_rtf__event_fn fn, void *ctx);
 
 /* HTML character reference at s (n bytes, s[0] == '&'): the code point in
  * *out and the bytes used, or 0 when s starts no reference. HTML5 rules:

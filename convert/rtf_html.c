@@ -10,11 +10,17 @@
  * the visible text is shared, and what only RTF needs (paragraph marks,
  * bullets, cell tabs) stands under \htmlrtf.
  *
+ * Both ways also go in chunks (cv_html_to_rtf_push, cv_rtf_to_html_push:
+ * the whole-buffer functions wrap them): encapsulation holds back a token
+ * that may go on, as html_text.c does; de-encapsulation sniffs \fromhtml1
+ * in the first 1024 bytes and rewrites <meta> charsets token by token.
+ *
  * Invariants: de-encapsulating what cv_html_to_rtf wrote gives the HTML back
  * byte for byte (as valid UTF-8); output sizes are linear in the input.
  * Never: trust the HTMLTAG parameter (it is ignored), or emit RTF whose
  * braces do not balance.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,43 +155,35 @@ int cv_rtf__html_meta_charset(const char *html, size_t len, char *buf, size_t si
     return 0;
 }
 
-/* Rewrites every <meta> charset in b to utf-8. */
-static void meta_to_utf8(cv_rtf__buf *b)
+/* Copies the complete tokens of html[0..len) (all when final) to o with
+ * every <meta> charset rewritten to utf-8: the bytes used. A token that may
+ * go on after len waits (text does not: only markup is rewritten). */
+static size_t meta_rewrite(const char *html, size_t len, int final, cv_rtf__buf *o)
 {
-    cv_rtf__buf o;
     size_t i = 0, copied = 0;
-    int changed = 0;
 
-    if (b->err || !b->data)
-        return;
-    cv_rtf__buf_init(&o, b->limit);
-    while (i < b->len) {
+    while (i < len) {
         cv_rtf__htok t;
         size_t at, vl;
-        i = cv_rtf__html_next(b->data, b->len, i, &t);
+        size_t start = i;
+        i = cv_rtf__html_next(html, len, i, &t);
+        if (!final && t.end == len && (t.unterminated ||
+                                       (t.kind == CV_RTF__H_TEXT && html[start] == '<'))) {
+            i = start;
+            break;
+        }
         if (t.kind != CV_RTF__H_START || strcmp(t.name, "meta") != 0 ||
-            !meta_charset_at(b->data, &t, &at, &vl))
+            !meta_charset_at(html, &t, &at, &vl))
             continue;
-        if (vl == 5 && ((b->data[at] | 0x20) == 'u') && ((b->data[at + 1] | 0x20) == 't') &&
-            ((b->data[at + 2] | 0x20) == 'f') && b->data[at + 3] == '-' && b->data[at + 4] == '8')
+        if (vl == 5 && ((html[at] | 0x20) == 'u') && ((html[at + 1] | 0x20) == 't') &&
+            ((html[at + 2] | 0x20) == 'f') && html[at + 3] == '-' && html[at + 4] == '8')
             continue;
-        cv_rtf__put(&o, b->data + copied, at - copied);
-        cv_rtf__puts(&o, "utf-8");
+        cv_rtf__put(o, html + copied, at - copied);
+        cv_rtf__puts(o, "utf-8");
         copied = at + vl;
-        changed = 1;
     }
-    if (!changed) {
-        cv_rtf__buf_free(&o);
-        return;
-    }
-    cv_rtf__put(&o, b->data + copied, b->len - copied);
-    if (o.err) {
-        b->err = o.err;
-        cv_rtf__buf_free(&o);
-        return;
-    }
-    cv_rtf__buf_free(b);
-    *b = o;
+    cv_rtf__put(o, html + copied, i - copied);
+    return i;
 }
 
 /* ==== De-encapsulation ([MS-OXRTFEX] 2.2.3.2) ==== */
@@ -213,8 +211,111 @@ static int html_event(void *ctx, int ev, const char *s, size_t n, unsigned where
     return b->err;
 }
 
+/* cv_rtf_to_html_push: the head sniffed for \fromhtml1, the reader's HTML
+ * gathered in html, its <meta> charsets rewritten into out, out drained. */
+typedef struct html_push {
+    cv_push base;          /* first: the push's operations */
+    cv_push *rd;           /* the reader (HTML mode), its events to html */
+    cv_rtf__buf head;      /* the input until it is known to be \fromhtml1 */
+    int sniffed;
+    cv_rtf__buf html;      /* de-encapsulated HTML not rewritten yet */
+    cv_rtf__buf out;       /* rewritten, not handed to the sink yet */
+    cv_sink_fn sink;
+    void *sink_ctx;
+} html_push;
+
+#define SNIFF 1024u        /* bytes of RTF that show its first 10 tokens */
+
+static int hp_rewrite(html_push *h, int final)
+{
+    size_t used = meta_rewrite(h->html.data ? h->html.data : "", h->html.len, final, &h->out);
+    if (used < h->html.len)
+        memmove(h->html.data, h->html.data + used, h->html.len - used);
+    h->html.len -= used;
+    if (h->out.err || h->html.err)
+        return cv_rtf__buf_error(h->out.err ? &h->out : &h->html, "RTF to HTML");
+    return h->out.len >= 65536 || final
+        ? cv_rtf__buf_drain(&h->out, h->out.len, h->sink, h->sink_ctx) : 0;
+}
+
+/* The reader gets data once the head said \fromhtml1. */
+static int hp_read(html_push *h, const char *data, size_t len, int final)
+{
+    if (!h->sniffed) {
+        /* a first chunk that shows the head is read in place */
+        int in_place = h->head.len == 0 && len >= SNIFF;
+        if (!in_place) {
+            cv_rtf__put(&h->head, data, len);
+            if (h->head.err)
+                return h->head.err;
+            if (h->head.len < SNIFF && !final)
+                return 0;
+        }
+        int rc = in_place ? cv_rtf_encapsulation(data, len)
+                          : cv_rtf_encapsulation(h->head.data ? h->head.data : "", h->head.len);
+        if (rc < 0)
+            return rc;
+        if (rc != CV_RTF_FROMHTML) {
+            st_error_set("RTF: no HTML is encapsulated in it (no \\fromhtml1)");
+            return CV_EPARSE;
+        }
+        h->sniffed = 1;
+        if (!in_place) {
+            data = h->head.data;
+            len = h->head.len;
+        }
+    }
+    int rc = len ? cv_push_feed(h->rd, data, len) : 0;
+    if (!rc && final)
+        rc = cv_push_end(h->rd);
+    if (h->head.data && h->sniffed)
+        cv_rtf__buf_free(&h->head);
+    return rc ? rc : hp_rewrite(h, final);
+}
+
+static int hp_feed(cv_push *p, const char *data, size_t len)
+{
+    return hp_read((html_push *)p, data, len, 0);
+}
+
+static int hp_end(cv_push *p)
+{
+    return hp_read((html_push *)p, "", 0, 1);
+}
+
+static void hp_free(cv_push *p)
+{
+    html_push *h = (html_push *)p;
+    cv_push_free(h->rd);
+    cv_rtf__buf_free(&h->head);
+    cv_rtf__buf_free(&h->html);
+    cv_rtf__buf_free(&h->out);
+    free(h);
+}
+
+int cv_rtf_to_html_push(cv_push **out, cv_sink_fn sink, void *ctx)
+{
+    html_push *h = calloc(1, sizeof *h);
+
+    *out = NULL;
+    if (!h || cv_rtf__read_push(&h->rd, CV_RTF__MODE_HTML, html_event, &h->html)) {
+        free(h);
+        st_error_set("RTF to HTML: out of memory");
+        return -1;
+    }
+    cv_rtf__buf_init(&h->head, 0);
+    cv_rtf__buf_init(&h->html, 0);
+    cv_rtf__buf_init(&h->out, 0);
+    cv_rtf__push_init(&h->base, hp_feed, hp_end, hp_free);
+    h->sink = sink;
+    h->sink_ctx = ctx;
+    *out = &h->base;
+    return 0;
+}
+
 int cv_rtf_to_html(char **out, size_t *out_len, const char *rtf, size_t len)
 {
+    cv_push *p;
     cv_rtf__buf b;
     int rc;
 
@@ -229,13 +330,9 @@ int cv_rtf_to_html(char **out, size_t *out_len, const char *rtf, size_t len)
         return CV_EPARSE;
     }
     cv_rtf__buf_init(&b, 0);
-    rc = cv_rtf__read(rtf, len, CV_RTF__MODE_HTML, html_event, &b);
-    if (rc == CV_EPARSE || rc == -1) {
-        cv_rtf__buf_free(&b);
-        return rc;
-    }
-    meta_to_utf8(&b);
-    return cv_rtf__buf_finish(&b, out, out_len, "RTF to HTML");
+    if (cv_rtf_to_html_push(&p, cv_rtf__buf_sink, &b))
+        return -1;
+    return cv_rtf__push_whole(p, &b, rtf, len, out, out_len, "RTF to HTML");
 }
 
 /* ==== Encapsulation ([MS-OXRTFEX] 2.1.3.2) ==== */
@@ -246,6 +343,11 @@ typedef struct enc {
     int last_space;      /* the last visible character was a space */
     int in_head;         /* inside <head>: nothing is visible */
     int cells;           /* cells in the current table row */
+    /* Streaming (cv_html_to_rtf_push): */
+    cv_push base;        /* first: the push's operations */
+    cv_sink_fn sink;     /* where the RTF goes */
+    void *sink_ctx;
+    cv_rtf__in in;       /* input held back */
 } enc;
 
 /* Appends \uN and its Windows-1252 (or '?') fallback. */
@@ -473,30 +575,38 @@ static const char rtf_header[] =
     "{\\*\\htmltag64}\r\n"
     "\\uc1\\pard\\plain\\deftab360 \\f0\\fs24 ";
 
-int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
+static int name_raw(const char *name)
 {
     static const char *const raw[] = { "script", "style", "title", "textarea", "xmp", "iframe",
                                        "noembed", "noframes" };
-    enc *e;
-    size_t i = 0;
-    int rc;
+    return name_in(name, raw, sizeof raw / sizeof raw[0]);
+}
 
-    *out = NULL;
-    if (out_len)
-        *out_len = 0;
-    e = calloc(1, sizeof *e);
-    if (!e) {
-        st_error_set("HTML to RTF: out of memory");
-        return -1;
-    }
-    cv_rtf__buf_init(&e->out, 0);
-    cv_rtf__puts(&e->out, rtf_header);
-    if (!html)
-        len = 0;
+/* Encapsulates the tokens of html that are complete (all when final): the
+ * bytes used. */
+static size_t enc_run(enc *e, const char *html, size_t len, int final)
+{
+    size_t i = 0;
+
     while (i < len && !e->out.err) {
         cv_rtf__htok t;
         size_t start = i;
         i = cv_rtf__html_next(html, len, i, &t);
+        if (!final && (t.unterminated || (t.kind == CV_RTF__H_TEXT && t.end == len))) {
+            /* It may go on in the next chunk: long visible text is cut where
+             * that is safe, anything else waits. */
+            if (t.kind != CV_RTF__H_TEXT || e->in_head)
+                return start;
+            size_t cut = cv_rtf__html_text_cut(html, start, len);
+            if (cut > start)
+                visible(e, html + start, cut - start);
+            return cut;
+        }
+        if (!final && t.kind == CV_RTF__H_START && !t.unterminated && name_raw(t.name)) {
+            size_t stop = cv_rtf__html_raw_end(html, len, i, t.name);
+            if (stop + strlen(t.name) + 2 >= len)
+                return start;  /* its end tag is not there yet */
+        }
         if (t.kind == CV_RTF__H_TEXT) {
             int ws = 1;
             for (size_t k = start; k < i && ws; k++)
@@ -511,14 +621,80 @@ int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
         if ((t.kind != CV_RTF__H_START && t.kind != CV_RTF__H_END) || t.unterminated)
             continue;
         tag_layout(e, &t);
-        if (t.kind == CV_RTF__H_START && name_in(t.name, raw, sizeof raw / sizeof raw[0])) {
+        if (t.kind == CV_RTF__H_START && name_raw(t.name)) {
             size_t stop = cv_rtf__html_raw_end(html, len, i, t.name);
             htmltag(e, html + i, stop - i);
             i = stop;
         }
     }
+    return len;
+}
+
+#define DRAIN_AT 65536u   /* bytes of RTF gathered before they go to the sink */
+
+static size_t enc_chunk(void *e, const char *s, size_t n)
+{
+    return enc_run(e, s, n, 0);
+}
+
+static int enc_feed(cv_push *p, const char *data, size_t len)
+{
+    enc *e = (enc *)((char *)p - offsetof(enc, base));
+    if (cv_rtf__in_feed(&e->in, data, len, "HTML to RTF", enc_chunk, e))
+        return -1;
+    if (e->out.err)
+        return cv_rtf__buf_error(&e->out, "HTML to RTF");
+    return e->out.len >= DRAIN_AT ? cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx)
+                                  : 0;
+}
+
+static int enc_end(cv_push *p)
+{
+    enc *e = (enc *)((char *)p - offsetof(enc, base));
+    enc_run(e, e->in.data, e->in.len, 1);
+    cv_rtf__in_drop(&e->in, e->in.len);
     cv_rtf__putc(&e->out, '}');
-    rc = cv_rtf__buf_finish(&e->out, out, out_len, "HTML to RTF");
+    if (e->out.err)
+        return cv_rtf__buf_error(&e->out, "HTML to RTF");
+    return cv_rtf__buf_drain(&e->out, e->out.len, e->sink, e->sink_ctx);
+}
+
+static void enc_free(cv_push *p)
+{
+    enc *e = (enc *)((char *)p - offsetof(enc, base));
+    cv_rtf__buf_free(&e->out);
+    cv_rtf__in_free(&e->in);
     free(e);
-    return rc;
+}
+
+int cv_html_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx)
+{
+    enc *e = calloc(1, sizeof *e);
+
+    *out = NULL;
+    if (!e) {
+        st_error_set("HTML to RTF: out of memory");
+        return -1;
+    }
+    cv_rtf__buf_init(&e->out, 0);
+    cv_rtf__puts(&e->out, rtf_header);
+    cv_rtf__push_init(&e->base, enc_feed, enc_end, enc_free);
+    e->sink = sink;
+    e->sink_ctx = ctx;
+    *out = &e->base;
+    return 0;
+}
+
+int cv_html_to_rtf(char **out, size_t *out_len, const char *html, size_t len)
+{
+    cv_push *p;
+    cv_rtf__buf b;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    cv_rtf__buf_init(&b, 0);
+    if (cv_html_to_rtf_push(&p, cv_rtf__buf_sink, &b))
+        return -1;
+    return cv_rtf__push_whole(p, &b, html, len, out, out_len, "HTML to RTF");
 }

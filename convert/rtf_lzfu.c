@@ -10,6 +10,12 @@
  * any earlier position at distance 1..4095 is a valid match source, overlaps
  * included.
  *
+ * Both ways stream (cv_rtf_compress_push, cv_rtf_decompress_push; the
+ * whole-buffer functions wrap them): the encoder keeps a window of the last
+ * 4096 positions plus what was fed, encodes a position once 19 bytes follow
+ * it, and leaves the header (sizes, CRC) to be written last; the decoder
+ * checks COMPSIZE and the CRC at the end.
+ *
  * Never: trust COMPSIZE or RAWSIZE (the first is checked against the input,
  * the second is only a hint; output is capped by the caller's limit), read
  * past the input, or allocate more than 8 bytes of output per input byte.
@@ -123,115 +129,206 @@ int cv_rtf_header_read(cv_rtf_header *out, const void *in, size_t len)
     return 0;
 }
 
-/*
- * The decoder writes into one buffer that starts with the dictionary's
- * initial content laid out linearly: DICT_SIZE bytes (zeros, then the preset
- * at the end), then the output. The dictionary slot a reference names then is
- * always DICT_SIZE - 1 bytes back or less: the byte at distance
- * d = (write offset - offset) mod 4096, so no dictionary is kept and copies
- * are plain (overlapping ones byte by byte, as the format means them).
- * Room for a whole run (8 references of 17 bytes) is made before each run.
+/* ---- Decompression ----
+ *
+ * In chunks: the header first, then the content. The output buffer starts
+ * with the dictionary laid out linearly (DICT_SIZE bytes: zeros, then the
+ * preset at the end) and keeps the last DICT_SIZE bytes written in front
+ * when the rest goes to the sink; the slot a reference names is then always
+ * DICT_SIZE - 1 bytes back or less: the byte at distance d = (write offset
+ * - offset) mod 4096, so copies are plain (overlapping ones byte by byte,
+ * as the format means them). COMPSIZE and the CRC can only be checked at
+ * the end: output already given stays given (the whole-buffer function
+ * drops it on error).
  */
-#define RUN_MAX (8 * MAX_MATCH)
 
-static int out_reserve(uint8_t **buf, size_t *cap, size_t used, size_t hard_cap)
+#define DEC_OUT 65536u     /* decompressed bytes gathered before they go to the sink */
+#define DEC_STOP (-99)     /* cv_rtf__decompress_prefix's sink: enough */
+
+typedef struct lzdec {
+    cv_push base;          /* first: the push's operations */
+    cv_sink_fn sink;
+    void *sink_ctx;
+    size_t limit;          /* output cap */
+    unsigned flags;        /* CV_RTF_NO_CRC */
+    uint8_t head[16];      /* the header as it comes */
+    size_t nhead;
+    cv_rtf_header h;
+    uint64_t left;         /* content bytes still to come (COMPSIZE - 12, or RAWSIZE for MELA) */
+    uint64_t seen;         /* content bytes seen */
+    uint32_t crc;          /* their CRC */
+    uint32_t wpos;         /* the write offset */
+    unsigned ctrl;         /* the run's control byte */
+    unsigned bit;          /* its next bit; 8: a control byte comes next */
+    int half;              /* the first byte of a reference, or -1 */
+    int done;              /* the end reference was read */
+    uint64_t total;        /* bytes output */
+    size_t o;              /* the next byte of buf (DICT_SIZE: nothing new) */
+    uint8_t buf[DICT_SIZE + DEC_OUT + MAX_MATCH];
+} lzdec;
+
+static int dec_flush(lzdec *d)
 {
-    if (*cap - used >= RUN_MAX + 1)
+    size_t n = d->o - DICT_SIZE;
+    if (n == 0)
         return 0;
-    size_t ncap = *cap * 2;
-    if (ncap < used + RUN_MAX + 1)
-        ncap = used + RUN_MAX + 1;
-    if (ncap > hard_cap + RUN_MAX + 1)
-        ncap = hard_cap + RUN_MAX + 1;
-    if (ncap <= *cap || ncap - used < RUN_MAX + 1)
-        return CV_ELIMIT;
-    uint8_t *n = realloc(*buf, ncap);
-    if (!n)
-        return -1;
-    *buf = n;
-    *cap = ncap;
+    int rc = d->sink(d->sink_ctx, d->buf + DICT_SIZE, n);
+    memmove(d->buf, d->buf + d->o - DICT_SIZE, DICT_SIZE);
+    d->o = DICT_SIZE;
+    return rc;
+}
+
+/* Decodes content bytes p[0..n). */
+static int dec_lzfu(lzdec *d, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n && !d->done; i++) {
+        uint8_t b = p[i];
+        uint32_t len = 1;
+        if (d->bit == 8) {
+            d->ctrl = b;
+            d->bit = 0;
+            continue;
+        }
+        if (!(d->ctrl >> d->bit & 1)) {
+            d->buf[d->o] = b;
+        } else if (d->half < 0) {
+            d->half = b;
+            continue;
+        } else {
+            uint32_t ref = (uint32_t)d->half << 8 | b;
+            uint32_t dist = (d->wpos - (ref >> 4)) & DICT_MASK;
+            len = (ref & 0xF) + MIN_MATCH;
+            d->half = -1;
+            if (dist == 0) {
+                d->done = 1;   /* the end reference: its offset is the write offset */
+                break;
+            }
+            const uint8_t *src = d->buf + d->o - dist;
+            uint8_t *dst = d->buf + d->o;
+            if (dist >= len) {
+                memcpy(dst, src, len);
+            } else {
+                for (uint32_t k = 0; k < len; k++)
+                    dst[k] = src[k];  /* overlapping: the bytes being written are read */
+            }
+        }
+        if (len > d->limit - d->total) {
+            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes",
+                         d->limit);
+            return CV_ELIMIT;
+        }
+        d->total += len;
+        d->o += len;
+        d->wpos = (d->wpos + len) & DICT_MASK;
+        if (++d->bit == 8)
+            d->ctrl = 0;
+        if (d->o >= DICT_SIZE + DEC_OUT) {
+            int rc = dec_flush(d);
+            if (rc)
+                return rc;
+        }
+    }
     return 0;
 }
 
-static int lzfu_decode(uint8_t **out, size_t *out_len, const uint8_t *ip, size_t n,
-                       uint32_t raw_hint, size_t limit)
+static int dec_feed(cv_push *p, const char *data, size_t len)
 {
-    const uint8_t *end = ip + n;
-    uint32_t wpos = PRESET_LEN;
-    /* Each input byte gives at most 8 output bytes (a control byte and 16
-     * reference bytes give 8 * 17 = 136), so that bounds the output too. */
-    size_t max_out = n > limit / 8 ? limit : n * 8;
-    size_t hard_cap = DICT_SIZE + max_out;
-    size_t cap = DICT_SIZE + (raw_hint < max_out ? raw_hint : max_out) + RUN_MAX + 1;
-    size_t o = DICT_SIZE;
-    uint8_t *buf;
-    int rc;
-
-    buf = malloc(cap);
-    if (!buf)
-        goto nomem;
-    memset(buf, 0, DICT_SIZE - PRESET_LEN);
-    memcpy(buf + DICT_SIZE - PRESET_LEN, preset, PRESET_LEN);
-    while (ip < end) {
-        unsigned ctrl = *ip++;
-        if ((rc = out_reserve(&buf, &cap, o, hard_cap)) != 0) {
-            if (rc == -1)
-                goto nomem;
-            goto toolarge;
-        }
-        for (unsigned bit = 0; bit < 8; bit++, ctrl >>= 1) {
-            if (ip >= end)
-                goto done;  /* content ended without an end reference */
-            if (!(ctrl & 1)) {
-                buf[o++] = *ip++;
-                wpos = (wpos + 1) & DICT_MASK;
-                continue;
-            }
-            if (end - ip < 2)
-                goto done;  /* half a reference: the content is cut */
-            uint32_t ref = (uint32_t)ip[0] << 8 | ip[1];
-            ip += 2;
-            uint32_t d = (wpos - (ref >> 4)) & DICT_MASK;
-            uint32_t len = (ref & 0xF) + MIN_MATCH;
-            if (d == 0)
-                goto done;  /* the end reference: its offset is the write offset */
-            const uint8_t *src = buf + o - d;
-            uint8_t *dst = buf + o;
-            if (d >= len) {
-                memcpy(dst, src, len);
-            } else {
-                for (uint32_t i = 0; i < len; i++)
-                    dst[i] = src[i];  /* overlapping: the bytes being written are read */
-            }
-            o += len;
-            wpos = (wpos + len) & DICT_MASK;
+    lzdec *d = (lzdec *)p;
+    const uint8_t *in = (const uint8_t *)data;
+    if (d->nhead < 16) {
+        size_t take = 16 - d->nhead < len ? 16 - d->nhead : len;
+        memcpy(d->head + d->nhead, in, take);
+        d->nhead += take;
+        in += take;
+        len -= take;
+        if (d->nhead < 16)
+            return 0;
+        int rc = cv_rtf_header_read(&d->h, d->head, 16);
+        if (rc)
+            return rc;
+        if (d->h.magic == CV_RTF_MAGIC_MELA) {
+            d->left = d->h.raw_size;
+        } else if (d->h.comp_size < 12) {
+            st_error_set("compressed RTF: COMPSIZE %u is smaller than the header",
+                         (unsigned)d->h.comp_size);
+            return CV_EPARSE;
+        } else {
+            d->left = (uint64_t)d->h.comp_size - 12;
         }
     }
-done:
-    o -= DICT_SIZE;
-    if (o > limit)
-        goto toolarge;
-    memmove(buf, buf + DICT_SIZE, o);
-    buf[o] = 0;
-    *out = buf;
-    *out_len = o;
+    size_t take = len < d->left ? len : (size_t)d->left;   /* what follows is not content */
+    d->left -= take;
+    d->seen += take;
+    if (d->h.magic == CV_RTF_MAGIC_MELA) {
+        /* stored as is: RAWSIZE bytes, or what there is */
+        if (d->total + take > d->limit) {
+            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes",
+                         d->limit);
+            return CV_ELIMIT;
+        }
+        d->total += take;
+        int rc = dec_flush(d);
+        return rc || !take ? rc : d->sink(d->sink_ctx, in, take);
+    }
+    d->crc = cv_rtf_crc(d->crc, in, take);
+    return dec_lzfu(d, in, take);
+}
+
+static int dec_end(cv_push *p)
+{
+    lzdec *d = (lzdec *)p;
+    if (d->nhead < 16)
+        return cv_rtf_header_read(&d->h, d->head, d->nhead);   /* says it is too short */
+    if (d->h.magic == CV_RTF_MAGIC_LZFU) {
+        if (d->left) {
+            st_error_set("compressed RTF: cut: the header says %llu content bytes, %llu are "
+                         "there", (unsigned long long)(d->seen + d->left),
+                         (unsigned long long)d->seen);
+            return CV_EPARSE;
+        }
+        if (d->crc != d->h.crc && !(d->flags & CV_RTF_NO_CRC)) {
+            st_error_set("compressed RTF: CRC 0x%08x does not match the header's 0x%08x",
+                         (unsigned)d->crc, (unsigned)d->h.crc);
+            return CV_EPARSE;
+        }
+    }
+    return dec_flush(d);
+}
+
+static void dec_free(cv_push *p)
+{
+    free(p);
+}
+
+int cv_rtf_decompress_push(cv_push **out, size_t limit, unsigned flags, cv_sink_fn sink,
+                           void *ctx)
+{
+    lzdec *d = calloc(1, sizeof *d);
+    *out = NULL;
+    if (!d) {
+        st_error_set("compressed RTF: out of memory");
+        return -1;
+    }
+    cv_rtf__push_init(&d->base, dec_feed, dec_end, dec_free);
+    d->sink = sink;
+    d->sink_ctx = ctx;
+    d->limit = limit ? limit : CV_RTF_LIMIT;
+    d->flags = flags;
+    memcpy(d->buf + DICT_SIZE - PRESET_LEN, preset, PRESET_LEN);
+    d->o = DICT_SIZE;
+    d->wpos = PRESET_LEN;
+    d->bit = 8;
+    d->half = -1;
+    *out = &d->base;
     return 0;
-toolarge:
-    free(buf);
-    st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
-    return CV_ELIMIT;
-nomem:
-    free(buf);
-    st_error_set("compressed RTF: out of memory");
-    return -1;
 }
 
 int cv_rtf_decompress(uint8_t **out, size_t *out_len, const void *in, size_t len,
                       size_t limit, unsigned flags)
 {
+    cv_push *p;
+    cv_rtf__buf b;
     cv_rtf_header h;
-    const uint8_t *p = in;
-    size_t got = 0;
     int rc;
 
     *out = NULL;
@@ -241,96 +338,59 @@ int cv_rtf_decompress(uint8_t **out, size_t *out_len, const void *in, size_t len
         limit = CV_RTF_LIMIT;
     if ((rc = cv_rtf_header_read(&h, in, len)) != 0)
         return rc;
-    if (h.magic == CV_RTF_MAGIC_MELA) {
-        /* Stored as is. COMPSIZE is RAWSIZE + 12 by the spec, but writers
-         * differ; RAWSIZE bytes, or what there is. */
-        size_t n = len - 16;
-        if (h.raw_size < n)
-            n = h.raw_size;
-        if (n > limit) {
-            st_error_set("compressed RTF: the RTF is larger than the limit of %zu bytes", limit);
-            return CV_ELIMIT;
-        }
-        uint8_t *buf = malloc(n + 1);
-        if (!buf) {
-            st_error_set("compressed RTF: out of memory");
-            return -1;
-        }
-        memcpy(buf, p + 16, n);
-        buf[n] = 0;
-        *out = buf;
-        if (out_len)
-            *out_len = n;
-        return 0;
+    /* RAWSIZE is only a hint: the first allocation, never more than 8
+     * bytes per input byte. */
+    cv_rtf__buf_init(&b, limit);
+    size_t hint = h.raw_size < len * 8 ? h.raw_size : len * 8;
+    if (hint > limit)
+        hint = limit;
+    if (cv_rtf__buf_grow(&b, hint + 1) || cv_rtf_decompress_push(&p, limit, flags,
+                                                                 cv_rtf__buf_sink, &b)) {
+        cv_rtf__buf_free(&b);
+        st_error_set("compressed RTF: out of memory");
+        return -1;
     }
-    if (h.comp_size < 12) {
-        st_error_set("compressed RTF: COMPSIZE %u is smaller than the header", (unsigned)h.comp_size);
-        return CV_EPARSE;
-    }
-    size_t content = (size_t)h.comp_size - 12;
-    if (content > len - 16) {
-        st_error_set("compressed RTF: cut: the header says %zu content bytes, %zu are there",
-                     content, len - 16);
-        return CV_EPARSE;
-    }
-    uint32_t crc = cv_rtf_crc(0, p + 16, content);
-    if (crc != h.crc && !(flags & CV_RTF_NO_CRC)) {
-        st_error_set("compressed RTF: CRC 0x%08x does not match the header's 0x%08x",
-                     (unsigned)crc, (unsigned)h.crc);
-        return CV_EPARSE;
-    }
-    rc = lzfu_decode(out, &got, p + 16, content, h.raw_size, limit);
-    if (rc == 0 && out_len)
-        *out_len = got;
-    return rc;
+    return cv_rtf__push_whole(p, &b, in, len, (char **)out, out_len, "compressed RTF");
+}
+
+/* cv_rtf__decompress_prefix's sink: fills the caller's buffer, then stops. */
+typedef struct prefix_sink {
+    char *buf;
+    size_t size, n;
+} prefix_sink;
+
+static int prefix_put(void *ctx, const void *data, size_t len)
+{
+    prefix_sink *k = ctx;
+    size_t take = k->size - k->n < len ? k->size - k->n : len;
+    memcpy(k->buf + k->n, data, take);
+    k->n += take;
+    return k->n == k->size ? DEC_STOP : 0;
 }
 
 size_t cv_rtf__decompress_prefix(char *buf, size_t size, const void *in, size_t len)
 {
+    cv_push *p;
     cv_rtf_header h;
-    const uint8_t *ip = in, *end;
-    uint8_t dict[DICT_SIZE];
-    uint32_t wpos = PRESET_LEN;
-    size_t o = 0;
+    prefix_sink k = { buf, size, 0 };
 
     if (size == 0 || cv_rtf_header_read(&h, in, len) != 0)
         return 0;
-    if (h.magic == CV_RTF_MAGIC_MELA) {
-        size_t n = len - 16 < h.raw_size ? len - 16 : h.raw_size;
-        n = n < size ? n : size;
-        memcpy(buf, ip + 16, n);
-        return n;
-    }
-    if (h.comp_size < 12)
+    if (cv_rtf_decompress_push(&p, 0, CV_RTF_NO_CRC, prefix_put, &k))
         return 0;
-    end = ip + 16 + ((size_t)h.comp_size - 12 < len - 16 ? (size_t)h.comp_size - 12 : len - 16);
-    ip += 16;
-    memcpy(dict, preset, PRESET_LEN);
-    memset(dict + PRESET_LEN, 0, DICT_SIZE - PRESET_LEN);
-    while (ip < end && o < size) {
-        unsigned ctrl = *ip++;
-        for (unsigned bit = 0; bit < 8 && ip < end && o < size; bit++, ctrl >>= 1) {
-            if (!(ctrl & 1)) {
-                buf[o++] = (char)(dict[wpos] = *ip++);
-                wpos = (wpos + 1) & DICT_MASK;
-                continue;
-            }
-            if (end - ip < 2)
-                return o;
-            uint32_t ref = (uint32_t)ip[0] << 8 | ip[1];
-            ip += 2;
-            uint32_t off = ref >> 4, n = (ref & 0xF) + MIN_MATCH;
-            if (off == wpos)
-                return o;
-            for (uint32_t i = 0; i < n && o < size; i++) {
-                uint8_t c = dict[(off + i) & DICT_MASK];
-                buf[o++] = (char)c;
-                dict[wpos] = c;
-                wpos = (wpos + 1) & DICT_MASK;
-            }
-        }
-    }
-    return o;
+    /* Feed in pieces so a long body stops early; errors (a cut content)
+     * leave what came out. */
+    const char *s = in;
+    for (size_t i = 0; i < len && !p->err; i += 4096)
+        cv_push_feed(p, s + i, len - i < 4096 ? len - i : 4096);
+    if (!p->err)
+        cv_push_end(p);
+    /* what is still gathered in the decoder when it stopped early */
+    lzdec *d = (lzdec *)p;
+    if (p->err == 0 || d->o > DICT_SIZE)
+        (void)dec_flush(d);
+    cv_push_free(p);
+    return k.n;
 }
 
 /* ---- Compression ----
@@ -348,8 +408,8 @@ size_t cv_rtf__decompress_prefix(char *buf, size_t size, const void *in, size_t 
 #define CHAIN2 16
 
 typedef struct matcher {
-    const uint8_t *text;   /* preset + input: position p is text[p] */
-    size_t total;          /* its length */
+    const uint8_t *text;   /* the window: position p is text[p - base] */
+    size_t base;           /* the position of text[0] */
     uint32_t mask3;        /* hash table sizes - 1 */
     uint32_t mask2;
     int32_t *head3;        /* newest position per 3-byte hash, -1 none */
@@ -368,11 +428,13 @@ static inline uint32_t hash2(const uint8_t *p)
     return ((uint32_t)p[0] << 8 | p[1]) * 2654435761u >> 12;
 }
 
-/* text has two zero bytes after its end, so positions near it hash too
- * (a candidate is always checked byte by byte within the input). */
+/* The window has two zero bytes after the end of the input, so positions
+ * near it hash too (a candidate is always checked byte by byte within the
+ * input). */
 static inline void chain_insert(matcher *m, size_t pos)
 {
-    uint32_t h3 = hash3(m->text + pos) & m->mask3, h2 = hash2(m->text + pos) & m->mask2;
+    const uint8_t *p = m->text + (pos - m->base);
+    uint32_t h3 = hash3(p) & m->mask3, h2 = hash2(p) & m->mask2;
 
     m->prev3[pos & DICT_MASK] = m->head3[h3];
     m->head3[h3] = (int32_t)pos;
@@ -384,15 +446,16 @@ static inline void chain_insert(matcher *m, size_t pos)
 static void chain_walk(const matcher *m, const int32_t *prev, int32_t cand, size_t pos,
                        uint32_t maxlen, int tries, uint32_t *len, uint32_t *off)
 {
-    const uint8_t *t = m->text;
+    const uint8_t *t = m->text, *tp = m->text + (pos - m->base);
 
     for (; cand >= 0 && tries > 0; tries--) {
         size_t c = (size_t)cand;
         if (pos - c > DICT_SIZE - 1)
             break;  /* out of the window; older ones too */
-        if (t[c] == t[pos] && t[c + 1] == t[pos + 1]) {
+        const uint8_t *tc = t + (c - m->base);
+        if (tc[0] == tp[0] && tc[1] == tp[1]) {
             uint32_t l = 2;
-            while (l < maxlen && t[c + l] == t[pos + l])
+            while (l < maxlen && tc[l] == tp[l])
                 l++;
             uint32_t o = (uint32_t)(c & DICT_MASK);
             if (l > *len || (l == *len && o < *off)) {
@@ -406,9 +469,11 @@ static void chain_walk(const matcher *m, const int32_t *prev, int32_t cand, size
     }
 }
 
+#define OUT_CHUNK 65536u   /* compressed bytes gathered before they go to the sink */
+
 typedef struct encoder {
-    uint8_t *out;      /* output buffer, worst case sized */
-    size_t o;          /* bytes written */
+    uint8_t out[OUT_CHUNK + 64]; /* output not handed to the sink yet */
+    size_t o;          /* bytes in it */
     size_t ctrl_at;    /* where the current run's control byte goes */
     unsigned ctrl;     /* its bits so far */
     unsigned nbits;    /* tokens in the current run */
@@ -448,14 +513,258 @@ static void enc_ref(encoder *e, uint32_t off, uint32_t len)
     enc_token_end(e);
 }
 
+/* The streaming compressor: the window holds the input from 4096 positions
+ * before the next one to encode (what a match can reach) to the end of
+ * what was fed (a position is encoded once 19 bytes follow it: a match of
+ * 17 and the hash of its last position). */
+typedef struct lzenc {
+    cv_push base;          /* first: the push's operations */
+    unsigned flags;        /* CV_RTF_STORE_UNCOMPRESSED */
+    cv_sink_fn sink;
+    void *sink_ctx;
+    int started;           /* the header's placeholder went to the sink */
+    uint64_t in_len;       /* input bytes fed */
+    uint64_t content;      /* bytes after the header given to the sink */
+    uint32_t crc;          /* their CRC */
+    int ended;             /* cv_push_end done: the header is known */
+    uint8_t *win;          /* the window (positions from m->base) */
+    size_t wlen, wcap;     /* bytes in it, allocated (+2 zero bytes) */
+    size_t pos;            /* next position to encode */
+    int preset_indexed;    /* the preset's positions are in the chains */
+    matcher *m;
+    encoder e;
+} lzenc;
+
+static int lz_out(lzenc *z, const uint8_t *p, size_t n)
+{
+    if (!z->started) {
+        static const uint8_t zero[16];
+        z->started = 1;
+        int rc = z->sink(z->sink_ctx, zero, 16);
+        if (rc)
+            return rc;
+    }
+    if (n == 0)
+        return 0;
+    z->crc = cv_rtf_crc(z->crc, p, n);
+    z->content += n;
+    return z->sink(z->sink_ctx, p, n);
+}
+
+/* Hands the encoder's finished bytes to the sink (not the run whose
+ * control byte is still open). */
+static int lz_drain(lzenc *z)
+{
+    encoder *e = &z->e;
+    size_t upto = e->nbits ? e->ctrl_at : e->o;
+    int rc = lz_out(z, e->out, upto);
+    if (rc)
+        return rc;
+    memmove(e->out, e->out + upto, e->o - upto);
+    e->o -= upto;
+    if (e->nbits)
+        e->ctrl_at -= upto;
+    return 0;
+}
+
+/* Encodes what the window allows (everything when final). */
+static int lz_run(lzenc *z, int final)
+{
+    matcher *m = z->m;
+    size_t end = m->base + z->wlen;   /* one past the last position */
+
+    if (!z->preset_indexed) {
+        if (!final && end < PRESET_LEN + MAX_MATCH + 2)
+            return 0;
+        /* Index the preset: every position of it can start a match. */
+        for (size_t p = 0; p < PRESET_LEN; p++)
+            chain_insert(m, p);
+        z->preset_indexed = 1;
+    }
+    while (z->pos < end && (final || end - z->pos >= MAX_MATCH + 2)) {
+        size_t pos = z->pos;
+        uint32_t best_len = 0, best_off = 0;
+        size_t avail = end - pos;
+        uint32_t maxlen = avail < MAX_MATCH ? (uint32_t)avail : MAX_MATCH;
+        const uint8_t *tp = m->text + (pos - m->base);
+        if (avail >= 3)
+            chain_walk(m, m->prev3, m->head3[hash3(tp) & m->mask3], pos, maxlen, CHAIN3,
+                       &best_len, &best_off);
+        if (best_len < 3 && avail >= 2)
+            chain_walk(m, m->prev2, m->head2[hash2(tp) & m->mask2], pos, maxlen, CHAIN2,
+                       &best_len, &best_off);
+        size_t step = 1;
+        if (best_len >= MIN_MATCH) {
+            enc_ref(&z->e, best_off, best_len);
+            step = best_len;
+        } else {
+            enc_literal(&z->e, *tp);
+        }
+        /* Index every position passed: the next search may start a match
+         * at any of them (at distance 1 too: references may overlap the
+         * bytes they produce). */
+        for (size_t k = 0; k < step; k++)
+            chain_insert(m, pos + k);
+        z->pos = pos + step;
+        if (z->e.o >= OUT_CHUNK) {
+            int rc = lz_drain(z);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int lz_add(lzenc *z, const uint8_t *data, size_t len)
+{
+    matcher *m = z->m;
+    /* Forget what no match can reach any more (by 64 KB at least, so
+     * small chunks do not move the window each time). */
+    size_t keep_from = z->pos > DICT_SIZE ? z->pos - DICT_SIZE : 0;
+    if (keep_from >= m->base + 65536 && z->preset_indexed) {
+        size_t drop = keep_from - m->base;
+        memmove(z->win, z->win + drop, z->wlen - drop);
+        z->wlen -= drop;
+        m->base += drop;
+    }
+    if (z->wcap - z->wlen < len + 2) {
+        size_t ncap = z->wcap * 2;
+        if (ncap < z->wlen + len + 2)
+            ncap = z->wlen + len + 2;
+        uint8_t *n = realloc(z->win, ncap);
+        if (!n) {
+            st_error_set("compressing RTF: out of memory");
+            return -1;
+        }
+        z->win = n;
+        z->wcap = ncap;
+        m->text = n;
+    }
+    memcpy(z->win + z->wlen, data, len);
+    z->wlen += len;
+    z->win[z->wlen] = 0;
+    z->win[z->wlen + 1] = 0;
+    return 0;
+}
+
+static int lz_feed(cv_push *p, const char *data, size_t len)
+{
+    lzenc *z = (lzenc *)p;
+    if (len > CV_RTF_LIMIT - z->in_len) {
+        st_error_set("compressing RTF: more than the limit of %zu bytes", (size_t)CV_RTF_LIMIT);
+        return CV_ELIMIT;
+    }
+    z->in_len += len;
+    if (z->flags & CV_RTF_STORE_UNCOMPRESSED)
+        return lz_out(z, (const uint8_t *)data, len);
+    int rc = lz_add(z, (const uint8_t *)data, len);
+    return rc ? rc : lz_run(z, 0);
+}
+
+static int lz_end(cv_push *p)
+{
+    lzenc *z = (lzenc *)p;
+    int rc = 0;
+    if (!(z->flags & CV_RTF_STORE_UNCOMPRESSED)) {
+        rc = lz_run(z, 1);
+        if (rc)
+            return rc;
+        /* The end: a reference to the write offset. */
+        enc_ref(&z->e, (uint32_t)(z->pos & DICT_MASK), MIN_MATCH);
+        if (z->e.nbits)
+            z->e.out[z->e.ctrl_at] = (uint8_t)z->e.ctrl;
+        z->e.nbits = 0;
+        rc = lz_drain(z);
+    } else {
+        rc = lz_out(z, NULL, 0);
+    }
+    z->ended = rc == 0;
+    return rc;
+}
+
+static void lz_free(cv_push *p)
+{
+    lzenc *z = (lzenc *)p;
+    if (!z)
+        return;
+    free(z->win);
+    free(z->m);
+    free(z);
+}
+
+int cv_rtf__compress_push_hint(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx,
+                               size_t size_hint)
+{
+    lzenc *z = calloc(1, sizeof *z);
+    *out = NULL;
+    if (!z)
+        goto nomem;
+    cv_rtf__push_init(&z->base, lz_feed, lz_end, lz_free);
+    z->flags = flags;
+    z->sink = sink;
+    z->sink_ctx = ctx;
+    if (!(flags & CV_RTF_STORE_UNCOMPRESSED)) {
+        /* Hash tables sized to the input: small bodies do not pay for big ones. */
+        size_t total = size_hint > SIZE_MAX - PRESET_LEN ? SIZE_MAX : PRESET_LEN + size_hint;
+        uint32_t bits3 = 10, bits2 = 10;
+        while (bits3 < 15 && ((size_t)1 << bits3) < total)
+            bits3++;
+        while (bits2 < 13 && ((size_t)1 << bits2) < total)
+            bits2++;
+        size_t heads = ((size_t)1 << bits3) + ((size_t)1 << bits2);
+        z->m = malloc(sizeof *z->m + heads * sizeof(int32_t));
+        z->wcap = PRESET_LEN + (size_hint < (1u << 20) ? size_hint : (1u << 20)) + 2;
+        z->win = malloc(z->wcap);
+        if (!z->m || !z->win)
+            goto nomem;
+        matcher *m = z->m;
+        m->mask3 = (1u << bits3) - 1;
+        m->mask2 = (1u << bits2) - 1;
+        m->head3 = (int32_t *)(m + 1);
+        m->head2 = m->head3 + ((size_t)1 << bits3);
+        memset(m->head3, 0xFF, heads * sizeof(int32_t));
+        m->text = z->win;
+        m->base = 0;
+        memcpy(z->win, preset, PRESET_LEN);
+        z->wlen = PRESET_LEN;
+        z->win[z->wlen] = 0;
+        z->win[z->wlen + 1] = 0;
+        z->pos = PRESET_LEN;
+    }
+    *out = &z->base;
+    return 0;
+nomem:
+    lz_free(z ? &z->base : NULL);
+    st_error_set("compressing RTF: out of memory");
+    return -1;
+}
+
+int cv_rtf_compress_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx)
+{
+    return cv_rtf__compress_push_hint(out, flags, sink, ctx, SIZE_MAX);
+}
+
+int cv_rtf_compress_header(cv_push *p, uint8_t header[16])
+{
+    lzenc *z = (lzenc *)p;
+    if (!z->ended || z->content > UINT32_MAX - 12 || z->in_len > UINT32_MAX) {
+        st_error_set("compressing RTF: no header: not ended, or beyond 32-bit sizes");
+        return CV_ELIMIT;
+    }
+    int mela = (z->flags & CV_RTF_STORE_UNCOMPRESSED) != 0;
+    put_le32(header, (uint32_t)(z->content + 12));
+    put_le32(header + 4, (uint32_t)z->in_len);
+    put_le32(header + 8, mela ? CV_RTF_MAGIC_MELA : CV_RTF_MAGIC_LZFU);
+    put_le32(header + 12, mela ? 0 : z->crc);
+    return 0;
+}
+
 int cv_rtf_compress(uint8_t **out, size_t *out_len, const void *rtf, size_t len,
                     unsigned flags)
 {
-    const uint8_t *in = rtf;
-    uint8_t *buf = NULL, *text = NULL;
-    matcher *m = NULL;
-    size_t cap;
-    int rc = -1;
+    cv_push *p;
+    cv_rtf__buf b;
+    int rc;
 
     *out = NULL;
     if (out_len)
@@ -465,101 +774,28 @@ int cv_rtf_compress(uint8_t **out, size_t *out_len, const void *rtf, size_t len,
                      (size_t)CV_RTF_LIMIT);
         return CV_ELIMIT;
     }
-    if (!in)
+    if (!rtf)
         len = 0;
-    if (flags & CV_RTF_STORE_UNCOMPRESSED) {
-        buf = malloc(16 + len + 1);
-        if (!buf)
-            goto nomem;
-        put_le32(buf, (uint32_t)(len + 12));
-        put_le32(buf + 4, (uint32_t)len);
-        put_le32(buf + 8, CV_RTF_MAGIC_MELA);
-        put_le32(buf + 12, 0);
-        if (len)
-            memcpy(buf + 16, in, len);
-        buf[16 + len] = 0;
-        *out = buf;
-        if (out_len)
-            *out_len = 16 + len;
-        return 0;
-    }
-
     /* Worst case: every byte a literal, one control byte per 8 tokens, the
-     * end reference. */
-    cap = 16 + len + len / 8 + 8;
-    size_t total = PRESET_LEN + len;
-    /* Hash tables sized to the input: small bodies do not pay for big ones. */
-    uint32_t bits3 = 10, bits2 = 10;
-    while (bits3 < 15 && ((size_t)1 << bits3) < total)
-        bits3++;
-    while (bits2 < 13 && ((size_t)1 << bits2) < total)
-        bits2++;
-    buf = malloc(cap);
-    text = malloc(total + 2);
-    m = malloc(sizeof *m + (((size_t)1 << bits3) + ((size_t)1 << bits2)) * sizeof(int32_t));
-    if (!buf || !text || !m)
-        goto nomem;
-    memcpy(text, preset, PRESET_LEN);
-    if (len)
-        memcpy(text + PRESET_LEN, in, len);
-    text[total] = 0;
-    text[total + 1] = 0;
-    m->text = text;
-    m->total = total;
-    m->mask3 = (1u << bits3) - 1;
-    m->mask2 = (1u << bits2) - 1;
-    m->head3 = (int32_t *)(m + 1);
-    m->head2 = m->head3 + ((size_t)1 << bits3);
-    memset(m->head3, 0xFF, (((size_t)1 << bits3) + ((size_t)1 << bits2)) * sizeof(int32_t));
-
-    encoder e = { .out = buf, .o = 16 };
-    size_t pos = 0;
-    /* Index the preset: every position of it can start a match. */
-    for (; pos < PRESET_LEN; pos++)
-        chain_insert(m, pos);
-    pos = PRESET_LEN;
-    while (pos < total) {
-        uint32_t best_len = 0, best_off = 0;
-        size_t avail = total - pos;
-        uint32_t maxlen = avail < MAX_MATCH ? (uint32_t)avail : MAX_MATCH;
-        if (avail >= 3)
-            chain_walk(m, m->prev3, m->head3[hash3(text + pos) & m->mask3], pos, maxlen, CHAIN3,
-                       &best_len, &best_off);
-        if (best_len < 3 && avail >= 2)
-            chain_walk(m, m->prev2, m->head2[hash2(text + pos) & m->mask2], pos, maxlen, CHAIN2,
-                       &best_len, &best_off);
-        size_t step = 1;
-        if (best_len >= MIN_MATCH) {
-            enc_ref(&e, best_off, best_len);
-            step = best_len;
-        } else {
-            enc_literal(&e, text[pos]);
-        }
-        /* Index every position passed: the next search may start a match
-         * at any of them (at distance 1 too: references may overlap the
-         * bytes they produce). */
-        for (size_t k = 0; k < step; k++, pos++)
-            chain_insert(m, pos);
+     * end reference; the buffer's limit is only a guard. */
+    cv_rtf__buf_init(&b, 16 + len + len / 8 + 64);
+    if (cv_rtf__buf_grow(&b, 16 + len + len / 8 + 9) != 0) {
+        st_error_set("compressing RTF: out of memory");
+        return -1;
     }
-    /* The end: a reference to the write offset. */
-    enc_ref(&e, (uint32_t)(total & DICT_MASK), MIN_MATCH);
-    if (e.nbits)
-        e.out[e.ctrl_at] = (uint8_t)e.ctrl;
-    put_le32(buf, (uint32_t)(e.o - 16 + 12));
-    put_le32(buf + 4, (uint32_t)len);
-    put_le32(buf + 8, CV_RTF_MAGIC_LZFU);
-    put_le32(buf + 12, cv_rtf_crc(0, buf + 16, e.o - 16));
-    *out = buf;
-    if (out_len)
-        *out_len = e.o;
-    buf = NULL;
-    rc = 0;
-    goto cleanup;
-nomem:
-    st_error_set("compressing RTF: out of memory");
-cleanup:
-    free(buf);
-    free(text);
-    free(m);
-    return rc;
+    if (cv_rtf__compress_push_hint(&p, flags, cv_rtf__buf_sink, &b, len)) {
+        cv_rtf__buf_free(&b);
+        return -1;
+    }
+    rc = cv_push_feed(p, rtf, len);
+    if (!rc)
+        rc = cv_push_end(p);
+    if (!rc && !b.err)
+        rc = cv_rtf_compress_header(p, (uint8_t *)b.data);
+    cv_push_free(p);
+    if (rc && !b.err) {
+        cv_rtf__buf_free(&b);
+        return rc;
+    }
+    return cv_rtf__buf_finish(&b, (char **)out, out_len, "compressing RTF");
 }

@@ -9,9 +9,17 @@
  * memchr-speed pass), the font table, \uN with fallback skipping, and runs of
  * text bytes decoded per code page, handed to a callback as UTF-8 events.
  *
+ * In chunks (cv_rtf__read_push, what the whole-buffer cv_rtf__read wraps):
+ * a control word, \'hh or \*\word cut by a chunk's end waits for the
+ * next chunk; a destination being skipped and \bin data go on across
+ * chunks; text runs are cut anywhere (their bytes gather until an event).
+ * RTF to text drains its text to the sink but for a field's result, which
+ * a HYPERLINK's end still reads.
+ *
  * Invariants: state is pushed for at most MAX_DEPTH nested groups (deeper
  * groups are skipped whole); text handed out is valid UTF-8; the reader stops
- * at the '}' that closes the document group.
+ * at the '}' that closes the document group; the events are the same
+ * whatever the chunks.
  *
  * Never: read past the input (every scan is bounded by end), recurse
  * (nesting costs no stack), or call back with text of a skipped destination.
@@ -70,11 +78,7 @@ int cv_rtf__buf_finish(cv_rtf__buf *b, char **out, size_t *out_len, const char *
     if (!b->err && cv_rtf__buf_grow(b, 1) == 0)
         b->data[b->len] = '\0';
     if (b->err) {
-        int err = b->err;
-        if (err == CV_ELIMIT)
-            st_error_set("%s: the result is larger than the limit of %zu bytes", what, b->limit);
-        else
-            st_error_set("%s: out of memory", what);
+        int err = cv_rtf__buf_error(b, what);
         cv_rtf__buf_free(b);
         return err;
     }
@@ -219,6 +223,14 @@ typedef struct sbcs_map {
 } sbcs_map;
 
 typedef struct reader {
+    cv_push base;              /* first: the push's operations (cv_rtf__read_push) */
+    cv_rtf__in in;             /* input held back: a control word cut by a chunk's end */
+    int final;                 /* the input is all there */
+    int started;               /* "{\\rtf" was seen */
+    int skipping;              /* skip_rest going on: skip_level groups open */
+    int skip_level;
+    int skip_pop;              /* it closes the group when done */
+    uint64_t bin_left;         /* \binN data still to skip */
     const uint8_t *p;          /* next byte */
     const uint8_t *end;        /* end of input */
     unsigned mode;             /* CV_RTF__MODE_* */
@@ -766,25 +778,67 @@ static void read_word(reader *r, char buf[33], int32_t *param, int *has)
         r->p++;
 }
 
-/* Skips \binN's data. */
+static int is_letter(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* In input that may go on: is the control sequence at q (a backslash) all
+ * there: its word, parameter and the byte that ends them? */
+static int control_complete(const reader *r, const uint8_t *q)
+{
+    const uint8_t *e = r->end;
+
+    if (r->final)
+        return 1;
+    if (++q >= e)
+        return 0;
+    if (*q == '\'')
+        return e - q > 2;
+    if (*q == '*') {
+        /* \*\word: the word after it is read with it */
+        if (++q >= e)
+            return 0;
+        if (*q != '\\')
+            return 1;
+        if (++q >= e)
+            return 0;
+    }
+    if (!is_letter(*q))
+        return 1;
+    while (q < e && is_letter(*q))
+        q++;
+    if (q < e && *q == '-') {
+        if (q + 1 >= e)
+            return 0;
+        if (q[1] >= '0' && q[1] <= '9')
+            q++;
+    }
+    while (q < e && *q >= '0' && *q <= '9')
+        q++;
+    return q < e;
+}
+
+/* Skips \binN's data (what is not there yet when it comes). */
 static void skip_bin(reader *r, int32_t n)
 {
     if (n <= 0)
         return;
-    if ((size_t)(r->end - r->p) < (size_t)n)
+    if ((size_t)(r->end - r->p) < (size_t)n) {
+        if (!r->final)
+            r->bin_left = (uint64_t)n - (uint64_t)(r->end - r->p);
         r->p = r->end;
-    else
+    } else {
         r->p += n;
+    }
 }
 
 static void close_group(reader *r);
 
-/* Skips to the '}' that closes the group the reader is in, and closes it. */
-static void skip_rest(reader *r, int pop)
+/* Goes on skipping to the '}' that closes the group skip_rest began in. */
+static void skip_more(reader *r)
 {
-    int level = 1;
-
-    while (r->p < r->end) {
+    while (r->p < r->end && !r->bin_left) {
         const uint8_t *q = r->p;
         /* Fast scan for the three bytes that matter. */
         while (q < r->end && *q != '{' && *q != '}' && *q != '\\')
@@ -792,14 +846,16 @@ static void skip_rest(reader *r, int pop)
         r->p = q;
         if (q >= r->end)
             break;
+        if (*q == '\\' && !control_complete(r, q))
+            return;  /* the rest of it comes with the next chunk */
         r->p++;
         if (*q == '{') {
-            level++;
+            r->skip_level++;
         } else if (*q == '}') {
-            if (--level == 0)
+            if (--r->skip_level == 0)
                 break;
         } else if (r->p < r->end) {
-            if ((*r->p >= 'a' && *r->p <= 'z') || (*r->p >= 'A' && *r->p <= 'Z')) {
+            if (is_letter(*r->p)) {
                 char name[33];
                 int32_t param;
                 int has;
@@ -811,8 +867,21 @@ static void skip_rest(reader *r, int pop)
             }
         }
     }
-    if (pop)
+    if (r->skip_level > 0 && !r->final)
+        return;  /* the group goes on in the next chunk */
+    r->skipping = 0;
+    if (r->skip_pop)
         close_group(r);
+}
+
+/* Skips to the '}' that closes the group the reader is in, and closes it
+ * (pop); what is not there yet is skipped when it comes. */
+static void skip_rest(reader *r, int pop)
+{
+    r->skipping = 1;
+    r->skip_level = 1;
+    r->skip_pop = pop;
+    skip_more(r);
 }
 
 static void open_group(reader *r)
@@ -1069,39 +1138,42 @@ static void control(reader *r)
     }
 }
 
-int cv_rtf__read(const char *rtf, size_t len, unsigned mode, cv_rtf__event_fn fn, void *ctx)
+/* Reads what the input holds (all of it when r->final): the bytes used. */
+static size_t read_run(reader *r, const uint8_t *data, size_t len)
 {
-    reader *r;
-    const uint8_t *p = (const uint8_t *)rtf, *end = p + len;
-    int rc;
-
-    while (p < end && (*p == ' ' || *p == '\r' || *p == '\n' || *p == '\t'))
-        p++;
-    if (!rtf || end - p < 5 || memcmp(p, "{\\rtf", 5) != 0) {
-        st_error_set("RTF: the text does not start with {\\rtf");
-        return CV_EPARSE;
+    r->p = data;
+    r->end = data + len;
+    if (!r->started) {
+        const uint8_t *p = r->p;
+        while (p < r->end && (*p == ' ' || *p == '\r' || *p == '\n' || *p == '\t'))
+            p++;
+        if (r->end - p < 5 && !r->final)
+            return 0;
+        if (r->end - p < 5 || memcmp(p, "{\\rtf", 5) != 0) {
+            st_error_set("RTF: the text does not start with {\\rtf");
+            set_err(r, CV_EPARSE);
+            return len;
+        }
+        r->started = 1;
+        r->p = p + 1;  /* the document group's '{' */
+        open_group(r);
     }
-    r = calloc(1, sizeof *r);
-    if (!r) {
-        st_error_set("RTF: out of memory");
-        return -1;
-    }
-    r->p = p;
-    r->end = end;
-    r->mode = mode;
-    r->fn = fn;
-    r->ctx = ctx;
-    r->ansicpg = 1252;
-    r->cur_def = -1;
-    r->st[0].font = -1;
-    r->st[0].uc = 1;
-    cv_rtf__buf_init(&r->pend, 0);
-    cv_rtf__buf_init(&r->tmp, 0);
-    cv_rtf__buf_init(&r->fldinst, 1 << 16);
-    r->p++;  /* the document group's '{' */
-    open_group(r);
-
-    while (r->p < r->end && !r->err && r->depth > 0) {
+    for (;;) {
+        if (r->bin_left) {
+            size_t take = (size_t)(r->end - r->p) < r->bin_left ? (size_t)(r->end - r->p)
+                                                                 : (size_t)r->bin_left;
+            r->p += take;
+            r->bin_left -= take;
+            if (r->bin_left)
+                break;
+        }
+        if (r->skipping) {
+            skip_more(r);
+            if (r->skipping || r->bin_left)
+                break;
+        }
+        if (r->p >= r->end || r->err || r->depth <= 0)
+            break;
         uint8_t c = *r->p;
         switch (c) {
         case '{':
@@ -1113,6 +1185,8 @@ int cv_rtf__read(const char *rtf, size_t len, unsigned mode, cv_rtf__event_fn fn
             close_group(r);  /* at depth 0 the document is over: the rest is not RTF */
             break;
         case '\\':
+            if (!control_complete(r, r->p))
+                return (size_t)(r->p - data);  /* the rest comes with the next chunk */
             r->p++;
             control(r);
             break;
@@ -1142,16 +1216,89 @@ int cv_rtf__read(const char *rtf, size_t len, unsigned mode, cv_rtf__event_fn fn
         }
         }
     }
+    /* what is left after the document is not RTF; a control word cut by
+     * the end while skipping waits (r->p stays on it) */
+    return r->depth <= 0 || r->err ? len : (size_t)(r->p - data);
+}
+
+static size_t read_chunk(void *r, const char *s, size_t n)
+{
+    return read_run(r, (const uint8_t *)s, n);
+}
+
+static int reader_feed(cv_push *p, const char *data, size_t len)
+{
+    reader *r = (reader *)p;
+    if (cv_rtf__in_feed(&r->in, data, len, "RTF", read_chunk, r))
+        return -1;
+    if (r->err == -1)
+        st_error_set("RTF: out of memory");
+    return r->err;
+}
+
+static int reader_end(cv_push *p)
+{
+    reader *r = (reader *)p;
+    r->final = 1;
+    read_run(r, (const uint8_t *)(r->in.data ? r->in.data : ""), r->in.len);
+    cv_rtf__in_drop(&r->in, r->in.len);
     flush(r);
     drop_hi(r);
-    rc = r->err;
-    if (rc == -1)
+    if (r->err == -1)
         st_error_set("RTF: out of memory");
+    return r->err;
+}
+
+static void reader_free(cv_push *p)
+{
+    reader *r = (reader *)p;
     cv_rtf__buf_free(&r->pend);
     cv_rtf__buf_free(&r->tmp);
     cv_rtf__buf_free(&r->fldinst);
+    cv_rtf__in_free(&r->in);
     free(r->fonts);
     free(r);
+}
+
+int cv_rtf__read_push(cv_push **out, unsigned mode, cv_rtf__event_fn fn, void *ctx)
+{
+    reader *r = calloc(1, sizeof *r);
+
+    *out = NULL;
+    if (!r) {
+        st_error_set("RTF: out of memory");
+        return -1;
+    }
+    cv_rtf__push_init(&r->base, reader_feed, reader_end, reader_free);
+    r->mode = mode;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->ansicpg = 1252;
+    r->cur_def = -1;
+    r->st[0].font = -1;
+    r->st[0].uc = 1;
+    cv_rtf__buf_init(&r->pend, 0);
+    cv_rtf__buf_init(&r->tmp, 0);
+    cv_rtf__buf_init(&r->fldinst, 1 << 16);
+    *out = &r->base;
+    return 0;
+}
+
+int cv_rtf__read(const char *rtf, size_t len, unsigned mode, cv_rtf__event_fn fn, void *ctx)
+{
+    cv_push *p;
+    int rc;
+
+    if (!rtf) {
+        st_error_set("RTF: the text does not start with {\\rtf");
+        return CV_EPARSE;
+    }
+    if (cv_rtf__read_push(&p, mode, fn, ctx))
+        return -1;
+    rc = cv_push_feed(p, rtf, len);
+    if (!rc)
+        rc = cv_push_end(p);
+    cv_push_free(p);
     return rc;
 }
 
@@ -1290,20 +1437,93 @@ static int text_event(void *vctx, int ev, const char *s, size_t n, unsigned wher
     return t->out.err;
 }
 
+/* cv_rtf_to_text_push: the reader, and the text drained to the sink but
+ * for what a HYPERLINK field's end may still look at. */
+typedef struct text_push {
+    cv_push base;          /* first: the push's operations */
+    cv_push *rd;           /* the reader, its events to t */
+    text_ctx t;
+    cv_sink_fn sink;
+    void *sink_ctx;
+} text_push;
+
+#define DRAIN_AT 65536u   /* bytes of text gathered before they go to the sink */
+
+static int tp_drain(text_push *tp, int all)
+{
+    text_ctx *t = &tp->t;
+    if (!all && t->out.len < DRAIN_AT)
+        return 0;
+    size_t upto = t->in_field && !all ? t->field_start : t->out.len;
+    int rc = cv_rtf__buf_drain(&t->out, upto, tp->sink, tp->sink_ctx);
+    if (!rc && t->in_field)
+        t->field_start = t->field_start > upto ? t->field_start - upto : 0;
+    return rc;
+}
+
+static int tp_error(text_push *tp, int rc)
+{
+    if (rc == tp->t.out.err)
+        cv_rtf__buf_error(&tp->t.out, "RTF to text");
+    return rc;
+}
+
+static int tp_feed(cv_push *p, const char *data, size_t len)
+{
+    text_push *tp = (text_push *)p;
+    int rc = cv_push_feed(tp->rd, data, len);
+    return rc ? tp_error(tp, rc) : tp_drain(tp, 0);
+}
+
+static int tp_end(cv_push *p)
+{
+    text_push *tp = (text_push *)p;
+    int rc = cv_push_end(tp->rd);
+    return rc ? tp_error(tp, rc) : tp_drain(tp, 1);
+}
+
+static void tp_free(cv_push *p)
+{
+    text_push *tp = (text_push *)p;
+    cv_push_free(tp->rd);
+    cv_rtf__buf_free(&tp->t.out);
+    free(tp);
+}
+
+int cv_rtf_to_text_push(cv_push **out, unsigned flags, cv_sink_fn sink, void *ctx)
+{
+    text_push *tp = calloc(1, sizeof *tp);
+
+    *out = NULL;
+    if (!tp || cv_rtf__read_push(&tp->rd, 0, text_event, &tp->t)) {
+        free(tp);
+        st_error_set("RTF to text: out of memory");
+        return -1;
+    }
+    tp->t.nl = (flags & CV_TEXT_LF) ? "\n" : "\r\n";
+    tp->t.nl_len = strlen(tp->t.nl);
+    cv_rtf__buf_init(&tp->t.out, 0);
+    cv_rtf__push_init(&tp->base, tp_feed, tp_end, tp_free);
+    tp->sink = sink;
+    tp->sink_ctx = ctx;
+    *out = &tp->base;
+    return 0;
+}
+
 int cv_rtf_to_text(char **out, size_t *out_len, const char *rtf, size_t len, unsigned flags)
 {
-    text_ctx t = { .nl = (flags & CV_TEXT_LF) ? "\n" : "\r\n" };
-    int rc;
+    cv_push *p;
+    cv_rtf__buf b;
 
     *out = NULL;
     if (out_len)
         *out_len = 0;
-    t.nl_len = strlen(t.nl);
-    cv_rtf__buf_init(&t.out, 0);
-    rc = cv_rtf__read(rtf, len, 0, text_event, &t);
-    if (rc == CV_EPARSE || rc == -1) {
-        cv_rtf__buf_free(&t.out);
-        return rc;
+    if (!rtf) {
+        st_error_set("RTF: the text does not start with {\\rtf");
+        return CV_EPARSE;
     }
-    return cv_rtf__buf_finish(&t.out, out, out_len, "RTF to text");
+    cv_rtf__buf_init(&b, 0);
+    if (cv_rtf_to_text_push(&p, flags, cv_rtf__buf_sink, &b))
+        return -1;
+    return cv_rtf__push_whole(p, &b, rtf, len, out, out_len, "RTF to text");
 }

@@ -6,10 +6,14 @@
  * Invariant: cv_rtf_to_text of the result gives the text back with its line
  * ends as CRLF (invalid UTF-8 as U+FFFD); "body\r\n" becomes exactly the RTF
  * Outlook stores for that body.
+ * In chunks (cv_text_to_rtf_push): a CR or a UTF-8 sequence cut by the
+ * chunk's end waits for the next.
  * Never: emit an unescaped brace or backslash, or a byte above 0x7F (all
  * non-ASCII goes as \uN with a Windows-1252 or '?' fallback).
  */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "convert/rtf.h"
@@ -51,47 +55,138 @@ static void put_unicode(cv_rtf__buf *o, uint32_t cp)
         cv_rtf__putc(o, '?');
 }
 
-int cv_text_to_rtf(char **out, size_t *out_len, const char *text, size_t len)
+/* Converts text[0..len): all of it when final, else up to where a line
+ * end or a UTF-8 sequence could go on in the next chunk. The bytes used. */
+static size_t convert(cv_rtf__buf *o, const char *text, size_t len, int final)
 {
-    cv_rtf__buf o;
     size_t i = 0;
 
-    *out = NULL;
-    if (out_len)
-        *out_len = 0;
-    if (!text)
-        len = 0;
-    cv_rtf__buf_init(&o, 0);
-    cv_rtf__puts(&o, header);
-    while (i < len && !o.err) {
+    if (!final) {
+        size_t keep = len;
+        if (keep && text[keep - 1] == '\r')
+            keep--;
+        for (size_t k = 1; k <= 3 && k <= keep; k++) {
+            unsigned char c = (unsigned char)text[keep - k];
+            if (c < 0x80)
+                break;
+            if (c >= 0xC0) {
+                size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+                if (need > k)
+                    keep -= k;  /* a sequence the next chunk completes */
+                break;
+            }
+        }
+        len = keep;
+    }
+    while (i < len && !o->err) {
         unsigned char c = (unsigned char)text[i];
         if (c >= 0x20 && c < 0x80 && c != '\\' && c != '{' && c != '}') {
             size_t j = i + 1;
             while (j < len && (unsigned char)text[j] >= 0x20 && (unsigned char)text[j] < 0x80 &&
                    text[j] != '\\' && text[j] != '{' && text[j] != '}')
                 j++;
-            cv_rtf__put(&o, text + i, j - i);
+            cv_rtf__put(o, text + i, j - i);
             i = j;
         } else if (c == '\\' || c == '{' || c == '}') {
-            cv_rtf__putc(&o, '\\');
-            cv_rtf__putc(&o, (char)c);
+            cv_rtf__putc(o, '\\');
+            cv_rtf__putc(o, (char)c);
             i++;
         } else if (c == '\r' || c == '\n') {
             i += (c == '\r' && i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
-            cv_rtf__puts(&o, "\\par\r\n");
+            cv_rtf__puts(o, "\\par\r\n");
         } else if (c == '\t') {
-            cv_rtf__puts(&o, "\\tab ");
+            cv_rtf__puts(o, "\\tab ");
             i++;
         } else if (c < 0x20) {
-            put_hex(&o, c);
+            put_hex(o, c);
             i++;
         } else {
             size_t used;
             uint32_t cp = cv_rtf__utf8_next(text + i, len - i, &used);
-            put_unicode(&o, cp);
+            put_unicode(o, cp);
             i += used;
         }
     }
+    return len;
+}
+
+static size_t convert_chunk(void *out, const char *s, size_t n)
+{
+    return convert(out, s, n, 0);
+}
+
+typedef struct tpush {
+    cv_push base;        /* first: the push's operations */
+    cv_rtf__buf out;     /* RTF not handed to the sink yet */
+    cv_rtf__in in;       /* input held back */
+    cv_sink_fn sink;
+    void *sink_ctx;
+} tpush;
+
+#define DRAIN_AT 65536u   /* bytes of RTF gathered before they go to the sink */
+
+static int tp_feed(cv_push *p, const char *data, size_t len)
+{
+    tpush *t = (tpush *)p;
+    if (cv_rtf__in_feed(&t->in, data, len, "text to RTF", convert_chunk, &t->out))
+        return -1;
+    t->in.want = 0;   /* at most 3 bytes held: always try again */
+    if (t->out.err)
+        return cv_rtf__buf_error(&t->out, "text to RTF");
+    return t->out.len >= DRAIN_AT ? cv_rtf__buf_drain(&t->out, t->out.len, t->sink, t->sink_ctx)
+                                  : 0;
+}
+
+static int tp_end(cv_push *p)
+{
+    tpush *t = (tpush *)p;
+    convert(&t->out, t->in.data, t->in.len, 1);
+    cv_rtf__in_drop(&t->in, t->in.len);
+    cv_rtf__putc(&t->out, '}');
+    if (t->out.err)
+        return cv_rtf__buf_error(&t->out, "text to RTF");
+    return cv_rtf__buf_drain(&t->out, t->out.len, t->sink, t->sink_ctx);
+}
+
+static void tp_free(cv_push *p)
+{
+    tpush *t = (tpush *)p;
+    cv_rtf__buf_free(&t->out);
+    cv_rtf__in_free(&t->in);
+    free(t);
+}
+
+int cv_text_to_rtf_push(cv_push **out, cv_sink_fn sink, void *ctx)
+{
+    tpush *t = calloc(1, sizeof *t);
+
+    *out = NULL;
+    if (!t) {
+        st_error_set("text to RTF: out of memory");
+        return -1;
+    }
+    cv_rtf__buf_init(&t->out, 0);
+    cv_rtf__puts(&t->out, header);
+    cv_rtf__push_init(&t->base, tp_feed, tp_end, tp_free);
+    t->sink = sink;
+    t->sink_ctx = ctx;
+    *out = &t->base;
+    return 0;
+}
+
+int cv_text_to_rtf(char **out, size_t *out_len, const char *text, size_t len)
+{
+    cv_rtf__buf o;
+
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!text)
+        len = 0;
+    /* One buffer, no sink: the whole text at once is the same conversion. */
+    cv_rtf__buf_init(&o, 0);
+    cv_rtf__puts(&o, header);
+    convert(&o, text, len, 1);
     cv_rtf__putc(&o, '}');
     return cv_rtf__buf_finish(&o, out, out_len, "text to RTF");
 }

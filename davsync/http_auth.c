@@ -7,8 +7,9 @@
  * and the Windows build (curl 7.88 on mbedTLS 2.28 without SSPI: DES from
  * mbedTLS, MD4 from curl's own implementation) - checked by test_http_fault
  * under Wine. Were it missing, DS_HTTP_AUTH_NTLM is dropped from the mask
- * with a warning. No NTLM server is among the fixtures: the NTLM exchange
- * itself is curl's and untested here, as is Digest (the fixtures offer Basic).
+ * with a warning. The NTLM exchange itself is curl's: test_http_ntlm runs it,
+ * natively and under Wine, against a real NTLM server (serve.py's `ntlm`
+ * peer: Squid with Samba's ntlm_auth); Digest against Apache's digest/.
  *
  * Invariant: the password and every token are registered as log secrets
  * before curl sees them. Never: build an Authorization header by hand (curl

@@ -736,6 +736,22 @@ static int ack_own_entries(st_store *st, st_id mid)
     return code;
 }
 
+/* Read reports ([MS-OXCMSG] 2.2.1.6; the provider sends them, receipt.h):
+ * a message asking for one (Disposition-Notification-To, mapped to
+ * PR_READ_RECEIPT_REQUESTED) arrives owing a read and a nonread report while
+ * it is unread; a changed one keeps what its local copy still owed; one
+ * the server says is read owes none (another client of the mailbox read
+ * it, and answered or not). The bits of PR_MESSAGE_FLAGS for props. */
+#define REPORTS_OWED ((int32_t)(MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING))
+
+static int32_t reports_owed(const st_bag *props, const litem *local, int read)
+{
+    const st_value *rq = st_bag_get(props, PR_READ_RECEIPT_REQUESTED);
+    if (read || !rq || PROP_TYPE(rq->tag) != PT_BOOLEAN || !rq->v.b)
+        return 0;
+    return local ? (local->flags & REPORTS_OWED) : REPORTS_OWED;
+}
+
 /* One parsed message into the store, whole or not at all: a new one
  * without attachments by one st_import_message, others as an item. */
 static int store_item(down *d, fetch *f, cv_message *m)
@@ -748,6 +764,7 @@ static int store_item(down *d, fetch *f, cv_message *m)
     if (read < 0)   /* the server does not say: keep what we had */
         read = f->local ? (f->local->flags & (int32_t)MSGFLAG_READ) != 0 : 0;
     flags = read ? (flags | (int32_t)MSGFLAG_READ) : (flags & ~(int32_t)MSGFLAG_READ);
+    flags = (flags & ~REPORTS_OWED) | reports_owed(props, f->local, read);
     int code = st_bag_set_long(props, PR_MESSAGE_FLAGS, flags) < 0 ? ST_ERROR : 0;
     if (!code && f->it->has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it->flag) < 0)
         code = ST_ERROR;
@@ -899,6 +916,14 @@ static int apply_flags(down *d, const sitem *it, const litem *l)
     if (it->read >= 0 && it->read != was_read) {
         code = st_message_set_read(d->s->store, l->mid, it->read, ST_FROM_SERVER);
         changed = 1;
+    }
+    if (!code && it->read == 1 && (l->flags & REPORTS_OWED)) {   /* read elsewhere */
+        st_bag *b = st_bag_new();
+        int32_t nf = (l->flags | (int32_t)MSGFLAG_READ) & ~REPORTS_OWED;
+        code = b && st_bag_set_long(b, PR_MESSAGE_FLAGS, nf) >= 0 ? 0 : ST_ERROR;
+        if (!code)
+            code = st_message_set_props(d->s->store, l->mid, b, NULL, 0, ST_FROM_SERVER);
+        st_bag_free(b);
     }
     if (!code && it->has_flag && (!l->has_flag || l->flag != it->flag)) {
         st_bag *b = st_bag_new();

@@ -290,8 +290,7 @@ static HRESULT STDMETHODCALLTYPE folder_DeleteMessages(IMAPIFolder *iface, LPENT
 {
     MD_SHUT_GATE();
     md_folder *f = impl(iface);
-    (void)ui;
-    return md_folder_delete_messages(f->store, f->fid, list, progress, flags);
+    return md_folder_delete_messages(f->store, f->fid, list, ui, progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_CreateFolder(IMAPIFolder *iface, ULONG type,
@@ -317,8 +316,7 @@ static HRESULT STDMETHODCALLTYPE folder_DeleteFolder(IMAPIFolder *iface, ULONG c
 {
     MD_SHUT_GATE();
     md_folder *f = impl(iface);
-    (void)ui;
-    return md_folder_delete_folder(f->store, f->fid, cb, eid, progress, flags);
+    return md_folder_delete_folder(f->store, f->fid, cb, eid, ui, progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_SetReadFlags(IMAPIFolder *iface, LPENTRYLIST list,
@@ -326,8 +324,7 @@ static HRESULT STDMETHODCALLTYPE folder_SetReadFlags(IMAPIFolder *iface, LPENTRY
 {
     MD_SHUT_GATE();
     md_folder *f = impl(iface);
-    (void)ui;
-    return md_folder_set_read_flags(f->store, f->fid, list, progress, flags);
+    return md_folder_set_read_flags(f->store, f->fid, list, ui, progress, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE folder_GetMessageStatus(IMAPIFolder *iface, ULONG cb,
@@ -359,8 +356,7 @@ static HRESULT STDMETHODCALLTYPE folder_EmptyFolder(IMAPIFolder *iface, ULONG ui
 {
     MD_SHUT_GATE();
     md_folder *f = impl(iface);
-    (void)ui;
-    return md_folder_empty(f->store, f->fid, progress, flags);
+    return md_folder_empty(f->store, f->fid, ui, progress, flags);
 }
 
 static const IMAPIFolderVtbl folder_vtbl = {

@@ -14,8 +14,13 @@
 
 #include "provider/entryid.h"
 #include "provider/folderops.h"
+#include "provider/mapiprop.h"
+#include "provider/message.h"
 #include "provider/notify.h"
+#include "provider/receipt.h"
 #include "provider/restrict.h"
+#include "provider/spooler.h"
+#include "storage/strutil.h"
 
 /* ---- Helpers */
 
@@ -87,13 +92,12 @@ static int is_default(const md_store *s, st_id fid)
     return 0;
 }
 
-/* IMAPIProgress::Progress(done of total) when the caller asked for it. */
-static void progress_step(LPMAPIPROGRESS p, ULONG dialog, ULONG done, ULONG total)
+/* The progress object of an operation asked with its *_DIALOG flag: the
+ * caller's, else MAPI's (mapiprop.h md_progress_open), else NULL (no UI to
+ * be had: the work goes on without). */
+static LPMAPIPROGRESS progress_open(md_store *s, ULONG ui, LPMAPIPROGRESS given, ULONG dialog)
 {
-    if (!p || !dialog || !total)
-        return;
-    ULONG value = 1 + (ULONG)((ULONGLONG)999 * done / total);
-    p->lpVtbl->Progress(p, value, done, total);
+    return md_progress_open(s->sup, ui, given, dialog != 0);
 }
 
 /* Ends a transaction of st_store_begin: the commit when code is 0, else
@@ -118,10 +122,10 @@ static HRESULT check_list(const ENTRYLIST *list)
 typedef int (*msg_op)(md_store *s, st_id fid, st_id mid, void *ctx);
 
 /* Works op over the messages ids[0..n) in batches; *failed counts those
- * that failed (including a batch whose commit failed). dialog and
- * progress: see progress_step. */
+ * that failed (including a batch whose commit failed); progress (NULL:
+ * none) hears after each batch. */
 static void run_batches(md_store *s, st_id fid, const st_id *ids, size_t n, msg_op op,
-    void *ctx, LPMAPIPROGRESS progress, ULONG dialog, size_t *failed)
+    void *ctx, LPMAPIPROGRESS progress, size_t *failed)
 {
     for (size_t at = 0; at < n; at += MD_FOLDEROPS_BATCH) {
         size_t end = n - at < MD_FOLDEROPS_BATCH ? n : at + MD_FOLDEROPS_BATCH;
@@ -137,7 +141,7 @@ static void run_batches(md_store *s, st_id fid, const st_id *ids, size_t n, msg_
         if (code)
             bad = end - at;
         *failed += bad;
-        progress_step(progress, dialog, (ULONG)end, (ULONG)n);
+        md_progress_step(progress, (ULONG)end, (ULONG)n);
     }
 }
 
@@ -224,8 +228,9 @@ HRESULT md_folder_copy_messages(md_store *s, st_id fid, IMAPIFolder *self, LPENT
             free(ids);
             return md_hr_from_st(code);
         }
-        run_batches(s, fid, ids, list->cValues, copy_one, &c, progress,
-            flags & MESSAGE_DIALOG, &failed);
+        LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & MESSAGE_DIALOG);
+        run_batches(s, fid, ids, list->cValues, copy_one, &c, prog, &failed);
+        md_progress_close(prog);
     }
     free(ids);
     return partial(failed);
@@ -241,7 +246,7 @@ static int delete_one(md_store *s, st_id fid, st_id mid, void *ctx)
     return st_message_delete(s->st, mid, flags);
 }
 
-HRESULT md_folder_delete_messages(md_store *s, st_id fid, LPENTRYLIST list,
+HRESULT md_folder_delete_messages(md_store *s, st_id fid, LPENTRYLIST list, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags)
 {
     if (flags & ~(ULONG)(DELETE_HARD_DELETE | MESSAGE_DIALOG))
@@ -254,8 +259,9 @@ HRESULT md_folder_delete_messages(md_store *s, st_id fid, LPENTRYLIST list,
         return MAPI_E_NOT_ENOUGH_MEMORY;
     unsigned sflags = (flags & DELETE_HARD_DELETE) ? ST_HARD_DELETE : 0;
     size_t failed = 0;
-    run_batches(s, fid, ids, list->cValues, delete_one, &sflags, progress,
-        flags & MESSAGE_DIALOG, &failed);
+    LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & MESSAGE_DIALOG);
+    run_batches(s, fid, ids, list->cValues, delete_one, &sflags, prog, &failed);
+    md_progress_close(prog);
     free(ids);
     return partial(failed);
 }
@@ -366,13 +372,15 @@ HRESULT md_folder_copy_folder(md_store *s, st_id fid, IMAPIFolder *self, ULONG c
     }
     LeaveCriticalSection(&s->lock);
     free(n8);
-    progress_step(progress, flags & FOLDER_DIALOG, 1, 1);
+    LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & FOLDER_DIALOG);
+    md_progress_step(prog, 1, 1);
+    md_progress_close(prog);
     return hr != S_OK ? hr : md_hr_from_st(code);
 }
 
 /* ---- DeleteFolder */
 
-HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
+HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags)
 {
     if (flags & ~(ULONG)(DEL_MESSAGES | DEL_FOLDERS | FOLDER_DIALOG | DELETE_HARD_DELETE))
@@ -398,33 +406,86 @@ HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
     else if (!code)   /* DELETE_HARD_DELETE or not, a folder goes for good */
         code = st_folder_delete(s->st, sub, ST_RECURSIVE);
     LeaveCriticalSection(&s->lock);
-    progress_step(progress, flags & FOLDER_DIALOG, 1, 1);
+    LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & FOLDER_DIALOG);
+    md_progress_step(prog, 1, 1);
+    md_progress_close(prog);
     return hr != S_OK ? hr : md_hr_from_st(code);
 }
 
 /* ---- SetReadFlags */
 
-static int read_one(md_store *s, st_id fid, st_id mid, void *ctx)
+/* Each message as IMessage::SetReadFlag treats it (receipt.h). Messages
+ * with a read report owed are left to after the batches (IMAPISupport is
+ * not called under s->lock): the report is sent, then the flags written;
+ * one whose report fails stays unchanged and counts as failed. */
+typedef struct read_ctx {
+    ULONG flags;           /* the read flags of the call */
+    st_id *owed;           /* messages with a read report to send */
+    size_t n_owed, cap_owed;
+} read_ctx;
+
+/* The plan for message mid (under s->lock): 0 or a storage code. */
+static int read_plan_of(md_store *s, st_id mid, ULONG flags, md_read_plan *p)
 {
-    int read = *(int *)ctx;
-    if (!in_folder(s, fid, mid))
-        return -1;
-    return st_message_set_read(s->st, mid, read, 0);
+    st_bag *b = NULL;
+    int code = st_message_get(s->st, &b, mid);
+    if (code)
+        return code;
+    const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
+    md_read_plan_make(p, s, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
+    st_bag_free(b);
+    return 0;
 }
 
-HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list,
+static int read_one(md_store *s, st_id fid, st_id mid, void *ctx)
+{
+    read_ctx *c = ctx;
+    md_read_plan p;
+    if (!in_folder(s, fid, mid))
+        return -1;
+    int code = read_plan_of(s, mid, c->flags, &p);
+    if (code || !p.send)
+        return code ? code : md_read_plan_apply(s, mid, &p, 0);
+    st_id *o = st_grow(c->owed, &c->cap_owed, c->n_owed, sizeof *o, 16);
+    if (!o)
+        return -1;
+    c->owed = o;
+    c->owed[c->n_owed++] = mid;
+    return 0;
+}
+
+/* The read report of message mid, then its flags: 0 done, else failed. */
+static int read_owed(md_store *s, st_id mid, ULONG flags)
+{
+    IMessage *msg = NULL;
+    HRESULT hr = md_message_open(s, mid, 0, &msg);
+    if (hr == S_OK)
+        hr = md_receipt_send(s, msg, 0);
+    if (msg)
+        msg->lpVtbl->Release(msg);
+    if (hr != S_OK)
+        return -1;
+    md_read_plan p;
+    EnterCriticalSection(&s->lock);
+    int code = st_store_begin(s->st);
+    if (!code)
+        code = read_plan_of(s, mid, flags, &p);
+    if (!code)
+        code = md_read_plan_apply(s, mid, &p, MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING);
+    code = end_txn(s, code);
+    LeaveCriticalSection(&s->lock);
+    return code;
+}
+
+HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags)
 {
-    const ULONG known = SUPPRESS_RECEIPT | CLEAR_READ_FLAG | MAPI_DEFERRED_ERRORS
-        | GENERATE_RECEIPT_ONLY | CLEAR_RN_PENDING | CLEAR_NRN_PENDING | MESSAGE_DIALOG;
-    if (flags & ~known)
+    if (flags & ~(ULONG)(MD_READ_FLAGS | MESSAGE_DIALOG))
         return MAPI_E_UNKNOWN_FLAGS;
-    /* Contradictions (IMessage::SetReadFlag's rules): clearing the flag while
-     * suppressing or sending only the receipt. */
-    if ((flags & CLEAR_READ_FLAG) && (flags & (SUPPRESS_RECEIPT | GENERATE_RECEIPT_ONLY)))
-        return MAPI_E_INVALID_PARAMETER;
-    if ((flags & SUPPRESS_RECEIPT) && (flags & GENERATE_RECEIPT_ONLY))
-        return MAPI_E_INVALID_PARAMETER;
+    /* The rules of IMessage::SetReadFlag, per message. */
+    HRESULT hr = md_read_flags_check(flags & ~(ULONG)MESSAGE_DIALOG);
+    if (hr != S_OK)
+        return hr;
     if (list && list->cValues && !list->lpbin)
         return MAPI_E_INVALID_PARAMETER;
     st_id *ids = NULL;
@@ -445,11 +506,14 @@ HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list,
     if (!ids)
         return MAPI_E_NOT_ENOUGH_MEMORY;
     size_t failed = 0;
-    if (!(flags & GENERATE_RECEIPT_ONLY)) {   /* that one changes no flag */
-        int read = !(flags & CLEAR_READ_FLAG);
-        run_batches(s, fid, ids, n, read_one, &read, progress, flags & MESSAGE_DIALOG,
-            &failed);
-    }
+    read_ctx c = { .flags = flags & ~(ULONG)MESSAGE_DIALOG };
+    LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & MESSAGE_DIALOG);
+    run_batches(s, fid, ids, n, read_one, &c, prog, &failed);
+    md_progress_close(prog);
+    for (size_t i = 0; i < c.n_owed; i++)
+        if (read_owed(s, c.owed[i], c.flags))
+            failed++;
+    free(c.owed);
     free(ids);
     return partial(failed);
 }
@@ -575,12 +639,14 @@ HRESULT md_folder_save_contents_sort(md_store *s, st_id fid, LPSSortOrderSet sor
 
 /* ---- EmptyFolder */
 
-HRESULT md_folder_empty(md_store *s, st_id fid, LPMAPIPROGRESS progress, ULONG flags)
+HRESULT md_folder_empty(md_store *s, st_id fid, ULONG ui, LPMAPIPROGRESS progress,
+    ULONG flags)
 {
     if (flags & ~(ULONG)(DEL_ASSOCIATED | FOLDER_DIALOG | DELETE_HARD_DELETE))
         return MAPI_E_UNKNOWN_FLAGS;
     unsigned sflags = (flags & DELETE_HARD_DELETE) ? ST_HARD_DELETE : 0;
     size_t failed = 0;
+    LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & FOLDER_DIALOG);
     for (int assoc = 0; assoc < 2; assoc++) {
         if (assoc && !(flags & DEL_ASSOCIATED))
             break;
@@ -589,10 +655,11 @@ HRESULT md_folder_empty(md_store *s, st_id fid, LPMAPIPROGRESS progress, ULONG f
         EnterCriticalSection(&s->lock);
         int code = st_message_list(s->st, &ids, &n, fid, assoc);
         LeaveCriticalSection(&s->lock);
-        if (code)
+        if (code) {
+            md_progress_close(prog);
             return md_hr_from_st(code);
-        run_batches(s, fid, ids, n, delete_one, &sflags, progress, flags & FOLDER_DIALOG,
-            &failed);
+        }
+        run_batches(s, fid, ids, n, delete_one, &sflags, prog, &failed);
         free(ids);
     }
     /* Subfolders, each with everything in it; default folders stay. */
@@ -606,6 +673,7 @@ HRESULT md_folder_empty(md_store *s, st_id fid, LPMAPIPROGRESS progress, ULONG f
     }
     LeaveCriticalSection(&s->lock);
     free(kids);
+    md_progress_close(prog);
     if (code)
         return md_hr_from_st(code);
     return partial(failed);

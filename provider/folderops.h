@@ -20,10 +20,12 @@
  *    with MAPI_DECLINE_OK.
  *  - Default folders (md_store.fid) are never deleted or moved
  *    (MAPI_E_NO_ACCESS; EmptyFolder skips them: partial completion).
- *  - Progress: with MESSAGE_DIALOG / FOLDER_DIALOG and a progress object,
- *    IMAPIProgress::Progress is called per batch; no UI of our own.
- *  - Read receipts are not generated (SUPPRESS_RECEIPT and
- *    GENERATE_RECEIPT_ONLY accepted; the latter changes nothing).
+ *  - Progress: with MESSAGE_DIALOG / FOLDER_DIALOG, IMAPIProgress::Progress
+ *    on the caller's progress object, else on MAPI's
+ *    (IMAPISupport::DoProgressDialog), per batch; no UI of our own.
+ *  - SetReadFlags sends read reports as IMessage::SetReadFlag does
+ *    (receipt.h). Deleting a message unread sends no nonread report
+ *    (MSGFLAG_NRN_PENDING stays unused until the transport sends mail).
  *  - PR_MSG_STATUS is state of this store that no server keeps: changed
  *    without a journal entry (the storage flag for that is ST_FROM_SERVER).
  *
@@ -50,16 +52,16 @@
 /* self is the folder object (for IMAPISupport's cross-store calls). */
 HRESULT md_folder_copy_messages(md_store *s, st_id fid, IMAPIFolder *self, LPENTRYLIST list,
     LPCIID iid, LPVOID dest, ULONG ui, LPMAPIPROGRESS progress, ULONG flags);
-HRESULT md_folder_delete_messages(md_store *s, st_id fid, LPENTRYLIST list,
+HRESULT md_folder_delete_messages(md_store *s, st_id fid, LPENTRYLIST list, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags);
 HRESULT md_folder_create_folder(md_store *s, st_id fid, ULONG type, LPTSTR name,
     LPTSTR comment, LPCIID iid, ULONG flags, LPMAPIFOLDER *out);
 HRESULT md_folder_copy_folder(md_store *s, st_id fid, IMAPIFolder *self, ULONG cb,
     LPENTRYID eid, LPCIID iid, LPVOID dest, LPTSTR name, ULONG ui, LPMAPIPROGRESS progress,
     ULONG flags);
-HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
+HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags);
-HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list,
+HRESULT md_folder_set_read_flags(md_store *s, st_id fid, LPENTRYLIST list, ULONG ui,
     LPMAPIPROGRESS progress, ULONG flags);
 HRESULT md_folder_get_message_status(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
     ULONG flags, ULONG *status);
@@ -67,7 +69,8 @@ HRESULT md_folder_set_message_status(md_store *s, st_id fid, ULONG cb, LPENTRYID
     ULONG status, ULONG mask, ULONG *old);
 HRESULT md_folder_save_contents_sort(md_store *s, st_id fid, LPSSortOrderSet sort,
     ULONG flags);
-HRESULT md_folder_empty(md_store *s, st_id fid, LPMAPIPROGRESS progress, ULONG flags);
+HRESULT md_folder_empty(md_store *s, st_id fid, ULONG ui, LPMAPIPROGRESS progress,
+    ULONG flags);
 HRESULT md_folder_set_search_criteria(md_store *s, st_id fid, LPSRestriction res,
     LPENTRYLIST containers, ULONG flags);
 HRESULT md_folder_get_search_criteria(md_store *s, st_id fid, ULONG flags,

@@ -2,7 +2,11 @@
  * mapiprop.c: shared IMAPIProp method bodies (contract in mapiprop.h).
  * Each function checks its arguments and flags the way the MAPI reference
  * gives them, then calls the object's callbacks; none knows what kind of
- * object it serves.
+ * object it serves. CopyTo / CopyProps with MAPI_DIALOG report progress
+ * (the caller's IMAPIProgress, else MAPI's from
+ * IMAPISupport::DoProgressDialog, else none: the copy goes on).
+ * Never: call a progress object or IMAPISupport with md_store.lock held
+ * (none is taken here).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -375,9 +379,53 @@ static HRESULT copy_values(const md_prop_ops *ops, void *obj, const md_alloc *a,
     return hr;
 }
 
+/* ---- Progress ("Display a progress indicator", MAPI reference) */
+
+LPMAPIPROGRESS md_progress_open(LPMAPISUP sup, ULONG ui, LPMAPIPROGRESS given, int dialog)
+{
+    LPMAPIPROGRESS p = NULL;
+    if (!dialog)
+        return NULL;
+    if (given) {
+        given->lpVtbl->AddRef(given);
+        return given;
+    }
+    /* "If NULL is passed in lpProgress, the progress indicator is displayed
+     * by using the MAPI implementation": IMAPISupport::DoProgressDialog. */
+    if (!sup || sup->lpVtbl->DoProgressDialog(sup, ui, MAPI_TOP_LEVEL, &p) != S_OK)
+        return NULL;   /* no UI to be had: the work goes on without */
+    return p;
+}
+
+void md_progress_step(LPMAPIPROGRESS p, ULONG done, ULONG total)
+{
+    ULONG f = 0, lo = 0, hi = 1000;
+    if (!p || !total)
+        return;
+    if (p->lpVtbl->GetFlags(p, &f) == S_OK && (f & MAPI_TOP_LEVEL)) {
+        /* the object the client called: 1000 / items per item, counts */
+        p->lpVtbl->Progress(p, (ULONG)((ULONGLONG)1000 * done / total), done, total);
+        return;
+    }
+    /* a subobject of a larger operation: within the caller's range */
+    p->lpVtbl->GetMin(p, &lo);
+    p->lpVtbl->GetMax(p, &hi);
+    if (hi < lo)
+        hi = lo;
+    p->lpVtbl->Progress(p, lo + (ULONG)((ULONGLONG)(hi - lo) * done / total), 0, 0);
+}
+
+void md_progress_close(LPMAPIPROGRESS p)
+{
+    if (p)
+        p->lpVtbl->Release(p);
+}
+
+/* CopyTo / CopyProps: the values are one item, the subobjects another;
+ * with MAPI_DIALOG each reports through the progress object. */
 static HRESULT copy_common(const md_prop_ops *ops, void *obj, const md_alloc *a,
-    const SPropTagArray *list, int include_mode, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
+    const md_prop_ui *ui, const SPropTagArray *list, int include_mode, LPCIID iid,
+    LPVOID dest, ULONG flags, LPSPropProblemArray *problems)
 {
     md_problems pr = { 0 };
     IMAPIProp *d = NULL;
@@ -388,8 +436,6 @@ static HRESULT copy_common(const md_prop_ops *ops, void *obj, const md_alloc *a,
         return MAPI_E_INVALID_PARAMETER;
     if (flags & ~(ULONG)COPY_FLAGS)
         return MAPI_E_UNKNOWN_FLAGS;
-    if (flags & MAPI_DIALOG)
-        return MAPI_E_NO_SUPPORT;   /* no progress UI in the store */
     if (!prop_iid(iid))
         return MAPI_E_INTERFACE_NOT_SUPPORTED;
     IUnknown *unk = dest;
@@ -400,10 +446,19 @@ static HRESULT copy_common(const md_prop_ops *ops, void *obj, const md_alloc *a,
         hr = check_write(ops, obj);
     if (hr == S_OK && (void *)d == obj)
         hr = MAPI_E_NO_ACCESS;   /* onto itself */
+    LPMAPIPROGRESS prog = hr == S_OK && ui
+        ? md_progress_open(ui->sup, ui->ui, ui->progress, (flags & MAPI_DIALOG) != 0) : NULL;
+    ULONG items = ops->copy_sub ? 2 : 1;
     if (hr == S_OK)
-        hr = copy_values(ops, obj, a, list, include_mode, d, flags, &pr);
-    if (hr == S_OK && ops->copy_sub)
-        hr = ops->copy_sub(obj, d, list, include_mode, flags);
+        hr = copy_values(ops, obj, a, list, include_mode, d, flags & ~(ULONG)MAPI_DIALOG, &pr);
+    if (hr == S_OK)
+        md_progress_step(prog, 1, items);
+    if (hr == S_OK && ops->copy_sub) {
+        hr = ops->copy_sub(obj, d, list, include_mode, flags & ~(ULONG)MAPI_DIALOG);
+        if (hr == S_OK)
+            md_progress_step(prog, 2, items);
+    }
+    md_progress_close(prog);
     d->lpVtbl->Release(d);
     if (hr != S_OK) {
         md_problems_give(&pr, a, NULL);
@@ -412,9 +467,9 @@ static HRESULT copy_common(const md_prop_ops *ops, void *obj, const md_alloc *a,
     return md_problems_give(&pr, a, problems);
 }
 
-HRESULT md_prop_copy_to(const md_prop_ops *ops, void *obj, const md_alloc *a, ULONG n_iid,
-    LPCIID iids, LPSPropTagArray exclude, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems)
+HRESULT md_prop_copy_to(const md_prop_ops *ops, void *obj, const md_alloc *a,
+    const md_prop_ui *ui, ULONG n_iid, LPCIID iids, LPSPropTagArray exclude, LPCIID iid,
+    LPVOID dest, ULONG flags, LPSPropProblemArray *problems)
 {
     if (n_iid && !iids) {
         if (problems)
@@ -430,11 +485,11 @@ HRESULT md_prop_copy_to(const md_prop_ops *ops, void *obj, const md_alloc *a, UL
                 *problems = NULL;
             return S_OK;
         }
-    return copy_common(ops, obj, a, exclude, 0, iid, dest, flags, problems);
+    return copy_common(ops, obj, a, ui, exclude, 0, iid, dest, flags, problems);
 }
 
 HRESULT md_prop_copy_props(const md_prop_ops *ops, void *obj, const md_alloc *a,
-    LPSPropTagArray include, LPCIID iid, LPVOID dest, ULONG flags,
+    const md_prop_ui *ui, LPSPropTagArray include, LPCIID iid, LPVOID dest, ULONG flags,
     LPSPropProblemArray *problems)
 {
     if (!include || !include->cValues) {
@@ -442,5 +497,5 @@ HRESULT md_prop_copy_props(const md_prop_ops *ops, void *obj, const md_alloc *a,
             *problems = NULL;
         return MAPI_E_INVALID_PARAMETER;
     }
-    return copy_common(ops, obj, a, include, 1, iid, dest, flags, problems);
+    return copy_common(ops, obj, a, ui, include, 1, iid, dest, flags, problems);
 }

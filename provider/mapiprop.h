@@ -10,8 +10,8 @@
  *    array), the rest handed to the object's write callback (a folder
  *    writes at once, a message keeps them until SaveChanges);
  *  - CopyTo / CopyProps to any IMAPIProp (through its own SetProps), with
- *    exclusions, MAPI_NOREPLACE and MAPI_MOVE; MAPI_DIALOG (a progress UI)
- *    is refused with MAPI_E_NO_SUPPORT; subobjects (recipients,
+ *    exclusions, MAPI_NOREPLACE and MAPI_MOVE; MAPI_DIALOG reports progress
+ *    (md_progress_*: values one item, subobjects another); subobjects (recipients,
  *    attachments) through the object's copy_sub callback when it has one;
  *  - GetLastError: the last storage message of this thread (st_error_last).
  * Named properties are in names.h.
@@ -20,6 +20,8 @@
  */
 #ifndef MAPIDAV_PROVIDER_MAPIPROP_H
 #define MAPIDAV_PROVIDER_MAPIPROP_H
+
+#include <mapispi.h>   /* IMAPISupport (progress dialog) */
 
 #include "provider/propconv.h"
 #include "provider/shutdown.h"
@@ -62,12 +64,30 @@ HRESULT md_prop_set_props(const md_prop_ops *ops, void *obj, const md_alloc *a, 
     LPSPropValue props, LPSPropProblemArray *problems);
 HRESULT md_prop_delete_props(const md_prop_ops *ops, void *obj, const md_alloc *a,
     LPSPropTagArray tags, LPSPropProblemArray *problems);
-HRESULT md_prop_copy_to(const md_prop_ops *ops, void *obj, const md_alloc *a, ULONG n_iid,
-    LPCIID iids, LPSPropTagArray exclude, LPCIID iid, LPVOID dest, ULONG flags,
-    LPSPropProblemArray *problems);
+/* The progress arguments of CopyTo / CopyProps and where MAPI's own
+ * progress object comes from (NULL: no progress at all). */
+typedef struct md_prop_ui {
+    LPMAPISUP sup;             /* IMAPISupport::DoProgressDialog, or NULL */
+    ULONG ui;                  /* ulUIParam: the parent window */
+    LPMAPIPROGRESS progress;   /* the caller's lpProgress, or NULL */
+} md_prop_ui;
+HRESULT md_prop_copy_to(const md_prop_ops *ops, void *obj, const md_alloc *a,
+    const md_prop_ui *ui, ULONG n_iid, LPCIID iids, LPSPropTagArray exclude, LPCIID iid,
+    LPVOID dest, ULONG flags, LPSPropProblemArray *problems);
 HRESULT md_prop_copy_props(const md_prop_ops *ops, void *obj, const md_alloc *a,
-    LPSPropTagArray include, LPCIID iid, LPVOID dest, ULONG flags,
+    const md_prop_ui *ui, LPSPropTagArray include, LPCIID iid, LPVOID dest, ULONG flags,
     LPSPropProblemArray *problems);
+
+/* Progress with MAPI_DIALOG ("Display a progress indicator"): open gives
+ * the object to report through (given AddRef'd, else MAPI's from
+ * IMAPISupport::DoProgressDialog(ui, MAPI_TOP_LEVEL), else NULL: no UI, the
+ * work goes on), NULL without dialog. step reports item done of total: on
+ * a MAPI_TOP_LEVEL object Progress(1000 * done / total, done, total), on a
+ * subobject's within its GetMin..GetMax with counts 0. NULL-safe; close
+ * releases. No lock may be held around them. */
+LPMAPIPROGRESS md_progress_open(LPMAPISUP sup, ULONG ui, LPMAPIPROGRESS given, int dialog);
+void md_progress_step(LPMAPIPROGRESS p, ULONG done, ULONG total);
+void md_progress_close(LPMAPIPROGRESS p);
 
 /* The problem array of SetProps & co.: entries added one by one, handed
  * over (or dropped when the caller passed no out-pointer). */
@@ -119,18 +139,18 @@ static HRESULT STDMETHODCALLTYPE PFX##_CopyTo(ITYPE *iface, ULONG n_iid, LPCIID 
     ULONG flags, LPSPropProblemArray *problems) \
 { \
     MD_SHUT_GATE(); \
-    (void)ui; (void)progress; \
-    return md_prop_copy_to(&OPS, OBJ(iface), &STORE(iface)->alloc, n_iid, iids, exclude, iid, \
-        dest, flags, problems); \
+    md_prop_ui pui = { STORE(iface)->sup, ui, progress }; \
+    return md_prop_copy_to(&OPS, OBJ(iface), &STORE(iface)->alloc, &pui, n_iid, iids, \
+        exclude, iid, dest, flags, problems); \
 } \
 static HRESULT STDMETHODCALLTYPE PFX##_CopyProps(ITYPE *iface, LPSPropTagArray include, \
     ULONG ui, LPMAPIPROGRESS progress, LPCIID iid, LPVOID dest, ULONG flags, \
     LPSPropProblemArray *problems) \
 { \
     MD_SHUT_GATE(); \
-    (void)ui; (void)progress; \
-    return md_prop_copy_props(&OPS, OBJ(iface), &STORE(iface)->alloc, include, iid, dest, \
-        flags, problems); \
+    md_prop_ui pui = { STORE(iface)->sup, ui, progress }; \
+    return md_prop_copy_props(&OPS, OBJ(iface), &STORE(iface)->alloc, &pui, include, iid, \
+        dest, flags, problems); \
 } \
 static HRESULT STDMETHODCALLTYPE PFX##_GetNamesFromIDs(ITYPE *iface, LPSPropTagArray *tags, \
     LPGUID guid, ULONG flags, ULONG *count, LPMAPINAMEID **names) \

@@ -7,7 +7,12 @@
  * binary search too. The cursor is mark 0 of a view and bookmarks the
  * others: each a position plus the row there, shifted when rows come and
  * go. Changes reserve every array first, so a change either fails before
- * touching anything or completes.
+ * touching anything or completes; sync and replace_all plan the whole new
+ * content (mt_plan: which old row each given row continues, the copies,
+ * the next key-sorted array) before applying it. Notifications go to
+ * t->queue in the order of the changes; flush() hands them to the sinks
+ * from one thread at a time (t->delivering), with no lock held, unless a
+ * hold is on.
  * Invariant: view->rows holds exactly the rows whose bag matches the
  * view's restriction, in view order; mark.row == rows[mark.pos] (NULL at
  * the end).
@@ -67,6 +72,17 @@ typedef struct mt_view {
     size_t tmp_pos;         /* set_row: the row's old place (SIZE_MAX: not shown) */
 } mt_view;
 
+/* A notification waiting for the lock to be released. */
+typedef struct mt_pending {
+    IMAPIAdviseSink *sink;  /* AddRef'd */
+    NOTIFICATION *notif;    /* one buffer chain of t->alloc */
+} mt_pending;
+
+typedef struct mt_queue {
+    mt_pending *p;
+    size_t n, cap;
+} mt_queue;
+
 struct md_memtable {
     LONG refs;              /* owner (until md_memtable_free) + one per view */
     CRITICAL_SECTION lock;  /* everything below, and every view's state */
@@ -82,20 +98,13 @@ struct md_memtable {
     size_t nviews;          /* views alive */
     void (*on_last_view)(void *); /* md_memtable_on_last_view */
     void *on_last_view_ctx;
+    mt_queue queue;         /* notifications not delivered yet, in order */
+    unsigned holds;         /* md_memtable_hold not yet delivered */
+    int delivering;         /* a thread is calling sinks from queue */
 };
 
-/* A notification waiting for the lock to be released. */
-typedef struct mt_pending {
-    IMAPIAdviseSink *sink;  /* AddRef'd */
-    NOTIFICATION *notif;    /* one buffer chain of t->alloc */
-} mt_pending;
-
-typedef struct mt_queue {
-    mt_pending *p;
-    size_t n, cap;
-} mt_queue;
-
 static const IMAPITableVtbl view_vtbl;
+static void queue_free(mt_queue *q, const md_alloc *a);
 
 /* ---- Helpers */
 
@@ -122,6 +131,7 @@ static void table_unref(md_memtable *t)
     }
     free(t->rows);
     free(t->cols);
+    queue_free(&t->queue, &t->alloc);
     DeleteCriticalSection(&t->lock);
     free(t);
 }
@@ -131,18 +141,20 @@ static const st_value *row_key(const md_memtable *t, const mt_row *r)
     return st_bag_get(r->bag, t->key_tag);
 }
 
-/* First index of t->rows whose key is >= key; *found when equal. */
-static size_t key_lower(const md_memtable *t, const st_value *key, int *found)
+/* First index of rows (n, sorted by key) whose key is >= key; *found
+ * when equal. */
+static size_t key_lower(const md_memtable *t, mt_row *const *rows, size_t n,
+    const st_value *key, int *found)
 {
-    size_t lo = 0, hi = t->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (st_value_compare(row_key(t, t->rows[mid]), key, 0) < 0)
+        if (st_value_compare(row_key(t, rows[mid]), key, 0) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *found = lo < t->n && st_value_compare(row_key(t, t->rows[lo]), key, 0) == 0;
+    *found = lo < n && st_value_compare(row_key(t, rows[lo]), key, 0) == 0;
     return lo;
 }
 
@@ -384,8 +396,9 @@ static void set_inst(SPropValue *p, const mt_row *r, void *parent, const md_allo
 }
 
 /* A TABLE_* notification of v about r (prior: the row before it, or NULL)
- * queued for every sink of v. Out of memory: the notification is dropped
- * (a client that misses one reloads on the next). */
+ * queued for every sink of v; TABLE_CHANGED names no row (r NULL).
+ * Out of memory: the notification is dropped (a client that misses one
+ * reloads on the next). */
 static void notify_view(mt_view *v, mt_queue *q, ULONG event, const mt_row *r,
     const mt_row *prior)
 {
@@ -401,12 +414,14 @@ static void notify_view(mt_view *v, mt_queue *q, ULONG event, const mt_row *r,
         n->ulEventType = fnevTableModified;
         n->info.tab.ulTableEvent = event;
         n->info.tab.hResult = S_OK;
-        set_inst(&n->info.tab.propIndex, r, n, a, &hr);
+        n->info.tab.propIndex.ulPropTag = PR_NULL;
+        if (r)
+            set_inst(&n->info.tab.propIndex, r, n, a, &hr);
         if (prior)
             set_inst(&n->info.tab.propPrior, prior, n, a, &hr);
         else
             n->info.tab.propPrior.ulPropTag = PR_NULL;
-        if (hr == S_OK && event != TABLE_ROW_DELETED) {
+        if (hr == S_OK && r && event != TABLE_ROW_DELETED) {
             SPropValue *props = NULL;
             hr = a->more((ULONG)(v->ncols * sizeof *props), n, (void **)&props);
             if (hr == S_OK) {
@@ -427,16 +442,44 @@ static void notify_view(mt_view *v, mt_queue *q, ULONG event, const mt_row *r,
     }
 }
 
-/* Delivers and frees what notify_view queued (the lock released). */
-static void deliver(mt_queue *q, const md_alloc *a)
+/* Frees what notify_view queued, undelivered. */
+static void queue_free(mt_queue *q, const md_alloc *a)
 {
     for (size_t i = 0; i < q->n; i++) {
-        IMAPIAdviseSink *sink = q->p[i].sink;
-        sink->lpVtbl->OnNotify(sink, 1, q->p[i].notif);
-        sink->lpVtbl->Release(sink);
+        q->p[i].sink->lpVtbl->Release(q->p[i].sink);
         a->free(q->p[i].notif);
     }
     free(q->p);
+    memset(q, 0, sizeof *q);
+}
+
+/* Delivers t->queue in order, with no lock held, unless a hold is on or
+ * another thread (or this one, further up: a sink that changed the table)
+ * is delivering: that one takes what was queued here too. The caller holds
+ * a reference of t and not t->lock. */
+static void flush(md_memtable *t)
+{
+    EnterCriticalSection(&t->lock);
+    if (t->holds || t->delivering) {
+        LeaveCriticalSection(&t->lock);
+        return;
+    }
+    t->delivering = 1;
+    while (t->queue.n && !t->holds) {
+        mt_queue q = t->queue;
+        memset(&t->queue, 0, sizeof t->queue);
+        LeaveCriticalSection(&t->lock);
+        for (size_t i = 0; i < q.n; i++) {
+            IMAPIAdviseSink *sink = q.p[i].sink;
+            sink->lpVtbl->OnNotify(sink, 1, q.p[i].notif);
+            sink->lpVtbl->Release(sink);
+            t->alloc.free(q.p[i].notif);
+        }
+        free(q.p);
+        EnterCriticalSection(&t->lock);
+    }
+    t->delivering = 0;
+    LeaveCriticalSection(&t->lock);
 }
 
 /* ---- The table */
@@ -479,13 +522,39 @@ size_t md_memtable_count(md_memtable *t)
     return n;
 }
 
-/* Room for one more row in the table and in every view. */
-static int reserve_all(md_memtable *t)
+HRESULT md_memtable_keys(md_memtable *t, st_value **out, size_t *n)
 {
-    if (reserve((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows))
-        return -1;
+    HRESULT hr = S_OK;
+    *out = NULL;
+    *n = 0;
+    EnterCriticalSection(&t->lock);
+    st_value *k = calloc(t->n ? t->n : 1, sizeof *k);
+    size_t got = 0;
+    if (!k)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    while (hr == S_OK && got < t->n) {
+        if (st_value_copy(&k[got], row_key(t, t->rows[got])))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        else
+            got++;
+    }
+    LeaveCriticalSection(&t->lock);
+    if (hr != S_OK) {
+        for (size_t i = 0; k && i < got; i++)
+            st_value_clear(&k[i]);
+        free(k);
+        return hr;
+    }
+    *out = k;
+    *n = got;
+    return S_OK;
+}
+
+/* Room for k more rows in every view. */
+static int reserve_views(md_memtable *t, size_t k)
+{
     for (mt_view *v = t->views; v; v = v->next)
-        if (reserve((void **)&v->rows, &v->cap, v->n + 1, sizeof *v->rows))
+        if (reserve((void **)&v->rows, &v->cap, v->n + k, sizeof *v->rows))
             return -1;
     return 0;
 }
@@ -504,9 +573,23 @@ static int bags_equal(const st_bag *a, const st_bag *b)
     return 1;
 }
 
-/* A changed row r (new bag in place, old place per view in tmp_pos):
- * moved, added or removed in every view, with the notifications. */
-static void views_update(md_memtable *t, mt_row *r, mt_queue *q)
+/* a and b look the same in v's columns (a string the same in 8-bit and
+ * Unicode is the same). */
+static int shown_equal(const mt_view *v, const st_bag *a, const st_bag *b)
+{
+    for (size_t i = 0; i < v->ncols; i++) {
+        const st_value *x = st_bag_get(a, v->cols[i]), *y = st_bag_get(b, v->cols[i]);
+        if (!x != !y || (x && st_value_compare(x, y, 0) != 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* A changed row r (new bag in place, old the one before it, old place per
+ * view in tmp_pos): moved, added or removed in every view, with the
+ * notifications; a view where r keeps its place and looks the same is not
+ * told. */
+static void views_update(md_memtable *t, mt_row *r, const st_bag *old, mt_queue *q)
 {
     for (mt_view *v = t->views; v; v = v->next) {
         size_t p = v->tmp_pos;
@@ -514,7 +597,8 @@ static void views_update(md_memtable *t, mt_row *r, mt_queue *q)
         if (p != SIZE_MAX && now) {
             view_remove(v, p, 1);
             size_t k = view_insert(v, r);
-            notify_view(v, q, TABLE_ROW_MODIFIED, r, k ? v->rows[k - 1] : NULL);
+            if (k != p || !shown_equal(v, old, r->bag))
+                notify_view(v, q, TABLE_ROW_MODIFIED, r, k ? v->rows[k - 1] : NULL);
         } else if (p != SIZE_MAX) {
             view_remove(v, p, 0);
             notify_view(v, q, TABLE_ROW_DELETED, r, p ? v->rows[p - 1] : NULL);
@@ -525,97 +609,309 @@ static void views_update(md_memtable *t, mt_row *r, mt_queue *q)
     }
 }
 
+/* A new row without a bag: its insertion order and instance key (under
+ * the lock). NULL when out of memory. */
+static mt_row *row_new(md_memtable *t)
+{
+    mt_row *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->seq = t->next_seq++;
+    uint32_t inst = ++t->next_inst;
+    for (int i = 0; i < 4; i++)
+        r->inst[i] = (uint8_t)(inst >> (8 * i));
+    return r;
+}
+
+static void row_free(mt_row *r)
+{
+    st_bag_free(r->bag);
+    free(r);
+}
+
+/* bag with r's PR_INSTANCE_KEY: 0 or -1. */
+static int stamp(st_bag *bag, const mt_row *r)
+{
+    return st_bag_set_bin(bag, PR_INSTANCE_KEY, r->inst, sizeof r->inst);
+}
+
+/* Row r takes bag (stamped, taken): a new row (r->bag NULL) appears, a
+ * changed one is updated in every view, notifications queued on t; an
+ * equal bag changes nothing. Room in the views reserved by the caller. */
+static void row_change(md_memtable *t, mt_row *r, st_bag *bag)
+{
+    if (r->bag && bags_equal(r->bag, bag)) {
+        st_bag_free(bag);
+        return;   /* nothing changed: no notification */
+    }
+    for (mt_view *v = t->views; v; v = v->next)
+        v->tmp_pos = r->bag ? view_find(v, r) : SIZE_MAX;
+    st_bag *old = r->bag;
+    r->bag = bag;
+    views_update(t, r, old, &t->queue);
+    st_bag_free(old);
+}
+
+/* Row r leaves every view (notified); the caller takes it out of t->rows
+ * and frees it. */
+static void row_unshow(md_memtable *t, mt_row *r)
+{
+    for (mt_view *v = t->views; v; v = v->next) {
+        size_t p = view_find(v, r);
+        if (p == SIZE_MAX)
+            continue;
+        view_remove(v, p, 0);
+        notify_view(v, &t->queue, TABLE_ROW_DELETED, r, p ? v->rows[p - 1] : NULL);
+    }
+}
+
 HRESULT md_memtable_set_row(md_memtable *t, const st_bag *row)
 {
-    mt_queue q = { 0 };
     HRESULT hr = S_OK;
     int found = 0;
 
     if (!t || !row)
         return MAPI_E_INVALID_PARAMETER;
-    const st_value *key = st_bag_get(row, t->key_tag);
-    if (!key)
+    if (!st_bag_get(row, t->key_tag))
         return MAPI_E_INVALID_PARAMETER;
     st_bag *bag = st_bag_dup(row);
     if (!bag)
         return MAPI_E_NOT_ENOUGH_MEMORY;
-    key = st_bag_get(bag, t->key_tag);
 
     md_ref_add(&t->refs);   /* a sink may release the last view while it is told */
     EnterCriticalSection(&t->lock);
-    size_t at = key_lower(t, key, &found);
-    mt_row *r = found ? t->rows[at] : calloc(1, sizeof *r);
-    if (!r || reserve_all(t)) {
+    size_t at = key_lower(t, t->rows, t->n, st_bag_get(bag, t->key_tag), &found);
+    mt_row *r = found ? t->rows[at] : NULL;
+    if (reserve((void **)&t->rows, &t->cap, t->n + 1, sizeof *t->rows) || reserve_views(t, 1)
+        || (!r && !(r = row_new(t))) || stamp(bag, r)) {
         hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        goto cleanup;
+        if (!found)
+            free(r);
+    } else {
+        if (!found) {
+            memmove(t->rows + at + 1, t->rows + at, (t->n - at) * sizeof *t->rows);
+            t->rows[at] = r;
+            t->n++;
+        }
+        row_change(t, r, bag);
+        bag = NULL;
     }
-    if (!found) {
-        r->seq = t->next_seq++;
-        uint32_t inst = ++t->next_inst;
-        for (int i = 0; i < 4; i++)
-            r->inst[i] = (uint8_t)(inst >> (8 * i));
-    }
-    if (st_bag_set_bin(bag, PR_INSTANCE_KEY, r->inst, sizeof r->inst)) {
-        hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        goto cleanup;
-    }
-    if (found && bags_equal(r->bag, bag))
-        goto cleanup;   /* nothing changed: no notification */
-    for (mt_view *v = t->views; v; v = v->next)
-        v->tmp_pos = found ? view_find(v, r) : SIZE_MAX;
-    st_bag *old = r->bag;
-    r->bag = bag;
-    bag = NULL;
-    st_bag_free(old);
-    if (!found) {
-        memmove(t->rows + at + 1, t->rows + at, (t->n - at) * sizeof *t->rows);
-        t->rows[at] = r;
-        t->n++;
-    }
-    views_update(t, r, &q);
-    r = NULL;
-
-cleanup:
-    if (r && !found)
-        free(r);
     LeaveCriticalSection(&t->lock);
     st_bag_free(bag);
-    deliver(&q, &t->alloc);
+    flush(t);
     table_unref(t);
     return hr;
 }
 
 HRESULT md_memtable_delete_row(md_memtable *t, const st_value *key)
 {
-    mt_queue q = { 0 };
     int found = 0;
 
     if (!t || !key)
         return MAPI_E_INVALID_PARAMETER;
     md_ref_add(&t->refs);   /* as in set_row */
     EnterCriticalSection(&t->lock);
-    size_t at = key_lower(t, key, &found);
-    if (!found) {
-        LeaveCriticalSection(&t->lock);
-        table_unref(t);
-        return MAPI_E_NOT_FOUND;
+    size_t at = key_lower(t, t->rows, t->n, key, &found);
+    mt_row *r = found ? t->rows[at] : NULL;
+    if (r) {
+        row_unshow(t, r);
+        memmove(t->rows + at, t->rows + at + 1, (t->n - at - 1) * sizeof *t->rows);
+        t->n--;
     }
-    mt_row *r = t->rows[at];
-    for (mt_view *v = t->views; v; v = v->next) {
-        size_t p = view_find(v, r);
-        if (p == SIZE_MAX)
-            continue;
-        view_remove(v, p, 0);
-        notify_view(v, &q, TABLE_ROW_DELETED, r, p ? v->rows[p - 1] : NULL);
-    }
-    memmove(t->rows + at, t->rows + at + 1, (t->n - at - 1) * sizeof *t->rows);
-    t->n--;
     LeaveCriticalSection(&t->lock);
-    st_bag_free(r->bag);
-    free(r);
-    deliver(&q, &t->alloc);
+    if (r)
+        row_free(r);
+    flush(t);
     table_unref(t);
+    return r ? S_OK : MAPI_E_NOT_FOUND;
+}
+
+/* The n rows' bags copied and stamped for rows[i]: into bags (n slots),
+ * with ord (n slots) their indexes in key order. MAPI_E_INVALID_PARAMETER
+ * for a row without the key or two with one key. Under the lock. */
+static HRESULT prepare_bags(md_memtable *t, st_bag *const *rows, mt_row *const *claim,
+    size_t n, st_bag **bags, size_t *ord)
+{
+    for (size_t i = 0; i < n; i++) {
+        const st_value *key = rows[i] ? st_bag_get(rows[i], t->key_tag) : NULL;
+        if (!key)
+            return MAPI_E_INVALID_PARAMETER;
+        size_t lo = 0, hi = i;   /* ord[0, i) sorted by key */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = st_value_compare(st_bag_get(rows[ord[mid]], t->key_tag), key, 0);
+            if (!c)
+                return MAPI_E_INVALID_PARAMETER;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(ord + lo + 1, ord + lo, (i - lo) * sizeof *ord);
+        ord[lo] = i;
+        if (!(bags[i] = st_bag_dup(rows[i])) || stamp(bags[i], claim[i]))
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
     return S_OK;
+}
+
+/* What replace_all and sync prepare before changing anything. */
+typedef struct mt_plan {
+    mt_row **claim;         /* the row each given row becomes */
+    int *fresh;             /* claim[i] is a new row */
+    st_bag **bags;          /* the stamped copies, taken by row_change */
+    size_t *ord;            /* given rows in key order */
+    mt_row **rows;          /* the table's next t->rows */
+    char *kept;             /* per current row: claimed */
+} mt_plan;
+
+static void plan_free(mt_plan *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p->bags)
+            st_bag_free(p->bags[i]);
+        if (p->fresh && p->fresh[i])
+            free(p->claim[i]);
+    }
+    free(p->claim);
+    free(p->fresh);
+    free(p->bags);
+    free(p->ord);
+    free(p->rows);
+    free(p->kept);
+}
+
+/* Plans rows as the table's content (under the lock): each given row
+ * takes the current row of key prev[i] (or its own key when prev or
+ * prev[i] is NULL) unless another took it before (claim: 0, every row
+ * new); room reserved in the views. */
+static HRESULT plan_make(md_memtable *t, mt_plan *p, st_bag *const *rows,
+    const st_value *const *prev, size_t n, int claim)
+{
+    size_t m = n ? n : 1;
+    memset(p, 0, sizeof *p);
+    p->claim = calloc(m, sizeof *p->claim);
+    p->fresh = calloc(m, sizeof *p->fresh);
+    p->bags = calloc(m, sizeof *p->bags);
+    p->ord = calloc(m, sizeof *p->ord);
+    p->rows = calloc(m, sizeof *p->rows);
+    p->kept = calloc(t->n ? t->n : 1, 1);
+    if (!p->claim || !p->fresh || !p->bags || !p->ord || !p->rows || !p->kept)
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; i < n; i++) {
+        int found = 0;
+        const st_value *key = rows[i] ? st_bag_get(rows[i], t->key_tag) : NULL;
+        if (!key)
+            return MAPI_E_INVALID_PARAMETER;
+        if (claim) {
+            size_t at = key_lower(t, t->rows, t->n, prev && prev[i] ? prev[i] : key, &found);
+            if (found && !p->kept[at]) {
+                p->kept[at] = 1;
+                p->claim[i] = t->rows[at];
+                continue;
+            }
+        }
+        if (!(p->claim[i] = row_new(t)))
+            return MAPI_E_NOT_ENOUGH_MEMORY;
+        p->fresh[i] = 1;
+    }
+    HRESULT hr = prepare_bags(t, rows, p->claim, n, p->bags, p->ord);
+    if (hr == S_OK && reserve_views(t, n))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; i < n; i++)
+        p->rows[i] = p->claim[p->ord[i]];
+    return hr;
+}
+
+/* The table's rows become p->rows (n); the others are freed. */
+static void plan_finish(md_memtable *t, mt_plan *p, size_t n)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!p->kept[i])
+            row_free(t->rows[i]);
+    free(t->rows);
+    t->rows = p->rows;
+    t->n = n;
+    t->cap = n ? n : 1;
+    p->rows = NULL;
+    memset(p->fresh, 0, (n ? n : 1) * sizeof *p->fresh);   /* rows of the table now */
+}
+
+/* sync (whole 0) or replace_all (whole 1). */
+static HRESULT reset(md_memtable *t, st_bag *const *rows, const st_value *const *prev,
+    size_t n, int whole)
+{
+    mt_plan p;
+
+    if (!t || (n && !rows))
+        return MAPI_E_INVALID_PARAMETER;
+    md_ref_add(&t->refs);   /* as in set_row */
+    EnterCriticalSection(&t->lock);
+    HRESULT hr = plan_make(t, &p, rows, prev, n, !whole);
+    if (hr == S_OK && whole) {
+        for (size_t i = 0; i < n; i++) {
+            p.claim[i]->bag = p.bags[i];
+            p.bags[i] = NULL;
+        }
+        for (mt_view *v = t->views; v; v = v->next) {
+            v->n = 0;
+            for (size_t i = 0; i < n; i++)
+                if (view_matches(v, p.rows[i]))
+                    view_insert(v, p.rows[i]);
+            /* every row went: the cursor to the beginning, bookmarks too */
+            mark_set(v, &v->marks[0], 0);
+            for (size_t i = 1; i < v->nmarks; i++)
+                if (v->marks[i].used) {
+                    mark_set(v, &v->marks[i], 0);
+                    v->marks[i].moved = 1;
+                }
+            notify_view(v, &t->queue, TABLE_CHANGED, NULL, NULL);
+        }
+    } else if (hr == S_OK) {
+        for (size_t i = 0; i < t->n; i++)
+            if (!p.kept[i])
+                row_unshow(t, t->rows[i]);
+        for (size_t i = 0; i < n; i++) {
+            row_change(t, p.claim[i], p.bags[i]);
+            p.bags[i] = NULL;
+        }
+    }
+    if (hr == S_OK)
+        plan_finish(t, &p, n);
+    plan_free(&p, n);
+    LeaveCriticalSection(&t->lock);
+    flush(t);
+    table_unref(t);
+    return hr;
+}
+
+HRESULT md_memtable_replace_all(md_memtable *t, st_bag *const *rows, size_t n)
+{
+    return reset(t, rows, NULL, n, 1);
+}
+
+HRESULT md_memtable_sync(md_memtable *t, st_bag *const *rows, const st_value *const *prev,
+    size_t n)
+{
+    return reset(t, rows, prev, n, 0);
+}
+
+void md_memtable_hold(md_memtable *t)
+{
+    md_ref_add(&t->refs);
+    EnterCriticalSection(&t->lock);
+    t->holds++;
+    LeaveCriticalSection(&t->lock);
+}
+
+void md_memtable_deliver(md_memtable *t)
+{
+    EnterCriticalSection(&t->lock);
+    if (t->holds)
+        t->holds--;
+    LeaveCriticalSection(&t->lock);
+    flush(t);
+    table_unref(t);
 }
 
 void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx)
@@ -628,11 +924,21 @@ void md_memtable_on_last_view(md_memtable *t, void (*fn)(void *ctx), void *ctx)
 
 HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)
 {
+    return md_memtable_view_cols(t, NULL, 0, out);
+}
+
+HRESULT md_memtable_view_cols(md_memtable *t, const uint32_t *cols, size_t ncols,
+    IMAPITable **out)
+{
     if (!out)
         return MAPI_E_INVALID_PARAMETER;
     *out = NULL;
-    if (!t)
+    if (!t || (cols && (!ncols || ncols > ULONG_MAX / sizeof(SPropValue))))
         return MAPI_E_INVALID_PARAMETER;
+    if (!cols) {
+        cols = t->cols;   /* not changed after md_memtable_new */
+        ncols = t->ncols;
+    }
     mt_view *v = calloc(1, sizeof *v);
     if (!v)
         return MAPI_E_NOT_ENOUGH_MEMORY;
@@ -642,11 +948,11 @@ HRESULT md_memtable_view(md_memtable *t, IMAPITable **out)
     v->marks = calloc(1, sizeof *v->marks);
     v->nmarks = 1;
     EnterCriticalSection(&t->lock);
-    v->cols = malloc(t->ncols * sizeof *v->cols);
+    v->cols = malloc(ncols * sizeof *v->cols);
     HRESULT hr = v->marks && v->cols ? S_OK : MAPI_E_NOT_ENOUGH_MEMORY;
     if (hr == S_OK) {
-        memcpy(v->cols, t->cols, t->ncols * sizeof *v->cols);
-        v->ncols = t->ncols;
+        memcpy(v->cols, cols, ncols * sizeof *v->cols);
+        v->ncols = ncols;
         v->marks[0].used = 1;
         hr = view_rebuild(v);
     }

@@ -2,9 +2,11 @@
  * message.c: IMessage. Every change (values, deletions, recipients,
  * attachment changes handed over by IAttach::SaveChanges, spooled streams)
  * stays in the object until SaveChanges writes it: values, recipients and
- * attachments (with embedded messages) in one storage transaction, then
- * the streams in chunks without the store's lock held throughout
- * (stream.h). GetProps shows storage's values with the pending changes on
+ * attachments (with embedded messages) in one storage transaction, which
+ * also adopts the streams already written straight into storage (binary
+ * ones made with MAPI_CREATE, of new objects too: stream.h, no copy); then
+ * the spooled ones in chunks without the store's lock held throughout.
+ * GetProps shows storage's values with the pending changes on
  * top, plus what the provider computes (entry IDs, keys of the store,
  * PR_OBJECT_TYPE, PR_ACCESS, PR_ACCESS_LEVEL, PR_STORE_SUPPORT_MASK,
  * PR_HASATTACH and MSGFLAG_HASATTACH, PR_MESSAGE_SIZE for a new message);
@@ -15,17 +17,34 @@
  * PR_RTF_COMPRESSED), SaveChanges makes the others from it
  * (convert/body.h); text and HTML are kept without compressed RTF, which is
  * made on demand when a client reads it (GetProps, OpenProperty), as for
- * the mail the sync stores. A body bigger than BODY_SYNC_MAX is not kept in
- * step (the others are removed instead, so none is stale).
+ * the mail the sync stores. A body bigger than BODY_SYNC_MAX is kept in
+ * step in chunks (body_stream.h: HTML gives PR_BODY at SaveChanges, HTML or
+ * text the RTF at OpenProperty), never whole in memory; one that cannot be
+ * (compressed RTF written, HTML in a multi-byte charset other than UTF-8)
+ * is not kept in step: the others are removed instead, so none is stale.
  *
- * GetRecipientTable and GetAttachmentTable give a snapshot (memtable.h) of
- * the rows at the call, pending changes included; they do not follow later
- * changes of the object.
- * Not done: the spooler side of SubmitMessage (IMAPISupport::PrepareSubmit,
- * the outgoing queue: helper hmem), which today only sets MSGFLAG_SUBMIT
- * and PR_SUBMIT_FLAGS and saves; read receipts of SetReadFlag (the flag
- * changes, no receipt is made). SubmitMessage on an embedded message:
- * MAPI_E_NO_SUPPORT.
+ * GetRecipientTable and GetAttachmentTable give views of a live table
+ * (memtable.h) the message makes at the first call and keeps: it shows the
+ * rows as they are now, pending changes included, and follows the object
+ * with table notifications: ModifyRecipients (row by row; 0, replace all:
+ * one TABLE_CHANGED), IAttach::SaveChanges and DeleteAttach (a row added,
+ * modified, deleted), SaveChanges (storage's rows: recipients renumbered
+ * 0..n-1 by storage and new attachments renumbered by it keep their rows,
+ * with the new PR_ROWID / PR_ATTACH_NUM; rows that look the same notify
+ * nothing). An attachment shows once IAttach::SaveChanges handed it over,
+ * as MAPI defines it: CreateAttach alone and unsaved IAttach changes do
+ * not show. The tables are updated under the store's lock and their sinks
+ * called after it is released (md_memtable_hold). A table outlives the
+ * message: its views keep the rows they had at the message's last Release.
+ * SubmitMessage does the store's part of sending ("Sending Messages:
+ * Message Store Provider Tasks"): recipients required, SpoolerNotify
+ * (NOTIFY_READYTOSEND) once, PrepareSubmit for a resend, ExpandRecips,
+ * MSGFLAG_SUBMIT, PR_CLIENT_SUBMIT_TIME, PR_RESPONSIBILITY, PR_SUBMIT_FLAGS
+ * (SUBMITFLAG_PREPROCESS when asked), saved into the outgoing queue
+ * (spooler.h). SetReadFlag manages read reports through
+ * IMAPISupport::ReadReceipt (receipt.h). DeleteAttach with MAPI_DIALOG
+ * reports progress (mapiprop.h). Not done: SubmitMessage on an embedded
+ * message (MAPI_E_NO_SUPPORT: only top-level messages are sent).
  * Never: write to storage outside SaveChanges (SetReadFlag on a saved
  * message excepted, as MAPI defines it); call storage outside the store's
  * lock.
@@ -35,13 +54,16 @@
 #include <string.h>
 
 #include "convert/body.h"
+#include "provider/body_stream.h"
 #include "provider/entryid.h"
 #include "provider/mapiprop.h"
 #include "provider/memtable.h"
 #include "provider/message.h"
 #include "provider/names.h"
 #include "provider/object.h"
+#include "provider/receipt.h"
 #include "provider/shutdown.h"
+#include "provider/spooler.h"
 
 #define BODY_SYNC_MAX (8u << 20)   /* bytes of a body kept in step in memory */
 #define ID_BODY 0x1000u
@@ -74,6 +96,8 @@ struct md_message {
                               SaveChanges hands a snapshot to it (AddRef'd) */
     uint32_t (*renum)[2];  /* new attachments saved: [our number, storage's] */
     size_t n_renum;
+    md_memtable *rcp_table; /* live recipient table once asked for (owned) */
+    md_memtable *att_table; /* live attachment table once asked for (owned) */
 };
 
 static md_message *impl(IMessage *iface)
@@ -86,6 +110,7 @@ IMessage *md_message_iface(md_message *m) { return &m->iface; }
 st_id md_message_mid(md_message *m) { return m->mid; }
 
 static md_message *snapshot(md_message *m);
+static void tables_saved(md_message *m, size_t renum_from);
 
 void md_att_change_clear(md_att_change *c)
 {
@@ -302,6 +327,89 @@ static void load_big(md_message *m, st_bag *b, uint32_t id, uint32_t attach_num,
     LeaveCriticalSection(&m->store->lock);
 }
 
+/* The body a compressed RTF made on demand would come from when that body
+ * is too big to convert in memory (kept as a stream, load_big left it
+ * out): its id, or 0 (none, or a body in memory: cv_body_sync makes it). */
+static uint32_t big_rtf_source(const st_bag *b)
+{
+    const st_value *h = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+    const st_value *t = st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, ID_BODY));
+    const st_value *html_str = st_bag_get(b, PR_BODY_HTML_W);
+    if (h && PROP_TYPE(h->tag) == PT_ERROR && !html_str)
+        return ID_HTML;
+    if (!h && !html_str && t && PROP_TYPE(t->tag) == PT_ERROR)
+        return ID_BODY;
+    return 0;
+}
+
+/* The source of a body kept as a stream: its pending spool (a reference,
+ * released by the caller) or storage. Under the store's lock. */
+static md_body_src body_src(md_message *m, uint32_t id)
+{
+    md_body_src src = { m->store, m->mid, NULL, id };
+    src.pending = md_spools_find(m->spool, m->n_spool, PROP_TAG(PT_UNSPECIFIED, id));
+    if (src.pending)
+        md_spool_addref(src.pending);
+    return src;
+}
+
+/* sp (a reference taken) becomes the pending value of property id: b
+ * shows it as kept as a stream, so sync_bodies leaves it as it is. */
+static HRESULT put_big(md_message *m, st_bag *b, uint32_t id, md_spool *sp)
+{
+    uint32_t t = PROP_TAG(PT_UNSPECIFIED, id);
+    st_value mk = { .tag = PROP_TAG(PT_ERROR, id) };
+    mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+    st_bag_delete(b, t);
+    if (st_bag_set(b, &mk))
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    md_spools_drop(m->spool, &m->n_spool, t);
+    st_bag_delete(m->set, t);
+    md_tags_remove(m->del, &m->n_del, t);
+    return md_spools_put(&m->spool, &m->n_spool, sp) ? MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+}
+
+/* The bodies made from big body id in chunks (body_stream.h), into b and
+ * the pending changes as sync_bodies leaves them (cv_body_sync's rules of
+ * body.c): S_OK, or an error (then the caller removes the others as
+ * stale; what was put pending is replaced by that). */
+static HRESULT sync_big(md_message *m, st_bag *b, uint32_t id)
+{
+    if (id == ID_BODY) {
+        /* rule T without RTF: nothing to convert */
+        st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+        return st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_PLAINTEXT) ?
+            MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    }
+    md_body_src src = body_src(m, id);
+    md_spool *text = NULL, *html = NULL;
+    uint32_t native = ST_NATIVE_BODY_RTF;
+    HRESULT hr = id == ID_HTML ? md_body_text_of_html(&text, &src, b)
+        : md_body_of_rtf(&text, &html, &native, &src);
+    md_spool_release(src.pending);
+    if (hr == S_OK)
+        hr = put_big(m, b, ID_BODY, text);
+    if (hr == S_OK && id == ID_HTML) {
+        /* rule H without RTF: PR_BODY its text, native HTML */
+        hr = st_bag_set_long(b, PR_NATIVE_BODY_INFO, ST_NATIVE_BODY_HTML) ?
+            MAPI_E_NOT_ENOUGH_MEMORY : S_OK;
+    } else if (hr == S_OK) {
+        /* rules R1-R3: PR_BODY its text, PR_HTML when it carries HTML (a
+         * stale one goes otherwise), in sync */
+        if (html)
+            hr = put_big(m, b, ID_HTML, html);
+        else
+            st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_HTML));
+        if (hr == S_OK && (st_bag_set_long(b, PR_NATIVE_BODY_INFO, (int32_t)native) ||
+            st_bag_set_bool(b, PR_RTF_IN_SYNC, 1) ||
+            (html && st_bag_set_long(b, PR_INTERNET_CPID, 65001))))
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    md_spool_release(text);
+    md_spool_release(html);
+    return hr;
+}
+
 /* Storage's values with the pending changes on top (no computed ones):
  * NULL with *hr. */
 static st_bag *message_values(md_message *m, HRESULT *hr)
@@ -359,7 +467,8 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     EnterCriticalSection(&s->lock);
     st_bag *b = message_values(m, hr);
     size_t natt = b ? attach_count(m) : 0;
-    if (b && rtf && !st_bag_get(b, PR_RTF_COMPRESSED)) {
+    int want_rtf = b && rtf && !st_bag_get(b, PROP_TAG(PT_UNSPECIFIED, ID_RTF));
+    if (want_rtf) {
         load_big(m, b, ID_BODY, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
             PR_BODY_W), BODY_SYNC_MAX);
         load_big(m, b, ID_HTML, ST_NO_ATTACH, m->mid, md_spools_find(m->spool, m->n_spool,
@@ -368,8 +477,14 @@ static st_bag *build(md_message *m, int rtf, HRESULT *hr)
     LeaveCriticalSection(&s->lock);
     if (!b)
         return NULL;
-    if (rtf && !st_bag_get(b, PR_RTF_COMPRESSED))
+    if (want_rtf && big_rtf_source(b)) {
+        /* too big for memory: OpenProperty makes it in chunks */
+        st_value mk = { .tag = PROP_TAG(PT_ERROR, ID_RTF) };
+        mk.v.err = ST_E_NOT_ENOUGH_MEMORY;
+        st_bag_set(b, &mk);
+    } else if (want_rtf) {
         cv_body_sync(b, 0, 0);   /* a body that cannot be converted just has no RTF */
+    }
     *hr = md_store_entryid(s, 1, &cb, &store_eid);
     if (*hr != S_OK) {
         st_bag_free(b);
@@ -513,6 +628,8 @@ static ULONG STDMETHODCALLTYPE msg_Release(IMessage *iface)
         if (m->parent)
             m->parent->lpVtbl->Release(m->parent);
         free(m->renum);
+        md_memtable_free(m->rcp_table);   /* open views keep their rows */
+        md_memtable_free(m->att_table);
         m->store->iface.lpVtbl->Release(&m->store->iface);
         free(m);
         md_object_destroyed();
@@ -541,6 +658,9 @@ static HRESULT sync_bodies(md_message *m)
         if (id != ID_RTF)
             st_bag_delete(b, PR_RTF_COMPRESSED);   /* stale: made again on demand */
         code = cv_body_sync(b, src->tag, id == ID_RTF ? 0 : CV_BODY_NO_RTF);
+    } else if (src && sync_big(m, b, id) == S_OK) {
+        if (id != ID_RTF)
+            st_bag_delete(b, PROP_TAG(PT_UNSPECIFIED, ID_RTF));   /* made again on demand */
     } else {
         for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
             if (ids[i] != id)
@@ -594,22 +714,25 @@ static int save_db(md_message *m, st_id *mid)
     return code;
 }
 
-/* A spooled stream to write after the commit, and where. */
+/* A spooled stream of the save, and where it goes. */
 typedef struct later_stream {
     md_spool *sp;          /* a reference */
     st_id mid;
     uint32_t num;          /* ST_NO_ATTACH for the message's own */
+    int adopted;           /* taken in the save's transaction (md_spool_adopt) */
 } later_stream;
 
-/* Collects (with references) the spooled streams of m, its attachments
- * and their embedded messages, as saved by save_db: 0 or -1. */
-static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t *cap)
+/* Collects (with references) the spooled streams of m (saved by save_db
+ * as mid), its attachments and their embedded messages: 0 or -1. */
+static int collect_streams(md_message *m, st_id mid, later_stream **list, size_t *n,
+    size_t *cap)
 {
     for (size_t i = 0; i < m->n_spool + m->n_att; i++) {
         md_att_change *c = i < m->n_spool ? NULL : &m->att[i - m->n_spool];
         if (c && c->deleted)
             continue;
-        if (c && c->emb && collect_streams((md_message *)c->emb, list, n, cap))
+        md_message *e = c && c->emb ? (md_message *)c->emb : NULL;
+        if (e && collect_streams(e, e->mid, list, n, cap))
             return -1;
         size_t k_end = c ? c->n_spool : 1;
         for (size_t k = 0; k < k_end; k++) {
@@ -623,23 +746,48 @@ static int collect_streams(md_message *m, later_stream **list, size_t *n, size_t
             }
             later_stream *l = &(*list)[(*n)++];
             l->sp = c ? c->spool[k] : m->spool[i];
-            l->mid = m->mid;
+            l->mid = mid;
             l->num = c ? c->saved_num : ST_NO_ATTACH;
+            l->adopted = 0;
             md_spool_addref(l->sp);
         }
     }
     return 0;
 }
 
-/* Writes the streams collected, without the store's lock held for long
- * (md_spool_store takes it per chunk). One that fails is kept as a pending
- * change of m when it is m's or one of its attachments' (a later
- * SaveChanges writes it); the first error is returned. */
+/* Inside the save's transaction (the lock held): the streams written
+ * straight into storage become their owners' properties, no byte copied
+ * (md_spool_adopt), so they appear with the message. 0 or the error (the
+ * transaction then rolls back; adopt_streams_end says so to each). */
+static int adopt_streams(md_message *m, later_stream *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        HRESULT hr = md_spool_adopt(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        if (hr != S_OK && hr != S_FALSE)
+            return ST_ERROR;   /* storage's message is set */
+        list[i].adopted = hr == S_OK;
+    }
+    return 0;
+}
+
+static void adopt_streams_end(later_stream *list, size_t n, int committed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].adopted)
+            md_spool_adopt_end(list[i].sp, committed, list[i].mid, list[i].num);
+}
+
+/* Writes the streams collected and not adopted, without the store's lock
+ * held for long (md_spool_store takes it per chunk). One that fails is
+ * kept as a pending change of m when it is m's or one of its attachments'
+ * (a later SaveChanges writes it); the first error is returned. Frees
+ * list. */
 static HRESULT write_streams(md_message *m, later_stream *list, size_t n)
 {
     HRESULT first = S_OK;
     for (size_t i = 0; i < n; i++) {
-        HRESULT hr = md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
+        HRESULT hr = list[i].adopted ? S_OK
+            : md_spool_store(list[i].sp, m->store, list[i].mid, list[i].num, 0);
         if (hr != S_OK && list[i].mid == m->mid) {
             EnterCriticalSection(&m->store->lock);
             if (list[i].num == ST_NO_ATTACH) {
@@ -715,7 +863,9 @@ static md_message *snapshot(md_message *m)
 
 /* After a commit: the numbers storage gave new attachments, for attachment
  * objects still open under ours (md_message_renumber). Out of memory
- * leaves some unmapped: such an object then finds nothing. */
+ * leaves some unmapped: such an object then finds nothing. Our numbers are
+ * never given twice in an object's life (next_num only grows, past
+ * storage's too), so each maps one way. */
 static void remember_numbers(md_message *m)
 {
     for (size_t i = 0; i < m->n_att; i++) {
@@ -728,6 +878,8 @@ static void remember_numbers(md_message *m)
         m->renum = r;
         r[m->n_renum][0] = c->num;
         r[m->n_renum++][1] = c->saved_num;
+        if (c->saved_num + 1 > m->next_num)
+            m->next_num = c->saved_num + 1;
     }
 }
 
@@ -775,40 +927,61 @@ static HRESULT STDMETHODCALLTYPE msg_SaveChanges(IMessage *iface, ULONG flags)
     }
     int code = 0;
     st_id mid = m->mid;
+    size_t renum_from = SIZE_MAX;   /* committed: the renumberings it made */
+    /* The streams: those written straight into storage are adopted in the
+     * values' transaction (no copy: they appear with the message); the
+     * spooled ones follow it, each in its own transactions, without the
+     * lock held meanwhile. */
+    later_stream *later = NULL;
+    size_t n_later = 0, cap = 0;
+    int short_of_memory = 0;
+    if (hr == S_OK && collect_streams(m, 0, &later, &n_later, &cap) == 0)
+        for (size_t i = 0; i < n_later; i++)
+            md_spool_flush(later[i].sp);   /* before: the transaction stays short */
+    for (size_t i = 0; i < n_later; i++)
+        md_spool_release(later[i].sp);
+    n_later = 0;
     if (hr == S_OK) {
         code = st_store_begin(s->st);
         if (!code)
             code = save_db(m, &mid);
+        if (!code && collect_streams(m, mid, &later, &n_later, &cap) != 0) {
+            short_of_memory = 1;
+            code = ST_ERROR;
+        }
+        if (!code)
+            code = adopt_streams(m, later, n_later);
         if (!code)
             code = st_store_commit(s->st);
         else
             st_store_rollback(s->st);
+        adopt_streams_end(later, n_later, !code);
         if (code) {
-            hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            hr = short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY
+                : code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
+            for (size_t i = 0; i < n_later; i++)
+                md_spool_release(later[i].sp);
+            free(later);
+            later = NULL;
+            n_later = 0;
         } else {
             m->mid = mid;
             m->is_saved = 1;
+            renum_from = m->n_renum;
             remember_numbers(m);
         }
     }
-    /* the values are in; the streams follow, each in its own transactions,
-     * without the lock held meanwhile */
-    later_stream *later = NULL;
-    size_t n_later = 0, cap = 0;
-    int short_of_memory = 0;
     if (hr == S_OK) {
-        /* out of memory here loses streams, but says so: keeping the
-         * committed values pending would write them twice */
-        short_of_memory = collect_streams(m, &later, &n_later, &cap) != 0;
         pending_clear(m);
-        m->next_num = 0;
         if (!(flags & KEEP_OPEN_READWRITE))
             m->modify = 0;   /* KEEP_OPEN_READONLY, or closed for changes */
     }
     LeaveCriticalSection(&s->lock);
     if (hr == S_OK)
         hr = write_streams(m, later, n_later);
-    return short_of_memory ? MAPI_E_NOT_ENOUGH_MEMORY : hr;
+    if (renum_from != SIZE_MAX)
+        tables_saved(m, renum_from);
+    return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE msg_GetProps(IMessage *iface, LPSPropTagArray tags, ULONG flags,
@@ -834,6 +1007,37 @@ static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG fl
     LPMAPITABLE *table);
 static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG flags,
     LPMAPITABLE *table);
+
+/* OpenProperty of the compressed RTF of a body too big for memory (build
+ * left a PT_ERROR in cur for it, and none is kept): made in chunks into a
+ * spool the stream reads. S_FALSE when it is not that case. */
+static HRESULT rtf_big_open(md_message *m, const st_bag *cur, int writable,
+    const md_stream_owner *owner, IStream **out)
+{
+    const st_value *mk = st_bag_get(cur, PROP_TAG(PT_UNSPECIFIED, ID_RTF));
+    uint32_t id = mk && PROP_TYPE(mk->tag) == PT_ERROR ? big_rtf_source(cur) : 0;
+    if (!id)
+        return S_FALSE;
+    HRESULT hr;
+    EnterCriticalSection(&m->store->lock);
+    st_bag *kept = message_values(m, &hr);
+    int have = !kept || st_bag_get(kept, PROP_TAG(PT_UNSPECIFIED, ID_RTF)) != NULL;
+    md_body_src src = body_src(m, id);
+    LeaveCriticalSection(&m->store->lock);
+    st_bag_free(kept);
+    if (have) {
+        md_spool_release(src.pending);
+        return S_FALSE;   /* a stored RTF: read as it is */
+    }
+    md_spool *sp = NULL;
+    hr = md_body_rtf_of(&sp, &src, cur);
+    md_spool_release(src.pending);
+    if (hr == S_OK) {
+        hr = md_stream_spool(out, m->store, sp, writable, owner);
+        md_spool_release(sp);
+    }
+    return hr;
+}
 
 static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LPCIID iid,
     ULONG options, ULONG flags, LPUNKNOWN *out)
@@ -872,6 +1076,13 @@ static HRESULT STDMETHODCALLTYPE msg_OpenProperty(IMessage *iface, ULONG tag, LP
     if (!cur)
         return hr;
     md_stream_owner owner = { m, (IUnknown *)&m->iface, msg_put_spool };
+    if (PROP_ID(tag) == ID_RTF && !create && PROP_TYPE(tag) == PT_BINARY) {
+        hr = rtf_big_open(m, cur, writable, &owner, (IStream **)out);
+        if (hr != S_FALSE) {
+            st_bag_free(cur);
+            return hr;
+        }
+    }
     EnterCriticalSection(&m->store->lock);
     md_spool *pending = md_spools_find(m->spool, m->n_spool, tag);
     if (pending)
@@ -917,48 +1128,185 @@ static HRESULT attach_numbers(md_message *m, uint32_t **out, size_t *n)
     return S_OK;
 }
 
-/* A snapshot table (memtable.h) of the recipients (nums NULL) or of the
- * attachments numbered nums (freed here), in cols with strings 8-bit
- * unless MAPI_UNICODE. */
 static HRESULT rcp_load(md_message *m);
+
+/* Attachment num's row of the attachment table as it is now: storage's
+ * values with the pending changes, big data (PT_ERROR markers) left out,
+ * PR_ATTACH_NUM set. *out NULL and S_OK when it is deleted. */
+static HRESULT att_row(md_message *m, uint32_t num, st_bag **out)
+{
+    st_bag *b = NULL;
+    int exists = 0;
+    *out = NULL;
+    HRESULT hr = md_message_attach_base(m, num, &b, &exists);
+    if (hr == MAPI_E_NOT_FOUND)
+        return S_OK;   /* deleted, not saved yet */
+    if (hr == S_OK && !b && !(b = st_bag_new()))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t j = st_bag_count(b); hr == S_OK && j-- > 0;)
+        if (PROP_TYPE(st_bag_at(b, j)->tag) == PT_ERROR)
+            st_bag_delete(b, st_bag_at(b, j)->tag);   /* big data: not a column */
+    if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)num))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr != S_OK) {
+        st_bag_free(b);
+        return hr;
+    }
+    *out = b;
+    return S_OK;
+}
+
+/* The attachment table's rows as they are now (att_row of each; each bag
+ * and the array freed by the caller). */
+static HRESULT att_rows(md_message *m, st_bag ***out, size_t *n)
+{
+    uint32_t *nums = NULL;
+    size_t k = 0, got = 0;
+    *out = NULL;
+    *n = 0;
+    HRESULT hr = attach_numbers(m, &nums, &k);
+    st_bag **rows = hr == S_OK ? calloc(k ? k : 1, sizeof *rows) : NULL;
+    if (hr == S_OK && !rows)
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; hr == S_OK && i < k; i++) {
+        hr = att_row(m, nums[i], &rows[got]);
+        if (hr == S_OK && rows[got])
+            got++;
+    }
+    free(nums);
+    if (hr != S_OK) {
+        for (size_t i = 0; i < got; i++)
+            st_bag_free(rows[i]);
+        free(rows);
+        return hr;
+    }
+    *out = rows;
+    *n = got;
+    return S_OK;
+}
+
+/* After attachment num changed (IAttach::SaveChanges, DeleteAttach): its
+ * row of the live attachment table, when there is one, under the store's
+ * lock; *held as table_update's. */
+static HRESULT att_table_put(md_message *m, uint32_t num, md_memtable **held)
+{
+    st_bag *b = NULL;
+    *held = NULL;
+    EnterCriticalSection(&m->store->lock);
+    md_memtable *t = m->att_table;
+    HRESULT hr = t ? att_row(m, num, &b) : S_OK;
+    if (t && hr == S_OK) {
+        st_value key = st_view_long(PR_ATTACH_NUM, (int32_t)num);
+        md_memtable_hold(t);
+        *held = t;
+        hr = b ? md_memtable_set_row(t, b) : md_memtable_delete_row(t, &key);
+        if (hr == MAPI_E_NOT_FOUND)
+            hr = S_OK;   /* deleted before it was shown */
+    }
+    LeaveCriticalSection(&m->store->lock);
+    st_bag_free(b);
+    return hr;
+}
+
+/* Brings the live recipient (att 0) or attachment table, when there is
+ * one, in step with the message: row by row, or with replace as new rows
+ * at once (one TABLE_CHANGED). renum_from (SIZE_MAX: none) follows a
+ * save: attachments it numbered anew (m->renum[renum_from...]) keep their
+ * rows, and so do recipients, which storage numbers 0..n-1 in the order of
+ * their row IDs (the order of m->rcp): row i continues the table's i-th
+ * key when the counts agree.
+ * *held: the table with its notifications held, for md_memtable_deliver
+ * once the store's lock is released; NULL when there is no table. A
+ * failure leaves the table behind until the next change or call. */
+static HRESULT table_update(md_message *m, int att, int replace, size_t renum_from,
+    md_memtable **held)
+{
+    md_memtable *t = NULL;
+    st_bag **rows = NULL;
+    size_t n = 0;
+    const st_value **prev = NULL;
+    st_value *pv = NULL;
+
+    *held = NULL;
+    EnterCriticalSection(&m->store->lock);
+    t = att ? m->att_table : m->rcp_table;
+    HRESULT hr = !t ? S_OK : att ? att_rows(m, &rows, &n) : rcp_load(m);
+    st_value *keys = NULL;
+    size_t n_keys = 0;
+    if (t && hr == S_OK && !att && renum_from != SIZE_MAX
+        && md_memtable_keys(t, &keys, &n_keys) == S_OK && n_keys == m->n_rcp && n_keys) {
+        prev = calloc(n_keys, sizeof *prev);
+        for (size_t i = 0; prev && i < n_keys; i++)
+            prev[i] = &keys[i];   /* out of memory: by key, still right */
+    }
+    if (t && hr == S_OK && att && renum_from < m->n_renum) {
+        prev = calloc(n ? n : 1, sizeof *prev);
+        pv = calloc(n ? n : 1, sizeof *pv);
+        if (!prev || !pv)
+            hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        for (size_t i = 0; hr == S_OK && i < n; i++) {
+            uint32_t num = (uint32_t)st_bag_get(rows[i], PR_ATTACH_NUM)->v.l;
+            for (size_t j = renum_from; j < m->n_renum; j++)
+                if (m->renum[j][1] == num) {
+                    pv[i] = st_view_long(PR_ATTACH_NUM, (int32_t)m->renum[j][0]);
+                    prev[i] = &pv[i];
+                }
+        }
+    }
+    if (t && hr == S_OK) {
+        st_bag *const *r = att ? rows : m->rcp;
+        size_t k = att ? n : m->n_rcp;
+        md_memtable_hold(t);
+        *held = t;
+        hr = replace ? md_memtable_replace_all(t, r, k) : md_memtable_sync(t, r, prev, k);
+    }
+    LeaveCriticalSection(&m->store->lock);
+    for (size_t i = 0; i < n; i++)
+        st_bag_free(rows[i]);
+    free(rows);
+    free(prev);
+    free(pv);
+    for (size_t i = 0; i < n_keys; i++)
+        st_value_clear(&keys[i]);
+    free(keys);
+    return hr;
+}
+
+/* After a commit (m->renum[renum_from...] its renumberings): the tables
+ * show storage's rows. */
+static void tables_saved(md_message *m, size_t renum_from)
+{
+    md_memtable *held[2];
+    table_update(m, 0, 0, renum_from, &held[0]);
+    table_update(m, 1, 0, renum_from, &held[1]);
+    for (int i = 0; i < 2; i++)
+        if (held[i])
+            md_memtable_deliver(held[i]);
+}
+
+/* A view of the live recipient (att 0) or attachment table, made at the
+ * first call, in cols with strings 8-bit unless MAPI_UNICODE. */
 static HRESULT sub_table(md_message *m, LPMAPITABLE *out, ULONG flags, const uint32_t *cols,
-    size_t ncols, uint32_t key, uint32_t *nums, size_t n)
+    size_t ncols, int att)
 {
     uint32_t c[16];
-    md_memtable *t = NULL;
+    md_memtable *held = NULL;
+    HRESULT hr = S_OK;
     for (size_t i = 0; i < ncols; i++)
         c[i] = PROP_TYPE(cols[i]) == PT_UNICODE && !(flags & MAPI_UNICODE)
             ? CHANGE_PROP_TYPE(cols[i], PT_STRING8) : cols[i];
-    HRESULT hr = md_memtable_new(&t, &m->store->alloc, c, ncols, key);
-    if (hr == S_OK && !nums) {
-        EnterCriticalSection(&m->store->lock);
-        for (size_t i = 0; hr == S_OK && i < m->n_rcp; i++)
-            hr = md_memtable_set_row(t, m->rcp[i]);
-        LeaveCriticalSection(&m->store->lock);
-    }
-    for (size_t i = 0; hr == S_OK && i < n; i++) {
-        st_bag *b = NULL;
-        int exists = 0;
-        hr = md_message_attach_base(m, nums[i], &b, &exists);
-        if (hr == MAPI_E_NOT_FOUND) {
-            hr = S_OK;   /* deleted, not saved yet */
-            continue;
-        }
-        if (hr == S_OK && !b && !(b = st_bag_new()))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        for (size_t k = st_bag_count(b); hr == S_OK && k-- > 0;)
-            if (PROP_TYPE(st_bag_at(b, k)->tag) == PT_ERROR)
-                st_bag_delete(b, st_bag_at(b, k)->tag);   /* big data: not a column */
-        if (hr == S_OK && st_bag_set_long(b, PR_ATTACH_NUM, (int32_t)nums[i]))
-            hr = MAPI_E_NOT_ENOUGH_MEMORY;
-        if (hr == S_OK)
-            hr = md_memtable_set_row(t, b);
-        st_bag_free(b);
-    }
-    free(nums);
+    EnterCriticalSection(&m->store->lock);
+    md_memtable **slot = att ? &m->att_table : &m->rcp_table;
+    if (!*slot)
+        hr = md_memtable_new(slot, &m->store->alloc, cols, ncols,
+            att ? PR_ATTACH_NUM : PR_ROWID);
     if (hr == S_OK)
-        hr = md_memtable_view(t, out);
-    md_memtable_free(t);
+        hr = table_update(m, att, 0, SIZE_MAX, &held);   /* healed if behind */
+    if (hr == S_OK)
+        hr = md_memtable_view_cols(*slot, c, ncols, out);
+    LeaveCriticalSection(&m->store->lock);
+    if (held)
+        md_memtable_deliver(held);
     return hr;
 }
 
@@ -978,11 +1326,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetAttachmentTable(IMessage *iface, ULONG f
     *table = NULL;
     if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
         return MAPI_E_UNKNOWN_FLAGS;
-    uint32_t *nums = NULL;
-    size_t n = 0;
-    HRESULT hr = attach_numbers(m, &nums, &n);
-    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols,
-        PR_ATTACH_NUM, nums, n) : hr;
+    return sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, 1);
 }
 
 static md_att_change *att_find(md_message *m, uint32_t num)
@@ -1043,6 +1387,7 @@ HRESULT md_message_attach_base(md_message *m, uint32_t num, st_bag **out, int *e
 HRESULT md_message_attach_put(md_message *m, md_att_change *c)
 {
     HRESULT hr = S_OK;
+    uint32_t num = c->num;   /* c is emptied below */
     EnterCriticalSection(&m->store->lock);
     md_att_change *p = att_find(m, c->num);
     if (!p) {
@@ -1090,7 +1435,12 @@ HRESULT md_message_attach_put(md_message *m, md_att_change *c)
         }
         md_att_change_clear(c);
     }
+    md_memtable *held = NULL;
+    if (hr == S_OK)
+        att_table_put(m, num, &held);   /* behind on failure until the next call */
     LeaveCriticalSection(&m->store->lock);
+    if (held)
+        md_memtable_deliver(held);
     return hr;
 }
 
@@ -1186,7 +1536,6 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
 {
     MD_SHUT_GATE();
     md_message *m = impl(iface);
-    (void)ui; (void)progress;
     if (flags & ~(ULONG)MAPI_DIALOG)
         return MAPI_E_UNKNOWN_FLAGS;
     if (!m->modify)
@@ -1195,8 +1544,16 @@ static HRESULT STDMETHODCALLTYPE msg_DeleteAttach(IMessage *iface, ULONG num, UL
     HRESULT hr = attach_state(m, num, &is_new);
     if (hr != S_OK)
         return hr;
+    /* MAPI_DIALOG: one item, reported through the caller's progress object
+     * or MAPI's (mapiprop.h md_progress_*). */
+    LPMAPIPROGRESS prog = md_progress_open(m->store->sup, ui, progress,
+        (flags & MAPI_DIALOG) != 0);
     md_att_change c = { .num = num, .deleted = 1, .is_new = is_new };
-    return md_message_attach_put(m, &c);
+    hr = md_message_attach_put(m, &c);
+    if (hr == S_OK)
+        md_progress_step(prog, 1, 1);
+    md_progress_close(prog);
+    return hr;
 }
 
 /* ---- IMessage: recipients */
@@ -1214,11 +1571,7 @@ static HRESULT STDMETHODCALLTYPE msg_GetRecipientTable(IMessage *iface, ULONG fl
     *table = NULL;
     if (flags & ~(ULONG)(MAPI_UNICODE | MAPI_DEFERRED_ERRORS))
         return MAPI_E_UNKNOWN_FLAGS;
-    EnterCriticalSection(&m->store->lock);
-    HRESULT hr = rcp_load(m);
-    LeaveCriticalSection(&m->store->lock);
-    return hr == S_OK ? sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, PR_ROWID,
-        NULL, 0) : hr;
+    return sub_table(m, table, flags, cols, sizeof cols / sizeof *cols, 0);
 }
 
 static HRESULT rcp_load(md_message *m)
@@ -1341,17 +1694,37 @@ static HRESULT STDMETHODCALLTYPE msg_ModifyRecipients(IMessage *iface, ULONG fla
         m->rcp[m->n_rcp++] = row;
     }
     m->rcp_dirty = 1;
+    md_memtable *held = NULL;
+    table_update(m, 0, !op, SIZE_MAX, &held);   /* behind on failure: see there */
     LeaveCriticalSection(&m->store->lock);
+    if (held)
+        md_memtable_deliver(held);
     return hr;
 }
 
 /* ---- IMessage: submit, read flag */
 
+/* IMessage::SubmitMessage as "Sending Messages: Message Store Provider
+ * Tasks" orders it: no recipients -> MAPI_E_NO_RECIPIENTS;
+ * SpoolerNotify(NOTIFY_READYTOSEND) once per store (spooler.h);
+ * PrepareSubmit for a MSGFLAG_RESEND message (its failure returned, the
+ * message unchanged); MSGFLAG_SUBMIT (and UNSENT) and PR_CLIENT_SUBMIT_TIME;
+ * ExpandRecips; PR_RESPONSIBILITY FALSE on every recipient (after
+ * ExpandRecips, so those it adds get it too); PR_SUBMIT_FLAGS
+ * SUBMITFLAG_PREPROCESS when PrepareSubmit or ExpandRecips answered
+ * NEEDS_PREPROCESSING, else 0; SaveChanges. The saved MSGFLAG_SUBMIT puts
+ * it in the outgoing queue, whose table tells the spooler (table
+ * notification). We are not coupled to a transport: NEEDS_SPOOLER changes
+ * nothing, the spooler always sends. On a failure after PrepareSubmit the
+ * pending values are put back as they were (recipients keep
+ * PR_RESPONSIBILITY FALSE). The spooler's own call after preprocessing
+ * (its store, SUBMITFLAG_PREPROCESS set) clears that flag and saves. */
 static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
 {
     MD_SHUT_GATE();
     md_message *m = impl(iface);
-    if (flags & ~(ULONG)FORCE_SUBMIT)
+    md_store *s = m->store;
+    if (flags & ~(ULONG)FORCE_SUBMIT)   /* FORCE_SUBMIT: "not currently in use" */
         return MAPI_E_UNKNOWN_FLAGS;
     if (!m->modify)
         return MAPI_E_NO_ACCESS;
@@ -1361,49 +1734,135 @@ static HRESULT STDMETHODCALLTYPE msg_SubmitMessage(IMessage *iface, ULONG flags)
     st_bag *b = message_props(m, &hr);
     if (!b)
         return hr;
-    const st_value *fl = st_bag_get(b, PR_MESSAGE_FLAGS);
-    int32_t mf = ((fl ? fl->v.l : 0) | MSGFLAG_SUBMIT | MSGFLAG_UNSENT) & ~MSGFLAG_HASATTACH;
+    int32_t mf = md_bag_long(b, PR_MESSAGE_FLAGS) & ~MSGFLAG_HASATTACH;
+    int32_t sf = md_bag_long(b, PR_SUBMIT_FLAGS);
     st_bag_free(b);
     st_bag *set = st_bag_new();
-    if (!set || st_bag_set_long(set, PR_MESSAGE_FLAGS, mf)
-        || st_bag_set_long(set, PR_SUBMIT_FLAGS, 0)) {
-        st_bag_free(set);
+    if (!set)
         return MAPI_E_NOT_ENOUGH_MEMORY;
+    if (md_spooler_is_spooler(s) && (mf & MSGFLAG_SUBMIT) && (sf & SUBMITFLAG_PREPROCESS)) {
+        hr = st_bag_set_long(set, PR_SUBMIT_FLAGS, sf & ~(int32_t)SUBMITFLAG_PREPROCESS)
+            ? MAPI_E_NOT_ENOUGH_MEMORY : message_write(m, set, NULL, 0);
+        st_bag_free(set);
+        return hr == S_OK ? msg_SaveChanges(iface, KEEP_OPEN_READWRITE) : hr;
     }
-    hr = message_write(m, set, NULL, 0);
+    EnterCriticalSection(&s->lock);
+    hr = rcp_load(m);
+    size_t n_rcp = m->n_rcp;
+    LeaveCriticalSection(&s->lock);
+    if (hr == S_OK && !n_rcp) {
+        st_error_set("the message has no recipients");
+        hr = MAPI_E_NO_RECIPIENTS;
+    }
+    if (hr == S_OK)
+        hr = md_spooler_ready_to_send(s);
+    ULONG prep = 0, expand = 0;
+    if (hr == S_OK && (mf & MSGFLAG_RESEND))
+        hr = s->sup->lpVtbl->PrepareSubmit(s->sup, iface, &prep);
+    if (hr != S_OK) {
+        st_bag_free(set);
+        return hr;   /* nothing changed */
+    }
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    EnterCriticalSection(&s->lock);
+    st_bag *before = st_bag_dup(m->set);
+    LeaveCriticalSection(&s->lock);
+    if (!before || st_bag_set_long(set, PR_MESSAGE_FLAGS, mf | MSGFLAG_SUBMIT | MSGFLAG_UNSENT)
+        || st_bag_set_systime(set, PR_CLIENT_SUBMIT_TIME,
+            (uint64_t)now.dwHighDateTime << 32 | now.dwLowDateTime))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr == S_OK)
+        hr = message_write(m, set, NULL, 0);
+    if (hr == S_OK)
+        hr = s->sup->lpVtbl->ExpandRecips(s->sup, iface, &expand);
+    if (hr == S_OK) {
+        EnterCriticalSection(&s->lock);
+        hr = rcp_load(m);
+        for (size_t i = 0; hr == S_OK && i < m->n_rcp; i++)
+            if (st_bag_set_bool(m->rcp[i], PR_RESPONSIBILITY, 0))
+                hr = MAPI_E_NOT_ENOUGH_MEMORY;
+        m->rcp_dirty = 1;
+        md_memtable *held = NULL;
+        table_update(m, 0, 0, SIZE_MAX, &held);   /* the live recipient table follows */
+        LeaveCriticalSection(&s->lock);
+        if (held)
+            md_memtable_deliver(held);
+    }
     st_bag_free(set);
-    /* The spooler's part (IMAPISupport::PrepareSubmit, the outgoing queue)
-     * is not done here: the message is saved marked for submission. */
-    return hr == S_OK ? msg_SaveChanges(iface, KEEP_OPEN_READWRITE) : hr;
+    set = st_bag_new();
+    if (hr == S_OK && (!set || st_bag_set_long(set, PR_SUBMIT_FLAGS,
+            (prep | expand) & NEEDS_PREPROCESSING ? (int32_t)SUBMITFLAG_PREPROCESS : 0)))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    if (hr == S_OK)
+        hr = message_write(m, set, NULL, 0);
+    st_bag_free(set);
+    if (hr == S_OK)
+        hr = msg_SaveChanges(iface, KEEP_OPEN_READWRITE);
+    if (hr != S_OK && before) {
+        EnterCriticalSection(&s->lock);
+        st_bag_free(m->set);
+        m->set = before;
+        LeaveCriticalSection(&s->lock);
+        before = NULL;
+    }
+    st_bag_free(before);
+    return hr;
 }
 
+/* IMessage::SetReadFlag with its read reports (receipt.h gives the rules).
+ * A saved message in a folder is written at once, as MAPI defines it, and
+ * a pending PR_MESSAGE_FLAGS follows so SaveChanges does not undo it. A
+ * report is made only for a message in a folder (not a new or embedded
+ * one); when IMAPISupport::ReadReceipt fails nothing changes (the report
+ * stays owed) and its error is returned. */
 static HRESULT STDMETHODCALLTYPE msg_SetReadFlag(IMessage *iface, ULONG flags)
 {
     MD_SHUT_GATE();
     md_message *m = impl(iface);
-    if (flags & ~(ULONG)(SUPPRESS_RECEIPT | CLEAR_READ_FLAG | MAPI_DEFERRED_ERRORS
-        | GENERATE_RECEIPT_ONLY | CLEAR_RN_PENDING | CLEAR_NRN_PENDING))
-        return MAPI_E_UNKNOWN_FLAGS;
-    if ((flags & CLEAR_READ_FLAG) && (flags & (SUPPRESS_RECEIPT | GENERATE_RECEIPT_ONLY)))
-        return MAPI_E_INVALID_PARAMETER;
-    if (flags & GENERATE_RECEIPT_ONLY)
-        return S_OK;   /* receipts are the transport's; the flag stays */
-    int read = !(flags & CLEAR_READ_FLAG);
-    HRESULT hr = S_OK;
-    EnterCriticalSection(&m->store->lock);
-    if (m->mid && !m->embedded) {
-        int code = st_message_set_read(m->store->st, m->mid, read, 0);
+    md_store *s = m->store;
+    HRESULT hr = md_read_flags_check(flags);
+    if (hr != S_OK)
+        return hr;
+    st_bag *b = message_props(m, &hr);
+    if (!b)
+        return hr;
+    const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
+    md_read_plan p;
+    md_read_plan_make(&p, s, flags, md_bag_long(b, PR_MESSAGE_FLAGS), rq && rq->v.b);
+    st_bag_free(b);
+    int saved = m->mid && !m->embedded;
+    int32_t sent = 0;
+    if (p.send && saved) {
+        hr = md_receipt_send(s, iface, 0);
+        if (hr != S_OK)
+            return hr;
+        sent = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
+    }
+    EnterCriticalSection(&s->lock);
+    if (saved) {
+        int code = st_store_begin(s->st);
+        if (!code)
+            code = md_read_plan_apply(s, m->mid, &p, sent);
+        if (code)
+            st_store_rollback(s->st);
+        else
+            code = st_store_commit(s->st);
         hr = code == ST_ENOTFOUND ? MAPI_E_OBJECT_DELETED : md_hr_from_st(code);
     }
-    /* a pending PR_MESSAGE_FLAGS follows, so SaveChanges does not undo it */
     const st_value *fl = st_bag_get(m->set, PR_MESSAGE_FLAGS);
     if (hr == S_OK && (fl || !m->mid)) {
         int32_t mf = fl ? fl->v.l : 0;
-        mf = read ? mf | MSGFLAG_READ : mf & ~MSGFLAG_READ;
-        if (st_bag_set_long(m->set, PR_MESSAGE_FLAGS, mf))
+        if (p.set_read >= 0)
+            mf = p.set_read ? mf | MSGFLAG_READ : mf & ~MSGFLAG_READ;
+        if (st_bag_set_long(m->set, PR_MESSAGE_FLAGS, mf & ~(p.clear_bits | sent)))
             hr = MAPI_E_NOT_ENOUGH_MEMORY;
     }
-    LeaveCriticalSection(&m->store->lock);
+    if (hr == S_OK && p.clear_requested
+        && (st_bag_get(m->set, PR_READ_RECEIPT_REQUESTED) || !m->mid)
+        && st_bag_set_bool(m->set, PR_READ_RECEIPT_REQUESTED, 0))
+        hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    LeaveCriticalSection(&s->lock);
     return hr;
 }
 

@@ -453,6 +453,10 @@ static HRESULT STDMETHODCALLTYPE store_StoreLogoff(IMsgStore *iface, ULONG *flag
 
 void md_store_stop(md_store *s)
 {
+    /* Before the lock: a TBL_ASYNC operation holding it stops at once (its
+     * table goes back to what it had); until the background work is
+     * joined, as a call made after Logoff runs in the caller's thread. */
+    InterlockedExchange(&s->stopping, 1);
     EnterCriticalSection(&s->lock);
     md_notifier *n = s->notify;
     s->notify = NULL;   /* Advise answers MAPI_E_NO_SUPPORT from now on */
@@ -460,6 +464,7 @@ void md_store_stop(md_store *s)
     LeaveCriticalSection(&s->lock);
     md_notify_stop(n);   /* joined, holding no lock: a sink may be calling us */
     md_bg_stop(s, MD_BG_STOP_MS);
+    InterlockedExchange(&s->stopping, 0);
 }
 
 static HRESULT STDMETHODCALLTYPE store_AbortSubmit(IMsgStore *iface, ULONG cb, LPENTRYID eid,

@@ -16,8 +16,14 @@
  * shutdown.h: Logoff and fast shutdown end it too, and one that outlived
  * the last view (released from a sink on the worker) is joined by
  * md_bg_reap, not left running.
+ * The spooler methods: SetLockState, FinishedMsg (a sent-mail folder of
+ * another store reached through IMAPISupport::OpenEntry and CopyMessages
+ * with MESSAGE_MOVE), AbortSubmit, NotifyNewMail; and SubmitMessage's
+ * once-per-store SpoolerNotify(NOTIFY_READYTOSEND) (the rest of
+ * SubmitMessage is message.c's, read reports receipt.c's).
  * Invariant: q->shown lists exactly the messages that have a row.
- * Never: read storage in the listener; call memtable after stop.
+ * Never: read storage in the listener; call memtable after stop; call
+ * IMAPISupport with md_store.lock held.
  */
 #include <process.h>
 #include <stdlib.h>
@@ -40,6 +46,24 @@ static int is_spooler(const md_store *s)
     return (s->logon_flags & MD_LOGON_SPOOLER) && is_mail_store(s);
 }
 
+int md_spooler_is_spooler(const md_store *s)
+{
+    return is_spooler(s);
+}
+
+HRESULT md_spooler_ready_to_send(md_store *s)
+{
+    if (is_spooler(s) || InterlockedCompareExchange(&s->ready_to_send, 1, 0) != 0)
+        return S_OK;
+    HRESULT hr = s->sup->lpVtbl->SpoolerNotify(s->sup, NOTIFY_READYTOSEND, NULL);
+    if (hr != S_OK) {
+        InterlockedExchange(&s->ready_to_send, 0);
+        st_error_set("IMAPISupport::SpoolerNotify(NOTIFY_READYTOSEND) failed (%#lx)",
+            (unsigned long)hr);
+    }
+    return hr;
+}
+
 /* The answer of a spooler-only method elsewhere (GetLastError says why). */
 static HRESULT not_spooler(const md_store *s)
 {
@@ -57,7 +81,7 @@ static HRESULT message_id(const md_store *s, ULONG cb, const ENTRYID *eid, st_id
     return md_eid_own_id(&s->guid, cb, eid, MD_EID_MESSAGE, out);
 }
 
-static int32_t bag_long(const st_bag *b, uint32_t tag)
+int32_t md_bag_long(const st_bag *b, uint32_t tag)
 {
     const st_value *v = st_bag_get(b, tag);
     return v ? v->v.l : 0;
@@ -237,8 +261,8 @@ static void queue_refresh(md_queue *q, st_id id)
     if (!code)
         code = st_message_folder(q->st, &fid, id);
     if (code == ST_ENOTFOUND || (!code && (!fid
-        || !(bag_long(b, PR_MESSAGE_FLAGS) & MSGFLAG_SUBMIT)
-        || (bag_long(b, PR_MESSAGE_FLAGS) & MSGFLAG_ASSOCIATED)))) {
+        || !(md_bag_long(b, PR_MESSAGE_FLAGS) & MSGFLAG_SUBMIT)
+        || (md_bag_long(b, PR_MESSAGE_FLAGS) & MSGFLAG_ASSOCIATED)))) {
         queue_drop(q, id);
         st_bag_free(b);
         return;
@@ -442,7 +466,7 @@ static HRESULT enter_queued(md_store *s, ULONG cb, const ENTRYID *eid, st_id *id
     EnterCriticalSection(&s->lock);
     int code = st_message_get(s->st, out, *id);
     hr = code == ST_ENOTFOUND ? MAPI_E_NOT_IN_QUEUE : md_hr_from_st(code);
-    if (hr == S_OK && !(bag_long(*out, PR_MESSAGE_FLAGS) & MSGFLAG_SUBMIT))
+    if (hr == S_OK && !(md_bag_long(*out, PR_MESSAGE_FLAGS) & MSGFLAG_SUBMIT))
         hr = MAPI_E_NOT_IN_QUEUE;
     if (hr != S_OK) {
         LeaveCriticalSection(&s->lock);
@@ -478,11 +502,48 @@ HRESULT md_spooler_set_lock_state(md_store *s, LPMESSAGE msg, ULONG state)
     s->alloc.free(v);
     if (hr != S_OK)
         return hr;
-    int32_t sf = bag_long(b, PR_SUBMIT_FLAGS);
+    int32_t sf = md_bag_long(b, PR_SUBMIT_FLAGS);
     sf = state == MSG_LOCKED ? sf | (int32_t)SUBMITFLAG_LOCKED : sf & ~(int32_t)SUBMITFLAG_LOCKED;
-    hr = md_hr_from_st(write_flags(s, id, bag_long(b, PR_MESSAGE_FLAGS), (uint32_t)sf));
+    hr = md_hr_from_st(write_flags(s, id, md_bag_long(b, PR_MESSAGE_FLAGS), (uint32_t)sf));
     LeaveCriticalSection(&s->lock);
     st_bag_free(b);
+    return hr;
+}
+
+/* Message eid (in folder fid of s) to the folder of another store whose
+ * entry ID is dest: the folder opened through IMAPISupport::OpenEntry, the
+ * move done by IMAPISupport::CopyMessages(MESSAGE_MOVE) from our folder
+ * object (folderops.c forwards a cross-store CopyMessages the same way).
+ * No lock held. */
+static HRESULT move_elsewhere(md_store *s, st_id fid, ULONG cb, LPENTRYID eid, size_t dest_len,
+    const void *dest)
+{
+    IMAPIFolder *src = NULL;
+    LPUNKNOWN unk = NULL;
+    ULONG type = 0;
+    if (!dest_len || dest_len > UINT32_MAX) {
+        st_error_set("PR_SENTMAIL_ENTRYID is empty or too long: the sent message stays");
+        return MAPI_E_INVALID_ENTRYID;
+    }
+    HRESULT hr = md_folder_open(s, fid, &src);
+    if (hr == S_OK)
+        hr = s->sup->lpVtbl->OpenEntry(s->sup, (ULONG)dest_len, (LPENTRYID)dest,
+            &IID_IMAPIFolder, MAPI_MODIFY, &type, &unk);
+    if (hr == S_OK && (!unk || type != MAPI_FOLDER))
+        hr = MAPI_E_INVALID_ENTRYID;   /* PR_SENTMAIL_ENTRYID is not a folder */
+    if (hr == S_OK) {
+        SBinary bin = { cb, (LPBYTE)eid };
+        ENTRYLIST list = { 1, &bin };
+        hr = s->sup->lpVtbl->CopyMessages(s->sup, &IID_IMAPIFolder, src, &list,
+            &IID_IMAPIFolder, unk, 0, NULL, MESSAGE_MOVE);
+    }
+    if (hr != S_OK)
+        st_error_set("the sent message could not be moved to another store's folder (%#lx): "
+            "it stays in its folder", (unsigned long)hr);
+    if (unk)
+        unk->lpVtbl->Release(unk);
+    if (src)
+        src->lpVtbl->Release(src);
     return hr;
 }
 
@@ -501,7 +562,8 @@ HRESULT md_spooler_finished_msg(md_store *s, ULONG flags, ULONG cb, LPENTRYID ei
         return hr;
     const st_value *del = st_bag_get(b, PR_DELETE_AFTER_SUBMIT);
     const st_value *sent = st_bag_get(b, PR_SENTMAIL_ENTRYID);
-    int32_t mf = bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)(MSGFLAG_SUBMIT | MSGFLAG_UNSENT);
+    int32_t mf = md_bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)(MSGFLAG_SUBMIT | MSGFLAG_UNSENT);
+    int elsewhere = 0;
     int code = st_store_begin(s->st);
     if (!code)
         code = write_flags(s, id, mf, -1);
@@ -513,13 +575,18 @@ HRESULT md_spooler_finished_msg(md_store *s, ULONG flags, ULONG cb, LPENTRYID ei
                && e.kind == MD_EID_FOLDER && st_guid_compare(&e.store, &s->guid) == 0) {
         code = st_message_move(s->st, id, e.id, 0);
     } else if (sent) {
-        hr = MAPI_E_NO_SUPPORT;   /* another store's folder: left where it is */
+        elsewhere = 1;   /* another store's folder: moved through MAPI below */
     }
     if (code)
         st_store_rollback(s->st);
     else
         code = st_store_commit(s->st);
+    st_id fid = 0;
+    if (!code && elsewhere)
+        code = st_message_folder(s->st, &fid, id);
     LeaveCriticalSection(&s->lock);
+    if (!code && elsewhere)
+        hr = move_elsewhere(s, fid, cb, eid, sent->v.bin.len, sent->v.bin.data);
     st_bag_free(b);
     return code ? md_hr_from_st(code) : hr;
 }
@@ -536,11 +603,11 @@ HRESULT md_spooler_abort_submit(md_store *s, ULONG cb, LPENTRYID eid, ULONG flag
     HRESULT hr = enter_queued(s, cb, eid, &id, &b);
     if (hr != S_OK)
         return hr;
-    if (bag_long(b, PR_SUBMIT_FLAGS) & SUBMITFLAG_LOCKED)
+    if (md_bag_long(b, PR_SUBMIT_FLAGS) & SUBMITFLAG_LOCKED)
         hr = MAPI_E_UNABLE_TO_ABORT;
     else
         hr = md_hr_from_st(write_flags(s, id,
-            bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)MSGFLAG_SUBMIT, -1));
+            md_bag_long(b, PR_MESSAGE_FLAGS) & ~(int32_t)MSGFLAG_SUBMIT, -1));
     LeaveCriticalSection(&s->lock);
     st_bag_free(b);
     return hr;

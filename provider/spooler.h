@@ -14,8 +14,10 @@
  * too on an MDB_NO_MAIL store: it has no queue).
  *
  * Submitted: a normal top-level message whose PR_MESSAGE_FLAGS has
- * MSGFLAG_SUBMIT (IMessage::SubmitMessage sets it with PR_SUBMIT_FLAGS 0);
- * locked: PR_SUBMIT_FLAGS has SUBMITFLAG_LOCKED.
+ * MSGFLAG_SUBMIT (IMessage::SubmitMessage sets it with PR_SUBMIT_FLAGS 0,
+ * or SUBMITFLAG_PREPROCESS when MAPI asked for preprocessing: the spooler's
+ * own SubmitMessage clears that); locked: PR_SUBMIT_FLAGS has
+ * SUBMITFLAG_LOCKED.
  *
  * Never: hold md_store.lock while calling a sink or IMAPISupport::Notify.
  */
@@ -60,9 +62,13 @@ HRESULT md_spooler_set_lock_state(md_store *s, LPMESSAGE msg, ULONG state);
  * PR_SUBMIT_FLAGS cleared, then PR_DELETE_AFTER_SUBMIT deletes the message
  * (for good), else PR_SENTMAIL_ENTRYID (a folder of this store) moves it
  * there, else it stays; one transaction. A PR_SENTMAIL_ENTRYID of another
- * store: flags cleared, message left, MAPI_E_NO_SUPPORT (cross-store moves
- * are not done here). IMAPISupport::DoSentMail is not called: it would do
- * the same processing again. */
+ * store (or provider): the flags are cleared first, then the folder is
+ * opened through IMAPISupport::OpenEntry and the message moved there with
+ * IMAPISupport::CopyMessages(MESSAGE_MOVE), as a cross-store
+ * IMAPIFolder::CopyMessages does; if that fails its error is returned and
+ * the message stays where it was, no longer submitted (nothing lost).
+ * IMAPISupport::DoSentMail is not called: it would do the same processing
+ * again. */
 HRESULT md_spooler_finished_msg(md_store *s, ULONG flags, ULONG cb, LPENTRYID eid);
 
 /* IMsgStore::AbortSubmit: MAPI_E_NOT_IN_QUEUE (gone or not submitted),
@@ -75,5 +81,20 @@ HRESULT md_spooler_abort_submit(md_store *s, ULONG cb, LPENTRYID eid, ULONG flag
  * under the store's notification key (its unwrapped entry ID, as
  * IMsgStore::Advise with a NULL entry ID subscribes). */
 HRESULT md_spooler_notify_new_mail(md_store *s, LPNOTIFICATION n);
+
+/* 1 when s is the MAPI spooler's store (SpoolerLogon, mail allowed). */
+int md_spooler_is_spooler(const md_store *s);
+
+/* IMessage::SubmitMessage's first step on a client's store: "Call
+ * SpoolerNotify, passing NOTIFY_READYTOSEND, before your first call to
+ * PrepareSubmit ... only once per session" (IMAPISupport::SpoolerNotify,
+ * notes to message store providers; NOTIFY_NEWMAIL is the transports'
+ * "download new mail" request, not this). Once per store object (a failed
+ * call is tried again next time); nothing on the spooler's own store.
+ * S_OK or SpoolerNotify's error. No lock held. */
+HRESULT md_spooler_ready_to_send(md_store *s);
+
+/* PT_LONG tag of b, 0 when absent. */
+int32_t md_bag_long(const st_bag *b, uint32_t tag);
 
 #endif

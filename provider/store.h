@@ -103,7 +103,10 @@ typedef struct md_store {
     LPMAPISUP sup;             /* AddRef'd */
     md_alloc alloc;
     ULONG logon_flags;
+    LONG ready_to_send;        /* SpoolerNotify(NOTIFY_READYTOSEND) done (spooler.h) */
     int logged_off;            /* StoreLogoff / IMSLogon::Logoff done (md_store_stop) */
+    LONG stopping;             /* md_store_stop under way: storage work (a TBL_ASYNC
+                                  sort) is cancelled; read without the lock */
     char *display_name;        /* UTF-8, owned: PR_DISPLAY_NAME_W of the profile
                                   section, or NULL ("mapidav") */
     st_id fid[MD_DF_COUNT];

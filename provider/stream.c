@@ -87,8 +87,9 @@ HRESULT md_spool_new_direct(md_spool **out, md_store *s, st_id mid, uint32_t att
         return hr;
     md_spool *sp = *out;
     EnterCriticalSection(&s->lock);
-    int code = st_stream_open_write(&sp->w, s->st, mid,
-        attach_num == MD_ATTACH_NEW ? ST_NO_ATTACH : attach_num, tag);
+    int code = !mid ? st_stream_open_draft(&sp->w, s->st, tag)
+        : st_stream_open_write(&sp->w, s->st, mid,
+            attach_num == MD_ATTACH_NEW ? ST_NO_ATTACH : attach_num, tag);
     LeaveCriticalSection(&s->lock);
     if (code) {
         md_spool_release(sp);
@@ -518,6 +519,51 @@ static HRESULT piece_to_storage(md_spool *sp, uint64_t pos, ULONG len, int last,
     return S_OK;
 }
 
+/* A direct spool still being written that (mid, attach_num) can take:
+ * opened on that owner, or a draft (sp->lock held). */
+static int direct_for(const md_spool *sp, md_store *s, st_id mid, uint32_t attach_num)
+{
+    return sp->ws == s && sp->w && !sp->lost && !sp->adopting && (!sp->w_mid
+        || (sp->w_mid == mid && (sp->w_num == attach_num
+            || (sp->w_num == MD_ATTACH_NEW && attach_num != ST_NO_ATTACH))));
+}
+
+void md_spool_flush(md_spool *sp)
+{
+    md_store *ws = spool_lock(sp);
+    if (ws && sp->w && !sp->lost)
+        (void)st_stream_flush(sp->w);   /* a failure shows at the adoption */
+    spool_unlock(sp, ws);
+}
+
+HRESULT md_spool_adopt(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
+    unsigned flags)
+{
+    HRESULT hr = S_FALSE;
+    md_store *ws = spool_lock(sp);
+    if (direct_for(sp, s, mid, attach_num)) {
+        int code = st_stream_adopt(sp->w, mid, attach_num, flags);
+        hr = md_hr_from_st(code);
+        sp->adopting = !code;
+    }
+    spool_unlock(sp, ws);
+    return hr;
+}
+
+void md_spool_adopt_end(md_spool *sp, int committed, st_id mid, uint32_t attach_num)
+{
+    md_store *ws = spool_lock(sp);
+    if (sp->adopting && committed) {
+        st_stream_close(sp->w);   /* frees it: the property stays */
+        sp->w = NULL;
+        sp->w_mid = mid;
+        sp->w_num = attach_num;
+        sp->committed = 1;
+    }
+    sp->adopting = 0;
+    spool_unlock(sp, ws);
+}
+
 HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
     unsigned flags)
 {
@@ -528,23 +574,24 @@ HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num
         spool_unlock(sp, ws);
         return sp->lost;
     }
-    if (sp->ws && sp->w && sp->ws == s && sp->w_mid == mid && (sp->w_num == attach_num
-        || (sp->w_num == MD_ATTACH_NEW && attach_num != ST_NO_ATTACH))) {
-        /* written straight in: the commit swaps it in */
-        int code = sp->w_num == MD_ATTACH_NEW
-            ? st_stream_commit_to(sp->w, attach_num, flags)
-            : st_stream_commit(sp->w, flags);   /* frees the writer */
-        sp->w = NULL;
-        sp->w_num = attach_num;
-        if (code) {   /* its bytes are gone with it */
-            sp->lost = md_hr_from_st(code);
-            sp->ws = NULL;
-            s->iface.lpVtbl->Release(&s->iface);
-        } else {
-            sp->committed = 1;
-        }
+    if (sp->committed && sp->ws == s && sp->w_mid == mid && sp->w_num == attach_num) {
         spool_unlock(sp, ws);
-        return md_hr_from_st(code);
+        return S_OK;   /* the property already (saved again, unchanged) */
+    }
+    if (direct_for(sp, s, mid, attach_num)) {
+        /* written straight in: adopted in a transaction of its own */
+        EnterCriticalSection(&s->lock);   /* held already: spool_lock */
+        int code = st_store_begin(s->st);
+        HRESULT hr = code ? md_hr_from_st(code) : md_spool_adopt(sp, s, mid, attach_num, flags);
+        if (hr == S_OK) {
+            hr = md_hr_from_st(st_store_commit(s->st));
+            md_spool_adopt_end(sp, hr == S_OK, mid, attach_num);
+        } else if (!code) {
+            st_store_rollback(s->st);
+        }
+        LeaveCriticalSection(&s->lock);
+        spool_unlock(sp, ws);
+        return hr;   /* S_FALSE cannot be: direct_for said so under the lock */
     }
     if (sp->ws)
         moved = direct_to_file(sp);
@@ -1077,7 +1124,7 @@ HRESULT md_stream_open_prop(IStream **out, md_store *s, st_id mid, uint32_t atta
         return text_stream(out, s, v->v.str, owner ? owner->unk : NULL);
     md_spool *sp = NULL;
     hr = MAPI_E_NO_SUPPORT;
-    if (writable && create && wmid && PROP_TYPE(tag) == PT_BINARY)
+    if (writable && create && PROP_TYPE(tag) == PT_BINARY)
         hr = md_spool_new_direct(&sp, s, wmid, attach_num, tag);   /* written once */
     if (hr != S_OK)
         hr = !writable && v && !create ? md_spool_new_mem(&sp, tag) : md_spool_new(&sp, tag);

@@ -25,14 +25,18 @@
  *    ST_STREAM_CHUNK pieces at its SaveChanges. So a 50 MB stream is never
  *    held in memory (storage lets go of its page cache as it passes);
  *  - direct: a binary property created (MAPI_CREATE) on a message or
- *    attachment already in storage is written straight into it
- *    (st_stream_open_write at OpenProperty, st_stream_commit at the
- *    message's SaveChanges: md_spool_new_direct), so written once; a spool
- *    for one not in storage yet (a new message or attachment) is written
- *    twice, as storage can only stream into a property of a message (and
- *    attachment) it has. A direct spool not saved within a day of its last
- *    flush (each 1 MB) may be dropped by the next open of the store
- *    (storage's orphan rule): SaveChanges then fails.
+ *    attachment is written straight into storage (md_spool_new_direct), so
+ *    written once and never in a temporary file: on one already in storage
+ *    with st_stream_open_write, on one not in storage yet (a new message,
+ *    a new attachment of one, an embedded message's attachment) as a draft
+ *    (st_stream_open_draft: owned by no message until saved). The
+ *    message's SaveChanges adopts it inside its own transaction
+ *    (md_spool_adopt: the stream changes owner, no byte copied), so the
+ *    message and its streams appear together. A direct spool not saved
+ *    within a day of its last flush (each 1 MB) may be dropped by the next
+ *    open of the store (storage's orphan rule): SaveChanges then fails.
+ *    Strings (PT_UNICODE, PT_STRING8) still spool in a temporary file:
+ *    storage keeps them as UTF-8, converted at the store.
  * Clone, Revert, LockRegion and UnlockRegion are refused (STG_E_INVALIDFUNCTION).
  *
  * Never: hold the store's lock while waiting on the client; read storage
@@ -62,6 +66,7 @@ typedef struct md_spool {
     st_id w_mid;           /* its owner */
     uint32_t w_num;
     int committed;         /* the writer committed: the bytes are the property */
+    int adopting;          /* adopted in a SaveChanges transaction not ended yet */
     HRESULT lost;          /* its commit failed, its bytes with it: every use
                               says so (never an empty value saved instead) */
 } md_spool;
@@ -69,7 +74,8 @@ typedef struct md_spool {
 /* A spool in a temporary file (what a writable stream needs: any size). */
 HRESULT md_spool_new(md_spool **out, uint32_t tag);
 /* A spool written straight into storage as property tag (binary) of
- * (mid, attach_num), both in storage: st_stream_open_write now, each
+ * (mid, attach_num), both in storage, or (mid 0) of an object not in
+ * storage yet (a draft: st_stream_open_draft): st_stream_open_write now, each
  * Write at the end goes to the writer, and md_spool_store for the same
  * owner commits it (the bytes are written once). Reads of it read the
  * writer's bytes; anything else (a Write elsewhere, SetSize, a store for
@@ -102,6 +108,22 @@ HRESULT md_spool_put_stream(md_spool *sp, md_store *s, st_stream *r);
  * per chunk. */
 HRESULT md_spool_store(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
     unsigned flags);
+/* A direct spool's whole chunks written now, each group in its own short
+ * transaction, so that md_spool_adopt has at most a chunk left to write in
+ * the SaveChanges transaction (the write lock held briefly). */
+void md_spool_flush(md_spool *sp);
+/* Inside the message's SaveChanges transaction (the store's lock held,
+ * st_store_begin'd, (mid, attach_num) just saved in it): a direct spool
+ * still being written whose owner that is (a draft: any) becomes the
+ * property without a copy (st_stream_adopt). S_OK: adopted, call
+ * md_spool_adopt_end after the transaction; S_FALSE: not a direct spool
+ * for that owner (md_spool_store it after the commit); else the error (the
+ * transaction should roll back; the spool is as before). */
+HRESULT md_spool_adopt(md_spool *sp, md_store *s, st_id mid, uint32_t attach_num,
+    unsigned flags);
+/* After the transaction of an md_spool_adopt that gave S_OK: committed,
+ * the spool is now the property of (mid, attach_num); else as before. */
+void md_spool_adopt_end(md_spool *sp, int committed, st_id mid, uint32_t attach_num);
 /* The spool as a value when it is at most max bytes in storage's form
  * (*out cleared with st_value_clear): S_OK, or MAPI_E_TOO_BIG. */
 HRESULT md_spool_to_value(md_spool *sp, st_value *out, uint64_t max);

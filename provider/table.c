@@ -42,7 +42,48 @@
  * Lock order, when two are held: md_store.lock, then sink_lock, then (inside
  * storage calls) the bus mutex. A thread with its own st_store handle takes
  * the bus mutex without ours, and under it our listener takes nothing: no
- * cycle.
+ * cycle. op_lock (below) is a leaf: nothing else is taken under it.
+ *
+ * Asynchronous operations. SortTable, Restrict and SetColumns with
+ * TBL_ASYNC check and convert their arguments in the call, then hand the
+ * work to a thread of their own (one per operation, at most one per table
+ * at a time, registered with shutdown.h) and return. The thread takes the
+ * store lock, makes the storage call and, for a sort or a restriction,
+ * reads the first row (TBL_NOADVANCE): that is where storage pays for a
+ * new order or filter (the scan of a sort by a property of the blob, a
+ * restriction no index serves), so the caller's next QueryRows is quick.
+ * It works on the store's handle under the store lock (store.h), which it
+ * holds for the whole storage call: other calls on the store wait for it
+ * as they would for the same call made synchronously; Abort, GetStatus and
+ * WaitForCompletion never take that lock.
+ * Meanwhile GetStatus says TBLSTAT_SORTING / RESTRICTING / SETTING_COLS,
+ * then TBLSTAT_COMPLETE, or *_ERROR when it failed (GetLastError with that
+ * HRESULT gives storage's message). Every other method (but GetStatus,
+ * Abort, WaitForCompletion, GetLastError, Advise, Unadvise and IUnknown)
+ * first waits for the operation under way (settle), so what it sees is
+ * always the finished table. Abort sets a flag the storage cancel hook
+ * (st_table_cancel_hook) reads inside SQLite, so the scan stops within a
+ * few thousand SQLite steps; the thread then puts the previous sort or
+ * restriction back (a storage call without a scan) and Abort returns S_OK,
+ * or MAPI_E_UNABLE_TO_ABORT when the operation had already finished. As
+ * after any SortTable / Restrict, the cursor and bookmarks are at the
+ * beginning and the collapse state back to its default. Fast shutdown
+ * raises the same stop (md_bg_stopping: it stops the threads before it
+ * takes any store lock), so it returns within MD_BG_STOP_MS however big
+ * the folder; Logoff (md_store_stop, msgstore.c) takes the store lock
+ * first, so it waits for the storage call under way to end (a first sort
+ * by a blob string of 1M rows: about 300 ms) and stops the thread after.
+ * The end is told to the
+ * advise sinks as TABLE_SORT_DONE / TABLE_RESTRICT_DONE / TABLE_SETCOL_DONE
+ * or TABLE_ERROR (hResult the failure; an aborted operation tells nothing):
+ * the thread queues the event under sink_lock and wakes the delivery
+ * thread, so sinks are called only from there (one thread calls sinks, and
+ * Unadvise's wait for a delivery under way stays simple). The state (the
+ * operation, its arguments, the status) is under op_lock, with op_idle
+ * signalled when an operation ends. Without TBL_ASYNC (TBL_BATCH alone
+ * too), after Logoff, or when no thread can be made, the same work runs in
+ * the call. The in-memory tables (memtable.c: receive folders, outgoing
+ * queue, recipients, attachments) stay synchronous: their work is instant.
  *
  * ExpandRow returns the first ulRowCount rows that appeared, found by a
  * walk of the visible rows from the beginning (storage has no seek to an
@@ -52,6 +93,7 @@
  * while holding the store lock (Release joins the delivery thread, which
  * may be waiting for that lock).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +113,8 @@
 #include "storage/table.h"
 
 #define MAX_COLUMNS 4096u   /* SetColumns bound (Outlook asks for about 40) */
+#define MAX_DONE 16u        /* ends of operations waiting for the delivery thread
+                               (more: the last is replaced by the newest) */
 
 typedef struct md_table {
     IMAPITable iface;          /* first: an IMAPITable * is an md_table * */
@@ -104,6 +148,21 @@ typedef struct md_table {
     DWORD thread_id;
     volatile LONG stop;        /* 1: the delivery thread must end */
     volatile LONG free_on_exit;   /* 1: the last Release came from the delivery thread */
+    ULONG done_ev[MAX_DONE];   /* TABLE_*_DONE / TABLE_ERROR to deliver (sink_lock) */
+    HRESULT done_hr[MAX_DONE];   /* their hResult */
+    size_t n_done;
+    /* Asynchronous operations (under op_lock unless said). */
+    CRITICAL_SECTION op_lock;  /* a leaf */
+    CONDITION_VARIABLE op_idle;   /* signalled when an operation ends */
+    struct md_tjob *job;       /* the operation queued or running, or NULL */
+    ULONG op_status;           /* TBLSTAT_COMPLETE or the last one's *_ERROR */
+    HRESULT op_hr;             /* the last one's failure */
+    char op_msg[256];          /* its message (GetLastError) */
+    int op_aborted;            /* the last one ended by Abort */
+    volatile LONG cancel;      /* Abort asked (read by the cancel hook, no lock) */
+    HANDLE worker;             /* the last operation's thread, until joined */
+    DWORD worker_id;
+    st_restriction *res;       /* the restriction in force (copy; store->lock) */
 } md_table;
 
 static md_table *impl(IMAPITable *iface)
@@ -448,6 +507,57 @@ static HRESULT notifs_to_mapi(const md_table *tb, const st_table_notif *ns, size
     return S_OK;
 }
 
+/* Calls every sink with the n notifications of arr (no lock held on
+ * entry); frees arr. */
+static void call_sinks(md_table *tb, NOTIFICATION *arr, size_t n)
+{
+    EnterCriticalSection(&tb->sink_lock);
+    size_t ns_count = tb->sinks.n;
+    IMAPIAdviseSink **sinks = ns_count ? calloc(ns_count, sizeof *sinks) : NULL;
+    if (sinks)
+        for (size_t i = 0; i < ns_count; i++) {
+            sinks[i] = tb->sinks.v[i].sink;
+            sinks[i]->lpVtbl->AddRef(sinks[i]);
+        }
+    tb->delivering = sinks != NULL;
+    LeaveCriticalSection(&tb->sink_lock);
+    for (size_t i = 0; sinks && i < ns_count; i++) {
+        sinks[i]->lpVtbl->OnNotify(sinks[i], (ULONG)n, arr);
+        sinks[i]->lpVtbl->Release(sinks[i]);
+    }
+    EnterCriticalSection(&tb->sink_lock);
+    tb->delivering = 0;
+    LeaveCriticalSection(&tb->sink_lock);
+    free(sinks);
+    tb->store->alloc.free(arr);
+}
+
+/* The ends of asynchronous operations queued by run_job, to the sinks. */
+static void deliver_done(md_table *tb)
+{
+    ULONG ev[MAX_DONE];
+    HRESULT hrs[MAX_DONE];
+    NOTIFICATION *arr = NULL;
+
+    EnterCriticalSection(&tb->sink_lock);
+    size_t n = tb->n_done;
+    memcpy(ev, tb->done_ev, n * sizeof *ev);
+    memcpy(hrs, tb->done_hr, n * sizeof *hrs);
+    tb->n_done = 0;
+    LeaveCriticalSection(&tb->sink_lock);
+    if (!n || tb->store->alloc.buffer((ULONG)(n * sizeof *arr), (void **)&arr) != S_OK || !arr)
+        return;
+    memset(arr, 0, n * sizeof *arr);
+    for (size_t i = 0; i < n; i++) {
+        arr[i].ulEventType = fnevTableModified;
+        arr[i].info.tab.ulTableEvent = ev[i];
+        arr[i].info.tab.hResult = hrs[i];
+        arr[i].info.tab.propIndex.ulPropTag = PR_NULL;
+        arr[i].info.tab.propPrior.ulPropTag = PR_NULL;
+    }
+    call_sinks(tb, arr, n);
+}
+
 /* One delivery: drain, convert, call the sinks (no lock held). */
 static void deliver(md_table *tb)
 {
@@ -471,25 +581,7 @@ static void deliver(md_table *tb)
     st_table_notifs_free(ns, ns ? n : 0);
     if (!arr || !n)
         return;
-    EnterCriticalSection(&tb->sink_lock);
-    size_t ns_count = tb->sinks.n;
-    IMAPIAdviseSink **sinks = ns_count ? calloc(ns_count, sizeof *sinks) : NULL;
-    if (sinks)
-        for (size_t i = 0; i < ns_count; i++) {
-            sinks[i] = tb->sinks.v[i].sink;
-            sinks[i]->lpVtbl->AddRef(sinks[i]);
-        }
-    tb->delivering = sinks != NULL;
-    LeaveCriticalSection(&tb->sink_lock);
-    for (size_t i = 0; sinks && i < ns_count; i++) {
-        sinks[i]->lpVtbl->OnNotify(sinks[i], (ULONG)n, arr);
-        sinks[i]->lpVtbl->Release(sinks[i]);
-    }
-    EnterCriticalSection(&tb->sink_lock);
-    tb->delivering = 0;
-    LeaveCriticalSection(&tb->sink_lock);
-    free(sinks);
-    tb->store->alloc.free(arr);
+    call_sinks(tb, arr, n);
 }
 
 /* The table's memory, storage table and references; after the thread ended. */
@@ -502,6 +594,8 @@ static void destroy(md_table *tb)
     unlock(tb);
     md_sinks_clear(&tb->sinks);
     DeleteCriticalSection(&tb->sink_lock);
+    DeleteCriticalSection(&tb->op_lock);
+    st_res_free(tb->res);
     if (tb->wake)
         CloseHandle(tb->wake);
     st_sortset_free(tb->sort);
@@ -519,6 +613,9 @@ static DWORD WINAPI delivery_thread(void *arg)
     md_table *tb = arg;
     while (!tb->stop && !md_bg_stopping()) {
         WaitForSingleObject(tb->wake, INFINITE);
+        if (tb->stop || md_bg_stopping())
+            break;
+        deliver_done(tb);
         if (tb->stop || md_bg_stopping())
             break;
         deliver(tb);
@@ -552,6 +649,318 @@ static HRESULT start_notifications(md_table *tb)
     return S_OK;
 }
 
+/* ---- Asynchronous operations (see the top comment) */
+
+enum { OP_SORT = 1, OP_RESTRICT, OP_SETCOLS };
+
+/* An operation and its arguments, converted in the call (owned). */
+typedef struct md_tjob {
+    int kind;                  /* OP_* */
+    st_sortset *sort;          /* OP_SORT: the new sort, NULL: the default */
+    st_restriction *res;       /* OP_RESTRICT: the new one, NULL: none */
+    ULONG *cols;               /* OP_SETCOLS: the caller's tags */
+    ULONG n_cols;
+} md_tjob;
+
+static void job_clear(md_tjob *j)
+{
+    st_sortset_free(j->sort);
+    st_res_free(j->res);
+    free(j->cols);
+}
+
+static void job_free(md_tjob *j)
+{
+    if (j)
+        job_clear(j);
+    free(j);
+}
+
+static const struct {
+    ULONG running, error, done;
+} op_states[] = {
+    [OP_SORT] = { TBLSTAT_SORTING, TBLSTAT_SORT_ERROR, TABLE_SORT_DONE },
+    [OP_RESTRICT] = { TBLSTAT_RESTRICTING, TBLSTAT_RESTRICT_ERROR, TABLE_RESTRICT_DONE },
+    [OP_SETCOLS] = { TBLSTAT_SETTING_COLS, TBLSTAT_SETCOL_ERROR, TABLE_SETCOL_DONE },
+};
+
+/* The table's status (under op_lock). */
+static ULONG op_status(const md_table *tb)
+{
+    return tb->job ? op_states[tb->job->kind].running : tb->op_status;
+}
+
+/* Waits until no operation is queued or running (under op_lock, which the
+ * wait releases), at most timeout_ms (INFINITE: no limit): 1 when none is. */
+static int op_wait_idle(md_table *tb, DWORD timeout_ms)
+{
+    DWORD start = GetTickCount();
+    while (tb->job) {
+        DWORD left = INFINITE;
+        if (timeout_ms != INFINITE) {
+            DWORD spent = GetTickCount() - start;
+            if (spent >= timeout_ms)
+                break;
+            left = timeout_ms - spent;
+        }
+        SleepConditionVariableCS(&tb->op_idle, &tb->op_lock, left);
+    }
+    return tb->job == NULL;
+}
+
+/* The door of every method that reads or changes the table: the operation
+ * under way, if any, finishes first. No lock of ours may be held. */
+static void settle(md_table *tb)
+{
+    EnterCriticalSection(&tb->op_lock);
+    op_wait_idle(tb, INFINITE);
+    LeaveCriticalSection(&tb->op_lock);
+}
+
+/* Joins the thread of the last operation (ended: settle first). */
+static void join_worker(md_table *tb)
+{
+    EnterCriticalSection(&tb->op_lock);
+    HANDLE h = tb->worker;
+    DWORD id = tb->worker_id;
+    tb->worker = NULL;
+    LeaveCriticalSection(&tb->op_lock);
+    if (h) {
+        WaitForSingleObject(h, INFINITE);   /* past run_job: about to return */
+        md_bg_remove(id);
+        CloseHandle(h);
+    }
+}
+
+/* The storage cancel hook: Abort, Logoff or fast shutdown asked. Inside
+ * SQLite, under the store lock: reads flags only (md_bg_stopping takes
+ * the registry's leaf lock to read). */
+static int op_cancelled(void *ctx)
+{
+    md_table *tb = ctx;
+    return InterlockedCompareExchange(&tb->cancel, 0, 0) != 0
+        || InterlockedCompareExchange(&tb->store->stopping, 0, 0) != 0 || md_bg_stopping();
+}
+
+/* The first row read without moving the cursor: storage does the work of a
+ * new sort or restriction now (under the lock). */
+static int prime(md_table *tb)
+{
+    st_row *rows = NULL;
+    size_t n = 0;
+    int code = st_table_query_rows(tb->t, &rows, &n, 1, TBL_NOADVANCE);
+    st_rows_free(rows, n);
+    return code;
+}
+
+static void undo_sort(md_table *tb)
+{
+    st_table_sort(tb->t, tb->sort);
+}
+
+static void undo_restrict(md_table *tb)
+{
+    st_table_restrict(tb->t, tb->res);
+}
+
+/* After storage took a new sort or restriction (under the lock), async
+ * only: its first row read under the cancel hook; a failure or a cancel
+ * puts the previous one back with undo (no scan: storage reads lazily),
+ * keeping the failure's message. */
+static HRESULT prime_async(md_table *tb, int async, void (*undo)(md_table *))
+{
+    if (!async)
+        return S_OK;
+    st_table_cancel_hook(tb->t, op_cancelled, tb);
+    int code = prime(tb);
+    if (!code && op_cancelled(tb)) {
+        st_error_set("table: operation aborted");
+        code = ST_ERROR;
+    }
+    st_table_cancel_hook(tb->t, NULL, NULL);
+    if (!code)
+        return S_OK;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", st_error_last());
+    undo(tb);
+    st_error_set("%s", msg);
+    return hr_from_st(code);
+}
+
+/* SortTable's work (under the lock): s is taken (NULL: the default order). */
+static HRESULT do_sort(md_table *tb, st_sortset *s, int async)
+{
+    st_sortset *keep = NULL;
+    if (s && !(keep = st_sortset_copy(s))) {
+        st_sortset_free(s);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    int code = st_table_sort(tb->t, s);
+    st_sortset_free(s);
+    HRESULT hr = code ? hr_refused(code) : prime_async(tb, async, undo_sort);
+    if (hr != S_OK) {
+        st_sortset_free(keep);
+        return hr;
+    }
+    st_sortset_free(tb->sort);
+    tb->sort = keep;
+    return S_OK;
+}
+
+/* Restrict's work, as do_sort: r is taken (NULL: none). */
+static HRESULT do_restrict(md_table *tb, st_restriction *r, int async)
+{
+    int code = st_table_restrict(tb->t, r);
+    HRESULT hr = code ? hr_refused(code) : prime_async(tb, async, undo_restrict);
+    if (hr != S_OK) {
+        st_res_free(r);
+        return hr;
+    }
+    st_res_free(tb->res);
+    tb->res = r;
+    return S_OK;
+}
+
+/* The work of j (its arguments taken from it), under the store lock. */
+static HRESULT apply(md_table *tb, md_tjob *j, int async)
+{
+    HRESULT hr;
+    if (j->kind == OP_SORT) {
+        hr = do_sort(tb, j->sort, async);
+        j->sort = NULL;
+    } else if (j->kind == OP_RESTRICT) {
+        hr = do_restrict(tb, j->res, async);
+        j->res = NULL;
+    } else {
+        hr = set_columns(tb, j->cols, j->n_cols);
+    }
+    return hr;
+}
+
+/* Runs job j asynchronously (see the top comment) and frees it. */
+static HRESULT run_job(md_table *tb, md_tjob *j)
+{
+    HRESULT hr = MAPI_E_USER_CANCEL;   /* aborted before it began: nothing changed */
+    lock(tb);
+    if (!op_cancelled(tb))
+        hr = apply(tb, j, 1);
+    if (hr != S_OK && op_cancelled(tb))
+        hr = MAPI_E_USER_CANCEL;
+    char msg[sizeof tb->op_msg];
+    snprintf(msg, sizeof msg, "%s", hr == MAPI_E_USER_CANCEL ? "table: operation aborted"
+        : st_error_last());
+    unlock(tb);
+    /* The end to the sinks (not for an abort), by the delivery thread. */
+    EnterCriticalSection(&tb->sink_lock);
+    if (hr != MAPI_E_USER_CANCEL && tb->thread && tb->sinks.n) {
+        size_t i = tb->n_done < MAX_DONE ? tb->n_done++ : MAX_DONE - 1;
+        tb->done_ev[i] = hr == S_OK ? op_states[j->kind].done : TABLE_ERROR;
+        tb->done_hr[i] = hr;
+        SetEvent(tb->wake);
+    }
+    LeaveCriticalSection(&tb->sink_lock);
+    EnterCriticalSection(&tb->op_lock);
+    tb->op_aborted = hr == MAPI_E_USER_CANCEL;
+    tb->op_status = hr == S_OK || tb->op_aborted ? TBLSTAT_COMPLETE : op_states[j->kind].error;
+    tb->op_hr = hr;
+    memcpy(tb->op_msg, msg, sizeof msg);
+    if (tb->job == j)
+        tb->job = NULL;
+    WakeAllConditionVariable(&tb->op_idle);
+    LeaveCriticalSection(&tb->op_lock);
+    job_free(j);
+    return hr;
+}
+
+static DWORD WINAPI op_thread(void *arg)
+{
+    md_table *tb = arg;
+    EnterCriticalSection(&tb->op_lock);
+    md_tjob *j = tb->job;
+    LeaveCriticalSection(&tb->op_lock);
+    run_job(tb, j);
+    md_bg_leave();   /* it has no wake event; the table joins it (join_worker) */
+    return 0;
+}
+
+/* Starts job j (taken) on a thread of its own, after the operation under
+ * way; runs it in the call when the store is logged off or no thread can
+ * be made. S_OK once it is started (or its result when run here). */
+static HRESULT op_start(md_table *tb, md_tjob *j)
+{
+    for (;;) {   /* the last one ended and its thread joined (another
+                    thread may start one meanwhile: then again) */
+        EnterCriticalSection(&tb->op_lock);
+        op_wait_idle(tb, INFINITE);
+        if (!tb->worker) {
+            tb->job = j;
+            InterlockedExchange(&tb->cancel, 0);
+            LeaveCriticalSection(&tb->op_lock);
+            break;
+        }
+        LeaveCriticalSection(&tb->op_lock);
+        join_worker(tb);
+    }
+
+    lock(tb);
+    int logged_off = tb->store->logged_off;
+    unlock(tb);
+    DWORD id = 0;
+    HANDLE th = logged_off ? NULL : CreateThread(NULL, 0, op_thread, tb, CREATE_SUSPENDED, &id);
+    if (!th)
+        return run_job(tb, j);
+    EnterCriticalSection(&tb->op_lock);
+    tb->worker = th;
+    tb->worker_id = id;
+    LeaveCriticalSection(&tb->op_lock);
+    md_bg_add(tb->store, th, id, NULL);
+    ResumeThread(th);
+    return S_OK;
+}
+
+/* SortTable, Restrict, SetColumns once their arguments are converted
+ * (job: taken): with TBL_ASYNC on a thread, else here, after the
+ * operation under way; one that succeeds here leaves the status complete
+ * (a past asynchronous failure is forgotten). */
+static HRESULT op_run(md_table *tb, ULONG flags, md_tjob job)
+{
+    md_tjob *j = malloc(sizeof *j);
+    if (!j) {
+        job_clear(&job);
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    }
+    *j = job;
+    if (flags & TBL_ASYNC)
+        return op_start(tb, j);
+    settle(tb);
+    lock(tb);
+    HRESULT hr = apply(tb, j, 0);
+    unlock(tb);
+    job_free(j);
+    if (hr == S_OK) {
+        EnterCriticalSection(&tb->op_lock);
+        tb->op_status = TBLSTAT_COMPLETE;
+        LeaveCriticalSection(&tb->op_lock);
+    }
+    return hr;
+}
+
+/* Abort, and the last Release: the operation under way stops (cancel
+ * flag) and its thread is joined. Whether it was aborted: 1, or 0 when
+ * it finished first, -1 when none was under way. */
+static int op_abort(md_table *tb)
+{
+    EnterCriticalSection(&tb->op_lock);
+    int running = tb->job != NULL;
+    if (running)
+        InterlockedExchange(&tb->cancel, 1);
+    op_wait_idle(tb, INFINITE);
+    int aborted = tb->op_aborted;
+    LeaveCriticalSection(&tb->op_lock);
+    join_worker(tb);
+    return running ? aborted : -1;
+}
+
 /* ---- IUnknown */
 
 static HRESULT STDMETHODCALLTYPE table_QueryInterface(IMAPITable *iface, REFIID riid, void **out)
@@ -571,6 +980,7 @@ static ULONG STDMETHODCALLTYPE table_Release(IMAPITable *iface)
     ULONG n = md_ref_release(&tb->refs);
     if (n)
         return n;
+    op_abort(tb);   /* an operation under way stops first */
     lock(tb);
     if (tb->listening)
         st_store_unlisten(tb->store->st, tb->token);   /* no listener call after this */
@@ -599,7 +1009,12 @@ static HRESULT STDMETHODCALLTYPE table_GetLastError(IMAPITable *iface, HRESULT h
     LPMAPIERROR *error)
 {
     MD_SHUT_GATE();
-    return md_prop_last_error(&impl(iface)->store->alloc, hr, flags, error);
+    md_table *tb = impl(iface);
+    EnterCriticalSection(&tb->op_lock);   /* an asynchronous failure: its message */
+    if (!tb->job && hr != S_OK && hr == tb->op_hr && tb->op_msg[0])
+        st_error_set("%s", tb->op_msg);
+    LeaveCriticalSection(&tb->op_lock);
+    return md_prop_last_error(&tb->store->alloc, hr, flags, error);
 }
 
 static HRESULT STDMETHODCALLTYPE table_Advise(IMAPITable *iface, ULONG mask,
@@ -645,8 +1060,14 @@ static HRESULT STDMETHODCALLTYPE table_Unadvise(IMAPITable *iface, ULONG conn)
 static HRESULT STDMETHODCALLTYPE table_GetStatus(IMAPITable *iface, ULONG *status, ULONG *type)
 {
     MD_SHUT_GATE();
-    (void)iface;
-    return md_table_status(status, type);   /* every operation is synchronous */
+    md_table *tb = impl(iface);
+    HRESULT hr = md_table_status(status, type);
+    if (hr != S_OK)
+        return hr;
+    EnterCriticalSection(&tb->op_lock);
+    *status = op_status(tb);
+    LeaveCriticalSection(&tb->op_lock);
+    return S_OK;
 }
 
 static HRESULT STDMETHODCALLTYPE table_SetColumns(IMAPITable *iface, LPSPropTagArray tags,
@@ -664,10 +1085,11 @@ static HRESULT STDMETHODCALLTYPE table_SetColumns(IMAPITable *iface, LPSPropTagA
         if (t != PT_UNSPECIFIED && !st_proptype_valid(t & ~(ULONG)MV_INSTANCE))
             return MAPI_E_INVALID_TYPE;
     }
-    lock(tb);
-    HRESULT hr = set_columns(tb, tags->aulPropTag, tags->cValues);
-    unlock(tb);
-    return hr;
+    md_tjob j = { .kind = OP_SETCOLS, .n_cols = tags->cValues };
+    if (!(j.cols = malloc(tags->cValues * sizeof *j.cols)))
+        return MAPI_E_NOT_ENOUGH_MEMORY;
+    memcpy(j.cols, tags->aulPropTag, tags->cValues * sizeof *j.cols);
+    return op_run(tb, flags, j);
 }
 
 /* Tags offered beyond the current columns by QueryColumns(TBL_ALL_COLUMNS):
@@ -695,6 +1117,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryColumns(IMAPITable *iface, ULONG fla
     LPSPropTagArray *out)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     const md_alloc *a = &tb->store->alloc;
     int hier = tb->kind == ST_TABLE_HIERARCHY;
@@ -738,6 +1161,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryColumns(IMAPITable *iface, ULONG fla
 static HRESULT STDMETHODCALLTYPE table_GetRowCount(IMAPITable *iface, ULONG flags, ULONG *count)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     uint32_t n = 0;
 
@@ -759,6 +1183,7 @@ static HRESULT STDMETHODCALLTYPE table_SeekRow(IMAPITable *iface, BOOKMARK origi
     LONG *sought)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     long got = 0;
 
@@ -780,6 +1205,7 @@ static HRESULT STDMETHODCALLTYPE table_SeekRow(IMAPITable *iface, BOOKMARK origi
 static HRESULT STDMETHODCALLTYPE table_SeekRowApprox(IMAPITable *iface, ULONG num, ULONG den)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
 
     if (den == 0)
@@ -796,6 +1222,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryPosition(IMAPITable *iface, ULONG *r
     ULONG *den)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     uint32_t r = 0, n = 0, d = 0;
 
@@ -816,6 +1243,7 @@ static HRESULT STDMETHODCALLTYPE table_FindRow(IMAPITable *iface, LPSRestriction
     BOOKMARK origin, ULONG flags)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     st_restriction *r = NULL;
 
@@ -849,16 +1277,13 @@ static HRESULT STDMETHODCALLTYPE table_Restrict(IMAPITable *iface, LPSRestrictio
     HRESULT hr = md_res_from_mapi(&r, res);
     if (hr != S_OK)
         return hr;
-    lock(tb);
-    int code = st_table_restrict(tb->t, r);
-    unlock(tb);
-    st_res_free(r);
-    return code ? hr_refused(code) : S_OK;
+    return op_run(tb, flags, (md_tjob){ .kind = OP_RESTRICT, .res = r });
 }
 
 static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMARK *out)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     st_bookmark b = 0;
     HRESULT hr = S_OK;
@@ -883,6 +1308,7 @@ static HRESULT STDMETHODCALLTYPE table_CreateBookmark(IMAPITable *iface, BOOKMAR
 static HRESULT STDMETHODCALLTYPE table_FreeBookmark(IMAPITable *iface, BOOKMARK b)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     HRESULT hr = MAPI_E_INVALID_BOOKMARK;
 
@@ -906,7 +1332,7 @@ static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrder
 {
     MD_SHUT_GATE();
     md_table *tb = impl(iface);
-    st_sortset *s = NULL, *keep = NULL;
+    st_sortset *s = NULL;
 
     if (!sort)
         return MAPI_E_INVALID_PARAMETER;
@@ -918,26 +1344,14 @@ static HRESULT STDMETHODCALLTYPE table_SortTable(IMAPITable *iface, LPSSortOrder
     if (s->n == 0) {   /* no keys: the default order */
         st_sortset_free(s);
         s = NULL;
-    } else if (!(keep = st_sortset_copy(s))) {
-        st_sortset_free(s);
-        return MAPI_E_NOT_ENOUGH_MEMORY;
     }
-    lock(tb);
-    int code = st_table_sort(tb->t, s);
-    if (!code) {
-        st_sortset_free(tb->sort);
-        tb->sort = keep;
-        keep = NULL;
-    }
-    unlock(tb);
-    st_sortset_free(s);
-    st_sortset_free(keep);
-    return code ? hr_refused(code) : S_OK;
+    return op_run(tb, flags, (md_tjob){ .kind = OP_SORT, .sort = s });
 }
 
 static HRESULT STDMETHODCALLTYPE table_QuerySortOrder(IMAPITable *iface, LPSSortOrderSet *out)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
 
     if (!out)
@@ -952,6 +1366,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryRows(IMAPITable *iface, LONG count, 
     LPSRowSet *out)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     st_row *rows = NULL;
     size_t n = 0;
@@ -972,8 +1387,7 @@ static HRESULT STDMETHODCALLTYPE table_QueryRows(IMAPITable *iface, LONG count, 
 static HRESULT STDMETHODCALLTYPE table_Abort(IMAPITable *iface)
 {
     MD_SHUT_GATE();
-    (void)iface;
-    return S_OK;   /* nothing runs in the background but notifications */
+    return op_abort(impl(iface)) == 0 ? MAPI_E_UNABLE_TO_ABORT : S_OK;
 }
 
 /* An instance key of a header row: exactly 8 bytes. */
@@ -1047,6 +1461,7 @@ static HRESULT STDMETHODCALLTYPE table_ExpandRow(IMAPITable *iface, ULONG cb, LP
     ULONG max_rows, ULONG flags, LPSRowSet *rows, ULONG *more)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     st_row *got = NULL;
     size_t n_got = 0;
@@ -1078,6 +1493,7 @@ static HRESULT STDMETHODCALLTYPE table_CollapseRow(IMAPITable *iface, ULONG cb, 
     ULONG flags, ULONG *count)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     uint32_t n = 0;
 
@@ -1100,14 +1516,24 @@ static HRESULT STDMETHODCALLTYPE table_WaitForCompletion(IMAPITable *iface, ULON
     ULONG timeout, ULONG *status)
 {
     MD_SHUT_GATE();
-    (void)iface; (void)timeout;
-    return md_table_wait(flags, status);
+    md_table *tb = impl(iface);
+
+    if (flags)
+        return MAPI_E_UNKNOWN_FLAGS;
+    EnterCriticalSection(&tb->op_lock);
+    int idle = op_wait_idle(tb, timeout);   /* 0xFFFFFFFF: INFINITE */
+    ULONG st = op_status(tb);
+    LeaveCriticalSection(&tb->op_lock);
+    if (status)
+        *status = st;
+    return idle ? S_OK : MAPI_E_TIMEOUT;
 }
 
 static HRESULT STDMETHODCALLTYPE table_GetCollapseState(IMAPITable *iface, ULONG flags,
     ULONG cb, LPBYTE key, ULONG *cb_state, LPBYTE *state)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     uint8_t *blob = NULL;
     size_t len = 0;
@@ -1142,6 +1568,7 @@ static HRESULT STDMETHODCALLTYPE table_SetCollapseState(IMAPITable *iface, ULONG
     ULONG cb, LPBYTE state, BOOKMARK *out)
 {
     MD_SHUT_GATE();
+    settle(impl(iface));
     md_table *tb = impl(iface);
     st_bookmark b = BOOKMARK_BEGINNING;
     HRESULT hr = S_OK;
@@ -1248,6 +1675,8 @@ HRESULT md_table_open(md_store *s, st_id fid, int kind, ULONG flags, IMAPITable 
     tb->fid = fid;
     tb->flags = flags & MAPI_UNICODE;
     InitializeCriticalSection(&tb->sink_lock);
+    InitializeCriticalSection(&tb->op_lock);
+    InitializeConditionVariable(&tb->op_idle);
 
     EnterCriticalSection(&s->lock);
     int code = kind == ST_TABLE_HIERARCHY
@@ -1270,6 +1699,7 @@ HRESULT md_table_open(md_store *s, st_id fid, int kind, ULONG flags, IMAPITable 
     LeaveCriticalSection(&s->lock);
     if (hr != S_OK) {
         DeleteCriticalSection(&tb->sink_lock);
+        DeleteCriticalSection(&tb->op_lock);
         free(tb->cols);
         free(tb->st_cols);
         free(tb->store_eid);

@@ -5,8 +5,9 @@
  * foreign_key_check, FTS5 integrity-check) and then ours: folder counts and per-sender
  * counts equal the rows, pending
  * journal entries name existing objects, live streams have all their
- * chunks, embedded messages hang off an existing attachment, and every
- * property blob decodes. It only reads. st_store_compact frees pages with
+ * chunks, embedded messages hang off an existing attachment, draft holders
+ * (stream.c) hold nothing but unsaved streams, and every property blob
+ * decodes. It only reads. st_store_compact frees pages with
  * incremental_vacuum (auto_vacuum=INCREMENTAL is set when a file is made)
  * in one short write transaction per call, so call it with a page budget.
  */
@@ -152,8 +153,19 @@ int st_store_check(st_store *s, char **out)
     if (!code)
         code = findings(s, &r,
             "SELECT id, ifnull(folder_id, 'NULL'), ifnull(embedded_in, 'NULL') FROM messages"
-            " WHERE (folder_id IS NULL) = (embedded_in IS NULL)",
+            " WHERE (folder_id IS NULL) = (embedded_in IS NULL) AND NOT (id < 0"
+            " AND folder_id IS NULL)",
             "message neither in a folder nor embedded (id, folder, attachment)");
+    /* Draft holders (stream.c): negative ids owning only unsaved streams. */
+    if (!code)
+        code = findings(s, &r,
+            "SELECT m.id, ifnull(m.folder_id, 'NULL'), ifnull(m.embedded_in, 'NULL')"
+            " FROM messages m WHERE m.id < 0 AND (m.folder_id IS NOT NULL"
+            " OR m.embedded_in IS NOT NULL OR EXISTS (SELECT 1 FROM streams t"
+            " WHERE t.message_id = m.id AND t.state <> 0) OR EXISTS (SELECT 1 FROM"
+            " attachments a WHERE a.message_id = m.id) OR EXISTS (SELECT 1 FROM recipients c"
+            " WHERE c.message_id = m.id))",
+            "draft holder holding more than unsaved streams (id, folder, attachment)");
     if (!code)
         code = findings(s, &r,
             "SELECT count(*), 'folders without parent', '' FROM folders WHERE parent_id IS NULL"

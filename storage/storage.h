@@ -323,6 +323,27 @@ int st_stream_commit(st_stream *w, unsigned flags);  /* frees w whatever it retu
  * property of the message's attachment attach_num instead (one made after
  * the writer began). Frees w whatever it returns. */
 int st_stream_commit_to(st_stream *w, uint32_t attach_num, unsigned flags);
+/* A writer for a message or attachment not in storage yet (a new
+ * message's, a new attachment's of one): owned by a draft, invisible to
+ * everything, written like any writer (each 1 MB flushed in its own short
+ * transaction). st_stream_adopt gives it its owner; st_stream_close (or
+ * st_stream_commit, which refuses) drops it; a crash's leftover goes by
+ * the orphan rule above. */
+int st_stream_open_draft(st_stream **out, st_store *s, uint32_t tag);
+/* Inside the caller's transaction (st_store_begin; the message and the
+ * attachment just made in it): w's bytes, written so far, become property
+ * w's tag of (mid, attach_num), without a copy (the stream changes owner),
+ * as st_stream_commit does. w may be a draft or a writer opened on mid
+ * (then attach_num may name an attachment made after it began). w stays
+ * open: after the caller's commit st_stream_close only frees it (the
+ * property stays); after its rollback w is as before the call (write on,
+ * adopt again, or close to drop). On failure nothing of the call stays. */
+int st_stream_adopt(st_stream *w, st_id mid, uint32_t attach_num, unsigned flags);
+/* Writes w's buffered whole chunks now, in a short transaction of their
+ * own (the rest, under ST_STREAM_CHUNK, stays buffered): so that a later
+ * st_stream_commit or st_stream_adopt has little left to write inside its
+ * transaction. */
+int st_stream_flush(st_stream *w);
 /* What writer w has written so far, at pos (the writer goes on): up to
  * len bytes, *got 0 at its end. */
 int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got);

@@ -21,6 +21,28 @@
  * abort leaves a state-0 row: st_store_open and st_store_compact drop those
  * whose heartbeat is older than ORPHAN_MS. A reader whose stream is replaced
  * while it reads gets an error at its next chunk, never mixed content.
+ *
+ * Drafts (st_stream_open_draft): the stream of a message or attachment
+ * that is not in storage yet (a new message's attachment), written once,
+ * straight in, like any other. Its owner is a holder: a messages row of
+ * its own with a negative id (-id of an id st_store__alloc_id handed out,
+ * so never another object's and never reused), in no folder and not
+ * embedded: no table, count, search folder, FTS index or journal looks at
+ * such a row (they all go by folder_id or embedded_in, or are written by
+ * message.c, never by this file). st_stream_adopt, inside the caller's
+ * SaveChanges transaction, moves the stream to its real owner with one
+ * UPDATE of its owner columns (no byte copied) and deletes the holder.
+ * Closing a draft not adopted deletes the holder (the stream and its
+ * chunks cascade); a crash leaves the holder and its state-0 stream: the
+ * orphan rule drops the stream, then the holder with no stream left.
+ * Why a holder row and not a schema v5 (a streams row owned by no
+ * message): streams.message_id is NOT NULL REFERENCES messages(id), and
+ * SQLite cannot relax that without rebuilding the table, which with
+ * foreign keys on (they cannot be turned off inside the migration's
+ * transaction) would cascade-delete every chunk. Why not the message's
+ * own row made early: every reader of messages (tables, counts, search,
+ * sync) would have to learn to skip an unsaved row; the holder needs no
+ * one to learn anything.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +72,7 @@ struct st_stream {
     int64_t buf_seq;      /* reader: chunk in buf (-1 none) */
     int64_t next_seq;     /* writer: next chunk number */
     int failed;           /* writer: a flush failed */
+    int64_t holder;       /* a draft's holder row (negative), or 0 */
 };
 
 /* A new stream row; *sid its id. */
@@ -111,14 +134,14 @@ static int resolve_attach(st_store *s, int64_t *aid, st_id mid, uint32_t num)
     return code == ST_ENOTFOUND ? st_store__notfound(s, "message", mid) : code;
 }
 
-int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
-    uint32_t tag)
+/* A writer of tag with its buffer, owned by nothing yet; NULL when out of
+ * memory or tag cannot be a stream (the error set). */
+static st_stream *writer_new(st_store *s, uint32_t tag)
 {
-    *out = NULL;
     uint32_t t = PROP_TYPE(tag);
     if (t != PT_BINARY && t != PT_UNICODE && t != PT_STRING8) {
         st_error_set("streams hold binary or string properties only (0x%08X)", (unsigned)tag);
-        return ST_ERROR;
+        return NULL;
     }
     st_stream *w = calloc(1, sizeof *w);
     uint8_t *buf = malloc((size_t)ST_STREAM_CHUNK * FLUSH_CHUNKS);
@@ -126,18 +149,28 @@ int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attac
         free(w);
         free(buf);
         st_error_set("out of memory");
-        return ST_ERROR;
+        return NULL;
     }
     w->s = s;
     w->writer = 1;
-    w->mid = mid;
     w->tag = tag;
     w->buf = buf;
+    return w;
+}
+
+int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
+    uint32_t tag)
+{
+    *out = NULL;
+    st_stream *w = writer_new(s, tag);
+    if (!w)
+        return ST_ERROR;
+    w->mid = mid;
     int code = resolve_attach(s, &w->attach_id, mid, attach_num);
     if (!code)
         code = insert_row(s, &w->sid, mid, w->attach_id, tag, 0, 0, "starting a stream");
     if (code) {
-        free(buf);
+        free(w->buf);
         free(w);
         return code;
     }
@@ -145,6 +178,38 @@ int st_stream_open_write(st_stream **out, st_store *s, st_id mid, uint32_t attac
     return 0;
 }
 
+int st_stream_open_draft(st_stream **out, st_store *s, uint32_t tag)
+{
+    *out = NULL;
+    st_stream *w = writer_new(s, tag);
+    if (!w)
+        return ST_ERROR;
+    st_id id = 0;
+    int code = st_store__begin(s);
+    if (!code) {
+        code = st_store__alloc_id(s, &id);
+        w->holder = -(int64_t)id;
+        sqlite3_stmt *st = code ? NULL : st_db__prep(&s->d,
+            "INSERT INTO messages(id, change_num) VALUES (?, 0)");
+        if (!code && !st)
+            code = ST_ERROR;
+        if (st) {
+            sqlite3_bind_int64(st, 1, w->holder);
+            code = st_db__step_done(&s->d, st, "starting a draft stream");
+        }
+        if (!code)
+            code = insert_row(s, &w->sid, (st_id)w->holder, 0, tag, 0, 0,
+                "starting a draft stream");
+        code = st_store__end(s, code);
+    }
+    if (code) {
+        free(w->buf);
+        free(w);
+        return code;
+    }
+    *out = w;
+    return 0;
+}
 /* A big stream passes through the connection's page cache (db.c: 16 MB)
  * and would fill it with pages used once (the 50 MB test saw its peak
  * memory grow by 16 MB): they are let go after each group of FLUSH_CHUNKS
@@ -221,6 +286,25 @@ int st_stream_write(st_stream *w, const void *buf, size_t len)
     return 0;
 }
 
+int st_stream_flush(st_stream *w)
+{
+    if (!w->writer || w->failed) {
+        st_error_set("stream not writable");
+        return ST_ERROR;
+    }
+    /* whole chunks only: a short one may only be the last */
+    size_t whole = w->len - w->len % ST_STREAM_CHUNK, rest = w->len - whole;
+    if (!whole)
+        return 0;
+    w->len = whole;
+    int code = flush(w, 0);
+    if (code)
+        return code;
+    memmove(w->buf, w->buf + whole, rest);
+    w->len = rest;
+    return 0;
+}
+
 int st_stream_read_pending(st_stream *w, uint64_t pos, void *buf, size_t len, size_t *got)
 {
     *got = 0;
@@ -261,44 +345,49 @@ static int set_state(st_store *s, int64_t sid, int state)
     return st_db__step_done(&s->d, st, "committing a stream");
 }
 
-int st_stream_commit(st_stream *w, unsigned flags)
+/* Makes w's bytes, its buffer's too, the live property w->tag of (mid,
+ * aid) inside the caller's transaction: the stream row moves to that owner
+ * (a draft's holder goes), the old value is dropped, sizes and journal
+ * follow. w itself is not changed, so when the transaction rolls back w
+ * is exactly as it was (its buffer still holds what the rollback undid). */
+static int swap_in(st_stream *w, st_id mid, int64_t aid, unsigned flags)
 {
     st_store *s = w->s;
-    int code = w->failed ? ST_ERROR : 0;
-    if (code)
-        st_error_set("%s: the stream failed earlier; nothing was changed", s->d.path);
-    if (!code)
-        code = st_store__begin(s);
-    if (code) {
-        st_stream_close(w);
-        return code;
-    }
-    code = flush(w, 1);
-    /* The old value: a live stream or an inline property of the same id. */
-    if (!code)
-        code = st_stream__drop_live(s, w->mid, w->attach_id, w->tag, "replacing a stream");
+    int code = put_chunks(s, w->sid, w->next_seq, w->buf, w->len);
     if (!code) {
         sqlite3_stmt *st = st_db__prep(&s->d,
-            "UPDATE streams SET state = 1 WHERE id = ? AND state = 0");
+            "UPDATE streams SET size = size + ?2, message_id = ?3, attach_id = ?4"
+            " WHERE id = ?1 AND state = 0");
         if (!st)
+            return ST_ERROR;
+        sqlite3_bind_int64(st, 1, w->sid);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)w->len);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)mid);
+        if (aid)
+            sqlite3_bind_int64(st, 4, aid);
+        code = st_db__step_done(&s->d, st, "committing a stream");
+        if (!code && sqlite3_changes(s->d.db) != 1) {
+            st_error_set("%s: the stream was dropped while being written (an unsaved one "
+                "is dropped a day after its last write)", s->d.path);
             code = ST_ERROR;
-        else {
-            sqlite3_bind_int64(st, 1, w->sid);
-            code = st_db__step_done(&s->d, st, "committing a stream");
-            if (!code && sqlite3_changes(s->d.db) != 1) {
-                st_error_set("%s: the stream was dropped while being written", s->d.path);
-                code = ST_ERROR;
-            }
         }
     }
+    if (!code && w->holder)   /* its stream has moved out: nothing cascades */
+        code = st_db__run_int(&s->d, "DELETE FROM messages WHERE id = ? AND id < 0",
+            w->holder, "committing a draft stream");
+    /* The old value: a live stream or an inline property of the same id. */
+    if (!code)
+        code = st_stream__drop_live(s, mid, aid, w->tag, "replacing a stream");
+    if (!code)
+        code = set_state(s, w->sid, 1);
     if (!code) {
         /* Remove an inline copy, update sizes, journal: through the
          * ordinary property path, deleting the tag (the stream stays). */
         uint32_t del = w->tag;
         int64_t num = 0;
-        if (w->attach_id) {
+        if (aid) {
             code = st_db__one_int(&s->d, &num, "SELECT num FROM attachments WHERE id = ?",
-                w->attach_id, "committing a stream");
+                aid, "committing a stream");
             if (code == ST_ENOTFOUND)
                 code = 0;   /* st_attach_set_props says so */
         }
@@ -308,44 +397,84 @@ int st_stream_commit(st_stream *w, unsigned flags)
         if (!code)
             code = set_state(s, w->sid, 2);
         if (!code)
-            code = w->attach_id
-                ? st_attach_set_props(s, w->mid, (uint32_t)num, NULL, &del, 1, flags)
-                : st_message_set_props(s, w->mid, NULL, &del, 1, flags);
+            code = aid ? st_attach_set_props(s, mid, (uint32_t)num, NULL, &del, 1, flags)
+                       : st_message_set_props(s, mid, NULL, &del, 1, flags);
         if (!code)
             code = set_state(s, w->sid, 1);
     }
     if (!code)   /* sizes again, now that the stream is live */
-        code = st_message__refresh_sizes(s, w->mid, w->attach_id);
-    code = st_store__end(s, code);
+        code = st_message__refresh_sizes(s, mid, aid);
+    return code;
+}
+
+/* st_stream_commit as the property of (mid, aid): swap_in in a transaction
+ * of its own, then w freed. */
+static int commit_as(st_stream *w, st_id mid, int64_t aid, unsigned flags)
+{
+    st_store *s = w->s;
+    int code = w->failed ? ST_ERROR : 0;
+    if (code)
+        st_error_set("%s: the stream failed earlier; nothing was changed", s->d.path);
     if (!code)
+        code = st_store__begin(s);
+    if (!code)
+        code = st_store__end(s, swap_in(w, mid, aid, flags));
+    if (!code) {
         w->sid = 0;   /* live now: close must not drop it */
+        w->holder = 0;
+    }
     if (!code && w->next_seq > FLUSH_CHUNKS)
         let_go_pages(s);
     st_stream_close(w);
     return code;
 }
 
+int st_stream_commit(st_stream *w, unsigned flags)
+{
+    if (w->holder) {
+        st_error_set("%s: a draft stream has no owner yet: st_stream_adopt gives it one",
+            w->s->d.path);
+        st_stream_close(w);
+        return ST_ERROR;
+    }
+    return commit_as(w, w->mid, w->attach_id, flags);
+}
+
 int st_stream_commit_to(st_stream *w, uint32_t attach_num, unsigned flags)
 {
-    if (attach_num != ST_NO_ATTACH && !w->attach_id && w->writer) {
-        int64_t aid = 0;
+    int64_t aid = w->attach_id;
+    if (attach_num != ST_NO_ATTACH && !w->attach_id && w->writer && !w->holder) {
         int code = resolve_attach(w->s, &aid, w->mid, attach_num);
-        sqlite3_stmt *st = code ? NULL : st_db__prep(&w->s->d,
-            "UPDATE streams SET attach_id = ?2 WHERE id = ?1 AND state = 0");
-        if (!code && !st)
-            code = ST_ERROR;
-        if (st) {
-            sqlite3_bind_int64(st, 1, w->sid);
-            sqlite3_bind_int64(st, 2, aid);
-            code = st_db__step_done(&w->s->d, st, "moving a stream to its attachment");
-        }
         if (code) {
             st_stream_close(w);
             return code;
         }
-        w->attach_id = aid;
     }
-    return st_stream_commit(w, flags);
+    return w->holder ? st_stream_commit(w, flags) : commit_as(w, w->mid, aid, flags);
+}
+
+int st_stream_adopt(st_stream *w, st_id mid, uint32_t attach_num, unsigned flags)
+{
+    st_store *s = w->s;
+    if (!w->writer || w->failed || !w->sid) {
+        st_error_set("%s: not a stream being written", s->d.path);
+        return ST_ERROR;
+    }
+    if (s->d.depth == 0) {
+        st_error_set("%s: st_stream_adopt outside a transaction", s->d.path);
+        return ST_ERROR;
+    }
+    int64_t aid = 0;
+    int code = resolve_attach(s, &aid, mid, attach_num);
+    if (!code && !w->holder && (mid != w->mid || (w->attach_id && aid != w->attach_id))) {
+        st_error_set("%s: a stream of message %llu cannot become message %llu's", s->d.path,
+            (unsigned long long)w->mid, (unsigned long long)mid);
+        code = ST_ERROR;
+    }
+    if (code)
+        return code;
+    code = st_store__begin(s);   /* a savepoint: a failure undoes only this */
+    return code ? code : st_store__end(s, swap_in(w, mid, aid, flags));
 }
 
 int st_stream_open_read(st_stream **out, st_store *s, st_id mid, uint32_t attach_num,
@@ -523,7 +652,12 @@ void st_stream_close(st_stream *w)
 {
     if (!w)
         return;
-    if (w->writer && w->sid) {
+    if (w->writer && w->holder) {
+        /* A draft: its holder goes, and with it the stream and its chunks
+         * unless adopted (then the holder is gone already). */
+        (void)st_db__run_int(&w->s->d, "DELETE FROM messages WHERE id = ? AND id < 0",
+            w->holder, "dropping an unsaved stream");
+    } else if (w->writer && w->sid) {
         /* Abort: drop the unfinished stream (its chunks cascade). */
         (void)st_db__run_int(&w->s->d, "DELETE FROM streams WHERE id = ? AND state = 0", w->sid,
             "dropping an unfinished stream");
@@ -549,8 +683,15 @@ int st_stream__drop_live(st_store *s, st_id mid, int64_t attach_id, uint32_t tag
 int st_stream__drop_orphans(st_store *s)
 {
     int64_t now = (int64_t)st_os_time_ms();
-    return st_db__run_int(&s->d, "DELETE FROM streams WHERE state = 0 AND created < ?",
+    int code = st_db__run_int(&s->d, "DELETE FROM streams WHERE state = 0 AND created < ?",
         now - (int64_t)ORPHAN_MS, "dropping unfinished streams");
+    /* Draft holders whose stream went (a crash's leftovers): a live draft
+     * always has its stream, made in the holder's transaction. */
+    if (!code)
+        code = st_db__run_int(&s->d, "DELETE FROM messages WHERE id < ? AND folder_id IS NULL"
+            " AND embedded_in IS NULL AND NOT EXISTS (SELECT 1 FROM streams t"
+            " WHERE t.message_id = messages.id)", 0, "dropping unsaved streams");
+    return code;
 }
 
 int st_stream__copy(st_store *s, st_id mid, int64_t attach_id, st_id new_mid,

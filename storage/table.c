@@ -368,10 +368,55 @@ static void reset_positions(st_table *t)
         st_tpos__clear(&t->bms[i].pos);
 }
 
+/* ---- cancel hook (st_table_cancel_hook) ----
+ * Per thread: the hook of the thread that set it, installed as the
+ * progress handler of the connection that thread uses; fired records that
+ * it stopped a statement (so a stop is told apart from other interrupts). */
+typedef struct cancel_hook {
+    int (*fn)(void *ctx);               /* NULL: none */
+    void *ctx;                          /* its argument */
+    int fired;                          /* fn returned nonzero */
+} cancel_hook;
+static _Thread_local cancel_hook hook;
+#define CANCEL_STEPS 1000               /* SQLite VM steps between two calls */
+
+static int hook_check(void)
+{
+    if (hook.fn && !hook.fired && hook.fn(hook.ctx))
+        hook.fired = 1;
+    return hook.fired;
+}
+
+static int hook_progress(void *ctx)
+{
+    (void)ctx;
+    return hook_check();   /* nonzero interrupts the statement */
+}
+
+static void hook_install(sqlite3 *db)
+{
+    sqlite3_progress_handler(db, hook.fn ? CANCEL_STEPS : 0, hook.fn ? hook_progress : NULL,
+        NULL);
+}
+
+void st_table_cancel_hook(st_table *t, int (*cancel)(void *ctx), void *ctx)
+{
+    hook.fn = cancel;
+    hook.ctx = ctx;
+    hook.fired = 0;
+    if (t->s)
+        hook_install(t->s->d.db);
+}
+
+int st_table_cancelled(void)
+{
+    return hook.fired;
+}
+
 static int trial_progress(void *ctx)
 {
     long *left = ctx;
-    return --*left < 0;   /* nonzero interrupts the statement */
+    return --*left < 0 || hook_check();   /* nonzero interrupts the statement */
 }
 
 /* A content restriction the trigram index might serve better than a scan
@@ -391,8 +436,12 @@ static int fts_trial(st_table *t)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
-    sqlite3_progress_handler(t->s->d.db, 0, NULL, NULL);
+    hook_install(t->s->d.db);   /* the caller's hook again, or none */
     sqlite3_finalize(st);
+    if (hook.fired) {
+        st_error_set("table: cancelled");
+        return ST_ERROR;
+    }
     if (rc == SQLITE_INTERRUPT || left < 0) {
         t->fts_force = 1;
         return st_table__compile(t, &t->q);
@@ -421,6 +470,10 @@ static int recompile(st_table *t, st_sortset *sort, st_restriction *res)
         code = st_table__compile(t, &t->q);
         if (!code && t->q.fts_trial && !t->fts_force)
             code = fts_trial(t);
+    }
+    if (!code && hook.fired) {   /* a probe of the plan was stopped: refused */
+        st_error_set("table: cancelled");
+        code = ST_ERROR;
     }
     if (code) {
         t->sort = old_sort;

@@ -125,6 +125,26 @@ int st_table_collapse(st_table *t, const uint8_t key[8], uint32_t *n);
 int st_table_collapse_state_get(st_table *t, uint8_t **out, size_t *len, const uint8_t key[8]);
 int st_table_collapse_state_set(st_table *t, st_bookmark *out, const uint8_t *state, size_t len);
 
+/* ---- Cancel (Abort of an asynchronous table operation) ----
+ * While a hook is set on the calling thread, every SQL statement the table
+ * functions run on that thread calls cancel(ctx) about every thousand
+ * SQLite steps (a long scan: the first read after a sort by a property of
+ * the blob, a restriction no index serves) and stops when it returns
+ * nonzero; from then on every statement of the thread stops at its first
+ * check (one shorter than a thousand steps may still end), until the hook
+ * is set again or cleared. The call stopped fails with ST_ERROR and
+ * st_table_cancelled() is 1; the table stays consistent (a sort or
+ * restriction stopped while its plan is chosen is refused and the
+ * previous one stays; a stopped read drops the rows kept of a scan).
+ * cancel runs on the calling thread, inside SQLite, holding whatever the
+ * caller holds: it may only read flags. The hook is installed on t's store
+ * connection, so set it, make the calls and clear it (cancel NULL) on one
+ * thread with no other thread using that st_store meanwhile. Portable C:
+ * the hook is thread-local, the stop SQLite's progress handler. */
+void st_table_cancel_hook(st_table *t, int (*cancel)(void *ctx), void *ctx);
+/* 1 when the calling thread's hook stopped a statement since it was set. */
+int st_table_cancelled(void);
+
 /* ---- Notifications ----
  * A table listens to its store's change bus from st_table_open. Events
  * affecting its folder are queued; this turns them into table

@@ -1,10 +1,11 @@
 /*
  * sync_testutil.h: what the sync tests against real servers share
  * (test_sync_apache.c, test_sync_xandikos.c, test_sync_faults.c,
- * test_engine.c): plain DAV requests of a
- * "second client", a small message maker, reading the store back (counts,
- * duplicates, journal), the fault proxy's control requests (faultproxy.py)
- * and an abort fired from another thread after N fetched items.
+ * test_engine.c, test_http_ntlm.c, test_http_apache.c): counting in a log
+ * file, plain DAV requests of a "second client", a small message maker,
+ * reading the store back (counts, duplicates, journal), the fault proxy's
+ * control requests (faultproxy.py) and an abort fired from another thread
+ * after N fetched items.
  *
  * Header-only, like testutil.h; every function is static inline so a test
  * uses what it needs. Never: a mock server; the checks read the store only
@@ -34,6 +35,20 @@ static inline char *cat(const char *a, const char *b)
     strcpy(s, a);
     strcat(s, b);
     return s;
+}
+
+/* Occurrences of needle in the file at path (0 when unreadable): requests in
+ * a server's log, a secret in a trace log. */
+static inline size_t count_in_file(const char *path, const char *needle)
+{
+    char *data = NULL;
+    size_t len = 0, n = 0;
+    if (st_os_read_file(&data, &len, path) != 0)
+        return 0;
+    for (const char *p = data; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    free(data);
+    return n;
 }
 
 /* A client (user NULL: none); quick retries so injected faults cost little. */

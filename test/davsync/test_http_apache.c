@@ -19,6 +19,7 @@
 #include "storage/log.h"
 #include "storage/os.h"
 #include "rss_util.h"
+#include "sync_testutil.h"
 #include "testutil.h"
 
 static const char *base, *tls_base, *user, *pass, *ca, *fixdir;
@@ -203,19 +204,6 @@ static void propfind_gzip(ds_http *h, const char *coll, int nfiles)
 }
 
 /* ---- TLS ------------------------------------------------------------------------- */
-
-/* Occurrences of needle in the file at path (0 when unreadable). */
-static size_t count_in_file(const char *path, const char *needle)
-{
-    char *data = NULL;
-    size_t len = 0, n = 0;
-    if (st_os_read_file(&data, &len, path) != 0)
-        return 0;
-    for (const char *p = data; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    free(data);
-    return n;
-}
 
 static void tls(void)
 {

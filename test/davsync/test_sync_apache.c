@@ -203,6 +203,73 @@ static ds_sync_config config(const char *root, const char *store, ds_http *h)
                              .http = h, .max_connections = 6 };
 }
 
+/* Read reports owed by synced mail (sync_down.c reports_owed): a message
+ * with Disposition-Notification-To arrives unread owing a read and a
+ * nonread report, one without owes none, one already read on the server
+ * owes none; once another client marks it read on the server, it owes
+ * none either. */
+static int32_t msg_flags(st_store *s, const char *url)
+{
+    st_id mid = 0;
+    st_bag *b = NULL;
+    if (st_message_find_by_href(s, &mid, url) != 0 || st_message_get(s, &b, mid) != 0)
+        return -1;
+    const st_value *v = st_bag_get(b, PR_MESSAGE_FLAGS);
+    int32_t f = v ? v->v.l : 0;
+    st_bag_free(b);
+    return f;
+}
+
+static void test_read_reports(ds_http *h, const char *mail)
+{
+    const int32_t owed = (int32_t)(MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING);
+    char *root = cat(mail, "reports/");
+    char *inbox = cat(root, "Inbox/");
+    dav_mkcol(h, root);
+    dav_mkcol(h, inbox);
+    static const char *const names[] = { "asks.eml", "plain.eml", "asks-read.eml" };
+    char *url[3];
+    for (int i = 0; i < 3; i++) {
+        char m[512];
+        snprintf(m, sizeof m, "From: Ann <ann@example.org>\r\nTo: me@example.org\r\n"
+                 "Subject: report %d\r\nMessage-ID: <rr%d@example.org>\r\n%s"
+                 "Content-Type: text/plain\r\n\r\nbody %d\r\n", i, i,
+                 i != 1 ? "Disposition-Notification-To: Ann <ann@example.org>\r\n" : "", i);
+        url[i] = cat(inbox, names[i]);
+        dav_put(h, url[i], m, strlen(m));
+    }
+    set_read(h, url[2], "1");
+    char *store = cat(fixdir, "/reports.sqlite");
+    ds_sync_config cfg = config(root, store, h);
+    ds_sync_counts c;
+    int rc = ds_sync_once(&c, &cfg);
+    ok(rc == 0 && c.new_items == 3, "reports: first sync %d, new %llu\n", rc,
+       (unsigned long long)c.new_items);
+    st_store *s = NULL;
+    ok(st_store_open(&s, store, NULL, 0) == 0, "reports: open\n");
+    int32_t f0 = msg_flags(s, url[0]), f1 = msg_flags(s, url[1]), f2 = msg_flags(s, url[2]);
+    ok(f0 >= 0 && (f0 & owed) == owed && !(f0 & (int32_t)MSGFLAG_READ),
+       "reports: asked for, unread: both reports owed (%#x)\n", (unsigned)f0);
+    ok(f1 >= 0 && !(f1 & owed), "reports: not asked for: none owed (%#x)\n", (unsigned)f1);
+    ok(f2 >= 0 && !(f2 & owed) && (f2 & (int32_t)MSGFLAG_READ),
+       "reports: asked for, read on the server: none owed (%#x)\n", (unsigned)f2);
+    st_store_close(s);
+    set_read(h, url[0], "1");   /* another client of the mailbox read it */
+    rc = ds_sync_once(&c, &cfg);
+    ok(rc == 0 && c.flags == 1, "reports: flags sync %d, flags %llu\n", rc,
+       (unsigned long long)c.flags);
+    ok(st_store_open(&s, store, NULL, 0) == 0, "reports: open again\n");
+    f0 = msg_flags(s, url[0]);
+    ok(f0 >= 0 && !(f0 & owed) && (f0 & (int32_t)MSGFLAG_READ),
+       "reports: read elsewhere: none owed any more (%#x)\n", (unsigned)f0);
+    st_store_close(s);
+    for (int i = 0; i < 3; i++)
+        free(url[i]);
+    free(store);
+    free(inbox);
+    free(root);
+}
+
 int main(void)
 {
     char subject[128], url[512];
@@ -635,6 +702,8 @@ int main(void)
         free(pin);
         free(proot);
     }
+
+    test_read_reports(h, mail);
 
     free(bigdata);
     free(store);

@@ -12,7 +12,14 @@
  * token the server refuses (Xandikos: 500) recovers by a full listing
  * without duplicates; 507 paging; an interrupted initial sync resumes
  * without fetching anything twice, its token stored only once complete; a
- * listed ctag is used once; small and large deltas.
+ * listed ctag is used once; small and large deltas. The ctag path over a
+ * tree (test_tree): no change costs one Depth 0 per folder and the root,
+ * no Depth 1; a changed message in a nested folder, a renamed folder, a
+ * folder deleted (also while the ctags are trusted) are found; a new
+ * subfolder under an unchanged ctag (Xandikos's ctag does not cover
+ * subcollections) is found by the walk after the refresh time, which
+ * records that the ctag misses subcollections (the quick check goes on,
+ * a walk every TREE_REFRESH_S finds new subfolders); a walk record that does not parse.
  * Kept to a few dozen items: Xandikos slows down as a collection grows.
  * Never: a mock server; the checks read the store's public API.
  */
@@ -28,6 +35,8 @@
 #define NO_REPORT "mapidav:no-sync-collection"   /* sync_int.h's marker */
 
 static const char *fixdir;
+
+#define TREE_MARK "mapidav:tree:"   /* sync_folders.c's walk record */
 
 static ds_sync_config config(const char *root, const char *store, ds_http *h)
 {
@@ -56,6 +65,200 @@ static void check_state(st_store *s, const char *root, const char *const *folder
         free(ctag);
         free(u);
     }
+}
+
+
+/* The IPM subtree's walk record (sync_folders.c): its COVERS letter
+ * ('y', 'n'; 0 when there is none), and with age set, its time put back
+ * to long ago (as if TREE_REFRESH_S had passed). */
+static char tree_mark(const char *store, int age)
+{
+    st_store *s = NULL;
+    st_id rootf = 0, ipm = 0;
+    char *tok = NULL, covers = 0;
+    if (st_store_open(&s, store, NULL, 0) != 0)
+        return 0;
+    st_folder_root(s, &rootf);
+    st_folder_find_by_name(s, &ipm, rootf, "Top of Information Store");
+    st_folder_sync_get(s, ipm, NULL, &tok, NULL);
+    const char *p = tok && !strncmp(tok, TREE_MARK, strlen(TREE_MARK)) ? tok + strlen(TREE_MARK) : NULL;
+    while (p && *p >= '0' && *p <= '9')
+        p++;
+    if (p && *p == ':') {
+        covers = p[1];
+        if (age) {
+            char *aged = cat(TREE_MARK "1", p);
+            ok(st_folder_sync_set(s, ipm, NULL, aged, NULL) == 0, "walk record aged\n");
+            free(aged);
+        }
+    }
+    free(tok);
+    st_store_close(s);
+    return covers;
+}
+
+static void dav_displayname(ds_http *h, const char *url, const char *name)
+{
+    char xml[512];
+    snprintf(xml, sizeof xml, "<?xml version=\"1.0\"?><propertyupdate xmlns=\"DAV:\"><set><prop>"
+             "<displayname>%s</displayname></prop></set></propertyupdate>", name);
+    long st = dav_do(h, &(ds_http_request){ .method = DS_HTTP_PROPPATCH, .url = url, .body = xml,
+                                            .body_len = strlen(xml),
+                                            .content_type = "application/xml" });
+    ok(st == 207 || st == 200, "PROPPATCH %s: %ld\n", url, st);
+}
+
+/* One sync of cfg: its counts and requests (*req). */
+static int sync_counted(ds_http *h, const ds_sync_config *cfg, ds_sync_counts *c, uint64_t *req)
+{
+    uint64_t r0 = requests(h);
+    int rc = ds_sync_once(c, cfg);
+    *req = requests(h) - r0;
+    return rc;
+}
+
+/* The ctag path over a tree (sync_folders.c, "the quick check"): what
+ * Xandikos does was seen first by hand and is what this checks: its ctag
+ * is the git tree of the collection's own items (and its properties file),
+ * so an item or displayname change changes it, a subcollection added or
+ * deleted under it does not; MOVE of a collection is refused (405). */
+static void test_tree(ds_http *h, const char *base)
+{
+    char *root = cat(base, "user/tree/"), url[512];
+    static const char *const folders[] = { "Inbox/", "A/", "A/Sub/", "B/" };
+    static const int nitems[] = { 3, 2, 2, 2 };
+    dav_mkcol(h, root);
+    for (int f = 0; f < 4; f++) {
+        char *u = cat(root, folders[f]);
+        dav_mkcol(h, u);
+        for (int n = 0; n < nitems[f]; n++) {
+            snprintf(url, sizeof url, "%s%d.eml", u, n);
+            dav_put_plain(h, url, folders[f], n, NULL);
+        }
+        free(u);
+    }
+    char *store = cat(fixdir, "/tree.sqlite");
+    ds_sync_config cfg = config(root, store, h);
+    ds_sync_counts c;
+    uint64_t req = 0;
+    int rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && c.folders_created == 4 && c.new_items == 9, "tree: first sync %d created %llu"
+       " new %llu\n", rc, (unsigned long long)c.folders_created, (unsigned long long)c.new_items);
+    ok(tree_mark(store, 0) == 'y', "tree: walk recorded, ctags trusted\n");
+
+    /* nothing changed: Depth 0 of the root and the 4 folders, nothing else */
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && req == 5 && c.folders_skipped == 4 && c.gets == 0,
+       "tree: no change: %d requests %llu skipped %llu\n", rc, (unsigned long long)req,
+       (unsigned long long)c.folders_skipped);
+    {   /* the quick check finds the special folders as a walk does */
+        ds_sync *ss = NULL;
+        ds_sync_counts c1 = { 0 };
+        uint64_t r0 = requests(h);
+        rc = ds_sync_open(&ss, &cfg);
+        ok(rc == 0 && ds_sync_folders(ss, &c1) == 0 && requests(h) - r0 == 5,
+           "tree: quick check alone: %llu requests\n", (unsigned long long)(requests(h) - r0));
+        char *u = cat(root, "Inbox/");
+        st_id inbox = rc ? 0 : find_folder(ds_sync_store(ss), u);
+        ok(inbox && ds_sync_role_folder(ss, DS_ROLE_INBOX) == inbox && c1.folders == 4,
+           "tree: Inbox found by the quick check, %llu folders\n", (unsigned long long)c1.folders);
+        free(u);
+        ds_sync_close(ss);
+    }
+
+    /* a changed message in a nested folder */
+    snprintf(url, sizeof url, "%sA/Sub/0.eml", root);
+    dav_put_plain(h, url, "Sub", 0, " Changed in a nested folder.");
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && c.changed == 1 && c.gets == 1 && c.folders_skipped == 3,
+       "tree: nested change: %d changed %llu gets %llu skipped %llu\n", rc,
+       (unsigned long long)c.changed, (unsigned long long)c.gets,
+       (unsigned long long)c.folders_skipped);
+
+    /* a folder renamed (Xandikos: displayname; MOVE of a collection is 405) */
+    snprintf(url, sizeof url, "%sB/", root);
+    dav_displayname(h, url, "Bee");
+    rc = sync_counted(h, &cfg, &c, &req);
+    st_store *s = NULL;
+    st_store_open(&s, store, NULL, 0);
+    st_id bf = find_folder(s, url), rootf = 0, ipm = 0, got = 0;
+    st_folder_root(s, &rootf);
+    st_folder_find_by_name(s, &ipm, rootf, "Top of Information Store");
+    ok(rc == 0 && bf && st_folder_find_by_name(s, &got, ipm, "Bee") == 0 && got == bf,
+       "tree: renamed folder: %d\n", rc);
+    st_store_close(s);
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && req == 5 && tree_mark(store, 0) == 'y', "tree: no change again: %llu requests,"
+       " ctags still trusted\n", (unsigned long long)req);
+
+    /* a new subfolder under B: Xandikos's ctag of B stays, so the quick
+     * check does not see it; the walk after TREE_REFRESH_S does, and finds
+     * the ctag did not cover it: from then on the tree is listed */
+    snprintf(url, sizeof url, "%sB/New/", root);
+    dav_mkcol(h, url);
+    for (int n = 0; n < 2; n++) {
+        char item[600];
+        snprintf(item, sizeof item, "%s%d.eml", url, n);
+        dav_put_plain(h, item, "New", n, NULL);
+    }
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && req == 5 && c.folders_created == 0, "tree: new subfolder under an unchanged"
+       " ctag not seen before the refresh: %llu requests, created %llu\n",
+       (unsigned long long)req, (unsigned long long)c.folders_created);
+    tree_mark(store, 1);
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && c.folders_created == 1 && c.new_items == 2, "tree: new subfolder after the"
+       " refresh: %d created %llu new %llu\n", rc, (unsigned long long)c.folders_created,
+       (unsigned long long)c.new_items);
+    ok(tree_mark(store, 0) == 'n', "tree: the ctag proved not to cover subcollections\n");
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && req == 6 && c.gets == 0, "tree: no change after the proof: still the quick"
+       " check, Depth 0 of the root and 5 folders: %llu requests\n", (unsigned long long)req);
+
+    /* a deleted folder */
+    snprintf(url, sizeof url, "%sA/Sub/", root);
+    dav_del(h, url);
+    rc = sync_counted(h, &cfg, &c, &req);
+    st_store_open(&s, store, NULL, 0);
+    ok(rc == 0 && c.folders_deleted == 1 && find_folder(s, url) == 0, "tree: deleted folder:"
+       " %d deleted %llu\n", rc, (unsigned long long)c.folders_deleted);
+    st_store_close(s);
+    free(store);
+    free(root);
+
+    /* a folder deleted while the ctags are trusted: its Depth 0 is a 404 */
+    root = cat(base, "user/tree2/");
+    store = cat(fixdir, "/tree2.sqlite");
+    dav_mkcol(h, root);
+    snprintf(url, sizeof url, "%sX/", root);
+    dav_mkcol(h, url);
+    snprintf(url, sizeof url, "%sX/Y/", root);
+    dav_mkcol(h, url);
+    cfg = config(root, store, h);
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && c.folders_created == 2, "tree2: first sync %d\n", rc);
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && req == 3, "tree2: no change: %llu requests\n", (unsigned long long)req);
+    {   /* a walk record that does not parse: walked, and recorded again */
+        st_store *s2 = NULL;
+        st_id rf = 0, ipm2 = 0;
+        st_store_open(&s2, store, NULL, 0);
+        st_folder_root(s2, &rf);
+        st_folder_find_by_name(s2, &ipm2, rf, "Top of Information Store");
+        ok(st_folder_sync_set(s2, ipm2, NULL, TREE_MARK "x:y:", NULL) == 0, "tree2: bad record\n");
+        st_store_close(s2);
+        rc = sync_counted(h, &cfg, &c, &req);
+        ok(rc == 0 && req == 6 && c.folders_skipped == 2 && tree_mark(store, 0) == 'y',
+           "tree2: bad record: walked, %llu requests\n", (unsigned long long)req);
+        rc = sync_counted(h, &cfg, &c, &req);
+        ok(rc == 0 && req == 3, "tree2: then no change: %llu requests\n", (unsigned long long)req);
+    }
+    dav_del(h, url);
+    rc = sync_counted(h, &cfg, &c, &req);
+    ok(rc == 0 && c.folders_deleted == 1 && tree_mark(store, 0) == 'n', "tree2: deleted under"
+       " trust: %d deleted %llu\n", rc, (unsigned long long)c.folders_deleted);
+    free(store);
+    free(root);
 }
 
 int main(void)
@@ -112,15 +315,15 @@ int main(void)
        st_folder_find_by_name(s, &f, f, "2025") == 0, "Archive/2025\n");
     ok(count_msgs(s, inbox) == 40, "inbox %zu\n", count_msgs(s, inbox));
 
-    /* ---- nothing changed: only the folder walk (PROPFIND Depth 1 of the
-     * root, then Depth 1 and Depth 0 of each of the 4 collections) ---- */
+    /* ---- nothing changed: the quick check only (PROPFIND Depth 0 of the
+     * root and of each of the 4 collections, no Depth 1) ---- */
     uint64_t r0 = requests(h);
     rc = ds_sync_once(&c, &cfg);
     uint64_t r1 = requests(h);
     ok(rc == 0 && c.gets == 0 && c.folders_skipped == NFOLDERS, "no-change sync: %d gets %llu"
        " skipped %llu\n", rc, (unsigned long long)c.gets, (unsigned long long)c.folders_skipped);
-    ok(r1 - r0 == 9, "requests of a no-change sync: %llu (want 9: the walk only)\n",
-       (unsigned long long)(r1 - r0));
+    ok(r1 - r0 == 5, "requests of a no-change sync: %llu (want 5: Depth 0 of the root and"
+       " of each folder)\n", (unsigned long long)(r1 - r0));
 
     /* ---- a second client: change one, delete one, add one ---- */
     char *tok0 = folder_token(s, inbox);
@@ -141,7 +344,8 @@ int main(void)
        (unsigned long long)c.changed, (unsigned long long)c.deleted);
     ok(c.items == 2 && c.folders_skipped == NFOLDERS - 1, "only the changes listed: items %llu,"
        " skipped %llu\n", (unsigned long long)c.items, (unsigned long long)c.folders_skipped);
-    ok(r1 - r0 == 9 + 1 + 2, "requests of the delta sync: %llu (walk, one REPORT, two GETs)\n",
+    ok(r1 - r0 == 5 + 10 + 1 + 2, "requests of the delta sync: %llu (quick check, walk, one"
+       " REPORT, two GETs)\n",
        (unsigned long long)(r1 - r0));
     char *tok1 = folder_token(s, inbox);
     ok(*tok1 && strcmp(tok0, tok1) != 0, "token advanced: %s -> %s\n", tok0, tok1);
@@ -305,6 +509,8 @@ int main(void)
         st_store_close(s);
         free(arch);
     }
+
+    test_tree(h, base);
 
     free(tok1);
     free(inbox_url);

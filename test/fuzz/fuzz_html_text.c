@@ -3,12 +3,15 @@
  * <meta> charset, and HTML -> RTF -> HTML, which must give the bytes back
  * (invalid UTF-8 as U+FFFD, NULs dropped; inputs that declare a charset are
  * exempt, since the copy says utf-8) and RTF that reads as text, or abort.
+ * The streaming converters (to text, to RTF) fed in chunks must give the
+ * same results (fuzz_chunked.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "convert/rtf.h"
+#include "fuzz_chunked.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,15 +33,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *out = NULL, *rtf = NULL, meta[32];
     size_t n = 0, rn = 0;
 
-    if (cv_html_to_text(&out, &n, s, size, 0) == 0)
-        free(out);
+    size_t chunk = fuzz_chunk(data, size);
+    cv_push *p;
+    cv_rtf__buf b;
+    int rc = cv_html_to_text(&out, &n, s, size, 0);
+    cv_rtf__buf_init(&b, 0);
+    if (cv_html_to_text_push(&p, 0, cv_rtf__buf_sink, &b) == 0)
+        fuzz_same_chunked(p, &b, s, size, chunk, rc, out, n);
+    free(out);
     out = NULL;
     if (cv_html_to_text(&out, &n, s, size, CV_TEXT_LF) == 0)
         free(out);
     out = NULL;
     (void)cv_rtf__html_meta_charset(s, size, meta, sizeof meta);
 
-    if (cv_html_to_rtf(&rtf, &rn, s, size) == 0) {
+    rc = cv_html_to_rtf(&rtf, &rn, s, size);
+    cv_rtf__buf_init(&b, 0);
+    if (cv_html_to_rtf_push(&p, cv_rtf__buf_sink, &b) == 0)
+        fuzz_same_chunked(p, &b, s, size, chunk, rc, rtf, rn);
+    if (rc == 0) {
         if (cv_rtf_to_html(&out, &n, rtf, rn) != 0)
             abort();
         cv_rtf__buf want;

@@ -3,12 +3,15 @@
  * line-end flavours), to HTML when it claims \fromhtml1, its encapsulation;
  * and the same bytes taken as plain text: text -> RTF -> text must give them
  * back (line ends as CRLF, invalid UTF-8 as U+FFFD, NULs dropped), or abort.
+ * The streaming readers (to text, to HTML, text to RTF) fed in chunks must
+ * give the same results (fuzz_chunked.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "convert/rtf.h"
+#include "fuzz_chunked.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,21 +44,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *out = NULL, *rtf = NULL;
     size_t n = 0, rn = 0;
 
+    size_t chunk = fuzz_chunk(data, size);
+    cv_push *p;
+    cv_rtf__buf b;
+    int rc;
+
     (void)cv_rtf_encapsulation(s, size);
-    if (cv_rtf_to_text(&out, &n, s, size, 0) == 0) {
-        if (strlen(out) != n)
-            abort();  /* a NUL inside the text */
-        free(out);
-    }
+    rc = cv_rtf_to_text(&out, &n, s, size, 0);
+    if (rc == 0 && strlen(out) != n)
+        abort();  /* a NUL inside the text */
+    cv_rtf__buf_init(&b, 0);
+    if (cv_rtf_to_text_push(&p, 0, cv_rtf__buf_sink, &b) == 0)
+        fuzz_same_chunked(p, &b, s, size, chunk, rc, out, n);
+    free(out);
     out = NULL;
     if (cv_rtf_to_text(&out, &n, s, size, CV_TEXT_LF) == 0)
         free(out);
     out = NULL;
-    if (cv_rtf_to_html(&out, &n, s, size) == 0)
-        free(out);
+    rc = cv_rtf_to_html(&out, &n, s, size);
+    /* the push sniffs the first 1024 bytes only: compared when they are all */
+    cv_rtf__buf_init(&b, 0);
+    if (size < 1024 && cv_rtf_to_html_push(&p, cv_rtf__buf_sink, &b) == 0)
+        fuzz_same_chunked(p, &b, s, size, chunk, rc, out, n);
+    cv_rtf__buf_free(&b);
+    free(out);
     out = NULL;
 
-    if (cv_text_to_rtf(&rtf, &rn, s, size) == 0) {
+    rc = cv_text_to_rtf(&rtf, &rn, s, size);
+    cv_rtf__buf_init(&b, 0);
+    if (cv_text_to_rtf_push(&p, cv_rtf__buf_sink, &b) == 0)
+        fuzz_same_chunked(p, &b, s, size, chunk, rc, rtf, rn);
+    if (rc == 0) {
         cv_rtf__buf want;
         cv_rtf__buf_init(&want, 0);
         if (cv_rtf_encapsulation(rtf, rn) != CV_RTF_FROMTEXT || cv_rtf_to_text(&out, &n, rtf, rn, 0) != 0)

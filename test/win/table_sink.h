@@ -3,8 +3,9 @@
  * what the last table notification said (event, instance keys of the row
  * and of the prior row, the row's first column as a PT_LONG when it is
  * one, the row's PR_ENTRYID) and counts them, checking the shape MAPI gives
- * (fnevTableModified, a 4-byte PR_INSTANCE_KEY index, a PR_INSTANCE_KEY or
- * PR_NULL prior). Reference counted but never freed (a static object).
+ * (fnevTableModified, a 4-byte PR_INSTANCE_KEY index, PR_NULL for
+ * TABLE_CHANGED / TABLE_RELOAD, a PR_INSTANCE_KEY or PR_NULL prior). Its
+ * base and IUnknown methods are advise_sink.h's.
  * Header-only: include testutil.h and host_alloc.h first. Counters are read by the test's
  * thread while a provider thread may write them: reads go through
  * sink_count().
@@ -20,9 +21,10 @@
 #include <mapidefs.h>
 #include <mapitags.h>
 
+#include "advise_sink.h"
+
 typedef struct test_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
+    ADVISE_SINK_BASE;
     LONG n;                  /* notifications received */
     ULONG last_event;        /* TABLE_* of the last */
     BYTE last_key[4], last_prior[4];
@@ -33,24 +35,6 @@ typedef struct test_sink {
     ULONG last_eid_cb;
 } test_sink;
 
-static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *iface, REFIID riid,
-    void **out)
-{
-    (void)iface; (void)riid;
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-
-static ULONG STDMETHODCALLTYPE sink_AddRef(IMAPIAdviseSink *iface)
-{
-    return (ULONG)InterlockedIncrement(&((test_sink *)iface)->refs);
-}
-
-static ULONG STDMETHODCALLTYPE sink_Release(IMAPIAdviseSink *iface)
-{
-    return (ULONG)InterlockedDecrement(&((test_sink *)iface)->refs);
-}
-
 static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *iface, ULONG n,
     LPNOTIFICATION notifs)
 {
@@ -60,9 +44,11 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *iface, ULONG n,
         ok(notifs[i].ulEventType == fnevTableModified, "event type %#lx\n",
            (unsigned long)notifs[i].ulEventType);
         s->last_event = t->ulTableEvent;
-        ok(t->propIndex.ulPropTag == PR_INSTANCE_KEY && t->propIndex.Value.bin.cb == 4,
+        int whole = t->ulTableEvent == TABLE_CHANGED || t->ulTableEvent == TABLE_RELOAD;
+        ok(whole ? t->propIndex.ulPropTag == PR_NULL   /* no row named */
+                 : t->propIndex.ulPropTag == PR_INSTANCE_KEY && t->propIndex.Value.bin.cb == 4,
            "propIndex %#lx\n", (unsigned long)t->propIndex.ulPropTag);
-        if (t->propIndex.Value.bin.cb == 4)
+        if (!whole && t->propIndex.Value.bin.cb == 4)
             memcpy(s->last_key, t->propIndex.Value.bin.lpb, 4);
         s->last_has_prior = t->propPrior.ulPropTag == PR_INSTANCE_KEY;
         ok(s->last_has_prior || t->propPrior.ulPropTag == PR_NULL, "propPrior %#lx\n",
@@ -84,15 +70,10 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *iface, ULONG n,
     return 0;
 }
 
-static const IMAPIAdviseSinkVtbl sink_vtbl = {
-    sink_QueryInterface, sink_AddRef, sink_Release, sink_OnNotify
-};
-
 static inline void sink_init(test_sink *s)
 {
     memset(s, 0, sizeof *s);
-    s->iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&sink_vtbl;
-    s->refs = 1;
+    advise_sink_init(&s->base, sink_OnNotify);
 }
 
 static inline LONG sink_count(test_sink *s)

@@ -193,6 +193,29 @@ static HRESULT STDMETHODCALLTYPE pg_Progress(IMAPIProgress *self, ULONG value, U
     return S_OK;
 }
 
+/* A client's progress object starts at the top level (MAPI_TOP_LEVEL,
+ * 1..1000), as IMAPIProgress's reference describes. */
+static HRESULT STDMETHODCALLTYPE pg_GetFlags(IMAPIProgress *self, ULONG *flags)
+{
+    (void)self;
+    *flags = MAPI_TOP_LEVEL;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE pg_GetMin(IMAPIProgress *self, ULONG *v)
+{
+    (void)self;
+    *v = 1;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE pg_GetMax(IMAPIProgress *self, ULONG *v)
+{
+    (void)self;
+    *v = 1000;
+    return S_OK;
+}
+
 static IMAPIProgressVtbl pg_vtbl;
 static IMAPIProgress progress = { &pg_vtbl };
 
@@ -411,6 +434,22 @@ static void check_delete_messages(void)
         DELETE_HARD_DELETE | MESSAGE_DIALOG);
     ok(hr == MAPI_W_PARTIAL_COMPLETION && !msg_exists(&m[3]),
        "DeleteMessages(hard, one bad): %#lx\n", hrx(hr));
+    /* MESSAGE_DIALOG without a progress object: MAPI's, from
+     * IMAPISupport::DoProgressDialog, hears the end and is let go */
+    SBinary five;
+    BYTE fbuf[64];
+    make_msg(projects, 0, L"five", 0, &five, fbuf);
+    ENTRYLIST l5 = { 1, &five };
+    host_progress_flags = MAPI_TOP_LEVEL;
+    host_progress_calls = host_progress_value = 0;
+    hr = projects->lpVtbl->DeleteMessages(projects, &l5, 0, NULL, MESSAGE_DIALOG);
+    ok(hr == S_OK && !msg_exists(&five) && host_progress_calls == 1
+       && host_progress_value == 1000 && host_progress_count == 1 && host_progress_total == 1,
+       "DeleteMessages(MESSAGE_DIALOG, no progress object): %#lx, MAPI's progress %lu calls,"
+       " %lu of %lu\n", hrx(hr), (unsigned long)host_progress_calls,
+       (unsigned long)host_progress_count, (unsigned long)host_progress_total);
+    ok(host_progress_refs == 0, "MAPI's progress object kept: %ld\n", (long)host_progress_refs);
+    host_progress_flags = 0;
     ENTRYLIST other = { 1, &m[1] };   /* in Archive */
     hr = projects->lpVtbl->DeleteMessages(projects, &other, 0, NULL, 0);
     ok(hr == MAPI_W_PARTIAL_COMPLETION && msg_exists(&m[1]),
@@ -799,6 +838,9 @@ int main(int argc, char **argv)
     pg_vtbl.AddRef = pg_AddRef;
     pg_vtbl.Release = pg_Release;
     pg_vtbl.Progress = pg_Progress;
+    pg_vtbl.GetFlags = pg_GetFlags;
+    pg_vtbl.GetMin = pg_GetMin;
+    pg_vtbl.GetMax = pg_GetMax;
     fill_vtbl(&pg_vtbl, sizeof pg_vtbl);
     ff_vtbl.QueryInterface = ff_QueryInterface;
     ff_vtbl.AddRef = ff_AddRef;

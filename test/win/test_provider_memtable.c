@@ -5,10 +5,16 @@
  * deleted while views are open, with the notifications a test sink gets
  * (instance keys, prior row); the cursor and bookmarks across deletions
  * (MAPI_W_POSITION_CHANGED once); sorts, restrictions and FindRow through
- * provider/restrict.h on 10,000 rows; buffers in FreeProws-shaped chains
- * and every view released (live-object counter back where it was).
+ * provider/restrict.h on 10,000 rows; sync (row by row, renumbered rows
+ * keeping their instance key), replace_all (TABLE_CHANGED) and held
+ * notifications on plain, sorted and restricted views, a sink changing the
+ * table from OnNotify, notifications of two threads' changes in order and
+ * one at a time (a sink mirroring the rows from them alone); buffers in
+ * FreeProws-shaped chains and every view released (live-object counter
+ * back where it was).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -546,6 +552,364 @@ static void test_sort_restrict(void)
 /* A writer thread adds, replaces and deletes rows while this thread reads
  * and seeks a sorted view with a bookmark and a sink: nothing breaks, and
  * the view ends with what the table holds. */
+/* ---- Live changes: sync, replace_all, hold (issue 6) */
+
+/* A row bag: PR_ROWID id, PR_DISPLAY_NAME_W name, and a value no view
+ * shows (extra). The caller frees it. */
+static st_bag *row_bag(int32_t id, const char *name, int32_t extra)
+{
+    st_bag *b = st_bag_new();
+    st_bag_set_long(b, PR_ROWID, id);
+    st_bag_set_str(b, PR_DISPLAY_NAME_W, name);
+    st_bag_set_long(b, PR_RECIPIENT_TYPE, extra);
+    return b;
+}
+
+static HRESULT sync_rows(md_memtable *t, const int32_t *ids, const char *const *names,
+    const int32_t *prev_ids, size_t n, int replace)
+{
+    st_bag *rows[8];
+    st_value pv[8];
+    const st_value *prev[8];
+    for (size_t i = 0; i < n; i++) {
+        rows[i] = row_bag(ids[i], names[i], 0);
+        pv[i] = st_view_long(PR_ROWID, prev_ids ? prev_ids[i] : 0);
+        prev[i] = prev_ids && prev_ids[i] >= 0 ? &pv[i] : NULL;
+    }
+    HRESULT hr = replace ? md_memtable_replace_all(t, rows, n)
+                         : md_memtable_sync(t, rows, prev, n);
+    for (size_t i = 0; i < n; i++)
+        st_bag_free(rows[i]);
+    return hr;
+}
+
+/* The instance key of the row with PR_ROWID id in tbl (0 when none); the
+ * cursor left at the beginning. */
+static int key_of(IMAPITable *tbl, int32_t id, uint8_t key[4])
+{
+    SRowSet *rows = NULL;
+    int found = 0;
+    tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 0, NULL);
+    if (tbl->lpVtbl->QueryRows(tbl, 100, 0, &rows) == S_OK)
+        for (ULONG i = 0; i < rows->cRows; i++)
+            if (rows->aRow[i].lpProps[0].Value.l == id
+                && rows->aRow[i].lpProps[2].ulPropTag == PR_INSTANCE_KEY) {
+                memcpy(key, rows->aRow[i].lpProps[2].Value.bin.lpb, 4);
+                found = 1;
+            }
+    free_rows(rows);
+    tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 0, NULL);
+    return found;
+}
+
+static void test_live_changes(void)
+{
+    md_memtable *t = NULL;
+    IMAPITable *plain = NULL, *sorted = NULL, *filtered = NULL;
+    test_sink s1, s2, s3;
+    ULONG c1 = 0, c2 = 0, c3 = 0, n = 0;
+    int32_t ids[8] = { 0 };
+    uint8_t k3[4], k4[4], k5[4];
+
+    sink_init(&s1);
+    sink_init(&s2);
+    sink_init(&s3);
+    md_memtable_new(&t, &alloc, cols3, 3, PR_ROWID);
+    static const int32_t id0[] = { 1, 2, 3 };
+    static const char *const nm0[] = { "b", "c", "a" };
+    ok(sync_rows(t, id0, nm0, NULL, 3, 0) == S_OK, "sync into an empty table\n");
+    md_memtable_view(t, &plain);
+    md_memtable_view(t, &sorted);
+    md_memtable_view(t, &filtered);
+    SizedSSortOrderSet(1, by_name) = { 1, 0, 0, { { PR_DISPLAY_NAME_W, TABLE_SORT_DESCEND } } };
+    ok(sorted->lpVtbl->SortTable(sorted, (LPSSortOrderSet)&by_name, 0) == S_OK, "SortTable\n");
+    SPropValue two = { PR_ROWID, 0, { .l = 2 } };
+    SRestriction res = { RES_PROPERTY, { .resProperty = { RELOP_GE, PR_ROWID, &two } } };
+    ok(filtered->lpVtbl->Restrict(filtered, &res, 0) == S_OK, "Restrict\n");
+    plain->lpVtbl->Advise(plain, fnevTableModified, &s1.iface, &c1);
+    sorted->lpVtbl->Advise(sorted, fnevTableModified, &s2.iface, &c2);
+    filtered->lpVtbl->Advise(filtered, fnevTableModified, &s3.iface, &c3);
+    ok(key_of(plain, 3, k3), "key of row 3\n");
+
+    /* Row 1 deleted, 3 changed (sorts first now), 4 added; 2 the same. */
+    static const int32_t id1[] = { 2, 3, 4 };
+    static const char *const nm1[] = { "c", "z", "d" };
+    ok(sync_rows(t, id1, nm1, NULL, 3, 0) == S_OK, "sync\n");
+    ok(s1.n == 3 && s1.last_event == TABLE_ROW_ADDED && s1.last_rowid == 4,
+       "plain view: %ld notifications, last %lu row %ld\n", (long)s1.n,
+       (unsigned long)s1.last_event, (long)s1.last_rowid);
+    ok(read_ids(plain, 10, 0, ids, 8) == 3 && ids[0] == 2 && ids[1] == 3 && ids[2] == 4,
+       "plain view after sync: %d %d %d\n", (int)ids[0], (int)ids[1], (int)ids[2]);
+    ok(s2.n == 3, "sorted view: %ld notifications\n", (long)s2.n);
+    sorted->lpVtbl->SeekRow(sorted, BOOKMARK_BEGINNING, 0, NULL);   /* it followed row 2 */
+    ok(read_ids(sorted, 10, 0, ids, 8) == 3 && ids[0] == 3 && ids[1] == 4 && ids[2] == 2,
+       "sorted view keeps its order: %d %d %d\n", (int)ids[0], (int)ids[1], (int)ids[2]);
+    /* row 1 never was in the filtered view: it hears of 3 and 4 only */
+    ok(s3.n == 2, "filtered view: %ld notifications\n", (long)s3.n);
+    filtered->lpVtbl->SeekRow(filtered, BOOKMARK_BEGINNING, 0, NULL);
+    ok(read_ids(filtered, 10, 0, ids, 8) == 3 && ids[0] == 2, "filtered view rows\n");
+    uint8_t k[4];
+    ok(key_of(plain, 3, k) && memcmp(k, k3, 4) == 0, "a changed row kept its instance key\n");
+    ok(key_of(plain, 4, k4), "key of row 4\n");
+
+    /* The same content again, then a change no view shows: nothing told. */
+    s1.n = s2.n = s3.n = 0;
+    ok(sync_rows(t, id1, nm1, NULL, 3, 0) == S_OK && s1.n == 0 && s2.n == 0,
+       "an equal sync notified %ld\n", (long)s1.n);
+    st_bag *hidden = row_bag(4, "d", 7);
+    ok(md_memtable_set_row(t, hidden) == S_OK && s1.n == 0 && s3.n == 0,
+       "a change in no column notified %ld\n", (long)s1.n);
+    st_bag_free(hidden);
+
+    /* Row 4 renumbered 5: the same row (instance key, place), modified. */
+    static const int32_t id2[] = { 2, 3, 5 };
+    static const int32_t prev2[] = { -1, -1, 4 };
+    ok(sync_rows(t, id2, nm1, prev2, 3, 0) == S_OK, "sync with a renumbering\n");
+    ok(s1.n == 1 && s1.last_event == TABLE_ROW_MODIFIED && s1.last_rowid == 5
+       && memcmp(s1.last_key, k4, 4) == 0, "renumbered: %ld, event %lu row %ld\n",
+       (long)s1.n, (unsigned long)s1.last_event, (long)s1.last_rowid);
+    ok(key_of(plain, 5, k5) && memcmp(k5, k4, 4) == 0, "renumbered row lost its key\n");
+    ok(read_ids(plain, 10, 0, ids, 8) == 3 && ids[2] == 5, "renumbered row moved\n");
+    st_value *keys = NULL;
+    size_t nk = 0;
+    ok(md_memtable_keys(t, &keys, &nk) == S_OK && nk == 3 && keys[0].v.l == 2
+       && keys[1].v.l == 3 && keys[2].v.l == 5, "keys: %zu\n", nk);
+    for (size_t i = 0; i < nk; i++)
+        st_value_clear(&keys[i]);
+    free(keys);
+
+    /* Bad input changes nothing. */
+    static const int32_t dup[] = { 2, 2 };
+    static const char *const nmd[] = { "x", "y" };
+    s1.n = 0;
+    ok(sync_rows(t, dup, nmd, NULL, 2, 0) == MAPI_E_INVALID_PARAMETER,
+       "two rows with one key accepted\n");
+    ok(sync_rows(t, dup, nmd, NULL, 2, 1) == MAPI_E_INVALID_PARAMETER,
+       "replace_all: two rows with one key accepted\n");
+    st_bag *nokey = st_bag_new();
+    st_bag_set_str(nokey, PR_DISPLAY_NAME_W, "x");
+    ok(md_memtable_sync(t, &nokey, NULL, 1) == MAPI_E_INVALID_PARAMETER,
+       "a row without key accepted\n");
+    st_bag_free(nokey);
+    ok(md_memtable_sync(t, NULL, NULL, 1) == MAPI_E_INVALID_PARAMETER, "NULL rows accepted\n");
+    ok(s1.n == 0 && md_memtable_count(t) == 3, "bad input changed the table\n");
+
+    /* Replace all: one TABLE_CHANGED per sink, new rows, the cursor and a
+     * bookmark at the beginning. */
+    BOOKMARK bk = 0;
+    plain->lpVtbl->SeekRow(plain, BOOKMARK_BEGINNING, 2, NULL);
+    plain->lpVtbl->CreateBookmark(plain, &bk);
+    static const int32_t id3[] = { 0, 1 };
+    static const char *const nm3[] = { "p", "q" };
+    s1.n = s2.n = s3.n = 0;
+    ok(sync_rows(t, id3, nm3, NULL, 2, 1) == S_OK, "replace_all\n");
+    ok(s1.n == 1 && s1.last_event == TABLE_CHANGED && s2.n == 1 && s3.n == 1,
+       "TABLE_CHANGED: %ld %ld %ld, event %lu\n", (long)s1.n, (long)s2.n, (long)s3.n,
+       (unsigned long)s1.last_event);
+    ULONG row = 9, num = 0, den = 0;
+    ok(plain->lpVtbl->QueryPosition(plain, &row, &num, &den) == S_OK && row == 0 && den == 2,
+       "position after replace_all: %lu of %lu\n", (unsigned long)row, (unsigned long)den);
+    ok(plain->lpVtbl->SeekRow(plain, bk, 0, NULL) == MAPI_W_POSITION_CHANGED,
+       "bookmark after replace_all\n");
+    ok(read_ids(sorted, 10, 0, ids, 8) == 2 && ids[0] == 1 && ids[1] == 0,
+       "sorted view after replace_all: %d %d\n", (int)ids[0], (int)ids[1]);
+    ok(filtered->lpVtbl->GetRowCount(filtered, 0, &n) == S_OK && n == 0,
+       "filtered view after replace_all: %lu rows\n", (unsigned long)n);
+    ok(key_of(plain, 1, k) && memcmp(k, k3, 4) && memcmp(k, k4, 4), "replace_all kept a key\n");
+
+    /* Held: told at deliver, in order. */
+    s1.n = 0;
+    md_memtable_hold(t);
+    set_row(t, 7, "h");
+    delete_row(t, 0);
+    ok(s1.n == 0, "told while held: %ld\n", (long)s1.n);
+    md_memtable_hold(t);
+    md_memtable_deliver(t);
+    ok(s1.n == 0, "told while still held: %ld\n", (long)s1.n);
+    md_memtable_deliver(t);
+    ok(s1.n == 2 && s1.last_event == TABLE_ROW_DELETED, "after deliver: %ld, last %lu\n",
+       (long)s1.n, (unsigned long)s1.last_event);
+
+    /* The owner lets go first: the views keep the rows. */
+    md_memtable_free(t);
+    ok(plain->lpVtbl->GetRowCount(plain, 0, &n) == S_OK && n == 2, "rows after free: %lu\n",
+       (unsigned long)n);
+    filtered->lpVtbl->Release(filtered);
+    sorted->lpVtbl->Release(sorted);
+    plain->lpVtbl->Release(plain);
+    ok(s1.refs == 1 && s2.refs == 1 && s3.refs == 1, "sinks not released: %ld %ld %ld\n",
+       (long)s1.refs, (long)s2.refs, (long)s3.refs);
+}
+
+/* A sink that changes the table from OnNotify (once): the change is told
+ * after OnNotify returns, not inside it. */
+typedef struct reentrant_sink {
+    test_sink base;         /* first */
+    md_memtable *t;
+    int depth, max_depth, changed;
+} reentrant_sink;
+
+static ULONG STDMETHODCALLTYPE reentrant_OnNotify(IMAPIAdviseSink *iface, ULONG n,
+    LPNOTIFICATION notifs)
+{
+    reentrant_sink *r = (reentrant_sink *)iface;
+    if (++r->depth > r->max_depth)
+        r->max_depth = r->depth;
+    sink_OnNotify(iface, n, notifs);
+    if (!r->changed) {
+        r->changed = 1;
+        set_row(r->t, 99, "nested");
+    }
+    r->depth--;
+    return 0;
+}
+
+static const IMAPIAdviseSinkVtbl reentrant_vtbl = {
+    sink_QueryInterface, sink_AddRef, sink_Release, reentrant_OnNotify
+};
+
+/* A new table *t (cols3) and a view of it advised to sink s, which gets
+ * vtbl. */
+static IMAPITable *advised_view(md_memtable **t, test_sink *s, const IMAPIAdviseSinkVtbl *vtbl)
+{
+    IMAPITable *tbl = NULL;
+    ULONG conn = 0;
+    sink_init(s);
+    s->iface.lpVtbl = (IMAPIAdviseSinkVtbl *)vtbl;
+    md_memtable_new(t, &alloc, cols3, 3, PR_ROWID);
+    md_memtable_view(*t, &tbl);
+    tbl->lpVtbl->Advise(tbl, fnevTableModified, &s->iface, &conn);
+    return tbl;
+}
+
+static void test_reentrant_sink(void)
+{
+    reentrant_sink r;
+
+    memset(&r, 0, sizeof r);
+    IMAPITable *tbl = advised_view(&r.t, &r.base, &reentrant_vtbl);
+    set_row(r.t, 50, "outer");
+    ok(r.base.n == 2 && r.base.last_rowid == 99 && r.max_depth == 1,
+       "a change made in OnNotify: %ld told, last row %ld, depth %d\n", (long)r.base.n,
+       (long)r.base.last_rowid, r.max_depth);
+    tbl->lpVtbl->Release(tbl);
+    md_memtable_free(r.t);
+    ok(r.base.refs == 1, "sink not released: %ld\n", (long)r.base.refs);
+}
+
+/* A sink that mirrors the rows from the notifications alone (instance
+ * key -> PR_ROWID): right only when they come in order, one at a time. */
+typedef struct mirror_sink {
+    test_sink base;         /* first */
+    LONG inside;            /* OnNotify calls running */
+    LONG overlaps, errors;  /* calls that ran together; events that did not fit */
+    uint32_t keys[64];
+    int32_t ids[64];
+    size_t n;
+} mirror_sink;
+
+static ULONG STDMETHODCALLTYPE mirror_OnNotify(IMAPIAdviseSink *iface, ULONG n,
+    LPNOTIFICATION notifs)
+{
+    mirror_sink *m = (mirror_sink *)iface;
+    if (InterlockedIncrement(&m->inside) > 1)
+        InterlockedIncrement(&m->overlaps);
+    for (ULONG i = 0; i < n; i++) {
+        TABLE_NOTIFICATION *tn = &notifs[i].info.tab;
+        uint32_t key = 0;
+        memcpy(&key, tn->propIndex.Value.bin.lpb, 4);
+        size_t at = m->n;
+        for (size_t k = 0; k < m->n; k++)
+            if (m->keys[k] == key)
+                at = k;
+        int32_t id = tn->row.cValues ? tn->row.lpProps[0].Value.l : -1;
+        if (tn->ulTableEvent == TABLE_ROW_ADDED && at == m->n && m->n < 64) {
+            m->keys[m->n] = key;
+            m->ids[m->n++] = id;
+        } else if (tn->ulTableEvent == TABLE_ROW_MODIFIED && at < m->n) {
+            m->ids[at] = id;
+        } else if (tn->ulTableEvent == TABLE_ROW_DELETED && at < m->n) {
+            m->keys[at] = m->keys[--m->n];
+            m->ids[at] = m->ids[m->n];
+        } else {
+            m->errors++;
+        }
+    }
+    sink_OnNotify(iface, n, notifs);
+    if ((sink_count(&m->base) & 31) == 0)
+        Sleep(1);   /* a window for another thread's delivery to run into */
+    InterlockedDecrement(&m->inside);
+    return 0;
+}
+
+static const IMAPIAdviseSinkVtbl mirror_vtbl = {
+    sink_QueryInterface, sink_AddRef, sink_Release, mirror_OnNotify
+};
+
+typedef struct syncer_arg {
+    md_memtable *t;
+    unsigned seed;
+} syncer_arg;
+
+/* Held syncs of a few random rows, and single changes, as an owner does. */
+static DWORD WINAPI syncer_main(void *p)
+{
+    syncer_arg *a = p;
+    unsigned x = a->seed;
+    for (int i = 0; i < 400; i++) {
+        int32_t ids[5];
+        const char *names[5] = { "a", "b", "c", "d", "e" };
+        size_t n = 0;
+        x = x * 1103515245u + 12345u;
+        for (int32_t id = 0; id < 10 && n < 5; id++)
+            if ((x >> (id + 8)) & 1)
+                ids[n++] = id;
+        md_memtable_hold(a->t);
+        if (i % 4 == 3)
+            set_row(a->t, (int32_t)(x % 10), names[x % 5]);
+        else
+            sync_rows(a->t, ids, names + (x % 2), NULL, n, 0);
+        md_memtable_deliver(a->t);
+    }
+    return 0;
+}
+
+static void test_ordered_delivery(void)
+{
+    mirror_sink m;
+    md_memtable *t = NULL;
+
+    memset(&m, 0, sizeof m);
+    IMAPITable *tbl = advised_view(&t, &m.base, &mirror_vtbl);
+    syncer_arg a1 = { t, 1 }, a2 = { t, 77 };
+    HANDLE th[2];
+    th[0] = CreateThread(NULL, 0, syncer_main, &a1, 0, NULL);
+    th[1] = CreateThread(NULL, 0, syncer_main, &a2, 0, NULL);
+    WaitForMultipleObjects(2, th, TRUE, INFINITE);
+    CloseHandle(th[0]);
+    CloseHandle(th[1]);
+    ok(m.overlaps == 0 && m.errors == 0, "delivery: %ld overlapping calls, %ld out of order\n",
+       (long)m.overlaps, (long)m.errors);
+    /* the mirror is the table */
+    SRowSet *rows = NULL;
+    size_t same = 0;
+    tbl->lpVtbl->SeekRow(tbl, BOOKMARK_BEGINNING, 0, NULL);
+    ok(tbl->lpVtbl->QueryRows(tbl, 100, 0, &rows) == S_OK && rows->cRows == m.n,
+       "table %lu rows, mirror %zu\n", rows ? (unsigned long)rows->cRows : 0ul, m.n);
+    for (ULONG i = 0; rows && i < rows->cRows; i++) {
+        uint32_t key = 0;
+        memcpy(&key, rows->aRow[i].lpProps[2].Value.bin.lpb, 4);
+        for (size_t k = 0; k < m.n; k++)
+            if (m.keys[k] == key && m.ids[k] == rows->aRow[i].lpProps[0].Value.l)
+                same++;
+    }
+    ok(rows && same == rows->cRows, "mirror differs: %zu rows alike\n", same);
+    free_rows(rows);
+    printf("ordered delivery: %ld notifications from 2 threads\n", (long)sink_count(&m.base));
+    tbl->lpVtbl->Release(tbl);
+    md_memtable_free(t);
+}
+
 typedef struct writer_arg {
     md_memtable *t;
     int rounds;
@@ -624,6 +988,9 @@ int main(void)
     test_bookmarks();
     test_sort_restrict();
     test_threads();
+    test_live_changes();
+    test_reentrant_sink();
+    test_ordered_delivery();
     ok(md_live_objects() == live, "live objects %ld, were %ld\n", (long)md_live_objects(),
        (long)live);
     ok(buffers_live == 0, "buffers left: %ld\n", (long)buffers_live);

@@ -51,6 +51,7 @@
 #include "host_support.h"
 #include "host_session.h"
 #include "host_props.h"
+#include "advise_sink.h"
 #include "provider/object.h"
 #include "provider/entryid.h"
 #include "provider/store.h"
@@ -71,8 +72,7 @@ typedef struct rec {
 } rec;
 
 typedef struct sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
+    ADVISE_SINK_BASE;
     CRITICAL_SECTION lock;
     rec recs[512];
     int n;                  /* recorded (at most 512 kept) */
@@ -84,27 +84,6 @@ static HANDLE notified;     /* auto-reset: some sink got something */
 static sink *sink_of(IMAPIAdviseSink *i)
 {
     return (sink *)i;
-}
-
-static HRESULT STDMETHODCALLTYPE sk_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
-    void **out)
-{
-    *out = NULL;
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IMAPIAdviseSink))
-        return E_NOINTERFACE;
-    InterlockedIncrement(&sink_of(self)->refs);
-    *out = self;
-    return S_OK;
-}
-
-static ULONG STDMETHODCALLTYPE sk_AddRef(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedIncrement(&sink_of(self)->refs);
-}
-
-static ULONG STDMETHODCALLTYPE sk_Release(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedDecrement(&sink_of(self)->refs);
 }
 
 static void copy_bin(BYTE out[48], ULONG *cb, ULONG cb_in, const void *in)
@@ -149,13 +128,10 @@ static ULONG STDMETHODCALLTYPE sk_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOT
     return 0;
 }
 
-static IMAPIAdviseSinkVtbl sk_vtbl = { sk_QueryInterface, sk_AddRef, sk_Release, sk_OnNotify };
-
 static void sink_init(sink *k)
 {
     memset(k, 0, sizeof *k);
-    k->iface.lpVtbl = &sk_vtbl;
-    k->refs = 1;
+    advise_sink_init(&k->base, sk_OnNotify);
     InitializeCriticalSection(&k->lock);
 }
 

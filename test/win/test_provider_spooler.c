@@ -17,9 +17,18 @@
  *   another, FinishedMsg moving to Sent Items (PR_SENTMAIL_ENTRYID),
  *   deleting (PR_DELETE_AFTER_SUBMIT) or leaving the message, each change
  *   reaching the queue table's sink;
+ * - FinishedMsg with a sent-mail folder of another store: IMAPISupport::
+ *   OpenEntry and CopyMessages(MESSAGE_MOVE), and a failing move;
  * - the same through MAPI objects: CreateMessage in the Outbox and
- *   SubmitMessage on the client's store, OpenEntry, SetLockState and
- *   FinishedMsg on the spooler's;
+ *   SubmitMessage on the client's store (SpoolerNotify(NOTIFY_READYTOSEND)
+ *   then ExpandRecips; PR_CLIENT_SUBMIT_TIME, PR_SUBMIT_FLAGS,
+ *   PR_RESPONSIBILITY), OpenEntry, SetLockState and FinishedMsg on the
+ *   spooler's;
+ * - SubmitMessage's rules: no recipients, FORCE_SUBMIT, PrepareSubmit for
+ *   a resend (failing: message unchanged), NEEDS_PREPROCESSING and the
+ *   spooler's own SubmitMessage after it, ExpandRecips failing (message
+ *   unchanged) and adding recipients; no read report from an MDB_NO_MAIL
+ *   store;
  * - NotifyNewMail through IMAPISupport::Notify; bad arguments everywhere;
  * - at the end every object released (live-object counter), every MAPI
  *   buffer freed.
@@ -336,6 +345,54 @@ static int queue_eid(LPMAPITABLE q, const WCHAR *subj, BYTE out[48])
     return found;
 }
 
+/* FinishedMsg with a PR_SENTMAIL_ENTRYID of another store: the folder
+ * opened through IMAPISupport::OpenEntry, the message moved there with
+ * IMAPISupport::CopyMessages(MESSAGE_MOVE) (the stand-in removes it from
+ * our folder, the move's half in this store). When the move fails, the
+ * error comes back and the message stays, no longer submitted. */
+static void test_finished_elsewhere(LPMDB spool, LPMAPITABLE q, st_id outbox,
+    const BYTE sent_eid[48])
+{
+    BYTE other_sent[48], e_other[48];
+    st_id where = 0;
+    int has = 0;
+    memcpy(other_sent, sent_eid, 48);
+    other_sent[20] ^= 0xff;   /* the store GUID (entryid.h: bytes 20-35) */
+    st_id m_other = make_submitted(outbox, "elsewhere", 500, other_sent, 0);
+    for (DWORD w = 0; !queue_eid(q, L"elsewhere", e_other) && w < WAIT_MS; w += 50)
+        Sleep(50);
+    host_calls_reset();
+    HRESULT hr = spool->lpVtbl->FinishedMsg(spool, 0, 48, (LPENTRYID)e_other);
+    const host_call *oe = host_call_find("OpenEntry"), *cm = host_call_find("CopyMessages");
+    ok(hr == S_OK && strcmp(host_calls_str(), "OpenEntry,CopyMessages") == 0,
+       "FinishedMsg to another store's folder: %#lx, calls %s\n", (unsigned long)hr,
+       host_calls_str());
+    ok(oe && oe->count == 48 && host_foreign_cb == 48
+       && memcmp(host_foreign_eid, other_sent, 48) == 0 && (oe->flags & MAPI_MODIFY),
+       "OpenEntry of PR_SENTMAIL_ENTRYID\n");
+    ok(cm && cm->flags == MESSAGE_MOVE && cm->obj2 == (void *)&host_foreign && cm->count == 1,
+       "CopyMessages: flags %#lx, %lu entries\n", cm ? (unsigned long)cm->flags : 0ul,
+       cm ? (unsigned long)cm->count : 0ul);
+    ok((st_message_folder(st, &where, m_other) != 0 || where != outbox),
+       "message still in the Outbox after the move\n");
+    ok(host_foreign_refs == 0, "other store's folder references left: %ld\n",
+       (long)host_foreign_refs);
+
+    st_id m_fail = make_submitted(outbox, "elsewhere, failing", 600, other_sent, 0);
+    for (DWORD w = 0; !queue_eid(q, L"elsewhere, failing", e_other) && w < WAIT_MS; w += 50)
+        Sleep(50);
+    host_sup.copy_hr = MAPI_E_NOT_ENOUGH_MEMORY;
+    hr = spool->lpVtbl->FinishedMsg(spool, 0, 48, (LPENTRYID)e_other);
+    host_sup.copy_hr = S_OK;
+    ok(hr == MAPI_E_NOT_ENOUGH_MEMORY, "FinishedMsg with the move failing: %#lx\n",
+       (unsigned long)hr);
+    ok(st_message_folder(st, &where, m_fail) == 0 && where == outbox
+       && !(stored_long(m_fail, PR_MESSAGE_FLAGS, &has) & MSGFLAG_SUBMIT),
+       "message after a failed move\n");
+    ok(host_foreign_refs == 0, "other store's folder references left: %ld\n",
+       (long)host_foreign_refs);
+}
+
 static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id sent)
 {
     LPMAPITABLE q = (LPMAPITABLE)(ULONG_PTR)1;
@@ -473,20 +530,7 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
     ok(st_message_get(st, &gone, m_third) == ST_ENOTFOUND, "message not deleted\n");
     st_bag_free(gone);
 
-    /* A sent-mail folder of another store: flags cleared, message left,
-     * MAPI_E_NO_SUPPORT (no cross-store moves here). */
-    BYTE other_sent[48];
-    memcpy(other_sent, sent_eid, 48);
-    other_sent[20] ^= 0xff;   /* the store GUID (entryid.h: bytes 20-35) */
-    st_id m_other = make_submitted(outbox, "elsewhere", 500, other_sent, 0);
-    BYTE e_other[48];
-    for (DWORD w = 0; !queue_eid(q, L"elsewhere", e_other) && w < WAIT_MS; w += 50)
-        Sleep(50);
-    ok(spool->lpVtbl->FinishedMsg(spool, 0, 48, (LPENTRYID)e_other) == MAPI_E_NO_SUPPORT,
-       "FinishedMsg to another store's folder\n");
-    ok(st_message_folder(st, &where, m_other) == 0 && where == outbox
-       && !(stored_long(m_other, PR_MESSAGE_FLAGS, &has) & MSGFLAG_SUBMIT),
-       "message to another store's folder\n");
+    test_finished_elsewhere(spool, q, outbox, sent_eid);
 
     /* Neither property: it stays where it was. */
     st_id m_fourth = make_submitted(outbox, "fourth", 400, NULL, 0);
@@ -507,6 +551,34 @@ static void test_queue(LPMDB spool, st_id outbox, const BYTE sent_eid[48], st_id
     ok(q->lpVtbl->Unadvise(q, conn) == S_OK, "Unadvise\n");
     ok(q->lpVtbl->Release(q) == 0, "queue table still referenced\n");
     ok(sink.refs == 1, "sink references left: %ld\n", (long)sink.refs - 1);
+}
+
+/* The recipients of m with PR_RESPONSIBILITY FALSE, or -1 when one lacks
+ * it or has it TRUE. */
+static int responsibility_false(LPMESSAGE m)
+{
+    LPMAPITABLE t = NULL;
+    LPSRowSet rows = NULL;
+    int n = -1;
+    SizedSPropTagArray(1, cols) = { 1, { PR_RESPONSIBILITY } };
+    if (m->lpVtbl->GetRecipientTable(m, 0, &t) == S_OK
+        && t->lpVtbl->SetColumns(t, (LPSPropTagArray)&cols, 0) == S_OK
+        && t->lpVtbl->QueryRows(t, 100, 0, &rows) == S_OK) {
+        n = 0;
+        for (ULONG i = 0; i < rows->cRows; i++) {
+            const SPropValue *v = rows->aRow[i].lpProps;
+            if (v[0].ulPropTag == PR_RESPONSIBILITY && !v[0].Value.b)
+                n++;
+            else
+                n = -1000;
+        }
+        if (n < 0)
+            n = -1;
+    }
+    host_free_rows(rows);
+    if (t)
+        t->lpVtbl->Release(t);
+    return n;
 }
 
 /* The whole path through MAPI objects: a client makes a message in the
@@ -542,9 +614,17 @@ static void test_submit_through_mapi(LPMDB user, LPMDB spool, const BYTE outbox_
         p[1].ulPropTag = PR_MESSAGE_CLASS_W;
         p[1].Value.lpszW = L"IPM.Note";
         ok(msg->lpVtbl->SetProps(msg, 2, p, NULL) == S_OK, "SetProps\n");
+        ok(host_add_recipient(msg, MODRECIP_ADD, L"Bob", L"bob@example.org") == S_OK,
+           "ModifyRecipients\n");
         LONG before = sink_count(&sink);
+        host_calls_reset();
         hr = msg->lpVtbl->SubmitMessage(msg, 0);
         ok(hr == S_OK, "SubmitMessage: %#lx\n", (unsigned long)hr);
+        /* The first submission of the store: NOTIFY_READYTOSEND first, then
+         * ExpandRecips on this message (no PrepareSubmit: not a resend). */
+        ok(strcmp(host_calls_str(), "SpoolerNotify,ExpandRecips") == 0
+           && host_calls[0].flags == NOTIFY_READYTOSEND && host_calls[1].obj == msg,
+           "SubmitMessage's calls: %s\n", host_calls_str());
         ok(sink_wait(&sink, before, WAIT_MS) && sink.last_event == TABLE_ROW_ADDED
            && sink.last_eid_cb == 48, "no ROW_ADDED for SubmitMessage (event %lu)\n",
            (unsigned long)sink.last_event);
@@ -562,6 +642,13 @@ static void test_submit_through_mapi(LPMDB user, LPMDB spool, const BYTE outbox_
     }
     if (smsg) {
         int has = 0;
+        ok(stored_long(eid_id(eid), PR_SUBMIT_FLAGS, &has) == 0 && has,
+           "PR_SUBMIT_FLAGS after SubmitMessage\n");
+        LPSPropValue t = host_get_one((IMAPIProp *)smsg, PR_CLIENT_SUBMIT_TIME);
+        ok(t && (t->Value.ft.dwHighDateTime || t->Value.ft.dwLowDateTime),
+           "no PR_CLIENT_SUBMIT_TIME\n");
+        host_FreeBuffer(t);
+        ok(responsibility_false(smsg) == 1, "PR_RESPONSIBILITY not FALSE on the recipient\n");
         ok(spool->lpVtbl->SetLockState(spool, smsg, MSG_LOCKED) == S_OK,
            "SetLockState on a real message\n");
         ok((stored_long(eid_id(eid), PR_SUBMIT_FLAGS, &has) & SUBMITFLAG_LOCKED) && has,
@@ -576,6 +663,167 @@ static void test_submit_through_mapi(LPMDB user, LPMDB spool, const BYTE outbox_
     }
     q->lpVtbl->Unadvise(q, conn);
     ok(q->lpVtbl->Release(q) == 0, "queue table still referenced\n");
+}
+
+/* IMessage::SubmitMessage's rules ("Sending Messages: Message Store
+ * Provider Tasks", IMAPISupport::PrepareSubmit/ExpandRecips/SpoolerNotify):
+ * no recipients; SpoolerNotify once per store; PrepareSubmit only for a
+ * resend, its failure leaving the message unchanged; NEEDS_PREPROCESSING
+ * -> SUBMITFLAG_PREPROCESS, which the spooler's own SubmitMessage clears;
+ * ExpandRecips' failure leaving the message unchanged; recipients it adds
+ * get PR_RESPONSIBILITY FALSE too; FORCE_SUBMIT accepted. */
+static LPMESSAGE outbox_msg(LPMDB mdb, const BYTE outbox_eid[48], const WCHAR *subj,
+    LONG flags, int recipients)
+{
+    LPMAPIFOLDER f = NULL;
+    LPMESSAGE m = NULL;
+    ULONG type = 0;
+    HRESULT hr = mdb->lpVtbl->OpenEntry(mdb, 48, (LPENTRYID)outbox_eid, NULL, MAPI_MODIFY,
+        &type, (LPUNKNOWN *)&f);
+    if (hr == S_OK)
+        hr = f->lpVtbl->CreateMessage(f, NULL, 0, &m);
+    if (f)
+        f->lpVtbl->Release(f);
+    ok(hr == S_OK && m, "CreateMessage(%ls): %#lx\n", subj, (unsigned long)hr);
+    if (!m)
+        return NULL;
+    SPropValue p[3];
+    p[0].ulPropTag = PR_SUBJECT_W;
+    p[0].Value.lpszW = (WCHAR *)subj;
+    p[1].ulPropTag = PR_MESSAGE_CLASS_W;
+    p[1].Value.lpszW = (WCHAR *)L"IPM.Note";
+    p[2].ulPropTag = PR_MESSAGE_FLAGS;
+    p[2].Value.l = flags;
+    ok(m->lpVtbl->SetProps(m, 3, p, NULL) == S_OK, "SetProps(%ls)\n", subj);
+    for (int i = 0; i < recipients; i++)
+        host_add_recipient(m, MODRECIP_ADD, L"Someone", L"someone@example.org");
+    return m;
+}
+
+static LONG msg_long(LPMESSAGE m, ULONG tag, LONG dflt)
+{
+    LPSPropValue v = host_get_one((IMAPIProp *)m, tag);
+    LONG l = v ? v->Value.l : dflt;
+    host_FreeBuffer(v);
+    return l;
+}
+
+/* Takes submitted message m (may be NULL) out of the queue and releases it. */
+static void abort_and_release(LPMDB user, LPMESSAGE m)
+{
+    LPSPropValue e = m ? host_get_one((IMAPIProp *)m, PR_ENTRYID) : NULL;
+    if (e)
+        ok(user->lpVtbl->AbortSubmit(user, e->Value.bin.cb, (LPENTRYID)e->Value.bin.lpb, 0)
+           == S_OK, "AbortSubmit\n");
+    host_FreeBuffer(e);
+    if (m)
+        m->lpVtbl->Release(m);
+}
+
+static void test_submit_rules(LPMDB user, LPMDB spool, const BYTE outbox_eid[48])
+{
+    /* No recipients: nothing asked of MAPI, nothing changed. */
+    LPMESSAGE m = outbox_msg(user, outbox_eid, L"nobody", MSGFLAG_UNSENT, 0);
+    host_calls_reset();
+    HRESULT hr = m ? m->lpVtbl->SubmitMessage(m, 0) : E_FAIL;
+    ok(hr == MAPI_E_NO_RECIPIENTS && host_n_calls == 0
+       && !(msg_long(m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT),
+       "SubmitMessage without recipients: %#lx (%s)\n", (unsigned long)hr, host_calls_str());
+    /* FORCE_SUBMIT ("not currently in use") is accepted; SpoolerNotify was
+     * done by the first submission of this store: not again. */
+    ok(m && host_add_recipient(m, MODRECIP_ADD, L"Bob", L"bob@example.org") == S_OK,
+       "ModifyRecipients\n");
+    host_calls_reset();
+    hr = m ? m->lpVtbl->SubmitMessage(m, FORCE_SUBMIT) : E_FAIL;
+    ok(hr == S_OK && strcmp(host_calls_str(), "ExpandRecips") == 0
+       && msg_long(m, PR_SUBMIT_FLAGS, -1) == 0,
+       "SubmitMessage(FORCE_SUBMIT): %#lx (%s)\n", (unsigned long)hr, host_calls_str());
+    if (m)
+        m->lpVtbl->Release(m);
+
+    /* A resend: PrepareSubmit first, with 0 on input; failing, nothing
+     * changes and its error comes back. */
+    m = outbox_msg(user, outbox_eid, L"resend", MSGFLAG_UNSENT | MSGFLAG_RESEND, 1);
+    host_calls_reset();
+    host_sup.prepare_hr = MAPI_E_NOT_FOUND;
+    hr = m ? m->lpVtbl->SubmitMessage(m, 0) : E_FAIL;
+    host_sup.prepare_hr = S_OK;
+    ok(hr == MAPI_E_NOT_FOUND && strcmp(host_calls_str(), "PrepareSubmit") == 0
+       && host_calls[0].obj == m && !(msg_long(m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT)
+       && msg_long(m, PR_CLIENT_SUBMIT_TIME, 0) == 0,
+       "SubmitMessage with PrepareSubmit failing: %#lx (%s)\n", (unsigned long)hr,
+       host_calls_str());
+    /* Then it answers NEEDS_PREPROCESSING: SUBMITFLAG_PREPROCESS. */
+    host_calls_reset();
+    host_sup.prepare_out = NEEDS_PREPROCESSING;
+    hr = m ? m->lpVtbl->SubmitMessage(m, 0) : E_FAIL;
+    host_sup.prepare_out = 0;
+    ok(hr == S_OK && strcmp(host_calls_str(), "PrepareSubmit,ExpandRecips") == 0
+       && msg_long(m, PR_SUBMIT_FLAGS, 0) == SUBMITFLAG_PREPROCESS
+       && (msg_long(m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT),
+       "SubmitMessage (resend, preprocessing): %#lx (%s), PR_SUBMIT_FLAGS %#lx\n",
+       (unsigned long)hr, host_calls_str(), (unsigned long)msg_long(m, PR_SUBMIT_FLAGS, 0));
+    /* The spooler, done preprocessing, calls SubmitMessage on its store: the
+     * flag goes, nothing else is asked. */
+    LPSPropValue e = m ? host_get_one((IMAPIProp *)m, PR_ENTRYID) : NULL;
+    LPMESSAGE sm = NULL;
+    ULONG type = 0;
+    if (e)
+        spool->lpVtbl->OpenEntry(spool, e->Value.bin.cb, (LPENTRYID)e->Value.bin.lpb, NULL,
+            MAPI_MODIFY, &type, (LPUNKNOWN *)&sm);
+    host_calls_reset();
+    hr = sm ? sm->lpVtbl->SubmitMessage(sm, 0) : E_FAIL;
+    ok(hr == S_OK && host_n_calls == 0 && msg_long(sm, PR_SUBMIT_FLAGS, -1) == 0
+       && (msg_long(sm, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT),
+       "the spooler's SubmitMessage after preprocessing: %#lx (%s)\n", (unsigned long)hr,
+       host_calls_str());
+    if (sm)
+        sm->lpVtbl->Release(sm);
+    host_FreeBuffer(e);
+    abort_and_release(user, m);
+
+    /* ExpandRecips failing: the message as it was. */
+    m = outbox_msg(user, outbox_eid, L"expand fails", MSGFLAG_UNSENT, 1);
+    host_sup.expand_hr = MAPI_E_CALL_FAILED;
+    hr = m ? m->lpVtbl->SubmitMessage(m, 0) : E_FAIL;
+    host_sup.expand_hr = S_OK;
+    ok(hr == MAPI_E_CALL_FAILED && !(msg_long(m, PR_MESSAGE_FLAGS, 0) & MSGFLAG_SUBMIT)
+       && msg_long(m, PR_CLIENT_SUBMIT_TIME, 0) == 0 && msg_long(m, PR_SUBMIT_FLAGS, -1) == -1,
+       "SubmitMessage with ExpandRecips failing: %#lx\n", (unsigned long)hr);
+    /* It expands a list into two more recipients and answers NEEDS_SPOOLER
+     * (we always go through the spooler): all three not yet the
+     * responsibility of a transport. */
+    host_sup.expand_adds = 2;
+    host_sup.expand_out = NEEDS_SPOOLER;
+    hr = m ? m->lpVtbl->SubmitMessage(m, 0) : E_FAIL;
+    host_sup.expand_adds = 0;
+    host_sup.expand_out = 0;
+    ok(hr == S_OK && msg_long(m, PR_SUBMIT_FLAGS, -1) == 0 && responsibility_false(m) == 3,
+       "SubmitMessage with ExpandRecips adding recipients: %#lx, %d recipients\n",
+       (unsigned long)hr, m ? responsibility_false(m) : -1);
+    abort_and_release(user, m);
+}
+
+/* A store opened with MDB_NO_MAIL sends no read report: the message is
+ * marked read and the report stays owed (MSGFLAG_RN_PENDING) for a session
+ * that sends mail. */
+static void test_no_mail_receipt(LPMDB nomail, const BYTE outbox_eid[48])
+{
+    LPMESSAGE m = outbox_msg(nomail, outbox_eid, L"receipt, no mail",
+        MSGFLAG_RN_PENDING, 0);
+    SPropValue v;
+    v.ulPropTag = PR_READ_RECEIPT_REQUESTED;
+    v.Value.b = TRUE;
+    ok(m && m->lpVtbl->SetProps(m, 1, &v, NULL) == S_OK
+       && m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE) == S_OK, "receipt message\n");
+    host_calls_reset();
+    HRESULT hr = m ? m->lpVtbl->SetReadFlag(m, 0) : E_FAIL;
+    LONG f = msg_long(m, PR_MESSAGE_FLAGS, 0);
+    ok(hr == S_OK && host_n_calls == 0 && (f & MSGFLAG_READ) && (f & MSGFLAG_RN_PENDING),
+       "SetReadFlag on an MDB_NO_MAIL store: %#lx (%s), flags %#lx\n", (unsigned long)hr,
+       host_calls_str(), (unsigned long)f);
+    if (m)
+        m->lpVtbl->Release(m);
 }
 
 static void test_notify_new_mail(LPMDB spool)
@@ -662,6 +910,8 @@ int main(int argc, char **argv)
     test_not_spooler(user, nomail, spool_nomail);
     test_queue(spool, eid_id(outbox), sent, eid_id(sent));
     test_submit_through_mapi(user, spool, outbox, eid_id(outbox));
+    test_submit_rules(user, spool, outbox);
+    test_no_mail_receipt(nomail, outbox);
     test_notify_new_mail(spool);
 
     st_store_close(st);

@@ -51,6 +51,7 @@
 #include "dll_path.h"
 #include "host_support.h"
 #include "host_session.h"
+#include "advise_sink.h"
 #include "provider/object.h"
 #include "provider/store.h"
 #include "provider/table.h"
@@ -1072,8 +1073,7 @@ static void part1(const char *dll_path)
 /* ---- Part 2: a notification from a writer thread */
 
 typedef struct test_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
+    ADVISE_SINK_BASE;
     HANDLE got;                 /* set on each OnNotify */
     CRITICAL_SECTION lock;
     ULONG events[16];           /* ulTableEvent of each notification */
@@ -1082,24 +1082,6 @@ typedef struct test_sink {
     IMAPITable *release_me;     /* released (its last reference) in OnNotify */
     ULONG released_to;          /* what that Release returned */
 } test_sink;
-
-static HRESULT STDMETHODCALLTYPE sink_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
-    void **out)
-{
-    (void)self; (void)riid;
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-
-static ULONG STDMETHODCALLTYPE sink_AddRef(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedIncrement(&((test_sink *)self)->refs);
-}
-
-static ULONG STDMETHODCALLTYPE sink_Release(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedDecrement(&((test_sink *)self)->refs);
-}
 
 static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOTIFICATION ns)
 {
@@ -1125,8 +1107,14 @@ static ULONG STDMETHODCALLTYPE sink_OnNotify(IMAPIAdviseSink *self, ULONG n, LPN
     return 0;
 }
 
-static const IMAPIAdviseSinkVtbl sink_vtbl = {
-    sink_QueryInterface, sink_AddRef, sink_Release, sink_OnNotify };
+/* s as a sink with one reference, its event and lock made. */
+static void sink_init(test_sink *s)
+{
+    memset(s, 0, sizeof *s);
+    advise_sink_init(&s->base, sink_OnNotify);
+    s->got = CreateEventW(NULL, FALSE, FALSE, NULL);
+    InitializeCriticalSection(&s->lock);
+}
 
 typedef struct writer_args {
     st_id fid;
@@ -1189,9 +1177,8 @@ static void part2(void)
         if (big)
             big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t);
         ok(t != NULL, "part 2: contents table\n");
-        test_sink sink = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
-        sink.got = CreateEventW(NULL, FALSE, FALSE, NULL);
-        InitializeCriticalSection(&sink.lock);
+        test_sink sink;
+        sink_init(&sink);
         ULONG conn = 0;
         if (t) {
             SizedSPropTagArray(2, c) = { 2, { PR_INSTANCE_KEY, PR_SUBJECT_W } };
@@ -1233,9 +1220,8 @@ static void part2(void)
              * the delivery thread frees the table once OnNotify returns. */
             IMAPITable *t3 = NULL;
             big->lpVtbl->GetContentsTable(big, MAPI_UNICODE, &t3);
-            test_sink sink2 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
-            sink2.got = CreateEventW(NULL, FALSE, FALSE, NULL);
-            InitializeCriticalSection(&sink2.lock);
+            test_sink sink2;
+            sink_init(&sink2);
             if (t3) {
                 LONG live = md_live_objects();
                 t3->lpVtbl->Advise(t3, fnevTableModified, &sink2.iface, &conn);
@@ -1262,9 +1248,8 @@ static void part2(void)
             /* The root's hierarchy table hears a folder the writer makes. */
             IMAPITable *h = NULL;
             root->lpVtbl->GetHierarchyTable(root, MAPI_UNICODE, &h);
-            test_sink sink3 = { .iface = { (IMAPIAdviseSinkVtbl *)&sink_vtbl }, .refs = 1 };
-            sink3.got = CreateEventW(NULL, FALSE, FALSE, NULL);
-            InitializeCriticalSection(&sink3.lock);
+            test_sink sink3;
+            sink_init(&sink3);
             if (h) {
                 ULONG before = 0, after = 0;
                 h->lpVtbl->GetRowCount(h, 0, &before);

@@ -59,6 +59,7 @@
 #include "host_support.h"
 #include "host_session.h"
 #include "host_props.h"
+#include "advise_sink.h"
 #include "provider/object.h"
 #include "provider/shutdown.h"
 #include "storage/storage.h"
@@ -430,8 +431,7 @@ static void part_concurrency(IMSProvider *prov)
 
 /* A sink that counts what it is told (any event). */
 typedef struct count_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
+    ADVISE_SINK_BASE;
     volatile LONG n;
 } count_sink;
 
@@ -442,33 +442,10 @@ static ULONG STDMETHODCALLTYPE cs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOT
     return 0;
 }
 
-static HRESULT STDMETHODCALLTYPE cs_QueryInterface(IMAPIAdviseSink *self, REFIID riid,
-    void **out)
-{
-    (void)self; (void)riid;
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-
-static ULONG STDMETHODCALLTYPE cs_AddRef(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedIncrement(&((count_sink *)self)->refs);
-}
-
-static ULONG STDMETHODCALLTYPE cs_Release(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedDecrement(&((count_sink *)self)->refs);
-}
-
-static const IMAPIAdviseSinkVtbl cs_vtbl = {
-    cs_QueryInterface, cs_AddRef, cs_Release, cs_OnNotify
-};
-
 static void sink_init(count_sink *k)
 {
     memset(k, 0, sizeof *k);
-    k->iface.lpVtbl = (IMAPIAdviseSinkVtbl *)&cs_vtbl;
-    k->refs = 1;
+    advise_sink_init(&k->base, cs_OnNotify);
 }
 
 static LONG sink_count(count_sink *k)
@@ -489,21 +466,10 @@ static int sink_wait(count_sink *k, LONG before, DWORD ms)
  * notification, on the worker; then the DLL goes at once. */
 
 typedef struct release_sink {
-    IMAPIAdviseSink iface;
-    LONG refs;
+    ADVISE_SINK_BASE;
     IMAPITable *table;       /* released by OnNotify */
     HANDLE done;
 } release_sink;
-
-static ULONG STDMETHODCALLTYPE rs_AddRef(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedIncrement(&((release_sink *)self)->refs);
-}
-
-static ULONG STDMETHODCALLTYPE rs_Release(IMAPIAdviseSink *self)
-{
-    return (ULONG)InterlockedDecrement(&((release_sink *)self)->refs);
-}
 
 static ULONG STDMETHODCALLTYPE rs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOTIFICATION nt)
 {
@@ -517,10 +483,6 @@ static ULONG STDMETHODCALLTYPE rs_OnNotify(IMAPIAdviseSink *self, ULONG n, LPNOT
     }
     return 0;
 }
-
-static const IMAPIAdviseSinkVtbl rs_vtbl = {
-    cs_QueryInterface, rs_AddRef, rs_Release, rs_OnNotify
-};
 
 static LPMDB spooler_logon(IMSProvider *prov, LPMSLOGON *lo)
 {
@@ -555,6 +517,8 @@ static void submit_one(IMsgStore *store, const WCHAR *subj)
         p[1].ulPropTag = PR_MESSAGE_CLASS_W;
         p[1].Value.lpszW = (WCHAR *)L"IPM.Note";
         m->lpVtbl->SetProps(m, 2, p, NULL);
+        /* SubmitMessage wants a recipient (MAPI_E_NO_RECIPIENTS). */
+        host_add_recipient(m, MODRECIP_ADD, L"Bob", L"bob@example.org");
         hr = m->lpVtbl->SubmitMessage(m, 0);
         m->lpVtbl->Release(m);
     }
@@ -637,8 +601,10 @@ static void part_release_from_sink(const char *dll_path, int baseline)
     load_both(&l, dll_path);
     LPMDB spool = l.spool;
     check_logoff_stops(l.us.store);
-    release_sink k = { { (IMAPIAdviseSinkVtbl *)&rs_vtbl }, 1, NULL,
-        CreateEventW(NULL, TRUE, FALSE, NULL) };
+    release_sink k;
+    memset(&k, 0, sizeof k);
+    advise_sink_init(&k.base, rs_OnNotify);
+    k.done = CreateEventW(NULL, TRUE, FALSE, NULL);
     IMAPITable *q = NULL;
     ULONG conn = 0;
     HRESULT hr = spool ? spool->lpVtbl->GetOutgoingQueue(spool, 0, &q) : E_FAIL;
