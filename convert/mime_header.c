@@ -224,13 +224,18 @@ static int copy_out(char **out, size_t *out_len, const void *in, size_t len)
     return 0;
 }
 
+int cv_mime__charset_is_utf8(const char *charset)
+{
+    return !charset || !*charset || strcasecmp(charset, "us-ascii") == 0
+        || strcasecmp(charset, "ascii") == 0 || strcasecmp(charset, "utf-8") == 0
+        || strcasecmp(charset, "utf8") == 0;
+}
+
 int cv_mime__to_utf8(char **out, size_t *out_len, const char *charset, const void *in,
                      size_t len, int *unknown)
 {
     *out = NULL;
-    if (!charset || !*charset || strcasecmp(charset, "us-ascii") == 0
-        || strcasecmp(charset, "ascii") == 0 || strcasecmp(charset, "utf-8") == 0
-        || strcasecmp(charset, "utf8") == 0) {
+    if (cv_mime__charset_is_utf8(charset)) {
         if (st_utf8_valid(in, len))
             return copy_out(out, out_len, in, len);
         if (!charset || !*charset || strncasecmp(charset, "utf", 3) != 0)

@@ -94,6 +94,10 @@ const cv_mime_field *cv_mime__header_get(const cv_mime_header *h, const char *na
 const cv_mime_field *cv_mime__header_get_nth(const cv_mime_header *h, const char *name,
                                              size_t nth);
 
+/* 1 when bytes in charset (NULL, "", ASCII or UTF-8) are UTF-8 as they
+ * are once valid (cv_mime__to_utf8 copies them then). */
+int cv_mime__charset_is_utf8(const char *charset);
+
 /* Bytes in charset -> UTF-8. charset NULL or "": as is when the bytes are
  * UTF-8, else cv_charset_guess. An unknown charset is read as windows-1252
  * (*unknown set to 1 if not NULL). 0 or -1. */

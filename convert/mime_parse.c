@@ -45,9 +45,13 @@ typedef struct buf {
     size_t cap;  /* allocated */
 } buf;
 
+/* First allocation of a buffer: a usual header block or body fits, so it
+ * is not grown (and copied) five times on its way there. */
+#define BUF_FIRST ((size_t)4096)
+
 static int buf_add(buf *b, const void *data, size_t len)
 {
-    if (st_reserve(&b->p, &b->cap, b->n + len + 1, 256) < 0)
+    if (st_reserve(&b->p, &b->cap, b->n + len + 1, BUF_FIRST) < 0)
         return -1;
     if (len)
         memcpy(b->p + b->n, data, len);
@@ -822,9 +826,16 @@ static int end_leaf(cv_mime_parser *p, frame *f)
         char *u = NULL;
         size_t ul = 0;
         int unknown = 0;
-        if (cv_mime__to_utf8(&u, &ul, f->charset, f->body.p ? f->body.p : "", f->body.n,
-                             &unknown) != 0)
+        if (f->body.p && cv_mime__charset_is_utf8(f->charset)
+            && st_utf8_valid(f->body.p, f->body.n)) {
+            u = f->body.p;   /* already what cv_mime__to_utf8 would copy: taken over */
+            ul = f->body.n;
+            f->body.p = NULL;
+            f->body.n = f->body.cap = 0;
+        } else if (cv_mime__to_utf8(&u, &ul, f->charset, f->body.p ? f->body.p : "", f->body.n,
+                                    &unknown) != 0) {
             return fail(p);
+        }
         if (unknown)
             warn(p->sh, "unknown charset \"%.40s\" read as windows-1252", f->charset);
         if (f->role == R_TEXT) {

@@ -45,7 +45,9 @@
  * "mapidav-lm:LENGTH:LAST-MODIFIED", which is never sent as If-Match.
  *
  * Invariants: an item is stored as one savepoint of the import's batch
- * (st_import_item_begin/_end: props, recipients, ETag, attachments): a
+ * (st_import_item_begin/_end: props, recipients, ETag, attachments), or,
+ * new and without attachments, by one st_import_message (no savepoint
+ * when light; a store failure in it rolls the batch back, storage.h): a
  * kill leaves it either whole with its ETag or absent/old, so the next
  * sync fetches it again and upserts it by href; a message with a pending
  * local change is never overwritten or deleted here.
@@ -750,7 +752,8 @@ static int32_t reports_owed(const st_bag *props, const litem *local, int read)
     return local ? (local->flags & REPORTS_OWED) : REPORTS_OWED;
 }
 
-/* One parsed message into the store, in one transaction. */
+/* One parsed message into the store, whole or not at all: a new one
+ * without attachments by one st_import_message, others as an item. */
 static int store_item(down *d, fetch *f, cv_message *m)
 {
     st_store *st = d->s->store;
@@ -765,11 +768,15 @@ static int store_item(down *d, fetch *f, cv_message *m)
     int code = st_bag_set_long(props, PR_MESSAGE_FLAGS, flags) < 0 ? ST_ERROR : 0;
     if (!code && f->it->has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it->flag) < 0)
         code = ST_ERROR;
-    if (!code)
-        code = st_import_item_begin(d->imp);
     if (code)
         return code;
     st_id mid = 0;
+    if (!f->local && !m->n_attachments)   /* one call: no savepoint when light (storage.h) */
+        return st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
+            f->it->url, f->it->etag ? f->it->etag : "");
+    code = st_import_item_begin(d->imp);
+    if (code)
+        return code;
     int embedded = 0;
     /* The ETag goes with the row: the item is one savepoint, so it is
      * stored whole with it or not at all (see the file comment). */

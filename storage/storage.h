@@ -374,7 +374,11 @@ void st_store_rollback(st_store *s);
 typedef struct st_import st_import;
 int st_import_begin(st_import **out, st_store *s, unsigned budget_ms);
 /* Upserts by href: updates the message with that href, else creates one
- * in fid. Sets href and etag. *out (may be NULL) gets the id. */
+ * in fid. Sets href and etag. *out (may be NULL) gets the id. Outside an
+ * item, a bad message fails alone; but a new one with no value for a
+ * stream takes no savepoint, and should the store fail under it after its
+ * first write (I/O, a full disk, no memory) the open batch is rolled back
+ * with it (the error says so). */
 int st_import_message(st_import *imp, st_id *out, st_id fid, const st_bag *props,
     st_bag *const *recips, size_t n_recips, const char *href, const char *etag);
 int st_import_delete(st_import *imp, st_id mid);

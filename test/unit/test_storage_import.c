@@ -244,6 +244,54 @@ int main(void)
     ok(rc == 0, "check after items: %s\n", rep ? rep : "");
     free(rep);
 
+    /* A new message outside an item is light (no savepoint). One refused
+     * by its first write (no such folder) fails alone: SQLite undid the
+     * statement, the batch goes on. One that fails after its first write
+     * (a recipient refused by a trigger made for the test, standing for
+     * a full disk) rolls the batch back with it, and says so. */
+    sqlite3 *db = NULL;
+    ok(sqlite3_open(st_store_path(s), &db) == SQLITE_OK &&
+        sqlite3_exec(db, "CREATE TRIGGER test_boom BEFORE INSERT ON recipients"
+            " WHEN (SELECT subject FROM messages WHERE id = new.message_id) = 'boom'"
+            " BEGIN SELECT RAISE(ABORT, 'injected'); END", NULL, NULL, NULL) == SQLITE_OK,
+        "trigger: %s\n", db ? sqlite3_errmsg(db) : "");
+    sqlite3_close(db);
+    st_folder_counts_get(s, &c0, inbox);
+    ok(st_import_begin(&imp, s, 60000) == 0, "begin 6\n");
+    st_bag *lm = tsu_mail(9101, 100), *boom = tsu_mail(9102, 100);
+    st_bag_set_str(boom, PR_SUBJECT_W, "boom");
+    st_id l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0;
+    ok(st_import_message(imp, &l1, inbox, lm, &rcp, 1, "/mail/me/Inbox/l1.eml", "\"1\"") == 0,
+        "light 1\n");
+    ok(st_import_message(imp, &l2, 424242, lm, &rcp, 1, "/mail/me/Inbox/l2.eml", "\"1\"") != 0
+        && l2 == 0 && strstr(st_error_last(), "rolled back") == NULL,
+        "light 2 refused alone: %s\n", st_error_last());
+    ok(st_import_message(imp, &l3, inbox, lm, &rcp, 1, "/mail/me/Inbox/l3.eml", "\"1\"") == 0,
+        "light 3\n");
+    ok(st_import_message(imp, &l4, inbox, boom, &rcp, 1, "/mail/me/Inbox/l4.eml", "\"1\"") != 0
+        && l4 == 0 && strstr(st_error_last(), "rolled back") != NULL,
+        "light 4 failed after its first write: %s\n", st_error_last());
+    ok(st_import_message(imp, &l5, inbox, lm, &rcp, 1, "/mail/me/Inbox/l5.eml", "\"1\"") == 0,
+        "light 5, in a new batch\n");
+    ok(st_import_end(imp) == 0, "end 6\n");
+    ok(st_message_find_by_href(s, &found, "/mail/me/Inbox/l5.eml") == 0 && found == l5,
+        "light 5 stored\n");
+    int gone = 0;
+    static const char *const lost[] = { "/mail/me/Inbox/l1.eml", "/mail/me/Inbox/l2.eml",
+        "/mail/me/Inbox/l3.eml", "/mail/me/Inbox/l4.eml" };
+    for (size_t i = 0; i < 4; i++)
+        gone += st_message_find_by_href(s, &found, lost[i]) == ST_ENOTFOUND;
+    ok(gone == 4, "light 1 to 4 absent (%d)\n", gone);
+    st_recipients_get(s, &rows, &nr, l5);
+    ok(nr == 1, "light 5 recipients %zu\n", nr);
+    for (size_t i = 0; i < nr; i++)
+        st_bag_free(rows[i]);
+    free(rows);
+    st_folder_counts_get(s, &c1, inbox);
+    ok(c1.content == c0.content + 1, "Inbox count %u after %u\n", c1.content, c0.content);
+    st_bag_free(boom);
+    st_bag_free(lm);
+
     rep = NULL;
     rc = st_store_check(s, &rep);
     ok(rc == 0, "check: %s\n", rep ? rep : "");
