@@ -149,6 +149,7 @@ typedef struct msg_row {
 static int row_get(st_store *s, msg_row *r, st_id mid)
 {
     sqlite3_stmt *st = NULL;
+    memset(r, 0, sizeof *r);   /* also on failure: callers' -O3 cannot tell it is unread */
     int code = st_db__row_int(&s->d, &st,
         "SELECT ifnull(folder_id, 0), ifnull(embedded_in, 0), assoc, flags FROM messages"
         " WHERE id = ?", (int64_t)mid, "reading a message");
