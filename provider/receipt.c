@@ -145,6 +145,14 @@ void md_receipt_send_nonread(md_store *s, const st_id *ids, size_t n)
 {
     const md_read_plan none = { .set_read = -1 };
     for (size_t i = 0; i < n; i++) {
+        /* Still owed? (listed twice, or read or sent meanwhile: not again) */
+        int32_t mf = 0;
+        EnterCriticalSection(&s->lock);
+        int owed = !st_message_flags(s->st, &mf, NULL, ids[i])
+            && md_receipt_nonread_owed(s, ids[i], mf);
+        LeaveCriticalSection(&s->lock);
+        if (!owed)
+            continue;
         HRESULT hr = md_receipt_send_id(s, ids[i], MAPI_NON_READ);
         if (hr != S_OK) {
             /* The user asked for the message to go: it goes, the report

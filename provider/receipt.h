@@ -80,7 +80,7 @@ HRESULT md_receipt_send_id(md_store *s, st_id mid, ULONG report_flags);
 int md_receipt_nonread_owed(md_store *s, st_id mid, int32_t mf);
 
 /* The nonread reports of messages ids[0..n) about to be deleted (those
- * md_receipt_nonread_owed chose), before they go: each sent with
+ * md_receipt_nonread_owed chose, asked again here), before they go: each sent with
  * MAPI_NON_READ, then its pending bits (MSGFLAG_RN_PENDING,
  * MSGFLAG_NRN_PENDING) cleared, so it goes once even if the deletion then
  * fails. A report that fails does not stop the deletion (the user asked
