@@ -1,9 +1,11 @@
 /*
  * receipt.c: read and nonread reports (contract in receipt.h): the plan of
- * a SetReadFlag call, its storage writes, and the report handed to
- * IMAPISupport::ReadReceipt.
- * Invariant: a read report is sent at most once (MSGFLAG_RN_PENDING is
- * cleared only after it went, and nothing sends without it).
+ * a SetReadFlag call, its storage writes, the report handed to
+ * IMAPISupport::ReadReceipt, and the nonread reports of messages about to
+ * be deleted unread.
+ * Invariant: a report is sent at most once (MSGFLAG_RN_PENDING /
+ * MSGFLAG_NRN_PENDING is asked right before and cleared only after it
+ * went, and nothing sends without it).
  * Never: call IMAPISupport or a message method with md_store.lock held.
  */
 #include "provider/message.h"
