@@ -236,6 +236,89 @@ HRESULT md_folder_copy_messages(md_store *s, st_id fid, IMAPIFolder *self, LPENT
     return partial(failed);
 }
 
+/* ---- Nonread reports of messages deleted unread (receipt.h) */
+
+/* Found before the deletion batches, in batches of their own under
+ * s->lock, from storage's flags column (st_message_flags: one row read, no
+ * property decoded; only a message with MSGFLAG_NRN_PENDING and not
+ * MSGFLAG_READ has its properties read), then sent with no lock held
+ * (md_receipt_send_nonread). One that fails does not stop the deletion:
+ * the user asked for the messages to go (a warning is logged). */
+typedef struct nonread_ctx {
+    int check_folder;      /* DeleteMessages: only messages in_folder (what delete_one takes) */
+    st_id *owed;           /* messages whose nonread report is owed */
+    size_t n_owed, cap_owed;
+} nonread_ctx;
+
+static int nonread_find(md_store *s, st_id fid, st_id mid, void *ctx)
+{
+    nonread_ctx *c = ctx;
+    int32_t mf = 0;
+    st_id where = 0;
+    if (st_message_flags(s->st, &mf, &where, mid) || !where
+        || !md_receipt_nonread_owed(s, mid, mf)
+        || (c->check_folder && where != fid && !in_folder(s, fid, mid)))
+        return 0;
+    st_id *o = st_grow(c->owed, &c->cap_owed, c->n_owed, sizeof *o, 16);
+    if (!o)
+        return -1;   /* out of memory: that report is not sent */
+    c->owed = o;
+    c->owed[c->n_owed++] = mid;
+    return 0;
+}
+
+/* A store opened with MDB_NO_MAIL sends no report (as md_read_plan_make). */
+static int sends_reports(const md_store *s)
+{
+    return !(s->logon_flags & MDB_NO_MAIL);
+}
+
+/* The nonread reports owed by messages ids[0..n) of folder fid, about to
+ * be deleted. No lock held. */
+static void send_nonread(md_store *s, st_id fid, const st_id *ids, size_t n, int check_folder)
+{
+    if (!n || !sends_reports(s))
+        return;
+    nonread_ctx c = { .check_folder = check_folder };
+    size_t ignored = 0;   /* an id that is not a message is delete_one's to count */
+    run_batches(s, fid, ids, n, nonread_find, &c, NULL, &ignored);
+    md_receipt_send_nonread(s, c.owed, c.n_owed);
+    free(c.owed);
+}
+
+/* The same for every normal message of folder top and the folders below
+ * it (a subtree about to be deleted). No lock held. */
+static void send_nonread_subtree(md_store *s, st_id top)
+{
+    if (!sends_reports(s))
+        return;
+    st_id *todo = malloc(sizeof *todo);
+    size_t n_todo = 0, cap = 1;
+    if (todo)
+        todo[n_todo++] = top;
+    while (n_todo) {
+        st_id f = todo[--n_todo], *kids = NULL, *ids = NULL;
+        size_t nk = 0, n = 0;
+        EnterCriticalSection(&s->lock);
+        int code = st_folder_children(s->st, &kids, &nk, f);
+        if (!code)
+            code = st_message_list(s->st, &ids, &n, f, 0);
+        LeaveCriticalSection(&s->lock);
+        for (size_t i = 0; !code && i < nk; i++) {
+            st_id *g = st_grow(todo, &cap, n_todo, sizeof *g, 16);
+            if (!g)
+                break;
+            todo = g;
+            todo[n_todo++] = kids[i];
+        }
+        if (!code)
+            send_nonread(s, f, ids, n, 0);
+        free(kids);
+        free(ids);
+    }
+    free(todo);
+}
+
 /* ---- DeleteMessages */
 
 static int delete_one(md_store *s, st_id fid, st_id mid, void *ctx)
@@ -260,6 +343,7 @@ HRESULT md_folder_delete_messages(md_store *s, st_id fid, LPENTRYLIST list, ULON
     unsigned sflags = (flags & DELETE_HARD_DELETE) ? ST_HARD_DELETE : 0;
     size_t failed = 0;
     LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & MESSAGE_DIALOG);
+    send_nonread(s, fid, ids, list->cValues, 1);
     run_batches(s, fid, ids, list->cValues, delete_one, &sflags, prog, &failed);
     md_progress_close(prog);
     free(ids);
@@ -391,21 +475,34 @@ HRESULT md_folder_delete_folder(md_store *s, st_id fid, ULONG cb, LPENTRYID eid,
         return hr;
     st_id parent = 0;
     st_folder_counts c;
-    EnterCriticalSection(&s->lock);
-    int code = st_folder_parent(s->st, &parent, sub);
-    if (!code && parent != fid)
-        code = ST_ENOTFOUND;   /* not a subfolder of this folder */
-    if (!code)
-        code = st_folder_counts_get(s->st, &c, sub);
-    if (!code && is_default(s, sub))
-        hr = MAPI_E_NO_ACCESS;
-    else if (!code && c.children && !(flags & DEL_FOLDERS))
-        hr = MAPI_E_HAS_FOLDERS;
-    else if (!code && (c.content || c.assoc) && !(flags & DEL_MESSAGES))
-        hr = MAPI_E_HAS_MESSAGES;
-    else if (!code)   /* DELETE_HARD_DELETE or not, a folder goes for good */
-        code = st_folder_delete(s->st, sub, ST_RECURSIVE);
-    LeaveCriticalSection(&s->lock);
+    /* With DEL_MESSAGES, once the checks pass: the nonread reports of the
+     * subtree's messages (no lock held), then the checks again and the
+     * deletion. */
+    int reports = (flags & DEL_MESSAGES) != 0;
+    int code;
+    for (;;) {
+        EnterCriticalSection(&s->lock);
+        code = st_folder_parent(s->st, &parent, sub);
+        if (!code && parent != fid)
+            code = ST_ENOTFOUND;   /* not a subfolder of this folder */
+        if (!code)
+            code = st_folder_counts_get(s->st, &c, sub);
+        if (!code && is_default(s, sub))
+            hr = MAPI_E_NO_ACCESS;
+        else if (!code && c.children && !(flags & DEL_FOLDERS))
+            hr = MAPI_E_HAS_FOLDERS;
+        else if (!code && (c.content || c.assoc) && !(flags & DEL_MESSAGES))
+            hr = MAPI_E_HAS_MESSAGES;
+        else if (!code && reports) {
+            LeaveCriticalSection(&s->lock);
+            send_nonread_subtree(s, sub);
+            reports = 0;
+            continue;
+        } else if (!code)   /* DELETE_HARD_DELETE or not, a folder goes for good */
+            code = st_folder_delete(s->st, sub, ST_RECURSIVE);
+        LeaveCriticalSection(&s->lock);
+        break;
+    }
     LPMAPIPROGRESS prog = progress_open(s, ui, progress, flags & FOLDER_DIALOG);
     md_progress_step(prog, 1, 1);
     md_progress_close(prog);
@@ -457,12 +554,7 @@ static int read_one(md_store *s, st_id fid, st_id mid, void *ctx)
 /* The read report of message mid, then its flags: 0 done, else failed. */
 static int read_owed(md_store *s, st_id mid, ULONG flags)
 {
-    IMessage *msg = NULL;
-    HRESULT hr = md_message_open(s, mid, 0, &msg);
-    if (hr == S_OK)
-        hr = md_receipt_send(s, msg, 0);
-    if (msg)
-        msg->lpVtbl->Release(msg);
+    HRESULT hr = md_receipt_send_id(s, mid, 0);
     if (hr != S_OK)
         return -1;
     md_read_plan p;
@@ -659,14 +751,22 @@ HRESULT md_folder_empty(md_store *s, st_id fid, ULONG ui, LPMAPIPROGRESS progres
             md_progress_close(prog);
             return md_hr_from_st(code);
         }
+        if (!assoc)
+            send_nonread(s, fid, ids, n, 0);
         run_batches(s, fid, ids, n, delete_one, &sflags, prog, &failed);
         free(ids);
     }
-    /* Subfolders, each with everything in it; default folders stay. */
+    /* Subfolders, each with everything in it (the nonread reports of
+     * their messages first, no lock held); default folders stay. */
     st_id *kids = NULL;
     size_t nk = 0;
     EnterCriticalSection(&s->lock);
     int code = st_folder_children(s->st, &kids, &nk, fid);
+    LeaveCriticalSection(&s->lock);
+    for (size_t i = 0; !code && i < nk; i++)
+        if (!is_default(s, kids[i]))
+            send_nonread_subtree(s, kids[i]);
+    EnterCriticalSection(&s->lock);
     for (size_t i = 0; !code && i < nk; i++) {
         if (is_default(s, kids[i]) || st_folder_delete(s->st, kids[i], ST_RECURSIVE))
             failed++;

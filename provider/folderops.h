@@ -24,8 +24,12 @@
  *    on the caller's progress object, else on MAPI's
  *    (IMAPISupport::DoProgressDialog), per batch; no UI of our own.
  *  - SetReadFlags sends read reports as IMessage::SetReadFlag does
- *    (receipt.h). Deleting a message unread sends no nonread report
- *    (MSGFLAG_NRN_PENDING stays unused until the transport sends mail).
+ *    (receipt.h). DeleteMessages, EmptyFolder and DeleteFolder with
+ *    DEL_MESSAGES send the nonread report a message deleted unread owes
+ *    (MSGFLAG_NRN_PENDING, PR_READ_RECEIPT_REQUESTED; not with MDB_NO_MAIL)
+ *    before it goes, with no lock held; the owing ones are found from
+ *    storage's flags (st_message_flags), only they are opened. A report
+ *    that fails does not stop the deletion (a warning is logged).
  *  - PR_MSG_STATUS is state of this store that no server keeps: changed
  *    without a journal entry (the storage flag for that is ST_FROM_SERVER).
  *

@@ -1,14 +1,17 @@
 /*
  * receipt.c: read and nonread reports (contract in receipt.h): the plan of
- * a SetReadFlag call, its storage writes, and the report handed to
- * IMAPISupport::ReadReceipt.
- * Invariant: a read report is sent at most once (MSGFLAG_RN_PENDING is
- * cleared only after it went, and nothing sends without it).
+ * a SetReadFlag call, its storage writes, the report handed to
+ * IMAPISupport::ReadReceipt, and the nonread reports of messages about to
+ * be deleted unread.
+ * Invariant: a report is sent at most once (MSGFLAG_RN_PENDING /
+ * MSGFLAG_NRN_PENDING is asked right before and cleared only after it
+ * went, and nothing sends without it).
  * Never: call IMAPISupport or a message method with md_store.lock held.
  */
 #include "provider/message.h"
 #include "provider/receipt.h"
 #include "storage/error.h"
+#include "storage/log.h"
 
 HRESULT md_read_flags_check(ULONG flags)
 {
@@ -114,4 +117,60 @@ HRESULT md_receipt_send(md_store *s, IMessage *msg, ULONG report_flags)
         got->lpVtbl->Release(got);
     rep->lpVtbl->Release(rep);
     return hr;
+}
+
+HRESULT md_receipt_send_id(md_store *s, st_id mid, ULONG report_flags)
+{
+    IMessage *msg = NULL;
+    HRESULT hr = md_message_open(s, mid, 0, &msg);
+    if (hr == S_OK)
+        hr = md_receipt_send(s, msg, report_flags);
+    if (msg)
+        msg->lpVtbl->Release(msg);
+    return hr;
+}
+
+int md_receipt_nonread_owed(md_store *s, st_id mid, int32_t mf)
+{
+    if ((mf & (MSGFLAG_NRN_PENDING | MSGFLAG_READ | MSGFLAG_ASSOCIATED)) != MSGFLAG_NRN_PENDING)
+        return 0;
+    st_bag *b = NULL;
+    if (st_message_get(s->st, &b, mid))
+        return 0;
+    const st_value *rq = st_bag_get(b, PR_READ_RECEIPT_REQUESTED);
+    int owed = rq && rq->v.b;
+    st_bag_free(b);
+    return owed;
+}
+
+void md_receipt_send_nonread(md_store *s, const st_id *ids, size_t n)
+{
+    const md_read_plan none = { .set_read = -1 };
+    for (size_t i = 0; i < n; i++) {
+        /* Still owed? (listed twice, or read or sent meanwhile: not again) */
+        int32_t mf = 0;
+        EnterCriticalSection(&s->lock);
+        int owed = !st_message_flags(s->st, &mf, NULL, ids[i])
+            && md_receipt_nonread_owed(s, ids[i], mf);
+        LeaveCriticalSection(&s->lock);
+        if (!owed)
+            continue;
+        HRESULT hr = md_receipt_send_id(s, ids[i], MAPI_NON_READ);
+        if (hr != S_OK) {
+            /* The user asked for the message to go: it goes, the report
+             * with it (MAPI has no later point to send it). */
+            ST_LOG_WARN(ST_LOG_PROVIDER, "message %llu deleted without its nonread report"
+                " (%#lx): %s", (unsigned long long)ids[i], (unsigned long)hr,
+                st_error_last());
+            continue;
+        }
+        /* Sent: no report is owed any more, even if the deletion fails. */
+        EnterCriticalSection(&s->lock);
+        int code = md_read_plan_apply(s, ids[i], &none,
+            MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING);
+        LeaveCriticalSection(&s->lock);
+        if (code)
+            ST_LOG_WARN(ST_LOG_PROVIDER, "message %llu: nonread report sent, its pending bit"
+                " not cleared: %s", (unsigned long long)ids[i], st_error_last());
+    }
 }

@@ -12,8 +12,11 @@
  * report owed if the message goes unread) is cleared when the message is
  * read or by CLEAR_NRN_PENDING; SetReadFlag never sends a nonread report
  * (MAPI defines none there: CLEAR_READ_FLAG "no read report should be
- * sent"); md_receipt_send with MAPI_NON_READ is there for the deletion
- * path.
+ * sent"). A message deleted unread with MSGFLAG_NRN_PENDING and
+ * PR_READ_RECEIPT_REQUESTED owes one ([MS-OXCMSG] 2.2.1.6 mfNotifyUnread):
+ * IMAPIFolder::DeleteMessages, EmptyFolder and DeleteFolder(DEL_MESSAGES)
+ * send it before the message goes (md_receipt_send_nonread); if it fails
+ * the message is deleted anyway (a warning logged). MDB_NO_MAIL: none.
  * Never: call IMAPISupport or a message method with md_store.lock held.
  */
 #ifndef MAPIDAV_PROVIDER_RECEIPT_H
@@ -64,5 +67,25 @@ HRESULT md_receipt_send(md_store *s, IMessage *msg, ULONG report_flags);
  * cleared) to saved message mid in storage, under s->lock, the caller's
  * transaction or its own: 0 or a storage code. */
 int md_read_plan_apply(md_store *s, st_id mid, const md_read_plan *p, int32_t extra_bits);
+
+/* md_receipt_send on saved message mid (opened read-only for the
+ * report, then released). No lock held. */
+HRESULT md_receipt_send_id(md_store *s, st_id mid, ULONG report_flags);
+
+/* Deleting message mid (its stored flags mf, as st_message_flags gives
+ * them) owes a nonread report: MSGFLAG_NRN_PENDING set, MSGFLAG_READ not,
+ * a normal message, and PR_READ_RECEIPT_REQUESTED (its properties are read
+ * only when the bits say so). Under s->lock; 1 or 0 (0 too when it cannot
+ * be read). The store's MDB_NO_MAIL is the caller's to test. */
+int md_receipt_nonread_owed(md_store *s, st_id mid, int32_t mf);
+
+/* The nonread reports of messages ids[0..n) about to be deleted (those
+ * md_receipt_nonread_owed chose, asked again here), before they go: each sent with
+ * MAPI_NON_READ, then its pending bits (MSGFLAG_RN_PENDING,
+ * MSGFLAG_NRN_PENDING) cleared, so it goes once even if the deletion then
+ * fails. A report that fails does not stop the deletion (the user asked
+ * for it): a warning in the log names the message and the reason. No lock
+ * held; takes s->lock for each clearing only. */
+void md_receipt_send_nonread(md_store *s, const st_id *ids, size_t n);
 
 #endif

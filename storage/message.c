@@ -189,6 +189,16 @@ int st_message_folder(st_store *s, st_id *out, st_id mid)
     return code;
 }
 
+int st_message_flags(st_store *s, int32_t *flags, st_id *fid, st_id mid)
+{
+    msg_row r;
+    int code = row_get(s, &r, mid);
+    *flags = code ? 0 : r.flags;
+    if (fid)
+        *fid = code ? 0 : r.folder;
+    return code;
+}
+
 /* The message holding attachment aid. */
 static int attach_owner(st_store *s, st_id *out, int64_t aid)
 {

@@ -260,6 +260,11 @@ int st_message_copy(st_store *s, st_id *out, st_id mid, st_id dest_fid, unsigned
 int st_message_set_read(st_store *s, st_id mid, int read, unsigned flags);
 /* The folder holding mid (0 for an embedded message). */
 int st_message_folder(st_store *s, st_id *out, st_id mid);
+/* PR_MESSAGE_FLAGS of mid as stored (without MSGFLAG_HASATTACH) and the
+ * folder holding it (0 for an embedded message; fid may be NULL): one row
+ * read, no property decoded (a cheap test of MSGFLAG_READ or the pending
+ * report bits over many messages). */
+int st_message_flags(st_store *s, int32_t *flags, st_id *fid, st_id mid);
 int st_message_list(st_store *s, st_id **out, size_t *n, st_id fid, int associated);
 /* The outgoing queue: normal top-level messages of any folder whose
  * PR_MESSAGE_FLAGS has MSGFLAG_SUBMIT, by PR_CLIENT_SUBMIT_TIME (missing

@@ -3,7 +3,8 @@
  * property type single and multi-valued round-trips, hot columns, computed
  * keys, recipients (and PR_DISPLAY_TO), attachments, an embedded message
  * with its own recipients and attachments, deep copy, move, delete
- * cascade, big values kept as streams, and a damaged blob giving an error.
+ * cascade, big values kept as streams, a damaged blob giving an error,
+ * and st_message_flags (the stored flags and folder of one row).
  */
 #include <sqlite3.h>
 
@@ -487,6 +488,44 @@ static void test_search_index(st_store *s, st_id inbox)
     st_bag_free(b);
 }
 
+/* st_message_flags: the stored PR_MESSAGE_FLAGS and folder of one row,
+ * following every write (create, set_read, set_props); embedded: folder 0;
+ * unknown id: ST_ENOTFOUND. */
+static void test_flags(st_store *s, st_id inbox)
+{
+    const int32_t pend = 0x100 | 0x200;   /* MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING */
+    st_bag *b = st_bag_new();
+    st_bag_set_str(b, PR_SUBJECT_W, "flags");
+    st_bag_set_long(b, PR_MESSAGE_FLAGS, pend);
+    st_id m = 0, where = 99;
+    int32_t f = -1;
+    ok(st_message_create(s, &m, inbox, b, 0) == 0, "create\n");
+    ok(st_message_flags(s, &f, &where, m) == 0 && f == pend && where == inbox,
+        "created: flags %#x, folder %llu\n", (unsigned)f, (unsigned long long)where);
+    ok(st_message_set_read(s, m, 1, 0) == 0 && st_message_flags(s, &f, NULL, m) == 0
+        && f == (pend | ST_MSGFLAG_READ), "read: flags %#x\n", (unsigned)f);
+    st_bag *set = st_bag_new();
+    st_bag_set_long(set, PR_MESSAGE_FLAGS, ST_MSGFLAG_READ | 0x100);
+    ok(st_message_set_props(s, m, set, NULL, 0, ST_FROM_SERVER) == 0
+        && st_message_flags(s, &f, NULL, m) == 0 && f == (ST_MSGFLAG_READ | 0x100),
+        "set_props: flags %#x\n", (unsigned)f);
+    st_bag *ab = st_bag_new();
+    st_bag_set_long(ab, PR_ATTACH_METHOD, 5);
+    uint32_t num = 0;
+    st_id emb = 0;
+    ok(st_attach_create(s, &num, m, ab, 0) == 0 && st_attach_embedded(s, &emb, m, num, 1) == 0
+        && st_message_flags(s, &f, &where, emb) == 0 && where == 0,
+        "embedded: folder %llu\n", (unsigned long long)where);
+    ok(st_message_flags(s, &f, NULL, m) == 0 && !(f & ST_MSGFLAG_HASATTACH),
+        "with an attachment: flags %#x\n", (unsigned)f);
+    ok(st_message_delete(s, m, ST_HARD_DELETE) == 0, "delete\n");
+    ok(st_message_flags(s, &f, &where, m) == ST_ENOTFOUND && f == 0 && where == 0,
+        "gone: flags %#x, folder %llu\n", (unsigned)f, (unsigned long long)where);
+    st_bag_free(ab);
+    st_bag_free(set);
+    st_bag_free(b);
+}
+
 int main(void)
 {
     st_id root, inbox, other;
@@ -496,6 +535,7 @@ int main(void)
     test_recipients_attachments(s, inbox, other);
     test_big_values(s, inbox);
     test_search_index(s, inbox);
+    test_flags(s, inbox);
     char *rep = NULL;
     int r = st_store_check(s, &rep);
     ok(r == 0, "check: %s\n", rep ? rep : "");

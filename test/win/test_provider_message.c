@@ -2258,9 +2258,18 @@ static IMessage *receipt_msg(const WCHAR *subject)
     return m;
 }
 
+static int outbox_reports_of(const WCHAR *cls);
+
 /* Read reports waiting in the Outbox: REPORT.IPM.Note.IPNRN, submitted,
  * PR_DELETE_AFTER_SUBMIT. */
 static int outbox_reports(void)
+{
+    return outbox_reports_of(L"REPORT.IPM.Note.IPNRN");
+}
+
+/* Reports of class cls waiting in the Outbox (submitted,
+ * PR_DELETE_AFTER_SUBMIT). */
+static int outbox_reports_of(const WCHAR *cls)
 {
     LPSPropValue e = get_one((IMAPIProp *)store, PR_IPM_OUTBOX_ENTRYID);
     IMAPIFolder *f = NULL;
@@ -2278,7 +2287,7 @@ static int outbox_reports(void)
             for (ULONG i = 0; i < rows->cRows; i++) {
                 LPSPropValue p = rows->aRow[i].lpProps;
                 if (p[0].ulPropTag == PR_MESSAGE_CLASS_W
-                    && wcscmp(p[0].Value.lpszW, L"REPORT.IPM.Note.IPNRN") == 0
+                    && wcscmp(p[0].Value.lpszW, cls) == 0
                     && p[1].ulPropTag == PR_MESSAGE_FLAGS && (p[1].Value.l & MSGFLAG_SUBMIT)
                     && p[2].ulPropTag == PR_DELETE_AFTER_SUBMIT && p[2].Value.b)
                     n++;
@@ -2466,6 +2475,299 @@ static void check_read_receipts(void)
         e1->lpVtbl->Release(e1);
     if (e2)
         e2->lpVtbl->Release(e2);
+}
+
+/* ---- nonread reports when a message is deleted unread */
+
+/* The saved message of folder f with subject, PR_MESSAGE_FLAGS mf and,
+ * with requested, PR_READ_RECEIPT_REQUESTED: its entry ID (host_FreeBuffer),
+ * the message released. */
+static LPSPropValue nonread_msg(IMAPIFolder *f, const WCHAR *subject, LONG mf, int requested)
+{
+    IMessage *m = NULL;
+    LPSPropValue eid = NULL;
+    HRESULT hr = f->lpVtbl->CreateMessage(f, NULL, 0, &m);
+    SPropValue v[3];
+    v[0].ulPropTag = PR_SUBJECT_W;
+    v[0].Value.lpszW = (WCHAR *)subject;
+    v[1].ulPropTag = PR_MESSAGE_FLAGS;
+    v[1].Value.l = mf;
+    v[2].ulPropTag = PR_READ_RECEIPT_REQUESTED;
+    v[2].Value.b = TRUE;
+    if (hr == S_OK)
+        hr = m->lpVtbl->SetProps(m, requested ? 3 : 2, v, NULL);
+    if (hr == S_OK)
+        hr = m->lpVtbl->SaveChanges(m, KEEP_OPEN_READWRITE);
+    if (hr == S_OK)
+        eid = entryid_of(m);
+    ok(eid && (flags_of(m) & (MSGFLAG_READ | MSGFLAG_NRN_PENDING))
+       == (mf & (MSGFLAG_READ | MSGFLAG_NRN_PENDING)), "message %ls: %#lx, flags %#lx\n",
+       subject, hrx(hr), m ? (unsigned long)flags_of(m) : 0ul);
+    if (m)
+        m->lpVtbl->Release(m);
+    return eid;
+}
+
+/* OpenEntry's answer for eid (MAPI_E_NOT_FOUND once it is deleted). */
+static HRESULT open_hr(const SBinary *eid)
+{
+    ULONG type = 0;
+    LPUNKNOWN unk = NULL;
+    HRESULT hr = store->lpVtbl->OpenEntry(store, eid->cb, (LPENTRYID)eid->lpb, NULL, 0, &type,
+        &unk);
+    if (unk)
+        unk->lpVtbl->Release(unk);
+    return hr;
+}
+
+/* What the provider hands IMAPISupport::ReadReceipt: a wrapper around the
+ * host's stand-in (host_support.h) keeps the subjects of the messages
+ * reported on, and proves each was still there and the store not locked:
+ * another thread opens it meanwhile (it would wait on md_store.lock). */
+static WCHAR nonread_subjects[256];
+static int nonread_calls, nonread_there;
+
+static DWORD WINAPI nonread_opener(void *arg)
+{
+    return open_hr(arg) == S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE nonread_ReadReceipt(IMAPISupport *self, ULONG flags,
+    LPMESSAGE read, LPMESSAGE *empty)
+{
+    LPSPropValue subj = read ? get_one((IMAPIProp *)read, PR_SUBJECT_W) : NULL;
+    LPSPropValue eid = read ? get_one((IMAPIProp *)read, PR_ENTRYID) : NULL;
+    size_t len = wcslen(nonread_subjects);
+    swprintf(nonread_subjects + len, 256 - len, L"%ls%ls", len ? L"," : L"",
+             subj ? subj->Value.lpszW : L"?");
+    nonread_calls++;
+    HANDLE th = eid ? CreateThread(NULL, 0, nonread_opener, &eid->Value.bin, 0, NULL) : NULL;
+    DWORD done = th ? WaitForSingleObject(th, 10000) : WAIT_FAILED, there = 0;
+    if (done == WAIT_OBJECT_0 && GetExitCodeThread(th, &there) && there)
+        nonread_there++;
+    ok(done == WAIT_OBJECT_0, "ReadReceipt called with the store locked (%lu)\n",
+       (unsigned long)done);
+    if (th)
+        CloseHandle(th);
+    host_FreeBuffer(subj);
+    if (done == WAIT_OBJECT_0)
+        host_FreeBuffer(eid);   /* else the stuck thread still reads it */
+    return hsup_ReadReceipt(self, flags, read, empty);
+}
+
+static void nonread_reset(void)
+{
+    nonread_subjects[0] = 0;
+    nonread_calls = nonread_there = 0;
+    host_calls_reset();
+}
+
+/* Every ReadReceipt call recorded asked MAPI_NON_READ. */
+static int all_non_read(void)
+{
+    int all = 1;
+    for (LONG i = 0; i < host_n_calls; i++)
+        if (strcmp(host_calls[i].name, "ReadReceipt") == 0)
+            all &= host_calls[i].flags == MAPI_NON_READ;
+    return all;
+}
+
+/* IMAPIFolder::DeleteMessages: the unread message with MSGFLAG_NRN_PENDING
+ * and PR_READ_RECEIPT_REQUESTED has its nonread report sent before it goes
+ * (one ReadReceipt(MAPI_NON_READ) on it, the report submitted from the
+ * Outbox), once even when listed twice; a read one, one without the
+ * request and one without the bit send none; all deleted. */
+static void check_nonread_delete_messages(void)
+{
+    const WCHAR *nrn = L"REPORT.IPM.Note.IPNNRN";
+    const LONG pend = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
+    LPSPropValue e[4] = {
+        nonread_msg(inbox, L"nonread owed", pend, 1),
+        nonread_msg(inbox, L"nonread read", pend | MSGFLAG_READ, 1),
+        nonread_msg(inbox, L"nonread not asked", pend, 0),
+        nonread_msg(inbox, L"nonread no bit", MSGFLAG_RN_PENDING, 1),
+    };
+    if (!e[0] || !e[1] || !e[2] || !e[3])
+        goto out;
+    SBinary bins[5] = { e[0]->Value.bin, e[1]->Value.bin, e[2]->Value.bin, e[3]->Value.bin,
+                        e[0]->Value.bin };
+    ENTRYLIST list = { 5, bins };
+    int before = outbox_reports_of(nrn);
+    nonread_reset();
+    HRESULT hr = inbox->lpVtbl->DeleteMessages(inbox, &list, 0, NULL, 0);
+    ok(hr == MAPI_W_PARTIAL_COMPLETION, "DeleteMessages (one listed twice): %#lx\n", hrx(hr));
+    ok(nonread_calls == 1 && all_non_read() && wcscmp(nonread_subjects, L"nonread owed") == 0
+       && nonread_there == 1, "nonread reports: %d (%ls), %d still there; calls %s\n",
+       nonread_calls, nonread_subjects, nonread_there, host_calls_str());
+    ok(outbox_reports_of(nrn) == before + 1, "nonread report in the Outbox: %d, before %d\n",
+       outbox_reports_of(nrn), before);
+    for (int i = 0; i < 4; i++)
+        ok(open_hr(&e[i]->Value.bin) == MAPI_E_NOT_FOUND, "message %d not deleted\n", i);
+
+    /* ReadReceipt failing: deleted anyway, no report. */
+    host_FreeBuffer(e[0]);
+    e[0] = nonread_msg(inbox, L"nonread failing", pend, 1);
+    if (!e[0])
+        goto out;
+    list.cValues = 1;
+    bins[0] = e[0]->Value.bin;
+    before = outbox_reports_of(nrn);
+    nonread_reset();
+    host_sup.receipt_hr = MAPI_E_CALL_FAILED;
+    hr = inbox->lpVtbl->DeleteMessages(inbox, &list, 0, NULL, 0);
+    host_sup.receipt_hr = S_OK;
+    ok(hr == S_OK && nonread_calls == 1 && open_hr(&e[0]->Value.bin) == MAPI_E_NOT_FOUND
+       && outbox_reports_of(nrn) == before, "DeleteMessages with ReadReceipt failing: %#lx,"
+       " %d calls, %d reports (before %d)\n", hrx(hr), nonread_calls, outbox_reports_of(nrn),
+       before);
+out:
+    for (int i = 0; i < 4; i++)
+        host_FreeBuffer(e[i]);
+}
+
+/* A subfolder of the Inbox named name with, in it and in a folder below
+ * it, a message owing its nonread report and one read: *sub is the
+ * subfolder (released by the caller), eids[0..4) the messages. */
+static int nonread_tree(const WCHAR *name, IMAPIFolder **sub, LPSPropValue eids[4])
+{
+    const LONG pend = MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING;
+    IMAPIFolder *below = NULL;
+    *sub = NULL;
+    HRESULT hr = inbox->lpVtbl->CreateFolder(inbox, FOLDER_GENERIC, (LPTSTR)name, NULL, NULL,
+        MAPI_UNICODE, sub);
+    if (hr == S_OK)
+        hr = (*sub)->lpVtbl->CreateFolder(*sub, FOLDER_GENERIC, (LPTSTR)L"below", NULL, NULL,
+            MAPI_UNICODE, &below);
+    ok(hr == S_OK, "CreateFolder(%ls): %#lx\n", name, hrx(hr));
+    if (hr != S_OK) {
+        if (*sub)
+            (*sub)->lpVtbl->Release(*sub);
+        *sub = NULL;
+        return 0;
+    }
+    eids[0] = nonread_msg(*sub, L"tree owed", pend, 1);
+    eids[1] = nonread_msg(*sub, L"tree read", pend | MSGFLAG_READ, 1);
+    eids[2] = nonread_msg(below, L"below owed", pend, 1);
+    eids[3] = nonread_msg(below, L"below read", pend | MSGFLAG_READ, 1);
+    below->lpVtbl->Release(below);
+    return eids[0] && eids[1] && eids[2] && eids[3];
+}
+
+/* EmptyFolder (its messages and those of its subfolders) and
+ * DeleteFolder(DEL_MESSAGES | DEL_FOLDERS) (the subtree's): one nonread
+ * report per owing message, none for the read ones, all deleted. */
+static void check_nonread_folders(void)
+{
+    const WCHAR *nrn = L"REPORT.IPM.Note.IPNNRN";
+    for (int del = 0; del < 2; del++) {
+        IMAPIFolder *sub = NULL;
+        LPSPropValue e[4] = { NULL };
+        if (!nonread_tree(del ? L"nonread deleted" : L"nonread emptied", &sub, e))
+            goto next;
+        int before = outbox_reports_of(nrn);
+        nonread_reset();
+        HRESULT hr;
+        if (del) {
+            LPSPropValue fe = get_one((IMAPIProp *)sub, PR_ENTRYID);
+            sub->lpVtbl->Release(sub);
+            sub = NULL;
+            hr = fe ? inbox->lpVtbl->DeleteFolder(inbox, fe->Value.bin.cb,
+                (LPENTRYID)fe->Value.bin.lpb, 0, NULL, DEL_MESSAGES | DEL_FOLDERS) : E_FAIL;
+            host_FreeBuffer(fe);
+        } else {
+            hr = sub->lpVtbl->EmptyFolder(sub, 0, NULL, 0);
+        }
+        ok(hr == S_OK, "%s: %#lx\n", del ? "DeleteFolder" : "EmptyFolder", hrx(hr));
+        ok(nonread_calls == 2 && all_non_read() && nonread_there == 2
+           && (wcscmp(nonread_subjects, L"tree owed,below owed") == 0
+               || wcscmp(nonread_subjects, L"below owed,tree owed") == 0),
+           "%s: nonread reports %d (%ls), %d still there\n",
+           del ? "DeleteFolder" : "EmptyFolder", nonread_calls, nonread_subjects,
+           nonread_there);
+        ok(outbox_reports_of(nrn) == before + 2, "%s: %d reports in the Outbox, before %d\n",
+           del ? "DeleteFolder" : "EmptyFolder", outbox_reports_of(nrn), before);
+        for (int i = 0; i < 4; i++)
+            ok(open_hr(&e[i]->Value.bin) == MAPI_E_NOT_FOUND, "%s: message %d not deleted\n",
+               del ? "DeleteFolder" : "EmptyFolder", i);
+    next:
+        if (sub)
+            sub->lpVtbl->Release(sub);
+        for (int i = 0; i < 4; i++)
+            host_FreeBuffer(e[i]);
+    }
+    /* Refused (MAPI_E_HAS_MESSAGES): no report, nothing deleted. */
+    IMAPIFolder *sub = NULL;
+    LPSPropValue e[4] = { NULL };
+    if (nonread_tree(L"nonread kept", &sub, e)) {
+        LPSPropValue fe = get_one((IMAPIProp *)sub, PR_ENTRYID);
+        nonread_reset();
+        HRESULT hr = fe ? inbox->lpVtbl->DeleteFolder(inbox, fe->Value.bin.cb,
+            (LPENTRYID)fe->Value.bin.lpb, 0, NULL, DEL_FOLDERS) : E_FAIL;
+        ok(hr == MAPI_E_HAS_MESSAGES && nonread_calls == 0
+           && open_hr(&e[0]->Value.bin) == S_OK, "DeleteFolder(DEL_FOLDERS) of a folder"
+           " with messages: %#lx, %d reports\n", hrx(hr), nonread_calls);
+        hr = fe ? inbox->lpVtbl->DeleteFolder(inbox, fe->Value.bin.cb,
+            (LPENTRYID)fe->Value.bin.lpb, 0, NULL, DEL_MESSAGES | DEL_FOLDERS) : E_FAIL;
+        ok(hr == S_OK && nonread_calls == 2, "then with DEL_MESSAGES: %#lx, %d reports\n",
+           hrx(hr), nonread_calls);
+        host_FreeBuffer(fe);
+    }
+    if (sub)
+        sub->lpVtbl->Release(sub);
+    for (int i = 0; i < 4; i++)
+        host_FreeBuffer(e[i]);
+}
+
+/* A store opened with MDB_NO_MAIL ("should not be used for sending or
+ * receiving mail") sends no nonread report: the message is deleted. */
+static void check_nonread_no_mail(LPMSPROVIDER provider)
+{
+    LPMSLOGON lo = NULL;
+    LPMDB mdb = NULL;
+    ULONG cb_spool = 0, cb = 0, type = 0, flags = 0;
+    LPBYTE spool = NULL;
+    LPENTRYID feid = NULL;
+    IMAPIFolder *f = NULL;
+    HRESULT hr = provider->lpVtbl->Logon(provider, &support, 0, NULL, 0, NULL,
+        MDB_NO_MAIL | MAPI_UNICODE, NULL, &cb_spool, &spool, NULL, &lo, &mdb);
+    if (hr == S_OK)
+        hr = mdb->lpVtbl->GetReceiveFolder(mdb, (LPTSTR)L"IPM.Note", MAPI_UNICODE, &cb, &feid,
+            NULL);
+    if (hr == S_OK)
+        hr = mdb->lpVtbl->OpenEntry(mdb, cb, feid, &IID_IMAPIFolder, MAPI_BEST_ACCESS, &type,
+            (LPUNKNOWN *)&f);
+    ok(hr == S_OK && f, "MDB_NO_MAIL logon and Inbox: %#lx\n", hrx(hr));
+    LPSPropValue e = f ? nonread_msg(inbox, L"nonread no mail",
+        MSGFLAG_RN_PENDING | MSGFLAG_NRN_PENDING, 1) : NULL;
+    if (e) {
+        ENTRYLIST list = { 1, &e->Value.bin };
+        nonread_reset();
+        hr = f->lpVtbl->DeleteMessages(f, &list, 0, NULL, 0);
+        ok(hr == S_OK && nonread_calls == 0 && !host_call_find("ReadReceipt")
+           && open_hr(&e->Value.bin) == MAPI_E_NOT_FOUND,
+           "DeleteMessages on an MDB_NO_MAIL store: %#lx, calls %s\n", hrx(hr),
+           host_calls_str());
+    }
+    host_FreeBuffer(e);
+    host_FreeBuffer(feid);
+    if (f)
+        f->lpVtbl->Release(f);
+    if (lo) {
+        lo->lpVtbl->Logoff(lo, &flags);
+        ok(lo->lpVtbl->Release(lo) == 0, "MDB_NO_MAIL IMSLogon still referenced\n");
+    }
+    if (mdb)
+        ok(mdb->lpVtbl->Release(mdb) == 0, "MDB_NO_MAIL IMsgStore still referenced\n");
+}
+
+/* The three, with ReadReceipt wrapped (then the host's own again). */
+static void check_nonread_reports(LPMSPROVIDER provider)
+{
+    sup_vtbl.ReadReceipt = nonread_ReadReceipt;
+    check_nonread_delete_messages();
+    check_nonread_folders();
+    check_nonread_no_mail(provider);
+    sup_vtbl.ReadReceipt = hsup_ReadReceipt;
 }
 
 /* MAPI_DIALOG: progress through the caller's object, else MAPI's
@@ -3002,6 +3304,7 @@ int main(int argc, char **argv)
     check_flags_and_deleted();
     check_read_receipts();
     check_receipt_no_upload();
+    check_nonread_reports(provider);
     check_progress();
     check_folder_store_props();
     check_big_body_and_deep_copy();
