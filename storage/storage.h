@@ -46,7 +46,7 @@ const char *st_sqlite_version(void);
 
 /* Current schema versions (PRAGMA user_version). */
 #define ST_CATALOG_VERSION 1
-#define ST_STORE_VERSION 4
+#define ST_STORE_VERSION 5
 
 /* Object ids: 64-bit, allocated from one per-store counter shared by
  * folders, messages, attachments and embedded messages; never reused. */
