@@ -20,7 +20,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "storage/os.h"
 #include "storage/props_int.h"
@@ -578,17 +577,3 @@ int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *foun
     return 0;
 }
 
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32: its tuned code, since
- * every blob written or read is checked whole). */
-uint32_t st_crc32(uint32_t crc, const void *data, size_t len)
-{
-    const Bytef *p = data;
-    uLong c = crc;
-    while (len > 0) {
-        uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
-        c = crc32(c, p, n);
-        p += n;
-        len -= n;
-    }
-    return (uint32_t)c;
-}

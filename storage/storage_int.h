@@ -145,7 +145,10 @@ int st_propblob__decode(st_bag *bag, const void *data, size_t len);
  * row; reading an object checks it). */
 int st_propblob__find(const void *data, size_t len, uint32_t tag, uint32_t *found,
     const uint8_t **val, const uint8_t **val_end);
+/* crc32.c: CRC-32 as zlib's crc32 (folded by PCLMULQDQ where the CPU has
+ * it); st_crc32__zlib is zlib's alone, for the test. */
 uint32_t st_crc32(uint32_t crc, const void *data, size_t len);
+uint32_t st_crc32__zlib(uint32_t crc, const void *data, size_t len);
 
 /* ---- notify.c: the in-process bus ---- */
 typedef struct st_bus st_bus;
