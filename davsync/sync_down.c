@@ -774,7 +774,10 @@ static int store_item(down *d, fetch *f, cv_message *m)
     if (!f->local && !m->n_attachments)   /* one call: no savepoint when light (storage.h) */
         return st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
             f->it->url, f->it->etag ? f->it->etag : "");
-    code = st_import_item_begin(d->imp);
+    /* A new message with attachments: no savepoint (storage.h); a
+     * failure after its first write takes the open batch with it, whose
+     * items are fetched again, as for a light one. */
+    code = f->local ? st_import_item_begin(d->imp) : st_import_item_begin_new(d->imp);
     if (code)
         return code;
     int embedded = 0;

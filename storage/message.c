@@ -1669,6 +1669,8 @@ struct st_import {
     int item_content, item_unread;
     int batch_content, batch_unread;
     int wrote;            /* a light item got past its first write */
+    int item_new;         /* the open item is st_import_item_begin_new's */
+    int64_t item_changes; /* sqlite3_total_changes at its begin */
 };
 
 static void import_wrote(st_import *imp)
@@ -1805,6 +1807,17 @@ static int import_light(const st_bag *props)
     return 1;
 }
 
+/* An item without a savepoint was written in part: the batch goes with it
+ * (its items are fetched again: their ETags go too). */
+static void batch_rollback(st_import *imp)
+{
+    st_error_set("%s; the import batch was rolled back", st_error_last());
+    st_store__rollback(imp->s);
+    imp->open = 0;
+    imp->cnt_fid = 0;
+    imp->batch_content = imp->batch_unread = 0;
+}
+
 static int import_light_create(st_import *imp, st_id *out, st_id fid, const st_bag *props,
     st_bag *const *recips, size_t n_recips, const char *href, const char *etag)
 {
@@ -1819,15 +1832,8 @@ static int import_light_create(st_import *imp, st_id *out, st_id fid, const st_b
     if (!code && n_recips)
         code = rcp_insert(s, id, &e, 1, hot_str(props, PR_DISPLAY_TO_W));
     rcp_enc_free(&e);
-    if (code && imp->wrote) {
-        /* Written in part: the batch goes with it (its items are fetched
-         * again: their ETags go too). */
-        st_error_set("%s; the import batch was rolled back", st_error_last());
-        st_store__rollback(s);
-        imp->open = 0;
-        imp->cnt_fid = 0;
-        imp->batch_content = imp->batch_unread = 0;
-    }
+    if (code && imp->wrote)
+        batch_rollback(imp);
     item_counts_end(imp, !code);
     if (code)
         return code;
@@ -1896,6 +1902,20 @@ int st_import_item_begin(st_import *imp)
     return code;
 }
 
+int st_import_item_begin_new(st_import *imp)
+{
+    if (imp->in_item) {
+        st_error_set("%s: an import item is already open", imp->s->d.path);
+        return ST_ERROR;
+    }
+    int code = batch_open(imp);
+    if (!code) {
+        imp->in_item = imp->item_new = 1;
+        imp->item_changes = sqlite3_total_changes64(imp->s->d.db);
+    }
+    return code;
+}
+
 int st_import_item_end(st_import *imp, int code)
 {
     if (!imp->in_item) {
@@ -1903,7 +1923,13 @@ int st_import_item_end(st_import *imp, int code)
         return code ? code : ST_ERROR;
     }
     imp->in_item = 0;
-    code = st_store__end(imp->s, code);
+    if (imp->item_new) {
+        imp->item_new = 0;
+        if (code && sqlite3_total_changes64(imp->s->d.db) != imp->item_changes)
+            batch_rollback(imp);
+    } else {
+        code = st_store__end(imp->s, code);
+    }
     item_counts_end(imp, !code);
     if (!code)
         code = batch_maybe_commit(imp);
@@ -1931,7 +1957,13 @@ static void import_free(st_import *imp)
 int st_import_end(st_import *imp)
 {
     int code = 0;
-    if (imp->in_item) {   /* a caller's bug: the item is not whole */
+    if (imp->in_item && imp->item_new) {   /* a caller's bug: the item is not whole */
+        imp->in_item = imp->item_new = 0;
+        st_error_set("%s: an import item was left open", imp->s->d.path);
+        batch_rollback(imp);
+        item_counts_end(imp, 0);
+        code = ST_ERROR;
+    } else if (imp->in_item) {
         imp->in_item = 0;
         st_store__rollback(imp->s);
         item_counts_end(imp, 0);
@@ -1950,7 +1982,7 @@ void st_import_abort(st_import *imp)
 {
     if (!imp)
         return;
-    if (imp->in_item)
+    if (imp->in_item && !imp->item_new)
         st_store__rollback(imp->s);
     if (imp->open)
         st_store__rollback(imp->s);
