@@ -354,6 +354,8 @@ int st_db__begin(st_db *d)
             return st_db__err(d, sqlite3_extended_errcode(d->db), "starting a write");
         d->failed = 0;
         d->txn_start_ms = st_os_time_ms();
+    } else if (d->flat && d->depth >= d->flat) {
+        /* no savepoint: a failure of this level fails the transaction */
     } else {
         sqlite3_stmt *st = st_db__prep(d, "SAVEPOINT st_nested");
         if (!st)
@@ -379,6 +381,8 @@ int st_db__commit(st_db *d)
         return ST_ERROR;
     }
     d->depth--;
+    if (d->depth > 0 && d->flat && d->depth >= d->flat)
+        return 0;   /* a level without a savepoint */
     if (d->depth > 0) {
         sqlite3_stmt *st = st_db__prep(d, "RELEASE st_nested");
         int code = st ? st_db__step_done(d, st, "releasing a savepoint") : ST_ERROR;
@@ -406,6 +410,10 @@ void st_db__rollback(st_db *d)
     if (d->depth <= 0)
         return;
     d->depth--;
+    if (d->depth > 0 && d->flat && d->depth >= d->flat) {
+        d->failed = 1;   /* a level without a savepoint cannot be undone alone */
+        return;
+    }
     if (d->depth > 0) {
         /* Undo this level only; the outer transaction goes on. */
         if (sqlite3_exec(d->db, "ROLLBACK TO st_nested; RELEASE st_nested", NULL, NULL,

@@ -1912,6 +1912,7 @@ int st_import_item_begin_new(st_import *imp)
     if (!code) {
         imp->in_item = imp->item_new = 1;
         imp->item_changes = sqlite3_total_changes64(imp->s->d.db);
+        imp->s->d.flat = imp->s->d.depth;   /* the calls inside take none either */
     }
     return code;
 }
@@ -1925,7 +1926,9 @@ int st_import_item_end(st_import *imp, int code)
     imp->in_item = 0;
     if (imp->item_new) {
         imp->item_new = 0;
-        if (code && sqlite3_total_changes64(imp->s->d.db) != imp->item_changes)
+        imp->s->d.flat = 0;
+        if (code && (imp->s->d.failed ||
+                sqlite3_total_changes64(imp->s->d.db) != imp->item_changes))
             batch_rollback(imp);
     } else {
         code = st_store__end(imp->s, code);
@@ -1959,6 +1962,7 @@ int st_import_end(st_import *imp)
     int code = 0;
     if (imp->in_item && imp->item_new) {   /* a caller's bug: the item is not whole */
         imp->in_item = imp->item_new = 0;
+        imp->s->d.flat = 0;
         st_error_set("%s: an import item was left open", imp->s->d.path);
         batch_rollback(imp);
         item_counts_end(imp, 0);
@@ -1982,6 +1986,7 @@ void st_import_abort(st_import *imp)
 {
     if (!imp)
         return;
+    imp->s->d.flat = 0;
     if (imp->in_item && !imp->item_new)
         st_store__rollback(imp->s);
     if (imp->open)

@@ -395,10 +395,11 @@ int st_import_delete(st_import *imp, st_id mid);
  * when its budget is spent. */
 int st_import_item_begin(st_import *imp);
 /* The same for an item that only creates (a new message and what is under
- * it), without the savepoint (its journal of every page the item touches
- * costs more than the item): should a call inside fail after something was
- * written, st_import_item_end rolls the open batch back with it, as
- * st_import_message does for a light message (the error says so). */
+ * it), without the savepoint, and the calls inside take none either (their
+ * journals of every page touched cost more than the item): should a call
+ * inside fail after something was written, or fail inside, st_import_item_end
+ * rolls the open batch back with it, as st_import_message does for a light
+ * message (the error says so). */
 int st_import_item_begin_new(st_import *imp);
 int st_import_item_end(st_import *imp, int code);
 /* Commits what is left and frees imp; on error rolls back the open batch

@@ -32,6 +32,9 @@ typedef struct st_db {
     int readonly;         /* opened ST_OPEN_READONLY */
     int depth;            /* nesting of st_db__begin; 0: no transaction */
     int failed;           /* an inner level failed: the outermost commit rolls back */
+    int flat;             /* > 0: levels begun at this depth or deeper take no
+                           * savepoint (an import item that only creates: its
+                           * failure rolls the batch back, message.c) */
     uint64_t txn_start_ms;/* monotonic time of the outermost BEGIN */
     int busy_timeout_ms;  /* how long the busy handler waits for the write lock */
     uint64_t busy_since_ms; /* monotonic time the current wait began */

@@ -317,13 +317,24 @@ int main(void)
     ok(st_import_item_begin_new(imp) == 0 &&
         st_import_message(imp, &n4, inbox, lm, NULL, 0, "/mail/me/Inbox/n4.eml", "\"1\"") == 0 &&
         st_import_item_end(imp, 0) == 0, "new item 4, in a new batch\n");
+    /* a call inside that fails has no savepoint to undo alone: the batch goes */
+    st_id n6 = 0;
+    ok(st_import_item_begin_new(imp) == 0 &&
+        st_import_message(imp, &n6, inbox, lm, NULL, 0, "/mail/me/Inbox/n6.eml", "\"1\"") == 0,
+        "new item 6\n");
+    int ac = st_attach_create(s, &anum, 987654321, att, ST_FROM_SERVER);
+    ok(ac != 0 && st_import_item_end(imp, ac) == ac && strstr(st_error_last(), "rolled back"),
+        "new item 6: a failed attachment rolls the batch back: %s\n", st_error_last());
+    ok(st_import_item_begin_new(imp) == 0 &&
+        st_import_message(imp, &n4, inbox, lm, NULL, 0, "/mail/me/Inbox/n4.eml", "\"1\"") == 0 &&
+        st_import_item_end(imp, 0) == 0, "new item 4 again, in a new batch\n");
     ok(st_import_end(imp) == 0, "end 7\n");
     gone = 0;
     static const char *const lost7[] = { "/mail/me/Inbox/n1.eml", "/mail/me/Inbox/n2b.eml",
-        "/mail/me/Inbox/n3.eml" };
-    for (size_t i = 0; i < 3; i++)
+        "/mail/me/Inbox/n3.eml", "/mail/me/Inbox/n6.eml" };
+    for (size_t i = 0; i < 4; i++)
         gone += st_message_find_by_href(s, &found, lost7[i]) == ST_ENOTFOUND;
-    ok(gone == 3, "new items 1 to 3 absent (%d)\n", gone);
+    ok(gone == 4, "new items 1, 2, 3 and 6 absent (%d)\n", gone);
     ok(st_message_find_by_href(s, &found, "/mail/me/Inbox/n4.eml") == 0 && found == n4,
         "new item 4 stored\n");
     st_folder_counts_get(s, &c1, inbox);
