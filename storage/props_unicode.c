@@ -106,17 +106,31 @@ static size_t span(const char *s, size_t len)
     return nul ? (size_t)(nul - s) : len;
 }
 
+/* Fast path of st_utf8_valid: 0x80 in every byte of the result iff every
+ * byte of w is 0x01..0x7F. Adding 0x7F sets a byte's high bit iff it is
+ * not 0, and carries nothing out of a byte below 0x81; a byte with its own
+ * high bit set fails through ~w (whatever it carried into the next). */
+#define ASCII_HI 0x8080808080808080ULL
+#define ASCII_OK(w) (((w) + 0x7F7F7F7F7F7F7F7FULL) & ~(w) & ASCII_HI)
+
 int st_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
         int bad;
-        /* ASCII without NUL, eight bytes at a time (bodies are mostly that) */
+        /* ASCII without NUL, 32 then 8 bytes at a time (bodies are mostly
+         * that); the byte-wise loop below decides whatever stops it */
+        while (end - p >= 32) {
+            uint64_t w[4];
+            memcpy(w, p, 32);
+            if ((ASCII_OK(w[0]) & ASCII_OK(w[1]) & ASCII_OK(w[2]) & ASCII_OK(w[3])) != ASCII_HI)
+                break;
+            p += 32;
+        }
         while (end - p >= 8) {
             uint64_t w;
             memcpy(&w, p, 8);
-            if ((w & 0x8080808080808080ULL) ||
-                ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+            if (ASCII_OK(w) != ASCII_HI)
                 break;
             p += 8;
         }
