@@ -125,7 +125,8 @@ int cv_mime__header_parse(cv_mime_header *out, const char *block, size_t len)
         if (in_field)
             b[n++] = 0;
         memcpy(b + n, line, nl_len);
-        out->f[nf].name = b + n; /* fixed below: pointers set after */
+        out->f[nf].name = b + n;
+        out->f[nf].name_len = nl_len;
         n += nl_len;
         b[n++] = 0;
         size_t v = (size_t)(colon - line) + 1;
@@ -166,11 +167,13 @@ void cv_mime__header_clear(cv_mime_header *h)
 const cv_mime_field *cv_mime__header_get_nth(const cv_mime_header *h, const char *name,
                                              size_t nth)
 {
-    /* The first letters (ASCII case folded) first: most fields differ there. */
+    /* Lengths and first letters (ASCII case folded) first: most fields
+     * differ there. */
+    size_t len = strlen(name);
     unsigned char c0 = (unsigned char)name[0] | 0x20;
     for (size_t i = 0; h && i < h->n; i++)
-        if (((unsigned char)h->f[i].name[0] | 0x20) == c0 &&
-            strcasecmp(h->f[i].name, name) == 0 && nth-- == 0)
+        if (h->f[i].name_len == len && ((unsigned char)h->f[i].name[0] | 0x20) == c0
+            && strcasecmp(h->f[i].name, name) == 0 && nth-- == 0)
             return &h->f[i];
     return NULL;
 }

@@ -61,9 +61,92 @@ static int jadd(jbuf *b, const char *s)
     return 0;
 }
 
-static const char *field(const cv_mime_header *h, const char *name, size_t *len)
+/* The fields cv_mime__map_headers reads, found in one pass over the block
+ * (a lookup per name cost a pass each, ~25 passes per message). */
+enum fid {
+    F_NONE, F_TO, F_CC, F_BCC, F_FROM, F_DATE, F_SENDER, F_SUBJECT, F_REPLY_TO, F_RECEIVED,
+    F_PRIORITY, F_LIST_HELP, F_MESSAGE_ID, F_REFERENCES, F_IMPORTANCE, F_X_PRIORITY,
+    F_IN_REPLY_TO, F_SENSITIVITY, F_THREAD_TOPIC, F_THREAD_INDEX, F_LIST_SUBSCRIBE,
+    F_LIST_UNSUBSCRIBE, F_X_MSMAIL_PRIORITY, F_RETURN_RECEIPT_TO, F_DISP_NOTIFICATION_TO,
+    F_COUNT
+};
+
+/* By enum fid; the enum is in order of length, which hindex_make relies on. */
+#define FN(s) { s, sizeof s - 1 }
+static const struct {
+    const char *name;
+    size_t len;
+} fid_name[F_COUNT] = {
+    FN(""), FN("To"), FN("Cc"), FN("Bcc"), FN("From"), FN("Date"), FN("Sender"),
+    FN("Subject"), FN("Reply-To"), FN("Received"), FN("Priority"), FN("List-Help"),
+    FN("Message-ID"), FN("References"), FN("Importance"), FN("X-Priority"), FN("In-Reply-To"),
+    FN("Sensitivity"), FN("Thread-Topic"), FN("Thread-Index"), FN("List-Subscribe"),
+    FN("List-Unsubscribe"), FN("X-MSMail-Priority"), FN("Return-Receipt-To"),
+    FN("Disposition-Notification-To"),
+};
+#undef FN
+
+#define FID_MAX_LEN 27   /* strlen("Disposition-Notification-To") */
+
+typedef struct hindex {
+    const cv_mime_header *h;
+    unsigned char *id;          /* enum fid of each field of h */
+    unsigned char id_small[64]; /* id when h has at most 64 fields */
+    size_t first[F_COUNT];      /* index of the first field of each fid, h->n: none */
+} hindex;
+
+static void hindex_free(hindex *x)
 {
-    const cv_mime_field *f = cv_mime__header_get(h, name);
+    if (x->id != x->id_small)
+        free(x->id);
+}
+
+static int hindex_make(hindex *x, const cv_mime_header *h)
+{
+    unsigned char from_len[FID_MAX_LEN + 2]; /* first fid of each name length */
+
+    x->h = h;
+    x->id = h->n <= sizeof x->id_small ? x->id_small : malloc(h->n);
+    if (!x->id) {
+        st_error_set("out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < F_COUNT; j++)
+        x->first[j] = h->n;
+    for (size_t l = 0, j = 1; l <= FID_MAX_LEN + 1; l++) {
+        while (j < F_COUNT && fid_name[j].len < l)
+            j++;
+        from_len[l] = (unsigned char)j;
+    }
+    for (size_t k = 0; k < h->n; k++) {
+        const cv_mime_field *f = &h->f[k];
+        unsigned char id = F_NONE;
+        if (f->name_len <= FID_MAX_LEN) {
+            unsigned c0 = (unsigned char)f->name[0] | 0x20;
+            for (size_t j = from_len[f->name_len]; j < F_COUNT && fid_name[j].len == f->name_len;
+                 j++)
+                if (((unsigned char)fid_name[j].name[0] | 0x20) == c0
+                    && strcasecmp(f->name, fid_name[j].name) == 0) {
+                    id = (unsigned char)j;
+                    break;
+                }
+        }
+        x->id[k] = id;
+        if (id != F_NONE && x->first[id] == h->n)
+            x->first[id] = k;
+    }
+    return 0;
+}
+
+/* The first field of that id, or NULL. */
+static const cv_mime_field *fget(const hindex *x, enum fid id)
+{
+    return x->first[id] < x->h->n ? &x->h->f[x->first[id]] : NULL;
+}
+
+static const char *field(const hindex *x, enum fid id, size_t *len)
+{
+    const cv_mime_field *f = fget(x, id);
     if (!f)
         return NULL;
     if (len)
@@ -304,17 +387,18 @@ static int set_reply_entries(st_bag *bag, const cv_mime_addr *a, size_t n)
 
 /* Every field named name, parsed and appended to *all (one pass over the
  * fields: a block of many To fields stays linear). */
-static int addr_fields(cv_mime_addr **all, size_t *n, const cv_mime_header *h, const char *name)
+static int addr_fields(cv_mime_addr **all, size_t *n, const hindex *x, enum fid id)
 {
     size_t cap = 0;
+    const cv_mime_header *h = x->h;
 
     *all = NULL;
     *n = 0;
-    for (size_t k = 0; k < h->n; k++) {
+    for (size_t k = x->first[id]; k < h->n; k++) {
         const cv_mime_field *f = &h->f[k];
         cv_mime_addr *a = NULL;
         size_t na = 0;
-        if (strcasecmp(f->name, name) != 0)
+        if (x->id[k] != id)
             continue;
         if (cv_mime__addr_parse(&a, &na, f->value, f->value_len) != 0)
             goto fail;
@@ -369,15 +453,15 @@ int cv_mime__fill_recipient(st_bag *row, uint32_t type, const char *name, const 
     return 0;
 }
 
-static int map_recipients(cv_message *msg, const cv_mime_header *h, const char *name,
-                          uint32_t type, uint32_t display_tag)
+static int map_recipients(cv_message *msg, const hindex *x, enum fid id, uint32_t type,
+                          uint32_t display_tag)
 {
     cv_mime_addr *a = NULL;
     size_t n = 0;
     jbuf disp = { 0 };
     int rc = -1;
 
-    if (addr_fields(&a, &n, h, name) != 0)
+    if (addr_fields(&a, &n, x, id) != 0)
         return -1;
     if (jadd(&disp, "") != 0)
         goto done;
@@ -397,9 +481,9 @@ done:
     return rc;
 }
 
-static int received_date(uint64_t *ft, const cv_mime_header *h)
+static int received_date(uint64_t *ft, const hindex *x)
 {
-    const cv_mime_field *f = cv_mime__header_get(h, "Received");
+    const cv_mime_field *f = fget(x, F_RECEIVED);
     if (!f)
         return -1;
     const char *semi = NULL;
@@ -423,29 +507,29 @@ static int word_is(const char *v, size_t len, const char *w)
     return len >= wl && strncasecmp(v, w, wl) == 0;
 }
 
-static int map_importance(st_bag *bag, const cv_mime_header *h)
+static int map_importance(st_bag *bag, const hindex *h)
 {
     size_t len = 0;
     const char *v;
     int imp = -1;
 
-    if ((v = field(h, "Importance", &len)) != NULL) {
+    if ((v = field(h, F_IMPORTANCE, &len)) != NULL) {
         if (word_is(v, len, "high"))
             imp = IMPORTANCE_HIGH;
         else if (word_is(v, len, "low"))
             imp = IMPORTANCE_LOW;
         else
             imp = IMPORTANCE_NORMAL;
-    } else if ((v = field(h, "X-Priority", &len)) != NULL) {
+    } else if ((v = field(h, F_X_PRIORITY, &len)) != NULL) {
         size_t i = 0;
         while (i < len && isspace((unsigned char)v[i]))
             i++;
         int d = i < len && isdigit((unsigned char)v[i]) ? v[i] - '0' : 3;
         imp = d <= 2 ? IMPORTANCE_HIGH : d >= 4 ? IMPORTANCE_LOW : IMPORTANCE_NORMAL;
-    } else if ((v = field(h, "X-MSMail-Priority", &len)) != NULL) {
+    } else if ((v = field(h, F_X_MSMAIL_PRIORITY, &len)) != NULL) {
         imp = word_is(v, len, "high") ? IMPORTANCE_HIGH
               : word_is(v, len, "low") ? IMPORTANCE_LOW : IMPORTANCE_NORMAL;
-    } else if ((v = field(h, "Priority", &len)) != NULL) {
+    } else if ((v = field(h, F_PRIORITY, &len)) != NULL) {
         imp = word_is(v, len, "urgent") ? IMPORTANCE_HIGH
               : word_is(v, len, "non-urgent") ? IMPORTANCE_LOW : IMPORTANCE_NORMAL;
     }
@@ -454,10 +538,10 @@ static int map_importance(st_bag *bag, const cv_mime_header *h)
     return st_bag_set_long(bag, PR_IMPORTANCE, imp);
 }
 
-static int map_sensitivity(st_bag *bag, const cv_mime_header *h)
+static int map_sensitivity(st_bag *bag, const hindex *h)
 {
     size_t len = 0;
-    const char *v = field(h, "Sensitivity", &len);
+    const char *v = field(h, F_SENSITIVITY, &len);
     int32_t s;
 
     if (!v)
@@ -484,10 +568,14 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
     uint64_t ft = 0;
     int rc = -1;
     char *subject = NULL;
+    hindex x;
+
+    if (hindex_make(&x, h) != 0)
+        return -1;
 
     /* originator */
-    if (addr_fields(&from, &nfrom, h, "From") != 0 || addr_fields(&snd, &nsnd, h, "Sender") != 0
-        || addr_fields(&rt, &nrt, h, "Reply-To") != 0)
+    if (addr_fields(&from, &nfrom, &x, F_FROM) != 0 || addr_fields(&snd, &nsnd, &x, F_SENDER) != 0
+        || addr_fields(&rt, &nrt, &x, F_REPLY_TO) != 0)
         goto done;
     if (nfrom > 0 && set_who(bag, &sent_repr, &from[0]) != 0)
         goto done;
@@ -509,17 +597,17 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
         if (r != 0 || set_reply_entries(bag, rt, nrt) != 0)
             goto done;
     }
-    if (map_recipients(msg, h, "To", MAPI_TO, PR_DISPLAY_TO) != 0
-        || map_recipients(msg, h, "Cc", MAPI_CC, PR_DISPLAY_CC) != 0
-        || map_recipients(msg, h, "Bcc", MAPI_BCC, PR_DISPLAY_BCC) != 0)
+    if (map_recipients(msg, &x, F_TO, MAPI_TO, PR_DISPLAY_TO) != 0
+        || map_recipients(msg, &x, F_CC, MAPI_CC, PR_DISPLAY_CC) != 0
+        || map_recipients(msg, &x, F_BCC, MAPI_BCC, PR_DISPLAY_BCC) != 0)
         goto done;
 
     /* subject and conversation */
-    if ((v = field(h, "Subject", &len)) != NULL) {
+    if ((v = field(&x, F_SUBJECT, &len)) != NULL) {
         if (cv_mime__decode_text(&subject, v, len) != 0 || cv_mime__map_subject(bag, subject) != 0)
             goto done;
     }
-    if ((v = field(h, "Thread-Topic", &len)) != NULL) {
+    if ((v = field(&x, F_THREAD_TOPIC, &len)) != NULL) {
         if (set_text(bag, PR_CONVERSATION_TOPIC, v, len) != 0)
             goto done;
     } else if (subject) {
@@ -527,7 +615,7 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
                            subject + cv_mime__subject_prefix_len(subject)) != 0)
             goto done;
     }
-    if ((v = field(h, "Thread-Index", &len)) != NULL) {
+    if ((v = field(&x, F_THREAD_INDEX, &len)) != NULL) {
         uint8_t *bin = NULL;
         size_t bl = 0;
         if (cv_mime__b64_decode_all(&bin, &bl, v, len) != 0)
@@ -540,44 +628,44 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
 
     /* dates */
     int have_date = 0;
-    if ((v = field(h, "Date", &len)) != NULL && cv_mime__date_parse(&ft, v, len) == 0) {
+    if ((v = field(&x, F_DATE, &len)) != NULL && cv_mime__date_parse(&ft, v, len) == 0) {
         have_date = 1;
         if (st_bag_set_systime(bag, PR_CLIENT_SUBMIT_TIME, ft) != 0)
             goto done;
     }
-    if (received_date(&ft, h) == 0 || have_date) {
+    if (received_date(&ft, &x) == 0 || have_date) {
         if (st_bag_set_systime(bag, PR_MESSAGE_DELIVERY_TIME, ft) != 0)
             goto done;
     }
 
     /* ids */
-    if ((v = field(h, "Message-ID", &len)) != NULL
+    if ((v = field(&x, F_MESSAGE_ID, &len)) != NULL
         && set_collapsed(bag, PR_INTERNET_MESSAGE_ID, v, len) != 0)
         goto done;
-    if ((v = field(h, "In-Reply-To", &len)) != NULL
+    if ((v = field(&x, F_IN_REPLY_TO, &len)) != NULL
         && set_collapsed(bag, PR_IN_REPLY_TO_ID, v, len) != 0)
         goto done;
-    if ((v = field(h, "References", &len)) != NULL
+    if ((v = field(&x, F_REFERENCES, &len)) != NULL
         && set_collapsed(bag, PR_INTERNET_REFERENCES, v, len) != 0)
         goto done;
 
     /* flags */
-    if (map_importance(bag, h) != 0 || map_sensitivity(bag, h) != 0)
+    if (map_importance(bag, &x) != 0 || map_sensitivity(bag, &x) != 0)
         goto done;
-    if (field(h, "Disposition-Notification-To", NULL)
+    if (field(&x, F_DISP_NOTIFICATION_TO, NULL)
         && st_bag_set_bool(bag, PR_READ_RECEIPT_REQUESTED, 1) != 0)
         goto done;
-    if (field(h, "Return-Receipt-To", NULL)
+    if (field(&x, F_RETURN_RECEIPT_TO, NULL)
         && st_bag_set_bool(bag, PR_ORIGINATOR_DELIVERY_REPORT_REQUESTED, 1) != 0)
         goto done;
 
     /* lists (RFC 2369) */
-    if ((v = field(h, "List-Help", &len)) != NULL && set_collapsed(bag, PR_LIST_HELP, v, len) != 0)
+    if ((v = field(&x, F_LIST_HELP, &len)) != NULL && set_collapsed(bag, PR_LIST_HELP, v, len) != 0)
         goto done;
-    if ((v = field(h, "List-Subscribe", &len)) != NULL
+    if ((v = field(&x, F_LIST_SUBSCRIBE, &len)) != NULL
         && set_collapsed(bag, PR_LIST_SUBSCRIBE, v, len) != 0)
         goto done;
-    if ((v = field(h, "List-Unsubscribe", &len)) != NULL
+    if ((v = field(&x, F_LIST_UNSUBSCRIBE, &len)) != NULL
         && set_collapsed(bag, PR_LIST_UNSUBSCRIBE, v, len) != 0)
         goto done;
 
@@ -596,6 +684,7 @@ done:
     cv_mime__addr_free(from, nfrom);
     cv_mime__addr_free(snd, nsnd);
     cv_mime__addr_free(rt, nrt);
+    hindex_free(&x);
     return rc;
 }
 
