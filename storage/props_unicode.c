@@ -106,34 +106,42 @@ static size_t span(const char *s, size_t len)
     return nul ? (size_t)(nul - s) : len;
 }
 
-/* Fast path of st_utf8_valid: 0x80 in every byte of the result iff every
- * byte of w is 0x01..0x7F. Adding 0x7F sets a byte's high bit iff it is
- * not 0, and carries nothing out of a byte below 0x81; a byte with its own
- * high bit set fails through ~w (whatever it carried into the next). */
-#define ASCII_HI 0x8080808080808080ULL
-#define ASCII_OK(w) (((w) + 0x7F7F7F7F7F7F7F7FULL) & ~(w) & ASCII_HI)
+/* The end of the run of ASCII bytes without NUL at p, 32 then 8 bytes at
+ * a time, or a point before it (the byte-wise loop of st_utf8_valid
+ * decides from there). A word w is all 0x01..0x7F iff
+ * ~(w0|w1|..) & (w0+K) & (w1+K) & .. has 0x80 in every byte, K = 0x7F...:
+ * adding 0x7F sets a byte's high bit iff it is not 0 and carries out of
+ * no byte below 0x81; a byte with its own high bit set fails through the
+ * OR (whatever it carried into the next). (bodies are mostly ASCII) */
+static const unsigned char *ascii_run(const unsigned char *p, const unsigned char *end)
+{
+    const uint64_t K = 0x7F7F7F7F7F7F7F7FULL, H = 0x8080808080808080ULL;
+    uint64_t a, b, c, d;
+
+    while (end - p >= 32) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + 8, 8);
+        memcpy(&c, p + 16, 8);
+        memcpy(&d, p + 24, 8);
+        if ((~(a | b | c | d) & (a + K) & (b + K) & (c + K) & (d + K) & H) != H)
+            break;
+        p += 32;
+    }
+    while (end - p >= 8) {
+        memcpy(&a, p, 8);
+        if ((~a & (a + K) & H) != H)
+            break;
+        p += 8;
+    }
+    return p;
+}
 
 int st_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
         int bad;
-        /* ASCII without NUL, 32 then 8 bytes at a time (bodies are mostly
-         * that); the byte-wise loop below decides whatever stops it */
-        while (end - p >= 32) {
-            uint64_t w[4];
-            memcpy(w, p, 32);
-            if ((ASCII_OK(w[0]) & ASCII_OK(w[1]) & ASCII_OK(w[2]) & ASCII_OK(w[3])) != ASCII_HI)
-                break;
-            p += 32;
-        }
-        while (end - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (ASCII_OK(w) != ASCII_HI)
-                break;
-            p += 8;
-        }
+        p = ascii_run(p, end);
         if (p == end)
             break;
         if (*p == 0)
@@ -155,8 +163,9 @@ char *st__utf8_dup(const char *s, size_t len)
     size_t out_len = 0;
     unsigned char *out, *o;
 
-    len = span(s, len);
-    if (st_utf8_valid(s, len)) {
+    /* Valid means no NUL either: the span is all of it (the usual case,
+     * so that is tried first). */
+    if (st_utf8_valid(s, len) || st_utf8_valid(s, len = span(s, len))) {
         out = st__malloc(len + 1);
         if (!out)
             return NULL;
