@@ -287,30 +287,41 @@ int cv_mime__oneoff_entryid(uint8_t **out, size_t *len, const char *name, const 
     return 0;
 }
 
-/* "SMTP:ADDRESS" + NUL, the search key of an SMTP address. */
-static int set_search_key(st_bag *bag, uint32_t tag, const char *addr)
+/* "SMTP:ADDRESS" + NUL, the search key of an SMTP address, and the
+ * one-off entry id of name and addr, set as tags[0..n) (each computed once
+ * however many tags share it). */
+static int set_search_key(st_bag *bag, const uint32_t *tags, size_t n, const char *addr)
 {
     size_t l = strlen(addr);
-    char *k = malloc(l + 6);
+    char small[256];   /* the usual address: no allocation */
+    char *k = l + 6 <= sizeof small ? small : malloc(l + 6);
+    int rc = 0;
     if (!k) {
         st_error_set("out of memory");
         return -1;
     }
     memcpy(k, "SMTP:", 5);
-    for (size_t i = 0; i <= l; i++)
-        k[5 + i] = (char)toupper((unsigned char)addr[i]);
-    int rc = st_bag_set_bin(bag, tag, k, (uint32_t)(l + 6));
-    free(k);
+    for (size_t i = 0; i <= l; i++) {
+        char c = addr[i];   /* toupper of the C locale the program runs in */
+        k[5 + i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = st_bag_set_bin(bag, tags[i], k, (uint32_t)(l + 6));
+    if (k != small)
+        free(k);
     return rc;
 }
 
-static int set_entryid(st_bag *bag, uint32_t tag, const char *name, const char *addr)
+static int set_entryid(st_bag *bag, const uint32_t *tags, size_t n, const char *name,
+                       const char *addr)
 {
     uint8_t *e = NULL;
     size_t el = 0;
+    int rc = 0;
     if (cv_mime__oneoff_entryid(&e, &el, name, addr) != 0)
         return -1;
-    int rc = st_bag_set_bin(bag, tag, e, (uint32_t)el);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = st_bag_set_bin(bag, tags[i], e, (uint32_t)el);
     free(e);
     return rc;
 }
@@ -325,18 +336,29 @@ static const who sent_repr = { PR_SENT_REPRESENTING_NAME, PR_SENT_REPRESENTING_E
 static const who sender = { PR_SENDER_NAME, PR_SENDER_EMAIL_ADDRESS, PR_SENDER_ADDRTYPE,
                             PR_SENDER_SMTP_ADDRESS, PR_SENDER_ENTRYID, PR_SENDER_SEARCH_KEY };
 
-static int set_who(st_bag *bag, const who *w, const cv_mime_addr *a)
+/* Sets the properties of w (and of w2 too when not NULL: one person as
+ * both sender and sent-representing) from a. */
+static int set_who(st_bag *bag, const who *w, const who *w2, const cv_mime_addr *a)
 {
+    const who *ws[2] = { w, w2 };
+    size_t n = w2 ? 2 : 1;
     const char *name = *a->name ? a->name : a->addr;
-    if (st_bag_set_str(bag, w->name, name) != 0)
-        return -1;
-    if (*a->addr
-        && (st_bag_set_str(bag, w->email, a->addr) != 0
-            || st_bag_set_str(bag, w->addrtype, "SMTP") != 0
-            || st_bag_set_str(bag, w->smtp, a->addr) != 0
-            || set_entryid(bag, w->entryid, name, a->addr) != 0
-            || set_search_key(bag, w->search_key, a->addr) != 0))
-        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (st_bag_set_str(bag, ws[i]->name, name) != 0)
+            return -1;
+        if (*a->addr
+            && (st_bag_set_str(bag, ws[i]->email, a->addr) != 0
+                || st_bag_set_str(bag, ws[i]->addrtype, "SMTP") != 0
+                || st_bag_set_str(bag, ws[i]->smtp, a->addr) != 0))
+            return -1;
+    }
+    if (*a->addr) {
+        uint32_t eid[2] = { w->entryid, w2 ? w2->entryid : 0 };
+        uint32_t key[2] = { w->search_key, w2 ? w2->search_key : 0 };
+        if (set_entryid(bag, eid, n, name, a->addr) != 0
+            || set_search_key(bag, key, n, a->addr) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -445,10 +467,10 @@ int cv_mime__fill_recipient(st_bag *row, uint32_t type, const char *name, const 
         return -1;
     if (strcmp(addrtype, "SMTP") != 0)
         return 0;
-    if (st_bag_set_str(row, PR_SMTP_ADDRESS, addr) != 0
-        || set_entryid(row, PR_ENTRYID, name, addr) != 0
-        || set_entryid(row, PR_RECIPIENT_ENTRYID, name, addr) != 0
-        || set_search_key(row, PR_SEARCH_KEY, addr) != 0)
+    static const uint32_t eid[2] = { PR_ENTRYID, PR_RECIPIENT_ENTRYID };
+    static const uint32_t key[1] = { PR_SEARCH_KEY };
+    if (st_bag_set_str(row, PR_SMTP_ADDRESS, addr) != 0 || set_entryid(row, eid, 2, name, addr) != 0
+        || set_search_key(row, key, 1, addr) != 0)
         return -1;
     return 0;
 }
@@ -577,12 +599,10 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
     if (addr_fields(&from, &nfrom, &x, F_FROM) != 0 || addr_fields(&snd, &nsnd, &x, F_SENDER) != 0
         || addr_fields(&rt, &nrt, &x, F_REPLY_TO) != 0)
         goto done;
-    if (nfrom > 0 && set_who(bag, &sent_repr, &from[0]) != 0)
+    /* From for both without Sender, Sender for both without From */
+    if (nfrom > 0 && set_who(bag, &sent_repr, nsnd > 0 ? NULL : &sender, &from[0]) != 0)
         goto done;
-    if (nsnd > 0 ? set_who(bag, &sender, &snd[0]) != 0
-                 : nfrom > 0 && set_who(bag, &sender, &from[0]) != 0)
-        goto done;
-    if (nfrom == 0 && nsnd > 0 && set_who(bag, &sent_repr, &snd[0]) != 0)
+    if (nsnd > 0 && set_who(bag, &sender, nfrom > 0 ? NULL : &sent_repr, &snd[0]) != 0)
         goto done;
     if (nrt > 0) {
         jbuf names = { 0 };
