@@ -113,7 +113,8 @@ static size_t span(const char *s, size_t len)
  * adding 0x7F sets a byte's high bit iff it is not 0 and carries out of
  * no byte below 0x81; a byte with its own high bit set fails through the
  * OR (whatever it carried into the next). (bodies are mostly ASCII) */
-static const unsigned char *ascii_run(const unsigned char *p, const unsigned char *end)
+static const unsigned char *ascii_run(const unsigned char *s, const unsigned char *p,
+                                      const unsigned char *end)
 {
     const uint64_t K = 0x7F7F7F7F7F7F7F7FULL, H = 0x8080808080808080ULL;
     uint64_t a, b, c, d;
@@ -130,26 +131,31 @@ static const unsigned char *ascii_run(const unsigned char *p, const unsigned cha
     while (end - p >= 8) {
         memcpy(&a, p, 8);
         if ((~a & (a + K) & H) != H)
-            break;
+            return p;
         p += 8;
+    }
+    /* fewer than 8 left: the last 8 bytes of s[] as one word, when there
+     * are 8 (those before p were checked already) */
+    if (p < end && end - s >= 8) {
+        memcpy(&a, end - 8, 8);
+        if ((~a & (a + K) & H) == H)
+            return end;
     }
     return p;
 }
 
 int st_utf8_valid(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    const unsigned char *b = (const unsigned char *)s, *p = b, *end = p + len;
     while (p < end) {
         int bad;
-        p = ascii_run(p, end);
+        p = ascii_run(b, p, end);
+        while (p < end && (unsigned)(*p - 1) < 0x7F)   /* 0x01..0x7F up to a stopper */
+            p++;
         if (p == end)
             break;
         if (*p == 0)
             return 0;
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
         decode(&p, end, &bad);
         if (bad)
             return 0;
