@@ -1134,6 +1134,41 @@ int cv_mime_parser_new(cv_mime_parser **out, const cv_mime_options *opts)
     return 0;
 }
 
+/* Fast path for the lines of a text body (most lines of most messages):
+ * while the innermost entity is a text part without transfer encoding,
+ * complete lines (at most max_line with their end, not starting with
+ * "--", not continuing a cut line) go straight to the body with exactly
+ * the calls leaf_line makes for them, skipping line_or_piece,
+ * process_line and dispatch. Any other line is left to those: *used is
+ * the bytes taken. -1 when output failed. */
+static int text_lines(cv_mime_parser *p, const char *d, size_t len, size_t *used)
+{
+    frame *f = &p->fr[p->nfr - 1];
+    size_t max = p->sh->opt.max_line, u = 0;
+
+    *used = 0;
+    if (p->cont || p->cap.active || f->phase != PH_LEAF || f->cte != CTE_NONE
+        || (f->role != R_TEXT && f->role != R_HTML) || f->status != 0)
+        return 0;
+    while (u < len) {
+        size_t rest = len - u, lim = rest < max ? rest : max;
+        const char *s = d + u, *nl = memchr(s, '\n', lim);
+        if (!nl || (s[0] == '-' && nl - s >= 2 && s[1] == '-'))
+            break;
+        size_t ll = (size_t)(nl - s) + 1, eol = ll >= 2 && s[ll - 2] == '\r' ? 2 : 1;
+        if (f->pending_eol && output(p, f, f->eol, f->eol_len) != 0)
+            return -1;
+        if (output(p, f, s, ll - eol) != 0)
+            return -1;
+        f->pending_eol = 1;
+        f->eol_len = eol;
+        memcpy(f->eol, s + ll - eol, eol);
+        u += ll;
+    }
+    *used = u;
+    return 0;
+}
+
 int cv_mime_parser_feed(cv_mime_parser *p, const void *data, size_t len)
 {
     const char *d = data;
@@ -1144,6 +1179,13 @@ int cv_mime_parser_feed(cv_mime_parser *p, const void *data, size_t len)
     p->total += len;
     while (len > 0) {
         if (p->carry.n == 0) {
+            size_t used;
+            if (text_lines(p, d, len, &used) != 0)
+                return -1;
+            d += used;
+            len -= used;
+            if (len == 0)
+                break;
             size_t lim = len < max ? len : max;
             const char *nl = memchr(d, '\n', lim);
             if (nl) {
