@@ -1156,10 +1156,18 @@ static int text_lines(cv_mime_parser *p, const char *d, size_t len, size_t *used
         if (!nl || (s[0] == '-' && nl - s >= 2 && s[1] == '-'))
             break;
         size_t ll = (size_t)(nl - s) + 1, eol = ll >= 2 && s[ll - 2] == '\r' ? 2 : 1;
-        if (f->pending_eol && output(p, f, f->eol, f->eol_len) != 0)
+        size_t pe = f->pending_eol ? f->eol_len : 0, add = pe + ll - eol;
+        buf *b = &f->body;
+        if (b->n + add < b->cap && b->n + add <= p->sh->opt.max_body) {
+            /* both fit: output's own fast path, in one step */
+            for (size_t k = 0; k < pe; k++)
+                b->p[b->n++] = f->eol[k];
+            memcpy(b->p + b->n, s, ll - eol);
+            b->n += ll - eol;
+            b->p[b->n] = 0;
+        } else if ((pe && output(p, f, f->eol, f->eol_len) != 0) || output(p, f, s, ll - eol) != 0) {
             return -1;
-        if (output(p, f, s, ll - eol) != 0)
-            return -1;
+        }
         f->pending_eol = 1;
         f->eol_len = eol;
         memcpy(f->eol, s + ll - eol, eol);
