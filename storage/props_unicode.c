@@ -11,6 +11,9 @@
  * Never: trust input bytes, or depend on the C locale (no ctype.h, no wchar).
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>   /* x86-64 has it always (mingw too); others: the word loop */
+#endif
 
 #include "storage/props_int.h"
 #include "storage/props_casefold.h"
@@ -106,8 +109,8 @@ static size_t span(const char *s, size_t len)
     return nul ? (size_t)(nul - s) : len;
 }
 
-/* The end of the run of ASCII bytes without NUL at p, 32 then 8 bytes at
- * a time, or a point before it (the byte-wise loop of st_utf8_valid
+/* The end of the run of ASCII bytes without NUL at p, 64 (SSE2), 32 then 8
+ * bytes at a time, or a point before it (the byte-wise loop of st_utf8_valid
  * decides from there). A word w is all 0x01..0x7F iff
  * ~(w0|w1|..) & (w0+K) & (w1+K) & .. has 0x80 in every byte, K = 0x7F...:
  * adding 0x7F sets a byte's high bit iff it is not 0 and carries out of
@@ -119,6 +122,23 @@ static const unsigned char *ascii_run(const unsigned char *s, const unsigned cha
     const uint64_t K = 0x7F7F7F7F7F7F7F7FULL, H = 0x8080808080808080ULL;
     uint64_t a, b, c, d;
 
+#if defined(__SSE2__)
+    /* 64 bytes a step: no byte with its high bit set (the OR of all) and
+     * none equal to 0 (the OR of the compares) */
+    const __m128i zero = _mm_setzero_si128();
+    while (end - p >= 64) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(p + 16));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(p + 32));
+        __m128i v3 = _mm_loadu_si128((const __m128i *)(p + 48));
+        __m128i hi = _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3));
+        __m128i nul = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, zero), _mm_cmpeq_epi8(v1, zero)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v2, zero), _mm_cmpeq_epi8(v3, zero)));
+        if (_mm_movemask_epi8(_mm_or_si128(hi, nul)) != 0)
+            break;
+        p += 64;
+    }
+#endif
     while (end - p >= 32) {
         memcpy(&a, p, 8);
         memcpy(&b, p + 8, 8);

@@ -144,7 +144,7 @@ static void test_utf8(void)
 
 /* st_utf8_valid's word-wise fast path against a byte-wise reference: a
  * stopper (bad byte, NUL, edges 0x7F/0x80/0x81, a valid or cut multibyte
- * sequence) at every offset of ASCII runs of every length around 8 and 32. */
+ * sequence) at every offset of ASCII runs of every length around 8, 32, 64. */
 static int utf8_valid_ref(const unsigned char *p, size_t len)
 {
     const unsigned char *end = p + len;
@@ -168,10 +168,10 @@ static void test_utf8_fast_path(void)
     static const char *const stop[] = { "\x80", "\x81", "\xFF", "\x7F", "\x01",
                                         "\xC3\xA9", "\xEF\xBF\xBD", "\xF0\x9F\x98\x80",
                                         "\xE2\x82", "\xC3" };
-    unsigned char buf[96];
+    unsigned char buf[160];
     unsigned bad = 0, n = 0;
 
-    for (size_t len = 0; len <= 80; len++)
+    for (size_t len = 0; len <= 140; len++)
         for (size_t at = 0; at <= len; at++)
             for (size_t k = 0; k <= sizeof stop / sizeof stop[0]; k++) {
                 memset(buf, 'a', sizeof buf);
