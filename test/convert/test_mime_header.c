@@ -265,39 +265,8 @@ static void test_header_block(void)
     cv_mime__header_clear(&h);
 }
 
-/* The base64 decoder as it was before its quantum-at-once fast path, one
- * character at a time: the fast path must agree with it on everything. */
-static size_t b64_ref(cv_b64_state *st, uint8_t *out, const char *in, size_t len)
-{
-    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char *a = in[i] ? strchr(alpha, in[i]) : NULL;
-        int v = a ? (int)(a - alpha) : in[i] == '-' ? 62 : in[i] == '_' ? 63 : -1;
-        if (v < 0) {
-            if (in[i] == '=' && st->bits > 0) {
-                if (st->bits >= 12)
-                    out[o++] = (uint8_t)(st->acc >> (st->bits - 8));
-                if (st->bits >= 18)
-                    out[o++] = (uint8_t)(st->acc >> (st->bits - 16));
-                st->acc = 0;
-                st->bits = 0;
-            }
-            continue;
-        }
-        st->acc = (st->acc << 6) | (uint32_t)v;
-        st->bits += 6;
-        if (st->bits == 24) {
-            out[o++] = (uint8_t)(st->acc >> 16);
-            out[o++] = (uint8_t)(st->acc >> 8);
-            out[o++] = (uint8_t)st->acc;
-            st->acc = 0;
-            st->bits = 0;
-        }
-    }
-    return o;
-}
-
+/* The base64 decoder's quantum-at-once fast path against its character-wise
+ * loop (what 1-byte calls take: the fast path wants four bytes). */
 static void test_b64_fast_path(void)
 {
     /* mostly alphabet, some noise, padding and line ends, cut in two anywhere */
@@ -319,7 +288,9 @@ static void test_b64_fast_path(void)
         size_t n1 = cv_mime__b64_decode(&s1, o1, in, cut);
         n1 += cv_mime__b64_decode(&s1, o1 + n1, in + cut, len - cut);
         n1 += cv_mime__b64_flush(&s1, o1 + n1);
-        size_t n2 = b64_ref(&s2, o2, in, len);
+        size_t n2 = 0;
+        for (size_t i = 0; i < len; i++)
+            n2 += cv_mime__b64_decode(&s2, o2 + n2, in + i, 1);
         n2 += cv_mime__b64_flush(&s2, o2 + n2);
         bad += n1 != n2 || memcmp(o1, o2, n1) != 0;
     }
