@@ -159,9 +159,7 @@ static int set_text(st_bag *bag, uint32_t tag, const char *v, size_t len)
     char *d = NULL;
     if (cv_mime__decode_text(&d, v, len) != 0)
         return -1;
-    int rc = st_bag_set_str(bag, tag, d);
-    free(d);
-    return rc;
+    return st_bag_take_strn(bag, tag, d, strlen(d));   /* the bag takes d: no copy */
 }
 
 /* A structured value (ids, URLs) kept as written, white space collapsed. */
@@ -185,9 +183,7 @@ static int set_collapsed(st_bag *bag, uint32_t tag, const char *v, size_t len)
     while (n > 0 && d[n - 1] == ' ')
         n--;
     d[n] = 0;
-    int rc = st_bag_set_str(bag, tag, d);
-    free(d);
-    return rc;
+    return st_bag_take_strn(bag, tag, d, n);   /* the bag takes d: no copy */
 }
 
 size_t cv_mime__subject_prefix_len(const char *s)
@@ -496,7 +492,8 @@ static int map_recipients(cv_message *msg, const hindex *x, enum fid id, uint32_
         if ((i > 0 && jadd(&disp, "; ") != 0) || jadd(&disp, dn) != 0)
             goto done;
     }
-    rc = st_bag_set_str(msg->props, display_tag, disp.p);
+    rc = st_bag_take_strn(msg->props, display_tag, disp.p, disp.n);   /* takes disp.p */
+    disp.p = NULL;
 done:
     free(disp.p);
     cv_mime__addr_free(a, n);
@@ -612,8 +609,7 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
                 free(names.p);
                 goto done;
             }
-        int r = st_bag_set_str(bag, PR_REPLY_RECIPIENT_NAMES, names.p);
-        free(names.p);
+        int r = st_bag_take_strn(bag, PR_REPLY_RECIPIENT_NAMES, names.p, names.n); /* takes it */
         if (r != 0 || set_reply_entries(bag, rt, nrt) != 0)
             goto done;
     }
@@ -691,11 +687,10 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
 
     if (!(flags & CV_MIME_NO_TRANSPORT_HEADERS) && raw_len > 0) {
         char *u = NULL;
-        if (cv_mime__to_utf8(&u, NULL, NULL, raw, raw_len, NULL) != 0)
+        size_t ul = 0;
+        if (cv_mime__to_utf8(&u, &ul, NULL, raw, raw_len, NULL) != 0)
             goto done;
-        int r = st_bag_set_str(bag, PR_TRANSPORT_MESSAGE_HEADERS, u);
-        free(u);
-        if (r != 0)
+        if (st_bag_take_strn(bag, PR_TRANSPORT_MESSAGE_HEADERS, u, ul) != 0)   /* takes u */
             goto done;
     }
     rc = 0;
