@@ -72,19 +72,6 @@ typedef struct list {
     size_t cap;
 } list;
 
-static char *dup_trim(const char *s, size_t len)
-{
-    trim(&s, &len);
-    char *d = malloc(len + 1);
-    if (!d) {
-        st_error_set("out of memory");
-        return NULL;
-    }
-    memcpy(d, s, len);
-    d[len] = 0;
-    return d;
-}
-
 static int push(list *l, char *name, char *addr)
 {
     if (!*name && !*addr) {
@@ -126,9 +113,10 @@ static int make_name(char **out, const char *s, size_t len)
     size_t dl = strlen(dec);
     const char *d = dec;
     trim(&d, &dl);
-    *out = dup_trim(d, dl);
-    free(dec);
-    return *out ? 0 : -1;
+    memmove(dec, d, dl);   /* trimmed in place: no second copy */
+    dec[dl] = 0;
+    *out = dec;
+    return 0;
 }
 
 /* An addr-spec from angle contents: route and "mailto:" dropped, spaces out. */

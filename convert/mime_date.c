@@ -115,8 +115,8 @@ int cv_mime__date_parse(uint64_t *out, const char *in, size_t len)
             w[wl] = 0;
             if (wl >= 3 && mon < 0) {
                 int found = 0;
-                for (int k = 0; k < 12; k++)
-                    if (strncmp(w, months[k], 3) == 0) {
+                for (int k = 0; k < 12; k++)   /* inline: strncmp calls cost 240 a word */
+                    if (w[0] == months[k][0] && w[1] == months[k][1] && w[2] == months[k][2]) {
                         mon = k + 1;
                         found = 1;
                     }

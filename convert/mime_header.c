@@ -72,8 +72,9 @@ int cv_mime__header_parse(cv_mime_header *out, const char *block, size_t len)
     int in_field = 0;
 
     memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < len; i++)
-        lines += block[i] == '\n';
+    for (const char *q = len ? memchr(block, '\n', len) : NULL; q;
+         q = memchr(q + 1, '\n', len - (size_t)(q + 1 - block)))
+        lines++;   /* memchr: a byte-wise count cost 4 instructions a byte */
     b = malloc(len + 2 * lines + 2);
     out->f = malloc(lines * sizeof *out->f);
     if (!b || !out->f) {
@@ -125,7 +126,8 @@ int cv_mime__header_parse(cv_mime_header *out, const char *block, size_t len)
         if (in_field)
             b[n++] = 0;
         memcpy(b + n, line, nl_len);
-        out->f[nf].name = b + n; /* fixed below: pointers set after */
+        out->f[nf].name = b + n;
+        out->f[nf].name_len = nl_len;
         n += nl_len;
         b[n++] = 0;
         size_t v = (size_t)(colon - line) + 1;
@@ -166,11 +168,13 @@ void cv_mime__header_clear(cv_mime_header *h)
 const cv_mime_field *cv_mime__header_get_nth(const cv_mime_header *h, const char *name,
                                              size_t nth)
 {
-    /* The first letters (ASCII case folded) first: most fields differ there. */
+    /* Lengths and first letters (ASCII case folded) first: most fields
+     * differ there. */
+    size_t len = strlen(name);
     unsigned char c0 = (unsigned char)name[0] | 0x20;
     for (size_t i = 0; h && i < h->n; i++)
-        if (((unsigned char)h->f[i].name[0] | 0x20) == c0 &&
-            strcasecmp(h->f[i].name, name) == 0 && nth-- == 0)
+        if (h->f[i].name_len == len && ((unsigned char)h->f[i].name[0] | 0x20) == c0
+            && strcasecmp(h->f[i].name, name) == 0 && nth-- == 0)
             return &h->f[i];
     return NULL;
 }
@@ -570,6 +574,15 @@ int cv_mime__ctype_parse(cv_mime_ctype *out, const char *in, size_t len)
         if (i < len && in[i] == '"') {
             i++;
             while (i < len && in[i] != '"') {
+                size_t r = i;   /* a run without escapes in one copy */
+                while (r < len && in[r] != '"' && in[r] != '\\')
+                    r++;
+                if (r > i) {
+                    if (buf_add(&v, in + i, r - i) != 0)
+                        goto done;
+                    i = r;
+                    continue;
+                }
                 if (in[i] == '\\' && i + 1 < len)
                     i++;
                 if (buf_add(&v, in + i, 1) != 0)
@@ -679,16 +692,14 @@ int cv_mime__ctype_parse(cv_mime_ctype *out, const char *in, size_t len)
         if (raw[k].star || !raw[k].name)
             continue;
         char *value = NULL;
-        if (strcmp(raw[k].name, "boundary") == 0)
-            value = dupn(raw[k].value, raw[k].value_len);
-        else if (cv_mime__decode_text(&value, raw[k].value, raw[k].value_len) != 0)
-            value = NULL;
-        char *name = dupn(raw[k].name, strlen(raw[k].name));
-        if (!value || !name) {
-            free(value);
-            free(name);
+        if (strcmp(raw[k].name, "boundary") == 0) {
+            value = raw[k].value;   /* taken over: kept as written */
+            raw[k].value = NULL;
+        } else if (cv_mime__decode_text(&value, raw[k].value, raw[k].value_len) != 0) {
             goto done;
         }
+        char *name = raw[k].name;   /* taken over (done with it here) */
+        raw[k].name = NULL;
         if (add_param(out, &cap, name, value) != 0)
             goto done;
     }

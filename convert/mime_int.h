@@ -75,6 +75,7 @@ int cv_mime__header_encode(char **out, const char *utf8, size_t len);
 
 typedef struct cv_mime_field {
     const char *name;   /* into the header's buffer, NUL-terminated, as written */
+    size_t name_len;    /* bytes of name */
     const char *value;  /* unfolded (CRLF/LF removed), leading white space dropped */
     size_t value_len;   /* bytes of value */
 } cv_mime_field;

@@ -61,9 +61,92 @@ static int jadd(jbuf *b, const char *s)
     return 0;
 }
 
-static const char *field(const cv_mime_header *h, const char *name, size_t *len)
+/* The fields cv_mime__map_headers reads, found in one pass over the block
+ * (a lookup per name cost a pass each, ~25 passes per message). */
+enum fid {
+    F_NONE, F_TO, F_CC, F_BCC, F_FROM, F_DATE, F_SENDER, F_SUBJECT, F_REPLY_TO, F_RECEIVED,
+    F_PRIORITY, F_LIST_HELP, F_MESSAGE_ID, F_REFERENCES, F_IMPORTANCE, F_X_PRIORITY,
+    F_IN_REPLY_TO, F_SENSITIVITY, F_THREAD_TOPIC, F_THREAD_INDEX, F_LIST_SUBSCRIBE,
+    F_LIST_UNSUBSCRIBE, F_X_MSMAIL_PRIORITY, F_RETURN_RECEIPT_TO, F_DISP_NOTIFICATION_TO,
+    F_COUNT
+};
+
+/* By enum fid; the enum is in order of length, which hindex_make relies on. */
+#define FN(s) { s, sizeof s - 1 }
+static const struct {
+    const char *name;
+    size_t len;
+} fid_name[F_COUNT] = {
+    FN(""), FN("To"), FN("Cc"), FN("Bcc"), FN("From"), FN("Date"), FN("Sender"),
+    FN("Subject"), FN("Reply-To"), FN("Received"), FN("Priority"), FN("List-Help"),
+    FN("Message-ID"), FN("References"), FN("Importance"), FN("X-Priority"), FN("In-Reply-To"),
+    FN("Sensitivity"), FN("Thread-Topic"), FN("Thread-Index"), FN("List-Subscribe"),
+    FN("List-Unsubscribe"), FN("X-MSMail-Priority"), FN("Return-Receipt-To"),
+    FN("Disposition-Notification-To"),
+};
+#undef FN
+
+#define FID_MAX_LEN 27   /* strlen("Disposition-Notification-To") */
+
+typedef struct hindex {
+    const cv_mime_header *h;
+    unsigned char *id;          /* enum fid of each field of h */
+    unsigned char id_small[64]; /* id when h has at most 64 fields */
+    size_t first[F_COUNT];      /* index of the first field of each fid, h->n: none */
+} hindex;
+
+static void hindex_free(hindex *x)
 {
-    const cv_mime_field *f = cv_mime__header_get(h, name);
+    if (x->id != x->id_small)
+        free(x->id);
+}
+
+static int hindex_make(hindex *x, const cv_mime_header *h)
+{
+    unsigned char from_len[FID_MAX_LEN + 2]; /* first fid of each name length */
+
+    x->h = h;
+    x->id = h->n <= sizeof x->id_small ? x->id_small : malloc(h->n);
+    if (!x->id) {
+        st_error_set("out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < F_COUNT; j++)
+        x->first[j] = h->n;
+    for (size_t l = 0, j = 1; l <= FID_MAX_LEN + 1; l++) {
+        while (j < F_COUNT && fid_name[j].len < l)
+            j++;
+        from_len[l] = (unsigned char)j;
+    }
+    for (size_t k = 0; k < h->n; k++) {
+        const cv_mime_field *f = &h->f[k];
+        unsigned char id = F_NONE;
+        if (f->name_len <= FID_MAX_LEN) {
+            unsigned c0 = (unsigned char)f->name[0] | 0x20;
+            for (size_t j = from_len[f->name_len]; j < F_COUNT && fid_name[j].len == f->name_len;
+                 j++)
+                if (((unsigned char)fid_name[j].name[0] | 0x20) == c0
+                    && strcasecmp(f->name, fid_name[j].name) == 0) {
+                    id = (unsigned char)j;
+                    break;
+                }
+        }
+        x->id[k] = id;
+        if (id != F_NONE && x->first[id] == h->n)
+            x->first[id] = k;
+    }
+    return 0;
+}
+
+/* The first field of that id, or NULL. */
+static const cv_mime_field *fget(const hindex *x, enum fid id)
+{
+    return x->first[id] < x->h->n ? &x->h->f[x->first[id]] : NULL;
+}
+
+static const char *field(const hindex *x, enum fid id, size_t *len)
+{
+    const cv_mime_field *f = fget(x, id);
     if (!f)
         return NULL;
     if (len)
@@ -76,9 +159,7 @@ static int set_text(st_bag *bag, uint32_t tag, const char *v, size_t len)
     char *d = NULL;
     if (cv_mime__decode_text(&d, v, len) != 0)
         return -1;
-    int rc = st_bag_set_str(bag, tag, d);
-    free(d);
-    return rc;
+    return st_bag_take_strn(bag, tag, d, strlen(d));   /* the bag takes d: no copy */
 }
 
 /* A structured value (ids, URLs) kept as written, white space collapsed. */
@@ -102,9 +183,7 @@ static int set_collapsed(st_bag *bag, uint32_t tag, const char *v, size_t len)
     while (n > 0 && d[n - 1] == ' ')
         n--;
     d[n] = 0;
-    int rc = st_bag_set_str(bag, tag, d);
-    free(d);
-    return rc;
+    return st_bag_take_strn(bag, tag, d, n);   /* the bag takes d: no copy */
 }
 
 size_t cv_mime__subject_prefix_len(const char *s)
@@ -204,30 +283,41 @@ int cv_mime__oneoff_entryid(uint8_t **out, size_t *len, const char *name, const 
     return 0;
 }
 
-/* "SMTP:ADDRESS" + NUL, the search key of an SMTP address. */
-static int set_search_key(st_bag *bag, uint32_t tag, const char *addr)
+/* "SMTP:ADDRESS" + NUL, the search key of an SMTP address, and the
+ * one-off entry id of name and addr, set as tags[0..n) (each computed once
+ * however many tags share it). */
+static int set_search_key(st_bag *bag, const uint32_t *tags, size_t n, const char *addr)
 {
     size_t l = strlen(addr);
-    char *k = malloc(l + 6);
+    char small[256];   /* the usual address: no allocation */
+    char *k = l + 6 <= sizeof small ? small : malloc(l + 6);
+    int rc = 0;
     if (!k) {
         st_error_set("out of memory");
         return -1;
     }
     memcpy(k, "SMTP:", 5);
-    for (size_t i = 0; i <= l; i++)
-        k[5 + i] = (char)toupper((unsigned char)addr[i]);
-    int rc = st_bag_set_bin(bag, tag, k, (uint32_t)(l + 6));
-    free(k);
+    for (size_t i = 0; i <= l; i++) {
+        char c = addr[i];   /* toupper of the C locale the program runs in */
+        k[5 + i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = st_bag_set_bin(bag, tags[i], k, (uint32_t)(l + 6));
+    if (k != small)
+        free(k);
     return rc;
 }
 
-static int set_entryid(st_bag *bag, uint32_t tag, const char *name, const char *addr)
+static int set_entryid(st_bag *bag, const uint32_t *tags, size_t n, const char *name,
+                       const char *addr)
 {
     uint8_t *e = NULL;
     size_t el = 0;
+    int rc = 0;
     if (cv_mime__oneoff_entryid(&e, &el, name, addr) != 0)
         return -1;
-    int rc = st_bag_set_bin(bag, tag, e, (uint32_t)el);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = st_bag_set_bin(bag, tags[i], e, (uint32_t)el);
     free(e);
     return rc;
 }
@@ -242,18 +332,29 @@ static const who sent_repr = { PR_SENT_REPRESENTING_NAME, PR_SENT_REPRESENTING_E
 static const who sender = { PR_SENDER_NAME, PR_SENDER_EMAIL_ADDRESS, PR_SENDER_ADDRTYPE,
                             PR_SENDER_SMTP_ADDRESS, PR_SENDER_ENTRYID, PR_SENDER_SEARCH_KEY };
 
-static int set_who(st_bag *bag, const who *w, const cv_mime_addr *a)
+/* Sets the properties of w (and of w2 too when not NULL: one person as
+ * both sender and sent-representing) from a. */
+static int set_who(st_bag *bag, const who *w, const who *w2, const cv_mime_addr *a)
 {
+    const who *ws[2] = { w, w2 };
+    size_t n = w2 ? 2 : 1;
     const char *name = *a->name ? a->name : a->addr;
-    if (st_bag_set_str(bag, w->name, name) != 0)
-        return -1;
-    if (*a->addr
-        && (st_bag_set_str(bag, w->email, a->addr) != 0
-            || st_bag_set_str(bag, w->addrtype, "SMTP") != 0
-            || st_bag_set_str(bag, w->smtp, a->addr) != 0
-            || set_entryid(bag, w->entryid, name, a->addr) != 0
-            || set_search_key(bag, w->search_key, a->addr) != 0))
-        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (st_bag_set_str(bag, ws[i]->name, name) != 0)
+            return -1;
+        if (*a->addr
+            && (st_bag_set_str(bag, ws[i]->email, a->addr) != 0
+                || st_bag_set_str(bag, ws[i]->addrtype, "SMTP") != 0
+                || st_bag_set_str(bag, ws[i]->smtp, a->addr) != 0))
+            return -1;
+    }
+    if (*a->addr) {
+        uint32_t eid[2] = { w->entryid, w2 ? w2->entryid : 0 };
+        uint32_t key[2] = { w->search_key, w2 ? w2->search_key : 0 };
+        if (set_entryid(bag, eid, n, name, a->addr) != 0
+            || set_search_key(bag, key, n, a->addr) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -304,17 +405,18 @@ static int set_reply_entries(st_bag *bag, const cv_mime_addr *a, size_t n)
 
 /* Every field named name, parsed and appended to *all (one pass over the
  * fields: a block of many To fields stays linear). */
-static int addr_fields(cv_mime_addr **all, size_t *n, const cv_mime_header *h, const char *name)
+static int addr_fields(cv_mime_addr **all, size_t *n, const hindex *x, enum fid id)
 {
     size_t cap = 0;
+    const cv_mime_header *h = x->h;
 
     *all = NULL;
     *n = 0;
-    for (size_t k = 0; k < h->n; k++) {
+    for (size_t k = x->first[id]; k < h->n; k++) {
         const cv_mime_field *f = &h->f[k];
         cv_mime_addr *a = NULL;
         size_t na = 0;
-        if (strcasecmp(f->name, name) != 0)
+        if (x->id[k] != id)
             continue;
         if (cv_mime__addr_parse(&a, &na, f->value, f->value_len) != 0)
             goto fail;
@@ -361,23 +463,23 @@ int cv_mime__fill_recipient(st_bag *row, uint32_t type, const char *name, const 
         return -1;
     if (strcmp(addrtype, "SMTP") != 0)
         return 0;
-    if (st_bag_set_str(row, PR_SMTP_ADDRESS, addr) != 0
-        || set_entryid(row, PR_ENTRYID, name, addr) != 0
-        || set_entryid(row, PR_RECIPIENT_ENTRYID, name, addr) != 0
-        || set_search_key(row, PR_SEARCH_KEY, addr) != 0)
+    static const uint32_t eid[2] = { PR_ENTRYID, PR_RECIPIENT_ENTRYID };
+    static const uint32_t key[1] = { PR_SEARCH_KEY };
+    if (st_bag_set_str(row, PR_SMTP_ADDRESS, addr) != 0 || set_entryid(row, eid, 2, name, addr) != 0
+        || set_search_key(row, key, 1, addr) != 0)
         return -1;
     return 0;
 }
 
-static int map_recipients(cv_message *msg, const cv_mime_header *h, const char *name,
-                          uint32_t type, uint32_t display_tag)
+static int map_recipients(cv_message *msg, const hindex *x, enum fid id, uint32_t type,
+                          uint32_t display_tag)
 {
     cv_mime_addr *a = NULL;
     size_t n = 0;
     jbuf disp = { 0 };
     int rc = -1;
 
-    if (addr_fields(&a, &n, h, name) != 0)
+    if (addr_fields(&a, &n, x, id) != 0)
         return -1;
     if (jadd(&disp, "") != 0)
         goto done;
@@ -390,16 +492,17 @@ static int map_recipients(cv_message *msg, const cv_mime_header *h, const char *
         if ((i > 0 && jadd(&disp, "; ") != 0) || jadd(&disp, dn) != 0)
             goto done;
     }
-    rc = st_bag_set_str(msg->props, display_tag, disp.p);
+    rc = st_bag_take_strn(msg->props, display_tag, disp.p, disp.n);   /* takes disp.p */
+    disp.p = NULL;
 done:
     free(disp.p);
     cv_mime__addr_free(a, n);
     return rc;
 }
 
-static int received_date(uint64_t *ft, const cv_mime_header *h)
+static int received_date(uint64_t *ft, const hindex *x)
 {
-    const cv_mime_field *f = cv_mime__header_get(h, "Received");
+    const cv_mime_field *f = fget(x, F_RECEIVED);
     if (!f)
         return -1;
     const char *semi = NULL;
@@ -423,29 +526,29 @@ static int word_is(const char *v, size_t len, const char *w)
     return len >= wl && strncasecmp(v, w, wl) == 0;
 }
 
-static int map_importance(st_bag *bag, const cv_mime_header *h)
+static int map_importance(st_bag *bag, const hindex *h)
 {
     size_t len = 0;
     const char *v;
     int imp = -1;
 
-    if ((v = field(h, "Importance", &len)) != NULL) {
+    if ((v = field(h, F_IMPORTANCE, &len)) != NULL) {
         if (word_is(v, len, "high"))
             imp = IMPORTANCE_HIGH;
         else if (word_is(v, len, "low"))
             imp = IMPORTANCE_LOW;
         else
             imp = IMPORTANCE_NORMAL;
-    } else if ((v = field(h, "X-Priority", &len)) != NULL) {
+    } else if ((v = field(h, F_X_PRIORITY, &len)) != NULL) {
         size_t i = 0;
         while (i < len && isspace((unsigned char)v[i]))
             i++;
         int d = i < len && isdigit((unsigned char)v[i]) ? v[i] - '0' : 3;
         imp = d <= 2 ? IMPORTANCE_HIGH : d >= 4 ? IMPORTANCE_LOW : IMPORTANCE_NORMAL;
-    } else if ((v = field(h, "X-MSMail-Priority", &len)) != NULL) {
+    } else if ((v = field(h, F_X_MSMAIL_PRIORITY, &len)) != NULL) {
         imp = word_is(v, len, "high") ? IMPORTANCE_HIGH
               : word_is(v, len, "low") ? IMPORTANCE_LOW : IMPORTANCE_NORMAL;
-    } else if ((v = field(h, "Priority", &len)) != NULL) {
+    } else if ((v = field(h, F_PRIORITY, &len)) != NULL) {
         imp = word_is(v, len, "urgent") ? IMPORTANCE_HIGH
               : word_is(v, len, "non-urgent") ? IMPORTANCE_LOW : IMPORTANCE_NORMAL;
     }
@@ -454,10 +557,10 @@ static int map_importance(st_bag *bag, const cv_mime_header *h)
     return st_bag_set_long(bag, PR_IMPORTANCE, imp);
 }
 
-static int map_sensitivity(st_bag *bag, const cv_mime_header *h)
+static int map_sensitivity(st_bag *bag, const hindex *h)
 {
     size_t len = 0;
-    const char *v = field(h, "Sensitivity", &len);
+    const char *v = field(h, F_SENSITIVITY, &len);
     int32_t s;
 
     if (!v)
@@ -484,17 +587,19 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
     uint64_t ft = 0;
     int rc = -1;
     char *subject = NULL;
+    hindex x;
+
+    if (hindex_make(&x, h) != 0)
+        return -1;
 
     /* originator */
-    if (addr_fields(&from, &nfrom, h, "From") != 0 || addr_fields(&snd, &nsnd, h, "Sender") != 0
-        || addr_fields(&rt, &nrt, h, "Reply-To") != 0)
+    if (addr_fields(&from, &nfrom, &x, F_FROM) != 0 || addr_fields(&snd, &nsnd, &x, F_SENDER) != 0
+        || addr_fields(&rt, &nrt, &x, F_REPLY_TO) != 0)
         goto done;
-    if (nfrom > 0 && set_who(bag, &sent_repr, &from[0]) != 0)
+    /* From for both without Sender, Sender for both without From */
+    if (nfrom > 0 && set_who(bag, &sent_repr, nsnd > 0 ? NULL : &sender, &from[0]) != 0)
         goto done;
-    if (nsnd > 0 ? set_who(bag, &sender, &snd[0]) != 0
-                 : nfrom > 0 && set_who(bag, &sender, &from[0]) != 0)
-        goto done;
-    if (nfrom == 0 && nsnd > 0 && set_who(bag, &sent_repr, &snd[0]) != 0)
+    if (nsnd > 0 && set_who(bag, &sender, nfrom > 0 ? NULL : &sent_repr, &snd[0]) != 0)
         goto done;
     if (nrt > 0) {
         jbuf names = { 0 };
@@ -504,22 +609,21 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
                 free(names.p);
                 goto done;
             }
-        int r = st_bag_set_str(bag, PR_REPLY_RECIPIENT_NAMES, names.p);
-        free(names.p);
+        int r = st_bag_take_strn(bag, PR_REPLY_RECIPIENT_NAMES, names.p, names.n); /* takes it */
         if (r != 0 || set_reply_entries(bag, rt, nrt) != 0)
             goto done;
     }
-    if (map_recipients(msg, h, "To", MAPI_TO, PR_DISPLAY_TO) != 0
-        || map_recipients(msg, h, "Cc", MAPI_CC, PR_DISPLAY_CC) != 0
-        || map_recipients(msg, h, "Bcc", MAPI_BCC, PR_DISPLAY_BCC) != 0)
+    if (map_recipients(msg, &x, F_TO, MAPI_TO, PR_DISPLAY_TO) != 0
+        || map_recipients(msg, &x, F_CC, MAPI_CC, PR_DISPLAY_CC) != 0
+        || map_recipients(msg, &x, F_BCC, MAPI_BCC, PR_DISPLAY_BCC) != 0)
         goto done;
 
     /* subject and conversation */
-    if ((v = field(h, "Subject", &len)) != NULL) {
+    if ((v = field(&x, F_SUBJECT, &len)) != NULL) {
         if (cv_mime__decode_text(&subject, v, len) != 0 || cv_mime__map_subject(bag, subject) != 0)
             goto done;
     }
-    if ((v = field(h, "Thread-Topic", &len)) != NULL) {
+    if ((v = field(&x, F_THREAD_TOPIC, &len)) != NULL) {
         if (set_text(bag, PR_CONVERSATION_TOPIC, v, len) != 0)
             goto done;
     } else if (subject) {
@@ -527,7 +631,7 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
                            subject + cv_mime__subject_prefix_len(subject)) != 0)
             goto done;
     }
-    if ((v = field(h, "Thread-Index", &len)) != NULL) {
+    if ((v = field(&x, F_THREAD_INDEX, &len)) != NULL) {
         uint8_t *bin = NULL;
         size_t bl = 0;
         if (cv_mime__b64_decode_all(&bin, &bl, v, len) != 0)
@@ -540,54 +644,53 @@ int cv_mime__map_headers(cv_message *msg, const cv_mime_header *h, const char *r
 
     /* dates */
     int have_date = 0;
-    if ((v = field(h, "Date", &len)) != NULL && cv_mime__date_parse(&ft, v, len) == 0) {
+    if ((v = field(&x, F_DATE, &len)) != NULL && cv_mime__date_parse(&ft, v, len) == 0) {
         have_date = 1;
         if (st_bag_set_systime(bag, PR_CLIENT_SUBMIT_TIME, ft) != 0)
             goto done;
     }
-    if (received_date(&ft, h) == 0 || have_date) {
+    if (received_date(&ft, &x) == 0 || have_date) {
         if (st_bag_set_systime(bag, PR_MESSAGE_DELIVERY_TIME, ft) != 0)
             goto done;
     }
 
     /* ids */
-    if ((v = field(h, "Message-ID", &len)) != NULL
+    if ((v = field(&x, F_MESSAGE_ID, &len)) != NULL
         && set_collapsed(bag, PR_INTERNET_MESSAGE_ID, v, len) != 0)
         goto done;
-    if ((v = field(h, "In-Reply-To", &len)) != NULL
+    if ((v = field(&x, F_IN_REPLY_TO, &len)) != NULL
         && set_collapsed(bag, PR_IN_REPLY_TO_ID, v, len) != 0)
         goto done;
-    if ((v = field(h, "References", &len)) != NULL
+    if ((v = field(&x, F_REFERENCES, &len)) != NULL
         && set_collapsed(bag, PR_INTERNET_REFERENCES, v, len) != 0)
         goto done;
 
     /* flags */
-    if (map_importance(bag, h) != 0 || map_sensitivity(bag, h) != 0)
+    if (map_importance(bag, &x) != 0 || map_sensitivity(bag, &x) != 0)
         goto done;
-    if (field(h, "Disposition-Notification-To", NULL)
+    if (field(&x, F_DISP_NOTIFICATION_TO, NULL)
         && st_bag_set_bool(bag, PR_READ_RECEIPT_REQUESTED, 1) != 0)
         goto done;
-    if (field(h, "Return-Receipt-To", NULL)
+    if (field(&x, F_RETURN_RECEIPT_TO, NULL)
         && st_bag_set_bool(bag, PR_ORIGINATOR_DELIVERY_REPORT_REQUESTED, 1) != 0)
         goto done;
 
     /* lists (RFC 2369) */
-    if ((v = field(h, "List-Help", &len)) != NULL && set_collapsed(bag, PR_LIST_HELP, v, len) != 0)
+    if ((v = field(&x, F_LIST_HELP, &len)) != NULL && set_collapsed(bag, PR_LIST_HELP, v, len) != 0)
         goto done;
-    if ((v = field(h, "List-Subscribe", &len)) != NULL
+    if ((v = field(&x, F_LIST_SUBSCRIBE, &len)) != NULL
         && set_collapsed(bag, PR_LIST_SUBSCRIBE, v, len) != 0)
         goto done;
-    if ((v = field(h, "List-Unsubscribe", &len)) != NULL
+    if ((v = field(&x, F_LIST_UNSUBSCRIBE, &len)) != NULL
         && set_collapsed(bag, PR_LIST_UNSUBSCRIBE, v, len) != 0)
         goto done;
 
     if (!(flags & CV_MIME_NO_TRANSPORT_HEADERS) && raw_len > 0) {
         char *u = NULL;
-        if (cv_mime__to_utf8(&u, NULL, NULL, raw, raw_len, NULL) != 0)
+        size_t ul = 0;
+        if (cv_mime__to_utf8(&u, &ul, NULL, raw, raw_len, NULL) != 0)
             goto done;
-        int r = st_bag_set_str(bag, PR_TRANSPORT_MESSAGE_HEADERS, u);
-        free(u);
-        if (r != 0)
+        if (st_bag_take_strn(bag, PR_TRANSPORT_MESSAGE_HEADERS, u, ul) != 0)   /* takes u */
             goto done;
     }
     rc = 0;
@@ -596,6 +699,7 @@ done:
     cv_mime__addr_free(from, nfrom);
     cv_mime__addr_free(snd, nsnd);
     cv_mime__addr_free(rt, nrt);
+    hindex_free(&x);
     return rc;
 }
 

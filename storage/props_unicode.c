@@ -11,6 +11,9 @@
  * Never: trust input bytes, or depend on the C locale (no ctype.h, no wchar).
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>   /* x86-64 has it always (mingw too); others: the word loop */
+#endif
 
 #include "storage/props_int.h"
 #include "storage/props_casefold.h"
@@ -106,28 +109,73 @@ static size_t span(const char *s, size_t len)
     return nul ? (size_t)(nul - s) : len;
 }
 
+/* The end of the run of ASCII bytes without NUL at p, 64 (SSE2), 32 then 8
+ * bytes at a time, or a point before it (the byte-wise loop of st_utf8_valid
+ * decides from there). A word w is all 0x01..0x7F iff
+ * ~(w0|w1|..) & (w0+K) & (w1+K) & .. has 0x80 in every byte, K = 0x7F...:
+ * adding 0x7F sets a byte's high bit iff it is not 0 and carries out of
+ * no byte below 0x81; a byte with its own high bit set fails through the
+ * OR (whatever it carried into the next). (bodies are mostly ASCII) */
+static const unsigned char *ascii_run(const unsigned char *s, const unsigned char *p,
+                                      const unsigned char *end)
+{
+    const uint64_t K = 0x7F7F7F7F7F7F7F7FULL, H = 0x8080808080808080ULL;
+    uint64_t a, b, c, d;
+
+#if defined(__SSE2__)
+    /* 64 bytes a step: no byte with its high bit set (the OR of all) and
+     * none equal to 0 (the OR of the compares) */
+    const __m128i zero = _mm_setzero_si128();
+    while (end - p >= 64) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(p + 16));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(p + 32));
+        __m128i v3 = _mm_loadu_si128((const __m128i *)(p + 48));
+        __m128i hi = _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3));
+        __m128i nul = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, zero), _mm_cmpeq_epi8(v1, zero)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v2, zero), _mm_cmpeq_epi8(v3, zero)));
+        if (_mm_movemask_epi8(_mm_or_si128(hi, nul)) != 0)
+            break;
+        p += 64;
+    }
+#endif
+    while (end - p >= 32) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + 8, 8);
+        memcpy(&c, p + 16, 8);
+        memcpy(&d, p + 24, 8);
+        if ((~(a | b | c | d) & (a + K) & (b + K) & (c + K) & (d + K) & H) != H)
+            break;
+        p += 32;
+    }
+    while (end - p >= 8) {
+        memcpy(&a, p, 8);
+        if ((~a & (a + K) & H) != H)
+            return p;
+        p += 8;
+    }
+    /* fewer than 8 left: the last 8 bytes of s[] as one word, when there
+     * are 8 (those before p were checked already) */
+    if (p < end && end - s >= 8) {
+        memcpy(&a, end - 8, 8);
+        if ((~a & (a + K) & H) == H)
+            return end;
+    }
+    return p;
+}
+
 int st_utf8_valid(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    const unsigned char *b = (const unsigned char *)s, *p = b, *end = p + len;
     while (p < end) {
         int bad;
-        /* ASCII without NUL, eight bytes at a time (bodies are mostly that) */
-        while (end - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if ((w & 0x8080808080808080ULL) ||
-                ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
-                break;
-            p += 8;
-        }
+        p = ascii_run(b, p, end);
+        while (p < end && (unsigned)(*p - 1) < 0x7F)   /* 0x01..0x7F up to a stopper */
+            p++;
         if (p == end)
             break;
         if (*p == 0)
             return 0;
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
         decode(&p, end, &bad);
         if (bad)
             return 0;
@@ -141,8 +189,9 @@ char *st__utf8_dup(const char *s, size_t len)
     size_t out_len = 0;
     unsigned char *out, *o;
 
-    len = span(s, len);
-    if (st_utf8_valid(s, len)) {
+    /* Valid means no NUL either: the span is all of it (the usual case,
+     * so that is tried first). */
+    if (st_utf8_valid(s, len) || st_utf8_valid(s, len = span(s, len))) {
         out = st__malloc(len + 1);
         if (!out)
             return NULL;

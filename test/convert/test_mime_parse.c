@@ -549,6 +549,78 @@ static void test_chunks(void)
     }
 }
 
+/* The text-line fast path of cv_mime_parser_feed (whole chunks) against
+ * the line-by-line path (1-byte feeds never hold a whole line at a line
+ * start, larger ones do): the same message and warnings for every chunk
+ * size, on bodies with what makes the fast path stop: "--" lines, bare LF
+ * and CR CR LF ends, lines of max_line and longer, a body over max_body,
+ * no final line end, and text inside multiparts and a signed capture. */
+static void text_lines_case(const char *name, const char *text, const cv_mime_options *o)
+{
+    size_t len = strlen(text);
+    sb want = { 0 };
+    int bad = 0;
+    for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+        cv_mime_parser *p = NULL;
+        cv_message *got = NULL;
+        cv_mime_warnings w;
+        if (cv_mime_parser_new(&p, o) != 0)
+            test_fatal("parser_new\n");
+        for (size_t off = 0; off < len; off += chunk)
+            cv_mime_parser_feed(p, text + off, len - off < chunk ? len - off : chunk);
+        int rc = cv_mime_parser_finish(p, &got, &w);
+        cv_mime_parser_free(p);
+        sb g = { 0 };
+        sb_printf(&g, "rc %d\n", rc);
+        for (size_t i = 0; i < w.n; i++)
+            sb_printf(&g, "warn %s\n", w.msg[i]);
+        if (got)
+            dump_msg(&g, got);
+        cv_message_free(got);
+        cv_mime_warnings_clear(&w);
+        if (chunk == 1) {
+            want = g;
+            continue;
+        }
+        if (strcmp(g.p, want.p) != 0 && bad++ < 3)
+            ok(0, "%s: chunk size %u differs\n", name, (unsigned)chunk);
+        free(g.p);
+    }
+    ok(bad == 0, "%s: %d chunk sizes differ from 1-byte feeds\n", name, bad);
+    free(want.p);
+}
+
+static void test_text_lines(void)
+{
+    sb s = { 0 };
+    sb_printf(&s, "Subject: t\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                  "one\r\n--not a boundary\r\n-\r\n--\r\nbare\nlf\ncr\r\r\n\r\n\n");
+    for (int i = 0; i < 3; i++) {   /* lines of 78..80 bytes with their end, and longer */
+        for (int k = 0; k < 76 + i; k++)
+            sb_add(&s, "x", 1);
+        sb_printf(&s, "\r\n");
+    }
+    for (int k = 0; k < 250; k++)
+        sb_add(&s, k % 79 ? "y" : "\xC3\xA9", k % 79 ? 1 : 2);
+    sb_printf(&s, "\r\nlast line without end");
+    cv_mime_options o = { .max_line = 80 };
+    text_lines_case("plain", s.p, &o);
+    text_lines_case("plain, default limits", s.p, NULL);
+    o.max_body = 150;
+    text_lines_case("plain, max_body 150", s.p, &o);
+    free(s.p);
+
+    text_lines_case("alternative", msg_alt, NULL);
+    text_lines_case("mixed", msg_mixed, NULL);
+    text_lines_case("related", msg_related, NULL);
+    text_lines_case("signed", msg_signed, NULL);
+    text_lines_case("html, embedded",
+                    "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                    "Content-Type: text/html\r\n\r\n<p>a</p>\r\n\r\n--b\r\n"
+                    "Content-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\ninner\r\n"
+                    "--bx\r\ntext\r\n--b--\r\nepilogue\r\n", NULL);
+}
+
 /* ---- the sink ---- */
 
 typedef struct rec {
@@ -802,6 +874,7 @@ int main(void)
     test_signed();
     test_reports();
     test_chunks();
+    test_text_lines();
     test_sink();
     test_limits();
     test_junk();

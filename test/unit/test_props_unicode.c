@@ -142,6 +142,68 @@ static void test_utf8(void)
     ok(st__utf16_units("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80") == 5, "UTF-16 units\n");
 }
 
+/* st_utf8_valid's word-wise fast path against a byte-wise reference: a
+ * stopper (bad byte, NUL, edges 0x7F/0x80/0x81, a valid or cut multibyte
+ * sequence) at every offset of ASCII runs of every length around 8, 32, 64. */
+static int utf8_valid_ref(const unsigned char *p, size_t len)
+{
+    const unsigned char *end = p + len;
+    while (p < end) {
+        if (*p == 0)
+            return 0;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        const unsigned char *q = p;
+        if (st__utf8_next(&p, end) == 0xFFFD
+            && !(p - q == 3 && q[0] == 0xEF && q[1] == 0xBF && q[2] == 0xBD))
+            return 0;
+    }
+    return 1;
+}
+
+static void test_utf8_fast_path(void)
+{
+    static const char *const stop[] = { "\x80", "\x81", "\xFF", "\x7F", "\x01",
+                                        "\xC3\xA9", "\xEF\xBF\xBD", "\xF0\x9F\x98\x80",
+                                        "\xE2\x82", "\xC3" };
+    unsigned char buf[160];
+    unsigned bad = 0, n = 0;
+
+    for (size_t len = 0; len <= 140; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (size_t k = 0; k <= sizeof stop / sizeof stop[0]; k++) {
+                memset(buf, 'a', sizeof buf);
+                if (k < sizeof stop / sizeof stop[0]) {
+                    size_t sl = strlen(stop[k]);
+                    if (at + sl > len)
+                        continue;
+                    memcpy(buf + at, stop[k], sl);
+                } else if (at < len) {
+                    buf[at] = 0;   /* the NUL case */
+                } else {
+                    continue;
+                }
+                /* and again with a stray 0x80 as the last byte */
+                n++;
+                bad += st_utf8_valid((char *)buf, len) != utf8_valid_ref(buf, len);
+                buf[len ? len - 1 : 0] = len ? 0x80 : buf[0];
+                bad += st_utf8_valid((char *)buf, len) != utf8_valid_ref(buf, len);
+            }
+    ok(n > 10000 && bad == 0, "fast path agrees with the byte-wise check (%u of %u cases)\n", bad,
+       n);
+    /* every single byte value at every offset of a 40-byte ASCII run */
+    bad = 0;
+    for (unsigned c = 0; c < 256; c++)
+        for (size_t at = 0; at < 40; at++) {
+            memset(buf, 'z', 40);
+            buf[at] = (unsigned char)c;
+            bad += st_utf8_valid((char *)buf, 40) != (c >= 1 && c < 0x80);
+        }
+    ok(bad == 0, "one byte at each offset (%u wrong)\n", bad);
+}
+
 static void test_collate(void)
 {
     ok(st_utf8_casecmp("ÄRGER", "ärger") == 0, "ÄRGER == ärger\n");
@@ -296,6 +358,7 @@ int main(void)
     test_fold_tables();
     test_whole_range();
     test_utf8();
+    test_utf8_fast_path();
     test_collate();
     test_collate_random();
     test_match();
