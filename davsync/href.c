@@ -78,7 +78,46 @@ static int is_unreserved(int c)
  * pct-encoded), plus '/'. */
 static int is_path_char(int c)
 {
-    return is_unreserved(c) || (c && strchr("!$&'()*+,;=:@/", c) != NULL);
+    switch (c) {
+    case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
+    case ';': case '=': case ':': case '@': case '/':
+        return 1;
+    default:
+        return is_unreserved(c);
+    }
+}
+
+static int is_upper_hex(int c)
+{
+    return is_digit(c) || (c >= 'A' && c <= 'F');
+}
+
+/* 1 if s[0..n), an absolute path (or a query when is_query), is already as
+ * norm_escapes and remove_dot_segments would leave it: every byte stands
+ * for itself, every escape is upper-case and of a byte that must stay
+ * escaped, and no segment is "." or "..". The fast path of
+ * ds_href_resolve: most hrefs a server sends are like this. */
+static int is_normal(const char *s, size_t n, int is_query)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '%') {
+            if (i + 2 >= n || !is_upper_hex((unsigned char)s[i + 1])
+                || !is_upper_hex((unsigned char)s[i + 2])
+                || is_unreserved(st_hex_digit((unsigned char)s[i + 1]) * 16
+                                 + st_hex_digit((unsigned char)s[i + 2])))
+                return 0;
+            i += 2;
+        } else if (c == '.' && !is_query && s[i - 1] == '/') {
+            /* i > 0: a path here starts with '/'; "/." or "/.." as a segment */
+            size_t j = i + 1 < n && s[i + 1] == '.' ? i + 2 : i + 1;
+            if (j == n || s[j] == '/')
+                return 0;
+        } else if (!is_path_char(c) && !(is_query && c == '?')) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static void split(const char *s, struct uref *u)
@@ -241,8 +280,12 @@ static int norm_authority(struct sbuf *b, const char *a, size_t n, int https)
             st_error_set("href has a character a host cannot have (0x%02x)", c);
             return DS_EPROTO;
         }
-        sb_addc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
     }
+    sb_add(b, a, host_end);     /* then lower-cased in place */
+    if (!b->oom)
+        for (char *h = b->p + b->len - host_end; *h; h++)
+            if (*h >= 'A' && *h <= 'Z')
+                *h = (char)(*h + 32);
     if (port > 0 && port != (https ? 443 : 80)) {
         char num[8];
         int k = 7;
@@ -257,7 +300,9 @@ static int norm_authority(struct sbuf *b, const char *a, size_t n, int https)
     return 0;
 }
 
-int ds_href_resolve(char **out, const char *base, const char *ref)
+/* ds_href_resolve, with or without its fast path (fast 0: test_href's
+ * reference for it). */
+static int resolve(char **out, const char *base, const char *ref, int fast)
 {
     struct uref bu, ru;
     struct sbuf res = { 0 }, path = { 0 }, rpath = { 0 };
@@ -293,11 +338,26 @@ int ds_href_resolve(char **out, const char *base, const char *ref)
         st_error_set("href is not http or https");
         return DS_EPROTO;
     }
-    sb_add(&res, https ? "https://" : "http://", https ? 8 : 7);
     au = ru.auth ? &ru : &bu;
+    /* room for the usual case at once (the fast path below) */
+    if (st_reserve(&res.p, &res.cap, 8 + au->auth_len + ru.path_len + ru.query_len + 2, 0) != 0)
+        res.oom = 1;
+    sb_add(&res, https ? "https://" : "http://", https ? 8 : 7);
     rc = norm_authority(&res, au->auth, au->auth_len, https);
     if (rc)
         goto cleanup;
+
+    /* Fast path: an absolute path (or URL) already normal is taken as is;
+     * it is what the steps below would make of it. */
+    if (fast && ru.path_len && ru.path[0] == '/' && is_normal(ru.path, ru.path_len, 0)
+        && (!ru.query || is_normal(ru.query, ru.query_len, 1))) {
+        sb_add(&res, ru.path, ru.path_len);
+        if (ru.query) {
+            sb_addc(&res, '?');
+            sb_add(&res, ru.query, ru.query_len);
+        }
+        goto done;
+    }
 
     /* Normalise escapes of both paths first, so "%2e%2e" is a dot-segment. */
     rc = norm_escapes(&rpath, ru.path, ru.path_len, 0);
@@ -352,6 +412,7 @@ int ds_href_resolve(char **out, const char *base, const char *ref)
         if (rc)
             goto cleanup;
     }
+done:
     if (res.oom) {
         rc = ST_ERROR;
         st_error_set("out of memory");
@@ -365,6 +426,16 @@ cleanup:
     free(path.p);
     free(rpath.p);
     return rc;
+}
+
+int ds_href_resolve(char **out, const char *base, const char *ref)
+{
+    return resolve(out, base, ref, 1);
+}
+
+int ds_href__resolve_slow(char **out, const char *base, const char *ref)
+{
+    return resolve(out, base, ref, 0);
 }
 
 int ds_href_normalize(char **out, const char *url)

@@ -57,12 +57,20 @@ struct buf {
     size_t cap;
 };
 
+/* The properties ds_ms_response has a field for. */
+enum field {
+    F_NONE, F_ETAG, F_LASTMOD, F_CTYPE, F_DISPLAYNAME, F_SYNCTOKEN, F_PRINCIPAL, F_LENGTH,
+    F_CTAG, F_CALHOME, F_ABOOKHOME
+};
+
 struct ms_prop {
     const char *ns;     /* interned (the parser's names table) */
     const char *name;   /* interned */
     char *value;    /* owned */
     int status;
     enum special sp;
+    enum field field;
+    int trim;       /* its value is trimmed (a DAV: or CS: one) */
     unsigned flags; /* DS_RT_* or DS_REPORT_* for the special ones */
 };
 
@@ -72,6 +80,10 @@ struct ms_prop {
 struct name_ent {
     char *ns;           /* owned; NULL for an empty slot */
     char *name;         /* owned */
+    /* what the name means, found once when interned (not per response) */
+    enum special sp;
+    enum field field;
+    int trim;           /* a DAV: or CS: property: its value is trimmed */
 };
 
 struct ds_ms_parser {
@@ -182,6 +194,9 @@ static void free_props(struct ds_ms_parser *p)
     p->nprops = 0;
 }
 
+static enum special special_of(const char *ns, size_t ns_len, const char *local);
+static enum field field_of(const char *ns, size_t ns_len, const char *local);
+
 /* The interned copy of (ns, local); NULL when out of memory or when a
  * document uses more distinct names than any server has (a hostile one). */
 static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns_len,
@@ -207,6 +222,10 @@ static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns
                 e->ns = e->name = NULL;
                 return NULL;
             }
+            e->sp = special_of(ns, ns_len, local);
+            e->field = field_of(ns, ns_len, local);
+            e->trim = (ns_len == strlen(DS_NS_DAV) && !memcmp(ns, DS_NS_DAV, ns_len))
+                   || (ns_len == strlen(DS_NS_CS) && !memcmp(ns, DS_NS_CS, ns_len));
             p->nnames++;
             return e;
         }
@@ -264,6 +283,26 @@ static enum special special_of(const char *ns, size_t ns_len, const char *local)
         || is_name(ns, ns_len, local, DS_NS_CARDDAV, "addressbook-home-set"))
         return SP_HREF;
     return SP_NONE;
+}
+
+static enum field field_of(const char *ns, size_t ns_len, const char *local)
+{
+    static const struct {
+        const char *ns, *name;
+        enum field f;
+    } tab[] = {
+        { DS_NS_DAV, "getetag", F_ETAG }, { DS_NS_DAV, "getlastmodified", F_LASTMOD },
+        { DS_NS_DAV, "getcontenttype", F_CTYPE }, { DS_NS_DAV, "displayname", F_DISPLAYNAME },
+        { DS_NS_DAV, "sync-token", F_SYNCTOKEN },
+        { DS_NS_DAV, "current-user-principal", F_PRINCIPAL },
+        { DS_NS_DAV, "getcontentlength", F_LENGTH }, { DS_NS_CS, "getctag", F_CTAG },
+        { DS_NS_CALDAV, "calendar-home-set", F_CALHOME },
+        { DS_NS_CARDDAV, "addressbook-home-set", F_ABOOKHOME },
+    };
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+        if (is_name(ns, ns_len, local, tab[i].ns, tab[i].name))
+            return tab[i].f;
+    return F_NONE;
 }
 
 static void mark_child(struct ms_prop *pr, const char *ns, size_t ns_len, const char *local)
@@ -380,7 +419,9 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
         pr->ns = ne->ns;
         pr->name = ne->name;
         p->nprops++;
-        pr->sp = special_of(ns, ns_len, local);
+        pr->sp = ne->sp;
+        pr->field = ne->field;
+        pr->trim = ne->trim;
         k = K_PROPERTY;
         start_collect(p);
         buf_reset(&p->prop_href);
@@ -502,36 +543,37 @@ static void emit_response(struct ds_ms_parser *p, char *href)
         p->view[i] = (ds_ms_prop){ pr->ns, pr->name, v, pr->status };
         if (pr->status != 200)
             continue;
-        if (!strcmp(pr->ns, DS_NS_DAV)) {
-            if (!strcmp(pr->name, "getetag"))
-                r.etag = v;
-            else if (!strcmp(pr->name, "getlastmodified"))
-                r.last_modified = v;
-            else if (!strcmp(pr->name, "getcontenttype"))
-                r.content_type = v;
-            else if (!strcmp(pr->name, "displayname"))
-                r.displayname = v;
-            else if (!strcmp(pr->name, "sync-token"))
-                r.sync_token = v;
-            else if (!strcmp(pr->name, "current-user-principal") && *v)
+        switch (pr->field) {   /* found when the name was interned */
+        case F_ETAG: r.etag = v; break;
+        case F_LASTMOD: r.last_modified = v; break;
+        case F_CTYPE: r.content_type = v; break;
+        case F_DISPLAYNAME: r.displayname = v; break;
+        case F_SYNCTOKEN: r.sync_token = v; break;
+        case F_PRINCIPAL:
+            if (*v)
                 r.current_user_principal = v;
-            else if (!strcmp(pr->name, "getcontentlength")) {
-                int64_t n = 0;
-                const char *c = v;
-                if (*c) {
-                    for (; *c >= '0' && *c <= '9' && n < (INT64_MAX - 9) / 10; c++)
-                        n = n * 10 + (*c - '0');
-                    if (!*c)
-                        r.content_length = n;
-                }
+            break;
+        case F_LENGTH: {
+            int64_t n = 0;
+            const char *c = v;
+            if (*c) {
+                for (; *c >= '0' && *c <= '9' && n < (INT64_MAX - 9) / 10; c++)
+                    n = n * 10 + (*c - '0');
+                if (!*c)
+                    r.content_length = n;
             }
-        } else if (!strcmp(pr->ns, DS_NS_CS) && !strcmp(pr->name, "getctag")) {
-            r.ctag = v;
-        } else if (!strcmp(pr->ns, DS_NS_CALDAV) && !strcmp(pr->name, "calendar-home-set") && *v) {
-            r.calendar_home_set = v;
-        } else if (!strcmp(pr->ns, DS_NS_CARDDAV) && !strcmp(pr->name, "addressbook-home-set")
-                   && *v) {
-            r.addressbook_home_set = v;
+            break;
+        }
+        case F_CTAG: r.ctag = v; break;
+        case F_CALHOME:
+            if (*v)
+                r.calendar_home_set = v;
+            break;
+        case F_ABOOKHOME:
+            if (*v)
+                r.addressbook_home_set = v;
+            break;
+        case F_NONE: break;
         }
     }
     r.props = p->view;
@@ -597,7 +639,7 @@ static void XMLCALL on_end(void *arg, const XML_Char *name)
                 fail(p, ST_ERROR, "out of memory");
                 break;
             }
-            if (!strcmp(pr->ns, DS_NS_DAV) || !strcmp(pr->ns, DS_NS_CS))
+            if (pr->trim)
                 trim(pr->value);
         }
         p->prop_href_depth = 0;
