@@ -7,6 +7,7 @@
  * reserved character (that would change which resource is named), or accept
  * userinfo or control bytes from a server.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,22 +70,28 @@ static int word_is(const char *s, size_t n, const char *w)
     return 1;
 }
 
+/* ASCII sets as bit masks (bit c of LO for c < 64, bit c - 64 of HI):
+ * one shift per byte instead of a search, on every byte of every href. */
+#define UNRESERVED_LO UINT64_C(0x03ff600000000000)     /* - . 0-9 */
+#define UNRESERVED_HI UINT64_C(0x47fffffe87fffffe)     /* A-Z _ a-z ~ */
+#define PATH_LO UINT64_C(0x2fffffd200000000)           /* ! $ & ' ( ) * + , - . / 0-9 : ; = */
+#define PATH_HI UINT64_C(0x47fffffe87ffffff)           /* @ A-Z _ a-z ~ */
+
+static int in_set(int c, uint64_t lo, uint64_t hi)
+{
+    return c >= 0 && c < 128 && ((c < 64 ? lo >> c : hi >> (c - 64)) & 1);
+}
+
 static int is_unreserved(int c)
 {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+    return in_set(c, UNRESERVED_LO, UNRESERVED_HI);  /* ALPHA DIGIT - . _ ~ */
 }
 
 /* Characters that stand for themselves in a path segment (pchar without
- * pct-encoded), plus '/'. */
+ * pct-encoded: unreserved and "!$&'()*+,;=:@"), plus '/'. */
 static int is_path_char(int c)
 {
-    switch (c) {
-    case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
-    case ';': case '=': case ':': case '@': case '/':
-        return 1;
-    default:
-        return is_unreserved(c);
-    }
+    return in_set(c, PATH_LO, PATH_HI);
 }
 
 static int is_upper_hex(int c)
@@ -101,6 +108,8 @@ static int is_normal(const char *s, size_t n, int is_query)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c != '.' && is_path_char(c))
+            continue;   /* the common case first */
         if (c == '%') {
             if (i + 2 >= n || !is_upper_hex((unsigned char)s[i + 1])
                 || !is_upper_hex((unsigned char)s[i + 2])
@@ -317,7 +326,10 @@ static int resolve(char **out, const char *base, const char *ref, int fast)
         return DS_EPROTO;
     }
     split(base, &bu);
-    split(ref, &ru);
+    if (ref == base)
+        ru = bu;    /* ds_href_normalize */
+    else
+        split(ref, &ru);
     if (!bu.scheme || !bu.auth) {
         st_error_set("href base is not an absolute URL");
         return DS_EPROTO;
@@ -470,11 +482,13 @@ int ds_href_is_inside(const char *url, const char *prefix)
 {
     const char *up, *pp;
     size_t ul, pl;
+    size_t lu = ds_href_origin_len(url), lp = ds_href_origin_len(prefix);
 
-    if (!ds_href_same_origin(url, prefix))
+    /* ds_href_same_origin and ds_href_path, each origin found once */
+    if (!lu || lu != lp || memcmp(url, prefix, lu) != 0)
         return 0;
-    up = ds_href_path(url);
-    pp = ds_href_path(prefix);
+    up = url[lu] == '/' ? url + lu : "/";
+    pp = prefix[lp] == '/' ? prefix + lp : "/";
     ul = strcspn(up, "?");
     pl = strcspn(pp, "?");
     if (pl && pp[pl - 1] == '/')
