@@ -3,7 +3,8 @@
  * HTTP client (http.h): per-transfer set-up, header capture, streaming body
  * sinks, same-origin redirects, retries with backoff, cancellation, results.
  *
- * Easy handles of ended attempts are kept (a few) and reset for the next.
+ * Easy handles of ended attempts are kept (a few) and reset for the next;
+ * a plain GET takes one already set up for its kind as it is (plain_kind).
  *
  * Invariants: a request is in exactly one state, waiting (not in the multi
  * handle: new, or backing off before a retry) or active (its easy handle is
@@ -188,38 +189,25 @@ static size_t header_cb(char *line, size_t size, size_t n, void *arg)
         return len;
     }
     /* Only the names that can match are compared (by the first letter). */
-    switch (len ? line[0] | 0x20 : 0) {
-    case 'e':
-        if (hdr_is(line, len, "ETag", &v, &vlen))
-            set_hdr(&r->etag, v, vlen);
-        break;
-    case 'l':
-        if (hdr_is(line, len, "Location", &v, &vlen))
-            set_hdr(&r->location, v, vlen);
-        break;
-    case 'd':
-        if (hdr_is(line, len, "DAV", &v, &vlen))
-            set_hdr(&r->dav, v, vlen);
-        break;
-    case 'r':
-        if (hdr_is(line, len, "Retry-After", &v, &vlen))
-            set_hdr(&r->retry_after, v, vlen);
-        break;
-    case 'c':
-        if (hdr_is(line, len, "Content-Type", &v, &vlen))
-            set_hdr(&r->ctype, v, vlen);
-        else if (hdr_is(line, len, "Content-Encoding", &v, &vlen))
-            set_hdr(&r->cenc, v, vlen);
-        else if (hdr_is(line, len, "Content-Length", &v, &vlen)) {
-            int64_t cl = 0;
-            size_t i = 0;
-            for (; i < vlen && v[i] >= '0' && v[i] <= '9' && cl < INT64_MAX / 10 - 9; i++)
-                cl = cl * 10 + (v[i] - '0');
-            r->content_length = i == vlen && vlen ? cl : -1;
+    const struct {
+        const char *name;
+        char **slot;
+    } kept[] = {
+        { "ETag", &r->etag }, { "Content-Type", &r->ctype }, { "Location", &r->location },
+        { "DAV", &r->dav }, { "Retry-After", &r->retry_after }, { "Content-Encoding", &r->cenc },
+    };
+    int first = len ? line[0] | 0x20 : 0;
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        if ((kept[i].name[0] | 0x20) == first && hdr_is(line, len, kept[i].name, &v, &vlen)) {
+            set_hdr(kept[i].slot, v, vlen);
+            return len;
         }
-        break;
-    default:
-        break;
+    if (first == 'c' && hdr_is(line, len, "Content-Length", &v, &vlen)) {
+        int64_t cl = 0;
+        size_t i = 0;
+        for (; i < vlen && v[i] >= '0' && v[i] <= '9' && cl < INT64_MAX / 10 - 9; i++)
+            cl = cl * 10 + (v[i] - '0');
+        r->content_length = i == vlen && vlen ? cl : -1;
     }
     return len;
 }

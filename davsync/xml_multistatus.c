@@ -80,6 +80,8 @@ struct ms_prop {
 struct name_ent {
     char *ns;           /* owned; NULL for an empty slot */
     char *name;         /* owned */
+    size_t ns_len;
+    struct name_ent *next_seen;     /* the property that followed it last time */
     /* what the name means, found once when interned (not per response) */
     enum special sp;
     enum field field;
@@ -89,6 +91,8 @@ struct name_ent {
 struct ds_ms_parser {
     struct name_ent *names;     /* NAME_SLOTS open-addressing table */
     size_t nnames;
+    struct name_ent *first_seen;    /* the first property of the last response */
+    struct name_ent *last_ne;       /* the property before, in the open response */
     XML_Parser xp;              /* the expat parser */
     ds_ms_config cfg;           /* copy; the strings below are owned */
     char *request_url;          /* normalised */
@@ -222,6 +226,7 @@ static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns
                 e->ns = e->name = NULL;
                 return NULL;
             }
+            e->ns_len = ns_len;
             e->sp = special_of(ns, ns_len, local);
             e->field = field_of(ns, ns_len, local);
             e->trim = (ns_len == strlen(DS_NS_DAV) && !memcmp(ns, DS_NS_DAV, ns_len))
@@ -229,7 +234,7 @@ static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns
             p->nnames++;
             return e;
         }
-        if (strlen(e->ns) == ns_len && memcmp(e->ns, ns, ns_len) == 0 && !strcmp(e->name, local))
+        if (e->ns_len == ns_len && memcmp(e->ns, ns, ns_len) == 0 && !strcmp(e->name, local))
             return e;
     }
 }
@@ -237,6 +242,7 @@ static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns
 static void reset_response(struct ds_ms_parser *p)
 {
     free_props(p);
+    p->last_ne = NULL;
     buf_reset(&p->href);
     buf_reset(&p->more_hrefs);
     p->nhref = 0;
@@ -409,11 +415,23 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
             p->props = np;
             p->cap_props = cap;
         }
-        struct name_ent *ne = intern(p, ns, ns_len, local);
-        if (!ne) {
-            fail(p, DS_EPROTO, "too many distinct property names (or out of memory)");
-            return;
+        /* Members list the same properties in the same order: the one that
+         * followed the previous property last time is tried before the
+         * hash table. */
+        struct name_ent *ne = p->last_ne ? p->last_ne->next_seen : p->first_seen;
+        if (!ne || ne->ns_len != ns_len || memcmp(ne->ns, ns, ns_len) != 0
+            || strcmp(ne->name, local) != 0) {
+            ne = intern(p, ns, ns_len, local);
+            if (!ne) {
+                fail(p, DS_EPROTO, "too many distinct property names (or out of memory)");
+                return;
+            }
+            if (p->last_ne)
+                p->last_ne->next_seen = ne;
+            else
+                p->first_seen = ne;
         }
+        p->last_ne = ne;
         pr = &p->props[p->nprops];
         memset(pr, 0, sizeof(*pr));
         pr->ns = ne->ns;
