@@ -651,8 +651,8 @@ static void XMLCALL on_end(void *arg, const XML_Char *name)
             if (p->prop_href.p)
                 trim(p->prop_href.p);
             pr->value = p->prop_href.p && p->prop_href.p[0] ? prop_url(p, p->prop_href.p) : NULL;
-        } else {
-            pr->value = dup_n(p->text.p ? p->text.p : "", p->text.len);
+        } else if (p->text.len) {   /* no text: value stays NULL, handed on as "" */
+            pr->value = dup_n(p->text.p, p->text.len);
             if (!pr->value) {
                 fail(p, ST_ERROR, "out of memory");
                 break;
