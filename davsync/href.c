@@ -7,6 +7,7 @@
  * reserved character (that would change which resource is named), or accept
  * userinfo or control bytes from a server.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,16 +70,63 @@ static int word_is(const char *s, size_t n, const char *w)
     return 1;
 }
 
+/* ASCII sets as bit masks (bit c of LO for c < 64, bit c - 64 of HI):
+ * one shift per byte instead of a search, on every byte of every href. */
+#define UNRESERVED_LO UINT64_C(0x03ff600000000000)     /* - . 0-9 */
+#define UNRESERVED_HI UINT64_C(0x47fffffe87fffffe)     /* A-Z _ a-z ~ */
+#define PATH_LO UINT64_C(0x2fffffd200000000)           /* ! $ & ' ( ) * + , - . / 0-9 : ; = */
+#define PATH_HI UINT64_C(0x47fffffe87ffffff)           /* @ A-Z _ a-z ~ */
+
+static int in_set(int c, uint64_t lo, uint64_t hi)
+{
+    return c >= 0 && c < 128 && ((c < 64 ? lo >> c : hi >> (c - 64)) & 1);
+}
+
 static int is_unreserved(int c)
 {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+    return in_set(c, UNRESERVED_LO, UNRESERVED_HI);  /* ALPHA DIGIT - . _ ~ */
 }
 
 /* Characters that stand for themselves in a path segment (pchar without
- * pct-encoded), plus '/'. */
+ * pct-encoded: unreserved and "!$&'()*+,;=:@"), plus '/'. */
 static int is_path_char(int c)
 {
-    return is_unreserved(c) || (c && strchr("!$&'()*+,;=:@/", c) != NULL);
+    return in_set(c, PATH_LO, PATH_HI);
+}
+
+static int is_upper_hex(int c)
+{
+    return is_digit(c) || (c >= 'A' && c <= 'F');
+}
+
+/* 1 if s[0..n), an absolute path (or a query when is_query), is already as
+ * norm_escapes and remove_dot_segments would leave it: every byte stands
+ * for itself, every escape is upper-case and of a byte that must stay
+ * escaped, and no segment is "." or "..". The fast path of
+ * ds_href_resolve: most hrefs a server sends are like this. */
+static int is_normal(const char *s, size_t n, int is_query)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '.' && is_path_char(c))
+            continue;   /* the common case first */
+        if (c == '%') {
+            if (i + 2 >= n || !is_upper_hex((unsigned char)s[i + 1])
+                || !is_upper_hex((unsigned char)s[i + 2])
+                || is_unreserved(st_hex_digit((unsigned char)s[i + 1]) * 16
+                                 + st_hex_digit((unsigned char)s[i + 2])))
+                return 0;
+            i += 2;
+        } else if (c == '.' && !is_query && s[i - 1] == '/') {
+            /* i > 0: a path here starts with '/'; "/." or "/.." as a segment */
+            size_t j = i + 1 < n && s[i + 1] == '.' ? i + 2 : i + 1;
+            if (j == n || s[j] == '/')
+                return 0;
+        } else if (!is_path_char(c) && !(is_query && c == '?')) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static void split(const char *s, struct uref *u)
@@ -241,8 +289,12 @@ static int norm_authority(struct sbuf *b, const char *a, size_t n, int https)
             st_error_set("href has a character a host cannot have (0x%02x)", c);
             return DS_EPROTO;
         }
-        sb_addc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
     }
+    sb_add(b, a, host_end);     /* then lower-cased in place */
+    if (!b->oom)
+        for (char *h = b->p + b->len - host_end; *h; h++)
+            if (*h >= 'A' && *h <= 'Z')
+                *h = (char)(*h + 32);
     if (port > 0 && port != (https ? 443 : 80)) {
         char num[8];
         int k = 7;
@@ -257,7 +309,9 @@ static int norm_authority(struct sbuf *b, const char *a, size_t n, int https)
     return 0;
 }
 
-int ds_href_resolve(char **out, const char *base, const char *ref)
+/* ds_href_resolve, with or without its fast path (fast 0: test_href's
+ * reference for it). */
+static int resolve(char **out, const char *base, const char *ref, int fast)
 {
     struct uref bu, ru;
     struct sbuf res = { 0 }, path = { 0 }, rpath = { 0 };
@@ -272,7 +326,10 @@ int ds_href_resolve(char **out, const char *base, const char *ref)
         return DS_EPROTO;
     }
     split(base, &bu);
-    split(ref, &ru);
+    if (ref == base)
+        ru = bu;    /* ds_href_normalize */
+    else
+        split(ref, &ru);
     if (!bu.scheme || !bu.auth) {
         st_error_set("href base is not an absolute URL");
         return DS_EPROTO;
@@ -293,11 +350,26 @@ int ds_href_resolve(char **out, const char *base, const char *ref)
         st_error_set("href is not http or https");
         return DS_EPROTO;
     }
-    sb_add(&res, https ? "https://" : "http://", https ? 8 : 7);
     au = ru.auth ? &ru : &bu;
+    /* room for the usual case at once (the fast path below) */
+    if (st_reserve(&res.p, &res.cap, 8 + au->auth_len + ru.path_len + ru.query_len + 2, 0) != 0)
+        res.oom = 1;
+    sb_add(&res, https ? "https://" : "http://", https ? 8 : 7);
     rc = norm_authority(&res, au->auth, au->auth_len, https);
     if (rc)
         goto cleanup;
+
+    /* Fast path: an absolute path (or URL) already normal is taken as is;
+     * it is what the steps below would make of it. */
+    if (fast && ru.path_len && ru.path[0] == '/' && is_normal(ru.path, ru.path_len, 0)
+        && (!ru.query || is_normal(ru.query, ru.query_len, 1))) {
+        sb_add(&res, ru.path, ru.path_len);
+        if (ru.query) {
+            sb_addc(&res, '?');
+            sb_add(&res, ru.query, ru.query_len);
+        }
+        goto done;
+    }
 
     /* Normalise escapes of both paths first, so "%2e%2e" is a dot-segment. */
     rc = norm_escapes(&rpath, ru.path, ru.path_len, 0);
@@ -352,6 +424,7 @@ int ds_href_resolve(char **out, const char *base, const char *ref)
         if (rc)
             goto cleanup;
     }
+done:
     if (res.oom) {
         rc = ST_ERROR;
         st_error_set("out of memory");
@@ -365,6 +438,16 @@ cleanup:
     free(path.p);
     free(rpath.p);
     return rc;
+}
+
+int ds_href_resolve(char **out, const char *base, const char *ref)
+{
+    return resolve(out, base, ref, 1);
+}
+
+int ds_href__resolve_slow(char **out, const char *base, const char *ref)
+{
+    return resolve(out, base, ref, 0);
 }
 
 int ds_href_normalize(char **out, const char *url)
@@ -399,11 +482,13 @@ int ds_href_is_inside(const char *url, const char *prefix)
 {
     const char *up, *pp;
     size_t ul, pl;
+    size_t lu = ds_href_origin_len(url), lp = ds_href_origin_len(prefix);
 
-    if (!ds_href_same_origin(url, prefix))
+    /* ds_href_same_origin and ds_href_path, each origin found once */
+    if (!lu || lu != lp || memcmp(url, prefix, lu) != 0)
         return 0;
-    up = ds_href_path(url);
-    pp = ds_href_path(prefix);
+    up = url[lu] == '/' ? url + lu : "/";
+    pp = prefix[lp] == '/' ? prefix + lp : "/";
     ul = strcspn(up, "?");
     pl = strcspn(pp, "?");
     if (pl && pp[pl - 1] == '/')

@@ -28,6 +28,10 @@
  * a bad port, a host with characters a host cannot have. */
 int ds_href_resolve(char **out, const char *base, const char *ref);
 
+/* ds_href_resolve without its fast path for hrefs already normal: for
+ * test_href, which checks that both always agree. */
+int ds_href__resolve_slow(char **out, const char *base, const char *ref);
+
 /* ds_href_resolve(out, url, url): normalises an absolute URL. */
 int ds_href_normalize(char **out, const char *url);
 

@@ -3,7 +3,8 @@
  * HTTP client (http.h): per-transfer set-up, header capture, streaming body
  * sinks, same-origin redirects, retries with backoff, cancellation, results.
  *
- * Easy handles of ended attempts are kept (a few) and reset for the next.
+ * Easy handles of ended attempts are kept (a few) and reset for the next;
+ * a plain GET takes one already set up for its kind as it is (plain_kind).
  *
  * Invariants: a request is in exactly one state, waiting (not in the multi
  * handle: new, or backing off before a retry) or active (its easy handle is
@@ -47,6 +48,7 @@ struct ds_http_req {
     uint64_t start_at;                  /* RQ_WAITING: not before this (st_os_time_ms) */
     uint64_t t0;                        /* submitted */
     CURL *easy;                         /* while active */
+    unsigned easy_kind;                 /* its plain_kind (0: none) */
     struct curl_slist *hdrs;            /* request headers of the attempt */
     size_t upload_pos;                  /* memory body: bytes handed to curl */
     char errbuf[CURL_ERROR_SIZE];
@@ -184,19 +186,23 @@ static size_t header_cb(char *line, size_t size, size_t n, void *arg)
             r->body_bytes = 0;
         }
         r->status = sp && (size_t)(sp - line) + 4 <= len ? strtol(sp + 1, NULL, 10) : 0;
-    } else if (hdr_is(line, len, "ETag", &v, &vlen)) {
-        set_hdr(&r->etag, v, vlen);
-    } else if (hdr_is(line, len, "Content-Type", &v, &vlen)) {
-        set_hdr(&r->ctype, v, vlen);
-    } else if (hdr_is(line, len, "Location", &v, &vlen)) {
-        set_hdr(&r->location, v, vlen);
-    } else if (hdr_is(line, len, "DAV", &v, &vlen)) {
-        set_hdr(&r->dav, v, vlen);
-    } else if (hdr_is(line, len, "Retry-After", &v, &vlen)) {
-        set_hdr(&r->retry_after, v, vlen);
-    } else if (hdr_is(line, len, "Content-Encoding", &v, &vlen)) {
-        set_hdr(&r->cenc, v, vlen);
-    } else if (hdr_is(line, len, "Content-Length", &v, &vlen)) {
+        return len;
+    }
+    /* Only the names that can match are compared (by the first letter). */
+    const struct {
+        const char *name;
+        char **slot;
+    } kept[] = {
+        { "ETag", &r->etag }, { "Content-Type", &r->ctype }, { "Location", &r->location },
+        { "DAV", &r->dav }, { "Retry-After", &r->retry_after }, { "Content-Encoding", &r->cenc },
+    };
+    int first = len ? line[0] | 0x20 : 0;
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        if ((kept[i].name[0] | 0x20) == first && hdr_is(line, len, kept[i].name, &v, &vlen)) {
+            set_hdr(kept[i].slot, v, vlen);
+            return len;
+        }
+    if (first == 'c' && hdr_is(line, len, "Content-Length", &v, &vlen)) {
         int64_t cl = 0;
         size_t i = 0;
         for (; i < vlen && v[i] >= '0' && v[i] <= '9' && cl < INT64_MAX / 10 - 9; i++)
@@ -360,13 +366,52 @@ static struct curl_slist *add_hdr(struct curl_slist *l, int *err, const char *na
 }
 
 /* An easy handle out of the multi handle: kept for the next attempt (its
- * options reset there), or cleaned up. */
-static void put_easy(ds_http *h, CURL *e)
+ * options reset there unless it is of the same plain_kind), or cleaned up. */
+static void put_easy(ds_http *h, CURL *e, unsigned kind)
 {
-    if (h->nspare < DS_HTTP_SPARE_MAX)
+    if (h->nspare < DS_HTTP_SPARE_MAX) {
+        h->spare_kind[h->nspare] = kind;
         h->spare[h->nspare++] = e;
-    else
+    } else {
         curl_easy_cleanup(e);
+    }
+}
+
+/* Fast path (issue 5: a GET per message): a plain GET - no body, no header
+ * or timeout of its own, no bearer token, no trace, nothing but the URL
+ * differing from the GET before it - reuses a kept handle set up for the
+ * same kind as it is: only the options that point at the request change, no
+ * curl_easy_reset and two dozen setopts. The kind names everything else the
+ * set-up depends on (https, the auth scheme learnt so far); 0: not plain,
+ * full set-up on a reset handle. */
+static unsigned plain_kind(const ds_http *h, const struct ds_http_req *r, int has_body)
+{
+    if (r->method != DS_HTTP_GET || has_body || r->depth || r->destination || r->if_match
+        || r->if_none_match || r->headers || r->rq.overwrite == 'T' || r->rq.overwrite == 'F'
+        || r->rq.timeout_ms > 0 || r->rq.accept_encoding > 0 || h->cfg.bearer
+        || st_log_enabled(ST_LOG_HTTP, ST_LOG_LEVEL_TRACE))
+        return 0;
+    return 1u | (strncmp(r->url, "https:", 6) == 0 ? 2u : 0u) | (h->auth_mask << 2);
+}
+
+/* A handle for an attempt of kind: *ready when it is already set up for it. */
+static CURL *take_easy(ds_http *h, unsigned kind, int *ready)
+{
+    *ready = 0;
+    if (!h->nspare)
+        return curl_easy_init();
+    for (size_t i = h->nspare; kind && i-- > 0;)
+        if (h->spare_kind[i] == kind) {
+            CURL *e = h->spare[i];
+            h->nspare--;
+            h->spare[i] = h->spare[h->nspare];
+            h->spare_kind[i] = h->spare_kind[h->nspare];
+            *ready = 1;
+            return e;
+        }
+    CURL *e = h->spare[--h->nspare];
+    curl_easy_reset(e);     /* as new: every option back to its default */
+    return e;
 }
 
 static void drop_easy(ds_http *h, struct ds_http_req *r)
@@ -374,7 +419,7 @@ static void drop_easy(ds_http *h, struct ds_http_req *r)
     if (r->easy) {
         if (r->state == RQ_ACTIVE)
             curl_multi_remove_handle(h->multi, r->easy);
-        put_easy(h, r->easy);
+        put_easy(h, r->easy, r->easy_kind);
         r->easy = NULL;
     }
     curl_slist_free_all(r->hdrs);
@@ -384,22 +429,20 @@ static void drop_easy(ds_http *h, struct ds_http_req *r)
 
 static int start_attempt(ds_http *h, struct ds_http_req *r)
 {
-    CURL *e = NULL;
-    if (h->nspare) {   /* as new: every option back to its default */
-        e = h->spare[--h->nspare];
-        curl_easy_reset(e);
-    } else {
-        e = curl_easy_init();
-    }
-    int err = 0, has_body = r->body != NULL || (r->rq.read != NULL);
+    int err = 0, has_body = r->body != NULL || (r->rq.read != NULL), ready;
     const char *ctype = r->content_type;
     int rc;
 
+    if (r->method == DS_HTTP_GET && r->redirects && !r->body)
+        has_body = 0;
+    unsigned kind = plain_kind(h, r, has_body);
+    CURL *e = take_easy(h, kind, &ready);
     if (!e) {
         st_error_set("out of memory");
         return ST_ERROR;
     }
     r->easy = e;
+    r->easy_kind = 0;   /* until set up */
     r->attempts++;
     h->stats.attempts++;
     r->status = 0;
@@ -409,11 +452,18 @@ static int start_attempt(ds_http *h, struct ds_http_req *r)
     r->body_bytes = 0;
     r->upload_pos = 0;
     r->errbuf[0] = '\0';
-    if (r->method == DS_HTTP_GET && r->redirects && !r->body)
-        has_body = 0;
 
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     curl_easy_setopt(e, CURLOPT_URL, r->url);
+    if (ready) {    /* plain_kind: all but these four is set as wanted */
+        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+        rc = ds_http__tls_setup(h, e, r->url);  /* as a full set-up: its warning too */
+        if (rc)
+            goto fail;
+        goto add;
+    }
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, h->cfg.http2 ? (long)CURL_HTTP_VERSION_2TLS
                                                            : (long)CURL_HTTP_VERSION_1_1);
@@ -511,15 +561,17 @@ static int start_attempt(ds_http *h, struct ds_http_req *r)
     rc = ds_http__tls_setup(h, e, r->url);
     if (rc)
         goto fail;
+add:
     if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
         st_error_set("curl_multi_add_handle failed");
         rc = ST_ERROR;
         goto fail;
     }
+    r->easy_kind = kind;
     r->state = RQ_ACTIVE;
     return 0;
 fail:
-    put_easy(h, e);
+    put_easy(h, e, 0);
     r->easy = NULL;
     curl_slist_free_all(r->hdrs);
     r->hdrs = NULL;

@@ -19,7 +19,8 @@
 struct ds_http_req;
 
 /* Easy handles kept for reuse (curl_easy_reset is cheaper than a cleanup
- * and a new handle per request). */
+ * and a new handle per request; no reset at all is cheaper still: see
+ * spare_kind). */
 #define DS_HTTP_SPARE_MAX 16
 
 struct ds_http {
@@ -38,6 +39,8 @@ struct ds_http {
     atomic_int wake;                /* set by ds_http_wakeup */
     atomic_int abort_req;           /* set by ds_http_abort */
     CURL *spare[DS_HTTP_SPARE_MAX]; /* easy handles of ended attempts, for the next */
+    unsigned spare_kind[DS_HTTP_SPARE_MAX]; /* what each was set up for (http.c
+                                     * plain_kind), 0: anything, reset before use */
     size_t nspare;
 };
 

@@ -57,12 +57,20 @@ struct buf {
     size_t cap;
 };
 
+/* The properties ds_ms_response has a field for. */
+enum field {
+    F_NONE, F_ETAG, F_LASTMOD, F_CTYPE, F_DISPLAYNAME, F_SYNCTOKEN, F_PRINCIPAL, F_LENGTH,
+    F_CTAG, F_CALHOME, F_ABOOKHOME
+};
+
 struct ms_prop {
     const char *ns;     /* interned (the parser's names table) */
     const char *name;   /* interned */
     char *value;    /* owned */
     int status;
     enum special sp;
+    enum field field;
+    int trim;       /* its value is trimmed (a DAV: or CS: one) */
     unsigned flags; /* DS_RT_* or DS_REPORT_* for the special ones */
 };
 
@@ -72,11 +80,19 @@ struct ms_prop {
 struct name_ent {
     char *ns;           /* owned; NULL for an empty slot */
     char *name;         /* owned */
+    size_t ns_len;
+    struct name_ent *next_seen;     /* the property that followed it last time */
+    /* what the name means, found once when interned (not per response) */
+    enum special sp;
+    enum field field;
+    int trim;           /* a DAV: or CS: property: its value is trimmed */
 };
 
 struct ds_ms_parser {
     struct name_ent *names;     /* NAME_SLOTS open-addressing table */
     size_t nnames;
+    struct name_ent *first_seen;    /* the first property of the last response */
+    struct name_ent *last_ne;       /* the property before, in the open response */
     XML_Parser xp;              /* the expat parser */
     ds_ms_config cfg;           /* copy; the strings below are owned */
     char *request_url;          /* normalised */
@@ -182,6 +198,9 @@ static void free_props(struct ds_ms_parser *p)
     p->nprops = 0;
 }
 
+static enum special special_of(const char *ns, size_t ns_len, const char *local);
+static enum field field_of(const char *ns, size_t ns_len, const char *local);
+
 /* The interned copy of (ns, local); NULL when out of memory or when a
  * document uses more distinct names than any server has (a hostile one). */
 static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns_len,
@@ -207,10 +226,15 @@ static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns
                 e->ns = e->name = NULL;
                 return NULL;
             }
+            e->ns_len = ns_len;
+            e->sp = special_of(ns, ns_len, local);
+            e->field = field_of(ns, ns_len, local);
+            e->trim = (ns_len == strlen(DS_NS_DAV) && !memcmp(ns, DS_NS_DAV, ns_len))
+                   || (ns_len == strlen(DS_NS_CS) && !memcmp(ns, DS_NS_CS, ns_len));
             p->nnames++;
             return e;
         }
-        if (strlen(e->ns) == ns_len && memcmp(e->ns, ns, ns_len) == 0 && !strcmp(e->name, local))
+        if (e->ns_len == ns_len && memcmp(e->ns, ns, ns_len) == 0 && !strcmp(e->name, local))
             return e;
     }
 }
@@ -218,6 +242,7 @@ static struct name_ent *intern(struct ds_ms_parser *p, const char *ns, size_t ns
 static void reset_response(struct ds_ms_parser *p)
 {
     free_props(p);
+    p->last_ne = NULL;
     buf_reset(&p->href);
     buf_reset(&p->more_hrefs);
     p->nhref = 0;
@@ -264,6 +289,26 @@ static enum special special_of(const char *ns, size_t ns_len, const char *local)
         || is_name(ns, ns_len, local, DS_NS_CARDDAV, "addressbook-home-set"))
         return SP_HREF;
     return SP_NONE;
+}
+
+static enum field field_of(const char *ns, size_t ns_len, const char *local)
+{
+    static const struct {
+        const char *ns, *name;
+        enum field f;
+    } tab[] = {
+        { DS_NS_DAV, "getetag", F_ETAG }, { DS_NS_DAV, "getlastmodified", F_LASTMOD },
+        { DS_NS_DAV, "getcontenttype", F_CTYPE }, { DS_NS_DAV, "displayname", F_DISPLAYNAME },
+        { DS_NS_DAV, "sync-token", F_SYNCTOKEN },
+        { DS_NS_DAV, "current-user-principal", F_PRINCIPAL },
+        { DS_NS_DAV, "getcontentlength", F_LENGTH }, { DS_NS_CS, "getctag", F_CTAG },
+        { DS_NS_CALDAV, "calendar-home-set", F_CALHOME },
+        { DS_NS_CARDDAV, "addressbook-home-set", F_ABOOKHOME },
+    };
+    for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+        if (is_name(ns, ns_len, local, tab[i].ns, tab[i].name))
+            return tab[i].f;
+    return F_NONE;
 }
 
 static void mark_child(struct ms_prop *pr, const char *ns, size_t ns_len, const char *local)
@@ -370,17 +415,31 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
             p->props = np;
             p->cap_props = cap;
         }
-        struct name_ent *ne = intern(p, ns, ns_len, local);
-        if (!ne) {
-            fail(p, DS_EPROTO, "too many distinct property names (or out of memory)");
-            return;
+        /* Members list the same properties in the same order: the one that
+         * followed the previous property last time is tried before the
+         * hash table. */
+        struct name_ent *ne = p->last_ne ? p->last_ne->next_seen : p->first_seen;
+        if (!ne || ne->ns_len != ns_len || memcmp(ne->ns, ns, ns_len) != 0
+            || strcmp(ne->name, local) != 0) {
+            ne = intern(p, ns, ns_len, local);
+            if (!ne) {
+                fail(p, DS_EPROTO, "too many distinct property names (or out of memory)");
+                return;
+            }
+            if (p->last_ne)
+                p->last_ne->next_seen = ne;
+            else
+                p->first_seen = ne;
         }
+        p->last_ne = ne;
         pr = &p->props[p->nprops];
         memset(pr, 0, sizeof(*pr));
         pr->ns = ne->ns;
         pr->name = ne->name;
         p->nprops++;
-        pr->sp = special_of(ns, ns_len, local);
+        pr->sp = ne->sp;
+        pr->field = ne->field;
+        pr->trim = ne->trim;
         k = K_PROPERTY;
         start_collect(p);
         buf_reset(&p->prop_href);
@@ -502,36 +561,37 @@ static void emit_response(struct ds_ms_parser *p, char *href)
         p->view[i] = (ds_ms_prop){ pr->ns, pr->name, v, pr->status };
         if (pr->status != 200)
             continue;
-        if (!strcmp(pr->ns, DS_NS_DAV)) {
-            if (!strcmp(pr->name, "getetag"))
-                r.etag = v;
-            else if (!strcmp(pr->name, "getlastmodified"))
-                r.last_modified = v;
-            else if (!strcmp(pr->name, "getcontenttype"))
-                r.content_type = v;
-            else if (!strcmp(pr->name, "displayname"))
-                r.displayname = v;
-            else if (!strcmp(pr->name, "sync-token"))
-                r.sync_token = v;
-            else if (!strcmp(pr->name, "current-user-principal") && *v)
+        switch (pr->field) {   /* found when the name was interned */
+        case F_ETAG: r.etag = v; break;
+        case F_LASTMOD: r.last_modified = v; break;
+        case F_CTYPE: r.content_type = v; break;
+        case F_DISPLAYNAME: r.displayname = v; break;
+        case F_SYNCTOKEN: r.sync_token = v; break;
+        case F_PRINCIPAL:
+            if (*v)
                 r.current_user_principal = v;
-            else if (!strcmp(pr->name, "getcontentlength")) {
-                int64_t n = 0;
-                const char *c = v;
-                if (*c) {
-                    for (; *c >= '0' && *c <= '9' && n < (INT64_MAX - 9) / 10; c++)
-                        n = n * 10 + (*c - '0');
-                    if (!*c)
-                        r.content_length = n;
-                }
+            break;
+        case F_LENGTH: {
+            int64_t n = 0;
+            const char *c = v;
+            if (*c) {
+                for (; *c >= '0' && *c <= '9' && n < (INT64_MAX - 9) / 10; c++)
+                    n = n * 10 + (*c - '0');
+                if (!*c)
+                    r.content_length = n;
             }
-        } else if (!strcmp(pr->ns, DS_NS_CS) && !strcmp(pr->name, "getctag")) {
-            r.ctag = v;
-        } else if (!strcmp(pr->ns, DS_NS_CALDAV) && !strcmp(pr->name, "calendar-home-set") && *v) {
-            r.calendar_home_set = v;
-        } else if (!strcmp(pr->ns, DS_NS_CARDDAV) && !strcmp(pr->name, "addressbook-home-set")
-                   && *v) {
-            r.addressbook_home_set = v;
+            break;
+        }
+        case F_CTAG: r.ctag = v; break;
+        case F_CALHOME:
+            if (*v)
+                r.calendar_home_set = v;
+            break;
+        case F_ABOOKHOME:
+            if (*v)
+                r.addressbook_home_set = v;
+            break;
+        case F_NONE: break;
         }
     }
     r.props = p->view;
@@ -591,13 +651,13 @@ static void XMLCALL on_end(void *arg, const XML_Char *name)
             if (p->prop_href.p)
                 trim(p->prop_href.p);
             pr->value = p->prop_href.p && p->prop_href.p[0] ? prop_url(p, p->prop_href.p) : NULL;
-        } else {
-            pr->value = dup_n(p->text.p ? p->text.p : "", p->text.len);
+        } else if (p->text.len) {   /* no text: value stays NULL, handed on as "" */
+            pr->value = dup_n(p->text.p, p->text.len);
             if (!pr->value) {
                 fail(p, ST_ERROR, "out of memory");
                 break;
             }
-            if (!strcmp(pr->ns, DS_NS_DAV) || !strcmp(pr->ns, DS_NS_CS))
+            if (pr->trim)
                 trim(pr->value);
         }
         p->prop_href_depth = 0;
