@@ -207,14 +207,11 @@ static int sender_count_added(st_store *s, st_id fid, int assoc, const char *sen
 /* sender_count_added for message mid as its row stands (a copy). */
 static int sender_count_copied(st_store *s, st_id mid)
 {
-    sqlite3_stmt *st = st_db__prep(&s->d, "INSERT INTO sender_counts SELECT folder_id, assoc,"
+    return st_db__run_int(&s->d, "INSERT INTO sender_counts SELECT folder_id, assoc,"
         " sender_name IS NOT NULL, ifnull(sender_name, ''), 1, (flags & 1) = 0 FROM messages"
         " WHERE id = ? AND folder_id IS NOT NULL"
-        " ON CONFLICT DO UPDATE SET n = n + 1, unread = unread + excluded.unread");
-    if (!st)
-        return ST_ERROR;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)mid);
-    return st_db__step_done(&s->d, st, "counting a sender");
+        " ON CONFLICT DO UPDATE SET n = n + 1, unread = unread + excluded.unread",
+        (int64_t)mid, "counting a sender");
 }
 
 int st_message_folder(st_store *s, st_id *out, st_id mid)
