@@ -1053,6 +1053,7 @@ size_t ds_http_pending(const ds_http *h)
 
 int ds_http_cancel(ds_http *h, uint64_t id)
 {
+    h->cancels++;
     for (struct ds_http_req *r = h->head; r; r = r->next)
         if (r->id == id) {
             char msg[512];
@@ -1068,6 +1069,7 @@ void ds_http_cancel_all(ds_http *h)
     /* Only those queued now: a done callback may submit new ones. */
     uint64_t last = h->next_id;
     struct ds_http_req *r;
+    h->cancels++;
     while ((r = h->head) != NULL && r->id <= last) {
         char msg[512];
         snprintf(msg, sizeof(msg), "%s %s: cancelled", ds_http_method_name(r->method), r->url);
@@ -1092,6 +1094,44 @@ void ds_http_abort(ds_http *h)
     curl_multi_wakeup(h->multi);
 }
 
+static int still_queued(const ds_http *h, const struct ds_http_req *q)
+{
+    for (const struct ds_http_req *r = h->head; r; r = r->next)
+        if (r == q)
+            return 1;
+    return 0;
+}
+
+/* Starts the waiting requests that are due, oldest first, keeping at most
+ * max_active transfers in curl (more would only wait inside curl, where a
+ * long pending list costs time on every completion); ended of the active
+ * ones have ended and wait for their callbacks (a request that cannot start
+ * then is left waiting: its failure is reported by the next pass, outside
+ * those callbacks' order). Returns how many started. */
+static size_t start_due(ds_http *h, uint64_t now, size_t max_active, size_t ended)
+{
+    size_t active = 0, started = 0;
+    for (struct ds_http_req *r = h->head; r; r = r->next)
+        active += r->state == RQ_ACTIVE;
+    active = active > ended ? active - ended : 0;
+    for (struct ds_http_req *r = h->head, *nx; r && active < max_active; r = nx) {
+        nx = r->next;
+        if (r->state != RQ_WAITING || r->start_at > now)
+            continue;
+        int rc = start_attempt(h, r);
+        if (rc == 0) {
+            active++;
+            started++;
+        } else if (!ended) {   /* else: finished by the next pass, when no callback is due */
+            char msg[ST_ERROR_MAX];
+            snprintf(msg, sizeof(msg), "%s %s: %s", ds_http_method_name(r->method), r->url,
+                     st_error_last());
+            finish(h, r, rc, msg);
+        }
+    }
+    return started;
+}
+
 int ds_http_run(ds_http *h, long timeout_ms)
 {
     uint64_t t_end = timeout_ms >= 0 ? st_os_time_ms() + (uint64_t)timeout_ms : UINT64_MAX;
@@ -1107,39 +1147,33 @@ int ds_http_run(ds_http *h, long timeout_ms)
             atomic_store(&h->wake, 0);
             return DS_ECANCELLED;
         }
-        /* Start what is due, oldest first, keeping at most as many transfers
-         * in curl as it may run at once (more would only wait inside curl,
-         * where a long pending list costs time on every completion). */
-        size_t active = 0, max_active = (size_t)h->cfg.max_connections * (h->cfg.http2 ? 16 : 1);
-        for (struct ds_http_req *r = h->head; r; r = r->next)
-            active += r->state == RQ_ACTIVE;
-        for (struct ds_http_req *r = h->head, *nx; r && active < max_active; r = nx) {
-            nx = r->next;
-            if (r->state != RQ_WAITING)
-                continue;
-            if (r->start_at > now) {
-                if (r->start_at < next_start)
-                    next_start = r->start_at;
-                continue;
-            }
-            int rc = start_attempt(h, r);
-            if (rc == 0)
-                active++;
-            if (rc) {
-                char msg[ST_ERROR_MAX];
-                snprintf(msg, sizeof(msg), "%s %s: %s", ds_http_method_name(r->method), r->url,
-                         st_error_last());
-                finish(h, r, rc, msg);
-            }
-        }
+        size_t max_active = (size_t)h->cfg.max_connections * (h->cfg.http2 ? 16 : 1);
+        start_due(h, now, max_active, 0);
         curl_multi_perform(h->multi, &running);
-        while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+        /* The transfers that ended: their connections are free already. The
+         * requests waiting for them are started and put on the wire before
+         * the ended ones' callbacks run (a sync stores a message there), so
+         * the server works on the next while we store. */
+        struct ds_http_req *ended[DS_HTTP_ENDED_MAX];
+        CURLcode ended_cc[DS_HTTP_ENDED_MAX];
+        size_t n_ended = 0;
+        while (n_ended < DS_HTTP_ENDED_MAX && (m = curl_multi_info_read(h->multi, &left)) != NULL) {
             struct ds_http_req *r = NULL;
             if (m->msg != CURLMSG_DONE)
                 continue;
             curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-            if (r)
-                handle_done(h, r, m->data.result);
+            if (r) {
+                ended[n_ended] = r;
+                ended_cc[n_ended++] = m->data.result;
+            }
+        }
+        if (n_ended && start_due(h, st_os_time_ms(), max_active, n_ended))
+            curl_multi_perform(h->multi, &running);
+        uint64_t cancels = h->cancels;
+        for (size_t i = 0; i < n_ended; i++) {
+            if (h->cancels != cancels && !still_queued(h, ended[i]))
+                continue;   /* a callback cancelled it: freed */
+            handle_done(h, ended[i], ended_cc[i]);
         }
         if (!h->npending)
             return 0;
@@ -1149,7 +1183,7 @@ int ds_http_run(ds_http *h, long timeout_ms)
         if (now >= t_end)
             return 0;
         next_start = UINT64_MAX;    /* retries, redirects and queued ones count */
-        active = 0;
+        size_t active = 0;
         for (struct ds_http_req *r = h->head; r; r = r->next)
             active += r->state == RQ_ACTIVE;
         if (active < max_active)

@@ -22,6 +22,7 @@ struct ds_http_req;
  * and a new handle per request; no reset at all is cheaper still: see
  * spare_kind). */
 #define DS_HTTP_SPARE_MAX 16
+#define DS_HTTP_ENDED_MAX 64   /* ended transfers taken from curl per pass */
 
 struct ds_http {
     ds_http_config cfg;             /* copy; strings below are owned */
@@ -38,6 +39,8 @@ struct ds_http {
     void *tls_roots;                /* Windows: the mbedTLS chain of trusted roots */
     atomic_int wake;                /* set by ds_http_wakeup */
     atomic_int abort_req;           /* set by ds_http_abort */
+    uint64_t cancels;               /* ds_http_cancel(_all) calls: a callback's
+                                     * cancel frees requests ds_http_run holds */
     CURL *spare[DS_HTTP_SPARE_MAX]; /* easy handles of ended attempts, for the next */
     unsigned spare_kind[DS_HTTP_SPARE_MAX]; /* what each was set up for (http.c
                                      * plain_kind), 0: anything, reset before use */
