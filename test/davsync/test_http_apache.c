@@ -62,6 +62,26 @@ static void par_done(void *arg, const ds_http_result *r)
         p->fail++;
 }
 
+/* A done callback that cancels everything still queued on its first call
+ * (ds_http_run holds the transfers that ended in the same pass: those it
+ * cancelled must not be reported twice or touched after they are freed). */
+struct cancelling {
+    ds_http *h;
+    int done, cancelled, calls;
+};
+
+static void cancel_on_first(void *arg, const ds_http_result *r)
+{
+    struct cancelling *c = arg;
+    c->calls++;
+    if (r->code == DS_ECANCELLED)
+        c->cancelled++;
+    else
+        c->done++;
+    if (c->calls == 1)
+        ds_http_cancel_all(c->h);
+}
+
 static void parallel_gets(const char *coll, int nfiles)
 {
     int conns[] = { 1, 2, 6 };
@@ -469,6 +489,20 @@ int main(void)
         while (ds_http_pending(h))
             ds_http_run(h, 1000);
         ok(p.fail == NFILES, "PUTs: %d (no body expected in answers)\n", p.fail);
+    }
+    for (int round = 0; round < 3; round++) {
+        struct cancelling c = { .h = h };
+        char u[512];
+        for (int i = 0; i < 30; i++) {
+            snprintf(u, sizeof(u), "%sf%03d.txt", coll, i);
+            ds_http_submit(h, &(ds_http_request){ .method = DS_HTTP_GET, .url = u,
+                           .done = cancel_on_first, .done_arg = &c }, NULL);
+        }
+        while (ds_http_pending(h))
+            ds_http_run(h, 1000);
+        ok(c.calls == 30 && c.done >= 1 && c.cancelled >= 1 && c.done + c.cancelled == 30,
+           "cancel from a callback, round %d: %d calls, %d done, %d cancelled\n", round, c.calls,
+           c.done, c.cancelled);
     }
     /* (Apache has no mod_dir here, so no 301 for a slash-less collection:
      * redirects are tested in test_http_fault.) */
