@@ -56,6 +56,7 @@
 #include "provider/store.h"
 #include "provider/table.h"
 #include "storage/storage.h"
+#include "big_folder.h"
 
 #define N_MSGS 10000
 #define N_SENDERS 7
@@ -148,48 +149,30 @@ static IMAPIFolder *open_folder(IMsgStore *store, const SBinary *eid)
 
 /* ---- Filling the store by storage calls (logged off) */
 
+/* Big's messages: sender, importance, read, delivery time, categories. */
+static void big_props(st_bag *b, int i)
+{
+    st_bag_set_str(b, PR_SENDER_NAME_W, sender_of(i));
+    st_bag_set_long(b, PR_IMPORTANCE, importance_of(i));
+    st_bag_set_long(b, PR_MESSAGE_FLAGS, is_read(i) ? MSGFLAG_READ : 0);
+    st_bag_set_systime(b, PR_MESSAGE_DELIVERY_TIME, time_of(i));
+    if (i < N_CATEGORIZED) {   /* Outlook's Categories: multi-valued */
+        st_value cats = i % 3 == 0 ? st_view_mv_str(PR_TEST_CATEGORIES, two_cats, 2)
+                                   : st_view_mv_str(PR_TEST_CATEGORIES, one_cat, 1);
+        st_bag_set(b, &cats);
+    }
+}
+
 static st_id fill_store(void)
 {
     st_store *s = NULL;
-    st_id root = 0, big = 0;
+    st_id root = 0;
     int code = st_store_open(&s, store_path8, NULL, 0);
     ok(code == 0, "st_store_open: %d %s\n", code, st_error_last());
     if (code)
         return 0;
-    code = st_folder_root(s, &root);
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Big");
-    st_bag_set_str(fb, PR_CONTAINER_CLASS_W, "IPF.Note");
-    if (!code)
-        code = st_folder_create(s, &big, root, fb, ST_FROM_SERVER);
-    st_bag_free(fb);
-    ok(code == 0, "folder Big: %d %s\n", code, st_error_last());
-
-    st_import *imp = NULL;
-    if (!code)
-        code = st_import_begin(&imp, s, 200);
-    for (int i = 0; !code && i < N_MSGS; i++) {
-        char subj[32], href[32];
-        snprintf(subj, sizeof subj, "Message %05d", i);
-        snprintf(href, sizeof href, "m%05d.eml", i);
-        st_bag *b = st_bag_new();
-        st_bag_set_str(b, PR_SUBJECT_W, subj);
-        st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
-        st_bag_set_str(b, PR_SENDER_NAME_W, sender_of(i));
-        st_bag_set_long(b, PR_IMPORTANCE, importance_of(i));
-        st_bag_set_long(b, PR_MESSAGE_FLAGS, is_read(i) ? MSGFLAG_READ : 0);
-        st_bag_set_systime(b, PR_MESSAGE_DELIVERY_TIME, time_of(i));
-        if (i < N_CATEGORIZED) {   /* Outlook's Categories: multi-valued */
-            st_value cats = i % 3 == 0 ? st_view_mv_str(PR_TEST_CATEGORIES, two_cats, 2)
-                                       : st_view_mv_str(PR_TEST_CATEGORIES, one_cat, 1);
-            st_bag_set(b, &cats);
-        }
-        code = st_import_message(imp, NULL, big, b, NULL, 0, href, "\"1\"");
-        st_bag_free(b);
-    }
-    if (imp)
-        code = code ? (st_import_abort(imp), code) : st_import_end(imp);
-    ok(code == 0, "import: %d %s\n", code, st_error_last());
+    st_id big = big_folder_fill(s, N_MSGS, 200, big_props);
+    code = big ? st_folder_root(s, &root) : ST_ERROR;
     /* Two associated messages (views, rules). */
     for (int i = 0; !code && i < 2; i++) {
         st_bag *b = st_bag_new();
@@ -202,7 +185,7 @@ static st_id fill_store(void)
     ok(code == 0, "associated: %d %s\n", code, st_error_last());
     /* A search folder "Found" over Big: subjects with "Message 0012". */
     st_id found = 0;
-    fb = st_bag_new();
+    st_bag *fb = st_bag_new();
     st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Found");
     if (!code)
         code = st_folder_create(s, &found, root, fb, ST_FOLDER_SEARCH);

@@ -52,6 +52,7 @@
 #include "provider/shutdown.h"
 #include "provider/store.h"
 #include "storage/storage.h"
+#include "big_folder.h"
 
 #define N_MSGS 40000
 /* The sort key: a string of the blob (not a hot column of storage). */
@@ -142,41 +143,24 @@ static ULONG sink_event(ev_sink *s, int index, HRESULT *hr)
 
 /* ---- Filling the store by storage calls (logged off) */
 
+/* Big's messages: the sort key. */
+static void big_props(st_bag *b, int i)
+{
+    char name[32];
+    snprintf(name, sizeof name, "Name %05d", key_of(i));
+    st_bag_set_str(b, KEY, name);
+}
+
 static int fill_store(void)
 {
     st_store *s = NULL;
-    st_id root = 0, big = 0;
     int code = st_store_open(&s, store_path8, NULL, 0);
     ok(code == 0, "st_store_open: %d %s\n", code, st_error_last());
     if (code)
         return 0;
-    code = st_folder_root(s, &root);
-    st_bag *fb = st_bag_new();
-    st_bag_set_str(fb, PR_DISPLAY_NAME_W, "Big");
-    st_bag_set_str(fb, PR_CONTAINER_CLASS_W, "IPF.Note");
-    if (!code)
-        code = st_folder_create(s, &big, root, fb, ST_FROM_SERVER);
-    st_bag_free(fb);
-    st_import *imp = NULL;
-    if (!code)
-        code = st_import_begin(&imp, s, 500);
-    for (int i = 0; !code && i < N_MSGS; i++) {
-        char subj[32], name[32], href[32];
-        snprintf(subj, sizeof subj, "Message %05d", i);
-        snprintf(name, sizeof name, "Name %05d", key_of(i));
-        snprintf(href, sizeof href, "m%05d.eml", i);
-        st_bag *b = st_bag_new();
-        st_bag_set_str(b, PR_SUBJECT_W, subj);
-        st_bag_set_str(b, PR_MESSAGE_CLASS_W, "IPM.Note");
-        st_bag_set_str(b, KEY, name);
-        code = st_import_message(imp, NULL, big, b, NULL, 0, href, "\"1\"");
-        st_bag_free(b);
-    }
-    if (imp)
-        code = code ? (st_import_abort(imp), code) : st_import_end(imp);
-    ok(code == 0, "import: %d %s\n", code, st_error_last());
+    st_id big = big_folder_fill(s, N_MSGS, 500, big_props);
     st_store_close(s);
-    return code == 0;
+    return big != 0;
 }
 
 /* ---- Helpers on the table */
