@@ -45,6 +45,7 @@
 #include "convert/body.h"
 #include "convert/charset.h"
 #include "convert/rtf.h"
+#include "convert/utf8.h"
 #include "storage/error.h"
 #include "storage/props_tags.h"
 
@@ -224,21 +225,8 @@ static int hdec_chunk(hdec *d, const char *data, size_t len, int final)
         s = d->join.data;
         n = d->join.len;
     }
-    size_t end = n;
-    if (!final) {
-        /* a lead byte near the end whose sequence is not complete waits */
-        for (size_t k = 1; k <= 3 && k <= n; k++) {
-            unsigned char c = (unsigned char)s[n - k];
-            if (c < 0x80)
-                break;
-            if (c >= 0xC0) {
-                size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-                if (need > k)
-                    end = n - k;
-                break;
-            }
-        }
-    }
+    /* a lead byte near the end whose sequence is not complete waits */
+    size_t end = final ? n : cv_utf8__whole(s, n);
     d->tmp.len = 0;
     if (end)
         cv_rtf__put_utf8(&d->tmp, s, end);

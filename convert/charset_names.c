@@ -1057,6 +1057,20 @@ size_t cv_utf8__put(char *o, uint32_t cp)
     return 4;
 }
 
+size_t cv_utf8__whole(const char *s, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++) {
+        unsigned char c = (unsigned char)s[n - k];
+        if (c < 0x80)
+            break;
+        if (c >= 0xC0) {
+            size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            return need > k ? n - k : n;
+        }
+    }
+    return n;
+}
+
 void cv_cs__buf_put_cp(cv_cs__buf *b, uint32_t cp)
 {
     if (cv_cs__buf_grow(b, 4) != 0)

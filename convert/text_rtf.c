@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "convert/rtf.h"
+#include "convert/utf8.h"
 #include "storage/error.h"
 
 static const char header[] =
@@ -65,18 +66,7 @@ static size_t convert(cv_rtf__buf *o, const char *text, size_t len, int final)
         size_t keep = len;
         if (keep && text[keep - 1] == '\r')
             keep--;
-        for (size_t k = 1; k <= 3 && k <= keep; k++) {
-            unsigned char c = (unsigned char)text[keep - k];
-            if (c < 0x80)
-                break;
-            if (c >= 0xC0) {
-                size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-                if (need > k)
-                    keep -= k;  /* a sequence the next chunk completes */
-                break;
-            }
-        }
-        len = keep;
+        len = cv_utf8__whole(text, keep);   /* a sequence the next chunk completes */
     }
     while (i < len && !o->err) {
         unsigned char c = (unsigned char)text[i];
