@@ -1139,7 +1139,7 @@ int ds_http_run(ds_http *h, long timeout_ms)
     for (;;) {
         int running = 0, left;
         CURLMsg *m;
-        uint64_t now = st_os_time_ms(), next_start = UINT64_MAX;
+        uint64_t now = st_os_time_ms();
         long wait;
 
         if (atomic_exchange(&h->abort_req, 0)) {
@@ -1182,7 +1182,7 @@ int ds_http_run(ds_http *h, long timeout_ms)
         now = st_os_time_ms();
         if (now >= t_end)
             return 0;
-        next_start = UINT64_MAX;    /* retries, redirects and queued ones count */
+        uint64_t next_start = UINT64_MAX;   /* retries, redirects and queued ones count */
         size_t active = 0;
         for (struct ds_http_req *r = h->head; r; r = r->next)
             active += r->state == RQ_ACTIVE;

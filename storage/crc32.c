@@ -95,12 +95,13 @@ static uint32_t clmul_blocks(uint32_t reg, const uint8_t *p, size_t n)
 
 static int have_clmul(void)
 {
-    static int known = -1;   /* a benign race: every thread computes the same */
-    if (known < 0) {
+    static _Atomic int known = -1;   /* every thread that races here finds the same */
+    int k = known;
+    if (k < 0) {
         __builtin_cpu_init();
-        known = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse2");
+        known = k = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse2");
     }
-    return known;
+    return k;
 }
 #endif
 
