@@ -534,7 +534,6 @@ static int32_t bag_flags(const st_bag *bag)
 
 static int import_receive_folder(st_import *imp, st_id *out, const char *msg_class);
 static int import_count(st_import *imp, const msg_row *r);
-static void import_wrote(st_import *imp);
 
 /* Creates a message row (folder fid, or embedded in attachment emb). imp:
  * called by the import, inside its savepoint for the item (so no savepoint
@@ -598,8 +597,6 @@ static int create_in(st_store *s, st_id *out, st_id fid, int64_t emb, const st_b
             sqlite3_bind_blob(st, 10, blob.data, (int)blob.len, SQLITE_STATIC);
             bind_hot(st, 11, props, sk ? NULL : skey);
             code = st_db__step_done(&s->d, st, "creating a message");
-            if (!code && imp)
-                import_wrote(imp);
         }
     }
     if (!code)
@@ -1665,14 +1662,15 @@ struct st_import {
     st_id cnt_fid;
     int item_content, item_unread;
     int batch_content, batch_unread;
-    int wrote;            /* a light item got past its first write */
     int item_new;         /* the open item is st_import_item_begin_new's */
     int64_t item_changes; /* sqlite3_total_changes at its begin */
 };
 
-static void import_wrote(st_import *imp)
+/* Whether a unit without a savepoint (a light message, a new item) that
+ * began at total changes `before` wrote anything or had a level fail. */
+static int wrote_since(const st_import *imp, int64_t before)
 {
-    imp->wrote = 1;
+    return imp->s->d.failed || sqlite3_total_changes64(imp->s->d.db) != before;
 }
 
 /* Counts of a message created in the open item (or st_import_message). */
@@ -1823,13 +1821,13 @@ static int import_light_create(st_import *imp, st_id *out, st_id fid, const st_b
     int code = rcp_encode(&e, recips, n_recips);
     if (code)
         return code;
-    imp->wrote = 0;
+    int64_t before = sqlite3_total_changes64(s->d.db);
     st_id id = 0;
     code = create_in(s, &id, fid, 0, props, ST_FROM_SERVER, href, etag, imp);
     if (!code && n_recips)
         code = rcp_insert(s, id, &e, 1, hot_str(props, PR_DISPLAY_TO_W));
     rcp_enc_free(&e);
-    if (code && imp->wrote)
+    if (code && wrote_since(imp, before))
         batch_rollback(imp);
     item_counts_end(imp, !code);
     if (code)
@@ -1924,8 +1922,7 @@ int st_import_item_end(st_import *imp, int code)
     if (imp->item_new) {
         imp->item_new = 0;
         imp->s->d.flat = 0;
-        if (code && (imp->s->d.failed ||
-                sqlite3_total_changes64(imp->s->d.db) != imp->item_changes))
+        if (code && wrote_since(imp, imp->item_changes))
             batch_rollback(imp);
     } else {
         code = st_store__end(imp->s, code);
