@@ -27,6 +27,10 @@
  * listed was applied (no fetch failed, nothing kept for a pending local
  * change, not cancelled): otherwise the next delta starts from the old
  * token and sees those changes again.
+ * An empty folder's first download may begin during the tree walk (the
+ * stream at the end of this file, sync_int.h): the same fetches, fed with
+ * the walk's listing as it comes in; this down-sync then finds those
+ * messages stored and fetches the rest.
  *
  * Memory: a GET body never sits in memory whole: it is fed to the parser
  * chunk by chunk. The parser keeps the text bodies (bounded by its
@@ -614,7 +618,8 @@ typedef struct down down;
 
 typedef struct fetch {
     down *d;
-    const sitem *it;    /* what the listing said */
+    sitem it;           /* what the listing said (its own copy: a listing
+                           still coming in may move its items) */
     const litem *local; /* the stored version, or NULL for a new item */
     cv_mime_parser *p;
     spool sp;
@@ -760,20 +765,20 @@ static int store_item(down *d, fetch *f, cv_message *m)
     st_bag *props = m->props;   /* the message is ours and goes after this: no copy */
     const st_value *fv = st_bag_get(props, PR_MESSAGE_FLAGS);
     int32_t flags = fv && PROP_TYPE(fv->tag) == PT_LONG ? fv->v.l : 0;
-    int read = f->it->read;
+    int read = f->it.read;
     if (read < 0)   /* the server does not say: keep what we had */
         read = f->local ? (f->local->flags & (int32_t)MSGFLAG_READ) != 0 : 0;
     flags = read ? (flags | (int32_t)MSGFLAG_READ) : (flags & ~(int32_t)MSGFLAG_READ);
     flags = (flags & ~REPORTS_OWED) | reports_owed(props, f->local, read);
     int code = st_bag_set_long(props, PR_MESSAGE_FLAGS, flags) < 0 ? ST_ERROR : 0;
-    if (!code && f->it->has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it->flag) < 0)
+    if (!code && f->it.has_flag && st_bag_set_long(props, PR_FLAG_STATUS, f->it.flag) < 0)
         code = ST_ERROR;
     if (code)
         return code;
     st_id mid = 0;
     if (!f->local && !m->n_attachments)   /* one call: no savepoint when light (storage.h) */
         return st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
-            f->it->url, f->it->etag ? f->it->etag : "");
+            f->it.url, f->it.etag ? f->it.etag : "");
     /* A new message with attachments: no savepoint (storage.h); a
      * failure after its first write takes the open batch with it, whose
      * items are fetched again, as for a light one. */
@@ -784,7 +789,7 @@ static int store_item(down *d, fetch *f, cv_message *m)
     /* The ETag goes with the row: the item is one savepoint, so it is
      * stored whole with it or not at all (see the file comment). */
     code = st_import_message(d->imp, &mid, d->fid, props, m->recipients, m->n_recipients,
-        f->it->url, f->it->etag ? f->it->etag : "");
+        f->it.url, f->it.etag ? f->it.etag : "");
     if (!code && f->local) {   /* replaced: the old attachments go */
         uint32_t *nums = NULL;
         size_t nn = 0;
@@ -802,6 +807,8 @@ static int store_item(down *d, fetch *f, cv_message *m)
 
 static void fetch_free(fetch *f)
 {
+    free(f->it.url);
+    free(f->it.etag);
     cv_mime_parser_free(f->p);
     spool_clear(&f->sp);
     free(f);
@@ -821,7 +828,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
         return;
     }
     if (code == DS_ENOTFOUND) {   /* deleted since the listing: next sync deletes it */
-        ST_LOG_INFO(ST_LOG_DAVSYNC, "GET %s: gone since the listing", f->it->url);
+        ST_LOG_INFO(ST_LOG_DAVSYNC, "GET %s: gone since the listing", f->it.url);
         fetch_free(f);
         return;
     }
@@ -832,7 +839,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
     if (!code) {
         code = cv_mime_parser_finish(f->p, &m, &w);
         if (code == CV_ELIMIT) {
-            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: stored truncated (%s)", f->it->url,
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: stored truncated (%s)", f->it.url,
                 w.n ? w.msg[0] : "a limit");
             code = 0;
         }
@@ -851,7 +858,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
         if (merged < 0)
             code = merged;
         else if (merged == 1)
-            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: winmail.dat kept as is: %s", f->it->url,
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: winmail.dat kept as is: %s", f->it.url,
                 st_error_last());
     }
     uint64_t t0 = st_os_time_ms();
@@ -860,7 +867,7 @@ static void fetch_done(void *arg, const ds_http_result *res)
     d->store_ms += st_os_time_ms() - t0;
     if (code) {
         d->c->failed++;
-        ST_LOG_WARN(ST_LOG_DAVSYNC, "GET %s: %s: %s", f->it->url, ds_error_name(code),
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "GET %s: %s: %s", f->it.url, ds_error_name(code),
             res->code ? res->error : st_error_last());
     } else if (f->local) {
         d->c->changed++;
@@ -870,8 +877,8 @@ static void fetch_done(void *arg, const ds_http_result *res)
     cv_mime_warnings_clear(&w);
     cv_message_free(m);
     d->done++;
-    if (f->it->size > 0)
-        d->s->bytes_left -= (uint64_t)f->it->size < d->s->bytes_left ? (uint64_t)f->it->size
+    if (f->it.size > 0)
+        d->s->bytes_left -= (uint64_t)f->it.size < d->s->bytes_left ? (uint64_t)f->it.size
                                                                      : d->s->bytes_left;
     ds_sync__progress(d->s, "fetch", d->name, d->done, d->total, d->c);
     fetch_free(f);
@@ -886,13 +893,19 @@ static int fetch_submit(down *d, const sitem *it, const litem *local)
         return ST_ERROR;
     }
     f->d = d;
-    f->it = it;
+    f->it = *it;
+    f->it.url = strdup(it->url);
+    f->it.etag = it->etag ? strdup(it->etag) : NULL;
     f->local = local;
     f->sp.base = st_store_path(d->s->store);
     f->sink = (cv_sink){ sp_begin, sp_write, sp_end, &f->sp };
     cv_mime_options mo = { .sink = &f->sink };
-    int code = cv_mime_parser_new(&f->p, &mo);
-    ds_http_request rq = { .method = DS_HTTP_GET, .url = it->url, .write = fetch_write,
+    int code = f->it.url && (f->it.etag || !it->etag) ? 0 : ST_ERROR;
+    if (code)
+        st_error_set("out of memory");
+    else
+        code = cv_mime_parser_new(&f->p, &mo);
+    ds_http_request rq = { .method = DS_HTTP_GET, .url = f->it.url, .write = fetch_write,
         .write_arg = f, .accept_encoding = -1, .done = fetch_done, .done_arg = f };
     if (!code)
         code = ds_http_submit(d->s->http, &rq, NULL);
@@ -1200,5 +1213,102 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
     free(listed_ctag);
     ds_sync__members_free(kept);
     free(new_token);
+    return code;
+}
+
+/* ---- new members fetched while the listing comes in (sync_int.h) -------- */
+
+struct ds_sync__stream {
+    down d;
+    char *name;         /* the folder's display name (d.name) */
+    st_id *pend;        /* what the journal names (ds_sync__journal_objects) */
+    size_t npend;
+    size_t next;        /* members looked at so far */
+};
+
+static void stream_free(ds_sync__stream *st)
+{
+    free(st->pend);
+    free(st->name);
+    free(st);
+}
+
+int ds_sync__stream_open(ds_sync *s, ds_sync__stream **out, st_id fid, ds_sync_counts *c)
+{
+    *out = NULL;
+    ds_sync__stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        st_error_set("out of memory");
+        return ST_ERROR;
+    }
+    st->d = (down){ .s = s, .fid = fid, .c = c };
+    st_folder_counts fc = { 0 };
+    int code = st_folder_counts_get(s->store, &fc, fid);
+    /* Only a folder's first download: one holding messages is left to its
+     * down-sync, which sees the whole listing (and the ctag) first. */
+    int eligible = !code && fc.content == 0;
+    if (!code && eligible)
+        code = ds_sync__folder_name(s, &st->name, fid);
+    st->d.name = st->name;
+    if (!code && eligible)
+        code = ds_sync__journal_objects(s, &st->pend, &st->npend, 0);
+    if (!code && eligible)
+        code = st_import_begin(&st->d.imp, s->store, s->budget_ms);
+    if (code || !eligible) {
+        stream_free(st);
+        return code;
+    }
+    *out = st;
+    return 0;
+}
+
+int ds_sync__stream_feed(ds_sync__stream *st, const ds_sync__members *m)
+{
+    down *d = &st->d;
+    size_t window = (size_t)d->s->max_connections * 2;
+    int code = 0;
+    while (!code && m && !d->cancelled && !d->auth_failed && st->next < m->l.n &&
+           d->inflight < window) {
+        const sitem *it = &m->l.it[st->next++];
+        st_id other = 0;
+        if (it->gone)
+            continue;
+        if (st->npend && st_message_find_by_href(d->s->store, &other, it->url) == 0 &&
+            ds_sync__has_id(st->pend, st->npend, other))
+            continue;   /* moved away locally, not sent yet (as in the merge) */
+        if (it->size > 0)
+            d->s->bytes_left += (uint64_t)it->size;
+        d->total++;
+        code = fetch_submit(d, it, NULL);
+    }
+    return code;
+}
+
+int ds_sync__stream_close(ds_sync__stream *st)
+{
+    if (!st)
+        return 0;
+    down *d = &st->d;
+    int code = 0;
+    while (!code && !d->cancelled && !d->auth_failed && d->inflight) {
+        int rc = ds_http_run(d->s->http, 1000);
+        if (rc == DS_ECANCELLED)
+            d->cancelled = 1;
+        else if (rc)
+            code = rc;
+    }
+    if (d->inflight)   /* stopped early: the down-sync fetches the rest */
+        ds_http_cancel_all(d->s->http);
+    if (!code && d->cancelled)
+        code = DS_ECANCELLED;
+    if (!code && d->auth_failed)
+        code = DS_EAUTH;
+    int e = st_import_end(d->imp);
+    if (!code)
+        code = e;
+    ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s: %llu fetched while its listing came in, %s"
+        " (storing %llu ms)", st->name, (unsigned long long)d->done, ds_error_name(code),
+        (unsigned long long)d->store_ms);
+    stream_free(st);
     return code;
 }

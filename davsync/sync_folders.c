@@ -25,6 +25,18 @@
  * will be used: the folder lists by PROPFIND (no sync-collection token)
  * and its ctag or fingerprint changed. At most KEEP_MAX members in all
  * are kept (memory); the folders beyond are listed again.
+ * The Inbox's first download begins during the walk (stream_step): as
+ * soon as its Depth 0 answer names it, its folder is applied, and while it
+ * holds no messages, each member its Depth 1 listing brings is fetched and
+ * stored at once (ds_sync__stream, sync_down.c); the walk waits for those
+ * GETs before it applies the rest, and the Inbox's down-sync then fetches
+ * only what is left (it finds the others stored, so nothing comes twice).
+ * For that a level sends its Depth 0 requests first, then the Inbox's
+ * Depth 1, then the others, never more at once than there are connections
+ * (the Inbox's GETs would queue behind a hundred listings otherwise). On
+ * 100 folders of 1,000 messages (Apache) the first Inbox message is stored
+ * 0.12 s after the sync began instead of 1.23 s; the sync's throughput is
+ * the same (bench-sync: first_inbox_message_s_100k).
  * The ctag path (quick check): on a server with ctags, the walk also asks
  * the mail root's ctag and records the complete walk in the IPM subtree's
  * sync state (tree_state). While that record is under TREE_REFRESH_S old,
@@ -91,6 +103,7 @@
 #define MAX_COLLECTIONS 100000
 #define KEEP_MAX 50000      /* members kept for the down-syncs, in all */
 #define TREE_REFRESH_S 600  /* the quick check trusts a walk this long at most */
+#define STREAM_STEP 32      /* members of the Inbox listed between stream steps */
 
 typedef struct coll {
     char *url;          /* normalised, ends in '/' */
@@ -115,6 +128,13 @@ typedef struct walk {
     size_t kept;        /* members kept in all (KEEP_MAX) */
     char *root_ctag;    /* the mail root's CS:getctag, or NULL */
     int root_known;     /* the mail root's Depth 0 answer came */
+    /* The Inbox fetched while listed (stream_step); cnt NULL: never. */
+    ds_sync_counts *cnt;
+    const st_id *pend;  /* folders with local changes pending (apply_coll) */
+    size_t npend;
+    int stream_tried;   /* the Inbox was looked at */
+    ds_sync__stream *stream;
+    size_t stream_coll; /* its index in c + 1 */
 } walk;
 
 typedef struct listing {
@@ -285,7 +305,12 @@ static void keep_member(listing *l, const ds_ms_response *r)
         drop_members(l);
         return;
     }
-    l->w->kept += ds_sync__members_count(m) - before;
+    size_t now = ds_sync__members_count(m);
+    l->w->kept += now - before;
+    /* The stream's collection: back to stream_step now and then. */
+    if (l->w->stream_coll && l->coll == l->w->stream_coll && now != before &&
+        now % STREAM_STEP == 0)
+        ds_http_yield(l->w->s->http);
 }
 
 static int on_response(void *arg, const ds_ms_response *r)
@@ -353,7 +378,11 @@ static void on_done(void *arg, const ds_http_result *res)
     if (code && l->coll && l->w->c[l->coll - 1].members)
         drop_members(l);
     l->done = 1;
+    ds_http_yield(l->w->s->http);   /* list_level sends the next, stream_step may go on */
 }
+
+static void stream_step(walk *w);
+static ds_folder_role coll_role(const coll *c);
 
 /* Lists the collections of level `level` (members of those of level-1)
  * with body, and asks those of level-1 for their own props with own_body.
@@ -366,7 +395,10 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
     size_t nl = own_only ? to - from + 1 : level == 1 ? 1 : to - from;
     size_t nreq = own_only || level == 1 ? nl : 2 * nl;
     listing *ls = calloc(nreq, sizeof *ls);
-    if (!ls) {
+    size_t *order = calloc(nreq, sizeof *order);
+    if (!ls || !order) {
+        free(ls);
+        free(order);
         st_error_set("out of memory");
         return ST_ERROR;
     }
@@ -387,28 +419,55 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
         l->url = urls[i];
         l->level = level;
         l->root_own = own_only && i == nl - 1;
-        l->own = l->root_own ? 0 : own_only || k >= nl ? from + i + 1 : 0;
-        l->coll = !own_only && k < nl && level > 1 ? from + i + 1 : 0;
+        l->own = l->root_own ? 0 : own_only || (level > 1 && k < nl) ? from + i + 1 : 0;
+        l->coll = !own_only && k >= nl && level > 1 ? from + i + 1 : 0;
         if (l->coll && w->kept < KEEP_MAX)   /* NULL when out of memory: listed again */
             w->c[l->coll - 1].members = ds_sync__members_new(l->url);
         ds_ms_config mc = { .request_url = l->url, .allowed = allowed, .nallowed = 1,
             .on_response = on_response, .arg = l };
         code = ds_ms_parser_new(&l->p, &mc);
-        int depth0 = l->own || l->root_own;
-        const char *b = depth0 ? own_body : body;
-        ds_http_request rq = { .method = DS_HTTP_PROPFIND, .url = l->url,
-            .depth = depth0 ? "0" : "1", .body = b, .body_len = strlen(b),
-            .write = ds_ms_http_sink, .write_arg = l->p, .done = on_done, .done_arg = l };
-        if (!code)
-            code = ds_http_submit(s->http, &rq, NULL);
-        if (code)
-            l->done = 1;
     }
+    /* The order they go in: a level's Depth 0 requests first (small, and
+     * the names they bring let stream_step begin early), then the Depth 1
+     * listings, the Inbox's first; no more in flight than there are
+     * connections, so that the Inbox's GETs need not queue behind the
+     * listings of a hundred folders. */
+    size_t no = 0;
+    for (size_t k = 0; k < nreq; k++)
+        if (!ls[k].coll)
+            order[no++] = k;
+    for (size_t k = 0; k < nreq; k++)
+        if (ls[k].coll && coll_role(&w->c[ls[k].coll - 1]) == DS_ROLE_INBOX)
+            order[no++] = k;
+    for (size_t k = 0; k < nreq; k++)
+        if (ls[k].coll && coll_role(&w->c[ls[k].coll - 1]) != DS_ROLE_INBOX)
+            order[no++] = k;
+    size_t sent = 0, limit = s->max_connections > 0 ? (size_t)s->max_connections : 1;
     int rc = 0;
-    while (ds_http_pending(s->http)) {
+    for (;;) {
+        size_t inflight = 0;
+        for (size_t k = 0; k < sent; k++)
+            inflight += !ls[order[k]].done;
+        while (!code && sent < nreq && inflight < limit) {
+            listing *l = &ls[order[sent++]];
+            int depth0 = l->own || l->root_own;
+            const char *b = depth0 ? own_body : body;
+            ds_http_request rq = { .method = DS_HTTP_PROPFIND, .url = l->url,
+                .depth = depth0 ? "0" : "1", .body = b, .body_len = strlen(b),
+                .write = ds_ms_http_sink, .write_arg = l->p, .done = on_done, .done_arg = l };
+            code = ds_http_submit(s->http, &rq, NULL);
+            if (code)
+                l->done = 1;
+            else
+                inflight++;
+        }
+        /* Until this level's answers are in (the Inbox's GETs may go on). */
+        if (!inflight)
+            break;
         rc = ds_http_run(s->http, 1000);
         if (rc)
             break;
+        stream_step(w);
     }
     if (!code && rc)
         code = rc;
@@ -418,6 +477,7 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
         free(urls[i]);
     free(urls);
     free(ls);
+    free(order);
     if (code == ST_ERROR && !*st_error_last())
         st_error_set("out of memory");
     return code;
@@ -494,10 +554,10 @@ static int create_folder(ds_sync *s, st_id *out, st_id parent, const char *name)
 
 /* The special folder a top-level collection is, by its name, else by its
  * last path segment. */
-static void note_role(ds_sync *s, const coll *c, st_id fid)
+static ds_folder_role coll_role(const coll *c)
 {
     if (c->level != 1)
-        return;
+        return DS_ROLE_NONE;
     ds_folder_role role = ds_sync__role_of(c->name);
     if (role == DS_ROLE_NONE) {
         char *seg = segment_name(c->url);
@@ -505,6 +565,12 @@ static void note_role(ds_sync *s, const coll *c, st_id fid)
             role = ds_sync__role_of(seg);
         free(seg);
     }
+    return role;
+}
+
+static void note_role(ds_sync *s, const coll *c, st_id fid)
+{
+    ds_folder_role role = coll_role(c);
     if (role != DS_ROLE_NONE && !s->roles[role])
         s->roles[role] = fid;
 }
@@ -570,6 +636,43 @@ static int apply_coll(ds_sync *s, st_id *out, const coll *c, const st_id *pend, 
     if (!code)
         *out = fid;
     return code;
+}
+
+/* The Inbox fetched while the walk lists (file comment), one step: after
+ * each ds_http_run of a listing. Once the Inbox's Depth 0 answer is in
+ * (its name) while its Depth 1 is being kept, its folder is applied at
+ * once and, when it holds no messages, a stream opened; each step then
+ * hands the stream the members that came since. Nothing here fails the
+ * walk: without a stream the down-sync fetches it all. */
+static void stream_step(walk *w)
+{
+    ds_sync *s = w->s;
+    if (!w->cnt)
+        return;
+    if (!w->stream_tried) {
+        size_t k = 0;
+        while (k < w->n && !(w->c[k].name_known && w->c[k].members &&
+                             coll_role(&w->c[k]) == DS_ROLE_INBOX))
+            k++;
+        if (k == w->n)
+            return;
+        w->stream_tried = 1;
+        st_id fid = 0;
+        int code = apply_coll(s, &fid, &w->c[k], w->pend, w->npend, w->cnt);
+        if (!code)
+            code = ds_sync__stream_open(s, &w->stream, fid, w->cnt);
+        if (code)
+            ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: not fetched while listed: %s", w->c[k].url,
+                st_error_last());
+        if (!w->stream)
+            return;
+        w->stream_coll = k + 1;
+    }
+    if (w->stream_coll && ds_sync__stream_feed(w->stream, w->c[w->stream_coll - 1].members)) {
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "%s: fetching while listed stopped: %s",
+            w->c[w->stream_coll - 1].url, st_error_last());
+        w->stream_coll = 0;   /* what is in flight still lands (stream_close) */
+    }
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1063,7 +1166,7 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
     static const ds_xml_name own_props[] = {
         { DS_NS_DAV, "displayname" }, { DS_NS_CS, "getctag" },
     };
-    walk w = { .s = s };
+    walk w = { .s = s, .cnt = cnt };
     char *body = NULL, *own_body = NULL;
     tree_state ts;
     ds_sync__ctags_clear(s);
@@ -1083,6 +1186,12 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
         ds_sync__progress(s, "folders", NULL, cnt->folders, cnt->folders, cnt);
         return 0;
     }
+    st_id *pend = NULL;
+    size_t npend = 0;
+    if (!code)
+        code = ds_sync__journal_objects(s, &pend, &npend, 1);
+    w.pend = pend;
+    w.npend = npend;
     size_t from = 0, to = 0;
     int any_ctag = 0;
     for (int level = 1; !code && level <= MAX_LEVELS; level++) {
@@ -1098,6 +1207,16 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
      * server that gives ctags (Apache's walk stays as it was). */
     if (!code && !w.failed && any_ctag)
         code = list_level(&w, w.n, w.n, 0, own_body, own_body, 1);
+    /* The Inbox's GETs still in flight land before anything else is
+     * written (the stream's import batch must not hold the folders). */
+    int sc = ds_sync__stream_close(w.stream);
+    w.stream = NULL;
+    w.stream_coll = 0;
+    if (sc == DS_ECANCELLED || sc == DS_EAUTH)
+        code = code == DS_ECANCELLED || code == DS_EAUTH ? code : sc;
+    else if (sc)
+        ST_LOG_WARN(ST_LOG_DAVSYNC, "fetching the Inbox while listed: %s: %s",
+            ds_error_name(sc), st_error_last());
     free(body);
     free(own_body);
     if (!code && w.failed)
@@ -1109,9 +1228,7 @@ int ds_sync_folders(ds_sync *s, ds_sync_counts *cnt)
     cnt->folders = w.n;
     /* What was listed is applied even after a failure (a failed level
      * only leaves its subtree as it was). */
-    st_id *pend = NULL;
-    size_t npend = 0;
-    int acode = ds_sync__journal_objects(s, &pend, &npend, 1);
+    int acode = 0;
     for (size_t i = 0; !acode && i < w.n; i++) {
         st_id fid = 0;
         acode = apply_coll(s, &fid, &w.c[i], pend, npend, cnt);

@@ -36,6 +36,25 @@ int ds_sync__members_add(ds_sync__members *m, const ds_ms_response *r);
 size_t ds_sync__members_count(const ds_sync__members *m);
 void ds_sync__members_free(ds_sync__members *m);   /* NULL-safe */
 
+/* An empty folder's members fetched and stored while the tree walk's
+ * listing of its collection still comes in (sync_folders.c starts one for
+ * the Inbox, so that a first download begins during the walk instead of
+ * after it). Fetched and stored as the down-sync would (same GETs, same
+ * storing, counted in c), except a member whose message was moved away
+ * locally and not sent yet; the folder's down-sync then finds them stored
+ * and does the rest (what the stream did not reach, the ctag). */
+typedef struct ds_sync__stream ds_sync__stream;
+/* *out = NULL (and 0) when the folder holds messages: its down-sync needs
+ * its whole view first (changes, deletions, pending local changes). */
+int ds_sync__stream_open(ds_sync *s, ds_sync__stream **out, st_id fid, ds_sync_counts *c);
+/* Submits GETs for the members of m not looked at yet, up to the window
+ * (2 x connections in flight); call again after each ds_http_run. m NULL:
+ * nothing. 0, or the error that stopped it (out of memory). */
+int ds_sync__stream_feed(ds_sync__stream *st, const ds_sync__members *m);
+/* Waits for the GETs in flight, ends the import and frees st (NULL-safe):
+ * 0, DS_ECANCELLED, DS_EAUTH, or the store's error. */
+int ds_sync__stream_close(ds_sync__stream *st);
+
 /* A collection's CS:getctag as the last ds_sync_folders listed it, and its
  * members when the walk kept them. */
 typedef struct ds_ctag {

@@ -12,6 +12,8 @@
  *         (headers, text/plain, some HTML alternatives, some with a small
  *         attachment) in 5 folders, ds_sync_once into a fresh store,
  *         6 connections
+ *   BENCH first_inbox_message_s <v> s         from its start to the first
+ *         Inbox message stored (the walk fetches it while listing)
  *   BENCH peak_rss_mb <v> MB                  the process's peak RSS right
  *         after that sync (nothing before it holds much)
  *   BENCH raw_parallel_get_per_s <v> msgs/s   (best of ROUNDS) the same files fetched by a
@@ -30,7 +32,8 @@
  *         messages marked read, 400 new messages in Drafts) replayed by
  *         ds_sync_up; "n/a" while ds_sync_up is a placeholder
  *   BENCH initial_sync_msgs_per_s_100k <v> msgs/s  100,000 messages in 100
- *         folders (the set-up of the next figure)
+ *         folders, the first named Inbox (the set-up of the next figure)
+ *   BENCH first_inbox_message_s_100k <v> s    in that sync, as above
  *   BENCH nochange_sync_s_100k <v> s          a sync with nothing changed over
  *         them: Apache has no ctag, so this is the "without ctag" figure
  *         (goal < 3 s)
@@ -343,10 +346,23 @@ static ds_http *client(void)
     return h;
 }
 
+/* When the sync timed last stored its first message in the Inbox (0: not
+ * yet), from its progress. */
+static double first_inbox_at;
+
+static void on_progress(void *arg, const ds_sync_progress *p)
+{
+    (void)arg;
+    if (!first_inbox_at && p->done && p->folder && strcmp(p->phase, "fetch") == 0 &&
+        strcmp(p->folder, "Inbox") == 0)
+        first_inbox_at = now_s();
+}
+
 static ds_sync_config config(const char *root_url, const char *store, ds_http *h)
 {
     return (ds_sync_config){ .mail_url = root_url, .user = user, .password = pass,
-                             .store_path = store, .http = h, .max_connections = CONNS };
+                             .store_path = store, .http = h, .max_connections = CONNS,
+                             .progress = on_progress };
 }
 
 /* A store file of a round and its WAL files. */
@@ -372,9 +388,13 @@ static long long file_size(const char *store)
 }
 
 /* One ds_sync_once; returns its seconds. */
+static double sync_started_at;
+
 static double sync_timed(const ds_sync_config *cfg, ds_sync_counts *c, const char *what)
 {
     double t0 = now_s(), c0 = cpu_seconds();
+    first_inbox_at = 0;
+    sync_started_at = t0;
     int rc = ds_sync_once(c, cfg);
     double secs = now_s() - t0;
     printf("# %s: %.2f s, %.2f s CPU in this process\n", what, secs, cpu_seconds() - c0);
@@ -631,6 +651,7 @@ int main(int argc, char **argv)
     printf("# initial sync: %llu messages, %.1f MB in %.2f s\n", (unsigned long long)c.new_items,
            (double)c.bytes / 1e6, s_sync);
     printf("BENCH initial_sync_msgs_per_s %.0f msgs/s\n", (double)t20.n / s_sync);
+    printf("BENCH first_inbox_message_s %.3f s\n", first_inbox_at - sync_started_at);
     if (!RSS_CHECKED)
         printf("# peak RSS under AddressSanitizer (quarantine): not the real figure\n");
     printf("BENCH peak_rss_mb %.1f MB\n", (double)rss_kb / 1024.0);
@@ -692,7 +713,9 @@ int main(int argc, char **argv)
     t0 = now_s();
     make_dir(dir100);
     for (unsigned k = 0; k < 100; k++) {
-        char *d = fmt("%s/Folder %03u", dir100, k), *u = fmt("%sFolder%%20%03u/", url100, k);
+        /* the first one is the Inbox (first_inbox_message_s_100k) */
+        char *d = k ? fmt("%s/Folder %03u", dir100, k) : fmt("%s/Inbox", dir100);
+        char *u = k ? fmt("%sFolder%%20%03u/", url100, k) : fmt("%sInbox/", url100);
         fill(&t100, d, u, per, k * (unsigned)per);
         free(d);
         free(u);
@@ -705,6 +728,7 @@ int main(int argc, char **argv)
     ok(c.new_items == t100.n, "initial sync stored %llu of %zu\n", (unsigned long long)c.new_items,
        t100.n);
     printf("BENCH initial_sync_msgs_per_s_100k %.0f msgs/s\n", (double)t100.n / s_init100);
+    printf("BENCH first_inbox_message_s_100k %.3f s\n", first_inbox_at - sync_started_at);
     ds_http_stats st0, st1;
     ds_http_get_stats(h, &st0);
     double s_nochange100 = sync_timed(&cfg100, &c, "no-change sync 100k");

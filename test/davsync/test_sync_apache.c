@@ -457,6 +457,38 @@ int main(void)
     }
     ok(journal_len(s) == 0, "journal after sync: %zu entries\n", journal_len(s));
 
+    /* ---- a first download starts during the folder walk ---- */
+    {
+        /* The walk fetches the empty Inbox's members while it lists them
+         * (sync_folders.c stream_step): stored when ds_sync_folders
+         * returns, at least a window of GETs (2 x 6); the Inbox's down-sync
+         * then fetches only the rest, so every message comes once. */
+        char *store2 = cat(fixdir, "/store-walk.sqlite");
+        ds_sync_config cfg2 = config(root, store2, h);
+        ds_sync *sy = NULL;
+        ds_sync_counts cw = { 0 }, cd = { 0 };
+        rc = ds_sync_open(&sy, &cfg2);
+        if (!rc)
+            rc = ds_sync_folders(sy, &cw);
+        st_id in2 = sy ? ds_sync_role_folder(sy, DS_ROLE_INBOX) : 0;
+        size_t during = in2 ? count_msgs(ds_sync_store(sy), in2) : 0;
+        ok(rc == 0 && during >= 12 && during <= 30 && cw.new_items == during &&
+           cw.gets == during, "walk: %d, %zu Inbox messages stored, %llu new, %llu GETs\n", rc,
+           during, (unsigned long long)cw.new_items, (unsigned long long)cw.gets);
+        st_id *fids = NULL;
+        size_t nf = 0;
+        if (sy && ds_sync_folder_list(sy, &fids, &nf) == 0)
+            for (size_t i = 0; i < nf; i++)
+                ds_sync_folder_down(sy, fids[i], &cd);
+        ok(in2 && count_msgs(ds_sync_store(sy), in2) == 30 && cd.new_items + cw.new_items == 36 &&
+           cd.gets + cw.gets == 36 && cd.failed == 0, "then the folders: Inbox %zu, %llu new,"
+           " %llu GETs\n", in2 ? count_msgs(ds_sync_store(sy), in2) : 0,
+           (unsigned long long)cd.new_items, (unsigned long long)cd.gets);
+        free(fids);
+        ds_sync_close(sy);
+        free(store2);
+    }
+
     /* ---- nothing changed: no GET ---- */
     ds_http_get_stats(h, &st0);
     rc = ds_sync_once(&c, &cfg);

@@ -311,7 +311,9 @@ static void stop_at_fetch(void *arg, const ds_sync_progress *p)
     struct stopper *st = arg;
     if (strcmp(p->phase, "list") == 0 && !st->t_list)
         st->t_list = st_os_time_ms();
-    if (strcmp(p->phase, "fetch") == 0 && !st->t_fetch) {
+    /* The folder's own fetch phase (the walk fetches some of the Inbox
+     * while it lists, sync_folders.c: not that one). */
+    if (strcmp(p->phase, "fetch") == 0 && st->t_list && !st->t_fetch) {
         st->t_fetch = st_os_time_ms();
         ds_http_abort(st->h);
     }

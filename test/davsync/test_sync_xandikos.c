@@ -314,6 +314,14 @@ int main(void)
     ok(st_folder_find_by_name(s, &f, ipm, "Archive") == 0 &&
        st_folder_find_by_name(s, &f, f, "2025") == 0, "Archive/2025\n");
     ok(count_msgs(s, inbox) == 40, "inbox %zu\n", count_msgs(s, inbox));
+    {   /* the walk fetched part of the empty Inbox from its Depth 1 listing
+         * (sync_folders.c stream_step); its down-sync still took the rest
+         * by sync-collection and kept the token */
+        char *t = folder_token(s, inbox);
+        ok(t && *t && strncmp(t, "mapidav:", 8) != 0, "Inbox token after the first sync: %s\n",
+           t ? t : "-");
+        free(t);
+    }
 
     /* ---- nothing changed: the quick check only (PROPFIND Depth 0 of the
      * root and of each of the 4 collections, no Depth 1) ---- */
