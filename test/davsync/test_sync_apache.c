@@ -203,6 +203,13 @@ static ds_sync_config config(const char *root, const char *store, ds_http *h)
                              .http = h, .max_connections = 6 };
 }
 
+/* Progress: cancels the sync once its first message is stored. */
+static void abort_at_first_fetch(void *arg, const ds_sync_progress *p)
+{
+    if (strcmp(p->phase, "fetch") == 0 && p->done >= 1)
+        ds_http_abort(arg);
+}
+
 /* Read reports owed by synced mail (sync_down.c reports_owed): a message
  * with Disposition-Notification-To arrives unread owing a read and a
  * nonread report, one without owes none, one already read on the server
@@ -487,6 +494,32 @@ int main(void)
         free(fids);
         ds_sync_close(sy);
         free(store2);
+
+        /* Cancelled at its first stored message: the walk stops with
+         * DS_ECANCELLED, what it stored stays, and the next sync fetches
+         * only the rest. */
+        char *store3 = cat(fixdir, "/store-walk-cancel.sqlite");
+        ds_sync_config cfg3 = config(root, store3, h);
+        cfg3.progress = abort_at_first_fetch;
+        cfg3.progress_arg = h;
+        ds_sync_counts c3 = { 0 }, c4 = { 0 };
+        rc = ds_sync_once(&c3, &cfg3);
+        cfg3.progress = NULL;
+        int rc2 = ds_sync_once(&c4, &cfg3);
+        st_store *s3 = NULL;
+        st_id root3 = 0, ipm3 = 0, in3 = 0;
+        if (st_store_open(&s3, store3, NULL, 0) == 0) {
+            st_folder_root(s3, &root3);
+            ipm3 = dav_folder_named(s3, root3, "Top of Information Store");
+            in3 = dav_folder_named(s3, ipm3, "Inbox");
+        }
+        ok(rc == DS_ECANCELLED && c3.new_items >= 1 && rc2 == 0 &&
+           c3.new_items + c4.new_items == 36 && in3 && count_msgs(s3, in3) == 30,
+           "cancelled walk: %s, %llu stored, then %d, %llu more, Inbox %zu\n", ds_error_name(rc),
+           (unsigned long long)c3.new_items, rc2, (unsigned long long)c4.new_items,
+           in3 ? count_msgs(s3, in3) : 0);
+        st_store_close(s3);
+        free(store3);
     }
 
     /* ---- nothing changed: no GET ---- */
