@@ -392,6 +392,8 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
     const char *own_body, int own_only)
 {
     ds_sync *s = w->s;
+    if (level > 2 || own_only)   /* the top level's names are in: no Inbox to stream */
+        w->stream_tried = 1;
     size_t nl = own_only ? to - from + 1 : level == 1 ? 1 : to - from;
     size_t nreq = own_only || level == 1 ? nl : 2 * nl;
     listing *ls = calloc(nreq, sizeof *ls);
@@ -649,12 +651,12 @@ static void stream_step(walk *w)
     ds_sync *s = w->s;
     if (!w->cnt)
         return;
-    if (!w->stream_tried) {
+    if (!w->stream_tried) {   /* top-level collections come first in c */
         size_t k = 0;
-        while (k < w->n && !(w->c[k].name_known && w->c[k].members &&
-                             coll_role(&w->c[k]) == DS_ROLE_INBOX))
+        while (k < w->n && w->c[k].level == 1 && !(w->c[k].name_known && w->c[k].members &&
+                                                   coll_role(&w->c[k]) == DS_ROLE_INBOX))
             k++;
-        if (k == w->n)
+        if (k == w->n || w->c[k].level != 1)
             return;
         w->stream_tried = 1;
         st_id fid = 0;
