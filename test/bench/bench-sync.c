@@ -83,7 +83,7 @@
 #include "testutil.h"
 
 #define CONNS 6
-#define ROUNDS 3   /* of the ratio's raw GETs and initial syncs */
+#define ROUNDS 5   /* of the ratio's raw GETs and initial syncs */
 
 static const char *base, *user, *pass, *apache_root, *fixdir;
 static uid_t owner_uid = (uid_t)-1;
