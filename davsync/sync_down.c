@@ -917,6 +917,51 @@ static int fetch_submit(down *d, const sitem *it, const litem *local)
     return 0;
 }
 
+/* GETs in flight at most: two per connection, so that each connection has
+ * its next request waiting when one ends. */
+static size_t fetch_window(const ds_sync *s)
+{
+    return (size_t)s->max_connections * 2;
+}
+
+/* Fetches todo[0..n) (the stored versions in todo_local) within the window,
+ * each stored as it completes, and waits for every GET in flight (the
+ * stream's too); stops early when cancelled or refused, cancelling what is
+ * left in flight (fetched next time); then ends the import. code: an error
+ * already met (nothing more is sent). Returns code, or DS_ECANCELLED,
+ * DS_EAUTH, or the store's error. */
+static int fetch_all(down *d, const sitem **todo, const litem **todo_local, size_t n, int code)
+{
+    ds_sync *s = d->s;
+    size_t next = 0, window = fetch_window(s);
+    while (!code && !d->cancelled && !d->auth_failed && (next < n || d->inflight)) {
+        while (!code && next < n && d->inflight < window) {
+            code = fetch_submit(d, todo[next], todo_local[next]);
+            next++;
+        }
+        if (code)
+            break;
+        int rc = ds_http_run(s->http, 1000);
+        if (rc == DS_ECANCELLED)
+            d->cancelled = 1;
+        else if (rc)
+            code = rc;
+    }
+    if (d->inflight)   /* stopped early: the rest is fetched next time */
+        ds_http_cancel_all(s->http);
+    if (!code && d->cancelled)
+        code = DS_ECANCELLED;
+    if (!code && d->auth_failed)
+        code = DS_EAUTH;
+    if (d->imp) {
+        int e = st_import_end(d->imp);
+        d->imp = NULL;
+        if (!code)
+            code = e;
+    }
+    return code;
+}
+
 static int need_flags(const sitem *it, const litem *l)
 {
     int was_read = (l->flags & (int32_t)MSGFLAG_READ) != 0;
@@ -1160,38 +1205,13 @@ int ds_sync_folder_down(ds_sync *s, st_id fid, ds_sync_counts *c)
 
     /* Fetch: a window of GETs in flight, each stored as it completes. */
     d.total = ntodo;
-    size_t next = 0, window = (size_t)s->max_connections * 2;
     s->bytes_left = 0;
     for (size_t k = 0; k < ntodo; k++)
         if (todo[k]->size > 0)
             s->bytes_left += (uint64_t)todo[k]->size;
     if (!code && ntodo)
         ds_sync__progress(s, "fetch", name, 0, ntodo, c);
-    while (!code && !d.cancelled && !d.auth_failed && (next < ntodo || d.inflight)) {
-        while (!code && next < ntodo && d.inflight < window) {
-            code = fetch_submit(&d, todo[next], todo_local[next]);
-            next++;
-        }
-        if (code)
-            break;
-        int rc = ds_http_run(s->http, 1000);
-        if (rc == DS_ECANCELLED)
-            d.cancelled = 1;
-        else if (rc)
-            code = rc;
-    }
-    if (d.inflight)   /* stopped early: the rest is fetched next time */
-        ds_http_cancel_all(s->http);
-    if (!code && d.cancelled)
-        code = DS_ECANCELLED;
-    if (!code && d.auth_failed)
-        code = DS_EAUTH;
-
-    if (d.imp) {
-        int e = st_import_end(d.imp);
-        if (!code)
-            code = e;
-    }
+    code = fetch_all(&d, todo, todo_local, ntodo, code);
     /* Complete: the next sync starts from here. */
     if (!code && c->failed == failed0 && c->kept == kept0 && (new_token || listed_ctag))
         code = st_folder_sync_set(s->store, fid, NULL, new_token, listed_ctag);
@@ -1265,7 +1285,7 @@ int ds_sync__stream_open(ds_sync *s, ds_sync__stream **out, st_id fid, ds_sync_c
 int ds_sync__stream_feed(ds_sync__stream *st, const ds_sync__members *m)
 {
     down *d = &st->d;
-    size_t window = (size_t)d->s->max_connections * 2;
+    size_t window = fetch_window(d->s);
     int code = 0;
     while (!code && m && !d->cancelled && !d->auth_failed && st->next < m->l.n &&
            d->inflight < window) {
@@ -1289,23 +1309,7 @@ int ds_sync__stream_close(ds_sync__stream *st)
     if (!st)
         return 0;
     down *d = &st->d;
-    int code = 0;
-    while (!code && !d->cancelled && !d->auth_failed && d->inflight) {
-        int rc = ds_http_run(d->s->http, 1000);
-        if (rc == DS_ECANCELLED)
-            d->cancelled = 1;
-        else if (rc)
-            code = rc;
-    }
-    if (d->inflight)   /* stopped early: the down-sync fetches the rest */
-        ds_http_cancel_all(d->s->http);
-    if (!code && d->cancelled)
-        code = DS_ECANCELLED;
-    if (!code && d->auth_failed)
-        code = DS_EAUTH;
-    int e = st_import_end(d->imp);
-    if (!code)
-        code = e;
+    int code = fetch_all(d, NULL, NULL, 0, 0);   /* what is in flight lands */
     ST_LOG_INFO(ST_LOG_DAVSYNC, "folder %s: %llu fetched while its listing came in, %s"
         " (storing %llu ms)", st->name, (unsigned long long)d->done, ds_error_name(code),
         (unsigned long long)d->store_ms);
