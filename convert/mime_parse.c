@@ -632,11 +632,14 @@ done:
 
 /* ---- leaf data ---- */
 
-static int output(cv_mime_parser *p, frame *f, const void *data, size_t len)
+static int output_any(cv_mime_parser *p, frame *f, const void *data, size_t len);
+
+/* A leaf's decoded bytes to where its role sends them. Inline: the fast
+ * path, taken by almost every line of a text body (no report text to
+ * collect, room in the buffer and under max_body), makes the same bytes as
+ * output_any's buf_add. */
+static inline int output(cv_mime_parser *p, frame *f, const void *data, size_t len)
 {
-    /* Fast path, taken by almost every line of a text body: no report text
-     * to collect, room in the buffer and under max_body. The same bytes as
-     * the buf_add below. */
     if ((f->role == R_TEXT || f->role == R_HTML) && f->status == 0
         && f->body.n + len < f->body.cap && f->body.n + len <= p->sh->opt.max_body) {
         memcpy(f->body.p + f->body.n, data, len);
@@ -644,6 +647,11 @@ static int output(cv_mime_parser *p, frame *f, const void *data, size_t len)
         f->body.p[f->body.n] = 0;
         return 0;
     }
+    return output_any(p, f, data, len);
+}
+
+static int output_any(cv_mime_parser *p, frame *f, const void *data, size_t len)
+{
     if (len == 0)
         return 0;
     buf *sb = f->status == 1 ? &p->status : f->status == 2 ? &p->orig_hdrs : NULL;
@@ -1156,18 +1164,9 @@ static int text_lines(cv_mime_parser *p, const char *d, size_t len, size_t *used
         if (!nl || (s[0] == '-' && nl - s >= 2 && s[1] == '-'))
             break;
         size_t ll = (size_t)(nl - s) + 1, eol = ll >= 2 && s[ll - 2] == '\r' ? 2 : 1;
-        size_t pe = f->pending_eol ? f->eol_len : 0, add = pe + ll - eol;
-        buf *b = &f->body;
-        if (b->n + add < b->cap && b->n + add <= p->sh->opt.max_body) {
-            /* both fit: output's own fast path, in one step */
-            for (size_t k = 0; k < pe; k++)
-                b->p[b->n++] = f->eol[k];
-            memcpy(b->p + b->n, s, ll - eol);
-            b->n += ll - eol;
-            b->p[b->n] = 0;
-        } else if ((pe && output(p, f, f->eol, f->eol_len) != 0) || output(p, f, s, ll - eol) != 0) {
+        if ((f->pending_eol && output(p, f, f->eol, f->eol_len) != 0)
+            || output(p, f, s, ll - eol) != 0)
             return -1;
-        }
         f->pending_eol = 1;
         f->eol_len = eol;
         memcpy(f->eol, s + ll - eol, eol);
