@@ -63,14 +63,12 @@ enum field {
     F_CTAG, F_CALHOME, F_ABOOKHOME
 };
 
+struct name_ent;
+
 struct ms_prop {
-    const char *ns;     /* interned (the parser's names table) */
-    const char *name;   /* interned */
+    const struct name_ent *ne;  /* its name, interned (the parser's names table) */
     char *value;    /* owned */
     int status;
-    enum special sp;
-    enum field field;
-    int trim;       /* its value is trimmed (a DAV: or CS: one) */
     unsigned flags; /* DS_RT_* or DS_REPORT_* for the special ones */
 };
 
@@ -313,7 +311,7 @@ static enum field field_of(const char *ns, size_t ns_len, const char *local)
 
 static void mark_child(struct ms_prop *pr, const char *ns, size_t ns_len, const char *local)
 {
-    if (pr->sp == SP_RESOURCETYPE) {
+    if (pr->ne->sp == SP_RESOURCETYPE) {
         if (is_dav(ns, ns_len, local, "collection"))
             pr->flags |= DS_RT_COLLECTION;
         else if (is_dav(ns, ns_len, local, "principal"))
@@ -322,7 +320,7 @@ static void mark_child(struct ms_prop *pr, const char *ns, size_t ns_len, const 
             pr->flags |= DS_RT_CALENDAR;
         else if (is_name(ns, ns_len, local, DS_NS_CARDDAV, "addressbook"))
             pr->flags |= DS_RT_ADDRESSBOOK;
-    } else if (pr->sp == SP_REPORTS) {
+    } else if (pr->ne->sp == SP_REPORTS) {
         if (is_dav(ns, ns_len, local, "sync-collection"))
             pr->flags |= DS_REPORT_SYNC_COLLECTION;
         else if (is_dav(ns, ns_len, local, "expand-property"))
@@ -434,12 +432,8 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
         p->last_ne = ne;
         pr = &p->props[p->nprops];
         memset(pr, 0, sizeof(*pr));
-        pr->ns = ne->ns;
-        pr->name = ne->name;
+        pr->ne = ne;
         p->nprops++;
-        pr->sp = ne->sp;
-        pr->field = ne->field;
-        pr->trim = ne->trim;
         k = K_PROPERTY;
         start_collect(p);
         buf_reset(&p->prop_href);
@@ -448,7 +442,7 @@ static void XMLCALL on_start(void *arg, const XML_Char *name, const XML_Char **a
         struct ms_prop *pr = &p->props[p->nprops - 1];
         k = K_INPROP;
         mark_child(pr, ns, ns_len, local);
-        if (pr->sp == SP_HREF && !p->prop_href_depth && p->prop_href.len == 0
+        if (pr->ne->sp == SP_HREF && !p->prop_href_depth && p->prop_href.len == 0
             && is_dav(ns, ns_len, local, "href"))
             p->prop_href_depth = p->depth + 1;
     }
@@ -522,9 +516,9 @@ static void emit_response(struct ds_ms_parser *p, char *href)
         struct ms_prop *pr = &p->props[i];
         if (pr->status != 200)
             continue;
-        if (pr->sp == SP_RESOURCETYPE)
+        if (pr->ne->sp == SP_RESOURCETYPE)
             r.resourcetype |= pr->flags;
-        else if (pr->sp == SP_REPORTS)
+        else if (pr->ne->sp == SP_REPORTS)
             r.reports |= pr->flags;
     }
     if ((r.resourcetype & DS_RT_COLLECTION) && ds_href_add_slash(&url) != 0) {
@@ -558,10 +552,10 @@ static void emit_response(struct ds_ms_parser *p, char *href)
     for (i = 0; i < p->nprops; i++) {
         struct ms_prop *pr = &p->props[i];
         const char *v = pr->value ? pr->value : "";
-        p->view[i] = (ds_ms_prop){ pr->ns, pr->name, v, pr->status };
+        p->view[i] = (ds_ms_prop){ pr->ne->ns, pr->ne->name, v, pr->status };
         if (pr->status != 200)
             continue;
-        switch (pr->field) {   /* found when the name was interned */
+        switch (pr->ne->field) {   /* found when the name was interned */
         case F_ETAG: r.etag = v; break;
         case F_LASTMOD: r.last_modified = v; break;
         case F_CTYPE: r.content_type = v; break;
@@ -647,7 +641,7 @@ static void XMLCALL on_end(void *arg, const XML_Char *name)
         break;
     case K_PROPERTY: {
         struct ms_prop *pr = &p->props[p->nprops - 1];
-        if (pr->sp == SP_HREF) {
+        if (pr->ne->sp == SP_HREF) {
             if (p->prop_href.p)
                 trim(p->prop_href.p);
             pr->value = p->prop_href.p && p->prop_href.p[0] ? prop_url(p, p->prop_href.p) : NULL;
@@ -657,7 +651,7 @@ static void XMLCALL on_end(void *arg, const XML_Char *name)
                 fail(p, ST_ERROR, "out of memory");
                 break;
             }
-            if (pr->trim)
+            if (pr->ne->trim)
                 trim(pr->value);
         }
         p->prop_href_depth = 0;
