@@ -106,8 +106,9 @@ static int have_clmul(void)
 #endif
 
 /* zlib's crc32 over any length (its length is an unsigned int). */
-static uint32_t crc_zlib(uint32_t crc, const uint8_t *p, size_t len)
+uint32_t st_crc32__zlib(uint32_t crc, const void *data, size_t len)
 {
+    const Bytef *p = data;
     uLong c = crc;
     while (len > 0) {
         uInt n = len > 0x40000000u ? 0x40000000u : (uInt)len;
@@ -116,11 +117,6 @@ static uint32_t crc_zlib(uint32_t crc, const uint8_t *p, size_t len)
         len -= n;
     }
     return (uint32_t)c;
-}
-
-uint32_t st_crc32__zlib(uint32_t crc, const void *data, size_t len)
-{
-    return crc_zlib(crc, data, len);
 }
 
 uint32_t st_crc32(uint32_t crc, const void *data, size_t len)
@@ -134,5 +130,5 @@ uint32_t st_crc32(uint32_t crc, const void *data, size_t len)
         len -= n;
     }
 #endif
-    return crc_zlib(crc, p, len);
+    return st_crc32__zlib(crc, p, len);
 }
