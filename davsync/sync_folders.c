@@ -128,6 +128,7 @@ typedef struct walk {
     size_t kept;        /* members kept in all (KEEP_MAX) */
     char *root_ctag;    /* the mail root's CS:getctag, or NULL */
     int root_known;     /* the mail root's Depth 0 answer came */
+    size_t answered;    /* listings whose done callback ran (list_level) */
     /* The Inbox fetched while listed (stream_step); cnt NULL: never. */
     ds_sync_counts *cnt;
     const st_id *pend;  /* folders with local changes pending (apply_coll) */
@@ -145,7 +146,6 @@ typedef struct listing {
     size_t coll;        /* Depth 1 of w->c[coll - 1]; 0: of the mail root */
     int root_own;       /* Depth 0 of the mail root (its ctag) */
     ds_ms_parser *p;
-    int done;
 } listing;
 
 /* Last path segment of a collection URL, percent-decoded when that gives
@@ -377,7 +377,7 @@ static void on_done(void *arg, const ds_http_result *res)
     }
     if (code && l->coll && l->w->c[l->coll - 1].members)
         drop_members(l);
-    l->done = 1;
+    l->w->answered++;
     ds_http_yield(l->w->s->http);   /* list_level sends the next, stream_step may go on */
 }
 
@@ -444,12 +444,11 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
     for (size_t k = 0; k < nreq; k++)
         if (ls[k].coll && coll_role(&w->c[ls[k].coll - 1]) != DS_ROLE_INBOX)
             order[no++] = k;
-    size_t sent = 0, limit = s->max_connections > 0 ? (size_t)s->max_connections : 1;
+    size_t sent = 0, submitted = 0, answered0 = w->answered;
+    size_t limit = s->max_connections > 0 ? (size_t)s->max_connections : 1;
     int rc = 0;
     for (;;) {
-        size_t inflight = 0;
-        for (size_t k = 0; k < sent; k++)
-            inflight += !ls[order[k]].done;
+        size_t inflight = submitted - (w->answered - answered0);
         while (!code && sent < nreq && inflight < limit) {
             listing *l = &ls[order[sent++]];
             int depth0 = l->own || l->root_own;
@@ -458,10 +457,10 @@ static int list_level(walk *w, size_t from, size_t to, int level, const char *bo
                 .depth = depth0 ? "0" : "1", .body = b, .body_len = strlen(b),
                 .write = ds_ms_http_sink, .write_arg = l->p, .done = on_done, .done_arg = l };
             code = ds_http_submit(s->http, &rq, NULL);
-            if (code)
-                l->done = 1;
-            else
+            if (!code) {
+                submitted++;
                 inflight++;
+            }
         }
         /* Until this level's answers are in (the Inbox's GETs may go on). */
         if (!inflight)
